@@ -1,0 +1,34 @@
+/** The seed's Signal: what a strategy asks for, before the aggregator and the risk manager see it. */
+import type { PriceMicros } from './money.js';
+
+export const SIGNAL_ACTIONS = ['BUY_YES', 'BUY_NO', 'SELL_YES', 'SELL_NO'] as const;
+export type SignalAction = (typeof SIGNAL_ACTIONS)[number];
+
+export const URGENCIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export type StrategyName = 'market_maker' | 'live_arbitrage' | 'statistical_edge' | (string & {});
+
+export interface Signal {
+  marketSlug: string;
+  action: SignalAction;
+  /** Limit price: ALWAYS the long-side (YES) price in micros, whatever the action (see venue-enums.ts). */
+  price: PriceMicros;
+  /** Contracts wanted. The risk manager may reduce it, never raise it. */
+  quantity: number;
+  urgency: Urgency;
+  strategyName: StrategyName;
+  /** 0..1: how sure the strategy is of its fair value. */
+  confidence: number;
+  reason: string;
+  /** The strategy's fair probability of YES (0..1), which Kelly sizing uses. */
+  fairProbability: number;
+  /** Epoch ms at which the signal was made. */
+  createdAt: number;
+  /** Resting (maker) or taking (taker) intent; market makers post only. */
+  postOnly?: boolean;
+  /** IOC for takers by default; GTC for quotes. */
+  timeInForce?: 'GTC' | 'IOC' | 'FOK';
+  /** For a quote that replaces an existing resting order (modify instead of cancel/replace). */
+  replacesOrderId?: string;
+}
