@@ -6,7 +6,7 @@
  * which covers 9 billion dollars at micro precision, so the hot path never touches a binary fraction.
  * `decimal.js` is used only where amounts are summed for reports (see `sumMicros`).
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /** An integer number of micro-dollars (USD × 1e6). */
 export type Micros = number;
