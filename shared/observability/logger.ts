@@ -1,0 +1,111 @@
+/**
+ * Structured logging for the engine, the simulator and the functions. One small interface, so the hot
+ * path can take a no-op logger and Lambdas can adapt Powertools' logger to it.
+ *
+ * Secrets never reach a log line: fields named like secrets are redacted by name, and any value registered
+ * with `registerSecret` is masked wherever it appears in a message or a string field.
+ */
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(bindings: LogFields): Logger;
+}
+
+const SECRET_FIELD = /(secret|private_?key|password|api_?key|signature|authorization|x-pm-signature|x-api-key)/i;
+const registeredSecrets = new Set<string>();
+
+/** Registers a secret value (key, token) so that it is masked in every log line from now on. */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 8) registeredSecrets.add(value);
+}
+
+export function maskSecrets(text: string): string {
+  let out = text;
+  for (const s of registeredSecrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+  return out;
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskSecrets(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: maskSecrets(value.message), stack: value.stack ? maskSecrets(value.stack) : undefined };
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[REDACTED]' : scrub(v, depth + 1);
+  return out;
+}
+
+class PinoAdapter implements Logger {
+  constructor(private readonly p: PinoLogger) {}
+  debug(msg: string, fields?: LogFields): void {
+    if (this.p.isLevelEnabled('debug')) this.p.debug(scrub(fields ?? {}) as object, maskSecrets(msg));
+  }
+  info(msg: string, fields?: LogFields): void {
+    if (this.p.isLevelEnabled('info')) this.p.info(scrub(fields ?? {}) as object, maskSecrets(msg));
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.p.warn(scrub(fields ?? {}) as object, maskSecrets(msg));
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.p.error(scrub(fields ?? {}) as object, maskSecrets(msg));
+  }
+  child(bindings: LogFields): Logger {
+    return new PinoAdapter(this.p.child(scrub(bindings) as object));
+  }
+}
+
+export interface LoggerOptions {
+  level?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  name?: string;
+  /** Where lines go; defaults to stdout. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const p = pino(
+    { level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    options.destination ?? process.stdout,
+  );
+  return new PinoAdapter(p);
+}
+
+/** A logger that drops everything: for benchmarks and the hot path under test. */
+export const nullLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => nullLogger,
+};
+
+/** A logger that keeps lines in memory, for tests that assert on what was logged. */
+export class MemoryLogger implements Logger {
+  readonly lines: { level: string; msg: string; fields: LogFields }[] = [];
+  constructor(private readonly bindings: LogFields = {}, private readonly sink?: MemoryLogger['lines']) {}
+  private push(level: string, msg: string, fields?: LogFields): void {
+    (this.sink ?? this.lines).push({ level, msg: maskSecrets(msg), fields: scrub({ ...this.bindings, ...fields }) as LogFields });
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.push('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.push('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.push('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.push('error', msg, fields);
+  }
+  child(bindings: LogFields): Logger {
+    return new MemoryLogger({ ...this.bindings, ...bindings }, this.sink ?? this.lines);
+  }
+}
