@@ -1,0 +1,51 @@
+/**
+ * Which exchange market belongs to which game and outcome: built once from the market mapper's matches and
+ * read on every update. Unmatched markets are simply absent (never guessed).
+ */
+import type { MarketInfo } from '../domain/market.js';
+
+export interface MarketLink {
+  fixtureId: string;
+  /** Which team the long (YES) side pays on. */
+  side: 'home' | 'away';
+  /** The outcome's name in the sportsbooks' odds (e.g. "Boston Celtics"). */
+  oddsName: string;
+  /** The sportsbook market the consensus comes from, e.g. "Moneyline". */
+  oddsMarket: string;
+}
+
+export class MarketDirectory {
+  private readonly infos = new Map<string, MarketInfo>();
+  private readonly links = new Map<string, MarketLink>();
+  private readonly byFixture = new Map<string, string[]>();
+
+  addMarket(info: MarketInfo, link?: MarketLink): void {
+    this.infos.set(info.marketSlug, info);
+    if (link) {
+      this.links.set(info.marketSlug, link);
+      const list = this.byFixture.get(link.fixtureId) ?? [];
+      if (!list.includes(info.marketSlug)) list.push(info.marketSlug);
+      this.byFixture.set(link.fixtureId, list);
+    }
+  }
+
+  info(slug: string): MarketInfo | undefined {
+    return this.infos.get(slug);
+  }
+
+  link(slug: string): MarketLink | undefined {
+    return this.links.get(slug);
+  }
+
+  marketsForFixture(fixtureId: string): readonly string[] {
+    return this.byFixture.get(fixtureId) ?? [];
+  }
+
+  slugs(): IterableIterator<string> {
+    return this.infos.keys();
+  }
+
+  get size(): number {
+    return this.infos.size;
+  }
+}

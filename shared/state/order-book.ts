@@ -1,0 +1,150 @@
+/**
+ * One market's order book, built from the exchange's book messages. The venue sends a whole book each time
+ * (`marketData`), so an update replaces both sides; the book keeps its own arrays and reuses them, so an
+ * update allocates nothing once the book has reached its usual depth.
+ *
+ * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
+ */
+import type { BookLevel } from '../domain/market.js';
+import type { PriceMicros } from '../domain/money.js';
+import type { VenueMarketState } from '../domain/venue-enums.js';
+
+export class BookIntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BookIntegrityError';
+  }
+}
+
+export class OrderBook {
+  private bidPx: number[] = [];
+  private bidQty: number[] = [];
+  private askPx: number[] = [];
+  private askQty: number[] = [];
+  private bidCount = 0;
+  private askCount = 0;
+  state: VenueMarketState = 'MARKET_STATE_OPEN';
+  /** Exchange time of the last update (epoch ms), when known. */
+  transactTime: number | null = null;
+  /** Local receive time of the last update (epoch ms). */
+  updatedAt = 0;
+  /** Number of updates applied. */
+  version = 0;
+
+  constructor(readonly marketSlug: string) {}
+
+  /**
+   * Replaces the book with a new whole-book message. Levels must be sorted best first, with positive
+   * quantities, strictly monotone prices and an uncrossed book; anything else is rejected whole (the old book
+   * stays), because a half-applied book is worse than a stale one.
+   */
+  replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: VenueMarketState, transactTime: number | null, receivedAt: number): void {
+    validateSide(bids, 'bids', -1);
+    validateSide(asks, 'asks', 1);
+    const bestBid = bids[0];
+    const bestAsk = asks[0];
+    if (bestBid && bestAsk && bestBid.price >= bestAsk.price) {
+      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bestBid.price} >= ask ${bestAsk.price}`);
+    }
+    this.bidCount = copyInto(bids, this.bidPx, this.bidQty);
+    this.askCount = copyInto(asks, this.askPx, this.askQty);
+    this.state = state;
+    this.transactTime = transactTime;
+    this.updatedAt = receivedAt;
+    this.version++;
+  }
+
+  get bestBid(): PriceMicros | null {
+    return this.bidCount > 0 ? (this.bidPx[0] as number) : null;
+  }
+  get bestAsk(): PriceMicros | null {
+    return this.askCount > 0 ? (this.askPx[0] as number) : null;
+  }
+  get bestBidQty(): number {
+    return this.bidCount > 0 ? (this.bidQty[0] as number) : 0;
+  }
+  get bestAskQty(): number {
+    return this.askCount > 0 ? (this.askQty[0] as number) : 0;
+  }
+  get depth(): { bids: number; asks: number } {
+    return { bids: this.bidCount, asks: this.askCount };
+  }
+
+  /** Mid price in micros, rounded down to the micro, or null when either side is empty. */
+  get mid(): PriceMicros | null {
+    if (this.bidCount === 0 || this.askCount === 0) return null;
+    return Math.floor(((this.bidPx[0] as number) + (this.askPx[0] as number)) / 2);
+  }
+
+  /** Spread in micros, or null when either side is empty. */
+  get spread(): PriceMicros | null {
+    if (this.bidCount === 0 || this.askCount === 0) return null;
+    return (this.askPx[0] as number) - (this.bidPx[0] as number);
+  }
+
+  level(side: 'bid' | 'ask', index: number): BookLevel | undefined {
+    if (side === 'bid') return index < this.bidCount ? { price: this.bidPx[index] as number, qty: this.bidQty[index] as number } : undefined;
+    return index < this.askCount ? { price: this.askPx[index] as number, qty: this.askQty[index] as number } : undefined;
+  }
+
+  levels(side: 'bid' | 'ask'): BookLevel[] {
+    const n = side === 'bid' ? this.bidCount : this.askCount;
+    const out: BookLevel[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.level(side, i) as BookLevel;
+    return out;
+  }
+
+  /** Visible size at exactly this price on the given side (0 when absent). */
+  sizeAt(side: 'bid' | 'ask', price: PriceMicros): number {
+    const px = side === 'bid' ? this.bidPx : this.askPx;
+    const qty = side === 'bid' ? this.bidQty : this.askQty;
+    const n = side === 'bid' ? this.bidCount : this.askCount;
+    for (let i = 0; i < n; i++) if (px[i] === price) return qty[i] as number;
+    return 0;
+  }
+
+  /**
+   * Walks the visible depth for a taker that buys long (`buyLong`, lifting asks) or sells long (hitting
+   * bids), up to `qty` contracts and not past `limit` (a long-side price; null = market order). Returns the
+   * contracts that would fill and their notional in micros (contracts × long price), exactly.
+   */
+  sweep(buyLong: boolean, qty: number, limit: PriceMicros | null): { filled: number; notional: number; worstPrice: PriceMicros | null } {
+    const px = buyLong ? this.askPx : this.bidPx;
+    const size = buyLong ? this.askQty : this.bidQty;
+    const n = buyLong ? this.askCount : this.bidCount;
+    let filled = 0;
+    let notional = 0;
+    let worst: PriceMicros | null = null;
+    for (let i = 0; i < n && filled < qty; i++) {
+      const p = px[i] as number;
+      if (limit !== null && (buyLong ? p > limit : p < limit)) break;
+      const take = Math.min(qty - filled, size[i] as number);
+      filled += take;
+      notional += take * p;
+      worst = p;
+    }
+    return { filled, notional, worstPrice: worst };
+  }
+}
+
+function validateSide(levels: readonly BookLevel[], name: string, direction: 1 | -1): void {
+  let prev = direction === 1 ? -Infinity : Infinity;
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as BookLevel;
+    if (!Number.isSafeInteger(l.price) || l.price <= 0 || l.price >= 1_000_000) {
+      throw new BookIntegrityError(`${name}[${i}] price out of range: ${l.price}`);
+    }
+    if (!Number.isSafeInteger(l.qty) || l.qty <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive integer: ${l.qty}`);
+    if (direction === 1 ? l.price <= prev : l.price >= prev) throw new BookIntegrityError(`${name} not sorted best first at level ${i}`);
+    prev = l.price;
+  }
+}
+
+function copyInto(levels: readonly BookLevel[], px: number[], qty: number[]): number {
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as BookLevel;
+    px[i] = l.price;
+    qty[i] = l.qty;
+  }
+  return levels.length;
+}

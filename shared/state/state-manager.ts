@@ -1,0 +1,388 @@
+/**
+ * The state manager (seed: state_manager): the one in-memory picture of the world, kept from every feed.
+ * It turns exchange events (books, trades, positions, connection) and feed events (scores, odds, feed
+ * health) into MarketState / GameState / PositionState and consensus probabilities, and publishes each
+ * change on the event bus, in the order the inputs arrived.
+ *
+ * Pure and clock-injected: no I/O, no timers. Malformed input is logged, counted and skipped.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
+import type { GameState } from '../domain/game.js';
+import type { MarketState } from '../domain/market.js';
+import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
+import type { PositionState } from '../domain/position.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import type { VenuePosition } from '../domain/venue-models.js';
+import type { Logger } from '../observability/logger.js';
+import { nullLogger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { nullMetrics } from '../observability/metrics.js';
+import type { EngineEvents } from './engine-events.js';
+import type { EventBus } from './event-bus.js';
+import type { MarketDirectory, MarketLink } from './market-directory.js';
+import { OrderBook } from './order-book.js';
+import { markPosition } from './position-marks.js';
+import { RollingVolume } from './rolling-volume.js';
+
+/** Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). */
+export type ConsensusFn = (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined;
+/** Live probability that the HOME team wins, given the game and the pre-game home probability. */
+export type WinProbabilityFn = (game: GameState, pregameHomeProbability: number) => number | undefined;
+
+export interface StateManagerOptions {
+  clock: Clock;
+  bus: EventBus<EngineEvents>;
+  directory: MarketDirectory;
+  consensus: ConsensusFn;
+  winProbability: WinProbabilityFn;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+interface MarketEntry {
+  book: OrderBook;
+  state: MarketState;
+  volume: RollingVolume;
+  hasFullBook: boolean;
+}
+
+export class StateManager {
+  private readonly markets = new Map<string, MarketEntry>();
+  private readonly games = new Map<string, GameState>();
+  /** fixtureId → market → quote key → quote. */
+  private readonly quotes = new Map<string, Map<string, Map<string, OddsQuote>>>();
+  /** `${fixtureId}|${market}` → consensus. */
+  private readonly consensusByMarket = new Map<string, ConsensusProbability>();
+  /** fixtureId → home win probability before the game went live (frozen at kick-off). */
+  private readonly pregameHome = new Map<string, number>();
+  private readonly positions = new Map<string, PositionState>();
+  private readonly rawPositions = new Map<string, VenuePosition>();
+  private readonly feedHealthy = new Map<string, boolean>();
+  private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+
+  constructor(private readonly opts: StateManagerOptions) {
+    this.logger = opts.logger ?? nullLogger;
+    this.metrics = opts.metrics ?? nullMetrics;
+  }
+
+  // ---------------------------------------------------------------- exchange side
+
+  onVenueEvent(ev: VenueEvent): void {
+    switch (ev.type) {
+      case 'book':
+        return this.onBook(ev);
+      case 'bbo':
+        return this.onBbo(ev.marketSlug, ev.bestBid, ev.bestAsk, ev.lastTradePx, ev.receivedAt);
+      case 'trade':
+        return this.onTrade(ev.marketSlug, ev.price, ev.qty, ev.tradeTime, ev.takerSide);
+      case 'positions_snapshot': {
+        const seen = new Set<string>();
+        for (const p of ev.positions) {
+          seen.add(p.marketSlug);
+          this.onPosition(p);
+        }
+        // A snapshot is the whole truth: positions it does not list are flat.
+        for (const slug of [...this.rawPositions.keys()]) {
+          if (!seen.has(slug)) this.onPosition({ ...(this.rawPositions.get(slug) as VenuePosition), netPosition: 0, cost: 0 });
+        }
+        return;
+      }
+      case 'position':
+        return this.onPosition(ev.position);
+      case 'balance':
+        this.balance = { balance: ev.balance, buyingPower: ev.buyingPower, updatedAt: ev.receivedAt };
+        return;
+      case 'connection': {
+        const key = `exchange:${ev.channel}`;
+        const healthy = ev.status === 'up';
+        if (this.feedHealthy.get(key) === healthy) return;
+        this.feedHealthy.set(key, healthy);
+        this.opts.bus.emit('feed_health', { source: 'exchange', stream: ev.channel, healthy, reason: ev.reason, at: ev.at });
+        return;
+      }
+      case 'orders_snapshot':
+      case 'execution':
+        // Orders and executions belong to the order tracker, not to the market picture.
+        return;
+    }
+  }
+
+  private entry(slug: string): MarketEntry {
+    let e = this.markets.get(slug);
+    if (!e) {
+      e = {
+        book: new OrderBook(slug),
+        volume: new RollingVolume(),
+        hasFullBook: false,
+        state: {
+          marketSlug: slug,
+          yesBid: null,
+          yesAsk: null,
+          noBid: null,
+          noAsk: null,
+          yesBidQty: 0,
+          yesAskQty: 0,
+          lastTradePrice: null,
+          lastTradeTime: null,
+          volume24h: 0,
+          state: 'MARKET_STATE_OPEN',
+          updatedAt: 0,
+        },
+      };
+      this.markets.set(slug, e);
+    }
+    return e;
+  }
+
+  private onBook(ev: Extract<VenueEvent, { type: 'book' }>): void {
+    const e = this.entry(ev.marketSlug);
+    try {
+      e.book.replace(ev.bids, ev.asks, ev.state, ev.transactTime, ev.receivedAt);
+    } catch (err) {
+      this.metrics.increment('state.book_rejected', 1);
+      this.logger.warn('book message rejected', { marketSlug: ev.marketSlug, err });
+      return;
+    }
+    e.hasFullBook = true;
+    const s = e.state;
+    s.yesBid = e.book.bestBid;
+    s.yesAsk = e.book.bestAsk;
+    s.yesBidQty = e.book.bestBidQty;
+    s.yesAskQty = e.book.bestAskQty;
+    s.noBid = s.yesAsk === null ? null : ONE_DOLLAR - s.yesAsk;
+    s.noAsk = s.yesBid === null ? null : ONE_DOLLAR - s.yesBid;
+    s.state = ev.state;
+    s.updatedAt = ev.receivedAt;
+    this.remark(ev.marketSlug);
+    this.opts.bus.emit('market_update', s);
+  }
+
+  private onBbo(slug: string, bid: PriceMicros | null, ask: PriceMicros | null, last: PriceMicros | null, at: number): void {
+    const e = this.entry(slug);
+    const s = e.state;
+    if (!e.hasFullBook) {
+      if (bid !== null && ask !== null && bid >= ask) {
+        this.metrics.increment('state.bbo_rejected', 1);
+        this.logger.warn('crossed best bid/offer ignored', { marketSlug: slug, bid, ask });
+        return;
+      }
+      s.yesBid = bid;
+      s.yesAsk = ask;
+      s.noBid = ask === null ? null : ONE_DOLLAR - ask;
+      s.noAsk = bid === null ? null : ONE_DOLLAR - bid;
+    }
+    if (last !== null) s.lastTradePrice = last;
+    s.updatedAt = at;
+    this.remark(slug);
+    this.opts.bus.emit('market_update', s);
+  }
+
+  private onTrade(slug: string, price: PriceMicros, qty: number, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
+    if (!Number.isSafeInteger(price) || price <= 0 || price >= ONE_DOLLAR || !Number.isSafeInteger(qty) || qty <= 0) {
+      this.metrics.increment('state.trade_rejected', 1);
+      this.logger.warn('trade print ignored', { marketSlug: slug, price, qty });
+      return;
+    }
+    const e = this.entry(slug);
+    e.volume.add(price * qty, time);
+    e.state.lastTradePrice = price;
+    e.state.lastTradeTime = time;
+    e.state.volume24h = e.volume.value(time);
+    this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
+    this.opts.bus.emit('market_update', e.state);
+  }
+
+  private onPosition(p: VenuePosition): void {
+    this.rawPositions.set(p.marketSlug, p);
+    const prev = this.positions.get(p.marketSlug);
+    const ps = markPosition(p, this.longMark(p.marketSlug), prev?.feesPaid ?? 0, this.opts.clock.now());
+    this.positions.set(p.marketSlug, ps);
+    this.opts.bus.emit('position_update', ps);
+  }
+
+  /** Fees are not part of the venue's position object: the order tracker reports them here. */
+  addFees(slug: string, fee: number): void {
+    const p = this.positions.get(slug);
+    if (p) p.feesPaid += fee;
+  }
+
+  private remark(slug: string): void {
+    const raw = this.rawPositions.get(slug);
+    const prev = this.positions.get(slug);
+    if (!raw || !prev || raw.netPosition === 0) return;
+    const ps = markPosition(raw, this.longMark(slug), prev.feesPaid, this.opts.clock.now());
+    this.positions.set(slug, ps);
+  }
+
+  /** The long-side mark: the book's mid, else the last trade, else null. */
+  longMark(slug: string): PriceMicros | null {
+    const e = this.markets.get(slug);
+    if (!e) return null;
+    const { yesBid, yesAsk, lastTradePrice } = e.state;
+    if (yesBid !== null && yesAsk !== null) return Math.floor((yesBid + yesAsk) / 2);
+    return lastTradePrice;
+  }
+
+  // ---------------------------------------------------------------- sports / odds side
+
+  onFeedEvent(ev: FeedEvent): void {
+    switch (ev.type) {
+      case 'game':
+        return this.onGame(ev.game);
+      case 'odds':
+        return this.onOdds(ev.quotes);
+      case 'fixture_status': {
+        const g = this.games.get(ev.fixtureId);
+        if (!g) return;
+        this.onGame({ ...g, rawStatus: ev.newStatus, status: statusOf(ev.newStatus, g.status), updatedAt: this.opts.clock.now() });
+        return;
+      }
+      case 'feed_health': {
+        const key = `sports:${ev.stream}:${ev.sport}`;
+        if (this.feedHealthy.get(key) === ev.healthy) return;
+        this.feedHealthy.set(key, ev.healthy);
+        this.opts.bus.emit('feed_health', { source: 'sports', stream: ev.stream, healthy: ev.healthy, reason: ev.reason, at: ev.at });
+        return;
+      }
+    }
+  }
+
+  private onGame(game: GameState): void {
+    const prev = this.games.get(game.gameId);
+    if (prev && game.updatedAt < prev.updatedAt) {
+      this.metrics.increment('state.game_out_of_order', 1);
+      return;
+    }
+    if (game.homeScore < 0 || game.awayScore < 0 || !Number.isInteger(game.homeScore) || !Number.isInteger(game.awayScore)) {
+      this.metrics.increment('state.game_rejected', 1);
+      this.logger.warn('game update with an impossible score ignored', { gameId: game.gameId });
+      return;
+    }
+    this.games.set(game.gameId, game);
+    this.opts.bus.emit('game_update', game);
+  }
+
+  private onOdds(quotes: readonly OddsQuote[]): void {
+    const touched = new Set<string>();
+    for (const q of quotes) {
+      let byMarket = this.quotes.get(q.fixtureId);
+      if (!byMarket) this.quotes.set(q.fixtureId, (byMarket = new Map()));
+      let byKey = byMarket.get(q.market);
+      if (!byKey) byMarket.set(q.market, (byKey = new Map()));
+      const prev = byKey.get(q.key);
+      if (prev && prev.timestamp > q.timestamp) continue; // an older price never replaces a newer one
+      byKey.set(q.key, q);
+      touched.add(`${q.fixtureId}|${q.market}`);
+    }
+    const now = this.opts.clock.now();
+    for (const k of touched) {
+      const sep = k.indexOf('|');
+      const fixtureId = k.slice(0, sep);
+      const market = k.slice(sep + 1);
+      const list = [...(this.quotes.get(fixtureId)?.get(market)?.values() ?? [])];
+      const c = this.opts.consensus(list, fixtureId, market, now);
+      if (!c) {
+        this.consensusByMarket.delete(k);
+        continue;
+      }
+      this.consensusByMarket.set(k, c);
+      this.freezePregame(fixtureId, market, c);
+      this.opts.bus.emit('odds_update', c);
+    }
+  }
+
+  /** Remembers the last pre-game consensus of the home team: the strength input of the live model. */
+  private freezePregame(fixtureId: string, market: string, c: ConsensusProbability): void {
+    const game = this.games.get(fixtureId);
+    if (game && game.status !== 'SCHEDULED') return;
+    const slug = this.opts.directory.marketsForFixture(fixtureId)[0];
+    const link = slug ? this.opts.directory.link(slug) : undefined;
+    if (!link || link.oddsMarket !== market) return;
+    const p = c.probabilities[link.oddsName];
+    if (p === undefined) return;
+    this.pregameHome.set(fixtureId, link.side === 'home' ? p : 1 - p);
+  }
+
+  // ---------------------------------------------------------------- queries (the strategies' view)
+
+  market(slug: string): MarketState | undefined {
+    return this.markets.get(slug)?.state;
+  }
+
+  book(slug: string): OrderBook | undefined {
+    return this.markets.get(slug)?.book;
+  }
+
+  game(fixtureId: string): GameState | undefined {
+    return this.games.get(fixtureId);
+  }
+
+  position(slug: string): PositionState | undefined {
+    return this.positions.get(slug);
+  }
+
+  allPositions(): IterableIterator<PositionState> {
+    return this.positions.values();
+  }
+
+  account(): { balance: number; buyingPower: number; updatedAt: number } {
+    return this.balance;
+  }
+
+  consensus(fixtureId: string, market: string): ConsensusProbability | undefined {
+    return this.consensusByMarket.get(`${fixtureId}|${market}`);
+  }
+
+  /** No-vig consensus probability that this market's YES side wins. */
+  consensusYes(slug: string): { probability: number; confidence: number; ageMs: number } | undefined {
+    const link = this.opts.directory.link(slug);
+    if (!link) return undefined;
+    const c = this.consensusByMarket.get(`${link.fixtureId}|${link.oddsMarket}`);
+    const p = c?.probabilities[link.oddsName];
+    if (!c || p === undefined) return undefined;
+    return { probability: p, confidence: c.confidence, ageMs: this.opts.clock.now() - c.computedAt + c.maxAgeMs };
+  }
+
+  /** The live model's probability that this market's YES side wins, once the game has a pre-game strength. */
+  liveWinProbabilityYes(slug: string): number | undefined {
+    const link: MarketLink | undefined = this.opts.directory.link(slug);
+    if (!link) return undefined;
+    const game = this.games.get(link.fixtureId);
+    const pre = this.pregameHome.get(link.fixtureId);
+    if (!game || pre === undefined) return undefined;
+    const home = this.opts.winProbability(game, pre);
+    if (home === undefined) return undefined;
+    return link.side === 'home' ? home : 1 - home;
+  }
+
+  /** True while every sports stream that has reported is healthy. */
+  sportsFeedHealthy(): boolean {
+    for (const [k, v] of this.feedHealthy) if (k.startsWith('sports:') && !v) return false;
+    return true;
+  }
+
+  exchangeFeedHealthy(): boolean {
+    for (const [k, v] of this.feedHealthy) if (k.startsWith('exchange:') && !v) return false;
+    return true;
+  }
+}
+
+function statusOf(raw: string, fallback: GameState['status']): GameState['status'] {
+  switch (raw) {
+    case 'unplayed':
+      return 'SCHEDULED';
+    case 'live':
+      return 'LIVE';
+    case 'half':
+      return 'HALFTIME';
+    case 'completed':
+      return 'FINAL';
+    case 'cancelled':
+      return 'CANCELLED';
+    default:
+      return fallback === 'UNKNOWN' ? 'UNKNOWN' : fallback;
+  }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BookIntegrityError, OrderBook } from '../../../shared/state/order-book.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
+
+const lv = (price: number, qty: number): BookLevel => ({ price, qty });
+
+/** Random valid book: distinct tick prices, bids below asks, best first. */
+const bookArb = fc
+  .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 0, maxLength: 30 })
+  .chain((ticks) => {
+    const sorted = [...ticks].sort((a, b) => a - b);
+    return fc.tuple(fc.integer({ min: 0, max: sorted.length }), fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: sorted.length, maxLength: sorted.length })).map(([split, qtys]) => {
+      const bids = sorted.slice(0, split).map((t, i) => lv(t * 10_000, qtys[i] as number)).reverse();
+      const asks = sorted.slice(split).map((t, i) => lv(t * 10_000, qtys[split + i] as number));
+      return { bids, asks };
+    });
+  });
+
+describe('OrderBook', () => {
+  it('derives best prices, mid and spread from a whole-book message', () => {
+    const b = new OrderBook('m');
+    b.replace([lv(540_000, 10), lv(530_000, 5)], [lv(560_000, 7), lv(570_000, 1)], 'MARKET_STATE_OPEN', 1, 2);
+    expect(b.bestBid).toBe(540_000);
+    expect(b.bestAsk).toBe(560_000);
+    expect(b.bestBidQty).toBe(10);
+    expect(b.mid).toBe(550_000);
+    expect(b.spread).toBe(20_000);
+    expect(b.sizeAt('ask', 570_000)).toBe(1);
+    expect(b.sizeAt('ask', 580_000)).toBe(0);
+  });
+
+  it('rejects crossed, unsorted or non-integer books and keeps the previous one', () => {
+    const b = new OrderBook('m');
+    b.replace([lv(400_000, 1)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 1);
+    expect(() => b.replace([lv(600_000, 1)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 2)).toThrow(BookIntegrityError);
+    expect(() => b.replace([lv(300_000, 1), lv(400_000, 1)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/sorted/);
+    expect(() => b.replace([lv(300_000, 1.5)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/quantity/);
+    expect(() => b.replace([lv(0, 1)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/range/);
+    expect(b.bestBid).toBe(400_000);
+    expect(b.version).toBe(1);
+  });
+
+  it('shrinks when a later book is shallower', () => {
+    const b = new OrderBook('m');
+    b.replace([lv(400_000, 1), lv(390_000, 2)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 1);
+    b.replace([], [lv(610_000, 3)], 'MARKET_STATE_SUSPENDED', null, 2);
+    expect(b.bestBid).toBeNull();
+    expect(b.mid).toBeNull();
+    expect(b.levels('bid')).toEqual([]);
+    expect(b.levels('ask')).toEqual([lv(610_000, 3)]);
+    expect(b.state).toBe('MARKET_STATE_SUSPENDED');
+  });
+
+  it('walks depth exactly: filled ≤ wanted, never past the limit, notional = Σ take × price', () => {
+    fc.assert(
+      fc.property(bookArb, fc.boolean(), fc.integer({ min: 1, max: 20_000 }), fc.option(fc.integer({ min: 1, max: 99 })), (book, buy, qty, limitTick) => {
+        const b = new OrderBook('m');
+        b.replace(book.bids, book.asks, 'MARKET_STATE_OPEN', null, 0);
+        const limit = limitTick === null ? null : limitTick * 10_000;
+        const r = b.sweep(buy, qty, limit);
+        const side = buy ? book.asks : book.bids;
+        // Independent computation.
+        let left = qty;
+        let notional = 0;
+        for (const l of side) {
+          if (left === 0) break;
+          if (limit !== null && (buy ? l.price > limit : l.price < limit)) break;
+          const t = Math.min(left, l.qty);
+          left -= t;
+          notional += t * l.price;
+        }
+        expect(r.filled).toBe(qty - left);
+        expect(r.notional).toBe(notional);
+        expect(r.filled).toBeLessThanOrEqual(qty);
+        if (r.worstPrice !== null && limit !== null) {
+          expect(buy ? r.worstPrice <= limit : r.worstPrice >= limit).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('never reports a crossed book after any accepted update', () => {
+    fc.assert(
+      fc.property(fc.array(bookArb, { minLength: 1, maxLength: 10 }), (books) => {
+        const b = new OrderBook('m');
+        for (const bk of books) {
+          b.replace(bk.bids, bk.asks, 'MARKET_STATE_OPEN', null, 0);
+          if (b.bestBid !== null && b.bestAsk !== null) expect(b.bestBid).toBeLessThan(b.bestAsk);
+          expect(b.levels('bid')).toEqual(bk.bids);
+          expect(b.levels('ask')).toEqual(bk.asks);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import type { ConsensusProbability, OddsQuote } from '../../../shared/domain/feed-events.js';
+import type { GameState } from '../../../shared/domain/game.js';
+import type { MarketInfo } from '../../../shared/domain/market.js';
+import { EventBus } from '../../../shared/state/event-bus.js';
+import type { EngineEvents } from '../../../shared/state/engine-events.js';
+import { MarketDirectory } from '../../../shared/state/market-directory.js';
+import { StateManager } from '../../../shared/state/state-manager.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+
+const info = (slug: string, outcome: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'nba-bos-lal', title: outcome, outcome, tick: 10_000, minQty: 1 });
+
+function quote(book: string, name: string, american: number, ts: number, locked = false): OddsQuote {
+  return {
+    key: `F1|${book}|Moneyline|${name}`,
+    oddId: `F1:${book}:moneyline:${name}`,
+    fixtureId: 'F1',
+    sport: 'basketball',
+    league: 'NBA',
+    sportsbook: book,
+    market: 'Moneyline',
+    name,
+    selection: name,
+    selectionLine: '',
+    points: null,
+    americanOdds: american,
+    isMain: true,
+    isLive: false,
+    locked,
+    timestamp: ts,
+    receivedAt: ts,
+  };
+}
+
+function game(over: Partial<GameState>): GameState {
+  return {
+    gameId: 'F1',
+    sport: 'basketball',
+    league: 'NBA',
+    homeTeam: 'Boston Celtics',
+    awayTeam: 'Los Angeles Lakers',
+    homeScore: 0,
+    awayScore: 0,
+    period: 0,
+    clockSeconds: null,
+    secondsRemaining: null,
+    timeRemaining: '',
+    status: 'SCHEDULED',
+    rawStatus: 'unplayed',
+    startTime: 0,
+    updatedAt: 0,
+    ...over,
+  };
+}
+
+/** A transparent stand-in for the fair-value module: the unlocked quotes' share of one outcome. */
+function fakeConsensus(quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number): ConsensusProbability | undefined {
+  const live = quotes.filter((q) => !q.locked);
+  if (live.length === 0) return undefined;
+  const home = live.filter((q) => q.name === 'Boston Celtics').length;
+  return { fixtureId, market, probabilities: { 'Boston Celtics': home / live.length, 'Los Angeles Lakers': 1 - home / live.length }, confidence: 0.9, books: live.length, maxAgeMs: 0, computedAt: now };
+}
+
+function setup() {
+  const clock = new ManualClock(1_000);
+  const metrics = new MetricsRegistry();
+  const bus = new EventBus<EngineEvents>();
+  const directory = new MarketDirectory();
+  directory.addMarket(info('bos', 'Boston Celtics'), { fixtureId: 'F1', side: 'home', oddsName: 'Boston Celtics', oddsMarket: 'Moneyline' });
+  directory.addMarket(info('lal', 'Los Angeles Lakers'), { fixtureId: 'F1', side: 'away', oddsName: 'Los Angeles Lakers', oddsMarket: 'Moneyline' });
+  const sm = new StateManager({
+    clock,
+    bus,
+    directory,
+    metrics,
+    consensus: fakeConsensus,
+    // Home probability moves 0.05 per point of lead: enough to see the plumbing, not a model.
+    winProbability: (g, pre) => Math.min(0.99, Math.max(0.01, pre + 0.05 * (g.homeScore - g.awayScore))),
+  });
+  const events: string[] = [];
+  bus.on('market_update', (m) => events.push(`market:${m.marketSlug}:${m.yesBid}/${m.yesAsk}`));
+  bus.on('game_update', (g) => events.push(`game:${g.homeScore}-${g.awayScore}:${g.status}`));
+  bus.on('odds_update', (c) => events.push(`odds:${c.books}`));
+  bus.on('trade', (t) => events.push(`trade:${t.price}x${t.qty}`));
+  bus.on('position_update', (p) => events.push(`position:${p.side}${p.quantity}`));
+  bus.on('feed_health', (h) => events.push(`health:${h.source}:${h.healthy}`));
+  return { clock, sm, events, metrics };
+}
+
+describe('StateManager', () => {
+  it('turns a scripted sequence of books, scores and odds into exactly the expected state, in order', () => {
+    const { sm, events, clock } = setup();
+    sm.onFeedEvent({ type: 'game', game: game({ updatedAt: 1_000 }), entryId: '1-0' });
+    sm.onFeedEvent({ type: 'odds', entryId: '2-0', quotes: [quote('Pinnacle', 'Boston Celtics', -150, 1_000), quote('DraftKings', 'Los Angeles Lakers', 130, 1_000)] });
+    sm.onVenueEvent({ type: 'book', marketSlug: 'bos', bids: [{ price: 540_000, qty: 100 }], asks: [{ price: 560_000, qty: 80 }], state: 'MARKET_STATE_OPEN', transactTime: 900, snapshot: true, receivedAt: 1_001 });
+    sm.onVenueEvent({ type: 'trade', marketSlug: 'bos', price: 560_000, qty: 10, tradeTime: 1_002, takerSide: 'ORDER_SIDE_BUY', receivedAt: 1_002 });
+    clock.set(2_000);
+    sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 1, homeScore: 3, awayScore: 0, updatedAt: 2_000 }), entryId: '3-0' });
+    sm.onVenueEvent({ type: 'position', position: { marketSlug: 'bos', netPosition: -10, qtyBought: 0, qtySold: 10, cost: 4_500_000, realized: 0, bodPosition: 0, expired: false, updateTime: 2_000, cashValue: null, qtyAvailable: null }, receivedAt: 2_000 });
+
+    expect(events).toEqual([
+      'game:0-0:SCHEDULED',
+      'odds:2',
+      'market:bos:540000/560000',
+      'trade:560000x10',
+      'market:bos:540000/560000',
+      'game:3-0:LIVE',
+      'position:NO10',
+    ]);
+    expect(sm.market('bos')).toEqual({
+      marketSlug: 'bos',
+      yesBid: 540_000,
+      yesAsk: 560_000,
+      noBid: 440_000,
+      noAsk: 460_000,
+      yesBidQty: 100,
+      yesAskQty: 80,
+      lastTradePrice: 560_000,
+      lastTradeTime: 1_002,
+      volume24h: 5_600_000,
+      state: 'MARKET_STATE_OPEN',
+      updatedAt: 1_001,
+    });
+    expect(sm.game('F1')).toMatchObject({ homeScore: 3, awayScore: 0, status: 'LIVE', period: 1 });
+    // Short 10 at a cost of 4.50: marked at 1 − mid(0.55) = 0.45 → value 4.50, no unrealized PnL yet.
+    expect(sm.position('bos')).toMatchObject({ side: 'NO', quantity: 10, netQty: -10, avgPrice: 450_000, currentValue: 4_500_000, unrealizedPnl: 0 });
+    // The consensus before kick-off (half the books on each side) is the live model's strength input.
+    expect(sm.consensusYes('bos')?.probability).toBe(0.5);
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.65, 12);
+    expect(sm.liveWinProbabilityYes('lal')).toBeCloseTo(0.35, 12);
+  });
+
+  it('skips a crossed book and an impossible score, counting both', () => {
+    const { sm, events, metrics } = setup();
+    sm.onVenueEvent({ type: 'book', marketSlug: 'bos', bids: [{ price: 600_000, qty: 1 }], asks: [{ price: 500_000, qty: 1 }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 1 });
+    sm.onFeedEvent({ type: 'game', game: game({ homeScore: -1, updatedAt: 5 }), entryId: null });
+    expect(events).toEqual([]);
+    expect(metrics.counter('state.book_rejected')).toBe(1);
+    expect(metrics.counter('state.game_rejected')).toBe(1);
+    expect(sm.market('bos')?.yesBid).toBeNull();
+  });
+
+  it('takes locked prices out of the consensus and never lets an older price replace a newer one', () => {
+    const { sm } = setup();
+    sm.onFeedEvent({ type: 'odds', entryId: null, quotes: [quote('Pinnacle', 'Boston Celtics', -150, 10), quote('DraftKings', 'Boston Celtics', -140, 10), quote('FanDuel', 'Los Angeles Lakers', 120, 10)] });
+    expect(sm.consensus('F1', 'Moneyline')?.books).toBe(3);
+    sm.onFeedEvent({ type: 'odds', entryId: null, quotes: [quote('DraftKings', 'Boston Celtics', -140, 11, true)] });
+    expect(sm.consensus('F1', 'Moneyline')?.books).toBe(2);
+    sm.onFeedEvent({ type: 'odds', entryId: null, quotes: [quote('DraftKings', 'Boston Celtics', -140, 9)] });
+    expect(sm.consensus('F1', 'Moneyline')?.books).toBe(2);
+  });
+
+  it('reports sports-feed health transitions once each', () => {
+    const { sm, events } = setup();
+    const h = (healthy: boolean) => sm.onFeedEvent({ type: 'feed_health', stream: 'results', sport: 'basketball', healthy, reason: 'test', at: 1 });
+    h(false);
+    h(false);
+    expect(sm.sportsFeedHealthy()).toBe(false);
+    h(true);
+    expect(sm.sportsFeedHealthy()).toBe(true);
+    expect(events).toEqual(['health:sports:false', 'health:sports:true']);
+  });
+
+  it('treats a positions snapshot as the whole truth', () => {
+    const { sm } = setup();
+    const pos = (slug: string, net: number) => ({ marketSlug: slug, netPosition: net, qtyBought: 0, qtySold: 0, cost: Math.abs(net) * 500_000, realized: 0, bodPosition: 0, expired: false, updateTime: null, cashValue: null, qtyAvailable: null });
+    sm.onVenueEvent({ type: 'position', position: pos('bos', 5), receivedAt: 1 });
+    sm.onVenueEvent({ type: 'positions_snapshot', positions: [pos('lal', 2)], receivedAt: 2 });
+    expect(sm.position('bos')?.quantity).toBe(0);
+    expect(sm.position('lal')?.quantity).toBe(2);
+  });
+});
