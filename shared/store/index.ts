@@ -1,0 +1,11 @@
+/** The DynamoDB store: repositories, table definitions and the local bootstrap. */
+export * from './table-definitions.js';
+export * from './create-tables.js';
+export * from './document-client.js';
+export * from './errors.js';
+export * from './trading-day.js';
+export * from './orders-repository.js';
+export * from './fills-ledger.js';
+export * from './positions-repository.js';
+export * from './risk-day-repository.js';
+export * from './odds-snapshots-repository.js';
