@@ -1,0 +1,237 @@
+/**
+ * No-vig consensus across sportsbooks for one fixture + market.
+ *
+ * 1. Quotes for other fixtures/markets, locked quotes (suspended / off the board) and quotes older than
+ *    `maxAgeMs` (by the provider's `timestamp`) are dropped. Within a book, the newest quote per outcome name wins.
+ * 2. A book counts only if it prices the market's full outcome set. The outcome set is the one offered by the
+ *    greatest total weight of books (so a book on a different total line, "Over 247.5" vs "Over 248.5", is
+ *    left out rather than mixed in).
+ * 3. Each book's implied probabilities are de-vigged on their own (Shin by default; see no-vig.ts), then the
+ *    fair probabilities are averaged with the books' weights (sharp books such as Pinnacle weigh more).
+ *    A weighted mean of vectors that each sum to 1 sums to 1; the result is renormalised against float drift.
+ * 4. confidence = count × agreement × freshness, each in [0,1]:
+ *    - count     = 1 − exp(−Σw / weightScale)         (more, and sharper, books → closer to 1)
+ *    - agreement = exp(−s / dispersionScale)          (s = the largest weighted standard deviation across books
+ *                                                      of an outcome's fair probability; one book → s = 0)
+ *    - freshness = 1 − ½·(weighted mean age / maxAgeMs)  (in [½, 1])
+ */
+import type { ConsensusProbability, OddsQuote } from '../../domain/feed-events.js';
+import { americanToProbability, isValidAmericanOdds } from './odds.js';
+import { removeVig, type NoVigMethod } from './no-vig.js';
+
+/** Default sportsbook weights, keyed by normalised name (lower case, letters and digits only). */
+export const DEFAULT_SPORTSBOOK_WEIGHTS: Readonly<Record<string, number>> = {
+  pinnacle: 3,
+  circasports: 2.5,
+  circa: 2.5,
+  bookmaker: 2,
+  betcris: 2,
+  betonlineag: 1.5,
+  betfairexchange: 2,
+  sporttrade: 1.5,
+  prophetx: 1.5,
+  novig: 1.5,
+  draftkings: 1,
+  fanduel: 1,
+  betmgm: 0.8,
+  caesars: 0.8,
+  espnbet: 0.8,
+  fanatics: 0.8,
+  betrivers: 0.7,
+  hardrockbet: 0.7,
+};
+
+export function normaliseSportsbook(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export interface ConsensusOptions {
+  /** Weight per sportsbook (any spelling: names are normalised). Merged over DEFAULT_SPORTSBOOK_WEIGHTS. */
+  weights?: Record<string, number>;
+  /** Weight of a book not in the table. Default 1. A weight of 0 excludes the book. */
+  defaultWeight?: number;
+  /** Quotes older than this (now − provider timestamp) are dropped. Default 60 s. */
+  maxAgeMs?: number;
+  /** De-vig method applied per book. Default 'shin'. */
+  method?: NoVigMethod;
+  /** Fewer books than this → no consensus. Default 1. */
+  minBooks?: number;
+  /** Σw at which the count factor is 1 − 1/e. Default 2. */
+  weightScale?: number;
+  /** Standard deviation (probability points) at which agreement is 1/e. Default 0.03. */
+  dispersionScale?: number;
+}
+
+export interface BookContribution {
+  sportsbook: string;
+  weight: number;
+  /** Outcome name → this book's fair probability. */
+  fair: Record<string, number>;
+  overround: number;
+  ageMs: number;
+}
+
+export type ExclusionReason = 'locked' | 'stale' | 'invalid_price' | 'zero_weight' | 'incomplete_market' | 'devig_failed';
+
+export interface ExcludedQuote {
+  sportsbook: string;
+  name: string;
+  reason: ExclusionReason;
+}
+
+export interface ConsensusDetail {
+  consensus: ConsensusProbability | null;
+  books: BookContribution[];
+  excluded: ExcludedQuote[];
+}
+
+/** Consensus for one fixture + market, or null when no book qualifies. */
+export function computeConsensus(
+  quotes: readonly OddsQuote[],
+  fixtureId: string,
+  market: string,
+  now: number,
+  options: ConsensusOptions = {},
+): ConsensusProbability | null {
+  return computeConsensusDetailed(quotes, fixtureId, market, now, options).consensus;
+}
+
+export function computeConsensusDetailed(
+  quotes: readonly OddsQuote[],
+  fixtureId: string,
+  market: string,
+  now: number,
+  options: ConsensusOptions = {},
+): ConsensusDetail {
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const method = options.method ?? 'shin';
+  const weights = new Map<string, number>();
+  for (const [k, v] of Object.entries({ ...DEFAULT_SPORTSBOOK_WEIGHTS })) weights.set(normaliseSportsbook(k), v);
+  for (const [k, v] of Object.entries(options.weights ?? {})) weights.set(normaliseSportsbook(k), v);
+  const defaultWeight = options.defaultWeight ?? 1;
+  const excluded: ExcludedQuote[] = [];
+
+  // 1. filter, and keep the newest quote per book × outcome
+  const byBook = new Map<string, Map<string, OddsQuote>>();
+  for (const q of quotes) {
+    if (q.fixtureId !== fixtureId || q.market !== market) continue;
+    if (q.locked) {
+      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'locked' });
+      continue;
+    }
+    if (now - q.timestamp > maxAgeMs) {
+      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'stale' });
+      continue;
+    }
+    if (!isValidAmericanOdds(q.americanOdds)) {
+      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'invalid_price' });
+      continue;
+    }
+    let book = byBook.get(q.sportsbook);
+    if (!book) byBook.set(q.sportsbook, (book = new Map()));
+    const prev = book.get(q.name);
+    if (!prev || prev.timestamp <= q.timestamp) book.set(q.name, q);
+  }
+  // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
+  // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
+  for (const q of quotes) {
+    if (q.fixtureId !== fixtureId || q.market !== market || !q.locked) continue;
+    const book = byBook.get(q.sportsbook);
+    const live = book?.get(q.name);
+    if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
+  }
+
+  const weightOf = (book: string): number => weights.get(normaliseSportsbook(book)) ?? defaultWeight;
+
+  // 2. the outcome set carried by the most weight
+  const setWeight = new Map<string, number>();
+  const setOf = new Map<string, string>();
+  for (const [book, outcomes] of byBook) {
+    const w = weightOf(book);
+    if (w <= 0) {
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'zero_weight' });
+      continue;
+    }
+    if (outcomes.size < 2) continue;
+    const key = JSON.stringify([...outcomes.keys()].sort());
+    setOf.set(book, key);
+    setWeight.set(key, (setWeight.get(key) ?? 0) + w);
+  }
+  let bestKey: string | null = null;
+  let bestW = 0;
+  for (const [k, w] of [...setWeight.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (w > bestW) {
+      bestKey = k;
+      bestW = w;
+    }
+  }
+
+  // 3. de-vig per book
+  const contributions: BookContribution[] = [];
+  const names: string[] = bestKey ? (JSON.parse(bestKey) as string[]) : [];
+  for (const [book, outcomes] of byBook) {
+    const w = weightOf(book);
+    if (w <= 0) continue;
+    if (setOf.get(book) !== bestKey || bestKey === null) {
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'incomplete_market' });
+      continue;
+    }
+    const qs = names.map((n) => outcomes.get(n) as OddsQuote);
+    try {
+      const r = removeVig(
+        qs.map((q) => americanToProbability(q.americanOdds)),
+        method,
+      );
+      const fair: Record<string, number> = {};
+      names.forEach((n, i) => (fair[n] = r.probabilities[i] as number));
+      contributions.push({
+        sportsbook: book,
+        weight: w,
+        fair,
+        overround: r.overround,
+        ageMs: Math.max(0, ...qs.map((q) => now - q.timestamp)),
+      });
+    } catch {
+      for (const n of names) excluded.push({ sportsbook: book, name: n, reason: 'devig_failed' });
+    }
+  }
+
+  const minBooks = Math.max(1, options.minBooks ?? 1);
+  if (contributions.length < minBooks) return { consensus: null, books: contributions, excluded };
+
+  // blend
+  const totalW = contributions.reduce((a, c) => a + c.weight, 0);
+  const blended = names.map((n) => contributions.reduce((a, c) => a + c.weight * (c.fair[n] as number), 0) / totalW);
+  const sum = blended.reduce((a, b) => a + b, 0);
+  const probabilities: Record<string, number> = {};
+  names.forEach((n, i) => (probabilities[n] = (blended[i] as number) / sum));
+
+  // 4. confidence
+  const weightScale = options.weightScale ?? 2;
+  const dispersionScale = options.dispersionScale ?? 0.03;
+  const count = 1 - Math.exp(-totalW / weightScale);
+  let maxSd = 0;
+  for (const n of names) {
+    const mean = probabilities[n] as number;
+    const variance = contributions.reduce((a, c) => a + c.weight * ((c.fair[n] as number) - mean) ** 2, 0) / totalW;
+    maxSd = Math.max(maxSd, Math.sqrt(variance));
+  }
+  const agreement = Math.exp(-maxSd / dispersionScale);
+  const meanAge = contributions.reduce((a, c) => a + c.weight * c.ageMs, 0) / totalW;
+  const freshness = 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs));
+  const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
+
+  return {
+    consensus: {
+      fixtureId,
+      market,
+      probabilities,
+      confidence,
+      books: contributions.length,
+      maxAgeMs: Math.max(...contributions.map((c) => c.ageMs)),
+      computedAt: now,
+    },
+    books: contributions,
+    excluded,
+  };
+}
