@@ -1,0 +1,87 @@
+/**
+ * zod schemas of the authenticated request bodies (api/polymarket-us.md, "REST endpoints"), converting wire
+ * units to engine units: Amounts → micros, ISO timestamps → epoch ms, quantities → integer contracts.
+ * Unknown fields are ignored (as the venue's gateway does); wrong types, unknown enum strings and missing
+ * required fields are errors.
+ */
+import { z } from 'zod';
+import { MoneyFormatError, parseMicros } from '../../../shared/domain/money.js';
+import { ORDER_INTENTS, ORDER_TYPES, TIMES_IN_FORCE } from '../../../shared/domain/venue-enums.js';
+
+const DECIMAL_RE = /^-?\d{1,12}(\.\d{1,12})?$/;
+
+export const amountSchema = z
+  .object({
+    value: z.string().regex(DECIMAL_RE, 'must be a decimal string'),
+    currency: z.literal('USD').optional(),
+  })
+  .transform((a, ctx) => {
+    try {
+      return parseMicros(a.value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof MoneyFormatError ? err.message : 'invalid amount' });
+      return z.NEVER;
+    }
+  });
+
+/** Contracts: a positive integer, as a JSON number or (proto3-JSON style) a decimal string. */
+const quantitySchema = z
+  .union([z.number().int().positive().max(1e12), z.string().regex(/^\d{1,12}$/).transform(Number)])
+  .refine((n) => n > 0, 'must be positive');
+
+const isoTimeSchema = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+
+const slugSchema = z.string().min(1).max(200);
+
+export const MANUAL_ORDER_INDICATORS = [
+  'MANUAL_ORDER_INDICATOR_UNSPECIFIED',
+  'MANUAL_ORDER_INDICATOR_MANUAL',
+  'MANUAL_ORDER_INDICATOR_AUTOMATIC',
+] as const;
+
+export const createOrderSchema = z.object({
+  marketSlug: slugSchema,
+  intent: z.enum(ORDER_INTENTS),
+  type: z.enum(ORDER_TYPES).optional(),
+  price: amountSchema.optional(),
+  quantity: quantitySchema.optional(),
+  tif: z.enum(TIMES_IN_FORCE).optional(),
+  participateDontInitiate: z.boolean().optional(),
+  goodTillTime: isoTimeSchema.optional(),
+  cashOrderQty: amountSchema.optional(),
+  manualOrderIndicator: z.enum(MANUAL_ORDER_INDICATORS).optional(),
+  synchronousExecution: z.boolean().optional(),
+  maxBlockTime: z.union([z.number().nonnegative(), z.string().max(40)]).optional(),
+  slippageTolerance: z.union([z.number().nonnegative(), z.string().max(40), amountSchema]).optional(),
+});
+export type CreateOrderBody = z.infer<typeof createOrderSchema>;
+
+export const cancelOrderSchema = z.object({ marketSlug: slugSchema });
+
+export const modifyOrderSchema = z.object({
+  marketSlug: slugSchema,
+  price: amountSchema.optional(),
+  quantity: quantitySchema.optional(),
+  tif: z.enum(TIMES_IN_FORCE).optional(),
+  participateDontInitiate: z.boolean().optional(),
+  goodTillTime: isoTimeSchema.optional(),
+});
+export type ModifyOrderBody = z.infer<typeof modifyOrderSchema>;
+
+export const cancelAllSchema = z.object({ slugs: z.array(slugSchema).max(1000).optional() });
+
+export const previewOrderSchema = z.object({ request: createOrderSchema });
+
+export const closePositionSchema = z.object({
+  marketSlug: slugSchema,
+  slippageTolerance: z.union([z.number().nonnegative(), z.string().max(40), amountSchema]).optional(),
+  manualOrderIndicator: z.enum(MANUAL_ORDER_INDICATORS).optional(),
+  synchronousExecution: z.boolean().optional(),
+  maxBlockTime: z.union([z.number().nonnegative(), z.string().max(40)]).optional(),
+});
+
+/** A compact, client-facing description of what was wrong with a body (field paths, no values echoed). */
+export function describeIssues(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`);
+  return `invalid request: ${parts.join('; ')}`;
+}
