@@ -1,0 +1,89 @@
+/**
+ * Hand-written decimal → integer parsing for the WebSocket hot path, where a regex + Number() per field (or a
+ * zod schema per level) costs more than the rest of the message handling. Same rules as `parseMicros`:
+ * plain decimals only, at most 6 significant decimal places, no exponent, no whitespace. Returns NaN on any
+ * malformed input instead of throwing, so callers can count and skip without a try/catch per level.
+ */
+
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const MINUS = 45;
+/** Past this many integer digits the micros value would exceed 2^53. */
+const MAX_WHOLE_DIGITS = 9;
+const SCALE = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
+/** "0.55" → 550000; "-1.5" → -1500000; NaN when malformed or when non-zero digits follow the 6th place. */
+export function fastMicros(text: string): number {
+  const n = text.length;
+  if (n === 0) return NaN;
+  let i = 0;
+  let neg = false;
+  if (text.charCodeAt(0) === MINUS) {
+    neg = true;
+    i = 1;
+    if (n === 1) return NaN;
+  }
+  let whole = 0;
+  let wholeDigits = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) break;
+    if (c < ZERO || c > NINE) return NaN;
+    whole = whole * 10 + (c - ZERO);
+    if (++wholeDigits > MAX_WHOLE_DIGITS) return NaN;
+  }
+  if (wholeDigits === 0) return NaN;
+  let frac = 0;
+  if (i < n) {
+    // at the dot
+    i++;
+    if (i === n) return NaN;
+    let places = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < ZERO || c > NINE) return NaN;
+      if (places < 6) {
+        frac = frac * 10 + (c - ZERO);
+      } else if (c !== ZERO) {
+        return NaN;
+      }
+      places++;
+    }
+    frac *= SCALE[places < 6 ? places : 6] as number;
+  }
+  const v = whole * 1_000_000 + frac;
+  return neg ? -v : v;
+}
+
+/** "12" → 12; also accepts a number that is a safe integer. NaN when not a plain integer ("12.0" is accepted). */
+export function fastInt(value: unknown): number {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : NaN;
+  if (typeof value !== 'string') return NaN;
+  const n = value.length;
+  if (n === 0 || n > 16) return NaN;
+  let i = 0;
+  let neg = false;
+  if (value.charCodeAt(0) === MINUS) {
+    neg = true;
+    i = 1;
+    if (n === 1) return NaN;
+  }
+  let v = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === DOT) break;
+    if (c < ZERO || c > NINE) return NaN;
+    v = v * 10 + (c - ZERO);
+    digits++;
+  }
+  if (digits === 0) return NaN;
+  if (i < n) {
+    // only ".0", ".00", … allowed after the integer part
+    i++;
+    if (i === n) return NaN;
+    for (; i < n; i++) if (value.charCodeAt(i) !== ZERO) return NaN;
+  }
+  return neg ? -v : v;
+}

@@ -1,0 +1,48 @@
+/**
+ * LiveOrderGateway: the engine's OrderGateway over the Polymarket US REST client. The REST client already
+ * guarantees that a create is never sent twice; the gateway adds the caller's known order ids (the order
+ * tracker's) so that a recovery never claims an order the engine already tracks.
+ */
+import type { OrderGateway } from '../domain/gateway.js';
+import type { PriceMicros } from '../domain/money.js';
+import type { OrderRequest } from '../domain/order.js';
+import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
+import type { PolymarketRestClient } from './rest-client.js';
+
+export interface LiveOrderGatewayOptions {
+  /** Order ids the engine already tracks (consulted only after an ambiguous create). */
+  knownOrderIds?: () => Iterable<string>;
+}
+
+export class LiveOrderGateway implements OrderGateway {
+  constructor(
+    private readonly client: PolymarketRestClient,
+    private readonly options: LiveOrderGatewayOptions = {},
+  ) {}
+
+  createOrder(request: OrderRequest): Promise<CreateOrderResult> {
+    const known = this.options.knownOrderIds;
+    return this.client.createOrder(request, known ? { knownOrderIds: lazyIterable(known) } : {});
+  }
+
+  cancelOrder(orderId: string, marketSlug: string): Promise<void> {
+    return this.client.cancelOrder(orderId, marketSlug);
+  }
+
+  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+    return this.client.modifyOrder(orderId, marketSlug, change);
+  }
+
+  cancelAll(marketSlugs?: string[]): Promise<string[]> {
+    return this.client.cancelAll(marketSlugs);
+  }
+
+  openOrders(marketSlugs?: string[]): Promise<VenueOrder[]> {
+    return this.client.openOrders(marketSlugs);
+  }
+}
+
+/** Defers reading the caller's ids until the (rare) recovery needs them. */
+function lazyIterable(source: () => Iterable<string>): Iterable<string> {
+  return { [Symbol.iterator]: () => source()[Symbol.iterator]() };
+}

@@ -1,0 +1,727 @@
+/**
+ * Polymarket US REST client (api/polymarket-us.md, "REST endpoints"): typed calls returning domain models,
+ * client-side rate budgeting, Ed25519 signing with clock-skew correction, the retry policy of
+ * retry-policy.ts, metrics by endpoint class, and a create that never sends an order twice
+ * (order-recovery.ts).
+ */
+import { z } from 'zod';
+import type { Clock } from '../domain/clock.js';
+import { systemClock } from '../domain/clock.js';
+import type { PriceMicros } from '../domain/money.js';
+import type { OrderRequest } from '../domain/order.js';
+import type {
+  CreateOrderResult,
+  VenueActivity,
+  VenueBalance,
+  VenueOrder,
+  VenuePosition,
+} from '../domain/venue-models.js';
+import type { Logger } from '../observability/logger.js';
+import { nullLogger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { nullMetrics } from '../observability/metrics.js';
+import { RequestSigner, offsetFromDateHeader, type Credentials } from './auth.js';
+import {
+  AmbiguousOrderError,
+  AuthError,
+  InvalidRequestError,
+  NetworkError,
+  RateLimitedError,
+  ResponseValidationError,
+  ServerError,
+  TimeoutError,
+  VenueError,
+  errorForStatus,
+  type EndpointClass,
+} from './errors.js';
+import { TransportError, UndiciTransport, type HttpMethod, type HttpResponse, type HttpTransport } from './http.js';
+import { judgeRecovery, type RecoveryVerdict } from './order-recovery.js';
+import { VenueRateLimiter, defaultSleep } from './rate-limiter.js';
+import { DEFAULT_RETRY_POLICY, backoffMs, parseRetryAfterMs, rateLimitWaitMs, type RetryPolicy } from './retry-policy.js';
+import {
+  ActivitiesResponseSchema,
+  BalancesResponseSchema,
+  BboSchema,
+  BookSchema,
+  CancelAllResponseSchema,
+  CreateOrderResponseSchema,
+  ErrorBodySchema,
+  EventResponseSchema,
+  EventsResponseSchema,
+  MarketResponseSchema,
+  MarketsResponseSchema,
+  OpenOrdersResponseSchema,
+  OrderResponseSchema,
+  PositionsResponseSchema,
+  SettlementSchema,
+} from './wire-schemas.js';
+import {
+  toBbo,
+  toBookSnapshot,
+  toCatalogueEvent,
+  toCatalogueMarket,
+  toSettlement,
+  toVenueActivity,
+  toVenueBalance,
+  toVenueExecution,
+  toVenueOrder,
+  toVenuePositions,
+  type Bbo,
+  type BookSnapshot,
+  type CatalogueEvent,
+  type CatalogueMarket,
+  type Settlement,
+} from './wire-convert.js';
+import { buildClosePosition, buildCreateOrder, buildModifyOrder, pathSegment, type WireCreateOrder } from './wire-requests.js';
+
+export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;
+export type Query = Record<string, QueryValue>;
+
+export interface RecoveryOptions {
+  /** Wait before each look at open orders/activities after an ambiguous create, ms (default 500). */
+  settleMs: number;
+  /** Slack on "created after the attempt started", ms (default 2000). */
+  toleranceMs: number;
+  /** Resend once when the order is proven absent (default true). Never resends on an UNKNOWN verdict. */
+  retryIfAbsent: boolean;
+  /** Activities fetched per look (default 100). */
+  activitiesLimit: number;
+}
+
+export interface RestClientOptions {
+  apiBaseUrl: string;
+  gatewayBaseUrl: string;
+  /** Needed for authenticated calls; a signer may be shared with the WebSocket client. */
+  credentials?: Credentials | RequestSigner;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  transport?: HttpTransport;
+  rateLimiter?: VenueRateLimiter;
+  retry?: Partial<RetryPolicy>;
+  /** Per-request deadline, ms (default 5000). */
+  timeoutMs?: number;
+  recovery?: Partial<RecoveryOptions>;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+interface CallSpec<S extends z.ZodType> {
+  cls: EndpointClass;
+  method: HttpMethod;
+  /** The endpoint label for errors/metrics, e.g. "GET /v1/order/{id}". */
+  endpoint: string;
+  /** The real path (segments encoded), without query. */
+  path: string;
+  query?: Query;
+  body?: unknown;
+  auth: boolean;
+  /** Safe to send again on 5xx/timeout/network. */
+  idempotent: boolean;
+  schema: S;
+}
+
+export interface PositionsPage {
+  positions: VenuePosition[];
+  nextCursor: string | null;
+  eof: boolean;
+}
+
+export interface ActivitiesPage {
+  activities: VenueActivity[];
+  nextCursor: string | null;
+  eof: boolean;
+}
+
+export interface ActivitiesQuery {
+  limit?: number;
+  cursor?: string;
+  marketSlug?: string;
+  types?: string[];
+  sortOrder?: 'SORT_ORDER_DESCENDING' | 'SORT_ORDER_ASCENDING';
+}
+
+export interface PreviewResult {
+  order: VenueOrder;
+}
+
+export interface CreateOrderOptions {
+  /** Order ids the caller already holds: never claimed as the result of a recovery. */
+  knownOrderIds?: Iterable<string>;
+}
+
+const KNOWN_IDS_CAPACITY = 10_000;
+
+/** The venue's error body message, if any. Bodies are small; anything odd yields undefined. */
+function venueMessage(body: string): string | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(body));
+    if (parsed.success) return (parsed.data.message ?? parsed.data.error)?.slice(0, 500);
+  } catch {
+    /* not JSON */
+  }
+  return body.slice(0, 200);
+}
+
+/** An order id in an error body (some gateways report the id of a committed order with a 5xx). */
+function orderIdInBody(body: string): string | null {
+  try {
+    const o = JSON.parse(body) as Record<string, unknown>;
+    const id = o?.id ?? o?.orderId;
+    return typeof id === 'string' && id.length > 0 && id.length < 200 ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+export function buildQuery(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
+    else params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export class PolymarketRestClient {
+  readonly signer: RequestSigner | null;
+  private readonly apiBase: string;
+  private readonly gatewayBase: string;
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly transport: HttpTransport;
+  private readonly ownsTransport: boolean;
+  private readonly limiter: VenueRateLimiter;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly recovery: RecoveryOptions;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  /** Ids of orders this client has created or recovered (insertion-ordered, bounded). */
+  private readonly knownIds = new Set<string>();
+
+  constructor(options: RestClientOptions) {
+    this.apiBase = options.apiBaseUrl.replace(/\/+$/, '');
+    this.gatewayBase = options.gatewayBaseUrl.replace(/\/+$/, '');
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    const c = options.credentials;
+    this.signer = c === undefined ? null : c instanceof RequestSigner ? c : new RequestSigner(c, this.clock);
+    this.transport = options.transport ?? new UndiciTransport();
+    this.ownsTransport = options.transport === undefined;
+    this.metrics = options.metrics ?? nullMetrics;
+    this.limiter = options.rateLimiter ?? new VenueRateLimiter({ clock: this.clock, sleep: this.sleep, metrics: this.metrics });
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.recovery = { settleMs: 500, toleranceMs: 2_000, retryIfAbsent: true, activitiesLimit: 100, ...options.recovery };
+    this.logger = options.logger ?? nullLogger;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsTransport) await this.transport.close();
+  }
+
+  // ---------------------------------------------------------------- core
+
+  private async call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
+    const { body } = await this.callRaw(spec);
+    return this.validate(spec, body);
+  }
+
+  private validate<S extends z.ZodType>(spec: CallSpec<S>, body: string): z.infer<S> {
+    let json: unknown;
+    try {
+      json = body.length === 0 ? {} : JSON.parse(body);
+    } catch {
+      this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind: 'validation' });
+      throw new ResponseValidationError(`${spec.endpoint}: response is not JSON`, { status: 200, endpoint: spec.endpoint, issues: ['not JSON'] });
+    }
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) {
+      this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind: 'validation' });
+      const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`);
+      throw new ResponseValidationError(`${spec.endpoint}: unexpected response shape (${issues[0] ?? 'invalid'})`, {
+        status: 200,
+        endpoint: spec.endpoint,
+        issues,
+      });
+    }
+    return parsed.data;
+  }
+
+  /** Converts wire → domain, reporting a conversion failure (e.g. inexact money) as a validation error. */
+  private convert<T>(endpoint: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof VenueError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new ResponseValidationError(`${endpoint}: ${msg}`, { status: 200, endpoint, issues: [msg] });
+    }
+  }
+
+  /**
+   * Sends with the retry policy; returns the 2xx response. Throws a typed VenueError otherwise. For a
+   * non-idempotent call, a 5xx/timeout/network failure is thrown as is (the caller decides).
+   */
+  private async callRaw(spec: CallSpec<z.ZodType>): Promise<HttpResponse> {
+    if (spec.auth && !this.signer) throw new AuthError(`${spec.endpoint}: no credentials configured`, { status: 0, endpoint: spec.endpoint });
+    const base = spec.auth ? this.apiBase : this.gatewayBase;
+    const url = base + spec.path + buildQuery(spec.query);
+    const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    let attempts = 0;
+    let rateLimited = 0;
+    let resigned = false;
+    for (;;) {
+      await this.limiter.acquire(spec.cls);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (bodyText !== undefined) headers['content-type'] = 'application/json';
+      if (spec.auth) Object.assign(headers, (this.signer as RequestSigner).headers(spec.method, spec.path));
+      attempts++;
+      const t0 = this.clock.monotonicNs();
+      let res: HttpResponse;
+      try {
+        res = await this.transport.send({ method: spec.method, url, headers, body: bodyText, timeoutMs: this.timeoutMs });
+      } catch (err) {
+        const kind = err instanceof TransportError ? err.kind : 'network';
+        this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind });
+        const requestSent = err instanceof TransportError ? err.requestSent : true;
+        const code = err instanceof TransportError && err.code ? ` (${err.code})` : '';
+        const mapped =
+          kind === 'timeout'
+            ? new TimeoutError(`${spec.endpoint}: timed out${code}`, { status: 0, endpoint: spec.endpoint, requestSent, cause: err })
+            : new NetworkError(`${spec.endpoint}: connection failed${code}`, { status: 0, endpoint: spec.endpoint, requestSent, cause: err });
+        // A request that provably never left may be sent again even when not idempotent.
+        if ((spec.idempotent || !requestSent) && attempts < this.retry.maxAttempts) {
+          await this.sleep(backoffMs(attempts - 1, this.retry, this.random));
+          continue;
+        }
+        throw mapped;
+      }
+      const micros = Number((this.clock.monotonicNs() - t0) / 1000n);
+      this.metrics.observe('venue.http.latency_us', micros, { class: spec.cls });
+      this.metrics.increment('venue.http.requests', 1, { class: spec.cls, status: String(res.status) });
+      if (res.status >= 200 && res.status < 300) return res;
+
+      const message = venueMessage(res.body);
+      const retryAfter = parseRetryAfterMs(res.headers['retry-after'], this.clock.now());
+      const error = errorForStatus(res.status, spec.endpoint, message, retryAfter);
+      this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind: String(res.status) });
+      if (error instanceof ServerError) error.orderIdHint = orderIdInBody(res.body);
+
+      if (res.status === 401 && spec.auth && !resigned) {
+        resigned = true;
+        const signer = this.signer as RequestSigner;
+        const offset = offsetFromDateHeader(res.headers['date'], this.clock.now());
+        if (offset !== null) {
+          const before = signer.clockOffsetMs;
+          signer.clockOffsetMs = offset;
+          this.logger.warn('venue 401: clock offset re-estimated from the Date header; re-signing once', {
+            endpoint: spec.endpoint,
+            offsetBeforeMs: before,
+            offsetAfterMs: signer.clockOffsetMs,
+          });
+          this.metrics.gauge('venue.clock_offset_ms', signer.clockOffsetMs);
+        }
+        attempts--; // a re-sign is not a retry of the same request
+        continue;
+      }
+      if (res.status === 401) {
+        this.logger.error('venue rejected our credentials after clock correction', { endpoint: spec.endpoint });
+        throw error;
+      }
+      if (error instanceof RateLimitedError) {
+        this.metrics.increment('venue.http.rate_limited', 1, { class: spec.cls });
+        if (rateLimited + 1 < this.retry.maxRateLimitedAttempts) {
+          const wait = rateLimitWaitMs(rateLimited, error.retryAfterMs, this.retry, this.random);
+          rateLimited++;
+          attempts--; // the request was refused, not processed
+          this.logger.warn('venue 429: backing off', { endpoint: spec.endpoint, waitMs: wait });
+          await this.sleep(wait);
+          continue;
+        }
+        throw error;
+      }
+      if (error instanceof ServerError && spec.idempotent && attempts < this.retry.maxAttempts) {
+        await this.sleep(backoffMs(attempts - 1, this.retry, this.random));
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  private authed<S extends z.ZodType>(
+    cls: EndpointClass,
+    method: HttpMethod,
+    endpoint: string,
+    path: string,
+    schema: S,
+    extra: { query?: Query; body?: unknown; idempotent?: boolean } = {},
+  ): Promise<z.infer<S>> {
+    return this.call({ cls, method, endpoint, path, schema, auth: true, idempotent: extra.idempotent ?? method === 'GET', query: extra.query, body: extra.body });
+  }
+
+  private pub<S extends z.ZodType>(endpoint: string, path: string, schema: S, query?: Query): Promise<z.infer<S>> {
+    return this.call({ cls: 'public', method: 'GET', endpoint, path, schema, auth: false, idempotent: true, query });
+  }
+
+  // ---------------------------------------------------------------- public catalogue and market data
+
+  async listEvents(query: Query = {}): Promise<CatalogueEvent[]> {
+    const r = await this.pub('GET /v1/events', '/v1/events', EventsResponseSchema, query);
+    return this.convert('GET /v1/events', () => r.events.map(toCatalogueEvent));
+  }
+
+  async getEvent(id: string | number): Promise<CatalogueEvent> {
+    const r = await this.pub('GET /v1/events/{id}', `/v1/events/${pathSegment(String(id), 'event id')}`, EventResponseSchema);
+    return this.convert('GET /v1/events/{id}', () => toCatalogueEvent(r.event));
+  }
+
+  async getEventBySlug(slug: string): Promise<CatalogueEvent> {
+    const r = await this.pub('GET /v1/events/slug/{slug}', `/v1/events/slug/${pathSegment(slug, 'event slug')}`, EventResponseSchema);
+    return this.convert('GET /v1/events/slug/{slug}', () => toCatalogueEvent(r.event));
+  }
+
+  async listMarkets(query: Query = {}): Promise<CatalogueMarket[]> {
+    const r = await this.pub('GET /v1/markets', '/v1/markets', MarketsResponseSchema, query);
+    return this.convert('GET /v1/markets', () => r.markets.map((m) => toCatalogueMarket(m)));
+  }
+
+  async getMarketById(id: string | number): Promise<CatalogueMarket> {
+    const r = await this.pub('GET /v1/market/id/{id}', `/v1/market/id/${pathSegment(String(id), 'market id')}`, MarketResponseSchema);
+    return this.convert('GET /v1/market/id/{id}', () => toCatalogueMarket(r.market));
+  }
+
+  async getMarketBySlug(slug: string): Promise<CatalogueMarket> {
+    const r = await this.pub('GET /v1/market/slug/{slug}', `/v1/market/slug/${pathSegment(slug, 'market slug')}`, MarketResponseSchema);
+    return this.convert('GET /v1/market/slug/{slug}', () => toCatalogueMarket(r.market));
+  }
+
+  async getBook(slug: string): Promise<BookSnapshot> {
+    const r = await this.pub('GET /v1/markets/{slug}/book', `/v1/markets/${pathSegment(slug, 'market slug')}/book`, BookSchema);
+    return this.convert('GET /v1/markets/{slug}/book', () => toBookSnapshot(r));
+  }
+
+  async getBbo(slug: string): Promise<Bbo> {
+    const r = await this.pub('GET /v1/markets/{slug}/bbo', `/v1/markets/${pathSegment(slug, 'market slug')}/bbo`, BboSchema);
+    return this.convert('GET /v1/markets/{slug}/bbo', () => toBbo(r));
+  }
+
+  async getSettlement(slug: string): Promise<Settlement> {
+    const r = await this.pub('GET /v1/markets/{slug}/settlement', `/v1/markets/${pathSegment(slug, 'market slug')}/settlement`, SettlementSchema);
+    return this.convert('GET /v1/markets/{slug}/settlement', () => toSettlement(r));
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  /** Whether an order id is one this client (or the caller) already knows. */
+  isKnownOrderId(id: string): boolean {
+    return this.knownIds.has(id);
+  }
+
+  /** Marks order ids as known (e.g. loaded from the store at start-up), so no recovery claims them. */
+  rememberOrderIds(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.knownIds.has(id)) continue;
+      this.knownIds.add(id);
+      if (this.knownIds.size > KNOWN_IDS_CAPACITY) {
+        const oldest = this.knownIds.values().next().value as string;
+        this.knownIds.delete(oldest);
+      }
+    }
+  }
+
+  /**
+   * Creates an order. NEVER SENDS THE SAME ORDER TWICE: a create is not retried on 5xx/timeout/network.
+   * On such an ambiguous failure the client looks for the order (order-recovery.ts): found → returned with
+   * `recovered: true`; proven absent → sent once more (if `retryIfAbsent`); undecidable → AmbiguousOrderError.
+   */
+  async createOrder(request: OrderRequest, options: CreateOrderOptions = {}): Promise<CreateOrderResult> {
+    const body = buildCreateOrder(request);
+    const callerKnown = new Set(options.knownOrderIds ?? []);
+    const isKnown = (id: string): boolean => this.knownIds.has(id) || callerKnown.has(id);
+    let resent = false;
+    for (;;) {
+      const attemptStart = this.clock.now();
+      try {
+        const result = await this.sendCreate(body);
+        this.rememberOrderIds([result.orderId]);
+        this.metrics.increment('venue.orders.created', 1);
+        return result;
+      } catch (err) {
+        if (!isAmbiguousCreateFailure(err)) throw err;
+        this.metrics.increment('venue.orders.ambiguous', 1);
+        this.logger.warn('create order failed ambiguously; reconciling before any resend', {
+          marketSlug: request.marketSlug,
+          error: (err as Error).message,
+        });
+        const hintedId = err instanceof ServerError ? err.orderIdHint : null;
+        // A 2xx whose body we could not read means the order exists: look for it, but never resend.
+        const mayResend = !(err instanceof ResponseValidationError);
+        const verdict = await this.reconcileCreate(request, attemptStart, isKnown, hintedId);
+        if (verdict.kind === 'found') {
+          this.rememberOrderIds([verdict.order.id]);
+          this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
+          this.logger.info('ambiguous create recovered: the order reached the exchange', { orderId: verdict.order.id, via: verdict.via });
+          return { orderId: verdict.order.id, executions: [], recovered: true };
+        }
+        if (verdict.kind === 'absent' && this.recovery.retryIfAbsent && mayResend && !resent) {
+          resent = true;
+          this.metrics.increment('venue.orders.resent_after_absent', 1);
+          this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug });
+          continue;
+        }
+        const reason = verdict.kind === 'unknown' ? verdict.reason : 'order absent and no further resend allowed';
+        throw new AmbiguousOrderError(`POST /v1/orders: outcome unknown after ${(err as Error).name}; not resent (${reason})`, {
+          status: (err as VenueError).status,
+          endpoint: 'POST /v1/orders',
+          marketSlug: request.marketSlug,
+          candidateOrderIds: verdict.kind === 'unknown' ? verdict.candidateOrderIds : [],
+          reason,
+          cause: err,
+        });
+      }
+    }
+  }
+
+  private async sendCreate(body: WireCreateOrder): Promise<CreateOrderResult> {
+    const spec: CallSpec<typeof CreateOrderResponseSchema> = {
+      cls: 'create',
+      method: 'POST',
+      endpoint: 'POST /v1/orders',
+      path: '/v1/orders',
+      body,
+      auth: true,
+      idempotent: false,
+      schema: CreateOrderResponseSchema,
+    };
+    const res = await this.callRaw(spec);
+    let parsed: z.infer<typeof CreateOrderResponseSchema>;
+    try {
+      parsed = this.validate(spec, res.body);
+    } catch (err) {
+      // 2xx with a body we cannot read: the order exists. If an id can be read, return it; else ambiguous.
+      const id = orderIdInBody(res.body);
+      if (id) return { orderId: id, executions: [], recovered: false };
+      throw err;
+    }
+    const r = parsed;
+    return this.convert('POST /v1/orders', () => ({
+      orderId: r.id,
+      executions: (r.executions ?? []).map(toVenueExecution),
+      recovered: false,
+    }));
+  }
+
+  /** Looks twice (settle delay before each) at open orders and activities to decide an ambiguous create. */
+  private async reconcileCreate(
+    request: OrderRequest,
+    attemptStartLocal: number,
+    isKnown: (id: string) => boolean,
+    hintedOrderId: string | null,
+  ): Promise<RecoveryVerdict> {
+    const offset = this.signer?.clockOffsetMs ?? 0;
+    let last: RecoveryVerdict = { kind: 'unknown', reason: 'not checked', candidateOrderIds: [] };
+    for (let look = 0; look < 2; look++) {
+      await this.sleep(this.recovery.settleMs);
+      try {
+        last = await this.lookForOrder(request, attemptStartLocal + offset, isKnown, hintedOrderId);
+      } catch (err) {
+        this.logger.warn('reconciliation look failed', { error: (err as Error).message });
+        return { kind: 'unknown', reason: `could not read open orders/activities: ${(err as Error).message}`, candidateOrderIds: [] };
+      }
+      if (last.kind !== 'absent') return last;
+    }
+    return last;
+  }
+
+  private async lookForOrder(
+    request: OrderRequest,
+    attemptStartServerMs: number,
+    isKnown: (id: string) => boolean,
+    hintedOrderId: string | null,
+  ): Promise<RecoveryVerdict> {
+    const openOrders = await this.openOrders([request.marketSlug]);
+    const page = await this.activitiesPage({
+      marketSlug: request.marketSlug,
+      limit: this.recovery.activitiesLimit,
+      sortOrder: 'SORT_ORDER_DESCENDING',
+    });
+    const ordersById = new Map<string, VenueOrder | null>();
+    const idsToFetch = new Set<string>();
+    if (hintedOrderId && !isKnown(hintedOrderId)) idsToFetch.add(hintedOrderId);
+    const cutoff = attemptStartServerMs - this.recovery.toleranceMs;
+    for (const a of page.activities) {
+      if (a.orderId && !isKnown(a.orderId) && a.marketSlug === request.marketSlug && (a.time === null || a.time >= cutoff)) {
+        if (!openOrders.some((o) => o.id === a.orderId)) idsToFetch.add(a.orderId);
+      }
+    }
+    for (const id of [...idsToFetch].slice(0, 5)) {
+      try {
+        ordersById.set(id, await this.getOrder(id));
+      } catch (err) {
+        if (err instanceof VenueError && err.status === 404) ordersById.set(id, null);
+        else throw err;
+      }
+    }
+    const hinted = hintedOrderId ? ordersById.get(hintedOrderId) : undefined;
+    return judgeRecovery({
+      request,
+      attemptStartServerMs,
+      toleranceMs: this.recovery.toleranceMs,
+      openOrders: hinted ? [...openOrders, hinted] : openOrders,
+      activities: page.activities,
+      ordersById,
+      isKnown,
+    });
+  }
+
+  async openOrders(marketSlugs?: readonly string[]): Promise<VenueOrder[]> {
+    const r = await this.authed('openOrders', 'GET', 'GET /v1/orders/open', '/v1/orders/open', OpenOrdersResponseSchema, {
+      query: marketSlugs && marketSlugs.length ? { slugs: marketSlugs } : undefined,
+    });
+    return this.convert('GET /v1/orders/open', () => r.orders.map(toVenueOrder));
+  }
+
+  async getOrder(id: string): Promise<VenueOrder> {
+    const r = await this.authed('oneOrder', 'GET', 'GET /v1/order/{id}', `/v1/order/${pathSegment(id, 'order id')}`, OrderResponseSchema);
+    return this.convert('GET /v1/order/{id}', () => toVenueOrder(r.order));
+  }
+
+  async cancelOrder(id: string, marketSlug: string): Promise<void> {
+    if (!marketSlug) throw new InvalidRequestError('cancel order: market slug required');
+    await this.authed('cancel', 'POST', 'POST /v1/order/{id}/cancel', `/v1/order/${pathSegment(id, 'order id')}/cancel`, passthrough, {
+      body: { marketSlug },
+      idempotent: true,
+    });
+  }
+
+  async modifyOrder(id: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+    const body = buildModifyOrder(marketSlug, change);
+    // Absolute price/quantity: sending the same modify twice leaves the same order, so it is retry-safe.
+    await this.authed('modify', 'POST', 'POST /v1/order/{id}/modify', `/v1/order/${pathSegment(id, 'order id')}/modify`, passthrough, {
+      body,
+      idempotent: true,
+    });
+  }
+
+  async cancelAll(marketSlugs?: readonly string[]): Promise<string[]> {
+    const r = await this.authed('cancelAll', 'POST', 'POST /v1/orders/open/cancel', '/v1/orders/open/cancel', CancelAllResponseSchema, {
+      body: marketSlugs && marketSlugs.length ? { slugs: marketSlugs } : {},
+      idempotent: true,
+    });
+    return r.canceledOrderIds;
+  }
+
+  async previewOrder(request: OrderRequest): Promise<PreviewResult> {
+    const r = await this.authed('authenticated', 'POST', 'POST /v1/order/preview', '/v1/order/preview', OrderResponseSchema, {
+      body: { request: buildCreateOrder(request) },
+      idempotent: true,
+    });
+    return this.convert('POST /v1/order/preview', () => ({ order: toVenueOrder(r.order) }));
+  }
+
+  /** Closes a position at market. Not idempotent: never retried after it may have been processed. */
+  async closePosition(
+    marketSlug: string,
+    slippage?: { currentPrice: PriceMicros; bips?: number; ticks?: number },
+  ): Promise<CreateOrderResult> {
+    const r = await this.authed('closePosition', 'POST', 'POST /v1/order/close-position', '/v1/order/close-position', CreateOrderResponseSchema, {
+      body: buildClosePosition(marketSlug, slippage),
+      idempotent: false,
+    });
+    this.rememberOrderIds([r.id]);
+    return this.convert('POST /v1/order/close-position', () => ({
+      orderId: r.id,
+      executions: (r.executions ?? []).map(toVenueExecution),
+      recovered: false,
+    }));
+  }
+
+  // ---------------------------------------------------------------- portfolio and account
+
+  async positionsPage(query: { market?: string; limit?: number; cursor?: string } = {}): Promise<PositionsPage> {
+    const r = await this.authed('authenticated', 'GET', 'GET /v1/portfolio/positions', '/v1/portfolio/positions', PositionsResponseSchema, {
+      query,
+    });
+    return this.convert('GET /v1/portfolio/positions', () => ({
+      positions: toVenuePositions(r.positions),
+      nextCursor: r.nextCursor ?? null,
+      eof: r.eof ?? !r.nextCursor,
+    }));
+  }
+
+  /** Every position, page after page. */
+  async *positions(query: { market?: string; limit?: number } = {}): AsyncGenerator<VenuePosition> {
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await this.positionsPage({ ...query, cursor });
+      yield* page.positions;
+      if (page.eof || !page.nextCursor) return;
+      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/positions');
+      seen.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+  }
+
+  async activitiesPage(query: ActivitiesQuery = {}): Promise<ActivitiesPage> {
+    const r = await this.call({
+      cls: 'authenticated',
+      method: 'GET',
+      endpoint: 'GET /v1/portfolio/activities',
+      path: '/v1/portfolio/activities',
+      schema: ActivitiesResponseSchema,
+      auth: true,
+      idempotent: true,
+      query: { limit: query.limit, cursor: query.cursor, marketSlug: query.marketSlug, types: query.types, sortOrder: query.sortOrder },
+    });
+    return this.convert('GET /v1/portfolio/activities', () => ({
+      activities: r.activities.map((a) => toVenueActivity(a, a)),
+      nextCursor: r.nextCursor ?? null,
+      eof: r.eof ?? !r.nextCursor,
+    }));
+  }
+
+  /** Every activity matching the query, page after page. */
+  async *activities(query: Omit<ActivitiesQuery, 'cursor'> = {}): AsyncGenerator<VenueActivity> {
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await this.activitiesPage({ ...query, cursor });
+      yield* page.activities;
+      if (page.eof || !page.nextCursor) return;
+      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/activities');
+      seen.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+  }
+
+  async balances(): Promise<VenueBalance[]> {
+    const r = await this.authed('authenticated', 'GET', 'GET /v1/account/balances', '/v1/account/balances', BalancesResponseSchema);
+    return this.convert('GET /v1/account/balances', () => r.balances.map(toVenueBalance));
+  }
+}
+
+/** Accepts any JSON body (cancel/modify answer with little or nothing). */
+const passthrough = z.unknown();
+
+function cursorLoop(endpoint: string): ResponseValidationError {
+  return new ResponseValidationError(`${endpoint}: the venue returned a cursor already seen`, { status: 200, endpoint, issues: ['cursor loop'] });
+}
+
+/**
+ * A create failure after which the order may exist: 5xx, timeout or network error once the request left, or
+ * a 2xx whose body could not be read.
+ */
+export function isAmbiguousCreateFailure(err: unknown): boolean {
+  if (err instanceof ServerError || err instanceof ResponseValidationError) return true;
+  if (err instanceof TimeoutError || err instanceof NetworkError) return err.requestSent;
+  return false;
+}

@@ -1,0 +1,111 @@
+/**
+ * Domain → wire request builders. Prices go out as Amount strings formatted from integer micros
+ * (formatMicros), never from a float. Every price is the LONG side's price whatever the intent.
+ */
+import { ONE_DOLLAR, formatMicros, type PriceMicros } from '../domain/money.js';
+import type { OrderRequest } from '../domain/order.js';
+import type { OrderIntent, OrderType, TimeInForce } from '../domain/venue-enums.js';
+import { InvalidRequestError } from './errors.js';
+import type { WireAmount } from './wire-schemas.js';
+
+export interface WireCreateOrder {
+  marketSlug: string;
+  intent: OrderIntent;
+  type: OrderType;
+  price?: WireAmount;
+  quantity: number;
+  tif: TimeInForce;
+  participateDontInitiate?: boolean;
+  goodTillTime?: string;
+}
+
+export interface WireModifyOrder {
+  marketSlug: string;
+  price?: WireAmount;
+  quantity?: number;
+}
+
+export interface WireClosePosition {
+  marketSlug: string;
+  slippageTolerance?: { currentPrice: WireAmount; bips?: number; ticks?: number };
+}
+
+export function toAmount(micros: PriceMicros): WireAmount {
+  return { value: formatMicros(micros), currency: 'USD' };
+}
+
+function checkPrice(price: PriceMicros, what: string): void {
+  if (!Number.isSafeInteger(price) || price <= 0 || price >= ONE_DOLLAR) {
+    throw new InvalidRequestError(`${what}: price must be integer micros strictly between 0 and 1 USD, got ${price}`);
+  }
+}
+
+function checkQuantity(q: number, what: string): void {
+  if (!Number.isSafeInteger(q) || q <= 0) throw new InvalidRequestError(`${what}: quantity must be a positive integer, got ${q}`);
+}
+
+function checkSlug(slug: string, what: string): void {
+  if (typeof slug !== 'string' || slug.length === 0 || /[\s/?#]/.test(slug)) {
+    throw new InvalidRequestError(`${what}: malformed market slug`);
+  }
+}
+
+export function buildCreateOrder(r: OrderRequest): WireCreateOrder {
+  checkSlug(r.marketSlug, 'create order');
+  checkQuantity(r.quantity, 'create order');
+  const body: WireCreateOrder = { marketSlug: r.marketSlug, intent: r.intent, type: r.type, quantity: r.quantity, tif: r.tif };
+  if (r.type === 'ORDER_TYPE_LIMIT') {
+    if (r.price === undefined) throw new InvalidRequestError('create order: a limit order needs a price');
+    checkPrice(r.price, 'create order');
+    body.price = toAmount(r.price);
+  } else if (r.price !== undefined) {
+    checkPrice(r.price, 'create order');
+    body.price = toAmount(r.price);
+  }
+  if (r.postOnly) body.participateDontInitiate = true;
+  if (r.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
+    if (r.goodTillTime === undefined || !Number.isFinite(r.goodTillTime)) {
+      throw new InvalidRequestError('create order: GOOD_TILL_DATE needs goodTillTime');
+    }
+    body.goodTillTime = new Date(r.goodTillTime).toISOString();
+  }
+  return body;
+}
+
+export function buildModifyOrder(marketSlug: string, change: { price?: PriceMicros; quantity?: number }): WireModifyOrder {
+  checkSlug(marketSlug, 'modify order');
+  if (change.price === undefined && change.quantity === undefined) {
+    throw new InvalidRequestError('modify order: nothing to change');
+  }
+  const body: WireModifyOrder = { marketSlug };
+  if (change.price !== undefined) {
+    checkPrice(change.price, 'modify order');
+    body.price = toAmount(change.price);
+  }
+  if (change.quantity !== undefined) {
+    checkQuantity(change.quantity, 'modify order');
+    body.quantity = change.quantity;
+  }
+  return body;
+}
+
+export function buildClosePosition(
+  marketSlug: string,
+  slippage?: { currentPrice: PriceMicros; bips?: number; ticks?: number },
+): WireClosePosition {
+  checkSlug(marketSlug, 'close position');
+  const body: WireClosePosition = { marketSlug };
+  if (slippage) {
+    checkPrice(slippage.currentPrice, 'close position');
+    body.slippageTolerance = { currentPrice: toAmount(slippage.currentPrice) };
+    if (slippage.bips !== undefined) body.slippageTolerance.bips = slippage.bips;
+    if (slippage.ticks !== undefined) body.slippageTolerance.ticks = slippage.ticks;
+  }
+  return body;
+}
+
+/** Validates a slug that goes into a URL path, so nothing a caller passes can change the path. */
+export function pathSegment(value: string, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 300) throw new InvalidRequestError(`${what}: empty or too long`);
+  return encodeURIComponent(value);
+}
