@@ -1,0 +1,456 @@
+/**
+ * The order executor (seed: executor): approved signals in, venue requests out through the OrderGateway
+ * seam, order lifecycle kept by the OrderTracker.
+ *
+ * Never-twice rule: a create is never retried blindly. When the gateway throws AmbiguousOrderError (the order
+ * may or may not be live), the local order is marked pending reconciliation, the market is blocked for new
+ * orders, and the executor reconciles from `gateway.openOrders`: a matching open order the engine does not
+ * know is adopted (its buffered executions replayed); if none exists the local order is closed as REJECTED
+ * ("absent after ambiguous create") and the market reopens. Only then may new creates go to that market.
+ * Cancels, modifies (absolute values) and cancel-all are idempotent and retried with backoff.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { OrderGateway } from '../domain/gateway.js';
+import type { OrderRequest } from '../domain/order.js';
+import type { Signal, StrategyName } from '../domain/signal.js';
+import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
+import { nullLogger, type Logger } from '../observability/logger.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { DEFAULT_MARKET_RULES, OrderBuildError, buildOrder, type MarketRules } from './order-builder.js';
+import { OrderTracker, RESTING_STATUSES, isTerminal, type OrderView } from './order-tracker.js';
+import { DEFAULT_RETRY, classifyError, retryIdempotent, type RetryPolicy } from './retry-handler.js';
+import type { Scheduler } from './scheduler.js';
+
+export interface ExecutorConfig {
+  /** Orders created or submitted but not yet acknowledged, per market. */
+  maxInFlightPerMarket: number;
+  /** Use the venue's modify for a quote that replaces a resting order (else cancel, then create). */
+  allowModify: boolean;
+  cancelRetry: RetryPolicy;
+  reconcileRetry: RetryPolicy;
+  /** Reconcile automatically right after an ambiguous create (tests may turn it off and call reconcile). */
+  autoReconcile: boolean;
+  /** Delay before trying again when reconciliation itself failed. */
+  reconcileBackoffMs: number;
+  /** An open order whose createTime is this much before the local order's creation cannot be it. */
+  reconcileClockSkewMs: number;
+  /** How long a local order closed as absent may still claim a late execution for an unknown order id. */
+  lateClaimWindowMs: number;
+}
+
+export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
+  maxInFlightPerMarket: 2,
+  allowModify: true,
+  cancelRetry: DEFAULT_RETRY,
+  reconcileRetry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 },
+  autoReconcile: true,
+  reconcileBackoffMs: 1_000,
+  reconcileClockSkewMs: 5_000,
+  lateClaimWindowMs: 60_000,
+};
+
+export interface LatencySample {
+  localId: string;
+  marketSlug: string;
+  strategyName: StrategyName;
+  /** Clock ms from the signal's creation to the moment the request is handed to the gateway. */
+  signalToRequestMs: number;
+  /** Monotonic ns spent inside the executor for this signal before the request was handed over. */
+  executorNs: bigint;
+}
+
+export type BlockReason = 'HALTED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
+
+export type ExecuteResult =
+  | { status: 'submitted'; localId: string; orderId: string; recovered: boolean }
+  | { status: 'modified'; localId: string; orderId: string }
+  | { status: 'ambiguous'; localId: string }
+  | { status: 'rejected'; localId?: string; reason: string; code?: string }
+  | { status: 'blocked'; reason: BlockReason };
+
+export type ReconcileOutcome = { localId: string; result: 'adopted'; orderId: string } | { localId: string; result: 'absent' };
+
+export interface ExecutorDeps {
+  gateway: OrderGateway;
+  clock: Clock;
+  scheduler: Scheduler;
+  tracker?: OrderTracker;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Tick and minimum size per market (defaults: 0.01 and 1). */
+  marketRules?: (marketSlug: string) => MarketRules | undefined;
+  /** Called once per create with the signal → request latency. */
+  onLatency?: (sample: LatencySample) => void;
+  config?: Partial<ExecutorConfig>;
+}
+
+export class OrderExecutor {
+  readonly tracker: OrderTracker;
+  private readonly gateway: OrderGateway;
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  private readonly rules: (slug: string) => MarketRules | undefined;
+  private readonly onLatency: ((s: LatencySample) => void) | undefined;
+  private readonly cfg: ExecutorConfig;
+
+  private halted = false;
+  private readonly blockedMarkets = new Set<string>();
+  private readonly inflightCreates = new Map<string, Set<Promise<unknown>>>();
+  private readonly reconciling = new Map<string, Promise<ReconcileOutcome[]>>();
+  private readonly pendingCancels = new Set<string>();
+  private readonly ambiguousCandidates = new Map<string, string[]>();
+  private readonly closedAbsent = new Map<string, { request: OrderRequest; at: number }>();
+
+  constructor(deps: ExecutorDeps) {
+    this.gateway = deps.gateway;
+    this.clock = deps.clock;
+    this.scheduler = deps.scheduler;
+    this.logger = deps.logger ?? nullLogger;
+    this.metrics = deps.metrics ?? nullMetrics;
+    this.tracker = deps.tracker ?? new OrderTracker({ clock: deps.clock, logger: this.logger, metrics: this.metrics });
+    this.rules = deps.marketRules ?? (() => undefined);
+    this.onLatency = deps.onLatency;
+    this.cfg = { ...DEFAULT_EXECUTOR_CONFIG, ...deps.config };
+    this.tracker.onOrphan((x) => this.claimLateExecution(x));
+  }
+
+  /** Feeds a venue execution (private socket or paper exchange) to the tracker. */
+  onExecution(execution: VenueExecution): void {
+    this.tracker.applyExecution(execution);
+  }
+
+  /** Stops (true) or allows (false) new orders; cancels are always allowed. */
+  setHalted(halted: boolean): void {
+    this.halted = halted;
+  }
+
+  isHalted(): boolean {
+    return this.halted;
+  }
+
+  isMarketBlocked(marketSlug: string): boolean {
+    return this.blockedMarkets.has(marketSlug);
+  }
+
+  blockedMarketSlugs(): string[] {
+    return [...this.blockedMarkets];
+  }
+
+  /** Turns an approved signal into an order at the venue (or a modify of the order it replaces). */
+  async execute(signal: Signal): Promise<ExecuteResult> {
+    const startNs = this.clock.monotonicNs();
+    if (this.halted) return this.blocked('HALTED', signal);
+    if (this.blockedMarkets.has(signal.marketSlug)) return this.blocked('MARKET_RECONCILING', signal);
+
+    let request: OrderRequest;
+    try {
+      request = buildOrder(signal, this.rules(signal.marketSlug) ?? DEFAULT_MARKET_RULES);
+    } catch (err) {
+      if (err instanceof OrderBuildError) {
+        this.metrics.increment('execution.build_rejected', 1, { code: err.code });
+        this.logger.warn('signal cannot become an order', { marketSlug: signal.marketSlug, code: err.code, message: err.message });
+        return { status: 'rejected', reason: err.message, code: err.code };
+      }
+      throw err;
+    }
+
+    if (signal.replacesOrderId !== undefined) {
+      const old = this.tracker.find(signal.replacesOrderId);
+      if (old && !isTerminal(old.status)) {
+        if (old.orderId === null || old.pendingReconciliation) return this.blocked('REPLACED_ORDER_IN_FLIGHT', signal);
+        if (this.canModify(old, request)) {
+          const modified = await this.tryModify(old, request);
+          if (modified) return modified;
+          // The order vanished or the modify was refused: fall through to cancel/replace.
+        }
+        const cancelled = await this.cancel(old.localId);
+        if (!cancelled) return { status: 'rejected', reason: `could not cancel replaced order ${old.localId}`, code: 'CANCEL_FAILED' };
+      }
+    }
+
+    const inFlight = this.tracker.inFlightOrders({ marketSlug: request.marketSlug }).length;
+    if (inFlight >= this.cfg.maxInFlightPerMarket) return this.blocked('IN_FLIGHT_LIMIT', signal);
+    if (this.blockedMarkets.has(signal.marketSlug)) return this.blocked('MARKET_RECONCILING', signal);
+    return this.submit(request, signal, startNs);
+  }
+
+  /**
+   * Cancels an order (local or venue id). Retried with backoff; "not found" counts as done. An order not yet
+   * acknowledged is cancelled as soon as its venue id is known. Returns false only when the cancel failed.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const o = this.tracker.find(id);
+    if (!o) return false;
+    if (isTerminal(o.status)) return true;
+    if (o.orderId === null) {
+      this.pendingCancels.add(o.localId);
+      return true;
+    }
+    return this.cancelVenue(o.orderId, o.request.marketSlug, o.localId);
+  }
+
+  /**
+   * Cancels every open order at the venue (of the given markets, or all) — the kill switch and the switch to
+   * paper. Orders still in flight are cancelled as soon as they are acknowledged. Returns the venue's ids.
+   */
+  async cancelAll(marketSlugs?: string[]): Promise<string[]> {
+    for (const o of this.tracker.inFlightOrders()) {
+      if (!marketSlugs || marketSlugs.includes(o.request.marketSlug)) this.pendingCancels.add(o.localId);
+    }
+    try {
+      const ids = await retryIdempotent(() => this.gateway.cancelAll(marketSlugs), this.scheduler, this.cfg.cancelRetry, {
+        onRetry: (attempt, delayMs) => this.metrics.increment('execution.cancel_all_retry', 1, { attempt: String(attempt), delayMs: String(delayMs) }),
+      });
+      this.metrics.increment('execution.cancel_all');
+      this.logger.info('cancelled all open orders', { markets: marketSlugs ?? 'all', count: ids.length });
+      return ids;
+    } catch (err) {
+      this.metrics.increment('execution.cancel_all_failed');
+      this.logger.error('cancel-all failed', { err });
+      throw err;
+    }
+  }
+
+  /**
+   * Reconciles a market with the venue's open orders: adopts or closes every order left pending by an
+   * ambiguous create, adopts unknown open orders (strategy 'unknown'), and unblocks the market when done.
+   * Concurrent calls for the same market share one run.
+   */
+  reconcile(marketSlug: string): Promise<ReconcileOutcome[]> {
+    const running = this.reconciling.get(marketSlug);
+    if (running) return running;
+    const p = this.doReconcile(marketSlug).finally(() => this.reconciling.delete(marketSlug));
+    this.reconciling.set(marketSlug, p);
+    return p;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private async submit(request: OrderRequest, signal: Signal, startNs: bigint): Promise<ExecuteResult> {
+    const order = this.tracker.create(request, signal.strategyName);
+    const localId = order.localId;
+    this.tracker.markSubmitted(localId);
+
+    const signalToRequestMs = Math.max(0, this.clock.now() - signal.createdAt);
+    const executorNs = this.clock.monotonicNs() - startNs;
+    this.metrics.observe('execution.signal_to_request_ms', signalToRequestMs, { strategy: String(signal.strategyName) });
+    this.metrics.observe('execution.executor_overhead_us', Number(executorNs / 1_000n));
+    this.onLatency?.({ localId, marketSlug: request.marketSlug, strategyName: signal.strategyName, signalToRequestMs, executorNs });
+
+    const call = this.gateway.createOrder(request);
+    const set = this.inflightCreates.get(request.marketSlug) ?? new Set();
+    this.inflightCreates.set(request.marketSlug, set);
+    set.add(call);
+    try {
+      const result = await call;
+      this.tracker.attachVenueId(localId, result.orderId);
+      for (const x of result.executions) this.tracker.applyExecution(x);
+      this.metrics.increment('execution.orders_submitted');
+      if (result.recovered) this.metrics.increment('execution.create_recovered');
+      this.afterAck(localId);
+      return { status: 'submitted', localId, orderId: result.orderId, recovered: result.recovered };
+    } catch (err) {
+      const cls = classifyError(err);
+      if (cls === 'ambiguous') {
+        this.tracker.setPendingReconciliation(localId, true);
+        this.blockedMarkets.add(request.marketSlug);
+        const candidates = (err as { candidateOrderIds?: unknown }).candidateOrderIds;
+        if (Array.isArray(candidates)) this.ambiguousCandidates.set(localId, candidates.filter((c): c is string => typeof c === 'string'));
+        this.metrics.increment('execution.ambiguous_create');
+        this.logger.error('ambiguous create: order may be live; market blocked until reconciled', {
+          localId,
+          marketSlug: request.marketSlug,
+          err,
+        });
+        if (this.cfg.autoReconcile) this.scheduleReconcile(request.marketSlug, 0);
+        return { status: 'ambiguous', localId };
+      }
+      const reason = err instanceof Error ? err.message : String(err);
+      this.tracker.markRejected(localId, reason);
+      this.pendingCancels.delete(localId);
+      this.metrics.increment('execution.create_failed', 1, { class: cls });
+      this.logger.warn('create failed', { localId, marketSlug: request.marketSlug, err });
+      return { status: 'rejected', localId, reason };
+    } finally {
+      set.delete(call);
+    }
+  }
+
+  /** After an order's venue id is known: honour a cancel requested while it was in flight. */
+  private afterAck(localId: string): void {
+    if (!this.pendingCancels.delete(localId)) return;
+    const o = this.tracker.get(localId);
+    if (o?.orderId && !isTerminal(o.status)) void this.cancelVenue(o.orderId, o.request.marketSlug, localId);
+  }
+
+  private async cancelVenue(orderId: string, marketSlug: string, localId: string): Promise<boolean> {
+    try {
+      await retryIdempotent(() => this.gateway.cancelOrder(orderId, marketSlug), this.scheduler, this.cfg.cancelRetry, {
+        onRetry: () => this.metrics.increment('execution.cancel_retry'),
+      });
+      this.metrics.increment('execution.cancels');
+      return true;
+    } catch (err) {
+      if (classifyError(err) === 'not_found') {
+        this.logger.debug('cancel: order already gone', { localId, orderId });
+        return true;
+      }
+      this.metrics.increment('execution.cancel_failed');
+      this.logger.error('cancel failed', { localId, orderId, err });
+      return false;
+    }
+  }
+
+  private canModify(old: OrderView, req: OrderRequest): boolean {
+    return (
+      this.cfg.allowModify &&
+      RESTING_STATUSES.has(old.status) &&
+      old.request.marketSlug === req.marketSlug &&
+      old.request.intent === req.intent &&
+      old.request.tif === req.tif &&
+      old.request.postOnly === req.postOnly &&
+      old.request.type === req.type
+    );
+  }
+
+  /** Modify: the new quantity is the total (already filled + the signal's quantity). Null → fall back. */
+  private async tryModify(old: OrderView, req: OrderRequest): Promise<ExecuteResult | null> {
+    const orderId = old.orderId!;
+    const change = { price: req.price!, quantity: old.filledQty + req.quantity };
+    try {
+      await retryIdempotent(() => this.gateway.modifyOrder(orderId, req.marketSlug, change), this.scheduler, this.cfg.cancelRetry);
+      this.metrics.increment('execution.modifies');
+      return { status: 'modified', localId: old.localId, orderId };
+    } catch (err) {
+      this.metrics.increment('execution.modify_failed', 1, { class: classifyError(err) });
+      this.logger.warn('modify failed; falling back to cancel/replace', { localId: old.localId, orderId, err });
+      return null;
+    }
+  }
+
+  private scheduleReconcile(marketSlug: string, delayMs: number): void {
+    this.scheduler.schedule(delayMs, () => {
+      this.reconcile(marketSlug).catch(() => {
+        // Logged in doReconcile; try again later while the market stays blocked.
+        if (this.blockedMarkets.has(marketSlug)) this.scheduleReconcile(marketSlug, this.cfg.reconcileBackoffMs);
+      });
+    });
+  }
+
+  private async doReconcile(marketSlug: string): Promise<ReconcileOutcome[]> {
+    const wasBlocked = this.blockedMarkets.has(marketSlug);
+    this.blockedMarkets.add(marketSlug);
+    // Creates already on the wire for this market must land first, or their orders would look unknown.
+    const inflight = this.inflightCreates.get(marketSlug);
+    if (inflight && inflight.size) await Promise.allSettled([...inflight]);
+
+    let open: VenueOrder[];
+    try {
+      open = await retryIdempotent(() => this.gateway.openOrders([marketSlug]), this.scheduler, this.cfg.reconcileRetry);
+    } catch (err) {
+      this.metrics.increment('execution.reconcile_failed');
+      this.logger.error('reconciliation could not read open orders; market stays blocked', { marketSlug, err });
+      if (!wasBlocked && this.tracker.pendingReconciliation(marketSlug).length === 0) this.blockedMarkets.delete(marketSlug);
+      throw err;
+    }
+
+    const unknown = open.filter((o) => o.marketSlug === marketSlug && !this.tracker.getByOrderId(o.id));
+    const outcomes: ReconcileOutcome[] = [];
+    const pending = this.tracker.pendingReconciliation(marketSlug).sort((a, b) => a.createdAt - b.createdAt);
+    for (const p of pending) {
+      const candidates = this.ambiguousCandidates.get(p.localId) ?? [];
+      const idx = this.findMatch(p, unknown, candidates);
+      if (idx >= 0) {
+        const found = unknown.splice(idx, 1)[0]!;
+        this.tracker.attachVenueId(p.localId, found.id);
+        this.tracker.applyVenueOrder(found);
+        this.tracker.setPendingReconciliation(p.localId, false);
+        this.metrics.increment('execution.reconcile_adopted');
+        this.logger.info('ambiguous order found at the venue and adopted', { localId: p.localId, orderId: found.id });
+        outcomes.push({ localId: p.localId, result: 'adopted', orderId: found.id });
+        this.afterAck(p.localId);
+        continue;
+      }
+      // Not open: it may have traded in full already (its executions buffered as orphans), or never arrived.
+      const orphanId = this.findOrphanMatch(p);
+      if (orphanId) {
+        this.tracker.attachVenueId(p.localId, orphanId);
+        this.tracker.setPendingReconciliation(p.localId, false);
+        this.metrics.increment('execution.reconcile_adopted');
+        outcomes.push({ localId: p.localId, result: 'adopted', orderId: orphanId });
+        continue;
+      }
+      this.tracker.markRejected(p.localId, 'absent at venue after ambiguous create');
+      this.tracker.setPendingReconciliation(p.localId, false);
+      this.closedAbsent.set(p.localId, { request: p.request, at: this.clock.now() });
+      this.metrics.increment('execution.reconcile_absent');
+      this.logger.warn('ambiguous order not found at the venue; closed', { localId: p.localId, marketSlug });
+      outcomes.push({ localId: p.localId, result: 'absent' });
+    }
+    for (const p of pending) this.ambiguousCandidates.delete(p.localId);
+
+    for (const o of unknown) {
+      this.metrics.increment('execution.unknown_venue_order');
+      this.logger.warn('open order unknown to the engine adopted', { orderId: o.id, marketSlug });
+      this.tracker.adoptVenueOrder(o, 'unknown');
+    }
+    if (this.tracker.pendingReconciliation(marketSlug).length === 0) this.blockedMarkets.delete(marketSlug);
+    return outcomes;
+  }
+
+  private findMatch(p: OrderView, open: VenueOrder[], candidates: string[]): number {
+    const matches = (o: VenueOrder): boolean =>
+      o.intent === p.request.intent &&
+      o.quantity === p.request.quantity &&
+      (p.request.price === undefined || o.price === p.request.price) &&
+      (o.createTime === null || o.createTime >= p.createdAt - this.cfg.reconcileClockSkewMs);
+    const byCandidate = open.findIndex((o) => candidates.includes(o.id) && matches(o));
+    return byCandidate >= 0 ? byCandidate : open.findIndex(matches);
+  }
+
+  private findOrphanMatch(p: OrderView): string | null {
+    for (const id of this.tracker.orphanOrderIds()) {
+      const o = this.tracker.peekOrphan(id);
+      if (o && this.orderMatches(o, p.request)) return id;
+    }
+    return null;
+  }
+
+  private orderMatches(o: VenueOrder, r: OrderRequest): boolean {
+    return (
+      o.marketSlug === r.marketSlug &&
+      o.intent === r.intent &&
+      o.quantity === r.quantity &&
+      (r.price === undefined || o.price === r.price)
+    );
+  }
+
+  /**
+   * An execution for an unknown order id: if it matches an order recently closed as absent after an
+   * ambiguous create, that order did reach the venue after all — attach it so the fill is recorded.
+   */
+  private claimLateExecution(x: VenueExecution): void {
+    const now = this.clock.now();
+    for (const [localId, c] of this.closedAbsent) {
+      if (now - c.at > this.cfg.lateClaimWindowMs) {
+        this.closedAbsent.delete(localId);
+        continue;
+      }
+      if (this.orderMatches(x.order, c.request)) {
+        this.closedAbsent.delete(localId);
+        this.metrics.increment('execution.late_claim');
+        this.logger.error('order closed as absent turned out to be live; attached', { localId, orderId: x.order.id });
+        this.tracker.attachVenueId(localId, x.order.id);
+        return;
+      }
+    }
+  }
+
+  private blocked(reason: BlockReason, signal: Signal): ExecuteResult {
+    this.metrics.increment('execution.blocked', 1, { reason });
+    this.logger.debug('signal blocked', { reason, marketSlug: signal.marketSlug, strategy: signal.strategyName });
+    return { status: 'blocked', reason };
+  }
+}

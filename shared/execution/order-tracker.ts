@@ -1,0 +1,611 @@
+/**
+ * The order state machine and fill ledger of the executor (seed: order_tracker). Venue executions and order
+ * states are mapped onto the seed's statuses; illegal transitions are refused and reported; every execution
+ * is applied at most once (keyed by execution id), so a duplicate or replayed execution never double-counts
+ * a fill.
+ *
+ * Transitions (each edge and why it exists):
+ *   CREATED          → SUBMITTED         the request is about to be written to the gateway
+ *   CREATED          → REJECTED          refused locally or by the gateway before it reached the venue
+ *   SUBMITTED        → PENDING           the venue acknowledged the order (EXECUTION_TYPE_NEW, ORDER_STATE_NEW)
+ *   SUBMITTED        → PARTIALLY_FILLED  the first thing heard is a partial fill (an ack can arrive after it)
+ *   SUBMITTED        → FILLED            an aggressive order filled completely in the create response
+ *   SUBMITTED        → CANCELLED         an IOC that found nothing, or a cancel that raced the ack
+ *   SUBMITTED        → REJECTED          the venue refused the order, or reconciliation found it never arrived
+ *   PENDING          → PENDING           a modify was acknowledged (EXECUTION_TYPE_REPLACE): price/size change
+ *   PENDING          → PARTIALLY_FILLED  part of a resting order traded
+ *   PENDING          → FILLED            the whole resting order traded
+ *   PENDING          → CANCELLED         cancelled, expired or done for the day
+ *   PENDING          → REJECTED          the venue rejected an order it had acknowledged (e.g. risk check)
+ *   PARTIALLY_FILLED → PARTIALLY_FILLED  another partial fill, or a modify acknowledged
+ *   PARTIALLY_FILLED → FILLED            the rest traded
+ *   PARTIALLY_FILLED → CANCELLED         the rest was cancelled/expired
+ * FILLED, CANCELLED and REJECTED are terminal and absorbing. A fill that arrives for a CANCELLED or REJECTED
+ * order (it traded before the cancel took effect, or reconciliation missed it) is still recorded, because it
+ * is real money, but the status does not change; it is logged and counted as `execution.late_fill`.
+ */
+import type { Clock } from '../domain/clock.js';
+import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../domain/fees.js';
+import { ONE_DOLLAR, type Micros } from '../domain/money.js';
+import type { Fill, OrderRequest, OrderStatus, TrackedOrder } from '../domain/order.js';
+import type { StrategyName } from '../domain/signal.js';
+import { INTENT_EFFECT, type VenueOrderState } from '../domain/venue-enums.js';
+import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
+import { nullLogger, type Logger } from '../observability/logger.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  CREATED: ['SUBMITTED', 'REJECTED'],
+  SUBMITTED: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED'],
+  PENDING: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED'],
+  FILLED: [],
+  CANCELLED: [],
+  REJECTED: [],
+};
+
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['FILLED', 'CANCELLED', 'REJECTED']);
+/** Statuses of an order that may still be working at the venue (or may still reach it). */
+export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['CREATED', 'SUBMITTED', 'PENDING', 'PARTIALLY_FILLED']);
+/** Statuses of an order known to be resting on the venue's book. */
+export const RESTING_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['PENDING', 'PARTIALLY_FILLED']);
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/** The engine status a venue order state maps to; null when the state says nothing about the status. */
+export function statusOfVenueState(state: VenueOrderState, cumQuantity = 0): OrderStatus | null {
+  switch (state) {
+    case 'ORDER_STATE_NEW':
+    case 'ORDER_STATE_PENDING_NEW':
+    case 'ORDER_STATE_PENDING_RISK':
+      return cumQuantity > 0 ? 'PARTIALLY_FILLED' : 'PENDING';
+    case 'ORDER_STATE_PENDING_REPLACE':
+    case 'ORDER_STATE_PENDING_CANCEL':
+      // Still working until the venue confirms.
+      return cumQuantity > 0 ? 'PARTIALLY_FILLED' : 'PENDING';
+    case 'ORDER_STATE_PARTIALLY_FILLED':
+      return 'PARTIALLY_FILLED';
+    case 'ORDER_STATE_FILLED':
+      return 'FILLED';
+    case 'ORDER_STATE_CANCELED':
+    case 'ORDER_STATE_EXPIRED':
+      return 'CANCELLED';
+    case 'ORDER_STATE_REJECTED':
+      return 'REJECTED';
+    case 'ORDER_STATE_REPLACED':
+      // Modify keeps the order id on this venue; a REPLACED snapshot carries no status information for it.
+      return null;
+    default:
+      return null;
+  }
+}
+
+const LIVE_VENUE_STATES: ReadonlySet<VenueOrderState> = new Set<VenueOrderState>([
+  'ORDER_STATE_NEW',
+  'ORDER_STATE_PENDING_NEW',
+  'ORDER_STATE_PENDING_REPLACE',
+  'ORDER_STATE_PENDING_CANCEL',
+  'ORDER_STATE_PENDING_RISK',
+  'ORDER_STATE_PARTIALLY_FILLED',
+]);
+
+/** A tracked order as the tracker exposes it (a copy: mutating it changes nothing). */
+export interface OrderView extends TrackedOrder {
+  /** Contracts still working (quantity − filled) while open; 0 once terminal. */
+  leavesQty: number;
+  /** A create failed ambiguously: the order may or may not be live until reconciled. */
+  pendingReconciliation: boolean;
+  /** Exact filled notional (Σ price × qty, long-side micros). */
+  filledNotional: Micros;
+}
+
+interface Entry extends OrderView {
+  executionIds: Set<string>;
+}
+
+export type ApplyOutcome =
+  | { applied: true; order: OrderView; fill?: Fill }
+  | { applied: false; reason: 'duplicate' | 'orphan' | 'malformed' | 'illegal' | 'stale'; order?: OrderView };
+
+export type FillListener = (fill: Fill, order: OrderView) => void;
+export type StatusListener = (order: OrderView, from: OrderStatus, to: OrderStatus) => void;
+/** Called when an execution arrives for a venue order id the tracker does not know (it is buffered). */
+export type OrphanListener = (execution: VenueExecution) => void;
+
+export interface OrderTrackerOptions {
+  clock: Clock;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Used to compute a fill's fee when the venue does not report it. */
+  fees?: FeeSchedule;
+  /** How many execution ids to remember for de-duplication (oldest forgotten first). */
+  maxRememberedExecutions?: number;
+  /** How many venue order ids may hold buffered executions for orders not yet known. */
+  maxOrphanOrders?: number;
+  newLocalId?: () => string;
+}
+
+export interface OrderFilter {
+  marketSlug?: string;
+  strategyName?: StrategyName;
+}
+
+export class OrderTracker {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  private readonly fees: FeeSchedule;
+  private readonly maxExec: number;
+  private readonly maxOrphans: number;
+  private readonly newLocalId: () => string;
+  private seq = 0;
+
+  private readonly byLocal = new Map<string, Entry>();
+  private readonly byVenue = new Map<string, Entry>();
+  private readonly seenExecutions = new Set<string>();
+  private readonly orphans = new Map<string, VenueExecution[]>();
+  private readonly fillListeners: FillListener[] = [];
+  private readonly statusListeners: StatusListener[] = [];
+  private readonly orphanListeners: OrphanListener[] = [];
+
+  constructor(options: OrderTrackerOptions) {
+    this.clock = options.clock;
+    this.logger = options.logger ?? nullLogger;
+    this.metrics = options.metrics ?? nullMetrics;
+    this.fees = options.fees ?? DEFAULT_FEES;
+    this.maxExec = options.maxRememberedExecutions ?? 200_000;
+    this.maxOrphans = options.maxOrphanOrders ?? 1_000;
+    this.newLocalId = options.newLocalId ?? (() => `ord-${this.clock.now().toString(36)}-${++this.seq}`);
+  }
+
+  onFill(listener: FillListener): () => void {
+    this.fillListeners.push(listener);
+    return () => this.fillListeners.splice(this.fillListeners.indexOf(listener) >>> 0, 1);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.push(listener);
+    return () => this.statusListeners.splice(this.statusListeners.indexOf(listener) >>> 0, 1);
+  }
+
+  onOrphan(listener: OrphanListener): () => void {
+    this.orphanListeners.push(listener);
+    return () => this.orphanListeners.splice(this.orphanListeners.indexOf(listener) >>> 0, 1);
+  }
+
+  /** Registers a new order in CREATED. */
+  create(request: OrderRequest, strategyName: StrategyName, localId: string = this.newLocalId()): OrderView {
+    if (this.byLocal.has(localId)) throw new Error(`duplicate local order id ${localId}`);
+    const now = this.clock.now();
+    const e: Entry = {
+      orderId: null,
+      localId,
+      request: { ...request },
+      status: 'CREATED',
+      filledQty: 0,
+      avgPrice: 0,
+      feesPaid: 0,
+      strategyName,
+      createdAt: now,
+      updatedAt: now,
+      leavesQty: request.quantity,
+      pendingReconciliation: false,
+      filledNotional: 0,
+      executionIds: new Set(),
+    };
+    this.byLocal.set(localId, e);
+    return view(e);
+  }
+
+  /**
+   * Adopts an order found at the venue that no local order accounts for (e.g. placed by a previous run, or
+   * found by reconciliation). It is tracked from its venue state; its past fills are not replayed.
+   */
+  adoptVenueOrder(order: VenueOrder, strategyName: StrategyName = 'unknown'): OrderView {
+    const existing = this.byVenue.get(order.id);
+    if (existing) return view(existing);
+    const req: OrderRequest = {
+      marketSlug: order.marketSlug,
+      intent: order.intent,
+      type: order.type,
+      ...(order.price !== null ? { price: order.price } : {}),
+      quantity: order.quantity,
+      tif: order.tif,
+      postOnly: false,
+      ...(order.goodTillTime !== null ? { goodTillTime: order.goodTillTime } : {}),
+    };
+    const created = this.create(req, strategyName);
+    const e = this.byLocal.get(created.localId)!;
+    e.status = 'SUBMITTED';
+    this.attachVenueId(e.localId, order.id);
+    this.applyVenueOrder(order);
+    return view(e);
+  }
+
+  get(localId: string): OrderView | undefined {
+    const e = this.byLocal.get(localId);
+    return e ? view(e) : undefined;
+  }
+
+  getByOrderId(orderId: string): OrderView | undefined {
+    const e = this.byVenue.get(orderId);
+    return e ? view(e) : undefined;
+  }
+
+  /** Looks an order up by local id, then by venue order id. */
+  find(id: string): OrderView | undefined {
+    return this.get(id) ?? this.getByOrderId(id);
+  }
+
+  /** Orders not yet terminal (including ones not yet acknowledged). */
+  openOrders(filter: OrderFilter = {}): OrderView[] {
+    return this.select(filter, (s) => OPEN_STATUSES.has(s));
+  }
+
+  /** Orders acknowledged and resting on the book (PENDING or PARTIALLY_FILLED). */
+  restingOrders(filter: OrderFilter = {}): OrderView[] {
+    return this.select(filter, (s) => RESTING_STATUSES.has(s));
+  }
+
+  /** Orders created or submitted but not yet acknowledged by the venue. */
+  inFlightOrders(filter: OrderFilter = {}): OrderView[] {
+    return this.select(filter, (s) => s === 'CREATED' || s === 'SUBMITTED');
+  }
+
+  all(): OrderView[] {
+    return [...this.byLocal.values()].map(view);
+  }
+
+  /** CREATED → SUBMITTED. */
+  markSubmitted(localId: string): boolean {
+    return this.transition(this.mustGet(localId), 'SUBMITTED', 'submitted');
+  }
+
+  /** Records the venue's order id and applies any executions that arrived for it before it was known. */
+  attachVenueId(localId: string, orderId: string): OrderView {
+    const e = this.mustGet(localId);
+    const other = this.byVenue.get(orderId);
+    if (other && other !== e) throw new Error(`venue order ${orderId} already tracked as ${other.localId}`);
+    e.orderId = orderId;
+    this.byVenue.set(orderId, e);
+    const buffered = this.orphans.get(orderId);
+    if (buffered) {
+      this.orphans.delete(orderId);
+      for (const x of buffered) this.applyExecution(x);
+    }
+    return view(e);
+  }
+
+  /** Marks an order as rejected with a reason (locally, or by a definitive gateway error). */
+  markRejected(localId: string, reason: string): boolean {
+    const e = this.mustGet(localId);
+    e.rejectReason = reason;
+    return this.transition(e, 'REJECTED', reason);
+  }
+
+  setPendingReconciliation(localId: string, pending: boolean): void {
+    const e = this.mustGet(localId);
+    e.pendingReconciliation = pending;
+    e.updatedAt = this.clock.now();
+  }
+
+  /** Orders awaiting reconciliation after an ambiguous create, optionally of one market. */
+  pendingReconciliation(marketSlug?: string): OrderView[] {
+    return [...this.byLocal.values()]
+      .filter((e) => e.pendingReconciliation && (marketSlug === undefined || e.request.marketSlug === marketSlug))
+      .map(view);
+  }
+
+  /** Buffered executions of venue orders not (yet) known, by venue order id. */
+  orphanOrderIds(): string[] {
+    return [...this.orphans.keys()];
+  }
+
+  /** The venue order carried by the newest buffered execution of an unknown order id. */
+  peekOrphan(orderId: string): VenueOrder | undefined {
+    const list = this.orphans.get(orderId);
+    return list && list.length ? list[list.length - 1]!.order : undefined;
+  }
+
+  /** Applies one venue execution (from the private socket, a create response, or the paper exchange). */
+  applyExecution(x: VenueExecution): ApplyOutcome {
+    if (this.seenExecutions.has(x.id)) {
+      this.metrics.increment('execution.duplicate');
+      return { applied: false, reason: 'duplicate' };
+    }
+    const e = this.byVenue.get(x.order.id);
+    if (!e) {
+      this.bufferOrphan(x);
+      return { applied: false, reason: 'orphan' };
+    }
+    const outcome = this.applyToEntry(e, x);
+    if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale') this.remember(x.id, e);
+    return outcome;
+  }
+
+  /**
+   * Synchronises an order's status from a venue order object (open-orders snapshot, reconciliation). Never
+   * creates fills: fills come only from executions, which carry the ids that make them idempotent.
+   */
+  applyVenueOrder(order: VenueOrder): OrderView | undefined {
+    const e = this.byVenue.get(order.id);
+    if (!e) return undefined;
+    if (order.price !== null) e.request.price = order.price;
+    if (order.quantity >= e.filledQty) e.request.quantity = order.quantity;
+    if (order.cumQuantity > e.filledQty) {
+      this.metrics.increment('execution.fill_gap');
+      this.logger.warn('venue reports more filled than executions received', {
+        localId: e.localId,
+        orderId: order.id,
+        venueCum: order.cumQuantity,
+        tracked: e.filledQty,
+      });
+    }
+    const to = statusOfVenueState(order.state, order.cumQuantity);
+    if (to && to !== e.status) this.transition(e, to, `venue state ${order.state}`);
+    this.refreshLeaves(e);
+    return view(e);
+  }
+
+  /** Forgets terminal orders last updated before `beforeMs` (their execution ids stay remembered). */
+  prune(beforeMs: number): number {
+    let n = 0;
+    for (const [id, e] of this.byLocal) {
+      if (isTerminal(e.status) && e.updatedAt < beforeMs) {
+        this.byLocal.delete(id);
+        if (e.orderId) this.byVenue.delete(e.orderId);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private applyToEntry(e: Entry, x: VenueExecution): ApplyOutcome {
+    switch (x.type) {
+      case 'EXECUTION_TYPE_NEW': {
+        if (e.status === 'CREATED' || e.status === 'SUBMITTED') {
+          if (e.status === 'CREATED') this.transition(e, 'SUBMITTED', 'ack before submit mark');
+          this.transition(e, 'PENDING', 'acknowledged');
+          return { applied: true, order: view(e) };
+        }
+        // An ack arriving after fills or after the end: out-of-order delivery, nothing to change.
+        return this.stale(e, x);
+      }
+      case 'EXECUTION_TYPE_PARTIAL_FILL':
+      case 'EXECUTION_TYPE_FILL':
+        return this.applyFill(e, x);
+      case 'EXECUTION_TYPE_REPLACE': {
+        if (isTerminal(e.status)) return this.stale(e, x);
+        if (x.order.price !== null) e.request.price = x.order.price;
+        if (x.order.quantity >= e.filledQty) e.request.quantity = x.order.quantity;
+        const to: OrderStatus = e.filledQty > 0 ? 'PARTIALLY_FILLED' : 'PENDING';
+        if (e.status === 'SUBMITTED' || e.status === to) {
+          this.transition(e, to, 'replaced');
+        }
+        if (e.filledQty >= e.request.quantity && e.status !== 'FILLED') this.transition(e, 'FILLED', 'replace down to filled');
+        this.refreshLeaves(e);
+        return { applied: true, order: view(e) };
+      }
+      case 'EXECUTION_TYPE_CANCELED':
+      case 'EXECUTION_TYPE_EXPIRED':
+      case 'EXECUTION_TYPE_DONE_FOR_DAY': {
+        if (e.status === 'CANCELLED') return this.stale(e, x);
+        const ok = this.transition(e, 'CANCELLED', x.text ?? x.type);
+        return ok ? { applied: true, order: view(e) } : { applied: false, reason: 'illegal', order: view(e) };
+      }
+      case 'EXECUTION_TYPE_REJECTED': {
+        if (LIVE_VENUE_STATES.has(x.order.state)) {
+          // A cancel or modify request was refused; the order itself is still working.
+          this.metrics.increment('execution.request_rejected');
+          this.logger.warn('venue refused a request on a working order', {
+            localId: e.localId,
+            orderId: e.orderId,
+            reason: x.orderRejectReason ?? x.text,
+          });
+          return { applied: true, order: view(e) };
+        }
+        if (e.status === 'REJECTED') return this.stale(e, x);
+        e.rejectReason = x.orderRejectReason ?? x.text ?? 'rejected';
+        const ok = this.transition(e, 'REJECTED', e.rejectReason);
+        return ok ? { applied: true, order: view(e) } : { applied: false, reason: 'illegal', order: view(e) };
+      }
+      default:
+        this.metrics.increment('execution.malformed');
+        this.logger.warn('unknown execution type', { type: String((x as { type: unknown }).type), executionId: x.id });
+        return { applied: false, reason: 'malformed', order: view(e) };
+    }
+  }
+
+  private applyFill(e: Entry, x: VenueExecution): ApplyOutcome {
+    const qty = x.lastShares;
+    const px = x.lastPx;
+    if (qty === null || px === null || !Number.isSafeInteger(qty) || qty <= 0 || !Number.isSafeInteger(px) || px <= 0 || px >= ONE_DOLLAR) {
+      this.metrics.increment('execution.malformed');
+      this.logger.warn('fill execution without a valid quantity or price; skipped', { executionId: x.id, qty, px });
+      return { applied: false, reason: 'malformed', order: view(e) };
+    }
+    const room = Math.max(0, e.request.quantity - e.filledQty);
+    const take = Math.min(qty, room);
+    if (take < qty) {
+      this.metrics.increment('execution.overfill');
+      this.logger.error('execution would fill more than the order quantity; clamped', {
+        localId: e.localId,
+        orderId: e.orderId,
+        executionId: x.id,
+        qty,
+        room,
+      });
+    }
+    let fill: Fill | undefined;
+    if (take > 0) {
+      const { buysLong } = INTENT_EFFECT[e.request.intent];
+      const maker = x.aggressor === false;
+      const reported = x.commissionNotionalCollected;
+      let fee: Micros;
+      if (reported !== null && Number.isSafeInteger(reported)) {
+        fee = take === qty ? reported : Math.round((reported * take) / qty);
+      } else {
+        fee = maker ? -makerRebate(take, px, buysLong, this.fees) : takerFee(take, px, buysLong, this.fees);
+      }
+      e.filledQty += take;
+      e.filledNotional += take * px;
+      e.avgPrice = Math.round(e.filledNotional / e.filledQty);
+      e.feesPaid += fee;
+      e.updatedAt = this.clock.now();
+      fill = {
+        executionId: x.id,
+        orderId: e.orderId ?? x.order.id,
+        marketSlug: e.request.marketSlug,
+        intent: e.request.intent,
+        price: px,
+        qty: take,
+        fee,
+        liquidity: maker ? 'MAKER' : 'TAKER',
+        time: x.transactTime ?? this.clock.now(),
+        strategyName: e.strategyName,
+      };
+    }
+
+    if (isTerminal(e.status)) {
+      if (fill && e.status !== 'FILLED') {
+        this.metrics.increment('execution.late_fill');
+        this.logger.error('fill for an order already terminal; recorded, status kept', {
+          localId: e.localId,
+          orderId: e.orderId,
+          status: e.status,
+          executionId: x.id,
+        });
+      }
+      const to: OrderStatus = e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
+      if (to !== e.status) this.reportIllegal(e, e.status, to, 'fill after terminal');
+    } else {
+      let to: OrderStatus = e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
+      if (x.type === 'EXECUTION_TYPE_FILL' && to !== 'FILLED') {
+        this.metrics.increment('execution.fill_gap');
+        this.logger.warn('venue says filled but executions received sum to less', {
+          localId: e.localId,
+          orderId: e.orderId,
+          filled: e.filledQty,
+          quantity: e.request.quantity,
+        });
+        to = 'FILLED';
+      }
+      if (e.status === 'CREATED') this.transition(e, 'SUBMITTED', 'fill before submit mark');
+      this.transition(e, to, x.type);
+    }
+    this.refreshLeaves(e);
+    const v = view(e);
+    if (fill) {
+      this.metrics.increment('execution.fills');
+      for (const l of this.fillListeners) {
+        try {
+          l(fill, v);
+        } catch (err) {
+          this.logger.error('fill listener threw', { err });
+        }
+      }
+    }
+    return fill ? { applied: true, order: v, fill } : { applied: true, order: v };
+  }
+
+  private transition(e: Entry, to: OrderStatus, reason: string): boolean {
+    const from = e.status;
+    if (!canTransition(from, to)) {
+      this.reportIllegal(e, from, to, reason);
+      return false;
+    }
+    e.status = to;
+    e.updatedAt = this.clock.now();
+    if (isTerminal(to)) e.pendingReconciliation = false;
+    this.refreshLeaves(e);
+    if (from !== to) {
+      const v = view(e);
+      for (const l of this.statusListeners) {
+        try {
+          l(v, from, to);
+        } catch (err) {
+          this.logger.error('status listener threw', { err });
+        }
+      }
+    }
+    return true;
+  }
+
+  private reportIllegal(e: Entry, from: OrderStatus, to: OrderStatus, reason: string): void {
+    this.metrics.increment('execution.illegal_transition', 1, { from, to });
+    this.logger.warn('illegal order transition refused', { localId: e.localId, orderId: e.orderId, from, to, reason });
+  }
+
+  private stale(e: Entry, x: VenueExecution): ApplyOutcome {
+    this.metrics.increment('execution.stale');
+    this.logger.debug('stale execution ignored', { localId: e.localId, status: e.status, type: x.type, executionId: x.id });
+    return { applied: false, reason: 'stale', order: view(e) };
+  }
+
+  private refreshLeaves(e: Entry): void {
+    e.leavesQty = isTerminal(e.status) ? 0 : Math.max(0, e.request.quantity - e.filledQty);
+  }
+
+  private remember(executionId: string, e: Entry): void {
+    this.seenExecutions.add(executionId);
+    e.executionIds.add(executionId);
+    if (this.seenExecutions.size > this.maxExec) {
+      const oldest = this.seenExecutions.values().next().value;
+      if (oldest !== undefined) this.seenExecutions.delete(oldest);
+    }
+  }
+
+  private bufferOrphan(x: VenueExecution): void {
+    this.metrics.increment('execution.orphan');
+    this.logger.debug('execution for an order not (yet) known; buffered', { orderId: x.order.id, executionId: x.id });
+    let list = this.orphans.get(x.order.id);
+    if (!list) {
+      if (this.orphans.size >= this.maxOrphans) {
+        const oldest = this.orphans.keys().next().value;
+        if (oldest !== undefined) this.orphans.delete(oldest);
+        this.metrics.increment('execution.orphan_dropped');
+      }
+      list = [];
+      this.orphans.set(x.order.id, list);
+    }
+    if (!list.some((y) => y.id === x.id)) list.push(x);
+    for (const l of this.orphanListeners) {
+      try {
+        l(x);
+      } catch (err) {
+        this.logger.error('orphan listener threw', { err });
+      }
+    }
+  }
+
+  private mustGet(localId: string): Entry {
+    const e = this.byLocal.get(localId);
+    if (!e) throw new Error(`unknown local order ${localId}`);
+    return e;
+  }
+
+  private select(filter: OrderFilter, pred: (s: OrderStatus) => boolean): OrderView[] {
+    const out: OrderView[] = [];
+    for (const e of this.byLocal.values()) {
+      if (!pred(e.status)) continue;
+      if (filter.marketSlug !== undefined && e.request.marketSlug !== filter.marketSlug) continue;
+      if (filter.strategyName !== undefined && e.strategyName !== filter.strategyName) continue;
+      out.push(view(e));
+    }
+    return out;
+  }
+}
+
+function view(e: Entry): OrderView {
+  const { executionIds: _ids, ...rest } = e;
+  return { ...rest, request: { ...e.request } };
+}
+

@@ -1,0 +1,76 @@
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import type { Signal } from '../../../shared/domain/signal.js';
+import type { ExecutionType, VenueOrderState } from '../../../shared/domain/venue-enums.js';
+import type { VenueExecution, VenueOrder } from '../../../shared/domain/venue-models.js';
+
+export function request(over: Partial<OrderRequest> = {}): OrderRequest {
+  return {
+    marketSlug: 'mkt-a',
+    intent: 'ORDER_INTENT_BUY_LONG',
+    type: 'ORDER_TYPE_LIMIT',
+    price: 550_000,
+    quantity: 10,
+    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    postOnly: false,
+    ...over,
+  };
+}
+
+export function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrder {
+  return {
+    id,
+    marketSlug: 'mkt-a',
+    side: 'ORDER_SIDE_BUY',
+    type: 'ORDER_TYPE_LIMIT',
+    price: 550_000,
+    quantity: 10,
+    cumQuantity: 0,
+    leavesQuantity: 10,
+    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    goodTillTime: null,
+    intent: 'ORDER_INTENT_BUY_LONG',
+    state: 'ORDER_STATE_NEW',
+    avgPx: null,
+    createTime: null,
+    commissionsBasisPoints: null,
+    makerCommissionsBasisPoints: null,
+    ...over,
+  };
+}
+
+export function execution(
+  id: string,
+  orderId: string,
+  type: ExecutionType,
+  over: { lastShares?: number; lastPx?: number; state?: VenueOrderState; aggressor?: boolean; fee?: number | null; order?: Partial<VenueOrder> } = {},
+): VenueExecution {
+  return {
+    id,
+    order: venueOrder(orderId, { state: over.state ?? 'ORDER_STATE_NEW', ...over.order }),
+    lastShares: over.lastShares ?? null,
+    lastPx: over.lastPx ?? null,
+    type,
+    text: null,
+    orderRejectReason: null,
+    transactTime: null,
+    tradeId: null,
+    aggressor: over.aggressor ?? null,
+    commissionNotionalCollected: over.fee ?? null,
+  };
+}
+
+export function signal(over: Partial<Signal> = {}): Signal {
+  return {
+    marketSlug: 'mkt-a',
+    action: 'BUY_YES',
+    price: 550_000,
+    quantity: 10,
+    urgency: 'MEDIUM',
+    strategyName: 'statistical_edge',
+    confidence: 0.8,
+    reason: 'test',
+    fairProbability: 0.6,
+    createdAt: 0,
+    ...over,
+  };
+}
