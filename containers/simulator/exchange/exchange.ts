@@ -1,0 +1,922 @@
+/**
+ * The simulated Polymarket US exchange's engine: reference data, one binary long-side book per market,
+ * price-time matching for all four intents, accounts with buying power, fees, settlement, activities and
+ * a synchronous event stream. Pure and in-process: time comes from the injected Clock, no I/O.
+ *
+ * Policies (see also ledger.ts and matching.ts):
+ *   - Self-trade prevention: an incoming order never trades with a resting order of its own account; the
+ *     RESTING order is canceled (EXECUTION_TYPE_CANCELED, text CANCEL_TEXTS.selfTrade) and matching goes on.
+ *   - Buying power = cash − reserved. A resting opening order reserves leaves × (price for BUY_LONG,
+ *     1 − price for BUY_SHORT). A new opening limit order needs qty × unit cost + the taker fee at its limit
+ *     (post-only: no fee); a market order needs its planned cost + fees. Reducing intents need the position:
+ *     SELL_LONG ≤ long − contracts committed by resting SELL_LONG; SELL_SHORT likewise on the short.
+ *   - An opening intent against an opposite position nets (BUY_SHORT while long sells the long first).
+ *   - A market order walks the book (protected by `price` when given), never rests; its remainder is
+ *     CANCELED. GTC/GTD on a market order is treated as IOC.
+ *   - FOK is checked on the full plan before any fill; post-only is rejected when it would cross anything.
+ *   - Modify keeps the order id. A price change or a size increase loses time priority (and may trade);
+ *     a size decrease or a tif / goodTillTime change keeps it. Reports EXECUTION_TYPE_REPLACE.
+ *   - Every order gets EXECUTION_TYPE_NEW on acceptance, then fills, then CANCELED for an IOC/market remainder.
+ *   - settle() cancels resting orders, pays 1 USD per winning contract (the settlement price per long,
+ *     1 − settlement price per short), realizes PnL and sets MARKET_STATE_EXPIRED.
+ *   - makerCommissionsBasisPoints is reported negative (a rebate); commissionNotionalCollected is the taker
+ *     fee (> 0) or minus the maker rebate (< 0).
+ */
+import type { Clock } from '../../../shared/domain/clock.js';
+import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { CENT, ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
+import type { ExecutionType, VenueMarketState, VenueOrderState } from '../../../shared/domain/venue-enums.js';
+import { INTENT_EFFECT, MARKET_STATES } from '../../../shared/domain/venue-enums.js';
+import type { VenueBalance, VenueExecution, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
+import { nullLogger } from '../../../shared/observability/logger.js';
+import type { SimEventSpec, SimMarketSpec } from '../module.js';
+import { ActivityLog } from './activity-log.js';
+import { badRequest, notFound } from './errors.js';
+import { EventBatcher } from './event-emitter.js';
+import { ID_PREFIX, IdGenerator } from './ids.js';
+import { Ledger, type AccountRecord } from './ledger.js';
+import { crosses, isExpired, planMatch, type MatchPlan } from './matching.js';
+import { OrderBook } from './order-book.js';
+import { isLive, toVenueOrder, type SimOrder } from './order-record.js';
+import { ReferenceData, isClosedState, type MarketRecord } from './reference-data.js';
+import {
+  CANCEL_TEXTS,
+  REJECT_REASONS,
+  type AccountSnapshot,
+  type ActivityPage,
+  type ActivityQuery,
+  type Bbo,
+  type BookSnapshot,
+  type ClosePositionOptions,
+  type EventFilter,
+  type ExchangeEventListener,
+  type ExchangeOptions,
+  type MarketFilter,
+  type ModifyOrderRequest,
+  type OrderResult,
+  type Settlement,
+  type SimEvent,
+  type SimMarket,
+  type SubmitOrderRequest,
+} from './types.js';
+import { normalizeModify, normalizeSubmit, type NormalizedOrder } from './validation.js';
+
+interface MarketBook {
+  market: MarketRecord;
+  book: OrderBook;
+  lastTradePx: PriceMicros | null;
+  transactTime: number | null;
+  settlement: Settlement | null;
+}
+
+/** Cash per contract that changes hands for an intent at a long price: p when buying/selling long, 1 − p for short. */
+function cashUnitFor(buysLong: boolean, opens: boolean): (price: PriceMicros) => Micros {
+  // BUY_LONG (buys, opens) and SELL_LONG (sells, reduces) trade the long at p;
+  // BUY_SHORT (sells long, opens) and SELL_SHORT (buys long, reduces) trade the short at 1 − p.
+  const longLeg = buysLong === opens;
+  return longLeg ? (p) => p : (p) => ONE_DOLLAR - p;
+}
+
+export class Exchange {
+  readonly fees: FeeSchedule;
+  private readonly clock: Clock;
+  private readonly ids = new IdGenerator();
+  private readonly ref: ReferenceData;
+  private readonly ledger = new Ledger();
+  private readonly activityLog = new ActivityLog();
+  private readonly markets = new Map<string, MarketBook>();
+  private readonly gtdOrders = new Set<SimOrder>();
+  private nextExpiry = Number.POSITIVE_INFINITY;
+  private readonly events: EventBatcher;
+  /** Executions of the account that started the current operation (returned to it). */
+  private collect: { accountId: string; executions: VenueExecution[] } | null = null;
+
+  constructor(options: ExchangeOptions) {
+    this.clock = options.clock;
+    this.fees = options.fees ?? DEFAULT_FEES;
+    this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1);
+    this.events = new EventBatcher(
+      options.logger ?? nullLogger,
+      (accountId, marketSlug) => ({ type: 'position', accountId, marketSlug, position: this.positionView(accountId, marketSlug) }),
+      (accountId) => ({ type: 'balance', accountId, balance: this.ledger.balance(this.ledger.get(accountId)) }),
+    );
+  }
+
+  // =========================================================================================================
+  // Events
+
+  /** Subscribes to engine events (delivered synchronously after each operation); returns the unsubscribe. */
+  onEvent(listener: ExchangeEventListener): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  // =========================================================================================================
+  // Reference data
+
+  addEvent(spec: SimEventSpec): SimEvent {
+    return this.ref.addEvent(spec);
+  }
+
+  addMarket(spec: SimMarketSpec): SimMarket {
+    const record = this.ref.addMarket(spec);
+    this.markets.set(spec.slug, { market: record, book: new OrderBook(record.tick), lastTradePx: null, transactTime: null, settlement: null });
+    return this.ref.marketView(record);
+  }
+
+  listEvents(filter: EventFilter = {}): SimEvent[] {
+    return this.ref.listEvents(filter);
+  }
+
+  /** An event by id or slug, or undefined. */
+  getEvent(idOrSlug: string): SimEvent | undefined {
+    return this.ref.findEvent(idOrSlug);
+  }
+
+  listMarkets(filter: MarketFilter = {}): SimMarket[] {
+    return this.ref.listMarkets(filter);
+  }
+
+  /** A market by id or slug, or undefined. */
+  getMarket(idOrSlug: string): SimMarket | undefined {
+    return this.ref.findMarket(idOrSlug);
+  }
+
+  /** Changes a market's state. Moving to EXPIRED/TERMINATED cancels its resting orders. Settled markets are final. */
+  setMarketState(slug: string, state: VenueMarketState): void {
+    const mb = this.marketBook(slug);
+    if (!(MARKET_STATES as readonly string[]).includes(state)) throw badRequest('INVALID_STATE', `unknown market state ${state}`);
+    if (mb.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is settled`);
+    this.events.run(() => {
+      if (mb.market.state === state) return;
+      mb.market.state = state;
+      mb.transactTime = this.clock.now();
+      if (isClosedState(state)) this.cancelAllResting(mb, CANCEL_TEXTS.marketClosed);
+      this.events.push({ type: 'market', marketSlug: slug, state });
+      this.events.bookChanged(slug);
+    });
+  }
+
+  /**
+   * Settles a market at `settlementPrice` micros (0 or 1_000_000; any price in [0, 1 USD] is accepted, e.g. a
+   * void at 0.50): cancels resting orders, closes every position at that price, realizes PnL, credits cash,
+   * and sets MARKET_STATE_EXPIRED.
+   */
+  settle(slug: string, settlementPrice: PriceMicros): Settlement {
+    const mb = this.marketBook(slug);
+    if (!Number.isSafeInteger(settlementPrice) || settlementPrice < 0 || settlementPrice > ONE_DOLLAR) {
+      throw badRequest('INVALID_PRICE', 'settlement price must be an integer number of micros in [0, 1 USD]');
+    }
+    if (mb.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is already settled`);
+    return this.events.run(() => {
+      const now = this.clock.now();
+      this.cancelAllResting(mb, CANCEL_TEXTS.marketClosed);
+      const settlement: Settlement = { marketSlug: slug, settlementPrice, settledAt: now };
+      mb.settlement = settlement;
+      for (const acc of this.ledger.all()) {
+        const pos = acc.positions.get(slug);
+        if (!pos || pos.expired) continue;
+        const outcome = this.ledger.settle(acc, slug, settlementPrice, now);
+        if (!outcome) continue;
+        if (outcome.net !== 0 || outcome.realized !== 0) {
+          this.activityLog.record({
+            type: 'ACTIVITY_TYPE_SETTLEMENT',
+            accountId: acc.id,
+            marketSlug: slug,
+            time: now,
+            orderId: null,
+            executionId: null,
+            settlement: { settlementPrice, netPosition: outcome.net, payout: outcome.payout, realized: outcome.realized },
+          });
+        }
+        this.events.positionChanged(acc.id, slug);
+        this.events.balanceChanged(acc.id);
+      }
+      mb.market.state = 'MARKET_STATE_EXPIRED';
+      mb.transactTime = now;
+      this.events.push({ type: 'market', marketSlug: slug, state: 'MARKET_STATE_EXPIRED' });
+      this.events.bookChanged(slug);
+      return settlement;
+    });
+  }
+
+  getSettlement(slug: string): Settlement | null {
+    return this.marketBook(slug).settlement;
+  }
+
+  // =========================================================================================================
+  // Accounts
+
+  openAccount(accountId: string, startingBalance: Micros): VenueBalance {
+    return this.events.run(() => {
+      const acc = this.ledger.open(accountId, startingBalance);
+      if (startingBalance > 0) this.recordDeposit(acc, startingBalance);
+      this.events.balanceChanged(accountId);
+      return this.ledger.balance(acc);
+    });
+  }
+
+  deposit(accountId: string, amount: Micros): VenueBalance {
+    return this.events.run(() => {
+      const acc = this.ledger.get(accountId);
+      this.ledger.deposit(acc, amount);
+      this.recordDeposit(acc, amount);
+      this.events.balanceChanged(accountId);
+      return this.ledger.balance(acc);
+    });
+  }
+
+  hasAccount(accountId: string): boolean {
+    return this.ledger.has(accountId);
+  }
+
+  balance(accountId: string): VenueBalance {
+    return this.ledger.balance(this.ledger.get(accountId));
+  }
+
+  positions(accountId: string): Record<string, VenuePosition> {
+    const acc = this.ledger.get(accountId);
+    const out: Record<string, VenuePosition> = {};
+    for (const slug of acc.positions.keys()) out[slug] = this.positionView(accountId, slug);
+    return out;
+  }
+
+  activities(accountId: string, query: ActivityQuery = {}): ActivityPage {
+    this.ledger.get(accountId);
+    return this.activityLog.query(accountId, query);
+  }
+
+  allAccounts(): AccountSnapshot[] {
+    const out: AccountSnapshot[] = [];
+    for (const acc of this.ledger.all()) {
+      out.push({
+        accountId: acc.id,
+        cash: acc.cash,
+        reserved: acc.reserved,
+        buyingPower: this.ledger.buyingPower(acc),
+        deposited: acc.deposited,
+        feesPaid: acc.feesPaid,
+        rebatesReceived: acc.rebatesReceived,
+        positions: this.positions(acc.id),
+      });
+    }
+    return out;
+  }
+
+  // =========================================================================================================
+  // Market data
+
+  book(slug: string, depth?: number): BookSnapshot {
+    const mb = this.marketBook(slug);
+    this.expireOrders();
+    return {
+      marketSlug: slug,
+      bids: mb.book.levels(true, depth),
+      asks: mb.book.levels(false, depth),
+      state: mb.market.state,
+      lastTradePx: mb.lastTradePx,
+      transactTime: mb.transactTime,
+    };
+  }
+
+  bbo(slug: string): Bbo {
+    const mb = this.marketBook(slug);
+    this.expireOrders();
+    const b = mb.book;
+    return {
+      marketSlug: slug,
+      bestBid: b.bestBid(),
+      bestAsk: b.bestAsk(),
+      bestBidQty: b.bestQty(true),
+      bestAskQty: b.bestQty(false),
+      bidDepth: b.levelCount(true),
+      askDepth: b.levelCount(false),
+      lastTradePx: mb.lastTradePx,
+      transactTime: mb.transactTime,
+      state: mb.market.state,
+    };
+  }
+
+  // =========================================================================================================
+  // Orders: queries
+
+  openOrders(accountId: string, slugs?: readonly string[]): VenueOrder[] {
+    const acc = this.ledger.get(accountId);
+    this.expireOrders();
+    const filter = slugs && slugs.length > 0 ? new Set(slugs) : null;
+    const out: VenueOrder[] = [];
+    for (const o of acc.liveOrders.values()) if (!filter || filter.has(o.marketSlug)) out.push(toVenueOrder(o));
+    return out;
+  }
+
+  getOrder(accountId: string, orderId: string): VenueOrder {
+    return toVenueOrder(this.ownOrder(this.ledger.get(accountId), orderId));
+  }
+
+  // =========================================================================================================
+  // Orders: commands
+
+  submitOrder(accountId: string, req: SubmitOrderRequest): OrderResult {
+    const acc = this.ledger.get(accountId);
+    const mb = this.marketBook(req.marketSlug);
+    const n = normalizeSubmit(req, mb.market);
+    return this.operation(accountId, () => {
+      const now = this.clock.now();
+      this.expireDue(now);
+      const order = this.newOrder(acc, n, now);
+      const refusal = this.refusal(acc, mb, n, order, now);
+      if (refusal) {
+        this.reject(order, refusal);
+        return order;
+      }
+      const plan = this.plan(mb, order, n.cashLimit, now);
+      const marketRefusal = this.marketOrderRefusal(acc, n, order, plan);
+      if (marketRefusal) {
+        this.reject(order, marketRefusal);
+        return order;
+      }
+      order.state = 'ORDER_STATE_NEW';
+      this.orderEvent(order, 'EXECUTION_TYPE_NEW', null, null);
+      if (order.tif === 'TIME_IN_FORCE_FILL_OR_KILL' && plan.filledQty < order.quantity) {
+        this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.fokNotFilled);
+        return order;
+      }
+      this.executePlan(mb, order, plan, now);
+      this.restOrFinish(mb, order);
+      return order;
+    });
+  }
+
+  /** What submitOrder would do now (state, fills, average price), without changing anything. */
+  previewOrder(accountId: string, req: SubmitOrderRequest): VenueOrder {
+    const acc = this.ledger.get(accountId);
+    const mb = this.marketBook(req.marketSlug);
+    const n = normalizeSubmit(req, mb.market);
+    const now = this.clock.now();
+    const order = this.buildOrder('preview', acc, n, now);
+    const refusal = this.refusal(acc, mb, n, order, now) ?? this.marketOrderRefusal(acc, n, order, this.plan(mb, order, n.cashLimit, now));
+    if (refusal) {
+      order.state = 'ORDER_STATE_REJECTED';
+      order.leavesQuantity = 0;
+      return toVenueOrder(order);
+    }
+    const plan = this.plan(mb, order, n.cashLimit, now);
+    if (order.tif === 'TIME_IN_FORCE_FILL_OR_KILL' && plan.filledQty < order.quantity) {
+      order.state = 'ORDER_STATE_CANCELED';
+      order.leavesQuantity = 0;
+      return toVenueOrder(order);
+    }
+    for (const f of plan.fills) {
+      order.cumQuantity += f.qty;
+      order.filledNotional += f.qty * f.price;
+    }
+    order.leavesQuantity = order.quantity - order.cumQuantity;
+    const rests = order.type === 'ORDER_TYPE_LIMIT' && this.restingTif(order);
+    if (order.leavesQuantity === 0) order.state = 'ORDER_STATE_FILLED';
+    else if (!rests) {
+      order.state = 'ORDER_STATE_CANCELED';
+      order.leavesQuantity = 0;
+    } else order.state = order.cumQuantity > 0 ? 'ORDER_STATE_PARTIALLY_FILLED' : 'ORDER_STATE_NEW';
+    return toVenueOrder(order);
+  }
+
+  cancelOrder(accountId: string, orderId: string, marketSlug: string): OrderResult {
+    const acc = this.ledger.get(accountId);
+    const order = this.ownOrder(acc, orderId);
+    if (order.marketSlug !== marketSlug) throw badRequest('MARKET_MISMATCH', `order ${orderId} is not in market ${marketSlug}`);
+    return this.operation(accountId, () => {
+      this.expireDue(this.clock.now());
+      if (!isLive(order)) throw badRequest('ORDER_NOT_OPEN', `order ${orderId} is not open (${order.state})`);
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.userCanceled);
+      return order;
+    });
+  }
+
+  /** Cancels every open order of the account (in `slugs` when given); returns the canceled ids. */
+  cancelAll(accountId: string, slugs?: readonly string[]): string[] {
+    const acc = this.ledger.get(accountId);
+    const filter = slugs && slugs.length > 0 ? new Set(slugs) : null;
+    return this.events.run(() => {
+      this.expireDue(this.clock.now());
+      const ids: string[] = [];
+      for (const order of [...acc.liveOrders.values()]) {
+        if (filter && !filter.has(order.marketSlug)) continue;
+        this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.userCanceled);
+        ids.push(order.id);
+      }
+      return ids;
+    });
+  }
+
+  modifyOrder(accountId: string, orderId: string, req: ModifyOrderRequest): OrderResult {
+    const acc = this.ledger.get(accountId);
+    const order = this.ownOrder(acc, orderId);
+    if (order.marketSlug !== req.marketSlug) throw badRequest('MARKET_MISMATCH', `order ${orderId} is not in market ${req.marketSlug}`);
+    const mb = this.marketBook(order.marketSlug);
+    const m = normalizeModify(req, mb.market);
+    return this.operation(accountId, () => {
+      const now = this.clock.now();
+      this.expireDue(now);
+      if (!isLive(order)) throw badRequest('ORDER_NOT_OPEN', `order ${orderId} is not open (${order.state})`);
+      if (mb.market.state !== 'MARKET_STATE_OPEN') throw badRequest(REJECT_REASONS.marketNotOpen, `market ${order.marketSlug} is ${mb.market.state}`);
+      const price = m.price ?? (order.price as PriceMicros);
+      const quantity = m.quantity ?? order.quantity;
+      if (quantity <= order.cumQuantity) {
+        throw badRequest('INVALID_QUANTITY', `quantity must exceed the ${order.cumQuantity} contracts already filled`);
+      }
+      const tif = m.tif ?? order.tif;
+      const goodTillTime = tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' ? (m.goodTillTime !== undefined ? m.goodTillTime : order.goodTillTime) : null;
+      if (tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' && (goodTillTime === null || goodTillTime === undefined)) {
+        throw badRequest('INVALID_GOOD_TILL_TIME', 'goodTillTime is required for TIME_IN_FORCE_GOOD_TILL_DATE');
+      }
+      if (goodTillTime !== null && goodTillTime <= now) throw badRequest(REJECT_REASONS.goodTillTimeInPast, 'goodTillTime is in the past');
+      const postOnly = m.postOnly ?? order.participateDontInitiate;
+      const newLeaves = quantity - order.cumQuantity;
+      const oldLeaves = order.leavesQuantity;
+      const losesPriority = price !== order.price || newLeaves > oldLeaves;
+      const opposite = order.buysLong ? mb.book.bestAsk() : mb.book.bestBid();
+      const wouldCross = opposite !== null && crosses(order.buysLong, price, opposite);
+      if (postOnly && wouldCross) throw badRequest(REJECT_REASONS.postOnlyWouldCross, 'participateDontInitiate order would cross the book');
+      // Cover the change: the old reservation is given back, the new one (plus a possible taker fee) is needed.
+      if (order.opens) {
+        const unit = cashUnitFor(order.buysLong, true)(price);
+        const need = newLeaves * unit + (wouldCross ? takerFee(newLeaves, price, order.buysLong, this.fees) : 0);
+        const have = this.ledger.buyingPower(acc) + oldLeaves * order.reservePerContract;
+        if (need > have) throw badRequest(REJECT_REASONS.insufficientBuyingPower, `insufficient buying power: need ${need} micros, have ${have}`);
+      } else {
+        const have = this.ledger.reducible(acc, order.marketSlug, order.buysLong) + oldLeaves;
+        if (newLeaves > have) throw badRequest(REJECT_REASONS.insufficientPosition, `insufficient position: ${have} contracts available`);
+      }
+      order.tif = tif;
+      order.goodTillTime = goodTillTime ?? null;
+      order.participateDontInitiate = postOnly;
+      this.trackGtd(order);
+      if (!losesPriority) {
+        this.ledger.adjustResting(acc, order, newLeaves - oldLeaves);
+        mb.book.setQty(order.id, newLeaves);
+        order.quantity = quantity;
+        order.leavesQuantity = newLeaves;
+        this.orderEvent(order, 'EXECUTION_TYPE_REPLACE', null, null);
+        this.events.balanceChanged(acc.id);
+        this.events.positionChanged(acc.id, order.marketSlug);
+        this.events.bookChanged(order.marketSlug);
+        mb.transactTime = now;
+        return order;
+      }
+      this.unrest(order);
+      order.price = price;
+      order.quantity = quantity;
+      order.leavesQuantity = newLeaves;
+      if (order.opens) order.reservePerContract = cashUnitFor(order.buysLong, true)(price);
+      this.orderEvent(order, 'EXECUTION_TYPE_REPLACE', null, null);
+      mb.transactTime = now;
+      const plan = this.plan(mb, order, null, now);
+      this.executePlan(mb, order, plan, now);
+      this.restOrFinish(mb, order);
+      return order;
+    });
+  }
+
+  /**
+   * Closes (part of) the account's position in a market with a market order: SELL_LONG when long,
+   * SELL_SHORT when short. The account's own resting reducing orders in that market are canceled first,
+   * since they commit the same contracts.
+   */
+  closePosition(accountId: string, marketSlug: string, opts: ClosePositionOptions = {}): OrderResult {
+    const acc = this.ledger.get(accountId);
+    this.marketBook(marketSlug);
+    const net = this.ledger.net(acc, marketSlug);
+    if (net === 0) throw badRequest('NO_POSITION', `no position in ${marketSlug}`);
+    const quantity = opts.quantity === undefined ? Math.abs(net) : Math.min(opts.quantity, Math.abs(net));
+    return this.events.run(() => {
+      for (const order of [...acc.liveOrders.values()]) {
+        if (order.marketSlug === marketSlug && !order.opens) {
+          this.operationFor(accountId, () => this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.userCanceled));
+        }
+      }
+      return this.submitOrder(accountId, {
+        marketSlug,
+        intent: net > 0 ? 'ORDER_INTENT_SELL_LONG' : 'ORDER_INTENT_SELL_SHORT',
+        type: 'ORDER_TYPE_MARKET',
+        quantity,
+        tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL',
+      });
+    });
+  }
+
+  /** Expires every good-till-date order whose time is at or before `now`; returns their ids. */
+  expireOrders(now: number = this.clock.now()): string[] {
+    if (now < this.nextExpiry) return [];
+    return this.events.run(() => this.expireDue(now));
+  }
+
+  // =========================================================================================================
+  // Internals: order lifecycle
+
+  private operation(accountId: string, fn: () => SimOrder): OrderResult {
+    return this.events.run(() => {
+      const executions: VenueExecution[] = [];
+      const outer = this.collect;
+      this.collect = { accountId, executions };
+      try {
+        const order = fn();
+        return { order: toVenueOrder(order), executions };
+      } finally {
+        this.collect = outer;
+      }
+    });
+  }
+
+  private operationFor(accountId: string, fn: () => void): void {
+    const outer = this.collect;
+    this.collect = { accountId, executions: [] };
+    try {
+      fn();
+    } finally {
+      this.collect = outer;
+    }
+  }
+
+  private marketBook(slug: string): MarketBook {
+    const mb = this.markets.get(slug);
+    if (!mb) throw notFound('UNKNOWN_MARKET', `market ${slug} not found`);
+    return mb;
+  }
+
+  private ownOrder(acc: AccountRecord, orderId: string): SimOrder {
+    const order = acc.orders.get(orderId);
+    if (!order) throw notFound('UNKNOWN_ORDER', `order ${orderId} not found`);
+    return order;
+  }
+
+  private buildOrder(id: string, acc: AccountRecord, n: NormalizedOrder, now: number): SimOrder {
+    const effect = INTENT_EFFECT[n.intent];
+    return {
+      id,
+      accountId: acc.id,
+      marketSlug: n.marketSlug,
+      intent: n.intent,
+      side: effect.side,
+      buysLong: n.buysLong,
+      opens: n.opens,
+      type: n.type,
+      price: n.price,
+      quantity: n.quantity ?? 0,
+      cumQuantity: 0,
+      leavesQuantity: n.quantity ?? 0,
+      tif: n.tif,
+      goodTillTime: n.goodTillTime,
+      participateDontInitiate: n.postOnly,
+      state: 'ORDER_STATE_PENDING_NEW',
+      filledNotional: 0,
+      createTime: now,
+      reservePerContract: n.opens && n.price !== null ? cashUnitFor(n.buysLong, true)(n.price) : 0,
+      commissionsBasisPoints: this.fees.takerBps,
+      makerCommissionsBasisPoints: -this.fees.makerRebateBps,
+    };
+  }
+
+  private newOrder(acc: AccountRecord, n: NormalizedOrder, now: number): SimOrder {
+    const order = this.buildOrder(this.ids.next(ID_PREFIX.order), acc, n, now);
+    acc.orders.set(order.id, order);
+    return order;
+  }
+
+  /** Why a validated order is refused before matching, or null. Sets a cash-limited order's quantity bound. */
+  private refusal(acc: AccountRecord, mb: MarketBook, n: NormalizedOrder, order: SimOrder, now: number): { reason: string; text: string } | null {
+    if (mb.market.state !== 'MARKET_STATE_OPEN') {
+      return { reason: REJECT_REASONS.marketNotOpen, text: `market ${mb.market.spec.slug} is ${mb.market.state}` };
+    }
+    if (n.goodTillTime !== null && n.goodTillTime <= now) {
+      return { reason: REJECT_REASONS.goodTillTimeInPast, text: 'goodTillTime is in the past' };
+    }
+    if (n.postOnly && n.price !== null) {
+      const opposite = n.buysLong ? mb.book.bestAsk() : mb.book.bestBid();
+      if (opposite !== null && crosses(n.buysLong, n.price, opposite)) {
+        return { reason: REJECT_REASONS.postOnlyWouldCross, text: 'participateDontInitiate order would cross the book' };
+      }
+    }
+    if (!n.opens) {
+      const available = this.ledger.reducible(acc, n.marketSlug, n.buysLong);
+      if (n.quantity === null) {
+        // Cash-limited reducing market order: bounded by the position.
+        order.quantity = available;
+        order.leavesQuantity = available;
+        if (available <= 0) return { reason: REJECT_REASONS.insufficientPosition, text: 'no position available to reduce' };
+      } else if (n.quantity > available) {
+        return { reason: REJECT_REASONS.insufficientPosition, text: `insufficient position: ${available} contracts available, ${n.quantity} requested` };
+      }
+      return null;
+    }
+    if (n.quantity === null) {
+      order.quantity = Number.MAX_SAFE_INTEGER;
+      order.leavesQuantity = Number.MAX_SAFE_INTEGER;
+    }
+    if (n.type === 'ORDER_TYPE_LIMIT' && n.price !== null && n.quantity !== null) {
+      const unit = cashUnitFor(n.buysLong, true)(n.price);
+      const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, n.buysLong, this.fees);
+      const need = n.quantity * unit + fee;
+      const have = this.ledger.buyingPower(acc);
+      if (need > have) {
+        return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
+      }
+    }
+    return null;
+  }
+
+  /** A market order's cost check on its plan (opening intents), or null. Trims a cash-limited order's quantity. */
+  private marketOrderRefusal(acc: AccountRecord, n: NormalizedOrder, order: SimOrder, plan: MatchPlan): { reason: string; text: string } | null {
+    if (n.type !== 'ORDER_TYPE_MARKET') return null;
+    if (n.quantity === null) {
+      // Cash-limited: the order is for what the cash buys now.
+      order.quantity = Math.max(plan.filledQty, 0);
+      order.leavesQuantity = order.quantity;
+    }
+    if (!n.opens) return null;
+    let need = plan.cash;
+    for (const f of plan.fills) need += takerFee(f.qty, f.price, n.buysLong, this.fees);
+    const have = this.ledger.buyingPower(acc);
+    if (need > have) return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
+    return null;
+  }
+
+  private plan(mb: MarketBook, order: SimOrder, cashLimit: Micros | null, now: number): MatchPlan {
+    return planMatch(
+      mb.book,
+      {
+        accountId: order.accountId,
+        buysLong: order.buysLong,
+        limit: order.price,
+        qty: order.leavesQuantity,
+        cashLimit,
+        cashUnit: cashUnitFor(order.buysLong, order.opens),
+      },
+      { now, net: (accountId) => this.ledger.net(this.ledger.get(accountId), order.marketSlug) },
+    );
+  }
+
+  private executePlan(mb: MarketBook, taker: SimOrder, plan: MatchPlan, now: number): void {
+    const touched = new Set<string>([taker.accountId]);
+    for (const step of plan.steps) {
+      switch (step.kind) {
+        case 'expire':
+          this.finish(step.maker, 'ORDER_STATE_EXPIRED', 'EXECUTION_TYPE_EXPIRED', CANCEL_TEXTS.expired);
+          break;
+        case 'selfTrade':
+          this.finish(step.maker, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.selfTrade);
+          break;
+        case 'positionGone':
+          if (isLive(step.maker)) this.finish(step.maker, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.positionGone);
+          break;
+        case 'fill':
+          this.fill(mb, taker, step.maker, step.qty, step.price, now);
+          touched.add(step.maker.accountId);
+          break;
+      }
+    }
+    for (const accountId of touched) this.trimReducing(this.ledger.get(accountId), mb.market.spec.slug);
+  }
+
+  /** After a fill moved a maker's position, cancels resting reducing orders the position no longer covers (newest first). */
+  private trimReducing(acc: AccountRecord, slug: string): void {
+    for (const buysLong of [false, true]) {
+      if (this.ledger.reducible(acc, slug, buysLong) >= 0) continue;
+      const candidates = [...acc.liveOrders.values()]
+        .filter((o) => o.marketSlug === slug && !o.opens && o.buysLong === buysLong)
+        .reverse();
+      for (const o of candidates) {
+        if (this.ledger.reducible(acc, slug, buysLong) >= 0) break;
+        this.finish(o, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.positionGone);
+      }
+    }
+  }
+
+  /** After matching: a limit GTC/GTD order rests its remainder; anything else cancels it. */
+  private restOrFinish(mb: MarketBook, order: SimOrder): void {
+    if (order.leavesQuantity === 0) {
+      // A cash-limited market order that could buy nothing ends canceled rather than "new" with no size.
+      if (order.cumQuantity === 0 && isLive(order)) this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.marketRemainder);
+      return;
+    }
+    if (order.type === 'ORDER_TYPE_LIMIT' && this.restingTif(order)) {
+      const acc = this.ledger.get(order.accountId);
+      mb.book.add(order);
+      acc.liveOrders.set(order.id, order);
+      this.ledger.adjustResting(acc, order, order.leavesQuantity);
+      this.trackGtd(order);
+      this.events.bookChanged(order.marketSlug);
+      this.events.balanceChanged(acc.id);
+      this.events.positionChanged(acc.id, order.marketSlug);
+      mb.transactTime = this.clock.now();
+      return;
+    }
+    const text =
+      order.type === 'ORDER_TYPE_MARKET' ? CANCEL_TEXTS.marketRemainder : order.tif === 'TIME_IN_FORCE_FILL_OR_KILL' ? CANCEL_TEXTS.fokNotFilled : CANCEL_TEXTS.iocRemainder;
+    this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text);
+  }
+
+  private restingTif(order: SimOrder): boolean {
+    return order.tif === 'TIME_IN_FORCE_GOOD_TILL_CANCEL' || order.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE';
+  }
+
+  private fill(mb: MarketBook, taker: SimOrder, maker: SimOrder, qty: number, price: PriceMicros, now: number): void {
+    const slug = mb.market.spec.slug;
+    const takerAcc = this.ledger.get(taker.accountId);
+    const makerAcc = this.ledger.get(maker.accountId);
+    const tradeId = this.ids.next(ID_PREFIX.trade);
+
+    const takerOut = this.ledger.applyFill(takerAcc, slug, taker.buysLong, qty, price, now);
+    const fee = takerFee(qty, price, taker.buysLong, this.fees);
+    this.ledger.chargeFee(takerAcc, fee);
+    const makerOut = this.ledger.applyFill(makerAcc, slug, maker.buysLong, qty, price, now);
+    const rebate = makerRebate(qty, price, maker.buysLong, this.fees);
+    this.ledger.payRebate(makerAcc, rebate);
+
+    // The maker's resting quantity shrinks (releasing its reservation / commitment).
+    this.ledger.adjustResting(makerAcc, maker, -qty);
+    this.applyOrderFill(maker, qty, price);
+    if (maker.leavesQuantity === 0) this.unrest(maker);
+    else mb.book.setQty(maker.id, maker.leavesQuantity);
+    this.applyOrderFill(taker, qty, price);
+
+    mb.lastTradePx = price;
+    mb.transactTime = now;
+    const takerExec = this.execution(taker, taker.leavesQuantity === 0 ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', {
+      lastShares: qty,
+      lastPx: price,
+      tradeId,
+      aggressor: true,
+      commission: fee,
+    });
+    const makerExec = this.execution(maker, maker.leavesQuantity === 0 ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', {
+      lastShares: qty,
+      lastPx: price,
+      tradeId,
+      aggressor: false,
+      commission: -rebate,
+    });
+    this.activityLog.record({
+      type: 'ACTIVITY_TYPE_TRADE',
+      accountId: takerAcc.id,
+      marketSlug: slug,
+      time: now,
+      orderId: taker.id,
+      executionId: takerExec.id,
+      trade: { tradeId, intent: taker.intent, side: taker.side, price, qty, aggressor: true, fee, cashDelta: takerOut.cashDelta - fee },
+    });
+    this.activityLog.record({
+      type: 'ACTIVITY_TYPE_TRADE',
+      accountId: makerAcc.id,
+      marketSlug: slug,
+      time: now,
+      orderId: maker.id,
+      executionId: makerExec.id,
+      trade: { tradeId, intent: maker.intent, side: maker.side, price, qty, aggressor: false, fee: -rebate, cashDelta: makerOut.cashDelta + rebate },
+    });
+    this.events.push({
+      type: 'trade',
+      marketSlug: slug,
+      price,
+      qty,
+      time: now,
+      tradeId,
+      makerIntent: maker.intent,
+      takerIntent: taker.intent,
+      makerSide: maker.side,
+      takerSide: taker.side,
+    });
+    this.events.positionChanged(takerAcc.id, slug);
+    this.events.positionChanged(makerAcc.id, slug);
+    this.events.balanceChanged(takerAcc.id);
+    this.events.balanceChanged(makerAcc.id);
+    this.events.bookChanged(slug);
+  }
+
+  private applyOrderFill(order: SimOrder, qty: number, price: PriceMicros): void {
+    order.cumQuantity += qty;
+    order.leavesQuantity -= qty;
+    order.filledNotional += qty * price;
+    order.state = order.leavesQuantity === 0 ? 'ORDER_STATE_FILLED' : 'ORDER_STATE_PARTIALLY_FILLED';
+  }
+
+  /** Takes a live order out of the book and its account's live set, releasing what it reserved. */
+  private unrest(order: SimOrder): void {
+    const mb = this.marketBook(order.marketSlug);
+    const acc = this.ledger.get(order.accountId);
+    if (mb.book.remove(order.id)) {
+      this.ledger.adjustResting(acc, order, -order.leavesQuantity);
+      this.events.bookChanged(order.marketSlug);
+      this.events.balanceChanged(acc.id);
+      this.events.positionChanged(acc.id, order.marketSlug);
+      mb.transactTime = this.clock.now();
+    }
+    acc.liveOrders.delete(order.id);
+    this.gtdOrders.delete(order);
+  }
+
+  /** Ends an order (cancel, expire): removes what rests, zeroes leaves, reports the execution. */
+  private finish(order: SimOrder, state: VenueOrderState, type: ExecutionType, text: string): void {
+    this.unrest(order);
+    order.leavesQuantity = 0;
+    order.state = state;
+    this.orderEvent(order, type, text, null);
+  }
+
+  private reject(order: SimOrder, refusal: { reason: string; text: string }): void {
+    order.state = 'ORDER_STATE_REJECTED';
+    order.leavesQuantity = 0;
+    if (order.quantity === Number.MAX_SAFE_INTEGER) order.quantity = 0;
+    this.orderEvent(order, 'EXECUTION_TYPE_REJECTED', refusal.text, refusal.reason);
+  }
+
+  private cancelAllResting(mb: MarketBook, text: string): void {
+    for (const order of [...mb.book.allOrders()]) {
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text);
+    }
+  }
+
+  private trackGtd(order: SimOrder): void {
+    if (order.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' && order.goodTillTime !== null && isLive(order)) {
+      this.gtdOrders.add(order);
+      if (order.goodTillTime < this.nextExpiry) this.nextExpiry = order.goodTillTime;
+    } else {
+      this.gtdOrders.delete(order);
+    }
+  }
+
+  private expireDue(now: number): string[] {
+    if (now < this.nextExpiry) return [];
+    const expired: string[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const order of [...this.gtdOrders]) {
+      if (isExpired(order, now)) {
+        this.operationFor(order.accountId, () => this.finish(order, 'ORDER_STATE_EXPIRED', 'EXECUTION_TYPE_EXPIRED', CANCEL_TEXTS.expired));
+        expired.push(order.id);
+      } else if (order.goodTillTime !== null && order.goodTillTime < next) {
+        next = order.goodTillTime;
+      }
+    }
+    this.nextExpiry = next;
+    return expired;
+  }
+
+  // =========================================================================================================
+  // Internals: reporting
+
+  private execution(
+    order: SimOrder,
+    type: ExecutionType,
+    f: { lastShares: number; lastPx: PriceMicros; tradeId: string; aggressor: boolean; commission: Micros } | null,
+    text: string | null = null,
+    reason: string | null = null,
+  ): VenueExecution {
+    const exec: VenueExecution = {
+      id: this.ids.next(ID_PREFIX.execution),
+      order: toVenueOrder(order),
+      lastShares: f ? f.lastShares : null,
+      lastPx: f ? f.lastPx : null,
+      type,
+      text,
+      orderRejectReason: reason,
+      transactTime: this.clock.now(),
+      tradeId: f ? f.tradeId : null,
+      aggressor: f ? f.aggressor : null,
+      commissionNotionalCollected: f ? f.commission : null,
+    };
+    if (this.collect && this.collect.accountId === order.accountId) this.collect.executions.push(exec);
+    this.events.push({ type: 'execution', accountId: order.accountId, execution: exec });
+    return exec;
+  }
+
+  /** Reports an order-level (non-fill) execution and records it as an ORDER activity. */
+  private orderEvent(order: SimOrder, type: ExecutionType, text: string | null, reason: string | null): void {
+    const exec = this.execution(order, type, null, text, reason);
+    this.activityLog.record({
+      type: 'ACTIVITY_TYPE_ORDER',
+      accountId: order.accountId,
+      marketSlug: order.marketSlug,
+      time: exec.transactTime ?? this.clock.now(),
+      orderId: order.id,
+      executionId: exec.id,
+      order: { executionType: type, order: exec.order, text, orderRejectReason: reason },
+    });
+  }
+
+  private recordDeposit(acc: AccountRecord, amount: Micros): void {
+    this.activityLog.record({
+      type: 'ACTIVITY_TYPE_DEPOSIT',
+      accountId: acc.id,
+      marketSlug: null,
+      time: this.clock.now(),
+      orderId: null,
+      executionId: null,
+      deposit: { amount },
+    });
+  }
+
+  private positionView(accountId: string, slug: string): VenuePosition {
+    const acc = this.ledger.get(accountId);
+    const mb = this.markets.get(slug);
+    const mark = mb?.settlement ? mb.settlement.settlementPrice : (mb?.lastTradePx ?? null);
+    return this.ledger.positionView(acc, slug, mark);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * Accounts and positions: cash, cash reserved by resting orders, contracts committed by resting reducing
+ * orders, and one signed position per market.
+ *
+ * Position accounting (every price is the long price p):
+ *   - a party that BUYS LONG (BUY_LONG, SELL_SHORT) first closes any short it holds: each closed short returns
+ *     1 − p; any remaining quantity opens/extends a long at a cost of p;
+ *   - a party that SELLS LONG (SELL_LONG, BUY_SHORT) first closes any long it holds: each closed long returns
+ *     p; any remaining quantity opens/extends a short at a cost of 1 − p.
+ * Holding one long and one short of a market is worth exactly 1 USD, so netting them into cash is exact and
+ * keeps "cash + position value at any price" conserved by every trade (fees aside).
+ * `cost` is the cost basis of the open position (long: Σ p, short: Σ (1 − p)); closing releases it pro rata
+ * and `realized` collects proceeds − released cost. Fees are kept apart (feesPaid / rebatesReceived) and are
+ * NOT in `realized`.
+ */
+import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
+import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
+import { badRequest, notFound } from './errors.js';
+import type { SimOrder } from './order-record.js';
+
+export interface PositionRecord {
+  net: number;
+  qtyBought: number;
+  qtySold: number;
+  cost: Micros;
+  realized: Micros;
+  bodPosition: number;
+  expired: boolean;
+  updateTime: number | null;
+}
+
+export interface AccountRecord {
+  id: string;
+  cash: Micros;
+  /** Cash reserved by resting opening orders: Σ leaves × reservePerContract. */
+  reserved: Micros;
+  deposited: Micros;
+  feesPaid: Micros;
+  rebatesReceived: Micros;
+  positions: Map<string, PositionRecord>;
+  /** Per market: long contracts committed by resting SELL_LONG orders. */
+  committedLong: Map<string, number>;
+  /** Per market: short contracts committed by resting SELL_SHORT orders. */
+  committedShort: Map<string, number>;
+  /** Live orders (resting in a book) by id. */
+  liveOrders: Map<string, SimOrder>;
+  /** Every order ever created by the account, by id. */
+  orders: Map<string, SimOrder>;
+}
+
+export interface FillOutcome {
+  /** Cash change from the contracts alone (fees not included). */
+  cashDelta: Micros;
+  /** Realized PnL of the contracts closed by this fill. */
+  realizedDelta: Micros;
+}
+
+export interface SettlementOutcome {
+  net: number;
+  payout: Micros;
+  realized: Micros;
+}
+
+export class Ledger {
+  private readonly accounts = new Map<string, AccountRecord>();
+
+  open(accountId: string, startingBalance: Micros): AccountRecord {
+    if (!accountId) throw badRequest('INVALID_ACCOUNT', 'account id is required');
+    if (!Number.isSafeInteger(startingBalance) || startingBalance < 0) {
+      throw badRequest('INVALID_AMOUNT', 'starting balance must be a non-negative integer number of micros');
+    }
+    if (this.accounts.has(accountId)) throw badRequest('DUPLICATE_ACCOUNT', `account ${accountId} already exists`);
+    const acc: AccountRecord = {
+      id: accountId,
+      cash: startingBalance,
+      reserved: 0,
+      deposited: startingBalance,
+      feesPaid: 0,
+      rebatesReceived: 0,
+      positions: new Map(),
+      committedLong: new Map(),
+      committedShort: new Map(),
+      liveOrders: new Map(),
+      orders: new Map(),
+    };
+    this.accounts.set(accountId, acc);
+    return acc;
+  }
+
+  has(accountId: string): boolean {
+    return this.accounts.has(accountId);
+  }
+
+  get(accountId: string): AccountRecord {
+    const acc = this.accounts.get(accountId);
+    if (!acc) throw notFound('UNKNOWN_ACCOUNT', `account ${accountId} not found`);
+    return acc;
+  }
+
+  all(): IterableIterator<AccountRecord> {
+    return this.accounts.values();
+  }
+
+  deposit(acc: AccountRecord, amount: Micros): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw badRequest('INVALID_AMOUNT', 'deposit must be a positive integer number of micros');
+    acc.cash += amount;
+    acc.deposited += amount;
+  }
+
+  buyingPower(acc: AccountRecord): Micros {
+    return acc.cash - acc.reserved;
+  }
+
+  balance(acc: AccountRecord): VenueBalance {
+    return { currency: 'USD', currentBalance: acc.cash, buyingPower: this.buyingPower(acc), openOrders: acc.reserved };
+  }
+
+  positionOf(acc: AccountRecord, slug: string): PositionRecord | undefined {
+    return acc.positions.get(slug);
+  }
+
+  net(acc: AccountRecord, slug: string): number {
+    return acc.positions.get(slug)?.net ?? 0;
+  }
+
+  /**
+   * Contracts a reducing intent may still sell: for SELL_LONG (buysLong false) the long position less what
+   * resting SELL_LONG orders already commit; for SELL_SHORT the short position less resting SELL_SHORT.
+   */
+  reducible(acc: AccountRecord, slug: string, buysLong: boolean): number {
+    const net = this.net(acc, slug);
+    if (buysLong) return Math.max(0, -net) - (acc.committedShort.get(slug) ?? 0);
+    return Math.max(0, net) - (acc.committedLong.get(slug) ?? 0);
+  }
+
+  /** Books a change of a live order's resting quantity (`delta` contracts, signed) into reservations. */
+  adjustResting(acc: AccountRecord, order: SimOrder, delta: number): void {
+    if (delta === 0) return;
+    if (order.opens) {
+      acc.reserved += delta * order.reservePerContract;
+    } else {
+      const map = order.buysLong ? acc.committedShort : acc.committedLong;
+      const next = (map.get(order.marketSlug) ?? 0) + delta;
+      if (next === 0) map.delete(order.marketSlug);
+      else map.set(order.marketSlug, next);
+    }
+  }
+
+  /** Applies the contract side of a fill to one party: position, cost, realized, cash. Fees are separate. */
+  applyFill(acc: AccountRecord, slug: string, buysLong: boolean, qty: number, price: PriceMicros, now: number): FillOutcome {
+    const pos = this.ensurePosition(acc, slug);
+    const closeUnit = buysLong ? ONE_DOLLAR - price : price; // returned per closed contract
+    const openUnit = buysLong ? price : ONE_DOLLAR - price; // paid per opened contract
+    const opposite = buysLong ? Math.max(0, -pos.net) : Math.max(0, pos.net);
+    const closed = Math.min(qty, opposite);
+    const opened = qty - closed;
+    let cashDelta = 0;
+    let realizedDelta = 0;
+    if (closed > 0) {
+      const released = closed === opposite ? pos.cost : proRata(pos.cost, closed, opposite);
+      const proceeds = closed * closeUnit;
+      pos.cost -= released;
+      realizedDelta += proceeds - released;
+      cashDelta += proceeds;
+    }
+    if (opened > 0) {
+      pos.cost += opened * openUnit;
+      cashDelta -= opened * openUnit;
+    }
+    pos.net += buysLong ? qty : -qty;
+    if (buysLong) pos.qtyBought += qty;
+    else pos.qtySold += qty;
+    pos.realized += realizedDelta;
+    pos.updateTime = now;
+    pos.expired = false;
+    acc.cash += cashDelta;
+    return { cashDelta, realizedDelta };
+  }
+
+  chargeFee(acc: AccountRecord, fee: Micros): void {
+    acc.cash -= fee;
+    acc.feesPaid += fee;
+  }
+
+  payRebate(acc: AccountRecord, rebate: Micros): void {
+    acc.cash += rebate;
+    acc.rebatesReceived += rebate;
+  }
+
+  /** Closes the account's position in `slug` at the settlement price; null if it held none. */
+  settle(acc: AccountRecord, slug: string, settlementPrice: PriceMicros, now: number): SettlementOutcome | null {
+    const pos = acc.positions.get(slug);
+    if (!pos || pos.expired) return null;
+    const net = pos.net;
+    const payout = net > 0 ? net * settlementPrice : -net * (ONE_DOLLAR - settlementPrice);
+    const realized = payout - pos.cost;
+    acc.cash += payout;
+    pos.realized += realized;
+    pos.cost = 0;
+    pos.net = 0;
+    pos.expired = true;
+    pos.updateTime = now;
+    return { net, payout, realized };
+  }
+
+  /** The wire view of a position; `markPx` (long price) values it for cashValue. */
+  positionView(acc: AccountRecord, slug: string, markPx: PriceMicros | null): VenuePosition {
+    const pos = acc.positions.get(slug) ?? emptyPosition();
+    const available = pos.net > 0 ? this.reducible(acc, slug, false) : pos.net < 0 ? this.reducible(acc, slug, true) : 0;
+    return {
+      marketSlug: slug,
+      netPosition: pos.net,
+      qtyBought: pos.qtyBought,
+      qtySold: pos.qtySold,
+      cost: pos.cost,
+      realized: pos.realized,
+      bodPosition: pos.bodPosition,
+      expired: pos.expired,
+      updateTime: pos.updateTime,
+      cashValue: markPx === null ? null : positionValue(pos.net, markPx),
+      qtyAvailable: available,
+    };
+  }
+
+  private ensurePosition(acc: AccountRecord, slug: string): PositionRecord {
+    let pos = acc.positions.get(slug);
+    if (!pos) {
+      pos = emptyPosition();
+      acc.positions.set(slug, pos);
+    }
+    return pos;
+  }
+}
+
+function emptyPosition(): PositionRecord {
+  return { net: 0, qtyBought: 0, qtySold: 0, cost: 0, realized: 0, bodPosition: 0, expired: false, updateTime: null };
+}
+
+/** cost × part / whole, rounded down, exactly (BigInt: the product may pass 2^53). */
+function proRata(cost: Micros, part: number, whole: number): Micros {
+  return Number((BigInt(cost) * BigInt(part)) / BigInt(whole));
+}
+
+/** The value of a signed position if the long side is worth `longPx`: longs at p, shorts at 1 − p. */
+export function positionValue(net: number, longPx: PriceMicros): Micros {
+  return net >= 0 ? net * longPx : -net * (ONE_DOLLAR - longPx);
+}

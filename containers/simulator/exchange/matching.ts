@@ -1,0 +1,116 @@
+/**
+ * Matching: plans how an incoming order trades against one book under price-time priority, WITHOUT changing
+ * anything. The same plan serves the fill-or-kill check, previews, the buying-power check of market orders
+ * and the execution itself, so they can never disagree.
+ *
+ * While walking the opposite side best-first (FIFO within a price) the planner:
+ *   - expires resting good-till-date orders whose time has passed (lazy expiry);
+ *   - applies self-trade prevention: a resting order of the incoming order's own account is canceled
+ *     (policy "cancel resting") and matching continues behind it;
+ *   - lets a resting REDUCING order (SELL_LONG / SELL_SHORT) fill only as far as its account still holds the
+ *     position at that moment (tracked through the plan), and cancels the rest of it, so a reducing order
+ *     never opens a position nobody reserved cash for.
+ */
+import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
+import type { OrderBook } from './order-book.js';
+import type { SimOrder } from './order-record.js';
+
+export interface IncomingSpec {
+  accountId: string;
+  /** True when the incoming order buys long (it walks the asks). */
+  buysLong: boolean;
+  /** Worst acceptable long price; null = no limit (market order without protection). */
+  limit: PriceMicros | null;
+  /** Maximum contracts. */
+  qty: number;
+  /** Maximum cash notional (market orders with cashOrderQty), or null. */
+  cashLimit: Micros | null;
+  /** Cash notional per contract at a long price, for the incoming intent. */
+  cashUnit: (price: PriceMicros) => Micros;
+}
+
+export interface MatchEnv {
+  now: number;
+  /** Current signed net position of an account in this market. */
+  net(accountId: string): number;
+}
+
+export type MatchStep =
+  | { kind: 'fill'; maker: SimOrder; qty: number; price: PriceMicros }
+  | { kind: 'selfTrade'; maker: SimOrder }
+  | { kind: 'expire'; maker: SimOrder }
+  /** The maker's reducing order is no longer covered by its position: cancel what is left of it. */
+  | { kind: 'positionGone'; maker: SimOrder };
+
+export interface MatchPlan {
+  steps: MatchStep[];
+  filledQty: number;
+  /** Σ qty × cashUnit(price) over the fills. */
+  cash: Micros;
+  fills: { qty: number; price: PriceMicros }[];
+}
+
+/** Whether an order on side `buysLong` at `limit` trades with a resting order at `restingPrice`. */
+export function crosses(buysLong: boolean, limit: PriceMicros | null, restingPrice: PriceMicros): boolean {
+  if (limit === null) return true;
+  return buysLong ? restingPrice <= limit : restingPrice >= limit;
+}
+
+export function isExpired(order: SimOrder, now: number): boolean {
+  return order.goodTillTime !== null && order.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' && order.goodTillTime <= now;
+}
+
+export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv): MatchPlan {
+  const steps: MatchStep[] = [];
+  const fills: { qty: number; price: PriceMicros }[] = [];
+  const netDelta = new Map<string, number>();
+  let remaining = incoming.qty;
+  let cashLeft = incoming.cashLimit;
+  let cash = 0;
+
+  for (const maker of book.orders(!incoming.buysLong)) {
+    if (remaining <= 0) break;
+    const price = maker.price as PriceMicros;
+    if (!crosses(incoming.buysLong, incoming.limit, price)) break;
+    if (isExpired(maker, env.now)) {
+      steps.push({ kind: 'expire', maker });
+      continue;
+    }
+    if (maker.accountId === incoming.accountId) {
+      steps.push({ kind: 'selfTrade', maker });
+      continue;
+    }
+    let qty = Math.min(remaining, maker.leavesQuantity);
+    let positionGone = false;
+    if (!maker.opens) {
+      const net = env.net(maker.accountId) + (netDelta.get(maker.accountId) ?? 0);
+      // A resting SELL_SHORT (bid) needs shorts; a resting SELL_LONG (ask) needs longs.
+      const held = maker.buysLong ? Math.max(0, -net) : Math.max(0, net);
+      if (held < qty) {
+        qty = held;
+        positionGone = true;
+      }
+    }
+    let stop = false;
+    if (cashLeft !== null) {
+      const unit = incoming.cashUnit(price);
+      const affordable = unit > 0 ? Math.floor(cashLeft / unit) : qty;
+      if (affordable < qty) {
+        qty = affordable;
+        stop = true;
+      }
+    }
+    if (qty > 0) {
+      steps.push({ kind: 'fill', maker, qty, price });
+      fills.push({ qty, price });
+      remaining -= qty;
+      const unitCash = incoming.cashUnit(price);
+      cash += qty * unitCash;
+      if (cashLeft !== null) cashLeft -= qty * unitCash;
+      netDelta.set(maker.accountId, (netDelta.get(maker.accountId) ?? 0) + (maker.buysLong ? qty : -qty));
+    }
+    if (positionGone) steps.push({ kind: 'positionGone', maker });
+    if (stop) break;
+  }
+  return { steps, filledQty: incoming.qty - remaining, cash, fills };
+}

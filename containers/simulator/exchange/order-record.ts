@@ -1,0 +1,77 @@
+/**
+ * The engine's mutable record of one order, and its conversion to the wire-level `VenueOrder` snapshot.
+ */
+import { divRoundHalfEven, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
+import type {
+  OrderIntent,
+  OrderSide,
+  OrderType,
+  TimeInForce,
+  VenueOrderState,
+} from '../../../shared/domain/venue-enums.js';
+import type { VenueOrder } from '../../../shared/domain/venue-models.js';
+
+export interface SimOrder {
+  id: string;
+  accountId: string;
+  marketSlug: string;
+  intent: OrderIntent;
+  side: OrderSide;
+  /** True for BUY_LONG and SELL_SHORT: the order is a bid on the long book. */
+  buysLong: boolean;
+  /** True for BUY_LONG and BUY_SHORT (opening intents); false for the reducing SELL_LONG / SELL_SHORT. */
+  opens: boolean;
+  type: OrderType;
+  /** Long-side limit price, null for a market order. */
+  price: PriceMicros | null;
+  quantity: number;
+  cumQuantity: number;
+  leavesQuantity: number;
+  tif: TimeInForce;
+  goodTillTime: number | null;
+  participateDontInitiate: boolean;
+  state: VenueOrderState;
+  /** Σ fill qty × fill price, for avgPx. */
+  filledNotional: Micros;
+  createTime: number;
+  /** Cash reserved per resting contract (opening intents only; 0 for reducing intents). */
+  reservePerContract: Micros;
+  commissionsBasisPoints: number;
+  makerCommissionsBasisPoints: number;
+}
+
+export const LIVE_STATES: ReadonlySet<VenueOrderState> = new Set<VenueOrderState>([
+  'ORDER_STATE_NEW',
+  'ORDER_STATE_PARTIALLY_FILLED',
+]);
+
+export function isLive(order: SimOrder): boolean {
+  return LIVE_STATES.has(order.state);
+}
+
+export function averagePrice(order: SimOrder): PriceMicros | null {
+  if (order.cumQuantity === 0) return null;
+  return Number(divRoundHalfEven(BigInt(order.filledNotional), BigInt(order.cumQuantity)));
+}
+
+/** A detached snapshot of the order as the wire reports it. */
+export function toVenueOrder(order: SimOrder): VenueOrder {
+  return {
+    id: order.id,
+    marketSlug: order.marketSlug,
+    side: order.side,
+    type: order.type,
+    price: order.price,
+    quantity: order.quantity,
+    cumQuantity: order.cumQuantity,
+    leavesQuantity: order.leavesQuantity,
+    tif: order.tif,
+    goodTillTime: order.goodTillTime,
+    intent: order.intent,
+    state: order.state,
+    avgPx: averagePrice(order),
+    createTime: order.createTime,
+    commissionsBasisPoints: order.commissionsBasisPoints,
+    makerCommissionsBasisPoints: order.makerCommissionsBasisPoints,
+  };
+}

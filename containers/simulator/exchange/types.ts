@@ -1,0 +1,315 @@
+/**
+ * Public types of the simulated exchange's engine (`Exchange`). All money is integer micros, every price is
+ * the LONG (YES) side's price whatever the intent, quantities are integer contract counts, times are epoch ms.
+ */
+import type { Clock } from '../../../shared/domain/clock.js';
+import type { FeeSchedule } from '../../../shared/domain/fees.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
+import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
+import type {
+  ExecutionType,
+  OrderIntent,
+  OrderSide,
+  OrderType,
+  TimeInForce,
+  VenueMarketState,
+} from '../../../shared/domain/venue-enums.js';
+import type { VenueBalance, VenueExecution, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
+import type { Logger } from '../../../shared/observability/logger.js';
+
+export interface ExchangeOptions {
+  clock: Clock;
+  /** Fee schedule (default DEFAULT_FEES: taker 30 bps, maker rebate 20 bps, cent, half-even). */
+  fees?: FeeSchedule;
+  /** Default tick for markets that do not give one, in micros (default 10_000 = 0.01). Must divide 1 USD. */
+  defaultTick?: PriceMicros;
+  /** Default minimum order quantity in contracts (default 1). */
+  defaultMinQty?: number;
+  /** Where a throwing event listener is reported (default: silent). */
+  logger?: Logger;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reference data
+
+export interface SimMarket {
+  id: string;
+  slug: string;
+  eventSlug: string;
+  title: string;
+  /** What the long (YES) side pays on. */
+  outcome: string;
+  team: string | null;
+  tick: PriceMicros;
+  minQty: number;
+  state: VenueMarketState;
+  /** Not settled / not terminated. */
+  active: boolean;
+  /** Settled (MARKET_STATE_EXPIRED) or terminated. */
+  closed: boolean;
+  initialProbability: number | null;
+  /** The event's data-provider game id, copied for filtering. */
+  gameId: string | null;
+}
+
+export interface SimEvent {
+  id: string;
+  slug: string;
+  title: string;
+  /** Epoch ms. */
+  startTime: number;
+  sport: string | null;
+  league: string | null;
+  gameId: string | null;
+  homeTeam: string | null;
+  awayTeam: string | null;
+  /** At least one market is still active (an event without markets is active). */
+  active: boolean;
+  /** The event has markets and all of them are closed. */
+  closed: boolean;
+  markets: SimMarket[];
+}
+
+export interface EventFilter {
+  slugs?: string[];
+  active?: boolean;
+  closed?: boolean;
+  gameId?: string;
+  /** Inclusive bounds on startTime, epoch ms. */
+  startTimeMin?: number;
+  startTimeMax?: number;
+  /** Sorted by startTime then slug; offset/limit page the result. */
+  offset?: number;
+  limit?: number;
+}
+
+export interface MarketFilter {
+  slugs?: string[];
+  eventSlugs?: string[];
+  active?: boolean;
+  closed?: boolean;
+  gameId?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Settlement {
+  marketSlug: string;
+  settlementPrice: PriceMicros;
+  settledAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Orders
+
+export interface SubmitOrderRequest {
+  marketSlug: string;
+  intent: OrderIntent;
+  /** Default ORDER_TYPE_LIMIT. */
+  type?: OrderType;
+  /** Long-side limit price in micros; required for LIMIT, ignored (may be absent) for MARKET. */
+  price?: PriceMicros | null;
+  /** Contracts; required unless a MARKET order gives `cashOrderQty`. */
+  quantity?: number | null;
+  /** Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK. */
+  tif?: TimeInForce;
+  /** Post-only: rejected if it would take liquidity. */
+  participateDontInitiate?: boolean;
+  /** Epoch ms; required for GOOD_TILL_DATE. */
+  goodTillTime?: number | null;
+  /**
+   * MARKET orders only: spend (or, for selling intents, receive) up to this much cash notional, in micros,
+   * excluding fees. Cash notional per contract: BUY_LONG/SELL_LONG price, BUY_SHORT/SELL_SHORT 1 − price.
+   */
+  cashOrderQty?: Micros | null;
+}
+
+export interface ModifyOrderRequest {
+  marketSlug: string;
+  price?: PriceMicros;
+  /** New TOTAL quantity (must exceed what has already filled). */
+  quantity?: number;
+  tif?: TimeInForce;
+  participateDontInitiate?: boolean;
+  goodTillTime?: number | null;
+}
+
+export interface OrderResult {
+  /** The order after the request (a snapshot). */
+  order: VenueOrder;
+  /** The submitting account's executions caused by this request, in order. */
+  executions: VenueExecution[];
+}
+
+export interface ClosePositionOptions {
+  /** Contracts to close (default: the whole position). */
+  quantity?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Market data
+
+export interface BookSnapshot {
+  marketSlug: string;
+  /** Best first: bids descending by price. */
+  bids: BookLevel[];
+  /** Best first: asks (offers) ascending by price. */
+  asks: BookLevel[];
+  state: VenueMarketState;
+  lastTradePx: PriceMicros | null;
+  /** Epoch ms of the last change of this book (or market state), null if never. */
+  transactTime: number | null;
+}
+
+export interface Bbo {
+  marketSlug: string;
+  bestBid: PriceMicros | null;
+  bestAsk: PriceMicros | null;
+  /** Contracts at the best bid / ask. */
+  bestBidQty: number;
+  bestAskQty: number;
+  /** Number of price levels on each side. */
+  bidDepth: number;
+  askDepth: number;
+  lastTradePx: PriceMicros | null;
+  transactTime: number | null;
+  state: VenueMarketState;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Accounts and activities
+
+export const ACTIVITY_TYPES = [
+  'ACTIVITY_TYPE_TRADE',
+  'ACTIVITY_TYPE_ORDER',
+  'ACTIVITY_TYPE_SETTLEMENT',
+  'ACTIVITY_TYPE_DEPOSIT',
+] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+export interface TradeActivityDetail {
+  tradeId: string;
+  intent: OrderIntent;
+  side: OrderSide;
+  price: PriceMicros;
+  qty: number;
+  aggressor: boolean;
+  /** Signed fee: > 0 paid (taker), < 0 rebate received (maker). */
+  fee: Micros;
+  /** Cash change of the account from this fill, fee included. */
+  cashDelta: Micros;
+}
+
+export interface OrderActivityDetail {
+  executionType: ExecutionType;
+  order: VenueOrder;
+  text: string | null;
+  orderRejectReason: string | null;
+}
+
+export interface SettlementActivityDetail {
+  settlementPrice: PriceMicros;
+  /** Position before settlement (signed). */
+  netPosition: number;
+  payout: Micros;
+  /** PnL realized by the settlement (payout − remaining cost). */
+  realized: Micros;
+}
+
+export interface SimActivity {
+  id: string;
+  /** Strictly increasing per exchange; the cursor orders on it. */
+  seq: number;
+  type: ActivityType;
+  accountId: string;
+  marketSlug: string | null;
+  time: number;
+  /** For trades and order activities: the order and execution ids, so a client finds an order it created. */
+  orderId: string | null;
+  executionId: string | null;
+  trade?: TradeActivityDetail;
+  order?: OrderActivityDetail;
+  settlement?: SettlementActivityDetail;
+  deposit?: { amount: Micros };
+}
+
+export type SortOrder = 'SORT_ORDER_ASCENDING' | 'SORT_ORDER_DESCENDING';
+
+export interface ActivityQuery {
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** Opaque; from a previous page's nextCursor. */
+  cursor?: string | null;
+  marketSlug?: string | null;
+  types?: readonly string[];
+  /** Default SORT_ORDER_DESCENDING (newest first). */
+  sortOrder?: SortOrder;
+}
+
+export interface ActivityPage {
+  activities: SimActivity[];
+  /** Present when more activities follow. */
+  nextCursor: string | null;
+  eof: boolean;
+}
+
+/** Everything about one account, for invariant checks and reports. */
+export interface AccountSnapshot {
+  accountId: string;
+  /** Cash (currentBalance). */
+  cash: Micros;
+  /** Cash reserved by resting opening orders. */
+  reserved: Micros;
+  buyingPower: Micros;
+  /** Sum of deposits (openAccount's starting balance included). */
+  deposited: Micros;
+  /** Sum of taker fees paid (positive). */
+  feesPaid: Micros;
+  /** Sum of maker rebates received (positive). */
+  rebatesReceived: Micros;
+  positions: Record<string, VenuePosition>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Events out of the engine (emitted synchronously, after the state is consistent)
+
+export type ExchangeEvent =
+  | { type: 'execution'; accountId: string; execution: VenueExecution }
+  | { type: 'position'; accountId: string; marketSlug: string; position: VenuePosition }
+  | { type: 'balance'; accountId: string; balance: VenueBalance }
+  | { type: 'book'; marketSlug: string }
+  | {
+      type: 'trade';
+      marketSlug: string;
+      price: PriceMicros;
+      qty: number;
+      time: number;
+      tradeId: string;
+      makerIntent: OrderIntent;
+      takerIntent: OrderIntent;
+      makerSide: OrderSide;
+      takerSide: OrderSide;
+    }
+  | { type: 'market'; marketSlug: string; state: VenueMarketState };
+
+export type ExchangeEventListener = (event: ExchangeEvent) => void;
+
+/** orderRejectReason values (and CANCELED texts) the engine uses. */
+export const REJECT_REASONS = {
+  marketNotOpen: 'MARKET_NOT_OPEN',
+  insufficientBuyingPower: 'INSUFFICIENT_BUYING_POWER',
+  insufficientPosition: 'INSUFFICIENT_POSITION',
+  postOnlyWouldCross: 'POST_ONLY_WOULD_CROSS',
+  goodTillTimeInPast: 'GOOD_TILL_TIME_IN_PAST',
+} as const;
+
+export const CANCEL_TEXTS = {
+  userCanceled: 'canceled by user',
+  iocRemainder: 'immediate-or-cancel remainder canceled',
+  marketRemainder: 'market order remainder canceled: no more liquidity',
+  fokNotFilled: 'fill-or-kill could not be filled in full',
+  selfTrade: 'self-trade prevention: resting order canceled',
+  positionGone: 'reducing order canceled: position no longer available',
+  marketClosed: 'market closed',
+  expired: 'good-till-date order expired',
+} as const;
