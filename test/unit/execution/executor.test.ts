@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import type { OrderGateway } from '../../../shared/domain/gateway.js';
+import type { PriceMicros } from '../../../shared/domain/money.js';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import type { CreateOrderResult, VenueOrder } from '../../../shared/domain/venue-models.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { OrderExecutor, type LatencySample } from '../../../shared/execution/executor.js';
+import { ManualScheduler } from '../../../shared/execution/scheduler.js';
+import { AmbiguousOrderError, BadRequestError, NotFoundError, ServerError } from '../../../shared/venue/errors.js';
+import { execution, signal, venueOrder } from './helpers.js';
+
+type Step<T> = T | Error | Promise<T>;
+
+class FakeGateway implements OrderGateway {
+  creates: OrderRequest[] = [];
+  cancels: string[] = [];
+  modifies: { orderId: string; change: { price?: PriceMicros; quantity?: number } }[] = [];
+  cancelAlls: (string[] | undefined)[] = [];
+  openOrderCalls = 0;
+  createSteps: Step<CreateOrderResult>[] = [];
+  cancelSteps: Step<void>[] = [];
+  modifySteps: Step<void>[] = [];
+  open: VenueOrder[] = [];
+  private n = 0;
+
+  private async run<T>(steps: Step<T>[], dflt: () => T): Promise<T> {
+    const s = steps.shift();
+    if (s === undefined) return dflt();
+    if (s instanceof Error) throw s;
+    return s;
+  }
+  createOrder(request: OrderRequest): Promise<CreateOrderResult> {
+    this.creates.push(request);
+    return this.run(this.createSteps, () => ({ orderId: `v${++this.n}`, executions: [], recovered: false }));
+  }
+  cancelOrder(orderId: string): Promise<void> {
+    this.cancels.push(orderId);
+    return this.run(this.cancelSteps, () => undefined);
+  }
+  modifyOrder(orderId: string, _slug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+    this.modifies.push({ orderId, change });
+    return this.run(this.modifySteps, () => undefined);
+  }
+  async cancelAll(marketSlugs?: string[]): Promise<string[]> {
+    this.cancelAlls.push(marketSlugs);
+    return ['v1'];
+  }
+  async openOrders(): Promise<VenueOrder[]> {
+    this.openOrderCalls++;
+    return this.open;
+  }
+}
+
+const info = { status: 0, endpoint: 'POST /v1/orders' };
+const ambiguous = (candidates: string[] = []) =>
+  new AmbiguousOrderError('create timed out', { ...info, marketSlug: 'mkt-a', candidateOrderIds: candidates, reason: 'timeout' });
+
+function setup(config: Partial<ConstructorParameters<typeof OrderExecutor>[0]['config']> = {}) {
+  const clock = new ManualClock(10_000);
+  const scheduler = new ManualScheduler(clock);
+  const gateway = new FakeGateway();
+  const metrics = new MetricsRegistry();
+  const latency: LatencySample[] = [];
+  const executor = new OrderExecutor({
+    gateway,
+    clock,
+    scheduler,
+    metrics,
+    onLatency: (s) => latency.push(s),
+    config: { autoReconcile: false, ...config },
+  });
+  return { clock, scheduler, gateway, metrics, latency, executor };
+}
+
+describe('order executor', () => {
+  it('builds and submits an order, tracks its venue id and measures signal → request latency', async () => {
+    const { gateway, executor, latency, clock, metrics } = setup();
+    clock.advance(35);
+    const r = await executor.execute(signal({ createdAt: 10_000, action: 'BUY_NO', price: 455_000, timeInForce: 'IOC' }));
+    expect(r).toMatchObject({ status: 'submitted', orderId: 'v1' });
+    expect(gateway.creates).toEqual([
+      expect.objectContaining({ intent: 'ORDER_INTENT_BUY_SHORT', price: 460_000, quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }),
+    ]);
+    expect(executor.tracker.find('v1')?.status).toBe('SUBMITTED');
+    expect(latency).toEqual([expect.objectContaining({ signalToRequestMs: 35, marketSlug: 'mkt-a' })]);
+    expect(metrics.histogram('execution.signal_to_request_ms', { strategy: 'statistical_edge' })?.max).toBe(35);
+  });
+
+  it('rejects a signal that cannot become an order without calling the gateway', async () => {
+    const { gateway, executor } = setup();
+    const r = await executor.execute(signal({ price: 1_000_000 }));
+    expect(r).toMatchObject({ status: 'rejected', code: 'PRICE_OUT_OF_RANGE' });
+    expect(gateway.creates).toHaveLength(0);
+  });
+
+  it('never retries a create that failed definitively', async () => {
+    const { gateway, executor } = setup();
+    gateway.createSteps.push(new ServerError('boom', { status: 503, endpoint: 'POST /v1/orders' }));
+    const r = await executor.execute(signal());
+    expect(r.status).toBe('rejected');
+    expect(gateway.creates).toHaveLength(1);
+    expect(executor.tracker.all()[0]?.status).toBe('REJECTED');
+  });
+
+  it('ambiguous create: no resend, market blocked, reconciliation adopts the order found (with buffered fills)', async () => {
+    const { gateway, executor, clock } = setup();
+    gateway.createSteps.push(ambiguous());
+    const r = await executor.execute(signal({ timeInForce: 'GTC' }));
+    expect(r.status).toBe('ambiguous');
+    const localId = r.status === 'ambiguous' ? r.localId : '';
+    expect(executor.tracker.get(localId)).toMatchObject({ status: 'SUBMITTED', pendingReconciliation: true });
+    expect(executor.isMarketBlocked('mkt-a')).toBe(true);
+
+    // Meanwhile a partial fill for the (unknown) venue order arrives on the private socket.
+    executor.onExecution(execution('x1', 'v-real', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 4, lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+
+    // New orders on that market are blocked; other markets are not.
+    expect(await executor.execute(signal())).toEqual({ status: 'blocked', reason: 'MARKET_RECONCILING' });
+    expect(await executor.execute(signal({ marketSlug: 'mkt-b' }))).toMatchObject({ status: 'submitted' });
+    expect(gateway.creates.filter((c) => c.marketSlug === 'mkt-a')).toHaveLength(1);
+
+    gateway.open = [
+      venueOrder('v-other', { price: 540_000, createTime: clock.now() }),
+      venueOrder('v-real', { state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: 4, createTime: clock.now() }),
+    ];
+    const outcomes = await executor.reconcile('mkt-a');
+    expect(outcomes).toEqual([{ localId, result: 'adopted', orderId: 'v-real' }]);
+    expect(executor.tracker.get(localId)).toMatchObject({ orderId: 'v-real', status: 'PARTIALLY_FILLED', filledQty: 4, pendingReconciliation: false });
+    // the non-matching unknown order is adopted as 'unknown' so that it is visible and cancellable
+    expect(executor.tracker.getByOrderId('v-other')?.strategyName).toBe('unknown');
+    expect(executor.isMarketBlocked('mkt-a')).toBe(false);
+    expect(gateway.creates.filter((c) => c.marketSlug === 'mkt-a')).toHaveLength(1);
+  });
+
+  it('ambiguous create not found at the venue: closed, market reopened, never resent; a late execution is still claimed', async () => {
+    const { gateway, executor, metrics } = setup();
+    gateway.createSteps.push(ambiguous());
+    const r = await executor.execute(signal());
+    const localId = r.status === 'ambiguous' ? r.localId : '';
+    gateway.open = [];
+    expect(await executor.reconcile('mkt-a')).toEqual([{ localId, result: 'absent' }]);
+    expect(executor.tracker.get(localId)?.status).toBe('REJECTED');
+    expect(executor.isMarketBlocked('mkt-a')).toBe(false);
+    expect(gateway.creates).toHaveLength(1);
+
+    // It did reach the venue after all: its fill must not be lost.
+    executor.onExecution(execution('late', 'v-late', 'EXECUTION_TYPE_FILL', { lastShares: 10, lastPx: 550_000, state: 'ORDER_STATE_FILLED' }));
+    expect(executor.tracker.get(localId)).toMatchObject({ orderId: 'v-late', filledQty: 10 });
+    expect(metrics.counter('execution.late_claim')).toBe(1);
+  });
+
+  it('reconciles automatically on the scheduler and keeps the market blocked while open orders cannot be read', async () => {
+    const { gateway, executor, scheduler } = setup({ autoReconcile: true, reconcileBackoffMs: 1_000 });
+    gateway.createSteps.push(ambiguous(['v-cand']));
+    let failures = 4; // 3 attempts in the first run, 1 in the second
+    const open = gateway.openOrders.bind(gateway);
+    gateway.openOrders = async () => {
+      gateway.openOrderCalls++;
+      if (failures-- > 0) throw new ServerError('down', { status: 503, endpoint: 'GET /v1/orders/open' });
+      return open();
+    };
+    gateway.open = [venueOrder('v-cand')];
+    await executor.execute(signal());
+    await scheduler.advanceAsync(1_000);
+    expect(executor.isMarketBlocked('mkt-a')).toBe(true);
+    await scheduler.advanceAsync(10_000);
+    expect(executor.isMarketBlocked('mkt-a')).toBe(false);
+    expect(executor.tracker.getByOrderId('v-cand')).toBeDefined();
+    expect(gateway.creates).toHaveLength(1);
+  });
+
+  it('retries cancels (idempotent) and treats not-found as done', async () => {
+    const { gateway, executor, scheduler } = setup();
+    await executor.execute(signal({ timeInForce: 'GTC' }));
+    gateway.cancelSteps.push(new ServerError('x', { status: 502, endpoint: 'POST /v1/order/{id}/cancel' }));
+    const p = executor.cancel('v1');
+    await scheduler.advanceAsync(5_000);
+    expect(await p).toBe(true);
+    expect(gateway.cancels).toEqual(['v1', 'v1']);
+
+    gateway.cancelSteps.push(new NotFoundError('gone', { status: 404, endpoint: 'POST /v1/order/{id}/cancel' }));
+    expect(await executor.cancel('v1')).toBe(true);
+    gateway.cancelSteps.push(new BadRequestError('no', { status: 400, endpoint: 'POST /v1/order/{id}/cancel' }));
+    expect(await executor.cancel('v1')).toBe(false);
+  });
+
+  it('limits orders in flight per market', async () => {
+    const { gateway, executor } = setup({ maxInFlightPerMarket: 2 });
+    const never = new Promise<CreateOrderResult>(() => {});
+    gateway.createSteps.push(never, never);
+    void executor.execute(signal());
+    void executor.execute(signal());
+    expect(await executor.execute(signal())).toEqual({ status: 'blocked', reason: 'IN_FLIGHT_LIMIT' });
+    expect(await executor.execute(signal({ marketSlug: 'mkt-b' }))).toMatchObject({ status: 'submitted' });
+  });
+
+  it('modifies a resting order that a quote replaces (total = filled + new size)', async () => {
+    const { gateway, executor } = setup();
+    await executor.execute(signal({ postOnly: true }));
+    executor.onExecution(execution('n', 'v1', 'EXECUTION_TYPE_NEW'));
+    executor.onExecution(execution('p', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000 }));
+    const r = await executor.execute(signal({ postOnly: true, price: 560_000, quantity: 5, replacesOrderId: 'v1' }));
+    expect(r).toEqual({ status: 'modified', localId: executor.tracker.find('v1')!.localId, orderId: 'v1' });
+    expect(gateway.modifies).toEqual([{ orderId: 'v1', change: { price: 560_000, quantity: 8 } }]);
+    expect(gateway.creates).toHaveLength(1);
+  });
+
+  it('falls back to cancel then create when the modify is refused or the intent differs', async () => {
+    const { gateway, executor } = setup();
+    await executor.execute(signal({ postOnly: true }));
+    executor.onExecution(execution('n', 'v1', 'EXECUTION_TYPE_NEW'));
+    gateway.modifySteps.push(new BadRequestError('no', { status: 400, endpoint: 'POST /v1/order/{id}/modify' }));
+    const r = await executor.execute(signal({ postOnly: true, price: 560_000, replacesOrderId: 'v1' }));
+    expect(r).toMatchObject({ status: 'submitted', orderId: 'v2' });
+    expect(gateway.cancels).toEqual(['v1']);
+
+    executor.onExecution(execution('n2', 'v2', 'EXECUTION_TYPE_NEW'));
+    const r2 = await executor.execute(signal({ postOnly: true, action: 'SELL_YES', replacesOrderId: 'v2' }));
+    expect(r2).toMatchObject({ status: 'submitted', orderId: 'v3' });
+    expect(gateway.modifies).toHaveLength(1);
+    expect(gateway.cancels).toEqual(['v1', 'v2']);
+  });
+
+  it('does not create the replacement when the cancel of the old order fails', async () => {
+    const { gateway, executor } = setup({ cancelRetry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, allowModify: false });
+    await executor.execute(signal({ postOnly: true }));
+    executor.onExecution(execution('n', 'v1', 'EXECUTION_TYPE_NEW'));
+    gateway.cancelSteps.push(new BadRequestError('no', { status: 400, endpoint: 'POST /v1/order/{id}/cancel' }));
+    const r = await executor.execute(signal({ postOnly: true, price: 560_000, replacesOrderId: 'v1' }));
+    expect(r).toMatchObject({ status: 'rejected', code: 'CANCEL_FAILED' });
+    expect(gateway.creates).toHaveLength(1);
+  });
+
+  it('cancel-all cancels at the venue and cancels in-flight orders once acknowledged; halt blocks new orders', async () => {
+    const { gateway, executor } = setup();
+    let resolve!: (r: CreateOrderResult) => void;
+    gateway.createSteps.push(new Promise<CreateOrderResult>((res) => (resolve = res)));
+    const pending = executor.execute(signal());
+    executor.setHalted(true);
+    expect(await executor.cancelAll()).toEqual(['v1']);
+    expect(gateway.cancelAlls).toEqual([undefined]);
+    resolve({ orderId: 'v-late', executions: [], recovered: false });
+    await pending;
+    await new Promise((r) => setImmediate(r));
+    expect(gateway.cancels).toEqual(['v-late']);
+    expect(await executor.execute(signal())).toEqual({ status: 'blocked', reason: 'HALTED' });
+  });
+});
