@@ -444,8 +444,10 @@ export class PolymarketRestClient {
    */
   async createOrder(request: OrderRequest, options: CreateOrderOptions = {}): Promise<CreateOrderResult> {
     const body = buildCreateOrder(request);
-    const callerKnown = new Set(options.knownOrderIds ?? []);
-    const isKnown = (id: string): boolean => this.knownIds.has(id) || callerKnown.has(id);
+    // The caller's ids are read only if a recovery needs them: nothing extra on the hot path.
+    let callerKnown: Set<string> | null = null;
+    const isKnown = (id: string): boolean =>
+      this.knownIds.has(id) || (callerKnown ??= new Set(options.knownOrderIds ?? [])).has(id);
     let resent = false;
     for (;;) {
       const attemptStart = this.clock.now();

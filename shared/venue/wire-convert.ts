@@ -145,10 +145,10 @@ export function toVenueActivity(a: WireActivity, raw: unknown): VenueActivity {
   const resolution = a.positionResolution ?? null;
   return {
     type: a.type,
-    marketSlug: trade?.marketSlug ?? resolution?.marketSlug ?? null,
-    orderId: trade?.orderId ?? null,
-    executionId: trade?.executionId ?? trade?.id ?? resolution?.tradeId ?? null,
-    time: timestampMs(trade?.createTime ?? trade?.updateTime ?? resolution?.updateTime ?? null),
+    marketSlug: trade?.marketSlug ?? resolution?.marketSlug ?? a.marketSlug ?? null,
+    orderId: trade?.orderId ?? a.orderId ?? null,
+    executionId: trade?.executionId ?? a.executionId ?? trade?.id ?? resolution?.tradeId ?? null,
+    time: timestampMs(a.time ?? a.createTime ?? trade?.createTime ?? trade?.updateTime ?? resolution?.updateTime ?? null),
     raw,
   };
 }

@@ -224,6 +224,13 @@ export const ActivityTradeSchema = z.object({
 
 export const ActivitySchema = z.object({
   type: z.string().min(1),
+  /** Top-level references, when the venue (or the simulator) sends them. */
+  id: z.union([IdSchema, z.number()]).optional(),
+  marketSlug: z.string().min(1).nullable().optional(),
+  orderId: IdSchema.nullable().optional(),
+  executionId: IdSchema.nullable().optional(),
+  time: TimestampSchema.optional(),
+  createTime: TimestampSchema.optional(),
   trade: ActivityTradeSchema.nullable().optional(),
   positionResolution: z
     .object({ marketSlug: z.string().min(1), updateTime: TimestampSchema.optional(), tradeId: z.string().optional() })
