@@ -1,0 +1,271 @@
+/**
+ * The risk manager: every signal passes here before the executor sees it. The checks run in the seed's order:
+ *
+ *   0. invalid_signal   malformed input (price off (0, 1) or off the tick, quantity not a positive integer, …)
+ *   1. circuit_breaker  kill switch blocks everything; a tripped loss breaker blocks opening trades
+ *   2. position_limit   per-market exposure limit, the strategy's max_position (a per-market cap on the
+ *                       exposure it may build) and the portfolio limit
+ *   3. correlation      every correlated group (same game, same team) under max_correlated_exposure
+ *   4. kelly            fractional Kelly size of the trade (0 = no edge at this price → rejected)
+ *   5. min_size         the Kelly size, then the clamped size, must be worth min_trade_size and ≥ the
+ *                       market's minimum quantity
+ *   → approved with quantity = min(signal, Kelly, every remaining limit above)
+ *
+ * Reducing trades (SELL_YES on a long, SELL_NO on a short) lower exposure, so they skip the limits, Kelly
+ * and the USD minimum, pass a tripped loss breaker (the bot must be able to get flat), and are clamped to
+ * the contracts held minus those already offered by open reducing orders. Only the kill switch stops them.
+ *
+ * Exposure is worst-case loss (see exposure-monitor.ts). An approved signal must be registered as an open
+ * order in the RiskView before the next call (the order tracker does this synchronously on submit).
+ * Every decision is logged with its reason and counted as `risk.decision{check,strategy}`.
+ */
+import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
+import type { Signal, SignalAction } from '../domain/signal.js';
+import { SIGNAL_ACTIONS } from '../domain/signal.js';
+import type { OrderIntent } from '../domain/venue-enums.js';
+import type { RiskConfig } from '../config/schema.js';
+import { nullLogger, type Logger } from '../observability/logger.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { CorrelationChecker } from './correlation-checker.js';
+import { ExposureMonitor, OPEN_ORDER_STATUSES, headroomQty, remainingQty } from './exposure-monitor.js';
+import { costPerContract, kellyContracts, type KellySide } from './position-sizer.js';
+import type { RiskView } from './risk-view.js';
+
+export type RiskCheck = 'invalid_signal' | 'circuit_breaker' | 'position_limit' | 'correlation' | 'kelly' | 'min_size' | 'approved';
+
+export interface RiskDecision {
+  approved: boolean;
+  /** The signal to execute (quantity possibly reduced), when approved. */
+  signal?: Signal;
+  reason: string;
+  check: RiskCheck;
+}
+
+export type RiskLimits = Pick<RiskConfig, 'maxPositionPerMarket' | 'maxPortfolioExposure' | 'maxCorrelatedExposure' | 'kellyFraction' | 'minTradeSize'>;
+
+export interface RiskManagerOptions {
+  limits: RiskLimits;
+  view: RiskView;
+  breaker: CircuitBreaker;
+  /** Per-strategy cap on the exposure the strategy may build in one market (its `max_position`). */
+  strategyMaxPosition?: Readonly<Record<string, Micros | undefined>>;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/** The strategies' `max_position` settings, keyed by strategy name. */
+export function strategyMaxPositions(strategies: {
+  marketMaker: { maxPosition?: Micros };
+  liveArbitrage: { maxPosition: Micros };
+  statisticalEdge: { maxPosition?: Micros };
+}): Record<string, Micros | undefined> {
+  return {
+    market_maker: strategies.marketMaker.maxPosition,
+    live_arbitrage: strategies.liveArbitrage.maxPosition,
+    statistical_edge: strategies.statisticalEdge.maxPosition,
+  };
+}
+
+interface ActionShape {
+  opens: boolean;
+  buysLong: boolean;
+  /** The contract bought (opening) or sold (reducing). */
+  side: KellySide;
+  intent: OrderIntent;
+}
+
+export const ACTION_SHAPE: Readonly<Record<SignalAction, ActionShape>> = {
+  BUY_YES: { opens: true, buysLong: true, side: 'YES', intent: 'ORDER_INTENT_BUY_LONG' },
+  BUY_NO: { opens: true, buysLong: false, side: 'NO', intent: 'ORDER_INTENT_BUY_SHORT' },
+  SELL_YES: { opens: false, buysLong: false, side: 'YES', intent: 'ORDER_INTENT_SELL_LONG' },
+  SELL_NO: { opens: false, buysLong: true, side: 'NO', intent: 'ORDER_INTENT_SELL_SHORT' },
+};
+
+const usd = (m: Micros) => (m / ONE_DOLLAR).toFixed(2);
+
+export class RiskManager {
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  readonly exposure: ExposureMonitor;
+  readonly correlation: CorrelationChecker;
+
+  constructor(private readonly opts: RiskManagerOptions) {
+    this.logger = opts.logger ?? nullLogger;
+    this.metrics = opts.metrics ?? nullMetrics;
+    this.exposure = new ExposureMonitor(opts.view);
+    this.correlation = new CorrelationChecker(opts.view, this.exposure);
+  }
+
+  validateTrade(signal: Signal): RiskDecision {
+    const invalid = this.malformed(signal);
+    if (invalid) return this.decide(signal, { approved: false, check: 'invalid_signal', reason: invalid });
+    const shape = ACTION_SHAPE[signal.action];
+    const view = this.opts.view;
+
+    // 1. Circuit breaker.
+    const verdict = this.opts.breaker.evaluate(view.dailyPnl());
+    if (shape.opens ? !verdict.allowOpening : !verdict.allowReducing) {
+      return this.decide(signal, { approved: false, check: 'circuit_breaker', reason: verdict.reason });
+    }
+
+    if (!shape.opens) return this.validateReducing(signal, shape);
+
+    const limits = this.opts.limits;
+    const price = signal.price;
+    const cost = costPerContract(shape.side, price);
+    const replaced = signal.replacesOrderId;
+    const loss = this.exposure.marketLoss(signal.marketSlug, replaced);
+    const current = Math.max(loss.ifYes, loss.ifNo);
+    const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
+    const caps: { qty: number; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
+
+    // 2. Position limits: per market, the strategy's own cap, the portfolio.
+    const perMarket = headroomQty(sideLoss, 0, limits.maxPositionPerMarket, cost);
+    if (current >= limits.maxPositionPerMarket || perMarket === 0) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'position_limit',
+        reason: `market exposure ${usd(current)} USD leaves no room for one contract under max_position_per_market ${usd(limits.maxPositionPerMarket)} USD`,
+      });
+    }
+    caps.push({ qty: perMarket, what: 'max_position_per_market' });
+    const strategyMax = this.opts.strategyMaxPosition?.[signal.strategyName];
+    if (strategyMax !== undefined) {
+      const q = headroomQty(sideLoss, 0, strategyMax, cost);
+      if (current >= strategyMax || q === 0) {
+        return this.decide(signal, {
+          approved: false,
+          check: 'position_limit',
+          reason: `market exposure ${usd(current)} USD leaves no room under ${signal.strategyName}.max_position ${usd(strategyMax)} USD`,
+        });
+      }
+      caps.push({ qty: q, what: `${signal.strategyName}.max_position` });
+    }
+    const otherMarkets = this.exposure.portfolioExposure(signal.marketSlug);
+    const portfolio = headroomQty(sideLoss, otherMarkets, limits.maxPortfolioExposure, cost);
+    if (otherMarkets + current >= limits.maxPortfolioExposure || portfolio === 0) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'position_limit',
+        reason: `portfolio exposure ${usd(otherMarkets + current)} USD leaves no room under max_portfolio_exposure ${usd(limits.maxPortfolioExposure)} USD`,
+      });
+    }
+    caps.push({ qty: portfolio, what: 'max_portfolio_exposure' });
+
+    // 3. Correlated exposure.
+    for (const [key, others] of this.correlation.othersByKey(signal.marketSlug)) {
+      const q = headroomQty(sideLoss, others, limits.maxCorrelatedExposure, cost);
+      if (others + current >= limits.maxCorrelatedExposure || q === 0) {
+        return this.decide(signal, {
+          approved: false,
+          check: 'correlation',
+          reason: `correlated exposure of ${key} is ${usd(others + current)} USD: no room under max_correlated_exposure ${usd(limits.maxCorrelatedExposure)} USD`,
+        });
+      }
+      caps.push({ qty: q, what: `max_correlated_exposure (${key})` });
+    }
+
+    // 4. Kelly sizing.
+    const kelly = kellyContracts({
+      side: shape.side,
+      price,
+      fairProbability: signal.fairProbability,
+      kellyFraction: limits.kellyFraction,
+      bankroll: view.bankroll(),
+    });
+    if (kelly <= 0) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'kelly',
+        reason: `no Kelly edge buying ${shape.side} at ${price} with fair P(YES) ${signal.fairProbability} and bankroll ${usd(view.bankroll())} USD`,
+      });
+    }
+    caps.push({ qty: kelly, what: 'Kelly size' });
+
+    // 5. Minimum trade size (on the Kelly size).
+    const minQty = view.marketInfo(signal.marketSlug)?.minQty ?? 1;
+    if (kelly * cost < limits.minTradeSize || kelly < minQty) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'min_size',
+        reason: `Kelly size ${kelly} contracts (${usd(kelly * cost)} USD) is below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${minQty}`,
+      });
+    }
+
+    // Clamp to every limit.
+    let bound = caps[0]!;
+    for (const c of caps) if (c.qty < bound.qty) bound = c;
+    const qty = bound.qty;
+    if (qty * cost < limits.minTradeSize || qty < minQty) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'min_size',
+        reason: `after clamping to ${bound.what} the trade is ${qty} contracts (${usd(qty * cost)} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${minQty}`,
+      });
+    }
+    const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
+    return this.decide(approved, {
+      approved: true,
+      signal: approved,
+      check: 'approved',
+      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${signal.quantity} to ${qty} by ${bound.what}`,
+    });
+  }
+
+  private validateReducing(signal: Signal, shape: ActionShape): RiskDecision {
+    const view = this.opts.view;
+    const pos = view.position(signal.marketSlug);
+    const held = pos && pos.side === shape.side ? pos.quantity : 0;
+    let offered = 0;
+    for (const o of view.openOrders(signal.marketSlug)) {
+      if (!OPEN_ORDER_STATUSES.has(o.status) || o.request.intent !== shape.intent) continue;
+      if (signal.replacesOrderId !== undefined && (o.orderId === signal.replacesOrderId || o.localId === signal.replacesOrderId)) continue;
+      offered += remainingQty(o);
+    }
+    const available = Math.max(0, held - offered);
+    if (available === 0) {
+      return this.decide(signal, {
+        approved: false,
+        check: 'position_limit',
+        reason: `nothing to reduce: ${held} ${shape.side} contracts held, ${offered} already offered by open orders`,
+      });
+    }
+    const qty = Math.min(signal.quantity, available);
+    const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
+    return this.decide(approved, {
+      approved: true,
+      signal: approved,
+      check: 'approved',
+      reason: qty === signal.quantity ? 'reducing trade approved' : `reducing trade clamped from ${signal.quantity} to the ${qty} contracts available`,
+    });
+  }
+
+  private malformed(s: Signal): string | undefined {
+    if (!s.marketSlug) return 'signal has no market';
+    if (!(SIGNAL_ACTIONS as readonly string[]).includes(s.action)) return `unknown action ${String(s.action)}`;
+    if (!Number.isSafeInteger(s.price) || s.price <= 0 || s.price >= ONE_DOLLAR) return `price ${s.price} is not an integer micros price strictly inside (0, 1)`;
+    const tick: PriceMicros = this.opts.view.marketInfo(s.marketSlug)?.tick ?? 0;
+    if (tick > 0 && s.price % tick !== 0) return `price ${s.price} is not on the market tick ${tick}`;
+    if (!Number.isSafeInteger(s.quantity) || s.quantity <= 0) return `quantity ${s.quantity} is not a positive whole number of contracts`;
+    if (!Number.isFinite(s.fairProbability) || s.fairProbability < 0 || s.fairProbability > 1) return `fairProbability ${s.fairProbability} is not in [0, 1]`;
+    if (!Number.isFinite(s.confidence) || s.confidence < 0 || s.confidence > 1) return `confidence ${s.confidence} is not in [0, 1]`;
+    return undefined;
+  }
+
+  private decide(signal: Signal, d: RiskDecision): RiskDecision {
+    this.metrics.increment('risk.decision', 1, { check: d.check, strategy: String(signal.strategyName) });
+    const fields = {
+      check: d.check,
+      reason: d.reason,
+      strategy: signal.strategyName,
+      market: signal.marketSlug,
+      action: signal.action,
+      price: signal.price,
+      quantity: signal.quantity,
+    };
+    if (d.approved) this.logger.info('risk approved', fields);
+    else this.logger.info('risk rejected', fields);
+    return d;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What the risk manager reads of the world. The state manager implements it; tests use fakes. Reads only,
+ * synchronous, from memory: nothing here may wait on I/O.
+ */
+import type { GameState } from '../domain/game.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { Micros } from '../domain/money.js';
+import type { TrackedOrder } from '../domain/order.js';
+import type { PositionState } from '../domain/position.js';
+
+export interface DailyPnl {
+  /** Realized PnL since the last daily reset, fees included; negative = loss. */
+  realized: Micros;
+  /** Current mark-to-market PnL of open positions; negative = loss. */
+  unrealized: Micros;
+}
+
+export interface RiskView {
+  position(marketSlug: string): PositionState | undefined;
+  /**
+   * The engine's live orders in the market, every strategy: statuses CREATED, SUBMITTED, PENDING and
+   * PARTIALLY_FILLED. An order approved by the risk manager must be visible here (as CREATED) before the
+   * next `validateTrade` call, or its exposure is not counted against the limits.
+   */
+  openOrders(marketSlug: string): readonly TrackedOrder[];
+  /** Every market with a position or an open order (the markets that can carry exposure). */
+  activeMarkets(): Iterable<string>;
+  marketInfo(marketSlug: string): MarketInfo | undefined;
+  fixtureForMarket(marketSlug: string): { fixtureId: string } | undefined;
+  game(fixtureId: string): GameState | undefined;
+  /** The money Kelly sizes against (buying power; in paper mode the simulated account's). */
+  bankroll(): Micros;
+  dailyPnl(): DailyPnl;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import { CircuitBreaker, CircuitBreakerError } from '../../../shared/risk/circuit-breaker.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+
+function make() {
+  const clock = new ManualClock(1_000);
+  const trips: string[] = [];
+  const metrics = new MetricsRegistry();
+  const b = new CircuitBreaker({ maxDailyLoss: 50_000_000, clock, metrics, onTrip: (s) => trips.push(s.tripReason ?? '') });
+  return { b, clock, trips, metrics };
+}
+
+describe('CircuitBreaker', () => {
+  it('counts realized plus unrealized loss and trips at the limit', () => {
+    const { b, trips } = make();
+    expect(b.evaluate({ realized: -30_000_000, unrealized: -19_999_999 }).allowOpening).toBe(true);
+    const v = b.evaluate({ realized: -30_000_000, unrealized: -20_000_000 });
+    expect(v).toMatchObject({ allowOpening: false, allowReducing: true });
+    expect(v.reason).toContain('max_daily_loss');
+    expect(trips).toHaveLength(1);
+  });
+
+  it('stays tripped when the loss recovers, until an explicit daily reset', () => {
+    const { b, clock, trips } = make();
+    b.evaluate({ realized: -60_000_000, unrealized: 0 });
+    expect(b.evaluate({ realized: 10_000_000, unrealized: 0 }).allowOpening).toBe(false);
+    expect(b.state().trippedAt).toBe(1_000);
+    clock.advance(5_000);
+    b.resetDaily();
+    expect(b.evaluate({ realized: 0, unrealized: 0 }).allowOpening).toBe(true);
+    expect(b.state().dayStartedAt).toBe(6_000);
+    expect(trips).toHaveLength(1);
+  });
+
+  it('the kill switch blocks everything and refuses a reset', () => {
+    const { b } = make();
+    b.engageKillSwitch('operator');
+    expect(b.evaluate({ realized: 0, unrealized: 0 })).toMatchObject({ allowOpening: false, allowReducing: false });
+    expect(() => b.resetDaily()).toThrow(CircuitBreakerError);
+    b.releaseKillSwitch();
+    expect(b.evaluate({ realized: 0, unrealized: 0 }).allowOpening).toBe(true);
+  });
+
+  it('releasing the kill switch does not clear a loss trip', () => {
+    const { b } = make();
+    b.trip('manual');
+    b.engageKillSwitch('operator');
+    b.releaseKillSwitch();
+    expect(b.verdict()).toMatchObject({ allowOpening: false, allowReducing: true });
+    expect(b.state().tripReason).toBe('manual');
+  });
+
+  it('restores from a persisted state', () => {
+    const { b, clock } = make();
+    b.trip('loss');
+    const again = new CircuitBreaker({ maxDailyLoss: 1, clock, initial: b.state() });
+    expect(again.isTripped()).toBe(true);
+  });
+});
