@@ -1,0 +1,24 @@
+/** Public surface of the simulated sports world (games, sportsbooks, OpticOdds wire server). */
+export { createSportsModule, startSportsServer, generateApiKey, noopVenue } from './sports-module.js';
+export type { SportsModule, SportsModuleOptions, SportsServer, SportsServerOptions } from './sports-module.js';
+export { SportsWorld, SPORTS, resolveBooks } from './world.js';
+export type { SportsWorldOptions, FixtureView } from './world.js';
+export { SportsFaults } from './faults.js';
+export type { RestFailure, EntryPredicate } from './faults.js';
+export { OpticOddsModule, DEFAULT_PATH_PREFIX, MAX_SPORTSBOOKS_PER_REQUEST } from './opticodds-module.js';
+export { DEFAULT_BOOKS, BookQuoter, priceMoneyline } from './sportsbooks.js';
+export type { BookProfile, MoneylinePrices } from './sportsbooks.js';
+export { americanToDecimal, americanToImplied, impliedToAmerican, noVigTwoWay } from './american-odds.js';
+export { homeWinProbability, normalCdf } from './win-probability.js';
+export type { MarginModel } from './win-probability.js';
+export { buildTimeline, applyEvent, initialSnapshot, trueHomeProbability, remainingFraction, formatClock } from './game-engine.js';
+export type { FixtureStatus, GameSnapshot, TimelineEvent, TimelineKind } from './game-engine.js';
+export { EntryLog, parseEntryId, compareEntryIds } from './entry-log.js';
+export type { FeedEntry, EntryEvent, StreamKind } from './entry-log.js';
+export type { SimFixture } from './fixture.js';
+export { Rng, deriveSeed } from './prng.js';
+export { basketball } from './sports/basketball.js';
+export { football } from './sports/football.js';
+export type { SportDefinition, SportKey, GameScript, ScoringPlay, Side } from './sports/sport.js';
+export { recordSportsRun } from './recording.js';
+export type { SportsRecording, RecordedVenueCall } from './recording.js';

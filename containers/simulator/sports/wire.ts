@@ -1,0 +1,165 @@
+/** Builders of the OpticOdds wire objects (api/opticodds.md): fixtures, odds, fixture status and results. */
+import type { FixtureStatus, GameSnapshot } from './game-engine.js';
+import { formatClock } from './game-engine.js';
+import type { SimFixture } from './fixture.js';
+import type { BookProfile } from './sportsbooks.js';
+import type { Side } from './sports/sport.js';
+import type { TeamInfo } from './teams.js';
+
+export const MONEYLINE = 'Moneyline';
+export const MONEYLINE_ID = 'moneyline';
+
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function competitor(team: TeamInfo, sport: string): Record<string, unknown> {
+  return {
+    id: team.id,
+    name: team.name,
+    numerical_id: team.numericalId,
+    base_id: team.numericalId,
+    abbreviation: team.abbreviation,
+    logo: `https://cdn.example.invalid/team-logos/${sport}/${team.numericalId}.png`,
+  };
+}
+
+export function sportJson(fx: Pick<SimFixture, 'def'>): Record<string, unknown> {
+  return { id: fx.def.sport, name: fx.def.sportName, numerical_id: fx.def.sportNumericalId };
+}
+
+export function leagueJson(fx: Pick<SimFixture, 'def'>): Record<string, unknown> {
+  return { id: fx.def.league, name: fx.def.leagueName, numerical_id: fx.def.leagueNumericalId };
+}
+
+/** The full fixture object (`/fixtures`, `/fixtures/active`, and inside results). */
+export function fixtureJson(fx: SimFixture, status: FixtureStatus): Record<string, unknown> {
+  return {
+    id: fx.fixtureId,
+    numerical_id: fx.numericalId,
+    game_id: fx.gameId,
+    start_date: isoDate(fx.startMs),
+    home_competitors: [competitor(fx.home, fx.sport)],
+    away_competitors: [competitor(fx.away, fx.sport)],
+    home_team_display: fx.home.name,
+    away_team_display: fx.away.name,
+    status,
+    is_live: status === 'live' || status === 'half',
+    season_type: 'Regular Season',
+    season_year: new Date(fx.startMs).getUTCFullYear().toString(),
+    season_week: null,
+    venue_name: `${fx.home.name.split(' ').slice(0, -1).join(' ') || fx.home.name} Arena`,
+    venue_location: null,
+    venue_neutral: false,
+    sport: sportJson(fx),
+    league: leagueJson(fx),
+    tournament: null,
+    has_odds: true,
+  };
+}
+
+/** One Odd object, fields exact. */
+export function oddJson(
+  fx: SimFixture,
+  book: BookProfile,
+  side: Side,
+  price: number,
+  isLive: boolean,
+  timestampMs: number,
+): Record<string, unknown> {
+  const team = side === 'home' ? fx.home : fx.away;
+  return {
+    id: `${fx.fixtureId}:${book.id}:${MONEYLINE_ID}:${team.slug}`,
+    fixture_id: fx.fixtureId,
+    game_id: fx.gameId,
+    sport: fx.sport,
+    league: fx.league,
+    sportsbook: book.name,
+    market: MONEYLINE,
+    name: team.name,
+    selection: team.name,
+    selection_line: '',
+    points: null,
+    selection_points: null,
+    price,
+    is_main: true,
+    is_live: isLive,
+    team_id: team.id,
+    player_id: null,
+    grouping_key: 'default',
+    limits: { max_stake: isLive ? book.maxStakeLive : book.maxStakePre },
+    deep_link: null,
+    timestamp: timestampMs / 1000,
+  };
+}
+
+export function fixtureStatusJson(
+  fx: SimFixture,
+  oldStatus: FixtureStatus,
+  newStatus: FixtureStatus,
+  atMs: number,
+): Record<string, unknown> {
+  const start = isoDate(fx.startMs);
+  return {
+    fixture: {
+      id: fx.fixtureId,
+      game_id: fx.gameId,
+      home_team_display: fx.home.name,
+      away_team_display: fx.away.name,
+      start_date: start,
+    },
+    fixture_id: fx.fixtureId,
+    game_id: fx.gameId,
+    league: fx.league,
+    sport: fx.sport,
+    old_status: oldStatus,
+    new_status: newStatus,
+    old_start_date: start,
+    new_start_date: start,
+    timestamp: atMs / 1000,
+  };
+}
+
+function periods(points: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  points.forEach((p, i) => {
+    out[`period_${i + 1}`] = p;
+  });
+  return out;
+}
+
+/** The `score` object of a results message (also a `/fixtures/results` item's fields). */
+export function scoreJson(fx: SimFixture, snap: GameSnapshot): Record<string, unknown> {
+  const score: Record<string, unknown> = {
+    sport: sportJson(fx),
+    league: leagueJson(fx),
+    fixture: fixtureJson(fx, snap.status),
+    scores: {
+      home: { total: snap.homeScore, periods: periods(snap.homePeriods) },
+      away: { total: snap.awayScore, periods: periods(snap.awayPeriods) },
+    },
+  };
+  if (snap.status === 'live' || snap.status === 'half') {
+    score.in_play = {
+      period: String(snap.period),
+      clock: formatClock(snap.clock),
+      seconds_remaining_in_period: Math.max(0, Math.ceil(snap.clock)),
+      last_play: snap.lastPlay
+        ? `${snap.lastPlay.team === 'home' ? fx.home.name : fx.away.name}: ${snap.lastPlay.description}`
+        : null,
+    };
+  }
+  return score;
+}
+
+/** The data of a `fixture-results` frame (without entry_id). */
+export function resultsJson(fx: SimFixture, snap: GameSnapshot): Record<string, unknown> {
+  return {
+    fixture_id: fx.fixtureId,
+    game_id: fx.gameId,
+    sport: fx.sport,
+    league: fx.league,
+    is_live: snap.status === 'live' || snap.status === 'half',
+    score: scoreJson(fx, snap),
+  };
+}
