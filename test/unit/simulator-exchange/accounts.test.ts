@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { USD, MARKET, limit, makeExchange, market } from './fixture.js';
+
+describe('buying power and position checks', () => {
+  it('rejects a BUY_LONG the buying power cannot cover (cost + taker fee) and accepts one it can', () => {
+    const { ex } = makeExchange({ A: 10 * USD, B: 100 * USD });
+    // 20 × 0.50 = 10.00 + fee 0.03 > 10.00
+    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 20));
+    expect(r.order.state).toBe('ORDER_STATE_REJECTED');
+    expect(r.executions[0]).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', orderRejectReason: 'INSUFFICIENT_BUYING_POWER' });
+    expect(ex.balance('A')).toMatchObject({ currentBalance: 10 * USD, buyingPower: 10 * USD, openOrders: 0 });
+    // post-only pays no taker fee: exactly 10.00 is enough
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 20, { participateDontInitiate: true })).order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A')).toMatchObject({ buyingPower: 0, openOrders: 10 * USD });
+    // nothing left for another order
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 10_000, 1)).order.state).toBe('ORDER_STATE_REJECTED');
+  });
+
+  it('a BUY_SHORT reserves (1 − price) per contract', () => {
+    const { ex } = makeExchange({ A: 3 * USD, B: 100 * USD });
+    // 10 shorts at long 0.80 cost 10 × 0.20 = 2.00 (+ fee 0.01)
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 800_000, 10)).order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A').openOrders).toBe(2 * USD);
+    // 10 shorts at 0.10 would cost 9.00
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 100_000, 10)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_BUYING_POWER');
+  });
+
+  it('a market order is rejected when its planned cost exceeds buying power', () => {
+    const { ex } = makeExchange({ A: 100 * USD, B: 2 * USD });
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 10));
+    const r = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', 5));
+    expect(r.executions[0]?.orderRejectReason).toBe('INSUFFICIENT_BUYING_POWER');
+    expect(ex.book(MARKET).asks).toEqual([{ price: 500_000, qty: 10 }]);
+  });
+
+  it('SELL_LONG needs long contracts, SELL_SHORT needs short contracts, net of what resting orders commit', () => {
+    const { ex } = makeExchange();
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 500_000, 1)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 500_000, 1)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 6));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 6)); // A long 6, B short 6
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 4)).order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.positions('A')[MARKET]?.qtyAvailable).toBe(2);
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 3)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 300_000, 1)).order.state).toBe('ORDER_STATE_REJECTED');
+    expect(ex.submitOrder('B', limit('ORDER_INTENT_SELL_SHORT', 300_000, 6)).order.state).toBe('ORDER_STATE_NEW');
+    // reducing orders reserve no cash
+    expect(ex.balance('B').openOrders).toBe(0);
+  });
+
+  it('a resting reducing order the position no longer covers is canceled, never opening an unreserved position', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 10));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 10)); // A long 10
+    const sell = ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 10)).order; // ask 0.70
+    const shortOffer = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 650_000, 10)).order; // ask 0.65, nets the long
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 700_000, 20));
+    // C lifts 0.65 first (A sells its 10 long through the BUY_SHORT); the SELL_LONG is no longer covered.
+    expect(ex.getOrder('A', shortOffer.id).state).toBe('ORDER_STATE_FILLED');
+    expect(ex.getOrder('A', sell.id)).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 0 });
+    expect(ex.positions('A')[MARKET]?.netPosition).toBe(0);
+    expect(ex.positions('C')[MARKET]?.netPosition).toBe(10);
+    expect(ex.book(MARKET)).toMatchObject({ asks: [], bids: [{ price: 700_000, qty: 10 }] });
+  });
+});
+
+describe('cancel, modify, cancel all, close position, preview', () => {
+  it('cancel releases the reservation and reports CANCELED; cancelling twice is a 400', () => {
+    const { ex, events } = makeExchange();
+    const o = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 400_000, 10)).order;
+    const r = ex.cancelOrder('A', o.id, MARKET);
+    expect(r.order.state).toBe('ORDER_STATE_CANCELED');
+    expect(r.executions.map((e) => e.type)).toEqual(['EXECUTION_TYPE_CANCELED']);
+    expect(ex.balance('A')).toMatchObject({ openOrders: 0, buyingPower: 1_000 * USD });
+    expect(ex.book(MARKET).bids).toEqual([]);
+    expect(() => ex.cancelOrder('A', o.id, MARKET)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => ex.cancelOrder('B', o.id, MARKET)).toThrow(expect.objectContaining({ status: 404 }));
+    expect(events.filter((e) => e.type === 'book').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a size decrease keeps time priority; a price change or size increase loses it', () => {
+    const { ex } = makeExchange();
+    const a = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 400_000, 10)).order;
+    const b = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 400_000, 10)).order;
+    const dec = ex.modifyOrder('A', a.id, { marketSlug: MARKET, quantity: 6 });
+    expect(dec.executions.map((e) => e.type)).toEqual(['EXECUTION_TYPE_REPLACE']);
+    expect(dec.order).toMatchObject({ id: a.id, quantity: 6, leavesQuantity: 6 });
+    expect(ex.balance('A').openOrders).toBe(6 * 400_000);
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 400_000, 3));
+    expect(ex.getOrder('A', a.id).cumQuantity).toBe(3); // A still first
+
+    ex.modifyOrder('A', a.id, { marketSlug: MARKET, quantity: 20 }); // increase: to the back of the queue
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 400_000, 10));
+    expect(ex.getOrder('B', b.id).state).toBe('ORDER_STATE_FILLED');
+    expect(ex.getOrder('A', a.id).cumQuantity).toBe(3);
+
+    ex.modifyOrder('A', a.id, { marketSlug: MARKET, price: 410_000 });
+    expect(ex.book(MARKET).bids).toEqual([{ price: 410_000, qty: 17 }]);
+    expect(ex.balance('A').openOrders).toBe(17 * 410_000);
+  });
+
+  it('a modify that crosses trades as the aggressor', () => {
+    const { ex } = makeExchange();
+    const a = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 400_000, 5)).order;
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 450_000, 5));
+    const r = ex.modifyOrder('A', a.id, { marketSlug: MARKET, price: 450_000 });
+    expect(r.executions.map((e) => e.type)).toEqual(['EXECUTION_TYPE_REPLACE', 'EXECUTION_TYPE_FILL']);
+    expect(r.executions[1]).toMatchObject({ aggressor: true, lastPx: 450_000 });
+    expect(() => ex.modifyOrder('A', a.id, { marketSlug: MARKET, quantity: 9 })).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('modify below the filled quantity or beyond buying power is refused and leaves the order unchanged', () => {
+    const { ex } = makeExchange({ A: 5 * USD, B: 100 * USD });
+    const a = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 400_000, 10)).order;
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 400_000, 4));
+    expect(() => ex.modifyOrder('A', a.id, { marketSlug: MARKET, quantity: 4 })).toThrow(expect.objectContaining({ code: 'INVALID_QUANTITY' }));
+    expect(() => ex.modifyOrder('A', a.id, { marketSlug: MARKET, quantity: 100 })).toThrow(expect.objectContaining({ code: 'INSUFFICIENT_BUYING_POWER' }));
+    expect(ex.getOrder('A', a.id)).toMatchObject({ quantity: 10, leavesQuantity: 6, price: 400_000 });
+  });
+
+  it('cancelAll cancels only the account orders in the given markets', () => {
+    const { ex } = makeExchange();
+    ex.addMarket({ slug: 'other', eventSlug: 'nba-bos-nyk', title: 'Total', outcome: 'Over' });
+    const o1 = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 400_000, 1)).order;
+    const o2 = ex.submitOrder('A', { marketSlug: 'other', intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, quantity: 1 }).order;
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 400_000, 1));
+    expect(ex.cancelAll('A', [MARKET])).toEqual([o1.id]);
+    expect(ex.openOrders('A').map((o) => o.id)).toEqual([o2.id]);
+    expect(ex.cancelAll('A')).toEqual([o2.id]);
+    expect(ex.openOrders('B')).toHaveLength(1);
+  });
+
+  it('closePosition sells the whole position at market, cancelling the account resting reducing orders first', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 8));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 8));
+    ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 900_000, 8));
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 450_000, 5));
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 440_000, 5));
+    const r = ex.closePosition('A', MARKET);
+    expect(r.order).toMatchObject({ intent: 'ORDER_INTENT_SELL_LONG', type: 'ORDER_TYPE_MARKET', state: 'ORDER_STATE_FILLED', cumQuantity: 8 });
+    expect(ex.positions('A')[MARKET]?.netPosition).toBe(0);
+    expect(ex.openOrders('A')).toEqual([]);
+    expect(() => ex.closePosition('A', MARKET)).toThrow(expect.objectContaining({ code: 'NO_POSITION' }));
+    // a short closes with SELL_SHORT
+    expect(ex.closePosition('B', MARKET, { quantity: 3 }).order).toMatchObject({ intent: 'ORDER_INTENT_SELL_SHORT' });
+  });
+
+  it('previewOrder reports what would happen without changing any state', () => {
+    const { ex, events } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 3));
+    const before = JSON.stringify([ex.book(MARKET), ex.allAccounts()]);
+    events.length = 0;
+    expect(ex.previewOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 5))).toMatchObject({
+      state: 'ORDER_STATE_PARTIALLY_FILLED',
+      cumQuantity: 3,
+      leavesQuantity: 2,
+      avgPx: 500_000,
+    });
+    expect(ex.previewOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 5, { tif: 'TIME_IN_FORCE_FILL_OR_KILL' })).state).toBe('ORDER_STATE_CANCELED');
+    expect(ex.previewOrder('B', limit('ORDER_INTENT_SELL_LONG', 500_000, 5)).state).toBe('ORDER_STATE_REJECTED');
+    expect(JSON.stringify([ex.book(MARKET), ex.allAccounts()])).toBe(before);
+    expect(events).toEqual([]);
+  });
+});

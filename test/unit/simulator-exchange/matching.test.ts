@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { ExchangeRequestError } from '../../../containers/simulator/exchange/index.js';
+import { USD, MARKET, limit, makeExchange, market } from './fixture.js';
+
+describe('price-time priority', () => {
+  it('fills the better price first, then FIFO within a price', () => {
+    const { ex } = makeExchange();
+    const a1 = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 520_000, 5)).order; // ask 0.52
+    const b1 = ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 510_000, 5)).order; // ask 0.51, earlier than a2
+    const a2 = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 510_000, 5)).order; // ask 0.51, later
+    const r = ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 520_000, 12));
+    const fills = r.executions.filter((e) => e.lastShares !== null).map((e) => [e.lastPx, e.lastShares]);
+    expect(fills).toEqual([
+      [510_000, 5],
+      [510_000, 5],
+      [520_000, 2],
+    ]);
+    expect(ex.getOrder('B', b1.id).state).toBe('ORDER_STATE_FILLED');
+    expect(ex.getOrder('A', a2.id).state).toBe('ORDER_STATE_FILLED');
+    expect(ex.getOrder('A', a1.id)).toMatchObject({ state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: 2, leavesQuantity: 3 });
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: 12, avgPx: 511_667 });
+    expect(ex.book(MARKET).asks).toEqual([{ price: 520_000, qty: 3 }]);
+  });
+
+  it('trades at the resting price (price improvement goes to the taker)', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 450_000, 4));
+    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 400_000, 4));
+    expect(r.executions.at(-1)).toMatchObject({ lastPx: 450_000, type: 'EXECUTION_TYPE_FILL' });
+    expect(ex.positions('B')[MARKET]?.cost).toBe(4 * 550_000);
+  });
+
+  it('a partially filled limit order rests its remainder and reports NEW then PARTIAL_FILL', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 600_000, 3));
+    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 600_000, 10));
+    expect(r.executions.map((e) => e.type)).toEqual(['EXECUTION_TYPE_NEW', 'EXECUTION_TYPE_PARTIAL_FILL']);
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: 3, leavesQuantity: 7 });
+    expect(ex.book(MARKET)).toMatchObject({ bids: [{ price: 600_000, qty: 7 }], asks: [], lastTradePx: 600_000 });
+    expect(ex.balance('B').openOrders).toBe(7 * 600_000);
+  });
+});
+
+describe('time in force and order types', () => {
+  it('IOC fills what crosses and cancels the rest; it never rests', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 4));
+    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 10, { tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    expect(r.executions.map((e) => e.type)).toEqual(['EXECUTION_TYPE_NEW', 'EXECUTION_TYPE_PARTIAL_FILL', 'EXECUTION_TYPE_CANCELED']);
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 4, leavesQuantity: 0 });
+    expect(ex.book(MARKET).bids).toEqual([]);
+    expect(ex.balance('B').openOrders).toBe(0);
+  });
+
+  it('FOK fills in full or not at all (checked before any fill)', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 4));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 510_000, 4));
+    const killed = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 510_000, 9, { tif: 'TIME_IN_FORCE_FILL_OR_KILL' }));
+    expect(killed.order).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 0 });
+    expect(ex.book(MARKET).asks).toEqual([
+      { price: 500_000, qty: 4 },
+      { price: 510_000, qty: 4 },
+    ]);
+    expect(ex.balance('B').currentBalance).toBe(1_000 * USD);
+    const filled = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 510_000, 8, { tif: 'TIME_IN_FORCE_FILL_OR_KILL' }));
+    expect(filled.order).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: 8 });
+  });
+
+  it('post-only is rejected when it would cross and rests otherwise', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 4));
+    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 4, { participateDontInitiate: true }));
+    expect(r.order.state).toBe('ORDER_STATE_REJECTED');
+    expect(r.executions[0]).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', orderRejectReason: 'POST_ONLY_WOULD_CROSS' });
+    const ok = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 490_000, 4, { participateDontInitiate: true }));
+    expect(ok.order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.positions('B')[MARKET]).toBeUndefined();
+  });
+
+  it('a market buy walks the offers; a market sell walks the bids; neither rests', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 2));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 530_000, 2));
+    const buy = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', 10));
+    expect(buy.executions.map((e) => [e.type, e.lastPx])).toEqual([
+      ['EXECUTION_TYPE_NEW', null],
+      ['EXECUTION_TYPE_PARTIAL_FILL', 500_000],
+      ['EXECUTION_TYPE_PARTIAL_FILL', 530_000],
+      ['EXECUTION_TYPE_CANCELED', null],
+    ]);
+    expect(buy.order).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 4, price: null, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+    expect(ex.book(MARKET).asks).toEqual([]);
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 400_000, 3));
+    const sell = ex.submitOrder('B', market('ORDER_INTENT_SELL_LONG', 3));
+    expect(sell.order).toMatchObject({ state: 'ORDER_STATE_FILLED', avgPx: 400_000 });
+    expect(ex.book(MARKET).bids).toEqual([]);
+  });
+
+  it('a market order with cashOrderQty spends up to that notional', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 400_000, 5));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 5));
+    // 3.00 buys 5 × 0.40 = 2.00, then 2 × 0.50 = 1.00
+    const r = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', null, { cashOrderQty: 3 * USD }));
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: 7, quantity: 7 });
+    // A BUY_SHORT spends 1 − price per contract: 1.00 at a best bid of 0.75 buys 4 shorts (0.25 each)
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 750_000, 10));
+    const s = ex.submitOrder('B', market('ORDER_INTENT_BUY_SHORT', null, { cashOrderQty: 1 * USD }));
+    expect(s.order.cumQuantity).toBe(4);
+    // BUY_SHORT while long nets: B's 7 long become 3
+    expect(ex.positions('B')[MARKET]?.netPosition).toBe(3);
+  });
+
+  it('a market order on an empty side is canceled with nothing filled', () => {
+    const { ex } = makeExchange();
+    const r = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', 5));
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 0 });
+    const c = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', null, { cashOrderQty: USD }));
+    expect(c.order.state).toBe('ORDER_STATE_CANCELED');
+  });
+
+  it('a market order with a price walks no further than that price', () => {
+    const { ex } = makeExchange();
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 2));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 600_000, 2));
+    const r = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', 4, { price: 550_000 }));
+    expect(r.order.cumQuantity).toBe(2);
+    expect(ex.book(MARKET).asks).toEqual([{ price: 600_000, qty: 2 }]);
+  });
+});
+
+describe('self-trade prevention (cancel resting)', () => {
+  it('never trades an account with itself: its resting order is canceled and matching continues', () => {
+    const { ex, events } = makeExchange();
+    const own = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 5)).order;
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 510_000, 5));
+    events.length = 0;
+    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 510_000, 5));
+    expect(ex.getOrder('A', own.id).state).toBe('ORDER_STATE_CANCELED');
+    const canceled = events.find((e) => e.type === 'execution' && e.execution.order.id === own.id);
+    expect(canceled).toMatchObject({ execution: { type: 'EXECUTION_TYPE_CANCELED', text: expect.stringContaining('self-trade') } });
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', avgPx: 510_000 });
+    expect(ex.positions('A')[MARKET]?.netPosition).toBe(5);
+    expect(ex.balance('A').openOrders).toBe(0);
+  });
+});
+
+describe('validation and market state', () => {
+  it('throws a 400 ExchangeRequestError for off-tick, out-of-range prices and bad quantities', () => {
+    const { ex } = makeExchange();
+    const bad = [
+      limit('ORDER_INTENT_BUY_LONG', 455_000, 1),
+      limit('ORDER_INTENT_BUY_LONG', 0, 1),
+      limit('ORDER_INTENT_BUY_LONG', 1_000_000, 1),
+      limit('ORDER_INTENT_BUY_LONG', 450_000, 0),
+      limit('ORDER_INTENT_BUY_LONG', 450_000, 1.5),
+      limit('ORDER_INTENT_BUY_LONG', 450_000, 1, { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE' }),
+      { ...limit('ORDER_INTENT_BUY_LONG', 450_000, 1), intent: 'ORDER_INTENT_HOLD' as never },
+    ];
+    for (const req of bad) {
+      let err: unknown;
+      try {
+        ex.submitOrder('B', req);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(req)).toBeInstanceOf(ExchangeRequestError);
+      expect((err as ExchangeRequestError).status).toBe(400);
+    }
+    expect(() => ex.submitOrder('B', { ...limit('ORDER_INTENT_BUY_LONG', 450_000, 1), marketSlug: 'nope' })).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
+    expect(() => ex.submitOrder('nobody', limit('ORDER_INTENT_BUY_LONG', 450_000, 1))).toThrow(expect.objectContaining({ status: 404 }));
+    expect(ex.openOrders('B')).toEqual([]);
+  });
+
+  it('enforces per-market tick and minimum quantity', () => {
+    const { ex } = makeExchange();
+    ex.addMarket({ slug: 'fine', eventSlug: 'nba-bos-nyk', title: 'T', outcome: 'O', tick: 1_000, minQty: 5 });
+    expect(ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_000, quantity: 5 }).order.state).toBe('ORDER_STATE_NEW');
+    expect(() => ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_500, quantity: 5 })).toThrow(ExchangeRequestError);
+    expect(() => ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_000, quantity: 4 })).toThrow(ExchangeRequestError);
+  });
+
+  it('rejects orders while the market is not open and accepts them again when it reopens', () => {
+    const { ex, events } = makeExchange();
+    ex.setMarketState(MARKET, 'MARKET_STATE_SUSPENDED');
+    expect(events).toContainEqual({ type: 'market', marketSlug: MARKET, state: 'MARKET_STATE_SUSPENDED' });
+    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 450_000, 1));
+    expect(r.order.state).toBe('ORDER_STATE_REJECTED');
+    expect(r.executions[0]?.orderRejectReason).toBe('MARKET_NOT_OPEN');
+    ex.setMarketState(MARKET, 'MARKET_STATE_OPEN');
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 450_000, 1)).order.state).toBe('ORDER_STATE_NEW');
+  });
+});
