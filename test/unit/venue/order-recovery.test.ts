@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import type { VenueActivity, VenueOrder } from '../../../shared/domain/venue-models.js';
+import { judgeRecovery, type RecoveryInput } from '../../../shared/venue/order-recovery.js';
+
+const START = 1_000_000;
+const req: OrderRequest = {
+  marketSlug: 'm',
+  intent: 'ORDER_INTENT_BUY_LONG',
+  type: 'ORDER_TYPE_LIMIT',
+  price: 550_000,
+  quantity: 10,
+  tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+  postOnly: false,
+};
+
+function order(over: Partial<VenueOrder> = {}): VenueOrder {
+  return {
+    id: 'o-new',
+    marketSlug: 'm',
+    side: 'ORDER_SIDE_BUY',
+    type: 'ORDER_TYPE_LIMIT',
+    price: 550_000,
+    quantity: 10,
+    cumQuantity: 0,
+    leavesQuantity: 10,
+    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    goodTillTime: null,
+    intent: 'ORDER_INTENT_BUY_LONG',
+    state: 'ORDER_STATE_NEW',
+    avgPx: null,
+    createTime: START + 50,
+    commissionsBasisPoints: null,
+    makerCommissionsBasisPoints: null,
+    ...over,
+  };
+}
+
+function trade(over: Partial<VenueActivity> = {}): VenueActivity {
+  return { type: 'ACTIVITY_TYPE_TRADE', marketSlug: 'm', orderId: null, executionId: 'e', time: START + 60, raw: {}, ...over };
+}
+
+function input(over: Partial<RecoveryInput> = {}): RecoveryInput {
+  return {
+    request: req,
+    attemptStartServerMs: START,
+    toleranceMs: 2_000,
+    openOrders: [],
+    activities: [],
+    ordersById: new Map(),
+    isKnown: () => false,
+    ...over,
+  };
+}
+
+describe('judgeRecovery', () => {
+  it('finds the one new open order of exactly this shape', () => {
+    const v = judgeRecovery(input({ openOrders: [order()] }));
+    expect(v).toMatchObject({ kind: 'found', via: 'open_orders' });
+  });
+
+  it('ignores orders known to the caller, older orders and other shapes → absent', () => {
+    const v = judgeRecovery(
+      input({
+        openOrders: [
+          order({ id: 'known' }),
+          order({ id: 'old', createTime: START - 10_000 }),
+          order({ id: 'px', price: 540_000 }),
+          order({ id: 'qty', quantity: 11 }),
+          order({ id: 'intent', intent: 'ORDER_INTENT_SELL_SHORT' }),
+          order({ id: 'mkt', marketSlug: 'other' }),
+          order({ id: 'tif', tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }),
+        ],
+        isKnown: (id) => id === 'known',
+      }),
+    );
+    expect(v).toEqual({ kind: 'absent' });
+  });
+
+  it('matches on the original quantity even when partly filled', () => {
+    const v = judgeRecovery(input({ openOrders: [order({ cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' })] }));
+    expect(v.kind).toBe('found');
+  });
+
+  it('is unknown when two orders match', () => {
+    const v = judgeRecovery(input({ openOrders: [order({ id: 'a' }), order({ id: 'b' })] }));
+    expect(v).toMatchObject({ kind: 'unknown', candidateOrderIds: ['a', 'b'] });
+  });
+
+  it('is unknown when a matching order has no create time', () => {
+    expect(judgeRecovery(input({ openOrders: [order({ createTime: null })] })).kind).toBe('unknown');
+  });
+
+  it('is unknown when a recent trade in the market cannot be attributed (our order may have filled in full)', () => {
+    expect(judgeRecovery(input({ activities: [trade()] })).kind).toBe('unknown');
+  });
+
+  it('ignores trades before the cut-off, in other markets, or of known orders', () => {
+    const v = judgeRecovery(
+      input({
+        activities: [trade({ time: START - 5_000 }), trade({ marketSlug: 'other' }), trade({ orderId: 'mine' })],
+        isKnown: (id) => id === 'mine',
+      }),
+    );
+    expect(v).toEqual({ kind: 'absent' });
+  });
+
+  it('finds a fully filled order through the order-by-id path', () => {
+    const filled = order({ id: 'o-filled', state: 'ORDER_STATE_FILLED', cumQuantity: 10, leavesQuantity: 0 });
+    const v = judgeRecovery(input({ activities: [trade({ orderId: 'o-filled' })], ordersById: new Map([['o-filled', filled]]) }));
+    expect(v).toMatchObject({ kind: 'found', via: 'order_by_id', order: { id: 'o-filled' } });
+  });
+
+  it('explains a trade whose order does not match, and stays unknown when the order cannot be fetched', () => {
+    const other = order({ id: 'o-other', price: 100_000 });
+    expect(judgeRecovery(input({ activities: [trade({ orderId: 'o-other' })], ordersById: new Map([['o-other', other]]) }))).toEqual({ kind: 'absent' });
+    expect(judgeRecovery(input({ activities: [trade({ orderId: 'o-gone' })], ordersById: new Map([['o-gone', null]]) })).kind).toBe('unknown');
+  });
+});

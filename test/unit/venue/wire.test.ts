@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import { InvalidRequestError } from '../../../shared/venue/errors.js';
+import {
+  ActivitiesResponseSchema,
+  BalancesResponseSchema,
+  BookSchema,
+  CreateOrderResponseSchema,
+  EventsResponseSchema,
+  OrderSchema,
+  PositionsResponseSchema,
+  buildCreateOrder,
+  buildModifyOrder,
+  toBookSnapshot,
+  toCatalogueEvent,
+  toVenueActivity,
+  toVenueBalance,
+  toVenueExecution,
+  toVenueOrder,
+  toVenuePositions,
+} from '../../../shared/venue/wire.js';
+import { amount, wireExecution, wireOrder, wirePosition } from './fixtures.js';
+
+describe('wire → domain', () => {
+  it('converts an order: Amount → micros, ISO → ms, bps strings → numbers, extra fields ignored', () => {
+    const o = toVenueOrder(OrderSchema.parse(wireOrder()));
+    expect(o).toEqual({
+      id: 'ord-1',
+      marketSlug: 'nba-bos-lal',
+      side: 'ORDER_SIDE_BUY',
+      type: 'ORDER_TYPE_LIMIT',
+      price: 550_000,
+      quantity: 10,
+      cumQuantity: 0,
+      leavesQuantity: 10,
+      tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+      goodTillTime: null,
+      intent: 'ORDER_INTENT_BUY_LONG',
+      state: 'ORDER_STATE_NEW',
+      avgPx: null,
+      createTime: Date.parse('2024-01-16T16:00:00.123Z'),
+      commissionsBasisPoints: 30,
+      makerCommissionsBasisPoints: null,
+    });
+  });
+
+  it('accepts quantities as strings', () => {
+    const o = toVenueOrder(OrderSchema.parse(wireOrder({ quantity: '12', cumQuantity: '2', leavesQuantity: '10' })));
+    expect([o.quantity, o.cumQuantity, o.leavesQuantity]).toEqual([12, 2, 10]);
+  });
+
+  it('converts an execution with its order', () => {
+    const r = CreateOrderResponseSchema.parse({ id: 'ord-1', executions: [wireExecution()] });
+    const e = toVenueExecution(r.executions![0]!);
+    expect(e.lastShares).toBe(4);
+    expect(e.lastPx).toBe(540_000);
+    expect(e.commissionNotionalCollected).toBe(10_000);
+    expect(e.order.cumQuantity).toBe(4);
+    expect(e.transactTime).toBe(Date.parse('2024-01-16T16:00:01Z'));
+  });
+
+  it('converts positions keyed by slug (signed net position)', () => {
+    const r = PositionsResponseSchema.parse({ positions: { 'nba-bos-lal': wirePosition() }, nextCursor: 'c2', eof: false });
+    expect(toVenuePositions(r.positions)).toEqual([
+      {
+        marketSlug: 'nba-bos-lal',
+        netPosition: -5,
+        qtyBought: 0,
+        qtySold: 5,
+        cost: 2_250_000,
+        realized: 0,
+        bodPosition: 0,
+        expired: false,
+        updateTime: Date.parse('2024-01-16T16:00:02Z'),
+        cashValue: null,
+        qtyAvailable: null,
+      },
+    ]);
+  });
+
+  it('converts balances given as numbers, strings or Amounts, exactly', () => {
+    const r = BalancesResponseSchema.parse({
+      balances: [{ currentBalance: 1234.56, currency: 'USD', buyingPower: '1000.10', openOrders: amount('234.46') }],
+    });
+    expect(toVenueBalance(r.balances[0]!)).toEqual({ currency: 'USD', currentBalance: 1_234_560_000, buyingPower: 1_000_100_000, openOrders: 234_460_000 });
+  });
+
+  it('refuses a float balance that is not exact to the micro', () => {
+    const r = BalancesResponseSchema.parse({ balances: [{ currentBalance: 0.1234567, currency: 'USD', buyingPower: 1 }] });
+    expect(() => toVenueBalance(r.balances[0]!)).toThrow();
+  });
+
+  it('sorts book levels best first and reads stats', () => {
+    const b = BookSchema.parse({
+      marketSlug: 'm',
+      bids: [{ px: amount('0.40'), qty: '5' }, { px: amount('0.45'), qty: '7' }],
+      offers: [{ px: amount('0.60'), qty: '3' }, { px: amount('0.55'), qty: '1' }],
+      state: 'MARKET_STATE_OPEN',
+      stats: { lastTradePx: amount('0.5') },
+    });
+    const s = toBookSnapshot(b);
+    expect(s.bids.map((l) => l.price)).toEqual([450_000, 400_000]);
+    expect(s.asks.map((l) => l.price)).toEqual([550_000, 600_000]);
+    expect(s.lastTradePx).toBe(500_000);
+  });
+
+  it('converts events with numeric ids and nested markets', () => {
+    const r = EventsResponseSchema.parse({
+      events: [{ id: 7, slug: 'ev', title: 'E', startTime: '2024-01-16T00:00:00Z', markets: [{ id: 9, slug: 'm', title: 'M', outcome: 'BOS' }] }],
+    });
+    const e = toCatalogueEvent(r.events[0]!);
+    expect(e.id).toBe('7');
+    expect(e.markets[0]).toMatchObject({ id: '9', slug: 'm', eventSlug: 'ev', active: true, closed: false });
+  });
+
+  it('reads activities from the SDK shape and from top-level references', () => {
+    const r = ActivitiesResponseSchema.parse({
+      activities: [
+        { type: 'ACTIVITY_TYPE_TRADE', trade: { id: 't1', marketSlug: 'm', price: amount('0.5'), qty: '3', createTime: '2024-01-16T00:00:00Z' } },
+        { type: 'ACTIVITY_TYPE_TRADE', marketSlug: 'm', orderId: 'o9', executionId: 'e9', time: '2024-01-16T00:00:01Z' },
+      ],
+      eof: true,
+    });
+    const [a, b] = r.activities.map((x) => toVenueActivity(x, x));
+    expect(a).toMatchObject({ marketSlug: 'm', orderId: null, executionId: 't1', time: Date.parse('2024-01-16T00:00:00Z') });
+    expect(b).toMatchObject({ marketSlug: 'm', orderId: 'o9', executionId: 'e9' });
+  });
+
+  describe('rejects malformed money and ids', () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['price as a float', { price: 0.55 }],
+      ['price with 7 decimals', { price: amount('0.5500001') }],
+      ['price in another currency', { price: { value: '0.55', currency: 'EUR' } }],
+      ['price in exponent form', { price: amount('5.5e-1') }],
+      ['empty id', { id: '' }],
+      ['fractional quantity', { quantity: '1.5' }],
+      ['unknown intent', { intent: 'ORDER_INTENT_BUY_MAYBE' }],
+      ['bad timestamp', { createTime: 'yesterday' }],
+    ];
+    for (const [name, over] of cases) {
+      it(name, () => expect(OrderSchema.safeParse(wireOrder(over)).success).toBe(false));
+    }
+  });
+});
+
+describe('domain → wire requests', () => {
+  const base: OrderRequest = {
+    marketSlug: 'nba-bos-lal',
+    intent: 'ORDER_INTENT_BUY_SHORT',
+    type: 'ORDER_TYPE_LIMIT',
+    price: 450_000,
+    quantity: 10,
+    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    postOnly: true,
+  };
+
+  it('sends the long-side price as an Amount string and post-only as participateDontInitiate', () => {
+    expect(buildCreateOrder(base)).toEqual({
+      marketSlug: 'nba-bos-lal',
+      intent: 'ORDER_INTENT_BUY_SHORT',
+      type: 'ORDER_TYPE_LIMIT',
+      price: { value: '0.45', currency: 'USD' },
+      quantity: 10,
+      tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+      participateDontInitiate: true,
+    });
+  });
+
+  it('formats sub-cent prices exactly', () => {
+    expect(buildCreateOrder({ ...base, price: 455_500 }).price).toEqual({ value: '0.4555', currency: 'USD' });
+  });
+
+  it('sends goodTillTime as ISO for GOOD_TILL_DATE', () => {
+    const b = buildCreateOrder({ ...base, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: Date.parse('2024-01-16T20:00:00Z') });
+    expect(b.goodTillTime).toBe('2024-01-16T20:00:00.000Z');
+  });
+
+  it('refuses requests it must not send', () => {
+    expect(() => buildCreateOrder({ ...base, price: undefined })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, price: 0 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, price: 1_000_000 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, price: 450_000.5 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, quantity: 0 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, quantity: 1.5 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, marketSlug: '../x' })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE' })).toThrow(InvalidRequestError);
+  });
+
+  it('builds modifies with only what changes', () => {
+    expect(buildModifyOrder('m', { price: 520_000 })).toEqual({ marketSlug: 'm', price: { value: '0.52', currency: 'USD' } });
+    expect(buildModifyOrder('m', { quantity: 3 })).toEqual({ marketSlug: 'm', quantity: 3 });
+    expect(() => buildModifyOrder('m', {})).toThrow(InvalidRequestError);
+  });
+});
