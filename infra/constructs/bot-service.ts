@@ -1,0 +1,150 @@
+/**
+ * The always-on bot: one Fargate task (ARM64, 0.25 vCPU / 512 MiB) in public subnets with a public IP (no NAT
+ * gateway), image built from containers/bot/Dockerfile. Deployments stop the old task before starting the new
+ * one (minHealthy 0 / maxHealthy 100): two bots trading the same account at once would double every order.
+ * The deployment circuit breaker rolls back a task that never becomes healthy.
+ */
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
+import type { StageConfig } from '../config/stages.js';
+import type { Alerting } from './alerting.js';
+import { QUEUE_ENV, type BotQueues } from './queues.js';
+import type { Settings } from './settings.js';
+import type { StateTables } from './state-tables.js';
+
+export interface BotServiceProps {
+  config: StageConfig;
+  /** Docker build context: the repository root (the image needs shared/ and package-lock.json). */
+  buildContext: string;
+  tables: StateTables;
+  queues: BotQueues;
+  settings: Settings;
+  alerting: Alerting;
+}
+
+/** What the image build must never see (and what asset fingerprinting must not hash). */
+export const DOCKER_CONTEXT_EXCLUDES = ['node_modules', 'cdk.out', '.git', 'coverage', 'dist', 'data', 'reports', 'test', '*.log', '.env'];
+
+export class BotService extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly cluster: ecs.Cluster;
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+
+  constructor(scope: Construct, id: string, props: BotServiceProps) {
+    super(scope, id);
+    const { config, tables, queues, settings } = props;
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.42.0.0/16'),
+      maxAzs: config.maxAzs,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // Nothing uses the default security group; restricting it would add a custom-resource Lambda.
+      restrictDefaultSecurityGroup: false,
+      flowLogs: {
+        rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'FlowLogs', { retention: config.logRetentionDays }),
+          ),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+    });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: config.bot.cpu,
+      memoryLimitMiB: config.bot.memoryMiB,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetentionDays });
+
+    const taskRole = this.taskDefinition.taskRole;
+    const environment: Record<string, string> = {
+      STAGE: config.stage,
+      NODE_ENV: 'production',
+      METRICS_NAMESPACE: metricsNamespace(config.stage),
+      HEALTH_PORT: String(config.bot.healthPort),
+      MAX_DAILY_LOSS_USD: String(config.maxDailyLossUsd),
+      MAX_POSITION_CONTRACTS: String(config.maxPositionContracts),
+      ...settings.grantReadParameters(taskRole, ['tradingMode', 'killSwitch']),
+      ...settings.grantReadSecrets(taskRole, ['exchangeKey', 'dataProviderKey']),
+      ...tables.environment(['orders', 'fills', 'positions', 'riskDays', 'oddsSnapshots']),
+      [QUEUE_ENV.oddsUpdates]: queues.oddsUpdates.queueUrl,
+      [QUEUE_ENV.control]: queues.control.queueUrl,
+      ALERT_TOPIC_ARN: props.alerting.topic.topicArn,
+    };
+    for (const t of ['orders', 'fills', 'positions', 'riskDays'] as const) tables.grant(taskRole, t, 'readWrite');
+    tables.grant(taskRole, 'oddsSnapshots', 'read');
+    queues.oddsUpdates.grantConsumeMessages(taskRole);
+    queues.control.grantConsumeMessages(taskRole);
+    props.alerting.grantPublish(taskRole);
+
+    const container = this.taskDefinition.addContainer('bot', {
+      image: ecs.ContainerImage.fromAsset(props.buildContext, {
+        file: path.join('containers', 'bot', 'Dockerfile'),
+        platform: Platform.LINUX_ARM64,
+        exclude: DOCKER_CONTEXT_EXCLUDES,
+      }),
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: '1000:1000',
+      environment,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'bot', logGroup, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${config.bot.healthPort}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+      stopTimeout: Duration.seconds(30),
+    });
+    // A writable scratch dir for a read-only root file system.
+    this.taskDefinition.addVolume({ name: 'tmp' });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Bot task: outbound only (exchange, data provider, AWS APIs); no inbound',
+      allowAllOutbound: true,
+    });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: 1,
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      assignPublicIp: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [securityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      enableExecuteCommand: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+    });
+
+    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires "*"); image pulls themselves are scoped to the asset repository.',
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'Environment variables carry only non-secret configuration (stage, table names, queue URLs, parameter names, secret ARNs); secret values are read at run time from Secrets Manager.',
+    });
+  }
+}

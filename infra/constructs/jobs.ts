@@ -1,0 +1,185 @@
+/**
+ * The scheduled Lambdas: odds-poller, reconciler, daily-reset, reporter. Each is a NodejsFunction bundled
+ * locally by esbuild (never Docker) for Node 20 as ESM, running on nodejs22.x / ARM64, with its own role and
+ * log group, and only the grants it needs. Schedules are EventBridge Scheduler schedules; the daily reset runs
+ * at 00:00 America/New_York (time-zone aware: DST is handled by the scheduler).
+ */
+import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
+import { TRADING_TIME_ZONE } from '../../shared/store/trading-day.js';
+import type { StageConfig } from '../config/stages.js';
+import type { Alerting } from './alerting.js';
+import { QUEUE_ENV, type BotQueues } from './queues.js';
+import type { Settings } from './settings.js';
+import type { StateTables } from './state-tables.js';
+
+export const JOB_NAMES = ['odds-poller', 'reconciler', 'daily-reset', 'reporter'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** esbuild banner giving ESM bundles a `require` for CommonJS dependencies. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+export interface JobsProps {
+  config: StageConfig;
+  /** Absolute path of each function's entry file (functions/<name>/handler.ts). */
+  entries: Readonly<Record<JobName, string>>;
+  /** The package-lock.json that pins the bundled dependencies. */
+  depsLockFilePath: string;
+  /** Project root for bundling (the folder holding package.json). */
+  projectRoot: string;
+  tables: StateTables;
+  queues: BotQueues;
+  settings: Settings;
+  alerting: Alerting;
+  reportsBucket: s3.Bucket;
+}
+
+export class Jobs extends Construct {
+  readonly functions: Readonly<Record<JobName, nodejs.NodejsFunction>>;
+  readonly schedules: Readonly<Record<JobName, scheduler.CfnSchedule>>;
+
+  constructor(scope: Construct, id: string, props: JobsProps) {
+    super(scope, id);
+    const { config, tables, queues, settings } = props;
+
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invokes the trading jobs and dead-letters failed deliveries',
+    });
+    queues.schedulerDlq.grantSendMessages(schedulerRole);
+
+    const make = (name: JobName, description: string, timeout: Duration, memorySize: number): nodejs.NodejsFunction => {
+      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: config.logRetentionDays });
+      const role = new iam.Role(this, `${pascal(name)}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `${name} (${config.stage})`,
+      });
+      logGroup.grantWrite(role);
+      const fn = new nodejs.NodejsFunction(this, pascal(name), {
+        entry: props.entries[name],
+        handler: 'handler',
+        description,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize,
+        timeout,
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        projectRoot: props.projectRoot,
+        depsLockFilePath: props.depsLockFilePath,
+        environment: {
+          STAGE: config.stage,
+          METRICS_NAMESPACE: metricsNamespace(config.stage),
+          POWERTOOLS_SERVICE_NAME: name,
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        bundling: {
+          forceDockerBundling: false,
+          target: 'node20',
+          format: nodejs.OutputFormat.ESM,
+          mainFields: ['module', 'main'],
+          banner: ESM_REQUIRE_BANNER,
+          minify: true,
+          sourceMap: true,
+          // Bundle the AWS SDK too: the deployed code runs the versions package-lock.json pins and tests ran.
+          externalModules: [],
+        },
+      });
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'nodejs22.x is the runtime chosen in DESIGN.md (bundles target node20 so the same code runs on the Node 20 dev machines); move to nodejs24.x deliberately, not by default.',
+      });
+      return fn;
+    };
+
+    const fns: Record<JobName, nodejs.NodejsFunction> = {
+      'odds-poller': make('odds-poller', 'Polls OpticOdds, stores odds snapshots, fans updates out to the bot', Duration.seconds(50), 512),
+      reconciler: make('reconciler', 'Reconciles orders, fills and positions with the exchange', Duration.seconds(90), 512),
+      'daily-reset': make('daily-reset', 'Midnight New York: archives the risk day and resets the daily breaker', Duration.seconds(30), 256),
+      reporter: make('reporter', 'Daily report to S3 and a summary to SNS', Duration.minutes(2), 512),
+    };
+
+    const env = (fn: nodejs.NodejsFunction, vars: Record<string, string>): void => {
+      for (const [k, v] of Object.entries(vars)) fn.addEnvironment(k, v);
+    };
+
+    // odds-poller: provider key, odds snapshots, odds queue.
+    const poller = fns['odds-poller'];
+    env(poller, settings.grantReadSecrets(poller, ['dataProviderKey']));
+    tables.grant(poller, 'oddsSnapshots', 'readWrite');
+    env(poller, { ...tables.environment(['oddsSnapshots']), ODDS_SNAPSHOT_TTL_SECONDS: String(config.oddsSnapshotTtlHours * 3600) });
+    queues.oddsUpdates.grantSendMessages(poller);
+    env(poller, { [QUEUE_ENV.oddsUpdates]: queues.oddsUpdates.queueUrl });
+
+    // reconciler: exchange key, orders/fills/positions, mode, control queue (to tell the bot about drift).
+    const rec = fns.reconciler;
+    env(rec, settings.grantReadSecrets(rec, ['exchangeKey']));
+    env(rec, settings.grantReadParameters(rec, ['tradingMode']));
+    for (const t of ['orders', 'fills', 'positions'] as const) tables.grant(rec, t, 'readWrite');
+    env(rec, tables.environment(['orders', 'fills', 'positions']));
+    queues.control.grantSendMessages(rec);
+    env(rec, { [QUEUE_ENV.control]: queues.control.queueUrl });
+
+    // daily-reset: kill switch, risk days, control queue.
+    const reset = fns['daily-reset'];
+    env(reset, settings.grantReadParameters(reset, ['killSwitch']));
+    tables.grant(reset, 'riskDays', 'readWrite');
+    env(reset, tables.environment(['riskDays']));
+    queues.control.grantSendMessages(reset);
+    env(reset, { [QUEUE_ENV.control]: queues.control.queueUrl, TRADING_TIME_ZONE });
+
+    // reporter: read-only state, write reports, publish the summary.
+    const rep = fns.reporter;
+    for (const t of ['fills', 'positions', 'riskDays'] as const) tables.grant(rep, t, 'read');
+    env(rep, tables.environment(['fills', 'positions', 'riskDays']));
+    const reportsPrefix = 'reports/';
+    rep.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.reportsBucket.arnForObjects(`${reportsPrefix}*`)] }));
+    const bucketId = Stack.of(this).getLogicalId(props.reportsBucket.node.defaultChild as CfnResource);
+    Validations.of(rep.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${reportsPrefix}*]`,
+      reason: 'The reporter writes one new object per report under reports/ (keys are dated); PutObject only, on that prefix only.',
+    });
+    props.alerting.grantPublish(rep);
+    env(rep, { REPORTS_BUCKET: props.reportsBucket.bucketName, REPORTS_PREFIX: reportsPrefix, ALERT_TOPIC_ARN: props.alerting.topic.topicArn });
+
+    this.functions = fns;
+
+    const schedule = (name: JobName, expression: string, input: Record<string, unknown>): scheduler.CfnSchedule => {
+      const fn = fns[name];
+      // The function ARN itself, not `arn:*` (versions/aliases): the schedule invokes $LATEST only.
+      schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+      return new scheduler.CfnSchedule(this, `${pascal(name)}Schedule`, {
+        description: `${name} (${config.stage})`,
+        scheduleExpression: expression,
+        scheduleExpressionTimezone: TRADING_TIME_ZONE,
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: fn.functionArn,
+          roleArn: schedulerRole.roleArn,
+          input: JSON.stringify(input),
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 300 },
+          deadLetterConfig: { arn: queues.schedulerDlq.queueArn },
+        },
+      });
+    };
+    this.schedules = {
+      'odds-poller': schedule('odds-poller', config.schedules.oddsPoller, { source: 'schedule' }),
+      reconciler: schedule('reconciler', config.schedules.reconciler, { source: 'schedule' }),
+      'daily-reset': schedule('daily-reset', 'cron(0 0 * * ? *)', { source: 'schedule', scheduledFor: 'midnight America/New_York' }),
+      reporter: schedule('reporter', config.schedules.reporter, { source: 'schedule' }),
+    };
+  }
+}
+
+function pascal(s: string): string {
+  return s.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+}

@@ -1,0 +1,79 @@
+/**
+ * The DynamoDB tables, built from the same definitions the local emulators use
+ * (shared/store/table-definitions.ts): on-demand, point-in-time recovery, AWS-managed encryption, TTL where
+ * defined. Grants are per table and per index ARN (no `*` actions, no `index/*` resources).
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  TABLE_DEFINITIONS,
+  TABLE_LOGICAL_NAMES,
+  tableEnvVar,
+  type TableLogicalName,
+} from '../../shared/store/table-definitions.js';
+
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'] as const;
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] as const;
+
+export interface StateTablesProps {
+  retainData: boolean;
+}
+
+export class StateTables extends Construct {
+  readonly tables: Readonly<Record<TableLogicalName, dynamodb.Table>>;
+
+  constructor(scope: Construct, id: string, props: StateTablesProps) {
+    super(scope, id);
+    const tables = {} as Record<TableLogicalName, dynamodb.Table>;
+    for (const name of TABLE_LOGICAL_NAMES) {
+      const def = TABLE_DEFINITIONS[name];
+      const cdkKey = (k: { name: string; type: 'S' | 'N' }): dynamodb.Attribute => ({
+        name: k.name,
+        type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
+      });
+      const table = new dynamodb.Table(this, pascal(name), {
+        partitionKey: cdkKey(def.partitionKey),
+        ...(def.sortKey ? { sortKey: cdkKey(def.sortKey) } : {}),
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        deletionProtection: props.retainData,
+        removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
+      });
+      for (const ix of def.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: ix.indexName,
+          partitionKey: cdkKey(ix.partitionKey),
+          ...(ix.sortKey ? { sortKey: cdkKey(ix.sortKey) } : {}),
+          projectionType: dynamodb.ProjectionType.ALL,
+        });
+      }
+      tables[name] = table;
+    }
+    this.tables = tables;
+  }
+
+  /** Grants exactly `actions` on the table and its named indexes, and sets the table-name variable. */
+  grant(
+    grantee: iam.IGrantable & { addEnvironment?: (k: string, v: string) => unknown },
+    name: TableLogicalName,
+    access: 'read' | 'readWrite',
+  ): void {
+    const table = this.tables[name];
+    const actions = access === 'read' ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    const resources = [table.tableArn, ...TABLE_DEFINITIONS[name].indexes.map((ix) => `${table.tableArn}/index/${ix.indexName}`)];
+    iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources });
+  }
+
+  /** Environment variables (TABLE_ORDERS=…) for the given tables. */
+  environment(names: readonly TableLogicalName[]): Record<string, string> {
+    return Object.fromEntries(names.map((n) => [tableEnvVar(n), this.tables[n].tableName]));
+  }
+}
+
+function pascal(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1) + 'Table';
+}

@@ -1,0 +1,264 @@
+/**
+ * The template assertions every stage must pass, as a suite that each stage's test file runs once (one synth
+ * per file, in beforeAll; bundling four functions takes a few seconds).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { STAGES, type StageName } from '../../infra/config/stages.js';
+import { synthStage, type SynthesizedStage } from './synth-stage.js';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+function asArray<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function refsIn(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Ref' && typeof x === 'string') out.push(x);
+        else if (k === 'Fn::GetAtt' && Array.isArray(x) && typeof x[0] === 'string') out.push(x[0]);
+        else walk(x);
+      }
+    }
+  };
+  walk(value);
+  return out;
+}
+
+export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: string } = {}): void {
+  const config = STAGES[stage];
+
+  describe(`${stage} stack template`, () => {
+    let s: SynthesizedStage;
+    let resources: Resources;
+    const ofType = (type: string): [string, Record<string, unknown>][] =>
+      Object.entries(resources)
+        .filter(([, r]) => r.Type === type)
+        .map(([id, r]) => [id, r.Properties ?? {}]);
+
+    beforeAll(() => {
+      s = synthStage(stage, options);
+      resources = s.template.toJSON().Resources as Resources;
+    });
+    afterAll(() => s?.cleanup());
+
+    it('cdk-nag (AwsSolutions) leaves no unacknowledged error and synth reports no error annotation', () => {
+      const report = s.nag.validateScope(s.app);
+      const errors = report.violations.filter((v) => v.severity !== 'warning' && v.severity !== 'info');
+      expect(errors.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);
+      expect(Annotations.fromStack(s.stack).findError('*', Match.anyValue())).toEqual([]);
+    });
+
+    it('has five on-demand tables with point-in-time recovery, encryption, and TTL on odds snapshots', () => {
+      const tables = ofType('AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(5);
+      for (const [, t] of tables) {
+        expect(t.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(t.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(t.SSESpecification).toEqual({ SSEEnabled: true });
+        expect(t.DeletionProtectionEnabled ?? false).toBe(config.retainData);
+      }
+      const withTtl = tables.filter(([, t]) => t.TimeToLiveSpecification);
+      expect(withTtl).toHaveLength(1);
+      expect(withTtl[0]![1].TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(withTtl[0]![1].KeySchema).toEqual([
+        { AttributeName: 'fixtureId', KeyType: 'HASH' },
+        { AttributeName: 'snapshotKey', KeyType: 'RANGE' },
+      ]);
+      s.template.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }] });
+    });
+
+    it('runs the bot as one ARM64 Fargate task of 0.25 vCPU / 512 MiB with a health check and awslogs', () => {
+      s.template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
+      s.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        RequiresCompatibilities: ['FARGATE'],
+        Cpu: '256',
+        Memory: '512',
+        RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+        ContainerDefinitions: [
+          Match.objectLike({
+            HealthCheck: Match.objectLike({ Command: Match.arrayWith(['CMD']), Retries: 3 }),
+            LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+            ReadonlyRootFilesystem: true,
+          }),
+        ],
+      });
+      const logGroups = ofType('AWS::Logs::LogGroup');
+      expect(logGroups.length).toBeGreaterThan(0);
+      for (const [, g] of logGroups) expect(g.RetentionInDays).toBe(config.logRetentionDays);
+    });
+
+    it('deploys the service with a rollback circuit breaker, never two bots at once, on a public IP', () => {
+      s.template.resourceCountIs('AWS::ECS::Service', 1);
+      s.template.hasResourceProperties('AWS::ECS::Service', {
+        DesiredCount: 1,
+        LaunchType: 'FARGATE',
+        DeploymentConfiguration: {
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          MinimumHealthyPercent: 0,
+          MaximumPercent: 100,
+        },
+        NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+      });
+      s.template.hasResourceProperties('AWS::ECS::Cluster', {
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      });
+    });
+
+    it('has no NAT gateway and only public subnets', () => {
+      s.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      const subnets = ofType('AWS::EC2::Subnet');
+      expect(subnets).toHaveLength(config.maxAzs);
+      for (const [, sn] of subnets) expect(sn.MapPublicIpOnLaunch).toBe(true);
+    });
+
+    it('defines the four functions on nodejs22.x / ARM64 with bundled ESM code', () => {
+      const fns = ofType('AWS::Lambda::Function');
+      expect(fns).toHaveLength(4);
+      for (const [, f] of fns) {
+        expect(f.Runtime).toBe('nodejs22.x');
+        expect(f.Architectures).toEqual(['arm64']);
+        expect(f.Handler).toBe('index.handler');
+      }
+      expect(fns.map(([, f]) => f.Description).sort()).toEqual(
+        [
+          'Daily report to S3 and a summary to SNS',
+          'Midnight New York: archives the risk day and resets the daily breaker',
+          'Polls OpticOdds, stores odds snapshots, fans updates out to the bot',
+          'Reconciles orders, fills and positions with the exchange',
+        ].sort(),
+      );
+    });
+
+    it('schedules every job in the New York time zone, the daily reset at midnight, with a DLQ', () => {
+      const schedules = ofType('AWS::Scheduler::Schedule');
+      expect(schedules).toHaveLength(4);
+      for (const [, sc] of schedules) {
+        expect(sc.ScheduleExpressionTimezone).toBe('America/New_York');
+        expect(sc.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+        expect((sc.Target as Record<string, unknown>).DeadLetterConfig).toBeDefined();
+      }
+      const reset = schedules.find(([, sc]) => String(sc.Description).startsWith('daily-reset'));
+      expect(reset?.[1].ScheduleExpression).toBe('cron(0 0 * * ? *)');
+      const resetFn = ofType('AWS::Lambda::Function').find(([, f]) => String(f.Description).startsWith('Midnight New York'));
+      expect(refsIn((reset?.[1].Target as Record<string, unknown>).Arn)).toEqual([resetFn?.[0]]);
+      const expressions = schedules.map(([, sc]) => sc.ScheduleExpression);
+      expect(expressions).toEqual(expect.arrayContaining([config.schedules.oddsPoller, config.schedules.reconciler, config.schedules.reporter]));
+    });
+
+    it('gives every queue a DLQ (or makes it one), SSE and a TLS-only policy', () => {
+      const queues = ofType('AWS::SQS::Queue');
+      expect(queues).toHaveLength(5);
+      const dlqIds = new Set(queues.flatMap(([, q]) => refsIn((q.RedrivePolicy as Record<string, unknown> | undefined)?.deadLetterTargetArn)));
+      const schedulerDlqIds = new Set(ofType('AWS::Scheduler::Schedule').flatMap(([, sc]) => refsIn((sc.Target as Record<string, unknown>).DeadLetterConfig)));
+      for (const [id, q] of queues) {
+        expect(q.SqsManagedSseEnabled).toBe(true);
+        const isDlq = dlqIds.has(id) || schedulerDlqIds.has(id);
+        if (!isDlq) expect(q.RedrivePolicy, `${id} has no DLQ`).toMatchObject({ maxReceiveCount: 5 });
+      }
+      expect(dlqIds.size).toBe(2);
+      expect(schedulerDlqIds.size).toBe(1);
+      const fifo = queues.filter(([, q]) => q.FifoQueue === true);
+      expect(fifo).toHaveLength(2);
+      const policies = ofType('AWS::SQS::QueuePolicy');
+      const tlsProtected = new Set(
+        policies
+          .filter(([, p]) =>
+            JSON.stringify(p.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+          )
+          .flatMap(([, p]) => refsIn(p.Queues)),
+      );
+      for (const [id] of queues) expect(tlsProtected.has(id), `${id} allows non-TLS`).toBe(true);
+    });
+
+    it('alarms on the DESIGN conditions with the right thresholds, all notifying the topic', () => {
+      const topicId = ofType('AWS::SNS::Topic')[0]![0];
+      const alarms = ofType('AWS::CloudWatch::Alarm');
+      expect(alarms).toHaveLength(9);
+      for (const [, a] of alarms) {
+        expect(refsIn(a.AlarmActions)).toEqual([topicId]);
+      }
+      const byName = (suffix: string): Record<string, unknown> => {
+        const hit = alarms.find(([, a]) => a.AlarmName === `${stage}-trading-${suffix}`);
+        expect(hit, suffix).toBeDefined();
+        return hit![1];
+      };
+      expect(byName('DailyLossLimitHit')).toMatchObject({ MetricName: 'risk.daily_loss_limit_hit', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(byName('ExchangeWebSocketDown')).toMatchObject({ MetricName: 'venue.ws.down_seconds', Threshold: 30, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching' });
+      const api = byName('ApiErrorRate');
+      expect(api).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+      const exprs = asArray(api.Metrics as Record<string, unknown>[]);
+      expect(exprs.find((m) => m.Expression)?.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+      expect(byName('PositionOverLimit')).toMatchObject({ MetricName: 'risk.positions_over_limit', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(byName('BotTaskNotRunning')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+      expect(byName('ReconciliationDrift')).toMatchObject({ MetricName: 'reconciler.drift', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      for (const dlq of ['OddsUpdates', 'Control', 'Scheduler']) {
+        expect(byName(`DeadLetters${dlq}`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0 });
+      }
+      for (const name of ['DailyLossLimitHit', 'PositionOverLimit', 'ReconciliationDrift']) {
+        expect(byName(name).Namespace).toBe(`PmusTrader/${stage}`);
+      }
+      s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      s.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      s.template.resourceCountIs('AWS::SNS::Subscription', options.alarmEmail ? 1 : 0);
+      if (options.alarmEmail) s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: options.alarmEmail });
+    });
+
+    it('creates the settings parameters and secrets without a secret value in the template', () => {
+      s.template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${stage}/trading/mode`, Value: config.initialTradingMode, AllowedPattern: '^(paper|live)$' });
+      s.template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${stage}/trading/kill-switch`, Value: 'off' });
+      const secrets = ofType('AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(2);
+      for (const [, sec] of secrets) {
+        expect(sec.SecretString).toBeUndefined();
+        expect(sec.GenerateSecretString).toBeDefined();
+      }
+    });
+
+    it('IAM has no wildcard actions on dynamodb, secretsmanager or ssm, and no "*" resource for them', () => {
+      const statements = ofType('AWS::IAM::Policy').flatMap(([id, p]) =>
+        asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement).map((st) => ({ id, st })),
+      );
+      expect(statements.length).toBeGreaterThan(0);
+      for (const { id, st } of statements) {
+        const actions = asArray(st.Action as string | string[]);
+        for (const a of actions) {
+          expect(a, `${id}`).not.toBe('*');
+          if (/^(dynamodb|secretsmanager|ssm):/.test(a)) {
+            expect(a, `${id}`).not.toContain('*');
+            expect(asArray(st.Resource as unknown), `${id} ${a}`).not.toContain('*');
+          }
+        }
+      }
+    });
+
+    it('grants each function only what it needs (daily-reset: the risk-day table, the kill switch, the control queue)', () => {
+      const fns = ofType('AWS::Lambda::Function');
+      const roleOf = (desc: string): string => refsIn(fns.find(([, f]) => String(f.Description).startsWith(desc))![1].Role)[0]!;
+      const policyRefs = (roleId: string): Set<string> =>
+        new Set(ofType('AWS::IAM::Policy').filter(([, p]) => refsIn(p.Roles).includes(roleId)).flatMap(([, p]) => refsIn(p.PolicyDocument)));
+      const tableIds = Object.fromEntries(
+        ofType('AWS::DynamoDB::Table').map(([id]) => [id.replace(/^State/, '').replace(/Table.*$/, ''), id]),
+      ) as Record<string, string>;
+      const resetRefs = policyRefs(roleOf('Midnight New York'));
+      expect(resetRefs.has(tableIds.RiskDays!)).toBe(true);
+      for (const other of ['Orders', 'Fills', 'Positions', 'OddsSnapshots']) expect(resetRefs.has(tableIds[other]!)).toBe(false);
+      expect([...resetRefs].some((r) => r.startsWith('SettingsKillSwitch'))).toBe(true);
+      expect([...resetRefs].some((r) => r.startsWith('SettingsExchangeKey') || r.startsWith('SettingsDataProviderKey'))).toBe(false);
+      const pollerRefs = policyRefs(roleOf('Polls OpticOdds'));
+      expect([...pollerRefs].some((r) => r.startsWith('SettingsDataProviderKey'))).toBe(true);
+      expect([...pollerRefs].some((r) => r.startsWith('SettingsExchangeKey'))).toBe(false);
+      const reporterRefs = policyRefs(roleOf('Daily report'));
+      const reporterWrites = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => refsIn(p.Roles).includes(roleOf('Daily report')))
+        .flatMap(([, p]) => asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement))
+        .flatMap((st) => asArray(st.Action as string | string[]));
+      expect(reporterWrites.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
+      expect(reporterRefs.has(tableIds.Orders!)).toBe(false);
+    });
+  });
+}
