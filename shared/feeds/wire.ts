@@ -111,8 +111,7 @@ export const fixtureResultSchema = z.looseObject({
       fixture: fixtureSchema.partial({ id: true }).nullish(),
       scores: z.looseObject({ home: sideScoreSchema.nullish(), away: sideScoreSchema.nullish() }).nullish(),
       in_play: z.unknown().optional(),
-    })
-    .nullish(),
+    }),
   in_play: z.unknown().optional(),
 });
 export type FixtureResultWire = z.infer<typeof fixtureResultSchema>;
@@ -239,7 +238,7 @@ export function parseClock(v: unknown): number | null {
 }
 
 function inPlayOf(r: FixtureResultWire): { period: unknown; clock: unknown } {
-  const raw = (r.score?.in_play ?? r.in_play) as unknown;
+  const raw = (r.score.in_play ?? r.in_play) as unknown;
   if (raw === null || typeof raw !== 'object') return { period: undefined, clock: undefined };
   const o = raw as Record<string, unknown>;
   return { period: o.period ?? o.current_period, clock: o.clock ?? o.time_remaining ?? o.game_clock };
@@ -247,9 +246,9 @@ function inPlayOf(r: FixtureResultWire): { period: unknown; clock: unknown } {
 
 /** Converts a `fixture-results` payload to a GameState (clock injected as `receivedAt`). */
 export function resultToGameState(r: FixtureResultWire, receivedAt: number): GameState {
-  const fx = r.score?.fixture ?? null;
-  const sport = r.sport ?? r.score?.sport ?? fx?.sport ?? '';
-  const league = r.league ?? r.score?.league ?? fx?.league ?? '';
+  const fx = r.score.fixture ?? null;
+  const sport = r.sport ?? r.score.sport ?? fx?.sport ?? '';
+  const league = r.league ?? r.score.league ?? fx?.league ?? '';
   const rawStatus = fx?.status ?? (r.is_live ? 'live' : '');
   const status = mapFixtureStatus(rawStatus);
   const fmt = regulationFor(sport, league);
@@ -297,8 +296,8 @@ export function resultToGameState(r: FixtureResultWire, receivedAt: number): Gam
     league,
     homeTeam: fx?.home_team_display ?? '',
     awayTeam: fx?.away_team_display ?? '',
-    homeScore: r.score?.scores?.home?.total ?? 0,
-    awayScore: r.score?.scores?.away?.total ?? 0,
+    homeScore: r.score.scores?.home?.total ?? 0,
+    awayScore: r.score.scores?.away?.total ?? 0,
     period,
     clockSeconds,
     secondsRemaining,

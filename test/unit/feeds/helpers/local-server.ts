@@ -20,6 +20,8 @@ export class LocalServer {
   private readonly pending: ScriptedConnection[] = [];
   private readonly waiters: ((c: ScriptedConnection) => void)[] = [];
   private readonly open = new Set<ServerResponse>();
+  /** Stream requests still to refuse with HTTP 503. */
+  refuseStreams = 0;
   rest: RestHandler = (_u, _r, res) => {
     res.writeHead(404).end();
   };
@@ -29,6 +31,11 @@ export class LocalServer {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       this.requests.push({ url, headers: req.headers });
       if (url.pathname.includes('/stream/')) {
+        if (this.refuseStreams > 0) {
+          this.refuseStreams--;
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"unavailable"}');
+          return;
+        }
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.flushHeaders();
         this.open.add(res);
