@@ -105,6 +105,8 @@ export interface LiquidityDeps {
   scheduler: Scheduler;
   seed: number;
   logger?: Logger;
+  /** Prefix of the bot account ids (default 'liquidity': liquidity-maker-1, liquidity-taker-1, …). */
+  accountPrefix?: string;
 }
 
 /** Probability in [0, 1] → micros, clamped to a tradable price range. */
@@ -133,8 +135,10 @@ export class BackgroundLiquidity {
     this.random = root.fork('flow');
     this.lagRandom = root.fork('lag');
     this.logger = deps.logger ?? nullLogger;
-    for (let i = 0; i < this.o.makers; i++) this.makerAccounts.push(deps.exchange.openAccount(this.o.accountBalance));
-    for (let i = 0; i < this.o.takers; i++) this.takerAccounts.push(deps.exchange.openAccount(this.o.accountBalance));
+    const prefix = deps.accountPrefix ?? 'liquidity';
+    for (let i = 1; i <= this.o.makers; i++) this.makerAccounts.push(`${prefix}-maker-${i}`);
+    for (let i = 1; i <= this.o.takers; i++) this.takerAccounts.push(`${prefix}-taker-${i}`);
+    for (const id of this.accountIds) deps.exchange.openAccount(id, this.o.accountBalance);
   }
 
   /** The bot accounts' ids (makers then takers), e.g. to exclude them from reports. */
@@ -176,6 +180,11 @@ export class BackgroundLiquidity {
     for (const t of m.pending) this.deps.scheduler.clearTimeout(t);
     this.markets.delete(slug);
     this.pullQuotes(slug);
+  }
+
+  /** Re-evaluates a market now (e.g. after a state change): pulls quotes when not open, refills when open. */
+  refresh(slug: string): void {
+    if (this.running && this.markets.has(slug)) this.requote(slug);
   }
 
   /** The probability the makers currently quote around (after the lag), or null for an unknown market. */

@@ -4,10 +4,10 @@ import type { VenueOrder } from '../../../shared/domain/venue-models.js';
 import type { Bbo, OrderResult, SimMarket, SubmitOrderRequest } from '../exchange/types.js';
 
 export interface LiquidityExchange {
-  openAccount(startingBalance: Micros): string;
+  openAccount(accountId: string, startingBalance: Micros): unknown;
   getMarket(slug: string): SimMarket | undefined;
   bbo(slug: string): Bbo;
   openOrders(accountId: string, slugs?: readonly string[]): VenueOrder[];
   submitOrder(accountId: string, req: SubmitOrderRequest): OrderResult;
-  cancelOrder(accountId: string, orderId: string, marketSlug?: string): unknown;
+  cancelOrder(accountId: string, orderId: string, marketSlug: string): unknown;
 }

@@ -21,7 +21,7 @@ export function marketToWire(m: SimMarket): Json {
     active: m.active,
     closed: m.closed,
     eventSlug: m.eventSlug,
-    team: m.team ?? undefined,
+    team: m.team === null ? undefined : { name: m.team },
     state: m.state,
     tickSize: amount(m.tick),
     minQuantity: m.minQty,
@@ -103,36 +103,50 @@ export function settlementToWire(s: Settlement): Json {
   return { marketSlug: s.marketSlug, settlementPrice: amount(s.settlementPrice), settledAt: iso(s.settledAt) };
 }
 
+/**
+ * One activity, in the official SDK's shape: `trade` (with marketSlug, createTime, price, qty, isAggressor,
+ * and the orderId / executionId a client needs to find an order after an ambiguous create),
+ * `positionResolution` for a settlement, `accountBalanceChange` for a deposit; plus the engine's order
+ * activities under `order`.
+ */
 export function activityToWire(a: SimActivity): Json {
+  const time = iso(a.time);
   return compact({
     id: a.id,
     type: a.type,
     marketSlug: a.marketSlug ?? undefined,
-    time: iso(a.time),
-    orderId: a.orderId ?? undefined,
-    executionId: a.executionId ?? undefined,
+    time,
     trade: a.trade && {
-      tradeId: a.trade.tradeId,
+      id: a.trade.tradeId,
+      marketSlug: a.marketSlug ?? '',
+      orderId: a.orderId ?? undefined,
+      executionId: a.executionId ?? undefined,
+      createTime: time,
+      updateTime: time,
       intent: a.trade.intent,
       side: a.trade.side,
       price: amount(a.trade.price),
       qty: String(a.trade.qty),
-      aggressor: a.trade.aggressor,
+      isAggressor: a.trade.aggressor,
       fee: amount(a.trade.fee),
       cashDelta: amount(a.trade.cashDelta),
     },
-    order: a.order && compact({
-      executionType: a.order.executionType,
-      order: orderToWire(a.order.order),
-      text: a.order.text ?? undefined,
-      orderRejectReason: a.order.orderRejectReason ?? undefined,
-    }),
-    settlement: a.settlement && {
+    positionResolution: a.settlement && {
+      marketSlug: a.marketSlug ?? '',
+      updateTime: time,
       settlementPrice: amount(a.settlement.settlementPrice),
       netPosition: String(a.settlement.netPosition),
       payout: amount(a.settlement.payout),
       realized: amount(a.settlement.realized),
     },
-    deposit: a.deposit && { amount: amount(a.deposit.amount) },
+    accountBalanceChange: a.deposit && { amount: amount(a.deposit.amount), updateTime: time },
+    order: a.order && compact({
+      orderId: a.orderId ?? undefined,
+      executionId: a.executionId ?? undefined,
+      executionType: a.order.executionType,
+      order: orderToWire(a.order.order),
+      text: a.order.text ?? undefined,
+      orderRejectReason: a.order.orderRejectReason ?? undefined,
+    }),
   });
 }

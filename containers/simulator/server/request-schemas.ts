@@ -33,6 +33,17 @@ const isoTimeSchema = z.iso.datetime({ offset: true }).transform((s) => Date.par
 
 const slugSchema = z.string().min(1).max(200);
 
+/** `{ currentPrice, bips?, ticks? }` as the official SDK sends it, or a bare number / decimal string. */
+const slippageSchema = z.union([
+  z.number().nonnegative(),
+  z.string().max(40),
+  z.object({
+    currentPrice: amountSchema.optional(),
+    bips: z.number().int().nonnegative().optional(),
+    ticks: z.number().int().nonnegative().optional(),
+  }),
+]);
+
 export const MANUAL_ORDER_INDICATORS = [
   'MANUAL_ORDER_INDICATOR_UNSPECIFIED',
   'MANUAL_ORDER_INDICATOR_MANUAL',
@@ -52,7 +63,7 @@ export const createOrderSchema = z.object({
   manualOrderIndicator: z.enum(MANUAL_ORDER_INDICATORS).optional(),
   synchronousExecution: z.boolean().optional(),
   maxBlockTime: z.union([z.number().nonnegative(), z.string().max(40)]).optional(),
-  slippageTolerance: z.union([z.number().nonnegative(), z.string().max(40), amountSchema]).optional(),
+  slippageTolerance: slippageSchema.optional(),
 });
 export type CreateOrderBody = z.infer<typeof createOrderSchema>;
 
@@ -74,7 +85,7 @@ export const previewOrderSchema = z.object({ request: createOrderSchema });
 
 export const closePositionSchema = z.object({
   marketSlug: slugSchema,
-  slippageTolerance: z.union([z.number().nonnegative(), z.string().max(40), amountSchema]).optional(),
+  slippageTolerance: slippageSchema.optional(),
   manualOrderIndicator: z.enum(MANUAL_ORDER_INDICATORS).optional(),
   synchronousExecution: z.boolean().optional(),
   maxBlockTime: z.union([z.number().nonnegative(), z.string().max(40)]).optional(),

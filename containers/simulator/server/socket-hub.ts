@@ -103,13 +103,13 @@ export class SocketHub {
     if (!channel) return false;
     socket.on('error', () => socket.destroy());
     if (this.closed) {
-      rejectUpgrade(socket, 503, 'server shutting down');
+      rejectUpgrade(socket, 503, 'server shutting down', this.opts.serverNow());
       return true;
     }
     const auth = this.opts.keys.verify(req.headers, 'GET', url.pathname, this.opts.serverNow());
     if (!auth.ok) {
       this.opts.metrics.increment('sim.ws.auth_rejected', 1, { reason: auth.reason });
-      rejectUpgrade(socket, 401, auth.message);
+      rejectUpgrade(socket, 401, auth.message, this.opts.serverNow());
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, channel, auth.keyId));
@@ -357,11 +357,11 @@ function requestIdOf(msg: object, key: string): string | undefined {
   return undefined;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+function rejectUpgrade(socket: Duplex, status: number, message: string, now: number): void {
   const body = JSON.stringify({ message });
   const reason = status === 401 ? 'Unauthorized' : status === 503 ? 'Service Unavailable' : 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n${body}`,
+      `Date: ${new Date(now).toUTCString()}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
