@@ -1,0 +1,42 @@
+/**
+ * What a strategy may read of the world. The state manager implements it (with the fair-value math);
+ * strategies code only against this interface and tests use fakes. All reads are synchronous and in memory.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { GameState } from '../domain/game.js';
+import type { MarketInfo, MarketState } from '../domain/market.js';
+import type { TrackedOrder } from '../domain/order.js';
+import type { PositionState } from '../domain/position.js';
+import type { StrategyName } from '../domain/signal.js';
+
+export interface ConsensusYes {
+  /** No-vig sportsbook consensus probability that the market's YES wins, 0..1. */
+  probability: number;
+  /** 0..1: how many books, how much they agree, how fresh. */
+  confidence: number;
+  /** Age of the oldest quote used, ms. */
+  ageMs: number;
+}
+
+export interface FixtureLink {
+  fixtureId: string;
+  /** Which team's win the market's YES pays on. */
+  outcome: 'home' | 'away';
+}
+
+export interface StrategyContext {
+  readonly clock: Clock;
+  market(marketSlug: string): MarketState | undefined;
+  marketInfo(marketSlug: string): MarketInfo | undefined;
+  game(fixtureId: string): GameState | undefined;
+  fixtureForMarket(marketSlug: string): FixtureLink | undefined;
+  marketsForFixture(fixtureId: string): string[];
+  consensusYes(marketSlug: string): ConsensusYes | undefined;
+  /** The live model's probability that YES wins, from the current game state; undefined when unknown. */
+  liveWinProbabilityYes(marketSlug: string): number | undefined;
+  position(marketSlug: string): PositionState | undefined;
+  /** The strategy's own live orders in the market (CREATED … PARTIALLY_FILLED). */
+  restingOrders(marketSlug: string, strategy: StrategyName): TrackedOrder[];
+  /** False while the sports (scores) feed is down or stale. */
+  sportsFeedHealthy(): boolean;
+}

@@ -1,0 +1,285 @@
+/**
+ * Market making: two-sided post-only quotes around a fair value, skewed against inventory.
+ *
+ *  fair   = w × sportsbook consensus + (1 − w) × exchange mid   (consensus_weight w; either alone if the
+ *           other is missing; no quote when neither exists, or without consensus if require_consensus)
+ *  center = fair − clamp(netQty × skew_per_contract, ±max_skew)   (long inventory lowers both quotes)
+ *  bid    = snapDown(center − spread/2), ask = snapUp(center + spread/2), never crossing the book
+ *  size   = order_size USD / cost per contract of each side
+ *
+ * The bid buys YES (or, when short, buys back NO: SELL_NO); the ask sells YES when long (SELL_YES) or buys NO.
+ * The side that would take inventory past max_inventory is not quoted.
+ *
+ * Quotes are PULLED at once (CancelRequest) when: a game event (score, period or status change) hits the
+ * fixture — then no requote for pause_after_event_ms; the book is older than stale_book_ms; the consensus is
+ * older than stale_consensus_ms; the market leaves MARKET_STATE_OPEN; or no fair value can be formed.
+ * A requote modifies the resting order in place (Signal.replacesOrderId) rather than cancel + new, and is
+ * skipped when the price moved less than min_requote_ticks and the size is unchanged. Orders not yet
+ * acknowledged by the exchange (no orderId) are left alone until they are.
+ */
+import type { ConsensusProbability } from '../domain/feed-events.js';
+import type { GameState } from '../domain/game.js';
+import type { MarketState } from '../domain/market.js';
+import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
+import type { TrackedOrder } from '../domain/order.js';
+import type { Signal, SignalAction } from '../domain/signal.js';
+import { INTENT_EFFECT } from '../domain/venue-enums.js';
+import type { MarketMakerConfig } from '../config/schema.js';
+import { nullLogger, type Logger } from '../observability/logger.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import type { BaseStrategy, CancelRequest, StrategyOutput } from './base-strategy.js';
+import type { StrategyContext } from './context.js';
+import { DEFAULT_TICK, probabilityToPrice, snapDown, snapUp } from './pricing.js';
+import { ACTION_INTENT } from './signal-intent.js';
+
+export interface MarketMakerOptions {
+  config: MarketMakerConfig;
+  context: StrategyContext;
+  defaultTick?: PriceMicros;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+interface Quote {
+  action: SignalAction;
+  price: PriceMicros;
+  quantity: number;
+}
+
+interface GameMark {
+  homeScore: number;
+  awayScore: number;
+  period: number;
+  status: string;
+}
+
+export class MarketMaker implements BaseStrategy {
+  readonly name = 'market_maker';
+  enabled: boolean;
+  private readonly cfg: MarketMakerConfig;
+  private readonly ctx: StrategyContext;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  private readonly defaultTick: PriceMicros;
+  private readonly markets = new Set<string>();
+  private readonly lastQuoteAt = new Map<string, number>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly games = new Map<string, GameMark>();
+
+  constructor(opts: MarketMakerOptions) {
+    this.cfg = opts.config;
+    this.ctx = opts.context;
+    this.enabled = opts.config.enabled;
+    this.logger = opts.logger ?? nullLogger;
+    this.metrics = opts.metrics ?? nullMetrics;
+    this.defaultTick = opts.defaultTick ?? DEFAULT_TICK;
+  }
+
+  onMarketUpdate(market: MarketState): StrategyOutput[] {
+    if (!this.enabled) return [];
+    this.markets.add(market.marketSlug);
+    const now = this.ctx.clock.now();
+    const last = this.lastQuoteAt.get(market.marketSlug);
+    const stop = this.pullReason(market.marketSlug, now);
+    if (stop) return this.pull(market.marketSlug, stop, now);
+    const due = last === undefined || now - last >= this.cfg.refreshIntervalMs;
+    if (due || this.quoteCrossesBook(market)) return this.quote(market.marketSlug, now);
+    return [];
+  }
+
+  onGameUpdate(game: GameState): StrategyOutput[] {
+    if (!this.enabled) return [];
+    const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, status: game.status };
+    const prev = this.games.get(game.gameId);
+    this.games.set(game.gameId, mark);
+    if (!prev) return [];
+    const what =
+      prev.homeScore !== mark.homeScore || prev.awayScore !== mark.awayScore
+        ? `score ${prev.homeScore}-${prev.awayScore} → ${mark.homeScore}-${mark.awayScore}`
+        : prev.period !== mark.period
+          ? `period ${prev.period} → ${mark.period}`
+          : prev.status !== mark.status
+            ? `status ${prev.status} → ${mark.status}`
+            : undefined;
+    if (!what) return [];
+    const now = this.ctx.clock.now();
+    const out: StrategyOutput[] = [];
+    for (const slug of this.ctx.marketsForFixture(game.gameId)) {
+      this.pausedUntil.set(slug, now + this.cfg.pauseAfterEventMs);
+      out.push(...this.pull(slug, `game event: ${what}`, now));
+    }
+    if (out.length) this.metrics.increment('strategy.mm.pulled_on_event');
+    return out;
+  }
+
+  onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[] {
+    if (!this.enabled) return [];
+    const now = this.ctx.clock.now();
+    const out: StrategyOutput[] = [];
+    for (const slug of this.ctx.marketsForFixture(consensus.fixtureId)) {
+      if (!this.markets.has(slug)) continue;
+      const stop = this.pullReason(slug, now);
+      out.push(...(stop ? this.pull(slug, stop, now) : this.quote(slug, now)));
+    }
+    return out;
+  }
+
+  onTimer(now: number): StrategyOutput[] {
+    if (!this.enabled) return [];
+    const out: StrategyOutput[] = [];
+    for (const slug of this.markets) {
+      const stop = this.pullReason(slug, now);
+      if (stop) {
+        out.push(...this.pull(slug, stop, now));
+        continue;
+      }
+      const last = this.lastQuoteAt.get(slug);
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) out.push(...this.quote(slug, now));
+    }
+    return out;
+  }
+
+  /** Why quotes in this market must come down now, if they must. */
+  private pullReason(slug: string, now: number): string | undefined {
+    const market = this.ctx.market(slug);
+    if (!market) return 'no market data';
+    if (market.state !== 'MARKET_STATE_OPEN') return `market state ${market.state}`;
+    if (now - market.updatedAt > this.cfg.staleBookMs) return `stale book (${now - market.updatedAt} ms old)`;
+    const consensus = this.ctx.consensusYes(slug);
+    if (consensus && consensus.ageMs > this.cfg.staleConsensusMs) return `stale consensus (${consensus.ageMs} ms old)`;
+    if (!consensus && this.cfg.requireConsensus) return 'no sportsbook consensus';
+    const fixture = this.ctx.fixtureForMarket(slug);
+    const game = fixture ? this.ctx.game(fixture.fixtureId) : undefined;
+    if (game && (game.status === 'FINAL' || game.status === 'CANCELLED')) return `game ${game.status}`;
+    return undefined;
+  }
+
+  private pull(slug: string, reason: string, now: number): CancelRequest[] {
+    const mine = this.ctx.restingOrders(slug, this.name);
+    if (mine.length === 0) return [];
+    this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
+    this.metrics.increment('strategy.mm.pull', 1, { reason: reason.split(' ')[0] ?? reason });
+    return [{ kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now }];
+  }
+
+  private tickOf(slug: string): PriceMicros {
+    return this.ctx.marketInfo(slug)?.tick ?? this.defaultTick;
+  }
+
+  /** The fair YES price in micros, or undefined. */
+  fairValue(slug: string): { fair: PriceMicros; confidence: number } | undefined {
+    const market = this.ctx.market(slug);
+    const consensus = this.ctx.consensusYes(slug);
+    const mid = market && market.yesBid !== null && market.yesAsk !== null ? (market.yesBid + market.yesAsk) / 2 : undefined;
+    if (consensus && mid !== undefined) {
+      const w = this.cfg.consensusWeight;
+      return { fair: Math.round(w * probabilityToPrice(consensus.probability) + (1 - w) * mid), confidence: consensus.confidence };
+    }
+    if (consensus) return { fair: probabilityToPrice(consensus.probability), confidence: consensus.confidence };
+    if (mid !== undefined && !this.cfg.requireConsensus) return { fair: Math.round(mid), confidence: 0.5 };
+    return undefined;
+  }
+
+  /** The quotes wanted now (without reconciling with resting orders). */
+  desiredQuotes(slug: string): { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } | undefined {
+    const market = this.ctx.market(slug);
+    const fv = this.fairValue(slug);
+    if (!market || !fv) return undefined;
+    const tick = this.tickOf(slug);
+    const net = this.ctx.position(slug)?.netQty ?? 0;
+    const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, net * this.cfg.skewPerContract));
+    const center = fv.fair - skew;
+    const half = this.cfg.spread / 2;
+    let bidPx = snapDown(Math.floor(center - half), tick);
+    let askPx = snapUp(Math.ceil(center + half), tick);
+    // Post-only: never cross the book.
+    if (market.yesAsk !== null && bidPx >= market.yesAsk) bidPx = market.yesAsk - tick;
+    if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
+    const out: { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } = { fair: fv.fair, confidence: fv.confidence };
+    if (bidPx >= askPx) return out;
+    if (bidPx >= tick && bidPx <= ONE_DOLLAR - tick) {
+      const qty = Math.floor(this.cfg.orderSize / bidPx);
+      if (net < 0) out.bid = { action: 'SELL_NO', price: bidPx, quantity: Math.min(qty, -net) };
+      else if (net < this.cfg.maxInventory) out.bid = { action: 'BUY_YES', price: bidPx, quantity: Math.min(qty, this.cfg.maxInventory - net) };
+    }
+    if (askPx >= tick && askPx <= ONE_DOLLAR - tick) {
+      const qty = Math.floor(this.cfg.orderSize / (ONE_DOLLAR - askPx));
+      if (net > 0) out.ask = { action: 'SELL_YES', price: askPx, quantity: Math.min(qty, net) };
+      else if (-net < this.cfg.maxInventory) out.ask = { action: 'BUY_NO', price: askPx, quantity: Math.min(qty, this.cfg.maxInventory + net) };
+    }
+    if (out.bid && out.bid.quantity <= 0) delete out.bid;
+    if (out.ask && out.ask.quantity <= 0) delete out.ask;
+    return out;
+  }
+
+  private quoteCrossesBook(market: MarketState): boolean {
+    for (const o of this.ctx.restingOrders(market.marketSlug, this.name)) {
+      const px = o.request.price;
+      if (px === undefined) continue;
+      if (INTENT_EFFECT[o.request.intent].buysLong ? market.yesAsk !== null && px >= market.yesAsk : market.yesBid !== null && px <= market.yesBid) return true;
+    }
+    return false;
+  }
+
+  private quote(slug: string, now: number): StrategyOutput[] {
+    if ((this.pausedUntil.get(slug) ?? 0) > now) return [];
+    const want = this.desiredQuotes(slug);
+    if (!want) return this.pull(slug, 'no fair value', now);
+    this.lastQuoteAt.set(slug, now);
+    const resting = this.ctx.restingOrders(slug, this.name);
+    const bids = resting.filter((o) => INTENT_EFFECT[o.request.intent].buysLong);
+    const asks = resting.filter((o) => !INTENT_EFFECT[o.request.intent].buysLong);
+    const out: StrategyOutput[] = [];
+    const cancels: string[] = [];
+    for (const [wanted, existing] of [
+      [want.bid, bids],
+      [want.ask, asks],
+    ] as const) {
+      this.reconcileSide(slug, wanted, existing, want, now, out, cancels);
+    }
+    if (cancels.length) {
+      out.unshift({ kind: 'cancel', marketSlug: slug, localIds: cancels, strategyName: this.name, reason: 'requote', createdAt: now });
+    }
+    return out;
+  }
+
+  private reconcileSide(
+    slug: string,
+    wanted: Quote | undefined,
+    existing: readonly TrackedOrder[],
+    ctx: { fair: PriceMicros; confidence: number },
+    now: number,
+    out: StrategyOutput[],
+    cancels: string[],
+  ): void {
+    if (existing.some((o) => o.orderId === null)) return; // wait for the ack before touching this side
+    if (!wanted) {
+      cancels.push(...existing.map((o) => o.localId));
+      return;
+    }
+    const tick = this.tickOf(slug);
+    const same = existing.find((o) => o.request.intent === ACTION_INTENT[wanted.action]);
+    for (const o of existing) if (o !== same) cancels.push(o.localId);
+    if (same) {
+      const remaining = same.request.quantity - same.filledQty;
+      const moved = Math.abs((same.request.price ?? 0) - wanted.price);
+      if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return;
+    }
+    const signal: Signal = {
+      marketSlug: slug,
+      action: wanted.action,
+      price: wanted.price,
+      quantity: wanted.quantity,
+      urgency: 'LOW',
+      strategyName: this.name,
+      confidence: ctx.confidence,
+      reason: `quote around fair ${ctx.fair}`,
+      fairProbability: ctx.fair / ONE_DOLLAR,
+      createdAt: now,
+      postOnly: true,
+      timeInForce: 'GTC',
+    };
+    if (same?.orderId) signal.replacesOrderId = same.orderId;
+    out.push(signal);
+  }
+}

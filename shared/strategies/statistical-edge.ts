@@ -1,0 +1,89 @@
+/**
+ * Statistical edge: the exchange price against the no-vig sportsbook consensus. When the consensus is
+ * confident enough (confidence ≥ confidence_threshold), fresh enough (age ≤ max_consensus_age_ms) and the
+ * book is off it by at least min_edge, take it with an IOC at MEDIUM urgency (see edge-taker.ts), sized to
+ * order_size. Evaluated on odds updates (every market of the fixture) and on book updates; one signal per
+ * market per cooldown_ms; only in MARKET_STATE_OPEN.
+ */
+import type { ConsensusProbability } from '../domain/feed-events.js';
+import type { GameState } from '../domain/game.js';
+import type { MarketState } from '../domain/market.js';
+import type { PriceMicros } from '../domain/money.js';
+import type { StatisticalEdgeConfig } from '../config/schema.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import type { BaseStrategy, StrategyOutput } from './base-strategy.js';
+import type { StrategyContext } from './context.js';
+import { takeEdge } from './edge-taker.js';
+import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
+
+export interface StatisticalEdgeOptions {
+  config: StatisticalEdgeConfig;
+  context: StrategyContext;
+  defaultTick?: PriceMicros;
+  metrics?: Metrics;
+}
+
+export class StatisticalEdge implements BaseStrategy {
+  readonly name = 'statistical_edge';
+  enabled: boolean;
+  private readonly lastSignalAt = new Map<string, number>();
+  private readonly metrics: Metrics;
+  private readonly defaultTick: PriceMicros;
+
+  constructor(private readonly opts: StatisticalEdgeOptions) {
+    this.enabled = opts.config.enabled;
+    this.metrics = opts.metrics ?? nullMetrics;
+    this.defaultTick = opts.defaultTick ?? DEFAULT_TICK;
+  }
+
+  onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[] {
+    if (!this.enabled) return [];
+    const now = this.opts.context.clock.now();
+    const out: StrategyOutput[] = [];
+    for (const slug of this.opts.context.marketsForFixture(consensus.fixtureId)) out.push(...this.evaluate(slug, now));
+    return out;
+  }
+
+  onMarketUpdate(market: MarketState): StrategyOutput[] {
+    if (!this.enabled) return [];
+    return this.evaluate(market.marketSlug, this.opts.context.clock.now());
+  }
+
+  onGameUpdate(_game: GameState): StrategyOutput[] {
+    return [];
+  }
+
+  onTimer(_now: number): StrategyOutput[] {
+    return [];
+  }
+
+  private evaluate(slug: string, now: number): StrategyOutput[] {
+    const ctx = this.opts.context;
+    const cfg = this.opts.config;
+    const market = ctx.market(slug);
+    if (!market || market.state !== 'MARKET_STATE_OPEN') return [];
+    const consensus = ctx.consensusYes(slug);
+    if (!consensus || !Number.isFinite(consensus.probability)) return [];
+    if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return [];
+    const last = this.lastSignalAt.get(slug);
+    if (last !== undefined && now - last < cfg.cooldownMs) return [];
+    const signal = takeEdge({
+      market,
+      fair: probabilityToPrice(consensus.probability),
+      minEdge: cfg.minEdge,
+      tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
+      budget: cfg.orderSize,
+      position: ctx.position(slug),
+      strategyName: this.name,
+      urgency: 'MEDIUM',
+      confidence: consensus.confidence,
+      fairProbability: consensus.probability,
+      reason: 'exchange vs sportsbook consensus',
+      now,
+    });
+    if (!signal) return [];
+    this.lastSignalAt.set(slug, now);
+    this.metrics.increment('strategy.signal', 1, { strategy: this.name });
+    return [signal];
+  }
+}
