@@ -1,0 +1,290 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import {
+  AmbiguousOrderError,
+  AuthError,
+  BadRequestError,
+  NotFoundError,
+  RateLimitedError,
+  ResponseValidationError,
+  ServerError,
+} from '../../../shared/venue/errors.js';
+import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../../shared/venue/http.js';
+import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
+import { amount, wireOrder } from './fixtures.js';
+
+const { privateKey } = generateKeyPairSync('ed25519');
+const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+const SECRET = pkcs8.subarray(pkcs8.length - 32).toString('base64');
+
+type Handler = (req: HttpRequest, n: number) => HttpResponse | Promise<HttpResponse>;
+
+class ScriptedTransport implements HttpTransport {
+  readonly requests: HttpRequest[] = [];
+  constructor(private readonly handler: Handler) {}
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    this.requests.push(req);
+    return this.handler(req, this.requests.length);
+  }
+  async close(): Promise<void> {}
+  paths(): string[] {
+    return this.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
+  }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers,
+  body: JSON.stringify(body),
+});
+
+function setup(handler: Handler, clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'))) {
+  const transport = new ScriptedTransport(handler);
+  const sleeps: number[] = [];
+  const metrics = new MetricsRegistry();
+  const client = new PolymarketRestClient({
+    apiBaseUrl: 'https://api.example',
+    gatewayBaseUrl: 'https://gateway.example',
+    credentials: { keyId: 'key-1', secretBase64: SECRET },
+    clock,
+    transport,
+    metrics,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+    },
+  });
+  return { client, transport, sleeps, clock, metrics };
+}
+
+const REQ: OrderRequest = {
+  marketSlug: 'nba-bos-lal',
+  intent: 'ORDER_INTENT_BUY_LONG',
+  type: 'ORDER_TYPE_LIMIT',
+  price: 550_000,
+  quantity: 10,
+  tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+  postOnly: false,
+};
+
+describe('routing and signing', () => {
+  it('sends public calls to the gateway unsigned and private calls to the api signed, query not signed into the path', async () => {
+    const { client, transport } = setup((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/markets/nba-bos-lal/bbo') return json(200, { marketSlug: 'nba-bos-lal', bestBid: amount('0.5') });
+      return json(200, { orders: [wireOrder()] });
+    });
+    const bbo = await client.getBbo('nba-bos-lal');
+    expect(bbo.bestBid).toBe(500_000);
+    const orders = await client.openOrders(['a', 'b']);
+    expect(orders[0]?.price).toBe(550_000);
+    const [pub, priv] = transport.requests;
+    expect(pub!.url).toBe('https://gateway.example/v1/markets/nba-bos-lal/bbo');
+    expect(pub!.headers['X-PM-Signature']).toBeUndefined();
+    expect(priv!.url).toBe('https://api.example/v1/orders/open?slugs=a&slugs=b');
+    expect(priv!.headers['X-PM-Access-Key']).toBe('key-1');
+    const sig = priv!.headers['X-PM-Signature']!;
+    expect(client.signer!.signMessage(`${priv!.headers['X-PM-Timestamp']}GET/v1/orders/open`)).toBe(sig);
+  });
+
+  it('encodes path segments so a hostile slug cannot change the path', async () => {
+    const { client, transport } = setup(() => json(404, { message: 'no' }));
+    await expect(client.getMarketBySlug('a/../b?x')).rejects.toBeInstanceOf(NotFoundError);
+    expect(transport.requests[0]!.url).toBe('https://gateway.example/v1/market/slug/a%2F..%2Fb%3Fx');
+  });
+});
+
+describe('retry policy', () => {
+  it('on 401 sets the clock offset from Date, re-signs once, and succeeds', async () => {
+    const clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'));
+    const { client, transport } = setup(
+      (req, n) => (n === 1 ? json(401, { message: 'timestamp outside window' }, { date: 'Tue, 16 Jan 2024 16:01:00 GMT' }) : json(200, { balances: [] })),
+      clock,
+    );
+    await client.balances();
+    expect(transport.requests).toHaveLength(2);
+    expect(client.signer!.clockOffsetMs).toBe(60_500);
+    expect(Number(transport.requests[1]!.headers['X-PM-Timestamp'])).toBe(clock.now() + 60_500);
+  });
+
+  it('on a second 401 fails loudly with AuthError (no loop)', async () => {
+    const { client, transport } = setup(() => json(401, { message: 'bad key' }, { date: new Date().toUTCString() }));
+    const err = await client.balances().catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(transport.requests).toHaveLength(2);
+    expect(String(err.message)).not.toContain(SECRET);
+    expect(JSON.stringify(err)).not.toContain(SECRET);
+  });
+
+  it('on 429 waits at least 1 s, honours Retry-After, backs off, then succeeds (also for a create)', async () => {
+    const { client, transport, sleeps } = setup((req, n) => {
+      if (n === 1) return json(429, { message: 'slow down' });
+      if (n === 2) return json(429, { message: 'slow down' }, { 'retry-after': '3' });
+      return json(200, { id: 'ord-9' });
+    });
+    const r = await client.createOrder(REQ);
+    expect(r).toEqual({ orderId: 'ord-9', executions: [], recovered: false });
+    expect(transport.requests).toHaveLength(3);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(1_000);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it('gives up on persistent 429 with RateLimitedError', async () => {
+    const { client } = setup(() => json(429, {}));
+    await expect(client.getOrder('x')).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it('retries 5xx on idempotent calls, at most 3 attempts', async () => {
+    const { client, transport } = setup(() => json(503, { error: 'down' }));
+    await expect(client.positionsPage()).rejects.toBeInstanceOf(ServerError);
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  it('recovers from one 5xx on an idempotent call', async () => {
+    const { client } = setup((req, n) => (n === 1 ? json(502, {}) : json(200, { positions: {}, eof: true })));
+    await expect(client.positionsPage()).resolves.toEqual({ positions: [], nextCursor: null, eof: true });
+  });
+
+  it('does not retry 400 or 404', async () => {
+    for (const status of [400, 404]) {
+      const { client, transport } = setup(() => json(status, { message: 'nope' }));
+      await expect(client.cancelOrder('o1', 'm')).rejects.toBeInstanceOf(status === 400 ? BadRequestError : NotFoundError);
+      expect(transport.requests).toHaveLength(1);
+    }
+  });
+
+  it('retries a request that provably never left (connection refused), even a create', async () => {
+    const { client, transport } = setup((req, n) => {
+      if (n === 1) throw new TransportError('network', false, 'connection failed (ECONNREFUSED)', 'ECONNREFUSED');
+      return json(200, { id: 'ord-1' });
+    });
+    await expect(client.createOrder(REQ)).resolves.toMatchObject({ orderId: 'ord-1', recovered: false });
+    expect(transport.requests).toHaveLength(2);
+  });
+
+  it('reports a 2xx with a malformed body as ResponseValidationError', async () => {
+    const { client } = setup(() => json(200, { orders: [wireOrder({ price: 0.55 })] }));
+    await expect(client.openOrders()).rejects.toBeInstanceOf(ResponseValidationError);
+  });
+
+  it('counts requests and errors by endpoint class', async () => {
+    const { client, metrics } = setup((req, n) => (n === 1 ? json(503, {}) : json(200, { orders: [] })));
+    await client.openOrders();
+    expect(metrics.counter('venue.http.requests', { class: 'openOrders', status: '503' })).toBe(1);
+    expect(metrics.counter('venue.http.requests', { class: 'openOrders', status: '200' })).toBe(1);
+    expect(metrics.counter('venue.http.errors', { class: 'openOrders', kind: '503' })).toBe(1);
+    expect(metrics.histogram('venue.http.latency_us', { class: 'openOrders' })?.count).toBe(2);
+  });
+});
+
+describe('createOrder never sends an order twice', () => {
+  const createdAt = (clock: ManualClock) => new Date(clock.now()).toISOString();
+
+  it('timeout after the request left → finds the order in open orders → recovered, not resent', async () => {
+    const clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'));
+    const { client, transport } = setup((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/orders') throw new TransportError('timeout', true, 'no response before the deadline', undefined);
+      if (path === '/v1/orders/open') return json(200, { orders: [wireOrder({ id: 'ord-new', createTime: createdAt(clock) })] });
+      return json(200, { activities: [], eof: true });
+    }, clock);
+    const r = await client.createOrder(REQ);
+    expect(r).toEqual({ orderId: 'ord-new', executions: [], recovered: true });
+    expect(transport.paths().filter((p) => p === 'POST /v1/orders')).toHaveLength(1);
+    expect(client.isKnownOrderId('ord-new')).toBe(true);
+  });
+
+  it('5xx and two empty looks → proven absent → sent exactly once more', async () => {
+    const { client, transport } = setup((req, n) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/orders') return n === 1 ? json(500, { message: 'oops' }) : json(200, { id: 'ord-2' });
+      if (path === '/v1/orders/open') return json(200, { orders: [] });
+      return json(200, { activities: [], eof: true });
+    });
+    await expect(client.createOrder(REQ)).resolves.toMatchObject({ orderId: 'ord-2', recovered: false });
+    expect(transport.paths().filter((p) => p === 'POST /v1/orders')).toHaveLength(2);
+    expect(transport.paths().filter((p) => p === 'GET /v1/orders/open')).toHaveLength(2);
+  });
+
+  it('ambiguous twice → never a third send → AmbiguousOrderError', async () => {
+    const { client, transport } = setup((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/orders') throw new TransportError('network', true, 'connection failed (ECONNRESET)', 'ECONNRESET');
+      if (path === '/v1/orders/open') return json(200, { orders: [] });
+      return json(200, { activities: [], eof: true });
+    });
+    await expect(client.createOrder(REQ)).rejects.toBeInstanceOf(AmbiguousOrderError);
+    expect(transport.paths().filter((p) => p === 'POST /v1/orders')).toHaveLength(2);
+  });
+
+  it('cannot tell (unattributable trade) → AmbiguousOrderError, never resent', async () => {
+    const clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'));
+    const { client, transport } = setup((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/orders') return json(503, {});
+      if (path === '/v1/orders/open') return json(200, { orders: [] });
+      return json(200, {
+        activities: [{ type: 'ACTIVITY_TYPE_TRADE', trade: { id: 't', marketSlug: 'nba-bos-lal', createTime: createdAt(clock) } }],
+        eof: true,
+      });
+    }, clock);
+    const err = await client.createOrder(REQ).catch((e) => e);
+    expect(err).toBeInstanceOf(AmbiguousOrderError);
+    expect(err.marketSlug).toBe('nba-bos-lal');
+    expect(transport.paths().filter((p) => p === 'POST /v1/orders')).toHaveLength(1);
+  });
+
+  it('does not claim an order the caller already knows', async () => {
+    const clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'));
+    const { client, transport } = setup((req, n) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/v1/orders') return n === 1 ? json(504, {}) : json(200, { id: 'ord-fresh' });
+      if (path === '/v1/orders/open') return json(200, { orders: [wireOrder({ id: 'ord-mine', createTime: createdAt(clock) })] });
+      return json(200, { activities: [], eof: true });
+    }, clock);
+    const r = await client.createOrder(REQ, { knownOrderIds: ['ord-mine'] });
+    expect(r).toMatchObject({ orderId: 'ord-fresh', recovered: false });
+    expect(transport.paths().filter((p) => p === 'POST /v1/orders')).toHaveLength(2);
+  });
+
+  it('a 400 on create is final and not reconciled', async () => {
+    const { client, transport } = setup(() => json(400, { message: 'price not on tick' }));
+    await expect(client.createOrder(REQ)).rejects.toBeInstanceOf(BadRequestError);
+    expect(transport.requests).toHaveLength(1);
+  });
+});
+
+describe('paging', () => {
+  it('iterates every page of positions and activities by cursor', async () => {
+    const { client, transport } = setup((req) => {
+      const u = new URL(req.url);
+      const cursor = u.searchParams.get('cursor');
+      if (u.pathname === '/v1/portfolio/positions') {
+        if (!cursor) return json(200, { positions: { a: { netPosition: '1' } }, nextCursor: 'p2', eof: false });
+        return json(200, { positions: { b: { netPosition: '2' } }, eof: true });
+      }
+      if (!cursor) return json(200, { activities: [{ type: 'ACTIVITY_TYPE_TRADE' }], nextCursor: 'a2' });
+      if (cursor === 'a2') return json(200, { activities: [{ type: 'ACTIVITY_TYPE_TRADE' }], nextCursor: 'a3' });
+      return json(200, { activities: [{ type: 'ACTIVITY_TYPE_TRADE' }], eof: true });
+    });
+    const ps = [];
+    for await (const p of client.positions()) ps.push(p.marketSlug);
+    expect(ps).toEqual(['a', 'b']);
+    let n = 0;
+    for await (const _a of client.activities({ marketSlug: 'm' })) n++;
+    expect(n).toBe(3);
+    expect(transport.requests.at(-1)!.url).toContain('marketSlug=m');
+  });
+
+  it('stops on a cursor loop instead of spinning', async () => {
+    const { client } = setup(() => json(200, { positions: {}, nextCursor: 'same', eof: false }));
+    const it = client.positions();
+    await expect((async () => {
+      for await (const _ of it) void _;
+    })()).rejects.toBeInstanceOf(ResponseValidationError);
+  });
+});
