@@ -6,13 +6,35 @@
  * The game engine scores with exactly these μ and σ, so this probability is the truth of the simulated world.
  */
 
-/** Standard normal cumulative distribution (Abramowitz–Stegun 7.1.26 via erf, |error| < 1.5e-7). */
+const LN_SQRT_2PI = 0.9189385332046727;
+
+/** Upper tail Q(x) = 1 − Φ(x) for x > 0 by the continued fraction of Mills' ratio (accurate for x ≥ 5). */
+function upperTail(x: number): number {
+  let f = x;
+  for (let k = 60; k >= 1; k -= 1) f = x + k / f;
+  return Math.exp(-0.5 * x * x - LN_SQRT_2PI) / f;
+}
+
+/**
+ * Standard normal cumulative distribution, to about 1e-15: Marsaglia's Taylor series (2004) in the body,
+ * the Mills-ratio continued fraction in the tails. Accurate enough to be monotone in practice.
+ */
 export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  if (Number.isNaN(x)) return NaN;
+  if (x > 5) return x > 40 ? 1 : 1 - upperTail(x);
+  if (x < -5) return x < -40 ? 0 : upperTail(-x);
+  let s = x;
+  let t = 0;
+  let b = x;
+  const q = x * x;
+  let i = 1;
+  while (s !== t) {
+    t = s;
+    i += 2;
+    b *= q / i;
+    s = t + b;
+  }
+  return 0.5 + s * Math.exp(-0.5 * q - LN_SQRT_2PI);
 }
 
 export interface MarginModel {
