@@ -1,0 +1,452 @@
+/**
+ * An honest fill simulator for paper trading and backtests. It errs on the side of the exchange, never the
+ * strategy (DESIGN.md, "Paper trading must be trusted with a go-live decision"):
+ *
+ * - Orders reach the simulated book only after the configured latency (on the injected Scheduler), and are
+ *   matched against the book as it is THEN, not as it was when they were sent. Cancels and modifies take
+ *   the same latency, so an order can still fill while its cancel is on the way.
+ * - A taker walks the VISIBLE opposite book level by level at the book's prices, only as deep as its limit;
+ *   what runs out is a partial fill (IOC/market remainder cancelled, FOK all-or-nothing, GTC remainder rests).
+ *   Liquidity the simulator has already given us is remembered ("depletion") and not given again by the next
+ *   snapshot of the same level, since the real book does not know our paper orders took it.
+ * - A resting order fills ONLY when a trade prints at or through its price, after the queue ahead of it has
+ *   traded, or when the book crosses its price. Its queue ahead is the visible size at its price when it
+ *   arrived; trades at that price reduce it; other size removed from the level is assumed to be cancelled from
+ *   BEHIND us (the queue only shrinks when the level itself shrinks below it) unless `cancelModel` is
+ *   'proportional' (removals spread pro rata: more optimistic). Book changes alone are never fills.
+ * - One trade print never fills our orders for more than its own size.
+ * - Markets that are not OPEN, or with no book yet, accept no orders.
+ *
+ * The simulator knows nothing about money: the paper exchange admits orders (buying power) and prices fees.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { BookLevel } from '../domain/market.js';
+import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
+import { INTENT_EFFECT, type OrderIntent, type OrderSide, type OrderType, type TimeInForce, type VenueMarketState } from '../domain/venue-enums.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import { DEFAULT_MARKET_RULES, type MarketRules } from '../execution/order-builder.js';
+import type { Scheduler } from '../execution/scheduler.js';
+
+export type CancelModel = 'behind' | 'proportional';
+
+export interface FillSimulatorConfig {
+  /** One-way latency of an order, cancel or modify to the simulated book, ms. */
+  latencyMs: number;
+  cancelModel: CancelModel;
+  rules: (marketSlug: string) => MarketRules | undefined;
+}
+
+export const DEFAULT_FILL_SIMULATOR_CONFIG: FillSimulatorConfig = {
+  latencyMs: 50,
+  cancelModel: 'behind',
+  rules: () => undefined,
+};
+
+export interface SimOrderSpec {
+  id: string;
+  marketSlug: string;
+  intent: OrderIntent;
+  type: OrderType;
+  /** Long-side limit price; null for a market order. */
+  price: PriceMicros | null;
+  quantity: number;
+  tif: TimeInForce;
+  postOnly: boolean;
+}
+
+export type SimOrderStatus = 'in_flight' | 'resting' | 'done';
+
+export interface SimOrder extends SimOrderSpec {
+  buysLong: boolean;
+  filledQty: number;
+  /** Σ price × qty of fills, micros. */
+  filledNotional: number;
+  status: SimOrderStatus;
+  /** Estimated contracts ahead of this order at its price (resting orders). */
+  queueAhead: number;
+  sentAt: number;
+  arrivedAt: number | null;
+  seq: number;
+  cancelRequested: boolean;
+}
+
+export interface SimFill {
+  orderId: string;
+  qty: number;
+  /** Long-side price of the fill. */
+  price: PriceMicros;
+  liquidity: 'MAKER' | 'TAKER';
+  time: number;
+}
+
+export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed';
+
+export type SimEvent =
+  | { type: 'accepted'; order: SimOrder }
+  | { type: 'fill'; order: SimOrder; fill: SimFill }
+  | { type: 'done'; order: SimOrder; reason: DoneReason }
+  | { type: 'rejected'; order: SimOrder; reason: string }
+  | { type: 'replaced'; order: SimOrder }
+  | { type: 'request_rejected'; order: SimOrder; request: 'cancel' | 'modify'; reason: string };
+
+export interface AdmissionHooks {
+  /** Called when an order reaches the book and would trade or rest: a reason rejects it (e.g. buying power). */
+  admit?(order: SimOrder): string | null;
+  /** Called when a modify reaches the book: a reason refuses it (the order keeps working unchanged). */
+  admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: number }): string | null;
+}
+
+interface SimBook {
+  bids: BookLevel[];
+  asks: BookLevel[];
+  bidQty: Map<number, number>;
+  askQty: Map<number, number>;
+  state: VenueMarketState;
+  /** Visible liquidity we have already taken, per price, per side. */
+  takenBids: Map<number, number>;
+  takenAsks: Map<number, number>;
+  /** Traded at each bid (taker sold) / ask (taker bought) price since the last book. */
+  tradedBids: Map<number, number>;
+  tradedAsks: Map<number, number>;
+}
+
+export class FillSimulator {
+  private readonly cfg: FillSimulatorConfig;
+  private readonly books = new Map<string, SimBook>();
+  private readonly orders = new Map<string, SimOrder>();
+  private readonly listeners: ((e: SimEvent) => void)[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    config: Partial<FillSimulatorConfig> = {},
+    private readonly hooks: AdmissionHooks = {},
+  ) {
+    this.cfg = { ...DEFAULT_FILL_SIMULATOR_CONFIG, ...config };
+  }
+
+  onEvent(listener: (e: SimEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener) >>> 0, 1);
+  }
+
+  get latencyMs(): number {
+    return this.cfg.latencyMs;
+  }
+
+  /** Sends an order; it reaches the book after the latency. */
+  submit(spec: SimOrderSpec): SimOrder {
+    if (this.orders.has(spec.id)) throw new Error(`duplicate simulated order id ${spec.id}`);
+    const o: SimOrder = {
+      ...spec,
+      buysLong: INTENT_EFFECT[spec.intent].buysLong,
+      filledQty: 0,
+      filledNotional: 0,
+      status: 'in_flight',
+      queueAhead: 0,
+      sentAt: this.clock.now(),
+      arrivedAt: null,
+      seq: ++this.seq,
+      cancelRequested: false,
+    };
+    this.orders.set(o.id, o);
+    this.scheduler.schedule(this.cfg.latencyMs, () => this.arrive(o));
+    return o;
+  }
+
+  /** Sends a cancel; it takes effect after the latency if the order is still working then. */
+  cancel(orderId: string): boolean {
+    const o = this.orders.get(orderId);
+    if (!o || o.status === 'done') return false;
+    o.cancelRequested = true;
+    this.scheduler.schedule(this.cfg.latencyMs, () => {
+      if (o.status === 'done') return;
+      this.finish(o, 'cancelled');
+    });
+    return true;
+  }
+
+  /** Sends a modify (new long-side price and new TOTAL quantity); applied after the latency. */
+  modify(orderId: string, change: { price?: PriceMicros; quantity?: number }): boolean {
+    const o = this.orders.get(orderId);
+    if (!o || o.status === 'done') return false;
+    this.scheduler.schedule(this.cfg.latencyMs, () => this.applyModify(o, change));
+    return true;
+  }
+
+  /** Closes every working order of a market now (settlement, market closed). */
+  closeMarket(marketSlug: string): SimOrder[] {
+    const closed: SimOrder[] = [];
+    for (const o of this.orders.values()) {
+      if (o.marketSlug === marketSlug && o.status !== 'done') {
+        this.finish(o, 'market_closed');
+        closed.push(o);
+      }
+    }
+    return closed;
+  }
+
+  get(orderId: string): SimOrder | undefined {
+    return this.orders.get(orderId);
+  }
+
+  /** Orders resting on the simulated book (arrived, not done). */
+  restingOrders(marketSlug?: string): SimOrder[] {
+    return [...this.orders.values()].filter((o) => o.status === 'resting' && (marketSlug === undefined || o.marketSlug === marketSlug));
+  }
+
+  /** Orders sent but not yet done (in flight or resting). */
+  workingOrders(marketSlug?: string): SimOrder[] {
+    return [...this.orders.values()].filter((o) => o.status !== 'done' && (marketSlug === undefined || o.marketSlug === marketSlug));
+  }
+
+  bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: VenueMarketState } | undefined {
+    const b = this.books.get(marketSlug);
+    return b ? { bids: b.bids, asks: b.asks, state: b.state } : undefined;
+  }
+
+  /** Feeds market data: 'book' and 'trade' events move the simulation; others are ignored. */
+  onMarketEvent(ev: VenueEvent): void {
+    if (ev.type === 'book') this.onBook(ev.marketSlug, ev.bids, ev.asks, ev.state);
+    else if (ev.type === 'trade') this.onTrade(ev.marketSlug, ev.price, ev.qty, ev.takerSide);
+  }
+
+  /** Forgets finished orders (memory bound for long backtests). */
+  prune(): void {
+    for (const [id, o] of this.orders) if (o.status === 'done') this.orders.delete(id);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private emit(e: SimEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private reject(o: SimOrder, reason: string): void {
+    o.status = 'done';
+    this.emit({ type: 'rejected', order: o, reason });
+  }
+
+  private finish(o: SimOrder, reason: DoneReason): void {
+    o.status = 'done';
+    this.emit({ type: 'done', order: o, reason });
+  }
+
+  private remaining(o: SimOrder): number {
+    return o.quantity - o.filledQty;
+  }
+
+  private validate(o: SimOrder): string | null {
+    const rules = this.cfg.rules(o.marketSlug) ?? DEFAULT_MARKET_RULES;
+    if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0) return 'invalid quantity';
+    if (o.quantity < rules.minQty) return `quantity below minimum ${rules.minQty}`;
+    if (o.type === 'ORDER_TYPE_LIMIT') {
+      if (o.price === null || !Number.isSafeInteger(o.price)) return 'limit order without a valid price';
+      if (o.price <= 0 || o.price >= ONE_DOLLAR) return 'price must be strictly between 0 and 1';
+      if (o.price % rules.tick !== 0) return `price not on tick ${rules.tick}`;
+    }
+    if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') return 'good-till-date not supported by the paper exchange';
+    return null;
+  }
+
+  private arrive(o: SimOrder): void {
+    if (o.status === 'done') return;
+    const now = this.clock.now();
+    const invalid = this.validate(o);
+    if (invalid) return this.reject(o, invalid);
+    const book = this.books.get(o.marketSlug);
+    if (!book) return this.reject(o, 'no market data for this market');
+    if (book.state !== 'MARKET_STATE_OPEN') return this.reject(o, `market not open (${book.state})`);
+
+    const plan = this.takerPlan(book, o.buysLong, o.type === 'ORDER_TYPE_MARKET' ? null : o.price, o.quantity);
+    const planned = plan.reduce((s, l) => s + l.qty, 0);
+    if (o.postOnly && planned > 0) return this.reject(o, 'post-only order would cross the book');
+    if (o.tif === 'TIME_IN_FORCE_FILL_OR_KILL' && planned < o.quantity) {
+      o.arrivedAt = now;
+      return this.finish(o, 'unfilled_fok');
+    }
+    const refused = this.hooks.admit?.(o) ?? null;
+    if (refused) return this.reject(o, refused);
+
+    o.arrivedAt = now;
+    o.status = 'resting';
+    this.emit({ type: 'accepted', order: o });
+    const taken = o.buysLong ? book.takenAsks : book.takenBids;
+    for (const level of plan) {
+      taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
+      if (this.fill(o, level.qty, level.price, 'TAKER')) return;
+    }
+    if (o.type === 'ORDER_TYPE_MARKET' || o.tif === 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' || o.tif === 'TIME_IN_FORCE_FILL_OR_KILL') {
+      return this.finish(o, 'unfilled_ioc');
+    }
+    // Rests at the back of the visible queue at its price (a cancel already on the way lands on its own).
+    o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
+  }
+
+  private applyModify(o: SimOrder, change: { price?: PriceMicros; quantity?: number }): void {
+    if (o.status !== 'resting') {
+      if (o.status !== 'done') this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'order not resting' });
+      return;
+    }
+    const price = change.price ?? o.price!;
+    const quantity = change.quantity ?? o.quantity;
+    const rules = this.cfg.rules(o.marketSlug) ?? DEFAULT_MARKET_RULES;
+    if (!Number.isSafeInteger(quantity) || quantity <= 0 || !Number.isSafeInteger(price) || price <= 0 || price >= ONE_DOLLAR || price % rules.tick !== 0) {
+      this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'invalid modify' });
+      return;
+    }
+    if (quantity <= o.filledQty) {
+      o.quantity = o.filledQty;
+      this.emit({ type: 'replaced', order: o });
+      return this.finish(o, o.filledQty > 0 ? 'filled' : 'cancelled');
+    }
+    const book = this.books.get(o.marketSlug);
+    if (!book) return;
+    const newPlan = price !== o.price ? this.takerPlan(book, o.buysLong, price, quantity - o.filledQty) : [];
+    if (o.postOnly && newPlan.length > 0) {
+      this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'post-only modify would cross the book' });
+      return;
+    }
+    const refused = this.hooks.admitModify?.(o, { price, quantity }) ?? null;
+    if (refused) {
+      this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: refused });
+      return;
+    }
+    const losesPriority = price !== o.price || quantity > o.quantity;
+    o.price = price;
+    o.quantity = quantity;
+    this.emit({ type: 'replaced', order: o });
+    if (losesPriority) o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(price) ?? 0;
+    const taken = o.buysLong ? book.takenAsks : book.takenBids;
+    for (const level of newPlan) {
+      taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
+      if (this.fill(o, level.qty, level.price, 'TAKER')) return;
+    }
+  }
+
+  /** The levels a taker would take: best first, within the limit, up to `qty`, net of what we already took. */
+  private takerPlan(book: SimBook, buysLong: boolean, limit: PriceMicros | null, qty: number): { price: number; qty: number }[] {
+    const levels = buysLong ? book.asks : book.bids;
+    const taken = buysLong ? book.takenAsks : book.takenBids;
+    const plan: { price: number; qty: number }[] = [];
+    let need = qty;
+    for (const l of levels) {
+      if (need <= 0) break;
+      if (limit !== null && (buysLong ? l.price > limit : l.price < limit)) break;
+      const avail = l.qty - (taken.get(l.price) ?? 0);
+      if (avail <= 0) continue;
+      const q = Math.min(avail, need);
+      plan.push({ price: l.price, qty: q });
+      need -= q;
+    }
+    return plan;
+  }
+
+  /** Records a fill; returns true when it completed the order. */
+  private fill(o: SimOrder, qty: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): boolean {
+    o.filledQty += qty;
+    o.filledNotional += qty * price;
+    this.emit({ type: 'fill', order: o, fill: { orderId: o.id, qty, price, liquidity, time: this.clock.now() } });
+    if (this.remaining(o) > 0) return false;
+    if (o.status !== 'done') this.finish(o, 'filled');
+    return true;
+  }
+
+  private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: VenueMarketState): void {
+    const prev = this.books.get(slug);
+    const bidQty = new Map(bids.map((l) => [l.price, l.qty] as [number, number]));
+    const askQty = new Map(asks.map((l) => [l.price, l.qty] as [number, number]));
+    const book: SimBook = {
+      bids: [...bids].sort((a, b) => b.price - a.price),
+      asks: [...asks].sort((a, b) => a.price - b.price),
+      bidQty,
+      askQty,
+      state,
+      takenBids: clampTaken(prev?.takenBids, bidQty),
+      takenAsks: clampTaken(prev?.takenAsks, askQty),
+      tradedBids: new Map(),
+      tradedAsks: new Map(),
+    };
+    this.books.set(slug, book);
+
+    const resting = this.restingOrders(slug);
+    for (const o of resting) {
+      const visible = (o.buysLong ? bidQty : askQty).get(o.price!) ?? 0;
+      if (this.cfg.cancelModel === 'proportional' && prev && o.queueAhead > 0) {
+        const before = (o.buysLong ? prev.bidQty : prev.askQty).get(o.price!) ?? 0;
+        const traded = (o.buysLong ? prev.tradedBids : prev.tradedAsks).get(o.price!) ?? 0;
+        const removed = before - visible - traded;
+        if (removed > 0 && before > 0) o.queueAhead -= Math.floor((removed * o.queueAhead) / before);
+      }
+      // Whatever happened, no more can be ahead of us than is visible at our price.
+      o.queueAhead = Math.max(0, Math.min(o.queueAhead, visible));
+    }
+    if (state !== 'MARKET_STATE_OPEN') return;
+
+    // A book that crosses a resting order's price: the crossing orders would have traded with us, at our price.
+    for (const o of sortByPriority(resting)) {
+      if (o.status !== 'resting' || o.queueAhead > 0) continue;
+      const plan = this.takerPlan(book, o.buysLong, o.price, this.remaining(o));
+      const taken = o.buysLong ? book.takenAsks : book.takenBids;
+      let q = 0;
+      for (const level of plan) {
+        taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
+        q += level.qty;
+      }
+      if (q > 0) this.fill(o, q, o.price!, 'MAKER');
+    }
+  }
+
+  private onTrade(slug: string, price: PriceMicros, qty: number, takerSide: OrderSide): void {
+    if (!Number.isSafeInteger(qty) || qty <= 0) return;
+    const book = this.books.get(slug);
+    if (book) {
+      const traded = takerSide === 'ORDER_SIDE_SELL' ? book.tradedBids : book.tradedAsks;
+      traded.set(price, (traded.get(price) ?? 0) + qty);
+    }
+    // A taker sell trades against bids (our buys); a taker buy against asks (our sells).
+    const ourSideBuys = takerSide === 'ORDER_SIDE_SELL';
+    const candidates = sortByPriority(
+      this.restingOrders(slug).filter((o) => o.buysLong === ourSideBuys && (ourSideBuys ? o.price! >= price : o.price! <= price)),
+    );
+    let budget = qty;
+    for (const o of candidates) {
+      if (budget <= 0) break;
+      const through = ourSideBuys ? o.price! > price : o.price! < price;
+      let q: number;
+      if (through) {
+        // The print went through our price: everything at our price, us included, was taken first.
+        o.queueAhead = 0;
+        q = Math.min(this.remaining(o), budget);
+      } else {
+        const ahead = o.queueAhead;
+        q = Math.max(0, Math.min(this.remaining(o), budget - ahead));
+        o.queueAhead = Math.max(0, ahead - budget);
+      }
+      if (q > 0) {
+        budget -= q;
+        this.fill(o, q, o.price!, 'MAKER');
+      }
+    }
+  }
+}
+
+function clampTaken(prev: Map<number, number> | undefined, visible: Map<number, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!prev) return out;
+  for (const [price, taken] of prev) {
+    const v = visible.get(price) ?? 0;
+    const t = Math.min(taken, v);
+    if (t > 0) out.set(price, t);
+  }
+  return out;
+}
+
+/** Best price first for the order's side (highest bid, lowest ask), then time priority. */
+function sortByPriority(orders: SimOrder[]): SimOrder[] {
+  return [...orders].sort((a, b) => {
+    if (a.price !== b.price) return a.buysLong ? b.price! - a.price! : a.price! - b.price!;
+    return a.seq - b.seq;
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Exact position arithmetic on one binary market, shared by the paper portfolio and the performance tracker.
+ *
+ * Every trade is a trade of LONG contracts at a long-side price p. A short (NO) position is priced at 1 − p
+ * everywhere: opening a short by selling long at p costs 1 − p per contract (collateral 1, proceeds p);
+ * closing it by buying long at p returns 1 − p; it is marked at 1 − mark and settles at 1 − S. `cost` is the
+ * basis of the open position in the held side's own terms, so the average entry of a NO position bought by
+ * selling long at 0.40 is 0.60. All amounts are integer micros.
+ */
+import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
+
+export interface PositionLedger {
+  /** Signed like the venue's netPosition: > 0 long contracts, < 0 short contracts. */
+  netQty: number;
+  /** Cost basis of the open position (held side's terms), micros, ≥ 0. */
+  cost: Micros;
+  /** Realized PnL before fees, micros. */
+  realized: Micros;
+  /** Fees paid (rebates negative), micros. */
+  fees: Micros;
+  qtyBought: number;
+  qtySold: number;
+}
+
+export function emptyLedger(): PositionLedger {
+  return { netQty: 0, cost: 0, realized: 0, fees: 0, qtyBought: 0, qtySold: 0 };
+}
+
+export interface TradeEffect {
+  /** Change in cash from the trade (before fees). */
+  cashDelta: Micros;
+  /** PnL realized by the closing part of the trade. */
+  realized: Micros;
+  /** Contracts of an existing position closed by this trade. */
+  closedQty: number;
+  /** Contracts of new position opened by this trade. */
+  openedQty: number;
+}
+
+/** The price per contract of the side held for a long-side price: p for long, 1 − p for short. */
+export function sidePrice(longPrice: PriceMicros, long: boolean): PriceMicros {
+  return long ? longPrice : ONE_DOLLAR - longPrice;
+}
+
+/** Applies a trade of `qty` long contracts at `longPrice` (bought when `buysLong`), mutating `pos`. */
+export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: number, longPrice: PriceMicros): TradeEffect {
+  if (!Number.isSafeInteger(qty) || qty <= 0) throw new RangeError(`trade quantity must be a positive integer, got ${qty}`);
+  if (!Number.isSafeInteger(longPrice) || longPrice < 0 || longPrice > ONE_DOLLAR) throw new RangeError(`bad price ${longPrice}`);
+  let cashDelta = 0;
+  let realized = 0;
+  // Closing the opposite side first: buying long closes a short, selling long closes a long.
+  const opposite = buysLong ? Math.max(0, -pos.netQty) : Math.max(0, pos.netQty);
+  const closedQty = Math.min(qty, opposite);
+  if (closedQty > 0) {
+    const heldLong = !buysLong; // selling long closes a long; buying long closes a short
+    const proceeds = closedQty * sidePrice(longPrice, heldLong);
+    const costRemoved = closedQty === opposite ? pos.cost : Number(divRoundHalfEven(BigInt(pos.cost) * BigInt(closedQty), BigInt(opposite)));
+    realized = proceeds - costRemoved;
+    cashDelta += proceeds;
+    pos.cost -= costRemoved;
+    pos.realized += realized;
+    pos.netQty += buysLong ? closedQty : -closedQty;
+  }
+  const openedQty = qty - closedQty;
+  if (openedQty > 0) {
+    const unit = sidePrice(longPrice, buysLong); // buying long opens long at p; selling long opens short at 1 − p
+    cashDelta -= openedQty * unit;
+    pos.cost += openedQty * unit;
+    pos.netQty += buysLong ? openedQty : -openedQty;
+  }
+  if (buysLong) pos.qtyBought += qty;
+  else pos.qtySold += qty;
+  return { cashDelta, realized, closedQty, openedQty };
+}
+
+/** Value of the open position at a long-side mark (short side valued at 1 − mark). */
+export function markValue(pos: PositionLedger, markLong: PriceMicros): Micros {
+  if (pos.netQty === 0) return 0;
+  return Math.abs(pos.netQty) * sidePrice(markLong, pos.netQty > 0);
+}
+
+export function unrealizedPnl(pos: PositionLedger, markLong: PriceMicros): Micros {
+  return pos.netQty === 0 ? 0 : markValue(pos, markLong) - pos.cost;
+}
+
+/** Settles the position at S (0 or 1 USD per long contract): pays out, realizes PnL, flattens. */
+export function settle(pos: PositionLedger, settlementPrice: PriceMicros): { payout: Micros; realized: Micros } {
+  const payout = markValue(pos, settlementPrice);
+  const realized = payout - pos.cost;
+  pos.realized += realized;
+  pos.netQty = 0;
+  pos.cost = 0;
+  return { payout, realized };
+}
+
+/** Average entry price of the held side, micros (0 when flat). */
+export function averageEntry(pos: PositionLedger): PriceMicros {
+  return pos.netQty === 0 ? 0 : Math.round(pos.cost / Math.abs(pos.netQty));
+}
