@@ -16,11 +16,12 @@
  * VERDICT.
  *   - exactly one order matches 1–6 and none matches 1–5 without a create time → FOUND (recovered: true)
  *   - more than one matches (e.g. two identical creates in flight)             → UNKNOWN (candidates listed)
- *   - none matches, and no trade in that market at or after attemptStart −
- *     tolerance is unexplained (an explained trade names a known order id, or an
- *     order id whose order does not match R)                                    → ABSENT
+ *   - none matches, and no activity in that market at or after attemptStart −
+ *     tolerance is unexplained (an explained activity names a known order id, or
+ *     an order id whose order, fetched by id, does not match R)                 → ABSENT
  *   - anything else (an unattributable trade may be our order filled in full)  → UNKNOWN
- * A trade naming an unknown order id whose order is fetched and matches 1–6 is FOUND through that path.
+ * An activity naming an unknown order id whose order is fetched and matches 1–6 is FOUND through that path
+ * (this is how an order that filled in full, and so left the open orders, is found).
  * ABSENT is only trusted after two looks separated by a settle delay (the client's job), because a request
  * stuck in a queue can still land after the first look.
  */
@@ -53,17 +54,20 @@ export function sameOrderShape(o: VenueOrder, r: OrderRequest): boolean {
   return true;
 }
 
-/** Order ids named by trades of the market at or after the cut-off that are not known to the caller. */
+/**
+ * Order ids named by activities (trades, order lifecycle) of the market at or after the cut-off that are not
+ * known to the caller, and the number of trades there that name no order at all.
+ */
 export function unknownTradeOrderIds(input: RecoveryInput): { ids: string[]; unattributable: number } {
   const cutoff = input.attemptStartServerMs - input.toleranceMs;
   const ids = new Set<string>();
   let unattributable = 0;
   for (const a of input.activities) {
     if (a.marketSlug !== input.request.marketSlug) continue;
-    if (!/TRADE/i.test(a.type)) continue;
     if (a.time !== null && a.time < cutoff) continue;
     if (a.orderId === null) {
-      unattributable++;
+      // Only a trade can be our order filled in full; other activities without an order id are not orders.
+      if (/TRADE/i.test(a.type)) unattributable++;
       continue;
     }
     if (!input.isKnown(a.orderId)) ids.add(a.orderId);

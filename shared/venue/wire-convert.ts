@@ -146,8 +146,8 @@ export function toVenueActivity(a: WireActivity, raw: unknown): VenueActivity {
   return {
     type: a.type,
     marketSlug: trade?.marketSlug ?? resolution?.marketSlug ?? a.marketSlug ?? null,
-    orderId: trade?.orderId ?? a.orderId ?? null,
-    executionId: trade?.executionId ?? a.executionId ?? trade?.id ?? resolution?.tradeId ?? null,
+    orderId: trade?.orderId ?? a.order?.orderId ?? a.orderId ?? null,
+    executionId: trade?.executionId ?? a.order?.executionId ?? a.executionId ?? trade?.id ?? resolution?.tradeId ?? null,
     time: timestampMs(a.time ?? a.createTime ?? trade?.createTime ?? trade?.updateTime ?? resolution?.updateTime ?? null),
     raw,
   };

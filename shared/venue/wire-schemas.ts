@@ -237,6 +237,8 @@ export const ActivitySchema = z.object({
     .nullable()
     .optional(),
   accountBalanceChange: z.unknown().optional(),
+  /** Order lifecycle activity (the simulator's; other fields are ignored). */
+  order: z.object({ orderId: IdSchema.optional(), executionId: IdSchema.optional() }).nullable().optional(),
 });
 export type WireActivity = z.infer<typeof ActivitySchema>;
 
