@@ -155,6 +155,7 @@ export class MarketMaker implements BaseStrategy {
   }
 
   private pull(slug: string, reason: string, now: number): CancelRequest[] {
+    this.lastQuoteAt.delete(slug); // requote as soon as conditions allow
     const mine = this.ctx.restingOrders(slug, this.name);
     if (mine.length === 0) return [];
     this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });

@@ -1,0 +1,134 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { MarketMakerConfig } from '../../../shared/config/schema.js';
+import type { Signal } from '../../../shared/domain/signal.js';
+import { isCancelRequest, splitOutputs, type StrategyOutput } from '../../../shared/strategies/base-strategy.js';
+import { MarketMaker } from '../../../shared/strategies/market-maker.js';
+import { FakeContext, gameState } from './fake-context.js';
+
+const CFG: MarketMakerConfig = {
+  enabled: true, spread: 20_000, orderSize: 10_000_000, refreshIntervalMs: 5_000, consensusWeight: 0.5, requireConsensus: false,
+  skewPerContract: 500, maxSkew: 50_000, maxInventory: 200, staleBookMs: 15_000, staleConsensusMs: 120_000, pauseAfterEventMs: 3_000,
+  minRequoteTicks: 1,
+};
+
+function signals(out: StrategyOutput[]): Signal[] {
+  return splitOutputs(out).signals;
+}
+
+describe('MarketMaker', () => {
+  let ctx: FakeContext;
+  let mm: MarketMaker;
+  beforeEach(() => {
+    ctx = new FakeContext();
+    ctx.links.set('m1', { fixtureId: 'f1', outcome: 'home' });
+    ctx.games.set('f1', gameState('f1'));
+    mm = new MarketMaker({ config: CFG, context: ctx });
+  });
+
+  it('quotes both sides of a quiet market around mid blended with consensus, on the tick', () => {
+    ctx.consensus.set('m1', { probability: 0.52, confidence: 0.9, ageMs: 1_000 });
+    const m = ctx.setBook('m1', 450_000, 550_000); // mid 0.50; fair = 0.51
+    const s = signals(mm.onMarketUpdate(m));
+    expect(s).toHaveLength(2);
+    const bid = s.find((x) => x.action === 'BUY_YES')!;
+    const ask = s.find((x) => x.action === 'BUY_NO')!;
+    expect(bid.price).toBe(500_000); // 0.51 − 0.01
+    expect(ask.price).toBe(520_000); // 0.51 + 0.01, long-side price
+    expect(bid.quantity).toBe(20); // 10 USD / 0.50
+    expect(ask.quantity).toBe(20); // 10 USD / (1 − 0.52) = 20.8
+    for (const q of s) {
+      expect(q).toMatchObject({ postOnly: true, timeInForce: 'GTC', urgency: 'LOW', strategyName: 'market_maker' });
+      expect(q.price % 10_000).toBe(0);
+    }
+    expect(bid.fairProbability).toBeCloseTo(0.51, 9);
+  });
+
+  it('skews both quotes against inventory and sells inventory on the ask', () => {
+    ctx.setPosition('m1', 40); // long 40: skew 40 × 0.0005 = 0.02 down
+    const m = ctx.setBook('m1', 450_000, 550_000);
+    const s = signals(mm.onMarketUpdate(m));
+    const bid = s.find((x) => x.action === 'BUY_YES')!;
+    const ask = s.find((x) => x.action === 'SELL_YES')!;
+    expect(bid.price).toBe(470_000);
+    expect(ask.price).toBe(490_000);
+    expect(ask.quantity).toBe(19); // min(10 / 0.51 = 19.6, 40)
+  });
+
+  it('stops adding to inventory at max_inventory', () => {
+    ctx.setPosition('m1', 200);
+    const s = signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)));
+    expect(s.map((x) => x.action)).toEqual(['SELL_YES']);
+  });
+
+  it('never crosses the book with a post-only quote', () => {
+    ctx.consensus.set('m1', { probability: 0.8, confidence: 0.9, ageMs: 0 });
+    ctx.setPosition('m1', 0);
+    const m = ctx.setBook('m1', 480_000, 500_000); // fair 0.645: bid would be 0.63 ≥ ask
+    const bid = signals(mm.onMarketUpdate(m)).find((x) => x.action === 'BUY_YES')!;
+    expect(bid.price).toBe(490_000);
+  });
+
+  it('modifies resting quotes in place instead of cancel/replace, and leaves them alone when unchanged', () => {
+    const m = ctx.setBook('m1', 450_000, 550_000);
+    for (const s of signals(mm.onMarketUpdate(m))) ctx.rest(s);
+    ctx.clock.advance(5_000);
+    ctx.setBook('m1', 450_000, 550_000);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([]); // same quotes: nothing to do
+    ctx.clock.advance(5_000);
+    ctx.setBook('m1', 470_000, 570_000); // mid moves up 2 cents
+    const out = mm.onTimer(ctx.clock.now());
+    expect(out.filter(isCancelRequest)).toEqual([]);
+    const s = signals(out);
+    expect(s).toHaveLength(2);
+    expect(s.every((x) => x.replacesOrderId !== undefined)).toBe(true);
+    expect(s.find((x) => x.action === 'BUY_YES')!.price).toBe(510_000);
+  });
+
+  it('refreshes at the refresh interval, not on every book tick', () => {
+    const m = ctx.setBook('m1', 450_000, 550_000);
+    for (const s of signals(mm.onMarketUpdate(m))) ctx.rest(s);
+    ctx.clock.advance(1_000);
+    expect(mm.onMarketUpdate(ctx.setBook('m1', 460_000, 560_000))).toEqual([]);
+  });
+
+  it('pulls quotes at once on a score change and pauses requoting', () => {
+    mm.onGameUpdate(ctx.games.get('f1')!);
+    for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
+    const out = mm.onGameUpdate(gameState('f1', { homeScore: 53 }));
+    expect(out).toHaveLength(1);
+    const c = out[0]!;
+    expect(isCancelRequest(c) && c.localIds.sort()).toEqual(['l1', 'l2']);
+    expect(isCancelRequest(c) && c.reason).toContain('score');
+    ctx.cancel(isCancelRequest(c) ? c.localIds : []);
+    ctx.clock.advance(1_000);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([]); // paused
+    ctx.clock.advance(2_500);
+    expect(signals(mm.onTimer(ctx.clock.now()))).toHaveLength(2); // back after pause_after_event_ms
+  });
+
+  it('pulls quotes when the market is halted', () => {
+    for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
+    const out = mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000, { state: 'MARKET_STATE_HALTED' }));
+    expect(out).toEqual([expect.objectContaining({ kind: 'cancel', reason: 'market state MARKET_STATE_HALTED' })]);
+  });
+
+  it('pulls quotes on a stale book or a stale consensus', () => {
+    for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
+    ctx.clock.advance(16_000);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([expect.objectContaining({ kind: 'cancel', reason: expect.stringContaining('stale book') })]);
+    ctx.setBook('m1', 450_000, 550_000);
+    ctx.consensus.set('m1', { probability: 0.5, confidence: 0.9, ageMs: 200_000 });
+    expect(mm.onTimer(ctx.clock.now())).toEqual([expect.objectContaining({ kind: 'cancel', reason: expect.stringContaining('stale consensus') })]);
+  });
+
+  it('does not touch a side whose order is not yet acknowledged', () => {
+    for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s, false);
+    ctx.clock.advance(5_000);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([]);
+  });
+
+  it('does nothing when disabled', () => {
+    mm.enabled = false;
+    expect(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))).toEqual([]);
+  });
+});

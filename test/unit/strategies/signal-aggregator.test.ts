@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import type { Signal } from '../../../shared/domain/signal.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { SignalAggregator, compareSignals } from '../../../shared/strategies/signal-aggregator.js';
+
+const sig = (extra: Partial<Signal>): Signal => ({
+  marketSlug: 'm1', action: 'BUY_YES', price: 500_000, quantity: 10, urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.8,
+  reason: '', fairProbability: 0.6, createdAt: 0, ...extra,
+});
+
+function make() {
+  const clock = new ManualClock(0);
+  const metrics = new MetricsRegistry();
+  return { clock, metrics, agg: new SignalAggregator({ dedupeWindowMs: 1_000, clock, metrics }) };
+}
+
+describe('SignalAggregator', () => {
+  it('de-duplicates the same market + action + price, keeping the best', () => {
+    const { agg, metrics } = make();
+    const out = agg.aggregate([sig({ confidence: 0.7 }), sig({ urgency: 'HIGH', strategyName: 'live_arbitrage' })]);
+    expect(out).toEqual([expect.objectContaining({ strategyName: 'live_arbitrage' })]);
+    expect(metrics.counter('strategy.aggregator.dropped', { reason: 'duplicate' })).toBe(1);
+  });
+
+  it('de-duplicates across batches inside the window only', () => {
+    const { agg, clock } = make();
+    expect(agg.aggregate([sig({})])).toHaveLength(1);
+    clock.advance(500);
+    expect(agg.aggregate([sig({})])).toHaveLength(0);
+    clock.advance(600);
+    expect(agg.aggregate([sig({})])).toHaveLength(1);
+  });
+
+  it('keeps the higher-urgency side of a conflict between strategies', () => {
+    const { agg } = make();
+    const out = agg.aggregate([
+      sig({ action: 'BUY_NO', price: 520_000, strategyName: 'statistical_edge', urgency: 'MEDIUM', confidence: 0.95 }),
+      sig({ action: 'BUY_YES', price: 600_000, strategyName: 'live_arbitrage', urgency: 'HIGH' }),
+      sig({ action: 'SELL_NO', price: 590_000, strategyName: 'market_maker', urgency: 'LOW' }),
+    ]);
+    expect(out.map((s) => s.strategyName)).toEqual(['live_arbitrage', 'market_maker']);
+  });
+
+  it('breaks an urgency tie by confidence', () => {
+    const { agg } = make();
+    const out = agg.aggregate([
+      sig({ action: 'BUY_NO', strategyName: 'a', confidence: 0.9 }),
+      sig({ action: 'BUY_YES', price: 400_000, strategyName: 'b', confidence: 0.7 }),
+    ]);
+    expect(out).toEqual([expect.objectContaining({ strategyName: 'a' })]);
+  });
+
+  it("keeps a market maker's own two-sided quotes", () => {
+    const { agg } = make();
+    const out = agg.aggregate([
+      sig({ action: 'BUY_YES', price: 490_000, strategyName: 'market_maker', urgency: 'LOW' }),
+      sig({ action: 'BUY_NO', price: 510_000, strategyName: 'market_maker', urgency: 'LOW' }),
+    ]);
+    expect(out).toHaveLength(2);
+  });
+
+  it('property: output is sorted by urgency then confidence, a subset of the input, free of key duplicates and cross-strategy conflicts', () => {
+    const arb = fc.record({
+      marketSlug: fc.constantFrom('a', 'b'),
+      action: fc.constantFrom('BUY_YES', 'BUY_NO', 'SELL_YES', 'SELL_NO' as const),
+      price: fc.integer({ min: 1, max: 3 }).map((t) => t * 10_000),
+      urgency: fc.constantFrom('LOW', 'MEDIUM', 'HIGH' as const),
+      strategyName: fc.constantFrom('x', 'y', 'z'),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      createdAt: fc.nat(100),
+    });
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 30 }), (parts) => {
+        const { agg } = make();
+        const input = parts.map((p) => sig(p as Partial<Signal>));
+        const out = agg.aggregate(input);
+        for (let i = 1; i < out.length; i++) expect(compareSignals(out[i - 1]!, out[i]!)).toBeLessThanOrEqual(0);
+        for (const s of out) expect(input).toContain(s);
+        const keys = out.map((s) => `${s.marketSlug}|${s.action}|${s.price}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        const buys = (s: Signal) => s.action === 'BUY_YES' || s.action === 'SELL_NO';
+        for (const m of ['a', 'b']) {
+          const inMarket = out.filter((s) => s.marketSlug === m);
+          const winner = inMarket[0];
+          if (!winner) continue;
+          for (const s of inMarket) expect(buys(s) === buys(winner) || s.strategyName === winner.strategyName).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe('pricing', () => {
+  it('snaps buys down and sells up', async () => {
+    const { snapForAction } = await import('../../../shared/strategies/pricing.js');
+    expect(snapForAction(503_000, 'BUY_YES', 10_000)).toBe(500_000);
+    expect(snapForAction(503_000, 'SELL_NO', 10_000)).toBe(500_000);
+    expect(snapForAction(503_000, 'BUY_NO', 10_000)).toBe(510_000);
+    expect(snapForAction(503_000, 'SELL_YES', 10_000)).toBe(510_000);
+    expect(snapForAction(500_000, 'SELL_YES', 10_000)).toBe(500_000);
+  });
+});
