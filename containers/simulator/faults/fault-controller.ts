@@ -48,6 +48,7 @@ export interface FaultStats {
   socketMessagesDelayed: number;
   socketsClosed: number;
   httpFailuresInjected: number;
+  requestsDelayed: number;
   ambiguousCreates: number;
 }
 
@@ -93,6 +94,7 @@ export class Faults implements FaultController {
     socketMessagesDelayed: 0,
     socketsClosed: 0,
     httpFailuresInjected: 0,
+    requestsDelayed: 0,
     ambiguousCreates: 0,
   };
 
@@ -183,6 +185,7 @@ export class Faults implements FaultController {
   restLatencyMs(): number {
     const { ms, jitterMs } = this.latency;
     if (ms === 0 && jitterMs === 0) return 0;
+    this.counters.requestsDelayed++;
     return ms + (jitterMs > 0 ? this.random.next() * jitterMs : 0);
   }
 
