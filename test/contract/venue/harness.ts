@@ -1,0 +1,45 @@
+/** Starts the project's exchange simulator on loopback and builds the real venue client against it. */
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../containers/simulator/server.js';
+import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { PolymarketRestClient, type RestClientOptions } from '../../../shared/venue/rest-client.js';
+
+export const MARKET = 'nba-bos-nyk-moneyline';
+export const MARKET2 = 'nba-lal-gsw-moneyline';
+
+export async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  return startSimulator({ liquidity: false, markets: defaultWorld(Date.now()), ...options });
+}
+
+export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions> = {}) {
+  const metrics = new MetricsRegistry();
+  const sleeps: number[] = [];
+  const client = new PolymarketRestClient({
+    apiBaseUrl: sim.baseUrl,
+    gatewayBaseUrl: sim.baseUrl,
+    credentials: sim.credentials,
+    metrics,
+    timeoutMs: 2_000,
+    recovery: { settleMs: 50 },
+    // Record the waits the policy asks for, but keep them short so the suite stays fast.
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return new Promise((r) => setTimeout(r, Math.min(ms, 20)));
+    },
+    ...over,
+  });
+  return { client, metrics, sleeps };
+}
+
+export function limitBuy(price: number, quantity = 10, slug = MARKET): OrderRequest {
+  return {
+    marketSlug: slug,
+    intent: 'ORDER_INTENT_BUY_LONG',
+    type: 'ORDER_TYPE_LIMIT',
+    price,
+    quantity,
+    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    postOnly: false,
+  };
+}
