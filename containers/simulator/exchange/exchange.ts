@@ -483,12 +483,13 @@ export class Exchange {
    */
   closePosition(accountId: string, marketSlug: string, opts: ClosePositionOptions = {}): OrderResult {
     const acc = this.ledger.get(accountId);
-    this.marketBook(marketSlug);
+    const mb = this.marketBook(marketSlug);
     const net = this.ledger.net(acc, marketSlug);
     if (net === 0) throw badRequest('NO_POSITION', `no position in ${marketSlug}`);
     const quantity = opts.quantity === undefined ? Math.abs(net) : Math.min(opts.quantity, Math.abs(net));
     return this.events.run(() => {
-      for (const order of [...acc.liveOrders.values()]) {
+      // In a market that is not open the market order is rejected: leave the resting orders alone then.
+      for (const order of mb.market.state === 'MARKET_STATE_OPEN' ? [...acc.liveOrders.values()] : []) {
         if (order.marketSlug === marketSlug && !order.opens) {
           this.operationFor(accountId, () => this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.userCanceled));
         }
