@@ -111,6 +111,11 @@ export class BookQuoter {
     this.opinion = (1 - a) * this.opinion + Math.sqrt(1 - (1 - a) * (1 - a)) * this.rng.normal(0, this.profile.noiseSd);
   }
 
+  /** Shifts the book's opinion by `logit` (a forced line move, for tests and demos). */
+  nudge(logit: number): void {
+    this.opinion += logit;
+  }
+
   /** The book's belief that home wins. */
   belief(): number {
     const p = Math.min(1 - PROB_FLOOR, Math.max(PROB_FLOOR, this.knownP));
@@ -118,10 +123,10 @@ export class BookQuoter {
   }
 
   /** Re-prices; returns the new prices when they differ from the last ones (or are the first), else null. */
-  requote(nowMs: number): MoneylinePrices | null {
+  requote(nowMs: number, force = false): MoneylinePrices | null {
     if (this.locked || this.closed) return null;
     const next = priceMoneyline(this.belief(), this.profile);
-    if (this.prices && this.prices.home === next.home && this.prices.away === next.away) return null;
+    if (!force && this.prices && this.prices.home === next.home && this.prices.away === next.away) return null;
     this.prices = next;
     this.quotedAt = nowMs;
     return next;

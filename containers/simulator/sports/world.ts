@@ -263,6 +263,34 @@ export class SportsWorld {
     return { prices: q.lastPrices, locked: q.isLocked, belief: q.belief() };
   }
 
+  /**
+   * Test and demo hook: the books (all, or one) move their line on a fixture NOW: `locked-odds` for the old
+   * prices, then `odds` with prices moved by `logitShift` (default +0.25, toward home). Returns the number of
+   * entries produced. Not part of a seeded run: using it changes what follows.
+   */
+  forceLineMove(fixtureId: string, options: { bookId?: string; logitShift?: number } = {}): number {
+    const rt = this.byId.get(fixtureId);
+    if (!rt) throw new RangeError(`unknown fixture: ${fixtureId}`);
+    let produced = 0;
+    rt.quoters.forEach((q, bi) => {
+      if (options.bookId !== undefined && q.profile.id !== options.bookId) return;
+      if (q.isClosed) return;
+      const old = q.lock();
+      if (old) {
+        this.emitOdds(rt, bi, 'locked-odds', old);
+        produced += 1;
+      }
+      q.nudge(options.logitShift ?? 0.25);
+      q.unlock();
+      const prices = q.requote(this.now(), true);
+      if (prices) {
+        this.emitOdds(rt, bi, 'odds', prices);
+        produced += 1;
+      }
+    });
+    return produced;
+  }
+
   // ---------------------------------------------------------------- exchange
 
   private venueCall(what: string, call: () => void): void {
@@ -328,7 +356,7 @@ export class SportsWorld {
   private scheduleGame(rt: GameRuntime): void {
     for (const ev of rt.timeline) this.scheduler.at(ev.atMs, () => this.onGameEvent(rt, ev));
     rt.quoters.forEach((q, bi) => {
-      this.scheduler.at(this.originMs + bi * 7 + rt.index, () => {
+      this.scheduler.at(this.originMs, () => {
         const prices = q.requote(this.now());
         if (prices) this.emitOdds(rt, bi, 'odds', prices);
         this.scheduleRefresh(rt, bi);
