@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { takerFee } from '../../../shared/domain/fees.js';
+import { M, lv, paper, usd } from './helpers.js';
+
+describe('fill simulator: resting orders', () => {
+  it('(a) book changes alone never fill a resting order', async () => {
+    const p = paper();
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    {
+      const { orderId: id } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+      p.scheduler.advance(100);
+      // size at our price shrinks to nothing and comes back, better bids appear, asks move toward us
+      p.book([lv(0.5, 20)], [lv(0.52, 50)]);
+      p.book([lv(0.51, 40)], [lv(0.51 + 0.01, 5)]);
+      p.book([], [lv(0.51, 1)]);
+      p.book([lv(0.5, 300)], [lv(0.6, 10)]);
+      p.scheduler.advance(10_000);
+      expect(p.filledQty(id)).toBe(0);
+      expect(p.ex.simulator.get(id)?.status).toBe('resting');
+    }
+  });
+
+  it('(a, property) no sequence of non-crossing books fills a resting bid', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            bids: fc.array(fc.record({ c: fc.integer({ min: 1, max: 50 }), q: fc.integer({ min: 1, max: 500 }) }), { maxLength: 5 }),
+            asks: fc.array(fc.record({ c: fc.integer({ min: 51, max: 99 }), q: fc.integer({ min: 1, max: 500 }) }), { maxLength: 5 }),
+          }),
+          { maxLength: 30 },
+        ),
+        async (books) => {
+          const p = paper();
+          p.book([lv(0.5, 50)], [lv(0.55, 50)]);
+          const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+          p.scheduler.advance(100);
+          for (const b of books) {
+            p.book(
+              b.bids.map((l) => lv(l.c / 100, l.q)),
+              b.asks.map((l) => lv(l.c / 100, l.q)),
+            );
+          }
+          expect(p.filledQty(orderId)).toBe(0);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('(b) a resting bid fills only after the queue ahead is consumed by trades at or through its price', async () => {
+    const p = paper();
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 30 }));
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(100);
+
+    p.trade(0.5, 60, 'ORDER_SIDE_SELL'); // 40 left ahead
+    p.trade(0.53, 500, 'ORDER_SIDE_BUY'); // other side of the book
+    p.trade(0.5, 500, 'ORDER_SIDE_BUY'); // a buyer lifting an ask at 0.50 does not trade with bids
+    p.trade(0.51, 500, 'ORDER_SIDE_SELL'); // above our price: bids at 0.51 traded, not ours
+    expect(p.filledQty(orderId)).toBe(0);
+
+    p.trade(0.5, 50, 'ORDER_SIDE_SELL'); // 40 ahead, then 10 to us
+    expect(p.filledQty(orderId)).toBe(10);
+    p.trade(0.49, 5, 'ORDER_SIDE_SELL'); // printed through our price: we were hit first
+    expect(p.filledQty(orderId)).toBe(15);
+    p.trade(0.48, 100, 'ORDER_SIDE_SELL'); // one print never fills us for more than we have left
+    expect(p.filledQty(orderId)).toBe(30);
+
+    const makerFills = p.fills().filter((x) => x.order.id === orderId);
+    expect(makerFills.every((x) => x.lastPx === usd(0.5) && x.aggressor === false)).toBe(true);
+    // maker rebate on 10 × 0.50 = 5.00 × 0.2 % = 0.01 (credit)
+    expect(makerFills[0]?.commissionNotionalCollected).toBe(-10_000);
+  });
+
+  it('(b) cancels are assumed behind us by default; the proportional model is more optimistic', async () => {
+    const run = async (cancelModel: 'behind' | 'proportional') => {
+      const p = paper({ cancelModel });
+      p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+      p.scheduler.advance(100);
+      p.book([lv(0.5, 150)], [lv(0.53, 100)]); // 50 joined behind us
+      p.book([lv(0.5, 120)], [lv(0.53, 100)]); // 30 cancelled, from somewhere
+      p.trade(0.5, 90, 'ORDER_SIDE_SELL');
+      return p.filledQty(orderId);
+    };
+    expect(await run('behind')).toBe(0); // 100 still ahead of us
+    expect(await run('proportional')).toBe(10); // 20 of the 30 cancels were ahead → 80 ahead
+  });
+
+  it('a shrinking level bounds the queue ahead; a crossing book fills a resting order at its price', async () => {
+    const p = paper();
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 30 }));
+    p.scheduler.advance(100);
+    p.book([lv(0.5, 10)], [lv(0.53, 100)]);
+    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(10);
+    p.book([lv(0.49, 10)], [lv(0.49, 12), lv(0.5, 5), lv(0.52, 40)]);
+    expect(p.filledQty(orderId)).toBe(17);
+    // the same crossing liquidity, shown again, is not given twice
+    p.book([lv(0.49, 10)], [lv(0.49, 12), lv(0.5, 5), lv(0.52, 40)]);
+    expect(p.filledQty(orderId)).toBe(17);
+    expect(p.fills().every((x) => x.lastPx === usd(0.5))).toBe(true);
+  });
+});
+
+describe('fill simulator: takers', () => {
+  it('(c) a taker walks the visible depth at the book prices: VWAP, per-level taker fees, IOC remainder cancelled', async () => {
+    const p = paper();
+    p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.56, 20), lv(0.58, 50)]);
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.57), quantity: 40, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    p.scheduler.advance(100);
+    const fills = p.fills();
+    expect(fills.map((x) => [x.lastShares, x.lastPx, x.aggressor])).toEqual([
+      [10, usd(0.55), true],
+      [20, usd(0.56), true],
+    ]);
+    const vwapNum = fills.reduce((s, x) => s + x.lastShares! * x.lastPx!, 0);
+    expect(vwapNum / 30).toBeCloseTo(556_666.67, 1);
+    // 5.50 × 0.3 % = 0.0165 → 0.02 ; 11.20 × 0.3 % = 0.0336 → 0.03
+    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([takerFee(10, usd(0.55), true), takerFee(20, usd(0.56), true)]);
+    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([20_000, 30_000]);
+    const last = p.executions().at(-1)!;
+    expect(last.type).toBe('EXECUTION_TYPE_CANCELED');
+    expect(last.order).toMatchObject({ id: orderId, cumQuantity: 30, state: 'ORDER_STATE_CANCELED' });
+    expect(p.ex.portfolio.cash).toBe(usd(1_000) - 10 * usd(0.55) - 20 * usd(0.56) - 50_000);
+  });
+
+  it('does not give the same visible liquidity twice; GTC remainder rests; FOK is all or nothing; post-only never crosses', async () => {
+    const p = paper();
+    p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.58, 50)]);
+    const a = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    p.scheduler.advance(100);
+    expect(p.filledQty(a.orderId)).toBe(10);
+    p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.58, 50)]); // the feed still shows the 10 we took
+    const b = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    p.scheduler.advance(100);
+    expect(p.filledQty(b.orderId)).toBe(0);
+    p.book([lv(0.5, 10)], [lv(0.55, 25), lv(0.58, 50)]); // 15 new contracts joined the level
+    const c = await p.ex.createOrder(p.order({ price: usd(0.58), quantity: 100 }));
+    p.scheduler.advance(100);
+    expect(p.filledQty(c.orderId)).toBe(65);
+    expect(p.ex.simulator.get(c.orderId)).toMatchObject({ status: 'resting', price: usd(0.58) });
+
+    const fok = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: 11, tif: 'TIME_IN_FORCE_FILL_OR_KILL' }));
+    const post = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: 1, postOnly: true }));
+    p.scheduler.advance(100);
+    expect(p.filledQty(fok.orderId)).toBe(0);
+    expect(p.executions().find((x) => x.order.id === fok.orderId)?.type).toBe('EXECUTION_TYPE_EXPIRED');
+    expect(p.executions().find((x) => x.order.id === post.orderId)).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', orderRejectReason: expect.stringMatching(/post-only/) });
+  });
+
+  it('(d) BUY_SHORT sells long into the bids and costs 1 − price in cash and fees', async () => {
+    const p = paper();
+    p.book([lv(0.4, 200)], [lv(0.45, 200)]);
+    const { orderId } = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    p.scheduler.advance(100);
+    const [fill] = p.fills();
+    expect(fill).toMatchObject({ lastShares: 100, lastPx: usd(0.4), aggressor: true });
+    // seller's fee notional: 100 × (1 − 0.40) = 60.00 → 0.18
+    expect(fill?.commissionNotionalCollected).toBe(180_000);
+    expect(p.ex.portfolio.cash).toBe(usd(1_000) - usd(60) - 180_000);
+    const pos = p.events.filter((e) => e.type === 'position').at(-1);
+    expect(pos).toMatchObject({ position: { marketSlug: M, netPosition: -100, cost: usd(60) } });
+    expect(p.filledQty(orderId)).toBe(100);
+
+    // closing the short by buying long at 0.30 returns 1 − 0.30 per contract: realized (0.70 − 0.60) × 100 = 10
+    p.book([lv(0.25, 10)], [lv(0.3, 200)]);
+    await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_SHORT', price: usd(0.3), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    p.scheduler.advance(100);
+    expect(p.ex.portfolio.position(M)).toMatchObject({ netQty: 0, cost: 0, realized: usd(10) });
+    // buyer's fee on 100 × 0.30 = 30.00 → 0.09
+    expect(p.fills().at(-1)?.commissionNotionalCollected).toBe(90_000);
+  });
+
+  it('(g) an order sent at t meets the book as of t + latency, and can fill while its cancel travels', async () => {
+    const p = paper({ latencyMs: 100 });
+    p.book([lv(0.5, 10)], [lv(0.55, 10)]);
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.6), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    expect(await p.ex.openOrders()).toEqual([]);
+    p.scheduler.advance(50);
+    p.book([lv(0.5, 10)], [lv(0.6, 10)]); // the ask moved before our order arrived
+    p.scheduler.advance(49);
+    expect(p.fills()).toHaveLength(0);
+    p.scheduler.advance(1);
+    expect(p.fills().map((x) => [x.order.id, x.lastPx, x.transactTime])).toEqual([[orderId, usd(0.6), 100]]);
+
+    const rest = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 5 }));
+    p.scheduler.advance(100);
+    p.book([lv(0.5, 0)], [lv(0.6, 10)]);
+    await p.ex.cancelOrder(rest.orderId, M);
+    p.scheduler.advance(50);
+    p.trade(0.5, 5, 'ORDER_SIDE_SELL'); // the cancel has not arrived yet
+    p.scheduler.advance(50);
+    expect(p.filledQty(rest.orderId)).toBe(5);
+    await expect(p.ex.cancelOrder(rest.orderId, M)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('rejects orders for markets that are not open or have no book, and off-tick prices', async () => {
+    const p = paper();
+    const a = await p.ex.createOrder(p.order({}));
+    p.book([lv(0.5, 10)], [lv(0.55, 10)], 'MARKET_STATE_SUSPENDED');
+    p.scheduler.advance(100);
+    const b = await p.ex.createOrder(p.order({}));
+    p.book([lv(0.5, 10)], [lv(0.55, 10)]);
+    const c = await p.ex.createOrder(p.order({ price: 505_000 }));
+    p.scheduler.advance(100);
+    const reasons = Object.fromEntries(p.executions().map((x) => [x.order.id, x.orderRejectReason]));
+    expect(reasons[a.orderId]).toMatch(/suspended/i);
+    expect(reasons[b.orderId]).toBeNull(); // the market had reopened when it arrived
+    expect(reasons[c.orderId]).toMatch(/tick/);
+  });
+});
