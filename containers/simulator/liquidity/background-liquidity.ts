@@ -153,7 +153,8 @@ export class BackgroundLiquidity {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.scheduleQuotes(0);
+    for (const slug of [...this.markets.keys()]) this.requote(slug);
+    this.scheduleQuotes(this.o.quoteIntervalMs);
     this.scheduleTakers();
   }
 

@@ -148,9 +148,9 @@ describe('socket faults', () => {
   });
 
   it('drops every message of a channel with probability 1, and some with probability 0.5', async () => {
+    sim.faults.dropSocketMessages({ probability: 1, channel: 'markets' });
     const md = await open('/v1/ws/markets');
     const priv = await open('/v1/ws/private');
-    sim.faults.dropSocketMessages({ probability: 1, channel: 'markets' });
     md.send({ subscribe: { requestId: 'r', subscriptionType: 'SUBSCRIPTION_TYPE_MARKET_DATA', marketSlugs: [BOS] } });
     // Private heartbeats keep flowing while the markets channel is silent.
     await priv.next((m) => m.heartbeat, priv.messages.length);
