@@ -8,19 +8,30 @@ import type { ActivityPage, ActivityQuery, SimActivity } from './types.js';
 export const DEFAULT_ACTIVITY_LIMIT = 100;
 export const MAX_ACTIVITY_LIMIT = 1000;
 
+/** Default number of most recent activities kept per account (older ones are dropped, oldest first). */
+export const DEFAULT_MAX_ACTIVITIES_PER_ACCOUNT = 50_000;
+
 export class ActivityLog {
   private readonly byAccount = new Map<string, SimActivity[]>();
   private seq = 0;
 
+  constructor(private readonly maxPerAccount: number = DEFAULT_MAX_ACTIVITIES_PER_ACCOUNT) {
+    if (!Number.isInteger(maxPerAccount) || maxPerAccount < 1) throw new RangeError('maxPerAccount must be a positive integer');
+  }
+
   record(activity: Omit<SimActivity, 'id' | 'seq'>): SimActivity {
     this.seq++;
-    const full: SimActivity = { ...activity, id: `act-${this.seq}`, seq: this.seq };
+    const full = activity as SimActivity;
+    full.id = `act-${this.seq}`;
+    full.seq = this.seq;
     let list = this.byAccount.get(activity.accountId);
     if (!list) {
       list = [];
       this.byAccount.set(activity.accountId, list);
     }
     list.push(full);
+    // Drop the oldest in batches so that a long simulation keeps bounded memory at O(1) amortized cost.
+    if (list.length > this.maxPerAccount + Math.ceil(this.maxPerAccount / 4)) list.splice(0, list.length - this.maxPerAccount);
     return full;
   }
 

@@ -83,7 +83,7 @@ export class Exchange {
   private readonly ids = new IdGenerator();
   private readonly ref: ReferenceData;
   private readonly ledger = new Ledger();
-  private readonly activityLog = new ActivityLog();
+  private readonly activityLog: ActivityLog;
   private readonly markets = new Map<string, MarketBook>();
   private readonly gtdOrders = new Set<SimOrder>();
   private nextExpiry = Number.POSITIVE_INFINITY;
@@ -94,6 +94,7 @@ export class Exchange {
   constructor(options: ExchangeOptions) {
     this.clock = options.clock;
     this.fees = options.fees ?? DEFAULT_FEES;
+    this.activityLog = new ActivityLog(options.maxActivitiesPerAccount);
     this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1);
     this.events = new EventBatcher(
       options.logger ?? nullLogger,

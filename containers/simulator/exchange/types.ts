@@ -25,6 +25,8 @@ export interface ExchangeOptions {
   defaultTick?: PriceMicros;
   /** Default minimum order quantity in contracts (default 1). */
   defaultMinQty?: number;
+  /** Most recent activities kept per account (default 50_000); older ones are dropped. */
+  maxActivitiesPerAccount?: number;
   /** Where a throwing event listener is reported (default: silent). */
   logger?: Logger;
 }

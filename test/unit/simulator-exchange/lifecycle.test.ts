@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeEvent } from '../../../containers/simulator/exchange/index.js';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import { Exchange, type ExchangeEvent } from '../../../containers/simulator/exchange/index.js';
 import { USD, MARKET, limit, makeExchange } from './fixture.js';
 
 describe('settlement', () => {
@@ -167,5 +168,20 @@ describe('reference data', () => {
     expect(ex.listMarkets({ closed: true })).toEqual([]);
     expect(() => ex.addMarket({ slug: 'x', eventSlug: 'missing', title: 'x', outcome: 'x' })).toThrow(expect.objectContaining({ status: 404 }));
     expect(() => ex.addMarket({ slug: 'y', eventSlug: 'nfl-kc-buf', title: 'y', outcome: 'y', tick: 3_000 })).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
+
+describe('activity retention', () => {
+  it('keeps at most the configured number of recent activities per account, newest intact', () => {
+    const ex = new Exchange({ clock: new ManualClock(0), maxActivitiesPerAccount: 10 });
+    ex.addEvent({ slug: 'e', title: 'e', startTime: 0 });
+    ex.addMarket({ slug: 'm', eventSlug: 'e', title: 'm', outcome: 'y' });
+    ex.openAccount('A', 1_000 * USD);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(ex.submitOrder('A', { marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 100_000, quantity: 1 }).order.id);
+    const all = ex.activities('A', { limit: 1000 }).activities;
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(all.length).toBeLessThanOrEqual(13);
+    expect(all[0]?.orderId).toBe(ids[39]);
   });
 });
