@@ -13,6 +13,7 @@ import type { Clock } from '../domain/clock.js';
 import type { OrderGateway } from '../domain/gateway.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { Signal, StrategyName } from '../domain/signal.js';
+import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
@@ -119,6 +120,12 @@ export class OrderExecutor {
   /** Feeds a venue execution (private socket or paper exchange) to the tracker. */
   onExecution(execution: VenueExecution): void {
     this.tracker.applyExecution(execution);
+  }
+
+  /** Feeds private-channel events: executions, and order snapshots (status sync after a reconnect). */
+  onVenueEvent(ev: VenueEvent): void {
+    if (ev.type === 'execution') this.tracker.applyExecution(ev.execution);
+    else if (ev.type === 'orders_snapshot') for (const o of ev.orders) this.tracker.applyVenueOrder(o);
   }
 
   /** Stops (true) or allows (false) new orders; cancels are always allowed. */
