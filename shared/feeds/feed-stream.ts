@@ -108,7 +108,7 @@ export abstract class OpticOddsFeedStream {
     this.sse.reconnectNow();
   }
 
-  /** Handles one data frame (not connected/ping). Returns false when the frame was malformed. */
+  /** Handles one data frame (not connected/ping); malformed frames are reported through `malformed()`. */
   protected abstract handle(frame: SseFrame): void;
 
   private onFrame(frame: SseFrame): void {

@@ -235,3 +235,13 @@ export function computeConsensusDetailed(
     excluded,
   };
 }
+
+/**
+ * The consensus as the state manager's `ConsensusFn` (shared/state/state-manager.ts): options bound once,
+ * `undefined` instead of null when no book qualifies.
+ */
+export function createConsensusFn(
+  options: ConsensusOptions = {},
+): (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined {
+  return (quotes, fixtureId, market, now) => computeConsensus(quotes, fixtureId, market, now, options) ?? undefined;
+}

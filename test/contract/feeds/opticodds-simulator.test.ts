@@ -143,41 +143,53 @@ describe('OpticOdds clients against the simulator', () => {
     expect(live.type === 'game' && live.game.secondsRemaining! <= 2880).toBe(true);
   });
 
-  it('locked odds leave the consensus until the book prices again', async () => {
+  it('a line move (locked-odds then odds) takes the book out of the consensus and back in at the new price', async () => {
     const { events } = startOdds();
     await events.waitFor(healthy(true));
-    const store = new Map<string, OddsQuote>();
-    let lockedBook: string | null = null;
-    let fixtureId = '';
-    let consensusWhileLocked: ReturnType<typeof computeConsensusDetailed> | null = null;
-    let consensusAfter: ReturnType<typeof computeConsensusDetailed> | null = null;
+    const before = new Set(oddsIdsInLog());
+    const delivered = async (): Promise<void> => {
+      const ids = oddsIdsInLog().filter((id) => !before.has(id));
+      const last = ids[ids.length - 1];
+      if (last !== undefined) await events.waitFor((e) => (e.type === 'odds' || e.type === 'fixture_status') && e.entryId === last);
+    };
+    const fixtureId = sim.world.fixtures()[0]!.fixtureId;
+    const home = sim.world.fixtures()[0]!.home.name;
+    // the usual pattern: a REST snapshot to start, then the stream's updates replace quotes by key
+    const rest = new OpticOddsRestClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, clock });
+    const snapshot = await rest.odds({ fixtureIds: [fixtureId], sportsbooks: sim.world.books.map((b) => b.name) });
+    const store = new Map<string, OddsQuote>(snapshot.map((q) => [q.key, q]));
+    const consensus = () => computeConsensusDetailed([...store.values()], fixtureId, 'Moneyline', clock.now(), { maxAgeMs: 3_600_000 });
     let processed = 0;
-    const drain = () => {
+    const drainUntil = (pred: (e: FeedEvent) => boolean): void => {
       for (; processed < events.items.length; processed++) {
         const e = events.items[processed]!;
-        if (e.type !== 'odds') continue;
-        for (const q of e.quotes) store.set(q.key, q);
-        fixtureId = e.quotes[0]!.fixtureId;
-        const all = [...store.values()];
-        if (lockedBook === null && e.quotes.some((q) => q.locked)) {
-          lockedBook = e.quotes[0]!.sportsbook;
-          consensusWhileLocked = computeConsensusDetailed(all, fixtureId, 'Moneyline', clock.now(), { maxAgeMs: 3_600_000 });
-        } else if (lockedBook !== null && consensusAfter === null && e.quotes.every((q) => !q.locked && q.sportsbook === lockedBook)) {
-          consensusAfter = computeConsensusDetailed(all, fixtureId, 'Moneyline', clock.now(), { maxAgeMs: 3_600_000 });
+        if (e.type === 'odds') for (const q of e.quotes) store.set(q.key, q);
+        if (pred(e)) {
+          processed++;
+          return;
         }
       }
     };
-    for (let i = 0; i < 1200 && consensusAfter === null; i++) {
-      step(250);
-      const ids = oddsIdsInLog();
-      if (ids.length > 0) await events.waitFor((e) => (e.type === 'odds' || e.type === 'fixture_status') && e.entryId === ids[ids.length - 1]);
-      drain();
-    }
-    expect(lockedBook).not.toBeNull();
-    const locked = consensusWhileLocked as unknown as ReturnType<typeof computeConsensusDetailed>;
-    expect(locked.books.map((b) => b.sportsbook)).not.toContain(lockedBook);
-    expect(locked.excluded.some((x) => x.sportsbook === lockedBook && x.reason === 'locked')).toBe(true);
-    const after = consensusAfter as unknown as ReturnType<typeof computeConsensusDetailed>;
-    expect(after.books.map((b) => b.sportsbook)).toContain(lockedBook);
+    drainUntil(() => false);
+    const start = consensus();
+    expect(start.books.map((b) => b.sportsbook)).toContain('Pinnacle');
+    const booksBefore = start.books.length;
+    expect(booksBefore).toBe(sim.world.books.length);
+
+    expect(sim.world.forceLineMove(fixtureId, { bookId: 'pinnacle', logitShift: 0.5 })).toBe(2);
+    await delivered();
+    drainUntil((e) => e.type === 'odds' && e.quotes.some((q) => q.locked));
+    const whileLocked = consensus();
+    expect(whileLocked.books.map((b) => b.sportsbook)).not.toContain('Pinnacle');
+    expect(whileLocked.books.length).toBe(booksBefore - 1);
+    expect(whileLocked.excluded).toContainEqual(expect.objectContaining({ sportsbook: 'Pinnacle', reason: 'locked' }));
+
+    drainUntil(() => false);
+    const after = consensus();
+    expect(after.books.map((b) => b.sportsbook)).toContain('Pinnacle');
+    const pinBefore = start.books.find((b) => b.sportsbook === 'Pinnacle')!.fair[home]!;
+    const pinAfter = after.books.find((b) => b.sportsbook === 'Pinnacle')!.fair[home]!;
+    expect(pinAfter).toBeGreaterThan(pinBefore); // the line moved toward home
+    expect(after.consensus!.probabilities[home]!).toBeGreaterThan(whileLocked.consensus!.probabilities[home]!);
   });
 });

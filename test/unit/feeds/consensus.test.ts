@@ -170,3 +170,12 @@ describe('consensus', () => {
     );
   });
 });
+
+describe('createConsensusFn', () => {
+  it('binds options and returns undefined when nothing qualifies', async () => {
+    const { createConsensusFn } = await import('../../../shared/feeds/fair-value/consensus.js');
+    const fn = createConsensusFn({ method: 'multiplicative', maxAgeMs: 10 });
+    expect(fn([q('Pinnacle', 'Home', -150), q('Pinnacle', 'Away', 130)], 'F1', 'Moneyline', NOW)).toBeUndefined();
+    expect(fn([q('Pinnacle', 'Home', -150, { timestamp: NOW }), q('Pinnacle', 'Away', 130, { timestamp: NOW })], 'F1', 'Moneyline', NOW)!.probabilities.Home).toBeCloseTo(69 / 119, 12);
+  });
+});
