@@ -85,6 +85,7 @@ export class VenueSocket {
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private pinger: ReturnType<typeof setInterval> | null = null;
   private malformedCount = 0;
+  private consecutiveAuthFailures = 0;
   private connectCount = 0;
   private upWaiters: (() => void)[] = [];
 
@@ -204,9 +205,18 @@ export class VenueSocket {
       const status = res.statusCode ?? 0;
       this.metrics.increment('venue.ws.upgrade_rejected', 1, { channel: this.channel, status: String(status) });
       if (status === 401) {
+        this.consecutiveAuthFailures++;
         const offset = offsetFromDateHeader(res.headers['date'], this.clock.now());
         if (offset !== null) this.signer.clockOffsetMs = offset;
-        this.logger.warn('socket upgrade rejected with 401; clock offset re-estimated', { offsetMs: this.signer.clockOffsetMs });
+        if (this.consecutiveAuthFailures >= 2) {
+          // Skew was corrected after the first 401: a repeat means the key itself is refused. Keep retrying
+          // with backoff (keys may be rotated in place), but loudly.
+          this.logger.error('socket upgrade keeps failing with 401 after clock correction: credentials rejected', {
+            failures: this.consecutiveAuthFailures,
+          });
+        } else {
+          this.logger.warn('socket upgrade rejected with 401; clock offset re-estimated', { offsetMs: this.signer.clockOffsetMs });
+        }
       } else {
         this.logger.warn('socket upgrade rejected', { status });
       }
@@ -229,6 +239,7 @@ export class VenueSocket {
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
     this.attempt = 0;
+    this.consecutiveAuthFailures = 0;
     this.connectCount++;
     this.isUp = true;
     this.lastFrameAt = this.clock.now();
