@@ -25,5 +25,6 @@ describe('cdk-nag harness', () => {
     const { app, nag } = build(true);
     expect(nag.validateScope(app).violations.map((v) => v.ruleName)).not.toContain('AwsSolutions-SQS3');
     expect(() => app.synth()).not.toThrow();
+    expect((app as unknown as { _validationPlugins: unknown[] })._validationPlugins).toContain(nag);
   });
 });

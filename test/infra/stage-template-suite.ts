@@ -5,7 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type StageName } from '../../infra/config/stages.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { synthStage, type SynthesizedStage } from './synth-stage.js';
+
+const DESCRIPTION_PREFIX: Record<string, string> = {
+  'Polls OpticOdds': 'odds-poller',
+  'Reconciles orders': 'reconciler',
+  'Midnight New York': 'daily-reset',
+  'Daily report': 'reporter',
+};
+function jobOf(description: string): string | undefined {
+  return Object.entries(DESCRIPTION_PREFIX).find(([p]) => description.startsWith(p))?.[1];
+}
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -47,9 +60,17 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     afterAll(() => s?.cleanup());
 
     it('cdk-nag (AwsSolutions) leaves no unacknowledged error and synth reports no error annotation', () => {
-      const report = s.nag.validateScope(s.app);
-      const errors = report.violations.filter((v) => v.severity !== 'warning' && v.severity !== 'info');
-      expect(errors.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`)).toEqual([]);
+      // Synth ran the AwsSolutions pack as a validation plugin (an in-memory synth throws on an unacknowledged
+      // error; test/infra/nag-harness.test.ts proves that). Here: the pack is registered on this app and the
+      // report synth wrote holds no failing or error-level finding.
+      expect((s.app as unknown as { _validationPlugins: unknown[] })._validationPlugins).toContain(s.nag);
+      const report = JSON.parse(readFileSync(join(s.app.outdir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { pluginName: string; conclusion: string; violations: { ruleName: string; severity: string }[] }[];
+      };
+      const findings = report.pluginReports.flatMap((r) =>
+        r.violations.filter((v) => v.severity === 'error' || r.conclusion === 'failure').map((v) => `${r.pluginName}: ${v.ruleName}`),
+      );
+      expect(findings).toEqual([]);
       expect(Annotations.fromStack(s.stack).findError('*', Match.anyValue())).toEqual([]);
     });
 
@@ -132,6 +153,17 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
           'Reconciles orders, fills and positions with the exchange',
         ].sort(),
       );
+    });
+
+    it('bundles real handlers as ESM that load on this Node (createRequire banner, node20 target)', async () => {
+      const real = ofType('AWS::Lambda::Function').filter(([, f]) => !s.stubbed.includes(jobOf(String(f.Description)) as never));
+      for (const [id, f] of real) {
+        const key = (f.Code as { S3Key?: unknown }).S3Key;
+        expect(typeof key, id).toBe('string');
+        const assetDir = `asset.${String(key).replace(/\.zip$/, '')}`;
+        const mod = (await import(pathToFileURL(join(s.app.outdir, assetDir, 'index.mjs')).href)) as { handler?: unknown };
+        expect(typeof mod.handler, id).toBe('function');
+      }
     });
 
     it('schedules every job in the New York time zone, the daily reset at midnight, with a DLQ', () => {
