@@ -20,5 +20,5 @@ export { Rng, deriveSeed } from './prng.js';
 export { basketball } from './sports/basketball.js';
 export { football } from './sports/football.js';
 export type { SportDefinition, SportKey, GameScript, ScoringPlay, Side } from './sports/sport.js';
-export { recordSportsRun } from './recording.js';
+export { recordSportsRun, recordingToNdjson } from './recording.js';
 export type { SportsRecording, RecordedVenueCall } from './recording.js';

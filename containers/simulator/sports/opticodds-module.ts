@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../shared/domain/clock.js';
 import type { Logger } from '../../../shared/observability/logger.js';
+import type { Metrics } from '../../../shared/observability/metrics.js';
+import { nullMetrics } from '../../../shared/observability/metrics.js';
 import type { SimulatorModule } from '../module.js';
 import type { FeedEntry, StreamKind } from './entry-log.js';
 import { parseEntryId } from './entry-log.js';
@@ -34,6 +36,8 @@ export interface OpticOddsModuleOptions {
   pingIntervalMs?: number;
   /** `retry:` sent with `connected`, ms (default 5 000). */
   retryMs?: number;
+  /** `sim.sports.*` counters: requests by status, entries by event, open streams. */
+  metrics?: Metrics;
 }
 
 interface StreamFilter {
@@ -70,8 +74,10 @@ export class OpticOddsModule implements SimulatorModule {
   private readonly unregisterCut: () => void;
   private readonly keyBytes: Buffer;
   private readonly retryMs: number;
+  private readonly metrics: Metrics;
 
   constructor(private readonly opts: OpticOddsModuleOptions) {
+    this.metrics = opts.metrics ?? nullMetrics;
     this.prefix = (opts.pathPrefix ?? DEFAULT_PATH_PREFIX).replace(/\/+$/, '');
     this.keyBytes = Buffer.from(opts.apiKey, 'utf8');
     this.retryMs = opts.retryMs ?? 5000;
@@ -90,6 +96,7 @@ export class OpticOddsModule implements SimulatorModule {
     const path = url.pathname;
     if (path !== this.prefix && !path.startsWith(`${this.prefix}/`)) return false;
     const sub = path.slice(this.prefix.length).replace(/\/+$/, '') || '/';
+    res.once('finish', () => this.metrics.increment('sim.sports.requests', 1, { status: String(res.statusCode) }));
     try {
       this.route(req, res, url, sub);
     } catch (err) {
@@ -313,8 +320,9 @@ export class OpticOddsModule implements SimulatorModule {
       for (const entry of this.opts.world.log.since(lastEntry)) if (this.matches(filter, entry)) this.writeEntry(conn, entry);
     }
     this.connections.add(conn);
+    this.metrics.gauge('sim.sports.streams.open', this.connections.size);
     const drop = (): void => {
-      this.connections.delete(conn);
+      if (this.connections.delete(conn)) this.metrics.gauge('sim.sports.streams.open', this.connections.size);
     };
     req.on('close', drop);
     res.on('close', drop);
@@ -346,6 +354,7 @@ export class OpticOddsModule implements SimulatorModule {
   }
 
   private broadcast(entry: FeedEntry): void {
+    this.metrics.increment('sim.sports.entries', 1, { event: entry.event });
     if (this.opts.faults.shouldDrop(entry)) return;
     if (!this.opts.faults.framesAllowed()) return;
     for (const conn of this.connections) if (this.matches(conn.filter, entry)) this.writeEntry(conn, entry);

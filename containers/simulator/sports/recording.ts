@@ -41,3 +41,25 @@ export function recordSportsRun(options: SportsWorldOptions, originMs = Date.UTC
   world.advanceTo(end);
   return { originMs, entries, venueCalls, endMs: world.now() };
 }
+
+/**
+ * The recording as NDJSON, one happening per line in time order (exchange calls before feed entries of the
+ * same millisecond): `{"t":…,"kind":"venue",…}` and `{"t":…,"kind":"entry","id":…,"event":…,"data":…}`.
+ */
+export function recordingToNdjson(rec: SportsRecording): string {
+  const lines: Array<{ t: number; order: number; i: number; text: string }> = [];
+  rec.venueCalls.forEach((c, i) => {
+    const { at, ...rest } = c;
+    lines.push({ t: at, order: 0, i, text: JSON.stringify({ t: at, kind: 'venue', ...rest }) });
+  });
+  rec.entries.forEach((e, i) => {
+    lines.push({
+      t: e.ms,
+      order: 1,
+      i,
+      text: `{"t":${e.ms},"kind":"entry","id":${JSON.stringify(e.id)},"event":${JSON.stringify(e.event)},"data":${e.json}}`,
+    });
+  });
+  lines.sort((a, b) => a.t - b.t || a.order - b.order || a.i - b.i);
+  return lines.map((l) => l.text).join('\n') + '\n';
+}

@@ -10,6 +10,7 @@ import type { Clock } from '../../../shared/domain/clock.js';
 import { systemClock } from '../../../shared/domain/clock.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import { nullLogger, registerSecret } from '../../../shared/observability/logger.js';
+import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { SimulatedVenueControl, SimulatorContext, SimulatorModule } from '../module.js';
 import { SportsFaults } from './faults.js';
 import { DEFAULT_PATH_PREFIX, OpticOddsModule } from './opticodds-module.js';
@@ -29,6 +30,7 @@ export interface SportsModuleOptions extends Omit<SportsWorldOptions, 'seed'> {
   autoAdvance?: boolean;
   /** Timer period of the auto-advance, ms (default 50). */
   tickMs?: number;
+  metrics?: Metrics;
 }
 
 /** The sports module as mounted in the simulator, with handles on its world and fault switches. */
@@ -66,6 +68,7 @@ export function createSportsModule(options: SportsModuleOptions = {}): (ctx: Sim
       pathPrefix,
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+      ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
     });
     const advance = (): void => {
       try {

@@ -241,3 +241,16 @@ describe('SportsWorld and the exchange', () => {
     expect(view.snapshot.clock).toBeLessThan(720 - 500);
   });
 });
+
+describe('recording export', () => {
+  it('is deterministic NDJSON in time order', async () => {
+    const { recordingToNdjson } = await import('../../../containers/simulator/sports/recording.js');
+    const a = recordingToNdjson(recordSportsRun({ seed: 8, games: { football: 1 } }, ORIGIN));
+    const b = recordingToNdjson(recordSportsRun({ seed: 8, games: { football: 1 } }, ORIGIN));
+    expect(a).toBe(b);
+    const lines = a.trim().split('\n').map((l) => JSON.parse(l) as { t: number; kind: string });
+    for (let i = 1; i < lines.length; i += 1) expect(lines[i]!.t).toBeGreaterThanOrEqual(lines[i - 1]!.t);
+    expect(lines.some((l) => l.kind === 'venue')).toBe(true);
+    expect(lines.some((l) => l.kind === 'entry')).toBe(true);
+  });
+});
