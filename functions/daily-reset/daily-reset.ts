@@ -7,6 +7,7 @@
  * Every step is idempotent, so a retry or a manual re-run for the same day changes nothing.
  */
 import { readKillSwitch, type ParameterStore } from '../../shared/aws/parameter-store.js';
+import { CONTROL_MESSAGE_GROUP } from '../../shared/aws/queue-definitions.js';
 import type { QueueSender } from '../../shared/aws/queue-sender.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { Logger } from '../../shared/observability/logger.js';
@@ -78,7 +79,7 @@ export async function runDailyReset(deps: DailyResetDeps, input: DailyResetInput
   const archive = await deps.riskDays.archive(archivedDay, now);
   const today = await deps.riskDays.openDay(day, now, { killSwitch: keepTripped });
   const message: DailyResetControlMessage = { type: 'daily-reset', day, archivedDay, breakerReset: !today.breakerTripped, killSwitch, at: now };
-  await deps.control.send(message, { groupId: 'control', deduplicationId: `daily-reset#${day}` });
+  await deps.control.send(message, { groupId: CONTROL_MESSAGE_GROUP, deduplicationId: `daily-reset#${day}` });
 
   deps.metrics.increment('daily_reset.completed');
   log.info('daily reset done', { archive, breakerTripped: today.breakerTripped, killSwitch, realizedPnlMicros: today.realizedPnlMicros });

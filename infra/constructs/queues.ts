@@ -6,10 +6,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_DEFINITIONS, type QueueDefinition } from '../../shared/aws/queue-definitions.js';
 
-export const QUEUE_ENV = { oddsUpdates: 'ODDS_QUEUE_URL', control: 'CONTROL_QUEUE_URL' } as const;
-/** Receives before a message is moved to its DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
+export { QUEUE_ENV, MAX_RECEIVE_COUNT } from '../../shared/aws/queue-definitions.js';
 
 export class BotQueues extends Construct {
   readonly oddsUpdates: sqs.Queue;
@@ -22,27 +21,26 @@ export class BotQueues extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy: RemovalPolicy.DESTROY } as const;
+    const pair = (id: string, def: QueueDefinition): { queue: sqs.Queue; dlq: sqs.Queue } => {
+      const dlq = new sqs.Queue(this, `${id}Dlq`, { ...common, fifo: def.fifo || undefined, retentionPeriod: Duration.seconds(def.dlqRetentionSeconds) });
+      const queue = new sqs.Queue(this, id, {
+        ...common,
+        fifo: def.fifo || undefined,
+        ...(def.fifo ? { contentBasedDeduplication: false } : {}),
+        visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.seconds(def.retentionSeconds),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },
+      });
+      return { queue, dlq };
+    };
+    const odds = pair('OddsUpdates', QUEUE_DEFINITIONS.oddsUpdates);
+    this.oddsUpdates = odds.queue;
+    this.oddsUpdatesDlq = odds.dlq;
+    const control = pair('Control', QUEUE_DEFINITIONS.control);
+    this.control = control.queue;
+    this.controlDlq = control.dlq;
+
     const dlqProps = { ...common, retentionPeriod: Duration.days(14) };
-
-    this.oddsUpdatesDlq = new sqs.Queue(this, 'OddsUpdatesDlq', dlqProps);
-    this.oddsUpdates = new sqs.Queue(this, 'OddsUpdates', {
-      ...common,
-      visibilityTimeout: Duration.seconds(30),
-      // Odds go stale fast: an update nobody consumed within 10 minutes is worthless.
-      retentionPeriod: Duration.minutes(10),
-      deadLetterQueue: { queue: this.oddsUpdatesDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
-
-    this.controlDlq = new sqs.Queue(this, 'ControlDlq', { ...dlqProps, fifo: true });
-    this.control = new sqs.Queue(this, 'Control', {
-      ...common,
-      fifo: true,
-      contentBasedDeduplication: false,
-      visibilityTimeout: Duration.seconds(30),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.controlDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
-
     this.schedulerDlq = new sqs.Queue(this, 'SchedulerDlq', dlqProps);
     Validations.of(this.schedulerDlq).acknowledge({
       id: 'AwsSolutions-SQS3',

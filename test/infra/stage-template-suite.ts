@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type StageName } from '../../infra/config/stages.js';
+import { createTableInput } from '../../shared/store/create-tables.js';
+import { TABLE_DEFINITIONS, TABLE_LOGICAL_NAMES } from '../../shared/store/table-definitions.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +23,10 @@ function jobOf(description: string): string | undefined {
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+function sortBy<T extends { AttributeName: string }>(xs: T[]): T[] {
+  return [...xs].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName));
+}
 
 function asArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -91,6 +97,20 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         { AttributeName: 'snapshotKey', KeyType: 'RANGE' },
       ]);
       s.template.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }] });
+    });
+
+    it('builds each table exactly as the local emulator bootstrap does (one definition for both)', () => {
+      const cfn = ofType('AWS::DynamoDB::Table').map(([, t]) => t);
+      for (const name of TABLE_LOGICAL_NAMES) {
+        const local = createTableInput(TABLE_DEFINITIONS[name], 'x');
+        const match = cfn.filter((t) => JSON.stringify(t.KeySchema) === JSON.stringify(local.KeySchema) &&
+          JSON.stringify(sortBy(t.AttributeDefinitions as { AttributeName: string }[])) === JSON.stringify(sortBy(local.AttributeDefinitions as { AttributeName: string }[])));
+        expect(match, name).toHaveLength(1);
+        const gsis = asArray(match[0]!.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[]);
+        expect(gsis.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection }))).toEqual(
+          (local.GlobalSecondaryIndexes ?? []).map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection })),
+        );
+      }
     });
 
     it('runs the bot as one ARM64 Fargate task of 0.25 vCPU / 512 MiB with a health check and awslogs', () => {
