@@ -48,6 +48,7 @@ export class EntryLog {
   private lastMs = -1;
   private lastSeq = -1;
   private readonly listeners = new Set<EntryListener>();
+  private evicted: EntryId | null = null;
 
   constructor(private readonly capacity = 100_000) {
     if (capacity < 1) throw new RangeError('capacity must be >= 1');
@@ -67,6 +68,8 @@ export class EntryLog {
     if (!record) return;
     this.buffer.push(entry);
     if (this.buffer.length - this.start > this.capacity) {
+      const gone = this.buffer[this.start] as FeedEntry;
+      this.evicted = { ms: gone.ms, seq: gone.seq };
       this.start += 1;
       if (this.start > 4096 && this.start * 2 > this.buffer.length) {
         this.buffer.splice(0, this.start);
@@ -86,6 +89,11 @@ export class EntryLog {
       else hi = mid;
     }
     return this.buffer.slice(lo);
+  }
+
+  /** Whether a resume after `after` misses entries no longer held in the history. */
+  hasGapAfter(after: EntryId): boolean {
+    return this.evicted !== null && compareEntryIds(this.evicted, after) > 0;
   }
 
   all(): FeedEntry[] {

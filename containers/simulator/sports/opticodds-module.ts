@@ -11,7 +11,7 @@ import type { Metrics } from '../../../shared/observability/metrics.js';
 import { nullMetrics } from '../../../shared/observability/metrics.js';
 import type { SimulatorModule } from '../module.js';
 import type { FeedEntry, StreamKind } from './entry-log.js';
-import { compareEntryIds, parseEntryId } from './entry-log.js';
+import { parseEntryId } from './entry-log.js';
 import type { SportsFaults } from './faults.js';
 import type { SimFixture } from './fixture.js';
 import { boolParam, listParam, lowerSet } from './query.js';
@@ -317,8 +317,7 @@ export class OpticOddsModule implements SimulatorModule {
     res.write(`event: connected\nretry: ${this.retryMs}\ndata: ok go\n\n`);
     const conn: Connection = { res, filter };
     if (lastEntry) {
-      const oldest = this.opts.world.log.oldest();
-      if (oldest && compareEntryIds(oldest, lastEntry) > 0 && (oldest.ms !== lastEntry.ms || oldest.seq !== lastEntry.seq + 1)) {
+      if (this.opts.world.log.hasGapAfter(lastEntry)) {
         this.opts.logger.warn('opticodds simulator: resume point older than the kept history, replay has a gap', { lastEntryId: lastEntryText });
         this.metrics.increment('sim.sports.resume_gaps');
       }

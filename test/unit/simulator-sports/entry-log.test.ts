@@ -37,6 +37,9 @@ describe('EntryLog', () => {
     expect(log.since(after).map((e) => e.id)).toEqual(all.slice(100).map((e) => e.id));
     expect(log.since({ ms: 0, seq: 0 }).length).toBe(50);
     expect(log.since(all[119]!)).toEqual([]);
+    expect(log.hasGapAfter(all[68]!)).toBe(true);
+    expect(log.hasGapAfter(all[69]!)).toBe(false);
+    expect(log.hasGapAfter(all[100]!)).toBe(false);
   });
 
   it('parses ids and rejects malformed ones', () => {
