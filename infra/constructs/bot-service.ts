@@ -28,8 +28,30 @@ export interface BotServiceProps {
   alerting: Alerting;
 }
 
-/** What the image build must never see (and what asset fingerprinting must not hash). */
-export const DOCKER_CONTEXT_EXCLUDES = ['node_modules', 'cdk.out', '.git', 'coverage', 'dist', 'data', 'reports', 'test', '*.log', '.env'];
+/**
+ * What the image build must not see, and what must not change the image hash: the Dockerfile uses only
+ * package*.json, tsconfig.json, shared/, containers/bot/ and config/.
+ */
+export const DOCKER_CONTEXT_EXCLUDES = [
+  'node_modules',
+  'cdk.out',
+  '.git',
+  '.ci',
+  'coverage',
+  'dist',
+  'data',
+  'reports',
+  'test',
+  'infra',
+  'functions',
+  'containers/simulator',
+  'cdk.json',
+  '*.md',
+  '*.log',
+  '.env',
+  'eslint.config.js',
+  'vitest.config.ts',
+];
 
 export class BotService extends Construct {
   readonly vpc: ec2.Vpc;
