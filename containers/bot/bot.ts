@@ -1,0 +1,214 @@
+/**
+ * The bot: the composition root that wires the exchange's sockets and REST client, the OpticOdds streams and
+ * the engine (state → strategies → aggregator → risk → executor), from the configuration. Everything here is
+ * plumbing; the decisions live in shared/.
+ *
+ * Start-up order: discover markets and games, take REST snapshots (odds, scores), assemble the engine,
+ * subscribe the sockets and streams, then start the hot loop. Paper mode needs the exchange's market data
+ * (and so a key for the socket) but sends no order to it.
+ */
+import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
+import type { Clock } from '../../shared/domain/clock.js';
+import { systemClock } from '../../shared/domain/clock.js';
+import type { FeedEvent } from '../../shared/domain/feed-events.js';
+import type { Fill } from '../../shared/domain/order.js';
+import type { Signal } from '../../shared/domain/signal.js';
+import type { VenueEvent } from '../../shared/domain/venue-events.js';
+import { assembleEngine, type AssembledEngine, type StrategyKey } from '../../shared/engine/assemble-engine.js';
+import { TimerScheduler, type Scheduler } from '../../shared/execution/scheduler.js';
+import { OddsStream } from '../../shared/feeds/odds-stream.js';
+import { OpticOddsRestClient } from '../../shared/feeds/rest-client.js';
+import { ResultsStream } from '../../shared/feeds/results-stream.js';
+import type { Logger } from '../../shared/observability/logger.js';
+import type { Metrics } from '../../shared/observability/metrics.js';
+import type { CircuitBreakerState } from '../../shared/risk/circuit-breaker.js';
+import type { RiskDecision } from '../../shared/risk/risk-manager.js';
+import { RequestSigner } from '../../shared/venue/auth.js';
+import { LiveOrderGateway } from '../../shared/venue/live-gateway.js';
+import { PolymarketRestClient } from '../../shared/venue/rest-client.js';
+import { VenueSocket } from '../../shared/venue/ws-client.js';
+import { discoverMarkets, type Discovery } from './discovery.js';
+
+export interface BotOptions {
+  config: AppConfig;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  strategies?: readonly StrategyKey[];
+  /** Hooks for persistence, recording and reports. */
+  onVenueEvent?: (ev: VenueEvent, channel: 'markets' | 'private') => void;
+  onFeedEvent?: (ev: FeedEvent) => void;
+  onDecision?: (decision: RiskDecision, signal: Signal) => void;
+  onFill?: (fill: Fill) => void;
+  onBreakerTrip?: (state: CircuitBreakerState) => void;
+  /** Period of the engine's timer (strategy refreshes, breaker), ms. */
+  tickMs?: number;
+}
+
+export interface RunningBot {
+  readonly engine: AssembledEngine;
+  readonly discovery: Discovery;
+  readonly rest: PolymarketRestClient;
+  mode(): TradingMode;
+  setMode(mode: TradingMode): Promise<void>;
+  setKillSwitch(on: boolean, reason: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const SETTLED_STATES = new Set(['MARKET_STATE_EXPIRED', 'MARKET_STATE_TERMINATED']);
+
+export async function startBot(opts: BotOptions): Promise<RunningBot> {
+  const { config, logger, metrics } = opts;
+  const clock = opts.clock ?? systemClock;
+  const scheduler = opts.scheduler ?? new TimerScheduler();
+  const { apiKeyId, privateKey } = config.api;
+  if (!apiKeyId || !privateKey) {
+    throw new Error('api.api_key_id and api.private_key are needed even in paper mode: the exchange market-data socket is authenticated');
+  }
+  const signer = new RequestSigner({ keyId: apiKeyId, secretBase64: privateKey }, clock);
+  const rest = new PolymarketRestClient({
+    apiBaseUrl: config.api.baseUrl,
+    gatewayBaseUrl: config.api.gatewayUrl,
+    credentials: signer,
+    clock,
+    timeoutMs: config.api.requestTimeoutMs,
+    logger: logger.child({ component: 'venue-rest' }),
+    metrics,
+  });
+  const sportsKey = config.sportsData.apiKey;
+  if (!sportsKey) throw new Error('sports_data.api_key is required: scores and odds come from OpticOdds');
+  const feedsRest = new OpticOddsRestClient({ apiKey: sportsKey, baseUrl: config.sportsData.baseUrl, clock, logger, metrics });
+
+  const discovery = await discoverMarkets(config, rest, feedsRest, logger.child({ component: 'discovery' }));
+  let engineRef: AssembledEngine | undefined;
+  const engine = assembleEngine({
+    config,
+    clock,
+    scheduler,
+    directory: discovery.directory,
+    liveGateway: new LiveOrderGateway(rest, { knownOrderIds: () => (engineRef ? knownIds(engineRef) : []) }),
+    strategies: opts.strategies,
+    logger,
+    metrics,
+    onDecision: opts.onDecision,
+    onFill: opts.onFill,
+    onBreakerTrip: opts.onBreakerTrip,
+  });
+  engineRef = engine;
+
+  const feedEvent = (ev: FeedEvent): void => {
+    opts.onFeedEvent?.(ev);
+    engine.onFeedEvent(ev);
+  };
+
+  // REST snapshots first, so the engine starts with scores and a consensus.
+  const fixtureIds = discovery.fixtures.map((f) => f.fixtureId);
+  if (fixtureIds.length > 0) {
+    for (const game of await feedsRest.results(fixtureIds)) feedEvent({ type: 'game', game, entryId: null });
+    const quotes = await feedsRest.odds({ fixtureIds, sportsbooks: config.sportsData.sportsbooks, markets: config.sportsData.oddsMarkets });
+    if (quotes.length > 0) feedEvent({ type: 'odds', quotes, entryId: null });
+  }
+
+  // Settlement: when a market leaves trading for good, fetch its settlement price once and settle.
+  const settling = new Set<string>();
+  const onMarketEvent = (ev: VenueEvent): void => {
+    opts.onVenueEvent?.(ev, 'markets');
+    engine.onMarketEvent(ev);
+    if (ev.type === 'book' && SETTLED_STATES.has(ev.state) && !settling.has(ev.marketSlug)) {
+      settling.add(ev.marketSlug);
+      void settleWhenKnown(ev.marketSlug);
+    }
+  };
+  const settleWhenKnown = async (slug: string): Promise<void> => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        const s = await rest.getSettlement(slug);
+        if (s.settlementPrice !== null) {
+          engine.settle(slug, s.settlementPrice);
+          logger.info('market settled', { marketSlug: slug, settlementPrice: s.settlementPrice });
+          return;
+        }
+      } catch (err) {
+        logger.warn('settlement not available yet', { marketSlug: slug, attempt, err });
+      }
+      await scheduler.sleep(1_000 * (attempt + 1));
+    }
+    logger.error('settlement never became available; positions stay marked, not settled', { marketSlug: slug });
+  };
+
+  const wsBase = (url: string) => new URL(url).origin.replace(/^http/, 'ws');
+  const marketsSocket = new VenueSocket({
+    channel: 'markets',
+    wsBaseUrl: wsBase(config.api.wsMarketsUrl),
+    signer,
+    onEvent: onMarketEvent,
+    clock,
+    logger: logger.child({ component: 'ws-markets' }),
+    metrics,
+    silenceTimeoutMs: config.api.wsSilenceTimeoutMs,
+  });
+  const privateSocket = new VenueSocket({
+    channel: 'private',
+    wsBaseUrl: wsBase(config.api.wsPrivateUrl),
+    signer,
+    onEvent: (ev) => {
+      opts.onVenueEvent?.(ev, 'private');
+      engine.onLivePrivateEvent(ev);
+    },
+    clock,
+    logger: logger.child({ component: 'ws-private' }),
+    metrics,
+    silenceTimeoutMs: config.api.wsSilenceTimeoutMs,
+  });
+  const slugs = discovery.markets.map((m) => m.marketSlug);
+  if (slugs.length > 0) {
+    marketsSocket.subscribe('SUBSCRIPTION_TYPE_MARKET_DATA', slugs);
+    marketsSocket.subscribe('SUBSCRIPTION_TYPE_TRADE', slugs);
+  }
+  privateSocket.subscribe('SUBSCRIPTION_TYPE_ORDER');
+  privateSocket.subscribe('SUBSCRIPTION_TYPE_POSITION');
+  privateSocket.subscribe('SUBSCRIPTION_TYPE_ACCOUNT_BALANCE');
+
+  const streams: (OddsStream | ResultsStream)[] = [];
+  for (const sport of config.sportsData.sports) {
+    const common = { apiKey: sportsKey, sport, baseUrl: config.sportsData.baseUrl, onEvent: feedEvent, clock, logger, metrics, leagues: config.sportsData.leagues };
+    streams.push(new OddsStream({ ...common, sportsbooks: config.sportsData.sportsbooks, markets: config.sportsData.oddsMarkets }));
+    streams.push(new ResultsStream(common));
+  }
+
+  engine.start();
+  marketsSocket.start();
+  privateSocket.start();
+  for (const s of streams) s.start();
+  const tickMs = opts.tickMs ?? 1_000;
+  const timer = setInterval(() => engine.tick(clock.now()), tickMs);
+  timer.unref();
+  logger.info('bot started', { mode: engine.mode(), markets: slugs.length, fixtures: fixtureIds.length, strategies: engine.strategies.map((s) => s.name) });
+
+  let stopped = false;
+  return {
+    engine,
+    discovery,
+    rest,
+    mode: () => engine.mode(),
+    setMode: (m) => engine.setMode(m),
+    setKillSwitch: (on, reason) => engine.setKillSwitch(on, reason),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      engine.stop();
+      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop())]);
+      await rest.close();
+      logger.info('bot stopped');
+    },
+  };
+}
+
+/** Venue ids the engine already tracks, so an ambiguous-create recovery never claims one of them. */
+function knownIds(engine: AssembledEngine): string[] {
+  const out: string[] = [];
+  for (const o of engine.executor().tracker.all()) if (o.orderId) out.push(o.orderId);
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * `npm start`: a whole paper session on this machine, with no account and no keys. Starts the project's
+ * simulator (exchange + OpticOdds feeds + seeded games) on loopback, runs the bot in paper mode against it,
+ * shows progress, and ends with a summary.
+ *
+ *   npm start -- [--duration 240] [--seed 7] [--strategies market_maker,live_arbitrage,statistical_edge]
+ *                [--speed 20] [--quiet]
+ */
+import { mkdirSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../../shared/config/errors.js';
+import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-engine.js';
+import { createLogger } from '../../shared/observability/logger.js';
+import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { startSimulator } from '../simulator/server.js';
+import { createSportsModule, type SportsModule } from '../simulator/sports/index.js';
+import { startBot } from './bot.js';
+import { localSessionConfig } from './session-config.js';
+import { SessionStats } from './session-stats.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '240' },
+    seed: { type: 'string', default: '7' },
+    strategies: { type: 'string', default: STRATEGY_NAMES.join(',') },
+    speed: { type: 'string', default: '20' },
+    'progress-every': { type: 'string', default: '10' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}
+
+const durationS = Number(values.duration);
+const seed = Number(values.seed);
+const speed = Number(values.speed);
+const progressEvery = Number(values['progress-every']);
+if (!(durationS > 0)) fail(`--duration must be a positive number of seconds, got ${values.duration}`);
+if (!Number.isInteger(seed)) fail(`--seed must be an integer, got ${values.seed}`);
+if (!(speed > 0)) fail(`--speed must be positive (game seconds per real second), got ${values.speed}`);
+const strategies = values.strategies.split(',').map((s) => s.trim()).filter(Boolean);
+for (const s of strategies) if (!(STRATEGY_NAMES as readonly string[]).includes(s)) fail(`unknown strategy "${s}"; choose from ${STRATEGY_NAMES.join(', ')}`);
+
+mkdirSync('logs', { recursive: true });
+const logFile = join('logs', `session-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+const logger = createLogger({ level: 'info', destination: createWriteStream(logFile) });
+const metrics = new MetricsRegistry();
+
+const sim = await startSimulator({
+  seed,
+  logger: logger.child({ component: 'simulator' }),
+  modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 5_000, startStaggerMs: 10_000 })],
+});
+const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule | undefined;
+if (!sports) fail('the simulator started without its sports world');
+
+let config;
+try {
+  config = localSessionConfig('config', {
+    baseUrl: sim.baseUrl,
+    wsMarketsUrl: sim.wsMarketsUrl,
+    wsPrivateUrl: sim.wsPrivateUrl,
+    keyId: sim.credentials.keyId,
+    secretBase64: sim.credentials.secretBase64,
+    oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
+    oddsApiKey: sports.apiKey,
+  });
+} catch (err) {
+  await sim.close();
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+
+const stats = new SessionStats();
+console.log(`Simulator (exchange + OpticOdds + seeded games, seed ${seed}) on ${sim.baseUrl}`);
+console.log(`Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`);
+const bot = await startBot({
+  config,
+  logger,
+  metrics,
+  strategies: strategies as StrategyKey[],
+  onDecision: stats.onDecision,
+  onFill: stats.onFill,
+});
+
+const progress = setInterval(() => {
+  if (!values.quiet) console.log(stats.render(bot.engine, bot.discovery.fixtures));
+}, progressEvery * 1000);
+
+let finishing = false;
+async function finish(reason: string): Promise<void> {
+  if (finishing) return;
+  finishing = true;
+  clearInterval(progress);
+  console.log(`\nStopping (${reason}) …`);
+  await bot.stop();
+  console.log(stats.render(bot.engine, bot.discovery.fixtures));
+  console.log(stats.summary(bot.engine));
+  await sim.close();
+  process.exit(0);
+}
+setTimeout(() => void finish('duration reached'), durationS * 1000);
+process.once('SIGINT', () => void finish('SIGINT'));
+process.once('SIGTERM', () => void finish('SIGTERM'));

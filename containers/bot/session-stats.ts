@@ -1,0 +1,94 @@
+/**
+ * What a local session shows a person: games, orders and fills per strategy, positions and PnL, as a short
+ * block every few seconds and a summary at the end. Reads the engine; changes nothing.
+ */
+import type { Fill } from '../../shared/domain/order.js';
+import type { Signal } from '../../shared/domain/signal.js';
+import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
+import type { FixtureRef } from '../../shared/feeds/market-mapper.js';
+import type { RiskDecision } from '../../shared/risk/risk-manager.js';
+
+interface StrategyCounts {
+  signals: number;
+  approved: number;
+  blocked: number;
+  fills: number;
+  contracts: number;
+}
+
+const usd = (d: { toFixed(n: number): string }) => d.toFixed(2);
+
+export class SessionStats {
+  private readonly byStrategy = new Map<string, StrategyCounts>();
+  private readonly blockReasons = new Map<string, number>();
+  readonly startedAt = Date.now();
+
+  private counts(name: string): StrategyCounts {
+    let c = this.byStrategy.get(name);
+    if (!c) this.byStrategy.set(name, (c = { signals: 0, approved: 0, blocked: 0, fills: 0, contracts: 0 }));
+    return c;
+  }
+
+  onDecision = (decision: RiskDecision, signal: Signal): void => {
+    const c = this.counts(String(signal.strategyName));
+    c.signals++;
+    if (decision.approved) c.approved++;
+    else {
+      c.blocked++;
+      this.blockReasons.set(decision.check, (this.blockReasons.get(decision.check) ?? 0) + 1);
+    }
+  };
+
+  onFill = (fill: Fill): void => {
+    const c = this.counts(String(fill.strategyName ?? 'unknown'));
+    c.fills++;
+    c.contracts += fill.qty;
+  };
+
+  strategiesThatTraded(): string[] {
+    return [...this.byStrategy].filter(([, c]) => c.fills > 0).map(([n]) => n);
+  }
+
+  render(engine: AssembledEngine, fixtures: readonly FixtureRef[]): string {
+    const lines: string[] = [];
+    const secs = Math.round((Date.now() - this.startedAt) / 1000);
+    const t = engine.performance.report().total;
+    const open = engine.executor().tracker.openOrders().length;
+    let positions = 0;
+    for (const p of engine.state.allPositions()) if (p.quantity > 0) positions++;
+    const breaker = engine.breaker.state();
+    lines.push(
+      `── ${secs}s · mode ${engine.mode()} · PnL net ${usd(t.net)} USD (realized ${usd(t.realized)}, unrealized ${usd(t.unrealized)}, fees ${usd(t.fees)}) · ` +
+        `${positions} positions · ${open} open orders${breaker.tripped ? ' · BREAKER TRIPPED' : ''}${breaker.killSwitch ? ' · KILL SWITCH' : ''}`,
+    );
+    for (const f of fixtures) {
+      const g = engine.state.game(f.fixtureId);
+      if (!g) continue;
+      lines.push(`   ${g.awayTeam} ${g.awayScore} @ ${g.homeTeam} ${g.homeScore}  ${g.status}${g.timeRemaining ? ' ' + g.timeRemaining : ''}`);
+    }
+    for (const [name, c] of [...this.byStrategy].sort()) {
+      lines.push(`   ${name.padEnd(17)} signals ${c.signals}  approved ${c.approved}  blocked ${c.blocked}  fills ${c.fills} (${c.contracts} contracts)`);
+    }
+    return lines.join('\n');
+  }
+
+  summary(engine: AssembledEngine): string {
+    const r = engine.performance.report();
+    const lines = ['', '══ Session summary ══', ''];
+    lines.push('strategy           fills  contracts   realized  unrealized      fees        net');
+    for (const [name, line] of Object.entries(r.byStrategy).sort()) {
+      const c = this.byStrategy.get(name);
+      lines.push(
+        `${name.padEnd(17)} ${String(line.fills).padStart(6)} ${String(c?.contracts ?? line.volume).padStart(10)} ${usd(line.realized).padStart(10)} ${usd(line.unrealized).padStart(11)} ${usd(line.fees).padStart(9)} ${usd(line.net).padStart(10)}`,
+      );
+    }
+    const t = r.total;
+    lines.push(`${'total'.padEnd(17)} ${String(t.fills).padStart(6)} ${String(t.volume).padStart(10)} ${usd(t.realized).padStart(10)} ${usd(t.unrealized).padStart(11)} ${usd(t.fees).padStart(9)} ${usd(t.net).padStart(10)}`);
+    if (this.blockReasons.size > 0) {
+      lines.push('', `risk blocks: ${[...this.blockReasons].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+    const traded = this.strategiesThatTraded();
+    lines.push('', `strategies that traded: ${traded.length ? traded.join(', ') : 'none'}`);
+    return lines.join('\n');
+  }
+}

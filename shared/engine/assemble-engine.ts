@@ -1,0 +1,294 @@
+/**
+ * Builds the whole engine (state, strategies, aggregator, risk, executors, paper exchange, PnL) from the
+ * configuration, with no I/O: the bot adds sockets and streams around it, the backtest a recorded event
+ * source, the tests a scripted one. The same object runs paper and live; only the executor's gateway differs.
+ *
+ * Routing of exchange events:
+ *  - public market events (book, bbo, trade) → state manager, paper exchange (its fill simulator), PnL marks;
+ *  - private events (execution, position, balance, orders snapshot) come from the live socket in live mode
+ *    and from the paper exchange in paper mode, and go to the active executor and the state manager. Private
+ *    events of the inactive source are dropped, so one mode never sees the other's fills.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { FeedEvent } from '../domain/feed-events.js';
+import type { OrderGateway } from '../domain/gateway.js';
+import type { Micros } from '../domain/money.js';
+import type { Fill } from '../domain/order.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import type { AppConfig, TradingMode } from '../config/schema.js';
+import { OrderExecutor } from '../execution/executor.js';
+import { OrderTracker } from '../execution/order-tracker.js';
+import type { Scheduler } from '../execution/scheduler.js';
+import { createConsensusFn } from '../feeds/fair-value/consensus.js';
+import { winProbabilityForGame } from '../feeds/fair-value/win-probability.js';
+import { nullLogger, type Logger } from '../observability/logger.js';
+import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { PaperExchange } from '../paper/paper-exchange.js';
+import { PerformanceTracker } from '../paper/performance-tracker.js';
+import { CircuitBreaker, type CircuitBreakerState } from '../risk/circuit-breaker.js';
+import { RiskManager, strategyMaxPositions, type RiskDecision } from '../risk/risk-manager.js';
+import { EventBus } from '../state/event-bus.js';
+import type { EngineEvents } from '../state/engine-events.js';
+import type { MarketDirectory } from '../state/market-directory.js';
+import { StateManager } from '../state/state-manager.js';
+import type { BaseStrategy } from '../strategies/base-strategy.js';
+import { LiveArbitrage } from '../strategies/live-arbitrage.js';
+import { MarketMaker } from '../strategies/market-maker.js';
+import { SignalAggregator } from '../strategies/signal-aggregator.js';
+import { StatisticalEdge } from '../strategies/statistical-edge.js';
+import type { Signal } from '../domain/signal.js';
+import { DailyPnlMonitor } from './daily-pnl.js';
+import { EngineView } from './engine-view.js';
+import { TradingEngine } from './trading-engine.js';
+
+export const STRATEGY_NAMES = ['market_maker', 'live_arbitrage', 'statistical_edge'] as const;
+export type StrategyKey = (typeof STRATEGY_NAMES)[number];
+
+export interface EngineAssemblyOptions {
+  config: AppConfig;
+  clock: Clock;
+  scheduler: Scheduler;
+  directory: MarketDirectory;
+  /** The exchange for live mode (the REST client's gateway). Without it, live mode cannot be entered. */
+  liveGateway?: OrderGateway;
+  /** Restrict which strategies run (default: those enabled in the configuration). */
+  strategies?: readonly StrategyKey[];
+  /** The breaker as persisted (restart within a day keeps a tripped breaker tripped). */
+  breakerState?: CircuitBreakerState;
+  /** Realized PnL already booked today (restored on restart). */
+  realizedToday?: Micros;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Called when the breaker trips (alerts, cancel-all is done by the engine itself). */
+  onBreakerTrip?: (state: CircuitBreakerState) => void;
+  onDecision?: (decision: RiskDecision, signal: Signal) => void;
+  onFill?: (fill: Fill) => void;
+}
+
+export interface AssembledEngine {
+  readonly bus: EventBus<EngineEvents>;
+  readonly state: StateManager;
+  readonly view: EngineView;
+  readonly engine: TradingEngine;
+  readonly breaker: CircuitBreaker;
+  readonly risk: RiskManager;
+  readonly performance: PerformanceTracker;
+  readonly pnl: DailyPnlMonitor;
+  readonly paper: PaperExchange;
+  readonly strategies: BaseStrategy[];
+  mode(): TradingMode;
+  executor(): OrderExecutor;
+  /** Feed an event from the exchange's public socket. */
+  onMarketEvent(ev: VenueEvent): void;
+  /** Feed an event from the exchange's private socket (live account). */
+  onLivePrivateEvent(ev: VenueEvent): void;
+  /** Feed an event from the sports/odds feeds. */
+  onFeedEvent(ev: FeedEvent): void;
+  /** Settles a market (game over): paper positions at 1 or 0, PnL realized. */
+  settle(marketSlug: string, settlementPrice: number): void;
+  /** Switches paper ↔ live without a restart; leaving live cancels every live resting order first. */
+  setMode(mode: TradingMode): Promise<void>;
+  /** The manual kill switch: on = cancel everything, no new orders; off = orders allowed again. */
+  setKillSwitch(on: boolean, reason: string): Promise<void>;
+  /** The daily reset (circuit breaker and day's PnL); refused while the kill switch is on. */
+  resetDay(): void;
+  start(): void;
+  stop(): void;
+  tick(now: number): void;
+}
+
+export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
+  const { config, clock, scheduler, directory } = opts;
+  const logger = opts.logger ?? nullLogger;
+  const metrics = opts.metrics ?? nullMetrics;
+  const bus = new EventBus<EngineEvents>(logger.child({ component: 'bus' }), metrics);
+  const sd = config.sportsData;
+  const consensus = createConsensusFn({
+    weights: sd.sportsbookWeights,
+    defaultWeight: sd.defaultSportsbookWeight,
+    maxAgeMs: sd.staleAfterMs,
+    method: sd.devigMethod,
+  });
+  const state = new StateManager({
+    clock,
+    bus,
+    directory,
+    consensus,
+    winProbability: (game, pre) => winProbabilityForGame(game, pre)?.home,
+    logger: logger.child({ component: 'state' }),
+    metrics,
+  });
+
+  const rules = (slug: string) => {
+    const info = directory.info(slug);
+    return info ? { tick: info.tick, minQty: info.minQty } : { tick: config.trading.defaultTick, minQty: config.trading.defaultMinQty };
+  };
+  const paper = new PaperExchange({
+    clock,
+    scheduler,
+    logger: logger.child({ component: 'paper' }),
+    metrics,
+    config: {
+      startingBalance: config.trading.paper.startingBalance,
+      latencyMs: config.trading.paper.orderLatencyMs,
+      cancelModel: 'behind',
+      fees: config.trading.fees,
+      rules,
+    },
+  });
+
+  const performance = new PerformanceTracker('mid');
+  const pnl = new DailyPnlMonitor(performance, clock, 250, opts.realizedToday ?? 0);
+  const makeExecutor = (gateway: OrderGateway, name: string) =>
+    new OrderExecutor({
+      gateway,
+      clock,
+      scheduler,
+      tracker: new OrderTracker({ clock, logger: logger.child({ component: `orders-${name}` }), metrics, fees: config.trading.fees }),
+      logger: logger.child({ component: `executor-${name}` }),
+      metrics,
+      marketRules: rules,
+    });
+  const executors: Record<TradingMode, OrderExecutor | undefined> = {
+    paper: makeExecutor(paper, 'paper'),
+    live: opts.liveGateway ? makeExecutor(opts.liveGateway, 'live') : undefined,
+  };
+  let mode: TradingMode = config.mode;
+  if (mode === 'live' && !executors.live) throw new Error('live mode needs the exchange gateway (api keys); start in paper mode or configure the keys');
+  const executor = (): OrderExecutor => executors[mode] as OrderExecutor;
+
+  // Fills of either executor feed PnL and the bus, tagged with the mode they happened in.
+  for (const m of ['paper', 'live'] as const) {
+    executors[m]?.tracker.onFill((fill) => {
+      if (m !== mode) return;
+      performance.onFill(fill);
+      state.addFees(fill.marketSlug, fill.fee);
+      pnl.invalidate();
+      bus.emit('fill', fill);
+      opts.onFill?.(fill);
+    });
+  }
+
+  const view = new EngineView({
+    clock,
+    state,
+    directory,
+    orders: () => executor().tracker,
+    bankroll: () => (mode === 'paper' ? paper.balance().buyingPower : state.account().buyingPower),
+    dailyPnl: () => pnl.dailyPnl(),
+  });
+
+  let engineRef: TradingEngine | undefined;
+  const breaker = new CircuitBreaker({
+    maxDailyLoss: config.risk.maxDailyLoss,
+    clock,
+    logger: logger.child({ component: 'breaker' }),
+    metrics,
+    initial: opts.breakerState,
+    onTrip: (s) => {
+      // Opening orders stop at once (the risk manager refuses them); resting orders are pulled.
+      executor()
+        .cancelAll()
+        .catch((err: unknown) => logger.error('cancel-all after breaker trip failed', { err }));
+      opts.onBreakerTrip?.(s);
+    },
+  });
+  const risk = new RiskManager({
+    limits: config.risk,
+    view,
+    breaker,
+    strategyMaxPosition: strategyMaxPositions(config.strategies),
+    logger: logger.child({ component: 'risk' }),
+    metrics,
+  });
+
+  const wanted = new Set<StrategyKey>(opts.strategies ?? STRATEGY_NAMES);
+  const s = config.strategies;
+  const tick = config.trading.defaultTick;
+  const strategies: BaseStrategy[] = [];
+  if (wanted.has('market_maker')) strategies.push(new MarketMaker({ config: s.marketMaker, context: view, defaultTick: tick, logger, metrics }));
+  if (wanted.has('live_arbitrage')) strategies.push(new LiveArbitrage({ config: s.liveArbitrage, context: view, defaultTick: tick, metrics }));
+  if (wanted.has('statistical_edge')) strategies.push(new StatisticalEdge({ config: s.statisticalEdge, context: view, defaultTick: tick, metrics }));
+
+  const aggregator = new SignalAggregator({ dedupeWindowMs: s.aggregator.dedupeWindowMs, clock, logger, metrics });
+  const engine = new TradingEngine({ clock, bus, strategies, aggregator, risk, breaker, pnl, executor, logger: logger.child({ component: 'engine' }), metrics, onDecision: opts.onDecision });
+  engineRef = engine;
+
+  const routePrivate = (ev: VenueEvent): void => {
+    if (ev.type === 'execution') executor().onExecution(ev.execution);
+    else if (ev.type === 'orders_snapshot') for (const o of ev.orders) executor().tracker.applyVenueOrder(o);
+    state.onVenueEvent(ev);
+  };
+  paper.onEvent((ev) => {
+    if (mode === 'paper') routePrivate(ev);
+  });
+
+  return {
+    bus,
+    state,
+    view,
+    engine,
+    breaker,
+    risk,
+    performance,
+    pnl,
+    paper,
+    strategies,
+    mode: () => mode,
+    executor,
+    onMarketEvent(ev) {
+      paper.onMarketEvent(ev);
+      performance.onMarketEvent(ev);
+      state.onVenueEvent(ev);
+    },
+    onLivePrivateEvent(ev) {
+      if (ev.type === 'connection') return state.onVenueEvent(ev);
+      if (mode === 'live') routePrivate(ev);
+    },
+    onFeedEvent(ev) {
+      state.onFeedEvent(ev);
+    },
+    settle(marketSlug, settlementPrice) {
+      if (mode === 'paper') paper.settle(marketSlug, settlementPrice);
+      performance.settle(marketSlug, settlementPrice);
+      pnl.invalidate();
+    },
+    async setMode(next) {
+      if (next === mode) return;
+      if (next === 'live' && !executors.live) throw new Error('cannot switch to live: no exchange gateway (api keys) configured');
+      const leaving = executor();
+      logger.warn('trading mode switching', { from: mode, to: next });
+      if (mode === 'live') {
+        // Live resting orders must not outlive the switch: cancel first, then stop routing live events.
+        leaving.setHalted(true);
+        await leaving.cancelAll();
+      }
+      mode = next;
+      executor().setHalted(breaker.isKillSwitchOn());
+      metrics.gauge('engine.mode_live', mode === 'live' ? 1 : 0);
+    },
+    async setKillSwitch(on, reason) {
+      if (on) {
+        breaker.engageKillSwitch(reason);
+        for (const ex of Object.values(executors)) ex?.setHalted(true);
+        await Promise.all(Object.values(executors).map((ex) => ex?.cancelAll()));
+      } else {
+        breaker.releaseKillSwitch();
+        executor().setHalted(false);
+      }
+    },
+    resetDay() {
+      breaker.resetDaily();
+      pnl.resetDay();
+    },
+    start() {
+      engine.start();
+    },
+    stop() {
+      engineRef?.stop();
+    },
+    tick(now) {
+      engine.tick(now);
+    },
+  };
+}
