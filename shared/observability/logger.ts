@@ -31,7 +31,8 @@ export function maskSecrets(text: string): string {
   return out;
 }
 
-function scrub(value: unknown, depth = 0): unknown {
+/** Masks registered secrets and redacts secret-named fields, recursively (what every logger applies to its fields). */
+export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskSecrets(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {

@@ -1,0 +1,84 @@
+/**
+ * A trade of our account as the exchange's activity feed reports it (ACTIVITY_TYPE_TRADE), in engine units.
+ * The activity is read leniently from its raw object: the venue's documented shape carries price, quantity,
+ * aggressor flag and times; the execution and order ids, intent and fee are used when present (the simulator
+ * and, per the venue client's schema, the exchange send them). Anything unusable is reported, never guessed.
+ */
+import type { Micros, PriceMicros } from '../domain/money.js';
+import { parseMicros } from '../domain/money.js';
+import { ORDER_INTENTS, type OrderIntent } from '../domain/venue-enums.js';
+import type { VenueActivity } from '../domain/venue-models.js';
+
+export const TRADE_ACTIVITY_TYPE = 'ACTIVITY_TYPE_TRADE';
+
+export interface VenueTrade {
+  executionId: string;
+  orderId: string;
+  marketSlug: string;
+  /** Long-side price, micros. */
+  price: PriceMicros;
+  qty: number;
+  /** Epoch ms. */
+  time: number;
+  /** True = we took liquidity; null when not reported. */
+  aggressor: boolean | null;
+  intent: OrderIntent | null;
+  /** Signed fee (> 0 paid, < 0 rebate) when reported. */
+  fee: Micros | null;
+}
+
+export type TradeParseResult = { ok: true; trade: VenueTrade } | { ok: false; reason: string };
+
+function record(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** `{ value: "0.55" }`, `"0.55"`; never a JSON number (a binary fraction is not a price). */
+function money(v: unknown): Micros | null {
+  const text = typeof v === 'string' ? v : typeof record(v)?.value === 'string' ? (record(v)?.value as string) : null;
+  if (text === null) return null;
+  try {
+    return parseMicros(text);
+  } catch {
+    return null;
+  }
+}
+
+function quantity(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+function intentOf(v: unknown): OrderIntent | null {
+  return typeof v === 'string' && (ORDER_INTENTS as readonly string[]).includes(v) ? (v as OrderIntent) : null;
+}
+
+/** A trade activity → VenueTrade; other activity types and unusable trades → `ok: false` with the reason. */
+export function parseTradeActivity(a: VenueActivity): TradeParseResult {
+  if (a.type !== TRADE_ACTIVITY_TYPE) return { ok: false, reason: 'not a trade' };
+  const raw = record(a.raw);
+  const trade = record(raw?.trade);
+  if (!trade) return { ok: false, reason: 'trade detail missing' };
+  if (!a.executionId) return { ok: false, reason: 'execution id missing' };
+  if (!a.orderId) return { ok: false, reason: 'order id missing' };
+  if (!a.marketSlug) return { ok: false, reason: 'market missing' };
+  if (a.time === null) return { ok: false, reason: 'time missing' };
+  const price = money(trade.price);
+  if (price === null || price <= 0 || price >= 1_000_000) return { ok: false, reason: 'price missing or invalid' };
+  const qty = quantity(trade.qty);
+  if (qty === null) return { ok: false, reason: 'quantity missing or invalid' };
+  return {
+    ok: true,
+    trade: {
+      executionId: a.executionId,
+      orderId: a.orderId,
+      marketSlug: a.marketSlug,
+      price,
+      qty,
+      time: a.time,
+      aggressor: typeof trade.isAggressor === 'boolean' ? trade.isAggressor : null,
+      intent: intentOf(trade.intent),
+      fee: trade.fee === undefined ? null : money(trade.fee),
+    },
+  };
+}
