@@ -50,6 +50,18 @@ export async function startStoreHarness(backend: DynamoBackend = dynaliteBackend
   return { dynamo, doc, tables, stop: () => dynamo.stop() };
 }
 
+/** dynalite with the tables created plus fauxqs, started together; stop() stops both. */
+export interface Emulators {
+  store: StoreHarness;
+  messaging: LocalMessaging;
+  stop(): Promise<void>;
+}
+
+export async function startEmulators(): Promise<Emulators> {
+  const [store, messaging] = await Promise.all([startStoreHarness(), startLocalMessaging()]);
+  return { store, messaging, stop: async () => void (await Promise.all([store.stop(), messaging.stop()])) };
+}
+
 export const dynaliteBackend: DynamoBackend = { name: 'dynalite', start: startLocalDynamo };
 
 async function freePort(): Promise<number> {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { startLocalMessaging, startStoreHarness, type LocalMessaging, type StoreHarness } from '../../support/emulators.js';
+import { startEmulators, type Emulators, type LocalMessaging, type StoreHarness } from '../../support/emulators.js';
 import { runDailyReset, InvalidResetInputError, type DailyResetControlMessage, type DailyResetDeps } from '../../../functions/daily-reset/daily-reset.js';
 import { MemoryParameterStore } from '../../../shared/aws/parameter-store.js';
 import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
@@ -13,16 +13,18 @@ import { RiskDayRepository } from '../../../shared/store/risk-day-repository.js'
 import { tableEnvVar } from '../../../shared/store/table-definitions.js';
 
 const KILL = '/test/trading/kill-switch';
+let emulators: Emulators;
 let store: StoreHarness;
 let mq: LocalMessaging;
 let queueUrl: string;
 let queueN = 0;
 
 beforeAll(async () => {
-  [store, mq] = await Promise.all([startStoreHarness(), startLocalMessaging()]);
+  emulators = await startEmulators();
+  ({ store, messaging: mq } = emulators);
 });
 afterAll(async () => {
-  await Promise.all([store?.stop(), mq?.stop()]);
+  await emulators?.stop();
 });
 
 async function newControlQueue(): Promise<string> {
