@@ -1,0 +1,70 @@
+/**
+ * The odds poller's two messages:
+ *  - `poll-league` (fan-out queue → the worker): one league to poll;
+ *  - `odds-update` (→ the bot's odds queue): the no-vig consensus of one fixture's market.
+ * Probabilities and confidence travel as decimal strings (6 places), never as binary floats on the wire;
+ * `toConsensusProbability` turns an update back into the engine's ConsensusProbability.
+ */
+import { z } from 'zod';
+import type { ConsensusProbability } from '../../shared/domain/feed-events.js';
+
+export const pollLeagueMessageSchema = z.object({
+  type: z.literal('poll-league'),
+  sport: z.string().min(1).max(100),
+  league: z.string().min(1).max(100),
+  /** Epoch ms of the scheduled run that fanned this out. */
+  scheduledAt: z.number().int().nonnegative(),
+});
+export type PollLeagueMessage = z.infer<typeof pollLeagueMessageSchema>;
+
+const DECIMAL_6 = /^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/;
+const probabilityText = z.string().regex(DECIMAL_6, 'a decimal in [0, 1] with at most 6 places');
+
+export const oddsUpdateMessageSchema = z.object({
+  type: z.literal('odds-update'),
+  version: z.literal(1),
+  fixtureId: z.string().min(1),
+  sport: z.string(),
+  league: z.string(),
+  market: z.string().min(1),
+  /** Outcome display name → fair probability. */
+  probabilities: z.record(z.string(), probabilityText),
+  confidence: probabilityText,
+  books: z.number().int().nonnegative(),
+  maxAgeMs: z.number().int().nonnegative(),
+  computedAt: z.number().int().nonnegative(),
+});
+export type OddsUpdateMessage = z.infer<typeof oddsUpdateMessageSchema>;
+
+export function probabilityToText(p: number): string {
+  return Math.min(1, Math.max(0, p)).toFixed(6);
+}
+
+export function oddsUpdateFromConsensus(c: ConsensusProbability, sport: string, league: string): OddsUpdateMessage {
+  return {
+    type: 'odds-update',
+    version: 1,
+    fixtureId: c.fixtureId,
+    sport,
+    league,
+    market: c.market,
+    probabilities: Object.fromEntries(Object.entries(c.probabilities).map(([k, v]) => [k, probabilityToText(v)])),
+    confidence: probabilityToText(c.confidence),
+    books: c.books,
+    maxAgeMs: Math.max(0, Math.round(c.maxAgeMs)),
+    computedAt: c.computedAt,
+  };
+}
+
+/** For the consumer (the bot): a validated update as the engine's ConsensusProbability. */
+export function toConsensusProbability(m: OddsUpdateMessage): ConsensusProbability {
+  return {
+    fixtureId: m.fixtureId,
+    market: m.market,
+    probabilities: Object.fromEntries(Object.entries(m.probabilities).map(([k, v]) => [k, Number(v)])),
+    confidence: Number(m.confidence),
+    books: m.books,
+    maxAgeMs: m.maxAgeMs,
+    computedAt: m.computedAt,
+  };
+}
