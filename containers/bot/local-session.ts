@@ -53,6 +53,8 @@ const metrics = new MetricsRegistry();
 const sim = await startSimulator({
   seed,
   logger: logger.child({ component: 'simulator' }),
+  // A crowd that misprices some markets: the sandbox's stand-in for the gaps statistical edge trades.
+  liquidity: { crowdBias: { share: 0.4, magnitude: [0.05, 0.09] } },
   modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 5_000, startStaggerMs: 10_000 })],
 });
 const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule | undefined;

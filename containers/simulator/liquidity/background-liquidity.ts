@@ -46,6 +46,13 @@ export interface LiquidityOptions {
   intensity?: number;
   /** Cash each bot account starts with (default 10 million USD). */
   accountBalance?: Micros;
+  /**
+   * A "crowd" that misprices some markets: a seeded `share` of markets (default 0: none) is quoted around the
+   * true probability shifted by a signed amount drawn from `magnitude` (probability points, e.g. [0.05, 0.09]),
+   * for the market's whole life. Makes prices that stand away from the sportsbooks' consensus, the situation
+   * the statistical-edge strategy exists for.
+   */
+  crowdBias?: { share: number; magnitude: [number, number] };
 }
 
 interface ResolvedOptions {
@@ -62,6 +69,7 @@ interface ResolvedOptions {
   takerSize: [number, number];
   intensity: number;
   accountBalance: Micros;
+  crowdBias: { share: number; magnitude: [number, number] };
 }
 
 function resolve(o: LiquidityOptions): ResolvedOptions {
@@ -79,6 +87,7 @@ function resolve(o: LiquidityOptions): ResolvedOptions {
     takerSize: o.takerSize ?? [1, 20],
     intensity: o.intensity ?? 1,
     accountBalance: o.accountBalance ?? 10_000_000 * ONE_DOLLAR,
+    crowdBias: o.crowdBias ?? { share: 0, magnitude: [0, 0] },
   };
   const ints: (keyof ResolvedOptions)[] = ['makers', 'levels', 'halfSpreadTicks', 'levelSpacingTicks', 'takers'];
   for (const k of ints) if (!Number.isInteger(r[k]) || (r[k] as number) < 0) throw new RangeError(`liquidity.${k} must be an integer >= 0`);
@@ -88,6 +97,11 @@ function resolve(o: LiquidityOptions): ResolvedOptions {
   if (!(r.levelSize[0] >= 1 && r.levelSize[1] >= r.levelSize[0])) throw new RangeError('liquidity.levelSize must be [min, max] with 1 <= min <= max');
   if (!(r.takerSize[0] >= 1 && r.takerSize[1] >= r.takerSize[0])) throw new RangeError('liquidity.takerSize must be [min, max] with 1 <= min <= max');
   if (!(r.intensity >= 0)) throw new RangeError('liquidity.intensity must be >= 0');
+  const cb = r.crowdBias;
+  if (!(cb.share >= 0 && cb.share <= 1)) throw new RangeError('liquidity.crowdBias.share must be in [0, 1]');
+  if (!(cb.magnitude[0] >= 0 && cb.magnitude[1] >= cb.magnitude[0] && cb.magnitude[1] < 0.5)) {
+    throw new RangeError('liquidity.crowdBias.magnitude must be [min, max] with 0 <= min <= max < 0.5');
+  }
   return r;
 }
 
@@ -97,6 +111,8 @@ interface MarketState {
   quotedFair: PriceMicros;
   /** Sequence of the newest applied true-probability update; older late-arriving ones are ignored. */
   appliedSeq: number;
+  /** The crowd's constant mispricing of this market, micros (0 for most markets). */
+  bias: PriceMicros;
   pending: Set<TimerHandle>;
 }
 
@@ -119,6 +135,7 @@ export class BackgroundLiquidity {
   private readonly o: ResolvedOptions;
   private readonly random: Random;
   private readonly lagRandom: Random;
+  private readonly biasRandom: Random;
   private readonly logger: Logger;
   private readonly markets = new Map<string, MarketState>();
   private readonly makerAccounts: string[] = [];
@@ -134,6 +151,7 @@ export class BackgroundLiquidity {
     const root = createRandom(deps.seed).fork('liquidity');
     this.random = root.fork('flow');
     this.lagRandom = root.fork('lag');
+    this.biasRandom = root.fork('bias');
     this.logger = deps.logger ?? nullLogger;
     const prefix = deps.accountPrefix ?? 'liquidity';
     for (let i = 1; i <= this.o.makers; i++) this.makerAccounts.push(`${prefix}-maker-${i}`);
@@ -171,7 +189,7 @@ export class BackgroundLiquidity {
   /** Starts making a market around `probability` (immediately: a new market has no stale quotes to keep). */
   addMarket(slug: string, probability = 0.5): void {
     if (this.markets.has(slug)) return;
-    this.markets.set(slug, { slug, quotedFair: probabilityToMicros(probability), appliedSeq: 0, pending: new Set() });
+    this.markets.set(slug, { slug, quotedFair: probabilityToMicros(probability), appliedSeq: 0, pending: new Set(), bias: this.drawBias() });
     if (this.running) this.requote(slug);
   }
 
@@ -192,6 +210,20 @@ export class BackgroundLiquidity {
   quotedProbability(slug: string): number | null {
     const m = this.markets.get(slug);
     return m ? m.quotedFair / ONE_DOLLAR : null;
+  }
+
+  /** The crowd's constant mispricing of a market, as a probability shift (0 when unbiased or unknown). */
+  crowdBias(slug: string): number {
+    return (this.markets.get(slug)?.bias ?? 0) / ONE_DOLLAR;
+  }
+
+  private drawBias(): PriceMicros {
+    const { share, magnitude } = this.o.crowdBias;
+    // Always draw the same number of values per market, so the other markets' biases do not depend on `share`.
+    const pick = this.biasRandom.next();
+    const size = magnitude[0] + this.biasRandom.next() * (magnitude[1] - magnitude[0]);
+    const sign = this.biasRandom.next() < 0.5 ? -1 : 1;
+    return pick < share ? Math.round(sign * size * ONE_DOLLAR) : 0;
   }
 
   /** The true probability moved: makers reprice toward it after a lag drawn from repriceLagMs. */
@@ -235,7 +267,7 @@ export class BackgroundLiquidity {
     }
     const tick = info.tick;
     this.makerAccounts.forEach((accountId, k) => {
-      const desired = this.ladder(m.quotedFair, tick, k);
+      const desired = this.ladder(Math.min(ONE_DOLLAR - tick, Math.max(tick, m.quotedFair + m.bias)), tick, k);
       const open = this.safe(() => this.deps.exchange.openOrders(accountId, [slug])) ?? [];
       const keep = new Set<string>();
       for (const order of open) {
