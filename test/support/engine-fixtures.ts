@@ -1,0 +1,276 @@
+/**
+ * Helpers for the engine's end-to-end and integration tests and its benchmarks:
+ *  - `engineConfig`: the repository's config/ files (config.yaml + the mode's overlay) with a patch and an
+ *    environment, validated exactly as at start-up;
+ *  - `ScriptedWorld`: the whole engine (`assembleEngine`) on a ManualClock + ManualScheduler, with builders
+ *    for the exchange and feed events a scenario scripts (books, odds from a target probability, games).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { deepMerge } from '../../shared/config/deep-merge.js';
+import { parseConfigDocuments } from '../../shared/config/loader.js';
+import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
+import { ManualClock } from '../../shared/domain/clock.js';
+import type { FeedEvent, OddsQuote } from '../../shared/domain/feed-events.js';
+import type { GameState, GameStatus } from '../../shared/domain/game.js';
+import type { OrderGateway } from '../../shared/domain/gateway.js';
+import type { BookLevel } from '../../shared/domain/market.js';
+import type { VenueEvent } from '../../shared/domain/venue-events.js';
+import type { VenueMarketState } from '../../shared/domain/venue-enums.js';
+import { assembleEngine, type AssembledEngine, type StrategyKey } from '../../shared/engine/assemble-engine.js';
+import { ManualScheduler } from '../../shared/execution/scheduler.js';
+import type { Logger } from '../../shared/observability/logger.js';
+import type { Metrics } from '../../shared/observability/metrics.js';
+import type { RiskDecision } from '../../shared/risk/risk-manager.js';
+import type { Signal } from '../../shared/domain/signal.js';
+import { MarketDirectory } from '../../shared/state/market-directory.js';
+
+export const REPO_CONFIG_DIR = join(import.meta.dirname, '../../config');
+
+const readYaml = (dir: string, name: string): unknown => parse(readFileSync(join(dir, name), 'utf8')) ?? {};
+
+export interface EngineConfigOptions {
+  mode?: TradingMode;
+  /** Deep-merged over the mode's overlay (YAML spelling: snake_case keys, USD as numbers). */
+  patch?: unknown;
+  env?: NodeJS.ProcessEnv;
+  dir?: string;
+}
+
+/** The repository's configuration for a mode, patched, validated like at start-up. */
+export function engineConfig(opts: EngineConfigOptions = {}): AppConfig {
+  const dir = opts.dir ?? REPO_CONFIG_DIR;
+  const mode = opts.mode ?? 'paper';
+  const overlay = deepMerge(readYaml(dir, `config.${mode}.yaml`), opts.patch ?? {});
+  return parseConfigDocuments({
+    base: readYaml(dir, 'config.yaml'),
+    overlays: { [mode]: overlay },
+    overlayFiles: { [mode]: `config.${mode}.yaml` },
+    baseFile: 'config.yaml',
+    mode,
+    env: {
+      PM_API_KEY_ID: 'test-key',
+      PM_PRIVATE_KEY: 'dGVzdA==',
+      OPTICODDS_API_KEY: 'test-odds-key',
+      ...opts.env,
+    },
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ builders
+
+export const usd = (n: number): number => Math.round(n * 1_000_000);
+/** A price in micros from a decimal such as 0.47. */
+export const px = (p: number): number => Math.round(p * 1_000_000);
+
+/** American odds whose implied probability is `p` (no vig). */
+export function americanFor(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`probability out of (0,1): ${p}`);
+  return p >= 0.5 ? -Math.round((100 * p) / (1 - p)) : Math.round((100 * (1 - p)) / p);
+}
+
+export interface FixtureSpec {
+  fixtureId: string;
+  home: string;
+  away: string;
+  sport?: string;
+  league?: string;
+  startTime?: number;
+}
+
+export interface FixtureMarkets {
+  fixture: Required<FixtureSpec>;
+  /** The market whose long side pays when the home team wins. */
+  homeSlug: string;
+  awaySlug: string;
+}
+
+export const DEFAULT_BOOKS = ['Pinnacle', 'DraftKings', 'FanDuel'] as const;
+
+/** One odds event: every book quotes the home team at probability `homeP` (no vig), at `timestamp`. */
+export function oddsEvent(fx: Required<FixtureSpec>, homeP: number, timestamp: number, books: readonly string[] = DEFAULT_BOOKS): FeedEvent {
+  const quotes: OddsQuote[] = [];
+  for (const book of books) {
+    for (const [name, p] of [
+      [fx.home, homeP],
+      [fx.away, 1 - homeP],
+    ] as const) {
+      quotes.push({
+        key: `${fx.fixtureId}|${book}|Moneyline|${name}`,
+        oddId: `${fx.fixtureId}:${book.toLowerCase()}:moneyline:${name.toLowerCase().replace(/\s+/g, '_')}`,
+        fixtureId: fx.fixtureId,
+        sport: fx.sport,
+        league: fx.league,
+        sportsbook: book,
+        market: 'Moneyline',
+        name,
+        selection: name,
+        selectionLine: '',
+        points: null,
+        americanOdds: americanFor(p),
+        isMain: true,
+        isLive: false,
+        locked: false,
+        timestamp,
+        receivedAt: timestamp,
+      });
+    }
+  }
+  return { type: 'odds', quotes, entryId: null };
+}
+
+export interface GameSpec {
+  status?: GameStatus;
+  homeScore?: number;
+  awayScore?: number;
+  period?: number;
+  clockSeconds?: number | null;
+  secondsRemaining?: number | null;
+  updatedAt: number;
+}
+
+export function gameEvent(fx: Required<FixtureSpec>, g: GameSpec): FeedEvent {
+  const status = g.status ?? 'LIVE';
+  const game: GameState = {
+    gameId: fx.fixtureId,
+    sport: fx.sport,
+    league: fx.league,
+    homeTeam: fx.home,
+    awayTeam: fx.away,
+    homeScore: g.homeScore ?? 0,
+    awayScore: g.awayScore ?? 0,
+    period: g.period ?? (status === 'SCHEDULED' ? 0 : 1),
+    clockSeconds: g.clockSeconds ?? null,
+    secondsRemaining: g.secondsRemaining ?? (status === 'SCHEDULED' ? 2880 : 2400),
+    timeRemaining: '',
+    status,
+    rawStatus: status === 'LIVE' ? 'live' : status === 'SCHEDULED' ? 'unplayed' : status.toLowerCase(),
+    startTime: fx.startTime,
+    updatedAt: g.updatedAt,
+  };
+  return { type: 'game', game, entryId: null };
+}
+
+/** A whole-book message: levels as [price, qty] pairs with decimal prices, best first. */
+export function bookEvent(
+  marketSlug: string,
+  bids: readonly (readonly [number, number])[],
+  asks: readonly (readonly [number, number])[],
+  receivedAt: number,
+  state: VenueMarketState = 'MARKET_STATE_OPEN',
+): VenueEvent {
+  const lv = (l: readonly [number, number]): BookLevel => ({ price: px(l[0]), qty: l[1] });
+  return { type: 'book', marketSlug, bids: bids.map(lv), asks: asks.map(lv), state, transactTime: receivedAt, snapshot: false, receivedAt };
+}
+
+// ------------------------------------------------------------------------------------------------ scripted world
+
+export interface ScriptedWorldOptions {
+  config?: AppConfig;
+  strategies?: readonly StrategyKey[];
+  liveGateway?: OrderGateway;
+  start?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+/**
+ * The whole engine without I/O on simulated time: nothing happens until the test feeds an event or moves the
+ * clock (`advance`, which also runs due timers — paper latency — and the engine's once-a-second tick).
+ */
+export class ScriptedWorld {
+  readonly clock: ManualClock;
+  readonly scheduler: ManualScheduler;
+  readonly directory = new MarketDirectory();
+  readonly config: AppConfig;
+  readonly decisions: { decision: RiskDecision; signal: Signal }[] = [];
+  private engineRef: AssembledEngine | undefined;
+  private lastTick: number;
+
+  constructor(private readonly opts: ScriptedWorldOptions = {}) {
+    this.clock = new ManualClock(opts.start ?? Date.UTC(2025, 0, 15, 0, 0, 0));
+    this.scheduler = new ManualScheduler(this.clock);
+    this.config = opts.config ?? engineConfig();
+    this.lastTick = this.clock.now();
+  }
+
+  /** Adds a game's two markets (YES = home wins, YES = away wins) to the directory. Call before `engine`. */
+  addFixture(spec: FixtureSpec): FixtureMarkets {
+    if (this.engineRef) throw new Error('add fixtures before the engine is built');
+    const fixture: Required<FixtureSpec> = { sport: 'basketball', league: 'NBA', startTime: this.clock.now(), ...spec };
+    const base = `nba-${fixture.fixtureId}`;
+    const homeSlug = `${base}-home`;
+    const awaySlug = `${base}-away`;
+    const tick = this.config.trading.defaultTick;
+    const minQty = this.config.trading.defaultMinQty;
+    this.directory.addMarket(
+      { marketSlug: homeSlug, eventSlug: base, title: `${fixture.away} @ ${fixture.home}`, outcome: fixture.home, team: fixture.home, tick, minQty },
+      { fixtureId: fixture.fixtureId, side: 'home', oddsName: fixture.home, oddsMarket: 'Moneyline' },
+    );
+    this.directory.addMarket(
+      { marketSlug: awaySlug, eventSlug: base, title: `${fixture.away} @ ${fixture.home}`, outcome: fixture.away, team: fixture.away, tick, minQty },
+      { fixtureId: fixture.fixtureId, side: 'away', oddsName: fixture.away, oddsMarket: 'Moneyline' },
+    );
+    return { fixture, homeSlug, awaySlug };
+  }
+
+  get engine(): AssembledEngine {
+    if (!this.engineRef) {
+      this.engineRef = assembleEngine({
+        config: this.config,
+        clock: this.clock,
+        scheduler: this.scheduler,
+        directory: this.directory,
+        liveGateway: this.opts.liveGateway,
+        strategies: this.opts.strategies,
+        logger: this.opts.logger,
+        metrics: this.opts.metrics,
+        onDecision: (decision, signal) => this.decisions.push({ decision, signal }),
+      });
+      this.engineRef.start();
+    }
+    return this.engineRef;
+  }
+
+  market(ev: VenueEvent): void {
+    this.engine.onMarketEvent(ev);
+  }
+
+  feed(ev: FeedEvent): void {
+    this.engine.onFeedEvent(ev);
+  }
+
+  /** Moves simulated time, running due timers, promise continuations, and the engine tick every second. */
+  async advance(ms: number): Promise<void> {
+    const target = this.clock.now() + ms;
+    while (this.clock.now() < target) {
+      const step = Math.min(target, this.lastTick + 1_000) - this.clock.now();
+      await this.scheduler.advanceAsync(Math.max(0, step));
+      if (this.clock.now() - this.lastTick >= 1_000) {
+        this.lastTick = this.clock.now();
+        this.engine.tick(this.lastTick);
+        await flush();
+      }
+    }
+    await flush();
+  }
+
+  /** Open orders of the active executor. */
+  openOrders(filter: { marketSlug?: string; strategyName?: string } = {}) {
+    return this.engine.executor().tracker.openOrders(filter);
+  }
+}
+
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits (event-driven polling on real time) until `cond` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
