@@ -42,6 +42,10 @@ export interface BotOptions {
   onDecision?: (decision: RiskDecision, signal: Signal) => void;
   onFill?: (fill: Fill) => void;
   onBreakerTrip?: (state: CircuitBreakerState) => void;
+  /** The discovery result, before any event flows (the recorder stores it: a replay needs the directory). */
+  onDiscovery?: (discovery: Discovery) => void;
+  /** A settlement the engine applied (market slug, long-side settlement price in micros). */
+  onSettle?: (marketSlug: string, settlementPrice: number) => void;
   /** Period of the engine's timer (strategy refreshes, breaker), ms. */
   tickMs?: number;
 }
@@ -81,13 +85,15 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
   const feedsRest = new OpticOddsRestClient({ apiKey: sportsKey, baseUrl: config.sportsData.baseUrl, clock, logger, metrics });
 
   const discovery = await discoverMarkets(config, rest, feedsRest, logger.child({ component: 'discovery' }));
-  let engineRef: AssembledEngine | undefined;
+  opts.onDiscovery?.(discovery);
+  // The gateway asks for the engine's known order ids; the engine is built right after it.
+  const built: { engine?: AssembledEngine } = {};
   const engine = assembleEngine({
     config,
     clock,
     scheduler,
     directory: discovery.directory,
-    liveGateway: new LiveOrderGateway(rest, { knownOrderIds: () => (engineRef ? knownIds(engineRef) : []) }),
+    liveGateway: new LiveOrderGateway(rest, { knownOrderIds: () => (built.engine ? knownIds(built.engine) : []) }),
     strategies: opts.strategies,
     logger,
     metrics,
@@ -95,7 +101,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     onFill: opts.onFill,
     onBreakerTrip: opts.onBreakerTrip,
   });
-  engineRef = engine;
+  built.engine = engine;
 
   const feedEvent = (ev: FeedEvent): void => {
     opts.onFeedEvent?.(ev);
@@ -126,6 +132,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
         const s = await rest.getSettlement(slug);
         if (s.settlementPrice !== null) {
           engine.settle(slug, s.settlementPrice);
+          opts.onSettle?.(slug, s.settlementPrice);
           logger.info('market settled', { marketSlug: slug, settlementPrice: s.settlementPrice });
           return;
         }

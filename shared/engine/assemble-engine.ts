@@ -178,7 +178,6 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     dailyPnl: () => pnl.dailyPnl(),
   });
 
-  let engineRef: TradingEngine | undefined;
   const breaker = new CircuitBreaker({
     maxDailyLoss: config.risk.maxDailyLoss,
     clock,
@@ -212,7 +211,6 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
 
   const aggregator = new SignalAggregator({ dedupeWindowMs: s.aggregator.dedupeWindowMs, clock, logger, metrics });
   const engine = new TradingEngine({ clock, bus, strategies, aggregator, risk, breaker, pnl, executor, logger: logger.child({ component: 'engine' }), metrics, onDecision: opts.onDecision });
-  engineRef = engine;
 
   const routePrivate = (ev: VenueEvent): void => {
     if (ev.type === 'execution') executor().onExecution(ev.execution);
@@ -285,7 +283,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       engine.start();
     },
     stop() {
-      engineRef?.stop();
+      engine.stop();
     },
     tick(now) {
       engine.tick(now);
