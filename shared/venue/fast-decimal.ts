@@ -85,5 +85,7 @@ export function fastInt(value: unknown): number {
     if (i === n) return NaN;
     for (; i < n; i++) if (value.charCodeAt(i) !== ZERO) return NaN;
   }
+  // 16 digits can exceed 2^53: such a count would silently lose its last digits.
+  if (!Number.isSafeInteger(v)) return NaN;
   return neg ? -v : v;
 }

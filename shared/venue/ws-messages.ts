@@ -74,7 +74,11 @@ function parseLevels(raw: unknown, descending: boolean, out: BookLevel[]): boole
     prev = price;
     out.push({ price, qty });
   }
-  if (!sorted) out.sort(descending ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
+  if (!sorted) {
+    out.sort(descending ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
+    // Out-of-order levels can hide a duplicate price from the adjacent check above.
+    for (let i = 1; i < out.length; i++) if ((out[i] as BookLevel).price === (out[i - 1] as BookLevel).price) return false;
+  }
   return true;
 }
 
@@ -230,7 +234,8 @@ export function parseVenueMessage(text: string, receivedAt: number): ParsedMessa
   }
   for (const key in msg) {
     if (ENVELOPE_KEYS.has(key)) continue;
-    const parser = PARSERS[key];
+    // Own keys only: `constructor`, `toString`, `__proto__`… would otherwise find Object.prototype's members.
+    const parser = Object.hasOwn(PARSERS, key) ? PARSERS[key] : undefined;
     if (!parser) continue;
     const r = parser(msg[key], receivedAt);
     return typeof r === 'string' ? malformed(r) : { kind: 'event', event: r, requestId };
