@@ -28,8 +28,9 @@ export interface TradeContext {
 export function fillFromTrade(trade: VenueTrade, ctx: TradeContext, fees: FeeSchedule): Fill {
   const intent = trade.intent ?? ctx.intent;
   const taker = trade.aggressor ?? !ctx.postOnly;
-  const fee =
-    trade.fee ?? (taker ? takerFee(trade.qty, trade.price, buysLong(intent), fees) : -makerRebate(trade.qty, trade.price, buysLong(intent), fees));
+  const computed = taker ? takerFee(trade.qty, trade.price, buysLong(intent), fees) : -makerRebate(trade.qty, trade.price, buysLong(intent), fees);
+  // `|| 0`: a zero rebate is 0, never −0.
+  const fee = (trade.fee ?? computed) || 0;
   return {
     executionId: trade.executionId,
     orderId: trade.orderId,
