@@ -14,6 +14,7 @@ import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
+import { mapFixtureStatus } from '../feeds/wire.js';
 import type { Logger } from '../observability/logger.js';
 import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -237,7 +238,9 @@ export class StateManager {
       case 'fixture_status': {
         const g = this.games.get(ev.fixtureId);
         if (!g) return;
-        this.onGame({ ...g, rawStatus: ev.newStatus, status: statusOf(ev.newStatus, g.status), updatedAt: this.opts.clock.now() });
+        const mapped = mapFixtureStatus(ev.newStatus);
+        // An unknown provider status keeps the last known one (the raw string is kept for operators).
+        this.onGame({ ...g, rawStatus: ev.newStatus, status: mapped === 'UNKNOWN' ? g.status : mapped, updatedAt: this.opts.clock.now() });
         return;
       }
       case 'feed_health': {
@@ -370,19 +373,3 @@ export class StateManager {
   }
 }
 
-function statusOf(raw: string, fallback: GameState['status']): GameState['status'] {
-  switch (raw) {
-    case 'unplayed':
-      return 'SCHEDULED';
-    case 'live':
-      return 'LIVE';
-    case 'half':
-      return 'HALFTIME';
-    case 'completed':
-      return 'FINAL';
-    case 'cancelled':
-      return 'CANCELLED';
-    default:
-      return fallback === 'UNKNOWN' ? 'UNKNOWN' : fallback;
-  }
-}

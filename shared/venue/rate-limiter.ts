@@ -15,27 +15,13 @@ import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nullMetrics } from '../observability/metrics.js';
+import { VENUE_RATE_LIMITS, type WindowLimit } from '../domain/venue-rate-limits.js';
 import type { EndpointClass } from './errors.js';
 
-export interface WindowLimit {
-  /** Requests allowed … */
-  limit: number;
-  /** … per this many milliseconds. */
-  windowMs: number;
-}
+export type { WindowLimit } from '../domain/venue-rate-limits.js';
 
 /** The documented limits. `authenticated` is the shared budget of all authenticated endpoints. */
-export const DOCUMENTED_LIMITS: Readonly<Record<EndpointClass, WindowLimit>> = {
-  create: { limit: 440, windowMs: 10_000 },
-  cancel: { limit: 440, windowMs: 10_000 },
-  modify: { limit: 440, windowMs: 10_000 },
-  cancelAll: { limit: 110, windowMs: 10_000 },
-  closePosition: { limit: 220, windowMs: 10_000 },
-  openOrders: { limit: 55, windowMs: 10_000 },
-  oneOrder: { limit: 55, windowMs: 10_000 },
-  authenticated: { limit: 2_000, windowMs: 10_000 },
-  public: { limit: 20, windowMs: 1_000 },
-};
+export const DOCUMENTED_LIMITS: Readonly<Record<EndpointClass, WindowLimit>> = VENUE_RATE_LIMITS;
 
 /** Grants at most `limit` times in any window of `windowMs`. */
 export class SlidingWindow {

@@ -3,6 +3,8 @@
  * clock: one bucket per (key, endpoint class), one for all authenticated calls of a key, one per IP for the
  * public endpoints. Buckets start full and refill continuously at limit / window.
  */
+import { VENUE_RATE_LIMITS, type WindowLimit } from '../../../shared/domain/venue-rate-limits.js';
+
 export type EndpointClass =
   | 'create'
   | 'cancel'
@@ -13,10 +15,7 @@ export type EndpointClass =
   | 'getOrder'
   | 'otherPrivate';
 
-export interface BucketLimit {
-  limit: number;
-  windowMs: number;
-}
+export type BucketLimit = WindowLimit;
 
 export interface RateLimitConfig {
   perClass: Record<Exclude<EndpointClass, 'otherPrivate'>, BucketLimit>;
@@ -26,18 +25,19 @@ export interface RateLimitConfig {
   publicPerIp: BucketLimit;
 }
 
+const L = VENUE_RATE_LIMITS;
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   perClass: {
-    create: { limit: 440, windowMs: 10_000 },
-    cancel: { limit: 440, windowMs: 10_000 },
-    modify: { limit: 440, windowMs: 10_000 },
-    cancelAll: { limit: 110, windowMs: 10_000 },
-    closePosition: { limit: 220, windowMs: 10_000 },
-    openOrders: { limit: 55, windowMs: 10_000 },
-    getOrder: { limit: 55, windowMs: 10_000 },
+    create: L.create,
+    cancel: L.cancel,
+    modify: L.modify,
+    cancelAll: L.cancelAll,
+    closePosition: L.closePosition,
+    openOrders: L.openOrders,
+    getOrder: L.oneOrder,
   },
-  allPrivate: { limit: 2_000, windowMs: 10_000 },
-  publicPerIp: { limit: 20, windowMs: 1_000 },
+  allPrivate: L.authenticated,
+  publicPerIp: L.public,
 };
 
 export interface RateLimitOverrides {
