@@ -261,6 +261,7 @@ export class PolymarketRestClient {
       return fn();
     } catch (err) {
       if (err instanceof VenueError) throw err;
+      this.metrics.increment('venue.http.conversion_errors', 1, { endpoint });
       const msg = err instanceof Error ? err.message : String(err);
       throw new ResponseValidationError(`${endpoint}: ${msg}`, { status: 200, endpoint, issues: [msg] });
     }
