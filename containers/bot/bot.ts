@@ -11,6 +11,7 @@ import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import type { FeedEvent } from '../../shared/domain/feed-events.js';
+import type { Micros } from '../../shared/domain/money.js';
 import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
@@ -48,6 +49,15 @@ export interface BotOptions {
   onSettle?: (marketSlug: string, settlementPrice: number) => void;
   /** Period of the engine's timer (strategy refreshes, breaker), ms. */
   tickMs?: number;
+  /** The breaker as persisted (risk day): a restart within a day keeps a tripped breaker tripped. */
+  breakerState?: CircuitBreakerState;
+  /** Realized PnL already booked today (risk day), restored on restart. */
+  realizedToday?: Micros;
+  /**
+   * Runs after the sockets and streams are started and before the engine trades (crash recovery: rebuild
+   * from the store and the exchange, adopt open orders, apply the kill switch). A throw aborts the start.
+   */
+  beforeTrading?: (ctx: { engine: AssembledEngine; rest: PolymarketRestClient; discovery: Discovery }) => Promise<void>;
 }
 
 export interface RunningBot {
@@ -100,6 +110,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     onDecision: opts.onDecision,
     onFill: opts.onFill,
     onBreakerTrip: opts.onBreakerTrip,
+    breakerState: opts.breakerState,
+    realizedToday: opts.realizedToday,
   });
   built.engine = engine;
 
@@ -184,10 +196,19 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     streams.push(new ResultsStream(common));
   }
 
-  engine.start();
   marketsSocket.start();
   privateSocket.start();
   for (const s of streams) s.start();
+  if (opts.beforeTrading) {
+    try {
+      await opts.beforeTrading({ engine, rest, discovery });
+    } catch (err) {
+      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop())]);
+      await rest.close();
+      throw err;
+    }
+  }
+  engine.start();
   const tickMs = opts.tickMs ?? 1_000;
   const timer = setInterval(() => engine.tick(clock.now()), tickMs);
   timer.unref();
