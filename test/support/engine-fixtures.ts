@@ -274,3 +274,22 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+// ------------------------------------------------------------------------------------------------ simulator
+
+/** The environment that points the repository's configuration at a running simulator and its sports world. */
+export function simulatorEnv(sim: { baseUrl: string; wsMarketsUrl: string; wsPrivateUrl: string; credentials: { keyId: string; secretBase64: string } }, sports: { pathPrefix: string; apiKey: string }): NodeJS.ProcessEnv {
+  return {
+    PM_API_BASE_URL: sim.baseUrl,
+    PM_GATEWAY_URL: sim.baseUrl,
+    PM_WS_MARKETS_URL: sim.wsMarketsUrl,
+    PM_WS_PRIVATE_URL: sim.wsPrivateUrl,
+    PM_API_KEY_ID: sim.credentials.keyId,
+    PM_PRIVATE_KEY: sim.credentials.secretBase64,
+    OPTICODDS_BASE_URL: `${sim.baseUrl}${sports.pathPrefix}`,
+    OPTICODDS_API_KEY: sports.apiKey,
+  };
+}
+
+/** What config.local.yaml sets for a session against the simulator (every market, its sports and books). */
+export const LOCAL_SESSION_PATCH = readYaml(REPO_CONFIG_DIR, 'config.local.yaml');
