@@ -5,7 +5,7 @@
  * Probabilities and confidence travel as decimal strings (6 places), never as binary floats on the wire;
  * `toConsensusProbability` turns an update back into the engine's ConsensusProbability.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConsensusProbability } from '../../shared/domain/feed-events.js';
 
 export const pollLeagueMessageSchema = z.object({

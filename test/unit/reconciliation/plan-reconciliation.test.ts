@@ -229,7 +229,7 @@ describe('property: applying the plan converges (a second pass finds no drift)',
         (venueIds, storeIds, tradeIds, knownIds, venueNet, storeNet, orphanPolicy) => {
           let venueOpen = venueIds.map((id) => venueOrder(id, { cumQuantity: id < 'c' ? 1 : 0, state: id < 'c' ? 'ORDER_STATE_PARTIALLY_FILLED' : 'ORDER_STATE_NEW' }));
           const storeOrders = new Map<string, StoredOrder>(storeIds.map((id) => [id, { order: tracked(`l-${id}`, id), version: 1 }]));
-          const known = new Set(knownIds);
+          const known = new Set<string>(knownIds);
           const positions = new Map<string, StoredPosition>(storeNet === undefined ? [] : [[M, { position: position(storeNet), version: 1 }]]);
           const trades = tradeIds.map((x) => trade(x, venueIds[0] ?? 'a', { intent: 'ORDER_INTENT_BUY_LONG' }));
           const lookedUpFor = (ids: string[]) => new Map(ids.map((id) => [id, venueOrder(id, { state: 'ORDER_STATE_CANCELED' }) as VenueOrder | null]));

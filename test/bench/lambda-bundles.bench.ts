@@ -1,0 +1,73 @@
+/**
+ * Lambda bundles: each function bundled with esbuild exactly as the infra does (platform node, target node20,
+ * ESM, minified, bundled, the createRequire banner, AWS SDK included), into a temp dir; reports the bundle
+ * size (target ≤ 1 MB) and the module initialisation time — a fresh `node` child process importing the
+ * bundle, timed from inside (target ≤ 150 ms; the cold-start share that is ours, without the runtime's).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { BenchResult } from './bench-types.js';
+
+const run$ = promisify(execFile);
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** Same names and banner as infra/constructs/jobs.ts (not imported, to keep aws-cdk-lib out of the bench). */
+const JOBS = ['odds-poller', 'reconciler', 'daily-reset', 'reporter'] as const;
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+const INIT_RUNS = 7;
+
+async function bundle(name: string, outdir: string): Promise<string> {
+  const outfile = join(outdir, name, 'index.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    sourcemap: true,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+async function initMs(file: string): Promise<number> {
+  const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t0));`;
+  const { stdout } = await run$(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+    cwd: tmpdir(),
+  });
+  return Number(stdout);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
+  try {
+    for (const name of JOBS) {
+      if (!existsSync(join(ROOT, 'functions', name, 'handler.ts'))) continue;
+      const file = await bundle(name, dir);
+      const kb = statSync(file).size / 1024;
+      out.push({ name: `${name} bundle`, unit: 'KB', value: Math.round(kb * 10) / 10, target: '≤ 1024 KB' });
+      const samples: number[] = [];
+      for (let i = 0; i < INIT_RUNS; i++) samples.push(await initMs(file));
+      const sorted = [...samples].sort((a, b) => a - b);
+      out.push({ name: `${name} module init`, unit: 'ms', p50: Math.round(median(samples) * 10) / 10, p99: Math.round((sorted.at(-1) as number) * 10) / 10, target: 'p50 ≤ 150 ms' });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
