@@ -10,11 +10,17 @@ import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../shared/config/errors.js';
+import type { AppConfig } from '../../shared/config/schema.js';
 import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics.js';
 import { startSimulator } from '../simulator/server.js';
 import { createSportsModule, type SportsModule } from '../simulator/sports/index.js';
+import { systemClock } from '../../shared/domain/clock.js';
+import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
+import { configDigest } from '../../shared/recording/record-format.js';
+import { ReportCollector } from '../../shared/reports/report-collector.js';
+import { writeReport } from '../../shared/reports/write-report.js';
 import { startBot } from './bot.js';
 import { localSessionConfig } from './session-config.js';
 import { SessionStats } from './session-stats.js';
@@ -27,6 +33,9 @@ const { values } = parseArgs({
     speed: { type: 'string', default: '20' },
     'progress-every': { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
+    'record-dir': { type: 'string', default: join('data', 'recordings') },
+    'report-dir': { type: 'string', default: 'reports' },
+    'no-record': { type: 'boolean', default: false },
   },
 });
 
@@ -60,7 +69,7 @@ const sim = await startSimulator({
 const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule | undefined;
 if (!sports) fail('the simulator started without its sports world');
 
-let config;
+let config: AppConfig;
 try {
   config = localSessionConfig('config', {
     baseUrl: sim.baseUrl,
@@ -80,14 +89,35 @@ try {
 const stats = new SessionStats();
 console.log(`Simulator (exchange + OpticOdds + seeded games, seed ${seed}) on ${sim.baseUrl}`);
 console.log(`Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`);
+// Recording (every inbound message, for replays and backtests) and the report's time series.
+const recorder = values['no-record']
+  ? undefined
+  : createBotRecorder({ dir: values['record-dir'], config, clock: systemClock, source: 'local-session', version: process.env.npm_package_version ?? '0.0.0', seed, writer: { logger, metrics } });
+// The collector needs the engine, which exists once startBot returns; the hooks reach it through `late`.
+const late: { collector?: ReportCollector } = {};
 const bot = await startBot({
   config,
   logger,
   metrics,
   strategies: strategies as StrategyKey[],
-  onDecision: stats.onDecision,
+  onDecision: (d, s) => {
+    stats.onDecision(d, s);
+    late.collector?.onDecision(d, s);
+  },
   onFill: stats.onFill,
+  onBreakerTrip: (st) => late.collector?.onBreakerTrip(st),
+  onVenueEvent: recorder?.onVenueEvent,
+  onFeedEvent: recorder?.onFeedEvent,
+  onDiscovery: recorder?.onDiscovery,
+  onSettle: (slug, price) => {
+    recorder?.onSettle(slug, price);
+    late.collector?.onSettle(slug, price);
+  },
 });
+const collector = new ReportCollector({ engine: bot.engine, directory: bot.discovery.directory, fixtures: bot.discovery.fixtures });
+late.collector = collector;
+collector.attach();
+const sampler = setInterval(() => collector.sample(Date.now()), 1_000);
 
 const progress = setInterval(() => {
   if (!values.quiet) console.log(stats.render(bot.engine, bot.discovery.fixtures));
@@ -100,8 +130,20 @@ async function finish(reason: string): Promise<void> {
   clearInterval(progress);
   console.log(`\nStopping (${reason}) …`);
   await bot.stop();
+  clearInterval(sampler);
   console.log(stats.render(bot.engine, bot.discovery.fixtures));
   console.log(stats.summary(bot.engine));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const report = await writeReport(
+    values['report-dir'],
+    `session-${stamp}`,
+    collector.build({ title: `Paper session (seed ${seed})`, kind: 'paper', now: Date.now(), configDigest: configDigest(config), extra: { seed, durationS, speed } }),
+  );
+  console.log(`\nReport: ${report.html} (summary ${report.json})`);
+  if (recorder) {
+    const rec = await recorder.close();
+    console.log(`Recording: ${rec.files.join(', ')} (${rec.written} lines${rec.dropped ? `, ${rec.dropped} dropped` : ''}); replay with npm run backtest -- --data ${values['record-dir']}`);
+  }
   await sim.close();
   process.exit(0);
 }

@@ -1,0 +1,134 @@
+/**
+ * `npm run backtest`: replays recordings through the engine in paper mode on simulated time and writes a
+ * report; with --sweep, runs a grid of configurations in parallel workers and prints a comparison table.
+ *
+ *   npm run backtest -- --data <files or dirs> [--data …] [--strategies market_maker,live_arbitrage]
+ *                       [--config <dir or yaml>] [--set key=value]… [--latency-ms 50] [--out reports/backtest]
+ *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress]
+ *
+ * Outputs (in --out): <name>.html (report), <name>.json (summary), <name>.result.json (fills and PnL:
+ * byte-identical for the same data and configuration). Sweeps: sweep.json and the table on stdout.
+ */
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../../shared/config/errors.js';
+import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-engine.js';
+import { loadBacktestConfig, parseOverrideValue, resolveConfigPath, type OverrideValue } from '../../shared/backtest/backtest-config.js';
+import { ProgressBar } from '../../shared/backtest/progress-bar.js';
+import { runReplay, type BacktestResult } from '../../shared/backtest/replay.js';
+import { SweepArgError, comparisonTable, parseSweepArg, runSweep, sweepGrid } from '../../shared/backtest/sweep.js';
+import { loadRecording } from '../../shared/recording/recording-reader.js';
+import { writeReport } from '../../shared/reports/write-report.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    data: { type: 'string', multiple: true, default: [] },
+    strategies: { type: 'string' },
+    config: { type: 'string', default: 'config' },
+    set: { type: 'string', multiple: true, default: [] },
+    'latency-ms': { type: 'string' },
+    out: { type: 'string', default: join('reports', 'backtest') },
+    name: { type: 'string', default: 'backtest' },
+    sweep: { type: 'string', multiple: true, default: [] },
+    workers: { type: 'string' },
+    progress: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`backtest: ${message}`);
+  process.exit(2);
+}
+
+if (values.help) {
+  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress]');
+  process.exit(0);
+}
+
+const dataPaths = [...values.data, ...positionals];
+if (dataPaths.length === 0) fail('--data <files or dirs> is required (e.g. --data data/sample)');
+let strategies: StrategyKey[] | undefined;
+if (values.strategies) {
+  strategies = values.strategies.split(',').map((s) => s.trim()).filter(Boolean) as StrategyKey[];
+  for (const s of strategies) if (!(STRATEGY_NAMES as readonly string[]).includes(s)) fail(`unknown strategy "${s}"; choose from ${STRATEGY_NAMES.join(', ')}`);
+}
+let latencyMs: number | undefined;
+if (values['latency-ms'] !== undefined) {
+  latencyMs = Number(values['latency-ms']);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0) fail(`--latency-ms must be a non-negative integer, got ${values['latency-ms']}`);
+}
+const overrides: Record<string, OverrideValue> = {};
+for (const kv of values.set) {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) fail(`--set expects key=value, got "${kv}"`);
+  overrides[resolveConfigPath(kv.slice(0, eq).trim())] = parseOverrideValue(kv.slice(eq + 1));
+}
+
+let axes;
+try {
+  axes = values.sweep.map(parseSweepArg);
+} catch (err) {
+  if (err instanceof SweepArgError) fail(err.message);
+  throw err;
+}
+
+// Validate the configuration (and every sweep combination) before any work.
+const grid = sweepGrid(axes).map((combo) => ({ ...overrides, ...combo }));
+try {
+  for (const combo of grid) loadBacktestConfig(values.config, combo);
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+
+mkdirSync(values.out, { recursive: true });
+
+if (axes.length > 0) {
+  const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+  console.error(`sweep: ${grid.length} combinations of ${axes.map((a) => `${a.key} (${a.path})`).join(' × ')}`);
+  const bar = new ProgressBar({ force: values.progress, label: 'sweep' });
+  const outcomes = await runSweep({
+    jobs: grid.map((combo, id) => ({ id, dataPaths, configSource: values.config, overrides: combo, ...(strategies ? { strategies } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) })),
+    ...(workers !== undefined ? { workers } : {}),
+    onDone: (_o, done, total) => bar.update(done, total),
+  });
+  const table = comparisonTable(outcomes, axes);
+  console.log(table);
+  const file = join(values.out, 'sweep.json');
+  await writeFile(file, JSON.stringify({ axes, outcomes }, null, 2) + '\n');
+  console.log(`\nSweep results: ${file}`);
+  process.exit(outcomes.some((o) => o.error) ? 1 : 0);
+}
+
+const recording = await loadRecording(dataPaths);
+if (recording.lines.length === 0) fail(`no recorded lines found in ${dataPaths.join(', ')}`);
+for (const issue of recording.issues.slice(0, 10)) console.error(`warning: ${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`);
+if (recording.droppedByWriter > 0) console.error(`warning: the recording lost ${recording.droppedByWriter} lines while it was written (gap meta lines)`);
+const config = loadBacktestConfig(values.config, overrides);
+const bar = new ProgressBar({ force: values.progress });
+const result: BacktestResult = await runReplay({
+  lines: recording.lines,
+  config,
+  ...(strategies ? { strategies } : {}),
+  ...(latencyMs !== undefined ? { latencyMs } : {}),
+  keepDecisions: false,
+  reportTitle: `Backtest of ${dataPaths.join(', ')}`,
+  onProgress: (done, total) => bar.update(done, total),
+  extra: { files: recording.files.length, sessions: recording.headers.filter((h) => h.chunk === 0).length, droppedByWriter: recording.droppedByWriter },
+});
+const recorded = [...new Set(recording.headers.map((h) => h.configDigest))];
+if (recorded.length > 0 && !recorded.includes(result.configDigest)) {
+  console.error(`note: configuration ${result.configDigest} differs from the recording's (${recorded.join(', ')}): this is a what-if, not a reproduction`);
+}
+const { report, decisions: _d, ...rest } = result;
+const resultFile = join(values.out, `${values.name}.result.json`);
+await writeFile(resultFile, JSON.stringify(rest, null, 2) + '\n');
+const written = report ? await writeReport(values.out, values.name, report) : undefined;
+const total = result.performance.total as { net: string; realized: string; fees: string; fills: number };
+console.log(`events ${result.events} · decisions ${result.decisionCount} (approved ${result.approvedCount}) · fills ${result.fills.length} · net ${total.net} USD (realized ${total.realized}, fees ${total.fees})`);
+if (written) console.log(`Report: ${written.html} (summary ${written.json})`);
+console.log(`Result: ${resultFile}`);

@@ -1,0 +1,44 @@
+/**
+ * One backtest as data (what a sweep worker receives) and its run: load the recording, build the
+ * configuration with the overrides, replay, summarize. Used by the CLI directly and by sweep workers.
+ */
+import type { StrategyKey } from '../engine/assemble-engine.js';
+import { loadRecording, type LoadedRecording } from '../recording/recording-reader.js';
+import type { ReportSummary } from '../reports/report-model.js';
+import { loadBacktestConfig, type OverrideValue } from './backtest-config.js';
+import { runReplay, type BacktestResult } from './replay.js';
+
+export interface BacktestJob {
+  id: number;
+  dataPaths: string[];
+  configSource: string;
+  overrides: Record<string, OverrideValue>;
+  strategies?: StrategyKey[];
+  latencyMs?: number;
+}
+
+export interface BacktestOutcome {
+  id: number;
+  overrides: Record<string, OverrideValue>;
+  summary?: ReportSummary;
+  events?: number;
+  error?: string;
+}
+
+export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
+  try {
+    const rec = recording ?? (await loadRecording(job.dataPaths));
+    const config = loadBacktestConfig(job.configSource, job.overrides);
+    const result = await runReplay({
+      lines: rec.lines,
+      config,
+      ...(job.strategies ? { strategies: job.strategies } : {}),
+      ...(job.latencyMs !== undefined ? { latencyMs: job.latencyMs } : {}),
+      keepDecisions: false,
+      reportTitle: `Backtest ${Object.entries(job.overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`.trim(),
+    });
+    return { outcome: { id: job.id, overrides: job.overrides, summary: result.report?.summary, events: result.events }, result };
+  } catch (err) {
+    return { outcome: { id: job.id, overrides: job.overrides, error: err instanceof Error ? err.message : String(err) } };
+  }
+}

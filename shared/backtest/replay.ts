@@ -1,0 +1,235 @@
+/**
+ * The replay driver: recorded events through the same engine as the bot (assembleEngine in paper mode: state
+ * manager, strategies, aggregator, risk manager, executor, paper fill simulator), on simulated time.
+ *
+ * Time: a ManualClock starts at the first line's receive time. Before each line, the ManualScheduler runs
+ * every timer due up to that line's time (order latency, retries, paper fills), and the engine's `tick` runs
+ * at every whole simulated second crossed (the bot's 1 s timer). Then the clock stands at the line's time
+ * and the line is delivered exactly where the bot delivered it (market → onMarketEvent, private →
+ * onLivePrivateEvent, feed → onFeedEvent, settle → settle, discovery meta → the market directory).
+ *
+ * Async work: the executor's calls are promises. In the bot, their continuations run before the next socket
+ * message is handled; here, after a line (or a tick) that started executor work, the driver lets every
+ * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
+ * extra. No wall clock and no randomness is read anywhere in this path: same lines, same config → same result.
+ */
+import type { AppConfig } from '../config/schema.js';
+import { ManualClock } from '../domain/clock.js';
+import type { Fill } from '../domain/order.js';
+import type { Signal } from '../domain/signal.js';
+import { assembleEngine, type AssembledEngine, type StrategyKey } from '../engine/assemble-engine.js';
+import { ManualScheduler } from '../execution/scheduler.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { applyDiscovery, configDigest, type RecordLine } from '../recording/record-format.js';
+import type { RiskDecision } from '../risk/risk-manager.js';
+import { MarketDirectory } from '../state/market-directory.js';
+import { ReportCollector } from '../reports/report-collector.js';
+import type { ReportData } from '../reports/report-model.js';
+
+export interface ReplayOptions {
+  lines: readonly RecordLine[];
+  config: AppConfig;
+  strategies?: readonly StrategyKey[];
+  /** Order latency of the paper exchange, ms (default: the configuration's trading.paper.order_latency_ms). */
+  latencyMs?: number;
+  /** Period of the engine's tick, simulated ms (default 1000, as the bot). */
+  tickMs?: number;
+  /** Build the report's data (default true). */
+  report?: boolean;
+  reportTitle?: string;
+  /** Keep every decision in the result (default true; the parity and determinism tests compare them). */
+  keepDecisions?: boolean;
+  onProgress?: (done: number, total: number, simTime: number) => void;
+  /** Lines between progress calls (default 100 000). */
+  progressEvery?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Extra facts for the report's run table. */
+  extra?: Record<string, string | number | boolean>;
+}
+
+export interface DecisionRecord {
+  t: number;
+  strategy: string;
+  marketSlug: string;
+  action: string;
+  price: number;
+  quantity: number;
+  approved: boolean;
+  check: string;
+  /** The quantity the risk manager let through (approved only). */
+  approvedQty?: number;
+}
+
+export interface BacktestResult {
+  configDigest: string;
+  latencyMs: number;
+  strategies: string[];
+  /** Lines delivered to the engine (market, private, feed, settle). */
+  events: number;
+  from: number | null;
+  to: number | null;
+  decisions: DecisionRecord[];
+  decisionCount: number;
+  approvedCount: number;
+  fills: Fill[];
+  settlements: number;
+  /** The performance tracker's report, amounts as decimal strings. */
+  performance: Record<string, unknown>;
+  report?: ReportData;
+}
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
+  const lines = opts.lines;
+  const tickMs = opts.tickMs ?? 1_000;
+  const latencyMs = opts.latencyMs ?? opts.config.trading.paper.orderLatencyMs;
+  const config: AppConfig = {
+    ...opts.config,
+    mode: 'paper',
+    trading: { ...opts.config.trading, mode: 'paper', paper: { ...opts.config.trading.paper, orderLatencyMs: latencyMs } },
+  };
+  const firstT = lines.length > 0 ? (lines[0] as RecordLine).t : 0;
+  const clock = new ManualClock(firstT);
+  const scheduler = new ManualScheduler(clock);
+  const directory = new MarketDirectory();
+  const keepDecisions = opts.keepDecisions ?? true;
+  const decisions: DecisionRecord[] = [];
+  const fills: Fill[] = [];
+  let decisionCount = 0;
+  let approvedCount = 0;
+  let work = false;
+  let collector: ReportCollector | undefined;
+
+  const onDecision = (d: RiskDecision, s: Signal): void => {
+    decisionCount++;
+    if (d.approved) {
+      approvedCount++;
+      work = true;
+    }
+    collector?.onDecision(d, s);
+    if (!keepDecisions) return;
+    const rec: DecisionRecord = { t: clock.now(), strategy: String(s.strategyName), marketSlug: s.marketSlug, action: s.action, price: s.price, quantity: s.quantity, approved: d.approved, check: d.check };
+    if (d.approved && d.signal) rec.approvedQty = d.signal.quantity;
+    decisions.push(rec);
+  };
+  const engine: AssembledEngine = assembleEngine({
+    config,
+    clock,
+    scheduler,
+    directory,
+    strategies: opts.strategies,
+    logger: opts.logger,
+    metrics: opts.metrics,
+    onDecision,
+    onFill: (f) => {
+      fills.push(f);
+    },
+    onBreakerTrip: (s) => collector?.onBreakerTrip(s),
+  });
+  // Any executor call starts promise work whose continuations must run before the next line.
+  const ex = engine.executor() as unknown as Record<'execute' | 'cancel' | 'cancelAll', (...a: unknown[]) => Promise<unknown>>;
+  for (const name of ['execute', 'cancel', 'cancelAll'] as const) {
+    const original = ex[name].bind(ex);
+    ex[name] = (...args: unknown[]) => {
+      work = true;
+      return original(...args);
+    };
+  }
+  if (opts.report !== false) {
+    collector = new ReportCollector({ engine, directory });
+    collector.attach();
+  }
+  engine.start();
+
+  let nextTick = Math.ceil(firstT / tickMs) * tickMs;
+  let events = 0;
+  let settlements = 0;
+  const progressEvery = opts.progressEvery ?? 100_000;
+  const total = lines.length;
+  for (let i = 0; i < total; i++) {
+    const line = lines[i] as RecordLine;
+    const t = line.t;
+    while (nextTick <= t) {
+      scheduler.runUntil(nextTick);
+      engine.tick(nextTick);
+      collector?.sample(nextTick);
+      nextTick += tickMs;
+      if (work) {
+        work = false;
+        await macrotask();
+      }
+    }
+    scheduler.runUntil(t);
+    switch (line.k) {
+      case 'market':
+        engine.onMarketEvent(line.e);
+        events++;
+        break;
+      case 'private':
+        engine.onLivePrivateEvent(line.e);
+        events++;
+        break;
+      case 'feed':
+        engine.onFeedEvent(line.e);
+        events++;
+        break;
+      case 'settle':
+        engine.settle(line.e.marketSlug, line.e.settlementPrice);
+        collector?.onSettle(line.e.marketSlug, line.e.settlementPrice);
+        settlements++;
+        events++;
+        break;
+      case 'meta':
+        if (line.e.type === 'discovery') {
+          applyDiscovery(directory, line.e);
+          collector?.addFixtures(line.e.fixtures);
+        }
+        break;
+    }
+    if (work) {
+      work = false;
+      await macrotask();
+    }
+    if (opts.onProgress && (i + 1) % progressEvery === 0) opts.onProgress(i + 1, total, t);
+  }
+  // Let orders in flight land (one latency and a tick past the last line).
+  const end = (lines.length > 0 ? (lines[total - 1] as RecordLine).t : firstT) + Math.max(latencyMs, 0) + tickMs;
+  while (nextTick <= end) {
+    scheduler.runUntil(nextTick);
+    engine.tick(nextTick);
+    collector?.sample(nextTick);
+    nextTick += tickMs;
+    await macrotask();
+  }
+  scheduler.runUntil(end);
+  await macrotask();
+  engine.stop();
+  opts.onProgress?.(total, total, end);
+
+  const digest = configDigest(config);
+  const report = collector?.build({
+    title: opts.reportTitle ?? 'Backtest',
+    kind: 'backtest',
+    now: end,
+    configDigest: digest,
+    extra: { events, latencyMs, strategies: engine.strategies.map((s) => s.name).join(', '), ...opts.extra },
+  });
+  return {
+    configDigest: digest,
+    latencyMs,
+    strategies: engine.strategies.map((s) => String(s.name)),
+    events,
+    from: lines.length > 0 ? firstT : null,
+    to: lines.length > 0 ? end : null,
+    decisions,
+    decisionCount,
+    approvedCount,
+    fills,
+    settlements,
+    performance: engine.performance.reportJson(),
+    ...(report ? { report } : {}),
+  };
+}

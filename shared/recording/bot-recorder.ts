@@ -1,0 +1,60 @@
+/**
+ * The bot's recording hooks: plug them into `startBot` (onVenueEvent, onFeedEvent, onDiscovery, onSettle) and
+ * every inbound message is recorded with its receive time (the bot's clock when the hook ran).
+ */
+import type { AppConfig } from '../config/schema.js';
+import type { Clock } from '../domain/clock.js';
+import type { FeedEvent } from '../domain/feed-events.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import type { FixtureRef } from '../feeds/market-mapper.js';
+import type { MarketDirectory } from '../state/market-directory.js';
+import { configDigest, discoveryRecord, sanitizeConfig } from './record-format.js';
+import { RecordingWriter, newSessionId, type RecordingStats, type RecordingWriterOptions } from './recording-writer.js';
+
+export interface BotRecorderOptions {
+  dir: string;
+  config: AppConfig;
+  clock: Clock;
+  /** Label of the session id and the header's source, e.g. "local-session" or "bot". */
+  source: string;
+  version: string;
+  seed?: number;
+  sessionId?: string;
+  writer?: Partial<Omit<RecordingWriterOptions, 'dir' | 'sessionId' | 'header'>>;
+}
+
+export interface BotRecorder {
+  readonly writer: RecordingWriter;
+  readonly sessionId: string;
+  onVenueEvent(ev: VenueEvent, channel: 'markets' | 'private'): void;
+  onFeedEvent(ev: FeedEvent): void;
+  onDiscovery(d: { directory: MarketDirectory; fixtures: readonly FixtureRef[] }): void;
+  onSettle(marketSlug: string, settlementPrice: number): void;
+  close(): Promise<RecordingStats>;
+}
+
+export function createBotRecorder(opts: BotRecorderOptions): BotRecorder {
+  const { clock } = opts;
+  const sessionId = opts.sessionId ?? newSessionId(opts.source, clock.now());
+  const writer = new RecordingWriter({
+    ...opts.writer,
+    dir: opts.dir,
+    sessionId,
+    header: {
+      source: opts.source,
+      version: opts.version,
+      configDigest: configDigest(opts.config),
+      config: sanitizeConfig(opts.config),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    },
+  });
+  return {
+    writer,
+    sessionId,
+    onVenueEvent: (ev, channel) => writer.record(channel === 'markets' ? 'market' : 'private', ev, clock.now()),
+    onFeedEvent: (ev) => writer.record('feed', ev, clock.now()),
+    onDiscovery: (d) => writer.record('meta', discoveryRecord(d.directory, d.fixtures), clock.now()),
+    onSettle: (marketSlug, settlementPrice) => writer.record('settle', { marketSlug, settlementPrice }, clock.now()),
+    close: () => writer.close(),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The recording format: what the bot received, one JSON object per line, in receive order.
+ *
+ *   { "t": receivedAtMs, "k": "market" | "private" | "feed" | "meta" | "settle", "e": … }
+ *
+ * - market:  a VenueEvent from the exchange's public socket (book, bbo, trade, connection)
+ * - private: a VenueEvent from the exchange's private socket (executions, positions, balances, orders)
+ * - feed:    a FeedEvent from the sports/odds feeds (scores, odds, fixture status, feed health)
+ * - settle:  a settlement the bot applied ({ marketSlug, settlementPrice })
+ * - meta:    the header (first line of every chunk: format version, session id, config digest, seed) and
+ *            the discovery result (which markets, which games, the join between them) that a replay needs
+ *
+ * Files are gzip streams of those lines, chunked: `<sessionId>-<chunk 00000>.ndjson.gz`. Every chunk starts
+ * with the header, so any single chunk is readable on its own; a replay reads a session's chunks in order.
+ */
+import { createHash } from 'node:crypto';
+import type { AppConfig } from '../config/schema.js';
+import type { FeedEvent } from '../domain/feed-events.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import type { FixtureRef } from '../feeds/market-mapper.js';
+import { MarketDirectory, type MarketLink } from '../state/market-directory.js';
+
+export const RECORD_FORMAT_VERSION = 1;
+export const RECORD_FILE_SUFFIX = '.ndjson.gz';
+
+export type RecordKind = 'market' | 'private' | 'feed' | 'meta' | 'settle';
+
+export interface SettlementRecord {
+  marketSlug: string;
+  /** As the bot applied it (long-side price, micros: 0 or 1_000_000 for a binary market). */
+  settlementPrice: number;
+}
+
+export interface RecordingHeader {
+  type: 'header';
+  format: typeof RECORD_FORMAT_VERSION;
+  sessionId: string;
+  /** Index of this chunk in the session (0-based). */
+  chunk: number;
+  /** Receive time of the session's first line (epoch ms). */
+  startedAt: number;
+  /** Who recorded it, e.g. "bot", "local-session", "make-sample". */
+  source: string;
+  /** The project's package version. */
+  version: string;
+  /** sha256 of the sanitized configuration (configDigest). */
+  configDigest: string;
+  /** The configuration in force, without secrets (sanitizeConfig). */
+  config?: unknown;
+  /** The simulator's seed when the session ran against it. */
+  seed?: number;
+}
+
+export interface DiscoveryRecord {
+  type: 'discovery';
+  markets: { info: MarketInfo; link?: MarketLink }[];
+  fixtures: FixtureRef[];
+}
+
+/** Lines the writer had to drop (bounded buffer, slow disk) between two receive times: the replay is told. */
+export interface GapRecord {
+  type: 'gap';
+  dropped: number;
+  fromT: number;
+  toT: number;
+}
+
+export type MetaRecord = RecordingHeader | DiscoveryRecord | GapRecord;
+
+export type RecordLine =
+  | { t: number; k: 'market' | 'private'; e: VenueEvent }
+  | { t: number; k: 'feed'; e: FeedEvent }
+  | { t: number; k: 'settle'; e: SettlementRecord }
+  | { t: number; k: 'meta'; e: MetaRecord };
+
+export type RecordPayload<K extends RecordKind> = Extract<RecordLine, { k: K }>['e'];
+
+export class RecordFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordFormatError';
+  }
+}
+
+const KINDS: ReadonlySet<string> = new Set(['market', 'private', 'feed', 'meta', 'settle']);
+
+/** Parses one line; throws RecordFormatError on anything that is not a record (the reader counts and skips). */
+export function parseRecordLine(text: string): RecordLine {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new RecordFormatError('not JSON');
+  }
+  if (typeof v !== 'object' || v === null) throw new RecordFormatError('not an object');
+  const o = v as { t?: unknown; k?: unknown; e?: unknown };
+  if (typeof o.t !== 'number' || !Number.isFinite(o.t)) throw new RecordFormatError('t is not a number');
+  if (typeof o.k !== 'string' || !KINDS.has(o.k)) throw new RecordFormatError(`unknown kind ${JSON.stringify(o.k)}`);
+  if (typeof o.e !== 'object' || o.e === null) throw new RecordFormatError('e is not an object');
+  return o as RecordLine;
+}
+
+/** The configuration without anything secret (keys, account references): safe to store next to the data. */
+export function sanitizeConfig(config: AppConfig): unknown {
+  const { api, sportsData, aws: _aws, ...rest } = config;
+  const { apiKeyId: _k, privateKey: _p, ...apiRest } = api;
+  const { apiKey: _a, ...sportsRest } = sportsData;
+  return { ...rest, api: apiRest, sportsData: sportsRest };
+}
+
+/** Stable JSON (sorted keys) of a value. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
+    .join(',')}}`;
+}
+
+/**
+ * Digest of what decides trading: the sanitized configuration minus endpoints (URLs differ between the
+ * simulator, staging and production without changing a decision).
+ */
+export function configDigest(config: AppConfig): string {
+  const s = sanitizeConfig(config) as Record<string, unknown>;
+  const { api: _api, logging: _logging, ...decisive } = s;
+  const sd = { ...(decisive.sportsData as Record<string, unknown>) };
+  delete sd.baseUrl;
+  delete sd.streamBaseUrl;
+  return createHash('sha256').update(stableStringify({ ...decisive, sportsData: sd })).digest('hex').slice(0, 16);
+}
+
+/** The discovery result as a meta record. */
+export function discoveryRecord(directory: MarketDirectory, fixtures: readonly FixtureRef[]): DiscoveryRecord {
+  const markets: DiscoveryRecord['markets'] = [];
+  for (const slug of directory.slugs()) {
+    const info = directory.info(slug);
+    if (!info) continue;
+    const link = directory.link(slug);
+    markets.push(link ? { info, link } : { info });
+  }
+  return { type: 'discovery', markets, fixtures: [...fixtures] };
+}
+
+/** Adds a recorded discovery to a directory (markets already known are overwritten with the same data). */
+export function applyDiscovery(directory: MarketDirectory, d: DiscoveryRecord): void {
+  for (const m of d.markets) directory.addMarket(m.info, m.link);
+}
+
+export function directoryFromDiscovery(d: DiscoveryRecord): MarketDirectory {
+  const dir = new MarketDirectory();
+  applyDiscovery(dir, d);
+  return dir;
+}
