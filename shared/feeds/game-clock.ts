@@ -35,7 +35,12 @@ const SPORT_DEFAULTS: Record<string, RegulationFormat> = {
 export function regulationFor(sport: string, league?: string | null): RegulationFormat | null {
   const s = sport.trim().toLowerCase();
   const l = (league ?? '').trim().toLowerCase();
-  return FORMATS[`${s}/${l}`] ?? SPORT_DEFAULTS[s] ?? null;
+  return own(FORMATS, `${s}/${l}`) ?? own(SPORT_DEFAULTS, s) ?? null;
+}
+
+/** Own keys only: a provider's sport named `__proto__` or `constructor` must not find Object.prototype's members. */
+function own(table: Record<string, RegulationFormat>, key: string): RegulationFormat | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 export function regulationSeconds(f: RegulationFormat): number {

@@ -46,7 +46,8 @@ export const oddSchema = z.looseObject({
   grouping_key: optStr,
   limits: z.looseObject({ max_stake: z.number().nullish() }).nullish(),
   deep_link: z.unknown().optional(),
-  timestamp: z.number().finite().nonnegative(),
+  /** Unix seconds; bounded so that the ms conversion stays an exact integer (1e308 would become Infinity). */
+  timestamp: z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER / 1000),
 });
 export type OddWire = z.infer<typeof oddSchema>;
 
