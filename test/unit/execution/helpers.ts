@@ -1,42 +1,10 @@
-import type { OrderRequest } from '../../../shared/domain/order.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import type { ExecutionType, VenueOrderState } from '../../../shared/domain/venue-enums.js';
 import type { VenueExecution, VenueOrder } from '../../../shared/domain/venue-models.js';
 
-export function request(over: Partial<OrderRequest> = {}): OrderRequest {
-  return {
-    marketSlug: 'mkt-a',
-    intent: 'ORDER_INTENT_BUY_LONG',
-    type: 'ORDER_TYPE_LIMIT',
-    price: 550_000,
-    quantity: 10,
-    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-    postOnly: false,
-    ...over,
-  };
-}
+import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
 
-export function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrder {
-  return {
-    id,
-    marketSlug: 'mkt-a',
-    side: 'ORDER_SIDE_BUY',
-    type: 'ORDER_TYPE_LIMIT',
-    price: 550_000,
-    quantity: 10,
-    cumQuantity: 0,
-    leavesQuantity: 10,
-    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-    goodTillTime: null,
-    intent: 'ORDER_INTENT_BUY_LONG',
-    state: 'ORDER_STATE_NEW',
-    avgPx: null,
-    createTime: null,
-    commissionsBasisPoints: null,
-    makerCommissionsBasisPoints: null,
-    ...over,
-  };
-}
+export { orderRequest as request, venueOrder };
 
 export function execution(
   id: string,

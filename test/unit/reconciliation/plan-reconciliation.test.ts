@@ -7,6 +7,7 @@ import type { VenueActivity, VenueOrder, VenuePosition } from '../../../shared/d
 import type { ReconcileInput, ReconcilePolicy, StoredOrder, StoredPosition } from '../../../shared/reconciliation/drift.js';
 import { ordersToLookUp, planReconciliation, totalDrift } from '../../../shared/reconciliation/plan-reconciliation.js';
 import { parseTradeActivity, type VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
+import { venueOrder as baseVenueOrder } from '../../support/domain-fixtures.js';
 
 const NOW = 1_900_000_000_000;
 const GRACE = 60_000;
@@ -15,25 +16,7 @@ const M = 'nba-bos-nyk-moneyline';
 const policy = (over: Partial<ReconcilePolicy> = {}): ReconcilePolicy => ({ orphanPolicy: 'cancel', graceMs: GRACE, fees: DEFAULT_FEES, ...over });
 
 function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrder {
-  return {
-    id,
-    marketSlug: M,
-    side: 'ORDER_SIDE_BUY',
-    type: 'ORDER_TYPE_LIMIT',
-    price: 400_000,
-    quantity: 10,
-    cumQuantity: 0,
-    leavesQuantity: 10,
-    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-    goodTillTime: null,
-    intent: 'ORDER_INTENT_BUY_LONG',
-    state: 'ORDER_STATE_NEW',
-    avgPx: null,
-    createTime: OLD,
-    commissionsBasisPoints: null,
-    makerCommissionsBasisPoints: null,
-    ...over,
-  };
+  return baseVenueOrder(id, { marketSlug: M, price: 400_000, createTime: OLD, ...over });
 }
 
 function tracked(localId: string, orderId: string | null, over: Partial<TrackedOrder> = {}): TrackedOrder {

@@ -2,38 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import type { VenueActivity, VenueOrder } from '../../../shared/domain/venue-models.js';
 import { judgeRecovery, type RecoveryInput } from '../../../shared/venue/order-recovery.js';
+import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
 
 const START = 1_000_000;
-const req: OrderRequest = {
-  marketSlug: 'm',
-  intent: 'ORDER_INTENT_BUY_LONG',
-  type: 'ORDER_TYPE_LIMIT',
-  price: 550_000,
-  quantity: 10,
-  tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-  postOnly: false,
-};
+const req: OrderRequest = orderRequest({ marketSlug: 'm' });
 
 function order(over: Partial<VenueOrder> = {}): VenueOrder {
-  return {
-    id: 'o-new',
-    marketSlug: 'm',
-    side: 'ORDER_SIDE_BUY',
-    type: 'ORDER_TYPE_LIMIT',
-    price: 550_000,
-    quantity: 10,
-    cumQuantity: 0,
-    leavesQuantity: 10,
-    tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-    goodTillTime: null,
-    intent: 'ORDER_INTENT_BUY_LONG',
-    state: 'ORDER_STATE_NEW',
-    avgPx: null,
-    createTime: START + 50,
-    commissionsBasisPoints: null,
-    makerCommissionsBasisPoints: null,
-    ...over,
-  };
+  return venueOrder('o-new', { marketSlug: 'm', createTime: START + 50, ...over });
 }
 
 function trade(over: Partial<VenueActivity> = {}): VenueActivity {
