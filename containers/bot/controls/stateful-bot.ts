@@ -1,0 +1,339 @@
+/**
+ * The bot with its state and controls: what main.ts (AWS) and local-aws.ts (`npm start` on emulators) run.
+ *
+ * Start-up sequence (nothing trades before step 6):
+ *  1. Risk day from DynamoDB → breaker state and today's realized PnL (a tripped breaker stays tripped).
+ *  2. startBot: discovery, REST snapshots, engine assembled with (1), sockets and streams started.
+ *  3. beforeTrading: persistence follows the engine (fills, orders, positions, risk day); the runtime
+ *     controls are read once (kill switch on → cancel everything, halt; mode from SSM).
+ *  4. Wait (bounded) for the private socket, so executions from here on are delivered live.
+ *  5. Rebuild from the exchange (exchange-rebuild.ts): missing fills appended, in-flight orders claimed,
+ *     orphans cancelled or adopted, stale records closed, positions replaced; open orders adopted into the
+ *     live tracker under their stored ids; positions and balance into the state manager. In paper mode the
+ *     account's open orders are cancelled instead (leaving live cancels live orders, whatever the reason).
+ *  6. The engine starts; controls poll, queues are consumed, alarm metrics exported, orders swept.
+ * A failure in 1–5 aborts the start (ECS starts a new task): the bot never trades on a state it could not
+ * rebuild.
+ *
+ * Graceful stop (SIGTERM): controls and queues stop, the engine stops, live resting orders are cancelled
+ * (optional), the write-behind queue is flushed, one last rebuild pass records any fill that landed during
+ * shutdown, then the persistence stops.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
+import type { Notifier } from '../../../shared/aws/notifier.js';
+import type { ParameterStore } from '../../../shared/aws/parameter-store.js';
+import { SqsQueueConsumer } from '../../../shared/aws/queue-consumer.js';
+import type { AppConfig, TradingMode } from '../../../shared/config/schema.js';
+import { systemClock, type Clock } from '../../../shared/domain/clock.js';
+import type { VenueEvent } from '../../../shared/domain/venue-events.js';
+import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js';
+import type { Logger } from '../../../shared/observability/logger.js';
+import type { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import type { OrphanPolicy } from '../../../shared/reconciliation/drift.js';
+import type { CircuitBreakerState } from '../../../shared/risk/circuit-breaker.js';
+import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
+import { startBot, type BotOptions, type RunningBot } from '../bot.js';
+import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange-rebuild.js';
+import { adoptOrders, installAccount } from '../persistence/install-rebuild.js';
+import { loadRiskDay } from '../persistence/risk-day-loader.js';
+import { StatePersister, type StateRepositories } from '../persistence/state-persister.js';
+import { AlarmMetricsReporter } from './alarm-metrics-reporter.js';
+import { createControlHandler, createOddsUpdateHandler } from './control-handlers.js';
+import { parseControlMessage, parseOddsUpdateMessage, type ControlMessage, type OddsUpdateMessage } from './control-messages.js';
+import type { HealthStatus } from './health-server.js';
+import { RuntimeControls } from './runtime-controls.js';
+
+export type BotHooks = Pick<BotOptions, 'onDecision' | 'onFill' | 'onFeedEvent' | 'onVenueEvent' | 'onDiscovery' | 'onSettle' | 'onBreakerTrip'>;
+
+export interface StatefulBotOptions {
+  /** The configuration, its mode being the trading-mode parameter's value at start. */
+  config: AppConfig;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  clock?: Clock;
+  repos: StateRepositories;
+  parameters: ParameterStore;
+  parameterNames: { tradingMode: string; killSwitch: string };
+  notifier?: Notifier;
+  queues?: { sqs: SQSClient; controlUrl?: string; oddsUrl?: string; waitTimeSeconds?: number };
+  /** Orders open at the exchange that the store does not know: cancel (default) or adopt. */
+  orphanPolicy?: OrphanPolicy;
+  /** Modes whose orders, fills and positions are stored (default ['live']). */
+  persistModes?: readonly TradingMode[];
+  /** Runtime controls poll period, ms (default 5 000). */
+  controlPollMs?: number;
+  /** Alarm metrics as EMF on stdout (default on, every 10 s); false to turn off. */
+  metricsExport?: { namespace: string; intervalMs?: number; exporter?: MetricsExporter; exportAll?: boolean } | false;
+  maxPositionContracts?: number;
+  /** Trades compared with the ledger at start-up, ms back (default 24 h). */
+  lookbackMs?: number;
+  /** Wait for the private socket before the rebuild, ms (default 10 000). */
+  privateSocketWaitMs?: number;
+  /** Order sweep / PnL check period, ms (default 2 000). */
+  sweepMs?: number;
+  strategies?: BotOptions['strategies'];
+  tickMs?: number;
+  hooks?: BotHooks;
+}
+
+export interface StopOptions {
+  /** Cancel live resting orders before stopping (default true). */
+  cancelOrders?: boolean;
+  flushTimeoutMs?: number;
+}
+
+export interface StatefulBot {
+  readonly bot: RunningBot;
+  readonly persister: StatePersister;
+  readonly controls: RuntimeControls;
+  readonly reporter: AlarmMetricsReporter | undefined;
+  readonly rebuild: RebuildResult | undefined;
+  health(): HealthStatus;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulBot> {
+  const clock = o.clock ?? systemClock;
+  const { logger, metrics, config } = o;
+  const log = logger.child({ component: 'stateful-bot' });
+  let phase: HealthStatus['phase'] = 'starting';
+
+  // 1. The risk day.
+  const riskDay = await loadRiskDay(o.repos.riskDays, clock);
+  log.info('risk day loaded', { day: riskDay.day, realizedPnlMicros: riskDay.realizedToday, breakerTripped: riskDay.breakerState.tripped });
+
+  const ref: { engine?: AssembledEngine; rest?: PolymarketRestClient } = {};
+  const persister = new StatePersister({
+    repos: o.repos,
+    clock,
+    logger: logger.child({ component: 'persistence' }),
+    metrics,
+    persistModes: o.persistModes,
+    riskDay: { day: riskDay.day, realizedPnlMicros: riskDay.state.realizedPnlMicros, updates: riskDay.state.updates },
+    realizedToday: () => (ref.engine ? ref.engine.pnl.dailyPnl().realized : riskDay.realizedToday),
+  });
+  persister.start();
+
+  let reporter: AlarmMetricsReporter | undefined;
+  const notifyTrip = (s: CircuitBreakerState): void => {
+    const notifier = o.notifier;
+    if (!notifier) return;
+    const message = `The circuit breaker tripped at ${new Date(s.trippedAt ?? clock.now()).toISOString()}: ${s.tripReason ?? ''}. Opening orders are stopped and resting orders cancelled until the daily reset.`;
+    void (async () => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await notifier.notify({ subject: `Trading stopped: circuit breaker tripped (${config.mode})`, message });
+          return;
+        } catch (err) {
+          log.error('breaker notification failed', { attempt, err });
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
+    })();
+  };
+
+  let privateUp: () => void = () => {};
+  const privateConnected = new Promise<void>((resolve) => (privateUp = resolve));
+  const onVenueEvent = (ev: VenueEvent, channel: 'markets' | 'private'): void => {
+    if (ev.type === 'connection' && channel === 'private' && ev.status === 'up') privateUp();
+    o.hooks?.onVenueEvent?.(ev, channel);
+  };
+
+  const controls: { current?: RuntimeControls } = {};
+  let rebuild: RebuildResult | undefined;
+  const followExecutor = (engine: AssembledEngine): void => persister.attachTracker(engine.executor().tracker, engine.mode());
+
+  const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult> => {
+    const live = engine.mode() === 'live';
+    const result = await rebuildFromExchange({
+      venue: rest,
+      repos: o.repos,
+      now: () => clock.now(),
+      logger: logger.child({ component: 'rebuild' }),
+      metrics,
+      orphanPolicy: live ? orphanPolicy : 'cancel',
+      fees: config.trading.fees,
+      lookbackMs: o.lookbackMs ?? 24 * 3_600_000,
+    });
+    const targets = { tracker: engine.executor().tracker, state: engine.state, persister, logger, now: clock.now() };
+    if (live) {
+      const adopted = adoptOrders(result.openOrders, targets);
+      installAccount(result.positions, result.balance, targets);
+      log.info('open orders adopted into the live tracker', { adopted });
+    } else {
+      for (const { order, version, venue } of result.openOrders) {
+        try {
+          await rest.cancelOrder(venue.id, venue.marketSlug);
+          await o.repos.orders.save({ ...order, status: 'CANCELLED', updatedAt: clock.now() }, version);
+          log.warn('paper mode: live order left at the exchange cancelled', { orderId: venue.id, localId: order.localId });
+        } catch (err) {
+          log.error('paper mode: could not cancel a live order left at the exchange', { orderId: venue.id, err });
+        }
+      }
+    }
+    return result;
+  };
+
+  const bot = await startBot({
+    config,
+    logger,
+    metrics,
+    clock,
+    strategies: o.strategies,
+    tickMs: o.tickMs,
+    breakerState: riskDay.breakerState,
+    realizedToday: riskDay.realizedToday,
+    ...o.hooks,
+    onVenueEvent,
+    onFill: (fill) => {
+      persister.recordFill(fill, ref.engine?.mode() ?? config.mode);
+      o.hooks?.onFill?.(fill);
+    },
+    onBreakerTrip: (s) => {
+      persister.recordBreakerTrip(s);
+      reporter?.onBreakerTrip();
+      notifyTrip(s);
+      o.hooks?.onBreakerTrip?.(s);
+    },
+    beforeTrading: async ({ engine, rest }) => {
+      phase = 'rebuilding';
+      ref.engine = engine;
+      ref.rest = rest;
+      // 3. Persistence and controls.
+      followExecutor(engine);
+      engine.bus.on('position_update', (p) => persister.recordPosition(p, engine.mode()));
+      controls.current = new RuntimeControls({
+        engine,
+        parameters: o.parameters,
+        tradingModeParameter: o.parameterNames.tradingMode,
+        killSwitchParameter: o.parameterNames.killSwitch,
+        logger: logger.child({ component: 'controls' }),
+        metrics,
+        intervalMs: o.controlPollMs,
+        onModeChanged: () => followExecutor(engine),
+      });
+      await controls.current.pollOnce();
+      // 4. The private socket.
+      const waitMs = o.privateSocketWaitMs ?? 10_000;
+      let waitTimer: NodeJS.Timeout | undefined;
+      const up = await Promise.race([
+        privateConnected.then(() => true),
+        new Promise<boolean>((r) => (waitTimer = setTimeout(() => r(false), waitMs))),
+      ]);
+      clearTimeout(waitTimer);
+      if (!up) log.warn('private socket not up yet; rebuilding from REST anyway', { waitMs });
+      // 5. The exchange.
+      rebuild = await runRebuild(engine, rest, o.orphanPolicy ?? 'cancel');
+      phase = 'trading';
+    },
+  });
+
+  const engine = bot.engine;
+  // 6. Background work.
+  const runtime = controls.current as RuntimeControls;
+  runtime.start();
+  if (o.metricsExport !== false) {
+    const me = o.metricsExport ?? { namespace: 'PmusTrader/local' };
+    reporter = new AlarmMetricsReporter({
+      source: metrics,
+      namespace: me.namespace,
+      now: () => clock.now(),
+      positions: () => engine.state.allPositions(),
+      maxPositionContracts: o.maxPositionContracts ?? Number.MAX_SAFE_INTEGER,
+      persistence: persister.queue,
+      logger,
+      intervalMs: me.intervalMs,
+      exporter: me.exporter,
+      exportAll: me.exportAll,
+    });
+    reporter.start();
+  }
+  const sweep = setInterval(() => {
+    persister.sweepOrders(engine.executor().tracker, engine.mode());
+    persister.recordRealizedPnl();
+    persister.queue.sampleMetrics();
+  }, o.sweepMs ?? 2_000);
+  sweep.unref();
+
+  const consumers: SqsQueueConsumer<unknown>[] = [];
+  if (o.queues?.controlUrl) {
+    const handle = createControlHandler({ engine, days: persister, logger: logger.child({ component: 'control-queue' }), metrics, now: () => clock.now() });
+    consumers.push(
+      new SqsQueueConsumer<ControlMessage>({
+        sqs: o.queues.sqs,
+        queueUrl: o.queues.controlUrl,
+        name: 'control',
+        parse: parseControlMessage,
+        handle: async (m) => void handle(m.body),
+        logger,
+        metrics,
+        waitTimeSeconds: o.queues.waitTimeSeconds,
+      }) as SqsQueueConsumer<unknown>,
+    );
+  }
+  if (o.queues?.oddsUrl) {
+    const handle = createOddsUpdateHandler({ logger, metrics, now: () => clock.now() });
+    consumers.push(
+      new SqsQueueConsumer<OddsUpdateMessage>({
+        sqs: o.queues.sqs,
+        queueUrl: o.queues.oddsUrl,
+        name: 'odds',
+        parse: parseOddsUpdateMessage,
+        handle: async (m) => handle(m.body),
+        logger,
+        metrics,
+        waitTimeSeconds: o.queues.waitTimeSeconds,
+      }) as SqsQueueConsumer<unknown>,
+    );
+  }
+  for (const c of consumers) c.start();
+  log.info('trading', { mode: engine.mode(), killSwitch: engine.breaker.isKillSwitchOn(), breakerTripped: engine.breaker.isTripped() });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    bot,
+    persister,
+    controls: runtime,
+    reporter,
+    get rebuild() {
+      return rebuild;
+    },
+    health: () => ({
+      phase,
+      mode: engine.mode(),
+      killSwitch: engine.breaker.isKillSwitchOn(),
+      breakerTripped: engine.breaker.isTripped(),
+      persistenceLagMs: persister.queue.lagMs(),
+    }),
+    stop(options = {}) {
+      stopping ??= (async () => {
+        phase = 'stopping';
+        log.info('stopping');
+        await runtime.stop();
+        await Promise.allSettled(consumers.map((c) => c.stop()));
+        engine.stop();
+        clearInterval(sweep);
+        const live = engine.mode() === 'live';
+        if (live && options.cancelOrders !== false) {
+          await engine
+            .executor()
+            .cancelAll()
+            .catch((err: unknown) => log.error('cancel-all at shutdown failed', { err }));
+        }
+        persister.sweepOrders(engine.executor().tracker, engine.mode());
+        persister.recordRealizedPnl();
+        await persister.flush(options.flushTimeoutMs ?? 10_000);
+        if (live && ref.rest) {
+          // A fill that landed while stopping is recorded now rather than by the next start.
+          await runRebuild(engine, ref.rest, 'cancel').catch((err: unknown) => log.error('shutdown rebuild pass failed', { err }));
+        }
+        await bot.stop();
+        await persister.stop(options.flushTimeoutMs ?? 10_000);
+        reporter?.stop();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

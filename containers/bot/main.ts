@@ -1,0 +1,163 @@
+/**
+ * The bot's production entry point (the Fargate task's `node dist/main.mjs`). Thin: reads the environment the
+ * stack sets (infra/constructs/bot-service.ts), the runtime settings and the secrets, loads the configuration,
+ * builds the AWS adapters and runs the stateful bot (controls/stateful-bot.ts) with a health endpoint.
+ *
+ * Environment (set by the stack):
+ *   TRADING_MODE_PARAM, KILL_SWITCH_PARAM          SSM parameter names (paper|live, off|on)
+ *   EXCHANGE_KEY_SECRET_ARN                        JSON {"keyId": "...", "privateKey": "<base64 Ed25519 seed>"}
+ *   DATA_PROVIDER_KEY_SECRET_ARN                   the OpticOdds key (plain string)
+ *   TABLE_ORDERS, TABLE_FILLS, TABLE_POSITIONS, TABLE_RISK_DAYS
+ *   CONTROL_QUEUE_URL, ODDS_QUEUE_URL, ALERT_TOPIC_ARN, METRICS_NAMESPACE, HEALTH_PORT (default 8080)
+ *   MAX_DAILY_LOSS_USD (overrides risk.max_daily_loss), MAX_POSITION_CONTRACTS (position-over-limit metric)
+ * Optional:
+ *   CONFIG_DIR (default "config"), ORPHAN_POLICY (cancel|adopt, default cancel), CONTROL_POLL_MS (5000),
+ *   METRICS_EXPORT_ALL=1 (also export every in-process metric), LOG_LEVEL,
+ *   PARAMETERS_FILE / SECRETS_FILE: JSON files in place of SSM / Secrets Manager (local runs and tests).
+ * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, secrets, rebuild).
+ */
+import { pathToFileURL } from 'node:url';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SnsNotifier } from '../../shared/aws/notifier.js';
+import { FileParameterStore, readKillSwitch, readTradingMode, SsmParameterStore, type ParameterStore } from '../../shared/aws/parameter-store.js';
+import { FileSecretStore, getJsonSecret, SecretsManagerSecretStore, type SecretStore } from '../../shared/aws/secret-store.js';
+import { loadConfig } from '../../shared/config/loader.js';
+import type { AppConfig } from '../../shared/config/schema.js';
+import { parseMicros } from '../../shared/domain/money.js';
+import { createLogger, registerSecret, type Logger } from '../../shared/observability/logger.js';
+import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { ORPHAN_POLICIES, type OrphanPolicy } from '../../shared/reconciliation/drift.js';
+import { createDocumentClient } from '../../shared/store/document-client.js';
+import { FillsLedger } from '../../shared/store/fills-ledger.js';
+import { OrdersRepository } from '../../shared/store/orders-repository.js';
+import { PositionsRepository } from '../../shared/store/positions-repository.js';
+import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
+import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
+import { startHealthServer, type HealthServer, type HealthStatus } from './controls/health-server.js';
+import { startStatefulBot, type StatefulBot } from './controls/stateful-bot.js';
+
+class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (!v) throw new StartupError(`environment variable ${name} is not set`);
+  return v;
+}
+
+function withOverrides(config: AppConfig, env: NodeJS.ProcessEnv): AppConfig {
+  const loss = env.MAX_DAILY_LOSS_USD;
+  if (!loss) return config;
+  let maxDailyLoss: number;
+  try {
+    maxDailyLoss = parseMicros(loss);
+  } catch {
+    throw new StartupError('MAX_DAILY_LOSS_USD must be a USD amount such as 50 or 12.5');
+  }
+  if (!(maxDailyLoss > 0)) throw new StartupError('MAX_DAILY_LOSS_USD must be positive');
+  return { ...config, risk: { ...config.risk, maxDailyLoss } };
+}
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const wanted = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  const level = (['debug', 'info', 'warn', 'error', 'silent'] as const).find((l) => l === wanted) ?? 'info';
+  const logger: Logger = createLogger({ level, name: 'bot' });
+  const metrics = new MetricsRegistry();
+  let phase: HealthStatus['phase'] = 'starting';
+  let running: StatefulBot | undefined;
+  const port = Number(env.HEALTH_PORT ?? '8080');
+  let health: HealthServer | undefined;
+  if (Number.isInteger(port) && port >= 0) {
+    health = await startHealthServer({ port, status: () => running?.health() ?? { phase } });
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    phase = 'stopping';
+    logger.warn('signal received: stopping', { signal });
+    try {
+      await running?.stop();
+    } catch (err) {
+      logger.error('graceful stop failed', { err });
+    }
+    await health?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    const parameters: ParameterStore = env.PARAMETERS_FILE ? new FileParameterStore(env.PARAMETERS_FILE) : new SsmParameterStore(new SSMClient({}));
+    const secrets: SecretStore = env.SECRETS_FILE ? new FileSecretStore(env.SECRETS_FILE) : new SecretsManagerSecretStore(new SecretsManagerClient({}));
+    const parameterNames = { tradingMode: required(env, 'TRADING_MODE_PARAM'), killSwitch: required(env, 'KILL_SWITCH_PARAM') };
+
+    // Mode at start: the parameter's. A kill switch that is on is applied before any order (stateful-bot).
+    const mode = await readTradingMode(parameters, parameterNames.tradingMode);
+    const killSwitch = await readKillSwitch(parameters, parameterNames.killSwitch).catch(() => 'on (unreadable)');
+    const exchangeKeyId = required(env, 'EXCHANGE_KEY_SECRET_ARN');
+    const exchangeKey = await getJsonSecret(secrets, exchangeKeyId);
+    const keyId = exchangeKey.keyId;
+    const privateKey = exchangeKey.privateKey ?? exchangeKey.secretBase64;
+    if (!keyId || !privateKey) throw new StartupError('the exchange key secret must be JSON {"keyId": "...", "privateKey": "..."}');
+    const dataKey = await secrets.getSecret(required(env, 'DATA_PROVIDER_KEY_SECRET_ARN'));
+    registerSecret(dataKey);
+
+    const config = withOverrides(
+      loadConfig({
+        dir: env.CONFIG_DIR ?? 'config',
+        mode,
+        env: { ...env, PM_API_KEY_ID: keyId, PM_PRIVATE_KEY: privateKey, OPTICODDS_API_KEY: dataKey },
+      }),
+      env,
+    );
+    logger.info('configuration loaded', { mode, killSwitch, maxDailyLoss: config.risk.maxDailyLoss });
+
+    const tables = tableNamesFromEnv(env, ['orders', 'fills', 'positions', 'riskDays']);
+    const doc = createDocumentClient();
+    const orphanPolicy = (env.ORPHAN_POLICY ?? 'cancel') as OrphanPolicy;
+    if (!ORPHAN_POLICIES.includes(orphanPolicy)) throw new StartupError(`ORPHAN_POLICY must be one of ${ORPHAN_POLICIES.join('|')}`);
+    // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
+    const sqs = new SQSClient(env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+    const maxPosition = env.MAX_POSITION_CONTRACTS ? Number(env.MAX_POSITION_CONTRACTS) : undefined;
+
+    running = await startStatefulBot({
+      config,
+      logger,
+      metrics,
+      repos: {
+        orders: new OrdersRepository(doc, tables.orders!),
+        fills: new FillsLedger(doc, tables.fills!),
+        positions: new PositionsRepository(doc, tables.positions!),
+        riskDays: new RiskDayRepository(doc, tables.riskDays!),
+      },
+      parameters,
+      parameterNames,
+      ...(env.ALERT_TOPIC_ARN ? { notifier: new SnsNotifier(new SNSClient({}), env.ALERT_TOPIC_ARN) } : {}),
+      queues: { sqs, controlUrl: env.CONTROL_QUEUE_URL, oddsUrl: env.ODDS_QUEUE_URL },
+      orphanPolicy,
+      controlPollMs: env.CONTROL_POLL_MS ? Number(env.CONTROL_POLL_MS) : undefined,
+      metricsExport: { namespace: env.METRICS_NAMESPACE ?? 'PmusTrader/local', exportAll: env.METRICS_EXPORT_ALL === '1' },
+      ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: maxPosition } : {}),
+    });
+    phase = 'trading';
+    if (shuttingDown) await running.stop();
+  } catch (err) {
+    logger.error('bot failed to start', { err });
+    await health?.close();
+    process.exit(1);
+  }
+}
+
+// Run when executed (node dist/main.mjs / tsx containers/bot/main.ts), not when imported by a test.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}
