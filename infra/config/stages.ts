@@ -3,6 +3,8 @@
  * from context (`-c alarmEmail=ops@example.com`) so no address is committed; without it the topic has no
  * subscription.
  */
+import type { OrphanPolicy } from '../../shared/reconciliation/drift.js';
+
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 export type TradingMode = 'paper' | 'live';
@@ -41,7 +43,39 @@ export interface StageConfig {
   };
   /** Number of public-subnet AZs (no lookup: Fn::GetAZs at deploy time). */
   maxAzs: 2 | 3;
+  /** Endpoints of the exchange (REST api and gateway) the functions call. */
+  exchange: { apiBaseUrl: string; gatewayBaseUrl: string };
+  /** What the odds poller polls (ODDS_* environment of functions/odds-poller). */
+  odds: {
+    /** "sport:league" pairs; one fan-out message per league. */
+    leagues: readonly { sport: string; league: string }[];
+    sportsbooks: readonly string[];
+    markets: readonly string[];
+    /** Quotes older than this are left out of the consensus. */
+    maxQuoteAgeSeconds: number;
+    /** OpticOdds REST base URL. */
+    baseUrl: string;
+  };
+  /** RECONCILER_* environment of functions/reconciler. */
+  reconciler: {
+    /** What to do with an open order on the exchange that has no record: cancel it, or adopt it. */
+    orphanPolicy: OrphanPolicy;
+    /** Orders younger than this are not judged (they may still be in flight), seconds. */
+    graceSeconds: number;
+    /** How far back activities are read, minutes. */
+    lookbackMinutes: number;
+  };
 }
+
+const EXCHANGE = { apiBaseUrl: 'https://api.polymarket.us', gatewayBaseUrl: 'https://gateway.polymarket.us' } as const;
+const ODDS_DEFAULTS = {
+  leagues: [{ sport: 'basketball', league: 'NBA' }],
+  sportsbooks: ['Pinnacle', 'DraftKings', 'FanDuel', 'Caesars', 'BetMGM'],
+  markets: ['Moneyline'],
+  maxQuoteAgeSeconds: 1800,
+  baseUrl: 'https://api.opticodds.com/api/v3',
+} as const;
+const RECONCILER_DEFAULTS = { orphanPolicy: 'cancel', graceSeconds: 120, lookbackMinutes: 360 } as const;
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
   staging: {
@@ -56,6 +90,9 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
     bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
     maxAzs: 2,
+    exchange: EXCHANGE,
+    odds: ODDS_DEFAULTS,
+    reconciler: RECONCILER_DEFAULTS,
   },
   prod: {
     stage: 'prod',
@@ -69,6 +106,9 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
     bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
     maxAzs: 2,
+    exchange: EXCHANGE,
+    odds: ODDS_DEFAULTS,
+    reconciler: RECONCILER_DEFAULTS,
   },
 };
 

@@ -5,7 +5,7 @@
  * The deployment circuit breaker rolls back a task that never becomes healthy.
  */
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, IgnoreMode, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -29,29 +29,13 @@ export interface BotServiceProps {
 }
 
 /**
- * What the image build must not see, and what must not change the image hash: the Dockerfile uses only
- * package*.json, tsconfig.json, shared/, containers/bot/ and config/.
+ * The image build context, as an allowlist (Docker ignore syntax: exclude everything, re-include what the
+ * Dockerfile copies: package*.json, tsconfig.json, shared/, containers/bot/, config/). Anything else in the
+ * repository root (logs, recordings, other containers, tests) never reaches the build nor changes the image
+ * hash. Keep in step with the COPY lines of containers/bot/Dockerfile.
  */
-export const DOCKER_CONTEXT_EXCLUDES = [
-  'node_modules',
-  'cdk.out',
-  '.git',
-  '.ci',
-  'coverage',
-  'dist',
-  'data',
-  'reports',
-  'test',
-  'infra',
-  'functions',
-  'containers/simulator',
-  'cdk.json',
-  '*.md',
-  '*.log',
-  '.env',
-  'eslint.config.js',
-  'vitest.config.ts',
-];
+export const DOCKER_CONTEXT_INCLUDES = ['package.json', 'package-lock.json', 'tsconfig.json', 'shared', 'containers/bot', 'config'] as const;
+export const DOCKER_CONTEXT_EXCLUDES: string[] = ['*', ...DOCKER_CONTEXT_INCLUDES.map((p) => `!${p}`), '**/*.md', '**/*.log'];
 
 export class BotService extends Construct {
   readonly vpc: ec2.Vpc;
@@ -115,6 +99,7 @@ export class BotService extends Construct {
         file: path.join('containers', 'bot', 'Dockerfile'),
         platform: Platform.LINUX_ARM64,
         exclude: DOCKER_CONTEXT_EXCLUDES,
+        ignoreMode: IgnoreMode.DOCKER,
       }),
       essential: true,
       readonlyRootFilesystem: true,

@@ -2,11 +2,13 @@
  * The scheduled Lambdas: odds-poller, reconciler, daily-reset, reporter. Each is a NodejsFunction bundled
  * locally by esbuild (never Docker) for Node 20 as ESM, running on nodejs22.x / ARM64, with its own role and
  * log group, and only the grants it needs. Schedules are EventBridge Scheduler schedules; the daily reset runs
- * at 00:00 America/New_York (time-zone aware: DST is handled by the scheduler).
+ * at 00:00 America/New_York (time-zone aware: DST is handled by the scheduler). The odds poller is also the
+ * consumer of its own fan-out queue (one message per league, partial batch failures).
  */
 import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,7 +18,7 @@ import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import { TRADING_TIME_ZONE } from '../../shared/store/trading-day.js';
 import type { StageConfig } from '../config/stages.js';
 import type { Alerting } from './alerting.js';
-import { QUEUE_ENV, type BotQueues } from './queues.js';
+import { ODDS_FANOUT_QUEUE_ENV, ODDS_POLLER_TIMEOUT_SECONDS, QUEUE_ENV, type BotQueues } from './queues.js';
 import type { Settings } from './settings.js';
 import type { StateTables } from './state-tables.js';
 
@@ -101,7 +103,7 @@ export class Jobs extends Construct {
     };
 
     const fns: Record<JobName, nodejs.NodejsFunction> = {
-      'odds-poller': make('odds-poller', 'Polls OpticOdds, stores odds snapshots, fans updates out to the bot', Duration.seconds(50), 512),
+      'odds-poller': make('odds-poller', 'Polls OpticOdds, stores odds snapshots, fans updates out to the bot', Duration.seconds(ODDS_POLLER_TIMEOUT_SECONDS), 512),
       reconciler: make('reconciler', 'Reconciles orders, fills and positions with the exchange', Duration.seconds(90), 512),
       'daily-reset': make('daily-reset', 'Midnight New York: archives the risk day and resets the daily breaker', Duration.seconds(30), 256),
       reporter: make('reporter', 'Daily report to S3 and a summary to SNS', Duration.minutes(2), 512),
@@ -111,13 +113,25 @@ export class Jobs extends Construct {
       for (const [k, v] of Object.entries(vars)) fn.addEnvironment(k, v);
     };
 
-    // odds-poller: provider key, odds snapshots, odds queue.
+    // odds-poller: provider key, odds snapshots, odds queue; the schedule fans out one message per league to
+    // its own fan-out queue, which invokes the same function (partial batch failures: one bad league does not
+    // redeliver the others).
     const poller = fns['odds-poller'];
     env(poller, settings.grantReadSecrets(poller, ['dataProviderKey']));
     tables.grant(poller, 'oddsSnapshots', 'readWrite');
     env(poller, { ...tables.environment(['oddsSnapshots']), ODDS_SNAPSHOT_TTL_SECONDS: String(config.oddsSnapshotTtlHours * 3600) });
     queues.oddsUpdates.grantSendMessages(poller);
     env(poller, { [QUEUE_ENV.oddsUpdates]: queues.oddsUpdates.queueUrl });
+    queues.oddsFanout.grantSendMessages(poller);
+    env(poller, { [ODDS_FANOUT_QUEUE_ENV]: queues.oddsFanout.queueUrl });
+    poller.addEventSource(new SqsEventSource(queues.oddsFanout, { batchSize: 5, reportBatchItemFailures: true }));
+    env(poller, {
+      ODDS_LEAGUES: config.odds.leagues.map((l) => `${l.sport}:${l.league}`).join(','),
+      ODDS_SPORTSBOOKS: config.odds.sportsbooks.join(','),
+      ODDS_MARKETS: config.odds.markets.join(','),
+      ODDS_MAX_QUOTE_AGE_SECONDS: String(config.odds.maxQuoteAgeSeconds),
+      OPTICODDS_BASE_URL: config.odds.baseUrl,
+    });
 
     // reconciler: exchange key, orders/fills/positions, mode, control queue (to tell the bot about drift).
     const rec = fns.reconciler;
@@ -127,6 +141,16 @@ export class Jobs extends Construct {
     env(rec, tables.environment(['orders', 'fills', 'positions']));
     queues.control.grantSendMessages(rec);
     env(rec, { [QUEUE_ENV.control]: queues.control.queueUrl });
+    // Drift is also announced on the alert topic.
+    props.alerting.grantPublish(rec);
+    env(rec, {
+      ALERT_TOPIC_ARN: props.alerting.topic.topicArn,
+      EXCHANGE_API_BASE_URL: config.exchange.apiBaseUrl,
+      EXCHANGE_GATEWAY_BASE_URL: config.exchange.gatewayBaseUrl,
+      RECONCILER_ORPHAN_POLICY: config.reconciler.orphanPolicy,
+      RECONCILER_GRACE_SECONDS: String(config.reconciler.graceSeconds),
+      RECONCILER_LOOKBACK_MINUTES: String(config.reconciler.lookbackMinutes),
+    });
 
     // daily-reset: kill switch, risk days, control queue.
     const reset = fns['daily-reset'];

@@ -18,12 +18,28 @@ export interface OddsQuote {
   updatedAt?: number;
 }
 
+/** The no-vig consensus the odds poller derived from the quotes, stored next to them. */
+export interface OddsSnapshotConsensus {
+  /** Fair probability per selection name, as decimal text ("0.xxxxxx"): never a binary float. */
+  probabilities: Record<string, string>;
+  /** Confidence in [0, 1], decimal text. */
+  confidence: string;
+  /** Number of complete books the consensus used. */
+  books: number;
+}
+
 export interface OddsSnapshot {
   fixtureId: string;
   market: string;
   /** Epoch ms of the capture. */
   capturedAt: number;
   quotes: OddsQuote[];
+  /** The consensus at capture time; null when too few complete books quoted (absent in older items). */
+  consensus?: OddsSnapshotConsensus | null;
+  /** Provider sport id, e.g. "basketball". */
+  sport?: string;
+  /** Provider league id, e.g. "NBA". */
+  league?: string;
 }
 
 function snapshotKey(market: string, capturedAt: number): string {

@@ -7,9 +7,11 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type StageName } from '../../infra/config/stages.js';
 import { createTableInput } from '../../shared/store/create-tables.js';
 import { TABLE_DEFINITIONS, TABLE_LOGICAL_NAMES } from '../../shared/store/table-definitions.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseLeagues } from '../../functions/odds-poller/league-config.js';
+import { DOCKER_CONTEXT_INCLUDES } from '../../infra/constructs/bot-service.js';
 import { synthStage, type SynthesizedStage } from './synth-stage.js';
 
 const DESCRIPTION_PREFIX: Record<string, string> = {
@@ -204,7 +206,8 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
 
     it('gives every queue a DLQ (or makes it one), SSE and a TLS-only policy', () => {
       const queues = ofType('AWS::SQS::Queue');
-      expect(queues).toHaveLength(5);
+      // odds updates, control, the odds poller's fan-out, each with its DLQ; the scheduler's DLQ.
+      expect(queues).toHaveLength(7);
       const dlqIds = new Set(queues.flatMap(([, q]) => refsIn((q.RedrivePolicy as Record<string, unknown> | undefined)?.deadLetterTargetArn)));
       const schedulerDlqIds = new Set(ofType('AWS::Scheduler::Schedule').flatMap(([, sc]) => refsIn((sc.Target as Record<string, unknown>).DeadLetterConfig)));
       for (const [id, q] of queues) {
@@ -212,7 +215,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         const isDlq = dlqIds.has(id) || schedulerDlqIds.has(id);
         if (!isDlq) expect(q.RedrivePolicy, `${id} has no DLQ`).toMatchObject({ maxReceiveCount: 5 });
       }
-      expect(dlqIds.size).toBe(2);
+      expect(dlqIds.size).toBe(3);
       expect(schedulerDlqIds.size).toBe(1);
       const fifo = queues.filter(([, q]) => q.FifoQueue === true);
       expect(fifo).toHaveLength(2);
@@ -230,7 +233,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     it('alarms on the DESIGN conditions with the right thresholds, all notifying the topic', () => {
       const topicId = ofType('AWS::SNS::Topic')[0]![0];
       const alarms = ofType('AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(9);
+      expect(alarms).toHaveLength(10);
       for (const [, a] of alarms) {
         expect(refsIn(a.AlarmActions)).toEqual([topicId]);
       }
@@ -248,7 +251,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       expect(byName('PositionOverLimit')).toMatchObject({ MetricName: 'risk.positions_over_limit', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(byName('BotTaskNotRunning')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
       expect(byName('ReconciliationDrift')).toMatchObject({ MetricName: 'reconciler.drift', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-      for (const dlq of ['OddsUpdates', 'Control', 'Scheduler']) {
+      for (const dlq of ['OddsUpdates', 'Control', 'OddsFanout', 'Scheduler']) {
         expect(byName(`DeadLetters${dlq}`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0 });
       }
       for (const name of ['DailyLossLimitHit', 'PositionOverLimit', 'ReconciliationDrift']) {
@@ -271,7 +274,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       }
     });
 
-    it('IAM has no wildcard actions on dynamodb, secretsmanager or ssm, and no "*" resource for them', () => {
+    it('IAM has no wildcard action at all, and no "*" resource for dynamodb, secretsmanager, ssm, sqs or sns', () => {
       const statements = ofType('AWS::IAM::Policy').flatMap(([id, p]) =>
         asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement).map((st) => ({ id, st })),
       );
@@ -279,9 +282,8 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       for (const { id, st } of statements) {
         const actions = asArray(st.Action as string | string[]);
         for (const a of actions) {
-          expect(a, `${id}`).not.toBe('*');
-          if (/^(dynamodb|secretsmanager|ssm):/.test(a)) {
-            expect(a, `${id}`).not.toContain('*');
+          expect(a, `${id}`).not.toContain('*');
+          if (/^(dynamodb|secretsmanager|ssm|sqs|sns):/.test(a)) {
             expect(asArray(st.Resource as unknown), `${id} ${a}`).not.toContain('*');
           }
         }
@@ -311,6 +313,110 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         .flatMap((st) => asArray(st.Action as string | string[]));
       expect(reporterWrites.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
       expect(reporterRefs.has(tableIds.Orders!)).toBe(false);
+    });
+    describe('odds poller fan-out and reconciler alerts', () => {
+      const fnId = (desc: string): string => ofType('AWS::Lambda::Function').find(([, f]) => String(f.Description).startsWith(desc))![0];
+      const envOf = (desc: string): Record<string, unknown> =>
+        ((resources[fnId(desc)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables);
+      const queueId = (prefix: string): string => {
+        const ids = ofType('AWS::SQS::Queue').map(([id]) => id).filter((id) => id.startsWith(prefix) && !id.startsWith(`${prefix}Dlq`));
+        expect(ids, prefix).toHaveLength(1);
+        return ids[0]!;
+      };
+      /** Every statement of the policies attached to the role of the function described by `desc`. */
+      const statementsOf = (desc: string): { actions: string[]; resources: unknown[] }[] => {
+        const roleId = refsIn(resources[fnId(desc)]!.Properties!.Role)[0]!;
+        return ofType('AWS::IAM::Policy')
+          .filter(([, p]) => refsIn(p.Roles).includes(roleId))
+          .flatMap(([, p]) => asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement))
+          .map((st) => ({ actions: asArray(st.Action as string | string[]), resources: asArray(st.Resource as unknown) }));
+      };
+      const resourcesFor = (desc: string, action: string): unknown[] =>
+        statementsOf(desc).filter((st) => st.actions.includes(action)).flatMap((st) => st.resources);
+
+      it('has a standard fan-out queue with visibility ≥ 6 × the poller timeout, a DLQ after 5 receives, SSE and TLS-only', () => {
+        const id = queueId('QueuesOddsFanout');
+        const q = resources[id]!.Properties!;
+        expect(q.FifoQueue).toBeUndefined();
+        expect(q.SqsManagedSseEnabled).toBe(true);
+        const pollerTimeout = resources[fnId('Polls OpticOdds')]!.Properties!.Timeout as number;
+        expect(pollerTimeout).toBe(50);
+        expect(q.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * pollerTimeout);
+        // A poison message must reach the DLQ before it expires: retention covers all five receives.
+        expect(q.MessageRetentionPeriod as number).toBeGreaterThanOrEqual(5 * (q.VisibilityTimeout as number));
+        const redrive = q.RedrivePolicy as { maxReceiveCount: number; deadLetterTargetArn: unknown };
+        expect(redrive.maxReceiveCount).toBe(5);
+        const [dlqId] = refsIn(redrive.deadLetterTargetArn);
+        expect(dlqId).toMatch(/^QueuesOddsFanoutDlq/);
+        expect(resources[dlqId!]!.Properties!.MessageRetentionPeriod).toBe(14 * 86_400);
+      });
+
+      it('invokes the odds poller from the fan-out queue in batches of 5 with partial batch failures', () => {
+        const mappings = ofType('AWS::Lambda::EventSourceMapping');
+        expect(mappings).toHaveLength(1);
+        const [, m] = mappings[0]!;
+        expect(m.BatchSize).toBe(5);
+        expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+        expect(refsIn(m.EventSourceArn)).toEqual([queueId('QueuesOddsFanout')]);
+        expect(refsIn(m.FunctionName)).toEqual([fnId('Polls OpticOdds')]);
+      });
+
+      it('lets the poller send to exactly the fan-out and odds-update queues and consume exactly the fan-out queue', () => {
+        const fanout = queueId('QueuesOddsFanout');
+        const updates = queueId('QueuesOddsUpdates');
+        expect(resourcesFor('Polls OpticOdds', 'sqs:SendMessage').flatMap(refsIn).sort()).toEqual([fanout, updates].sort());
+        expect(resourcesFor('Polls OpticOdds', 'sqs:ReceiveMessage').flatMap(refsIn)).toEqual([fanout]);
+        expect(resourcesFor('Polls OpticOdds', 'sqs:DeleteMessage').flatMap(refsIn)).toEqual([fanout]);
+        // Nobody else sends to or reads the fan-out queue.
+        for (const desc of ['Reconciles orders', 'Midnight New York', 'Daily report']) {
+          for (const st of statementsOf(desc)) expect(st.resources.flatMap(refsIn), desc).not.toContain(fanout);
+        }
+      });
+
+      it('gives the poller its fan-out URL and the stage\'s odds settings, which the handler parses back', () => {
+        const env = envOf('Polls OpticOdds');
+        expect(refsIn(env.ODDS_FANOUT_QUEUE_URL)).toEqual([queueId('QueuesOddsFanout')]);
+        expect(refsIn(env.ODDS_QUEUE_URL)).toEqual([queueId('QueuesOddsUpdates')]);
+        expect(parseLeagues(env.ODDS_LEAGUES as string)).toEqual(config.odds.leagues);
+        expect(env).toMatchObject({
+          ODDS_SPORTSBOOKS: config.odds.sportsbooks.join(','),
+          ODDS_MARKETS: config.odds.markets.join(','),
+          ODDS_MAX_QUOTE_AGE_SECONDS: String(config.odds.maxQuoteAgeSeconds),
+          OPTICODDS_BASE_URL: config.odds.baseUrl,
+        });
+      });
+
+      it('lets the reconciler publish to exactly the alert topic (and use its key) and tells it the topic and policy', () => {
+        const topicId = ofType('AWS::SNS::Topic')[0]![0];
+        const keyId = ofType('AWS::KMS::Key')[0]![0];
+        expect(resourcesFor('Reconciles orders', 'sns:Publish').flatMap(refsIn)).toEqual([topicId]);
+        expect(resourcesFor('Reconciles orders', 'kms:GenerateDataKey').flatMap(refsIn)).toEqual([keyId]);
+        const env = envOf('Reconciles orders');
+        expect(refsIn(env.ALERT_TOPIC_ARN)).toEqual([topicId]);
+        expect(env).toMatchObject({
+          EXCHANGE_API_BASE_URL: config.exchange.apiBaseUrl,
+          EXCHANGE_GATEWAY_BASE_URL: config.exchange.gatewayBaseUrl,
+          RECONCILER_ORPHAN_POLICY: config.reconciler.orphanPolicy,
+          RECONCILER_GRACE_SECONDS: String(config.reconciler.graceSeconds),
+          RECONCILER_LOOKBACK_MINUTES: String(config.reconciler.lookbackMinutes),
+        });
+        // The daily reset does not publish.
+        expect(resourcesFor('Midnight New York', 'sns:Publish')).toEqual([]);
+      });
+    });
+
+    it('stages only what the bot Dockerfile copies as the image build context', () => {
+      const manifest = JSON.parse(readFileSync(join(s.app.outdir, `${s.stack.stackName}.assets.json`), 'utf8')) as {
+        dockerImages: Record<string, { source: { directory: string; dockerFile: string } }>;
+      };
+      const images = Object.values(manifest.dockerImages);
+      expect(images).toHaveLength(1);
+      expect(images[0]!.source.dockerFile).toBe('containers/bot/Dockerfile');
+      const dir = join(s.app.outdir, images[0]!.source.directory);
+      expect(readdirSync(dir).sort()).toEqual(['config', 'containers', 'package-lock.json', 'package.json', 'shared', 'tsconfig.json']);
+      expect(readdirSync(join(dir, 'containers'))).toEqual(['bot']);
+      expect(readdirSync(join(dir, 'containers', 'bot'))).toContain('Dockerfile');
+      expect([...DOCKER_CONTEXT_INCLUDES].map((p) => p.split('/')[0]).sort()).toEqual(readdirSync(dir).sort());
     });
   });
 }
