@@ -14,7 +14,8 @@ function interpolateString(value: string, path: string, env: Env, file: string |
   return value.replace(TOKEN, (match, name: string | undefined, fallback: string | undefined) => {
     if (match === '$${') return '${';
     if (name === undefined) return match;
-    const v = env[name];
+    // Own keys only: a plain-object env would otherwise resolve ${constructor} to Object's source text.
+    const v = Object.hasOwn(env, name) ? env[name] : undefined;
     if (fallback !== undefined) return v === undefined || v === '' ? fallback : v;
     if (v === undefined) {
       issues.push({

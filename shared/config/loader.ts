@@ -99,6 +99,18 @@ function resolveMode(documents: ConfigDocuments, issues: ConfigIssue[]): Trading
   return undefined;
 }
 
+const SECRET_NAME = /(secret|private_?key|password|api_?key|token)/i;
+
+/** Registers, for masking, the values of secret-named settings and of secret-named environment variables. */
+function registerSecretsOf(doc: unknown, env: Env, depth = 0): void {
+  if (depth === 0) for (const [k, v] of Object.entries(env)) if (SECRET_NAME.test(k)) registerSecret(v);
+  if (depth > 8 || doc === null || typeof doc !== 'object') return;
+  for (const [k, v] of Object.entries(doc)) {
+    if (typeof v === 'string' && SECRET_NAME.test(k)) registerSecret(v);
+    else registerSecretsOf(v, env, depth + 1);
+  }
+}
+
 /** Validates already-parsed documents. Throws ConfigError listing every problem. */
 export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
   const issues: ConfigIssue[] = [];
@@ -122,6 +134,8 @@ export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
     issues.push({ ...i, file: overlay !== undefined && hasPath(overlay, i.path) ? overlayFile : documents.baseFile });
   }
 
+  // Secrets are registered BEFORE validation: an error message may echo a value that holds one.
+  registerSecretsOf(interpolated, documents.env);
   const result = rawConfigSchema.safeParse(interpolated, { reportInput: true });
   if (!result.success) {
     const seen = new Set(issues.map((i) => i.path));

@@ -8,7 +8,7 @@
  * the engine uses (money and prices in integer micros, durations in ms, camelCase).
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
 import type { FeeSchedule } from '../domain/fees.js';
 
@@ -76,8 +76,16 @@ function num(r: Range = {}) {
   );
 }
 
+/** Integer micros are exact below 2^53: about 9 billion USD (shared/domain/money.ts). */
+const MAX_USD = 9_000_000_000;
+/** Node clamps a timer delay above 2^31 − 1 ms to 1 ms: a larger timeout would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A USD amount (≤ 6 decimals), converted to micros by toAppConfig. */
-const usd = (r: Range = {}) => num({ decimals: 6, ...r });
+const usd = (r: Range = {}) =>
+  num({ decimals: 6, ...r }).superRefine((v, ctx) => {
+    if (Math.abs(v) > MAX_USD) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_USD} USD in size (beyond, micros are not exact) — got ${v}` });
+  });
 /** A long-side price or price difference in USD per contract, strictly inside (0, 1). */
 const priceDelta = (r: Range = {}) => num({ min: 0, minOpen: true, max: 1, maxOpen: true, decimals: 6, ...r });
 const bool = () => z.preprocess(coerceBoolean, z.boolean({ error: (iss) => `must be true or false — got ${JSON.stringify(iss.input)}` }));
@@ -120,9 +128,9 @@ const apiSchema = z.strictObject({
   ws_private_url: wsUrl().optional(),
   api_key_id: optionalSecret(),
   private_key: optionalSecret(),
-  request_timeout_ms: num({ min: 1, int: true }).default(5_000),
+  request_timeout_ms: num({ min: 1, max: MAX_TIMER_MS, int: true }).default(5_000),
   /** Silence on a socket after which it is considered dead and reconnected. */
-  ws_silence_timeout_ms: num({ min: 1_000, int: true }).default(30_000),
+  ws_silence_timeout_ms: num({ min: 1_000, max: MAX_TIMER_MS, int: true }).default(30_000),
 });
 
 const feesSchema = z.strictObject({
@@ -134,8 +142,8 @@ const feesSchema = z.strictObject({
 
 const paperSchema = z.strictObject({
   starting_balance: usd({ min: 0, minOpen: true, hint: 'the paper account needs money to trade, e.g. 1000' }).default(1_000),
-  order_latency_ms: num({ min: 0, int: true }).default(50),
-  cancel_latency_ms: num({ min: 0, int: true }).default(50),
+  order_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).default(50),
+  cancel_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).default(50),
   seed: num({ int: true }).optional(),
 });
 
@@ -159,7 +167,8 @@ const riskSchema = z.strictObject({
   daily_reset_timezone: str().default('America/New_York'),
 });
 
-const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, hint: 'an edge in probability points, e.g. 0.03' });
+// decimals: 6 — the edge becomes micros; 0.0000004 would round to a zero edge.
+const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points, e.g. 0.03' });
 
 const marketMakerSchema = z.strictObject({
   enabled: bool().default(false),
