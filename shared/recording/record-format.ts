@@ -69,7 +69,8 @@ export interface GapRecord {
 export type MetaRecord = RecordingHeader | DiscoveryRecord | GapRecord;
 
 export type RecordLine =
-  | { t: number; k: 'market' | 'private'; e: VenueEvent }
+  | { t: number; k: 'market'; e: VenueEvent }
+  | { t: number; k: 'private'; e: VenueEvent }
   | { t: number; k: 'feed'; e: FeedEvent }
   | { t: number; k: 'settle'; e: SettlementRecord }
   | { t: number; k: 'meta'; e: MetaRecord };
