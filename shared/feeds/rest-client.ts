@@ -11,7 +11,7 @@
  * - A malformed item in a list is counted (`feeds.malformed`, stream=rest) and skipped; a body that is not
  *   `{ data: [...] }` is an OpticOddsError('malformed').
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import type { OddsQuote } from '../domain/feed-events.js';

@@ -6,7 +6,7 @@
  * (loose objects), optional fields may be null or missing, `in_play` (period/clock) is parsed best-effort, and
  * `sport`/`league` may come as a string or as an `{ id, name }` object.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FeedEvent, OddsQuote } from '../domain/feed-events.js';
 import type { GameState, GameStatus } from '../domain/game.js';
 import { isValidAmericanOdds } from './fair-value/odds.js';

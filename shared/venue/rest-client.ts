@@ -4,7 +4,7 @@
  * retry-policy.ts, metrics by endpoint class, and a create that never sends an order twice
  * (order-recovery.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import type { PriceMicros } from '../domain/money.js';

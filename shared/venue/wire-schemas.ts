@@ -4,7 +4,7 @@
  * six decimal places in USD, ids must be non-empty, quantities must be integers. Converters to the domain
  * models are in wire-convert.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   EXECUTION_TYPES,
   MARKET_STATES,
