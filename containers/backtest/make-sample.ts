@@ -12,7 +12,8 @@
  * are wall-clock, so two runs give similar, not identical, recordings. The committed sample is one such run;
  * replays of it are deterministic.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../shared/domain/clock.js';
 import { STRATEGY_NAMES } from '../../shared/engine/assemble-engine.js';
@@ -39,7 +40,10 @@ const seed = Number(values.seed);
 const speed = Number(values.speed);
 const maxMs = Number(values['max-seconds']) * 1000;
 
-if (!values.keep) rmSync(values.out, { recursive: true, force: true });
+// Replace the previous recording files (the README and anything else in the folder stay).
+if (!values.keep && existsSync(values.out)) {
+  for (const f of readdirSync(values.out)) if (f.endsWith('.ndjson.gz')) rmSync(join(values.out, f));
+}
 const sim = await startSimulator({
   seed,
   liquidity: { crowdBias: { share: 0.4, magnitude: [0.05, 0.09] } },
