@@ -27,6 +27,7 @@ import type { RiskDecision } from '../../shared/risk/risk-manager.js';
 import { RequestSigner } from '../../shared/venue/auth.js';
 import { LiveOrderGateway } from '../../shared/venue/live-gateway.js';
 import { PolymarketRestClient } from '../../shared/venue/rest-client.js';
+import { UndiciTransport } from '../../shared/venue/undici-transport.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { discoverMarkets, type Discovery } from './discovery.js';
 
@@ -87,6 +88,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     credentials: signer,
     clock,
     timeoutMs: config.api.requestTimeoutMs,
+    transport: new UndiciTransport(),
+    ownsTransport: true,
     logger: logger.child({ component: 'venue-rest' }),
     metrics,
   });

@@ -34,7 +34,8 @@ import {
   errorForStatus,
   type EndpointClass,
 } from './errors.js';
-import { TransportError, UndiciTransport, type HttpMethod, type HttpResponse, type HttpTransport } from './http.js';
+import { FetchTransport } from './fetch-transport.js';
+import { TransportError, type HttpMethod, type HttpResponse, type HttpTransport } from './http.js';
 import { judgeRecovery, type RecoveryVerdict } from './order-recovery.js';
 import { VenueRateLimiter, defaultSleep } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, backoffMs, parseRetryAfterMs, rateLimitWaitMs, type RetryPolicy } from './retry-policy.js';
@@ -96,7 +97,10 @@ export interface RestClientOptions {
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Default: FetchTransport (the global fetch; no HTTP client in the bundle). The bot passes UndiciTransport. */
   transport?: HttpTransport;
+  /** Whether close() closes the transport (default: only the one the client made itself). */
+  ownsTransport?: boolean;
   rateLimiter?: VenueRateLimiter;
   retry?: Partial<RetryPolicy>;
   /** Per-request deadline, ms (default 5000). */
@@ -213,8 +217,8 @@ export class PolymarketRestClient {
     this.random = options.random ?? Math.random;
     const c = options.credentials;
     this.signer = c === undefined ? null : c instanceof RequestSigner ? c : new RequestSigner(c, this.clock);
-    this.transport = options.transport ?? new UndiciTransport();
-    this.ownsTransport = options.transport === undefined;
+    this.transport = options.transport ?? new FetchTransport();
+    this.ownsTransport = options.ownsTransport ?? options.transport === undefined;
     this.metrics = options.metrics ?? nullMetrics;
     this.limiter = options.rateLimiter ?? new VenueRateLimiter({ clock: this.clock, sleep: this.sleep, metrics: this.metrics });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
