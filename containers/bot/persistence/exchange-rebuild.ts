@@ -29,6 +29,8 @@ import type { ActivitiesPage, ActivitiesQuery } from '../../../shared/venue/rest
 import type { StateRepositories } from './state-persister.js';
 
 /** The exchange calls the rebuild makes (PolymarketRestClient satisfies it). */
+const ORDER_ACTIVITY_TYPE = 'ACTIVITY_TYPE_ORDER';
+
 export interface RebuildVenue {
   openOrders(): Promise<VenueOrder[]>;
   positions(): AsyncIterable<VenuePosition>;
@@ -106,7 +108,10 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
   if (inFlight.length > 0) {
     const candidates = new Map<string, VenueOrder>();
     for (const v of venueOpen) if (!knownIds.has(v.id) && !ordersByVenueId.has(v.id)) candidates.set(v.id, v);
-    for (const id of unknownTradeOrderIds.slice(0, 100)) {
+    // Orders that no longer work (an IOC cancelled, a fill-or-kill killed) show only in the order activities.
+    const oldest = Math.min(...inFlight.map((s) => s.order.createdAt)) - (o.clockSkewMs ?? 5_000);
+    const recentOrderIds = await readOrderActivityIds(o, oldest);
+    for (const id of [...unknownTradeOrderIds, ...recentOrderIds].slice(0, 200)) {
       if (candidates.has(id) || ordersByVenueId.has(id)) continue;
       try {
         candidates.set(id, await o.venue.getOrder(id));
@@ -298,6 +303,26 @@ async function readTrades(o: RebuildOptions, since: number): Promise<VenueTrade[
     o.logger.warn('trade activities skipped as unreadable', { count: malformed });
   }
   return trades;
+}
+
+/** Order ids of the account's order activities since `since` (newest first, bounded). */
+async function readOrderActivityIds(o: RebuildOptions, since: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 5; page++) {
+    const r = await o.venue.activitiesPage({ types: [ORDER_ACTIVITY_TYPE], sortOrder: 'SORT_ORDER_DESCENDING', limit: 200, ...(cursor ? { cursor } : {}) });
+    let older = false;
+    for (const a of r.activities) {
+      if (a.time !== null && a.time < since) {
+        older = true;
+        continue;
+      }
+      if (a.orderId && !ids.includes(a.orderId)) ids.push(a.orderId);
+    }
+    if (older || r.eof || !r.nextCursor) break;
+    cursor = r.nextCursor;
+  }
+  return ids;
 }
 
 async function executionIdsSince(o: RebuildOptions, since: number, now: number): Promise<Set<string>> {
