@@ -3,7 +3,10 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { FetchTransport } from '../../../shared/venue/fetch-transport.js';
+import type { HttpTransport } from '../../../shared/venue/http.js';
 import { PolymarketRestClient, type RestClientOptions } from '../../../shared/venue/rest-client.js';
+import { UndiciTransport } from '../../../shared/venue/undici-transport.js';
 
 export const MARKET = 'nba-bos-nyk-moneyline';
 export const MARKET2 = 'nba-lal-gsw-moneyline';
@@ -12,10 +15,20 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Running
   return startSimulator({ liquidity: false, markets: defaultWorld(Date.now()), ...options });
 }
 
-export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions> = {}) {
+/** The REST client's two HTTP transports: global fetch (the Lambdas') and an undici Agent (the bot's). */
+export const TRANSPORTS = ['fetch', 'undici'] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+
+export function makeTransport(name: TransportName): HttpTransport {
+  return name === 'fetch' ? new FetchTransport() : new UndiciTransport();
+}
+
+export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions> = {}, transport: TransportName = 'fetch') {
   const metrics = new MetricsRegistry();
   const sleeps: number[] = [];
   const client = new PolymarketRestClient({
+    transport: makeTransport(transport),
+    ownsTransport: true,
     apiBaseUrl: sim.baseUrl,
     gatewayBaseUrl: sim.baseUrl,
     credentials: sim.credentials,
