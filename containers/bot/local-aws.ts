@@ -48,7 +48,7 @@ export interface LocalAwsOptions {
 
 export type LocalFunctionName = 'dailyReset' | 'reconciler' | 'oddsPoller' | 'reporter';
 
-const DEFAULT_SCHEDULES: Record<LocalFunctionName, number> = { dailyReset: 60_000, reconciler: 60_000, oddsPoller: 30_000, reporter: 0 };
+const DEFAULT_SCHEDULES: Record<LocalFunctionName, number> = { dailyReset: 600_000, reconciler: 60_000, oddsPoller: 30_000, reporter: 0 };
 const HANDLER_PATHS: Record<LocalFunctionName, string> = {
   dailyReset: 'functions/daily-reset/handler.ts',
   reconciler: 'functions/reconciler/handler.ts',

@@ -21,7 +21,7 @@ import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
 import { configDigest } from '../../shared/recording/record-format.js';
 import { ReportCollector } from '../../shared/reports/report-collector.js';
 import { writeReport } from '../../shared/reports/write-report.js';
-import { startBot } from './bot.js';
+import { startLocalAws } from './local-aws.js';
 import { localSessionConfig } from './session-config.js';
 import { SessionStats } from './session-stats.js';
 
@@ -95,25 +95,30 @@ const recorder = values['no-record']
   : createBotRecorder({ dir: values['record-dir'], config, clock: systemClock, source: 'local-session', version: process.env.npm_package_version ?? '0.0.0', seed, writer: { logger, metrics } });
 // The collector needs the engine, which exists once startBot returns; the hooks reach it through `late`.
 const late: { collector?: ReportCollector } = {};
-const bot = await startBot({
+// Stores, queues and the functions run on embedded emulators (local-aws.ts); the bot persists and is
+// controlled through them (edit logs/local-aws/parameters.json to flip the kill switch or the mode).
+const localAws = await startLocalAws({
   config,
   logger,
   metrics,
   strategies: strategies as StrategyKey[],
-  onDecision: (d, s) => {
-    stats.onDecision(d, s);
-    late.collector?.onDecision(d, s);
-  },
-  onFill: stats.onFill,
-  onBreakerTrip: (st) => late.collector?.onBreakerTrip(st),
-  onVenueEvent: recorder?.onVenueEvent,
-  onFeedEvent: recorder?.onFeedEvent,
-  onDiscovery: recorder?.onDiscovery,
-  onSettle: (slug, price) => {
-    recorder?.onSettle(slug, price);
-    late.collector?.onSettle(slug, price);
+  hooks: {
+    onDecision: (d, s) => {
+      stats.onDecision(d, s);
+      late.collector?.onDecision(d, s);
+    },
+    onFill: stats.onFill,
+    onBreakerTrip: (st) => late.collector?.onBreakerTrip(st),
+    onVenueEvent: recorder?.onVenueEvent,
+    onFeedEvent: recorder?.onFeedEvent,
+    onDiscovery: recorder?.onDiscovery,
+    onSettle: (slug, price) => {
+      recorder?.onSettle(slug, price);
+      late.collector?.onSettle(slug, price);
+    },
   },
 });
+const bot = localAws.bot;
 const collector = new ReportCollector({ engine: bot.engine, directory: bot.discovery.directory, fixtures: bot.discovery.fixtures });
 late.collector = collector;
 collector.attach();
@@ -129,7 +134,7 @@ async function finish(reason: string): Promise<void> {
   finishing = true;
   clearInterval(progress);
   console.log(`\nStopping (${reason}) …`);
-  await bot.stop();
+  await localAws.stop();
   clearInterval(sampler);
   console.log(stats.render(bot.engine, bot.discovery.fixtures));
   console.log(stats.summary(bot.engine));

@@ -21,7 +21,7 @@ import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { DriftKind, OrphanPolicy, Repair, StoredOrder } from '../../../shared/reconciliation/drift.js';
 import { ordersToLookUp, planReconciliation } from '../../../shared/reconciliation/plan-reconciliation.js';
-import { orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
+import { orderRecordFromVenue, orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
 import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
 import { LedgerConflictError, VersionConflictError } from '../../../shared/store/errors.js';
 import { addDays, tradingDayOf } from '../../../shared/store/trading-day.js';
@@ -181,6 +181,24 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     }
   }
 
+  // Orders that traded (a missing fill) but have no record: the previous run died before writing it. One
+  // record each, so every exchange order of the account is accounted for.
+  const haveRecord = new Set<string>([...knownIds, ...ordersByVenueId.keys(), ...recorded.keys()]);
+  const venueById = new Map<string, VenueOrder>(venueOpen.map((v) => [v.id, v]));
+  for (const [id, v] of lookedUp) if (v) venueById.set(id, v);
+  for (const repair of plan.repairs) {
+    if (repair.kind !== 'append_fill' || haveRecord.has(repair.fill.orderId)) continue;
+    const id = repair.fill.orderId;
+    haveRecord.add(id);
+    try {
+      const v = venueById.get(id) ?? (await o.venue.getOrder(id));
+      await o.repos.orders.create(orderRecordFromVenue(v, now));
+      log.warn('traded order without a record (sent just before the last stop) recorded', { orderId: id, status: v.state });
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) log.error('traded order could not be recorded', { orderId: id, err });
+    }
+  }
+
   // What is open at the exchange now, with its stored identity.
   const cancelled = new Set(orphansCancelled);
   const openOrders: AdoptableOrder[] = [];
@@ -273,7 +291,13 @@ async function applyRepair(o: RebuildOptions, repair: Repair, now: number): Prom
       await o.repos.orders.save(repair.order, repair.expectedVersion);
       return true;
     case 'save_position':
-      await o.repos.positions.save(repair.position, repair.expectedVersion);
+      try {
+        await o.repos.positions.save(repair.position, repair.expectedVersion);
+      } catch (err) {
+        // The private socket's position snapshot was written in between: it is the exchange's too, and newer.
+        if (err instanceof VersionConflictError) return false;
+        throw err;
+      }
       return true;
   }
 }
