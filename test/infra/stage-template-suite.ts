@@ -7,7 +7,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { STAGES, type StageName } from '../../infra/config/stages.js';
 import { createTableInput } from '../../shared/store/create-tables.js';
 import { TABLE_DEFINITIONS, TABLE_LOGICAL_NAMES } from '../../shared/store/table-definitions.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseLeagues } from '../../functions/odds-poller/league-config.js';
@@ -185,6 +185,19 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         const assetDir = `asset.${String(key).replace(/\.zip$/, '')}`;
         const mod = (await import(pathToFileURL(join(s.app.outdir, assetDir, 'index.mjs')).href)) as { handler?: unknown };
         expect(typeof mod.handler, id).toBe('function');
+      }
+    });
+
+    it('keeps every Lambda bundle under 1 MB and free of undici (the venue client uses the global fetch there)', () => {
+      const fns = ofType('AWS::Lambda::Function');
+      expect(fns).toHaveLength(4);
+      for (const [id, f] of fns) {
+        const key = String((f.Code as { S3Key?: unknown }).S3Key);
+        const assetDir = join(s.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+        expect(statSync(join(assetDir, 'index.mjs')).size, id).toBeLessThanOrEqual(1024 * 1024);
+        const sources = (JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+        expect(sources.some((src) => src.includes('shared/observability/') || src.includes('functions/')), id).toBe(true);
+        expect(sources.filter((src) => /node_modules\/undici\//.test(src)), id).toEqual([]);
       }
     });
 
