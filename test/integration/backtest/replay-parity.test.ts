@@ -15,8 +15,15 @@
  *  - the paper exchange's 50 ms order latency is a setTimeout live (it fires late under load) and exact in
  *    the replay, so a fill can land before or after a message received around the same instant.
  * So the comparison is on the approved decisions' content (strategy, market, action, price, quantity) as
- * sequences: the longest common subsequence must cover at least 80 % of the longer sequence (measured: 41 of 45, 91 %; the margin is for a loaded CI machine, where live timers fire later), and every
- * strategy that decided live must decide in the replay. Timestamps are not compared.
+ * sequences, by their longest common subsequence over the longer sequence:
+ *  - decisions of the event-driven strategies (live arbitrage, statistical edge) ≥ 80 %: they follow from a
+ *    recorded message, and only a fill landing on the other side of a message moves one;
+ *  - all decisions ≥ 70 %: the market maker also requotes on its refresh timer and on its inventory, i.e. on
+ *    exactly the two timings above, so a requote may shift or vanish;
+ *  - every strategy that decided live decides in the replay.
+ * Measured on an idle machine: 34 of 42 overall (81 %), 11 of 11 event-driven; the replay's decisions were a
+ * subsequence of the live ones. The margins are for a loaded CI machine, where live timers fire later.
+ * Timestamps are not compared.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,12 +105,15 @@ describe('live paper session → recording → replay', () => {
     const replay = await runReplay({ lines: rec.lines, config: config!, report: false });
     const replayed = replay.decisions.filter((d) => d.approved).map((d) => key({ ...d, quantity: d.approvedQty ?? d.quantity }));
 
-    const common = lcs(live, replayed);
-    const coverage = common / Math.max(live.length, replayed.length);
-    // Diagnostics on failure: the two sequences' sizes and the overlap.
-    expect({ live: live.length, replayed: replayed.length, coverage: coverage >= 0.8 }).toEqual({ live: live.length, replayed: replayed.length, coverage: true });
+    const coverage = (a: readonly string[], b: readonly string[]): number => (Math.max(a.length, b.length) === 0 ? 1 : lcs(a, b) / Math.max(a.length, b.length));
+    const eventDriven = (k: string) => !k.startsWith('market_maker|');
+    const all = coverage(live, replayed);
+    const events = coverage(live.filter(eventDriven), replayed.filter(eventDriven));
+    const diagnostics = `live ${live.length}, replayed ${replayed.length}, coverage ${all.toFixed(2)} (event-driven ${events.toFixed(2)})\nLIVE\n${live.join('\n')}\nREPLAY\n${replayed.join('\n')}`;
+    expect(all, diagnostics).toBeGreaterThanOrEqual(0.7);
+    expect(events, diagnostics).toBeGreaterThanOrEqual(0.8);
     const strategiesLive = new Set(live.map((k) => k.split('|')[0]));
     const strategiesReplay = new Set(replayed.map((k) => k.split('|')[0]));
-    for (const s of strategiesLive) expect(strategiesReplay.has(s)).toBe(true);
+    for (const s of strategiesLive) expect(strategiesReplay.has(s), diagnostics).toBe(true);
   }, 40_000);
 });
