@@ -1,8 +1,7 @@
 /**
  * Determinism of the backtest on the committed sample dataset: two replays (fresh engines, same lines, same
  * configuration) give byte-identical serialized results (fills, decisions, PnL, report data), and the CLI
- * writes byte-identical result files. A sweep runs in worker threads and comes back in grid order, each
- * combination equal to the same replay run in this thread.
+ * writes byte-identical result files.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,9 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBacktestConfig } from '../../../shared/backtest/backtest-config.js';
-import { runBacktestJob } from '../../../shared/backtest/backtest-job.js';
 import { runReplay } from '../../../shared/backtest/replay.js';
-import { runSweep } from '../../../shared/backtest/sweep.js';
 import { loadRecording, type LoadedRecording } from '../../../shared/recording/recording-reader.js';
 
 const run = promisify(execFile);
@@ -49,8 +46,7 @@ describe('backtest determinism on data/sample', () => {
 
   it('the CLI writes byte-identical results for the same input', async () => {
     const args = (dir: string) => ['tsx', 'containers/backtest/main.ts', '--data', 'data/sample', '--out', dir, '--latency-ms', '75'];
-    await run('npx', args(join(out, 'a')));
-    await run('npx', args(join(out, 'b')));
+    await Promise.all([run('npx', args(join(out, 'a'))), run('npx', args(join(out, 'b')))]);
     for (const f of ['backtest.result.json', 'backtest.json', 'backtest.html']) {
       expect(readFileSync(join(out, 'b', f)).equals(readFileSync(join(out, 'a', f))), f).toBe(true);
     }
@@ -59,15 +55,4 @@ describe('backtest determinism on data/sample', () => {
     expect(result.events).toBe(rec.lines.filter((l) => l.k !== 'meta').length);
   }, 30_000);
 
-  it('a sweep in worker threads returns every combination in grid order, equal to an in-thread run', async () => {
-    const jobs = [0.02, 0.05].map((spread, id) => ({ id, dataPaths: ['data/sample'], configSource: 'config', overrides: { 'strategies.market_maker.spread': spread } }));
-    const outcomes = await runSweep({ jobs, workers: 2 });
-    expect(outcomes.map((o) => [o.id, o.error])).toEqual([
-      [0, undefined],
-      [1, undefined],
-    ]);
-    const local = await runBacktestJob(jobs[1]!, rec);
-    expect(JSON.stringify(outcomes[1]!.summary)).toBe(JSON.stringify(local.outcome.summary));
-    expect(outcomes[0]!.summary!.total.net).not.toBe(outcomes[1]!.summary!.total.net);
-  }, 30_000);
 });

@@ -1,0 +1,19 @@
+/** A sweep runs in worker threads and comes back in grid order, each combination equal to the same replay run in this thread. */
+import { describe, expect, it } from 'vitest';
+import { runBacktestJob } from '../../../shared/backtest/backtest-job.js';
+import { runSweep } from '../../../shared/backtest/sweep.js';
+import { loadRecording } from '../../../shared/recording/recording-reader.js';
+
+describe('sweep in worker threads', () => {
+  it('a sweep in worker threads returns every combination in grid order, equal to an in-thread run', async () => {
+    const jobs = [0.02, 0.05].map((spread, id) => ({ id, dataPaths: ['data/sample'], configSource: 'config', overrides: { 'strategies.market_maker.spread': spread } }));
+    const outcomes = await runSweep({ jobs, workers: 2 });
+    expect(outcomes.map((o) => [o.id, o.error])).toEqual([
+      [0, undefined],
+      [1, undefined],
+    ]);
+    const local = await runBacktestJob(jobs[1]!, await loadRecording(['data/sample']));
+    expect(JSON.stringify(outcomes[1]!.summary)).toBe(JSON.stringify(local.outcome.summary));
+    expect(outcomes[0]!.summary!.total.net).not.toBe(outcomes[1]!.summary!.total.net);
+  }, 30_000);
+});
