@@ -148,6 +148,11 @@ export class OrderTracker {
 
   private readonly byLocal = new Map<string, Entry>();
   private readonly byVenue = new Map<string, Entry>();
+  /**
+   * Orders not yet terminal, by market, in creation order: what every open / resting / in-flight query scans,
+   * so a query costs the open orders of its market, never the (unbounded) history of terminal ones.
+   */
+  private readonly openByMarket = new Map<string, Map<string, Entry>>();
   private readonly seenExecutions = new Set<string>();
   private readonly orphans = new Map<string, VenueExecution[]>();
   private readonly fillListeners: FillListener[] = [];
@@ -200,6 +205,9 @@ export class OrderTracker {
       executionIds: new Set(),
     };
     this.byLocal.set(localId, e);
+    let open = this.openByMarket.get(request.marketSlug);
+    if (!open) this.openByMarket.set(request.marketSlug, (open = new Map()));
+    open.set(localId, e);
     return view(e);
   }
 
@@ -524,7 +532,11 @@ export class OrderTracker {
     }
     e.status = to;
     e.updatedAt = this.clock.now();
-    if (isTerminal(to)) e.pendingReconciliation = false;
+    if (isTerminal(to)) {
+      e.pendingReconciliation = false;
+      const open = this.openByMarket.get(e.request.marketSlug);
+      if (open?.delete(e.localId) && open.size === 0) this.openByMarket.delete(e.request.marketSlug);
+    }
     this.refreshLeaves(e);
     if (from !== to) {
       const v = view(e);
@@ -592,13 +604,17 @@ export class OrderTracker {
     return e;
   }
 
+  /** Open orders matching `pred` (which must select open statuses only) and the filter. */
   private select(filter: OrderFilter, pred: (s: OrderStatus) => boolean): OrderView[] {
     const out: OrderView[] = [];
-    for (const e of this.byLocal.values()) {
-      if (!pred(e.status)) continue;
-      if (filter.marketSlug !== undefined && e.request.marketSlug !== filter.marketSlug) continue;
-      if (filter.strategyName !== undefined && e.strategyName !== filter.strategyName) continue;
-      out.push(view(e));
+    const markets = filter.marketSlug !== undefined ? [this.openByMarket.get(filter.marketSlug)] : this.openByMarket.values();
+    for (const open of markets) {
+      if (!open) continue;
+      for (const e of open.values()) {
+        if (!pred(e.status)) continue;
+        if (filter.strategyName !== undefined && e.strategyName !== filter.strategyName) continue;
+        out.push(view(e));
+      }
     }
     return out;
   }

@@ -11,13 +11,19 @@ import { parse } from 'yaml';
 import { deepMerge } from '../../shared/config/deep-merge.js';
 import { parseConfigDocuments } from '../../shared/config/loader.js';
 import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
-import { ManualClock } from '../../shared/domain/clock.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { ManualClock, type Clock } from '../../shared/domain/clock.js';
+import type { PriceMicros } from '../../shared/domain/money.js';
+import type { OrderRequest } from '../../shared/domain/order.js';
+import type { CreateOrderResult, VenueExecution, VenueOrder } from '../../shared/domain/venue-models.js';
+import { HEADER_ACCESS_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, RequestSigner } from '../../shared/venue/auth.js';
+import { buildCreateOrder, buildModifyOrder } from '../../shared/venue/wire-requests.js';
 import type { FeedEvent, OddsQuote } from '../../shared/domain/feed-events.js';
 import type { GameState, GameStatus } from '../../shared/domain/game.js';
 import type { OrderGateway } from '../../shared/domain/gateway.js';
 import type { BookLevel } from '../../shared/domain/market.js';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
-import type { VenueMarketState } from '../../shared/domain/venue-enums.js';
+import { INTENT_EFFECT, type VenueMarketState } from '../../shared/domain/venue-enums.js';
 import { assembleEngine, type AssembledEngine, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { ManualScheduler } from '../../shared/execution/scheduler.js';
 import type { Logger } from '../../shared/observability/logger.js';
@@ -171,6 +177,8 @@ export interface ScriptedWorldOptions {
   strategies?: readonly StrategyKey[];
   liveGateway?: OrderGateway;
   start?: number;
+  /** The clock to run on (default a new ManualClock at `start`). */
+  clock?: ManualClock;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -189,7 +197,7 @@ export class ScriptedWorld {
   private lastTick: number;
 
   constructor(private readonly opts: ScriptedWorldOptions = {}) {
-    this.clock = new ManualClock(opts.start ?? Date.UTC(2025, 0, 15, 0, 0, 0));
+    this.clock = opts.clock ?? new ManualClock(opts.start ?? Date.UTC(2025, 0, 15, 0, 0, 0));
     this.scheduler = new ManualScheduler(this.clock);
     this.config = opts.config ?? engineConfig();
     this.lastTick = this.clock.now();
@@ -293,3 +301,172 @@ export function simulatorEnv(sim: { baseUrl: string; wsMarketsUrl: string; wsPri
 
 /** What config.local.yaml sets for a session against the simulator (every market, its sports and books). */
 export const LOCAL_SESSION_PATCH = readYaml(REPO_CONFIG_DIR, 'config.local.yaml');
+
+// ------------------------------------------------------------------------------------------------ benchmarks
+
+/**
+ * An OrderGateway that does everything a live create/modify/cancel does up to the socket write — the wire
+ * body from the venue builders, JSON, the signer's Ed25519 headers, the HTTP/1.1 request bytes — and no
+ * network. The create resolves at once with the venue's NEW execution; an IOC comes back cancelled (nothing
+ * filled), as the venue reports an IOC that found nothing, so no exposure accumulates over a long run.
+ */
+export class SigningGateway implements OrderGateway {
+  /** Monotonic ns at which the last create's bytes were complete. */
+  lastCreateWrittenNs = 0n;
+  creates = 0;
+  modifies = 0;
+  cancels = 0;
+  bytes = 0;
+  private seq = 0;
+
+  constructor(
+    private readonly signer: RequestSigner,
+    private readonly host = 'api.polymarket.us',
+  ) {}
+
+  private write(method: 'POST' | 'DELETE', path: string, body: string): void {
+    const h = this.signer.headers(method, path);
+    const head =
+      `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\naccept: application/json\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n${HEADER_ACCESS_KEY}: ${h[HEADER_ACCESS_KEY]}\r\n${HEADER_TIMESTAMP}: ${h[HEADER_TIMESTAMP]}\r\n` +
+      `${HEADER_SIGNATURE}: ${h[HEADER_SIGNATURE]}\r\n\r\n`;
+    const bytes = Buffer.from(head + body, 'utf8');
+    this.bytes += bytes.length;
+  }
+
+  createOrder(request: OrderRequest): Promise<CreateOrderResult> {
+    this.write('POST', '/v1/orders', JSON.stringify(buildCreateOrder(request)));
+    this.lastCreateWrittenNs = process.hrtime.bigint();
+    this.creates++;
+    const orderId = `bench-${++this.seq}`;
+    const ioc = request.tif === 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL';
+    const order: VenueOrder = {
+      id: orderId,
+      marketSlug: request.marketSlug,
+      side: INTENT_EFFECT[request.intent].side,
+      type: request.type,
+      price: request.price ?? null,
+      quantity: request.quantity,
+      cumQuantity: 0,
+      leavesQuantity: ioc ? 0 : request.quantity,
+      tif: request.tif,
+      goodTillTime: null,
+      intent: request.intent,
+      state: ioc ? 'ORDER_STATE_CANCELED' : 'ORDER_STATE_NEW',
+      avgPx: null,
+      createTime: null,
+      commissionsBasisPoints: null,
+      makerCommissionsBasisPoints: null,
+    };
+    const exec = (type: VenueExecution['type'], o: VenueOrder): VenueExecution => ({
+      id: `x-${type}-${orderId}`,
+      order: o,
+      lastShares: null,
+      lastPx: null,
+      type,
+      text: null,
+      orderRejectReason: null,
+      transactTime: null,
+      tradeId: null,
+      aggressor: null,
+      commissionNotionalCollected: null,
+    });
+    // As the venue answers: NEW on acceptance; for an IOC that found nothing, CANCELED right after.
+    const executions = [exec('EXECUTION_TYPE_NEW', { ...order, state: 'ORDER_STATE_NEW', leavesQuantity: request.quantity })];
+    if (ioc) executions.push(exec('EXECUTION_TYPE_CANCELED', order));
+    return Promise.resolve({ orderId, executions, recovered: false });
+  }
+
+  cancelOrder(orderId: string, _marketSlug: string): Promise<void> {
+    this.write('DELETE', `/v1/order/${orderId}/cancel`, '{}');
+    this.cancels++;
+    return Promise.resolve();
+  }
+
+  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+    this.write('POST', `/v1/order/${orderId}/modify`, JSON.stringify(buildModifyOrder(marketSlug, change)));
+    this.modifies++;
+    return Promise.resolve();
+  }
+
+  cancelAll(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  openOrders(): Promise<VenueOrder[]> {
+    return Promise.resolve([]);
+  }
+}
+
+/** A throwaway Ed25519 signer (raw 32-byte seed, base64), on the given clock. */
+export function benchSigner(clock: Clock): RequestSigner {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return new RequestSigner({ keyId: 'bench-key', secretBase64: der.subarray(der.length - 32).toString('base64') }, clock);
+}
+
+/** A whole-book market-data message exactly as the venue's socket sends it (text frame). */
+export function bookWireText(marketSlug: string, bestBid: number, bestAsk: number, levels: number, qtySeed: number, transactTime: string): string {
+  const bids = [];
+  const offers = [];
+  for (let i = 0; i < levels; i++) {
+    bids.push({ px: { value: ((bestBid - i * 10_000) / 1_000_000).toFixed(2), currency: 'USD' }, qty: String(100 + ((qtySeed + i * 7) % 50)) });
+    offers.push({ px: { value: ((bestAsk + i * 10_000) / 1_000_000).toFixed(2), currency: 'USD' }, qty: String(120 + ((qtySeed + i * 11) % 50)) });
+  }
+  return JSON.stringify({
+    requestId: 'md-1',
+    subscriptionType: 'SUBSCRIPTION_TYPE_MARKET_DATA',
+    marketData: { marketSlug, bids, offers, state: 'MARKET_STATE_OPEN', transactTime },
+  });
+}
+
+export interface BenchWorldOptions {
+  markets: number;
+  levels?: number;
+  metrics?: Metrics;
+  /** Books offered below the consensus by more than min_edge (every message is a trade) or at it (quiet). */
+  books: 'mispriced' | 'quiet';
+  /** Variants of each market's book (the prices walk a tick between them). */
+  variants?: number;
+}
+
+/**
+ * The engine in LIVE mode with every strategy on, `markets` markets (two per game) with a fresh, confident
+ * sportsbook consensus (home 0.60), the SigningGateway as the exchange, limits wide enough that exposure
+ * never becomes the bottleneck, and pre-built wire texts of each market's books.
+ */
+export function buildBenchWorld(opts: BenchWorldOptions) {
+  const config = engineConfig({
+    mode: 'live',
+    patch: { risk: { max_position_per_market: 1_000, max_portfolio_exposure: 10_000_000, max_correlated_exposure: 10_000_000 } },
+  });
+  const clock = new ManualClock(Date.UTC(2025, 0, 15, 0, 0, 0));
+  const signer = benchSigner(clock);
+  const gateway = new SigningGateway(signer);
+  const w = new ScriptedWorld({ config, liveGateway: gateway, metrics: opts.metrics, clock });
+  const fixtures: FixtureMarkets[] = [];
+  for (let g = 0; g < opts.markets / 2; g++) fixtures.push(w.addFixture({ fixtureId: `F${g}`, home: `Home ${g}`, away: `Away ${g}` }));
+  const e = w.engine;
+  e.onLivePrivateEvent({ type: 'balance', balance: usd(100_000), buyingPower: usd(100_000), receivedAt: w.clock.now() });
+  const refreshOdds = (): void => {
+    for (const f of fixtures) w.feed(oddsEvent(f.fixture, 0.6, w.clock.now()));
+  };
+  refreshOdds();
+  const levels = opts.levels ?? 10;
+  const variants = opts.variants ?? 4;
+  const iso = new Date(w.clock.now()).toISOString();
+  // texts[v * markets + m]: market m's book in variant v.
+  const texts: string[] = [];
+  for (let v = 0; v < variants; v++) {
+    for (const f of fixtures) {
+      for (const [slug, fair] of [
+        [f.homeSlug, 600_000],
+        [f.awaySlug, 400_000],
+      ] as const) {
+        const ask = opts.books === 'mispriced' ? fair - 100_000 + v * 10_000 : fair + 10_000 + (v % 2) * 10_000;
+        texts.push(bookWireText(slug, ask - 20_000, ask, levels, v * 13 + slug.length, iso));
+      }
+    }
+  }
+  return { world: w, clock, engine: e, gateway, texts, refreshOdds, fixtures };
+}

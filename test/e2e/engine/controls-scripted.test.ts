@@ -3,7 +3,7 @@
  * property-tested in test/unit/risk; here: that they reach the executor and the exchange).
  */
 import { describe, expect, it } from 'vitest';
-import { bookEvent, engineConfig, gameEvent, oddsEvent, px, ScriptedWorld } from '../../support/engine-fixtures.js';
+import { bookEvent, engineConfig, gameEvent, oddsEvent, ScriptedWorld } from '../../support/engine-fixtures.js';
 
 const FX = { fixtureId: 'FX1', home: 'Boston Celtics', away: 'Chicago Bulls' };
 

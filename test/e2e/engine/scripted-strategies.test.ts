@@ -46,7 +46,7 @@ describe('statistical edge: an exchange price away from the sportsbook consensus
     // One soft book only: count factor 1 − e^(−0.5) ≈ 0.39 < confidence_threshold 0.7.
     const lonely = new ScriptedWorld({ strategies: ['statistical_edge'] });
     const l = lonely.addFixture(FX);
-    lonely.engine;
+    expect(lonely.engine.mode()).toBe('paper');
     lonely.feed(oddsEvent(l.fixture, 0.6, lonely.clock.now(), ['Caesars']));
     lonely.market(bookEvent(l.homeSlug, [[0.44, 100]], [[0.5, 100]], lonely.clock.now()));
     await w.advance(500);
