@@ -108,12 +108,9 @@ export function comparisonTable(outcomes: readonly BacktestOutcome[], axes: read
   };
   let best = -Infinity;
   for (const o of outcomes) if (o.summary) best = Math.max(best, Number(o.summary.total.net));
-  const rows = outcomes.map((o) => {
-    const r = cell(o.summary, o);
-    if (o.summary && Number(o.summary.total.net) === best) r[r.length - 1] += '  ← best';
-    return r;
-  });
+  const rows = outcomes.map((o) => cell(o.summary, o));
   const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => (i < axes.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+  const isBest = (o: BacktestOutcome) => o.summary !== undefined && Number(o.summary.total.net) === best;
+  return [fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r, i) => fmt(r) + (isBest(outcomes[i] as BacktestOutcome) ? '  ← best' : ''))].join('\n');
 }

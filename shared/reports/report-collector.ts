@@ -70,8 +70,8 @@ export class ReportCollector {
     this.opts = {
       engine: options.engine,
       directory: options.directory,
-      sampleEveryMs: options.sampleEveryMs ?? 10_000,
-      priceSampleMs: options.priceSampleMs ?? 5_000,
+      sampleEveryMs: options.sampleEveryMs ?? 5_000,
+      priceSampleMs: options.priceSampleMs ?? 2_000,
       maxPoints: options.maxPoints ?? 4_000,
       maxRiskEvents: options.maxRiskEvents ?? 2_000,
     };
