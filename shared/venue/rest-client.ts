@@ -155,6 +155,8 @@ export interface CreateOrderOptions {
 }
 
 const KNOWN_IDS_CAPACITY = 10_000;
+/** Clock skew the venue accepts without a 401 (its auth window), hence never measured by the signer. */
+const UNSEEN_CLOCK_SKEW_MS = 30_000;
 
 /** The venue's error body message, if any. Bodies are small; anything odd yields undefined. */
 function venueMessage(body: string): string | undefined {
@@ -456,6 +458,7 @@ export class PolymarketRestClient {
     let resent = false;
     for (;;) {
       const attemptStart = this.clock.now();
+      const attemptOffset = this.signer?.clockOffsetMs ?? 0;
       try {
         const result = await this.sendCreate(body);
         this.rememberOrderIds([result.orderId]);
@@ -471,7 +474,7 @@ export class PolymarketRestClient {
         const hintedId = err instanceof ServerError ? err.orderIdHint : null;
         // A 2xx whose body we could not read means the order exists: look for it, but never resend.
         const mayResend = !(err instanceof ResponseValidationError);
-        const verdict = await this.reconcileCreate(request, attemptStart, isKnown, hintedId);
+        const verdict = await this.reconcileCreate(request, attemptStart, attemptOffset, isKnown, hintedId);
         if (verdict.kind === 'found') {
           this.rememberOrderIds([verdict.order.id]);
           this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
@@ -530,10 +533,14 @@ export class PolymarketRestClient {
   private async reconcileCreate(
     request: OrderRequest,
     attemptStartLocal: number,
+    attemptOffsetMs: number,
     isKnown: (id: string) => boolean,
     hintedOrderId: string | null,
   ): Promise<RecoveryVerdict> {
-    const offset = this.signer?.clockOffsetMs ?? 0;
+    // A wrong clock offset must never turn into a false "absent" (and so a second order). The offset is only
+    // re-estimated after a 401, so a skew inside the venue's auth window goes unseen, and it may have been
+    // re-estimated since the attempt: look back from the earliest plausible server time of the attempt.
+    const offset = Math.min(0, attemptOffsetMs, this.signer?.clockOffsetMs ?? 0) - UNSEEN_CLOCK_SKEW_MS;
     let last: RecoveryVerdict = { kind: 'unknown', reason: 'not checked', candidateOrderIds: [] };
     for (let look = 0; look < 2; look++) {
       await this.sleep(this.recovery.settleMs);
