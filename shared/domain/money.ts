@@ -106,3 +106,10 @@ export function complement(price: PriceMicros): PriceMicros {
 export function notional(qty: number, price: Micros): Micros {
   return qty * price;
 }
+
+/** The midpoint of two prices in micros, rounded half to even (exact, no BigInt on the hot path). */
+export function midHalfEven(a: Micros, b: Micros): Micros {
+  const s = a + b;
+  const q = Math.floor(s / 2);
+  return s % 2 !== 0 && q % 2 !== 0 ? q + 1 : q;
+}

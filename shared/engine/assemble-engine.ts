@@ -138,7 +138,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   });
 
   const performance = new PerformanceTracker('mid');
-  const pnl = new DailyPnlMonitor(performance, clock, 250, opts.realizedToday ?? 0);
+  const pnl = new DailyPnlMonitor((slug) => state.longMark(slug), opts.realizedToday ?? 0);
   const makeExecutor = (gateway: OrderGateway, name: string) =>
     new OrderExecutor({
       gateway,
@@ -163,7 +163,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       if (m !== mode) return;
       performance.onFill(fill);
       state.addFees(fill.marketSlug, fill.fee);
-      pnl.invalidate();
+      pnl.onFill(fill);
       bus.emit('fill', fill);
       opts.onFill?.(fill);
     });
@@ -249,7 +249,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     settle(marketSlug, settlementPrice) {
       if (mode === 'paper') paper.settle(marketSlug, settlementPrice);
       performance.settle(marketSlug, settlementPrice);
-      pnl.invalidate();
+      pnl.settle(marketSlug, settlementPrice);
     },
     async setMode(next) {
       if (next === mode) return;

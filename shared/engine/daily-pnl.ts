@@ -1,54 +1,82 @@
 /**
- * The day's PnL for the circuit breaker: realized (fees included) since the last daily reset, plus the
- * current mark-to-market of open positions, from the performance tracker. The risk manager asks for it on
- * every signal, so the figure is cached and recomputed only after a fill or when it is older than
- * `maxAgeMs` (marks move between fills).
+ * The day's PnL for the circuit breaker, kept incrementally in exact integer micros: one average-cost ledger
+ * per market (all strategies together), updated on each fill and settlement, marked to the market on demand.
+ * The risk manager asks for it on every signal, so a call costs O(open positions), never a report.
+ *
+ *  - realized: PnL realized since the last daily reset, fees included (negative = loss);
+ *  - unrealized: the current mark-to-market of the open positions against their cost.
+ * The breaker trips on −(realized + unrealized) ≥ max_daily_loss. A short (NO) position is marked at
+ * 1 − the long mark (shared/paper/position-math.ts). A position with no mark counts at cost.
  */
-import { Decimal } from 'decimal.js';
-import type { Clock } from '../domain/clock.js';
-import { MICROS_PER_USD, type Micros } from '../domain/money.js';
-import type { PerformanceTracker } from '../paper/performance-tracker.js';
+import type { Micros, PriceMicros } from '../domain/money.js';
+import type { Fill } from '../domain/order.js';
+import { INTENT_EFFECT } from '../domain/venue-enums.js';
+import { applyTrade, emptyLedger, settle, unrealizedPnl, type PositionLedger } from '../paper/position-math.js';
 import type { DailyPnl } from '../risk/risk-view.js';
 
-const toMicros = (usd: Decimal): Micros => usd.mul(MICROS_PER_USD).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toNumber();
-
 export class DailyPnlMonitor {
-  private cached: DailyPnl = { realized: 0, unrealized: 0 };
-  private computedAt = -Infinity;
-  private dirty = true;
-  /** Realized-minus-fees at the start of the day. */
-  private baseline: Micros = 0;
+  private readonly ledgers = new Map<string, PositionLedger>();
+  private readonly open = new Set<string>();
+  /** Realized PnL minus fees since this process started, plus what was carried in. */
+  private realizedTotal: Micros;
+  /** realizedTotal at the start of the day. */
+  private baseline = 0;
 
   constructor(
-    private readonly performance: PerformanceTracker,
-    private readonly clock: Clock,
-    private readonly maxAgeMs = 250,
+    /** The long-side mark of a market (the state manager's mid, else last trade), or null. */
+    private readonly markOf: (marketSlug: string) => PriceMicros | null,
     /** Realized PnL already booked today before this process started (restored from the store). */
     carriedRealized: Micros = 0,
   ) {
-    this.baseline = -carriedRealized;
+    this.realizedTotal = carriedRealized;
   }
 
-  /** A fill changed realized PnL or inventory. */
-  invalidate(): void {
-    this.dirty = true;
+  /** Books a fill (each execution once: the order tracker de-duplicates by execution id). */
+  onFill(fill: Fill): void {
+    const ledger = this.ledger(fill.marketSlug);
+    const effect = applyTrade(ledger, INTENT_EFFECT[fill.intent].buysLong, fill.qty, fill.price);
+    this.realizedTotal += effect.realized - fill.fee;
+    this.track(fill.marketSlug, ledger);
+  }
+
+  /** Seeds a position inherited from before a restart (net long contracts, cost of the held side). */
+  seedPosition(marketSlug: string, netQty: number, cost: Micros): void {
+    const ledger = this.ledger(marketSlug);
+    ledger.netQty = netQty;
+    ledger.cost = cost;
+    this.track(marketSlug, ledger);
+  }
+
+  /** The market settled at 0 or 1 USD per long contract: its open position is realized. */
+  settle(marketSlug: string, settlementPrice: PriceMicros): void {
+    const ledger = this.ledgers.get(marketSlug);
+    if (!ledger || ledger.netQty === 0) return;
+    this.realizedTotal += settle(ledger, settlementPrice).realized;
+    this.track(marketSlug, ledger);
   }
 
   dailyPnl(): DailyPnl {
-    const now = this.clock.now();
-    if (this.dirty || now - this.computedAt > this.maxAgeMs) {
-      const t = this.performance.report().total;
-      this.cached = { realized: toMicros(t.realized.minus(t.fees)) - this.baseline, unrealized: toMicros(t.unrealized) };
-      this.computedAt = now;
-      this.dirty = false;
+    let unrealized = 0;
+    for (const slug of this.open) {
+      const mark = this.markOf(slug);
+      if (mark !== null) unrealized += unrealizedPnl(this.ledgers.get(slug) as PositionLedger, mark);
     }
-    return this.cached;
+    return { realized: this.realizedTotal - this.baseline, unrealized };
   }
 
   /** Starts a new day: today's realized PnL counts from zero again. */
   resetDay(): void {
-    const t = this.performance.report().total;
-    this.baseline = toMicros(t.realized.minus(t.fees));
-    this.dirty = true;
+    this.baseline = this.realizedTotal;
+  }
+
+  private ledger(slug: string): PositionLedger {
+    let l = this.ledgers.get(slug);
+    if (!l) this.ledgers.set(slug, (l = emptyLedger()));
+    return l;
+  }
+
+  private track(slug: string, ledger: PositionLedger): void {
+    if (ledger.netQty === 0) this.open.delete(slug);
+    else this.open.add(slug);
   }
 }

@@ -57,7 +57,6 @@ export class TradingEngine {
       bus.on('market_update', (m) => this.dispatch(() => collect(strategies, (s) => s.onMarketUpdate(m), this.onStrategyError))),
       bus.on('game_update', (g) => this.dispatch(() => collect(strategies, (s) => s.onGameUpdate(g), this.onStrategyError))),
       bus.on('odds_update', (c) => this.dispatch(() => collect(strategies, (s) => s.onOddsUpdate(c), this.onStrategyError))),
-      bus.on('fill', () => this.deps.pnl.invalidate()),
       bus.on('feed_health', (h) => {
         this.logger[h.healthy ? 'info' : 'warn']('feed health changed', { ...h });
         this.metrics.gauge('feed.healthy', h.healthy ? 1 : 0, { source: h.source, stream: String(h.stream) });

@@ -6,7 +6,7 @@
  * no mark at all is valued at cost (unrealized 0) and flagged `unmarked`.
  */
 import { Decimal } from 'decimal.js';
-import { divRoundHalfEven, microsToDecimal, type Micros, type PriceMicros } from '../domain/money.js';
+import { microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
@@ -90,7 +90,7 @@ export class PerformanceTracker {
   mark(marketSlug: string): PriceMicros | null {
     const m = this.marks.get(marketSlug);
     if (!m) return null;
-    const mid = m.bid !== null && m.ask !== null ? Number(divRoundHalfEven(BigInt(m.bid + m.ask), 2n)) : null;
+    const mid = m.bid !== null && m.ask !== null ? midHalfEven(m.bid, m.ask) : null;
     return this.markSource === 'mid' ? (mid ?? m.last) : (m.last ?? mid);
   }
 

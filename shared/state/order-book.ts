@@ -6,7 +6,7 @@
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
 import type { BookLevel } from '../domain/market.js';
-import type { PriceMicros } from '../domain/money.js';
+import { midHalfEven, type PriceMicros } from '../domain/money.js';
 import type { VenueMarketState } from '../domain/venue-enums.js';
 
 export class BookIntegrityError extends Error {
@@ -70,10 +70,10 @@ export class OrderBook {
     return { bids: this.bidCount, asks: this.askCount };
   }
 
-  /** Mid price in micros, rounded down to the micro, or null when either side is empty. */
+  /** Mid price in micros, rounded half to even, or null when either side is empty. */
   get mid(): PriceMicros | null {
     if (this.bidCount === 0 || this.askCount === 0) return null;
-    return Math.floor(((this.bidPx[0] as number) + (this.askPx[0] as number)) / 2);
+    return midHalfEven(this.bidPx[0] as number, this.askPx[0] as number);
   }
 
   /** Spread in micros, or null when either side is empty. */

@@ -10,7 +10,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
-import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
+import { ONE_DOLLAR, midHalfEven, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
@@ -223,7 +223,7 @@ export class StateManager {
     const e = this.markets.get(slug);
     if (!e) return null;
     const { yesBid, yesAsk, lastTradePrice } = e.state;
-    if (yesBid !== null && yesAsk !== null) return Math.floor((yesBid + yesAsk) / 2);
+    if (yesBid !== null && yesAsk !== null) return midHalfEven(yesBid, yesAsk);
     return lastTradePrice;
   }
 
