@@ -5,6 +5,7 @@
  * strategy and by sport, risk blocks by check, plus tables (summary, strategies, games, risk events).
  * Deterministic: same data, same bytes (no generation time in the page).
  */
+import { Decimal } from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ReportData } from './report-model.js';
@@ -20,6 +21,9 @@ export function echartsBundle(): string {
   return echartsSource;
 }
 
+/** An exact USD amount (decimal string, micro precision) shown to the cent, for people; the JSON keeps it exact. */
+const cents = (usd: string): string => new Decimal(usd).toFixed(2);
+
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** At most this many price charts (the markets with the most fills). */
@@ -29,21 +33,21 @@ export function renderHtmlReport(data: ReportData): string {
   const s = data.summary;
   const fmtTime = (t: number | null) => (t === null ? '—' : new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
   const kpis: [string, string][] = [
-    ['Net PnL (USD)', s.total.net],
-    ['Realized', s.total.realized],
-    ['Unrealized', s.total.unrealized],
-    ['Fees paid', s.feesPaid],
+    ['Net PnL (USD)', cents(s.total.net)],
+    ['Realized', cents(s.total.realized)],
+    ['Unrealized', cents(s.total.unrealized)],
+    ['Fees paid', cents(s.feesPaid)],
     ['Fills', String(s.fills)],
     ['Hit rate', s.hitRate === null ? '—' : `${(s.hitRate * 100).toFixed(1)} %`],
     ['Sharpe (hourly)', s.sharpeHourly === null ? '—' : s.sharpeHourly.toFixed(2)],
     ['Sortino (hourly)', s.sortinoHourly === null ? '—' : s.sortinoHourly.toFixed(2)],
-    ['Max drawdown', s.maxDrawdown],
+    ['Max drawdown', cents(s.maxDrawdown)],
     ['Decisions', `${s.decisions.approved} approved / ${s.decisions.blocked} blocked`],
     ['Breaker trips', String(s.breakerTrips)],
   ];
   const pnlTable = (title: string, rows: [string, { realized: string; unrealized: string; fees: string; net: string; fills: number; volume: number }][]) =>
     `<h2>${esc(title)}</h2><table><thead><tr><th></th><th>fills</th><th>contracts</th><th>realized</th><th>unrealized</th><th>fees</th><th>net</th></tr></thead><tbody>${rows
-      .map(([k, r]) => `<tr><td>${esc(k)}</td><td>${r.fills}</td><td>${r.volume}</td><td>${r.realized}</td><td>${r.unrealized}</td><td>${r.fees}</td><td>${r.net}</td></tr>`)
+      .map(([k, r]) => `<tr><td>${esc(k)}</td><td>${r.fills}</td><td>${r.volume}</td><td>${cents(r.realized)}</td><td>${cents(r.unrealized)}</td><td>${cents(r.fees)}</td><td>${cents(r.net)}</td></tr>`)
       .join('')}</tbody></table>`;
 
   const fillCounts = new Map<string, number>();
