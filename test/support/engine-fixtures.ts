@@ -32,7 +32,8 @@ import type { RiskDecision } from '../../shared/risk/risk-manager.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import { MarketDirectory } from '../../shared/state/market-directory.js';
 
-export const REPO_CONFIG_DIR = join(import.meta.dirname, '../../config');
+/** The repository's config/ folder (ENGINE_CONFIG_DIR overrides it, for a bundled copy of this file). */
+export const REPO_CONFIG_DIR = process.env.ENGINE_CONFIG_DIR ?? join(import.meta.dirname, '../../config');
 
 const readYaml = (dir: string, name: string): unknown => parse(readFileSync(join(dir, name), 'utf8')) ?? {};
 
