@@ -20,7 +20,7 @@ import { FileParameterStore } from '../../shared/aws/parameter-store.js';
 import type { AppConfig } from '../../shared/config/schema.js';
 import type { StrategyKey } from '../../shared/engine/assemble-engine.js';
 import type { Logger } from '../../shared/observability/logger.js';
-import type { MetricsRegistry } from '../../shared/observability/metrics.js';
+import type { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { FillsLedger } from '../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../shared/store/orders-repository.js';

@@ -27,8 +27,9 @@ import { FileSecretStore, getJsonSecret, SecretsManagerSecretStore, type SecretS
 import { loadConfig } from '../../shared/config/loader.js';
 import type { AppConfig } from '../../shared/config/schema.js';
 import { parseMicros } from '../../shared/domain/money.js';
-import { createLogger, registerSecret, type Logger } from '../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { registerSecret, type Logger } from '../../shared/observability/logger.js';
+import { createLogger } from '../../shared/observability/pino-logger.js';
+import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { ORPHAN_POLICIES, type OrphanPolicy } from '../../shared/reconciliation/drift.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { FillsLedger } from '../../shared/store/fills-ledger.js';

@@ -6,7 +6,7 @@
  * SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../shared/observability/logger.js';
+import { createLogger } from '../../shared/observability/pino-logger.js';
 import { startSimulator } from './server.js';
 import { defaultWorld } from './server/default-world.js';
 

@@ -4,7 +4,7 @@
  * Counters are exported as the delta since the previous export, gauges as their current value, histograms
  * as count / p50 / p99 / max. At most 100 metrics per line (the EMF limit).
  */
-import type { MetricsRegistry } from '../observability/metrics.js';
+import type { MetricsRegistry } from '../observability/metrics-registry.js';
 
 export interface MetricsExporter {
   export(registry: MetricsRegistry): void;

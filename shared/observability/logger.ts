@@ -3,9 +3,9 @@
  * path can take a no-op logger and Lambdas can adapt Powertools' logger to it.
  *
  * Secrets never reach a log line: fields named like secrets are redacted by name, and any value registered
- * with `registerSecret` is masked wherever it appears in a message or a string field.
+ * with `registerSecret` is masked wherever it appears in a message or a string field. This module imports no
+ * library (Lambdas bundle it for free); the pino-backed logger is in pino-logger.ts.
  */
-import { pino, type Logger as PinoLogger } from 'pino';
 
 export type LogFields = Record<string, unknown>;
 
@@ -42,40 +42,6 @@ export function scrub(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[REDACTED]' : scrub(v, depth + 1);
   return out;
-}
-
-class PinoAdapter implements Logger {
-  constructor(private readonly p: PinoLogger) {}
-  debug(msg: string, fields?: LogFields): void {
-    if (this.p.isLevelEnabled('debug')) this.p.debug(scrub(fields ?? {}) as object, maskSecrets(msg));
-  }
-  info(msg: string, fields?: LogFields): void {
-    if (this.p.isLevelEnabled('info')) this.p.info(scrub(fields ?? {}) as object, maskSecrets(msg));
-  }
-  warn(msg: string, fields?: LogFields): void {
-    this.p.warn(scrub(fields ?? {}) as object, maskSecrets(msg));
-  }
-  error(msg: string, fields?: LogFields): void {
-    this.p.error(scrub(fields ?? {}) as object, maskSecrets(msg));
-  }
-  child(bindings: LogFields): Logger {
-    return new PinoAdapter(this.p.child(scrub(bindings) as object));
-  }
-}
-
-export interface LoggerOptions {
-  level?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  name?: string;
-  /** Where lines go; defaults to stdout. */
-  destination?: NodeJS.WritableStream;
-}
-
-export function createLogger(options: LoggerOptions = {}): Logger {
-  const p = pino(
-    { level: options.level ?? 'info', name: options.name, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    options.destination ?? process.stdout,
-  );
-  return new PinoAdapter(p);
 }
 
 /** A logger that drops everything: for benchmarks and the hot path under test. */

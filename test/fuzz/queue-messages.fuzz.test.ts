@@ -15,7 +15,7 @@ import type { PollDeps } from '../../functions/odds-poller/poll-league.js';
 import { SqsQueueConsumer } from '../../shared/aws/queue-consumer.js';
 import { ManualClock } from '../../shared/domain/clock.js';
 import { MemoryLogger } from '../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { FUZZ_RUNS, malformedInputs } from './mutation.js';
 
 const pollArb = fc.record({

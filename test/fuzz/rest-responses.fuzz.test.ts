@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/domain/clock.js';
 import type { OrderRequest } from '../../shared/domain/order.js';
-import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { ResponseValidationError, VenueError } from '../../shared/venue/errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../shared/venue/http.js';
 import { PolymarketRestClient } from '../../shared/venue/rest-client.js';

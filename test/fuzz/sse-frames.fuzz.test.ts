@@ -14,7 +14,7 @@ import { ResultsStream } from '../../shared/feeds/results-stream.js';
 import type { SseFrame } from '../../shared/feeds/sse-stream.js';
 import { parseResultsFrame, resultToGameState } from '../../shared/feeds/wire.js';
 import { MemoryLogger } from '../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { FUZZ_RUNS, malformedInputs } from './mutation.js';
 
 class FuzzOdds extends OddsStream {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
 import { MemoryLogger } from '../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { RequestSigner } from '../../shared/venue/auth.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { parseVenueMessage, type ParsedMessage } from '../../shared/venue/ws-messages.js';

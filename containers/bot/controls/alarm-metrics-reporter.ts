@@ -17,7 +17,7 @@
 import { EmfMetricsExporter, type MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import { ALARM_METRICS } from '../../../shared/aws/alarm-metrics.js';
 import type { PositionState } from '../../../shared/domain/position.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 
 export interface AlarmMetricsReporterOptions {

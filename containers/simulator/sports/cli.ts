@@ -5,7 +5,7 @@
  * run, and stops cleanly on SIGINT / SIGTERM. `--record` instead prints the whole seeded run as NDJSON.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../../shared/observability/logger.js';
+import { createLogger } from '../../../shared/observability/pino-logger.js';
 import { recordingToNdjson, recordSportsRun } from './recording.js';
 import { startSportsServer } from './sports-module.js';
 

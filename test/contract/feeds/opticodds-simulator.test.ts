@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { FeedEvent, OddsQuote } from '../../../shared/domain/feed-events.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OddsStream } from '../../../shared/feeds/odds-stream.js';
 import { ResultsStream } from '../../../shared/feeds/results-stream.js';
 import { OpticOddsRestClient } from '../../../shared/feeds/rest-client.js';

@@ -2,7 +2,7 @@
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../containers/simulator/server.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { FetchTransport } from '../../../shared/venue/fetch-transport.js';
 import type { HttpTransport } from '../../../shared/venue/http.js';
 import { PolymarketRestClient, type RestClientOptions } from '../../../shared/venue/rest-client.js';

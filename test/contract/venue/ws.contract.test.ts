@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../../containers/simulator/server.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { RequestSigner } from '../../../shared/venue/auth.js';
 import { VenueSocket, type VenueSocketOptions } from '../../../shared/venue/ws-client.js';
 import { MARKET, MARKET2, clientFor, limitBuy, simulator } from './harness.js';

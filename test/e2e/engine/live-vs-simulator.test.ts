@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../../containers/simul
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
 let sim: RunningSimulator;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmfMetricsExporter } from '../../../shared/aws/emf-exporter.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
 describe('EmfMetricsExporter', () => {
   it('writes EMF documents: counter deltas, gauges, histogram summaries, one document per dimension set', () => {

@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { startLocalMessaging, type LocalMessaging } from '../../support/emulators.js';
 import { MalformedMessageError, SqsQueueConsumer, type QueueMessage } from '../../../shared/aws/queue-consumer.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
 let m: LocalMessaging;
 let n = 0;

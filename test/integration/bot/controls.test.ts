@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryParameterStore } from '../../../shared/aws/parameter-store.js';
 import type { TradingMode } from '../../../shared/config/schema.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { AlarmMetricsReporter, isAlarmingRestError } from '../../../containers/bot/controls/alarm-metrics-reporter.js';
 import { createControlHandler } from '../../../containers/bot/controls/control-handlers.js';
 import { parseControlMessage, parseOddsUpdateMessage } from '../../../containers/bot/controls/control-messages.js';

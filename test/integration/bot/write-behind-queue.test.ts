@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { WriteBehindQueue } from '../../../containers/bot/persistence/write-behind-queue.js';
 
 function queue(opts: Partial<ConstructorParameters<typeof WriteBehindQueue>[0]> = {}) {

@@ -8,7 +8,7 @@ import { MemoryParameterStore } from '../../../shared/aws/parameter-store.js';
 import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { RiskDayRepository } from '../../../shared/store/risk-day-repository.js';
 import { tableEnvVar } from '../../../shared/store/table-definitions.js';
 

@@ -12,7 +12,7 @@ import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
 import { systemClock } from '../../../shared/domain/clock.js';
 import { OpticOddsRestClient } from '../../../shared/feeds/rest-client.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OddsSnapshotsRepository } from '../../../shared/store/odds-snapshots-repository.js';
 import { tableEnvVar } from '../../../shared/store/table-definitions.js';
 import { oddsUpdateMessageSchema, toConsensusProbability, type OddsUpdateMessage } from '../../../functions/odds-poller/messages.js';

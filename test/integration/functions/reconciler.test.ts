@@ -17,7 +17,7 @@ import { systemClock } from '../../../shared/domain/clock.js';
 import { DEFAULT_FEES } from '../../../shared/domain/fees.js';
 import type { OrderRequest, TrackedOrder } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../../shared/store/positions-repository.js';

@@ -11,7 +11,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emula
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { DailyReport } from '../../../shared/reporting/daily-report.js';
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import { PositionsRepository } from '../../../shared/store/positions-repository.js';

@@ -4,7 +4,7 @@ import type { OrderGateway } from '../../../shared/domain/gateway.js';
 import type { PriceMicros } from '../../../shared/domain/money.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../../../shared/domain/venue-models.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OrderExecutor, type LatencySample } from '../../../shared/execution/executor.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { AmbiguousOrderError, BadRequestError, NotFoundError, ServerError } from '../../../shared/venue/errors.js';

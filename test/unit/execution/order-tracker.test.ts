@@ -5,7 +5,7 @@ import type { Fill, OrderStatus } from '../../../shared/domain/order.js';
 import { EXECUTION_TYPES } from '../../../shared/domain/venue-enums.js';
 import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { ORDER_TRANSITIONS, OrderTracker, isTerminal } from '../../../shared/execution/order-tracker.js';
 import { execution, request, venueOrder } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OpticOddsError } from '../../../shared/feeds/errors.js';
 import { OpticOddsRestClient } from '../../../shared/feeds/rest-client.js';
 import { LocalServer, type RestHandler } from './helpers/local-server.js';

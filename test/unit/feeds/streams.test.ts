@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { FeedEvent } from '../../../shared/domain/feed-events.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OddsStream } from '../../../shared/feeds/odds-stream.js';
 import { ResultsStream } from '../../../shared/feeds/results-stream.js';
 import { BoundedIdSet } from '../../../shared/feeds/entry-dedup.js';

@@ -5,7 +5,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { createS3ChunkUploader, s3KeyFor } from '../../../shared/recording/s3-chunk-uploader.js';
 
 const s3 = mockClient(S3Client);

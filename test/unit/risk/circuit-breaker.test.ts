@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { CircuitBreaker, CircuitBreakerError } from '../../../shared/risk/circuit-breaker.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
 function make() {
   const clock = new ManualClock(1_000);

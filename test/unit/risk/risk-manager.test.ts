@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { CircuitBreaker } from '../../../shared/risk/circuit-breaker.js';
 import { marketLoss } from '../../../shared/risk/exposure-monitor.js';
 import { RiskManager, type RiskLimits } from '../../../shared/risk/risk-manager.js';

@@ -7,7 +7,7 @@ import { EventBus } from '../../../shared/state/event-bus.js';
 import type { EngineEvents } from '../../../shared/state/engine-events.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { StateManager } from '../../../shared/state/state-manager.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
 const info = (slug: string, outcome: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'nba-bos-lal', title: outcome, outcome, tick: 10_000, minQty: 1 });
 

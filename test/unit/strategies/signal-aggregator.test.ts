@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { Signal } from '../../../shared/domain/signal.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { SignalAggregator, compareSignals } from '../../../shared/strategies/signal-aggregator.js';
 
 const sig = (extra: Partial<Signal>): Signal => ({

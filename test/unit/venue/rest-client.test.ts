@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import {
   AmbiguousOrderError,
   AuthError,

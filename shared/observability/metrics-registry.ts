@@ -1,0 +1,83 @@
+/** The in-memory metrics registry with HDR histograms: cheap to update, read by exporters and tests. */
+import hdr from 'hdr-histogram-js';
+import type { Dimensions, Metrics } from './metrics.js';
+
+function keyOf(name: string, dimensions?: Dimensions): string {
+  if (!dimensions) return name;
+  const parts = Object.keys(dimensions)
+    .sort()
+    .map((k) => `${k}=${dimensions[k]}`);
+  return parts.length ? `${name}|${parts.join(',')}` : name;
+}
+
+export interface HistogramSummary {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** In-memory metrics registry: cheap to update, read by exporters and tests. */
+export class MetricsRegistry implements Metrics {
+  private readonly counters = new Map<string, number>();
+  private readonly gauges = new Map<string, number>();
+  private readonly histograms = new Map<string, hdr.Histogram>();
+
+  increment(name: string, by = 1, dimensions?: Dimensions): void {
+    const k = keyOf(name, dimensions);
+    this.counters.set(k, (this.counters.get(k) ?? 0) + by);
+  }
+
+  gauge(name: string, value: number, dimensions?: Dimensions): void {
+    this.gauges.set(keyOf(name, dimensions), value);
+  }
+
+  observe(name: string, value: number, dimensions?: Dimensions): void {
+    const k = keyOf(name, dimensions);
+    let h = this.histograms.get(k);
+    if (!h) {
+      h = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+      this.histograms.set(k, h);
+    }
+    h.recordValue(Math.max(1, Math.round(value)));
+  }
+
+  counter(name: string, dimensions?: Dimensions): number {
+    return this.counters.get(keyOf(name, dimensions)) ?? 0;
+  }
+
+  gaugeValue(name: string, dimensions?: Dimensions): number | undefined {
+    return this.gauges.get(keyOf(name, dimensions));
+  }
+
+  histogram(name: string, dimensions?: Dimensions): HistogramSummary | undefined {
+    return this.summaryOfKey(keyOf(name, dimensions));
+  }
+
+  snapshot(): { counters: Record<string, number>; gauges: Record<string, number>; histograms: Record<string, HistogramSummary> } {
+    const histograms: Record<string, HistogramSummary> = {};
+    for (const k of this.histograms.keys()) {
+      const s = this.summaryOfKey(k);
+      if (s) histograms[k] = s;
+    }
+    return { counters: Object.fromEntries(this.counters), gauges: Object.fromEntries(this.gauges), histograms };
+  }
+
+  private summaryOfKey(k: string): HistogramSummary | undefined {
+    const h = this.histograms.get(k);
+    if (!h || h.totalCount === 0) return undefined;
+    return {
+      count: h.totalCount,
+      min: h.minNonZeroValue,
+      p50: h.getValueAtPercentile(50),
+      p90: h.getValueAtPercentile(90),
+      p99: h.getValueAtPercentile(99),
+      max: h.maxValue,
+      mean: h.mean,
+    };
+  }
+}
+
