@@ -154,6 +154,8 @@ export class OrderTracker {
    */
   private readonly openByMarket = new Map<string, Map<string, Entry>>();
   private readonly seenExecutions = new Set<string>();
+  /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
+  private readonly restoredCum = new Map<string, number>();
   private readonly orphans = new Map<string, VenueExecution[]>();
   private readonly fillListeners: FillListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
@@ -233,6 +235,53 @@ export class OrderTracker {
     e.status = 'SUBMITTED';
     this.attachVenueId(e.localId, order.id);
     this.applyVenueOrder(order);
+    return view(e);
+  }
+
+  /**
+   * Restores an order found open at the venue after a restart WITH what it has already filled: the venue's
+   * cumulative quantity and average price become the tracked filled quantity, notional and average, so a
+   * partly filled order resumes where it was (leaves = quantity − filled) instead of at 0 filled. No fill is
+   * emitted: those fills are in the ledger already. Executions covered by that cumulative quantity (their
+   * order's cumQuantity ≤ the restored one, e.g. buffered while the rebuild ran) are remembered as seen and
+   * never emitted; later ones continue from there. Fees already paid are not known from the order (they are
+   * in the ledger), so feesPaid counts only fills from here on. Idempotent by venue id.
+   */
+  restore(order: VenueOrder, strategyName: StrategyName = 'unknown', localId?: string): OrderView {
+    const existing = this.byVenue.get(order.id);
+    if (existing) return view(existing);
+    const req: OrderRequest = {
+      marketSlug: order.marketSlug,
+      intent: order.intent,
+      type: order.type,
+      ...(order.price !== null ? { price: order.price } : {}),
+      quantity: order.quantity,
+      tif: order.tif,
+      postOnly: false,
+      ...(order.goodTillTime !== null ? { goodTillTime: order.goodTillTime } : {}),
+    };
+    const created = this.create(req, strategyName, localId);
+    const e = this.byLocal.get(created.localId)!;
+    const cum = Number.isSafeInteger(order.cumQuantity) ? Math.min(Math.max(0, order.cumQuantity), order.quantity) : 0;
+    if (cum > 0) {
+      let avg = order.avgPx ?? order.price;
+      if (order.avgPx === null) {
+        this.metrics.increment('execution.restore_without_avg_price');
+        this.logger.warn('restored order has no average fill price; its limit price stands in', { orderId: order.id, cumQuantity: cum });
+      }
+      avg ??= 0;
+      e.filledQty = cum;
+      e.filledNotional = cum * avg;
+      e.avgPrice = avg;
+      this.restoredCum.set(e.localId, cum);
+    }
+    e.status = 'SUBMITTED';
+    // The snapshot's status first, then any execution buffered for the order (newer, or within `cum`).
+    e.orderId = order.id;
+    this.byVenue.set(order.id, e);
+    this.applyVenueOrder(order);
+    if (cum > 0 && cum >= order.quantity && !isTerminal(e.status)) this.transition(e, 'FILLED', 'restored fully filled');
+    this.attachVenueId(e.localId, order.id);
     return view(e);
   }
 
@@ -333,7 +382,7 @@ export class OrderTracker {
       return { applied: false, reason: 'orphan' };
     }
     const outcome = this.applyToEntry(e, x);
-    if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale') this.remember(x.id, e);
+    if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale' || outcome.reason === 'duplicate') this.remember(x.id, e);
     return outcome;
   }
 
@@ -368,6 +417,7 @@ export class OrderTracker {
       if (isTerminal(e.status) && e.updatedAt < beforeMs) {
         this.byLocal.delete(id);
         if (e.orderId) this.byVenue.delete(e.orderId);
+        this.restoredCum.delete(id);
         n++;
       }
     }
@@ -433,6 +483,13 @@ export class OrderTracker {
   }
 
   private applyFill(e: Entry, x: VenueExecution): ApplyOutcome {
+    const restored = this.restoredCum.get(e.localId);
+    if (restored !== undefined && x.order.cumQuantity > 0 && x.order.cumQuantity <= restored) {
+      // Part of what the order was restored with (already in the ledger): not a new fill.
+      this.metrics.increment('execution.duplicate');
+      this.logger.debug('execution within the restored filled quantity; not a new fill', { localId: e.localId, executionId: x.id, cumQuantity: x.order.cumQuantity, restored });
+      return { applied: false, reason: 'duplicate', order: view(e) };
+    }
     const qty = x.lastShares;
     const px = x.lastPx;
     if (qty === null || px === null || !Number.isSafeInteger(qty) || qty <= 0 || !Number.isSafeInteger(px) || px <= 0 || px >= ONE_DOLLAR) {

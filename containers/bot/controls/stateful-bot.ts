@@ -29,7 +29,7 @@ import { systemClock, type Clock } from '../../../shared/domain/clock.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js';
 import type { Logger } from '../../../shared/observability/logger.js';
-import type { MetricsRegistry } from '../../../shared/observability/metrics.js';
+import type { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { OrphanPolicy } from '../../../shared/reconciliation/drift.js';
 import type { CircuitBreakerState } from '../../../shared/risk/circuit-breaker.js';
 import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
@@ -156,7 +156,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
       fees: config.trading.fees,
       lookbackMs: o.lookbackMs ?? 24 * 3_600_000,
     });
-    const targets = { tracker: engine.executor().tracker, state: engine.state, persister, logger, now: clock.now() };
+    const targets = { tracker: engine.executor().tracker, state: engine.state, pnl: engine.pnl, persister, logger, now: clock.now() };
     if (live) {
       const adopted = adoptOrders(result.openOrders, targets);
       installAccount(result.positions, result.balance, targets);
