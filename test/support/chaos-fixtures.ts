@@ -262,10 +262,13 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     if (violations.length < 500) violations.push({ invariant, atMs: Date.now() - t0, detail });
   };
 
+  // Games start right after the bot and last about the whole run (a basketball game is ~3 600 game seconds),
+  // so live arbitrage, settlement-free trading and the feed-pause invariant stay exercised in a long soak.
+  const speed = Math.min(30, Math.max(2, Math.round(3_600 / Math.max(1, options.durationMs / 1_000))));
   const sim = await startSimulator({
     seed,
     logger: logger.child({ component: 'simulator' }),
-    modules: [createSportsModule({ seed, speed: 30, games: { basketball: 2, football: 2 }, firstStartDelayMs: 3_000, startStaggerMs: 4_000 })],
+    modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 3_000, startStaggerMs: 4_000 })],
   });
   const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule;
   const account = sim.accountOf(sim.credentials.keyId);
