@@ -14,6 +14,8 @@
  *   CONFIG_DIR (default "config"), ORPHAN_POLICY (cancel|adopt, default cancel), CONTROL_POLL_MS (5000),
  *   METRICS_EXPORT_ALL=1 (also export every in-process metric), LOG_LEVEL,
  *   PARAMETERS_FILE / SECRETS_FILE: JSON files in place of SSM / Secrets Manager (local runs and tests).
+ *   STAGE, RECORDINGS_BUCKET, RECORDINGS_DIR, RECORDING=off, REPORTS_BUCKET, REPORTS_DIR, REPORTS=off, BOT_VERSION:
+ *   the recording of every inbound message and the trading day's report (reporting/outputs-from-env.ts).
  * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, secrets, rebuild).
  */
 import { pathToFileURL } from 'node:url';
@@ -26,6 +28,7 @@ import { FileParameterStore, readKillSwitch, readTradingMode, SsmParameterStore,
 import { FileSecretStore, getJsonSecret, SecretsManagerSecretStore, type SecretStore } from '../../shared/aws/secret-store.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { AppConfig } from '../../shared/config/schema.js';
+import { systemClock } from '../../shared/domain/clock.js';
 import { parseMicros } from '../../shared/domain/money.js';
 import { registerSecret, type Logger } from '../../shared/observability/logger.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
@@ -39,6 +42,7 @@ import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
 import { startHealthServer, type HealthServer, type HealthStatus } from './controls/health-server.js';
 import { startStatefulBot, type StatefulBot } from './controls/stateful-bot.js';
+import { outputsFromEnv } from './reporting/outputs-from-env.js';
 
 class StartupError extends Error {
   constructor(message: string) {
@@ -129,6 +133,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
     const sqs = new SQSClient(env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
     const maxPosition = env.MAX_POSITION_CONTRACTS ? Number(env.MAX_POSITION_CONTRACTS) : undefined;
+    const outputs = outputsFromEnv(env, { clock: systemClock, logger, metrics });
+    logger.info('outputs', { stage: outputs.stage, recording: outputs.recording?.destination ?? 'off', reports: outputs.reports?.destination ?? 'off' });
 
     running = await startStatefulBot({
       config,
@@ -148,6 +154,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       controlPollMs: env.CONTROL_POLL_MS ? Number(env.CONTROL_POLL_MS) : undefined,
       metricsExport: { namespace: env.METRICS_NAMESPACE ?? 'PmusTrader/local', exportAll: env.METRICS_EXPORT_ALL === '1' },
       ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: maxPosition } : {}),
+      ...(outputs.recording
+        ? { recording: { dir: outputs.recording.dir, uploader: outputs.recording.uploader, source: 'bot', version: env.BOT_VERSION ?? env.npm_package_version ?? '0.0.0' } }
+        : {}),
+      ...(outputs.reports ? { reports: { ...outputs.reports, stage: outputs.stage } } : {}),
     });
     phase = 'trading';
     if (shuttingDown) await running.stop();

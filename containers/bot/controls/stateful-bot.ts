@@ -17,7 +17,15 @@
  *
  * Graceful stop (SIGTERM): controls and queues stop, the engine stops, live resting orders are cancelled
  * (optional), the write-behind queue is flushed, one last rebuild pass records any fill that landed during
- * shutdown, then the persistence stops.
+ * shutdown, then the persistence stops; the day report is written and the recording closed (its last chunk
+ * uploaded), bounded by `outputsTimeoutMs`.
+ *
+ * Outputs (optional, both off the hot loop):
+ *  - recording: every inbound message (exchange sockets, OpticOdds, discovery, settlements) through
+ *    createBotRecorder, exactly as `npm start` records (replays, backtests); the writer buffers, and each
+ *    closed chunk goes to `recording.uploader` (S3) when given;
+ *  - reports: the trading day's report (HTML + JSON, reporting/live-day-reports.ts), written at the daily
+ *    reset (then a new day starts) and at a graceful stop.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
@@ -31,6 +39,10 @@ import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js'
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { OrphanPolicy } from '../../../shared/reconciliation/drift.js';
+import { createBotRecorder, type BotRecorder } from '../../../shared/recording/bot-recorder.js';
+import { configDigest } from '../../../shared/recording/record-format.js';
+import type { RecordingWriterOptions } from '../../../shared/recording/recording-writer.js';
+import type { S3ChunkUploader } from '../../../shared/recording/s3-chunk-uploader.js';
 import type { CircuitBreakerState } from '../../../shared/risk/circuit-breaker.js';
 import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { startBot, type BotOptions, type RunningBot } from '../bot.js';
@@ -38,8 +50,10 @@ import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange
 import { adoptOrders, installAccount } from '../persistence/install-rebuild.js';
 import { loadRiskDay } from '../persistence/risk-day-loader.js';
 import { StatePersister, type StateRepositories } from '../persistence/state-persister.js';
+import { LiveDayReports } from '../reporting/live-day-reports.js';
+import type { ReportStore } from '../reporting/report-store.js';
 import { AlarmMetricsReporter } from './alarm-metrics-reporter.js';
-import { createControlHandler, createOddsUpdateHandler } from './control-handlers.js';
+import { createControlHandler, createOddsUpdateHandler, type DayTracker } from './control-handlers.js';
 import { parseControlMessage, parseOddsUpdateMessage, type ControlMessage, type OddsUpdateMessage } from './control-messages.js';
 import type { HealthStatus } from './health-server.js';
 import { RuntimeControls } from './runtime-controls.js';
@@ -75,12 +89,25 @@ export interface StatefulBotOptions {
   strategies?: BotOptions['strategies'];
   tickMs?: number;
   hooks?: BotHooks;
+  /** Records every inbound message (as `npm start` does); closed chunks are handed to `uploader` (S3). */
+  recording?: {
+    dir: string;
+    uploader?: Pick<S3ChunkUploader, 'enqueue' | 'idle'>;
+    /** Header source / session id label (default "bot"). */
+    source?: string;
+    version?: string;
+    writer?: Partial<Omit<RecordingWriterOptions, 'dir' | 'sessionId' | 'header' | 'onChunkClosed'>>;
+  };
+  /** The trading day's report, written at each daily reset and at a graceful stop. */
+  reports?: { store: ReportStore; prefix: string; stage?: string; sampleTimerMs?: number };
 }
 
 export interface StopOptions {
   /** Cancel live resting orders before stopping (default true). */
   cancelOrders?: boolean;
   flushTimeoutMs?: number;
+  /** Bound on writing the day report and closing/uploading the recording, ms (default 15 000). */
+  outputsTimeoutMs?: number;
 }
 
 export interface StatefulBot {
@@ -89,6 +116,8 @@ export interface StatefulBot {
   readonly controls: RuntimeControls;
   readonly reporter: AlarmMetricsReporter | undefined;
   readonly rebuild: RebuildResult | undefined;
+  readonly recorder: BotRecorder | undefined;
+  readonly dayReports: LiveDayReports | undefined;
   health(): HealthStatus;
   stop(options?: StopOptions): Promise<void>;
 }
@@ -175,59 +204,120 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     return result;
   };
 
-  const bot = await startBot({
-    config,
-    logger,
-    metrics,
-    clock,
-    strategies: o.strategies,
-    tickMs: o.tickMs,
-    breakerState: riskDay.breakerState,
-    realizedToday: riskDay.realizedToday,
-    ...o.hooks,
-    onVenueEvent,
-    onFill: (fill) => {
-      persister.recordFill(fill, ref.engine?.mode() ?? config.mode);
-      o.hooks?.onFill?.(fill);
-    },
-    onBreakerTrip: (s) => {
-      persister.recordBreakerTrip(s);
-      reporter?.onBreakerTrip();
-      notifyTrip(s);
-      o.hooks?.onBreakerTrip?.(s);
-    },
-    beforeTrading: async ({ engine, rest }) => {
-      phase = 'rebuilding';
-      ref.engine = engine;
-      ref.rest = rest;
-      // 3. Persistence and controls.
-      followExecutor(engine);
-      engine.bus.on('position_update', (p) => persister.recordPosition(p, engine.mode()));
-      controls.current = new RuntimeControls({
-        engine,
-        parameters: o.parameters,
-        tradingModeParameter: o.parameterNames.tradingMode,
-        killSwitchParameter: o.parameterNames.killSwitch,
-        logger: logger.child({ component: 'controls' }),
-        metrics,
-        intervalMs: o.controlPollMs,
-        onModeChanged: () => followExecutor(engine),
-      });
-      await controls.current.pollOnce();
-      // 4. The private socket.
-      const waitMs = o.privateSocketWaitMs ?? 10_000;
-      let waitTimer: NodeJS.Timeout | undefined;
-      const up = await Promise.race([
-        privateConnected.then(() => true),
-        new Promise<boolean>((r) => (waitTimer = setTimeout(() => r(false), waitMs))),
-      ]);
-      clearTimeout(waitTimer);
-      if (!up) log.warn('private socket not up yet; rebuilding from REST anyway', { waitMs });
-      // 5. The exchange.
-      rebuild = await runRebuild(engine, rest, o.orphanPolicy ?? 'cancel');
-      phase = 'trading';
-    },
-  });
+  const rec = o.recording;
+  const recorder = rec
+    ? createBotRecorder({
+        dir: rec.dir,
+        config,
+        clock,
+        source: rec.source ?? 'bot',
+        version: rec.version ?? '0.0.0',
+        writer: { ...rec.writer, logger: logger.child({ component: 'recording' }), metrics, ...(rec.uploader ? { onChunkClosed: (file: string) => rec.uploader?.enqueue(file) } : {}) },
+      })
+    : undefined;
+  if (recorder) log.info('recording inbound messages', { dir: rec?.dir, sessionId: recorder.sessionId, upload: rec?.uploader !== undefined });
+  let dayReports: LiveDayReports | undefined;
+
+  let bot: RunningBot;
+  try {
+    bot = await startBot({
+      config,
+      logger,
+      metrics,
+      clock,
+      strategies: o.strategies,
+      tickMs: o.tickMs,
+      breakerState: riskDay.breakerState,
+      realizedToday: riskDay.realizedToday,
+      ...o.hooks,
+      onVenueEvent: recorder
+        ? (ev, channel) => {
+            recorder.onVenueEvent(ev, channel);
+            onVenueEvent(ev, channel);
+          }
+        : onVenueEvent,
+      onFeedEvent: (ev) => {
+        recorder?.onFeedEvent(ev);
+        o.hooks?.onFeedEvent?.(ev);
+      },
+      onDiscovery: (d) => {
+        recorder?.onDiscovery(d);
+        o.hooks?.onDiscovery?.(d);
+      },
+      onSettle: (slug, price) => {
+        recorder?.onSettle(slug, price);
+        dayReports?.onSettle(slug, price);
+        o.hooks?.onSettle?.(slug, price);
+      },
+      onDecision: (decision, signal) => {
+        dayReports?.onDecision(decision, signal);
+        o.hooks?.onDecision?.(decision, signal);
+      },
+      onFill: (fill) => {
+        persister.recordFill(fill, ref.engine?.mode() ?? config.mode);
+        o.hooks?.onFill?.(fill);
+      },
+      onBreakerTrip: (s) => {
+        persister.recordBreakerTrip(s);
+        reporter?.onBreakerTrip();
+        dayReports?.onBreakerTrip(s);
+        notifyTrip(s);
+        o.hooks?.onBreakerTrip?.(s);
+      },
+      beforeTrading: async ({ engine, rest, discovery }) => {
+        phase = 'rebuilding';
+        ref.engine = engine;
+        ref.rest = rest;
+        // 3. Persistence and controls.
+        followExecutor(engine);
+        engine.bus.on('position_update', (p) => persister.recordPosition(p, engine.mode()));
+        controls.current = new RuntimeControls({
+          engine,
+          parameters: o.parameters,
+          tradingModeParameter: o.parameterNames.tradingMode,
+          killSwitchParameter: o.parameterNames.killSwitch,
+          logger: logger.child({ component: 'controls' }),
+          metrics,
+          intervalMs: o.controlPollMs,
+          onModeChanged: () => followExecutor(engine),
+        });
+        await controls.current.pollOnce();
+        // 4. The private socket.
+        const waitMs = o.privateSocketWaitMs ?? 10_000;
+        let waitTimer: NodeJS.Timeout | undefined;
+        const up = await Promise.race([
+          privateConnected.then(() => true),
+          new Promise<boolean>((r) => (waitTimer = setTimeout(() => r(false), waitMs))),
+        ]);
+        clearTimeout(waitTimer);
+        if (!up) log.warn('private socket not up yet; rebuilding from REST anyway', { waitMs });
+        // 5. The exchange.
+        rebuild = await runRebuild(engine, rest, o.orphanPolicy ?? 'cancel');
+        // The day report starts with trading.
+        if (o.reports) {
+          dayReports = new LiveDayReports({
+            engine,
+            directory: discovery.directory,
+            fixtures: discovery.fixtures,
+            store: o.reports.store,
+            prefix: o.reports.prefix,
+            day: persister.currentDay(),
+            now: () => clock.now(),
+            logger: logger.child({ component: 'day-report' }),
+            metrics,
+            configDigest: configDigest(config),
+            ...(o.reports.stage !== undefined ? { stage: o.reports.stage } : {}),
+            ...(o.reports.sampleTimerMs !== undefined ? { sampleTimerMs: o.reports.sampleTimerMs } : {}),
+          });
+        }
+        phase = 'trading';
+      },
+    });
+  } catch (err) {
+    await dayReports?.close().catch(() => undefined);
+    await recorder?.close().catch(() => undefined);
+    throw err;
+  }
 
   const engine = bot.engine;
   // 6. Background work.
@@ -258,7 +348,15 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
 
   const consumers: SqsQueueConsumer<unknown>[] = [];
   if (o.queues?.controlUrl) {
-    const handle = createControlHandler({ engine, days: persister, logger: logger.child({ component: 'control-queue' }), metrics, now: () => clock.now() });
+    // The daily reset moves the persistence to the new risk day and writes the ended day's report.
+    const days: DayTracker = {
+      currentDay: () => persister.currentDay(),
+      onNewDay: (day) => {
+        persister.onNewDay(day);
+        void dayReports?.rollover(day);
+      },
+    };
+    const handle = createControlHandler({ engine, days, logger: logger.child({ component: 'control-queue' }), metrics, now: () => clock.now() });
     consumers.push(
       new SqsQueueConsumer<ControlMessage>({
         sqs: o.queues.sqs,
@@ -290,12 +388,34 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   for (const c of consumers) c.start();
   log.info('trading', { mode: engine.mode(), killSwitch: engine.breaker.isKillSwitchOn(), breakerTripped: engine.breaker.isTripped() });
 
+  /** The day report and the recording's last chunk (and its upload), bounded: a stop must not hang on S3. */
+  const finishOutputs = async (timeoutMs: number): Promise<void> => {
+    const work = Promise.allSettled([
+      dayReports?.close(),
+      (async () => {
+        if (!recorder) return;
+        const stats = await recorder.close();
+        await rec?.uploader?.idle();
+        log.info('recording closed', { files: stats.files.length, written: stats.written, dropped: stats.dropped });
+      })(),
+    ]).then((results) => {
+      for (const r of results) if (r.status === 'rejected') log.error('closing an output failed', { err: r.reason });
+      return true;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([work, new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+    clearTimeout(timer);
+    if (!done) log.error('day report / recording not finished in time at shutdown; the chunk stays on local disk', { timeoutMs });
+  };
+
   let stopping: Promise<void> | undefined;
   return {
     bot,
     persister,
     controls: runtime,
     reporter,
+    recorder,
+    dayReports,
     get rebuild() {
       return rebuild;
     },
@@ -331,6 +451,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         await bot.stop();
         await persister.stop(options.flushTimeoutMs ?? 10_000);
         reporter?.stop();
+        await finishOutputs(options.outputsTimeoutMs ?? 15_000);
         log.info('stopped');
       })();
       return stopping;
