@@ -13,6 +13,10 @@
  *     orders closed, positions replaced by the exchange's.
  *  4. Return the orders still open at the exchange with their stored identity (local id, strategy), the
  *     positions and the balance, for `installRebuild` to put into the engine.
+ *  5. Orders sent just before the stop whose record never landed (the order records are written behind the
+ *     hot path, so a kill can beat the write) and that left no other trace — rejected, or cancelled without
+ *     a fill, so neither open nor traded — are found in the recent order activities and recorded once
+ *     (`recon-<id>`, closed), so every exchange order of the account has exactly one record.
  */
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
@@ -52,6 +56,11 @@ export interface RebuildOptions {
   lookbackMs: number;
   /** An exchange order created this long before a stored in-flight order cannot be it. */
   clockSkewMs?: number;
+  /**
+   * Orders the account sent this far back (order activities) that no record accounts for are recorded, even
+   * when they no longer work and never traded (default 10 minutes; 0 turns it off). See step 5 above.
+   */
+  unrecordedOrderWindowMs?: number;
   maxActivityPages?: number;
   timeZone?: string;
 }
@@ -196,6 +205,36 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
       log.warn('traded order without a record (sent just before the last stop) recorded', { orderId: id, status: v.state });
     } catch (err) {
       if (!(err instanceof VersionConflictError)) log.error('traded order could not be recorded', { orderId: id, err });
+    }
+  }
+
+  // Orders sent just before the stop that left no record and no other trace (rejected, cancelled unfilled).
+  const windowMs = o.unrecordedOrderWindowMs ?? 10 * 60_000;
+  if (windowMs > 0) {
+    for (const v of venueOpen) haveRecord.add(v.id);
+    for (const s of storeOpenAll) if (s.order.orderId) haveRecord.add(s.order.orderId);
+    let recent: string[] = [];
+    try {
+      recent = (await readOrderActivityIds(o, now - windowMs)).filter((id) => !haveRecord.has(id));
+    } catch (err) {
+      log.warn('recent order activities could not be read; unrecorded closed orders are left to the reconciler', { err });
+    }
+    const unrecorded: string[] = [];
+    await inBatches(recent, 8, async (id) => {
+      try {
+        if (!(await o.repos.orders.findByVenueOrderId(id))) unrecorded.push(id);
+      } catch (err) {
+        log.warn('order record look-up failed; left to the reconciler', { orderId: id, err });
+      }
+    });
+    for (const id of unrecorded) {
+      try {
+        const v = venueById.get(id) ?? (await o.venue.getOrder(id));
+        await o.repos.orders.create(orderRecordFromVenue(v, now));
+        log.warn('order sent just before the last stop, without a record, recorded', { orderId: id, status: v.state });
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) log.error('unrecorded order could not be recorded', { orderId: id, err });
+      }
     }
   }
 
@@ -356,6 +395,10 @@ async function executionIdsSince(o: RebuildOptions, since: number, now: number):
     for (const f of await o.repos.fills.byDay(day)) ids.add(f.executionId);
   }
   return ids;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

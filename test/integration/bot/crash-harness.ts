@@ -109,6 +109,10 @@ export async function startCrashHarness(options: { seed?: number; orphanPolicy?:
     PM_WS_MARKETS_URL: sim.wsMarketsUrl,
     PM_WS_PRIVATE_URL: sim.wsPrivateUrl,
     OPTICODDS_BASE_URL: `${sim.baseUrl}${sports.pathPrefix}`,
+    // Recording and day reports of each run stay in the harness folder, not in the repository.
+    STAGE: 'crash',
+    RECORDINGS_DIR: join(dir, 'recordings'),
+    REPORTS_DIR: join(dir, 'reports'),
   };
   for (const n of TABLE_LOGICAL_NAMES) env[tableEnvVar(n)] = tables[n];
 
