@@ -15,6 +15,7 @@ import type { OrderGateway } from '../domain/gateway.js';
 import type { Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { VenueEvent } from '../domain/venue-events.js';
+import type { VenuePosition } from '../domain/venue-models.js';
 import type { AppConfig, TradingMode } from '../config/schema.js';
 import { OrderExecutor } from '../execution/executor.js';
 import { OrderTracker } from '../execution/order-tracker.js';
@@ -217,7 +218,22 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     else if (ev.type === 'orders_snapshot') for (const o of ev.orders) executor().tracker.applyVenueOrder(o);
     state.onVenueEvent(ev);
   };
+  // Each account's positions and balance as last reported, kept whatever the mode: a switch installs the
+  // destination account's in the state manager, so one mode never trades on the other's positions.
+  const accounts: Record<TradingMode, { positions: Map<string, VenuePosition>; balance?: Extract<VenueEvent, { type: 'balance' }> }> = {
+    paper: { positions: new Map() },
+    live: { positions: new Map() },
+  };
+  const remember = (m: TradingMode, ev: VenueEvent): void => {
+    const a = accounts[m];
+    if (ev.type === 'position') a.positions.set(ev.position.marketSlug, ev.position);
+    else if (ev.type === 'positions_snapshot') {
+      a.positions.clear();
+      for (const p of ev.positions) a.positions.set(p.marketSlug, p);
+    } else if (ev.type === 'balance') a.balance = ev;
+  };
   paper.onEvent((ev) => {
+    remember('paper', ev);
     if (mode === 'paper') routePrivate(ev);
   });
 
@@ -241,7 +257,12 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     },
     onLivePrivateEvent(ev) {
       if (ev.type === 'connection') return state.onVenueEvent(ev);
-      if (mode === 'live') routePrivate(ev);
+      remember('live', ev);
+      if (mode === 'live') return routePrivate(ev);
+      // Paper is active: live orders (e.g. one acknowledged after the switch, before its cancel) still hear
+      // their executions — a live fill is real money — but the live account is not the picture.
+      if (ev.type === 'execution') executors.live?.onExecution(ev.execution);
+      else if (ev.type === 'orders_snapshot') for (const o of ev.orders) executors.live?.tracker.applyVenueOrder(o);
     },
     onFeedEvent(ev) {
       state.onFeedEvent(ev);
@@ -262,6 +283,10 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
         await leaving.cancelAll();
       }
       mode = next;
+      const now = clock.now();
+      state.onVenueEvent({ type: 'positions_snapshot', positions: [...accounts[mode].positions.values()], receivedAt: now });
+      // An account whose balance was never heard sizes nothing until it is (Kelly on a zero bankroll).
+      state.onVenueEvent(accounts[mode].balance ?? { type: 'balance', balance: 0, buyingPower: 0, receivedAt: now });
       executor().setHalted(breaker.isKillSwitchOn());
       metrics.gauge('engine.mode_live', mode === 'live' ? 1 : 0);
     },
