@@ -4,7 +4,7 @@
  * whole-book frames (parse → state → strategies → risk → executor) for a while, and reports RSS and heap.
  * The child runs as the container does: this file bundled by esbuild (as containers/bot/Dockerfile bundles
  * the bot) and run by plain `node`, so no TypeScript loader is counted.
- * Run alone: `npx tsx test/bench/run.ts memory`.
+ * Run alone: `npx tsx test/bench/run.ts memory` (MEMORY_BENCH_NODE_FLAGS="--max-semi-space-size=4" to try V8 sizing).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +47,9 @@ export async function run(): Promise<BenchResult[]> {
       logLevel: 'silent',
       banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
     });
-    r = spawnSync(process.execPath, ['--expose-gc', bundle, '--child'], {
+    // MEMORY_BENCH_NODE_FLAGS: extra V8 flags for the child, e.g. "--max-semi-space-size=4" (heap sizing trials).
+    const flags = (process.env.MEMORY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    r = spawnSync(process.execPath, [...flags, '--expose-gc', bundle, '--child'], {
       encoding: 'utf8',
       timeout: 600_000,
       env: { ...process.env, ENGINE_CONFIG_DIR: join(dirname(here), '../../config') },
