@@ -122,6 +122,12 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     const recentOrderIds = await readOrderActivityIds(o, oldest);
     for (const id of [...unknownTradeOrderIds, ...recentOrderIds].slice(0, 200)) {
       if (candidates.has(id) || ordersByVenueId.has(id)) continue;
+      // An order that already has a record (e.g. an orphan recorded by an earlier restart) is not in flight.
+      const recorded = await o.repos.orders.findByVenueOrderId(id).catch(() => undefined);
+      if (recorded) {
+        ordersByVenueId.set(id, recorded);
+        continue;
+      }
       try {
         candidates.set(id, await o.venue.getOrder(id));
       } catch (err) {
