@@ -354,11 +354,42 @@ export class StateManager {
     const link: MarketLink | undefined = this.opts.directory.link(slug);
     if (!link) return undefined;
     const game = this.games.get(link.fixtureId);
-    const pre = this.pregameHome.get(link.fixtureId);
-    if (!game || pre === undefined) return undefined;
+    if (!game) return undefined;
+    const pre = this.pregameHome.get(link.fixtureId) ?? this.inferPregame(link, game);
+    if (pre === undefined) return undefined;
     const home = this.opts.winProbability(game, pre);
     if (home === undefined) return undefined;
     return link.side === 'home' ? home : 1 - home;
+  }
+
+  /**
+   * A game already under way when the bot started has no pre-game consensus. Its pre-game strength is then
+   * inferred once from the in-play consensus: the pre-game home probability p₀ for which the live model gives
+   * today's consensus at the current score and clock (the model is increasing in p₀, so bisection finds it).
+   * Kept like a frozen pre-game value, so later moves of the book do not leak into the model's input.
+   */
+  private inferPregame(link: MarketLink, game: GameState): number | undefined {
+    if (game.status !== 'LIVE' && game.status !== 'HALFTIME') return undefined;
+    const c = this.consensusByMarket.get(`${link.fixtureId}|${link.oddsMarket}`);
+    const p = c?.probabilities[link.oddsName];
+    if (p === undefined) return undefined;
+    const targetHome = link.side === 'home' ? p : 1 - p;
+    let lo = 0.001;
+    let hi = 0.999;
+    const atLo = this.opts.winProbability(game, lo);
+    const atHi = this.opts.winProbability(game, hi);
+    if (atLo === undefined || atHi === undefined || targetHome < atLo || targetHome > atHi) return undefined;
+    for (let i = 0; i < 40; i++) {
+      const mid = (lo + hi) / 2;
+      const v = this.opts.winProbability(game, mid);
+      if (v === undefined) return undefined;
+      if (v < targetHome) lo = mid;
+      else hi = mid;
+    }
+    const pre = (lo + hi) / 2;
+    this.pregameHome.set(link.fixtureId, pre);
+    this.metrics.increment('state.pregame_inferred', 1);
+    return pre;
   }
 
   /** True while every sports stream that has reported is healthy. */

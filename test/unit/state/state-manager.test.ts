@@ -171,3 +171,23 @@ describe('StateManager', () => {
     expect(sm.position('lal')?.quantity).toBe(2);
   });
 });
+
+describe('StateManager: a game already under way at start-up', () => {
+  it('infers the pre-game strength from the in-play consensus, so the live model can run', () => {
+    const clock = new ManualClock(1_000);
+    const bus = new EventBus<EngineEvents>();
+    const directory = new MarketDirectory();
+    directory.addMarket(info('bos', 'Boston Celtics'), { fixtureId: 'F1', side: 'home', oddsName: 'Boston Celtics', oddsMarket: 'Moneyline' });
+    // Model: home probability = pre + 0.05 × lead, clamped; increasing in pre, as the real model is.
+    const model = (g: GameState, pre: number) => Math.min(0.99, Math.max(0.01, pre + 0.05 * (g.homeScore - g.awayScore)));
+    const sm = new StateManager({ clock, bus, directory, consensus: fakeConsensus, winProbability: model });
+    sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 2, homeScore: 10, awayScore: 4, updatedAt: 1_000 }), entryId: null });
+    expect(sm.liveWinProbabilityYes('bos')).toBeUndefined();
+    // In play, 3 of 4 books on Boston: consensus 0.75 at a 6-point lead → pre-game 0.75 − 0.30 = 0.45.
+    sm.onFeedEvent({ type: 'odds', entryId: null, quotes: ['A', 'B', 'C'].map((b) => quote(b, 'Boston Celtics', -300, 1_000)).concat([quote('D', 'Los Angeles Lakers', 250, 1_000)]) });
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.75, 6);
+    // The inferred strength is frozen: a later score moves the model, not the strength.
+    sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 2, homeScore: 12, awayScore: 4, updatedAt: 2_000 }), entryId: null });
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.85, 6);
+  });
+});
