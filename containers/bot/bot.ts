@@ -4,7 +4,8 @@
  * plumbing; the decisions live in shared/.
  *
  * Start-up order: discover markets and games, take REST snapshots (odds, scores), assemble the engine,
- * subscribe the sockets and streams, then start the hot loop. Paper mode needs the exchange's market data
+ * subscribe the sockets and streams, then start the hot loop. Fills the private socket missed (an outage, a
+ * dropped message) are recovered from the trade activities by the FillGapWatcher (fill-gap-watcher.ts). Paper mode needs the exchange's market data
  * (and so a key for the socket) but sends no order to it.
  */
 import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
@@ -30,6 +31,7 @@ import { PolymarketRestClient } from '../../shared/venue/rest-client.js';
 import { UndiciTransport } from '../../shared/venue/undici-transport.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { discoverMarkets, type Discovery } from './discovery.js';
+import { FillGapWatcher } from './fill-gap-watcher.js';
 
 export interface BotOptions {
   config: AppConfig;
@@ -170,6 +172,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     metrics,
     silenceTimeoutMs: config.api.wsSilenceTimeoutMs,
   });
+  // Fills the private socket missed (down, or a dropped message) are fetched over REST (live account only).
+  const liveTracker = engine.liveExecutor()?.tracker;
+  const fillGaps = liveTracker
+    ? new FillGapWatcher({ venue: rest, tracker: liveTracker, liveActive: () => engine.mode() === 'live', clock, scheduler, logger: logger.child({ component: 'fill-gaps' }), metrics })
+    : undefined;
   const privateSocket = new VenueSocket({
     channel: 'private',
     wsBaseUrl: wsBase(config.api.wsPrivateUrl),
@@ -177,6 +184,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     onEvent: (ev) => {
       opts.onVenueEvent?.(ev, 'private');
       engine.onLivePrivateEvent(ev);
+      fillGaps?.onPrivateEvent(ev);
     },
     clock,
     logger: logger.child({ component: 'ws-private' }),
@@ -206,7 +214,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     try {
       await opts.beforeTrading({ engine, rest, discovery });
     } catch (err) {
-      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop())]);
+      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop()), fillGaps?.stop()]);
       await rest.close();
       throw err;
     }
@@ -230,7 +238,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
       stopped = true;
       clearInterval(timer);
       engine.stop();
-      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop())]);
+      await Promise.allSettled([marketsSocket.close(), privateSocket.close(), ...streams.map((s) => s.stop()), fillGaps?.stop()]);
       await rest.close();
       logger.info('bot stopped');
     },

@@ -79,6 +79,8 @@ export interface AssembledEngine {
   readonly strategies: BaseStrategy[];
   mode(): TradingMode;
   executor(): OrderExecutor;
+  /** The live account's executor whatever the mode (undefined without a live gateway): fill-gap recovery. */
+  liveExecutor(): OrderExecutor | undefined;
   /** Feed an event from the exchange's public socket. */
   onMarketEvent(ev: VenueEvent): void;
   /** Feed an event from the exchange's private socket (live account). */
@@ -250,6 +252,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     strategies,
     mode: () => mode,
     executor,
+    liveExecutor: () => executors.live,
     onMarketEvent(ev) {
       paper.onMarketEvent(ev);
       performance.onMarketEvent(ev);

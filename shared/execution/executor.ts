@@ -7,7 +7,10 @@
  * orders, and the executor reconciles from `gateway.openOrders`: a matching open order the engine does not
  * know is adopted (its buffered executions replayed); if none exists the local order is closed as REJECTED
  * ("absent after ambiguous create") and the market reopens. Only then may new creates go to that market.
- * Cancels, modifies (absolute values) and cancel-all are idempotent and retried with backoff.
+ * Cancels, modifies (absolute values) and cancel-all are idempotent and retried with backoff. A cancel the
+ * venue answers with "not found" (404) or "order … is not open" (400) is done, not failed: counted
+ * (`execution.cancel_not_found` / `execution.cancel_not_open`), logged at debug, and — when the order is
+ * still open here — reported to the tracker as a possible fill gap (`OrderTracker.reportOrderGone`).
  */
 import type { Clock } from '../domain/clock.js';
 import type { OrderGateway } from '../domain/gateway.js';
@@ -19,7 +22,7 @@ import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_MARKET_RULES, OrderBuildError, buildOrder, type MarketRules } from './order-builder.js';
 import { OrderTracker, RESTING_STATUSES, isTerminal, type OrderView } from './order-tracker.js';
-import { DEFAULT_RETRY, classifyError, retryIdempotent, type RetryPolicy } from './retry-handler.js';
+import { DEFAULT_RETRY, classifyError, isOrderNotOpenError, retryIdempotent, type RetryPolicy } from './retry-handler.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface ExecutorConfig {
@@ -301,7 +304,12 @@ export class OrderExecutor {
       return true;
     } catch (err) {
       if (classifyError(err) === 'not_found') {
-        this.logger.debug('cancel: order already gone', { localId, orderId });
+        // 404, or 400 "order … is not open": already cancelled or filled — nothing to do, not an error. If
+        // the order is still open here, its end (a fill, a cancel) was never heard: report a fill gap.
+        const notOpen = isOrderNotOpenError(err);
+        this.metrics.increment(notOpen ? 'execution.cancel_not_open' : 'execution.cancel_not_found');
+        this.logger.debug('cancel: order already done at the venue', { localId, orderId, reply: notOpen ? 'not_open' : 'not_found' });
+        this.tracker.reportOrderGone(orderId);
         return true;
       }
       this.metrics.increment('execution.cancel_failed');

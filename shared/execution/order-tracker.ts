@@ -23,6 +23,16 @@
  * FILLED, CANCELLED and REJECTED are terminal and absorbing. A fill that arrives for a CANCELLED or REJECTED
  * order (it traded before the cancel took effect, or reconciliation missed it) is still recorded, because it
  * is real money, but the status does not change; it is logged and counted as `execution.late_fill`.
+ *
+ * Fill gaps (fills the venue made that no execution brought here: a private-socket outage, a dropped
+ * message) are detected, counted (`execution.fill_gap`) and reported to `onFillGap` listeners, so the bot can
+ * fetch the missing executions over REST (shared/execution/fill-gap-recovery.ts): an order snapshot with a
+ * larger cumulative quantity, a FILL whose executions sum to less, an execution whose order's cumulative
+ * quantity runs ahead of the executions applied, or a venue that says the order is no longer open
+ * (`reportOrderGone`, from the executor's cancel). Adopted orders (`origin: 'adopted'`) are not reported:
+ * their fills before adoption are deliberately not tracked. Besides the execution id, a fill is also
+ * de-duplicated by (order, trade id), so the same trade recovered from the activity feed and later heard on
+ * the socket (a venue that names the two differently) is counted once.
  */
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../domain/fees.js';
@@ -103,10 +113,32 @@ export interface OrderView extends TrackedOrder {
   pendingReconciliation: boolean;
   /** Exact filled notional (Σ price × qty, long-side micros). */
   filledNotional: Micros;
+  /** Set when the order was not created here: adopted from the venue, or restored after a restart. */
+  origin?: 'adopted' | 'restored';
 }
 
 interface Entry extends OrderView {
   executionIds: Set<string>;
+  /** Trade ids of the fills applied (a trade fills an order at most once). */
+  tradeIds: Set<string>;
+}
+
+/** Why the tracker believes fills are missing for an order. */
+export type FillGapReason = 'venue_cum_ahead' | 'fill_short' | 'execution_cum_ahead' | 'order_gone';
+
+/** A suspected fill gap: the venue filled more of an order than the executions applied here. */
+export interface FillGap {
+  localId: string;
+  orderId: string;
+  marketSlug: string;
+  reason: FillGapReason;
+  /** The venue's cumulative filled quantity, when it said it (null for 'order_gone'). */
+  venueCumQuantity: number | null;
+  /** Filled quantity tracked here when the gap was seen. */
+  trackedQty: number;
+  /** When the order was registered here (clock ms): no fill of it can be older. */
+  createdAt: number;
+  at: number;
 }
 
 export type ApplyOutcome =
@@ -117,6 +149,7 @@ export type FillListener = (fill: Fill, order: OrderView) => void;
 export type StatusListener = (order: OrderView, from: OrderStatus, to: OrderStatus) => void;
 /** Called when an execution arrives for a venue order id the tracker does not know (it is buffered). */
 export type OrphanListener = (execution: VenueExecution) => void;
+export type FillGapListener = (gap: FillGap) => void;
 
 export interface OrderTrackerOptions {
   clock: Clock;
@@ -160,6 +193,7 @@ export class OrderTracker {
   private readonly fillListeners: FillListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
   private readonly orphanListeners: OrphanListener[] = [];
+  private readonly gapListeners: FillGapListener[] = [];
 
   constructor(options: OrderTrackerOptions) {
     this.clock = options.clock;
@@ -186,6 +220,12 @@ export class OrderTracker {
     return () => this.orphanListeners.splice(this.orphanListeners.indexOf(listener) >>> 0, 1);
   }
 
+  /** Called when fills of a tracked order appear to be missing (see the header: fill gaps). */
+  onFillGap(listener: FillGapListener): () => void {
+    this.gapListeners.push(listener);
+    return () => this.gapListeners.splice(this.gapListeners.indexOf(listener) >>> 0, 1);
+  }
+
   /** Registers a new order in CREATED. */
   create(request: OrderRequest, strategyName: StrategyName, localId: string = this.newLocalId()): OrderView {
     if (this.byLocal.has(localId)) throw new Error(`duplicate local order id ${localId}`);
@@ -205,6 +245,7 @@ export class OrderTracker {
       pendingReconciliation: false,
       filledNotional: 0,
       executionIds: new Set(),
+      tradeIds: new Set(),
     };
     this.byLocal.set(localId, e);
     let open = this.openByMarket.get(request.marketSlug);
@@ -233,6 +274,7 @@ export class OrderTracker {
     const created = this.create(req, strategyName);
     const e = this.byLocal.get(created.localId)!;
     e.status = 'SUBMITTED';
+    e.origin = 'adopted';
     this.attachVenueId(e.localId, order.id);
     this.applyVenueOrder(order);
     return view(e);
@@ -262,6 +304,7 @@ export class OrderTracker {
     };
     const created = this.create(req, strategyName, localId);
     const e = this.byLocal.get(created.localId)!;
+    e.origin = 'restored';
     const cum = Number.isSafeInteger(order.cumQuantity) ? Math.min(Math.max(0, order.cumQuantity), order.quantity) : 0;
     if (cum > 0) {
       let avg = order.avgPx ?? order.price;
@@ -395,19 +438,41 @@ export class OrderTracker {
     if (!e) return undefined;
     if (order.price !== null) e.request.price = order.price;
     if (order.quantity >= e.filledQty) e.request.quantity = order.quantity;
-    if (order.cumQuantity > e.filledQty) {
+    const tracked = e.filledQty;
+    if (order.cumQuantity > tracked) {
       this.metrics.increment('execution.fill_gap');
       this.logger.warn('venue reports more filled than executions received', {
         localId: e.localId,
         orderId: order.id,
         venueCum: order.cumQuantity,
-        tracked: e.filledQty,
+        tracked,
       });
     }
     const to = statusOfVenueState(order.state, order.cumQuantity);
     if (to && to !== e.status) this.transition(e, to, `venue state ${order.state}`);
     this.refreshLeaves(e);
+    if (order.cumQuantity > tracked) this.emitGap(e, 'venue_cum_ahead', order.cumQuantity, tracked);
     return view(e);
+  }
+
+  /** Whether this execution (by id, or by order and trade id) has been applied already. */
+  hasExecution(executionId: string, orderId?: string, tradeId?: string | null): boolean {
+    if (this.seenExecutions.has(executionId)) return true;
+    if (orderId === undefined || !tradeId) return false;
+    return this.byVenue.get(orderId)?.tradeIds.has(tradeId) ?? false;
+  }
+
+  /**
+   * The venue says a tracked order is no longer open (e.g. a cancel answered "not open" or "not found")
+   * while it is open here: its final fills (or its cancel) were never heard. Reported as a fill gap, so its
+   * fills are looked up; the status is left to the executions and snapshots. Returns whether it was reported.
+   */
+  reportOrderGone(orderId: string): boolean {
+    const e = this.byVenue.get(orderId);
+    if (!e || isTerminal(e.status)) return false;
+    this.metrics.increment('execution.order_gone_while_open');
+    this.emitGap(e, 'order_gone', null, e.filledQty);
+    return true;
   }
 
   /** Forgets terminal orders last updated before `beforeMs` (their execution ids stay remembered). */
@@ -490,6 +555,12 @@ export class OrderTracker {
       this.logger.debug('execution within the restored filled quantity; not a new fill', { localId: e.localId, executionId: x.id, cumQuantity: x.order.cumQuantity, restored });
       return { applied: false, reason: 'duplicate', order: view(e) };
     }
+    if (x.tradeId && e.tradeIds.has(x.tradeId)) {
+      // The same trade under another execution id (recovered from the activity feed, then heard live).
+      this.metrics.increment('execution.duplicate');
+      this.logger.debug('trade already applied to this order under another execution id', { localId: e.localId, executionId: x.id, tradeId: x.tradeId });
+      return { applied: false, reason: 'duplicate', order: view(e) };
+    }
     const qty = x.lastShares;
     const px = x.lastPx;
     if (qty === null || px === null || !Number.isSafeInteger(qty) || qty <= 0 || !Number.isSafeInteger(px) || px <= 0 || px >= ONE_DOLLAR) {
@@ -510,6 +581,7 @@ export class OrderTracker {
       });
     }
     let fill: Fill | undefined;
+    let gap: FillGapReason | null = null;
     if (take > 0) {
       const { buysLong } = INTENT_EFFECT[e.request.intent];
       const maker = x.aggressor === false;
@@ -520,6 +592,7 @@ export class OrderTracker {
       } else {
         fee = maker ? -makerRebate(take, px, buysLong, this.fees) : takerFee(take, px, buysLong, this.fees);
       }
+      if (x.tradeId) e.tradeIds.add(x.tradeId);
       e.filledQty += take;
       e.filledNotional += take * px;
       e.avgPrice = Math.round(e.filledNotional / e.filledQty);
@@ -554,6 +627,7 @@ export class OrderTracker {
     } else {
       let to: OrderStatus = e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
       if (x.type === 'EXECUTION_TYPE_FILL' && to !== 'FILLED') {
+        gap = 'fill_short';
         this.metrics.increment('execution.fill_gap');
         this.logger.warn('venue says filled but executions received sum to less', {
           localId: e.localId,
@@ -567,7 +641,13 @@ export class OrderTracker {
       this.transition(e, to, x.type);
     }
     this.refreshLeaves(e);
+    if (gap === null && x.order.cumQuantity > e.filledQty && e.filledQty < e.request.quantity) {
+      // The venue's cumulative quantity runs ahead of the executions applied: one was lost before this one.
+      gap = 'execution_cum_ahead';
+      this.metrics.increment('execution.fill_gap');
+    }
     const v = view(e);
+    if (gap !== null) this.emitGap(e, gap, x.order.cumQuantity, e.filledQty);
     if (fill) {
       this.metrics.increment('execution.fills');
       for (const l of this.fillListeners) {
@@ -579,6 +659,27 @@ export class OrderTracker {
       }
     }
     return fill ? { applied: true, order: v, fill } : { applied: true, order: v };
+  }
+
+  private emitGap(e: Entry, reason: FillGapReason, venueCum: number | null, trackedQty: number): void {
+    if (e.origin === 'adopted' || e.orderId === null || this.gapListeners.length === 0) return;
+    const gap: FillGap = {
+      localId: e.localId,
+      orderId: e.orderId,
+      marketSlug: e.request.marketSlug,
+      reason,
+      venueCumQuantity: venueCum,
+      trackedQty,
+      createdAt: e.createdAt,
+      at: this.clock.now(),
+    };
+    for (const l of this.gapListeners) {
+      try {
+        l(gap);
+      } catch (err) {
+        this.logger.error('fill-gap listener threw', { err });
+      }
+    }
   }
 
   private transition(e: Entry, to: OrderStatus, reason: string): boolean {
@@ -678,7 +779,7 @@ export class OrderTracker {
 }
 
 function view(e: Entry): OrderView {
-  const { executionIds: _ids, ...rest } = e;
+  const { executionIds: _ids, tradeIds: _trades, ...rest } = e;
   return { ...rest, request: { ...e.request } };
 }
 

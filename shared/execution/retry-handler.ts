@@ -2,6 +2,11 @@
  * Retries for idempotent venue calls (cancel, modify to absolute values, cancel-all, open-orders reads).
  * A create is never retried here: after an ambiguous create the executor reconciles first.
  * Backoff runs on the injected Scheduler, so tests and backtests retry on simulated time.
+ *
+ * 'not_found' covers an order the venue no longer has open: a 404, and the 400 the exchange answers to a
+ * cancel or modify of an order already cancelled or filled — body `{ "message": "order <id> is not open
+ * (ORDER_STATE_…)" }` (the simulator's exact text, containers/simulator/exchange/exchange.ts). Only that
+ * message makes a 400 'not_found'; any other 400 stays 'fatal'.
  */
 import { AmbiguousOrderError, NotFoundError, RateLimitedError, VenueError } from '../venue/errors.js';
 import type { Scheduler } from './scheduler.js';
@@ -17,10 +22,21 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, ma
 
 export type ErrorClass = 'retryable' | 'not_found' | 'ambiguous' | 'fatal';
 
+/** The venue's message for a request on an order that is no longer open (anchored: the whole order id). */
+const ORDER_NOT_OPEN = /^order \S+ is not open(?: \([A-Z_]+\))?$/;
+
+/** A 400 "order … is not open": the order was already cancelled or filled (the request had nothing to do). */
+export function isOrderNotOpenError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { status?: unknown; venueMessage?: unknown };
+  return e.status === 400 && typeof e.venueMessage === 'string' && ORDER_NOT_OPEN.test(e.venueMessage.trim());
+}
+
 /** Classifies a gateway error. Works on the venue's typed errors and, by duck typing, on look-alikes. */
 export function classifyError(err: unknown): ErrorClass {
   if (err instanceof AmbiguousOrderError || (err instanceof Error && err.name === 'AmbiguousOrderError')) return 'ambiguous';
   if (err instanceof NotFoundError) return 'not_found';
+  if (isOrderNotOpenError(err)) return 'not_found';
   if (err instanceof VenueError) return err.retryable ? 'retryable' : err.status === 404 ? 'not_found' : 'fatal';
   if (err && typeof err === 'object') {
     const status = (err as { status?: unknown }).status;

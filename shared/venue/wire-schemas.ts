@@ -220,6 +220,13 @@ export const ActivityTradeSchema = z.object({
   /** Not in the public SDK's shape; used when the venue (or the simulator) sends it. */
   orderId: IdSchema.optional(),
   executionId: IdSchema.optional(),
+  /**
+   * The order's intent and the signed fee of this trade (> 0 paid, < 0 rebate), when sent. Kept as given
+   * (unknown) and validated where read (shared/reconciliation/venue-trade.ts), so an odd value never fails
+   * the whole page; without them here zod would strip them and every reader would recompute the fee.
+   */
+  intent: z.unknown().optional(),
+  fee: z.unknown().optional(),
 });
 
 export const ActivitySchema = z.object({
