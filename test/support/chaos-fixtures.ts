@@ -9,7 +9,8 @@
  *    orders count zero, as the risk manager documents) never above the configured limits;
  *  - no order sent twice: every order the exchange holds for the bot's account is tracked by exactly one
  *    engine order (a resent create would leave an untracked twin);
- *  - every exchange execution (fill) appears exactly once in the bot's fills, none invented;
+ *  - every exchange execution (fill) appears exactly once in the bot's fills, none invented — including those
+ *    sent while the private socket was down (recovered from the trade activities by the fill-gap watcher);
  *  - after a quiet period (faults cleared, kill switch on, open orders gone) the bot's positions equal the
  *    exchange's;
  *  - live arbitrage pauses exactly while the sports feed is down: no live_arbitrage signal reaches the risk
@@ -89,6 +90,11 @@ export interface ChaosReport {
     positionsCompared: number;
     warnLines: number;
     errorLines: number;
+    /** Fills the private socket missed, recovered from the trade activities (fill-gap watcher). */
+    fillsRecovered: number;
+    /** Fill gaps the tracker reported, and cancels answered "not open" (done, not errors). */
+    fillGapsReported: number;
+    cancelsNotOpen: number;
   };
   limitsUsd: { perMarket: number; portfolio: number; correlated: number };
   errorSamples: string[];
@@ -527,6 +533,9 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       positionsCompared,
       warnLines: logger.counts.warn,
       errorLines: logger.counts.error,
+      fillsRecovered: metrics.counter('fill_gap.fills_recovered'),
+      fillGapsReported: ['venue_cum_ahead', 'fill_short', 'execution_cum_ahead', 'order_gone'].reduce((a, reason) => a + metrics.counter('fill_gap.reported', { reason }), 0),
+      cancelsNotOpen: metrics.counter('execution.cancel_not_open'),
     },
     limitsUsd: { perMarket: limits.maxPositionPerMarket / ONE_DOLLAR, portfolio: limits.maxPortfolioExposure / ONE_DOLLAR, correlated: limits.maxCorrelatedExposure / ONE_DOLLAR },
     errorSamples: logger.errors.slice(0, 20),
