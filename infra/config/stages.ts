@@ -17,7 +17,10 @@ export interface StageConfig {
   maxDailyLossUsd: number;
   /** Largest position per market, in contracts; above it the position-over-limit alarm fires. */
   maxPositionContracts: number;
-  /** Keep data (tables, secrets, reports) when the stack is deleted. */
+  /**
+   * Keep data (tables, secrets, reports, recordings) when the stack is deleted. Without it the buckets are
+   * emptied and deleted with the stack (autoDeleteObjects).
+   */
   retainData: boolean;
   /** CloudWatch Logs retention for the task and the functions, days. */
   logRetentionDays: 7 | 14 | 30 | 90 | 365;
@@ -56,15 +59,54 @@ export interface StageConfig {
     /** OpticOdds REST base URL. */
     baseUrl: string;
   };
+  /**
+   * What to do with an open order on the exchange that has no record: cancel it, or adopt it. One setting for
+   * both places that judge orphans: the bot's start-up rebuild (ORPHAN_POLICY) and the reconciler
+   * (RECONCILER_ORPHAN_POLICY).
+   */
+  orphanPolicy: OrphanPolicy;
+  /** Lifecycle of the recordings bucket (every inbound message, gzip chunks under recordings/<stage>/). */
+  recordings: RecordingsLifecycle;
   /** RECONCILER_* environment of functions/reconciler. */
   reconciler: {
-    /** What to do with an open order on the exchange that has no record: cancel it, or adopt it. */
-    orphanPolicy: OrphanPolicy;
     /** Orders younger than this are not judged (they may still be in flight), seconds. */
     graceSeconds: number;
     /** How far back activities are read, minutes. */
     lookbackMinutes: number;
   };
+}
+
+export interface RecordingsLifecycle {
+  /** Days after upload before a chunk moves to S3 Standard-IA (S3 requires at least 30). */
+  infrequentAccessAfterDays: number;
+  /** Days after upload before a chunk moves to S3 Glacier Instant Retrieval. */
+  glacierInstantRetrievalAfterDays: number;
+  /** Days after upload before a chunk is deleted. */
+  expireAfterDays: number;
+}
+
+export class InvalidStageConfigError extends Error {
+  constructor(stage: string, message: string) {
+    super(`stage ${stage}: ${message} (infra/config/stages.ts)`);
+    this.name = 'InvalidStageConfigError';
+  }
+}
+
+/**
+ * Checked at synth rather than found at deploy: S3's own rule (Standard-IA no earlier than day 30) and the
+ * classes' minimum billed storage (Standard-IA 30 days, Glacier IR 90 days: leaving a class earlier is billed
+ * as if the object had stayed), so each step is at least that long after the previous one.
+ */
+export function validateRecordingsLifecycle(stage: string, l: RecordingsLifecycle): void {
+  const days = [l.infrequentAccessAfterDays, l.glacierInstantRetrievalAfterDays, l.expireAfterDays];
+  if (!days.every((d) => Number.isSafeInteger(d) && d > 0)) throw new InvalidStageConfigError(stage, 'recordings lifecycle days must be positive integers');
+  if (l.infrequentAccessAfterDays < 30) throw new InvalidStageConfigError(stage, 'recordings: Standard-IA transition must be at least 30 days');
+  if (l.glacierInstantRetrievalAfterDays < l.infrequentAccessAfterDays + 30) {
+    throw new InvalidStageConfigError(stage, 'recordings: Glacier IR transition must be at least 30 days after the Standard-IA one (its minimum storage)');
+  }
+  if (l.expireAfterDays < l.glacierInstantRetrievalAfterDays + 90) {
+    throw new InvalidStageConfigError(stage, 'recordings: expiry must be at least 90 days after the Glacier IR transition (its minimum storage)');
+  }
 }
 
 const EXCHANGE = { apiBaseUrl: 'https://api.polymarket.us', gatewayBaseUrl: 'https://gateway.polymarket.us' } as const;
@@ -75,7 +117,8 @@ const ODDS_DEFAULTS = {
   maxQuoteAgeSeconds: 1800,
   baseUrl: 'https://api.opticodds.com/api/v3',
 } as const;
-const RECONCILER_DEFAULTS = { orphanPolicy: 'cancel', graceSeconds: 120, lookbackMinutes: 360 } as const;
+const RECONCILER_DEFAULTS = { graceSeconds: 120, lookbackMinutes: 360 } as const;
+const RECORDINGS_DEFAULTS: RecordingsLifecycle = { infrequentAccessAfterDays: 30, glacierInstantRetrievalAfterDays: 90, expireAfterDays: 730 };
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
   staging: {
@@ -92,6 +135,8 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     maxAzs: 2,
     exchange: EXCHANGE,
     odds: ODDS_DEFAULTS,
+    orphanPolicy: 'cancel',
+    recordings: RECORDINGS_DEFAULTS,
     reconciler: RECONCILER_DEFAULTS,
   },
   prod: {
@@ -108,6 +153,8 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     maxAzs: 2,
     exchange: EXCHANGE,
     odds: ODDS_DEFAULTS,
+    orphanPolicy: 'cancel',
+    recordings: RECORDINGS_DEFAULTS,
     reconciler: RECONCILER_DEFAULTS,
   },
 };

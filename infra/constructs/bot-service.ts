@@ -9,11 +9,14 @@ import { Duration, IgnoreMode, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import type { StageConfig } from '../config/stages.js';
 import type { Alerting } from './alerting.js';
+import { bucketLogicalId } from './data-buckets.js';
 import { QUEUE_ENV, type BotQueues } from './queues.js';
 import type { Settings } from './settings.js';
 import type { StateTables } from './state-tables.js';
@@ -26,7 +29,25 @@ export interface BotServiceProps {
   queues: BotQueues;
   settings: Settings;
   alerting: Alerting;
+  /** The bot's live day reports go to reports/<stage>/live/ here. */
+  reportsBucket: s3.Bucket;
+  /** Recording chunks go to recordings/<stage>/ here. */
+  recordingsBucket: s3.Bucket;
 }
+
+/**
+ * Where the bot writes in S3 (containers/bot/reporting/outputs-from-env.ts builds the same prefixes from
+ * STAGE): recording chunks `recordings/<stage>/yyyy/mm/dd/<file>`, day reports `reports/<stage>/live/<day>.*`.
+ */
+export function botOutputPrefixes(stage: string): { recordings: string; reports: string } {
+  return { recordings: `recordings/${stage}/`, reports: `reports/${stage}/live/` };
+}
+
+/**
+ * SIGTERM → SIGKILL budget of the bot container: its graceful stop halts trading, cancels resting orders,
+ * flushes persistence and finishes the recording upload and day report. 120 s is Fargate's maximum.
+ */
+export const BOT_STOP_TIMEOUT_SECONDS = 120;
 
 /**
  * The image build context, as an allowlist (Docker ignore syntax: exclude everything, re-include what the
@@ -87,12 +108,34 @@ export class BotService extends Construct {
       [QUEUE_ENV.oddsUpdates]: queues.oddsUpdates.queueUrl,
       [QUEUE_ENV.control]: queues.control.queueUrl,
       ALERT_TOPIC_ARN: props.alerting.topic.topicArn,
+      // The same policy the reconciler applies (RECONCILER_ORPHAN_POLICY): one stage setting.
+      ORPHAN_POLICY: config.orphanPolicy,
+      RECORDINGS_BUCKET: props.recordingsBucket.bucketName,
+      // Chunks are written on the task's writable /tmp volume and removed once uploaded.
+      RECORDINGS_DIR: '/tmp/recordings',
+      REPORTS_BUCKET: props.reportsBucket.bucketName,
     };
     for (const t of ['orders', 'fills', 'positions', 'riskDays'] as const) tables.grant(taskRole, t, 'readWrite');
     tables.grant(taskRole, 'oddsSnapshots', 'read');
     queues.oddsUpdates.grantConsumeMessages(taskRole);
     queues.control.grantConsumeMessages(taskRole);
     props.alerting.grantPublish(taskRole);
+    // PutObject only (no bucket.grantPut: that adds tagging, retention and abort actions), on exactly the
+    // task's own prefixes: it never reads, lists, deletes or writes another stage's or the reporter's keys.
+    const prefixes = botOutputPrefixes(config.stage);
+    const outputs: [s3.Bucket, string][] = [
+      [props.recordingsBucket, prefixes.recordings],
+      [props.reportsBucket, prefixes.reports],
+    ];
+    taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: outputs.map(([bucket, prefix]) => bucket.arnForObjects(`${prefix}*`)) }),
+    );
+    for (const [bucket, prefix] of outputs) {
+      Validations.of(taskRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId(bucket)}.Arn>/${prefix}*]`,
+        reason: `The bot writes new, dated objects under ${prefix} (keys are not known in advance); PutObject only, on that prefix only.`,
+      });
+    }
 
     const container = this.taskDefinition.addContainer('bot', {
       image: ecs.ContainerImage.fromAsset(props.buildContext, {
@@ -118,7 +161,7 @@ export class BotService extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(60),
       },
-      stopTimeout: Duration.seconds(30),
+      stopTimeout: Duration.seconds(BOT_STOP_TIMEOUT_SECONDS),
     });
     // A writable scratch dir for a read-only root file system.
     this.taskDefinition.addVolume({ name: 'tmp' });

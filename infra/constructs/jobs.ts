@@ -150,7 +150,7 @@ export class Jobs extends Construct {
       ALERT_TOPIC_ARN: props.alerting.topic.topicArn,
       EXCHANGE_API_BASE_URL: config.exchange.apiBaseUrl,
       EXCHANGE_GATEWAY_BASE_URL: config.exchange.gatewayBaseUrl,
-      RECONCILER_ORPHAN_POLICY: config.reconciler.orphanPolicy,
+      RECONCILER_ORPHAN_POLICY: config.orphanPolicy,
       RECONCILER_GRACE_SECONDS: String(config.reconciler.graceSeconds),
       RECONCILER_LOOKBACK_MINUTES: String(config.reconciler.lookbackMinutes),
     });

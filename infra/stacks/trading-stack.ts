@@ -1,10 +1,14 @@
-/** One stack per stage: state, settings, queues, alerting, the bot service and the scheduled jobs. */
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+/**
+ * One stack per stage: state, settings, queues, alerting, the data buckets (reports, recordings), the bot
+ * service and the scheduled jobs.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
 import { Alerting } from '../constructs/alerting.js';
 import { BotService } from '../constructs/bot-service.js';
+import { createRecordingsBucket, createReportsBucket } from '../constructs/data-buckets.js';
 import { Jobs, type JobName } from '../constructs/jobs.js';
 import { BotQueues } from '../constructs/queues.js';
 import { Settings } from '../constructs/settings.js';
@@ -27,6 +31,7 @@ export class TradingStack extends Stack {
   readonly bot: BotService;
   readonly jobs: Jobs;
   readonly reportsBucket: s3.Bucket;
+  readonly recordingsBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: TradingStackProps) {
     super(scope, id, props);
@@ -37,19 +42,8 @@ export class TradingStack extends Stack {
     this.queues = new BotQueues(this, 'Queues');
     this.alerting = new Alerting(this, 'Alerting', { config, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
 
-    this.reportsBucket = new s3.Bucket(this, 'Reports', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
-    });
-    Validations.of(this.reportsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'Private, versioned bucket written only by the reporter function; object-level access is audited with CloudTrail rather than a second logging bucket.',
-    });
+    this.reportsBucket = createReportsBucket(this, config);
+    this.recordingsBucket = createRecordingsBucket(this, config);
 
     this.bot = new BotService(this, 'Bot', {
       config,
@@ -58,6 +52,8 @@ export class TradingStack extends Stack {
       queues: this.queues,
       settings: this.settings,
       alerting: this.alerting,
+      reportsBucket: this.reportsBucket,
+      recordingsBucket: this.recordingsBucket,
     });
 
     this.jobs = new Jobs(this, 'Jobs', {

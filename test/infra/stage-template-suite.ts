@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseLeagues } from '../../functions/odds-poller/league-config.js';
 import { DOCKER_CONTEXT_INCLUDES } from '../../infra/constructs/bot-service.js';
+import { botOutputsSuite } from './bot-outputs-suite.js';
 import { synthStage, type SynthesizedStage } from './synth-stage.js';
 
 const DESCRIPTION_PREFIX: Record<string, string> = {
@@ -60,6 +61,9 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       Object.entries(resources)
         .filter(([, r]) => r.Type === type)
         .map(([id, r]) => [id, r.Properties ?? {}]);
+    /** The four job functions (CDK's S3 auto-delete provider, staging only, has no literal description). */
+    const jobFunctions = (): [string, Record<string, unknown>][] =>
+      ofType('AWS::Lambda::Function').filter(([, f]) => typeof f.Description === 'string');
 
     beforeAll(() => {
       s = synthStage(stage, options);
@@ -160,7 +164,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     });
 
     it('defines the four functions on nodejs22.x / ARM64 with bundled ESM code', () => {
-      const fns = ofType('AWS::Lambda::Function');
+      const fns = jobFunctions();
       expect(fns).toHaveLength(4);
       for (const [, f] of fns) {
         expect(f.Runtime).toBe('nodejs22.x');
@@ -178,7 +182,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     });
 
     it('bundles real handlers as ESM that load on this Node (createRequire banner, node20 target)', async () => {
-      const real = ofType('AWS::Lambda::Function').filter(([, f]) => !s.stubbed.includes(jobOf(String(f.Description)) as never));
+      const real = jobFunctions().filter(([, f]) => !s.stubbed.includes(jobOf(String(f.Description)) as never));
       for (const [id, f] of real) {
         const key = (f.Code as { S3Key?: unknown }).S3Key;
         expect(typeof key, id).toBe('string');
@@ -189,7 +193,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     });
 
     it('keeps every Lambda bundle under 1 MB, free of undici (the venue client uses the global fetch there), with a lean source map', () => {
-      const fns = ofType('AWS::Lambda::Function');
+      const fns = jobFunctions();
       expect(fns).toHaveLength(4);
       for (const [id, f] of fns) {
         const key = String((f.Code as { S3Key?: unknown }).S3Key);
@@ -411,13 +415,17 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         expect(env).toMatchObject({
           EXCHANGE_API_BASE_URL: config.exchange.apiBaseUrl,
           EXCHANGE_GATEWAY_BASE_URL: config.exchange.gatewayBaseUrl,
-          RECONCILER_ORPHAN_POLICY: config.reconciler.orphanPolicy,
+          RECONCILER_ORPHAN_POLICY: config.orphanPolicy,
           RECONCILER_GRACE_SECONDS: String(config.reconciler.graceSeconds),
           RECONCILER_LOOKBACK_MINUTES: String(config.reconciler.lookbackMinutes),
         });
         // The daily reset does not publish.
         expect(resourcesFor('Midnight New York', 'sns:Publish')).toEqual([]);
       });
+    });
+
+    describe('data buckets and the bot task\'s outputs', () => {
+      botOutputsSuite(() => s, config);
     });
 
     it('stages only what the bot Dockerfile copies as the image build context', () => {
