@@ -75,15 +75,19 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.state.sportsFeedHealthy();
   }
 
-  openOrders(marketSlug: string): readonly TrackedOrder[] {
-    return this.deps.orders().openOrders({ marketSlug });
+  /** The tracker's own records (no copies): read them at once, never keep or change them (RiskView). */
+  openOrders(marketSlug: string): Iterable<TrackedOrder> {
+    return this.deps.orders().openOrdersReadOnly(marketSlug);
   }
 
-  activeMarkets(): Iterable<string> {
-    const out = new Set<string>();
-    for (const p of this.deps.state.allPositions()) if (p.quantity > 0) out.add(p.marketSlug);
-    for (const o of this.deps.orders().openOrders()) out.add(o.request.marketSlug);
-    return out;
+  /** Markets with a position, then markets with only open orders (each once), without copying any order. */
+  *activeMarkets(): Iterable<string> {
+    const state = this.deps.state;
+    for (const p of state.allPositions()) if (p.quantity > 0) yield p.marketSlug;
+    for (const slug of this.deps.orders().openMarketSlugs()) {
+      const p = state.position(slug);
+      if (!p || !(p.quantity > 0)) yield slug;
+    }
   }
 
   bankroll(): Micros {

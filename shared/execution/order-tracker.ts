@@ -164,6 +164,8 @@ export interface OrderTrackerOptions {
   newLocalId?: () => string;
 }
 
+const NO_OPEN_ORDERS: readonly OrderView[] = Object.freeze([]);
+
 export interface OrderFilter {
   marketSlug?: string;
   strategyName?: StrategyName;
@@ -346,6 +348,28 @@ export class OrderTracker {
   /** Orders not yet terminal (including ones not yet acknowledged). */
   openOrders(filter: OrderFilter = {}): OrderView[] {
     return this.select(filter, (s) => OPEN_STATUSES.has(s));
+  }
+
+  /**
+   * The markets with at least one open order: a live view of the open-order index's keys (no copy). Do not
+   * change the tracker while iterating it.
+   */
+  openMarketSlugs(): IterableIterator<string> {
+    return this.openByMarket.keys();
+  }
+
+  /**
+   * The open orders of one market (statuses as `openOrders`, creation order) as the tracker's own records,
+   * NOT copies: for hot read paths (the risk checks) that read them at once. Never mutate them or keep them:
+   * they change with the next execution. Everything else should use `openOrders`.
+   */
+  openOrdersReadOnly(marketSlug: string): Iterable<Readonly<OrderView>> {
+    return this.openByMarket.get(marketSlug)?.values() ?? NO_OPEN_ORDERS;
+  }
+
+  /** Whether the market has any open order (no copy). */
+  hasOpenOrders(marketSlug: string): boolean {
+    return this.openByMarket.has(marketSlug);
   }
 
   /** Orders acknowledged and resting on the book (PENDING or PARTIALLY_FILLED). */

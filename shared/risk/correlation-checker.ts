@@ -17,7 +17,32 @@ import type { RiskView } from './risk-view.js';
 
 const norm = (s: string) => s.trim().toLowerCase();
 
+/** A market's keys with the inputs they were built from: reused while the inputs are the same. */
+interface KeysMemo {
+  eventSlug: string | undefined;
+  team: string | undefined;
+  fixtureId: string | undefined;
+  homeTeam: string | undefined;
+  awayTeam: string | undefined;
+  keys: readonly string[];
+}
+
+/** What a new order in one market is checked against: the other active markets' exposure. */
+export interface OthersExposure {
+  /** Summed exposure of every OTHER active market (the portfolio less the market itself). */
+  portfolio: Micros;
+  /** For each correlation key of the market: the summed exposure of the other active markets sharing it. */
+  byKey: Map<string, Micros>;
+}
+
 export class CorrelationChecker {
+  /**
+   * Keys per market, memoised on everything they are computed from (the market's event and team, its
+   * fixture, the game's two teams), which is compared on every call: a change of any input rebuilds them, so
+   * the memo never answers differently from a fresh computation. It saves rebuilding the strings.
+   */
+  private readonly memo = new Map<string, KeysMemo>();
+
   constructor(
     private readonly view: RiskView,
     private readonly exposure: ExposureMonitor,
@@ -25,21 +50,25 @@ export class CorrelationChecker {
 
   /** The correlation keys of a market (possibly empty when nothing is known of it). */
   keys(marketSlug: string): string[] {
-    const keys = new Set<string>();
+    return [...this.keysOf(marketSlug)];
+  }
+
+  /** `keys` without the copy: read only. */
+  private keysOf(marketSlug: string): readonly string[] {
     const info = this.view.marketInfo(marketSlug);
-    const fixture = this.view.fixtureForMarket(marketSlug);
-    if (fixture) {
-      keys.add(`game:${fixture.fixtureId}`);
-      const game = this.view.game(fixture.fixtureId);
-      if (game) {
-        if (game.homeTeam) keys.add(`team:${norm(game.homeTeam)}`);
-        if (game.awayTeam) keys.add(`team:${norm(game.awayTeam)}`);
-      }
-    } else if (info?.eventSlug) {
-      keys.add(`event:${info.eventSlug}`);
+    const fixtureId = this.view.fixtureForMarket(marketSlug)?.fixtureId;
+    const game = fixtureId !== undefined ? this.view.game(fixtureId) : undefined;
+    const eventSlug = info?.eventSlug;
+    const team = info?.team;
+    const homeTeam = game?.homeTeam;
+    const awayTeam = game?.awayTeam;
+    const m = this.memo.get(marketSlug);
+    if (m && m.eventSlug === eventSlug && m.team === team && m.fixtureId === fixtureId && m.homeTeam === homeTeam && m.awayTeam === awayTeam) {
+      return m.keys;
     }
-    if (info?.team) keys.add(`team:${norm(info.team)}`);
-    return [...keys];
+    const keys = computeKeys(eventSlug, team, fixtureId, fixtureId !== undefined && game !== undefined, homeTeam, awayTeam);
+    this.memo.set(marketSlug, { eventSlug, team, fixtureId, homeTeam, awayTeam, keys });
+    return keys;
   }
 
   /**
@@ -47,20 +76,37 @@ export class CorrelationChecker {
    * (The market's own exposure is added by the caller, who may be replacing one of its orders.)
    */
   othersByKey(marketSlug: string): Map<string, Micros> {
-    const mine = this.keys(marketSlug);
-    const out = new Map<string, Micros>(mine.map((k) => [k, 0]));
-    if (mine.length === 0) return out;
+    return this.others(marketSlug, false).byKey;
+  }
+
+  /**
+   * The portfolio exposure of the other active markets and `othersByKey`, in ONE pass over the active
+   * markets (each market's exposure computed once). Same numbers as `ExposureMonitor.portfolioExposure(m)`
+   * and `othersByKey(m)`.
+   */
+  othersExposure(marketSlug: string): OthersExposure {
+    return this.others(marketSlug, true);
+  }
+
+  private others(marketSlug: string, withPortfolio: boolean): OthersExposure {
+    const mine = this.keysOf(marketSlug);
+    const byKey = new Map<string, Micros>();
+    for (const k of mine) byKey.set(k, 0);
+    let portfolio = 0;
+    if (mine.length === 0 && !withPortfolio) return { portfolio, byKey };
     for (const slug of this.view.activeMarkets()) {
       if (slug === marketSlug) continue;
-      const theirs = this.keys(slug);
       let e: Micros | undefined;
-      for (const k of theirs) {
-        if (!out.has(k)) continue;
+      if (withPortfolio) portfolio += e = this.exposure.marketExposure(slug);
+      if (mine.length === 0) continue;
+      for (const k of this.keysOf(slug)) {
+        const sum = byKey.get(k);
+        if (sum === undefined) continue;
         e ??= this.exposure.marketExposure(slug);
-        out.set(k, (out.get(k) ?? 0) + e);
+        byKey.set(k, sum + e);
       }
     }
-    return out;
+    return { portfolio, byKey };
   }
 
   /** Exposure of every group currently carrying any (for gauges and tests). */
@@ -68,8 +114,30 @@ export class CorrelationChecker {
     const out = new Map<string, Micros>();
     for (const slug of this.view.activeMarkets()) {
       const e = this.exposure.marketExposure(slug);
-      for (const k of this.keys(slug)) out.set(k, (out.get(k) ?? 0) + e);
+      for (const k of this.keysOf(slug)) out.set(k, (out.get(k) ?? 0) + e);
     }
     return out;
   }
+}
+
+function computeKeys(
+  eventSlug: string | undefined,
+  team: string | undefined,
+  fixtureId: string | undefined,
+  gameKnown: boolean,
+  homeTeam: string | undefined,
+  awayTeam: string | undefined,
+): readonly string[] {
+  const keys = new Set<string>();
+  if (fixtureId !== undefined) {
+    keys.add(`game:${fixtureId}`);
+    if (gameKnown) {
+      if (homeTeam) keys.add(`team:${norm(homeTeam)}`);
+      if (awayTeam) keys.add(`team:${norm(awayTeam)}`);
+    }
+  } else if (eventSlug) {
+    keys.add(`event:${eventSlug}`);
+  }
+  if (team) keys.add(`team:${norm(team)}`);
+  return Object.freeze([...keys]);
 }

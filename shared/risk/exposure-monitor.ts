@@ -35,7 +35,7 @@ export function remainingQty(order: TrackedOrder): number {
 }
 
 /** The scenario losses of one position and its open orders; `excludeOrderId` drops an order being replaced. */
-export function marketLoss(position: PositionState | undefined, orders: readonly TrackedOrder[], excludeOrderId?: string): MarketLoss {
+export function marketLoss(position: PositionState | undefined, orders: Iterable<TrackedOrder>, excludeOrderId?: string): MarketLoss {
   let ifYes = 0;
   let ifNo = 0;
   if (position && position.quantity > 0) {

@@ -142,7 +142,9 @@ export class RiskManager {
       }
       caps.push({ qty: q, what: `${signal.strategyName}.max_position` });
     }
-    const otherMarkets = this.exposure.portfolioExposure(signal.marketSlug);
+    // The other markets' exposure, for the portfolio and every correlated group, in one pass.
+    const others = this.correlation.othersExposure(signal.marketSlug);
+    const otherMarkets = others.portfolio;
     const portfolio = headroomQty(sideLoss, otherMarkets, limits.maxPortfolioExposure, cost);
     if (otherMarkets + current >= limits.maxPortfolioExposure || portfolio === 0) {
       return this.decide(signal, {
@@ -154,13 +156,13 @@ export class RiskManager {
     caps.push({ qty: portfolio, what: 'max_portfolio_exposure' });
 
     // 3. Correlated exposure.
-    for (const [key, others] of this.correlation.othersByKey(signal.marketSlug)) {
-      const q = headroomQty(sideLoss, others, limits.maxCorrelatedExposure, cost);
-      if (others + current >= limits.maxCorrelatedExposure || q === 0) {
+    for (const [key, group] of others.byKey) {
+      const q = headroomQty(sideLoss, group, limits.maxCorrelatedExposure, cost);
+      if (group + current >= limits.maxCorrelatedExposure || q === 0) {
         return this.decide(signal, {
           approved: false,
           check: 'correlation',
-          reason: `correlated exposure of ${key} is ${usd(others + current)} USD: no room under max_correlated_exposure ${usd(limits.maxCorrelatedExposure)} USD`,
+          reason: `correlated exposure of ${key} is ${usd(group + current)} USD: no room under max_correlated_exposure ${usd(limits.maxCorrelatedExposure)} USD`,
         });
       }
       caps.push({ qty: q, what: `max_correlated_exposure (${key})` });

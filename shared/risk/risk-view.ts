@@ -20,9 +20,10 @@ export interface RiskView {
   /**
    * The engine's live orders in the market, every strategy: statuses CREATED, SUBMITTED, PENDING and
    * PARTIALLY_FILLED. An order approved by the risk manager must be visible here (as CREATED) before the
-   * next `validateTrade` call, or its exposure is not counted against the limits.
+   * next `validateTrade` call, or its exposure is not counted against the limits. Read at once: the
+   * implementation may hand out its own records (no copies), so never keep or change them.
    */
-  openOrders(marketSlug: string): readonly TrackedOrder[];
+  openOrders(marketSlug: string): Iterable<TrackedOrder>;
   /** Every market with a position or an open order (the markets that can carry exposure). */
   activeMarkets(): Iterable<string>;
   marketInfo(marketSlug: string): MarketInfo | undefined;
