@@ -3,6 +3,12 @@
  * gateway), image built from containers/bot/Dockerfile. Deployments stop the old task before starting the new
  * one (minHealthy 0 / maxHealthy 100): two bots trading the same account at once would double every order.
  * The deployment circuit breaker rolls back a task that never becomes healthy.
+ *
+ * Caveat: ECS counts only tasks it wants running against maxHealthy, so the new task may be launched while the
+ * old one is still in its graceful stop (SIGTERM → exit, at most the 120 s stop timeout; aws/containers-roadmap
+ * #959). The old bot stops trading at SIGTERM and cancels its resting orders first; the new one needs a task
+ * placement, an image pull and its start-up rebuild before it trades. The window is narrow, not closed: see
+ * infra/README.md (Deploying).
  */
 import * as path from 'node:path';
 import { Duration, IgnoreMode, Validations } from 'aws-cdk-lib';
