@@ -95,6 +95,8 @@ export interface ChaosReport {
     /** Fill gaps the tracker reported, and cancels answered "not open" (done, not errors). */
     fillGapsReported: number;
     cancelsNotOpen: number;
+    /** Trade-activity scans the fill-gap watcher made (reconnects, gaps). */
+    fillGapScans: number;
   };
   limitsUsd: { perMarket: number; portfolio: number; correlated: number };
   errorSamples: string[];
@@ -536,6 +538,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       fillsRecovered: metrics.counter('fill_gap.fills_recovered'),
       fillGapsReported: ['venue_cum_ahead', 'fill_short', 'execution_cum_ahead', 'order_gone'].reduce((a, reason) => a + metrics.counter('fill_gap.reported', { reason }), 0),
       cancelsNotOpen: metrics.counter('execution.cancel_not_open'),
+      fillGapScans: metrics.counter('fill_gap.scans'),
     },
     limitsUsd: { perMarket: limits.maxPositionPerMarket / ONE_DOLLAR, portfolio: limits.maxPortfolioExposure / ONE_DOLLAR, correlated: limits.maxCorrelatedExposure / ONE_DOLLAR },
     errorSamples: logger.errors.slice(0, 20),
