@@ -96,24 +96,77 @@ export interface AdmissionHooks {
   admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: number }): string | null;
 }
 
-interface SimBook {
-  bids: BookLevel[];
-  asks: BookLevel[];
-  bidQty: Map<number, number>;
-  askQty: Map<number, number>;
-  state: VenueMarketState;
+/**
+ * A market's latest book as the simulator sees it. Everything derived from the message — the sorted levels,
+ * the per-price quantities, the depletion and trade maps — is built on first use, so a market with no paper
+ * order working (every market in live mode) costs one small object per message, not copies and sorts.
+ * The message's level arrays are kept by reference: market events are never changed once emitted.
+ */
+class SimBook {
+  private sortedBids: BookLevel[] | undefined;
+  private sortedAsks: BookLevel[] | undefined;
+  private bidQtyMap: Map<number, number> | undefined;
+  private askQtyMap: Map<number, number> | undefined;
+  private takenBidsMap: Map<number, number> | undefined;
+  private takenAsksMap: Map<number, number> | undefined;
+  private tradedBidsMap: Map<number, number> | undefined;
+  private tradedAsksMap: Map<number, number> | undefined;
+
+  constructor(
+    private readonly rawBids: readonly BookLevel[],
+    private readonly rawAsks: readonly BookLevel[],
+    readonly state: VenueMarketState,
+  ) {}
+
+  /** Bids, best (highest) first. */
+  get bids(): BookLevel[] {
+    return (this.sortedBids ??= [...this.rawBids].sort((a, b) => b.price - a.price));
+  }
+
+  /** Asks, best (lowest) first. */
+  get asks(): BookLevel[] {
+    return (this.sortedAsks ??= [...this.rawAsks].sort((a, b) => a.price - b.price));
+  }
+
+  get bidQty(): Map<number, number> {
+    return (this.bidQtyMap ??= new Map(this.rawBids.map((l) => [l.price, l.qty] as [number, number])));
+  }
+
+  get askQty(): Map<number, number> {
+    return (this.askQtyMap ??= new Map(this.rawAsks.map((l) => [l.price, l.qty] as [number, number])));
+  }
+
   /** Visible liquidity we have already taken, per price, per side. */
-  takenBids: Map<number, number>;
-  takenAsks: Map<number, number>;
+  get takenBids(): Map<number, number> {
+    return (this.takenBidsMap ??= new Map());
+  }
+
+  get takenAsks(): Map<number, number> {
+    return (this.takenAsksMap ??= new Map());
+  }
+
   /** Traded at each bid (taker sold) / ask (taker bought) price since the last book. */
-  tradedBids: Map<number, number>;
-  tradedAsks: Map<number, number>;
+  get tradedBids(): Map<number, number> {
+    return (this.tradedBidsMap ??= new Map());
+  }
+
+  get tradedAsks(): Map<number, number> {
+    return (this.tradedAsksMap ??= new Map());
+  }
+
+  /** Carries the previous book's depletion over, clamped to what this book shows at each price. */
+  inheritTaken(prev: SimBook): void {
+    if (prev.takenBidsMap?.size) this.takenBidsMap = clampTaken(prev.takenBidsMap, this.bidQty);
+    if (prev.takenAsksMap?.size) this.takenAsksMap = clampTaken(prev.takenAsksMap, this.askQty);
+  }
 }
 
 export class FillSimulator {
   private readonly cfg: FillSimulatorConfig;
   private readonly books = new Map<string, SimBook>();
   private readonly orders = new Map<string, SimOrder>();
+  /** Orders not yet done, by market, in submission order (what every per-market scan reads). */
+  private readonly working = new Map<string, Map<string, SimOrder>>();
   private readonly listeners: ((e: SimEvent) => void)[] = [];
   private seq = 0;
 
@@ -151,6 +204,9 @@ export class FillSimulator {
       cancelRequested: false,
     };
     this.orders.set(o.id, o);
+    let mine = this.working.get(o.marketSlug);
+    if (!mine) this.working.set(o.marketSlug, (mine = new Map()));
+    mine.set(o.id, o);
     this.scheduler.schedule(this.cfg.latencyMs, () => this.arrive(o));
     return o;
   }
@@ -178,11 +234,10 @@ export class FillSimulator {
   /** Closes every working order of a market now (settlement, market closed). */
   closeMarket(marketSlug: string): SimOrder[] {
     const closed: SimOrder[] = [];
-    for (const o of this.orders.values()) {
-      if (o.marketSlug === marketSlug && o.status !== 'done') {
-        this.finish(o, 'market_closed');
-        closed.push(o);
-      }
+    // Oldest first; an order a listener sends meanwhile is closed too, as a scan of every order would.
+    for (let o = this.firstWorking(marketSlug); o; o = this.firstWorking(marketSlug)) {
+      this.finish(o, 'market_closed');
+      closed.push(o);
     }
     return closed;
   }
@@ -193,12 +248,14 @@ export class FillSimulator {
 
   /** Orders resting on the simulated book (arrived, not done). */
   restingOrders(marketSlug?: string): SimOrder[] {
-    return [...this.orders.values()].filter((o) => o.status === 'resting' && (marketSlug === undefined || o.marketSlug === marketSlug));
+    if (marketSlug !== undefined) return this.restingIn(marketSlug);
+    return [...this.orders.values()].filter((o) => o.status === 'resting');
   }
 
   /** Orders sent but not yet done (in flight or resting). */
   workingOrders(marketSlug?: string): SimOrder[] {
-    return [...this.orders.values()].filter((o) => o.status !== 'done' && (marketSlug === undefined || o.marketSlug === marketSlug));
+    if (marketSlug !== undefined) return [...(this.working.get(marketSlug)?.values() ?? [])];
+    return [...this.orders.values()].filter((o) => o.status !== 'done');
   }
 
   bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: VenueMarketState } | undefined {
@@ -223,13 +280,31 @@ export class FillSimulator {
     for (const l of this.listeners) l(e);
   }
 
-  private reject(o: SimOrder, reason: string): void {
+  private firstWorking(marketSlug: string): SimOrder | undefined {
+    return this.working.get(marketSlug)?.values().next().value;
+  }
+
+  private restingIn(marketSlug: string): SimOrder[] {
+    const out: SimOrder[] = [];
+    const mine = this.working.get(marketSlug);
+    if (mine) for (const o of mine.values()) if (o.status === 'resting') out.push(o);
+    return out;
+  }
+
+  /** Marks an order done and drops it from its market's working set (before anyone hears it is done). */
+  private markDone(o: SimOrder): void {
     o.status = 'done';
+    const mine = this.working.get(o.marketSlug);
+    if (mine?.delete(o.id) && mine.size === 0) this.working.delete(o.marketSlug);
+  }
+
+  private reject(o: SimOrder, reason: string): void {
+    this.markDone(o);
     this.emit({ type: 'rejected', order: o, reason });
   }
 
   private finish(o: SimOrder, reason: DoneReason): void {
-    o.status = 'done';
+    this.markDone(o);
     this.emit({ type: 'done', order: o, reason });
   }
 
@@ -355,24 +430,14 @@ export class FillSimulator {
 
   private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: VenueMarketState): void {
     const prev = this.books.get(slug);
-    const bidQty = new Map(bids.map((l) => [l.price, l.qty] as [number, number]));
-    const askQty = new Map(asks.map((l) => [l.price, l.qty] as [number, number]));
-    const book: SimBook = {
-      bids: [...bids].sort((a, b) => b.price - a.price),
-      asks: [...asks].sort((a, b) => a.price - b.price),
-      bidQty,
-      askQty,
-      state,
-      takenBids: clampTaken(prev?.takenBids, bidQty),
-      takenAsks: clampTaken(prev?.takenAsks, askQty),
-      tradedBids: new Map(),
-      tradedAsks: new Map(),
-    };
+    const book = new SimBook(bids, asks, state);
+    if (prev) book.inheritTaken(prev);
     this.books.set(slug, book);
 
-    const resting = this.restingOrders(slug);
+    const resting = this.restingIn(slug);
+    if (resting.length === 0) return;
     for (const o of resting) {
-      const visible = (o.buysLong ? bidQty : askQty).get(o.price!) ?? 0;
+      const visible = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
       if (this.cfg.cancelModel === 'proportional' && prev && o.queueAhead > 0) {
         const before = (o.buysLong ? prev.bidQty : prev.askQty).get(o.price!) ?? 0;
         const traded = (o.buysLong ? prev.tradedBids : prev.tradedAsks).get(o.price!) ?? 0;
@@ -408,7 +473,7 @@ export class FillSimulator {
     // A taker sell trades against bids (our buys); a taker buy against asks (our sells).
     const ourSideBuys = takerSide === 'ORDER_SIDE_SELL';
     const candidates = sortByPriority(
-      this.restingOrders(slug).filter((o) => o.buysLong === ourSideBuys && (ourSideBuys ? o.price! >= price : o.price! <= price)),
+      this.restingIn(slug).filter((o) => o.buysLong === ourSideBuys && (ourSideBuys ? o.price! >= price : o.price! <= price)),
     );
     let budget = qty;
     for (const o of candidates) {
@@ -432,9 +497,8 @@ export class FillSimulator {
   }
 }
 
-function clampTaken(prev: Map<number, number> | undefined, visible: Map<number, number>): Map<number, number> {
+function clampTaken(prev: Map<number, number>, visible: Map<number, number>): Map<number, number> {
   const out = new Map<number, number>();
-  if (!prev) return out;
   for (const [price, taken] of prev) {
     const v = visible.get(price) ?? 0;
     const t = Math.min(taken, v);
