@@ -9,3 +9,6 @@ export * from './fills-ledger.js';
 export * from './positions-repository.js';
 export * from './risk-day-repository.js';
 export * from './odds-snapshots-repository.js';
+export * from './trading-lease-repository.js';
+export * from './trading-lease-keeper.js';
+export * from './lease-owner.js';

@@ -32,7 +32,7 @@ export interface TableDefinition {
   ttlAttribute?: string;
 }
 
-export const TABLE_LOGICAL_NAMES = ['orders', 'fills', 'positions', 'riskDays', 'oddsSnapshots'] as const;
+export const TABLE_LOGICAL_NAMES = ['orders', 'fills', 'positions', 'riskDays', 'oddsSnapshots', 'leases'] as const;
 export type TableLogicalName = (typeof TABLE_LOGICAL_NAMES)[number];
 
 /** Physical table names, one per logical table. */
@@ -83,6 +83,16 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinitio
     sortKey: { name: 'snapshotKey', type: 'S' },
     indexes: [],
     ttlAttribute: 'expiresAt',
+  },
+  /**
+   * Single-writer leases (trading-lease-repository.ts): one item per account, held by the one bot task allowed
+   * to send orders and cancels for it. No DynamoDB TTL: an expired lease is taken over by a conditional write,
+   * and TTL deletion (hours late) would add nothing.
+   */
+  leases: {
+    logicalName: 'leases',
+    partitionKey: { name: 'leaseKey', type: 'S' },
+    indexes: [],
   },
 };
 
