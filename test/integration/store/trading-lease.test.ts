@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startStoreHarness, type StoreHarness } from '../../support/emulators.js';
 import { InvalidLeaseArgumentError, TradingLeaseRepository, tradingLeaseKey } from '../../../shared/store/trading-lease-repository.js';
-import { LeaseLostError, LeaseWaitAbortedError, TradingLeaseKeeper } from '../../../shared/store/trading-lease-keeper.js';
+import { LeaseWaitAbortedError, TradingLeaseKeeper, type LeaseLostError } from '../../../shared/store/trading-lease-keeper.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
