@@ -4,11 +4,11 @@
  * one (minHealthy 0 / maxHealthy 100): two bots trading the same account at once would double every order.
  * The deployment circuit breaker rolls back a task that never becomes healthy.
  *
- * Caveat: ECS counts only tasks it wants running against maxHealthy, so the new task may be launched while the
- * old one is still in its graceful stop (SIGTERM → exit, at most the 120 s stop timeout; aws/containers-roadmap
- * #959). The old bot stops trading at SIGTERM and cancels its resting orders first; the new one needs a task
- * placement, an image pull and its start-up rebuild before it trades. The window is narrow, not closed: see
- * infra/README.md (Deploying).
+ * ECS counts only tasks it wants running against maxHealthy, so the new task may be launched while the old one
+ * is still in its graceful stop (SIGTERM → exit, at most the 120 s stop timeout; aws/containers-roadmap#959).
+ * The trading lease closes that window: the bot takes a single-writer lease (the `leases` table) before its
+ * start-up rebuild and before any order or cancel, and the old bot releases it as the last step of its stop,
+ * so the new one waits (see infra/README.md, Deploying).
  */
 import * as path from 'node:path';
 import { Duration, IgnoreMode, Validations } from 'aws-cdk-lib';
@@ -54,6 +54,12 @@ export function botOutputPrefixes(stage: string): { recordings: string; reports:
  * flushes persistence and finishes the recording upload and day report. 120 s is Fargate's maximum.
  */
 export const BOT_STOP_TIMEOUT_SECONDS = 120;
+
+/**
+ * The bot's own bound on its graceful stop (STOP_DEADLINE_MS): past it main.ts logs what is unflushed and
+ * exits non-zero, 20 s before ECS would SIGKILL it, so the log lines reach CloudWatch.
+ */
+export const BOT_STOP_DEADLINE_MS = (BOT_STOP_TIMEOUT_SECONDS - 20) * 1_000;
 
 /**
  * The image build context, as an allowlist (Docker ignore syntax: exclude everything, re-include what the
@@ -110,7 +116,9 @@ export class BotService extends Construct {
       MAX_POSITION_CONTRACTS: String(config.maxPositionContracts),
       ...settings.grantReadParameters(taskRole, ['tradingMode', 'killSwitch']),
       ...settings.grantReadSecrets(taskRole, ['exchangeKey', 'dataProviderKey']),
-      ...tables.environment(['orders', 'fills', 'positions', 'riskDays', 'oddsSnapshots']),
+      ...tables.environment(['orders', 'fills', 'positions', 'riskDays', 'oddsSnapshots', 'leases']),
+      // The graceful stop's own bound, inside the SIGTERM → SIGKILL budget (main.ts exits non-zero past it).
+      STOP_DEADLINE_MS: String(BOT_STOP_DEADLINE_MS),
       [QUEUE_ENV.oddsUpdates]: queues.oddsUpdates.queueUrl,
       [QUEUE_ENV.control]: queues.control.queueUrl,
       ALERT_TOPIC_ARN: props.alerting.topic.topicArn,
@@ -123,6 +131,8 @@ export class BotService extends Construct {
     };
     for (const t of ['orders', 'fills', 'positions', 'riskDays'] as const) tables.grant(taskRole, t, 'readWrite');
     tables.grant(taskRole, 'oddsSnapshots', 'read');
+    // The trading lease: one bot per account even while an old task is still in its graceful stop.
+    tables.grantLease(taskRole);
     queues.oddsUpdates.grantConsumeMessages(taskRole);
     queues.control.grantConsumeMessages(taskRole);
     props.alerting.grantPublish(taskRole);

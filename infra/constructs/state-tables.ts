@@ -16,6 +16,8 @@ import {
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'] as const;
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] as const;
+/** The trading lease (shared/store/trading-lease-repository.ts): read, conditional update, conditional delete. */
+export const LEASE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 export interface StateTablesProps {
   retainData: boolean;
@@ -66,6 +68,14 @@ export class StateTables extends Construct {
     const actions = access === 'read' ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
     const resources = [table.tableArn, ...TABLE_DEFINITIONS[name].indexes.map((ix) => `${table.tableArn}/index/${ix.indexName}`)];
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources });
+  }
+
+  /**
+   * Grants the trading-lease actions (get, conditional update, conditional delete) on exactly the leases
+   * table's ARN (it has no index), and nothing else: only the bot task takes the lease.
+   */
+  grantLease(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: [...LEASE_ACTIONS], resourceArns: [this.tables.leases.tableArn] });
   }
 
   /** Environment variables (TABLE_ORDERS=…) for the given tables. */

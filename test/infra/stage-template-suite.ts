@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseLeagues } from '../../functions/odds-poller/league-config.js';
-import { DOCKER_CONTEXT_INCLUDES } from '../../infra/constructs/bot-service.js';
+import { BOT_STOP_DEADLINE_MS, BOT_STOP_TIMEOUT_SECONDS, DOCKER_CONTEXT_INCLUDES } from '../../infra/constructs/bot-service.js';
 import { botOutputsSuite } from './bot-outputs-suite.js';
 import { synthStage, type SynthesizedStage } from './synth-stage.js';
 
@@ -86,9 +86,10 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       expect(Annotations.fromStack(s.stack).findError('*', Match.anyValue())).toEqual([]);
     });
 
-    it('has five on-demand tables with point-in-time recovery, encryption, and TTL on odds snapshots', () => {
+    it('has six on-demand tables with point-in-time recovery, encryption, and TTL on odds snapshots', () => {
       const tables = ofType('AWS::DynamoDB::Table');
-      expect(tables).toHaveLength(5);
+      expect(tables).toHaveLength(TABLE_LOGICAL_NAMES.length);
+      expect(tables).toHaveLength(6);
       for (const [, t] of tables) {
         expect(t.BillingMode).toBe('PAY_PER_REQUEST');
         expect(t.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -319,7 +320,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       ) as Record<string, string>;
       const resetRefs = policyRefs(roleOf('Midnight New York'));
       expect(resetRefs.has(tableIds.RiskDays!)).toBe(true);
-      for (const other of ['Orders', 'Fills', 'Positions', 'OddsSnapshots']) expect(resetRefs.has(tableIds[other]!)).toBe(false);
+      for (const other of ['Orders', 'Fills', 'Positions', 'OddsSnapshots', 'Leases']) expect(resetRefs.has(tableIds[other]!)).toBe(false);
       expect([...resetRefs].some((r) => r.startsWith('SettingsKillSwitch'))).toBe(true);
       expect([...resetRefs].some((r) => r.startsWith('SettingsExchangeKey') || r.startsWith('SettingsDataProviderKey'))).toBe(false);
       const pollerRefs = policyRefs(roleOf('Polls OpticOdds'));
@@ -333,6 +334,36 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       expect(reporterWrites.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
       expect(reporterRefs.has(tableIds.Orders!)).toBe(false);
     });
+    it('lets only the bot task take the trading lease: get, conditional update and delete on exactly the leases table ARN', () => {
+      const leasesId = ofType('AWS::DynamoDB::Table').find(([, t]) => JSON.stringify(t.KeySchema) === JSON.stringify([{ AttributeName: 'leaseKey', KeyType: 'HASH' }]))?.[0];
+      expect(leasesId).toMatch(/^StateLeasesTable/);
+      const taskDef = ofType('AWS::ECS::TaskDefinition')[0]![1];
+      const taskRoleId = refsIn(taskDef.TaskRoleArn)[0]!;
+      const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+        asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement).map((st) => ({ roles: refsIn(p.Roles), st })),
+      );
+      const onLeases = statements.filter(({ st }) => refsIn(st.Resource).includes(leasesId!));
+      expect(onLeases).toHaveLength(1);
+      expect(onLeases[0]!.roles).toEqual([taskRoleId]);
+      expect(asArray(onLeases[0]!.st.Action as string | string[]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      // Exactly the table ARN: no index, no wildcard, nothing else in that statement.
+      expect(asArray(onLeases[0]!.st.Resource as unknown)).toEqual([{ 'Fn::GetAtt': [leasesId, 'Arn'] }]);
+      // No other grant anywhere deletes items.
+      const deletes = statements.filter(({ st }) => asArray(st.Action as string | string[]).includes('dynamodb:DeleteItem'));
+      expect(deletes).toHaveLength(1);
+      // The bot is told the table and its stop deadline, inside the SIGTERM → SIGKILL budget.
+      const env = Object.fromEntries(
+        ((taskDef.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[])[0]!.Environment).map((e) => [e.Name, e.Value]),
+      );
+      expect(refsIn(env.TABLE_LEASES)).toEqual([leasesId]);
+      expect(Number(env.STOP_DEADLINE_MS)).toBe(BOT_STOP_DEADLINE_MS);
+      expect(BOT_STOP_DEADLINE_MS).toBeLessThanOrEqual((BOT_STOP_TIMEOUT_SECONDS - 10) * 1_000);
+      // No job function is told the leases table.
+      for (const [, f] of jobFunctions()) {
+        expect(Object.keys((f.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})).not.toContain('TABLE_LEASES');
+      }
+    });
+
     describe('odds poller fan-out and reconciler alerts', () => {
       const fnId = (desc: string): string => ofType('AWS::Lambda::Function').find(([, f]) => String(f.Description).startsWith(desc))![0];
       const envOf = (desc: string): Record<string, unknown> =>
