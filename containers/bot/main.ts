@@ -7,7 +7,7 @@
  *   TRADING_MODE_PARAM, KILL_SWITCH_PARAM          SSM parameter names (paper|live, off|on)
  *   EXCHANGE_KEY_SECRET_ARN                        JSON {"keyId": "...", "privateKey": "<base64 Ed25519 seed>"}
  *   DATA_PROVIDER_KEY_SECRET_ARN                   the OpticOdds key (plain string)
- *   TABLE_ORDERS, TABLE_FILLS, TABLE_POSITIONS, TABLE_RISK_DAYS
+ *   TABLE_ORDERS, TABLE_FILLS, TABLE_POSITIONS, TABLE_RISK_DAYS, TABLE_LEASES (the trading lease)
  *   CONTROL_QUEUE_URL, ODDS_QUEUE_URL, ALERT_TOPIC_ARN, METRICS_NAMESPACE, HEALTH_PORT (default 8080)
  *   MAX_DAILY_LOSS_USD (overrides risk.max_daily_loss), MAX_POSITION_CONTRACTS (position-over-limit metric)
  * Optional:
@@ -16,7 +16,12 @@
  *   PARAMETERS_FILE / SECRETS_FILE: JSON files in place of SSM / Secrets Manager (local runs and tests).
  *   STAGE, RECORDINGS_BUCKET, RECORDINGS_DIR, RECORDING=off, REPORTS_BUCKET, REPORTS_DIR, REPORTS=off, BOT_VERSION:
  *   the recording of every inbound message and the trading day's report (reporting/outputs-from-env.ts).
- * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, secrets, rebuild).
+ *   LEASE_TTL_MS (30 000), LEASE_RENEW_MS (TTL / 3), LEASE_RETRY_MS (1 000): the trading lease, one bot per
+ *   account (owner = the ECS task id from ECS_CONTAINER_METADATA_URI_V4, else hostname+pid+random);
+ *   STOP_DEADLINE_MS (100 000): bound on the graceful stop, inside ECS's 120 s SIGTERM → SIGKILL.
+ * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, secrets, rebuild),
+ * when the trading lease was lost (trading halted, nothing cancelled; ECS starts a new task) and when the
+ * graceful stop overran STOP_DEADLINE_MS (what is unflushed is logged).
  */
 import { pathToFileURL } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -40,6 +45,9 @@ import { OrdersRepository } from '../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
+import { resolveLeaseOwner } from '../../shared/store/lease-owner.js';
+import { DEFAULT_LEASE_TTL_MS, TradingLeaseKeeper } from '../../shared/store/trading-lease-keeper.js';
+import { TradingLeaseRepository, tradingLeaseKey } from '../../shared/store/trading-lease-repository.js';
 import { startHealthServer, type HealthServer, type HealthStatus } from './controls/health-server.js';
 import { startStatefulBot, type StatefulBot } from './controls/stateful-bot.js';
 import { outputsFromEnv } from './reporting/outputs-from-env.js';
@@ -56,6 +64,19 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   if (!v) throw new StartupError(`environment variable ${name} is not set`);
   return v;
 }
+
+/** A positive integer from the environment (milliseconds), or `fallback` when unset. */
+function positiveIntEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number;
+function positiveIntEnv(env: NodeJS.ProcessEnv, name: string, fallback?: number): number | undefined;
+function positiveIntEnv(env: NodeJS.ProcessEnv, name: string, fallback?: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new StartupError(`${name} must be a positive integer (milliseconds)`);
+  return n;
+}
+
+export const DEFAULT_STOP_DEADLINE_MS = 100_000;
 
 function withOverrides(config: AppConfig, env: NodeJS.ProcessEnv): AppConfig {
   const loss = env.MAX_DAILY_LOSS_USD;
@@ -83,19 +104,28 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     health = await startHealthServer({ port, status: () => running?.health() ?? { phase } });
   }
 
+  let stopDeadlineMs = DEFAULT_STOP_DEADLINE_MS;
   let shuttingDown = false;
-  const shutdown = async (signal: string): Promise<void> => {
+  const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
     phase = 'stopping';
-    logger.warn('signal received: stopping', { signal });
+    if (exitCode === 0) logger.warn('signal received: stopping', { signal });
+    else logger.error('stopping on a fault; exiting non-zero', { signal, exitCode });
+    // The whole stop is bounded: past the deadline, log what is still unfinished and exit non-zero (ECS would
+    // SIGKILL at its stop timeout without a word). The lease is not released then: it expires on its own.
+    const deadline = setTimeout(() => {
+      logger.error('graceful stop overran its deadline: exiting with work unfinished', { signal, stopDeadlineMs, ...running?.progress() });
+      process.exit(1);
+    }, stopDeadlineMs);
     try {
       await running?.stop();
     } catch (err) {
       logger.error('graceful stop failed', { err });
     }
+    clearTimeout(deadline);
     await health?.close();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -126,8 +156,23 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     );
     logger.info('configuration loaded', { mode, killSwitch, maxDailyLoss: config.risk.maxDailyLoss });
 
-    const tables = tableNamesFromEnv(env, ['orders', 'fills', 'positions', 'riskDays']);
+    stopDeadlineMs = positiveIntEnv(env, 'STOP_DEADLINE_MS', DEFAULT_STOP_DEADLINE_MS);
+    const tables = tableNamesFromEnv(env, ['orders', 'fills', 'positions', 'riskDays', 'leases']);
     const doc = createDocumentClient();
+    // The trading lease: this task is the account's only writer from before its rebuild to its stop's end.
+    const { owner, source } = await resolveLeaseOwner({ env, onMetadataError: (err) => logger.warn('ECS task metadata unavailable: process lease owner', { err }) });
+    const lease = new TradingLeaseKeeper({
+      repo: new TradingLeaseRepository(doc, tables.leases!, tradingLeaseKey(keyId)),
+      owner,
+      ttlMs: positiveIntEnv(env, 'LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
+      renewMs: positiveIntEnv(env, 'LEASE_RENEW_MS'),
+      retryMs: positiveIntEnv(env, 'LEASE_RETRY_MS'),
+      now: () => systemClock.now(),
+      logger,
+      metrics,
+    });
+    lease.onLost(() => void shutdown('lease-lost', 1));
+    logger.info('trading lease', { owner, source, ttlMs: lease.ttlMs, renewMs: lease.renewMs });
     const orphanPolicy = (env.ORPHAN_POLICY ?? 'cancel') as OrphanPolicy;
     if (!ORPHAN_POLICIES.includes(orphanPolicy)) throw new StartupError(`ORPHAN_POLICY must be one of ${ORPHAN_POLICIES.join('|')}`);
     // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
@@ -158,6 +203,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         ? { recording: { dir: outputs.recording.dir, uploader: outputs.recording.uploader, source: 'bot', version: env.BOT_VERSION ?? env.npm_package_version ?? '0.0.0' } }
         : {}),
       ...(outputs.reports ? { reports: { ...outputs.reports, stage: outputs.stage } } : {}),
+      lease: { keeper: lease },
     });
     phase = 'trading';
     if (shuttingDown) await running.stop();

@@ -13,6 +13,7 @@
  * still names us and extending it is safe; if somebody took it, the owner differs and the renewal fails.
  * `generation` grows on every acquisition (a fencing number for logs and audits).
  */
+import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, StoreError } from './errors.js';
 
@@ -39,9 +40,13 @@ export class InvalidLeaseArgumentError extends StoreError {
   }
 }
 
-/** The lease key of an account: one lease per exchange account (its API key id) in the stage's table. */
+/**
+ * The lease key of an account: one lease per exchange account (its API key id) in the stage's table. The id is
+ * hashed (SHA-256, 96 bits shown): the key id itself never lands in the table or in a log line.
+ */
 export function tradingLeaseKey(account: string): string {
-  return `trading#${account}`;
+  if (!account) throw new InvalidLeaseArgumentError('account');
+  return `trading#${createHash('sha256').update(account).digest('hex').slice(0, 24)}`;
 }
 
 const MAX_OWNER_LENGTH = 256;

@@ -2,6 +2,9 @@
  * The bot with its state and controls: what main.ts (AWS) and local-aws.ts (`npm start` on emulators) run.
  *
  * Start-up sequence (nothing trades before step 6):
+ *  0. The trading lease (optional `lease`; main.ts always passes it): wait until this process is the
+ *     account's single writer (shared/store/trading-lease-keeper.ts), before reading any state and before any
+ *     order or cancel. An old task still in its graceful stop holds it until its last step.
  *  1. Risk day from DynamoDB → breaker state and today's realized PnL (a tripped breaker stays tripped).
  *  2. startBot: discovery, REST snapshots, engine assembled with (1), sockets and streams started.
  *  3. beforeTrading: persistence follows the engine (fills, orders, positions, risk day); the runtime
@@ -18,7 +21,12 @@
  * Graceful stop (SIGTERM): controls and queues stop, the engine stops, live resting orders are cancelled
  * (optional), the write-behind queue is flushed, one last rebuild pass records any fill that landed during
  * shutdown, then the persistence stops; the day report is written and the recording closed (its last chunk
- * uploaded), bounded by `outputsTimeoutMs`.
+ * uploaded), bounded by `outputsTimeoutMs`; last, the trading lease is released (the next bot may start).
+ *
+ * Lease lost (a renewal refused, or renewals failing until just before the expiry): trading halts at once —
+ * executors halted, engine stopped, controls and queues stopped — and NOTHING is cancelled (the new owner owns
+ * the orders); a later stop() skips the cancels, the shutdown rebuild pass and the release. main.ts exits
+ * non-zero so ECS restarts the task.
  *
  * Outputs (optional, both off the hot loop):
  *  - recording: every inbound message (exchange sockets, OpticOdds, discovery, settlements) through
@@ -44,6 +52,7 @@ import { configDigest } from '../../../shared/recording/record-format.js';
 import type { RecordingWriterOptions } from '../../../shared/recording/recording-writer.js';
 import type { S3ChunkUploader } from '../../../shared/recording/s3-chunk-uploader.js';
 import type { CircuitBreakerState } from '../../../shared/risk/circuit-breaker.js';
+import type { LeaseLostError, TradingLeaseKeeper } from '../../../shared/store/trading-lease-keeper.js';
 import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { startBot, type BotOptions, type RunningBot } from '../bot.js';
 import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange-rebuild.js';
@@ -100,6 +109,22 @@ export interface StatefulBotOptions {
   };
   /** The trading day's report, written at each daily reset and at a graceful stop. */
   reports?: { store: ReportStore; prefix: string; stage?: string; sampleTimerMs?: number };
+  /**
+   * The account's single-writer lease: acquired (waiting as long as another bot holds it, or until `signal`
+   * aborts the start) before anything is read or sent; renewed by the keeper; released as the stop's last step.
+   */
+  lease?: { keeper: TradingLeaseHandle; signal?: AbortSignal };
+}
+
+export type TradingLeaseHandle = Pick<TradingLeaseKeeper, 'owner' | 'acquire' | 'release' | 'stop' | 'isHeld' | 'onLost' | 'lost'>;
+
+/** What a stop has not finished yet (main.ts logs it when the stop deadline passes). */
+export interface StopProgress {
+  step: string;
+  persistencePending: number;
+  persistenceLagMs: number;
+  openOrders: number;
+  leaseHeld: boolean | undefined;
 }
 
 export interface StopOptions {
@@ -119,6 +144,8 @@ export interface StatefulBot {
   readonly recorder: BotRecorder | undefined;
   readonly dayReports: LiveDayReports | undefined;
   health(): HealthStatus;
+  /** The stop's current step and what is still unflushed. */
+  progress(): StopProgress;
   stop(options?: StopOptions): Promise<void>;
 }
 
@@ -128,8 +155,26 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   const log = logger.child({ component: 'stateful-bot' });
   let phase: HealthStatus['phase'] = 'starting';
 
+  // 0. The trading lease, before any state is read and before any order or cancel.
+  const keeper = o.lease?.keeper;
+  let leaseLost: LeaseLostError | undefined;
+  /** Set once trading is under way: stops the background work that could trade or un-halt. */
+  let stopBackground: () => void = () => {};
+  if (keeper) {
+    log.info('waiting for the trading lease (before the rebuild and any order or cancel)', { owner: keeper.owner });
+    await keeper.acquire(o.lease?.signal);
+  }
+  /** The account may be touched (cancels, rebuild) only while the lease is ours (or without a lease). */
+  const ownsAccount = (): boolean => !keeper || keeper.isHeld();
+
   // 1. The risk day.
-  const riskDay = await loadRiskDay(o.repos.riskDays, clock);
+  let riskDay: Awaited<ReturnType<typeof loadRiskDay>>;
+  try {
+    riskDay = await loadRiskDay(o.repos.riskDays, clock);
+  } catch (err) {
+    await keeper?.release();
+    throw err;
+  }
   log.info('risk day loaded', { day: riskDay.day, realizedPnlMicros: riskDay.realizedToday, breakerTripped: riskDay.breakerState.tripped });
 
   const ref: { engine?: AssembledEngine; rest?: PolymarketRestClient } = {};
@@ -170,6 +215,23 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   };
 
   const controls: { current?: RuntimeControls } = {};
+  if (keeper) {
+    const onLeaseLost = (err: LeaseLostError): void => {
+      leaseLost = err;
+      phase = 'stopping';
+      // Halt at once and cancel nothing: the new owner owns the account's orders now.
+      const e = ref.engine;
+      e?.executor().setHalted(true);
+      e?.liveExecutor()?.setHalted(true);
+      e?.stop();
+      void controls.current?.stop();
+      stopBackground();
+      log.error('trading lease lost: trading halted, nothing cancelled; this process must exit', { owner: keeper.owner, reason: err.reason });
+    };
+    const early = keeper.lost();
+    if (early) onLeaseLost(early);
+    else keeper.onLost(onLeaseLost);
+  }
   let rebuild: RebuildResult | undefined;
   const followExecutor = (engine: AssembledEngine): void => persister.attachTracker(engine.executor().tracker, engine.mode());
 
@@ -291,8 +353,10 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         ]);
         clearTimeout(waitTimer);
         if (!up) log.warn('private socket not up yet; rebuilding from REST anyway', { waitMs });
+        if (leaseLost) throw leaseLost;
         // 5. The exchange.
         rebuild = await runRebuild(engine, rest, o.orphanPolicy ?? 'cancel');
+        if (leaseLost) throw leaseLost;
         // The day report starts with trading.
         if (o.reports) {
           dayReports = new LiveDayReports({
@@ -316,13 +380,17 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   } catch (err) {
     await dayReports?.close().catch(() => undefined);
     await recorder?.close().catch(() => undefined);
+    if (keeper?.isHeld()) await keeper.release();
+    else keeper?.stop();
     throw err;
   }
 
   const engine = bot.engine;
+  // Lost between the rebuild and startBot's engine.start(): stopped again (the executors stay halted).
+  if (leaseLost) engine.stop();
   // 6. Background work.
   const runtime = controls.current as RuntimeControls;
-  runtime.start();
+  if (!leaseLost) runtime.start();
   if (o.metricsExport !== false) {
     const me = o.metricsExport ?? { namespace: 'PmusTrader/local' };
     reporter = new AlarmMetricsReporter({
@@ -386,6 +454,11 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     );
   }
   for (const c of consumers) c.start();
+  stopBackground = () => {
+    clearInterval(sweep);
+    for (const c of consumers) void c.stop();
+  };
+  if (leaseLost) stopBackground();
   log.info('trading', { mode: engine.mode(), killSwitch: engine.breaker.isKillSwitchOn(), breakerTripped: engine.breaker.isTripped() });
 
   /** The day report and the recording's last chunk (and its upload), bounded: a stop must not hang on S3. */
@@ -409,6 +482,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   };
 
   let stopping: Promise<void> | undefined;
+  let stopStep = 'running';
   return {
     bot,
     persister,
@@ -419,6 +493,13 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     get rebuild() {
       return rebuild;
     },
+    progress: () => ({
+      step: stopStep,
+      persistencePending: persister.queue.depth(),
+      persistenceLagMs: persister.queue.lagMs(),
+      openOrders: engine.executor().tracker.openOrders().length,
+      leaseHeld: keeper?.isHeld(),
+    }),
     health: () => ({
       phase,
       mode: engine.mode(),
@@ -429,13 +510,16 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     stop(options = {}) {
       stopping ??= (async () => {
         phase = 'stopping';
-        log.info('stopping');
+        log.info('stopping', { leaseLost: leaseLost !== undefined });
+        stopStep = 'controls';
         await runtime.stop();
         await Promise.allSettled(consumers.map((c) => c.stop()));
         engine.stop();
         clearInterval(sweep);
         const live = engine.mode() === 'live';
-        if (live && options.cancelOrders !== false) {
+        if (leaseLost) log.error('stopping without cancels or a final rebuild pass: the trading lease is lost', { reason: leaseLost.reason });
+        stopStep = 'cancel-all';
+        if (live && options.cancelOrders !== false && ownsAccount()) {
           await engine
             .executor()
             .cancelAll()
@@ -443,15 +527,25 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         }
         persister.sweepOrders(engine.executor().tracker, engine.mode());
         persister.recordRealizedPnl();
+        stopStep = 'persistence-flush';
         await persister.flush(options.flushTimeoutMs ?? 10_000);
-        if (live && ref.rest) {
+        stopStep = 'final-rebuild-pass';
+        if (live && ref.rest && ownsAccount()) {
           // A fill that landed while stopping is recorded now rather than by the next start.
           await runRebuild(engine, ref.rest, 'cancel').catch((err: unknown) => log.error('shutdown rebuild pass failed', { err }));
         }
+        stopStep = 'sockets';
         await bot.stop();
+        stopStep = 'persistence-stop';
         await persister.stop(options.flushTimeoutMs ?? 10_000);
         reporter?.stop();
+        stopStep = 'outputs';
         await finishOutputs(options.outputsTimeoutMs ?? 15_000);
+        // Last: the lease. The next bot may now rebuild and trade.
+        stopStep = 'lease-release';
+        if (keeper?.isHeld()) await keeper.release();
+        else keeper?.stop();
+        stopStep = 'stopped';
         log.info('stopped');
       })();
       return stopping;

@@ -48,7 +48,9 @@ export interface BotChild {
   lines(): string[];
 }
 
-export async function startCrashHarness(options: { seed?: number; orphanPolicy?: 'cancel' | 'adopt'; logDir?: string } = {}): Promise<CrashHarness> {
+export async function startCrashHarness(
+  options: { seed?: number; orphanPolicy?: 'cancel' | 'adopt'; logDir?: string; leaseTtlMs?: number } = {},
+): Promise<CrashHarness> {
   const seed = options.seed ?? 11;
   const sim = await startSimulator({
     seed,
@@ -98,6 +100,9 @@ export async function startCrashHarness(options: { seed?: number; orphanPolicy?:
     EXCHANGE_KEY_SECRET_ARN: 'arn:local:secret:exchange-key',
     DATA_PROVIDER_KEY_SECRET_ARN: 'arn:local:secret:data-provider-key',
     ORPHAN_POLICY: options.orphanPolicy ?? 'cancel',
+    // Each child is a new lease owner (no ECS task metadata): a restart after SIGKILL waits for the dead
+    // process's lease to expire, so a short TTL keeps the test quick; renewals every TTL / 3.
+    LEASE_TTL_MS: String(options.leaseTtlMs ?? 2_000),
     HEALTH_PORT: '0',
     CONTROL_POLL_MS: '500',
     AWS_REGION: LOCAL_REGION,
