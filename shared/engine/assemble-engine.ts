@@ -64,7 +64,16 @@ export interface EngineAssemblyOptions {
   onBreakerTrip?: (state: CircuitBreakerState) => void;
   onDecision?: (decision: RiskDecision, signal: Signal) => void;
   onFill?: (fill: Fill) => void;
+  /**
+   * How long finished orders (filled, cancelled, rejected) stay in the trackers after their last update,
+   * ms (default 1 h). Persistence keeps every order; the trackers only need recent ones (late executions,
+   * reconciliation). Pruned on the engine's tick, at most once a minute.
+   */
+  orderHistoryMs?: number;
 }
+
+export const DEFAULT_ORDER_HISTORY_MS = 3_600_000;
+const PRUNE_EVERY_MS = 60_000;
 
 export interface AssembledEngine {
   readonly bus: EventBus<EngineEvents>;
@@ -239,6 +248,18 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     if (mode === 'paper') routePrivate(ev);
   });
 
+  // Finished orders are forgotten after a while (memory stays bounded on a long run).
+  const orderHistoryMs = opts.orderHistoryMs ?? DEFAULT_ORDER_HISTORY_MS;
+  let lastPrune = clock.now();
+  const pruneHistory = (now: number): void => {
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    let pruned = 0;
+    for (const ex of Object.values(executors)) if (ex) pruned += ex.tracker.prune(now - orderHistoryMs);
+    paper.simulator.prune();
+    if (pruned > 0) metrics.increment('engine.orders_pruned', pruned);
+  };
+
   return {
     bus,
     state,
@@ -315,6 +336,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     },
     tick(now) {
       engine.tick(now);
+      pruneHistory(now);
     },
   };
 }

@@ -67,7 +67,7 @@ export async function run(): Promise<BenchResult[]> {
     { name: 'memory: JS heap reserved (heapTotal) / external', unit: 'MB', value: round(rep.heapTotalMb, 1), p50: round(rep.externalMb, 1) },
     { name: 'memory: RSS of the bare process (node + bundle loaded)', unit: 'MB', value: round(rep.baselineRssMb, 1) },
     { name: 'memory: creates + modifies sent during the run', unit: 'count', value: rep.orders },
-    { name: 'memory: orders held by the tracker (never pruned)', unit: 'count', value: rep.trackedOrders },
+    { name: 'memory: orders held by the tracker (finished ones pruned after 1 h)', unit: 'count', value: rep.trackedOrders },
   ];
 }
 
