@@ -171,7 +171,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       logger,
       metrics,
     });
-    lease.onLost(() => void shutdown('lease-lost', 1));
+    // After the stateful bot's own listener has halted trading (registered later, told in the same turn).
+    lease.onLost(() => void setImmediate(() => void shutdown('lease-lost', 1)));
     logger.info('trading lease', { owner, source, ttlMs: lease.ttlMs, renewMs: lease.renewMs });
     const orphanPolicy = (env.ORPHAN_POLICY ?? 'cancel') as OrphanPolicy;
     if (!ORPHAN_POLICIES.includes(orphanPolicy)) throw new StartupError(`ORPHAN_POLICY must be one of ${ORPHAN_POLICIES.join('|')}`);

@@ -510,7 +510,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     stop(options = {}) {
       stopping ??= (async () => {
         phase = 'stopping';
-        log.info('stopping', { leaseLost: leaseLost !== undefined });
+        log.info('stopping', { leaseLost: !ownsAccount() });
         stopStep = 'controls';
         await runtime.stop();
         await Promise.allSettled(consumers.map((c) => c.stop()));

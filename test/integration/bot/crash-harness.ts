@@ -35,7 +35,8 @@ export interface CrashHarness {
   onNewOrder(listener: (orderId: string) => void): () => void;
   dir: string;
   setParameters(p: { mode?: 'paper' | 'live'; killSwitch?: 'on' | 'off' }): void;
-  startBot(label: string): BotChild;
+  /** Starts the bot child; `extraEnv` adds to (or overrides) the harness environment for this child only. */
+  startBot(label: string, extraEnv?: Record<string, string>): BotChild;
   close(): Promise<void>;
 }
 
@@ -140,13 +141,13 @@ export async function startCrashHarness(
       if (p.killSwitch) params[KILL_PARAM] = p.killSwitch;
       writeFileSync(paramsFile, JSON.stringify(params));
     },
-    startBot(label) {
+    startBot(label, extraEnv = {}) {
       const logFile = join(dir, `bot-${label}.log`);
       const out = createWriteStream(logFile);
       streams.push(out);
       const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'containers', 'bot', 'main.ts')], {
         cwd: REPO_ROOT,
-        env,
+        env: { ...env, ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.add(child);
