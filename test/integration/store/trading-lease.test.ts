@@ -82,6 +82,15 @@ describe('TradingLeaseRepository over dynalite', () => {
     expect((await repo.get())?.owner).toBe(owner);
   });
 
+  it('keys the lease by a hash of the account (the API key id never lands in the table or a log line)', () => {
+    const key = tradingLeaseKey('pk_live_ABCDEF123456');
+    expect(key).toMatch(/^trading#[0-9a-f]{24}$/);
+    expect(key).not.toContain('ABCDEF');
+    expect(tradingLeaseKey('pk_live_ABCDEF123456')).toBe(key);
+    expect(tradingLeaseKey('pk_live_ABCDEF123457')).not.toBe(key);
+    expect(() => tradingLeaseKey('')).toThrow(InvalidLeaseArgumentError);
+  });
+
   it('rejects an empty owner or a non-integer TTL / time before writing', async () => {
     const repo = repoFor();
     await expect(repo.acquire('', 30_000, T0)).rejects.toBeInstanceOf(InvalidLeaseArgumentError);
