@@ -14,6 +14,7 @@ import type { Logger } from '../../shared/observability/logger.js';
 import type { Metrics } from '../../shared/observability/metrics.js';
 import type { ArchiveResult, RiskDayRepository, RiskDayState } from '../../shared/store/risk-day-repository.js';
 import { addDays, isTradingDay, tradingDayOf, TRADING_TIME_ZONE } from '../../shared/store/trading-day.js';
+import type { DailyResetMessage } from '../../shared/messages/queue-messages.js';
 
 export interface DailyResetDeps {
   clock: Clock;
@@ -26,17 +27,8 @@ export interface DailyResetDeps {
   timeZone?: string;
 }
 
-/** What the bot receives on its control queue. */
-export interface DailyResetControlMessage {
-  type: 'daily-reset';
-  /** The trading day that starts now. */
-  day: string;
-  archivedDay: string;
-  /** True when the daily loss counter and breaker start fresh; false when the kill switch keeps trading stopped. */
-  breakerReset: boolean;
-  killSwitch: 'on' | 'off' | 'unreadable';
-  at: number;
-}
+/** What the bot receives on its control queue (the shared contract, shared/messages/queue-messages.ts). */
+export type DailyResetControlMessage = DailyResetMessage;
 
 export interface DailyResetResult {
   day: string;

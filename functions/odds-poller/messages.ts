@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import type { ConsensusProbability } from '../../shared/domain/feed-events.js';
+import type { OddsUpdateMessage } from '../../shared/messages/queue-messages.js';
 
 export const pollLeagueMessageSchema = z.object({
   type: z.literal('poll-league'),
@@ -17,24 +18,7 @@ export const pollLeagueMessageSchema = z.object({
 });
 export type PollLeagueMessage = z.infer<typeof pollLeagueMessageSchema>;
 
-const DECIMAL_6 = /^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/;
-const probabilityText = z.string().regex(DECIMAL_6, 'a decimal in [0, 1] with at most 6 places');
-
-export const oddsUpdateMessageSchema = z.object({
-  type: z.literal('odds-update'),
-  version: z.literal(1),
-  fixtureId: z.string().min(1),
-  sport: z.string(),
-  league: z.string(),
-  market: z.string().min(1),
-  /** Outcome display name → fair probability. */
-  probabilities: z.record(z.string(), probabilityText),
-  confidence: probabilityText,
-  books: z.number().int().nonnegative(),
-  maxAgeMs: z.number().int().nonnegative(),
-  computedAt: z.number().int().nonnegative(),
-});
-export type OddsUpdateMessage = z.infer<typeof oddsUpdateMessageSchema>;
+export { oddsUpdateMessageSchema, type OddsUpdateMessage } from '../../shared/messages/queue-messages.js';
 
 export function probabilityToText(p: number): string {
   return Math.min(1, Math.max(0, p)).toFixed(6);

@@ -22,6 +22,7 @@ import type { OrdersRepository } from '../../shared/store/orders-repository.js';
 import type { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { addDays, tradingDayOf } from '../../shared/store/trading-day.js';
 import type { ActivitiesPage, ActivitiesQuery } from '../../shared/venue/rest-client.js';
+import type { ReconciliationMessage } from '../../shared/messages/queue-messages.js';
 
 /** The exchange calls the reconciler makes (PolymarketRestClient satisfies it). */
 export interface ReconcilerVenue {
@@ -65,13 +66,8 @@ export interface ReconcileResult {
   malformedTrades: number;
 }
 
-/** The control message the bot receives when the reconciler changed the store. */
-export interface ReconciliationControlMessage {
-  type: 'reconciliation';
-  at: number;
-  drift: Record<DriftKind, number>;
-  total: number;
-}
+/** What the bot receives on its control queue (the shared contract, shared/messages/queue-messages.ts). */
+export type ReconciliationControlMessage = ReconciliationMessage;
 
 const emptyCounts = (): Record<DriftKind, number> => Object.fromEntries(DRIFT_KINDS.map((k) => [k, 0])) as Record<DriftKind, number>;
 

@@ -17,7 +17,7 @@
  */
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
-import type { ControlMessage, OddsUpdateMessage } from './control-messages.js';
+import type { ControlMessage, OddsUpdateMessage } from '../../../shared/messages/queue-messages.js';
 import type { ControllableEngine } from './runtime-controls.js';
 
 export interface DayTracker {

@@ -63,7 +63,7 @@ import { LiveDayReports } from '../reporting/live-day-reports.js';
 import type { ReportStore } from '../reporting/report-store.js';
 import { AlarmMetricsReporter } from './alarm-metrics-reporter.js';
 import { createControlHandler, createOddsUpdateHandler, type DayTracker } from './control-handlers.js';
-import { parseControlMessage, parseOddsUpdateMessage, type ControlMessage, type OddsUpdateMessage } from './control-messages.js';
+import { parseControlMessage, parseOddsUpdateMessage, type ControlMessage, type OddsUpdateMessage } from '../../../shared/messages/queue-messages.js';
 import type { HealthStatus } from './health-server.js';
 import { RuntimeControls } from './runtime-controls.js';
 

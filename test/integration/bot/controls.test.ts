@@ -5,7 +5,7 @@ import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { AlarmMetricsReporter, isAlarmingRestError } from '../../../containers/bot/controls/alarm-metrics-reporter.js';
 import { createControlHandler } from '../../../containers/bot/controls/control-handlers.js';
-import { parseControlMessage, parseOddsUpdateMessage } from '../../../containers/bot/controls/control-messages.js';
+import { parseControlMessage, parseOddsUpdateMessage } from '../../../shared/messages/queue-messages.js';
 import { RuntimeControls, type ControllableEngine } from '../../../containers/bot/controls/runtime-controls.js';
 import { oddsUpdateFromConsensus } from '../../../functions/odds-poller/messages.js';
 import type { DailyResetControlMessage } from '../../../functions/daily-reset/daily-reset.js';

@@ -1,10 +1,10 @@
 /**
- * The messages the bot consumes, validated at the edge (a malformed message is counted and left for the
- * dead-letter queue by the consumer, never a crash). The producers live in functions/ (daily-reset,
- * reconciler, odds-poller), which the bot image does not contain, so the wire contract is restated here and a
- * contract test checks that what the functions send parses.
+ * The queue messages between the functions (daily-reset, reconciler, odds-poller) and the bot: one contract
+ * for producers and consumer, validated at the consumer's edge (a malformed message is counted and left for
+ * the dead-letter queue, never a crash). Probabilities travel as decimal strings (6 places), never as binary
+ * floats on the wire.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -24,10 +24,13 @@ export const reconciliationMessageSchema = z.object({
   total: z.number().int().nonnegative(),
 });
 
+export type DailyResetMessage = z.infer<typeof dailyResetMessageSchema>;
+export type ReconciliationMessage = z.infer<typeof reconciliationMessageSchema>;
+
 export const controlMessageSchema = z.discriminatedUnion('type', [dailyResetMessageSchema, reconciliationMessageSchema]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
-const probabilityText = z.string().regex(/^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/);
+const probabilityText = z.string().regex(/^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/, 'a decimal in [0, 1] with at most 6 places');
 
 export const oddsUpdateMessageSchema = z.object({
   type: z.literal('odds-update'),
@@ -36,6 +39,7 @@ export const oddsUpdateMessageSchema = z.object({
   sport: z.string(),
   league: z.string(),
   market: z.string().min(1),
+  /** Outcome display name → fair probability. */
   probabilities: z.record(z.string(), probabilityText),
   confidence: probabilityText,
   books: z.number().int().nonnegative(),
