@@ -7,7 +7,8 @@
  * Run alone: `npx tsx test/bench/run.ts memory` (MEMORY_BENCH_NODE_FLAGS="--max-semi-space-size=4" to try V8 sizing).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { argv, parseDockerfile } from '../support/dockerfile.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +48,10 @@ export async function run(): Promise<BenchResult[]> {
       logLevel: 'silent',
       banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
     });
-    // MEMORY_BENCH_NODE_FLAGS: extra V8 flags for the child, e.g. "--max-semi-space-size=4" (heap sizing trials).
-    const flags = (process.env.MEMORY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    // The child runs with the container's own node flags (containers/bot/Dockerfile CMD), so the figure is the
+    // deployed one; MEMORY_BENCH_NODE_FLAGS replaces them for heap-sizing trials.
+    const flags =
+      process.env.MEMORY_BENCH_NODE_FLAGS !== undefined ? process.env.MEMORY_BENCH_NODE_FLAGS.split(' ').filter(Boolean) : containerNodeFlags();
     r = spawnSync(process.execPath, [...flags, '--expose-gc', bundle, '--child'], {
       encoding: 'utf8',
       timeout: 600_000,
@@ -69,6 +72,14 @@ export async function run(): Promise<BenchResult[]> {
     { name: 'memory: creates + modifies sent during the run', unit: 'count', value: rep.orders },
     { name: 'memory: orders held by the tracker (finished ones pruned after 1 h)', unit: 'count', value: rep.trackedOrders },
   ];
+}
+
+/** The V8/node flags of the bot image's CMD (`node <flags…> dist/main.mjs`), minus source maps. */
+function containerNodeFlags(): string[] {
+  const stages = parseDockerfile(readFileSync(join(dirname(here), '../../containers/bot/Dockerfile'), 'utf8'));
+  const cmd = stages.at(-1)?.instructions.filter((i) => i.op === 'CMD').at(-1);
+  const words = cmd ? argv(cmd.args) : [];
+  return words.slice(1, -1).filter((w) => w.startsWith('--') && w !== '--enable-source-maps');
 }
 
 async function child(): Promise<void> {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../../infra/config/stages.js';
 import { DOCKER_CONTEXT_EXCLUDES } from '../../infra/constructs/bot-service.js';
 import { PROJECT_ROOT } from '../../infra/trading-app.js';
-import { argv, parseCopy, parseDockerfile, shellWords, type DockerStage } from './dockerfile.js';
+import { argv, parseCopy, parseDockerfile, shellWords, type DockerStage } from '../support/dockerfile.js';
 
 const run = promisify(execFile);
 const DOCKERFILE = join(PROJECT_ROOT, 'containers', 'bot', 'Dockerfile');

@@ -18,7 +18,7 @@ import { nullLogger } from '../../shared/observability/logger.js';
 import { nullMetrics } from '../../shared/observability/metrics.js';
 import { ORPHAN_POLICIES } from '../../shared/reconciliation/drift.js';
 import { s3KeyFor } from '../../shared/recording/s3-chunk-uploader.js';
-import { argv, parseDockerfile } from './dockerfile.js';
+import { argv, parseDockerfile } from '../support/dockerfile.js';
 import type { SynthesizedStage } from './synth-stage.js';
 
 const run = promisify(execFile);
