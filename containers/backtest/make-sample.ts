@@ -21,7 +21,7 @@ import { nullLogger } from '../../shared/observability/logger.js';
 import { nullMetrics } from '../../shared/observability/metrics.js';
 import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
 import { startBot } from '../bot/bot.js';
-import { localSessionConfig } from '../bot/session-config.js';
+import { localSessionConfig, simulatorEndpoints } from '../bot/session-config.js';
 import { startSimulator } from '../simulator/server.js';
 import { createSportsModule, type SportsModule } from '../simulator/sports/index.js';
 
@@ -52,15 +52,7 @@ const sim = await startSimulator({
   ],
 });
 const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule;
-const config = localSessionConfig('config', {
-  baseUrl: sim.baseUrl,
-  wsMarketsUrl: sim.wsMarketsUrl,
-  wsPrivateUrl: sim.wsPrivateUrl,
-  keyId: sim.credentials.keyId,
-  secretBase64: sim.credentials.secretBase64,
-  oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
-  oddsApiKey: sports.apiKey,
-});
+const config = localSessionConfig('config', simulatorEndpoints(sim, sports));
 const recorder = createBotRecorder({
   dir: values.out,
   config,

@@ -22,7 +22,7 @@ import { configDigest } from '../../shared/recording/record-format.js';
 import { ReportCollector } from '../../shared/reports/report-collector.js';
 import { writeReport } from '../../shared/reports/write-report.js';
 import { startLocalAws } from './local-aws.js';
-import { localSessionConfig } from './session-config.js';
+import { localSessionConfig, simulatorEndpoints } from './session-config.js';
 import { SessionStats } from './session-stats.js';
 
 const { values } = parseArgs({
@@ -71,15 +71,7 @@ if (!sports) fail('the simulator started without its sports world');
 
 let config: AppConfig;
 try {
-  config = localSessionConfig('config', {
-    baseUrl: sim.baseUrl,
-    wsMarketsUrl: sim.wsMarketsUrl,
-    wsPrivateUrl: sim.wsPrivateUrl,
-    keyId: sim.credentials.keyId,
-    secretBase64: sim.credentials.secretBase64,
-    oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
-    oddsApiKey: sports.apiKey,
-  });
+  config = localSessionConfig('config', simulatorEndpoints(sim, sports));
 } catch (err) {
   await sim.close();
   if (err instanceof ConfigError) fail(err.message);

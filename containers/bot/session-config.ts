@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import { deepMerge } from '../../shared/config/deep-merge.js';
 import { parseConfigDocuments } from '../../shared/config/loader.js';
 import type { AppConfig } from '../../shared/config/schema.js';
+import type { RunningSimulator } from '../simulator/server.js';
+import type { SportsModule } from '../simulator/sports/index.js';
 
 export interface SimulatorEndpoints {
   baseUrl: string;
@@ -17,6 +19,19 @@ export interface SimulatorEndpoints {
   secretBase64: string;
   oddsBaseUrl: string;
   oddsApiKey: string;
+}
+
+/** The endpoints and throwaway keys of a running simulator with its sports world. */
+export function simulatorEndpoints(sim: RunningSimulator, sports: SportsModule): SimulatorEndpoints {
+  return {
+    baseUrl: sim.baseUrl,
+    wsMarketsUrl: sim.wsMarketsUrl,
+    wsPrivateUrl: sim.wsPrivateUrl,
+    keyId: sim.credentials.keyId,
+    secretBase64: sim.credentials.secretBase64,
+    oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
+    oddsApiKey: sports.apiKey,
+  };
 }
 
 const readYaml = (dir: string, name: string): unknown => parse(readFileSync(join(dir, name), 'utf8')) ?? {};

@@ -14,7 +14,7 @@ import type { VenueOrder, VenuePosition } from '../../shared/domain/venue-models
 import type { Logger } from '../../shared/observability/logger.js';
 import type { Metrics } from '../../shared/observability/metrics.js';
 import { DRIFT_KINDS, type DriftKind, type ReconcilePolicy, type Repair, type StoredOrder, type Unresolved } from '../../shared/reconciliation/drift.js';
-import { missingTrades, ordersToLookUp, planReconciliation, totalDrift } from '../../shared/reconciliation/plan-reconciliation.js';
+import { missingTrades, planWithLookups, totalDrift } from '../../shared/reconciliation/plan-reconciliation.js';
 import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from '../../shared/reconciliation/venue-trade.js';
 import { LedgerConflictError, VersionConflictError } from '../../shared/store/errors.js';
 import type { FillsLedger } from '../../shared/store/fills-ledger.js';
@@ -114,16 +114,7 @@ export async function runReconciliation(deps: ReconcilerDeps): Promise<Reconcile
     venue: { openOrders: venueOpen, positions: venuePositions, trades: tradeRead.trades },
     store: { openOrders: storeOpen, positions: storePositions, knownExecutionIds, ordersByVenueId },
   };
-  const lookedUp = new Map<string, VenueOrder | null>();
-  for (const id of ordersToLookUp(base)) {
-    try {
-      lookedUp.set(id, await deps.venue.getOrder(id));
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) lookedUp.set(id, null);
-      else log.warn('order look-up failed; left for the next pass', { orderId: id, err });
-    }
-  }
-  const plan = planReconciliation({ ...base, venue: { ...base.venue, lookedUp } });
+  const { plan } = await planWithLookups(base, (id) => deps.venue.getOrder(id), (orderId, err) => log.warn('order look-up failed; left for the next pass', { orderId, err }));
 
   // Apply, in plan order (fills first, then orders, then positions).
   const drift = { ...plan.counts };

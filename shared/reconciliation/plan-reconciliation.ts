@@ -24,6 +24,7 @@ import {
 } from './drift.js';
 import { fillFromTrade, flatPosition, orderRecordFromVenue, orderUpdatedFromVenue, positionFromVenue, statusOfVenueOrder } from './repair-builders.js';
 import type { VenueTrade } from './venue-trade.js';
+import type { VenueOrder } from '../domain/venue-models.js';
 
 /** Trades old enough to judge whose execution id the ledger does not hold. */
 export function missingTrades(
@@ -55,7 +56,10 @@ function staleCandidates(input: Pick<ReconcileInput, 'now' | 'policy' | 'store' 
  * longer lists as open (to learn their final state), and orders of missing trades whose intent is not
  * otherwise known.
  */
-export function ordersToLookUp(input: Omit<ReconcileInput, 'venue'> & { venue: Omit<ReconcileInput['venue'], 'lookedUp'> }): string[] {
+/** The planner's input before the one-by-one order look-ups. */
+export type PlanInput = Omit<ReconcileInput, 'venue'> & { venue: Omit<ReconcileInput['venue'], 'lookedUp'> };
+
+export function ordersToLookUp(input: PlanInput): string[] {
   const ids = new Set<string>();
   for (const s of staleCandidates({ ...input, venue: { ...input.venue, lookedUp: new Map() } })) ids.add(s.order.orderId as string);
   const venueOpen = new Map(input.venue.openOrders.map((o) => [o.id, o]));
@@ -63,6 +67,27 @@ export function ordersToLookUp(input: Omit<ReconcileInput, 'venue'> & { venue: O
     if (t.intent === null && !input.store.ordersByVenueId.has(t.orderId) && !venueOpen.has(t.orderId)) ids.add(t.orderId);
   }
   return [...ids].sort();
+}
+
+/**
+ * Fetches the orders the plan needs (`ordersToLookUp`), one by one, then plans. A 404 means the order is gone
+ * at the exchange; any other failure leaves that order unknown for this pass (reported to `onLookupFailure`).
+ */
+export async function planWithLookups(
+  input: PlanInput,
+  getOrder: (orderId: string) => Promise<VenueOrder>,
+  onLookupFailure: (orderId: string, err: unknown) => void,
+): Promise<{ plan: ReconcilePlan; lookedUp: ReadonlyMap<string, VenueOrder | null> }> {
+  const lookedUp = new Map<string, VenueOrder | null>();
+  for (const id of ordersToLookUp(input)) {
+    try {
+      lookedUp.set(id, await getOrder(id));
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) lookedUp.set(id, null);
+      else onLookupFailure(id, err);
+    }
+  }
+  return { plan: planReconciliation({ ...input, venue: { ...input.venue, lookedUp } }), lookedUp };
 }
 
 export function planReconciliation(input: ReconcileInput): ReconcilePlan {

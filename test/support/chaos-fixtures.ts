@@ -34,8 +34,9 @@ import type { LogFields, Logger } from '../../shared/observability/logger.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startBot, type RunningBot } from '../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../containers/simulator/server.js';
+import { startSimulator } from '../../containers/simulator/server.js';
 import { createSportsModule, type SportsModule } from '../../containers/simulator/sports/index.js';
+import { simulatorEndpoints, type SimulatorEndpoints } from '../../containers/bot/session-config.js';
 
 const CONFIG_DIR = join(import.meta.dirname, '../../config');
 
@@ -158,29 +159,9 @@ export function prng(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export interface LiveEndpoints {
-  /** Exchange REST (api and gateway) base URL. */
-  baseUrl: string;
-  wsMarketsUrl: string;
-  wsPrivateUrl: string;
-  oddsBaseUrl: string;
-  keyId: string;
-  secretBase64: string;
-  oddsApiKey: string;
-}
-
-/** The endpoints and keys of a running simulator with its sports module. */
-export function simulatorEndpoints(sim: RunningSimulator, sports: SportsModule): LiveEndpoints {
-  return {
-    baseUrl: sim.baseUrl,
-    wsMarketsUrl: sim.wsMarketsUrl,
-    wsPrivateUrl: sim.wsPrivateUrl,
-    oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
-    keyId: sim.credentials.keyId,
-    secretBase64: sim.credentials.secretBase64,
-    oddsApiKey: sports.apiKey,
-  };
-}
+/** The simulator's endpoints and keys (the same shape the local session uses). */
+export type LiveEndpoints = SimulatorEndpoints;
+export { simulatorEndpoints };
 
 /** The LIVE configuration (config.yaml + live overlay + the local markets) against these endpoints. */
 export function liveChaosConfig(e: LiveEndpoints, overrides: Record<string, unknown> = {}): AppConfig {

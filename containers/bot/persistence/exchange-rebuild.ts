@@ -24,7 +24,7 @@ import type { VenueBalance, VenueOrder, VenuePosition } from '../../../shared/do
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { DriftKind, OrphanPolicy, Repair, StoredOrder } from '../../../shared/reconciliation/drift.js';
-import { ordersToLookUp, planReconciliation } from '../../../shared/reconciliation/plan-reconciliation.js';
+import { planWithLookups } from '../../../shared/reconciliation/plan-reconciliation.js';
 import { orderRecordFromVenue, orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
 import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
 import { LedgerConflictError, VersionConflictError } from '../../../shared/store/errors.js';
@@ -168,16 +168,7 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     venue: { openOrders: venueOpen, positions, trades },
     store: { openOrders: storeOpen, positions: storePositions, knownExecutionIds, ordersByVenueId },
   };
-  const lookedUp = new Map<string, VenueOrder | null>();
-  for (const id of ordersToLookUp(base)) {
-    try {
-      lookedUp.set(id, await o.venue.getOrder(id));
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) lookedUp.set(id, null);
-      else log.warn('order look-up failed; its record stays as it is', { orderId: id, err });
-    }
-  }
-  const plan = planReconciliation({ ...base, venue: { ...base.venue, lookedUp } });
+  const { plan, lookedUp } = await planWithLookups(base, (id) => o.venue.getOrder(id), (orderId, err) => log.warn('order look-up failed; its record stays as it is', { orderId, err }));
 
   let fillsAppended = 0;
   let repairsFailed = 0;

@@ -37,7 +37,7 @@ import { nullMetrics } from '../../../shared/observability/metrics.js';
 import { createBotRecorder } from '../../../shared/recording/bot-recorder.js';
 import { loadRecording } from '../../../shared/recording/recording-reader.js';
 import { startBot } from '../../../containers/bot/bot.js';
-import { localSessionConfig } from '../../../containers/bot/session-config.js';
+import { localSessionConfig, simulatorEndpoints } from '../../../containers/bot/session-config.js';
 import { startSimulator } from '../../../containers/simulator/server.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 
@@ -68,15 +68,7 @@ describe('live paper session → recording → replay', () => {
     let config: AppConfig;
     const live: string[] = [];
     try {
-      config = localSessionConfig('config', {
-        baseUrl: sim.baseUrl,
-        wsMarketsUrl: sim.wsMarketsUrl,
-        wsPrivateUrl: sim.wsPrivateUrl,
-        keyId: sim.credentials.keyId,
-        secretBase64: sim.credentials.secretBase64,
-        oddsBaseUrl: `${sim.baseUrl}${sports.pathPrefix}`,
-        oddsApiKey: sports.apiKey,
-      });
+      config = localSessionConfig('config', simulatorEndpoints(sim, sports));
       const recorder = createBotRecorder({ dir, config, clock: systemClock, source: 'parity-test', version: 'test', seed, sessionId: 'parity' });
       const bot = await startBot({
         config,
