@@ -15,7 +15,7 @@ import type { Logger } from '../../shared/observability/logger.js';
 import type { Metrics } from '../../shared/observability/metrics.js';
 import { DRIFT_KINDS, type DriftKind, type ReconcilePolicy, type Repair, type StoredOrder, type Unresolved } from '../../shared/reconciliation/drift.js';
 import { missingTrades, planWithLookups, totalDrift } from '../../shared/reconciliation/plan-reconciliation.js';
-import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from '../../shared/reconciliation/venue-trade.js';
+import { readRecentTrades, type RecentTrades } from '../../shared/reconciliation/read-recent-trades.js';
 import { LedgerConflictError, VersionConflictError } from '../../shared/store/errors.js';
 import type { FillsLedger } from '../../shared/store/fills-ledger.js';
 import type { OrdersRepository } from '../../shared/store/orders-repository.js';
@@ -193,32 +193,8 @@ async function applyRepair(deps: ReconcilerDeps, repair: Repair, now: number): P
   }
 }
 
-async function readTrades(deps: ReconcilerDeps, since: number): Promise<{ trades: VenueTrade[]; malformed: number; reasons: string[] }> {
-  const trades: VenueTrade[] = [];
-  const reasons = new Set<string>();
-  let malformed = 0;
-  let cursor: string | undefined;
-  const maxPages = deps.maxActivityPages ?? 50;
-  for (let page = 0; page < maxPages; page++) {
-    const r = await deps.venue.activitiesPage({ types: [TRADE_ACTIVITY_TYPE], sortOrder: 'SORT_ORDER_DESCENDING', limit: 200, ...(cursor ? { cursor } : {}) });
-    let older = false;
-    for (const a of r.activities) {
-      if (a.type !== TRADE_ACTIVITY_TYPE) continue;
-      if (a.time !== null && a.time < since) {
-        older = true;
-        continue;
-      }
-      const parsed = parseTradeActivity(a);
-      if (parsed.ok) trades.push(parsed.trade);
-      else {
-        malformed++;
-        reasons.add(parsed.reason);
-      }
-    }
-    if (older || r.eof || !r.nextCursor) break;
-    cursor = r.nextCursor;
-  }
-  return { trades, malformed, reasons: [...reasons] };
+function readTrades(deps: ReconcilerDeps, since: number): Promise<RecentTrades> {
+  return readRecentTrades((q) => deps.venue.activitiesPage(q), since, deps.maxActivityPages ?? 50);
 }
 
 async function executionIdsSince(fills: FillsLedger, since: number, now: number): Promise<Set<string>> {

@@ -120,42 +120,39 @@ const ODDS_DEFAULTS = {
 const RECONCILER_DEFAULTS = { graceSeconds: 120, lookbackMinutes: 360 } as const;
 const RECORDINGS_DEFAULTS: RecordingsLifecycle = { infrequentAccessAfterDays: 30, glacierInstantRetrievalAfterDays: 90, expireAfterDays: 730 };
 
+/** What both stages share; each stage below says only where it differs. */
+const COMMON = {
+  initialTradingMode: 'paper',
+  alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
+  bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
+  maxAzs: 2,
+  exchange: EXCHANGE,
+  odds: ODDS_DEFAULTS,
+  orphanPolicy: 'cancel',
+  recordings: RECORDINGS_DEFAULTS,
+  reconciler: RECONCILER_DEFAULTS,
+} as const satisfies Partial<StageConfig>;
+
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
   staging: {
+    ...COMMON,
     stage: 'staging',
-    initialTradingMode: 'paper',
     maxDailyLossUsd: 25,
     maxPositionContracts: 100,
     retainData: false,
     logRetentionDays: 14,
     oddsSnapshotTtlHours: 24,
     schedules: { oddsPoller: 'rate(1 minute)', reconciler: 'rate(5 minutes)', reporter: 'cron(15 0 * * ? *)' },
-    alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
-    bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
-    maxAzs: 2,
-    exchange: EXCHANGE,
-    odds: ODDS_DEFAULTS,
-    orphanPolicy: 'cancel',
-    recordings: RECORDINGS_DEFAULTS,
-    reconciler: RECONCILER_DEFAULTS,
   },
   prod: {
+    ...COMMON,
     stage: 'prod',
-    initialTradingMode: 'paper',
     maxDailyLossUsd: 50,
     maxPositionContracts: 500,
     retainData: true,
     logRetentionDays: 90,
     oddsSnapshotTtlHours: 72,
     schedules: { oddsPoller: 'rate(1 minute)', reconciler: 'rate(2 minutes)', reporter: 'cron(15 0 * * ? *)' },
-    alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
-    bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
-    maxAzs: 2,
-    exchange: EXCHANGE,
-    odds: ODDS_DEFAULTS,
-    orphanPolicy: 'cancel',
-    recordings: RECORDINGS_DEFAULTS,
-    reconciler: RECONCILER_DEFAULTS,
   },
 };
 

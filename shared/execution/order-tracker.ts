@@ -263,16 +263,7 @@ export class OrderTracker {
   adoptVenueOrder(order: VenueOrder, strategyName: StrategyName = 'unknown'): OrderView {
     const existing = this.byVenue.get(order.id);
     if (existing) return view(existing);
-    const req: OrderRequest = {
-      marketSlug: order.marketSlug,
-      intent: order.intent,
-      type: order.type,
-      ...(order.price !== null ? { price: order.price } : {}),
-      quantity: order.quantity,
-      tif: order.tif,
-      postOnly: false,
-      ...(order.goodTillTime !== null ? { goodTillTime: order.goodTillTime } : {}),
-    };
+    const req = requestOfVenueOrder(order);
     const created = this.create(req, strategyName);
     const e = this.byLocal.get(created.localId)!;
     e.status = 'SUBMITTED';
@@ -294,16 +285,7 @@ export class OrderTracker {
   restore(order: VenueOrder, strategyName: StrategyName = 'unknown', localId?: string): OrderView {
     const existing = this.byVenue.get(order.id);
     if (existing) return view(existing);
-    const req: OrderRequest = {
-      marketSlug: order.marketSlug,
-      intent: order.intent,
-      type: order.type,
-      ...(order.price !== null ? { price: order.price } : {}),
-      quantity: order.quantity,
-      tif: order.tif,
-      postOnly: false,
-      ...(order.goodTillTime !== null ? { goodTillTime: order.goodTillTime } : {}),
-    };
+    const req = requestOfVenueOrder(order);
     const created = this.create(req, strategyName, localId);
     const e = this.byLocal.get(created.localId)!;
     e.origin = 'restored';
@@ -807,3 +789,16 @@ function view(e: Entry): OrderView {
   return { ...rest, request: { ...e.request } };
 }
 
+/** The request an order found at the venue stands for (post-only is not reported by the venue). */
+function requestOfVenueOrder(order: VenueOrder): OrderRequest {
+  return {
+    marketSlug: order.marketSlug,
+    intent: order.intent,
+    type: order.type,
+    ...(order.price !== null ? { price: order.price } : {}),
+    quantity: order.quantity,
+    tif: order.tif,
+    postOnly: false,
+    ...(order.goodTillTime !== null ? { goodTillTime: order.goodTillTime } : {}),
+  };
+}

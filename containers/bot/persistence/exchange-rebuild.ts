@@ -26,7 +26,8 @@ import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { DriftKind, OrphanPolicy, Repair, StoredOrder } from '../../../shared/reconciliation/drift.js';
 import { planWithLookups } from '../../../shared/reconciliation/plan-reconciliation.js';
 import { orderRecordFromVenue, orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
-import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
+import { readRecentTrades } from '../../../shared/reconciliation/read-recent-trades.js';
+import type { VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
 import { LedgerConflictError, VersionConflictError } from '../../../shared/store/errors.js';
 import { addDays, tradingDayOf } from '../../../shared/store/trading-day.js';
 import type { ActivitiesPage, ActivitiesQuery } from '../../../shared/venue/rest-client.js';
@@ -339,25 +340,7 @@ async function applyRepair(o: RebuildOptions, repair: Repair, now: number): Prom
 }
 
 async function readTrades(o: RebuildOptions, since: number): Promise<VenueTrade[]> {
-  const trades: VenueTrade[] = [];
-  let malformed = 0;
-  let cursor: string | undefined;
-  for (let page = 0; page < (o.maxActivityPages ?? 50); page++) {
-    const r = await o.venue.activitiesPage({ types: [TRADE_ACTIVITY_TYPE], sortOrder: 'SORT_ORDER_DESCENDING', limit: 200, ...(cursor ? { cursor } : {}) });
-    let older = false;
-    for (const a of r.activities) {
-      if (a.type !== TRADE_ACTIVITY_TYPE) continue;
-      if (a.time !== null && a.time < since) {
-        older = true;
-        continue;
-      }
-      const parsed = parseTradeActivity(a);
-      if (parsed.ok) trades.push(parsed.trade);
-      else malformed++;
-    }
-    if (older || r.eof || !r.nextCursor) break;
-    cursor = r.nextCursor;
-  }
+  const { trades, malformed } = await readRecentTrades((q) => o.venue.activitiesPage(q), since, o.maxActivityPages ?? 50);
   if (malformed > 0) {
     o.metrics.increment('rebuild.malformed_trades', malformed);
     o.logger.warn('trade activities skipped as unreadable', { count: malformed });
