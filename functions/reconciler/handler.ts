@@ -18,7 +18,7 @@ import { SqsQueueSender } from '../../shared/aws/queue-sender.js';
 import { getJsonSecret } from '../../shared/aws/secret-store.js';
 import { SecretNotFoundError } from '../../shared/aws/errors.js';
 import { systemClock } from '../../shared/domain/clock.js';
-import { DEFAULT_FEES } from '../../shared/domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE } from '../../shared/domain/fees.js';
 import { ORPHAN_POLICIES } from '../../shared/reconciliation/drift.js';
 import { createDocumentClient } from '../../shared/store/document-client.js';
 import { FillsLedger } from '../../shared/store/fills-ledger.js';
@@ -82,7 +82,7 @@ export async function handler(_event: unknown = {}, context?: Context): Promise<
       policy: {
         orphanPolicy: oneOfEnv(env, 'RECONCILER_ORPHAN_POLICY', ORPHAN_POLICIES, 'cancel'),
         graceMs: intEnv(env, 'RECONCILER_GRACE_SECONDS', 120) * 1000,
-        fees: DEFAULT_FEES,
+        fees: DEFAULT_FEE_SCHEDULE,
       },
       lookbackMs: intEnv(env, 'RECONCILER_LOOKBACK_MINUTES', 360, 1) * 60_000,
     });

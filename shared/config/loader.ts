@@ -55,13 +55,26 @@ function hasPath(doc: unknown, dotted: string): boolean {
   return true;
 }
 
+/** Settings that no longer mean anything, and what replaced them: refused with that message. */
+const RETIRED_SETTINGS: Record<string, string> = {
+  'trading.fees.taker_bps':
+    'is retired: fees are now Θ × contracts × p × (1 − p); set trading.fees.taker_theta (venue default 0.0695) or let each market\'s feeCoefficient apply',
+  'trading.fees.maker_rebate_bps': 'is retired: the maker rebate is Θ × contracts × p × (1 − p); set trading.fees.maker_theta (venue default 0.0125)',
+  'trading.fees.rounding_unit': 'is retired: every fill is rounded to the cent, half to even, as the venue does; remove it',
+  'trading.fees.minimum': 'is retired: the venue charges no minimum fee; remove it',
+};
+
 function zodIssueToConfigIssues(issue: $ZodIssue): ConfigIssue[] {
   const path = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => ({
-      path: path ? `${path}.${k}` : k,
-      message: 'is not a known setting; check the spelling (unknown keys are refused so that a typo cannot disable a limit)',
-    }));
+    return issue.keys.map((k) => {
+      const full = path ? `${path}.${k}` : k;
+      return {
+        path: full,
+        message:
+          RETIRED_SETTINGS[full] ?? 'is not a known setting; check the spelling (unknown keys are refused so that a typo cannot disable a limit)',
+      };
+    });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return [{ path, message: `is required (expected ${issue.expected})` }];

@@ -10,7 +10,7 @@
 import { Decimal } from 'decimal.js';
 import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
-import type { FeeSchedule } from '../domain/fees.js';
+import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field builders: numbers may arrive as strings after ${ENV} interpolation, so numeric strings are coerced.
@@ -133,11 +133,31 @@ const apiSchema = z.strictObject({
   ws_silence_timeout_ms: num({ min: 1_000, max: MAX_TIMER_MS, int: true }).default(30_000),
 });
 
+/** A fee coefficient Θ: fee = Θ × contracts × p × (1 − p). At most 6 decimals (it is held in ppm). */
+function theta(hint: string) {
+  return num({ min: 0, max: 1, maxOpen: true, decimals: 6, hint });
+}
+
+const feeOverrideSchema = z.strictObject({
+  /** The sport the change applies to (e.g. table_tennis); absent = every market. */
+  sport: str().optional(),
+  /** When the change takes effect: an ISO-8601 instant with its offset, e.g. 2026-10-01T03:59:00Z. */
+  effective_from: str().superRefine((v, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || !Number.isFinite(Date.parse(v))) {
+      ctx.addIssue({ code: 'custom', message: `must be an ISO-8601 instant with a zone, e.g. 2026-10-01T03:59:00Z — got ${JSON.stringify(v)}` });
+    }
+  }),
+  taker_theta: theta('the taker coefficient from the venue fee page, e.g. 0.10').optional(),
+  maker_theta: theta('the maker rebate coefficient, e.g. 0.0125').optional(),
+});
+
 const feesSchema = z.strictObject({
-  taker_bps: num({ min: 0, max: 10_000, int: true }).default(30),
-  maker_rebate_bps: num({ min: 0, max: 10_000, int: true }).default(20),
-  rounding_unit: usd({ min: 0.000001 }).default(0.01),
-  minimum: usd({ min: 0 }).default(0),
+  /** Taker Θ for markets whose data carries no feeCoefficient (the venue's default since 2026-09-25). */
+  taker_theta: theta('0.0695 is the venue default').default(0.0695),
+  /** Maker rebate Θ, credited at the fill. */
+  maker_theta: theta('0.0125 is the venue default').default(0.0125),
+  /** Scheduled changes (the venue updates its fee page only when they take effect). */
+  overrides: z.array(feeOverrideSchema).default([]),
 });
 
 const paperSchema = z.strictObject({
@@ -451,10 +471,13 @@ export function toAppConfig(raw: RawConfig): AppConfig {
       mode: raw.trading.mode,
       markets: raw.trading.markets,
       fees: {
-        takerBps: raw.trading.fees.taker_bps,
-        makerRebateBps: raw.trading.fees.maker_rebate_bps,
-        roundingUnit: usdToMicros(raw.trading.fees.rounding_unit),
-        minimum: usdToMicros(raw.trading.fees.minimum),
+        defaults: { takerThetaPpm: thetaToPpm(raw.trading.fees.taker_theta), makerThetaPpm: thetaToPpm(raw.trading.fees.maker_theta) },
+        overrides: raw.trading.fees.overrides.map((o) => ({
+          ...(o.sport !== undefined ? { sport: o.sport } : {}),
+          effectiveFrom: Date.parse(o.effective_from),
+          ...(o.taker_theta !== undefined ? { takerThetaPpm: thetaToPpm(o.taker_theta) } : {}),
+          ...(o.maker_theta !== undefined ? { makerThetaPpm: thetaToPpm(o.maker_theta) } : {}),
+        })),
       },
       defaultTick: usdToMicros(raw.trading.default_tick),
       defaultMinQty: raw.trading.default_min_qty,

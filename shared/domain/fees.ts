@@ -1,47 +1,212 @@
 /**
- * The exchange's fee schedule (api/polymarket-us.md, "Fees"): taker fee and maker rebate in basis points of
- * the fee notional, where a buyer's notional is contracts × price and a seller's is contracts × (1 − price).
- * Rounded half to even to a configurable unit (the cent by default). Used by the simulator, the paper fill
- * simulator and PnL alike, so paper and live agree to the cent.
+ * The exchange's fee rule (docs/venue-rules.md, "Fees"; venue page "Fees", effective 2026-09-25):
+ *
+ *     fee = Θ × C × p × (1 − p)
+ *
+ * C contracts at the YES price p (dollars), the same for buyer and seller. Takers pay Θ = 0.0695; makers are
+ * credited a rebate at Θ = 0.0125 at the fill. Each fill is rounded to the cent, half to even, with no
+ * minimum; a taker order's running total never exceeds the rounded cumulative exact fee (three fills of 40 at
+ * 0.50, exact 0.695 each, are charged 0.70, 0.69, 0.69). Θ varies by market (`market.feeCoefficient`) and by
+ * date (scheduled per-sport changes).
+ *
+ * This module is the one implementation of the rule: the simulator, the paper exchange, the order tracker,
+ * PnL and the reports all call it, so paper and live agree to the cent.
+ *
+ * Units: prices in micros (USD × 1e6), Θ in parts per million (0.0695 → 69_500), fees in micros (always a
+ * whole number of cents). Quantities are whole contracts (a safe integer).
  */
+import { Decimal } from 'decimal.js';
 import { CENT, ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from './money.js';
 
-export interface FeeSchedule {
-  /** Taker fee in basis points of the fee notional (30 = 0.30 %). */
-  takerBps: number;
-  /** Maker rebate in basis points of the fee notional, paid to the maker (20 = 0.20 %). */
-  makerRebateBps: number;
-  /** Rounding unit in micros (CENT by default; 1_000 for the older 0.001 rule). */
-  roundingUnit: Micros;
-  /** Minimum absolute fee in micros when the fee is not zero (0 by default; 1_000 for the older rule). */
-  minimum: Micros;
+/** Θ in parts per million: 0.0695 → 69_500. */
+export type ThetaPpm = number;
+
+export const PPM = 1_000_000;
+/** The venue's taker coefficient since 2026-09-25. */
+export const DEFAULT_TAKER_THETA_PPM: ThetaPpm = 69_500;
+/** The venue's maker rebate coefficient since 2026-09-25. */
+export const DEFAULT_MAKER_THETA_PPM: ThetaPpm = 12_500;
+
+/** The coefficients that apply to one market at one time. */
+export interface FeeRates {
+  takerThetaPpm: ThetaPpm;
+  makerThetaPpm: ThetaPpm;
 }
 
-export const DEFAULT_FEES: FeeSchedule = { takerBps: 30, makerRebateBps: 20, roundingUnit: CENT, minimum: 0 };
+export const DEFAULT_FEE_RATES: FeeRates = Object.freeze({
+  takerThetaPpm: DEFAULT_TAKER_THETA_PPM,
+  makerThetaPpm: DEFAULT_MAKER_THETA_PPM,
+});
+
+/** A scheduled change: from `effectiveFrom` (epoch ms) on, markets of `sport` (or every market) use these. */
+export interface FeeOverride {
+  /** Sport key as the product names it (e.g. "table_tennis"); absent = every sport. */
+  sport?: string;
+  effectiveFrom: number;
+  takerThetaPpm?: ThetaPpm;
+  makerThetaPpm?: ThetaPpm;
+}
+
+/** The fee schedule of the product: defaults plus dated overrides (config `fees`). */
+export interface FeeSchedule {
+  defaults: FeeRates;
+  overrides: readonly FeeOverride[];
+}
+
+export const DEFAULT_FEE_SCHEDULE: FeeSchedule = Object.freeze({ defaults: DEFAULT_FEE_RATES, overrides: [] });
+
+/** What is known of a market for fee purposes. */
+export interface FeeMarket {
+  /** The market's own taker Θ, as the venue reports it (`market.feeCoefficient`), in ppm. */
+  feeCoefficientPpm?: ThetaPpm | null;
+  sport?: string | null;
+}
 
 /**
- * The fee notional of one side of a fill. `buysLong` is true when this party ends up buying the long
- * contract (BUY_LONG or SELL_SHORT, which closes a short by buying long back); the seller's notional is on
- * 1 − price.
+ * The rates for a market at a time: the market's own coefficient when the venue reports one, else the
+ * schedule's default; then the latest override in force for its sport (or for every sport), which wins
+ * because the venue updates its market data only when a scheduled change takes effect.
  */
-export function feeNotional(qty: number, longPrice: PriceMicros, buysLong: boolean): Micros {
+export function feeRatesFor(schedule: FeeSchedule, market: FeeMarket, atMs: number): FeeRates {
+  let taker = market.feeCoefficientPpm ?? schedule.defaults.takerThetaPpm;
+  let maker = schedule.defaults.makerThetaPpm;
+  let latestTaker = -Infinity;
+  let latestMaker = -Infinity;
+  for (const o of schedule.overrides) {
+    if (o.effectiveFrom > atMs) continue;
+    if (o.sport !== undefined && o.sport !== market.sport) continue;
+    if (o.takerThetaPpm !== undefined && o.effectiveFrom >= latestTaker) {
+      taker = o.takerThetaPpm;
+      latestTaker = o.effectiveFrom;
+    }
+    if (o.makerThetaPpm !== undefined && o.effectiveFrom >= latestMaker) {
+      maker = o.makerThetaPpm;
+      latestMaker = o.effectiveFrom;
+    }
+  }
+  return { takerThetaPpm: taker, makerThetaPpm: maker };
+}
+
+/** A coefficient given as a number (config, `market.feeCoefficient`) in ppm, exactly; refuses what is not one. */
+export function thetaToPpm(theta: number): ThetaPpm {
+  if (!Number.isFinite(theta) || theta < 0 || theta >= 1) throw new RangeError(`fee coefficient must be in [0, 1): ${theta}`);
+  const ppm = new Decimal(theta).times(PPM);
+  if (!ppm.isInteger()) throw new RangeError(`fee coefficient has more than 6 decimal places: ${theta}`);
+  return ppm.toNumber();
+}
+
+/** Θ in ppm as the decimal the venue writes (69_500 → 0.0695). */
+export function ppmToTheta(ppm: ThetaPpm): number {
+  return new Decimal(ppm).div(PPM).toNumber();
+}
+
+// The exact fee Θ·C·p·(1−p) in dollars is thetaPpm·C·p·(1e6−p) / 1e18 (p in micros); in cents, / 1e16.
+const EXACT_PER_CENT = 10n ** 16n;
+
+function exactNumerator(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): bigint {
+  if (!Number.isSafeInteger(qty) || qty < 0) throw new RangeError(`quantity must be a whole number of contracts ≥ 0: ${qty}`);
+  if (!Number.isSafeInteger(price) || price < 0 || price > ONE_DOLLAR) throw new RangeError(`price out of range: ${price}`);
+  return BigInt(thetaPpm) * BigInt(qty) * BigInt(price) * BigInt(ONE_DOLLAR - price);
+}
+
+/** Θ·C·p·(1−p) in micros before any rounding (for estimates and edge arithmetic, not for charging). */
+export function exactFeeMicros(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): Decimal {
+  return new Decimal(exactNumerator(thetaPpm, qty, price).toString()).div(1e12);
+}
+
+/** One fill's fee at Θ, in micros, rounded to the cent half to even (no cap). */
+export function roundedFee(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): Micros {
+  return Number(divRoundHalfEven(exactNumerator(thetaPpm, qty, price), EXACT_PER_CENT)) * CENT;
+}
+
+/** A fill's taker fee (a cost ≥ 0), standing alone (the first fill of an order, or an estimate). */
+export function takerFee(qty: number, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
+  return roundedFee(rates.takerThetaPpm, qty, price);
+}
+
+/** A fill's maker rebate (a credit ≥ 0): per fill, uncapped. */
+export function makerRebate(qty: number, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
+  return roundedFee(rates.makerThetaPpm, qty, price);
+}
+
+/**
+ * The signed fee of one fill: positive = paid (taker), negative = rebate received (maker). Taker fills of one
+ * order must go through a {@link TakerFeeAccumulator} for the cumulative cap; this is the uncapped figure.
+ */
+export function signedFee(liquidity: 'MAKER' | 'TAKER', qty: number, price: PriceMicros, rates: FeeRates): Micros {
+  return liquidity === 'TAKER' ? takerFee(qty, price, rates) : -makerRebate(qty, price, rates);
+}
+
+/** The state of one order's taker fees: what lets the next fill be capped. Plain data, storable. */
+export interface TakerFeeState {
+  /** Σ thetaPpm·C·p·(1e6−p) over the order's taker fills, as a decimal string (exact). */
+  exactNumerator: string;
+  /** Fees charged so far, micros. */
+  charged: Micros;
+}
+
+export const EMPTY_TAKER_FEE_STATE: TakerFeeState = Object.freeze({ exactNumerator: '0', charged: 0 });
+
+/**
+ * The per-order cumulative cap: the fill is charged its own rounded fee, reduced so that the order's running
+ * total never exceeds round-half-even(cumulative exact fee). Returns the fee of this fill and the new state.
+ */
+export function chargeTakerFill(
+  state: TakerFeeState,
+  qty: number,
+  price: PriceMicros,
+  thetaPpm: ThetaPpm,
+): { fee: Micros; state: TakerFeeState } {
+  const n = exactNumerator(thetaPpm, qty, price);
+  const own = Number(divRoundHalfEven(n, EXACT_PER_CENT)) * CENT;
+  const cumulative = BigInt(state.exactNumerator) + n;
+  const cap = Number(divRoundHalfEven(cumulative, EXACT_PER_CENT)) * CENT;
+  const fee = Math.max(0, Math.min(own, cap - state.charged));
+  return { fee, state: { exactNumerator: cumulative.toString(), charged: state.charged + fee } };
+}
+
+/** Per-order taker fee bookkeeping for a venue (simulator) or an account (paper): keyed by order id. */
+export class TakerFeeAccumulator {
+  private readonly byOrder = new Map<string, TakerFeeState>();
+
+  /** The fee of one taker fill of `orderId`, capped by the order's cumulative exact fee. */
+  charge(orderId: string, qty: number, price: PriceMicros, thetaPpm: ThetaPpm): Micros {
+    const r = chargeTakerFill(this.byOrder.get(orderId) ?? EMPTY_TAKER_FEE_STATE, qty, price, thetaPpm);
+    this.byOrder.set(orderId, r.state);
+    return r.fee;
+  }
+
+  /** An order that can fill no more: its state is no longer needed. */
+  forget(orderId: string): void {
+    this.byOrder.delete(orderId);
+  }
+
+  stateOf(orderId: string): TakerFeeState | undefined {
+    return this.byOrder.get(orderId);
+  }
+
+  restore(orderId: string, state: TakerFeeState): void {
+    this.byOrder.set(orderId, state);
+  }
+}
+
+/**
+ * The taker fee per contract at a price, in micros, unrounded (for edge arithmetic: "is the edge worth the
+ * fee?"). 0.0695 × 0.5 × 0.5 = 0.017375 → 17_375 micros.
+ */
+export function takerFeePerContract(price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): number {
+  return (rates.takerThetaPpm * price * (ONE_DOLLAR - price)) / 1e12;
+}
+
+/** The maker rebate per contract at a price, in micros, unrounded. */
+export function makerRebatePerContract(price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): number {
+  return (rates.makerThetaPpm * price * (ONE_DOLLAR - price)) / 1e12;
+}
+
+/**
+ * The traded notional of a fill for volume figures: contracts × the price paid by the side that bought
+ * (`buysLong`: the long price, else 1 − price). Not a fee base any more.
+ */
+export function tradedNotional(qty: number, longPrice: PriceMicros, buysLong: boolean): Micros {
   return qty * (buysLong ? longPrice : ONE_DOLLAR - longPrice);
-}
-
-function applyBps(notionalMicros: Micros, bps: number, schedule: FeeSchedule): Micros {
-  if (bps === 0 || notionalMicros === 0) return 0;
-  // fee = notional × bps / 10_000, rounded to the unit: one exact integer division.
-  const raw = divRoundHalfEven(BigInt(notionalMicros) * BigInt(bps), 10_000n * BigInt(schedule.roundingUnit));
-  const fee = Number(raw) * schedule.roundingUnit;
-  return Math.max(fee, schedule.minimum);
-}
-
-/** The taker's fee (a positive cost) for a fill. */
-export function takerFee(qty: number, longPrice: PriceMicros, buysLong: boolean, schedule: FeeSchedule = DEFAULT_FEES): Micros {
-  return applyBps(feeNotional(qty, longPrice, buysLong), schedule.takerBps, schedule);
-}
-
-/** The maker's rebate (a positive credit) for a fill. */
-export function makerRebate(qty: number, longPrice: PriceMicros, buysLong: boolean, schedule: FeeSchedule = DEFAULT_FEES): Micros {
-  return applyBps(feeNotional(qty, longPrice, buysLong), schedule.makerRebateBps, schedule);
 }

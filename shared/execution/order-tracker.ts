@@ -35,11 +35,11 @@
  * the socket (a venue that names the two differently) is counted once.
  */
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE, signedFee, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, type Micros } from '../domain/money.js';
 import type { Fill, OrderRequest, OrderStatus, TrackedOrder } from '../domain/order.js';
 import type { StrategyName } from '../domain/signal.js';
-import { INTENT_EFFECT, type VenueOrderState } from '../domain/venue-enums.js';
+import type { VenueOrderState } from '../domain/venue-enums.js';
 import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
@@ -201,7 +201,7 @@ export class OrderTracker {
     this.clock = options.clock;
     this.logger = options.logger ?? nullLogger;
     this.metrics = options.metrics ?? nullMetrics;
-    this.fees = options.fees ?? DEFAULT_FEES;
+    this.fees = options.fees ?? DEFAULT_FEE_SCHEDULE;
     this.maxExec = options.maxRememberedExecutions ?? 200_000;
     this.maxOrphans = options.maxOrphanOrders ?? 1_000;
     this.newLocalId = options.newLocalId ?? (() => `ord-${this.clock.now().toString(36)}-${++this.seq}`);
@@ -589,14 +589,13 @@ export class OrderTracker {
     let fill: Fill | undefined;
     let gap: FillGapReason | null = null;
     if (take > 0) {
-      const { buysLong } = INTENT_EFFECT[e.request.intent];
       const maker = x.aggressor === false;
       const reported = x.commissionNotionalCollected;
       let fee: Micros;
       if (reported !== null && Number.isSafeInteger(reported)) {
         fee = take === qty ? reported : Math.round((reported * take) / qty);
       } else {
-        fee = maker ? -makerRebate(take, px, buysLong, this.fees) : takerFee(take, px, buysLong, this.fees);
+        fee = signedFee(maker ? 'MAKER' : 'TAKER', take, px, this.fees.defaults);
       }
       if (x.tradeId) e.tradeIds.add(x.tradeId);
       e.filledQty += take;

@@ -222,8 +222,8 @@ export class PaperExchange implements OrderGateway {
       state: m?.state ?? 'ORDER_STATE_NEW',
       avgPx: o.filledQty > 0 ? Math.round(o.filledNotional / o.filledQty) : null,
       createTime: m?.createTime ?? null,
-      commissionsBasisPoints: this.fees.takerBps,
-      makerCommissionsBasisPoints: this.fees.makerRebateBps,
+      commissionsBasisPoints: null,
+      makerCommissionsBasisPoints: null,
     };
   }
 

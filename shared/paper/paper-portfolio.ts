@@ -15,7 +15,7 @@
  * they reserved is still there.
  */
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE, signedFee, takerFee, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import { INTENT_EFFECT, type OrderIntent } from '../domain/venue-enums.js';
 import type { VenuePosition } from '../domain/venue-models.js';
@@ -72,7 +72,7 @@ export class PaperPortfolio {
       throw new RangeError('starting balance must be a non-negative integer number of micros');
     }
     this.cashMicros = config.startingBalance;
-    this.fees = config.fees ?? DEFAULT_FEES;
+    this.fees = config.fees ?? DEFAULT_FEE_SCHEDULE;
   }
 
   get cash(): Micros {
@@ -95,11 +95,11 @@ export class PaperPortfolio {
   requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: number): Micros {
     if (intent === 'ORDER_INTENT_BUY_LONG') {
       const p = price ?? ONE_DOLLAR;
-      return quantity * p + takerFee(quantity, p, true, this.fees);
+      return quantity * p + takerFee(quantity, p, this.fees.defaults);
     }
     if (intent === 'ORDER_INTENT_BUY_SHORT') {
       const p = price ?? 0;
-      return quantity * (ONE_DOLLAR - p) + takerFee(quantity, p, false, this.fees);
+      return quantity * (ONE_DOLLAR - p) + takerFee(quantity, p, this.fees.defaults);
     }
     return 0;
   }
@@ -166,7 +166,7 @@ export class PaperPortfolio {
     }
     const { buysLong } = INTENT_EFFECT[fill.intent];
     const fee =
-      fill.liquidity === 'TAKER' ? takerFee(fill.qty, fill.price, buysLong, this.fees) : -makerRebate(fill.qty, fill.price, buysLong, this.fees);
+      signedFee(fill.liquidity, fill.qty, fill.price, this.fees.defaults);
     const pos = this.ledger(fill.marketSlug);
     const effect = applyTrade(pos, buysLong, fill.qty, fill.price);
     pos.fees += fee;

@@ -2,7 +2,7 @@
  * Building the store's records from the exchange's truth: a fill from a trade, an order record from a venue
  * order, a position from a venue position. Pure functions, exact integer micros.
  */
-import { makerRebate, takerFee, type FeeSchedule } from '../domain/fees.js';
+import { signedFee, type FeeSchedule } from '../domain/fees.js';
 import { divRoundHalfEven, type Micros } from '../domain/money.js';
 import type { Fill, OrderStatus, TrackedOrder } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
@@ -28,7 +28,7 @@ export interface TradeContext {
 export function fillFromTrade(trade: VenueTrade, ctx: TradeContext, fees: FeeSchedule): Fill {
   const intent = trade.intent ?? ctx.intent;
   const taker = trade.aggressor ?? !ctx.postOnly;
-  const computed = taker ? takerFee(trade.qty, trade.price, buysLong(intent), fees) : -makerRebate(trade.qty, trade.price, buysLong(intent), fees);
+  const computed = signedFee(taker ? 'TAKER' : 'MAKER', trade.qty, trade.price, fees.defaults);
   // `|| 0`: a zero rebate is 0, never −0.
   const fee = (trade.fee ?? computed) || 0;
   return {

@@ -9,7 +9,7 @@
  * settlements) is carried alongside for comparison.
  */
 import { Decimal } from 'decimal.js';
-import { feeNotional } from '../domain/fees.js';
+import { tradedNotional } from '../domain/fees.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
@@ -94,7 +94,7 @@ class Acc {
     this.contracts += f.qty;
     if (f.liquidity === 'MAKER') this.makerFills++;
     else this.takerFills++;
-    this.volume = this.volume.plus(feeNotional(f.qty, f.price, buysLongIntent(f.intent)));
+    this.volume = this.volume.plus(tradedNotional(f.qty, f.price, buysLongIntent(f.intent)));
     if (f.fee >= 0) this.feesPaid = this.feesPaid.plus(f.fee);
     else this.rebates = this.rebates.plus(-f.fee);
     this.realized = this.realized.plus(realized);

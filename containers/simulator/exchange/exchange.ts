@@ -23,7 +23,7 @@
  *     fee (> 0) or minus the maker rebate (< 0).
  */
 import type { Clock } from '../../../shared/domain/clock.js';
-import { DEFAULT_FEES, makerRebate, takerFee, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE, makerRebate, takerFee, type FeeSchedule } from '../../../shared/domain/fees.js';
 import { CENT, ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { ExecutionType, VenueMarketState, VenueOrderState } from '../../../shared/domain/venue-enums.js';
 import { INTENT_EFFECT, MARKET_STATES } from '../../../shared/domain/venue-enums.js';
@@ -93,7 +93,7 @@ export class Exchange {
 
   constructor(options: ExchangeOptions) {
     this.clock = options.clock;
-    this.fees = options.fees ?? DEFAULT_FEES;
+    this.fees = options.fees ?? DEFAULT_FEE_SCHEDULE;
     this.activityLog = new ActivityLog(options.maxActivitiesPerAccount);
     this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1);
     this.events = new EventBatcher(
@@ -440,7 +440,7 @@ export class Exchange {
       // Cover the change: the old reservation is given back, the new one (plus a possible taker fee) is needed.
       if (order.opens) {
         const unit = cashUnitFor(order.buysLong, true)(price);
-        const need = newLeaves * unit + (wouldCross ? takerFee(newLeaves, price, order.buysLong, this.fees) : 0);
+        const need = newLeaves * unit + (wouldCross ? takerFee(newLeaves, price, this.fees.defaults) : 0);
         const have = this.ledger.buyingPower(acc) + oldLeaves * order.reservePerContract;
         if (need > have) throw badRequest(REJECT_REASONS.insufficientBuyingPower, `insufficient buying power: need ${need} micros, have ${have}`);
       } else {
@@ -572,8 +572,8 @@ export class Exchange {
       filledNotional: 0,
       createTime: now,
       reservePerContract: n.opens && n.price !== null ? cashUnitFor(n.buysLong, true)(n.price) : 0,
-      commissionsBasisPoints: this.fees.takerBps,
-      makerCommissionsBasisPoints: -this.fees.makerRebateBps,
+      commissionsBasisPoints: this.fees.defaults.takerThetaPpm / 100,
+      makerCommissionsBasisPoints: -this.fees.defaults.makerThetaPpm / 100,
     };
   }
 
@@ -615,7 +615,7 @@ export class Exchange {
     }
     if (n.type === 'ORDER_TYPE_LIMIT' && n.price !== null && n.quantity !== null) {
       const unit = cashUnitFor(n.buysLong, true)(n.price);
-      const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, n.buysLong, this.fees);
+      const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, this.fees.defaults);
       const need = n.quantity * unit + fee;
       const have = this.ledger.buyingPower(acc);
       if (need > have) {
@@ -635,7 +635,7 @@ export class Exchange {
     }
     if (!n.opens) return null;
     let need = plan.cash;
-    for (const f of plan.fills) need += takerFee(f.qty, f.price, n.buysLong, this.fees);
+    for (const f of plan.fills) need += takerFee(f.qty, f.price, this.fees.defaults);
     const have = this.ledger.buyingPower(acc);
     if (need > have) return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
     return null;
@@ -727,10 +727,10 @@ export class Exchange {
     const tradeId = this.ids.next(ID_PREFIX.trade);
 
     const takerOut = this.ledger.applyFill(takerAcc, slug, taker.buysLong, qty, price, now);
-    const fee = takerFee(qty, price, taker.buysLong, this.fees);
+    const fee = takerFee(qty, price, this.fees.defaults);
     this.ledger.chargeFee(takerAcc, fee);
     const makerOut = this.ledger.applyFill(makerAcc, slug, maker.buysLong, qty, price, now);
-    const rebate = makerRebate(qty, price, maker.buysLong, this.fees);
+    const rebate = makerRebate(qty, price, this.fees.defaults);
     this.ledger.payRebate(makerAcc, rebate);
 
     // The maker's resting quantity shrinks (releasing its reservation / commitment).

@@ -14,7 +14,7 @@ import { MemoryNotifier } from '../../../shared/aws/notifier.js';
 import { MemoryParameterStore } from '../../../shared/aws/parameter-store.js';
 import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
 import { systemClock } from '../../../shared/domain/clock.js';
-import { DEFAULT_FEES } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE } from '../../../shared/domain/fees.js';
 import type { OrderRequest, TrackedOrder } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
@@ -80,7 +80,7 @@ function deps(mode: 'live' | 'paper' = 'live'): ReconcilerDeps & { notifier: Mem
     notifier: new MemoryNotifier(),
     logger: new MemoryLogger(),
     metrics: new MetricsRegistry(),
-    policy: { orphanPolicy: 'cancel', graceMs: 0, fees: DEFAULT_FEES },
+    policy: { orphanPolicy: 'cancel', graceMs: 0, fees: DEFAULT_FEE_SCHEDULE },
     lookbackMs: 3_600_000,
   };
 }

@@ -53,7 +53,10 @@ describe('loadConfig with the repository files', () => {
     expect(c.strategies.marketMaker.refreshIntervalMs).toBe(5_000);
     expect(c.strategies.liveArbitrage.minEdge).toBe(30_000);
     expect(c.trading.paper.startingBalance).toBe(1_000_000_000);
-    expect(c.trading.fees).toEqual({ takerBps: 30, makerRebateBps: 20, roundingUnit: 10_000, minimum: 0 });
+    expect(c.trading.fees).toEqual({
+      defaults: { takerThetaPpm: 69_500, makerThetaPpm: 12_500 },
+      overrides: [{ sport: 'table_tennis', effectiveFrom: Date.parse('2026-10-01T03:59:00Z'), takerThetaPpm: 100_000 }],
+    });
     expect(c.trading.defaultTick).toBe(10_000);
     expect(c.logging.level).toBe('info');
     expect(c.api.apiKeyId).toBeUndefined();

@@ -9,7 +9,6 @@ import {
   roundHalfEven,
   usdToMicros,
 } from '../../../shared/domain/money.js';
-import { DEFAULT_FEES, makerRebate, takerFee } from '../../../shared/domain/fees.js';
 
 describe('money', () => {
   it('parses decimal strings exactly', () => {
@@ -54,28 +53,5 @@ describe('money', () => {
     expect(roundHalfEven(15_000, CENT)).toBe(20_000);
     expect(roundHalfEven(25_000, CENT)).toBe(20_000);
     expect(roundHalfEven(25_001, CENT)).toBe(30_000);
-  });
-});
-
-describe('fees', () => {
-  it('charges the documented example: taker buys 1,000 at 0.65 → 1.95', () => {
-    expect(takerFee(1000, 650_000, true)).toBe(1_950_000);
-  });
-
-  it('charges a seller on 1 − price', () => {
-    // Sell 1,000 long at 0.65: notional 350.00 × 0.30 % = 1.05
-    expect(takerFee(1000, 650_000, false)).toBe(1_050_000);
-    // Maker rebate 0.20 % of 650.00 = 1.30
-    expect(makerRebate(1000, 650_000, true)).toBe(1_300_000);
-  });
-
-  it('rounds to the cent half to even', () => {
-    // 5 × 0.50 = 2.50 × 0.30 % = 0.0075 → 0.01 (0.75 cents rounds up)
-    expect(takerFee(5, 500_000, true)).toBe(CENT);
-    // notional 5.00 × 0.30 % = 0.015 → half → even 0.02
-    expect(takerFee(10, 500_000, true)).toBe(2 * CENT);
-    // notional 15.00 × 30bps = 0.045 → 0.04
-    expect(takerFee(30, 500_000, true)).toBe(4 * CENT);
-    expect(takerFee(1, 10_000, true, { ...DEFAULT_FEES })).toBe(0);
   });
 });

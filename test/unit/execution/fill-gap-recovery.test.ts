@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import { DEFAULT_FEES, makerRebate, takerFee } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE, makerRebate, takerFee } from '../../../shared/domain/fees.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import type { VenueActivity } from '../../../shared/domain/venue-models.js';
 import { planFillRecovery } from '../../../shared/execution/fill-gap-recovery.js';
@@ -65,7 +65,7 @@ function activities(specs: TradeSpec[], extra: unknown[] = []): VenueActivity[] 
 
 function setup() {
   const clock = new ManualClock(T0);
-  const tracker = new OrderTracker({ clock, fees: DEFAULT_FEES });
+  const tracker = new OrderTracker({ clock, fees: DEFAULT_FEE_SCHEDULE });
   const fills: Fill[] = [];
   const gaps: FillGap[] = [];
   tracker.onFill((f) => fills.push(f));
@@ -135,10 +135,10 @@ describe('planFillRecovery', () => {
     ]);
     for (const x of planFillRecovery(acts, tracker).executions) tracker.applyExecution(x);
     expect(fills.map((f) => [f.executionId, f.fee, f.liquidity])).toEqual([
-      ['a', takerFee(4, 550_000, true), 'TAKER'],
-      ['b', -makerRebate(4, 550_000, true), 'MAKER'],
-      ['c', -makerRebate(4, 550_000, true), 'MAKER'],
-      ['d', takerFee(4, 550_000, true), 'TAKER'],
+      ['a', takerFee(4, 550_000), 'TAKER'],
+      ['b', -makerRebate(4, 550_000), 'MAKER'],
+      ['c', -makerRebate(4, 550_000), 'MAKER'],
+      ['d', takerFee(4, 550_000), 'TAKER'],
     ]);
   });
 

@@ -39,24 +39,24 @@ describe('order tracker state machine', () => {
     expect(o.filledQty).toBe(10);
     expect(o.filledNotional).toBe(4 * 540_000 + 6 * 550_000);
     expect(o.avgPrice).toBe(546_000);
-    // maker rebate computed (4 × 0.54 × 0.2 % = 0.00432 → 0.00 to the cent), reported fee taken as is
+    // maker rebate computed (0.0125 × 4 × 0.54 × 0.46 = 0.01242 → 0.01 credit), reported fee taken as is
     expect(fills.map((f) => [f.qty, f.price, f.fee, f.liquidity, f.strategyName])).toEqual([
-      [4, 540_000, -0, 'MAKER', 'market_maker'],
+      [4, 540_000, -10_000, 'MAKER', 'market_maker'],
       [6, 550_000, 20_000, 'TAKER', 'market_maker'],
     ]);
-    expect(o.feesPaid).toBe(20_000);
+    expect(o.feesPaid).toBe(20_000 - 10_000);
     expect(o.leavesQty).toBe(0);
   });
 
-  it('computes the seller fee on 1 − price when the venue does not report it', () => {
+  it('computes a seller\'s taker fee as Θ × C × p × (1 − p) when the venue does not report it', () => {
     const clock = new ManualClock(0);
     const tracker = new OrderTracker({ clock });
     const o = tracker.create(request({ intent: 'ORDER_INTENT_BUY_SHORT', quantity: 1_000, price: 350_000 }), 's');
     tracker.markSubmitted(o.localId);
     tracker.attachVenueId(o.localId, 'v9');
     const r = tracker.applyExecution(execution('x', 'v9', 'EXECUTION_TYPE_FILL', { lastShares: 1_000, lastPx: 350_000, aggressor: true }));
-    // taker fee on 1000 × (1 − 0.35) = 650 → 1.95
-    expect(r.applied && r.fill?.fee).toBe(1_950_000);
+    // 0.0695 × 1000 × 0.35 × 0.65 = 15.81125 → 15.81
+    expect(r.applied && r.fill?.fee).toBe(15_810_000);
   });
 
   it('refuses illegal transitions and reports them', () => {

@@ -119,9 +119,9 @@ describe('fill simulator: takers', () => {
     ]);
     const vwapNum = fills.reduce((s, x) => s + x.lastShares! * x.lastPx!, 0);
     expect(vwapNum / 30).toBeCloseTo(556_666.67, 1);
-    // 5.50 × 0.3 % = 0.0165 → 0.02 ; 11.20 × 0.3 % = 0.0336 → 0.03
-    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([takerFee(10, usd(0.55), true), takerFee(20, usd(0.56), true)]);
-    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([20_000, 30_000]);
+    // 0.0695 × 10 × 0.55 × 0.45 = 0.172 → 0.17 ; 0.0695 × 20 × 0.56 × 0.44 = 0.3425 → 0.34
+    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([takerFee(10, usd(0.55)), takerFee(20, usd(0.56))]);
+    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([170_000, 340_000]);
     const last = p.executions().at(-1)!;
     expect(last.type).toBe('EXECUTION_TYPE_CANCELED');
     expect(last.order).toMatchObject({ id: orderId, cumQuantity: 30, state: 'ORDER_STATE_CANCELED' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_FEES } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE } from '../../../shared/domain/fees.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { PositionState } from '../../../shared/domain/position.js';
 import type { VenueActivity, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
@@ -13,7 +13,7 @@ const NOW = 1_900_000_000_000;
 const GRACE = 60_000;
 const OLD = NOW - 10 * 60_000;
 const M = 'nba-bos-nyk-moneyline';
-const policy = (over: Partial<ReconcilePolicy> = {}): ReconcilePolicy => ({ orphanPolicy: 'cancel', graceMs: GRACE, fees: DEFAULT_FEES, ...over });
+const policy = (over: Partial<ReconcilePolicy> = {}): ReconcilePolicy => ({ orphanPolicy: 'cancel', graceMs: GRACE, fees: DEFAULT_FEE_SCHEDULE, ...over });
 
 function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrder {
   return baseVenueOrder(id, { marketSlug: M, price: 400_000, createTime: OLD, ...over });
@@ -84,7 +84,7 @@ describe('missing fills', () => {
       {
         kind: 'append_fill',
         // Taker buy 5 @ 0.40: notional 2.00 × 30 bps = 0.006 → 0.01 (half-even to the cent).
-        fill: { executionId: 'x1', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: 5, fee: 10_000, liquidity: 'TAKER', time: OLD, strategyName: 'market_maker' },
+        fill: { executionId: 'x1', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: 5, fee: 80_000, liquidity: 'TAKER', time: OLD, strategyName: 'market_maker' },
       },
       {
         kind: 'append_fill',
