@@ -1,0 +1,131 @@
+/**
+ * The venue's collateral rules (docs/venue-rules.md, "Collateral and margin"; venue pages market-structure/
+ * collateral-and-margin): one implementation shared by the simulator and the paper exchange.
+ *
+ * - A long (buy YES at p) costs p a contract.
+ * - A short (sell YES at p without holding it) receives p and posts $1.00 margin: it costs 1 − p a contract.
+ *   A short is therefore the same money as holding NO bought at 1 − p.
+ * - Closing costs nothing: selling a long returns p, buying back a short returns 1 − p.
+ * - Open orders are checked per instrument: the greater of "all bids fill" and "all offers fill", each net of
+ *   the position it would close. Orders in other instruments do not count against each other's check, but
+ *   every instrument's reservation is held out of buying power.
+ * - Buying power = cash − Σ instrument reservations. A trade or an order that would take it below zero is
+ *   refused; after a fill eats buying power, resting orders no longer funded are cancelled by the exchange.
+ *
+ * Units: micros; quantities are whole contracts. "Bids" are orders that buy the YES contract (BUY_LONG,
+ * SELL_SHORT); "offers" sell it (SELL_LONG, BUY_SHORT), all at the YES price.
+ */
+import { ONE_DOLLAR, type Micros, type PriceMicros } from './money.js';
+
+/** An open order as the collateral check sees it. */
+export interface CollateralOrder {
+  orderId: string;
+  /** True when the order buys the YES contract (a bid at `price`). */
+  buysLong: boolean;
+  /** YES limit price, micros. */
+  price: PriceMicros;
+  /** Contracts still open. */
+  leavesQty: number;
+  /** Placement order (a time or a sequence number): later orders are cancelled first when unfunded. */
+  placedAt: number;
+}
+
+/** One instrument's position and open orders. */
+export interface InstrumentExposure {
+  marketSlug: string;
+  /** Signed YES contracts: > 0 long, < 0 short. */
+  netQty: number;
+  orders: readonly CollateralOrder[];
+}
+
+/** The cash one contract costs to open: p for a long, 1 − p for a short. */
+export function openingCostPerContract(buysLong: boolean, price: PriceMicros): Micros {
+  return buysLong ? price : ONE_DOLLAR - price;
+}
+
+/**
+ * Cash the worst side needs if every order of that side filled, the orders closing the position first in
+ * price priority (best bid / best offer first), as they would fill.
+ */
+function sideRequirement(orders: readonly CollateralOrder[], closable: number, buysLong: boolean): Micros {
+  const side = orders.filter((o) => o.buysLong === buysLong && o.leavesQty > 0);
+  side.sort((a, b) => (buysLong ? b.price - a.price : a.price - b.price) || a.placedAt - b.placedAt);
+  let left = Math.max(0, closable);
+  let need = 0;
+  for (const o of side) {
+    const closing = Math.min(left, o.leavesQty);
+    left -= closing;
+    need += (o.leavesQty - closing) * openingCostPerContract(buysLong, o.price);
+  }
+  return need;
+}
+
+/** What an instrument's open orders hold out of buying power: the worse of all bids or all offers filling. */
+export function instrumentReservation(netQty: number, orders: readonly CollateralOrder[]): Micros {
+  if (orders.length === 0) return 0;
+  const bids = sideRequirement(orders, -netQty, true); // bids close a short
+  const offers = sideRequirement(orders, netQty, false); // offers close a long
+  return Math.max(bids, offers);
+}
+
+/** Buying power: cash less every instrument's reservation. */
+export function buyingPower(cash: Micros, instruments: Iterable<InstrumentExposure>): Micros {
+  let bp = cash;
+  for (const i of instruments) bp -= instrumentReservation(i.netQty, i.orders);
+  return bp;
+}
+
+/**
+ * The extra buying power a new order needs: its instrument's reservation with the order added, less the
+ * reservation without it (0 for an order that only closes, or that sits on the side that is not the worse).
+ */
+export function marginalReservation(instrument: Pick<InstrumentExposure, 'netQty' | 'orders'>, order: CollateralOrder): Micros {
+  return instrumentReservation(instrument.netQty, [...instrument.orders, order]) - instrumentReservation(instrument.netQty, instrument.orders);
+}
+
+/**
+ * Cash a fill moves: opening a long pays p, opening a short pays 1 − p (receives p, posts $1), closing a long
+ * receives p, closing a short receives 1 − p (pays p, its $1 margin returns). Fees are separate.
+ * `netQty` is the position before the fill; the result is signed (negative = cash out).
+ */
+export function tradeCashDelta(netQty: number, buysLong: boolean, qty: number, price: PriceMicros): Micros {
+  const closable = buysLong ? Math.max(0, -netQty) : Math.max(0, netQty);
+  const closing = Math.min(closable, qty);
+  const opening = qty - closing;
+  const perContract = openingCostPerContract(buysLong, price);
+  // closing returns the other side's value: a long sold at p returns p; a short bought back at p returns 1 − p
+  const returned = closing * openingCostPerContract(!buysLong, price);
+  return returned - opening * perContract;
+}
+
+/**
+ * The resting orders the exchange cancels after a fill leaves buying power below zero: the most recently
+ * placed order whose removal lowers its instrument's reservation goes first, until buying power is back at or
+ * above zero (or nothing left would help). Fills are never unwound. Pure; returns order ids in cancel order.
+ */
+export function unfundedOrders(cash: Micros, instruments: readonly InstrumentExposure[]): string[] {
+  const live = instruments.map((i) => ({ ...i, orders: [...i.orders] }));
+  const reservations = live.map((i) => instrumentReservation(i.netQty, i.orders));
+  let bp = cash - reservations.reduce((s, r) => s + r, 0);
+  const cancelled: string[] = [];
+  while (bp < 0) {
+    const candidates = live.flatMap((inst, k) => inst.orders.map((o) => ({ o, k })));
+    candidates.sort((a, b) => b.o.placedAt - a.o.placedAt);
+    let freed = false;
+    for (const { o, k } of candidates) {
+      const inst = live[k]!;
+      const without = inst.orders.filter((x) => x !== o);
+      const r = instrumentReservation(inst.netQty, without);
+      if (r < reservations[k]!) {
+        bp += reservations[k]! - r;
+        reservations[k] = r;
+        inst.orders = without;
+        cancelled.push(o.orderId);
+        freed = true;
+        break;
+      }
+    }
+    if (!freed) break;
+  }
+  return cancelled;
+}

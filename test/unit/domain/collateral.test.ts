@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  buyingPower,
+  instrumentReservation,
+  marginalReservation,
+  tradeCashDelta,
+  unfundedOrders,
+  type CollateralOrder,
+  type InstrumentExposure,
+} from '../../../shared/domain/collateral.js';
+
+const usd = (x: number) => Math.round(x * 1_000_000);
+let seq = 0;
+const order = (buysLong: boolean, price: number, qty: number, id?: string): CollateralOrder => {
+  seq += 1;
+  return { orderId: id ?? `x${seq}`, buysLong, price: usd(price), leavesQty: qty, placedAt: seq };
+};
+const bid = (price: number, qty: number, id?: string) => order(true, price, qty, id);
+const offer = (price: number, qty: number, id?: string) => order(false, price, qty, id);
+
+describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
+  it('charges opening trades and returns closing ones', () => {
+    expect(tradeCashDelta(0, true, 10, usd(0.4))).toBe(-usd(4)); // buy 10 YES at 0.40
+    expect(tradeCashDelta(0, false, 10, usd(0.4))).toBe(-usd(6)); // short 10 at 0.40: receive 4, post 10
+    expect(tradeCashDelta(10, false, 10, usd(0.5))).toBe(usd(5)); // sell the long at 0.50
+    expect(tradeCashDelta(-10, true, 10, usd(0.3))).toBe(usd(7)); // buy back the short at 0.30: pay 3, margin 10 back
+    // crossing through zero: close 4 long, open 6 short
+    expect(tradeCashDelta(4, false, 10, usd(0.5))).toBe(4 * usd(0.5) - 6 * usd(0.5));
+  });
+
+  it('reserves the worse of all bids or all offers per instrument, net of the position they close', () => {
+    // flat: bids 10 × 0.40 = 4.00; offers 10 × (1 − 0.60) = 4.00; the worse: 4.00
+    expect(instrumentReservation(0, [bid(0.4, 10), offer(0.6, 10)])).toBe(usd(4));
+    // long 10: the offers only close it → 0; the bids still need 4.00
+    expect(instrumentReservation(10, [bid(0.4, 10), offer(0.6, 10)])).toBe(usd(4));
+    expect(instrumentReservation(10, [offer(0.6, 10)])).toBe(0);
+    // long 4: offers of 10 at 0.60 close 4 and open 6 short at 0.40 each
+    expect(instrumentReservation(4, [offer(0.6, 10)])).toBe(6 * usd(0.4));
+    // short 5: the best bid closes first
+    expect(instrumentReservation(-5, [bid(0.3, 5), bid(0.5, 5)])).toBe(5 * usd(0.3));
+  });
+
+  it('adds a new order only where it worsens its instrument', () => {
+    const inst = { netQty: 0, orders: [bid(0.4, 10)] };
+    expect(marginalReservation(inst, offer(0.7, 5))).toBe(0); // offers 1.50 < bids 4.00
+    expect(marginalReservation(inst, bid(0.5, 2))).toBe(usd(1));
+  });
+
+  it('cancels the latest unfunded orders after a fill, until buying power is back at zero or above', () => {
+    seq = 0;
+    const a = bid(0.5, 10, 'a'); // 5.00
+    const b = bid(0.5, 10, 'b'); // 5.00
+    const c = offer(0.5, 10, 'c'); // other instrument, 5.00
+    const instruments: InstrumentExposure[] = [
+      { marketSlug: 'm1', netQty: 0, orders: [a, b] },
+      { marketSlug: 'm2', netQty: 0, orders: [c] },
+    ];
+    expect(buyingPower(usd(15), instruments)).toBe(0);
+    expect(unfundedOrders(usd(15), instruments)).toEqual([]);
+    expect(unfundedOrders(usd(9), instruments)).toEqual(['c']);
+    expect(unfundedOrders(usd(4), instruments)).toEqual(['c', 'b']);
+    expect(unfundedOrders(usd(-1), instruments)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('property: after the unfunded cancels, buying power is ≥ 0 unless no order is left that holds any', () => {
+    const order = fc.record({
+      buysLong: fc.boolean(),
+      price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000),
+      leavesQty: fc.integer({ min: 1, max: 50 }),
+      placedAt: fc.integer({ min: 0, max: 1_000 }),
+    });
+    const inst = fc.record({ netQty: fc.integer({ min: -30, max: 30 }), orders: fc.array(order, { maxLength: 5 }) });
+    fc.assert(
+      fc.property(fc.array(inst, { minLength: 1, maxLength: 4 }), fc.integer({ min: -50_000_000, max: 100_000_000 }), (raw, cash) => {
+        let n = 0;
+        const instruments: InstrumentExposure[] = raw.map((r, k) => ({
+          marketSlug: `m${k}`,
+          netQty: r.netQty,
+          orders: r.orders.map((o) => ({ ...o, orderId: `x${n++}` })),
+        }));
+        const gone = new Set(unfundedOrders(cash, instruments));
+        const after = instruments.map((i) => ({ ...i, orders: i.orders.filter((o) => !gone.has(o.orderId)) }));
+        const bp = buyingPower(cash, after);
+        if (bp < 0) {
+          // nothing left to cancel would help
+          for (const i of after) for (const o of i.orders) {
+            expect(instrumentReservation(i.netQty, i.orders.filter((x) => x !== o))).toBe(instrumentReservation(i.netQty, i.orders));
+          }
+        }
+        // never cancels more than needed: putting back the last cancelled order would go below zero
+        if (gone.size > 0 && bp >= 0) {
+          expect(buyingPower(cash, instruments)).toBeLessThan(0);
+        }
+      }),
+    );
+  });
+});
