@@ -58,8 +58,9 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
     ];
     expect(buyingPower(usd(15), instruments)).toBe(0);
     expect(unfundedOrders(usd(15), instruments)).toEqual([]);
-    expect(unfundedOrders(usd(9), instruments)).toEqual(['c']);
-    expect(unfundedOrders(usd(4), instruments)).toEqual(['c', 'b']);
+    expect(unfundedOrders(usd(10), instruments)).toEqual(['c']);
+    expect(unfundedOrders(usd(9), instruments)).toEqual(['c', 'b']);
+    expect(unfundedOrders(usd(4), instruments)).toEqual(['c', 'b', 'a']);
     expect(unfundedOrders(usd(-1), instruments)).toEqual(['c', 'b', 'a']);
   });
 
