@@ -136,14 +136,17 @@ describe('secrets canary through a live session', () => {
       sim.faults.failNextRequests({ count: 2, status: 502 });
       await sleep(3_000);
 
-      // Client calls that fail in every typed way, keeping their errors.
+      // Client calls that fail in every typed way, keeping their errors (and logging to the same file).
+      const wrongKeyLogger = logger.child({ component: 'venue-rest-wrong-key' });
       const calls: Promise<unknown>[] = [
         bot.rest.getOrder('no-such-order'),
         bot.rest.cancelOrder('no-such-order', 'no-such-market'),
-        new PolymarketRestClient({ apiBaseUrl: base, gatewayBaseUrl: base, credentials: { keyId: 'wrong-key-id', secretBase64: EXCHANGE_SECRET } }).openOrders(),
-        new PolymarketRestClient({ apiBaseUrl: 'http://127.0.0.1:1', gatewayBaseUrl: 'http://127.0.0.1:1', credentials: { keyId: 'k', secretBase64: EXCHANGE_SECRET }, retry: { maxAttempts: 1 } }).openOrders(),
-        new OpticOddsRestClient({ apiKey: `${ODDS_KEY}-wrong`, baseUrl: `${base}${sports.pathPrefix}`, maxServerRetries: 0 }).fixtures({}),
-        new OpticOddsRestClient({ apiKey: ODDS_KEY, baseUrl: `${base}${sports.pathPrefix}/nope` }).fixtures({}),
+        // A key the venue does not know, signing with the canary secret: 401, re-sign once, 401 again — the
+        // client logs this at error level on every run (the deterministic "level":50 line checked below).
+        new PolymarketRestClient({ apiBaseUrl: base, gatewayBaseUrl: base, credentials: { keyId: 'wrong-key-id', secretBase64: EXCHANGE_SECRET }, logger: wrongKeyLogger, metrics }).openOrders(),
+        new PolymarketRestClient({ apiBaseUrl: 'http://127.0.0.1:1', gatewayBaseUrl: 'http://127.0.0.1:1', credentials: { keyId: 'k', secretBase64: EXCHANGE_SECRET }, retry: { maxAttempts: 1 }, logger, metrics }).openOrders(),
+        new OpticOddsRestClient({ apiKey: `${ODDS_KEY}-wrong`, baseUrl: `${base}${sports.pathPrefix}`, maxServerRetries: 0, logger }).fixtures({}),
+        new OpticOddsRestClient({ apiKey: ODDS_KEY, baseUrl: `${base}${sports.pathPrefix}/nope`, logger }).fixtures({}),
         Promise.resolve().then(() => privateKeyFromSecret(`${EXCHANGE_SECRET}!`)),
         Promise.resolve().then(() => privateKeyFromSecret(EXCHANGE_SECRET.slice(0, 40))),
       ];
@@ -160,7 +163,11 @@ describe('secrets canary through a live session', () => {
     // Log lines: the session really logged, including errors.
     const log = readFileSync(logFile, 'utf8');
     expect(log.split('\n').length).toBeGreaterThan(100);
-    expect(log).toContain('"level":50');
+    // Error-level lines were logged, at least the one this test provokes on purpose. (The session's own
+    // faults no longer reliably log errors: a cancel answered "not open" is done, not an error, and an
+    // ambiguous create is recovered from the trade activities — both were errors before those fixes.)
+    const errorLines = log.split('\n').filter((l) => l.includes('"level":50'));
+    expect(errorLines.some((l) => l.includes('venue-rest-wrong-key') && l.includes('venue rejected our credentials'))).toBe(true);
     leaks.push(...leaksIn(log, 'the log file'));
     // Metrics: names, dimensions and values.
     leaks.push(...leaksIn(JSON.stringify(metrics.snapshot()), 'metrics'));
