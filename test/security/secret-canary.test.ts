@@ -15,7 +15,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -29,6 +28,7 @@ import { MetricsRegistry } from '../../shared/observability/metrics-registry.js'
 import { privateKeyFromSecret } from '../../shared/venue/auth.js';
 import { PolymarketRestClient } from '../../shared/venue/rest-client.js';
 import { liveChaosConfig } from '../support/chaos-fixtures.js';
+import { recordingProxy } from '../support/recording-proxy.js';
 
 // The exchange secret: a 32-byte seed whose base64 reads "canary…" (decodes to 32 bytes exactly).
 const SEED = Buffer.concat([Buffer.from('canarySecretKey0', 'base64'), randomBytes(32)]).subarray(0, 32);
@@ -52,38 +52,6 @@ function leaksIn(text: string, where: string, skip: string[] = []): string[] {
   return needles()
     .filter((n) => !skip.includes(n.name) && text.includes(n.value))
     .map((n) => `${n.name} in ${where}`);
-}
-
-/** A loopback TCP proxy that records what the clients send (request lines and headers are plain text). */
-async function recordingProxy(targetPort: number): Promise<{ port: number; sent: Buffer[]; close: () => Promise<void> }> {
-  const sent: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (d: Buffer) => {
-      sent.push(Buffer.from(d));
-      upstream.write(d);
-    });
-    upstream.on('data', (d: Buffer) => client.write(d));
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    sent,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -180,7 +148,7 @@ describe('secrets canary through a live session', () => {
     }
     // The wire: request lines of every HTTP request and WebSocket upgrade.
     const wire = Buffer.concat(proxy.sent).toString('latin1');
-    const requestLines = wire.split('\r\n').filter((l) => /^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ HTTP\/1\.[01]$/.test(l));
+    const requestLines = proxy.requestLines();
     expect(requestLines.some((l) => l.includes('/v1/ws/private'))).toBe(true);
     expect(requestLines.some((l) => l.includes('/v1/orders'))).toBe(true);
     expect(requestLines.some((l) => l.includes(sports.pathPrefix))).toBe(true);
