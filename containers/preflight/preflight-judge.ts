@@ -6,9 +6,10 @@
  * Drift severity:
  *  - breaking: a schema error (missing/renamed required field, wrong JSON type, a body wrapped differently), a
  *    frame key the contract does not know or does not expect on that socket, a non-2xx status, a body that is
- *    not JSON, a socket that did not open, an `error` from the venue, a clock outside the auth window;
- *  - warning: a deprecated field or frame key, an enum value the contract does not list (the venue added one),
- *    a subscription whose snapshot did not arrive within the listen window, a clock offset over `clockWarnMs`.
+ *    not JSON, a socket that did not open, an `error` from the venue, a clock outside the auth window, an enum
+ *    value the contract does not list (the venue added a meaning the product does not know: the client would
+ *    log, count and handle it conservatively, but going live on it is a decision to take first);
+ *  - warning: a deprecated field or frame key, a subscription whose snapshot did not arrive within the listen window, a clock offset over `clockWarnMs`.
  * The exit code is non-zero on any breaking finding (and on warnings too with `strict`).
  */
 import type { WireContract, WireJudgement } from '../../shared/venue/contract/wire-contract.js';
@@ -139,14 +140,14 @@ function at(doc: unknown, pointer: string): unknown {
 /** Array indices folded so that one drift repeated over a list is one finding. */
 const foldIndices = (path: string): string => path.replace(/\/\d+(?=\/|$)/g, '/*');
 
-/** Splits a contract judgement into findings: enum misses and deprecated fields warn, the rest breaks. */
+/** Splits a contract judgement into findings: deprecated fields warn, the rest (unknown enum values too) breaks. */
 export function classify(where: string, judgement: WireJudgement, doc: unknown): Omit<Finding, 'count'>[] {
   const out: Omit<Finding, 'count'>[] = [];
   for (const e of judgement.errors) {
     const m = ENUM_ERROR.exec(e);
     if (m) {
       const value = at(doc, m[1]!);
-      out.push({ severity: 'warning', where, message: `${foldIndices(m[1]!)}: unknown enum value ${JSON.stringify(value)}` });
+      out.push({ severity: 'breaking', where, message: `${foldIndices(m[1]!)}: unknown enum value ${JSON.stringify(value)}` });
     } else {
       out.push({ severity: 'breaking', where, message: foldIndices(e) });
     }

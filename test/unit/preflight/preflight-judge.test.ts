@@ -1,7 +1,7 @@
 /**
  * The preflight's judge on controlled observations: the contract's own samples (expect: true) come out clean
- * (nothing breaking; at most deprecated-field warnings) and the ones it rejects do not; a renamed field breaks (exit 1), an unknown enum value and a deprecated key
- * warn (exit 0, or 1 with --strict); a frame on the wrong socket, a refused upgrade, a 401 and a clock outside
+ * (nothing breaking; at most deprecated-field warnings) and the ones it rejects do not; a renamed field and an
+ * unknown enum value break (exit 1); a deprecated key warns (exit 0, or 1 with --strict); a frame on the wrong socket, a refused upgrade, a 401 and a clock outside
  * the 30 s window break; the clock estimate always contains the true offset; the peak rate is counted over
  * any one-second window.
  */
@@ -104,15 +104,14 @@ describe('preflight judge', () => {
     }
   });
 
-  it('an unknown enum value is reported with its value as a warning: exit 0, or 1 with --strict', () => {
+  it('an unknown enum value is reported with its value and breaks: exit 1', () => {
     const body = { marketData: { ...bookSample.marketData, state: 'MARKET_STATE_BRAND_NEW' } };
     const report = judgeObservations(contract, observations({ rest: [rest('/v1/markets/{slug}/book', body)] }));
-    expect(report.breaking).toBe(0);
+    expect(report.breaking).toBe(1);
     expect(report.findings).toEqual([
-      { severity: 'warning', where: 'GET /v1/markets/{slug}/book', message: '/marketData/state: unknown enum value "MARKET_STATE_BRAND_NEW"', count: 1 },
+      { severity: 'breaking', where: 'GET /v1/markets/{slug}/book', message: '/marketData/state: unknown enum value "MARKET_STATE_BRAND_NEW"', count: 1 },
     ]);
-    expect(exitCodeFor(report)).toBe(0);
-    expect(exitCodeFor(report, true)).toBe(1);
+    expect(exitCodeFor(report)).toBe(1);
   });
 
   it('one drift repeated over a list and over rounds is one finding with a count', () => {
@@ -120,7 +119,7 @@ describe('preflight judge', () => {
     const body = { orders: [0, 1, 2].map((i) => ({ ...order, id: `o${i}`, state: 'ORDER_STATE_SOMETHING' })) };
     const report = judgeObservations(contract, observations({ rest: [rest('/v1/orders/open', body), rest('/v1/orders/open', body)] }));
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ severity: 'warning', message: '/orders/*/state: unknown enum value "ORDER_STATE_SOMETHING"', count: 6 });
+    expect(report.findings[0]).toMatchObject({ severity: 'breaking', message: '/orders/*/state: unknown enum value "ORDER_STATE_SOMETHING"', count: 6 });
   });
 
   it('a deprecated field or frame key warns; a legacy key the contract does not know breaks', () => {
