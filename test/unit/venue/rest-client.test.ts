@@ -120,17 +120,26 @@ describe('retry policy', () => {
     expect(JSON.stringify(err)).not.toContain(SECRET);
   });
 
-  it('on 429 waits at least 1 s, honours Retry-After, backs off, then succeeds (also for a create)', async () => {
+  it('on 429 a read pauses the budget at least 1 s, honours Retry-After, backs off exponentially, then succeeds', async () => {
     const { client, transport, sleeps } = setup((req, n) => {
-      if (n === 1) return json(429, { message: 'slow down' });
-      if (n === 2) return json(429, { message: 'slow down' }, { 'retry-after': '3' });
-      return json(200, { id: 'ord-9' });
+      if (n === 1) return json(429, { message: 'Too Many Requests' });
+      if (n === 2) return json(429, { message: 'Too Many Requests' }, { 'retry-after': '3' });
+      if (n === 3) return json(429, { message: 'Too Many Requests' });
+      return json(200, { orders: [] });
     });
-    const r = await client.createOrder(REQ);
-    expect(r).toEqual({ orderId: 'ord-9', executions: [], recovered: false });
-    expect(transport.requests).toHaveLength(3);
+    await expect(client.openOrders()).resolves.toEqual([]);
+    expect(transport.requests).toHaveLength(4);
+    // random 0.5 → 0.75 of the doubling step, floored at 1 s: 1 s, max(1.5 s, Retry-After 3 s), 3 s.
+    expect(sleeps).toEqual([1_000, 3_000, 3_000]);
+  });
+
+  it('on 429 a create is never resent: it fails with RateLimitedError, and the pause still holds every later request', async () => {
+    const { client, transport, sleeps } = setup((req, n) => (n === 1 ? json(429, { message: 'Too Many Requests' }) : json(200, { orders: [] })));
+    await expect(client.createOrder(REQ)).rejects.toBeInstanceOf(RateLimitedError);
+    expect(transport.requests).toHaveLength(1);
+    await client.openOrders();
     expect(sleeps[0]).toBeGreaterThanOrEqual(1_000);
-    expect(sleeps[1]).toBeGreaterThanOrEqual(3_000);
+    expect(transport.paths()).toEqual(['POST /v1/orders', 'GET /v1/orders/open']);
   });
 
   it('gives up on persistent 429 with RateLimitedError', async () => {
