@@ -90,6 +90,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     credentials: signer,
     clock,
     timeoutMs: config.api.requestTimeoutMs,
+    rateLimitPerSecond: config.api.rateLimitPerSecond,
     transport: new UndiciTransport(),
     ownsTransport: true,
     logger: logger.child({ component: 'venue-rest' }),

@@ -4,7 +4,11 @@
  * shows progress, and ends with a summary.
  *
  *   npm start -- [--duration 240] [--seed 7] [--strategies market_maker,live_arbitrage,statistical_edge]
- *                [--speed 20] [--quiet]
+ *                [--speed 20] [--markets 200] [--quiet]
+ *
+ * `--markets N` makes the simulator list N more markets (synthetic games) besides the seeded ones: a load run
+ * of the request budget. The summary shows the peak requests in any one second, batches, 429s and stopgap
+ * rejects.
  */
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +19,7 @@ import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-e
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startSimulator } from '../simulator/server.js';
+import { listedMarketsWorld } from '../simulator/server/default-world.js';
 import { createSportsModule, type SportsModule } from '../simulator/sports/index.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     strategies: { type: 'string', default: STRATEGY_NAMES.join(',') },
     speed: { type: 'string', default: '20' },
+    markets: { type: 'string', default: '0' },
     'progress-every': { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
     'record-dir': { type: 'string', default: join('data', 'recordings') },
@@ -48,8 +54,10 @@ const durationS = Number(values.duration);
 const seed = Number(values.seed);
 const speed = Number(values.speed);
 const progressEvery = Number(values['progress-every']);
+const extraMarkets = Number(values.markets);
 if (!(durationS > 0)) fail(`--duration must be a positive number of seconds, got ${values.duration}`);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got ${values.seed}`);
+if (!Number.isInteger(extraMarkets) || extraMarkets < 0 || extraMarkets > 5_000) fail(`--markets must be a whole number of markets from 0 to 5000, got ${values.markets}`);
 if (!(speed > 0)) fail(`--speed must be positive (game seconds per real second), got ${values.speed}`);
 const strategies = values.strategies.split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of strategies) if (!(STRATEGY_NAMES as readonly string[]).includes(s)) fail(`unknown strategy "${s}"; choose from ${STRATEGY_NAMES.join(', ')}`);
@@ -64,6 +72,7 @@ const sim = await startSimulator({
   logger: logger.child({ component: 'simulator' }),
   // A crowd that misprices some markets: the sandbox's stand-in for the gaps statistical edge trades.
   liquidity: { crowdBias: { share: 0.4, magnitude: [0.05, 0.09] } },
+  markets: extraMarkets > 0 ? listedMarketsWorld(Date.now(), extraMarkets) : undefined,
   modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 5_000, startStaggerMs: 10_000 })],
 });
 const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule | undefined;
@@ -79,7 +88,7 @@ try {
 }
 
 const stats = new SessionStats();
-console.log(`Simulator (exchange + OpticOdds + seeded games, seed ${seed}) on ${sim.baseUrl}`);
+console.log(`Simulator (exchange + OpticOdds + seeded games${extraMarkets ? ` + ${extraMarkets} listed markets` : ''}, seed ${seed}) on ${sim.baseUrl}`);
 console.log(`Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`);
 // Recording (every inbound message, for replays and backtests) and the report's time series.
 const recorder = values['no-record']
@@ -130,6 +139,7 @@ async function finish(reason: string): Promise<void> {
   clearInterval(sampler);
   console.log(stats.render(bot.engine, bot.discovery.fixtures));
   console.log(stats.summary(bot.engine));
+  console.log(stats.traffic(metrics, config.api.rateLimitPerSecond));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const report = await writeReport(
     values['report-dir'],

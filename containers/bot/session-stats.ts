@@ -6,6 +6,7 @@ import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
 import type { FixtureRef } from '../../shared/feeds/market-mapper.js';
+import type { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import type { RiskDecision } from '../../shared/risk/risk-manager.js';
 
 interface StrategyCounts {
@@ -90,5 +91,26 @@ export class SessionStats {
     const traded = this.strategiesThatTraded();
     lines.push('', `strategies that traded: ${traded.length ? traded.join(', ') : 'none'}`);
     return lines.join('\n');
+  }
+
+  /**
+   * The venue traffic of the session: the peak requests issued in any one second (per budget: the API key's
+   * authenticated calls and the per-IP public calls; the venue allows 20 each), batches sent, 429s received and
+   * latency-stopgap rejects.
+   */
+  traffic(metrics: MetricsRegistry, limitPerSecond: number): string {
+    const snap = metrics.snapshot();
+    const total = (name: string): number => {
+      let n = 0;
+      for (const [k, v] of Object.entries(snap.counters)) if (k === name || k.startsWith(`${name}|`)) n += v;
+      return n;
+    };
+    const peak = (budget: string): number => metrics.gaugeValue('venue.requests.peak_per_window', { budget }) ?? 0;
+    return [
+      '',
+      `venue requests: peak ${peak('authenticated')}/s authenticated (budget ${limitPerSecond}/s), ${peak('public')}/s public · ` +
+        `batches sent ${total('venue.batches')} (${total('venue.batch_orders')} orders) · 429s ${total('venue.http.rate_limited')} · ` +
+        `stopgap rejects ${total('execution.stopgap_rejects')}`,
+    ].join('\n');
   }
 }

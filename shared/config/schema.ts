@@ -131,6 +131,8 @@ const apiSchema = z.strictObject({
   request_timeout_ms: num({ min: 1, max: MAX_TIMER_MS, int: true }).default(5_000),
   /** Silence on a socket after which it is considered dead and reconnected. */
   ws_silence_timeout_ms: num({ min: 1_000, max: MAX_TIMER_MS, int: true }).default(30_000),
+  /** The client-side budget of ALL authenticated requests of the API key, per second (the venue allows 20). */
+  rate_limit_per_second: num({ min: 1, max: 1_000, int: true }).default(20),
 });
 
 /** A fee coefficient Θ: fee = Θ × contracts × p × (1 − p). At most 6 decimals (it is held in ppm). */
@@ -402,6 +404,7 @@ export interface AppConfig {
     privateKey?: string;
     requestTimeoutMs: number;
     wsSilenceTimeoutMs: number;
+    rateLimitPerSecond: number;
   };
   trading: {
     mode: TradingMode;
@@ -466,6 +469,7 @@ export function toAppConfig(raw: RawConfig): AppConfig {
       privateKey: raw.api.private_key,
       requestTimeoutMs: raw.api.request_timeout_ms,
       wsSilenceTimeoutMs: raw.api.ws_silence_timeout_ms,
+      rateLimitPerSecond: raw.api.rate_limit_per_second,
     },
     trading: {
       mode: raw.trading.mode,

@@ -7,6 +7,9 @@ import type { OrderRequest } from './order.js';
 import type { PriceMicros } from './money.js';
 import type { CreateOrderResult, VenueOrder } from './venue-models.js';
 
+/** One entry of a batch create: the order's result, or why it has none (an AmbiguousOrderError after reconciliation, …). */
+export type BatchCreateOutcome = { ok: true; result: CreateOrderResult } | { ok: false; error: unknown };
+
 export interface OrderGateway {
   /** Never sends the same order twice: an ambiguous failure is reconciled before it is reported. */
   createOrder(request: OrderRequest): Promise<CreateOrderResult>;
@@ -15,4 +18,12 @@ export interface OrderGateway {
   /** Cancels every open order (of the given markets, or all); returns the ids cancelled. */
   cancelAll(marketSlugs?: string[]): Promise<string[]>;
   openOrders(marketSlugs?: string[]): Promise<VenueOrder[]>;
+  /**
+   * Optional batch calls (any number of entries; sent 20 per request). Not atomic: each entry succeeds or fails
+   * on its own, and a batch cancel or modify only echoes the request — the outcome comes from the order stream.
+   * Outcomes of a batch create are in request order, with the single create's never-twice guarantee per entry.
+   */
+  createOrders?(requests: OrderRequest[]): Promise<BatchCreateOutcome[]>;
+  cancelOrders?(orders: { orderId: string; marketSlug: string }[]): Promise<void>;
+  modifyOrders?(orders: { orderId: string; marketSlug: string; change: { price?: PriceMicros; quantity?: number } }[]): Promise<void>;
 }

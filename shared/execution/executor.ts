@@ -11,6 +11,16 @@
  * venue answers with "not found" (404) or "order … is not open" (400) is done, not failed: counted
  * (`execution.cancel_not_found` / `execution.cancel_not_open`), logged at debug, and — when the order is
  * still open here — reported to the tracker as a possible fill gap (`OrderTracker.reportOrderGone`).
+ *
+ * Batching: every call to the gateway goes through an OrderBatcher (order-batcher.ts), so the moves of one
+ * turn — requotes (modifies, or cancels then creates), pulls on game events — leave as batch requests when
+ * the gateway has batch calls. Each order keeps its own outcome, so the rules above hold per order; an
+ * ambiguous entry of a batch create is reconciled before any retry, exactly like a single create.
+ *
+ * Latency stopgap: a create refused with `Global Rate Limit Exceeded` (the venue's error, or a REJECTED
+ * execution with that text — in the create's answer or on the order stream) is a transient reject, not a
+ * rate limit: the order is closed as REJECTED with code VENUE_STOPGAP, counted (`execution.stopgap_rejects`)
+ * and reported through `onStopgapReject`, so the strategy can re-price and resubmit. Nothing is throttled.
  */
 import type { Clock } from '../domain/clock.js';
 import type { OrderGateway } from '../domain/gateway.js';
@@ -20,6 +30,9 @@ import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { StopgapRejectError } from '../venue/errors.js';
+import { STOPGAP_TEXT, isStopgapExecution } from '../venue/error-mapping.js';
+import { OrderBatcher, type Defer } from './order-batcher.js';
 import { DEFAULT_MARKET_RULES, OrderBuildError, buildOrder, type MarketRules } from './order-builder.js';
 import { OrderTracker, RESTING_STATUSES, isTerminal, type OrderView } from './order-tracker.js';
 import { DEFAULT_RETRY, classifyError, isOrderNotOpenError, retryIdempotent, type RetryPolicy } from './retry-handler.js';
@@ -40,6 +53,8 @@ export interface ExecutorConfig {
   reconcileClockSkewMs: number;
   /** How long a local order closed as absent may still claim a late execution for an unknown order id. */
   lateClaimWindowMs: number;
+  /** Pack the orders moved in one turn into batch requests when the gateway has batch calls. */
+  batchOrders: boolean;
 }
 
 export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
@@ -51,7 +66,11 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   reconcileBackoffMs: 1_000,
   reconcileClockSkewMs: 5_000,
   lateClaimWindowMs: 60_000,
+  batchOrders: true,
 };
+
+/** The code of a create refused by the venue's latency stopgap (re-price and resubmit). */
+export const STOPGAP_REJECT_CODE = 'VENUE_STOPGAP';
 
 export interface LatencySample {
   localId: string;
@@ -85,6 +104,10 @@ export interface ExecutorDeps {
   marketRules?: (marketSlug: string) => MarketRules | undefined;
   /** Called once per create with the signal → request latency. */
   onLatency?: (sample: LatencySample) => void;
+  /** Called for every order refused by the venue's latency stopgap (a transient reject: re-price, resubmit). */
+  onStopgapReject?: (order: OrderView | undefined, execution: VenueExecution | null) => void;
+  /** When a batch is sent (default: the next turn of the event loop). */
+  batchDefer?: Defer;
   config?: Partial<ExecutorConfig>;
 }
 
@@ -97,6 +120,7 @@ export class OrderExecutor {
   private readonly metrics: Metrics;
   private readonly rules: (slug: string) => MarketRules | undefined;
   private readonly onLatency: ((s: LatencySample) => void) | undefined;
+  private readonly onStopgapReject: ExecutorDeps['onStopgapReject'];
   private readonly cfg: ExecutorConfig;
 
   private halted = false;
@@ -108,7 +132,6 @@ export class OrderExecutor {
   private readonly closedAbsent = new Map<string, { request: OrderRequest; at: number }>();
 
   constructor(deps: ExecutorDeps) {
-    this.gateway = deps.gateway;
     this.clock = deps.clock;
     this.scheduler = deps.scheduler;
     this.logger = deps.logger ?? nullLogger;
@@ -117,17 +140,20 @@ export class OrderExecutor {
     this.rules = deps.marketRules ?? (() => undefined);
     this.onLatency = deps.onLatency;
     this.cfg = { ...DEFAULT_EXECUTOR_CONFIG, ...deps.config };
+    this.gateway = this.cfg.batchOrders ? new OrderBatcher(deps.gateway, { metrics: this.metrics, defer: deps.batchDefer }) : deps.gateway;
+    this.onStopgapReject = deps.onStopgapReject;
     this.tracker.onOrphan((x) => this.claimLateExecution(x));
   }
 
   /** Feeds a venue execution (private socket or paper exchange) to the tracker. */
   onExecution(execution: VenueExecution): void {
     this.tracker.applyExecution(execution);
+    if (isStopgapExecution(execution)) this.stopgapRejected(execution, 'stream');
   }
 
   /** Feeds private-channel events: executions, and order snapshots (status sync after a reconnect). */
   onVenueEvent(ev: VenueEvent): void {
-    if (ev.type === 'execution') this.tracker.applyExecution(ev.execution);
+    if (ev.type === 'execution') this.onExecution(ev.execution);
     else if (ev.type === 'orders_snapshot') for (const o of ev.orders) this.tracker.applyVenueOrder(o);
   }
 
@@ -260,6 +286,11 @@ export class OrderExecutor {
       this.metrics.increment('execution.orders_submitted');
       if (result.recovered) this.metrics.increment('execution.create_recovered');
       this.afterAck(localId);
+      const stopgap = result.executions.find(isStopgapExecution);
+      if (stopgap) {
+        this.stopgapRejected(stopgap, 'response');
+        return { status: 'rejected', localId, reason: STOPGAP_TEXT, code: STOPGAP_REJECT_CODE };
+      }
       return { status: 'submitted', localId, orderId: result.orderId, recovered: result.recovered };
     } catch (err) {
       const cls = classifyError(err);
@@ -277,6 +308,12 @@ export class OrderExecutor {
         if (this.cfg.autoReconcile) this.scheduleReconcile(request.marketSlug, 0);
         return { status: 'ambiguous', localId };
       }
+      if (err instanceof StopgapRejectError) {
+        this.tracker.markRejected(localId, STOPGAP_TEXT);
+        this.pendingCancels.delete(localId);
+        this.stopgapRejected(null, 'response', localId);
+        return { status: 'rejected', localId, reason: STOPGAP_TEXT, code: STOPGAP_REJECT_CODE };
+      }
       const reason = err instanceof Error ? err.message : String(err);
       this.tracker.markRejected(localId, reason);
       this.pendingCancels.delete(localId);
@@ -286,6 +323,18 @@ export class OrderExecutor {
     } finally {
       set.delete(call);
     }
+  }
+
+  /** A stopgap reject: counted and reported, never throttled. */
+  private stopgapRejected(x: VenueExecution | null, via: 'stream' | 'response', localId?: string): void {
+    const order = x ? this.tracker.getByOrderId(x.order.id) : localId ? this.tracker.get(localId) : undefined;
+    this.metrics.increment('execution.stopgap_rejects', 1, { via });
+    this.logger.info('order refused by the venue latency stopgap; re-price and resubmit if still wanted', {
+      localId: order?.localId ?? localId,
+      orderId: x?.order.id,
+      marketSlug: order?.request.marketSlug ?? x?.order.marketSlug,
+    });
+    this.onStopgapReject?.(order, x);
   }
 
   /** After an order's venue id is known: honour a cancel requested while it was in flight. */

@@ -1,23 +1,5 @@
-/** Exponential backoff with jitter, shared by the REST retries and the stream reconnects. */
-
-export interface BackoffPolicy {
-  /** First delay, ms. */
-  initialDelayMs: number;
-  /** Cap, ms. */
-  maxDelayMs: number;
-  /** Growth per attempt. Default 2. */
-  factor?: number;
-  /** Fraction of the delay drawn at random: delay × (1 − jitter + jitter·u), u ∈ [0,1). Default 0.5. */
-  jitter?: number;
-}
-
-/** The delay before retry number `attempt` (0-based). `random` returns [0,1) (Math.random by default). */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
-  const factor = policy.factor ?? 2;
-  const jitter = Math.min(1, Math.max(0, policy.jitter ?? 0.5));
-  const raw = Math.min(policy.maxDelayMs, policy.initialDelayMs * Math.pow(factor, Math.max(0, attempt)));
-  return Math.round(raw * (1 - jitter + jitter * random()));
-}
+/** The feeds' view of the product's one backoff policy (domain/backoff-policy.ts), plus an abortable sleep. */
+export { BACKOFF, backoffDelay, type BackoffPolicy } from '../domain/backoff-policy.js';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

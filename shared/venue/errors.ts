@@ -115,6 +115,13 @@ export class AmbiguousOrderError extends VenueError {
   }
 }
 
+/**
+ * The exchange's latency stopgap (docs/venue-rules.md): under load it rejects a new order or a cancel/replace
+ * modify not processed within 5 s, with the text `Global Rate Limit Exceeded`. Not a rate limit: the order was
+ * refused, nothing is live, and the right answer is to re-price and resubmit — never to back off or throttle.
+ */
+export class StopgapRejectError extends VenueError {}
+
 /** The error for an HTTP status. */
 export function errorForStatus(
   status: number,

@@ -3,7 +3,7 @@
  * guarantees that a create is never sent twice; the gateway adds the caller's known order ids (the order
  * tracker's) so that a recovery never claims an order the engine already tracks.
  */
-import type { OrderGateway } from '../domain/gateway.js';
+import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
@@ -39,6 +39,19 @@ export class LiveOrderGateway implements OrderGateway {
 
   openOrders(marketSlugs?: string[]): Promise<VenueOrder[]> {
     return this.client.openOrders(marketSlugs);
+  }
+
+  createOrders(requests: OrderRequest[]): Promise<BatchCreateOutcome[]> {
+    const known = this.options.knownOrderIds;
+    return this.client.createOrdersBatch(requests, known ? { knownOrderIds: lazyIterable(known) } : {});
+  }
+
+  async cancelOrders(orders: { orderId: string; marketSlug: string }[]): Promise<void> {
+    await this.client.cancelOrdersBatch(orders);
+  }
+
+  async modifyOrders(orders: { orderId: string; marketSlug: string; change: { price?: PriceMicros; quantity?: number } }[]): Promise<void> {
+    await this.client.modifyOrdersBatch(orders);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Polymarket US REST client (api/polymarket-us.md, "REST endpoints"): typed calls returning domain models,
- * client-side rate budgeting, Ed25519 signing with clock-skew correction, the retry policy of
- * retry-policy.ts, metrics by endpoint class, and a create that never sends an order twice
- * (order-recovery.ts).
+ * Polymarket US REST client (docs/venue-rules.md, "REST endpoints"): typed calls returning domain models, and
+ * a create that never sends an order twice (order-recovery.ts). Every request goes through one pipeline
+ * (request-pipeline.ts): the key's request budget with priorities (request-budget.ts), Ed25519 signing with
+ * clock-skew correction, the transport, error classification (error-mapping.ts) and the retry policy
+ * (retry-policy.ts). Batch calls (up to 20 orders in one request) are in the "batches" section.
  */
 import * as z from 'zod';
 import type { Clock } from '../domain/clock.js';
@@ -20,25 +21,36 @@ import type { Logger } from '../observability/logger.js';
 import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nullMetrics } from '../observability/metrics.js';
-import { RequestSigner, offsetFromDateHeader, type Credentials } from './auth.js';
+import type { BatchCreateOutcome } from '../domain/gateway.js';
+import { RequestSigner, type Credentials } from './auth.js';
 import {
   AmbiguousOrderError,
-  AuthError,
   InvalidRequestError,
   NetworkError,
-  RateLimitedError,
   ResponseValidationError,
   ServerError,
   TimeoutError,
   VenueError,
-  errorForStatus,
   type EndpointClass,
 } from './errors.js';
+import {
+  BatchCancelResponseSchema,
+  BatchCreateResponseSchema,
+  BatchModifyResponseSchema,
+  buildBatchCancel,
+  buildBatchCreate,
+  buildBatchModify,
+  chunk,
+  type OrderModification,
+  type OrderRef,
+} from './batch-wire.js';
+import { orderIdInBody } from './error-mapping.js';
 import { FetchTransport } from './fetch-transport.js';
-import { TransportError, type HttpMethod, type HttpResponse, type HttpTransport } from './http.js';
+import type { HttpMethod, HttpResponse, HttpTransport } from './http.js';
 import { judgeRecovery, type RecoveryVerdict } from './order-recovery.js';
-import { VenueRateLimiter, defaultSleep } from './rate-limiter.js';
-import { DEFAULT_RETRY_POLICY, backoffMs, parseRetryAfterMs, rateLimitWaitMs, type RetryPolicy } from './retry-policy.js';
+import { RequestBudget, defaultSleep, type RequestPriority } from './request-budget.js';
+import { RequestPipeline } from './request-pipeline.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import {
   ActivitiesResponseSchema,
   BalancesResponseSchema,
@@ -46,7 +58,6 @@ import {
   BookSchema,
   CancelAllResponseSchema,
   CreateOrderResponseSchema,
-  ErrorBodySchema,
   EventResponseSchema,
   EventsResponseSchema,
   MarketResponseSchema,
@@ -101,7 +112,15 @@ export interface RestClientOptions {
   transport?: HttpTransport;
   /** Whether close() closes the transport (default: only the one the client made itself). */
   ownsTransport?: boolean;
-  rateLimiter?: VenueRateLimiter;
+  /**
+   * The API key's request budget, shared by every authenticated call of the key (pass the same one to every
+   * client of a key). Default: a new one of `rateLimitPerSecond`.
+   */
+  budget?: RequestBudget;
+  /** The per-IP budget of the public (gateway) calls. Default: a new one of 20/s. */
+  publicBudget?: RequestBudget;
+  /** Authenticated requests per second when the client makes its own budget (default 20). */
+  rateLimitPerSecond?: number;
   retry?: Partial<RetryPolicy>;
   /** Per-request deadline, ms (default 5000). */
   timeoutMs?: number;
@@ -158,26 +177,19 @@ const KNOWN_IDS_CAPACITY = 10_000;
 /** Clock skew the venue accepts without a 401 (its auth window), hence never measured by the signer. */
 const UNSEEN_CLOCK_SKEW_MS = 30_000;
 
-/** The venue's error body message, if any. Bodies are small; anything odd yields undefined. */
-function venueMessage(body: string): string | undefined {
-  if (!body) return undefined;
-  try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(body));
-    if (parsed.success) return (parsed.data.message ?? parsed.data.error)?.slice(0, 500);
-  } catch {
-    /* not JSON */
-  }
-  return body.slice(0, 200);
-}
-
-/** An order id in an error body (some gateways report the id of a committed order with a 5xx). */
-function orderIdInBody(body: string): string | null {
-  try {
-    const o = JSON.parse(body) as Record<string, unknown>;
-    const id = o?.id ?? o?.orderId;
-    return typeof id === 'string' && id.length > 0 && id.length < 200 ? id : null;
-  } catch {
-    return null;
+/** Where a call of an endpoint class stands in the key's budget: cancels, modifies, creates, reads. */
+export function priorityOf(cls: EndpointClass): RequestPriority {
+  switch (cls) {
+    case 'cancel':
+    case 'cancelAll':
+      return 'cancel';
+    case 'modify':
+      return 'modify';
+    case 'create':
+    case 'closePosition':
+      return 'create';
+    default:
+      return 'read';
   }
 }
 
@@ -195,16 +207,14 @@ export function buildQuery(query: Query | undefined): string {
 
 export class PolymarketRestClient {
   readonly signer: RequestSigner | null;
-  private readonly apiBase: string;
-  private readonly gatewayBase: string;
+  /** The key's budget (every authenticated call) and the per-IP budget (public calls). */
+  readonly budget: RequestBudget;
+  readonly publicBudget: RequestBudget;
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   private readonly transport: HttpTransport;
   private readonly ownsTransport: boolean;
-  private readonly limiter: VenueRateLimiter;
-  private readonly retry: RetryPolicy;
-  private readonly timeoutMs: number;
+  private readonly pipeline: RequestPipeline;
   private readonly recovery: RecoveryOptions;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -212,21 +222,33 @@ export class PolymarketRestClient {
   private readonly knownIds = new Set<string>();
 
   constructor(options: RestClientOptions) {
-    this.apiBase = options.apiBaseUrl.replace(/\/+$/, '');
-    this.gatewayBase = options.gatewayBaseUrl.replace(/\/+$/, '');
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? defaultSleep;
-    this.random = options.random ?? Math.random;
     const c = options.credentials;
     this.signer = c === undefined ? null : c instanceof RequestSigner ? c : new RequestSigner(c, this.clock);
     this.transport = options.transport ?? new FetchTransport();
     this.ownsTransport = options.ownsTransport ?? options.transport === undefined;
     this.metrics = options.metrics ?? nullMetrics;
-    this.limiter = options.rateLimiter ?? new VenueRateLimiter({ clock: this.clock, sleep: this.sleep, metrics: this.metrics });
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.timeoutMs = options.timeoutMs ?? 5_000;
     this.recovery = { settleMs: 500, toleranceMs: 2_000, retryIfAbsent: true, activitiesLimit: 100, ...options.recovery };
     this.logger = options.logger ?? nullLogger;
+    const budgetDeps = { clock: this.clock, sleep: this.sleep, metrics: this.metrics };
+    this.budget = options.budget ?? new RequestBudget({ ...budgetDeps, limit: options.rateLimitPerSecond, name: 'authenticated' });
+    this.publicBudget = options.publicBudget ?? new RequestBudget({ ...budgetDeps, reservedForCancels: 0, name: 'public' });
+    this.pipeline = new RequestPipeline({
+      apiBaseUrl: options.apiBaseUrl,
+      gatewayBaseUrl: options.gatewayBaseUrl,
+      signer: this.signer,
+      transport: this.transport,
+      budget: this.budget,
+      publicBudget: this.publicBudget,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      timeoutMs: options.timeoutMs ?? 5_000,
+      clock: this.clock,
+      sleep: this.sleep,
+      random: options.random ?? Math.random,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
   }
 
   async close(): Promise<void> {
@@ -274,93 +296,21 @@ export class PolymarketRestClient {
   }
 
   /**
-   * Sends with the retry policy; returns the 2xx response. Throws a typed VenueError otherwise. For a
+   * Sends through the request pipeline; returns the 2xx response. Throws a typed VenueError otherwise. For a
    * non-idempotent call, a 5xx/timeout/network failure is thrown as is (the caller decides).
    */
-  private async callRaw(spec: CallSpec<z.ZodType>): Promise<HttpResponse> {
-    if (spec.auth && !this.signer) throw new AuthError(`${spec.endpoint}: no credentials configured`, { status: 0, endpoint: spec.endpoint });
-    const base = spec.auth ? this.apiBase : this.gatewayBase;
-    const url = base + spec.path + buildQuery(spec.query);
-    const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    let attempts = 0;
-    let rateLimited = 0;
-    let resigned = false;
-    for (;;) {
-      await this.limiter.acquire(spec.cls);
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (bodyText !== undefined) headers['content-type'] = 'application/json';
-      if (spec.auth) Object.assign(headers, (this.signer as RequestSigner).headers(spec.method, spec.path));
-      attempts++;
-      const t0 = this.clock.monotonicNs();
-      let res: HttpResponse;
-      try {
-        res = await this.transport.send({ method: spec.method, url, headers, body: bodyText, timeoutMs: this.timeoutMs });
-      } catch (err) {
-        const kind = err instanceof TransportError ? err.kind : 'network';
-        this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind });
-        const requestSent = err instanceof TransportError ? err.requestSent : true;
-        const code = err instanceof TransportError && err.code ? ` (${err.code})` : '';
-        const mapped =
-          kind === 'timeout'
-            ? new TimeoutError(`${spec.endpoint}: timed out${code}`, { status: 0, endpoint: spec.endpoint, requestSent, cause: err })
-            : new NetworkError(`${spec.endpoint}: connection failed${code}`, { status: 0, endpoint: spec.endpoint, requestSent, cause: err });
-        // A request that provably never left may be sent again even when not idempotent.
-        if ((spec.idempotent || !requestSent) && attempts < this.retry.maxAttempts) {
-          await this.sleep(backoffMs(attempts - 1, this.retry, this.random));
-          continue;
-        }
-        throw mapped;
-      }
-      const micros = Number((this.clock.monotonicNs() - t0) / 1000n);
-      this.metrics.observe('venue.http.latency_us', micros, { class: spec.cls });
-      this.metrics.increment('venue.http.requests', 1, { class: spec.cls, status: String(res.status) });
-      if (res.status >= 200 && res.status < 300) return res;
-
-      const message = venueMessage(res.body);
-      const retryAfter = parseRetryAfterMs(res.headers['retry-after'], this.clock.now());
-      const error = errorForStatus(res.status, spec.endpoint, message, retryAfter);
-      this.metrics.increment('venue.http.errors', 1, { class: spec.cls, kind: String(res.status) });
-      if (error instanceof ServerError) error.orderIdHint = orderIdInBody(res.body);
-
-      if (res.status === 401 && spec.auth && !resigned) {
-        resigned = true;
-        const signer = this.signer as RequestSigner;
-        const offset = offsetFromDateHeader(res.headers['date'], this.clock.now());
-        if (offset !== null) {
-          const before = signer.clockOffsetMs;
-          signer.clockOffsetMs = offset;
-          this.logger.warn('venue 401: clock offset re-estimated from the Date header; re-signing once', {
-            endpoint: spec.endpoint,
-            offsetBeforeMs: before,
-            offsetAfterMs: signer.clockOffsetMs,
-          });
-          this.metrics.gauge('venue.clock_offset_ms', signer.clockOffsetMs);
-        }
-        attempts--; // a re-sign is not a retry of the same request
-        continue;
-      }
-      if (res.status === 401) {
-        this.logger.error('venue rejected our credentials after clock correction', { endpoint: spec.endpoint });
-        throw error;
-      }
-      if (error instanceof RateLimitedError) {
-        this.metrics.increment('venue.http.rate_limited', 1, { class: spec.cls });
-        if (rateLimited + 1 < this.retry.maxRateLimitedAttempts) {
-          const wait = rateLimitWaitMs(rateLimited, error.retryAfterMs, this.retry, this.random);
-          rateLimited++;
-          attempts--; // the request was refused, not processed
-          this.logger.warn('venue 429: backing off', { endpoint: spec.endpoint, waitMs: wait });
-          await this.sleep(wait);
-          continue;
-        }
-        throw error;
-      }
-      if (error instanceof ServerError && spec.idempotent && attempts < this.retry.maxAttempts) {
-        await this.sleep(backoffMs(attempts - 1, this.retry, this.random));
-        continue;
-      }
-      throw error;
-    }
+  private callRaw(spec: CallSpec<z.ZodType>): Promise<HttpResponse> {
+    return this.pipeline.send({
+      cls: spec.cls,
+      priority: priorityOf(spec.cls),
+      method: spec.method,
+      endpoint: spec.endpoint,
+      path: spec.path,
+      query: buildQuery(spec.query),
+      body: spec.body,
+      auth: spec.auth,
+      idempotent: spec.idempotent,
+    });
   }
 
   private authed<S extends z.ZodType>(
@@ -466,38 +416,54 @@ export class PolymarketRestClient {
         return result;
       } catch (err) {
         if (!isAmbiguousCreateFailure(err)) throw err;
-        this.metrics.increment('venue.orders.ambiguous', 1);
-        this.logger.warn('create order failed ambiguously; reconciling before any resend', {
-          marketSlug: request.marketSlug,
-          error: (err as Error).message,
-        });
-        const hintedId = err instanceof ServerError ? err.orderIdHint : null;
-        // A 2xx whose body we could not read means the order exists: look for it, but never resend.
-        const mayResend = !(err instanceof ResponseValidationError);
-        const verdict = await this.reconcileCreate(request, attemptStart, attemptOffset, isKnown, hintedId);
-        if (verdict.kind === 'found') {
-          this.rememberOrderIds([verdict.order.id]);
-          this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
-          this.logger.info('ambiguous create recovered: the order reached the exchange', { orderId: verdict.order.id, via: verdict.via });
-          return { orderId: verdict.order.id, executions: [], recovered: true };
-        }
-        if (verdict.kind === 'absent' && this.recovery.retryIfAbsent && mayResend && !resent) {
-          resent = true;
-          this.metrics.increment('venue.orders.resent_after_absent', 1);
-          this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug });
-          continue;
-        }
-        const reason = verdict.kind === 'unknown' ? verdict.reason : 'order absent and no further resend allowed';
-        throw new AmbiguousOrderError(`POST /v1/orders: outcome unknown after ${(err as Error).name}; not resent (${reason})`, {
-          status: (err as VenueError).status,
-          endpoint: 'POST /v1/orders',
-          marketSlug: request.marketSlug,
-          candidateOrderIds: verdict.kind === 'unknown' ? verdict.candidateOrderIds : [],
-          reason,
-          cause: err,
-        });
+        const next = await this.settleAmbiguousCreate('POST /v1/orders', request, err, { attemptStart, attemptOffset, isKnown, mayResendAgain: !resent });
+        if (next.kind === 'found') return next.result;
+        resent = true;
       }
     }
+  }
+
+  /**
+   * After an ambiguous create (single or batch entry): looks for the order (order-recovery.ts). Found → its
+   * result (`recovered: true`); proven absent and a resend still allowed → 'resend'; otherwise throws
+   * AmbiguousOrderError. Never resends itself.
+   */
+  private async settleAmbiguousCreate(
+    endpoint: string,
+    request: OrderRequest,
+    err: unknown,
+    attempt: { attemptStart: number; attemptOffset: number; isKnown: (id: string) => boolean; mayResendAgain: boolean },
+  ): Promise<{ kind: 'found'; result: CreateOrderResult } | { kind: 'resend' }> {
+    this.metrics.increment('venue.orders.ambiguous', 1);
+    this.logger.warn('create order failed ambiguously; reconciling before any resend', {
+      endpoint,
+      marketSlug: request.marketSlug,
+      error: (err as Error).message,
+    });
+    const hintedId = err instanceof ServerError ? err.orderIdHint : null;
+    // A 2xx whose body we could not read means the order exists: look for it, but never resend.
+    const mayResend = !(err instanceof ResponseValidationError);
+    const verdict = await this.reconcileCreate(request, attempt.attemptStart, attempt.attemptOffset, attempt.isKnown, hintedId);
+    if (verdict.kind === 'found') {
+      this.rememberOrderIds([verdict.order.id]);
+      this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
+      this.logger.info('ambiguous create recovered: the order reached the exchange', { orderId: verdict.order.id, via: verdict.via });
+      return { kind: 'found', result: { orderId: verdict.order.id, executions: [], recovered: true } };
+    }
+    if (verdict.kind === 'absent' && this.recovery.retryIfAbsent && mayResend && attempt.mayResendAgain) {
+      this.metrics.increment('venue.orders.resent_after_absent', 1);
+      this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug });
+      return { kind: 'resend' };
+    }
+    const reason = verdict.kind === 'unknown' ? verdict.reason : 'order absent and no further resend allowed';
+    throw new AmbiguousOrderError(`${endpoint}: outcome unknown after ${(err as Error).name}; not resent (${reason})`, {
+      status: (err as VenueError).status,
+      endpoint,
+      marketSlug: request.marketSlug,
+      candidateOrderIds: verdict.kind === 'unknown' ? verdict.candidateOrderIds : [],
+      reason,
+      cause: err,
+    });
   }
 
   private async sendCreate(body: WireCreateOrder): Promise<CreateOrderResult> {
@@ -656,6 +622,106 @@ export class PolymarketRestClient {
       executions: (r.executions ?? []).map(toVenueExecution),
       recovered: false,
     }));
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * Creates orders, 20 per request (POST /v1/orders/batched; each request is one in the budget). Outcomes in
+   * request order. Not atomic: a 400 fails its whole request, but accepted entries may still be rejected later
+   * on the order stream. NEVER SENDS AN ORDER TWICE: after an ambiguous failure of a request, every entry of it
+   * is looked for exactly as a single create is (open orders + activities); found → recovered, proven absent →
+   * sent once more (together with the other absent entries), undecidable → AmbiguousOrderError for that entry.
+   */
+  async createOrdersBatch(requests: readonly OrderRequest[], options: CreateOrderOptions = {}): Promise<BatchCreateOutcome[]> {
+    let callerKnown: Set<string> | null = null;
+    const isKnown = (id: string): boolean =>
+      this.knownIds.has(id) || (callerKnown ??= new Set(options.knownOrderIds ?? [])).has(id);
+    const parts = await Promise.all(chunk(requests).map((c) => this.createChunk(c, isKnown, false)));
+    return parts.flat();
+  }
+
+  private async createChunk(requests: OrderRequest[], isKnown: (id: string) => boolean, resent: boolean): Promise<BatchCreateOutcome[]> {
+    const attemptStart = this.clock.now();
+    const attemptOffset = this.signer?.clockOffsetMs ?? 0;
+    let ids: string[];
+    try {
+      ids = await this.sendBatch('create', 'POST /v1/orders/batched', '/v1/orders/batched', buildBatchCreate(requests), false, BatchCreateResponseSchema, requests.length, (r) => {
+        if (r.createdOrderIds.length !== requests.length) {
+          throw new ResponseValidationError(`POST /v1/orders/batched: ${r.createdOrderIds.length} ids for ${requests.length} orders`, {
+            status: 200,
+            endpoint: 'POST /v1/orders/batched',
+            issues: ['createdOrderIds length'],
+          });
+        }
+        return r.createdOrderIds;
+      });
+    } catch (err) {
+      if (!isAmbiguousCreateFailure(err)) return requests.map(() => ({ ok: false as const, error: err }));
+      const out: BatchCreateOutcome[] = new Array(requests.length);
+      const again: number[] = [];
+      // One entry at a time: an order found for one entry is known before the next entry is looked for.
+      for (const [i, request] of requests.entries()) {
+        try {
+          const next = await this.settleAmbiguousCreate('POST /v1/orders/batched', request, err, { attemptStart, attemptOffset, isKnown, mayResendAgain: !resent });
+          if (next.kind === 'found') out[i] = { ok: true, result: next.result };
+          else again.push(i);
+        } catch (e) {
+          out[i] = { ok: false, error: e };
+        }
+      }
+      if (again.length > 0) {
+        const resentOutcomes = await this.createChunk(again.map((i) => requests[i] as OrderRequest), isKnown, true);
+        again.forEach((i, k) => (out[i] = resentOutcomes[k] as BatchCreateOutcome));
+      }
+      return out;
+    }
+    this.rememberOrderIds(ids);
+    this.metrics.increment('venue.orders.created', ids.length);
+    return ids.map((orderId) => ({ ok: true as const, result: { orderId, executions: [], recovered: false } }));
+  }
+
+  /**
+   * Cancels orders, 20 per request (POST /v1/orders/batched/cancel). The venue ignores unknown ids and merely
+   * echoes the request: the cancels' truth is the order stream. Returns the echoed ids.
+   */
+  async cancelOrdersBatch(orders: readonly OrderRef[]): Promise<string[]> {
+    for (const o of orders) if (!o.marketSlug) throw new InvalidRequestError('cancel order: market slug required');
+    const parts = await Promise.all(
+      chunk(orders).map((c) =>
+        this.sendBatch('cancel', 'POST /v1/orders/batched/cancel', '/v1/orders/batched/cancel', buildBatchCancel(c), true, BatchCancelResponseSchema, c.length, (r) => r.canceledOrderIds),
+      ),
+    );
+    return parts.flat();
+  }
+
+  /**
+   * Modifies orders (absolute price/quantity: retry-safe), 20 per request (POST /v1/orders/batched/modify);
+   * each entry is a cancel-replace at the venue. Echo only: the truth is the order stream.
+   */
+  async modifyOrdersBatch(orders: readonly OrderModification[]): Promise<string[]> {
+    const parts = await Promise.all(
+      chunk(orders).map((c) =>
+        this.sendBatch('modify', 'POST /v1/orders/batched/modify', '/v1/orders/batched/modify', buildBatchModify(c), true, BatchModifyResponseSchema, c.length, (r) => r.modifiedOrderIds),
+      ),
+    );
+    return parts.flat();
+  }
+
+  private async sendBatch<S extends z.ZodType, T>(
+    cls: EndpointClass,
+    endpoint: string,
+    path: string,
+    body: unknown,
+    idempotent: boolean,
+    schema: S,
+    entries: number,
+    read: (r: z.infer<S>) => T,
+  ): Promise<T> {
+    this.metrics.increment('venue.batches', 1, { class: cls });
+    this.metrics.increment('venue.batch_orders', entries, { class: cls });
+    const r = await this.call({ cls, method: 'POST', endpoint, path, body, auth: true, idempotent, schema });
+    return read(r);
   }
 
   // ---------------------------------------------------------------- portfolio and account

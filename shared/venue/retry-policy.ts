@@ -1,53 +1,88 @@
 /**
- * The retry policy of the venue client (seed: error-handling table), as pure functions so it is testable
- * without a network:
+ * Step "retry policy" of the request pipeline: given a classified failure, what to do next. Pure — the delays
+ * come from the product's one backoff policy (domain/backoff-policy.ts) with an injected `random`.
  *
- * | failure                         | what the client does                                                  |
- * |---------------------------------|-----------------------------------------------------------------------|
- * | 401                             | set the signer's clock offset from the response `Date`, re-sign ONCE, |
- * |                                 | then fail loudly with AuthError                                       |
- * | 429                             | wait ≥ 1 s (Retry-After if longer), exponential with jitter; the      |
- * |                                 | request was not processed, so this holds for creates too              |
- * | 5xx / timeout / network         | idempotent calls: backoff, at most `maxAttempts` (3) attempts in all  |
- * |                                 | create: never blind-retried (see order-recovery.ts)                   |
- * | 400 / 404 / validation          | no retry                                                               |
+ * | failure                         | decision                                                                 |
+ * |---------------------------------|--------------------------------------------------------------------------|
+ * | 401 (authenticated call)        | re-sign ONCE (the pipeline first re-estimates the clock offset from the  |
+ * |                                 | response `Date`), then fail loudly with AuthError                        |
+ * | 429                             | pause the whole key's budget: ≥ 1 s, doubling per consecutive 429 (or    |
+ * |                                 | Retry-After if longer). A GET then tries again (at most                  |
+ * |                                 | `maxRateLimitedAttempts` in all); a POST is never resent blindly — it    |
+ * |                                 | fails with RateLimitedError and its caller decides (the executor retries |
+ * |                                 | cancels and modifies through the same paused budget)                     |
+ * | latency stopgap reject          | fail at once with StopgapRejectError: not a rate limit, never a pause    |
+ * | 5xx / timeout / network         | idempotent calls: backoff, at most `maxAttempts` attempts in all; a      |
+ * |                                 | request that provably never left may be sent again even if not           |
+ * |                                 | idempotent; a create is otherwise never retried (order-recovery.ts)      |
+ * | 400 / 404 / anything else       | fail                                                                     |
  */
+import { BACKOFF, backoffDelay, type BackoffPolicy } from '../domain/backoff-policy.js';
+import { AuthError, NetworkError, RateLimitedError, ServerError, TimeoutError, type VenueError } from './errors.js';
+import type { HttpMethod } from './http.js';
 
 export interface RetryPolicy {
   /** Total attempts for an idempotent call on 5xx/timeout/network (default 3). */
   maxAttempts: number;
-  /** Total attempts on 429 (default 6). */
+  /** Total attempts of a GET answered 429 (default 6). */
   maxRateLimitedAttempts: number;
-  /** First backoff, ms (default 200). */
-  baseDelayMs: number;
-  /** Backoff cap, ms (default 10 s). */
-  maxDelayMs: number;
-  /** Floor of a 429 wait, ms (default 1 s, as the docs ask). */
-  rateLimitFloorMs: number;
+  /** Backoff of the retries after 5xx/timeout/network. */
+  retryBackoff: BackoffPolicy;
+  /** The pause after a 429 (its floor is the documented 1 s). */
+  rateLimitBackoff: BackoffPolicy;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 3,
   maxRateLimitedAttempts: 6,
-  baseDelayMs: 200,
-  maxDelayMs: 10_000,
-  rateLimitFloorMs: 1_000,
+  retryBackoff: BACKOFF.venueRetry,
+  rateLimitBackoff: BACKOFF.venueRateLimited,
 };
 
-/**
- * Exponential backoff with "equal jitter": half the exponential step fixed, half random, so a retry never
- * comes sooner than half the step and retries of many clients spread out. `attempt` counts from 0.
- */
-export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt));
-  return Math.round(step / 2 + (step / 2) * random());
+/** What the pipeline knows of one request. */
+export interface RequestTraits {
+  method: HttpMethod;
+  auth: boolean;
+  /** Safe to send again after a 5xx/timeout/network failure. */
+  idempotent: boolean;
 }
 
-/** The wait after the `attempt`-th 429 (from 0): at least the floor, the Retry-After, and the backoff. */
-export function rateLimitWaitMs(attempt: number, retryAfterMs: number | null, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.rateLimitFloorMs * 2 ** Math.max(0, attempt));
-  const jittered = Math.round(exp * (1 + 0.25 * random()));
-  return Math.max(policy.rateLimitFloorMs, retryAfterMs ?? 0, jittered);
+/** The history of one request so far. */
+export interface AttemptState {
+  /** Sends counted against `maxAttempts` (a re-sign and a 429 do not count). */
+  attempts: number;
+  /** 429s this request got. */
+  rateLimited: number;
+  resigned: boolean;
+  /** Consecutive 429s of the key (any request), before this one: the pause doubles with it. */
+  rateLimitStreak: number;
+}
+
+export type RetryDecision =
+  | { kind: 'resign' }
+  /** Send again after `delayMs`. */
+  | { kind: 'retry'; delayMs: number }
+  /** Pause the key's budget for `pauseMs`; then send again (`retry`) or fail. */
+  | { kind: 'pause'; pauseMs: number; retry: boolean }
+  | { kind: 'fail' };
+
+export function decideRetry(err: VenueError, req: RequestTraits, state: AttemptState, policy: RetryPolicy, random: () => number): RetryDecision {
+  if (err instanceof AuthError && err.status === 401 && req.auth) return state.resigned ? { kind: 'fail' } : { kind: 'resign' };
+  if (err instanceof RateLimitedError) {
+    const pauseMs = Math.max(backoffDelay(policy.rateLimitBackoff, state.rateLimitStreak, random), err.retryAfterMs ?? 0);
+    return { kind: 'pause', pauseMs, retry: req.method === 'GET' && state.rateLimited + 1 < policy.maxRateLimitedAttempts };
+  }
+  if (err instanceof TimeoutError || err instanceof NetworkError) {
+    // A request that provably never left may be sent again even when not idempotent.
+    if ((req.idempotent || !err.requestSent) && state.attempts < policy.maxAttempts) return { kind: 'retry', delayMs: retryDelay(state, policy, random) };
+    return { kind: 'fail' };
+  }
+  if (err instanceof ServerError && req.idempotent && state.attempts < policy.maxAttempts) return { kind: 'retry', delayMs: retryDelay(state, policy, random) };
+  return { kind: 'fail' };
+}
+
+function retryDelay(state: AttemptState, policy: RetryPolicy, random: () => number): number {
+  return backoffDelay(policy.retryBackoff, state.attempts - 1, random);
 }
 
 /** Parses Retry-After (delta seconds or an HTTP date) into ms from `nowMs`; null when absent/invalid. */

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
+import { BACKOFF, backoffDelay } from '../domain/backoff-policy.js';
 import type { MarketSubscriptionType, PrivateSubscriptionType, SubscriptionType } from '../domain/venue-enums.js';
 import type { VenueChannel, VenueEvent } from '../domain/venue-events.js';
 import type { Logger } from '../observability/logger.js';
@@ -103,8 +104,8 @@ export class VenueSocket {
     this.silenceTimeoutMs = options.silenceTimeoutMs ?? 30_000;
     this.pingIntervalMs = options.pingIntervalMs ?? 10_000;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.initialDelayMs = options.reconnectInitialDelayMs ?? 250;
-    this.maxDelayMs = options.reconnectMaxDelayMs ?? 10_000;
+    this.initialDelayMs = options.reconnectInitialDelayMs ?? BACKOFF.venueReconnect.initialDelayMs;
+    this.maxDelayMs = options.reconnectMaxDelayMs ?? BACKOFF.venueReconnect.maxDelayMs;
   }
 
   /** True while the socket is open. */
@@ -264,8 +265,7 @@ export class VenueSocket {
 
   private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer) return;
-    const step = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** this.attempt);
-    const delay = Math.round(step / 2 + (step / 2) * this.random());
+    const delay = backoffDelay({ initialDelayMs: this.initialDelayMs, maxDelayMs: this.maxDelayMs }, this.attempt, this.random);
     this.attempt++;
     this.metrics.increment('venue.ws.reconnects', 1, { channel: this.channel });
     this.reconnectTimer = setTimeout(() => {

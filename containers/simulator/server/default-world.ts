@@ -6,12 +6,18 @@ export interface SimWorld {
   markets: SimMarketSpec[];
 }
 
-export function defaultWorld(now: number): SimWorld {
-  const hour = 3_600_000;
-  const games = [
-    { slug: 'nba-bos-nyk', home: 'New York Knicks', away: 'Boston Celtics', gameId: 'SIM-NBA-1', p: 0.58, start: now + hour },
-    { slug: 'nba-lal-gsw', home: 'Golden State Warriors', away: 'Los Angeles Lakers', gameId: 'SIM-NBA-2', p: 0.47, start: now + 2 * hour },
-  ];
+interface SimGame {
+  slug: string;
+  home: string;
+  away: string;
+  gameId: string;
+  /** The away team's win probability at start. */
+  p: number;
+  start: number;
+}
+
+/** NBA games, one event and one moneyline market (away team to win) each. */
+function nbaMoneylines(games: readonly SimGame[]): SimWorld {
   return {
     events: games.map((g) => ({
       slug: g.slug,
@@ -32,4 +38,30 @@ export function defaultWorld(now: number): SimWorld {
       initialProbability: g.p,
     })),
   };
+}
+
+export function defaultWorld(now: number): SimWorld {
+  const hour = 3_600_000;
+  return nbaMoneylines([
+    { slug: 'nba-bos-nyk', home: 'New York Knicks', away: 'Boston Celtics', gameId: 'SIM-NBA-1', p: 0.58, start: now + hour },
+    { slug: 'nba-lal-gsw', home: 'Golden State Warriors', away: 'Los Angeles Lakers', gameId: 'SIM-NBA-2', p: 0.47, start: now + 2 * hour },
+  ]);
+}
+
+/**
+ * A world of `count` listed markets (load runs: `npm start -- --markets 200`): synthetic NBA games hours from
+ * now, one moneyline market each, so the catalogue is large without touching the seeded games.
+ */
+export function listedMarketsWorld(now: number, count: number): SimWorld {
+  const hour = 3_600_000;
+  return nbaMoneylines(
+    Array.from({ length: Math.max(0, Math.floor(count)) }, (_, i) => ({
+      slug: `nba-load-${String(i + 1).padStart(3, '0')}`,
+      home: `Home ${i + 1}`,
+      away: `Away ${i + 1}`,
+      gameId: `SIM-LOAD-${i + 1}`,
+      p: 0.3 + ((i * 37) % 41) / 100,
+      start: now + (3 + (i % 24)) * hour,
+    })),
+  );
 }

@@ -1,8 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import type { OrderRequest } from '../../../shared/domain/order.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import {
   AmbiguousOrderError,
   AuthError,
@@ -12,64 +9,9 @@ import {
   ResponseValidationError,
   ServerError,
 } from '../../../shared/venue/errors.js';
-import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../../shared/venue/http.js';
-import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
+import { TransportError } from '../../../shared/venue/http.js';
 import { amount, wireOrder } from './fixtures.js';
-
-const { privateKey } = generateKeyPairSync('ed25519');
-const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-const SECRET = pkcs8.subarray(pkcs8.length - 32).toString('base64');
-
-type Handler = (req: HttpRequest, n: number) => HttpResponse | Promise<HttpResponse>;
-
-class ScriptedTransport implements HttpTransport {
-  readonly requests: HttpRequest[] = [];
-  constructor(private readonly handler: Handler) {}
-  async send(req: HttpRequest): Promise<HttpResponse> {
-    this.requests.push(req);
-    return this.handler(req, this.requests.length);
-  }
-  async close(): Promise<void> {}
-  paths(): string[] {
-    return this.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
-  }
-}
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
-  status,
-  headers,
-  body: JSON.stringify(body),
-});
-
-function setup(handler: Handler, clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'))) {
-  const transport = new ScriptedTransport(handler);
-  const sleeps: number[] = [];
-  const metrics = new MetricsRegistry();
-  const client = new PolymarketRestClient({
-    apiBaseUrl: 'https://api.example',
-    gatewayBaseUrl: 'https://gateway.example',
-    credentials: { keyId: 'key-1', secretBase64: SECRET },
-    clock,
-    transport,
-    metrics,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.advance(ms);
-    },
-  });
-  return { client, transport, sleeps, clock, metrics };
-}
-
-const REQ: OrderRequest = {
-  marketSlug: 'nba-bos-lal',
-  intent: 'ORDER_INTENT_BUY_LONG',
-  type: 'ORDER_TYPE_LIMIT',
-  price: 550_000,
-  quantity: 10,
-  tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
-  postOnly: false,
-};
+import { REQ, SECRET, json, setup } from './rest-client-harness.js';
 
 describe('routing and signing', () => {
   it('sends public calls to the gateway unsigned and private calls to the api signed, query not signed into the path', async () => {
@@ -120,17 +62,26 @@ describe('retry policy', () => {
     expect(JSON.stringify(err)).not.toContain(SECRET);
   });
 
-  it('on 429 waits at least 1 s, honours Retry-After, backs off, then succeeds (also for a create)', async () => {
+  it('on 429 a read pauses the budget at least 1 s, honours Retry-After, backs off exponentially, then succeeds', async () => {
     const { client, transport, sleeps } = setup((req, n) => {
-      if (n === 1) return json(429, { message: 'slow down' });
-      if (n === 2) return json(429, { message: 'slow down' }, { 'retry-after': '3' });
-      return json(200, { id: 'ord-9' });
+      if (n === 1) return json(429, { message: 'Too Many Requests' });
+      if (n === 2) return json(429, { message: 'Too Many Requests' }, { 'retry-after': '3' });
+      if (n === 3) return json(429, { message: 'Too Many Requests' });
+      return json(200, { orders: [] });
     });
-    const r = await client.createOrder(REQ);
-    expect(r).toEqual({ orderId: 'ord-9', executions: [], recovered: false });
-    expect(transport.requests).toHaveLength(3);
+    await expect(client.openOrders()).resolves.toEqual([]);
+    expect(transport.requests).toHaveLength(4);
+    // random 0.5 → 0.75 of the doubling step, floored at 1 s: 1 s, max(1.5 s, Retry-After 3 s), 3 s.
+    expect(sleeps).toEqual([1_000, 3_000, 3_000]);
+  });
+
+  it('on 429 a create is never resent: it fails with RateLimitedError, and the pause still holds every later request', async () => {
+    const { client, transport, sleeps } = setup((req, n) => (n === 1 ? json(429, { message: 'Too Many Requests' }) : json(200, { orders: [] })));
+    await expect(client.createOrder(REQ)).rejects.toBeInstanceOf(RateLimitedError);
+    expect(transport.requests).toHaveLength(1);
+    await client.openOrders();
     expect(sleeps[0]).toBeGreaterThanOrEqual(1_000);
-    expect(sleeps[1]).toBeGreaterThanOrEqual(3_000);
+    expect(transport.paths()).toEqual(['POST /v1/orders', 'GET /v1/orders/open']);
   });
 
   it('gives up on persistent 429 with RateLimitedError', async () => {
