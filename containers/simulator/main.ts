@@ -7,9 +7,10 @@
  * SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { ONE_DOLLAR } from '../../shared/domain/money.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { startSimulator } from './server.js';
-import { defaultWorld } from './server/default-world.js';
+import { defaultWorld, FINISHED_MARKET_SLUG } from './server/default-world.js';
 
 function usage(): never {
   console.error(
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     port,
     seed,
     logger,
-    markets: defaultWorld(Date.now()),
+    markets: defaultWorld(Date.now(), { finishedGame: true }),
     liquidity: values['no-liquidity'] ? false : {},
     rateLimits: values['no-rate-limits']
       ? false
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
     batchRequestCost: batchCost,
     legacyWire: values['legacy-wire'],
   });
+
+  // The finished game's market resolved YES: GET /v1/markets/{slug}/settlement has an answer to show.
+  sim.venue.settle(FINISHED_MARKET_SLUG, ONE_DOLLAR);
 
   const lines = [
     'Polymarket US exchange simulator',

@@ -149,6 +149,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return m ? marketMetadataOf(m) : undefined;
   };
   const changes = new WireChanges({ metadataOf, now: () => clock.now() });
+  for (const accountId of accounts.values()) changes.seedBalance(accountId, exchange.balance(accountId));
 
   const hub = new SocketHub({
     keys: keyRing,

@@ -2,8 +2,8 @@
  * The private stream's change frames need the state BEFORE a change (`positionSubscription.beforePosition`,
  * `accountBalancesUpdate.balanceChange.beforeBalance`) while the engine reports only the state after. This keeps
  * the last state sent per account (and market) and builds both forms of a change frame: today's and the legacy
- * alias's (docs/venue-rules.md, "WebSockets"). It listens from the exchange's start, so "before" is always known
- * (null before the first fill of a market).
+ * alias's (docs/venue-rules.md, "WebSockets"). It listens from the exchange's start and is seeded with the
+ * balances of the accounts opened before, so "before" is known (a position's is null before its first fill).
  */
 import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
 import type { BalanceChangeFrames, PositionChangeFrames } from './socket-hub.js';
@@ -19,6 +19,11 @@ export class WireChanges {
   private readonly balances = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly deps: WireChangesDeps) {}
+
+  /** Remembers an account's balance as the "before" of its first change (accounts opened before listening). */
+  seedBalance(accountId: string, b: VenueBalance): void {
+    this.balances.set(accountId, this.balance(b));
+  }
 
   /** The account's UserBalance now. */
   balance(b: VenueBalance): Record<string, unknown> {
