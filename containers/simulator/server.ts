@@ -19,11 +19,14 @@ import { VenueControl } from './liquidity/venue-control.js';
 import type { SimulatorModule, SimulatorModuleFactory } from './module.js';
 import { KeyRing, generateApiKey, type ApiKeyCredentials } from './server/auth.js';
 import type { SimWorld } from './server/default-world.js';
-import { bookToWire, liteToWire, tradeToWire } from './server/market-wire.js';
+import { bboToWire, bookToWire, marketMetadataOf, tradeToWire } from './server/market-wire.js';
 import { RateLimiter, resolveRateLimits, type RateLimitOverrides } from './server/rate-limiter.js';
+import { RejectedOrders } from './server/rejected-orders.js';
 import { RequestHandler } from './server/request-handler.js';
 import { SocketHub } from './server/socket-hub.js';
-import { amount, executionToWire, orderToWire, positionToWire } from './server/wire-format.js';
+import type { WireAudit, WireAuditRecord } from './server/wire-audit.js';
+import { WireChanges } from './server/wire-changes.js';
+import { executionToWire, orderToWire, positionToWire, type MetadataOf } from './server/wire-format.js';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -46,8 +49,24 @@ export interface SimulatorOptions {
   markets?: SimWorld;
   /** Background makers and takers: options, or false for none (default on with default options). */
   liquidity?: LiquidityOptions | false;
-  /** true (default) for the venue's limits, false for none, or overrides. */
+  /**
+   * true (default) for the venue's limits (20 requests per rolling second per API key across every
+   * authenticated call, 20 per second per IP on public routes), false for none, or overrides.
+   */
   rateLimits?: boolean | RateLimitOverrides;
+  /**
+   * How many requests one call of a batch endpoint counts for against the key's limit (default 1). The venue's
+   * accounting of batches is unconfirmed; this is the knob.
+   */
+  batchRequestCost?: number;
+  /**
+   * Send the legacy wire forms instead of today's: the legacy socket frame keys (positionSubscriptionUpdate,
+   * accountBalanceSubscriptionSnapshot / …Update, an order snapshot on the ORDER subscription) and the
+   * deprecated rounded position counts. Default false. The table is in ./server/socket-hub.ts.
+   */
+  legacyWire?: boolean;
+  /** Called with every REST answer of the exchange's routes and every socket frame sent (contract audits). */
+  wireAudit?: WireAudit;
   fees?: FeeSchedule;
   /** Modules mounted on the same port (they get every request the exchange does not serve). */
   modules?: SimulatorModuleFactory[];
@@ -119,6 +138,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const rateCfg = options.rateLimits ?? true;
   const limiter = rateCfg === false ? null : new RateLimiter(resolveRateLimits(rateCfg === true ? undefined : rateCfg), () => clock.now());
+  const batchRequestCost = options.batchRequestCost ?? 1;
+  if (!(Number.isInteger(batchRequestCost) && batchRequestCost >= 1)) {
+    throw new RangeError('batchRequestCost must be a positive integer (how many requests one batch call counts for)');
+  }
+  const legacyWire = options.legacyWire === true;
+  const wireAudit = safeAudit(options.wireAudit, logger);
+  const metadataOf: MetadataOf = (slug) => {
+    const m = exchange.getMarket(slug);
+    return m ? marketMetadataOf(m) : undefined;
+  };
+  const changes = new WireChanges({ metadataOf, now: () => clock.now() });
+  for (const accountId of accounts.values()) changes.seedBalance(accountId, exchange.balance(accountId));
 
   const hub = new SocketHub({
     keys: keyRing,
@@ -127,36 +158,42 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     heartbeatMs: options.heartbeatMs ?? 5_000,
     logger: logger.child({ component: 'ws' }),
     metrics,
+    legacyWire,
+    wireAudit,
     data: {
       hasMarket: (slug) => exchange.getMarket(slug) !== undefined,
       marketData: (slug) => bookToWire(exchange.book(slug)),
-      marketDataLite: (slug) => liteToWire(exchange.bbo(slug)),
+      marketDataLite: (slug) => bboToWire(exchange.bbo(slug)),
       accountOf,
-      openOrders: (accountId, slugs) => exchange.openOrders(accountId, slugs ?? undefined).map((o) => orderToWire(o)),
-      positions: (accountId, slugs) => {
+      openOrders: (accountId, slugs) => exchange.openOrders(accountId, slugs ?? undefined).map((o) => orderToWire(o, metadataOf)),
+      positions: (accountId, slugs, legacy) => {
         const out: Record<string, Record<string, unknown>> = {};
         for (const [slug, p] of Object.entries(exchange.positions(accountId))) {
-          if (!slugs || slugs.includes(slug)) out[slug] = positionToWire(p);
+          if (!slugs || slugs.includes(slug)) out[slug] = positionToWire(p, { metadataOf, deprecatedCounts: legacy });
         }
         return out;
       },
-      balance: (accountId) => {
-        const b = exchange.balance(accountId);
-        return { balance: amount(b.currentBalance), buyingPower: amount(b.buyingPower) };
-      },
+      balance: (accountId) => changes.balance(exchange.balance(accountId)),
+      legacyBalance: (accountId) => changes.legacyBalance(exchange.balance(accountId)),
     },
+  });
+
+  const rejected = new RejectedOrders({
+    stopgapActive: () => faults.latencyStopgap,
+    now: () => clock.now(),
+    publish: (accountId, execution) => hub.publishExecution(accountId, execution.order.marketSlug, executionToWire(execution, metadataOf)),
   });
 
   const unsubscribe = exchange.onEvent((ev) => {
     switch (ev.type) {
       case 'execution':
-        hub.publishExecution(ev.accountId, ev.execution.order.marketSlug, executionToWire(ev.execution));
+        hub.publishExecution(ev.accountId, ev.execution.order.marketSlug, executionToWire(ev.execution, metadataOf));
         return;
       case 'position':
-        hub.publishPosition(ev.accountId, ev.marketSlug, positionToWire(ev.position));
+        hub.publishPosition(ev.accountId, ev.marketSlug, changes.position(ev.accountId, ev.marketSlug, ev.position, legacyWire));
         return;
       case 'balance':
-        hub.publishBalance(ev.accountId, { balance: amount(ev.balance.currentBalance), buyingPower: amount(ev.balance.buyingPower) });
+        hub.publishBalance(ev.accountId, changes.balanceChange(ev.accountId, ev.balance));
         return;
       case 'book':
         hub.publishBook(ev.marketSlug);
@@ -183,6 +220,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     modules,
     logger: logger.child({ component: 'http' }),
     metrics,
+    metadataOf,
+    rejected,
+    legacyWire,
+    batchRequestCost,
+    wireAudit,
   });
 
   const server: Server = createServer({ keepAlive: true, maxHeaderSize: 16 * 1024 }, handler.listener);
@@ -277,4 +319,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 }
 
-export type { ApiKeyCredentials, FaultController, LiquidityOptions, RateLimitOverrides, SimWorld };
+/** The audit hook, made safe: a throwing hook is logged once and never breaks an answer or a frame. */
+function safeAudit(audit: WireAudit | undefined, logger: Logger): WireAudit | undefined {
+  if (!audit) return undefined;
+  let warned = false;
+  return (record: WireAuditRecord) => {
+    try {
+      audit(record);
+    } catch (err) {
+      if (!warned) logger.warn('wire audit hook threw', { err });
+      warned = true;
+    }
+  };
+}
+
+export type { ApiKeyCredentials, FaultController, LiquidityOptions, RateLimitOverrides, SimWorld, WireAudit, WireAuditRecord };

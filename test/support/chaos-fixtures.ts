@@ -34,7 +34,7 @@ import type { LogFields, Logger } from '../../shared/observability/logger.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startBot, type RunningBot } from '../../containers/bot/bot.js';
-import { startSimulator } from '../../containers/simulator/server.js';
+import { startAuditedSimulator } from './wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../containers/simulator/sports/index.js';
 import { simulatorEndpoints, type SimulatorEndpoints } from '../../containers/bot/session-config.js';
 
@@ -254,7 +254,8 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
   // Games start right after the bot and last about the whole run (a basketball game is ~3 600 game seconds),
   // so live arbitrage, settlement-free trading and the feed-pause invariant stay exercised in a long soak.
   const speed = Math.min(30, Math.max(2, Math.round(3_600 / Math.max(1, options.durationMs / 1_000))));
-  const sim = await startSimulator({
+  // Audited: everything the simulator sends is held against the venue's wire contract; close() fails on a violation.
+  const sim = await startAuditedSimulator({
     seed,
     logger: logger.child({ component: 'simulator' }),
     modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 3_000, startStaggerMs: 4_000 })],

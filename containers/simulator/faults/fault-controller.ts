@@ -1,8 +1,9 @@
 /**
  * The fault switch of the simulated exchange: tests and local runs use it to inject the failures a real venue
  * produces (dropped and delayed socket messages, disconnects, 429 and 5xx bursts, REST latency, clock skew,
- * and ambiguous order creates that commit on the exchange but never answer cleanly). Every random choice comes
- * from the run's seed.
+ * ambiguous order creates that commit on the exchange but never answer cleanly, and the venue's latency stopgap
+ * that rejects new orders and modifies with `Global Rate Limit Exceeded`). Every random choice comes from the
+ * run's seed.
  */
 import { createRandom, type Random } from './seeded-random.js';
 
@@ -67,6 +68,13 @@ export interface FaultController {
   readonly clockSkewMs: number;
   /** The next `count` POST /v1/orders are processed by the exchange and then answered ambiguously. */
   ambiguousCreate(fault: AmbiguousCreateFault): void;
+  /**
+   * The venue's latency stopgap: while on, every new order (create, batched create, close-position) and every
+   * modify is rejected on the order stream with the text `Global Rate Limit Exceeded`; the create still gets an
+   * order id. Pure cancels are never hit. Not a rate limit: no 429.
+   */
+  setLatencyStopgap(on: boolean): void;
+  readonly latencyStopgap: boolean;
   /** Removes every fault (counters are kept). */
   clear(): void;
   stats(): FaultStats;
@@ -88,6 +96,7 @@ export class Faults implements FaultController {
   private latency = { ms: 0, jitterMs: 0 };
   private skew = 0;
   private ambiguous: { remaining: number; mode: AmbiguousCreateMode; holdMs?: number }[] = [];
+  private stopgap = false;
   private readonly closeListeners = new Set<(code: number, reason: string) => number>();
   private readonly counters: FaultStats = {
     socketMessagesDropped: 0,
@@ -147,7 +156,16 @@ export class Faults implements FaultController {
     this.ambiguous.push({ remaining: fault.count, mode: fault.mode, holdMs: fault.holdMs });
   }
 
+  setLatencyStopgap(on: boolean): void {
+    this.stopgap = on;
+  }
+
+  get latencyStopgap(): boolean {
+    return this.stopgap;
+  }
+
   clear(): void {
+    this.stopgap = false;
     this.drops = [];
     this.delays = [];
     this.httpFailures = [];

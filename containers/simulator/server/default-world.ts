@@ -1,4 +1,8 @@
-/** A small default world for local runs without a sports module: two NBA games with a moneyline market each. */
+/**
+ * A small default world for local runs without a sports module: two NBA games with a moneyline market each,
+ * and (with `finishedGame`) a third game that ended three hours ago, whose market the runner settles, so the
+ * settlement endpoint has something to show.
+ */
 import type { SimEventSpec, SimMarketSpec } from '../module.js';
 
 export interface SimWorld {
@@ -40,12 +44,19 @@ function nbaMoneylines(games: readonly SimGame[]): SimWorld {
   };
 }
 
-export function defaultWorld(now: number): SimWorld {
+/** The market of the finished game of `defaultWorld(now, { finishedGame: true })`, to settle at start. */
+export const FINISHED_MARKET_SLUG = 'nba-mia-chi-moneyline';
+
+export function defaultWorld(now: number, opts: { finishedGame?: boolean } = {}): SimWorld {
   const hour = 3_600_000;
-  return nbaMoneylines([
+  const games: SimGame[] = [
     { slug: 'nba-bos-nyk', home: 'New York Knicks', away: 'Boston Celtics', gameId: 'SIM-NBA-1', p: 0.58, start: now + hour },
     { slug: 'nba-lal-gsw', home: 'Golden State Warriors', away: 'Los Angeles Lakers', gameId: 'SIM-NBA-2', p: 0.47, start: now + 2 * hour },
-  ]);
+  ];
+  if (opts.finishedGame) {
+    games.push({ slug: 'nba-mia-chi', home: 'Chicago Bulls', away: 'Miami Heat', gameId: 'SIM-NBA-0', p: 0.5, start: now - 3 * hour });
+  }
+  return nbaMoneylines(games);
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
- * Public (gateway) REST routes: events, markets, books, best bid/offer, settlement, search, series, sports
- * (api/polymarket-us.md, "REST endpoints", public table). No authentication; rate-limited per IP.
+ * Public (gateway) REST routes: events, markets, books, best bid/offer, settlement and search
+ * (docs/venue-rules.md, "Public REST"). No authentication; rate-limited per IP. The sports catalogue (series,
+ * sports, leagues, tags, teams) is in ./catalog-routes.ts.
  */
-import type { SimEvent } from '../exchange/types.js';
+import type { SimEvent, SimMarket } from '../exchange/types.js';
 import { HttpError, queryBool, queryInt, queryList } from './http-io.js';
 import { bboToWire, bookToWire, eventToWire, marketToWire, settlementToWire } from './market-wire.js';
-import { path, type Route, type RouteContext } from './routes.js';
+import { type Route, type RouteContext } from './routes.js';
+import { leagueSlugOf, seriesIdOfLeague, tagsOf, eventHasTag } from './sports-wire.js';
+import { engineIdOf, wireGameId, wireIdOf } from './wire-ids.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
-function pageOf<T>(items: T[], url: URL): T[] {
+export function pageOf<T>(items: T[], url: URL): T[] {
   const limit = queryInt(url, 'limit', { min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT;
   const offset = queryInt(url, 'offset') ?? 0;
   return items.slice(offset, offset + limit);
@@ -25,67 +28,99 @@ function queryTime(url: URL, name: string): number | undefined {
   return ms;
 }
 
-function lower(s: string | null): string | null {
-  return s === null ? null : s.toLowerCase();
-}
-
-export interface SeriesInfo {
-  id: string;
-  slug: string;
-  title: string;
-  sport?: string;
-  league: string;
-}
-
-/** Series are the leagues of the events on the exchange (e.g. NBA). */
-export function seriesOf(events: readonly SimEvent[]): SeriesInfo[] {
-  const out = new Map<string, SeriesInfo>();
-  for (const e of events) {
-    if (!e.league) continue;
-    const slug = e.league.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    if (!out.has(slug)) out.set(slug, { id: `series-${slug}`, slug, title: e.league, sport: e.sport ?? undefined, league: e.league });
-  }
-  return [...out.values()];
-}
-
-function seriesIdOf(e: SimEvent): string | null {
-  return e.league ? `series-${e.league.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : null;
-}
-
-function notFound(what: string): never {
+export function notFound(what: string): never {
   throw new HttpError(404, `${what} not found`);
 }
 
-function market(ctx: RouteContext, slug: string) {
+function market(ctx: RouteContext, slug: string): SimMarket {
   return ctx.exchange.getMarket(slug) ?? notFound(`market ${slug}`);
+}
+
+/** `gameId` filter: the contract's integer, or (as the simulator also accepts) the provider's own id. */
+function matchesGame(e: { gameId: string | null }, wanted: string): boolean {
+  return e.gameId !== null && (e.gameId === wanted || String(wireGameId(e.gameId)) === wanted);
+}
+
+type Sortable = Record<string, string | number | null>;
+
+/** `orderBy` (repeatable field names) and `orderDirection` (asc | desc); 400 on a field it cannot sort by. */
+function sortBy<T>(items: T[], url: URL, keysOf: (x: T) => Sortable): T[] {
+  const fields = queryList(url, 'orderBy');
+  if (fields.length === 0) return items;
+  const dir = (url.searchParams.get('orderDirection') ?? 'asc').toLowerCase();
+  if (dir !== 'asc' && dir !== 'desc') throw new HttpError(400, 'orderDirection must be asc or desc');
+  const sample = items[0] ? keysOf(items[0]) : null;
+  for (const f of fields) {
+    if (sample && !(f in sample)) throw new HttpError(400, `cannot order by ${f.slice(0, 40)}`);
+  }
+  const sign = dir === 'asc' ? 1 : -1;
+  const keyed = items.map((x) => ({ x, k: keysOf(x) }));
+  keyed.sort((a, b) => {
+    for (const f of fields) {
+      const va = a.k[f] ?? '';
+      const vb = b.k[f] ?? '';
+      if (va < vb) return -sign;
+      if (va > vb) return sign;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.x);
+}
+
+function eventSortKeys(e: SimEvent): Sortable {
+  return { id: Number(wireIdOf(e.id)), slug: e.slug, title: e.title, startDate: e.startTime, startTime: e.startTime };
+}
+
+function marketSortKeys(eventsBySlug: Map<string, SimEvent>): (m: SimMarket) => Sortable {
+  return (m) => ({ id: Number(wireIdOf(m.id)), slug: m.slug, title: m.title, question: m.title, startDate: eventsBySlug.get(m.eventSlug)?.startTime ?? null });
+}
+
+/** Filters GET /v1/events (and the event lists of the catalogue) understand. */
+export function filterEvents(ctx: RouteContext, events: SimEvent[]): SimEvent[] {
+  const { url } = ctx;
+  const ids = new Set(queryList(url, 'id'));
+  const seriesIds = new Set(queryList(url, 'seriesId'));
+  const gameId = url.searchParams.get('gameId');
+  const sportradar = url.searchParams.get('sportradarGameId');
+  const tagSlug = url.searchParams.get('tagSlug');
+  const tag = tagSlug ? tagsOf(events).find((t) => t.slug === tagSlug.toLowerCase()) : undefined;
+  const live = queryBool(url, 'live');
+  const ended = queryBool(url, 'ended');
+  const now = ctx.now();
+  return events
+    .filter((e) => ids.size === 0 || ids.has(wireIdOf(e.id)))
+    .filter((e) => seriesIds.size === 0 || seriesIds.has(seriesIdOfLeague(leagueSlugOf(e) ?? '')))
+    .filter((e) => !gameId || matchesGame(e, gameId))
+    .filter((e) => !sportradar || e.gameId === sportradar)
+    .filter((e) => !tagSlug || (tag !== undefined && eventHasTag(e, tag)))
+    .filter((e) => ended === undefined || e.closed === ended)
+    .filter((e) => live === undefined || (e.startTime <= now && !e.closed) === live);
+}
+
+function listEvents(ctx: RouteContext): SimEvent[] {
+  const { url } = ctx;
+  return ctx.exchange.listEvents({
+    slugs: queryList(url, 'slug'),
+    active: queryBool(url, 'active'),
+    closed: queryBool(url, 'closed'),
+    startTimeMin: queryTime(url, 'startTimeMin'),
+    startTimeMax: queryTime(url, 'startTimeMax'),
+  });
 }
 
 export const publicRoutes: Route[] = [
   {
     method: 'GET',
-    pattern: path('/v1/events'),
+    template: '/v1/events',
     auth: false,
     handle(ctx) {
-      const { url } = ctx;
-      const seriesIds = new Set(queryList(url, 'seriesId'));
-      const tag = lower(url.searchParams.get('tagSlug'));
-      const events = ctx.exchange
-        .listEvents({
-          slugs: queryList(url, 'slug'),
-          active: queryBool(url, 'active'),
-          closed: queryBool(url, 'closed'),
-          gameId: url.searchParams.get('gameId') ?? undefined,
-          startTimeMin: queryTime(url, 'startTimeMin'),
-          startTimeMax: queryTime(url, 'startTimeMax'),
-        })
-        .filter((e) => seriesIds.size === 0 || seriesIds.has(seriesIdOf(e) ?? ''))
-        .filter((e) => !tag || lower(e.sport) === tag || lower(e.league) === tag);
-      return { body: { events: pageOf(events, url).map(eventToWire) } };
+      const events = sortBy(filterEvents(ctx, listEvents(ctx)), ctx.url, eventSortKeys);
+      return { body: { events: pageOf(events, ctx.url).map(eventToWire) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/events/slug/{slug}'),
+    template: '/v1/events/slug/{slug}',
     auth: false,
     handle(ctx) {
       const e = ctx.exchange.listEvents({ slugs: [ctx.params[0]!] })[0] ?? notFound(`event ${ctx.params[0]}`);
@@ -94,68 +129,78 @@ export const publicRoutes: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/v1/events/{id}'),
+    template: '/v1/events/{id}',
     auth: false,
     handle(ctx) {
-      const e = ctx.exchange.getEvent(ctx.params[0]!) ?? notFound(`event ${ctx.params[0]}`);
+      const e = ctx.exchange.getEvent(engineIdOf(ctx.params[0]!, 'evt-')) ?? notFound(`event ${ctx.params[0]}`);
       return { body: { event: eventToWire(e) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/markets'),
+    template: '/v1/markets',
     auth: false,
     handle(ctx) {
       const { url } = ctx;
-      const markets = ctx.exchange.listMarkets({
-        slugs: queryList(url, 'slug'),
-        eventSlugs: queryList(url, 'eventSlug'),
-        active: queryBool(url, 'active'),
-        closed: queryBool(url, 'closed'),
-        gameId: url.searchParams.get('gameId') ?? undefined,
-      });
-      return { body: { markets: pageOf(markets, url).map(marketToWire) } };
+      const ids = new Set(queryList(url, 'id'));
+      const types = queryList(url, 'sportsMarketTypes');
+      const gameId = url.searchParams.get('gameId');
+      const events = ctx.exchange.listEvents();
+      const eventsBySlug = new Map(events.map((e) => [e.slug, e]));
+      const markets = ctx.exchange
+        .listMarkets({
+          slugs: queryList(url, 'slug'),
+          eventSlugs: queryList(url, 'eventSlug'),
+          active: queryBool(url, 'active'),
+          closed: queryBool(url, 'closed'),
+        })
+        .filter((m) => ids.size === 0 || ids.has(wireIdOf(m.id)))
+        .filter((m) => !gameId || matchesGame(m, gameId));
+      const wire = sortBy(markets, url, marketSortKeys(eventsBySlug))
+        .map((m) => marketToWire(m, eventsBySlug.get(m.eventSlug)))
+        .filter((m) => types.length === 0 || types.includes(String(m.sportsMarketType)));
+      return { body: { markets: pageOf(wire, url) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/market/id/{id}'),
+    template: '/v1/market/id/{id}',
     auth: false,
     handle(ctx) {
-      const m = ctx.exchange.listMarkets().find((x) => x.id === ctx.params[0]) ?? notFound(`market ${ctx.params[0]}`);
-      return { body: { market: marketToWire(m) } };
+      const m = ctx.exchange.getMarket(engineIdOf(ctx.params[0]!, 'mkt-')) ?? notFound(`market ${ctx.params[0]}`);
+      return { body: { market: marketToWire(m, ctx.exchange.getEvent(m.eventSlug)) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/market/slug/{slug}'),
+    template: '/v1/market/slug/{slug}',
     auth: false,
     handle(ctx) {
       const m = ctx.exchange.listMarkets({ slugs: [ctx.params[0]!] })[0] ?? notFound(`market ${ctx.params[0]}`);
-      return { body: { market: marketToWire(m) } };
+      return { body: { market: marketToWire(m, ctx.exchange.getEvent(m.eventSlug)) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/markets/{slug}/book'),
+    template: '/v1/markets/{slug}/book',
     auth: false,
     handle(ctx) {
       market(ctx, ctx.params[0]!);
-      return { body: bookToWire(ctx.exchange.book(ctx.params[0]!)) };
+      return { body: { marketData: bookToWire(ctx.exchange.book(ctx.params[0]!)) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/markets/{slug}/bbo'),
+    template: '/v1/markets/{slug}/bbo',
     auth: false,
     handle(ctx) {
       market(ctx, ctx.params[0]!);
-      return { body: bboToWire(ctx.exchange.bbo(ctx.params[0]!)) };
+      return { body: { marketData: bboToWire(ctx.exchange.bbo(ctx.params[0]!)) } };
     },
   },
   {
     method: 'GET',
-    pattern: path('/v1/markets/{slug}/settlement'),
+    template: '/v1/markets/{slug}/settlement',
     auth: false,
     handle(ctx) {
       const slug = ctx.params[0]!;
@@ -166,65 +211,17 @@ export const publicRoutes: Route[] = [
   },
   {
     method: 'GET',
-    pattern: path('/v1/search'),
+    template: '/v1/search',
     auth: false,
     handle(ctx) {
       const q = (ctx.url.searchParams.get('query') ?? ctx.url.searchParams.get('q') ?? '').trim().toLowerCase();
+      const seriesIds = new Set(queryList(ctx.url, 'seriesIds'));
       const matches = (...texts: (string | null)[]) => q === '' || texts.some((t) => t !== null && t.toLowerCase().includes(q));
       const events = ctx.exchange
         .listEvents()
+        .filter((e) => seriesIds.size === 0 || seriesIds.has(seriesIdOfLeague(leagueSlugOf(e) ?? '')))
         .filter((e) => matches(e.slug, e.title, e.homeTeam, e.awayTeam, e.league) || e.markets.some((m) => matches(m.slug, m.title, m.outcome)));
-      const markets = ctx.exchange.listMarkets().filter((m) => matches(m.slug, m.title, m.outcome, m.team));
-      return { body: { events: pageOf(events, ctx.url).map(eventToWire), markets: pageOf(markets, ctx.url).map(marketToWire) } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: path('/v1/series'),
-    auth: false,
-    handle(ctx) {
-      return { body: { series: pageOf(seriesOf(ctx.exchange.listEvents()), ctx.url) } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: path('/v1/series/id/{id}'),
-    auth: false,
-    handle(ctx) {
-      const s = seriesOf(ctx.exchange.listEvents()).find((x) => x.id === ctx.params[0]) ?? notFound(`series ${ctx.params[0]}`);
-      return { body: { series: s } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: path('/v1/sports'),
-    auth: false,
-    handle(ctx) {
-      const sports = new Map<string, { slug: string; name: string; leagues: string[] }>();
-      for (const e of ctx.exchange.listEvents()) {
-        if (!e.sport) continue;
-        const slug = e.sport.toLowerCase();
-        const entry = sports.get(slug) ?? { slug, name: e.sport, leagues: [] };
-        if (e.league && !entry.leagues.includes(e.league)) entry.leagues.push(e.league);
-        sports.set(slug, entry);
-      }
-      return { body: { sports: [...sports.values()] } };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: path('/v1/sports/teams/provider'),
-    auth: false,
-    handle(ctx) {
-      const league = lower(ctx.url.searchParams.get('league'));
-      const teams = new Map<string, { name: string; league?: string; sport?: string }>();
-      for (const e of ctx.exchange.listEvents()) {
-        if (league && lower(e.league) !== league) continue;
-        for (const name of [e.homeTeam, e.awayTeam]) {
-          if (name && !teams.has(name)) teams.set(name, { name, league: e.league ?? undefined, sport: e.sport ?? undefined });
-        }
-      }
-      return { body: { teams: [...teams.values()] } };
+      return { body: { events: pageOf(events, ctx.url).map(eventToWire) } };
     },
   },
 ];

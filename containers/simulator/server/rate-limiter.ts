@@ -1,125 +1,90 @@
 /**
- * The venue's rate limits (api/polymarket-us.md, "Rate limits"), enforced with token buckets on the injected
- * clock: one bucket per (key, endpoint class), one for all authenticated calls of a key, one per IP for the
- * public endpoints. Buckets start full and refill continuously at limit / window.
+ * The venue's rate limits (docs/venue-rules.md, "Rate limits and the latency stopgap"), on the injected clock:
+ * one rolling window per API key shared by EVERY authenticated REST call (orders, portfolio, account), default
+ * 20 requests per rolling second, and one per client IP for the public routes, default 20 per second. A request
+ * is refused (429) when the window already holds `limit` accepted requests; refused requests do not count.
+ * A request may cost more than one (the batch endpoints' `batchRequestCost`).
  */
-import { VENUE_RATE_LIMITS, type WindowLimit } from '../../../shared/domain/venue-rate-limits.js';
 
-export type EndpointClass =
-  | 'create'
-  | 'cancel'
-  | 'modify'
-  | 'cancelAll'
-  | 'closePosition'
-  | 'openOrders'
-  | 'getOrder'
-  | 'otherPrivate';
-
-export type BucketLimit = WindowLimit;
+export interface WindowLimit {
+  /** Requests allowed in any window. */
+  limit: number;
+  windowMs: number;
+}
 
 export interface RateLimitConfig {
-  perClass: Record<Exclude<EndpointClass, 'otherPrivate'>, BucketLimit>;
-  /** All authenticated endpoints of one key together. */
-  allPrivate: BucketLimit;
+  /** Every authenticated endpoint of one API key together. */
+  authenticatedPerKey: WindowLimit;
   /** Public endpoints per client IP. */
-  publicPerIp: BucketLimit;
+  publicPerIp: WindowLimit;
 }
 
-const L = VENUE_RATE_LIMITS;
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  perClass: {
-    create: L.create,
-    cancel: L.cancel,
-    modify: L.modify,
-    cancelAll: L.cancelAll,
-    closePosition: L.closePosition,
-    openOrders: L.openOrders,
-    getOrder: L.oneOrder,
-  },
-  allPrivate: L.authenticated,
-  publicPerIp: L.public,
+  authenticatedPerKey: { limit: 20, windowMs: 1_000 },
+  publicPerIp: { limit: 20, windowMs: 1_000 },
 };
 
-export interface RateLimitOverrides {
-  perClass?: Partial<RateLimitConfig['perClass']>;
-  allPrivate?: BucketLimit;
-  publicPerIp?: BucketLimit;
-}
+export type RateLimitOverrides = Partial<RateLimitConfig>;
 
 export function resolveRateLimits(overrides?: RateLimitOverrides): RateLimitConfig {
-  return {
-    perClass: { ...DEFAULT_RATE_LIMITS.perClass, ...overrides?.perClass },
-    allPrivate: overrides?.allPrivate ?? DEFAULT_RATE_LIMITS.allPrivate,
-    publicPerIp: overrides?.publicPerIp ?? DEFAULT_RATE_LIMITS.publicPerIp,
-  };
-}
-
-class TokenBucket {
-  private tokens: number;
-  private last: number;
-  constructor(private readonly cfg: BucketLimit, now: number) {
-    this.tokens = cfg.limit;
-    this.last = now;
-  }
-  private refill(now: number): void {
-    if (now > this.last) {
-      this.tokens = Math.min(this.cfg.limit, this.tokens + ((now - this.last) * this.cfg.limit) / this.cfg.windowMs);
-      this.last = now;
+  const cfg = { ...DEFAULT_RATE_LIMITS, ...overrides };
+  for (const [name, l] of Object.entries(cfg)) {
+    if (!(Number.isInteger(l.limit) && l.limit > 0 && Number.isFinite(l.windowMs) && l.windowMs > 0)) {
+      throw new RangeError(`rateLimits.${name} must have a positive integer limit and a positive windowMs`);
     }
   }
-  canTake(now: number): boolean {
-    this.refill(now);
-    return this.tokens >= 1;
+  return cfg;
+}
+
+/** The times of the accepted requests of the last window (oldest first). */
+class RollingWindow {
+  private readonly times: number[] = [];
+  constructor(private readonly cfg: WindowLimit) {}
+
+  take(now: number, cost: number): boolean {
+    while (this.times.length > 0 && this.times[0]! <= now - this.cfg.windowMs) this.times.shift();
+    if (this.times.length + cost > this.cfg.limit) return false;
+    for (let i = 0; i < cost; i++) this.times.push(now);
+    return true;
   }
-  take(): void {
-    this.tokens -= 1;
-  }
-  /** Ms until one token is available. */
-  waitMs(now: number): number {
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * this.cfg.windowMs) / this.cfg.limit);
+
+  idle(now: number): boolean {
+    return this.times.length === 0 || this.times[this.times.length - 1]! <= now - this.cfg.windowMs;
   }
 }
 
-export interface RateDecision {
-  allowed: boolean;
-  /** When refused: seconds to wait, for the Retry-After header. */
-  retryAfterSec: number;
-}
+/** Windows of keys and IPs not seen for a while are dropped, so memory stays bounded. */
+const SWEEP_EVERY = 1_000;
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  constructor(private readonly config: RateLimitConfig, private readonly now: () => number) {}
+  private readonly windows = new Map<string, RollingWindow>();
+  private calls = 0;
 
-  private bucket(key: string, cfg: BucketLimit): TokenBucket {
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = new TokenBucket(cfg, this.now());
-      this.buckets.set(key, b);
-    }
-    return b;
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly now: () => number,
+  ) {}
+
+  /** One authenticated request of `keyId` costing `cost` (default 1); false = refuse with 429. */
+  takePrivate(keyId: string, cost = 1): boolean {
+    return this.take(`k:${keyId}`, this.config.authenticatedPerKey, cost);
   }
 
-  /** One authenticated request of `cls` by `keyId`: takes a token from its class bucket and the key's total. */
-  takePrivate(keyId: string, cls: EndpointClass): RateDecision {
+  /** One public request from `ip`; false = refuse with 429. */
+  takePublic(ip: string): boolean {
+    return this.take(`ip:${ip}`, this.config.publicPerIp, 1);
+  }
+
+  private take(key: string, cfg: WindowLimit, cost: number): boolean {
     const now = this.now();
-    const buckets = [this.bucket(`k:${keyId}:all`, this.config.allPrivate)];
-    if (cls !== 'otherPrivate') buckets.push(this.bucket(`k:${keyId}:${cls}`, this.config.perClass[cls]));
-    return this.takeAll(buckets, now);
-  }
-
-  takePublic(ip: string): RateDecision {
-    const now = this.now();
-    return this.takeAll([this.bucket(`ip:${ip}`, this.config.publicPerIp)], now);
-  }
-
-  private takeAll(buckets: TokenBucket[], now: number): RateDecision {
-    const blocked = buckets.filter((b) => !b.canTake(now));
-    if (blocked.length > 0) {
-      const wait = Math.max(...blocked.map((b) => b.waitMs(now)));
-      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(wait / 1000)) };
+    if (++this.calls % SWEEP_EVERY === 0) {
+      for (const [k, w] of this.windows) if (w.idle(now)) this.windows.delete(k);
     }
-    for (const b of buckets) b.take();
-    return { allowed: true, retryAfterSec: 0 };
+    let w = this.windows.get(key);
+    if (!w) {
+      w = new RollingWindow(cfg);
+      this.windows.set(key, w);
+    }
+    return w.take(now, cost);
   }
 }

@@ -15,10 +15,16 @@ import type { SimulatorModule } from '../module.js';
 import type { KeyRing } from './auth.js';
 import type { ExchangePort } from './exchange-port.js';
 import { HttpError, clientIp, readJsonBody, sendError, sendJson } from './http-io.js';
+import { batchRoutes } from './batch-routes.js';
+import { betaRoutes } from './beta-routes.js';
+import { catalogRoutes } from './catalog-routes.js';
 import { privateRoutes } from './private-routes.js';
 import { publicRoutes } from './public-routes.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RejectedOrders } from './rejected-orders.js';
 import { matchRoute, type Route, type RouteContext, type RouteResult } from './routes.js';
+import type { WireAudit } from './wire-audit.js';
+import type { MetadataOf } from './wire-format.js';
 
 export interface RequestHandlerDeps {
   exchange: ExchangePort;
@@ -33,12 +39,22 @@ export interface RequestHandlerDeps {
   modules: readonly SimulatorModule[];
   logger: Logger;
   metrics: Metrics;
+  metadataOf: MetadataOf;
+  rejected: RejectedOrders;
+  /** Send the legacy (deprecated) wire forms. */
+  legacyWire: boolean;
+  /** How many requests a batch call counts for against the key's rate limit. */
+  batchRequestCost: number;
+  /** Sees every answer of an exchange route (tests validate them against the contract). */
+  wireAudit?: WireAudit;
 }
 
-const ROUTES: readonly Route[] = [...privateRoutes, ...publicRoutes];
+const ROUTES: readonly Route[] = [...privateRoutes, ...batchRoutes, ...betaRoutes, ...publicRoutes, ...catalogRoutes];
+
+/** The venue's 429 (its edge answers it; no Retry-After, no X-RateLimit-* headers). */
+export const TOO_MANY_REQUESTS = { status: 429, message: 'Too Many Requests' } as const;
 
 const STATUS_TEXT: Record<number, string> = {
-  429: 'too many requests',
   500: 'internal server error',
   502: 'bad gateway',
   503: 'service unavailable',
@@ -85,12 +101,16 @@ export class RequestHandler {
       return sendError(res, 405, `method ${method} not allowed on ${url.pathname}`);
     }
     const { route, params } = match;
-    deps.metrics.increment('sim.http.requests', 1, { route: route.pattern.source });
+    deps.metrics.increment('sim.http.requests', 1, { route: route.template });
+    const answer = (status: number, body: unknown): void => {
+      deps.wireAudit?.({ kind: 'rest', method, template: route.template, status, body });
+      sendJson(res, status, body);
+    };
 
     const injected = deps.faults.takeHttpFailure(method, url.pathname);
     if (injected !== null) {
       req.resume();
-      return sendError(res, injected, STATUS_TEXT[injected] ?? 'server error', injected === 429 ? { 'Retry-After': '1' } : {});
+      return injected === 429 ? answer(429, TOO_MANY_REQUESTS) : sendError(res, injected, STATUS_TEXT[injected] ?? 'server error');
     }
     const latency = deps.faults.restLatencyMs();
     if (latency > 0) await this.sleep(latency);
@@ -104,19 +124,15 @@ export class RequestHandler {
         return sendError(res, 401, auth.message);
       }
       accountId = deps.accountOfKey(auth.keyId);
-      const decision = deps.limiter?.takePrivate(auth.keyId, route.limitClass ?? 'otherPrivate');
-      if (decision && !decision.allowed) {
+      if (deps.limiter && !deps.limiter.takePrivate(auth.keyId, route.batch ? deps.batchRequestCost : 1)) {
         req.resume();
         deps.metrics.increment('sim.http.rate_limited', 1, { scope: 'private' });
-        return sendError(res, 429, 'rate limit exceeded', { 'Retry-After': String(decision.retryAfterSec) });
+        return answer(429, TOO_MANY_REQUESTS);
       }
-    } else {
-      const decision = deps.limiter?.takePublic(clientIp(req));
-      if (decision && !decision.allowed) {
-        req.resume();
-        deps.metrics.increment('sim.http.rate_limited', 1, { scope: 'public' });
-        return sendError(res, 429, 'rate limit exceeded', { 'Retry-After': String(decision.retryAfterSec) });
-      }
+    } else if (deps.limiter && !deps.limiter.takePublic(clientIp(req))) {
+      req.resume();
+      deps.metrics.increment('sim.http.rate_limited', 1, { scope: 'public' });
+      return answer(429, TOO_MANY_REQUESTS);
     }
 
     let bodyPromise: Promise<unknown> | null = null;
@@ -129,20 +145,23 @@ export class RequestHandler {
       accountId,
       body: () => (bodyPromise ??= readJsonBody(req)),
       now: () => deps.clock.now(),
+      metadataOf: deps.metadataOf,
+      rejected: deps.rejected,
+      legacyWire: deps.legacyWire,
     };
     let result: RouteResult;
     try {
       result = await route.handle(ctx);
     } catch (err) {
       if (!bodyPromise) req.resume();
-      return this.fail(res, err);
+      return this.fail(res, err, answer);
     }
     if (!bodyPromise) req.resume();
     if (route.ambiguousCreate && result.committed) {
       const fault = deps.faults.takeAmbiguousCreate();
       if (fault) return this.answerAmbiguously(req, res, fault, result);
     }
-    sendJson(res, result.status ?? 200, result.body);
+    answer(result.status ?? 200, result.body);
   }
 
   private answerAmbiguously(
@@ -189,9 +208,10 @@ export class RequestHandler {
     sendError(res, 404, `no route for ${url.pathname.slice(0, 200)}`);
   }
 
-  private fail(res: ServerResponse, err: unknown): void {
+  private fail(res: ServerResponse, err: unknown, answer?: (status: number, body: unknown) => void): void {
+    if (err instanceof HttpError && Object.keys(err.headers).length === 0 && answer) return answer(err.status, { message: err.message });
     if (err instanceof HttpError) return sendError(res, err.status, err.message, err.headers);
-    if (err instanceof ExchangeRequestError) return sendError(res, err.status, err.message);
+    if (err instanceof ExchangeRequestError) return answer ? answer(err.status, { message: err.message }) : sendError(res, err.status, err.message);
     this.deps.logger.error('unexpected error in route', { err });
     sendError(res, 500, 'internal server error');
   }

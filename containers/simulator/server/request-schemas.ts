@@ -50,9 +50,22 @@ export const MANUAL_ORDER_INDICATORS = [
   'MANUAL_ORDER_INDICATOR_AUTOMATIC',
 ] as const;
 
-export const createOrderSchema = z.object({
+const OUTCOME_SIDES = ['OUTCOME_SIDE_YES', 'OUTCOME_SIDE_NO'] as const;
+const ORDER_ACTIONS = ['ORDER_ACTION_BUY', 'ORDER_ACTION_SELL'] as const;
+const INTENT_OF: Record<string, (typeof ORDER_INTENTS)[number]> = {
+  OUTCOME_SIDE_YES_ORDER_ACTION_BUY: 'ORDER_INTENT_BUY_LONG',
+  OUTCOME_SIDE_YES_ORDER_ACTION_SELL: 'ORDER_INTENT_SELL_LONG',
+  OUTCOME_SIDE_NO_ORDER_ACTION_BUY: 'ORDER_INTENT_BUY_SHORT',
+  OUTCOME_SIDE_NO_ORDER_ACTION_SELL: 'ORDER_INTENT_SELL_SHORT',
+};
+
+/** A create: `intent`, or `outcomeSide` + `action` (which win when both are sent). */
+export const createOrderSchema = z
+  .object({
   marketSlug: slugSchema,
-  intent: z.enum(ORDER_INTENTS),
+  intent: z.enum(ORDER_INTENTS).optional(),
+  outcomeSide: z.enum(OUTCOME_SIDES).optional(),
+  action: z.enum(ORDER_ACTIONS).optional(),
   type: z.enum(ORDER_TYPES).optional(),
   price: amountSchema.optional(),
   quantity: quantitySchema.optional(),
@@ -64,7 +77,15 @@ export const createOrderSchema = z.object({
   synchronousExecution: z.boolean().optional(),
   maxBlockTime: z.union([z.number().nonnegative(), z.string().max(40)]).optional(),
   slippageTolerance: slippageSchema.optional(),
-});
+  })
+  .transform((b, ctx) => {
+    const intent = b.outcomeSide && b.action ? INTENT_OF[`${b.outcomeSide}_${b.action}`] : b.intent;
+    if (!intent) {
+      ctx.addIssue({ code: 'custom', path: ['intent'], message: 'intent (or outcomeSide and action) is required' });
+      return z.NEVER;
+    }
+    return { ...b, intent };
+  });
 export type CreateOrderBody = z.infer<typeof createOrderSchema>;
 
 export const cancelOrderSchema = z.object({ marketSlug: slugSchema });
@@ -80,6 +101,19 @@ export const modifyOrderSchema = z.object({
 export type ModifyOrderBody = z.infer<typeof modifyOrderSchema>;
 
 export const cancelAllSchema = z.object({ slugs: z.array(slugSchema).max(1000).optional() });
+
+/** Batches: 1 to MAX_BATCH entries, every entry valid, or the whole batch is refused (400). */
+export const MAX_BATCH = 20;
+
+export const createOrderListSchema = z.object({ orders: z.array(createOrderSchema).min(1).max(MAX_BATCH) });
+
+export const cancelOrderListSchema = z.object({
+  orders: z.array(z.object({ orderId: z.string().min(1).max(200), marketSlug: slugSchema })).min(1).max(MAX_BATCH),
+});
+
+export const modifyOrderListSchema = z.object({
+  orders: z.array(modifyOrderSchema.extend({ orderId: z.string().min(1).max(200) })).min(1).max(MAX_BATCH),
+});
 
 export const previewOrderSchema = z.object({ request: createOrderSchema });
 

@@ -2,7 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExchangePort } from './exchange-port.js';
 import { HttpError } from './http-io.js';
-import type { EndpointClass } from './rate-limiter.js';
+import type { RejectedOrders } from './rejected-orders.js';
+import type { MetadataOf } from './wire-format.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -17,6 +18,12 @@ export interface RouteContext {
   body(): Promise<unknown>;
   /** Epoch ms on the simulator clock. */
   now(): number;
+  /** `marketMetadata` of a market slug, for orders and positions. */
+  metadataOf: MetadataOf;
+  /** Orders the server rejects itself (the latency stopgap, refused batch entries). */
+  rejected: RejectedOrders;
+  /** Whether the server sends the legacy (deprecated) wire forms. */
+  legacyWire: boolean;
 }
 
 export interface RouteResult {
@@ -26,13 +33,15 @@ export interface RouteResult {
   committed?: boolean;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 export interface Route {
-  method: 'GET' | 'POST';
-  /** Anchored pattern over the URL path; capture groups are the parameters. */
-  pattern: RegExp;
+  method: HttpMethod;
+  /** The path as the venue's contract writes it, e.g. `/v1/order/{orderId}/cancel`; `{name}` is one segment. */
+  template: string;
   auth: boolean;
-  /** Rate-limit class of authenticated routes. */
-  limitClass?: EndpointClass;
+  /** A batch endpoint: counts `batchRequestCost` requests against the key's rate limit (default 1). */
+  batch?: boolean;
   /** The create-order route: subject to the ambiguous-create fault. */
   ambiguousCreate?: boolean;
   handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
@@ -41,8 +50,9 @@ export interface Route {
 export type RouteMatch = { route: Route; params: string[] } | { methodNotAllowed: true } | null;
 
 const SEGMENT = '([^/]+)';
+const compiled = new WeakMap<Route, RegExp>();
 
-/** Builds an anchored pattern from a template like `/v1/order/{id}/cancel`. */
+/** Builds an anchored pattern from a template like `/v1/order/{orderId}/cancel`. */
 export function path(template: string): RegExp {
   const escaped = template
     .split(/\{[a-zA-Z]+\}/)
@@ -51,10 +61,19 @@ export function path(template: string): RegExp {
   return new RegExp(`^${escaped}/?$`);
 }
 
+function patternOf(route: Route): RegExp {
+  let p = compiled.get(route);
+  if (!p) {
+    p = path(route.template);
+    compiled.set(route, p);
+  }
+  return p;
+}
+
 export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
   let pathMatched = false;
   for (const route of routes) {
-    const m = route.pattern.exec(pathname);
+    const m = patternOf(route).exec(pathname);
     if (!m) continue;
     pathMatched = true;
     if (route.method !== method) continue;

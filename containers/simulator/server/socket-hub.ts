@@ -1,24 +1,62 @@
 /**
  * The exchange's two WebSockets, `/v1/ws/markets` and `/v1/ws/private`, on the simulator's one HTTP server
  * (ws in noServer mode). Upgrades are authenticated like REST calls (signing GET and the socket's path).
- * Clients subscribe and unsubscribe by requestId; every server message carries `requestId` and
- * `subscriptionType` under its message key (api/polymarket-us.md, "WebSocket messages"); heartbeats go out
- * every `heartbeatMs`. Malformed client frames get an `error` message, never a crash. Outgoing messages pass
- * through the fault controller (drop / delay, order preserved per socket).
+ * Clients subscribe and unsubscribe by requestId, at most MAX_SLUGS_PER_SUBSCRIPTION market slugs each; every
+ * server message carries `requestId` and `subscriptionType` beside its message key (docs/venue-rules.md,
+ * "WebSockets"); heartbeats go out every `heartbeatMs`. Malformed client frames get an `error` message, never a
+ * crash. Outgoing messages pass through the fault controller (drop / delay, order preserved per socket).
+ *
+ * Frame keys. By default the server sends today's keys; with `legacyWire` it sends the legacy aliases the
+ * venue's SDK still accepts instead, so a client can be tested against both:
+ *
+ * | subscription                 | today's key (default)                     | legacy alias (`legacyWire`)                          |
+ * |------------------------------|-------------------------------------------|------------------------------------------------------|
+ * | ORDER (live executions)      | orderSubscriptionUpdate `{ execution }`   | the same (the SDK's `orderUpdate` is not in the      |
+ * |                              | (no snapshot on subscribe)                | contract: never sent); ORDER also answers a snapshot |
+ * | ORDER_SNAPSHOT               | orderSubscriptionSnapshot `{orders, eof}` | the same (the SDK's `ordersSnapshot`: never sent)    |
+ * | POSITION, on subscribe       | positionSubscriptionSnapshot              | the same (`positionsSnapshot`: never sent)           |
+ * |                              | `{ positions{slug: UserPosition}, eof }`  | with the deprecated rounded counts                   |
+ * | POSITION, on a change        | positionSubscription `{ beforePosition,   | positionSubscriptionUpdate `{ marketSlug, position }`|
+ * |                              | afterPosition, updateTime, entryType }`   | (also known as positionUpdate)                       |
+ * | ACCOUNT_BALANCE, on subscribe| accountBalancesSnapshot `{ balances[] }`  | accountBalanceSubscriptionSnapshot                   |
+ * |                              |                                           | `{ balance, buyingPower }` (numbers)                 |
+ * | ACCOUNT_BALANCE, on a change | accountBalancesUpdate `{ balanceChange:   | accountBalanceSubscriptionUpdate                     |
+ * |                              | { beforeBalance, afterBalance, … } }`     | `{ balance, buyingPower }` (also accountBalanceUpdate)|
+ * | MARKET_DATA / _LITE / TRADE  | marketData / marketDataLite / trade       | the same                                             |
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { z } from 'zod';
-import {
-  MARKET_SUBSCRIPTIONS,
-  PRIVATE_SUBSCRIPTIONS,
-  type SubscriptionType,
-} from '../../../shared/domain/venue-enums.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { Faults, SocketChannel } from '../faults/fault-controller.js';
 import type { KeyRing } from './auth.js';
+import type { WireAudit } from './wire-audit.js';
+
+export const MARKET_SUBSCRIPTIONS = ['SUBSCRIPTION_TYPE_MARKET_DATA', 'SUBSCRIPTION_TYPE_MARKET_DATA_LITE', 'SUBSCRIPTION_TYPE_TRADE'] as const;
+export const PRIVATE_SUBSCRIPTIONS = [
+  'SUBSCRIPTION_TYPE_ORDER',
+  'SUBSCRIPTION_TYPE_ORDER_SNAPSHOT',
+  'SUBSCRIPTION_TYPE_POSITION',
+  'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE',
+] as const;
+/** The RFQ stream is an allowlisted beta the simulated accounts are not on: subscribing is refused. */
+const BETA_SUBSCRIPTIONS = ['SUBSCRIPTION_TYPE_RFQ'] as const;
+export type SubscriptionType = (typeof MARKET_SUBSCRIPTIONS)[number] | (typeof PRIVATE_SUBSCRIPTIONS)[number];
+const ALL_SUBSCRIPTIONS: readonly string[] = [...MARKET_SUBSCRIPTIONS, ...PRIVATE_SUBSCRIPTIONS, ...BETA_SUBSCRIPTIONS];
+
+/** The venue's limit on market slugs per subscription (use several subscriptions for more). */
+export const MAX_SLUGS_PER_SUBSCRIPTION = 100;
+
+/** A position change, in both forms: today's `positionSubscription` payload and the legacy one. */
+export interface PositionChangeFrames {
+  current: Record<string, unknown>;
+  legacy: Record<string, unknown>;
+}
+
+/** A balance change, in both forms: today's `accountBalancesUpdate` payload and the legacy one. */
+export type BalanceChangeFrames = PositionChangeFrames;
 
 export const MARKETS_SOCKET_PATH = '/v1/ws/markets';
 export const PRIVATE_SOCKET_PATH = '/v1/ws/private';
@@ -30,8 +68,12 @@ export interface SocketDataSource {
   marketDataLite(slug: string): Record<string, unknown>;
   accountOf(keyId: string): string;
   openOrders(accountId: string, slugs: readonly string[] | null): Record<string, unknown>[];
-  positions(accountId: string, slugs: readonly string[] | null): Record<string, Record<string, unknown>>;
+  /** UserPositions by slug; `legacy` adds the deprecated rounded counts. */
+  positions(accountId: string, slugs: readonly string[] | null, legacy: boolean): Record<string, Record<string, unknown>>;
+  /** The account's UserBalance. */
   balance(accountId: string): Record<string, unknown>;
+  /** The legacy balance payload `{ balance, buyingPower }`. */
+  legacyBalance(accountId: string): Record<string, unknown>;
 }
 
 export interface SocketHubOptions {
@@ -44,13 +86,18 @@ export interface SocketHubOptions {
   metrics: Metrics;
   /** Close a socket whose unsent buffer exceeds this many bytes (a consumer too slow to keep up). */
   maxBufferedBytes?: number;
+  /** Send the legacy frame keys (the table above) instead of today's. */
+  legacyWire?: boolean;
+  /** Sees every frame sent. */
+  wireAudit?: WireAudit;
 }
 
 const subscribeSchema = z.object({
   subscribe: z.object({
     requestId: z.string().min(1).max(128),
     subscriptionType: z.string(),
-    marketSlugs: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    marketSlugs: z.array(z.string().min(1).max(200)).max(10_000).optional(),
+    responsesDebounced: z.boolean().optional(),
   }),
 });
 const unsubscribeSchema = z.object({ unsubscribe: z.object({ requestId: z.string().min(1).max(128) }) });
@@ -173,16 +220,25 @@ export class SocketHub {
 
   private subscribe(conn: Connection, s: { requestId: string; subscriptionType: string; marketSlugs?: string[] }): void {
     const allowed: readonly string[] = conn.channel === 'markets' ? MARKET_SUBSCRIPTIONS : PRIVATE_SUBSCRIPTIONS;
-    if (!allowed.includes(s.subscriptionType)) {
-      return this.malformed(conn, `subscriptionType ${s.subscriptionType.slice(0, 60)} is not available on the ${conn.channel} socket`, s.requestId);
+    const knownType = ALL_SUBSCRIPTIONS.includes(s.subscriptionType) ? s.subscriptionType : undefined;
+    const refuse = (message: string): void => this.sendError(conn, message, s.requestId, knownType);
+    if ((BETA_SUBSCRIPTIONS as readonly string[]).includes(s.subscriptionType) && conn.channel === 'private') {
+      return refuse(`${s.subscriptionType} is an allowlisted beta; this account is not allowlisted`);
     }
-    if (conn.subs.has(s.requestId)) return this.sendError(conn, `requestId ${s.requestId} is already subscribed`, s.requestId);
+    if (!allowed.includes(s.subscriptionType)) {
+      this.opts.metrics.increment('sim.ws.malformed', 1, { channel: conn.channel });
+      return refuse(`subscriptionType ${s.subscriptionType.slice(0, 60)} is not available on the ${conn.channel} socket`);
+    }
+    if (conn.subs.has(s.requestId)) return refuse(`requestId ${s.requestId} is already subscribed`);
+    if ((s.marketSlugs?.length ?? 0) > MAX_SLUGS_PER_SUBSCRIPTION) {
+      return refuse(`at most ${MAX_SLUGS_PER_SUBSCRIPTION} marketSlugs per subscription (got ${s.marketSlugs!.length}); use several subscriptions`);
+    }
     const type = s.subscriptionType as SubscriptionType;
     let slugs: Set<string> | null = s.marketSlugs && s.marketSlugs.length > 0 ? new Set(s.marketSlugs) : null;
     if (conn.channel === 'markets') {
-      if (!slugs) return this.sendError(conn, 'marketSlugs is required', s.requestId);
+      if (!slugs) return refuse('marketSlugs is required');
       const unknown = [...slugs].filter((slug) => !this.opts.data.hasMarket(slug));
-      if (unknown.length > 0) return this.sendError(conn, `unknown market: ${unknown[0]}`, s.requestId);
+      if (unknown.length > 0) return refuse(`unknown market: ${unknown[0]}`);
     }
     if (type === 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE') slugs = null;
     const sub: Subscription = { requestId: s.requestId, type, slugs };
@@ -192,7 +248,10 @@ export class SocketHub {
 
   private sendSnapshot(conn: Connection, sub: Subscription): void {
     const d = this.opts.data;
+    const legacy = this.opts.legacyWire === true;
     const slugList = sub.slugs ? [...sub.slugs] : null;
+    const ordersSnapshot = (): void =>
+      this.sendTo(conn, sub, 'orderSubscriptionSnapshot', { orders: d.openOrders(conn.accountId, slugList), eof: true });
     switch (sub.type) {
       case 'SUBSCRIPTION_TYPE_MARKET_DATA':
         for (const slug of slugList ?? []) this.sendTo(conn, sub, 'marketData', d.marketData(slug));
@@ -203,13 +262,17 @@ export class SocketHub {
       case 'SUBSCRIPTION_TYPE_TRADE':
         return;
       case 'SUBSCRIPTION_TYPE_ORDER':
-        this.sendTo(conn, sub, 'orderSubscriptionSnapshot', { orders: d.openOrders(conn.accountId, slugList), eof: true });
+        if (legacy) ordersSnapshot();
+        return;
+      case 'SUBSCRIPTION_TYPE_ORDER_SNAPSHOT':
+        ordersSnapshot();
         return;
       case 'SUBSCRIPTION_TYPE_POSITION':
-        this.sendTo(conn, sub, 'positionSubscriptionSnapshot', { positions: d.positions(conn.accountId, slugList), eof: true });
+        this.sendTo(conn, sub, 'positionSubscriptionSnapshot', { positions: d.positions(conn.accountId, slugList, legacy), eof: true });
         return;
       case 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE':
-        this.sendTo(conn, sub, 'accountBalanceSubscriptionSnapshot', d.balance(conn.accountId));
+        if (legacy) this.sendTo(conn, sub, 'accountBalanceSubscriptionSnapshot', d.legacyBalance(conn.accountId));
+        else this.sendTo(conn, sub, 'accountBalancesSnapshot', { balances: [d.balance(conn.accountId)] });
         return;
     }
   }
@@ -249,12 +312,14 @@ export class SocketHub {
     this.publishPrivate(accountId, slug, 'SUBSCRIPTION_TYPE_ORDER', 'orderSubscriptionUpdate', { execution });
   }
 
-  publishPosition(accountId: string, slug: string, position: Record<string, unknown>): void {
-    this.publishPrivate(accountId, slug, 'SUBSCRIPTION_TYPE_POSITION', 'positionSubscriptionUpdate', { marketSlug: slug, position });
+  publishPosition(accountId: string, slug: string, change: PositionChangeFrames): void {
+    if (this.opts.legacyWire) this.publishPrivate(accountId, slug, 'SUBSCRIPTION_TYPE_POSITION', 'positionSubscriptionUpdate', change.legacy);
+    else this.publishPrivate(accountId, slug, 'SUBSCRIPTION_TYPE_POSITION', 'positionSubscription', change.current);
   }
 
-  publishBalance(accountId: string, balance: Record<string, unknown>): void {
-    this.publishPrivate(accountId, null, 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', 'accountBalanceSubscriptionUpdate', balance);
+  publishBalance(accountId: string, change: BalanceChangeFrames): void {
+    if (this.opts.legacyWire) this.publishPrivate(accountId, null, 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', 'accountBalanceSubscriptionUpdate', change.legacy);
+    else this.publishPrivate(accountId, null, 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', 'accountBalancesUpdate', change.current);
   }
 
   private publishPrivate(accountId: string, slug: string | null, type: SubscriptionType, key: string, payload: Record<string, unknown>): void {
@@ -271,16 +336,25 @@ export class SocketHub {
   // ---- sending ----
 
   private sendTo(conn: Connection, sub: Subscription, key: string, payload: unknown): void {
-    this.enqueue(conn, JSON.stringify({ requestId: sub.requestId, subscriptionType: sub.type, [key]: payload }));
+    this.sendFrame(conn, { requestId: sub.requestId, subscriptionType: sub.type, [key]: payload });
   }
 
-  private sendError(conn: Connection, message: string, requestId: string | undefined): void {
-    this.enqueue(conn, JSON.stringify(requestId === undefined ? { error: message } : { requestId, error: message }));
+  private sendError(conn: Connection, message: string, requestId: string | undefined, subscriptionType?: string): void {
+    const frame: Record<string, unknown> = {};
+    if (requestId !== undefined) frame.requestId = requestId;
+    if (subscriptionType !== undefined) frame.subscriptionType = subscriptionType;
+    frame.error = message;
+    this.sendFrame(conn, frame);
+  }
+
+  private sendFrame(conn: Connection, frame: Record<string, unknown>): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    this.opts.wireAudit?.({ kind: 'frame', socket: conn.channel, frame });
+    this.enqueue(conn, JSON.stringify(frame));
   }
 
   private broadcastHeartbeat(): void {
-    const text = JSON.stringify({ heartbeat: {} });
-    for (const conn of this.conns) this.enqueue(conn, text);
+    for (const conn of this.conns) this.sendFrame(conn, { heartbeat: {} });
   }
 
   private enqueue(conn: Connection, text: string): void {

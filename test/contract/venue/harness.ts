@@ -1,6 +1,7 @@
 /** Starts the project's exchange simulator on loopback and builds the real venue client against it. */
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../containers/simulator/server.js';
+import type { RunningSimulator, SimulatorOptions } from '../../../containers/simulator/server.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
+import { startAuditedSimulator } from '../../support/wire-audit.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { FetchTransport } from '../../../shared/venue/fetch-transport.js';
@@ -11,8 +12,9 @@ import { UndiciTransport } from '../../../shared/venue/undici-transport.js';
 export const MARKET = 'nba-bos-nyk-moneyline';
 export const MARKET2 = 'nba-lal-gsw-moneyline';
 
+/** A simulator whose answers and frames are held against the venue's wire contract: its close() fails on a violation. */
 export async function simulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ liquidity: false, markets: defaultWorld(Date.now()), ...options });
+  return startAuditedSimulator({ liquidity: false, markets: defaultWorld(Date.now()), ...options });
 }
 
 /** The REST client's two HTTP transports: global fetch (the Lambdas') and an undici Agent (the bot's). */

@@ -71,8 +71,8 @@ describe('sports module inside the exchange simulator', () => {
     for (const [slug, won] of [[fx.homeMarketSlug, homeWon], [fx.awayMarketSlug, !homeWon]] as const) {
       const res = await fetch(`${sim.baseUrl}/v1/markets/${slug}/settlement`);
       expect(res.status).toBe(200);
-      const s = (await res.json()) as { settlementPrice: { value: string } };
-      expect(Number(s.settlementPrice.value)).toBe(won ? 1 : 0);
+      const s = (await res.json()) as { slug: string; settlement: number };
+      expect(s).toEqual({ slug, settlement: won ? 1 : 0 });
     }
   });
 });

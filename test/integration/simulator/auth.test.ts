@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator as startSimulator, type AuditedSimulator as RunningSimulator } from '../../support/wire-audit.js';
 import { KeyRing, generateApiKey } from '../../../containers/simulator/server/auth.js';
 import { call, signHeaders, TestSocket, upgradeStatus } from './helpers.js';
 

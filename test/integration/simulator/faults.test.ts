@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call, signHeaders, TestSocket } from './helpers.js';
 
 const BOS = 'nba-bos-nyk-moneyline';
 const usd = (value: string) => ({ value, currency: 'USD' });
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 const sockets: TestSocket[] = [];
 let account: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ liquidity: false, rateLimits: false, markets: defaultWorld(Date.now()), heartbeatMs: 40 });
+  sim = await startAuditedSimulator({ liquidity: false, rateLimits: false, markets: defaultWorld(Date.now()), heartbeatMs: 40 });
   account = sim.accountOf(sim.credentials.keyId);
   sim.exchange.openAccount('maker', 1_000_000_000_000);
 });
@@ -47,13 +47,57 @@ describe('HTTP failure bursts', () => {
     expect(openOrderIds()).toEqual([c.body.id]);
   });
 
-  it('429 bursts carry Retry-After; an unmatched burst hits any path', async () => {
+  it("429 bursts answer as the venue's edge does (no Retry-After); an unmatched burst hits any path", async () => {
     sim.faults.failNextRequests({ count: 1, status: 429 });
     const r = await call(sim.baseUrl, 'GET', '/v1/events');
     expect(r.status).toBe(429);
-    expect(r.headers.get('retry-after')).toBe('1');
+    expect(r.body).toEqual({ status: 429, message: 'Too Many Requests' });
+    expect(r.headers.get('retry-after')).toBeNull();
     expect((await call(sim.baseUrl, 'GET', '/v1/events')).status).toBe(200);
     expect(() => sim.faults.failNextRequests({ count: 1, status: 404 })).toThrow(RangeError);
+  });
+});
+
+describe('latency stopgap', () => {
+  it('rejects creates (with an order id) and modifies with Global Rate Limit Exceeded; cancels pass', async () => {
+    const priv = await open('/v1/ws/private');
+    priv.send({ subscribe: { requestId: 'o', subscriptionType: 'SUBSCRIPTION_TYPE_ORDER' } });
+    await priv.next((x) => x.heartbeat);
+    const resting = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.10') });
+    expect(resting.status).toBe(200);
+    sim.faults.setLatencyStopgap(true);
+    expect(sim.faults.latencyStopgap).toBe(true);
+
+    const created = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.11') });
+    expect(created.status).toBe(200);
+    expect(typeof created.body.id).toBe('string');
+    expect(created.body.executions).toEqual([
+      expect.objectContaining({ type: 'EXECUTION_TYPE_REJECTED', text: 'Global Rate Limit Exceeded', order: expect.objectContaining({ id: created.body.id, state: 'ORDER_STATE_REJECTED' }) }),
+    ]);
+    const onStream = await priv.next((x) => x.orderSubscriptionUpdate?.execution?.order?.id === created.body.id);
+    expect(onStream.orderSubscriptionUpdate.execution).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', text: 'Global Rate Limit Exceeded' });
+    expect((await call(sim.baseUrl, 'GET', `/v1/order/${created.body.id}`, { creds: sim.credentials })).body.order.state).toBe('ORDER_STATE_REJECTED');
+    expect(openOrderIds()).toEqual([resting.body.id]);
+
+    const mark = priv.messages.length;
+    const mod = await call(sim.baseUrl, 'POST', `/v1/order/${resting.body.id}/modify`, { creds: sim.credentials, body: { marketSlug: BOS, price: usd('0.12') } });
+    expect(mod.status).toBe(200);
+    const modRejected = await priv.next((x) => x.orderSubscriptionUpdate?.execution?.order?.id === resting.body.id, mark);
+    expect(modRejected.orderSubscriptionUpdate.execution).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', text: 'Global Rate Limit Exceeded' });
+    expect(sim.exchange.getOrder(account, resting.body.id).price).toBe(100_000);
+
+    const batch = await call(sim.baseUrl, 'POST', '/v1/orders/batched', { creds: sim.credentials, body: { orders: [createBody('0.13'), createBody('0.14')] } });
+    expect(batch.body.createdOrderIds).toHaveLength(2);
+    expect(openOrderIds()).toEqual([resting.body.id]);
+
+    const cancel = await call(sim.baseUrl, 'POST', `/v1/order/${resting.body.id}/cancel`, { creds: sim.credentials, body: { marketSlug: BOS } });
+    expect(cancel.status).toBe(200);
+    expect(openOrderIds()).toEqual([]);
+
+    sim.faults.clear();
+    expect(sim.faults.latencyStopgap).toBe(false);
+    const after = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.10') });
+    expect(after.body.executions[0].type).toBe('EXECUTION_TYPE_NEW');
   });
 });
 

@@ -125,7 +125,7 @@ describe('liquidity in the running simulator', () => {
       },
     });
     try {
-      const book = (await call(sim.baseUrl, 'GET', '/v1/markets/g-ml/bbo')).body;
+      const book = (await call(sim.baseUrl, 'GET', '/v1/markets/g-ml/bbo')).body.marketData;
       expect(book).toMatchObject({ bestBid: { value: '0.29' }, bestAsk: { value: '0.31' } });
       expect(sim.liquidity?.accountIds.length).toBeGreaterThan(0);
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { request } from 'node:http';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator as startSimulator, type AuditedSimulator as RunningSimulator } from '../../support/wire-audit.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { call, signHeaders, TestSocket } from './helpers.js';
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
+import { seriesIdOfLeague } from '../../../containers/simulator/server/sports-wire.js';
+import { wireGameId } from '../../../containers/simulator/server/wire-ids.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call } from './helpers.js';
 
 const T0 = Date.parse('2026-01-15T00:00:00Z');
@@ -8,7 +10,7 @@ const BOS = 'nba-bos-nyk-moneyline';
 const LAL = 'nba-lal-gsw-moneyline';
 const usd = (value: string) => ({ value, currency: 'USD' });
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 
 /** A maker account on the engine directly: asks at 0.60 and 0.61, bids at 0.55 and 0.54 in BOS. */
 function seedBook(): void {
@@ -24,7 +26,7 @@ function seedBook(): void {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ liquidity: false, rateLimits: false, markets: defaultWorld(T0) });
+  sim = await startAuditedSimulator({ liquidity: false, rateLimits: false, markets: defaultWorld(T0) });
   seedBook();
 });
 afterAll(async () => {
@@ -45,15 +47,29 @@ describe('public endpoints', () => {
       startTime: new Date(T0 + 3_600_000).toISOString(),
       active: true,
       closed: false,
-      gameId: 'SIM-NBA-1',
-      league: 'NBA',
+      gameId: wireGameId('SIM-NBA-1'),
+      sportradarGameId: 'SIM-NBA-1',
+      seriesSlug: 'nba',
     });
-    expect(e.markets[0]).toMatchObject({ slug: BOS, outcome: 'Boston Celtics', eventSlug: 'nba-bos-nyk', team: { name: 'Boston Celtics' }, active: true, closed: false });
-    expect(typeof e.id).toBe('string');
+    expect(Number.isInteger(e.gameId)).toBe(true);
+    expect(e.teams.map((t: { name: string }) => t.name)).toEqual(['New York Knicks', 'Boston Celtics']);
+    expect(e.markets[0]).toMatchObject({
+      slug: BOS,
+      active: true,
+      closed: false,
+      marketSides: [{ long: true, description: 'Boston Celtics', tradable: true }, { long: false }],
+    });
+    expect(e.id).toMatch(/^\d+$/);
 
     expect((await call(sim.baseUrl, 'GET', '/v1/events?limit=1&offset=1')).body.events.map((x: { slug: string }) => x.slug)).toEqual(['nba-lal-gsw']);
     expect((await call(sim.baseUrl, 'GET', '/v1/events?slug=nba-lal-gsw')).body.events).toHaveLength(1);
     expect((await call(sim.baseUrl, 'GET', '/v1/events?gameId=SIM-NBA-1')).body.events).toHaveLength(1);
+    expect((await call(sim.baseUrl, 'GET', `/v1/events?gameId=${wireGameId('SIM-NBA-2')}`)).body.events.map((x: { slug: string }) => x.slug)).toEqual(['nba-lal-gsw']);
+    expect((await call(sim.baseUrl, 'GET', '/v1/events?orderBy=startDate&orderDirection=desc')).body.events.map((x: { slug: string }) => x.slug)).toEqual([
+      'nba-lal-gsw',
+      'nba-bos-nyk',
+    ]);
+    expect((await call(sim.baseUrl, 'GET', '/v1/events?orderBy=colour')).status).toBe(400);
     expect((await call(sim.baseUrl, 'GET', `/v1/events?startTimeMin=${new Date(T0 + 90 * 60_000).toISOString()}`)).body.events).toHaveLength(1);
     expect((await call(sim.baseUrl, 'GET', '/v1/events?closed=true')).body.events).toHaveLength(0);
 
@@ -70,7 +86,19 @@ describe('public endpoints', () => {
     expect(all.body.markets.map((m: { slug: string }) => m.slug).sort()).toEqual([BOS, LAL]);
     expect((await call(sim.baseUrl, 'GET', '/v1/markets?eventSlug=nba-lal-gsw')).body.markets.map((m: { slug: string }) => m.slug)).toEqual([LAL]);
     const m = (await call(sim.baseUrl, 'GET', `/v1/market/slug/${BOS}`)).body.market;
-    expect(m).toMatchObject({ slug: BOS, title: expect.any(String), outcome: 'Boston Celtics', state: 'MARKET_STATE_OPEN', tickSize: usd('0.01') });
+    expect(m).toMatchObject({
+      slug: BOS,
+      title: expect.any(String),
+      status: 'MARKET_STATUS_OPEN',
+      orderPriceMinTickSize: 0.01,
+      minimumTradeQty: 1,
+      feeCoefficient: 0.0695,
+      sportsMarketType: 'SPORTS_MARKET_TYPE_MONEYLINE',
+    });
+    expect(m.marketSides[0]).toMatchObject({ marketId: Number(m.id), long: true, description: 'Boston Celtics' });
+    expect((await call(sim.baseUrl, 'GET', '/v1/markets?limit=1&offset=1&orderBy=slug')).body.markets.map((x: { slug: string }) => x.slug)).toEqual([LAL]);
+    expect((await call(sim.baseUrl, 'GET', '/v1/markets?orderBy=slug&orderDirection=desc')).body.markets.map((x: { slug: string }) => x.slug)).toEqual([LAL, BOS]);
+    expect((await call(sim.baseUrl, 'GET', `/v1/markets?id=${m.id}`)).body.markets.map((x: { slug: string }) => x.slug)).toEqual([BOS]);
     expect((await call(sim.baseUrl, 'GET', `/v1/market/id/${m.id}`)).body.market.slug).toBe(BOS);
     expect((await call(sim.baseUrl, 'GET', '/v1/market/id/zzz')).status).toBe(404);
     expect((await call(sim.baseUrl, 'GET', '/v1/market/slug/zzz')).status).toBe(404);
@@ -79,7 +107,7 @@ describe('public endpoints', () => {
   it('serves the book (bids/offers with Amount px and string qty) and the best bid/offer', async () => {
     const book = await call(sim.baseUrl, 'GET', `/v1/markets/${BOS}/book`);
     expect(book.status).toBe(200);
-    expect(book.body).toMatchObject({
+    expect(book.body.marketData).toMatchObject({
       marketSlug: BOS,
       state: 'MARKET_STATE_OPEN',
       bids: [
@@ -91,10 +119,10 @@ describe('public endpoints', () => {
         { px: usd('0.61'), qty: '200' },
       ],
     });
-    expect(Number.isFinite(Date.parse(book.body.transactTime))).toBe(true);
+    expect(Number.isFinite(Date.parse(book.body.marketData.transactTime))).toBe(true);
     const bbo = await call(sim.baseUrl, 'GET', `/v1/markets/${BOS}/bbo`);
-    expect(bbo.body).toMatchObject({ marketSlug: BOS, bestBid: usd('0.55'), bestAsk: usd('0.60'), bidDepth: 2, askDepth: 2 });
-    expect(bbo.body.lastTradePx).toBeUndefined();
+    expect(bbo.body.marketData).toMatchObject({ marketSlug: BOS, bestBid: usd('0.55'), bestAsk: usd('0.60'), bidShares: '150', askShares: '100', bidDepth: 2, askDepth: 2 });
+    expect(bbo.body.marketData.lastTradePx).toBeUndefined();
     expect((await call(sim.baseUrl, 'GET', '/v1/markets/unknown/book')).status).toBe(404);
     expect((await call(sim.baseUrl, 'GET', '/v1/markets/unknown/bbo')).status).toBe(404);
   });
@@ -102,13 +130,20 @@ describe('public endpoints', () => {
   it('search, series, sports and teams', async () => {
     const s = await call(sim.baseUrl, 'GET', '/v1/search?query=lakers');
     expect(s.body.events.map((e: { slug: string }) => e.slug)).toEqual(['nba-lal-gsw']);
+    const nba = seriesIdOfLeague('nba');
     const series = await call(sim.baseUrl, 'GET', '/v1/series');
-    expect(series.body.series).toEqual([expect.objectContaining({ id: 'series-nba', title: 'NBA' })]);
-    expect((await call(sim.baseUrl, 'GET', '/v1/series/id/series-nba')).body.series.league).toBe('NBA');
-    expect((await call(sim.baseUrl, 'GET', '/v1/series/id/series-nfl')).status).toBe(404);
-    expect((await call(sim.baseUrl, 'GET', '/v1/events?seriesId=series-nba')).body.events).toHaveLength(2);
-    expect((await call(sim.baseUrl, 'GET', '/v1/sports')).body.sports).toEqual([{ slug: 'basketball', name: 'basketball', leagues: ['NBA'] }]);
-    const teams = (await call(sim.baseUrl, 'GET', '/v1/sports/teams/provider')).body.teams.map((t: { name: string }) => t.name);
+    expect(series.body.series).toEqual([expect.objectContaining({ id: nba, slug: 'nba', title: 'NBA' })]);
+    expect((await call(sim.baseUrl, 'GET', `/v1/series/id/${nba}`)).body.series.title).toBe('NBA');
+    expect((await call(sim.baseUrl, 'GET', '/v1/series/id/1')).status).toBe(404);
+    expect((await call(sim.baseUrl, 'GET', `/v1/events?seriesId=${nba}`)).body.events).toHaveLength(2);
+    expect((await call(sim.baseUrl, 'GET', '/v1/sports')).body.sports).toEqual([expect.objectContaining({ sport: 'basketball', series: nba })]);
+    const section = (await call(sim.baseUrl, 'GET', `/v1/sports/${nba}/events`)).body;
+    expect(section.events).toHaveLength(2);
+    expect((await call(sim.baseUrl, 'GET', '/v2/sports')).body.sports).toEqual([expect.objectContaining({ slug: 'basketball', leagues: [expect.objectContaining({ slug: 'nba' })] })]);
+    expect((await call(sim.baseUrl, 'GET', '/v2/leagues/nba/events')).body.events).toHaveLength(2);
+    expect((await call(sim.baseUrl, 'GET', '/v2/tags/nba/events')).body.events).toHaveLength(2);
+    expect((await call(sim.baseUrl, 'GET', '/v1/partners/sportradar/events/SIM-NBA-2')).body.event.slug).toBe('nba-lal-gsw');
+    const teams = Object.values((await call(sim.baseUrl, 'GET', '/v1/sports/teams/provider')).body.teams).map((t) => (t as { name: string }).name);
     expect(teams).toEqual(expect.arrayContaining(['Boston Celtics', 'New York Knicks', 'Los Angeles Lakers', 'Golden State Warriors']));
   });
 
@@ -148,10 +183,20 @@ describe('authenticated endpoints', () => {
 
     const bal = await authed('GET', '/v1/account/balances');
     // 10_000 − 24.00 − 0.07
-    expect(bal.body.balances).toEqual([expect.objectContaining({ currency: 'USD', currentBalance: usd('9975.93'), buyingPower: usd('9975.93') })]);
+    expect(bal.body.balances).toEqual([expect.objectContaining({ currency: 'USD', currentBalance: 9975.93, buyingPower: 9975.93 })]);
 
     const pos = await authed('GET', '/v1/portfolio/positions');
-    expect(pos.body.positions[BOS]).toMatchObject({ netPosition: '40', qtyBought: '40', qtySold: '0', cost: usd('24.00'), realized: usd('0.00'), expired: false });
+    expect(pos.body.positions[BOS]).toMatchObject({
+      netPositionDecimal: '40',
+      qtyBoughtDecimal: '40',
+      qtySoldDecimal: '0',
+      cost: usd('24.00'),
+      realized: usd('0.00'),
+      expired: false,
+      marketMetadata: { slug: BOS, eventSlug: 'nba-bos-nyk', outcome: 'Boston Celtics' },
+    });
+    // The rounded int64 counts are deprecated: only a legacy-wire simulator sends them.
+    expect(pos.body.positions[BOS].netPosition).toBeUndefined();
     expect(pos.body.eof).toBe(true);
   });
 
@@ -197,7 +242,7 @@ describe('authenticated endpoints', () => {
     expect(all.body.canceledOrderIds.sort()).toEqual(ids.sort());
     expect((await authed('GET', '/v1/orders/open')).body.orders).toEqual([]);
     // The preview did not trade: the position is still the 40 contracts bought above.
-    expect((await authed('GET', '/v1/portfolio/positions')).body.positions[BOS].netPosition).toBe('40');
+    expect((await authed('GET', '/v1/portfolio/positions')).body.positions[BOS].netPositionDecimal).toBe('40');
   });
 
   it('pages positions with a cursor', async () => {
@@ -208,12 +253,12 @@ describe('authenticated endpoints', () => {
     const p2 = await authed('GET', `/v1/portfolio/positions?limit=1&cursor=${p1.body.nextCursor}`);
     expect(Object.keys(p2.body.positions)).toEqual([LAL]);
     expect(p2.body.eof).toBe(true);
-    expect((await authed('GET', `/v1/portfolio/positions?market=${LAL}`)).body.positions).toEqual({ [LAL]: expect.objectContaining({ netPosition: '3' }) });
+    expect((await authed('GET', `/v1/portfolio/positions?market=${LAL}`)).body.positions).toEqual({ [LAL]: expect.objectContaining({ netPositionDecimal: '3' }) });
     expect((await authed('GET', '/v1/portfolio/positions?cursor=%%%')).status).toBe(400);
   });
 
   it('pages activities with a cursor; trade activities name their order', async () => {
-    const seen: { id: string; type: string }[] = [];
+    const seen: { type: string }[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 50; i++) {
       const r = await authed('GET', `/v1/portfolio/activities?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
@@ -222,12 +267,18 @@ describe('authenticated endpoints', () => {
       if (r.body.eof) break;
       cursor = r.body.nextCursor;
     }
-    expect(new Set(seen.map((a) => a.id)).size).toBe(seen.length);
-    const trades = seen.filter((a) => a.type === 'ACTIVITY_TYPE_TRADE') as unknown as { trade: { marketSlug: string; orderId: string; qty: string; price: unknown } }[];
-    expect(trades.map((t) => [t.trade.marketSlug, t.trade.qty]).sort()).toEqual([[BOS, "40"], [LAL, "3"]]);
+    expect(new Set(seen.map((a) => JSON.stringify(a))).size).toBe(seen.length);
+    // Order lifecycle records are not activities on the venue: trades and the opening deposit only.
+    expect([...new Set(seen.map((a) => a.type))].sort()).toEqual(['ACTIVITY_TYPE_ACCOUNT_DEPOSIT', 'ACTIVITY_TYPE_TRADE']);
+    const trades = seen.filter((a) => a.type === 'ACTIVITY_TYPE_TRADE') as unknown as { trade: { marketSlug: string; orderId: string; qtyDecimal: string; price: unknown } }[];
+    expect(trades.map((t) => [t.trade.marketSlug, t.trade.qtyDecimal]).sort()).toEqual([[BOS, '40'], [LAL, '3']]);
     expect(trades.every((t) => typeof t.trade.orderId === 'string' && typeof t.trade.marketSlug === 'string')).toBe(true);
     const onlyTrades = await authed('GET', `/v1/portfolio/activities?types=ACTIVITY_TYPE_TRADE&marketSlug=${LAL}`);
     expect(onlyTrades.body.activities.map((a: { type: string }) => a.type)).toEqual(['ACTIVITY_TYPE_TRADE']);
+    expect((await authed('GET', '/v1/portfolio/activities?types=ACTIVITY_TYPE_TRANSFER')).body).toEqual({ activities: [], eof: true });
+    expect((await authed('GET', '/v1/portfolio/activities?types=ACTIVITY_TYPE_ORDER')).status).toBe(400);
+    const asc = await authed('GET', `/v1/portfolio/activities?types=ACTIVITY_TYPE_TRADE&sortOrder=SORT_ORDER_ASCENDING`);
+    expect(asc.body.activities.map((a: { trade: { marketSlug: string } }) => a.trade.marketSlug)).toEqual([BOS, LAL]);
     expect((await authed('GET', '/v1/portfolio/activities?sortOrder=SIDEWAYS')).status).toBe(400);
   });
 
@@ -238,18 +289,17 @@ describe('authenticated endpoints', () => {
     expect(r.status).toBe(200);
     expect(typeof r.body.id).toBe('string');
     expect(r.body.executions.some((e: { type: string; order: { intent: string } }) => e.type === 'EXECUTION_TYPE_FILL' && e.order.intent === 'ORDER_INTENT_SELL_LONG')).toBe(true);
-    expect((await authed('GET', `/v1/portfolio/positions?market=${LAL}`)).body.positions[LAL].netPosition).toBe('0');
+    expect((await authed('GET', `/v1/portfolio/positions?market=${LAL}`)).body.positions[LAL].netPositionDecimal).toBe('0');
     expect((await authed('POST', '/v1/order/close-position', { marketSlug: LAL })).status).toBe(400);
   });
 
-  it('settlement is 404 until the market settles, then { marketSlug, settlementPrice, settledAt }', async () => {
+  it('settlement is 404 until the market settles, then { slug, settlement }', async () => {
     expect((await call(sim.baseUrl, 'GET', `/v1/markets/${BOS}/settlement`)).status).toBe(404);
     sim.venue.settle(BOS, 1_000_000);
     const s = await call(sim.baseUrl, 'GET', `/v1/markets/${BOS}/settlement`);
-    expect(s.body).toMatchObject({ marketSlug: BOS, settlementPrice: usd('1.00') });
-    expect(Number.isFinite(Date.parse(s.body.settledAt))).toBe(true);
+    expect(s.body).toEqual({ slug: BOS, settlement: 1 });
     const m = (await call(sim.baseUrl, 'GET', `/v1/market/slug/${BOS}`)).body.market;
-    expect(m).toMatchObject({ closed: true, active: false, state: 'MARKET_STATE_EXPIRED' });
+    expect(m).toMatchObject({ closed: true, active: false, status: 'MARKET_STATUS_RESOLVED' });
     const pos = (await authed('GET', `/v1/portfolio/positions?market=${BOS}`)).body.positions[BOS];
     expect(pos.expired).toBe(true);
   });
