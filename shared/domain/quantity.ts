@@ -21,7 +21,7 @@ export interface ParsedQuantity {
   fractional: boolean;
 }
 
-const QUANTITY_TEXT = /^([+-])?(\d+)(?:\.(\d*))?$/;
+const QUANTITY_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
 /** More digits than any real quantity: refuse instead of scanning megabytes of digits. */
 const MAX_TEXT_LENGTH = 40;
 
