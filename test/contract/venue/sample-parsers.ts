@@ -4,7 +4,7 @@
  * parseVenueMessage. Shared by the sample contract test and the sample fuzz test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   ActivitiesResponseSchema,
   BalancesResponseSchema,
