@@ -73,6 +73,7 @@ import {
   type CatalogueMarket,
   type Settlement,
 } from './wire-convert.js';
+import { pageThrough } from './paging.js';
 import { WireDrift } from './wire-drift.js';
 import { buildClosePosition, buildCreateOrder, buildModifyOrder, pathSegment, type WireCreateOrder } from './wire-requests.js';
 
@@ -678,18 +679,19 @@ export class PolymarketRestClient {
     }));
   }
 
-  /** Every position, page after page. */
-  async *positions(query: { market?: string; limit?: number } = {}): AsyncGenerator<VenuePosition> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
+  /** Every position, page after page (to eof or the last cursor; a cursor loop is refused). */
+  positions(query: { market?: string; limit?: number } = {}): AsyncGenerator<VenuePosition> {
+    return pageThrough('GET /v1/portfolio/positions', async (cursor) => {
       const page = await this.positionsPage({ ...query, cursor });
-      yield* page.positions;
-      if (page.eof || !page.nextCursor) return;
-      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/positions');
-      seen.add(page.nextCursor);
-      cursor = page.nextCursor;
-    }
+      return { items: page.positions, nextCursor: page.nextCursor, eof: page.eof };
+    });
+  }
+
+  /** Every position as one list. */
+  async allPositions(query: { market?: string; limit?: number } = {}): Promise<VenuePosition[]> {
+    const out: VenuePosition[] = [];
+    for await (const p of this.positions(query)) out.push(p);
+    return out;
   }
 
   async activitiesPage(query: ActivitiesQuery = {}): Promise<ActivitiesPage> {
@@ -710,18 +712,12 @@ export class PolymarketRestClient {
     }));
   }
 
-  /** Every activity matching the query, page after page. */
-  async *activities(query: Omit<ActivitiesQuery, 'cursor'> = {}): AsyncGenerator<VenueActivity> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
+  /** Every activity matching the query, page after page (to eof or the last cursor; a cursor loop is refused). */
+  activities(query: Omit<ActivitiesQuery, 'cursor'> = {}): AsyncGenerator<VenueActivity> {
+    return pageThrough('GET /v1/portfolio/activities', async (cursor) => {
       const page = await this.activitiesPage({ ...query, cursor });
-      yield* page.activities;
-      if (page.eof || !page.nextCursor) return;
-      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/activities');
-      seen.add(page.nextCursor);
-      cursor = page.nextCursor;
-    }
+      return { items: page.activities, nextCursor: page.nextCursor, eof: page.eof };
+    });
   }
 
   async balances(): Promise<VenueBalance[]> {
@@ -732,10 +728,6 @@ export class PolymarketRestClient {
 
 /** Accepts any JSON body (cancel/modify answer with little or nothing). */
 const passthrough = z.unknown();
-
-function cursorLoop(endpoint: string): ResponseValidationError {
-  return new ResponseValidationError(`${endpoint}: the venue returned a cursor already seen`, { status: 200, endpoint, issues: ['cursor loop'] });
-}
 
 /**
  * A create failure after which the order may exist: 5xx, timeout or network error once the request left, or
