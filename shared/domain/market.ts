@@ -1,6 +1,6 @@
 /** Market-side domain types (seed: MarketState). All prices are long-side (YES) prices in micros. */
 import type { Micros, PriceMicros } from './money.js';
-import type { VenueMarketState } from './venue-enums.js';
+import type { ReportedMarketState } from './venue-enums.js';
 
 export interface BookLevel {
   /** Long-side price in micros. */
@@ -27,7 +27,7 @@ export interface MarketState {
   lastTradeTime: number | null;
   /** Traded notional over the last 24 h, in micros, where the venue reports it. */
   volume24h: Micros;
-  state: VenueMarketState;
+  state: ReportedMarketState;
   /** Epoch ms at which this state was last updated from the exchange. */
   updatedAt: number;
 }

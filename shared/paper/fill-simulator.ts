@@ -22,7 +22,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { BookLevel } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
-import { INTENT_EFFECT, type OrderIntent, type OrderSide, type OrderType, type TimeInForce, type VenueMarketState } from '../domain/venue-enums.js';
+import { INTENT_EFFECT, type OrderIntent, type OrderSide, type OrderType, type TimeInForce, type ReportedMarketState } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import { DEFAULT_MARKET_RULES, type MarketRules } from '../execution/order-builder.js';
 import type { Scheduler } from '../execution/scheduler.js';
@@ -115,7 +115,7 @@ class SimBook {
   constructor(
     private readonly rawBids: readonly BookLevel[],
     private readonly rawAsks: readonly BookLevel[],
-    readonly state: VenueMarketState,
+    readonly state: ReportedMarketState,
   ) {}
 
   /** Bids, best (highest) first. */
@@ -258,7 +258,7 @@ export class FillSimulator {
     return [...this.orders.values()].filter((o) => o.status !== 'done');
   }
 
-  bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: VenueMarketState } | undefined {
+  bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: ReportedMarketState } | undefined {
     const b = this.books.get(marketSlug);
     return b ? { bids: b.bids, asks: b.asks, state: b.state } : undefined;
   }
@@ -428,7 +428,7 @@ export class FillSimulator {
     return true;
   }
 
-  private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: VenueMarketState): void {
+  private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: ReportedMarketState): void {
     const prev = this.books.get(slug);
     const book = new SimBook(bids, asks, state);
     if (prev) book.inheritTaken(prev);

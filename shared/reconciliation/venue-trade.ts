@@ -65,7 +65,8 @@ export function parseTradeActivity(a: VenueActivity): TradeParseResult {
   if (a.time === null) return { ok: false, reason: 'time missing' };
   const price = money(trade.price);
   if (price === null || price <= 0 || price >= 1_000_000) return { ok: false, reason: 'price missing or invalid' };
-  const qty = quantity(trade.qty);
+  // The client's exact read (qtyDecimal preferred, whole contracts rounded down) when present; else the raw field.
+  const qty = quantity(a.trade?.qty ?? trade.qty);
   if (qty === null) return { ok: false, reason: 'quantity missing or invalid' };
   return {
     ok: true,

@@ -7,7 +7,7 @@
  */
 import type { BookLevel } from '../domain/market.js';
 import { midHalfEven, type PriceMicros } from '../domain/money.js';
-import type { VenueMarketState } from '../domain/venue-enums.js';
+import type { ReportedMarketState } from '../domain/venue-enums.js';
 
 export class BookIntegrityError extends Error {
   constructor(message: string) {
@@ -23,7 +23,7 @@ export class OrderBook {
   private askQty: number[] = [];
   private bidCount = 0;
   private askCount = 0;
-  state: VenueMarketState = 'MARKET_STATE_OPEN';
+  state: ReportedMarketState = 'MARKET_STATE_OPEN';
   /** Exchange time of the last update (epoch ms), when known. */
   transactTime: number | null = null;
   /** Local receive time of the last update (epoch ms). */
@@ -38,7 +38,7 @@ export class OrderBook {
    * quantities, strictly monotone prices and an uncrossed book; anything else is rejected whole (the old book
    * stays), because a half-applied book is worse than a stale one.
    */
-  replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: VenueMarketState, transactTime: number | null, receivedAt: number): void {
+  replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState, transactTime: number | null, receivedAt: number): void {
     validateSide(bids, 'bids', -1);
     validateSide(asks, 'asks', 1);
     const bestBid = bids[0];

