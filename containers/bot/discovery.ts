@@ -31,14 +31,18 @@ export async function discoverMarkets(config: AppConfig, venue: PolymarketRestCl
     eventTitles[ev.slug] = ev.title;
     for (const m of ev.markets) {
       if (m.closed || !wanted(m.slug)) continue;
+      // The market's own tick, minimum size and fee coefficient when the catalogue carries them; else the
+      // configured defaults (trading.default_tick / default_min_qty / fees.taker_theta).
+      const rules = m as Partial<Record<'tickMicros' | 'minQty' | 'feeCoefficientPpm', number | null>>;
       markets.push({
         marketSlug: m.slug,
         eventSlug: m.eventSlug ?? ev.slug,
         title: m.title,
         outcome: m.outcome,
         team: m.team ?? undefined,
-        tick: config.trading.defaultTick,
-        minQty: config.trading.defaultMinQty,
+        tick: rules.tickMicros ?? config.trading.defaultTick,
+        minQty: rules.minQty ?? config.trading.defaultMinQty,
+        feeCoefficientPpm: rules.feeCoefficientPpm ?? null,
       });
     }
   }
@@ -57,8 +61,11 @@ export async function discoverMarkets(config: AppConfig, venue: PolymarketRestCl
   const directory = new MarketDirectory();
   const bySlug = new Map(matched.map((m) => [m.marketSlug, m]));
   const oddsMarket = config.sportsData.oddsMarkets[0] ?? 'Moneyline';
+  const sportOf = new Map(fixtures.map((f) => [f.fixtureId, f.sport]));
   for (const info of markets) {
     const m = bySlug.get(info.marketSlug);
+    const sport = m ? sportOf.get(m.fixtureId) : undefined;
+    if (sport !== undefined) info.sport = sport; // for the fee schedule's per-sport changes
     directory.addMarket(
       info,
       m && m.side !== 'draw' ? { fixtureId: m.fixtureId, side: m.side, oddsName: m.outcomeName, oddsMarket } : undefined,

@@ -8,6 +8,7 @@ import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
 import type { FixtureRef } from '../../shared/feeds/market-mapper.js';
 import type { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import type { RiskDecision } from '../../shared/risk/risk-manager.js';
+import { EdgeFeeTally, type EdgeFeeRow } from '../../shared/reports/edge-fee-tally.js';
 
 interface StrategyCounts {
   signals: number;
@@ -22,6 +23,7 @@ const usd = (d: { toFixed(n: number): string }) => d.toFixed(2);
 export class SessionStats {
   private readonly byStrategy = new Map<string, StrategyCounts>();
   private readonly blockReasons = new Map<string, number>();
+  private readonly edgesAndFees = new EdgeFeeTally();
   readonly startedAt = Date.now();
 
   private counts(name: string): StrategyCounts {
@@ -33,8 +35,10 @@ export class SessionStats {
   onDecision = (decision: RiskDecision, signal: Signal): void => {
     const c = this.counts(String(signal.strategyName));
     c.signals++;
-    if (decision.approved) c.approved++;
-    else {
+    if (decision.approved) {
+      c.approved++;
+      this.edgesAndFees.onApproved(decision.signal ?? signal);
+    } else {
       c.blocked++;
       this.blockReasons.set(decision.check, (this.blockReasons.get(decision.check) ?? 0) + 1);
     }
@@ -44,6 +48,7 @@ export class SessionStats {
     const c = this.counts(String(fill.strategyName ?? 'unknown'));
     c.fills++;
     c.contracts += fill.qty;
+    this.edgesAndFees.onFill(fill);
   };
 
   strategiesThatTraded(): string[] {
@@ -88,6 +93,7 @@ export class SessionStats {
     if (this.blockReasons.size > 0) {
       lines.push('', `risk blocks: ${[...this.blockReasons].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
+    lines.push('', ...this.edgeAndFeeBlock());
     const traded = this.strategiesThatTraded();
     lines.push('', `strategies that traded: ${traded.length ? traded.join(', ') : 'none'}`);
     return lines.join('\n');
@@ -112,5 +118,16 @@ export class SessionStats {
         `batches sent ${total('venue.batches')} (${total('venue.batch_orders')} orders) · 429s ${total('venue.http.rate_limited')} · ` +
         `stopgap rejects ${total('execution.stopgap_rejects')}`,
     ].join('\n');
+  }
+
+  /** Edge per contract before and after fees (approved signals) and fees paid / rebates received (fills). */
+  edgeAndFeeBlock(): string[] {
+    const pts = (usdText: string | null) => (usdText === null ? '—' : (Number(usdText) * 100).toFixed(2));
+    const line = (name: string, r: EdgeFeeRow) =>
+      `${name.padEnd(17)} ${pts(r.grossEdgePerContract).padStart(12)} ${pts(r.netEdgePerContract).padStart(11)} ${Number(r.feesPaid).toFixed(2).padStart(10)} ${Number(r.rebates).toFixed(2).padStart(8)} ${Number(r.netFees).toFixed(2).padStart(9)}`;
+    const lines = ['edges and fees    edge before  edge after  fees paid  rebates  net fees', '                  (points per contract)      (USD)'];
+    for (const [name, r] of Object.entries(this.edgesAndFees.rows())) lines.push(line(name, r));
+    lines.push(line('total', this.edgesAndFees.totals()));
+    return lines;
   }
 }

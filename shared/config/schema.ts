@@ -189,8 +189,9 @@ const riskSchema = z.strictObject({
   daily_reset_timezone: str().default('America/New_York'),
 });
 
-// decimals: 6 — the edge becomes micros; 0.0000004 would round to a zero edge.
-const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points, e.g. 0.03' });
+// decimals: 6 — the edge becomes micros; 0.0000004 would round to a zero edge. The edge is in USD per
+// contract (= probability points) and is what a trade must keep AFTER the taker fee.
+const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points after fees, e.g. 0.03' });
 
 const marketMakerSchema = z.strictObject({
   enabled: bool().default(false),
@@ -334,7 +335,41 @@ export const rawConfigSchema = z
     if (mm.max_skew < mm.skew_per_contract) {
       issue(['strategies', 'market_maker', 'max_skew'], `must be at least skew_per_contract (${mm.skew_per_contract}) — got ${mm.max_skew}`);
     }
+    const fee = worstTakerFee(c);
+    for (const key of ['live_arbitrage', 'statistical_edge'] as const) {
+      const edge = c.strategies[key].min_edge;
+      if (new Decimal(edge).lt(fee.perContract)) {
+        issue(
+          ['strategies', key, 'min_edge'],
+          `must cover the taker fee it would pay — got ${edge}: at the worst price p = 0.50 the fee is ${fee.theta} × 0.50 × 0.50 = ` +
+            `${fee.perContract.toFixed()} USD per contract (${fee.source}); fees are Θ × p × (1 − p), docs/venue-rules.md "Fees". ` +
+            `Set min_edge to at least ${fee.perContract.toFixed()} (it is in USD per contract = probability points, e.g. 0.03)`,
+        );
+      }
+    }
   });
+
+/**
+ * The highest taker fee per contract the configured schedule can charge a traded market: Θ × 0.25 (p = 0.50)
+ * for the largest taker Θ among the default and the overrides for every sport or for a sport in
+ * sports_data.sports (future overrides included: the check must hold after they take effect).
+ */
+function worstTakerFee(c: { trading: { fees: { taker_theta: number; overrides: { sport?: string; taker_theta?: number; effective_from: string }[] } }; sports_data: { sports: string[] } }): {
+  theta: number;
+  perContract: Decimal;
+  source: string;
+} {
+  const sports = new Set(c.sports_data.sports.map((x) => x.toLowerCase()));
+  let theta = c.trading.fees.taker_theta;
+  let source = 'trading.fees.taker_theta';
+  c.trading.fees.overrides.forEach((o, i) => {
+    if (o.taker_theta === undefined || o.taker_theta <= theta) return;
+    if (o.sport !== undefined && !sports.has(o.sport.toLowerCase())) return;
+    theta = o.taker_theta;
+    source = `trading.fees.overrides[${i}]${o.sport !== undefined ? ` for ${o.sport}` : ''} from ${o.effective_from}`;
+  });
+  return { theta, perContract: new Decimal(theta).times(0.25), source };
+}
 
 export type RawConfig = z.output<typeof rawConfigSchema>;
 

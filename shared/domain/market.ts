@@ -45,4 +45,8 @@ export interface MarketInfo {
   tick: PriceMicros;
   /** Minimum order size in contracts. */
   minQty: number;
+  /** The market's own taker fee coefficient Θ in ppm (`market.feeCoefficient`), when the venue gives one. */
+  feeCoefficientPpm?: number | null;
+  /** The sport, as the fee schedule's overrides name it (e.g. "basketball", "table_tennis"), when known. */
+  sport?: string;
 }

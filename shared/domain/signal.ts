@@ -25,6 +25,14 @@ export interface Signal {
   fairProbability: number;
   /** Epoch ms at which the signal was made. */
   createdAt: number;
+  /**
+   * Edge per contract before fees, micros of USD (= millionths of probability): what the strategy's fair
+   * value says the trade is worth over its price (fair − price when the order buys long, price − fair when
+   * it sells long), at the price it expects to trade (a taker: the touch it takes; a maker: its own quote).
+   */
+  grossEdge?: number;
+  /** `grossEdge` after the fee at that price: minus the taker fee paid, plus the maker rebate earned. */
+  netEdge?: number;
   /** Resting (maker) or taking (taker) intent; market makers post only. */
   postOnly?: boolean;
   /** IOC for takers by default; GTC for quotes. */

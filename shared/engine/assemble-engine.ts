@@ -18,6 +18,7 @@ import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
 import type { AppConfig, TradingMode } from '../config/schema.js';
 import { OrderExecutor } from '../execution/executor.js';
+import { marketRulesOf } from '../execution/order-builder.js';
 import { OrderTracker } from '../execution/order-tracker.js';
 import type { Scheduler } from '../execution/scheduler.js';
 import { createConsensusFn } from '../feeds/fair-value/consensus.js';
@@ -31,6 +32,7 @@ import { RiskManager, strategyMaxPositions, type RiskDecision } from '../risk/ri
 import { EventBus } from '../state/event-bus.js';
 import type { EngineEvents } from '../state/engine-events.js';
 import type { MarketDirectory } from '../state/market-directory.js';
+import { ScheduleFeeModel, type FeeModel } from '../state/market-fees.js';
 import { StateManager } from '../state/state-manager.js';
 import type { BaseStrategy } from '../strategies/base-strategy.js';
 import { LiveArbitrage } from '../strategies/live-arbitrage.js';
@@ -86,6 +88,8 @@ export interface AssembledEngine {
   readonly pnl: DailyPnlMonitor;
   readonly paper: PaperExchange;
   readonly strategies: BaseStrategy[];
+  /** Each market's fee coefficients now (the schedule with the market's own feeCoefficient and sport). */
+  readonly fees: FeeModel;
   mode(): TradingMode;
   executor(): OrderExecutor;
   /** The live account's executor whatever the mode (undefined without a live gateway): fill-gap recovery. */
@@ -131,10 +135,11 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     metrics,
   });
 
-  const rules = (slug: string) => {
-    const info = directory.info(slug);
-    return info ? { tick: info.tick, minQty: info.minQty } : { tick: config.trading.defaultTick, minQty: config.trading.defaultMinQty };
-  };
+  // Each market's own tick and minimum size; config trading.default_tick / default_min_qty where unknown.
+  const defaultRules = { tick: config.trading.defaultTick, minQty: config.trading.defaultMinQty };
+  const rules = (slug: string) => marketRulesOf(directory.info(slug), defaultRules);
+  // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
+  const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
   const paper = new PaperExchange({
     clock,
     scheduler,
@@ -209,6 +214,8 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     view,
     breaker,
     strategyMaxPosition: strategyMaxPositions(config.strategies),
+    fees,
+    now: () => clock.now(),
     logger: logger.child({ component: 'risk' }),
     metrics,
   });
@@ -217,9 +224,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   const s = config.strategies;
   const tick = config.trading.defaultTick;
   const strategies: BaseStrategy[] = [];
-  if (wanted.has('market_maker')) strategies.push(new MarketMaker({ config: s.marketMaker, context: view, defaultTick: tick, logger, metrics }));
-  if (wanted.has('live_arbitrage')) strategies.push(new LiveArbitrage({ config: s.liveArbitrage, context: view, defaultTick: tick, metrics }));
-  if (wanted.has('statistical_edge')) strategies.push(new StatisticalEdge({ config: s.statisticalEdge, context: view, defaultTick: tick, metrics }));
+  if (wanted.has('market_maker')) strategies.push(new MarketMaker({ config: s.marketMaker, context: view, defaultTick: tick, fees, logger, metrics }));
+  if (wanted.has('live_arbitrage')) strategies.push(new LiveArbitrage({ config: s.liveArbitrage, context: view, defaultTick: tick, fees, metrics }));
+  if (wanted.has('statistical_edge')) strategies.push(new StatisticalEdge({ config: s.statisticalEdge, context: view, defaultTick: tick, fees, metrics }));
 
   const aggregator = new SignalAggregator({ dedupeWindowMs: s.aggregator.dedupeWindowMs, clock, logger, metrics });
   const engine = new TradingEngine({ clock, bus, strategies, aggregator, risk, breaker, pnl, executor, logger: logger.child({ component: 'engine' }), metrics, onDecision: opts.onDecision });
@@ -271,6 +278,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     pnl,
     paper,
     strategies,
+    fees,
     mode: () => mode,
     executor,
     liveExecutor: () => executors.live,

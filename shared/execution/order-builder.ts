@@ -1,8 +1,12 @@
 /**
- * Signal → OrderRequest. The signal's price is always the LONG side's price; the intent says which way the
- * long book is traded. Prices are snapped to the market's tick in the direction that never worsens the
- * limit for us: an order that buys long rounds down, an order that sells long (SELL_LONG, and BUY_SHORT,
- * which sells long) rounds up.
+ * Signal → OrderRequest, refusing what the venue would refuse (docs/venue-rules.md, "Per-market
+ * constraints"). The signal's price is always the LONG side's price; the intent says which way the long book
+ * is traded. Each market has its own tick (0.01, 0.005 and 0.0025 all exist) and minimum size; prices must
+ * lie in 0.01–0.99. The price is snapped to the tick, then kept inside the bounds, only ever in the
+ * direction that never worsens the limit for us: an order that buys long (BUY_LONG, SELL_SHORT) rounds and
+ * clamps down, one that sells long (SELL_LONG, and BUY_SHORT, which sells long) rounds and clamps up. What
+ * could only be fixed by a more aggressive price is refused with an OrderBuildError whose `code` the
+ * executor counts (`execution.build_rejected{code}`).
  */
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
@@ -52,9 +56,32 @@ export interface MarketRules {
 
 export const DEFAULT_MARKET_RULES: MarketRules = { tick: 10_000, minQty: 1 };
 
+/** The venue's price bounds for every market: 0.01 and 0.99, in micros. */
+export const MIN_ORDER_PRICE: PriceMicros = 10_000;
+export const MAX_ORDER_PRICE: PriceMicros = 990_000;
+
+/**
+ * A market's rules from what is known of it: its own tick and minimum when given (a tick or a minimum that
+ * is missing, zero or not a number falls back to the defaults: config trading.default_tick /
+ * default_min_qty). A tick that is present but unusable is kept, for buildOrder to refuse (INVALID_TICK).
+ */
+export function marketRulesOf(info: { tick?: number | null; minQty?: number | null } | undefined, defaults: MarketRules): MarketRules {
+  const tick = info?.tick;
+  const minQty = info?.minQty;
+  return {
+    tick: typeof tick === 'number' && Number.isFinite(tick) && tick > 0 ? tick : defaults.tick,
+    minQty: typeof minQty === 'number' && Number.isFinite(minQty) && minQty > 0 ? minQty : defaults.minQty,
+  };
+}
+
+/** A tick the builder can use: whole micros that divide 0.01 (so both bounds are on it). */
+export function isUsableTick(tick: PriceMicros): boolean {
+  return Number.isSafeInteger(tick) && tick > 0 && MIN_ORDER_PRICE % tick === 0;
+}
+
 /** Snaps a long-side price to the tick: down when the order buys long, up when it sells long. */
 export function snapToTick(price: PriceMicros, tick: PriceMicros, buysLong: boolean): PriceMicros {
-  if (!Number.isSafeInteger(tick) || tick <= 0) throw new OrderBuildError('INVALID_TICK', `invalid tick ${tick}`);
+  if (!isUsableTick(tick)) throw new OrderBuildError('INVALID_TICK', `invalid tick ${tick} micros (the venue's ticks divide 0.01: 10000, 5000, 2500)`);
   const r = price % tick;
   if (r === 0) return price;
   const down = price - r;
@@ -82,9 +109,14 @@ export function buildOrder(signal: Signal, rules: MarketRules = DEFAULT_MARKET_R
   if (signal.price <= 0 || signal.price >= ONE_DOLLAR) {
     throw new OrderBuildError('PRICE_OUT_OF_RANGE', `price ${signal.price} not strictly between 0 and 1`);
   }
-  const price = snapToTick(signal.price, rules.tick, buysLong);
-  if (price <= 0 || price >= ONE_DOLLAR) {
-    throw new OrderBuildError('PRICE_OUT_OF_RANGE', `price ${signal.price} snaps to ${price}, outside (0, 1)`);
+  const snapped = snapToTick(signal.price, rules.tick, buysLong);
+  // Clamp into the bounds only toward the safe side; the other way would pay more or sell for less.
+  const price = buysLong ? Math.min(snapped, MAX_ORDER_PRICE) : Math.max(snapped, MIN_ORDER_PRICE);
+  if (price < MIN_ORDER_PRICE || price > MAX_ORDER_PRICE) {
+    throw new OrderBuildError(
+      'PRICE_OUT_OF_RANGE',
+      `price ${signal.price} ${buysLong ? 'buys' : 'sells'} long at ${snapped} on tick ${rules.tick}, outside the venue's ${MIN_ORDER_PRICE}–${MAX_ORDER_PRICE}; only a more aggressive price would fit`,
+    );
   }
 
   if (!Number.isFinite(signal.quantity) || signal.quantity <= 0) {

@@ -14,7 +14,12 @@ export function reportSummary(report: DailyReport, location?: string): { subject
   const strategies = Object.entries(report.byStrategy);
   if (strategies.length) {
     lines.push('By strategy:');
-    for (const [name, g] of strategies) lines.push(`  ${name}: ${g.fills} fills, net realized ${g.netRealizedPnl} USD`);
+    for (const [name, g] of strategies) {
+      lines.push(
+        `  ${name}: ${g.fills} fills (maker ${g.makerFills}, taker ${g.takerFills}); realized before fees ${g.realizedPnl}, ` +
+          `fees paid ${g.feesPaid}, rebates received ${g.rebates}, net fees ${g.netFees}, after fees ${g.netRealizedPnl} USD`,
+      );
+    }
   }
   const sports = Object.entries(report.bySport);
   if (sports.length) {

@@ -26,6 +26,20 @@ const cents = (usd: string): string => new Decimal(usd).toFixed(2);
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** An edge per contract in USD as probability points with 2 decimals ("0.0153" → "1.53"), or a dash. */
+const points = (usd: string | null): string => (usd === null ? '—' : new Decimal(usd).times(100).toFixed(2));
+
+/** Edge before and after fees of the approved signals, then fees paid, rebates received and net, by strategy. */
+function edgeTable(e: ReportData['summary']['edgesAndFees']): string {
+  const rows = [...Object.entries(e.byStrategy), ['total', e.total] as const];
+  return `<h2>Edges and fees by strategy</h2><table><thead><tr><th></th><th>signals</th><th>contracts</th><th>edge before fees (pts/contract)</th><th>edge after fees (pts/contract)</th><th>expected before fees</th><th>expected after fees</th><th>fills (maker/taker)</th><th>fees paid</th><th>rebates received</th><th>net fees</th></tr></thead><tbody>${rows
+    .map(
+      ([k, r]) =>
+        `<tr><td>${esc(k)}</td><td>${r.signals}</td><td>${r.contracts}</td><td>${points(r.grossEdgePerContract)}</td><td>${points(r.netEdgePerContract)}</td><td>${cents(r.expectedGross)}</td><td>${cents(r.expectedNet)}</td><td>${r.fills} (${r.makerFills}/${r.takerFills})</td><td>${cents(r.feesPaid)}</td><td>${cents(r.rebates)}</td><td>${cents(r.netFees)}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+}
+
 /** At most this many price charts (the markets with the most fills). */
 export const MAX_PRICE_CHARTS = 8;
 
@@ -36,7 +50,9 @@ export function renderHtmlReport(data: ReportData): string {
     ['Net PnL (USD)', cents(s.total.net)],
     ['Realized', cents(s.total.realized)],
     ['Unrealized', cents(s.total.unrealized)],
-    ['Fees paid', cents(s.feesPaid)],
+    ['Fees paid', cents(s.edgesAndFees.total.feesPaid)],
+    ['Rebates received', cents(s.edgesAndFees.total.rebates)],
+    ['Net fees', cents(s.feesPaid)],
     ['Fills', String(s.fills)],
     ['Hit rate', s.hitRate === null ? '—' : `${(s.hitRate * 100).toFixed(1)} %`],
     ['Sharpe (hourly)', s.sharpeHourly === null ? '—' : s.sharpeHourly.toFixed(2)],
@@ -93,6 +109,7 @@ td:first-child,th:first-child{text-align:left}
 <div class="kpis">${kpis.map(([k, v]) => `<div class="kpi">${esc(k)}<b>${esc(v)}</b></div>`).join('')}</div>
 ${charts.map(([id, title]) => `<h2>${esc(title ?? '')}</h2><div class="chart" id="chart-${id}" data-chart="${id}"></div>`).join('\n')}
 ${pnlTable('PnL by strategy', Object.entries(s.byStrategy))}
+${edgeTable(s.edgesAndFees)}
 ${pnlTable('PnL by sport', Object.entries(s.bySport))}
 ${pnlTable('PnL by game', Object.entries(s.byGame).map(([, r]) => [r.title, r]))}
 <h2>Risk events${data.riskEvents.length > 300 ? ' (first 300)' : ''}</h2>

@@ -5,7 +5,8 @@
  *  - equity, drawdown, exposure per market and per game: one sample per `sampleEveryMs`, taken from `sample`
  *    (the caller's periodic tick), never from the hot path;
  *  - decisions: counts by check and strategy; blocked ones kept as risk events (up to `maxRiskEvents`);
- *  - breaker trips and the kill switch.
+ *  - breaker trips and the kill switch;
+ *  - edges before and after fees of the approved signals, and fees paid / rebates received, by strategy.
  * Series longer than `maxPoints` are thinned (every other point dropped), so memory stays bounded on a
  * long day. Reads the engine; changes nothing.
  */
@@ -19,6 +20,7 @@ import type { FixtureRef } from '../feeds/market-mapper.js';
 import type { PerformanceReport, PnlLine } from '../paper/performance-tracker.js';
 import type { RiskDecision } from '../risk/risk-manager.js';
 import type { MarketDirectory } from '../state/market-directory.js';
+import { EdgeFeeTally } from './edge-fee-tally.js';
 import { drawdownOf, ratiosOf, round6, type FillPoint, type PnlRow, type ReportData, type ReportSummary, type RiskEvent, type SeriesPoint } from './report-model.js';
 
 export type CollectedEngine = Pick<AssembledEngine, 'bus' | 'performance' | 'state'>;
@@ -65,6 +67,7 @@ export class ReportCollector {
   private last: number | null = null;
   private readonly off: (() => void)[] = [];
   private readonly settled = new Map<string, number>();
+  private readonly edgesAndFees = new EdgeFeeTally();
 
   constructor(options: ReportCollectorOptions) {
     this.opts = {
@@ -104,6 +107,7 @@ export class ReportCollector {
 
   onFill = (fill: Fill): void => {
     this.touch(fill.time);
+    this.edgesAndFees.onFill(fill);
     this.fills.push({
       t: fill.time,
       marketSlug: fill.marketSlug,
@@ -123,6 +127,7 @@ export class ReportCollector {
     if (decision.approved) {
       this.approved++;
       s.approved++;
+      this.edgesAndFees.onApproved(decision.signal ?? signal);
       return;
     }
     s.blocked++;
@@ -221,6 +226,7 @@ export class ReportCollector {
       byGame: Object.fromEntries(Object.entries(byGame).sort().map(([k, lines]) => [k, { ...row(sumLines(lines)), title: gameTitle(k) }])),
       byMarket: mapRows(report.byMarket),
       feesPaid: report.total.fees.toFixed(6),
+      edgesAndFees: { byStrategy: this.edgesAndFees.rows(), total: this.edgesAndFees.totals() },
       fills: this.fills.length,
       hitRate: judged > 0 ? round6(hits / judged) : null,
       sharpeHourly: ratios.sharpe,

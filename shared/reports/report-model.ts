@@ -1,3 +1,5 @@
+import type { EdgeFeeRow } from './edge-fee-tally.js';
+
 /**
  * The report's data: what a paper session, a live day or a backtest produced, as plain JSON-safe values.
  * Money totals are decimal strings (USD, exact); the time series are numbers in USD for plotting only.
@@ -50,7 +52,13 @@ export interface ReportSummary {
   bySport: Record<string, PnlRow>;
   byGame: Record<string, PnlRow & { title: string }>;
   byMarket: Record<string, PnlRow>;
+  /** Fees net of rebates over the run (the PnL lines' fees), USD. */
   feesPaid: string;
+  /**
+   * Edge before and after fees of the approved signals, and taker fees paid / maker rebates received by the
+   * fills, per strategy and in total (see edge-fee-tally.ts).
+   */
+  edgesAndFees: { byStrategy: Record<string, EdgeFeeRow>; total: EdgeFeeRow };
   fills: number;
   /** Fills whose market later marked or settled in their favour, / fills with a final mark. */
   hitRate: number | null;

@@ -1,13 +1,13 @@
 /**
- * Kelly sizing for a binary contract, in exact integer arithmetic.
+ * Kelly sizing for a binary contract, on the edge NET of fees, in exact integer arithmetic.
  *
- *  - Buying YES at long price c with fair probability p:  f* = (p − c) / (1 − c)
- *  - Buying NO at long price c (the NO costs 1 − c), fair NO probability 1 − p:  f* = (c − p) / c
- *  contracts = floor(kelly_fraction × f* × bankroll / cost per contract)
- *
- * Both reduce to floor(k × edge × bankroll / (c × (1 − c))) with edge = p − c (YES) or c − p (NO), which is
- * computed with BigInt on micros (p and k rounded to millionths), so the result never depends on a binary
- * fraction. No edge (f* ≤ 0) → 0 contracts.
+ * A contract of the side bought costs K = its price + the fee per contract (a taker fee adds, a maker rebate
+ * subtracts; docs/venue-rules.md, "Fees") and pays 1 if that side wins, with probability q (p for YES,
+ * 1 − p for NO):  f* = (q − K) / (1 − K),  contracts = floor(kelly_fraction × f* × bankroll / K)
+ *                    = floor(k × net edge × bankroll / (K × (1 − K)))
+ * with net edge = q − K = gross edge − fee (gross = p − c buying YES at long price c, c − p buying NO).
+ * Computed with BigInt on micros (p and k rounded to millionths), so the result never depends on a binary
+ * fraction. No net edge (f* ≤ 0) → 0 contracts.
  */
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 
@@ -22,6 +22,8 @@ export interface KellyInput {
   /** 0 < k ≤ 1. */
   kellyFraction: number;
   bankroll: Micros;
+  /** Signed fee per contract at `price`, micros: > 0 a taker fee paid, < 0 a maker rebate (default 0). */
+  feePerContract?: number;
 }
 
 const ONE = BigInt(ONE_DOLLAR);
@@ -31,11 +33,18 @@ export function probabilityToMicros(p: number): number {
   return Math.min(ONE_DOLLAR, Math.max(0, Math.round(p * ONE_DOLLAR)));
 }
 
-/** The full-Kelly fraction f* of the bankroll, as a number (for logs and reports only). */
-export function kellyOptimalFraction(side: KellySide, price: PriceMicros, fairProbability: number): number {
+/** Net edge per contract, micros: the side's win probability minus its cost with the fee. */
+export function netKellyEdge(side: KellySide, price: PriceMicros, fairProbability: number, feePerContract = 0): number {
   const p = probabilityToMicros(fairProbability);
+  return (side === 'YES' ? p - price : price - p) - feePerContract;
+}
+
+/** The full-Kelly fraction f* of the bankroll after fees, as a number (for logs and reports only). */
+export function kellyOptimalFraction(side: KellySide, price: PriceMicros, fairProbability: number, feePerContract = 0): number {
   if (price <= 0 || price >= ONE_DOLLAR) return 0;
-  return side === 'YES' ? (p - price) / (ONE_DOLLAR - price) : (price - p) / price;
+  const k = costPerContract(side, price) + feePerContract;
+  if (k <= 0 || k >= ONE_DOLLAR) return 0;
+  return netKellyEdge(side, price, fairProbability, feePerContract) / (ONE_DOLLAR - k);
 }
 
 /** Cost of one contract of the side bought at long price `price`. */
@@ -47,11 +56,14 @@ export function costPerContract(side: KellySide, price: PriceMicros): PriceMicro
 export function kellyContracts(input: KellyInput): number {
   const { side, price, bankroll } = input;
   if (price <= 0 || price >= ONE_DOLLAR || bankroll <= 0) return 0;
-  const p = BigInt(probabilityToMicros(input.fairProbability));
+  const fee = input.feePerContract ?? 0;
+  if (!Number.isSafeInteger(fee)) return 0;
+  const cost = costPerContract(side, price) + fee;
+  if (cost <= 0 || cost >= ONE_DOLLAR) return 0;
   const k = BigInt(Math.round(Math.min(1, Math.max(0, input.kellyFraction)) * ONE_DOLLAR));
-  const c = BigInt(price);
-  const edge = side === 'YES' ? p - c : c - p;
+  const edge = BigInt(netKellyEdge(side, price, input.fairProbability, fee));
   if (edge <= 0n || k === 0n) return 0;
+  const c = BigInt(cost);
   const numerator = k * edge * BigInt(bankroll);
   const denominator = ONE * c * (ONE - c);
   return Number(numerator / denominator);

@@ -6,7 +6,8 @@
  *   2. position_limit   per-market exposure limit, the strategy's max_position (a per-market cap on the
  *                       exposure it may build) and the portfolio limit
  *   3. correlation      every correlated group (same game, same team) under max_correlated_exposure
- *   4. kelly            fractional Kelly size of the trade (0 = no edge at this price → rejected)
+ *   4. kelly            fractional Kelly size of the trade on its edge NET of the fee at the signal's price
+ *                       (taker fee, or maker rebate for a post-only quote; 0 = no net edge → rejected)
  *   5. min_size         the Kelly size, then the clamped size, must be worth min_trade_size and ≥ the
  *                       market's minimum quantity
  *   → approved with quantity = min(signal, Kelly, every remaining limit above)
@@ -29,7 +30,8 @@ import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
 import { ExposureMonitor, OPEN_ORDER_STATUSES, headroomQty, remainingQty } from './exposure-monitor.js';
-import { costPerContract, kellyContracts, type KellySide } from './position-sizer.js';
+import { DEFAULT_FEE_MODEL, feePerContract, type FeeModel } from '../state/market-fees.js';
+import { costPerContract, kellyContracts, netKellyEdge, type KellySide } from './position-sizer.js';
 import type { RiskView } from './risk-view.js';
 
 export type RiskCheck = 'invalid_signal' | 'circuit_breaker' | 'position_limit' | 'correlation' | 'kelly' | 'min_size' | 'approved';
@@ -50,6 +52,10 @@ export interface RiskManagerOptions {
   breaker: CircuitBreaker;
   /** Per-strategy cap on the exposure the strategy may build in one market (its `max_position`). */
   strategyMaxPosition?: Readonly<Record<string, Micros | undefined>>;
+  /** The markets' fee coefficients for Kelly's net edge (default: the venue's default schedule). */
+  fees?: FeeModel;
+  /** Clock for the fee schedule's dated changes (default: the signal's createdAt). */
+  now?: () => number;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -168,19 +174,23 @@ export class RiskManager {
       caps.push({ qty: q, what: `max_correlated_exposure (${key})` });
     }
 
-    // 4. Kelly sizing.
+    // 4. Kelly sizing, on the edge net of the fee this order would pay (or the rebate it would earn).
+    const rates = (this.opts.fees ?? DEFAULT_FEE_MODEL).ratesFor(signal.marketSlug, this.opts.now?.() ?? signal.createdAt);
+    const fee = feePerContract(signal.postOnly ? 'MAKER' : 'TAKER', price, rates);
     const kelly = kellyContracts({
       side: shape.side,
       price,
       fairProbability: signal.fairProbability,
       kellyFraction: limits.kellyFraction,
       bankroll: view.bankroll(),
+      feePerContract: fee,
     });
     if (kelly <= 0) {
+      const net = netKellyEdge(shape.side, price, signal.fairProbability, fee);
       return this.decide(signal, {
         approved: false,
         check: 'kelly',
-        reason: `no Kelly edge buying ${shape.side} at ${price} with fair P(YES) ${signal.fairProbability} and bankroll ${usd(view.bankroll())} USD`,
+        reason: `no Kelly edge buying ${shape.side} at ${price} with fair P(YES) ${signal.fairProbability} after a fee of ${fee} micros per contract (net edge ${net} micros) and bankroll ${usd(view.bankroll())} USD`,
       });
     }
     caps.push({ qty: kelly, what: 'Kelly size' });

@@ -1,22 +1,29 @@
 /**
  * Shared by the two taking strategies: given a fair YES price and the book, the IOC signal that takes a
- * mispriced side, if any.
- *  - best ask ≤ fair − min_edge → buy YES, limit snapDown(fair − min_edge) (never pays more than the edge
- *    allows; an IOC at that limit takes every level at or under it). When short, buy back NO instead.
- *  - best bid ≥ fair + min_edge → sell YES when long, else buy NO; limit snapUp(fair + min_edge).
+ * mispriced side, if any, judged AFTER the taker fee it would pay (docs/venue-rules.md, "Fees"):
+ *  - buy YES when the best ask is at or under the highest tick price L with fair − L − fee(L) ≥ min_edge;
+ *    the limit is L (an IOC at L takes every level at or under it, each at least min_edge net). When short,
+ *    buy back NO (SELL_NO) instead.
+ *  - sell YES when the best bid is at or over the lowest L with L − fair − fee(L) ≥ min_edge: sell YES when
+ *    long, else buy NO; limit L.
+ * The signal carries the edge at the touch it takes, before and after the fee (Signal.grossEdge/netEdge).
  * Quantity: `budget` USD over the cost per contract of the side taken (the risk manager then clamps).
  */
+import type { FeeRates } from '../domain/fees.js';
 import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { Signal, StrategyName, Urgency } from '../domain/signal.js';
-import { snapDown, snapUp } from './pricing.js';
+import { edgeAt, takerLimit } from './net-edge.js';
 
 export interface EdgeInput {
   market: MarketState;
   fair: PriceMicros;
+  /** The edge to keep after the taker fee, micros per contract. */
   minEdge: PriceMicros;
   tick: PriceMicros;
+  /** The market's fee coefficients now. */
+  rates: FeeRates;
   budget: Micros;
   position: PositionState | undefined;
   strategyName: StrategyName;
@@ -28,7 +35,7 @@ export interface EdgeInput {
 }
 
 export function takeEdge(i: EdgeInput): Signal | undefined {
-  const { market, fair, minEdge, tick } = i;
+  const { market, fair, minEdge, tick, rates } = i;
   const base = {
     marketSlug: market.marketSlug,
     urgency: i.urgency,
@@ -39,34 +46,42 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
     postOnly: false,
     timeInForce: 'IOC' as const,
   };
-  if (market.yesAsk !== null && market.yesAsk <= fair - minEdge) {
-    const limit = snapDown(fair - minEdge, tick);
-    if (limit >= tick && limit >= market.yesAsk) {
+  if (market.yesAsk !== null) {
+    const limit = takerLimit(true, fair, minEdge, tick, rates);
+    if (limit !== undefined && market.yesAsk <= limit) {
       const short = i.position && i.position.side === 'NO' && i.position.quantity > 0 ? i.position.quantity : 0;
       const quantity = short > 0 ? short : Math.floor(i.budget / limit);
       if (quantity > 0) {
+        const action = short > 0 ? 'SELL_NO' : 'BUY_YES';
+        const edge = edgeAt(action, market.yesAsk, fair, 'TAKER', rates);
         return {
           ...base,
-          action: short > 0 ? 'SELL_NO' : 'BUY_YES',
+          action,
           price: limit,
           quantity,
-          reason: `${i.reason}: fair ${fair} − edge ${minEdge} ≥ ask ${market.yesAsk}`,
+          grossEdge: edge.gross,
+          netEdge: edge.net,
+          reason: `${i.reason}: fair ${fair} − fee ${edge.fee} − ask ${market.yesAsk} = net edge ${edge.net} ≥ ${minEdge}`,
         };
       }
     }
   }
-  if (market.yesBid !== null && market.yesBid >= fair + minEdge) {
-    const limit = snapUp(fair + minEdge, tick);
-    if (limit <= ONE_DOLLAR - tick && limit <= market.yesBid) {
+  if (market.yesBid !== null) {
+    const limit = takerLimit(false, fair, minEdge, tick, rates);
+    if (limit !== undefined && market.yesBid >= limit) {
       const long = i.position && i.position.side === 'YES' && i.position.quantity > 0 ? i.position.quantity : 0;
       const quantity = long > 0 ? long : Math.floor(i.budget / (ONE_DOLLAR - limit));
       if (quantity > 0) {
+        const action = long > 0 ? 'SELL_YES' : 'BUY_NO';
+        const edge = edgeAt(action, market.yesBid, fair, 'TAKER', rates);
         return {
           ...base,
-          action: long > 0 ? 'SELL_YES' : 'BUY_NO',
+          action,
           price: limit,
           quantity,
-          reason: `${i.reason}: bid ${market.yesBid} ≥ fair ${fair} + edge ${minEdge}`,
+          grossEdge: edge.gross,
+          netEdge: edge.net,
+          reason: `${i.reason}: bid ${market.yesBid} − fee ${edge.fee} − fair ${fair} = net edge ${edge.net} ≥ ${minEdge}`,
         };
       }
     }

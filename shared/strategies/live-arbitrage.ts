@@ -2,7 +2,7 @@
  * Live arbitrage: a score or clock change moves the true win probability before the exchange's book moves.
  * On a game change (score, period or clock) of a LIVE game, and on book updates within reaction_window_ms of
  * one, each market of the fixture is compared with the live model (`liveWinProbabilityYes`): a stale price
- * that clears min_edge is taken with an IOC at HIGH urgency (see edge-taker.ts), sized to max_position.
+ * that clears min_edge AFTER the taker fee is taken with an IOC at HIGH urgency (see edge-taker.ts), sized to max_position.
  * One signal per market per cooldown_ms. Nothing at all while the sports feed is unhealthy (seed's error
  * table: a sports-feed outage pauses live arbitrage), nor outside MARKET_STATE_OPEN.
  */
@@ -12,6 +12,7 @@ import type { MarketState } from '../domain/market.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { LiveArbitrageConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { BaseStrategy, StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
 import { takeEdge } from './edge-taker.js';
@@ -21,6 +22,8 @@ export interface LiveArbitrageOptions {
   config: LiveArbitrageConfig;
   context: StrategyContext;
   defaultTick?: PriceMicros;
+  /** The markets' fee coefficients (default: the venue's default schedule). */
+  fees?: FeeModel;
   metrics?: Metrics;
 }
 
@@ -39,11 +42,13 @@ export class LiveArbitrage implements BaseStrategy {
   private readonly lastSignalAt = new Map<string, number>();
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
+  private readonly fees: FeeModel;
 
   constructor(private readonly opts: LiveArbitrageOptions) {
     this.enabled = opts.config.enabled;
     this.metrics = opts.metrics ?? nullMetrics;
     this.defaultTick = opts.defaultTick ?? DEFAULT_TICK;
+    this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
   onGameUpdate(game: GameState): StrategyOutput[] {
@@ -104,6 +109,7 @@ export class LiveArbitrage implements BaseStrategy {
       fair: probabilityToPrice(p),
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
+      rates: this.fees.ratesFor(slug, now),
       budget: cfg.maxPosition,
       position: ctx.position(slug),
       strategyName: this.name,

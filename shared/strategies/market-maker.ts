@@ -4,7 +4,10 @@
  *  fair   = w × sportsbook consensus + (1 − w) × exchange mid   (consensus_weight w; either alone if the
  *           other is missing; no quote when neither exists, or without consensus if require_consensus)
  *  center = fair − clamp(netQty × skew_per_contract, ±max_skew)   (long inventory lowers both quotes)
- *  bid    = snapDown(center − spread/2), ask = snapUp(center + spread/2), never crossing the book
+ *  bid    = the highest tick price with (center − bid) + rebate(bid) ≥ spread/2, ask the lowest with
+ *           (ask − center) + rebate(ask) ≥ spread/2: `spread` is the width the strategy must earn per round
+ *           trip net of fees (its allowance for adverse selection); the maker rebate it is credited at the
+ *           fill (docs/venue-rules.md, "Fees") lets it stand up to the rebate nearer. Never crossing the book.
  *  size   = order_size USD / cost per contract of each side
  *
  * The bid buys YES (or, when short, buys back NO: SELL_NO); the ask sells YES when long (SELL_YES) or buys NO.
@@ -27,15 +30,19 @@ import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import type { MarketMakerConfig } from '../config/schema.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { BaseStrategy, CancelRequest, StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
-import { DEFAULT_TICK, probabilityToPrice, snapDown, snapUp } from './pricing.js';
+import { edgeAt, makerQuote } from './net-edge.js';
+import { DEFAULT_TICK, MAX_ORDER_PRICE, MIN_ORDER_PRICE, probabilityToPrice } from './pricing.js';
 import { ACTION_INTENT } from './signal-intent.js';
 
 export interface MarketMakerOptions {
   config: MarketMakerConfig;
   context: StrategyContext;
   defaultTick?: PriceMicros;
+  /** The markets' fee coefficients (default: the venue's default schedule). */
+  fees?: FeeModel;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -61,6 +68,7 @@ export class MarketMaker implements BaseStrategy {
   private readonly logger: Logger;
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
+  private readonly fees: FeeModel;
   private readonly markets = new Set<string>();
   private readonly lastQuoteAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
@@ -73,6 +81,7 @@ export class MarketMaker implements BaseStrategy {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
     this.defaultTick = opts.defaultTick ?? DEFAULT_TICK;
+    this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
   onMarketUpdate(market: MarketState): StrategyOutput[] {
@@ -191,19 +200,20 @@ export class MarketMaker implements BaseStrategy {
     const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, net * this.cfg.skewPerContract));
     const center = fv.fair - skew;
     const half = this.cfg.spread / 2;
-    let bidPx = snapDown(Math.floor(center - half), tick);
-    let askPx = snapUp(Math.ceil(center + half), tick);
+    const rates = this.fees.ratesFor(slug, this.ctx.clock.now());
+    let bidPx = makerQuote(true, center, half, tick, rates);
+    let askPx = makerQuote(false, center, half, tick, rates);
     // Post-only: never cross the book.
     if (market.yesAsk !== null && bidPx >= market.yesAsk) bidPx = market.yesAsk - tick;
     if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
     const out: { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } = { fair: fv.fair, confidence: fv.confidence };
     if (bidPx >= askPx) return out;
-    if (bidPx >= tick && bidPx <= ONE_DOLLAR - tick) {
+    if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = Math.floor(this.cfg.orderSize / bidPx);
       if (net < 0) out.bid = { action: 'SELL_NO', price: bidPx, quantity: Math.min(qty, -net) };
       else if (net < this.cfg.maxInventory) out.bid = { action: 'BUY_YES', price: bidPx, quantity: Math.min(qty, this.cfg.maxInventory - net) };
     }
-    if (askPx >= tick && askPx <= ONE_DOLLAR - tick) {
+    if (askPx >= Math.max(tick, MIN_ORDER_PRICE) && askPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = Math.floor(this.cfg.orderSize / (ONE_DOLLAR - askPx));
       if (net > 0) out.ask = { action: 'SELL_YES', price: askPx, quantity: Math.min(qty, net) };
       else if (-net < this.cfg.maxInventory) out.ask = { action: 'BUY_NO', price: askPx, quantity: Math.min(qty, this.cfg.maxInventory + net) };
@@ -266,11 +276,14 @@ export class MarketMaker implements BaseStrategy {
       const moved = Math.abs((same.request.price ?? 0) - wanted.price);
       if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return;
     }
+    const edge = edgeAt(wanted.action, wanted.price, ctx.fair, 'MAKER', this.fees.ratesFor(slug, now));
     const signal: Signal = {
       marketSlug: slug,
       action: wanted.action,
       price: wanted.price,
       quantity: wanted.quantity,
+      grossEdge: edge.gross,
+      netEdge: edge.net,
       urgency: 'LOW',
       strategyName: this.name,
       confidence: ctx.confidence,

@@ -6,6 +6,8 @@
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { SignalAction } from '../domain/signal.js';
 
+export { MAX_ORDER_PRICE, MIN_ORDER_PRICE } from '../execution/order-builder.js';
+
 export const DEFAULT_TICK: PriceMicros = 10_000;
 
 export function probabilityToPrice(p: number): PriceMicros {

@@ -6,11 +6,11 @@
  *     agreeing, must not double the order). A signal that replaces an order is never a duplicate of one
  *     that does not.
  *  2. Resolve conflicts: on one market, signals that buy long (BUY_YES, SELL_NO) and signals that sell long
- *     (SELL_YES, BUY_NO) from DIFFERENT strategies conflict. The best signal of the market (urgency, then
- *     confidence, then the earlier) wins; opposite-direction signals of other strategies are dropped. A
+ *     (SELL_YES, BUY_NO) from DIFFERENT strategies conflict. The best signal of the market (see 3) wins; opposite-direction signals of other strategies are dropped. A
  *     strategy's own two-sided quotes (the market maker) are not a conflict. No netting: the two sides come
  *     at different prices and urgencies, and netting would send an order that neither strategy asked for.
- *  3. Sort: urgency (HIGH first), then confidence (highest first), then creation time.
+ *  3. Sort: urgency (HIGH first: a stale price after a score is gone in seconds), then the edge NET of
+ *     fees (highest first; a signal without one ranks last), then confidence, then creation time.
  * Dropped signals are logged and counted (`strategy.aggregator.dropped{reason}`).
  */
 import type { Clock } from '../domain/clock.js';
@@ -23,7 +23,15 @@ const URGENCY_RANK: Readonly<Record<Urgency, number>> = { HIGH: 3, MEDIUM: 2, LO
 
 /** Negative when `a` ranks before `b`. */
 export function compareSignals(a: Signal, b: Signal): number {
-  return URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] || b.confidence - a.confidence || a.createdAt - b.createdAt;
+  return URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] || compareNetEdge(a, b) || b.confidence - a.confidence || a.createdAt - b.createdAt;
+}
+
+/** Higher net edge first; a signal that states none after one that does. */
+function compareNetEdge(a: Signal, b: Signal): number {
+  const x = a.netEdge;
+  const y = b.netEdge;
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+  return y - x;
 }
 
 export interface SignalAggregatorOptions {

@@ -1,7 +1,7 @@
 /**
  * Statistical edge: the exchange price against the no-vig sportsbook consensus. When the consensus is
  * confident enough (confidence ≥ confidence_threshold), fresh enough (age ≤ max_consensus_age_ms) and the
- * book is off it by at least min_edge, take it with an IOC at MEDIUM urgency (see edge-taker.ts), sized to
+ * book is off it by at least min_edge after the taker fee, take it with an IOC at MEDIUM urgency (see edge-taker.ts), sized to
  * order_size. Evaluated on odds updates (every market of the fixture) and on book updates; one signal per
  * market per cooldown_ms; only in MARKET_STATE_OPEN.
  */
@@ -11,6 +11,7 @@ import type { MarketState } from '../domain/market.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { StatisticalEdgeConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { BaseStrategy, StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
 import { takeEdge } from './edge-taker.js';
@@ -20,6 +21,8 @@ export interface StatisticalEdgeOptions {
   config: StatisticalEdgeConfig;
   context: StrategyContext;
   defaultTick?: PriceMicros;
+  /** The markets' fee coefficients (default: the venue's default schedule). */
+  fees?: FeeModel;
   metrics?: Metrics;
 }
 
@@ -29,11 +32,13 @@ export class StatisticalEdge implements BaseStrategy {
   private readonly lastSignalAt = new Map<string, number>();
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
+  private readonly fees: FeeModel;
 
   constructor(private readonly opts: StatisticalEdgeOptions) {
     this.enabled = opts.config.enabled;
     this.metrics = opts.metrics ?? nullMetrics;
     this.defaultTick = opts.defaultTick ?? DEFAULT_TICK;
+    this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
   onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[] {
@@ -72,6 +77,7 @@ export class StatisticalEdge implements BaseStrategy {
       fair: probabilityToPrice(consensus.probability),
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
+      rates: this.fees.ratesFor(slug, now),
       budget: cfg.orderSize,
       position: ctx.position(slug),
       strategyName: this.name,

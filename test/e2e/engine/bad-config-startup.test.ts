@@ -50,6 +50,7 @@ const CASES: { cls: string; yaml: string; file?: string; replace?: boolean; mode
   { cls: 'bad URL', yaml: 'api:\n  base_url: "ftp://example.com"', path: 'api.base_url', fix: 'http:// or https://' },
   { cls: 'cross-field limit', yaml: 'risk:\n  max_position_per_market: 600', path: 'risk.max_position_per_market', fix: 'must not exceed risk.max_portfolio_exposure' },
   { cls: 'strategy edge', yaml: 'strategies:\n  live_arbitrage:\n    min_edge: 0.5', path: 'strategies.live_arbitrage.min_edge', fix: '(0, 0.5)' },
+  { cls: 'edge below the taker fee', yaml: 'strategies:\n  statistical_edge:\n    min_edge: 0.01', path: 'strategies.statistical_edge.min_edge', fix: 'Set min_edge to at least 0.017375' },
   { cls: 'section not a mapping', yaml: 'sports_data: 5', path: 'sports_data', fix: 'must be a mapping of settings' },
   { cls: 'mode contradicted by the overlay', yaml: 'trading:\n  mode: live', replace: true, path: 'trading.mode', fix: 'remove it or make it paper' },
   { cls: 'live keys missing', yaml: '', file: 'config.live.yaml', mode: 'live', env: {}, path: 'api.api_key_id', fix: 'PM_API_KEY_ID' },

@@ -22,19 +22,20 @@ describe('statistical edge: an exchange price away from the sportsbook consensus
     const o = orders[0]!;
     expect(o.strategyName).toBe('statistical_edge');
     expect(o.request).toMatchObject({ marketSlug: homeSlug, intent: 'ORDER_INTENT_BUY_LONG', tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL', postOnly: false });
-    // Limit = fair − min_edge = 0.55: never pays more than the edge allows.
-    expect(o.request.price).toBe(px(0.55));
-    // order_size 20 USD at 0.55 → 36 contracts (Kelly at quarter fraction on 1000 USD allows more).
-    expect(o.request.quantity).toBe(36);
+    // Limit: the highest price that keeps min_edge 0.05 after the taker fee 0.0695 × p × (1 − p): 0.55 keeps
+    // 0.05 − 0.017202, 0.54 keeps 0.06 − 0.017264, 0.53 keeps 0.07 − 0.017313 = 0.052687 → 0.53.
+    expect(o.request.price).toBe(px(0.53));
+    // order_size 20 USD at 0.53 → 37 contracts (Kelly at quarter fraction on 1000 USD, after the fee, allows 53).
+    expect(o.request.quantity).toBe(37);
 
     await w.advance(200); // paper order latency
     const done = e.executor().tracker.get(o.localId)!;
     expect(done.status).toBe('FILLED');
-    expect(done.filledQty).toBe(36);
+    expect(done.filledQty).toBe(37);
     expect(done.avgPrice).toBe(px(0.5)); // filled at the resting ask, better than the limit
     const pos = e.state.position(homeSlug)!;
-    expect(pos).toMatchObject({ side: 'YES', quantity: 36, netQty: 36 });
-    expect(e.paper.balance().balance).toBeLessThan(1_000_000_000 - 36 * px(0.5) + 1);
+    expect(pos).toMatchObject({ side: 'YES', quantity: 37, netQty: 37 });
+    expect(e.paper.balance().balance).toBeLessThan(1_000_000_000 - 37 * px(0.5) + 1);
   });
 
   it('does nothing when the exchange agrees with the consensus, or when the consensus is not confident', async () => {
@@ -62,7 +63,8 @@ describe('statistical edge: an exchange price away from the sportsbook consensus
     w.feed(oddsEvent(fixture, 0.4, w.clock.now()));
     w.market(bookEvent(homeSlug, [[0.5, 100]], [[0.53, 100]], w.clock.now()));
     const [o] = e.executor().tracker.all();
-    expect(o?.request).toMatchObject({ intent: 'ORDER_INTENT_BUY_SHORT', price: px(0.45) });
+    // Selling long must keep 0.05 after the fee: 0.45 and 0.46 do not, 0.47 keeps 0.07 − 0.017313.
+    expect(o?.request).toMatchObject({ intent: 'ORDER_INTENT_BUY_SHORT', price: px(0.47) });
     await w.advance(200);
     expect(e.executor().tracker.get(o!.localId)!.status).toBe('FILLED');
     expect(e.state.position(homeSlug)).toMatchObject({ side: 'NO', quantity: o!.request.quantity, netQty: -o!.request.quantity });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OrderBuildError, buildOrder, snapToTick } from '../../../shared/execution/order-builder.js';
+import {
+  MAX_ORDER_PRICE,
+  MIN_ORDER_PRICE,
+  OrderBuildError,
+  buildOrder,
+  intentOf as buildIntent,
+  marketRulesOf,
+  snapToTick,
+  type OrderBuildErrorCode,
+} from '../../../shared/execution/order-builder.js';
+import { SIGNAL_ACTIONS } from '../../../shared/domain/signal.js';
+import { INTENT_EFFECT } from '../../../shared/domain/venue-enums.js';
 import { signal } from './helpers.js';
 
 describe('order builder', () => {
@@ -67,6 +78,80 @@ describe('order builder', () => {
         if (buysLong) expect(s).toBeLessThanOrEqual(price);
         else expect(s).toBeGreaterThanOrEqual(price);
       }),
+    );
+  });
+
+  it.each([
+    // action, signal price, tick, expected price: each market's own tick, safe side (buys down, sells up)
+    ['BUY_YES', 557_000, 5_000, 555_000],
+    ['BUY_NO', 557_000, 5_000, 560_000],
+    ['BUY_YES', 556_000, 2_500, 555_000],
+    ['SELL_YES', 556_000, 2_500, 557_500],
+    ['SELL_NO', 556_000, 2_500, 555_000],
+    // the venue's bounds are 0.01–0.99 whatever the tick: a buy above 0.99 is lowered to 0.99, a sell under 0.01 raised to it
+    ['BUY_YES', 997_500, 2_500, 990_000],
+    ['SELL_YES', 2_500, 2_500, 10_000],
+  ] as const)('%s at %i on tick %i → %i', (action, price, tick, expected) => {
+    expect(buildOrder(signal({ action, price }), { tick, minQty: 1 }).price).toBe(expected);
+  });
+
+  it('refuses what the venue would refuse, with a code the executor counts', () => {
+    const code = (fn: () => unknown): OrderBuildErrorCode | undefined => {
+      try {
+        fn();
+      } catch (e) {
+        if (e instanceof OrderBuildError) return e.code;
+        throw e;
+      }
+      return undefined;
+    };
+    // A buy under 0.01 on a 0.0025 tick is on the tick but out of bounds: only a dearer price would fit.
+    expect(code(() => buildOrder(signal({ action: 'BUY_YES', price: 7_500 }), { tick: 2_500, minQty: 1 }))).toBe('PRICE_OUT_OF_RANGE');
+    // A sell above 0.99: only a cheaper price would fit.
+    expect(code(() => buildOrder(signal({ action: 'BUY_NO', price: 992_500 }), { tick: 2_500, minQty: 1 }))).toBe('PRICE_OUT_OF_RANGE');
+    // Below the market's minimum size (a fractional minimum rounds up to whole contracts).
+    expect(code(() => buildOrder(signal({ quantity: 2 }), { tick: 10_000, minQty: 2.5 }))).toBe('BELOW_MIN_QTY');
+    expect(buildOrder(signal({ quantity: 1 }), { tick: 10_000, minQty: 0.01 }).quantity).toBe(1);
+    // A tick the venue does not have (not a divisor of 0.01), zero or fractional.
+    for (const tick of [3_000, 20_000, 0, 2_500.5]) expect(code(() => buildOrder(signal({}), { tick, minQty: 1 }))).toBe('INVALID_TICK');
+  });
+
+  it('a market without tick or minimum falls back to the configured defaults (trading.default_tick / default_min_qty)', () => {
+    const defaults = { tick: 10_000, minQty: 1 };
+    expect(marketRulesOf(undefined, defaults)).toEqual(defaults);
+    expect(marketRulesOf({ tick: null, minQty: undefined }, defaults)).toEqual(defaults);
+    expect(marketRulesOf({ tick: 0, minQty: Number.NaN }, defaults)).toEqual(defaults);
+    expect(marketRulesOf({ tick: 2_500, minQty: 5 }, defaults)).toEqual({ tick: 2_500, minQty: 5 });
+    expect(buildOrder(signal({ price: 556_000 }), marketRulesOf({}, { tick: 5_000, minQty: 1 })).price).toBe(555_000);
+  });
+
+  it('property: the built price is on the tick, within 0.01–0.99 and never more aggressive than the signal', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 999_999 }),
+        fc.constantFrom(2_500, 5_000, 10_000),
+        fc.constantFrom(...SIGNAL_ACTIONS),
+        (price, tick, action) => {
+          let built: number;
+          try {
+            built = buildOrder(signal({ action, price }), { tick, minQty: 1 }).price!;
+          } catch (e) {
+            expect(e).toBeInstanceOf(OrderBuildError);
+            expect((e as OrderBuildError).code).toBe('PRICE_OUT_OF_RANGE');
+            // Refused only where every valid price is more aggressive than the signal's.
+            const buys = INTENT_EFFECT[buildIntent(action)].buysLong;
+            if (buys) expect(price).toBeLessThan(MIN_ORDER_PRICE);
+            else expect(price).toBeGreaterThan(MAX_ORDER_PRICE);
+            return;
+          }
+          expect(built % tick).toBe(0);
+          expect(built).toBeGreaterThanOrEqual(MIN_ORDER_PRICE);
+          expect(built).toBeLessThanOrEqual(MAX_ORDER_PRICE);
+          if (INTENT_EFFECT[buildIntent(action)].buysLong) expect(built).toBeLessThanOrEqual(price);
+          else expect(built).toBeGreaterThanOrEqual(price);
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 });

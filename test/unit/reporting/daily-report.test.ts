@@ -152,4 +152,18 @@ describe('daily report', () => {
     expect(s.message).toContain('s3://b/reports/x.json');
     expect(r.totals).toMatchObject({ fills: 0, realizedPnl: '0.00', totalPnl: '0.00' });
   });
+
+  it('the summary shows each strategy before and after fees: fees paid, rebates received, net', () => {
+    const slug = 'nba-a-b-moneyline';
+    const fills = [
+      // taker buys 10 at 0.40 paying 0.17, maker sells them at 0.50 earning a 0.03 rebate
+      fill({ marketSlug: slug, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: 10, time: NOON, fee: 170_000, strategyName: 'live_arbitrage' }),
+      fill({ marketSlug: slug, intent: 'ORDER_INTENT_SELL_LONG', price: 500_000, qty: 10, time: NOON + 1, fee: -30_000, liquidity: 'MAKER', strategyName: 'live_arbitrage' }),
+    ];
+    const r = computeDailyReport({ day: DAY, generatedAt: 0, marketHistories: new Map([[slug, fills]]), positions: [] });
+    expect(r.byStrategy.live_arbitrage).toMatchObject({ realizedPnl: '1.00', feesPaid: '0.17', rebates: '0.03', netFees: '0.14', netRealizedPnl: '0.86' });
+    expect(reportSummary(r).message).toContain(
+      'live_arbitrage: 2 fills (maker 1, taker 1); realized before fees 1.00, fees paid 0.17, rebates received 0.03, net fees 0.14, after fees 0.86 USD',
+    );
+  });
 });

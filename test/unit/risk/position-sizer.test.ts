@@ -22,6 +22,32 @@ describe('Kelly sizing for a binary contract', () => {
     expect(costPerContract('NO', 700_000)).toBe(300_000);
   });
 
+  it('sizes on the edge net of the fee: a taker at 0.50 pays 0.017375, a maker earns 0.003125', () => {
+    // K = 0.517375, net 0.082625: 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.7 → 82
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 17_375 })).toBe(82);
+    // K = 0.496875, net 0.103125 → 103.1 → 103
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: -3_125 })).toBe(103);
+    // NO at 0.70, fee 0.0695 × 0.21 = 0.014595: K = 0.314595, net 0.085405 → 99.0 → 99
+    expect(kellyContracts({ side: 'NO', price: 700_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 14_595 })).toBe(99);
+    expect(kellyOptimalFraction('YES', 500_000, 0.6, 17_375)).toBeCloseTo(82_625 / 482_625, 12);
+    // A gross edge of 0.01 under a 0.017375 fee is no edge.
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.51, kellyFraction: 0.25, bankroll: BANK, feePerContract: 17_375 })).toBe(0);
+  });
+
+  it('property: the fee only ever lowers the size, the rebate only raises it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom<'YES' | 'NO'>('YES', 'NO'), (ticks, p, side) => {
+        const price = ticks * 10_000;
+        const base = { side, price, fairProbability: p, kellyFraction: 0.25, bankroll: BANK };
+        const fee = Math.ceil((69_500 * price * (1_000_000 - price)) / 1e12);
+        const rebate = Math.floor((12_500 * price * (1_000_000 - price)) / 1e12);
+        const none = kellyContracts(base);
+        expect(kellyContracts({ ...base, feePerContract: fee })).toBeLessThanOrEqual(none);
+        expect(kellyContracts({ ...base, feePerContract: -rebate })).toBeGreaterThanOrEqual(none);
+      }),
+    );
+  });
+
   it('no edge, wrong side or no bankroll → 0', () => {
     expect(kellyContracts({ side: 'YES', price: 600_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(0);
     expect(kellyContracts({ side: 'NO', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(0);

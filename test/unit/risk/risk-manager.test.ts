@@ -5,6 +5,7 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import { CircuitBreaker } from '../../../shared/risk/circuit-breaker.js';
 import { marketLoss } from '../../../shared/risk/exposure-monitor.js';
 import { RiskManager, type RiskLimits } from '../../../shared/risk/risk-manager.js';
+import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
 import { FakeRiskView, game, info, signal } from './fake-risk-view.js';
 
 const USD = 1_000_000;
@@ -43,11 +44,12 @@ describe('exposure = worst-case loss', () => {
 describe('RiskManager.validateTrade: each check', () => {
   it('approves a good trade and clamps to the Kelly size', () => {
     const { rm, metrics, logger } = setup();
-    // Kelly at 0.50 with p 0.60 on 1000 USD → 100 contracts; asked 500.
+    // Kelly at 0.50 with p 0.60 on 1000 USD, after the taker fee 0.0695 × 0.25 = 0.017375: a contract costs
+    // K = 0.517375 for a net edge 0.082625 → 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.7 → 82; asked 500.
     const d = rm.validateTrade(signal({ quantity: 500 }));
-    // per-market 100 USD / 0.50 = 200 contracts, Kelly 100 → 100
+    // per-market 100 USD / 0.50 = 200 contracts, Kelly 82 → 82
     expect(d).toMatchObject({ approved: true, check: 'approved' });
-    expect(d.signal?.quantity).toBe(100);
+    expect(d.signal?.quantity).toBe(82);
     expect(d.reason).toContain('Kelly');
     expect(metrics.counter('risk.decision', { check: 'approved', strategy: 'statistical_edge' })).toBe(1);
     expect(logger.lines.at(-1)).toMatchObject({ msg: 'risk approved', fields: expect.objectContaining({ check: 'approved' }) });
@@ -157,9 +159,31 @@ describe('RiskManager.validateTrade: each check', () => {
     expect(rm.validateTrade(signal({ action: 'BUY_NO', fairProbability: 0.55 }))).toMatchObject({ approved: false, check: 'kelly' });
   });
 
+  it('4. Kelly: sizes on the edge net of the fee — a maker rebate sizes up, a fee that eats the edge sizes nothing', () => {
+    const { rm } = setup();
+    // Post-only: K = 0.50 − rebate 0.003125 = 0.496875, net edge 0.103125 → 103.1 → 103 contracts.
+    expect(rm.validateTrade(signal({ quantity: 500, postOnly: true, timeInForce: 'GTC' })).signal?.quantity).toBe(103);
+    // p 0.51 at 0.50: a gross edge of 0.01 is less than the taker fee 0.017375.
+    const d = rm.validateTrade(signal({ fairProbability: 0.51 }));
+    expect(d).toMatchObject({ approved: false, check: 'kelly' });
+    expect(d.reason).toContain('fee of 17375 micros per contract (net edge -7375 micros)');
+    // …but a maker earning the rebate still has an edge there.
+    expect(rm.validateTrade(signal({ fairProbability: 0.51, postOnly: true, timeInForce: 'GTC' })).approved).toBe(true);
+  });
+
+  it('4. Kelly: uses the market\'s own fee coefficient from the fee model', () => {
+    const view = new FakeRiskView();
+    view.infos.set('m1', info('m1'));
+    const clock = new ManualClock(0);
+    const fees = new ScheduleFeeModel({ defaults: { takerThetaPpm: 69_500, makerThetaPpm: 12_500 }, overrides: [] }, () => ({ feeCoefficientPpm: 400_000 }));
+    const rm = new RiskManager({ limits: LIMITS, view, breaker: new CircuitBreaker({ maxDailyLoss: 50 * USD, clock }), fees, now: () => clock.now() });
+    // Θ 0.40: fee 0.10 per contract at 0.50 eats the whole 0.10 edge of p 0.60.
+    expect(rm.validateTrade(signal())).toMatchObject({ approved: false, check: 'kelly' });
+  });
+
   it('5. minimum size: a Kelly size worth less than min_trade_size is rejected', () => {
     const { rm, view } = setup();
-    view.bank = 10 * USD; // Kelly: 0.25 × 0.2 × 10 = 0.5 USD < 1 USD
+    view.bank = 15 * USD; // Kelly: 0.25 × 0.082625 × 15 / (0.517375 × 0.482625) = 1.24 → 1 contract = 0.50 USD < 1 USD
     expect(rm.validateTrade(signal())).toMatchObject({ approved: false, check: 'min_size' });
   });
 
@@ -201,7 +225,7 @@ describe('RiskManager.validateTrade: order of the checks', () => {
     view.fixtures.set('m1', 'g1');
     view.fixtures.set('m2', 'g1');
     view.setPosition('m2', 'YES', 200, 500_000); // correlated group full
-    view.bank = 10 * USD; // Kelly: 1 contract = 0.50 USD, below min size
+    view.bank = 15 * USD; // Kelly: 1 contract = 0.50 USD, below min size
     const bad = signal({ fairProbability: 0.4 }); // and there is no edge
     view.setPosition('m1', 'YES', 200, 500_000); // market full
     breaker.trip('test');

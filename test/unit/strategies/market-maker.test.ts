@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { MarketMakerConfig } from '../../../shared/config/schema.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import { isCancelRequest, splitOutputs, type StrategyOutput } from '../../../shared/strategies/base-strategy.js';
@@ -41,6 +42,46 @@ describe('MarketMaker', () => {
       expect(q.price % 10_000).toBe(0);
     }
     expect(bid.fairProbability).toBeCloseTo(0.51, 9);
+    // Maker: the edge after fees is the edge plus the rebate, 0.0125 × p × (1 − p) (micros rounded down).
+    expect(bid).toMatchObject({ grossEdge: 10_000, netEdge: 13_125 });
+    expect(ask).toMatchObject({ grossEdge: 10_000, netEdge: 13_120 }); // 0.0125 × 0.52 × 0.48 = 0.00312
+  });
+
+  it('on a 0.0025 tick the rebate lets a quote stand one tick nearer, never nearer than the half spread net', () => {
+    ctx.infos.set('m1', { marketSlug: 'm1', eventSlug: 'e', title: 'm1', outcome: 'home', tick: 2_500, minQty: 1 });
+    ctx.consensus.set('m1', { probability: 0.52, confidence: 0.9, ageMs: 1_000 });
+    const s = signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))); // fair 0.51, half spread 0.01
+    const bid = s.find((x) => x.action === 'BUY_YES')!;
+    const ask = s.find((x) => x.action === 'BUY_NO')!;
+    // 0.5025: 0.0075 + rebate 0.003124 ≥ 0.01; 0.505 would give 0.005 + 0.003124 < 0.01.
+    expect(bid).toMatchObject({ price: 502_500, grossEdge: 7_500, netEdge: 10_624 });
+    // 0.5175: 0.0075 + rebate 0.003121 ≥ 0.01; 0.515 would give 0.005 + 0.003122 < 0.01.
+    expect(ask).toMatchObject({ price: 517_500, grossEdge: 7_500, netEdge: 10_621 });
+  });
+
+  it('property: every quote keeps at least half the spread after the rebate, and one tick nearer would not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 90 }), fc.integer({ min: 2, max: 9 }), fc.constantFrom(2_500, 5_000, 10_000), fc.integer({ min: 1, max: 4 }), (bidC, w, tick, halfTicks) => {
+        const c = new FakeContext();
+        const spread = 2 * halfTicks * 5_000;
+        const m = new MarketMaker({ config: { ...CFG, spread }, context: c });
+        c.infos.set('q', { marketSlug: 'q', eventSlug: 'e', title: 'q', outcome: 'x', tick, minQty: 1 });
+        const book = c.setBook('q', bidC * 10_000, (bidC + w) * 10_000);
+        const fair = (book.yesBid! + book.yesAsk!) / 2;
+        const rebate = (px: number) => Math.floor((12_500 * px * (1_000_000 - px)) / 1e12);
+        for (const q of signals(m.onMarketUpdate(book))) {
+          expect(q.price % tick).toBe(0);
+          const buys = q.action === 'BUY_YES' || q.action === 'SELL_NO';
+          const dist = buys ? fair - q.price : q.price - fair;
+          expect(q.netEdge).toBe(Math.floor(dist) + rebate(q.price));
+          const crossed = buys ? q.price === book.yesAsk! - tick : q.price === book.yesBid! + tick;
+          if (crossed) continue; // pulled back from the book: farther than needed
+          expect(dist + rebate(q.price)).toBeGreaterThanOrEqual(spread / 2);
+          const nearer = buys ? q.price + tick : q.price - tick;
+          expect((buys ? fair - nearer : nearer - fair) + rebate(nearer)).toBeLessThan(spread / 2);
+        }
+      }),
+    );
   });
 
   it('skews both quotes against inventory and sells inventory on the ask', () => {

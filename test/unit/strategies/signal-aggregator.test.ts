@@ -101,4 +101,18 @@ describe('pricing', () => {
     expect(snapForAction(503_000, 'SELL_YES', 10_000)).toBe(510_000);
     expect(snapForAction(500_000, 'SELL_YES', 10_000)).toBe(500_000);
   });
+
+  it('ranks on the edge net of fees within an urgency: the higher net edge wins a conflict and sorts first', () => {
+    const { agg } = make();
+    // Gross edges say the other way round: the taker's 0.05 gross is 0.033 net, the quote's 0.04 is 0.043 net.
+    const taker = sig({ marketSlug: 'm1', action: 'BUY_YES', strategyName: 'statistical_edge', confidence: 0.95, grossEdge: 50_000, netEdge: 32_625 });
+    const quote = sig({ marketSlug: 'm1', action: 'BUY_NO', price: 540_000, strategyName: 'market_maker', confidence: 0.5, grossEdge: 40_000, netEdge: 43_100 });
+    expect(agg.aggregate([taker, quote])).toEqual([quote]);
+    const a = sig({ marketSlug: 'a', netEdge: 10_000, confidence: 0.99 });
+    const b = sig({ marketSlug: 'b', netEdge: 20_000, confidence: 0.1 });
+    const unknown = sig({ marketSlug: 'c', confidence: 1 });
+    expect(agg.aggregate([a, unknown, b]).map((x) => x.marketSlug)).toEqual(['b', 'a', 'c']);
+    // Urgency still comes first: a stale price after a score is gone in seconds.
+    expect(compareSignals(sig({ urgency: 'HIGH', netEdge: 1 }), sig({ urgency: 'MEDIUM', netEdge: 90_000 }))).toBeLessThan(0);
+  });
 });

@@ -4,6 +4,8 @@ import type { LiveArbitrageConfig, StatisticalEdgeConfig } from '../../../shared
 import type { ConsensusProbability } from '../../../shared/domain/feed-events.js';
 import { LiveArbitrage } from '../../../shared/strategies/live-arbitrage.js';
 import { StatisticalEdge } from '../../../shared/strategies/statistical-edge.js';
+import { takerFee } from '../../../shared/domain/fees.js';
+import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
 import { FakeContext, gameState } from './fake-context.js';
 
 const ARB: LiveArbitrageConfig = { enabled: true, minEdge: 30_000, maxPosition: 50_000_000, confidence: 0.8, reactionWindowMs: 10_000, cooldownMs: 1_000 };
@@ -22,7 +24,7 @@ describe('LiveArbitrage', () => {
     arb.onGameUpdate(gameState('f1')); // first sighting
   });
 
-  it('takes a stale ask after a score: IOC, HIGH urgency, limit at fair − edge snapped down', () => {
+  it('takes a stale ask after a score: IOC, HIGH urgency, limit where fair − limit − taker fee ≥ edge', () => {
     ctx.setBook('home', 530_000, 550_000);
     ctx.setBook('away', 450_000, 470_000);
     ctx.live.set('home', 0.627); // the score moved the home win probability to 0.627
@@ -30,11 +32,14 @@ describe('LiveArbitrage', () => {
     const out = arb.onGameUpdate(gameState('f1', { homeScore: 53 }));
     expect(out).toHaveLength(2);
     const home = out.find((s) => 'action' in s && s.marketSlug === 'home')!;
-    expect(home).toMatchObject({ action: 'BUY_YES', price: 590_000, urgency: 'HIGH', timeInForce: 'IOC', postOnly: false, fairProbability: 0.627 });
-    expect('quantity' in home && home.quantity).toBe(84); // 50 USD / 0.59
+    // 0.59 would keep 0.627 − 0.59 − 0.0695 × 0.59 × 0.41 (0.016813) = 0.020187 < 0.03; 0.58 keeps 0.030069.
+    // The edge at the ask it takes: gross 0.077, fee 0.0695 × 0.55 × 0.45 = 0.017202 (micro rounded up), net 0.059798.
+    expect(home).toMatchObject({ action: 'BUY_YES', price: 580_000, urgency: 'HIGH', timeInForce: 'IOC', postOnly: false, fairProbability: 0.627 });
+    expect(home).toMatchObject({ grossEdge: 77_000, netEdge: 59_798 });
+    expect('quantity' in home && home.quantity).toBe(86); // 50 USD / 0.58
     const away = out.find((s) => 'action' in s && s.marketSlug === 'away')!;
-    // bid 0.45 ≥ 0.373 + 0.03: sell YES → buy NO at long price snapUp(0.403) = 0.41
-    expect(away).toMatchObject({ action: 'BUY_NO', price: 410_000 });
+    // Selling long: 0.41 keeps 0.41 − 0.373 − 0.016813 < 0.03; 0.42 keeps 0.030069 → buy NO at long price 0.42.
+    expect(away).toMatchObject({ action: 'BUY_NO', price: 420_000 });
   });
 
   it('sells the YES it holds instead of buying NO', () => {
@@ -42,7 +47,7 @@ describe('LiveArbitrage', () => {
     ctx.setBook('away', 450_000, 470_000);
     ctx.live.set('away', 0.373);
     const out = arb.onGameUpdate(gameState('f1', { homeScore: 53 }));
-    expect(out).toEqual([expect.objectContaining({ action: 'SELL_YES', quantity: 30, price: 410_000 })]);
+    expect(out).toEqual([expect.objectContaining({ action: 'SELL_YES', quantity: 30, price: 420_000 })]);
   });
 
   it('does nothing without edge, or with the game unchanged', () => {
@@ -58,7 +63,7 @@ describe('LiveArbitrage', () => {
     ctx.live.set('home', 0.7);
     expect(arb.onGameUpdate(gameState('f1', { homeScore: 53 }))).toEqual([]);
     ctx.clock.advance(2_000);
-    const m = ctx.setBook('home', 600_000, 640_000); // ask ≤ 0.70 − 0.03
+    const m = ctx.setBook('home', 600_000, 640_000); // ask ≤ 0.65: 0.70 − 0.65 − fee 0.015812 ≥ 0.03
     expect(arb.onMarketUpdate(m)).toHaveLength(1);
     expect(arb.onMarketUpdate(m)).toEqual([]); // cooldown
     ctx.clock.advance(20_000);
@@ -89,15 +94,17 @@ describe('StatisticalEdge', () => {
     ctx.setBook('home', 480_000, 500_000);
     ctx.consensus.set('home', { probability: 0.583, confidence: 0.85, ageMs: 2_000 });
     const out = se.onOddsUpdate(consensus('f1'));
+    // 0.53 and 0.52 keep less than 0.05 after the taker fee; 0.51 keeps 0.583 − 0.51 − 0.017369 = 0.055631.
     expect(out).toEqual([
-      expect.objectContaining({ action: 'BUY_YES', price: 530_000, urgency: 'MEDIUM', timeInForce: 'IOC', confidence: 0.85, quantity: 37 }),
+      expect.objectContaining({ action: 'BUY_YES', price: 510_000, urgency: 'MEDIUM', timeInForce: 'IOC', confidence: 0.85, quantity: 39 }),
     ]);
   });
 
   it('buys NO when the exchange is above the consensus by the edge', () => {
     ctx.setBook('home', 700_000, 720_000);
     ctx.consensus.set('home', { probability: 0.6, confidence: 0.85, ageMs: 2_000 });
-    expect(se.onMarketUpdate(ctx.markets.get('home')!)).toEqual([expect.objectContaining({ action: 'BUY_NO', price: 650_000 })]);
+    // 0.65 and 0.66 keep less than 0.05 after the fee; 0.67 keeps 0.67 − 0.60 − 0.015367 = 0.054633.
+    expect(se.onMarketUpdate(ctx.markets.get('home')!)).toEqual([expect.objectContaining({ action: 'BUY_NO', price: 670_000 })]);
   });
 
   it('ignores an edge below min_edge, a low-confidence or an old consensus', () => {
@@ -110,7 +117,7 @@ describe('StatisticalEdge', () => {
     expect(se.onOddsUpdate(consensus('f1'))).toEqual([]);
   });
 
-  it('property: a taken price always clears min_edge against the consensus and sits on the tick', () => {
+  it('property: a taken price always clears min_edge after the taker fee, sits on the tick and states its edges', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 98 }), fc.integer({ min: 1, max: 5 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (bidT, width, p) => {
         const c = new FakeContext();
@@ -123,10 +130,60 @@ describe('StatisticalEdge', () => {
         for (const o of s.onOddsUpdate(consensus('f'))) {
           if (!('action' in o)) continue;
           expect(o.price % 10_000).toBe(0);
-          if (o.action === 'BUY_YES' || o.action === 'SELL_NO') expect(o.price).toBeLessThanOrEqual(fair - SE.minEdge);
-          else expect(o.price).toBeGreaterThanOrEqual(fair + SE.minEdge);
+          const fee = takerFee(1_000_000, o.price) / 1_000_000; // exact fee of one contract, micros
+          const buys = o.action === 'BUY_YES' || o.action === 'SELL_NO';
+          if (buys) expect(fair - o.price - fee).toBeGreaterThanOrEqual(SE.minEdge);
+          else expect(o.price - fair - fee).toBeGreaterThanOrEqual(SE.minEdge);
+          const touch = buys ? ask * 10_000 : bidT * 10_000;
+          expect(o.grossEdge).toBe(buys ? fair - touch : touch - fair);
+          expect(o.netEdge).toBe(o.grossEdge! - Math.ceil(takerFee(1_000_000, touch) / 1_000_000));
+          expect(o.netEdge).toBeGreaterThanOrEqual(SE.minEdge);
         }
       }),
     );
+  });
+});
+
+describe('taking strategies with per-market fee coefficients', () => {
+  it('a market with a higher feeCoefficient needs a cheaper ask for the same edge', () => {
+    const ctx = new FakeContext();
+    ctx.links.set('cheap', { fixtureId: 'f1', outcome: 'home' });
+    ctx.links.set('dear', { fixtureId: 'f1', outcome: 'home' });
+    const coefficients: Record<string, number> = { dear: 150_000 }; // Θ 0.15 on one market, the default 0.0695 elsewhere
+    const fees = new ScheduleFeeModel(
+      { defaults: { takerThetaPpm: 69_500, makerThetaPpm: 12_500 }, overrides: [] },
+      (slug) => ({ feeCoefficientPpm: coefficients[slug] ?? null }),
+    );
+    const se = new StatisticalEdge({ config: SE, context: ctx, fees });
+    ctx.setBook('cheap', 480_000, 500_000);
+    ctx.setBook('dear', 480_000, 500_000);
+    ctx.consensus.set('cheap', { probability: 0.583, confidence: 0.85, ageMs: 0 });
+    ctx.consensus.set('dear', { probability: 0.583, confidence: 0.85, ageMs: 0 });
+    const out = se.onOddsUpdate(consensus('f1'));
+    // cheap: limit 0.51 as above. dear: 0.51 keeps 0.073 − 0.15 × 0.51 × 0.49 (0.037485) = 0.035515 < 0.05;
+    // 0.50 keeps 0.083 − 0.0375 = 0.0455 < 0.05; 0.49 keeps 0.093 − 0.037485 = 0.055515 → limit 0.49 under the ask 0.50: no trade.
+    expect(out).toEqual([expect.objectContaining({ marketSlug: 'cheap', price: 510_000 })]);
+    ctx.setBook('dear', 470_000, 490_000);
+    ctx.clock.advance(10_000);
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ marketSlug: 'dear', price: 490_000, grossEdge: 93_000, netEdge: 93_000 - 37_485 })]),
+    );
+  });
+
+  it('a scheduled per-sport change applies from its date', () => {
+    const ctx = new FakeContext();
+    ctx.links.set('tt', { fixtureId: 'f1', outcome: 'home' });
+    const at = ctx.clock.now() + 60_000;
+    const fees = new ScheduleFeeModel(
+      { defaults: { takerThetaPpm: 69_500, makerThetaPpm: 12_500 }, overrides: [{ sport: 'table_tennis', effectiveFrom: at, takerThetaPpm: 200_000 }] },
+      () => ({ sport: 'table_tennis' }),
+    );
+    const se = new StatisticalEdge({ config: { ...SE, cooldownMs: 0 }, context: ctx, fees });
+    ctx.setBook('tt', 480_000, 500_000);
+    ctx.consensus.set('tt', { probability: 0.583, confidence: 0.85, ageMs: 0 });
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual([expect.objectContaining({ price: 510_000 })]);
+    ctx.clock.advance(60_000);
+    // Θ 0.20: 0.50 keeps 0.083 − 0.05 = 0.033; 0.48 keeps 0.103 − 0.04992 = 0.05308 → limit 0.48 under the ask: nothing.
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual([]);
   });
 });

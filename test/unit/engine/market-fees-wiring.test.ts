@@ -1,0 +1,58 @@
+/**
+ * The engine prices fees per market: the configured schedule (trading.fees) with each market's own
+ * feeCoefficient and, by its sport, the dated overrides. The same fee view reaches the strategies and the
+ * risk manager's Kelly sizing, and each market's own tick reaches the order builder.
+ */
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import type { MarketInfo } from '../../../shared/domain/market.js';
+import type { Signal } from '../../../shared/domain/signal.js';
+import { assembleEngine } from '../../../shared/engine/assemble-engine.js';
+import { ManualScheduler } from '../../../shared/execution/scheduler.js';
+import { MarketDirectory } from '../../../shared/state/market-directory.js';
+import { engineConfig } from '../../support/engine-fixtures.js';
+
+const SWITCH = Date.UTC(2031, 0, 2);
+const info = (slug: string, extra: Partial<MarketInfo> = {}): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: 'x', tick: 10_000, minQty: 1, ...extra });
+const signal = (slug: string, now: number): Signal => ({
+  marketSlug: slug, action: 'BUY_YES', price: 500_000, quantity: 10_000, urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.9,
+  reason: 'test', fairProbability: 0.6, createdAt: now,
+});
+
+function world() {
+  const clock = new ManualClock(Date.UTC(2031, 0, 1));
+  const directory = new MarketDirectory();
+  directory.addMarket(info('plain'));
+  directory.addMarket(info('dear', { feeCoefficientPpm: 100_000 }));
+  directory.addMarket(info('tt', { sport: 'table_tennis', tick: 2_500 }));
+  const config = engineConfig({
+    patch: { trading: { fees: { overrides: [{ sport: 'table_tennis', effective_from: new Date(SWITCH).toISOString(), taker_theta: 0.2 }] } } },
+  });
+  const engine = assembleEngine({ config, clock, scheduler: new ManualScheduler(clock), directory });
+  return { clock, engine };
+}
+
+describe('per-market fees in the engine', () => {
+  it('rates: the market coefficient, else the default; a sport override from its date', () => {
+    const { engine, clock } = world();
+    expect(engine.fees.ratesFor('plain', clock.now())).toEqual({ takerThetaPpm: 69_500, makerThetaPpm: 12_500 });
+    expect(engine.fees.ratesFor('dear', clock.now())).toEqual({ takerThetaPpm: 100_000, makerThetaPpm: 12_500 });
+    expect(engine.fees.ratesFor('unknown', clock.now()).takerThetaPpm).toBe(69_500);
+    expect(engine.fees.ratesFor('tt', clock.now()).takerThetaPpm).toBe(69_500);
+    expect(engine.fees.ratesFor('tt', SWITCH).takerThetaPpm).toBe(200_000);
+  });
+
+  it('Kelly sizes each market on its own fee: a dearer market, or after the override, sizes less', () => {
+    const { engine, clock } = world();
+    const qty = (slug: string) => engine.risk.validateTrade(signal(slug, clock.now())).signal?.quantity ?? 0;
+    const plain = qty('plain');
+    const dear = qty('dear');
+    const ttBefore = qty('tt');
+    clock.set(SWITCH);
+    const ttAfter = qty('tt');
+    expect(plain).toBeGreaterThan(0);
+    expect(dear).toBeLessThan(plain);
+    expect(ttBefore).toBe(plain);
+    expect(ttAfter).toBeLessThan(dear); // Θ 0.20 > 0.10
+  });
+});
