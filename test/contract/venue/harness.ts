@@ -28,6 +28,9 @@ export function makeTransport(name: TransportName): HttpTransport {
 export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions> = {}, transport: TransportName = 'fetch') {
   const metrics = new MetricsRegistry();
   const sleeps: number[] = [];
+  // The waits the policy asks for are recorded and served in 20 ms of real time; the client's clock moves on by
+  // the rest, so a budget paused for a second sees the second pass (and signs with that clock: well inside 30 s).
+  let skipped = 0;
   const client = new PolymarketRestClient({
     transport: makeTransport(transport),
     ownsTransport: true,
@@ -38,8 +41,10 @@ export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions
     timeoutMs: 2_000,
     recovery: { settleMs: 50 },
     // Record the waits the policy asks for, but keep them short so the suite stays fast.
+    clock: { now: () => Date.now() + skipped, monotonicNs: () => process.hrtime.bigint() + BigInt(skipped) * 1_000_000n },
     sleep: (ms) => {
       sleeps.push(ms);
+      skipped += Math.max(0, ms - 20);
       return new Promise((r) => setTimeout(r, Math.min(ms, 20)));
     },
     ...over,
