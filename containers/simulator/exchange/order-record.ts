@@ -9,7 +9,7 @@ import type {
   TimeInForce,
   VenueOrderState,
 } from '../../../shared/domain/venue-enums.js';
-import type { VenueOrder } from '../../../shared/domain/venue-models.js';
+import type { SimOrderView } from './types.js';
 
 export interface SimOrder {
   id: string;
@@ -34,10 +34,13 @@ export interface SimOrder {
   /** Σ fill qty × fill price, for avgPx. */
   filledNotional: Micros;
   createTime: number;
-  /** Cash reserved per resting contract (opening intents only; 0 for reducing intents). */
-  reservePerContract: Micros;
+  /** Placement sequence (renewed when a modify loses priority): the newest unfunded order is cancelled first. */
+  placedSeq: number;
+  /** The market's taker Θ and maker rebate Θ when the order was placed, in basis points (0.0695 → 695; maker negative). */
   commissionsBasisPoints: number;
   makerCommissionsBasisPoints: number;
+  /** Σ signed fees of the order's fills, micros (taker > 0, maker rebate < 0). */
+  commissionTotal: Micros;
 }
 
 export const LIVE_STATES: ReadonlySet<VenueOrderState> = new Set<VenueOrderState>([
@@ -55,7 +58,7 @@ export function averagePrice(order: SimOrder): PriceMicros | null {
 }
 
 /** A detached snapshot of the order as the wire reports it. */
-export function toVenueOrder(order: SimOrder): VenueOrder {
+export function toVenueOrder(order: SimOrder): SimOrderView {
   return {
     id: order.id,
     marketSlug: order.marketSlug,
@@ -73,5 +76,6 @@ export function toVenueOrder(order: SimOrder): VenueOrder {
     createTime: order.createTime,
     commissionsBasisPoints: order.commissionsBasisPoints,
     makerCommissionsBasisPoints: order.makerCommissionsBasisPoints,
+    commissionNotionalTotalCollected: order.commissionTotal,
   };
 }

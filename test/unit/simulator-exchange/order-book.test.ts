@@ -25,9 +25,10 @@ function order(buysLong: boolean, price: number, qty: number): SimOrder {
     state: 'ORDER_STATE_NEW',
     filledNotional: 0,
     createTime: 0,
-    reservePerContract: 0,
-    commissionsBasisPoints: 30,
-    makerCommissionsBasisPoints: -20,
+    placedSeq: 0,
+    commissionsBasisPoints: 695,
+    makerCommissionsBasisPoints: -125,
+    commissionTotal: 0,
   };
 }
 
