@@ -879,7 +879,7 @@ export class Exchange {
       const order = acc.liveOrders.get(id);
       if (!order) continue;
       const text = `${CANCEL_TEXTS.unfunded} (buying power ${bp} micros)`;
-      this.operationFor(accountId, () => this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON));
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON);
     }
   }
 
@@ -1042,7 +1042,7 @@ export class Exchange {
 
   private cancelAllResting(mb: MarketBook, text: string): void {
     for (const order of [...mb.book.allOrders()]) {
-      this.operationFor(order.accountId, () => this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON));
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON);
     }
   }
 
