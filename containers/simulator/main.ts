@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { startSimulator } from './server.js';
+import { withVenueMarketMix } from './exchange/market-mix.js';
 import { defaultWorld } from './server/default-world.js';
 
 function usage(): never {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     port,
     seed,
     logger,
-    markets: defaultWorld(Date.now()),
+    markets: withVenueMarketMix(defaultWorld(Date.now()), seed),
     liquidity: values['no-liquidity'] ? false : {},
     rateLimits: !values['no-rate-limits'],
   });
