@@ -79,8 +79,8 @@ describe('markets socket', () => {
     expect(priv.messages.indexOf(newExec)).toBeLessThan(priv.messages.indexOf(fill));
     const pos = await priv.next((x) => x.positionSubscriptionUpdate, privMark);
     expect(pos).toMatchObject({ requestId: 'pos', positionSubscriptionUpdate: { marketSlug: BOS, position: { netPosition: '30' } } });
-    const bal = await priv.next((x) => x.accountBalanceSubscriptionUpdate?.balance?.value === '9981.95', privMark);
-    // 10_000 − 18.00 − fee(18.00 × 0.3 % = 0.054 → 0.05)
+    const bal = await priv.next((x) => x.accountBalanceSubscriptionUpdate?.balance?.value === '9981.50', privMark);
+    // 10_000 − 18.00 − fee(0.0695 × 30 × 0.60 × 0.40 = 0.5004 → 0.50)
     expect(bal).toMatchObject({ requestId: 'bal', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE' });
 
     const trade = await md.next((x) => x.trade, mdMark);
