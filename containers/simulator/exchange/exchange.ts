@@ -748,6 +748,7 @@ export class Exchange {
       cumQuantity: 0,
       leavesQuantity: n.quantity ?? 0,
       tif: n.tif,
+      day: n.day,
       goodTillTime: n.goodTillTime,
       participateDontInitiate: n.postOnly,
       state: 'ORDER_STATE_PENDING_NEW',

@@ -28,6 +28,8 @@ export interface SimOrder {
   cumQuantity: number;
   leavesQuantity: number;
   tif: TimeInForce;
+  /** Sent as TIME_IN_FORCE_DAY: rests as GOOD_TILL_CANCEL and never expires at the roll (the venue's behaviour). */
+  day: boolean;
   goodTillTime: number | null;
   participateDontInitiate: boolean;
   state: VenueOrderState;
@@ -77,5 +79,6 @@ export function toVenueOrder(order: SimOrder): SimOrderView {
     commissionsBasisPoints: order.commissionsBasisPoints,
     makerCommissionsBasisPoints: order.makerCommissionsBasisPoints,
     commissionNotionalTotalCollected: order.commissionTotal,
+    timeInForceAsSent: order.day && order.tif === 'TIME_IN_FORCE_GOOD_TILL_CANCEL' ? 'TIME_IN_FORCE_DAY' : order.tif,
   };
 }

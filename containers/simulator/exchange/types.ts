@@ -175,8 +175,12 @@ export interface SubmitOrderRequest {
   price?: PriceMicros | null;
   /** Contracts; required unless a MARKET order gives `cashOrderQty`. */
   quantity?: number | null;
-  /** Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK. */
-  tif?: TimeInForce;
+  /**
+   * Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK.
+   * TIME_IN_FORCE_DAY is accepted and, as on the venue today, does NOT expire at the 5 pm ET trade-day roll:
+   * it rests like GOOD_TILL_CANCEL and is reported as DAY (SimOrderView.timeInForceAsSent).
+   */
+  tif?: TimeInForce | typeof DAY_TIF;
   /** Post-only: rejected if it would take liquidity. */
   participateDontInitiate?: boolean;
   /** Epoch ms; required for GOOD_TILL_DATE. */
@@ -199,7 +203,11 @@ export interface ModifyOrderRequest {
 }
 
 /** The engine's order snapshot: the shared VenueOrder plus what the wire reports that the shared model lacks. */
+export const DAY_TIF = 'TIME_IN_FORCE_DAY';
+
 export interface SimOrderView extends VenueOrder {
+  /** The time in force as the client sent it (TIME_IN_FORCE_DAY for a DAY order; `tif` then says GOOD_TILL_CANCEL). */
+  timeInForceAsSent: string;
   /** Σ of this order's commissionNotionalCollected, signed micros (taker fees > 0, maker rebates < 0). */
   commissionNotionalTotalCollected: Micros;
 }

@@ -18,7 +18,7 @@ import {
 import { badRequest } from './errors.js';
 import { normalizePrice } from './price-rules.js';
 import type { MarketRecord } from './reference-data.js';
-import type { ModifyOrderRequest, SubmitOrderRequest } from './types.js';
+import { DAY_TIF, type ModifyOrderRequest, type SubmitOrderRequest } from './types.js';
 
 export interface NormalizedOrder {
   marketSlug: string;
@@ -34,6 +34,8 @@ export interface NormalizedOrder {
   postOnly: boolean;
   goodTillTime: number | null;
   cashLimit: Micros | null;
+  /** Sent as TIME_IN_FORCE_DAY (rests as GOOD_TILL_CANCEL: the venue does not expire DAY orders at the roll). */
+  day: boolean;
   /** The price cannot be traded (out of bounds, off the grid): the order gets an id, then this reject. */
   priceRefusal: { reason: string; text: string } | null;
 }
@@ -88,7 +90,8 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
   const type = req.type ?? 'ORDER_TYPE_LIMIT';
   if (!(ORDER_TYPES as readonly string[]).includes(type)) throw badRequest('INVALID_TYPE', `type must be one of ${ORDER_TYPES.join(', ')}`);
   const postOnly = req.participateDontInitiate === true;
-  let tif = validateTif(req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL');
+  const day = req.tif === DAY_TIF && type === 'ORDER_TYPE_LIMIT';
+  let tif = validateTif(req.tif === DAY_TIF ? 'TIME_IN_FORCE_GOOD_TILL_CANCEL' : (req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL'));
   const hasCash = req.cashOrderQty !== undefined && req.cashOrderQty !== null;
   const hasQty = req.quantity !== undefined && req.quantity !== null;
 
@@ -101,7 +104,7 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
       throw badRequest('INVALID_TIF', 'participateDontInitiate cannot be combined with IOC or FOK');
     }
     const goodTillTime = validateGoodTill(tif, req.goodTillTime);
-    return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly, goodTillTime, cashLimit: null, priceRefusal };
+    return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly, goodTillTime, cashLimit: null, day, priceRefusal };
   }
 
   // Market order: never rests. GTC/GTD make no sense for it and are treated as IOC.
@@ -122,7 +125,7 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
   const protection = req.price === undefined || req.price === null ? null : submittedPrice(req.price, market);
   const price = protection ? protection.price : null;
   const priceRefusal = protection ? protection.refusal : null;
-  return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly: false, goodTillTime: null, cashLimit, priceRefusal };
+  return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly: false, goodTillTime: null, cashLimit, day: false, priceRefusal };
 }
 
 export interface NormalizedModify {

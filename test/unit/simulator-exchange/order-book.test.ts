@@ -20,6 +20,7 @@ function order(buysLong: boolean, price: number, qty: number): SimOrder {
     cumQuantity: 0,
     leavesQuantity: qty,
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    day: false,
     goodTillTime: null,
     participateDontInitiate: false,
     state: 'ORDER_STATE_NEW',

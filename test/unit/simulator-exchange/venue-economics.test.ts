@@ -224,3 +224,20 @@ describe('halts and maintenance', () => {
     expect(ex.getMarket('m')?.state).toBe('MARKET_STATE_OPEN');
   });
 });
+
+describe('DAY orders', () => {
+  it('rest and do not expire at the 5 pm ET trade-day roll (the venue does not expire them today)', () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 7, 21, 0)); // Monday 16:00 EST
+    const ex = new Exchange({ clock, maintenance: WEEKLY_MAINTENANCE });
+    ex.addEvent({ slug: 'e', title: 'E', startTime: 0 });
+    ex.addMarket({ slug: 'm', eventSlug: 'e', title: 'M', outcome: 'X' });
+    ex.openAccount('A', 100 * USD);
+    const r = ex.submitOrder('A', { marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, quantity: 3, tif: 'TIME_IN_FORCE_DAY' });
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_NEW', timeInForceAsSent: 'TIME_IN_FORCE_DAY' });
+    for (const hours of [1, 2, 26, 49]) {
+      clock.set(Date.UTC(2026, 11, 7, 21, 0) + hours * 3_600_000);
+      expect(ex.expireOrders()).toEqual([]);
+    }
+    expect(ex.openOrders('A').map((o) => [o.id, o.timeInForceAsSent])).toEqual([[r.order.id, 'TIME_IN_FORCE_DAY']]);
+  });
+});
