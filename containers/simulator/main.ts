@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ONE_DOLLAR } from '../../shared/domain/money.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { startSimulator } from './server.js';
+import { withVenueMarketMix } from './exchange/market-mix.js';
 import { defaultWorld, FINISHED_MARKET_SLUG } from './server/default-world.js';
 
 function usage(): never {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     port,
     seed,
     logger,
-    markets: defaultWorld(Date.now(), { finishedGame: true }),
+    markets: withVenueMarketMix(defaultWorld(Date.now(), { finishedGame: true }), seed),
     liquidity: values['no-liquidity'] ? false : {},
     rateLimits: values['no-rate-limits']
       ? false

@@ -36,9 +36,13 @@ export interface SimMarketSpec {
   /** What the long (YES) side pays on, e.g. "Boston Celtics". */
   outcome: string;
   team?: string;
-  /** Tick in micros (default 10_000). */
+  /** Tick in micros (default 10_000): the venue lists 10_000, 5_000 and 2_500. */
   tick?: PriceMicros;
   minQty?: number;
+  /** The wire's minimumTradeQty as a decimal string, "1" or "0.01" (default: minQty). */
+  minimumTradeQty?: string;
+  /** The market's taker fee coefficient Θ, e.g. 0.0695 (default: the fee schedule's). */
+  feeCoefficient?: number;
   state?: VenueMarketState;
   /** Starting true probability of YES, 0..1, for the background liquidity. */
   initialProbability?: number;
@@ -53,6 +57,10 @@ export interface SimulatedVenueControl {
   setTrueProbability(slug: string, probability: number): void;
   /** Settles the market at 0 or 1_000_000 micros; positions are closed at that price. */
   settle(slug: string, settlementPrice: PriceMicros): void;
+  /** The game ended tied and the market has no draw: settles at $0.50. */
+  settleTie?(slug: string): void;
+  /** The game was cancelled: settles at the last fair market price now (the announcement), on the tick. */
+  settleCancelled?(slug: string): void;
 }
 
 export interface SimulatorContext {

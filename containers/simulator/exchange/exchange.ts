@@ -6,10 +6,17 @@
  * Policies (see also ledger.ts and matching.ts):
  *   - Self-trade prevention: an incoming order never trades with a resting order of its own account; the
  *     RESTING order is canceled (EXECUTION_TYPE_CANCELED, text CANCEL_TEXTS.selfTrade) and matching goes on.
- *   - Buying power = cash − reserved. A resting opening order reserves leaves × (price for BUY_LONG,
- *     1 − price for BUY_SHORT). A new opening limit order needs qty × unit cost + the taker fee at its limit
- *     (post-only: no fee); a market order needs its planned cost + fees. Reducing intents need the position:
- *     SELL_LONG ≤ long − contracts committed by resting SELL_LONG; SELL_SHORT likewise on the short.
+ *   - Collateral (shared/domain/collateral.ts): buying power = cash − Σ per-instrument reservations (the worse
+ *     of all bids / all offers filling, net of the position they close; a long costs p, a short 1 − p). A new
+ *     limit order needs its marginal reservation + the taker fee at its limit (post-only: no fee); a market
+ *     order its planned cost + fees. Reducing intents also need the position: SELL_LONG ≤ long − contracts
+ *     committed by resting SELL_LONG; SELL_SHORT likewise on the short. After fills, resting orders no longer
+ *     funded are cancelled (newest first) with unsolicitedCancelReason UNSOLICITED_CXL_REASON_EXCHANGE_OPTION.
+ *   - Fees (shared/domain/fees.ts): Θ·C·p·(1−p) at the market's rates (its feeCoefficient, else the schedule's,
+ *     with dated overrides), taker fills capped per order cumulatively, maker rebates per fill.
+ *   - Prices: extra precision is cut down to the tick; outside 0.01–0.99 or off the grid → REJECTED with the
+ *     venue's reason. Halts (staged, or the weekly maintenance window) set MARKET_STATE_HALTED, refuse orders
+ *     with ORD_REJECT_REASON_EXCHANGE_CLOSED and (by default) cancel resting orders; the market reopens after.
  *   - An opening intent against an opposite position nets (BUY_SHORT while long sells the long first).
  *   - A market order walks the book (protected by `price` when given), never rests; its remainder is
  *     CANCELED. GTC/GTD on a market order is treated as IOC.
@@ -17,17 +24,20 @@
  *   - Modify keeps the order id. A price change or a size increase loses time priority (and may trade);
  *     a size decrease or a tif / goodTillTime change keeps it. Reports EXECUTION_TYPE_REPLACE.
  *   - Every order gets EXECUTION_TYPE_NEW on acceptance, then fills, then CANCELED for an IOC/market remainder.
- *   - settle() cancels resting orders, pays 1 USD per winning contract (the settlement price per long,
- *     1 − settlement price per short), realizes PnL and sets MARKET_STATE_EXPIRED.
- *   - makerCommissionsBasisPoints is reported negative (a rebate); commissionNotionalCollected is the taker
- *     fee (> 0) or minus the maker rebate (< 0).
+ *   - settle() cancels resting orders, pays the settlement price per long (1 − it per short), realizes PnL
+ *     and sets MARKET_STATE_EXPIRED; settleTie ($0.50), settleCancelled (the fair price now, on the tick) and
+ *     settleCoWinners ($1 ÷ n down to the tick) are the venue's other outcomes.
+ *   - commissionsBasisPoints / makerCommissionsBasisPoints are the market's Θ in basis points when the order
+ *     was placed (maker negative: a rebate); commissionNotionalCollected is the taker fee (> 0) or minus the
+ *     maker rebate (< 0); orders sum theirs in commissionNotionalTotalCollected.
  */
 import type { Clock } from '../../../shared/domain/clock.js';
-import { DEFAULT_FEE_SCHEDULE, makerRebate, takerFee, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { unfundedOrders } from '../../../shared/domain/collateral.js';
+import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, feeRatesFor, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../../../shared/domain/fees.js';
 import { CENT, ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
-import type { ExecutionType, VenueMarketState, VenueOrderState } from '../../../shared/domain/venue-enums.js';
+import type { ExecutionType, UnsolicitedCancelReason, VenueMarketState, VenueOrderState } from '../../../shared/domain/venue-enums.js';
 import { INTENT_EFFECT, MARKET_STATES } from '../../../shared/domain/venue-enums.js';
-import type { VenueBalance, VenueExecution, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
+import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
 import type { SimEventSpec, SimMarketSpec } from '../module.js';
 import { ActivityLog } from './activity-log.js';
@@ -38,6 +48,7 @@ import { Ledger, type AccountRecord } from './ledger.js';
 import { crosses, isExpired, planMatch, type MatchPlan } from './matching.js';
 import { OrderBook } from './order-book.js';
 import { isLive, toVenueOrder, type SimOrder } from './order-record.js';
+import { MAX_ORDER_PRICE, MIN_ORDER_PRICE, TIE_SETTLEMENT_PRICE, coWinnerPrice, floorToTick } from './price-rules.js';
 import { ReferenceData, isClosedState, type MarketRecord } from './reference-data.js';
 import {
   CANCEL_TEXTS,
@@ -51,14 +62,21 @@ import {
   type EventFilter,
   type ExchangeEventListener,
   type ExchangeOptions,
+  type HaltInfo,
+  type HaltOptions,
   type MarketFilter,
   type ModifyOrderRequest,
   type OrderResult,
   type Settlement,
+  type SettlementReason,
   type SimEvent,
+  type SimExecution,
   type SimMarket,
+  type SimOrderView,
   type SubmitOrderRequest,
+  UNSOLICITED_CANCEL_REASON,
 } from './types.js';
+import { TradingCalendar } from './trading-calendar.js';
 import { normalizeModify, normalizeSubmit, type NormalizedOrder } from './validation.js';
 
 interface MarketBook {
@@ -66,8 +84,15 @@ interface MarketBook {
   book: OrderBook;
   lastTradePx: PriceMicros | null;
   transactTime: number | null;
-  settlement: Settlement | null;
 }
+
+interface ActiveHalt {
+  info: HaltInfo;
+  slugs: ReadonlySet<string> | null;
+  resting: 'cancel' | 'keep';
+}
+
+const MAINTENANCE_HALT = 'maintenance';
 
 /** Cash per contract that changes hands for an intent at a long price: p when buying/selling long, 1 − p for short. */
 function cashUnitFor(buysLong: boolean, opens: boolean): (price: PriceMicros) => Micros {
@@ -89,13 +114,27 @@ export class Exchange {
   private nextExpiry = Number.POSITIVE_INFINITY;
   private readonly events: EventBatcher;
   /** Executions of the account that started the current operation (returned to it). */
-  private collect: { accountId: string; executions: VenueExecution[] } | null = null;
+  private collect: { accountId: string; executions: SimExecution[] } | null = null;
+  /** Per-order cumulative taker fee state (the venue's cap). */
+  private readonly takerFees = new TakerFeeAccumulator();
+  /** Placement sequence of orders (collateral: newest unfunded order is cancelled first). */
+  private placedSeq = 0;
+  private readonly calendar: TradingCalendar | null;
+  private readonly haltRestingOrders: 'cancel' | 'keep';
+  private readonly halts = new Map<string, ActiveHalt>();
+  /** Markets this exchange moved from OPEN to HALTED: they reopen when no halt covers them. */
+  private readonly haltedByExchange = new Set<string>();
+  private haltSeq = 0;
 
   constructor(options: ExchangeOptions) {
     this.clock = options.clock;
     this.fees = options.fees ?? DEFAULT_FEE_SCHEDULE;
     this.activityLog = new ActivityLog(options.maxActivitiesPerAccount);
-    this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1);
+    this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1, (feeCoefficientPpm, sport) =>
+      feeRatesFor(this.fees, { feeCoefficientPpm, sport }, this.clock.now()),
+    );
+    this.calendar = options.maintenance ? new TradingCalendar(options.maintenance) : null;
+    this.haltRestingOrders = options.haltRestingOrders ?? 'cancel';
     this.events = new EventBatcher(
       options.logger ?? nullLogger,
       (accountId, marketSlug) => ({ type: 'position', accountId, marketSlug, position: this.positionView(accountId, marketSlug) }),
@@ -120,7 +159,12 @@ export class Exchange {
 
   addMarket(spec: SimMarketSpec): SimMarket {
     const record = this.ref.addMarket(spec);
-    this.markets.set(spec.slug, { market: record, book: new OrderBook(record.tick), lastTradePx: null, transactTime: null, settlement: null });
+    const mb: MarketBook = { market: record, book: new OrderBook(record.tick), lastTradePx: null, transactTime: null };
+    this.markets.set(spec.slug, mb);
+    if (record.state === 'MARKET_STATE_OPEN' && this.haltCovering(spec.slug)) {
+      record.state = 'MARKET_STATE_HALTED';
+      this.haltedByExchange.add(spec.slug);
+    }
     return this.ref.marketView(record);
   }
 
@@ -146,12 +190,21 @@ export class Exchange {
   setMarketState(slug: string, state: VenueMarketState): void {
     const mb = this.marketBook(slug);
     if (!(MARKET_STATES as readonly string[]).includes(state)) throw badRequest('INVALID_STATE', `unknown market state ${state}`);
-    if (mb.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is settled`);
+    if (mb.market.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is settled`);
     this.events.run(() => {
+      // A market opened while a halt covers it stays halted until the halt ends.
+      const halt = state === 'MARKET_STATE_OPEN' ? this.haltCovering(slug) : null;
+      if (halt) {
+        this.haltedByExchange.add(slug);
+        state = 'MARKET_STATE_HALTED';
+      } else {
+        this.haltedByExchange.delete(slug);
+      }
       if (mb.market.state === state) return;
       mb.market.state = state;
       mb.transactTime = this.clock.now();
       if (isClosedState(state)) this.cancelAllResting(mb, CANCEL_TEXTS.marketClosed);
+      else if (halt && halt.resting === 'cancel') this.cancelAllResting(mb, `${CANCEL_TEXTS.halted} (${halt.info.reason})`);
       this.events.push({ type: 'market', marketSlug: slug, state });
       this.events.bookChanged(slug);
     });
@@ -162,17 +215,19 @@ export class Exchange {
    * void at 0.50): cancels resting orders, closes every position at that price, realizes PnL, credits cash,
    * and sets MARKET_STATE_EXPIRED.
    */
-  settle(slug: string, settlementPrice: PriceMicros): Settlement {
+  settle(slug: string, settlementPrice: PriceMicros, reason?: SettlementReason): Settlement {
     const mb = this.marketBook(slug);
     if (!Number.isSafeInteger(settlementPrice) || settlementPrice < 0 || settlementPrice > ONE_DOLLAR) {
       throw badRequest('INVALID_PRICE', 'settlement price must be an integer number of micros in [0, 1 USD]');
     }
-    if (mb.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is already settled`);
+    if (mb.market.settlement) throw badRequest('MARKET_SETTLED', `market ${slug} is already settled`);
+    const why: SettlementReason = reason ?? (settlementPrice === 0 || settlementPrice === ONE_DOLLAR ? 'RESULT' : 'OTHER');
     return this.events.run(() => {
       const now = this.clock.now();
       this.cancelAllResting(mb, CANCEL_TEXTS.marketClosed);
-      const settlement: Settlement = { marketSlug: slug, settlementPrice, settledAt: now };
-      mb.settlement = settlement;
+      this.haltedByExchange.delete(slug);
+      const settlement: Settlement = { marketSlug: slug, settlementPrice, settledAt: now, reason: why };
+      mb.market.settlement = settlement;
       for (const acc of this.ledger.all()) {
         const pos = acc.positions.get(slug);
         if (!pos || pos.expired) continue;
@@ -201,7 +256,121 @@ export class Exchange {
   }
 
   getSettlement(slug: string): Settlement | null {
-    return this.marketBook(slug).settlement;
+    return this.marketBook(slug).market.settlement;
+  }
+
+  /** The game ended tied and the winner market has no draw: both sides settle at $0.50. */
+  settleTie(slug: string): Settlement {
+    return this.settle(slug, TIE_SETTLEMENT_PRICE, 'TIE');
+  }
+
+  /**
+   * The game was cancelled (or not replayed before expiry): settles at the last fair market price at the
+   * announcement, which is now (see fairPrice), not the last trade.
+   */
+  settleCancelled(slug: string): Settlement {
+    return this.settle(slug, this.fairPrice(slug), 'CANCELLED');
+  }
+
+  /** Co-winners without a playoff: each winner market at $1.00 ÷ n rounded down to its tick, the losers at $0. */
+  settleCoWinners(winnerSlugs: readonly string[], loserSlugs: readonly string[] = []): Settlement[] {
+    if (winnerSlugs.length === 0) throw badRequest('INVALID_SETTLEMENT', 'co-winners need at least one winner market');
+    for (const slug of [...winnerSlugs, ...loserSlugs]) this.marketBook(slug);
+    return this.events.run(() => [
+      ...winnerSlugs.map((slug) => this.settle(slug, coWinnerPrice(winnerSlugs.length, this.marketBook(slug).market.tick), 'CO_WINNERS')),
+      ...loserSlugs.map((slug) => this.settle(slug, 0, 'CO_WINNERS')),
+    ]);
+  }
+
+  /**
+   * The market's fair price now, on its tick (rounded down): the mid of the best bid and offer; with one side
+   * missing the last trade; else the listing probability; else $0.50. Within 0.01–0.99.
+   */
+  fairPrice(slug: string): PriceMicros {
+    const mb = this.marketBook(slug);
+    const bid = mb.book.bestBid();
+    const ask = mb.book.bestAsk();
+    const p0 = mb.market.spec.initialProbability;
+    const raw =
+      bid !== null && ask !== null
+        ? Math.floor((bid + ask) / 2)
+        : (mb.lastTradePx ?? (p0 !== undefined && p0 >= 0 && p0 <= 1 ? Math.round(p0 * ONE_DOLLAR) : TIE_SETTLEMENT_PRICE));
+    return floorToTick(Math.min(MAX_ORDER_PRICE, Math.max(MIN_ORDER_PRICE, raw)), mb.market.tick);
+  }
+
+  // =========================================================================================================
+  // Halts and the trading calendar
+
+  /**
+   * Stages an unannounced halt: the markets (default all) go MARKET_STATE_HALTED, new orders and modifies are
+   * refused with ORD_REJECT_REASON_EXCHANGE_CLOSED, resting orders are cancelled with an unsolicited cancel
+   * (or kept, per options). Returns the halt; endHalt(id) reopens what it halted.
+   */
+  startHalt(options: HaltOptions = {}): HaltInfo {
+    const slugs = options.slugs && options.slugs.length > 0 ? [...options.slugs] : null;
+    for (const slug of slugs ?? []) this.marketBook(slug);
+    const info: HaltInfo = { id: `halt-${++this.haltSeq}`, slugs, reason: options.reason ?? 'unscheduled halt', startedAt: this.clock.now() };
+    this.halts.set(info.id, { info, slugs: slugs ? new Set(slugs) : null, resting: options.restingOrders ?? this.haltRestingOrders });
+    this.events.run(() => this.applyHalts());
+    return info;
+  }
+
+  /** Ends a staged halt (default: every staged halt, not the maintenance window); true if one ended. */
+  endHalt(id?: string): boolean {
+    let ended = false;
+    for (const key of [...this.halts.keys()]) {
+      if (key === MAINTENANCE_HALT || (id !== undefined && key !== id)) continue;
+      this.halts.delete(key);
+      ended = true;
+    }
+    if (ended) this.events.run(() => this.applyHalts());
+    return ended;
+  }
+
+  /** The halts in force (staged ones and the maintenance window). */
+  activeHalts(): HaltInfo[] {
+    this.syncCalendar(this.clock.now());
+    return [...this.halts.values()].map((h) => h.info);
+  }
+
+  /** Starts or ends the weekly maintenance halt as the clock crosses the window; cheap when nothing changes. */
+  private syncCalendar(now: number): void {
+    if (!this.calendar) return;
+    const inWindow = this.calendar.inMaintenance(now);
+    if (inWindow === this.halts.has(MAINTENANCE_HALT)) return;
+    if (inWindow) {
+      const info: HaltInfo = { id: MAINTENANCE_HALT, slugs: null, reason: 'weekly maintenance', startedAt: now };
+      this.halts.set(MAINTENANCE_HALT, { info, slugs: null, resting: this.haltRestingOrders });
+    } else {
+      this.halts.delete(MAINTENANCE_HALT);
+    }
+    this.events.run(() => this.applyHalts());
+  }
+
+  private haltCovering(slug: string): ActiveHalt | null {
+    for (const h of this.halts.values()) if (h.slugs === null || h.slugs.has(slug)) return h;
+    return null;
+  }
+
+  /** Moves every market to where the halts in force put it: OPEN → HALTED, and back once none covers it. */
+  private applyHalts(): void {
+    const now = this.clock.now();
+    for (const [slug, mb] of this.markets) {
+      const halt = this.haltCovering(slug);
+      if (halt && mb.market.state === 'MARKET_STATE_OPEN') {
+        mb.market.state = 'MARKET_STATE_HALTED';
+        this.haltedByExchange.add(slug);
+        if (halt.resting === 'cancel') this.cancelAllResting(mb, `${CANCEL_TEXTS.halted} (${halt.info.reason})`);
+      } else if (!halt && this.haltedByExchange.has(slug) && mb.market.state === 'MARKET_STATE_HALTED') {
+        mb.market.state = 'MARKET_STATE_OPEN';
+        this.haltedByExchange.delete(slug);
+      } else {
+        continue;
+      }
+      mb.transactTime = now;
+      this.events.push({ type: 'market', marketSlug: slug, state: mb.market.state });
+      this.events.bookChanged(slug);
+    }
   }
 
   // =========================================================================================================
@@ -252,7 +421,7 @@ export class Exchange {
       out.push({
         accountId: acc.id,
         cash: acc.cash,
-        reserved: acc.reserved,
+        reserved: this.ledger.reservedOf(acc),
         buyingPower: this.ledger.buyingPower(acc),
         deposited: acc.deposited,
         feesPaid: acc.feesPaid,
@@ -300,16 +469,16 @@ export class Exchange {
   // =========================================================================================================
   // Orders: queries
 
-  openOrders(accountId: string, slugs?: readonly string[]): VenueOrder[] {
+  openOrders(accountId: string, slugs?: readonly string[]): SimOrderView[] {
     const acc = this.ledger.get(accountId);
     this.expireOrders();
     const filter = slugs && slugs.length > 0 ? new Set(slugs) : null;
-    const out: VenueOrder[] = [];
+    const out: SimOrderView[] = [];
     for (const o of acc.liveOrders.values()) if (!filter || filter.has(o.marketSlug)) out.push(toVenueOrder(o));
     return out;
   }
 
-  getOrder(accountId: string, orderId: string): VenueOrder {
+  getOrder(accountId: string, orderId: string): SimOrderView {
     return toVenueOrder(this.ownOrder(this.ledger.get(accountId), orderId));
   }
 
@@ -322,6 +491,7 @@ export class Exchange {
     const n = normalizeSubmit(req, mb.market);
     return this.operation(accountId, () => {
       const now = this.clock.now();
+      this.syncCalendar(now);
       this.expireDue(now);
       const order = this.newOrder(acc, n, now);
       const refusal = this.refusal(acc, mb, n, order, now);
@@ -330,7 +500,7 @@ export class Exchange {
         return order;
       }
       const plan = this.plan(mb, order, n.cashLimit, now);
-      const marketRefusal = this.marketOrderRefusal(acc, n, order, plan);
+      const marketRefusal = this.marketOrderRefusal(acc, mb, n, order, plan);
       if (marketRefusal) {
         this.reject(order, marketRefusal);
         return order;
@@ -341,20 +511,21 @@ export class Exchange {
         this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.fokNotFilled);
         return order;
       }
-      this.executePlan(mb, order, plan, now);
+      const touched = this.executePlan(mb, order, plan, now);
       this.restOrFinish(mb, order);
+      for (const id of touched) this.cancelUnfunded(id);
       return order;
     });
   }
 
   /** What submitOrder would do now (state, fills, average price), without changing anything. */
-  previewOrder(accountId: string, req: SubmitOrderRequest): VenueOrder {
+  previewOrder(accountId: string, req: SubmitOrderRequest): SimOrderView {
     const acc = this.ledger.get(accountId);
     const mb = this.marketBook(req.marketSlug);
     const n = normalizeSubmit(req, mb.market);
     const now = this.clock.now();
-    const order = this.buildOrder('preview', acc, n, now);
-    const refusal = this.refusal(acc, mb, n, order, now) ?? this.marketOrderRefusal(acc, n, order, this.plan(mb, order, n.cashLimit, now));
+    const order = this.buildOrder('preview', acc, n, now, this.placedSeq + 1);
+    const refusal = this.refusal(acc, mb, n, order, now) ?? this.marketOrderRefusal(acc, mb, n, order, this.plan(mb, order, n.cashLimit, now));
     if (refusal) {
       order.state = 'ORDER_STATE_REJECTED';
       order.leavesQuantity = 0;
@@ -416,9 +587,13 @@ export class Exchange {
     const m = normalizeModify(req, mb.market);
     return this.operation(accountId, () => {
       const now = this.clock.now();
+      this.syncCalendar(now);
       this.expireDue(now);
       if (!isLive(order)) throw badRequest('ORDER_NOT_OPEN', `order ${orderId} is not open (${order.state})`);
-      if (mb.market.state !== 'MARKET_STATE_OPEN') throw badRequest(REJECT_REASONS.marketNotOpen, `market ${order.marketSlug} is ${mb.market.state}`);
+      if (mb.market.state !== 'MARKET_STATE_OPEN') {
+        const reason = mb.market.state === 'MARKET_STATE_HALTED' ? REJECT_REASONS.exchangeClosed : REJECT_REASONS.marketNotOpen;
+        throw badRequest(reason, `market ${order.marketSlug} is ${mb.market.state}`);
+      }
       const price = m.price ?? (order.price as PriceMicros);
       const quantity = m.quantity ?? order.quantity;
       if (quantity <= order.cumQuantity) {
@@ -437,16 +612,15 @@ export class Exchange {
       const opposite = order.buysLong ? mb.book.bestAsk() : mb.book.bestBid();
       const wouldCross = opposite !== null && crosses(order.buysLong, price, opposite);
       if (postOnly && wouldCross) throw badRequest(REJECT_REASONS.postOnlyWouldCross, 'participateDontInitiate order would cross the book');
-      // Cover the change: the old reservation is given back, the new one (plus a possible taker fee) is needed.
-      if (order.opens) {
-        const unit = cashUnitFor(order.buysLong, true)(price);
-        const need = newLeaves * unit + (wouldCross ? takerFee(newLeaves, price, this.fees.defaults) : 0);
-        const have = this.ledger.buyingPower(acc) + oldLeaves * order.reservePerContract;
-        if (need > have) throw badRequest(REJECT_REASONS.insufficientBuyingPower, `insufficient buying power: need ${need} micros, have ${have}`);
-      } else {
+      // Cover the change: the instrument's reservation with the order as modified (plus a possible taker fee).
+      if (!order.opens) {
         const have = this.ledger.reducible(acc, order.marketSlug, order.buysLong) + oldLeaves;
         if (newLeaves > have) throw badRequest(REJECT_REASONS.insufficientPosition, `insufficient position: ${have} contracts available`);
       }
+      const changed: SimOrder = { ...order, price, leavesQuantity: newLeaves, placedSeq: losesPriority ? this.placedSeq + 1 : order.placedSeq };
+      const need = this.ledger.marginalNeed(acc, changed, order) + (wouldCross ? takerFee(newLeaves, price, this.ratesOf(mb)) : 0);
+      const have = this.ledger.buyingPower(acc);
+      if (need > 0 && need > have) throw badRequest(REJECT_REASONS.insufficientBuyingPower, `insufficient buying power: need ${need} micros, have ${have}`);
       order.tif = tif;
       order.goodTillTime = goodTillTime ?? null;
       order.participateDontInitiate = postOnly;
@@ -463,16 +637,17 @@ export class Exchange {
         mb.transactTime = now;
         return order;
       }
-      this.unrest(order);
+      this.unrest(order, true);
       order.price = price;
       order.quantity = quantity;
       order.leavesQuantity = newLeaves;
-      if (order.opens) order.reservePerContract = cashUnitFor(order.buysLong, true)(price);
+      order.placedSeq = ++this.placedSeq;
       this.orderEvent(order, 'EXECUTION_TYPE_REPLACE', null, null);
       mb.transactTime = now;
       const plan = this.plan(mb, order, null, now);
-      this.executePlan(mb, order, plan, now);
+      const touched = this.executePlan(mb, order, plan, now);
       this.restOrFinish(mb, order);
+      for (const id of touched) this.cancelUnfunded(id);
       return order;
     });
   }
@@ -507,6 +682,7 @@ export class Exchange {
 
   /** Expires every good-till-date order whose time is at or before `now`; returns their ids. */
   expireOrders(now: number = this.clock.now()): string[] {
+    this.syncCalendar(now);
     if (now < this.nextExpiry) return [];
     return this.events.run(() => this.expireDue(now));
   }
@@ -516,7 +692,7 @@ export class Exchange {
 
   private operation(accountId: string, fn: () => SimOrder): OrderResult {
     return this.events.run(() => {
-      const executions: VenueExecution[] = [];
+      const executions: SimExecution[] = [];
       const outer = this.collect;
       this.collect = { accountId, executions };
       try {
@@ -550,8 +726,14 @@ export class Exchange {
     return order;
   }
 
-  private buildOrder(id: string, acc: AccountRecord, n: NormalizedOrder, now: number): SimOrder {
+  /** The fee rates of a market now. */
+  private ratesOf(mb: MarketBook): FeeRates {
+    return feeRatesFor(this.fees, { feeCoefficientPpm: mb.market.feeCoefficientPpm, sport: this.ref.sportOf(mb.market) }, this.clock.now());
+  }
+
+  private buildOrder(id: string, acc: AccountRecord, n: NormalizedOrder, now: number, placedSeq: number): SimOrder {
     const effect = INTENT_EFFECT[n.intent];
+    const rates = this.ratesOf(this.marketBook(n.marketSlug));
     return {
       id,
       accountId: acc.id,
@@ -566,28 +748,35 @@ export class Exchange {
       cumQuantity: 0,
       leavesQuantity: n.quantity ?? 0,
       tif: n.tif,
+      day: n.day,
       goodTillTime: n.goodTillTime,
       participateDontInitiate: n.postOnly,
       state: 'ORDER_STATE_PENDING_NEW',
       filledNotional: 0,
       createTime: now,
-      reservePerContract: n.opens && n.price !== null ? cashUnitFor(n.buysLong, true)(n.price) : 0,
-      commissionsBasisPoints: this.fees.defaults.takerThetaPpm / 100,
-      makerCommissionsBasisPoints: -this.fees.defaults.makerThetaPpm / 100,
+      placedSeq,
+      commissionsBasisPoints: rates.takerThetaPpm / 100,
+      makerCommissionsBasisPoints: -rates.makerThetaPpm / 100,
+      commissionTotal: 0,
     };
   }
 
   private newOrder(acc: AccountRecord, n: NormalizedOrder, now: number): SimOrder {
-    const order = this.buildOrder(this.ids.next(ID_PREFIX.order), acc, n, now);
+    const order = this.buildOrder(this.ids.next(ID_PREFIX.order), acc, n, now, ++this.placedSeq);
     acc.orders.set(order.id, order);
     return order;
   }
 
   /** Why a validated order is refused before matching, or null. Sets a cash-limited order's quantity bound. */
   private refusal(acc: AccountRecord, mb: MarketBook, n: NormalizedOrder, order: SimOrder, now: number): { reason: string; text: string } | null {
+    if (mb.market.state === 'MARKET_STATE_HALTED') {
+      const halt = this.haltCovering(mb.market.spec.slug);
+      return { reason: REJECT_REASONS.exchangeClosed, text: `market ${mb.market.spec.slug} is halted${halt ? ` (${halt.info.reason})` : ''}` };
+    }
     if (mb.market.state !== 'MARKET_STATE_OPEN') {
       return { reason: REJECT_REASONS.marketNotOpen, text: `market ${mb.market.spec.slug} is ${mb.market.state}` };
     }
+    if (n.priceRefusal) return n.priceRefusal;
     if (n.goodTillTime !== null && n.goodTillTime <= now) {
       return { reason: REJECT_REASONS.goodTillTimeInPast, text: 'goodTillTime is in the past' };
     }
@@ -607,18 +796,16 @@ export class Exchange {
       } else if (n.quantity > available) {
         return { reason: REJECT_REASONS.insufficientPosition, text: `insufficient position: ${available} contracts available, ${n.quantity} requested` };
       }
-      return null;
-    }
-    if (n.quantity === null) {
+    } else if (n.quantity === null) {
       order.quantity = Number.MAX_SAFE_INTEGER;
       order.leavesQuantity = Number.MAX_SAFE_INTEGER;
     }
     if (n.type === 'ORDER_TYPE_LIMIT' && n.price !== null && n.quantity !== null) {
-      const unit = cashUnitFor(n.buysLong, true)(n.price);
-      const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, this.fees.defaults);
-      const need = n.quantity * unit + fee;
+      // The venue's per-instrument check: what the order adds to its instrument's reservation, plus its fee.
+      const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, this.ratesOf(mb));
+      const need = this.ledger.marginalNeed(acc, order) + (n.opens ? fee : 0);
       const have = this.ledger.buyingPower(acc);
-      if (need > have) {
+      if (need > 0 && need > have) {
         return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
       }
     }
@@ -626,7 +813,7 @@ export class Exchange {
   }
 
   /** A market order's cost check on its plan (opening intents), or null. Trims a cash-limited order's quantity. */
-  private marketOrderRefusal(acc: AccountRecord, n: NormalizedOrder, order: SimOrder, plan: MatchPlan): { reason: string; text: string } | null {
+  private marketOrderRefusal(acc: AccountRecord, mb: MarketBook, n: NormalizedOrder, order: SimOrder, plan: MatchPlan): { reason: string; text: string } | null {
     if (n.type !== 'ORDER_TYPE_MARKET') return null;
     if (n.quantity === null) {
       // Cash-limited: the order is for what the cash buys now.
@@ -635,7 +822,8 @@ export class Exchange {
     }
     if (!n.opens) return null;
     let need = plan.cash;
-    for (const f of plan.fills) need += takerFee(f.qty, f.price, this.fees.defaults);
+    const rates = this.ratesOf(mb);
+    for (const f of plan.fills) need += takerFee(f.qty, f.price, rates);
     const have = this.ledger.buyingPower(acc);
     if (need > have) return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
     return null;
@@ -656,7 +844,8 @@ export class Exchange {
     );
   }
 
-  private executePlan(mb: MarketBook, taker: SimOrder, plan: MatchPlan, now: number): void {
+  /** Carries out a plan; returns the accounts whose buying power it moved (for the unfunded-order check). */
+  private executePlan(mb: MarketBook, taker: SimOrder, plan: MatchPlan, now: number): Set<string> {
     const touched = new Set<string>([taker.accountId]);
     for (const step of plan.steps) {
       switch (step.kind) {
@@ -676,6 +865,23 @@ export class Exchange {
       }
     }
     for (const accountId of touched) this.trimReducing(this.ledger.get(accountId), mb.market.spec.slug);
+    return touched;
+  }
+
+  /**
+   * After a fill ate an account's buying power: cancels the resting orders no longer funded (the shared
+   * collateral rule picks them, newest first) with an unsolicited cancel saying why. Fills are never unwound.
+   */
+  private cancelUnfunded(accountId: string): void {
+    const acc = this.ledger.get(accountId);
+    const bp = this.ledger.buyingPower(acc);
+    if (bp >= 0) return;
+    for (const id of unfundedOrders(acc.cash, this.ledger.exposures(acc))) {
+      const order = acc.liveOrders.get(id);
+      if (!order) continue;
+      const text = `${CANCEL_TEXTS.unfunded} (buying power ${bp} micros)`;
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON);
+    }
   }
 
   /** After a fill moved a maker's position, cancels resting reducing orders the position no longer covers (newest first). */
@@ -695,6 +901,7 @@ export class Exchange {
   /** After matching: a limit GTC/GTD order rests its remainder; anything else cancels it. */
   private restOrFinish(mb: MarketBook, order: SimOrder): void {
     if (order.leavesQuantity === 0) {
+      this.takerFees.forget(order.id);
       // A cash-limited market order that could buy nothing ends canceled rather than "new" with no size.
       if (order.cumQuantity === 0 && isLive(order)) this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.marketRemainder);
       return;
@@ -726,12 +933,15 @@ export class Exchange {
     const makerAcc = this.ledger.get(maker.accountId);
     const tradeId = this.ids.next(ID_PREFIX.trade);
 
+    const rates = this.ratesOf(mb);
     const takerOut = this.ledger.applyFill(takerAcc, slug, taker.buysLong, qty, price, now);
-    const fee = takerFee(qty, price, this.fees.defaults);
+    const fee = this.takerFees.charge(taker.id, qty, price, rates.takerThetaPpm);
     this.ledger.chargeFee(takerAcc, fee);
+    taker.commissionTotal += fee;
     const makerOut = this.ledger.applyFill(makerAcc, slug, maker.buysLong, qty, price, now);
-    const rebate = makerRebate(qty, price, this.fees.defaults);
+    const rebate = makerRebate(qty, price, rates);
     this.ledger.payRebate(makerAcc, rebate);
+    maker.commissionTotal -= rebate;
 
     // The maker's resting quantity shrinks (releasing its reservation / commitment).
     this.ledger.adjustResting(makerAcc, maker, -qty);
@@ -801,7 +1011,8 @@ export class Exchange {
   }
 
   /** Takes a live order out of the book and its account's live set, releasing what it reserved. */
-  private unrest(order: SimOrder): void {
+  private unrest(order: SimOrder, keepFeeState = false): void {
+    if (!keepFeeState) this.takerFees.forget(order.id);
     const mb = this.marketBook(order.marketSlug);
     const acc = this.ledger.get(order.accountId);
     if (mb.book.remove(order.id)) {
@@ -816,11 +1027,11 @@ export class Exchange {
   }
 
   /** Ends an order (cancel, expire): removes what rests, zeroes leaves, reports the execution. */
-  private finish(order: SimOrder, state: VenueOrderState, type: ExecutionType, text: string): void {
+  private finish(order: SimOrder, state: VenueOrderState, type: ExecutionType, text: string, unsolicited: UnsolicitedCancelReason | null = null): void {
     this.unrest(order);
     order.leavesQuantity = 0;
     order.state = state;
-    this.orderEvent(order, type, text, null);
+    this.orderEvent(order, type, text, null, unsolicited);
   }
 
   private reject(order: SimOrder, refusal: { reason: string; text: string }): void {
@@ -832,7 +1043,7 @@ export class Exchange {
 
   private cancelAllResting(mb: MarketBook, text: string): void {
     for (const order of [...mb.book.allOrders()]) {
-      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text);
+      this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', text, UNSOLICITED_CANCEL_REASON);
     }
   }
 
@@ -870,8 +1081,9 @@ export class Exchange {
     f: { lastShares: number; lastPx: PriceMicros; tradeId: string; aggressor: boolean; commission: Micros } | null,
     text: string | null = null,
     reason: string | null = null,
-  ): VenueExecution {
-    const exec: VenueExecution = {
+    unsolicited: UnsolicitedCancelReason | null = null,
+  ): SimExecution {
+    const exec: SimExecution = {
       id: this.ids.next(ID_PREFIX.execution),
       order: toVenueOrder(order),
       lastShares: f ? f.lastShares : null,
@@ -883,6 +1095,7 @@ export class Exchange {
       tradeId: f ? f.tradeId : null,
       aggressor: f ? f.aggressor : null,
       commissionNotionalCollected: f ? f.commission : null,
+      unsolicitedCancelReason: unsolicited,
     };
     if (this.collect && this.collect.accountId === order.accountId) this.collect.executions.push(exec);
     this.events.push({ type: 'execution', accountId: order.accountId, execution: exec });
@@ -890,8 +1103,8 @@ export class Exchange {
   }
 
   /** Reports an order-level (non-fill) execution and records it as an ORDER activity. */
-  private orderEvent(order: SimOrder, type: ExecutionType, text: string | null, reason: string | null): void {
-    const exec = this.execution(order, type, null, text, reason);
+  private orderEvent(order: SimOrder, type: ExecutionType, text: string | null, reason: string | null, unsolicited: UnsolicitedCancelReason | null = null): void {
+    const exec = this.execution(order, type, null, text, reason, unsolicited);
     this.activityLog.record({
       type: 'ACTIVITY_TYPE_ORDER',
       accountId: order.accountId,
@@ -899,7 +1112,7 @@ export class Exchange {
       time: exec.transactTime ?? this.clock.now(),
       orderId: order.id,
       executionId: exec.id,
-      order: { executionType: type, order: exec.order, text, orderRejectReason: reason },
+      order: { executionType: type, order: exec.order, text, orderRejectReason: reason, unsolicitedCancelReason: unsolicited },
     });
   }
 
@@ -918,7 +1131,7 @@ export class Exchange {
   private positionView(accountId: string, slug: string): VenuePosition {
     const acc = this.ledger.get(accountId);
     const mb = this.markets.get(slug);
-    const mark = mb?.settlement ? mb.settlement.settlementPrice : (mb?.lastTradePx ?? null);
+    const mark = mb?.market.settlement ? mb.market.settlement.settlementPrice : (mb?.lastTradePx ?? null);
     return this.ledger.positionView(acc, slug, mark);
   }
 }

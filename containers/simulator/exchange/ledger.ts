@@ -1,6 +1,9 @@
 /**
- * Accounts and positions: cash, cash reserved by resting orders, contracts committed by resting reducing
- * orders, and one signed position per market.
+ * Accounts and positions: cash, the buying power resting orders hold (the venue's collateral rules,
+ * shared/domain/collateral.ts: per instrument the worse of all bids / all offers filling, net of the position
+ * they close), contracts committed by resting reducing orders, and one signed position per market.
+ * Reservations are recomputed per instrument, lazily: whatever changes an instrument's orders or position
+ * marks it, and the next read of buying power recomputes the marked instruments only.
  *
  * Position accounting (every price is the long price p):
  *   - a party that BUYS LONG (BUY_LONG, SELL_SHORT) first closes any short it holds: each closed short returns
@@ -13,6 +16,7 @@
  * and `realized` collects proceeds − released cost. Fees are kept apart (feesPaid / rebatesReceived) and are
  * NOT in `realized`.
  */
+import { instrumentReservation, marginalReservation, tradeCashDelta, type CollateralOrder, type InstrumentExposure } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
 import { badRequest, notFound } from './errors.js';
@@ -32,8 +36,12 @@ export interface PositionRecord {
 export interface AccountRecord {
   id: string;
   cash: Micros;
-  /** Cash reserved by resting opening orders: Σ leaves × reservePerContract. */
+  /** Buying power held by resting orders: Σ instrument reservations (read through Ledger.reservedOf). */
   reserved: Micros;
+  /** Per market: its current reservation. */
+  reservations: Map<string, Micros>;
+  /** Markets whose orders or position changed since their reservation was computed. */
+  dirty: Set<string>;
   deposited: Micros;
   feesPaid: Micros;
   rebatesReceived: Micros;
@@ -74,6 +82,8 @@ export class Ledger {
       id: accountId,
       cash: startingBalance,
       reserved: 0,
+      reservations: new Map(),
+      dirty: new Set(),
       deposited: startingBalance,
       feesPaid: 0,
       rebatesReceived: 0,
@@ -108,11 +118,64 @@ export class Ledger {
   }
 
   buyingPower(acc: AccountRecord): Micros {
-    return acc.cash - acc.reserved;
+    return acc.cash - this.reservedOf(acc);
+  }
+
+  /** What resting orders hold out of buying power, up to date. */
+  reservedOf(acc: AccountRecord): Micros {
+    for (const slug of acc.dirty) {
+      const next = instrumentReservation(this.net(acc, slug), this.collateralOrders(acc, slug));
+      acc.reserved += next - (acc.reservations.get(slug) ?? 0);
+      if (next === 0) acc.reservations.delete(slug);
+      else acc.reservations.set(slug, next);
+    }
+    acc.dirty.clear();
+    return acc.reserved;
+  }
+
+  /** Marks a market's reservation as stale (its orders, their sizes or the position changed). */
+  touch(acc: AccountRecord, slug: string): void {
+    acc.dirty.add(slug);
   }
 
   balance(acc: AccountRecord): VenueBalance {
-    return { currency: 'USD', currentBalance: acc.cash, buyingPower: this.buyingPower(acc), openOrders: acc.reserved };
+    const bp = this.buyingPower(acc);
+    return { currency: 'USD', currentBalance: acc.cash, buyingPower: bp, openOrders: acc.reserved };
+  }
+
+  /** A resting order as the collateral rules see it. */
+  static collateralOrder(order: SimOrder): CollateralOrder {
+    return { orderId: order.id, buysLong: order.buysLong, price: order.price ?? 0, leavesQty: order.leavesQuantity, placedAt: order.placedSeq };
+  }
+
+  private collateralOrders(acc: AccountRecord, slug: string): CollateralOrder[] {
+    const out: CollateralOrder[] = [];
+    for (const o of acc.liveOrders.values()) if (o.marketSlug === slug && o.leavesQuantity > 0) out.push(Ledger.collateralOrder(o));
+    return out;
+  }
+
+  /** One instrument's position and resting orders (optionally without one order). */
+  exposure(acc: AccountRecord, slug: string, without?: SimOrder): InstrumentExposure {
+    const orders = this.collateralOrders(acc, slug).filter((o) => o.orderId !== without?.id);
+    return { marketSlug: slug, netQty: this.net(acc, slug), orders };
+  }
+
+  /** Every instrument with resting orders. */
+  exposures(acc: AccountRecord): InstrumentExposure[] {
+    const slugs = new Set<string>();
+    for (const o of acc.liveOrders.values()) slugs.add(o.marketSlug);
+    return [...slugs].map((slug) => this.exposure(acc, slug));
+  }
+
+  /**
+   * The extra buying power `order` needs on top of what its instrument holds now (0 for an order that only
+   * closes or sits on the side that is not the worse). A resting order being changed is left out first.
+   */
+  marginalNeed(acc: AccountRecord, order: SimOrder, replacing?: SimOrder): Micros {
+    const current = this.exposure(acc, order.marketSlug);
+    const base = replacing ? this.exposure(acc, order.marketSlug, replacing) : current;
+    const withOrder = marginalReservation(base, Ledger.collateralOrder(order)) + instrumentReservation(base.netQty, base.orders);
+    return withOrder - instrumentReservation(current.netQty, current.orders);
   }
 
   positionOf(acc: AccountRecord, slug: string): PositionRecord | undefined {
@@ -135,10 +198,9 @@ export class Ledger {
 
   /** Books a change of a live order's resting quantity (`delta` contracts, signed) into reservations. */
   adjustResting(acc: AccountRecord, order: SimOrder, delta: number): void {
+    this.touch(acc, order.marketSlug);
     if (delta === 0) return;
-    if (order.opens) {
-      acc.reserved += delta * order.reservePerContract;
-    } else {
+    if (!order.opens) {
       const map = order.buysLong ? acc.committedShort : acc.committedLong;
       const next = (map.get(order.marketSlug) ?? 0) + delta;
       if (next === 0) map.delete(order.marketSlug);
@@ -149,24 +211,19 @@ export class Ledger {
   /** Applies the contract side of a fill to one party: position, cost, realized, cash. Fees are separate. */
   applyFill(acc: AccountRecord, slug: string, buysLong: boolean, qty: number, price: PriceMicros, now: number): FillOutcome {
     const pos = this.ensurePosition(acc, slug);
+    const cashDelta = tradeCashDelta(pos.net, buysLong, qty, price);
     const closeUnit = buysLong ? ONE_DOLLAR - price : price; // returned per closed contract
     const openUnit = buysLong ? price : ONE_DOLLAR - price; // paid per opened contract
     const opposite = buysLong ? Math.max(0, -pos.net) : Math.max(0, pos.net);
     const closed = Math.min(qty, opposite);
     const opened = qty - closed;
-    let cashDelta = 0;
     let realizedDelta = 0;
     if (closed > 0) {
       const released = closed === opposite ? pos.cost : proRata(pos.cost, closed, opposite);
-      const proceeds = closed * closeUnit;
       pos.cost -= released;
-      realizedDelta += proceeds - released;
-      cashDelta += proceeds;
+      realizedDelta += closed * closeUnit - released;
     }
-    if (opened > 0) {
-      pos.cost += opened * openUnit;
-      cashDelta -= opened * openUnit;
-    }
+    if (opened > 0) pos.cost += opened * openUnit;
     pos.net += buysLong ? qty : -qty;
     if (buysLong) pos.qtyBought += qty;
     else pos.qtySold += qty;
@@ -174,6 +231,7 @@ export class Ledger {
     pos.updateTime = now;
     pos.expired = false;
     acc.cash += cashDelta;
+    this.touch(acc, slug);
     return { cashDelta, realizedDelta };
   }
 
@@ -200,6 +258,7 @@ export class Ledger {
     pos.net = 0;
     pos.expired = true;
     pos.updateTime = now;
+    this.touch(acc, slug);
     return { net, payout, realized };
   }
 

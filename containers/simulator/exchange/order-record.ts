@@ -9,7 +9,7 @@ import type {
   TimeInForce,
   VenueOrderState,
 } from '../../../shared/domain/venue-enums.js';
-import type { VenueOrder } from '../../../shared/domain/venue-models.js';
+import type { SimOrderView } from './types.js';
 
 export interface SimOrder {
   id: string;
@@ -28,16 +28,21 @@ export interface SimOrder {
   cumQuantity: number;
   leavesQuantity: number;
   tif: TimeInForce;
+  /** Sent as TIME_IN_FORCE_DAY: rests as GOOD_TILL_CANCEL and never expires at the roll (the venue's behaviour). */
+  day: boolean;
   goodTillTime: number | null;
   participateDontInitiate: boolean;
   state: VenueOrderState;
   /** Σ fill qty × fill price, for avgPx. */
   filledNotional: Micros;
   createTime: number;
-  /** Cash reserved per resting contract (opening intents only; 0 for reducing intents). */
-  reservePerContract: Micros;
+  /** Placement sequence (renewed when a modify loses priority): the newest unfunded order is cancelled first. */
+  placedSeq: number;
+  /** The market's taker Θ and maker rebate Θ when the order was placed, in basis points (0.0695 → 695; maker negative). */
   commissionsBasisPoints: number;
   makerCommissionsBasisPoints: number;
+  /** Σ signed fees of the order's fills, micros (taker > 0, maker rebate < 0). */
+  commissionTotal: Micros;
 }
 
 export const LIVE_STATES: ReadonlySet<VenueOrderState> = new Set<VenueOrderState>([
@@ -55,7 +60,7 @@ export function averagePrice(order: SimOrder): PriceMicros | null {
 }
 
 /** A detached snapshot of the order as the wire reports it. */
-export function toVenueOrder(order: SimOrder): VenueOrder {
+export function toVenueOrder(order: SimOrder): SimOrderView {
   return {
     id: order.id,
     marketSlug: order.marketSlug,
@@ -73,5 +78,7 @@ export function toVenueOrder(order: SimOrder): VenueOrder {
     createTime: order.createTime,
     commissionsBasisPoints: order.commissionsBasisPoints,
     makerCommissionsBasisPoints: order.makerCommissionsBasisPoints,
+    commissionNotionalTotalCollected: order.commissionTotal,
+    timeInForceAsSent: order.day && order.tif === 'TIME_IN_FORCE_GOOD_TILL_CANCEL' ? 'TIME_IN_FORCE_DAY' : order.tif,
   };
 }

@@ -3,12 +3,28 @@
  * filters of GET /v1/events and GET /v1/markets. Markets belong to events; a market is active until it is
  * settled or terminated, then closed.
  */
+import { Decimal } from 'decimal.js';
+import { thetaToPpm, ppmToTheta, type FeeRates } from '../../../shared/domain/fees.js';
 import { ONE_DOLLAR, type PriceMicros } from '../../../shared/domain/money.js';
 import { MARKET_STATES, type VenueMarketState } from '../../../shared/domain/venue-enums.js';
 import type { SimEventSpec, SimMarketSpec } from '../module.js';
 import { badRequest, notFound } from './errors.js';
 import { ID_PREFIX, type IdGenerator } from './ids.js';
-import type { EventFilter, MarketFilter, SimEvent, SimMarket } from './types.js';
+import { MIN_ORDER_PRICE, tickDecimal } from './price-rules.js';
+import type { EventFilter, MarketFilter, Settlement, SimEvent, SimMarket, VenueMarketStatus } from './types.js';
+
+const STATUS_OF: Record<VenueMarketState, VenueMarketStatus> = {
+  MARKET_STATE_OPEN: 'MARKET_STATUS_OPEN',
+  MARKET_STATE_PREOPEN: 'MARKET_STATUS_CLOSED',
+  MARKET_STATE_SUSPENDED: 'MARKET_STATUS_HALTED',
+  MARKET_STATE_HALTED: 'MARKET_STATUS_HALTED',
+  MARKET_STATE_EXPIRED: 'MARKET_STATUS_RESOLVED',
+  MARKET_STATE_TERMINATED: 'MARKET_STATUS_CLOSED',
+  MARKET_STATE_MATCH_AND_CLOSE_AUCTION: 'MARKET_STATUS_CLOSED',
+};
+
+/** The fee rates of a market now, given its own coefficient (ppm, or null for the schedule's) and sport. */
+export type MarketFeeRates = (feeCoefficientPpm: number | null, sport: string | null) => FeeRates;
 
 const CLOSED_STATES: ReadonlySet<VenueMarketState> = new Set<VenueMarketState>([
   'MARKET_STATE_EXPIRED',
@@ -30,7 +46,12 @@ export interface MarketRecord {
   spec: SimMarketSpec;
   tick: PriceMicros;
   minQty: number;
+  /** The wire's minimumTradeQty, a decimal string. */
+  minimumTradeQty: string;
+  /** The market's own taker Θ in ppm, or null for the fee schedule's default. */
+  feeCoefficientPpm: number | null;
   state: VenueMarketState;
+  settlement: Settlement | null;
 }
 
 export class ReferenceData {
@@ -43,6 +64,7 @@ export class ReferenceData {
     private readonly ids: IdGenerator,
     private readonly defaultTick: PriceMicros,
     private readonly defaultMinQty: number,
+    private readonly feeRates: MarketFeeRates,
   ) {}
 
   addEvent(spec: SimEventSpec): SimEvent {
@@ -66,9 +88,33 @@ export class ReferenceData {
     }
     const minQty = spec.minQty ?? this.defaultMinQty;
     if (!Number.isSafeInteger(minQty) || minQty < 1) throw badRequest('INVALID_MARKET', `market ${spec.slug}: minQty must be an integer ≥ 1`);
+    if (tick > MIN_ORDER_PRICE || MIN_ORDER_PRICE % tick !== 0) {
+      throw badRequest('INVALID_MARKET', `market ${spec.slug}: tick must divide 0.01 (the venue lists 0.01, 0.005, 0.0025), got ${tick}`);
+    }
+    const minimumTradeQty = spec.minimumTradeQty ?? String(minQty);
+    if (!/^\d+(\.\d+)?$/.test(minimumTradeQty) || new Decimal(minimumTradeQty).lte(0) || new Decimal(minimumTradeQty).gt(minQty)) {
+      throw badRequest('INVALID_MARKET', `market ${spec.slug}: minimumTradeQty must be a positive decimal string no greater than minQty (e.g. "1" or "0.01"), got ${minimumTradeQty}`);
+    }
+    let feeCoefficientPpm: number | null = null;
+    if (spec.feeCoefficient !== undefined) {
+      try {
+        feeCoefficientPpm = thetaToPpm(spec.feeCoefficient);
+      } catch (err) {
+        throw badRequest('INVALID_MARKET', `market ${spec.slug}: feeCoefficient ${(err as Error).message}`);
+      }
+    }
     const state = spec.state ?? 'MARKET_STATE_OPEN';
     if (!MARKET_STATES.includes(state)) throw badRequest('INVALID_MARKET', `market ${spec.slug}: unknown state ${String(state)}`);
-    const record: MarketRecord = { id: this.ids.next(ID_PREFIX.market), spec: { ...spec }, tick, minQty, state };
+    const record: MarketRecord = {
+      id: this.ids.next(ID_PREFIX.market),
+      spec: { ...spec },
+      tick,
+      minQty,
+      minimumTradeQty,
+      feeCoefficientPpm,
+      state,
+      settlement: null,
+    };
     this.markets.set(spec.slug, record);
     this.marketIds.set(record.id, spec.slug);
     event.marketSlugs.push(spec.slug);
@@ -135,8 +181,14 @@ export class ReferenceData {
     return page(out, filter.offset, filter.limit);
   }
 
+  /** The sport of a market's event (for the fee schedule's per-sport overrides). */
+  sportOf(rec: MarketRecord): string | null {
+    return this.events.get(rec.spec.eventSlug)?.spec.sport ?? null;
+  }
+
   marketView(rec: MarketRecord): SimMarket {
     const closed = isClosedState(rec.state);
+    const rates = this.feeRates(rec.feeCoefficientPpm, this.sportOf(rec));
     return {
       id: rec.id,
       slug: rec.spec.slug,
@@ -145,8 +197,16 @@ export class ReferenceData {
       outcome: rec.spec.outcome,
       team: rec.spec.team ?? null,
       tick: rec.tick,
+      orderPriceMinTickSize: tickDecimal(rec.tick),
       minQty: rec.minQty,
+      minimumTradeQty: rec.minimumTradeQty,
+      feeCoefficient: ppmToTheta(rates.takerThetaPpm),
+      feeCoefficientPpm: rates.takerThetaPpm,
+      makerFeeCoefficientPpm: rates.makerThetaPpm,
       state: rec.state,
+      status: STATUS_OF[rec.state],
+      settlementPrice: rec.settlement?.settlementPrice ?? null,
+      settlementReason: rec.settlement?.reason ?? null,
       active: !closed,
       closed,
       initialProbability: rec.spec.initialProbability ?? null,

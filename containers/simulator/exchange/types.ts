@@ -13,14 +13,26 @@ import type {
   OrderType,
   TimeInForce,
   VenueMarketState,
+  UnsolicitedCancelReason,
 } from '../../../shared/domain/venue-enums.js';
 import type { VenueBalance, VenueExecution, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
 import type { Logger } from '../../../shared/observability/logger.js';
+import type { MaintenanceWindow } from './trading-calendar.js';
 
 export interface ExchangeOptions {
   clock: Clock;
-  /** Fee schedule (default DEFAULT_FEES: taker 30 bps, maker rebate 20 bps, cent, half-even). */
+  /**
+   * Fee schedule (default DEFAULT_FEE_SCHEDULE: taker Θ 0.0695, maker rebate Θ 0.0125). A market's own
+   * feeCoefficient replaces the default taker Θ; dated overrides apply on top (shared/domain/fees.ts).
+   */
   fees?: FeeSchedule;
+  /** Weekly maintenance window during which every open market is halted (default none; the venue's is WEEKLY_MAINTENANCE). */
+  maintenance?: MaintenanceWindow | false;
+  /**
+   * What a halt (maintenance or an unannounced halt) does to resting orders: 'cancel' (default) cancels them
+   * with an unsolicited cancel, 'keep' leaves them in the book. The venue's behaviour is unconfirmed.
+   */
+  haltRestingOrders?: 'cancel' | 'keep';
   /** Default tick for markets that do not give one, in micros (default 10_000 = 0.01). Must divide 1 USD. */
   defaultTick?: PriceMicros;
   /** Default minimum order quantity in contracts (default 1). */
@@ -43,8 +55,24 @@ export interface SimMarket {
   outcome: string;
   team: string | null;
   tick: PriceMicros;
+  /** The tick as the wire writes it (`orderPriceMinTickSize`): "0.01", "0.005" or "0.0025". */
+  orderPriceMinTickSize: string;
+  /** Smallest order quantity the engine accepts, whole contracts. */
   minQty: number;
+  /** The wire's `minimumTradeQty` as a decimal string ("1" or "0.01"); quantities are whole contracts for now. */
+  minimumTradeQty: string;
+  /** The taker Θ in force now (`feeCoefficient`), e.g. 0.0695, and the same in parts per million. */
+  feeCoefficient: number;
+  feeCoefficientPpm: number;
+  /** The maker rebate Θ in force now, ppm. */
+  makerFeeCoefficientPpm: number;
   state: VenueMarketState;
+  /** The market object's `status` (MARKET_STATUS_*), derived from the book state. */
+  status: VenueMarketStatus;
+  /** The price the market settled at (the exchange's `settlementPrice`), null until settled. */
+  settlementPrice: PriceMicros | null;
+  /** Why it settled at that price, null until settled. */
+  settlementReason: SettlementReason | null;
   /** Not settled / not terminated. */
   active: boolean;
   /** Settled (MARKET_STATE_EXPIRED) or terminated. */
@@ -95,10 +123,45 @@ export interface MarketFilter {
   limit?: number;
 }
 
+export const MARKET_STATUSES = [
+  'MARKET_STATUS_UNSPECIFIED',
+  'MARKET_STATUS_OPEN',
+  'MARKET_STATUS_CLOSED',
+  'MARKET_STATUS_RESOLVING',
+  'MARKET_STATUS_RESOLVED',
+  'MARKET_STATUS_HALTED',
+] as const;
+export type VenueMarketStatus = (typeof MARKET_STATUSES)[number];
+
+/**
+ * Why a market settled where it did (docs/venue-rules.md, "Settlement"): a result ($1 / $0), a tie in a
+ * market without a draw ($0.50), co-winners ($1 ÷ n down to the tick), or a cancelled game at the last fair
+ * market price (LFMP) at the announcement.
+ */
+export type SettlementReason = 'RESULT' | 'TIE' | 'CO_WINNERS' | 'CANCELLED' | 'OTHER';
+
 export interface Settlement {
   marketSlug: string;
   settlementPrice: PriceMicros;
   settledAt: number;
+  reason: SettlementReason;
+}
+
+export interface HaltOptions {
+  /** Markets to halt (default every market). */
+  slugs?: readonly string[];
+  /** Shown in the unsolicited cancels' text and the rejects' text. */
+  reason?: string;
+  /** Override the exchange's haltRestingOrders for this halt. */
+  restingOrders?: 'cancel' | 'keep';
+}
+
+/** One halt in force: an unannounced one staged by startHalt, or the weekly maintenance ("maintenance"). */
+export interface HaltInfo {
+  id: string;
+  slugs: readonly string[] | null;
+  reason: string;
+  startedAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -113,8 +176,12 @@ export interface SubmitOrderRequest {
   price?: PriceMicros | null;
   /** Contracts; required unless a MARKET order gives `cashOrderQty`. */
   quantity?: number | null;
-  /** Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK. */
-  tif?: TimeInForce;
+  /**
+   * Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK.
+   * TIME_IN_FORCE_DAY is accepted and, as on the venue today, does NOT expire at the 5 pm ET trade-day roll:
+   * it rests like GOOD_TILL_CANCEL and is reported as DAY (SimOrderView.timeInForceAsSent).
+   */
+  tif?: TimeInForce | typeof DAY_TIF;
   /** Post-only: rejected if it would take liquidity. */
   participateDontInitiate?: boolean;
   /** Epoch ms; required for GOOD_TILL_DATE. */
@@ -136,11 +203,28 @@ export interface ModifyOrderRequest {
   goodTillTime?: number | null;
 }
 
+/** The engine's order snapshot: the shared VenueOrder plus what the wire reports that the shared model lacks. */
+export const DAY_TIF = 'TIME_IN_FORCE_DAY';
+
+export interface SimOrderView extends VenueOrder {
+  /** The time in force as the client sent it (TIME_IN_FORCE_DAY for a DAY order; `tif` then says GOOD_TILL_CANCEL). */
+  timeInForceAsSent: string;
+  /** Σ of this order's commissionNotionalCollected, signed micros (taker fees > 0, maker rebates < 0). */
+  commissionNotionalTotalCollected: Micros;
+}
+
+/** The engine's execution: the shared VenueExecution plus the wire's unsolicited cancel reason. */
+export interface SimExecution extends VenueExecution {
+  order: SimOrderView;
+  /** UNSOLICITED_CXL_REASON_* on a cancel the exchange made on its own, else null. */
+  unsolicitedCancelReason: UnsolicitedCancelReason | null;
+}
+
 export interface OrderResult {
   /** The order after the request (a snapshot). */
-  order: VenueOrder;
+  order: SimOrderView;
   /** The submitting account's executions caused by this request, in order. */
-  executions: VenueExecution[];
+  executions: SimExecution[];
 }
 
 export interface ClosePositionOptions {
@@ -204,9 +288,10 @@ export interface TradeActivityDetail {
 
 export interface OrderActivityDetail {
   executionType: ExecutionType;
-  order: VenueOrder;
+  order: SimOrderView;
   text: string | null;
   orderRejectReason: string | null;
+  unsolicitedCancelReason: UnsolicitedCancelReason | null;
 }
 
 export interface SettlementActivityDetail {
@@ -276,7 +361,7 @@ export interface AccountSnapshot {
 // Events out of the engine (emitted synchronously, after the state is consistent)
 
 export type ExchangeEvent =
-  | { type: 'execution'; accountId: string; execution: VenueExecution }
+  | { type: 'execution'; accountId: string; execution: SimExecution }
   | { type: 'position'; accountId: string; marketSlug: string; position: VenuePosition }
   | { type: 'balance'; accountId: string; balance: VenueBalance }
   | { type: 'book'; marketSlug: string }
@@ -303,7 +388,14 @@ export const REJECT_REASONS = {
   insufficientPosition: 'INSUFFICIENT_POSITION',
   postOnlyWouldCross: 'POST_ONLY_WOULD_CROSS',
   goodTillTimeInPast: 'GOOD_TILL_TIME_IN_PAST',
+  /** A halted market (maintenance or an unannounced halt): the venue's reason. */
+  exchangeClosed: 'ORD_REJECT_REASON_EXCHANGE_CLOSED',
+  priceOutOfBounds: 'ORD_REJECT_REASON_PRICE_OUT_OF_BOUNDS',
+  invalidPriceIncrement: 'ORD_REJECT_REASON_INVALID_PRICE_INCREMENT',
 } as const;
+
+/** execution.unsolicitedCancelReason of cancels the exchange makes on its own (unfunded orders, halts). */
+export const UNSOLICITED_CANCEL_REASON: UnsolicitedCancelReason = 'UNSOLICITED_CXL_REASON_EXCHANGE_OPTION';
 
 export const CANCEL_TEXTS = {
   userCanceled: 'canceled by user',
@@ -314,4 +406,6 @@ export const CANCEL_TEXTS = {
   positionGone: 'reducing order canceled: position no longer available',
   marketClosed: 'market closed',
   expired: 'good-till-date order expired',
+  unfunded: 'canceled by the exchange: no longer funded after a fill reduced buying power',
+  halted: 'canceled by the exchange: market halted',
 } as const;

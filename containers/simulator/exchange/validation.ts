@@ -1,9 +1,11 @@
 /**
  * Request validation: turns a SubmitOrderRequest / ModifyOrderRequest into a normalized form or throws an
  * ExchangeRequestError (400) naming the bad field. Business refusals (market state, buying power, position,
- * post-only cross, a good-till-time already past) are NOT decided here: they become REJECTED orders.
+ * post-only cross, a good-till-time already past) are NOT decided here: they become REJECTED orders. So do
+ * prices the venue gives an order id before refusing (outside 0.01–0.99, off the tick grid): a submit carries
+ * them as `priceRefusal`; extra precision is cut down to the tick silently (price-rules.ts).
  */
-import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
+import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import {
   INTENT_EFFECT,
   ORDER_INTENTS,
@@ -14,8 +16,9 @@ import {
   type TimeInForce,
 } from '../../../shared/domain/venue-enums.js';
 import { badRequest } from './errors.js';
+import { normalizePrice } from './price-rules.js';
 import type { MarketRecord } from './reference-data.js';
-import type { ModifyOrderRequest, SubmitOrderRequest } from './types.js';
+import { DAY_TIF, type ModifyOrderRequest, type SubmitOrderRequest } from './types.js';
 
 export interface NormalizedOrder {
   marketSlug: string;
@@ -31,17 +34,31 @@ export interface NormalizedOrder {
   postOnly: boolean;
   goodTillTime: number | null;
   cashLimit: Micros | null;
+  /** Sent as TIME_IN_FORCE_DAY (rests as GOOD_TILL_CANCEL: the venue does not expire DAY orders at the roll). */
+  day: boolean;
+  /** The price cannot be traded (out of bounds, off the grid): the order gets an id, then this reject. */
+  priceRefusal: { reason: string; text: string } | null;
 }
 
-export function validatePrice(price: unknown, market: MarketRecord, field = 'price'): PriceMicros {
+interface PriceOutcome {
+  price: PriceMicros;
+  refusal: { reason: string; text: string } | null;
+}
+
+/** A submitted price: a 400 if it is not a number of micros; else normalised, or the venue's reject. */
+function submittedPrice(price: unknown, market: MarketRecord, field = 'price'): PriceOutcome {
   if (typeof price !== 'number' || !Number.isSafeInteger(price)) {
     throw badRequest('INVALID_PRICE', `${field} must be an integer number of micros`);
   }
-  if (price <= 0 || price >= ONE_DOLLAR) throw badRequest('INVALID_PRICE', `${field} must be strictly between 0 and 1`);
-  if (price % market.tick !== 0) {
-    throw badRequest('INVALID_PRICE', `${field} must be a multiple of the tick (${market.tick / ONE_DOLLAR})`);
-  }
-  return price;
+  const check = normalizePrice(price, market.tick);
+  return check.ok ? { price: check.price, refusal: null } : { price, refusal: { reason: check.reason, text: check.text } };
+}
+
+/** A price that must be tradable now (modify): normalised, or a 400 carrying the venue's reject reason. */
+export function validatePrice(price: unknown, market: MarketRecord, field = 'price'): PriceMicros {
+  const out = submittedPrice(price, market, field);
+  if (out.refusal) throw badRequest(out.refusal.reason, `${field}: ${out.refusal.text}`);
+  return out.price;
 }
 
 export function validateQuantity(qty: unknown, market: MarketRecord, field = 'quantity'): number {
@@ -73,20 +90,21 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
   const type = req.type ?? 'ORDER_TYPE_LIMIT';
   if (!(ORDER_TYPES as readonly string[]).includes(type)) throw badRequest('INVALID_TYPE', `type must be one of ${ORDER_TYPES.join(', ')}`);
   const postOnly = req.participateDontInitiate === true;
-  let tif = validateTif(req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL');
+  const day = req.tif === DAY_TIF && type === 'ORDER_TYPE_LIMIT';
+  let tif = validateTif(req.tif === DAY_TIF ? 'TIME_IN_FORCE_GOOD_TILL_CANCEL' : (req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL'));
   const hasCash = req.cashOrderQty !== undefined && req.cashOrderQty !== null;
   const hasQty = req.quantity !== undefined && req.quantity !== null;
 
   if (type === 'ORDER_TYPE_LIMIT') {
     if (hasCash) throw badRequest('INVALID_CASH_ORDER_QTY', 'cashOrderQty is only for market orders');
     if (req.price === undefined || req.price === null) throw badRequest('INVALID_PRICE', 'price is required for a limit order');
-    const price = validatePrice(req.price, market);
+    const { price, refusal: priceRefusal } = submittedPrice(req.price, market);
     const quantity = validateQuantity(req.quantity, market);
     if (postOnly && (tif === 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' || tif === 'TIME_IN_FORCE_FILL_OR_KILL')) {
       throw badRequest('INVALID_TIF', 'participateDontInitiate cannot be combined with IOC or FOK');
     }
     const goodTillTime = validateGoodTill(tif, req.goodTillTime);
-    return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly, goodTillTime, cashLimit: null };
+    return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly, goodTillTime, cashLimit: null, day, priceRefusal };
   }
 
   // Market order: never rests. GTC/GTD make no sense for it and are treated as IOC.
@@ -104,8 +122,10 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
       throw badRequest('INVALID_TIF', 'fill-or-kill needs a quantity');
     }
   }
-  const price = req.price === undefined || req.price === null ? null : validatePrice(req.price, market);
-  return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly: false, goodTillTime: null, cashLimit };
+  const protection = req.price === undefined || req.price === null ? null : submittedPrice(req.price, market);
+  const price = protection ? protection.price : null;
+  const priceRefusal = protection ? protection.refusal : null;
+  return { marketSlug: market.spec.slug, intent: req.intent, buysLong: effect.buysLong, opens: effect.opens, type, price, quantity, tif, postOnly: false, goodTillTime: null, cashLimit, day: false, priceRefusal };
 }
 
 export interface NormalizedModify {

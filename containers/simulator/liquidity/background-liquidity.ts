@@ -18,6 +18,7 @@ import { nullLogger } from '../../../shared/observability/logger.js';
 import { createRandom, type Random } from '../faults/seeded-random.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 import type { LiquidityExchange } from './liquidity-exchange.js';
+import { MAX_ORDER_PRICE, MIN_ORDER_PRICE } from '../exchange/price-rules.js';
 
 export interface LiquidityOptions {
   /** Number of maker accounts (default 2). */
@@ -267,7 +268,7 @@ export class BackgroundLiquidity {
     }
     const tick = info.tick;
     this.makerAccounts.forEach((accountId, k) => {
-      const desired = this.ladder(Math.min(ONE_DOLLAR - tick, Math.max(tick, m.quotedFair + m.bias)), tick, k);
+      const desired = this.ladder(Math.min(MAX_ORDER_PRICE, Math.max(MIN_ORDER_PRICE, m.quotedFair + m.bias)), tick, k);
       const open = this.safe(() => this.deps.exchange.openOrders(accountId, [slug])) ?? [];
       const keep = new Set<string>();
       for (const order of open) {
@@ -301,8 +302,9 @@ export class BackgroundLiquidity {
     for (let j = 0; j < this.o.levels; j++) {
       const bid = bestBid - j * this.o.levelSpacingTicks * tick;
       const ask = bestAsk + j * this.o.levelSpacingTicks * tick;
-      if (bid >= tick && bid <= ONE_DOLLAR - tick) out.set(`ORDER_INTENT_BUY_LONG@${bid}`, { intent: 'ORDER_INTENT_BUY_LONG', price: bid });
-      if (ask >= tick && ask <= ONE_DOLLAR - tick) out.set(`ORDER_INTENT_BUY_SHORT@${ask}`, { intent: 'ORDER_INTENT_BUY_SHORT', price: ask });
+      // On the market's tick and within the venue's 0.01–0.99 (a 0.0025 tick has prices below 0.01).
+      if (bid >= MIN_ORDER_PRICE && bid <= MAX_ORDER_PRICE) out.set(`ORDER_INTENT_BUY_LONG@${bid}`, { intent: 'ORDER_INTENT_BUY_LONG', price: bid });
+      if (ask >= MIN_ORDER_PRICE && ask <= MAX_ORDER_PRICE) out.set(`ORDER_INTENT_BUY_SHORT@${ask}`, { intent: 'ORDER_INTENT_BUY_SHORT', price: ask });
     }
     return out;
   }

@@ -1,9 +1,11 @@
 /**
  * SimulatedVenueControl (module.ts) on top of the exchange engine and the background liquidity: what the
- * sports world calls to list games, open and suspend markets, move the true probability and settle.
+ * sports world calls to list games, open and suspend markets, move the true probability and settle (a result,
+ * a tie, a cancelled game), and the halts the server's fault controls stage (startHalt / endHalt).
  */
 import type { PriceMicros } from '../../../shared/domain/money.js';
 import type { VenueMarketState } from '../../../shared/domain/venue-enums.js';
+import type { HaltInfo, HaltOptions } from '../exchange/types.js';
 import type { SimEventSpec, SimMarketSpec, SimulatedVenueControl } from '../module.js';
 import type { BackgroundLiquidity } from './background-liquidity.js';
 
@@ -13,6 +15,11 @@ export interface VenueControlExchange {
   getMarket(slug: string): unknown;
   setMarketState(slug: string, state: VenueMarketState): void;
   settle(slug: string, settlementPrice: PriceMicros): unknown;
+  settleTie(slug: string): unknown;
+  settleCancelled(slug: string): unknown;
+  startHalt(options?: HaltOptions): HaltInfo;
+  endHalt(id?: string): boolean;
+  listMarkets(): ReadonlyArray<{ slug: string }>;
 }
 
 export class VenueControl implements SimulatedVenueControl {
@@ -55,5 +62,39 @@ export class VenueControl implements SimulatedVenueControl {
   settle(slug: string, settlementPrice: PriceMicros): void {
     this.liquidity?.removeMarket(slug);
     this.exchange.settle(slug, settlementPrice);
+  }
+
+  /** A tie in a market without a draw: $0.50. */
+  settleTie(slug: string): void {
+    this.liquidity?.removeMarket(slug);
+    this.exchange.settleTie(slug);
+  }
+
+  /** A cancelled game: the fair price at the announcement (now), taken before the makers pull their quotes. */
+  settleCancelled(slug: string): void {
+    this.exchange.settleCancelled(slug);
+    this.liquidity?.removeMarket(slug);
+  }
+
+  /**
+   * Stages an unannounced halt (fault control for the server): markets go MARKET_STATE_HALTED, orders are
+   * refused with ORD_REJECT_REASON_EXCHANGE_CLOSED, resting orders are cancelled (or kept, per options).
+   */
+  startHalt(options: HaltOptions = {}): HaltInfo {
+    const halt = this.exchange.startHalt(options);
+    this.refreshLiquidity(options.slugs);
+    return halt;
+  }
+
+  /** Ends a staged halt (default every one); the markets reopen and the makers quote again. */
+  endHalt(id?: string): boolean {
+    const ended = this.exchange.endHalt(id);
+    if (ended) this.refreshLiquidity();
+    return ended;
+  }
+
+  private refreshLiquidity(slugs?: readonly string[]): void {
+    if (!this.liquidity) return;
+    for (const slug of slugs && slugs.length > 0 ? slugs : this.exchange.listMarkets().map((m) => m.slug)) this.liquidity.refresh(slug);
   }
 }

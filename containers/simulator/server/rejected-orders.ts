@@ -14,8 +14,8 @@
  * GET /v1/order/{orderId} finds these orders (the most recent MAX_REMEMBERED of them).
  */
 import { INTENT_EFFECT } from '../../../shared/domain/venue-enums.js';
-import type { VenueExecution, VenueOrder } from '../../../shared/domain/venue-models.js';
-import type { OrderResult, SubmitOrderRequest } from '../exchange/types.js';
+import type { VenueOrder } from '../../../shared/domain/venue-models.js';
+import type { OrderResult, SimExecution, SimOrderView, SubmitOrderRequest } from '../exchange/types.js';
 
 export const STOPGAP_TEXT = 'Global Rate Limit Exceeded';
 const GENERIC_REASON = 'ORD_REJECT_REASON_EXCHANGE_OPTION';
@@ -26,13 +26,13 @@ export interface RejectedOrdersDeps {
   stopgapActive(): boolean;
   now(): number;
   /** Sends an execution of the account on the order stream (as the engine's own executions are). */
-  publish(accountId: string, execution: VenueExecution): void;
+  publish(accountId: string, execution: SimExecution): void;
 }
 
 export class RejectedOrders {
   private orderSeq = 0;
   private execSeq = 0;
-  private readonly rejected = new Map<string, { accountId: string; order: VenueOrder }>();
+  private readonly rejected = new Map<string, { accountId: string; order: SimOrderView }>();
 
   constructor(private readonly deps: RejectedOrdersDeps) {}
 
@@ -45,7 +45,8 @@ export class RejectedOrders {
   rejectCreate(accountId: string, req: SubmitOrderRequest, text = STOPGAP_TEXT, reason = GENERIC_REASON): OrderResult {
     const now = this.deps.now();
     const id = `ord-rj-${++this.orderSeq}`;
-    const order: VenueOrder = {
+    const sentTif = req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL';
+    const order: SimOrderView = {
       id,
       marketSlug: req.marketSlug,
       side: INTENT_EFFECT[req.intent].side,
@@ -54,7 +55,9 @@ export class RejectedOrders {
       quantity: req.quantity ?? 0,
       cumQuantity: 0,
       leavesQuantity: 0,
-      tif: req.tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+      tif: sentTif === 'TIME_IN_FORCE_DAY' ? 'TIME_IN_FORCE_GOOD_TILL_CANCEL' : sentTif,
+      timeInForceAsSent: sentTif,
+      commissionNotionalTotalCollected: 0,
       goodTillTime: req.goodTillTime ?? null,
       intent: req.intent,
       state: 'ORDER_STATE_REJECTED',
@@ -71,19 +74,20 @@ export class RejectedOrders {
   }
 
   /** A modify refused (the stopgap, or a refused batch entry): the replace is rejected, the order left as it was. */
-  rejectModify(accountId: string, order: VenueOrder, text = STOPGAP_TEXT): VenueExecution {
-    const execution = this.execution(order, this.deps.now(), text, GENERIC_REASON);
+  rejectModify(accountId: string, order: VenueOrder, text = STOPGAP_TEXT): SimExecution {
+    const view: SimOrderView = { ...order, timeInForceAsSent: order.tif, commissionNotionalTotalCollected: order.commissionNotionalTotalCollected ?? 0 };
+    const execution = this.execution(view, this.deps.now(), text, GENERIC_REASON);
     this.deps.publish(accountId, execution);
     return execution;
   }
 
   /** An order rejected here, for its account. */
-  getOrder(accountId: string, orderId: string): VenueOrder | undefined {
+  getOrder(accountId: string, orderId: string): SimOrderView | undefined {
     const r = this.rejected.get(orderId);
     return r && r.accountId === accountId ? r.order : undefined;
   }
 
-  private execution(order: VenueOrder, now: number, text: string, reason: string): VenueExecution {
+  private execution(order: SimOrderView, now: number, text: string, reason: string): SimExecution {
     return {
       id: `exe-rj-${++this.execSeq}`,
       order,
@@ -96,6 +100,7 @@ export class RejectedOrders {
       tradeId: null,
       aggressor: null,
       commissionNotionalCollected: null,
+      unsolicitedCancelReason: null,
     };
   }
 }

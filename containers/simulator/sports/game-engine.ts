@@ -9,7 +9,7 @@ import { periodLength, periodStartElapsed, regulationSeconds } from './sports/sp
 import { homeWinProbability } from './win-probability.js';
 
 /** OpticOdds fixture statuses used by the simulator. */
-export type FixtureStatus = 'unplayed' | 'live' | 'half' | 'completed';
+export type FixtureStatus = 'unplayed' | 'live' | 'half' | 'completed' | 'cancelled';
 
 export type TimelineKind = 'start' | 'play' | 'tick' | 'period_end' | 'period_start' | 'final';
 
@@ -122,6 +122,37 @@ export function applyEvent(def: SportDefinition, snap: GameSnapshot, ev: Timelin
   return next;
 }
 
+/**
+ * The same game, ending tied at the end of regulation (a winner market without a draw then settles at $0.50):
+ * no overtime, the leader's latest regulation scores dropped while they exceed the margin, and what margin is
+ * left tied by the trailing side at the last second. Pure: the input is not changed.
+ */
+export function tiedScript(def: SportDefinition, script: GameScript): GameScript {
+  const regulation = regulationSeconds(def);
+  const plays = script.plays.filter((p) => p.period <= def.periods);
+  const score = (side: 'home' | 'away'): number => plays.reduce((s, p) => s + (p.team === side ? p.points : 0), 0);
+  const leader: 'home' | 'away' = score('home') >= score('away') ? 'home' : 'away';
+  const trailer = leader === 'home' ? 'away' : 'home';
+  for (let i = plays.length - 1; i >= 0 && score(leader) > score(trailer); i -= 1) {
+    const play = plays[i]!;
+    if (play.team === leader && play.points <= score(leader) - score(trailer)) plays.splice(i, 1);
+  }
+  const margin = score(leader) - score(trailer);
+  if (margin > 0) {
+    plays.push({
+      elapsed: regulation - 1,
+      period: def.periods,
+      clock: 1,
+      team: trailer,
+      points: margin,
+      kind: 'tying_score',
+      description: `${margin}-point score at the buzzer ties the game`,
+    });
+  }
+  const homeScore = score('home');
+  return { plays, periodsPlayed: def.periods, homeScore, awayScore: homeScore };
+}
+
 /** Fraction of a regulation game still to play (an upcoming overtime counts when tied at the end). */
 export function remainingFraction(def: SportDefinition, snap: GameSnapshot): number {
   if (snap.status === 'completed') return 0;
@@ -135,6 +166,7 @@ export function remainingFraction(def: SportDefinition, snap: GameSnapshot): num
 export function trueHomeProbability(def: SportDefinition, mu: number, snap: GameSnapshot): number {
   const lead = snap.homeScore - snap.awayScore;
   if (snap.status === 'completed') return lead > 0 ? 1 : lead < 0 ? 0 : 0.5;
+  if (snap.status === 'cancelled') return 0.5;
   return homeWinProbability(lead, remainingFraction(def, snap), { mu, sigma: def.sigma });
 }
 

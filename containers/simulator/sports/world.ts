@@ -8,7 +8,7 @@ import type { SimulatedVenueControl } from '../module.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
 import type { FixtureStatus, GameSnapshot, TimelineEvent } from './game-engine.js';
-import { applyEvent, buildTimeline, initialSnapshot, trueHomeProbability } from './game-engine.js';
+import { applyEvent, buildTimeline, initialSnapshot, tiedScript, trueHomeProbability } from './game-engine.js';
 import type { EntryEvent, FeedEntry, StreamKind } from './entry-log.js';
 import { EntryLog } from './entry-log.js';
 import type { SimFixture } from './fixture.js';
@@ -50,7 +50,17 @@ export interface SportsWorldOptions {
   suspendOnScoreMs?: number;
   /** Entries kept for `last_entry_id` resume (default 100 000). */
   historySize?: number;
+  /**
+   * Seeded rare outcomes, each a probability per game (drawn from a stream of their own, so the rest of a
+   * seeded run is unchanged): a tie at the end of regulation (markets settle at $0.50) and a cancellation
+   * during the game (markets settle at the last fair price at the announcement). Defaults 0.01 each.
+   */
+  tieProbability?: number;
+  cancelProbability?: number;
 }
+
+export const DEFAULT_TIE_PROBABILITY = 0.01;
+export const DEFAULT_CANCEL_PROBABILITY = 0.01;
 
 export interface FixtureView {
   fixture: SimFixture;
@@ -71,6 +81,8 @@ interface GameRuntime {
   lockUntil: number[];
   marketsOpen: boolean;
   settled: boolean;
+  /** When the game is called off (its timeline stops there), or null. */
+  cancelAtMs: number | null;
 }
 
 const noopVenue: SimulatedVenueControl = {
@@ -128,6 +140,9 @@ export class SportsWorld {
     const speed = options.speed ?? 10;
     const marketOpenLeadMs = options.marketOpenLeadMs ?? 15_000;
     const games = options.games ?? { basketball: 2, football: 2 };
+    const tieP = options.tieProbability ?? DEFAULT_TIE_PROBABILITY;
+    const cancelP = options.cancelProbability ?? DEFAULT_CANCEL_PROBABILITY;
+    if (!(tieP >= 0 && cancelP >= 0 && tieP + cancelP <= 1)) throw new RangeError('tieProbability and cancelProbability must be ≥ 0 and add up to at most 1');
 
     const rng = new Rng(deriveSeed(options.seed, 0));
     let index = 0;
@@ -161,9 +176,18 @@ export class SportsWorld {
           homeMarketSlug: `${eventSlug}-${home.abbreviation.toLowerCase()}`,
           awayMarketSlug: `${eventSlug}-${away.abbreviation.toLowerCase()}`,
         };
-        const script = def.simulate(new Rng(deriveSeed(options.seed, 1, index)), mu);
+        const fate = new Rng(deriveSeed(options.seed, 9, index));
+        const roll = fate.next();
+        const played = def.simulate(new Rng(deriveSeed(options.seed, 1, index)), mu);
+        const script = roll >= cancelP && roll < cancelP + tieP ? tiedScript(def, played) : played;
         const timing = { speed, breakSeconds: options.breakSeconds, halftimeSeconds: options.halftimeSeconds, clockTickSeconds: options.clockTickSeconds };
-        const timeline = buildTimeline(def, script, startMs, timing);
+        let timeline = buildTimeline(def, script, startMs, timing);
+        let cancelAtMs: number | null = null;
+        if (roll < cancelP && timeline.length > 0) {
+          const end = timeline[timeline.length - 1]!.atMs;
+          cancelAtMs = Math.round(startMs + (end - startMs) * fate.uniform(0.2, 0.8));
+          timeline = timeline.filter((ev) => ev.atMs < (cancelAtMs as number));
+        }
         const snap = initialSnapshot();
         const p = trueHomeProbability(def, mu, snap);
         const rt: GameRuntime = {
@@ -177,6 +201,7 @@ export class SportsWorld {
           lockUntil: this.books.map(() => -Infinity),
           marketsOpen: false,
           settled: false,
+          cancelAtMs,
         };
         this.runtimes.push(rt);
         this.byId.set(fx.fixtureId, rt);
@@ -355,6 +380,7 @@ export class SportsWorld {
 
   private scheduleGame(rt: GameRuntime): void {
     for (const ev of rt.timeline) this.scheduler.at(ev.atMs, () => this.onGameEvent(rt, ev));
+    if (rt.cancelAtMs !== null) this.scheduler.at(rt.cancelAtMs, () => this.cancelGame(rt));
     rt.quoters.forEach((q, bi) => {
       this.scheduler.at(this.originMs, () => {
         const prices = q.requote(this.now());
@@ -401,7 +427,7 @@ export class SportsWorld {
     if (ev.kind === 'play' && this.suspendOnScoreMs > 0 && rt.marketsOpen) {
       this.setMarketsState(rt, 'MARKET_STATE_SUSPENDED');
       this.scheduler.after(this.suspendOnScoreMs, () => {
-        if (rt.snap.status !== 'completed') this.setMarketsState(rt, 'MARKET_STATE_OPEN');
+        if (rt.snap.status !== 'completed' && !rt.settled) this.setMarketsState(rt, 'MARKET_STATE_OPEN');
       });
     }
     const p = rt.p;
@@ -431,8 +457,29 @@ export class SportsWorld {
     });
   }
 
+  /** The game is called off: the feed says so, books close, the markets settle at the fair price now. */
+  private cancelGame(rt: GameRuntime): void {
+    if (rt.settled) return;
+    const before = rt.snap.status;
+    rt.snap = { ...rt.snap, status: 'cancelled' };
+    this.emitStatus(rt, before, 'cancelled');
+    rt.quoters.forEach((q) => q.close());
+    for (const slug of [rt.fx.homeMarketSlug, rt.fx.awayMarketSlug]) {
+      this.venueCall('settle', () => (this.venue.settleCancelled ? this.venue.settleCancelled(slug) : this.venue.settle(slug, 500_000)));
+    }
+    rt.settled = true;
+  }
+
   private settle(rt: GameRuntime): void {
     if (rt.settled) return;
+    if (rt.snap.homeScore === rt.snap.awayScore) {
+      // A winner market without a draw: both sides at $0.50.
+      for (const slug of [rt.fx.homeMarketSlug, rt.fx.awayMarketSlug]) {
+        this.venueCall('settle', () => (this.venue.settleTie ? this.venue.settleTie(slug) : this.venue.settle(slug, 500_000)));
+      }
+      rt.settled = true;
+      return;
+    }
     const homeWon = rt.snap.homeScore > rt.snap.awayScore;
     this.venueCall('settle', () => this.venue.settle(rt.fx.homeMarketSlug, homeWon ? 1_000_000 : 0));
     this.venueCall('settle', () => this.venue.settle(rt.fx.awayMarketSlug, homeWon ? 0 : 1_000_000));

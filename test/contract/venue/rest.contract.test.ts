@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../../containers/simulator/server.js';
 import { generateApiKey } from '../../../containers/simulator/server/auth.js';
 import { LiveOrderGateway } from '../../../shared/venue/live-gateway.js';
-import { BadRequestError, NotFoundError } from '../../../shared/venue/errors.js';
+import { NotFoundError } from '../../../shared/venue/errors.js';
 import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { MARKET, MARKET2, TRANSPORTS, clientFor, limitBuy, simulator } from './harness.js';
 
@@ -71,8 +71,10 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
       expect((await client.openOrders([MARKET])).some((o) => o.id === modified!.id)).toBe(false);
     });
 
-    it('gets a typed 400 for an order the exchange refuses (off tick)', async () => {
-      await expect(client.createOrder(limitBuy(300_500, 5))).rejects.toBeInstanceOf(BadRequestError);
+    it('an off-tick price is cut down to the tick, not refused (the venue normalises extra precision)', async () => {
+      const { orderId } = await client.createOrder(limitBuy(300_500, 5));
+      expect((await client.getOrder(orderId)).price).toBe(300_000);
+      await client.cancelOrder(orderId, MARKET);
     });
 
     it('cancels all open orders of a market and only of it', async () => {
@@ -107,8 +109,8 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
 
       const after = (await client.balances())[0]!;
       expect(after.currency).toBe('USD');
-      // 4 × 0.60 = 2.40 plus the taker fee (30 bps of 2.40 = 0.0072 → 0.01 at the cent)
-      expect(before.currentBalance - after.currentBalance).toBe(2_410_000);
+      // 4 × 0.60 = 2.40 plus the taker fee (0.0695 × 4 × 0.60 × 0.40 = 0.06672 → 0.07 at the cent)
+      expect(before.currentBalance - after.currentBalance).toBe(2_470_000);
 
       await other.createOrder(limitBuy(550_000, 4)); // a bid to close into
       const closed = await client.closePosition(MARKET);

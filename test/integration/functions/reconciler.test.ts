@@ -141,7 +141,7 @@ describe('reconciler against the exchange simulator', () => {
       time: t.time,
       strategyName: 'market_maker',
     });
-    expect(fill!.fee).toBe(-10_000);
+    expect(fill!.fee).toBe(-30_000); // maker rebate 0.0125 × 10 × 0.40 × 0.60 = 0.03
 
     // The order record caught up; the orphan was recorded and cancelled on the exchange.
     expect((await d.orders.get('bot-1'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 10, avgPrice: 400_000 });

@@ -168,7 +168,7 @@ describe('ambiguous creates', () => {
 
   it('an invalid create is answered 400 and does not consume the fault', async () => {
     sim.faults.ambiguousCreate({ count: 1, mode: '5xx-after-commit' });
-    const bad = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: { ...createBody(), price: usd('0.105') } });
+    const bad = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: { ...createBody(), quantity: 1.5 } });
     expect(bad.status).toBe(400);
     const good = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.16') });
     expect(good.status).toBe(503);

@@ -38,9 +38,6 @@ describe('malformed REST requests get 400 { message }', () => {
     ['price as a bare string', { ...valid, price: '0.10' }],
     ['price not decimal', { ...valid, price: usd('1e-1') }],
     ['price in EUR', { ...valid, price: { value: '0.10', currency: 'EUR' } }],
-    ['price off tick', { ...valid, price: usd('0.105') }],
-    ['price of 1', { ...valid, price: usd('1.00') }],
-    ['price of 0', { ...valid, price: usd('0') }],
     ['negative quantity', { ...valid, quantity: -1 }],
     ['fractional quantity', { ...valid, quantity: 1.5 }],
     ['quantity as bool', { ...valid, quantity: true }],
@@ -56,6 +53,19 @@ describe('malformed REST requests get 400 { message }', () => {
       expect(typeof r.body.message).toBe('string');
     });
   }
+
+  it('create order: prices outside 0.01–0.99 get an order id then a reject; extra precision is cut down to the tick', async () => {
+    for (const price of ['1.00', '0']) {
+      const r = await post('/v1/orders', { ...valid, price: usd(price) });
+      expect(r.status).toBe(200);
+      expect(typeof r.body.id).toBe('string');
+      expect(JSON.stringify(r.body.executions)).toContain('ORD_REJECT_REASON_PRICE_OUT_OF_BOUNDS');
+    }
+    const cut = await post('/v1/orders', { ...valid, price: usd('0.105') });
+    expect(cut.status).toBe(200);
+    expect(JSON.stringify(cut.body.executions)).not.toContain('EXECUTION_TYPE_REJECTED');
+    await post('/v1/orders/open/cancel', {});
+  });
 
   it('unknown market is 404; other endpoints validate too', async () => {
     expect((await post('/v1/orders', { ...valid, marketSlug: 'no-such-market' })).status).toBe(404);

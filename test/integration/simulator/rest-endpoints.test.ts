@@ -175,15 +175,15 @@ describe('authenticated endpoints', () => {
       lastShares: '40',
       lastPx: usd('0.60'),
       aggressor: true,
-      // 40 × 0.60 = 24.00 notional × 30 bps = 0.072 → 0.07 (cent, half even)
-      commissionNotionalCollected: usd('0.07'),
+      // 0.0695 × 40 × 0.60 × 0.40 = 0.6672 → 0.67 (cent, half even)
+      commissionNotionalCollected: usd('0.67'),
       order: { id: r.body.id, marketSlug: BOS, side: 'ORDER_SIDE_BUY', intent: 'ORDER_INTENT_BUY_LONG', state: 'ORDER_STATE_FILLED', cumQuantity: 40, leavesQuantity: 0, avgPx: usd('0.60') },
     });
     expect(Number.isFinite(Date.parse(fill.transactTime))).toBe(true);
 
     const bal = await authed('GET', '/v1/account/balances');
-    // 10_000 − 24.00 − 0.07
-    expect(bal.body.balances).toEqual([expect.objectContaining({ currency: 'USD', currentBalance: 9975.93, buyingPower: 9975.93 })]);
+    // 10_000 − 24.00 − 0.67
+    expect(bal.body.balances).toEqual([expect.objectContaining({ currency: 'USD', currentBalance: 9975.33, buyingPower: 9975.33 })]);
 
     const pos = await authed('GET', '/v1/portfolio/positions');
     expect(pos.body.positions[BOS]).toMatchObject({

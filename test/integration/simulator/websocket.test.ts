@@ -93,8 +93,8 @@ describe('markets socket', () => {
       positionSubscription: { beforePosition: null, afterPosition: { marketMetadata: { slug: BOS } }, entryType: 'LEDGER_ENTRY_TYPE_ORDER_EXECUTION' },
     });
     expect(pos.positionSubscription.marketSlug).toBeUndefined();
-    // 10_000 − 18.00 − the taker fee
-    const bal = await priv.next((x) => x.accountBalancesUpdate?.balanceChange?.afterBalance?.currentBalance < 9982.01, privMark);
+    // 10_000 − 18.00 − fee(0.0695 × 30 × 0.60 × 0.40 = 0.5004 → 0.50)
+    const bal = await priv.next((x) => x.accountBalancesUpdate?.balanceChange?.afterBalance?.currentBalance === 9981.5, privMark);
     expect(bal).toMatchObject({ requestId: 'bal', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE' });
     expect(bal.accountBalancesUpdate.balanceChange.beforeBalance.currentBalance).toBeGreaterThan(bal.accountBalancesUpdate.balanceChange.afterBalance.currentBalance);
 

@@ -4,7 +4,7 @@ import { USD, MARKET, limit, makeExchange } from './fixture.js';
 const START = 1_000 * USD;
 
 describe('four intents on one long book (worked numbers)', () => {
-  it('BUY_SHORT resting at 0.40 vs BUY_LONG taking at 0.40: A pays 6.00, B pays 4.00, fees on each side notional', () => {
+  it('BUY_SHORT resting at 0.40 vs BUY_LONG taking at 0.40: A pays 6.00, B pays 4.00, fees Θ·C·p(1−p) on both sides', () => {
     const { ex } = makeExchange();
     const a = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 400_000, 10));
     expect(a.order.side).toBe('ORDER_SIDE_SELL');
@@ -15,11 +15,13 @@ describe('four intents on one long book (worked numbers)', () => {
     const b = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 400_000, 10));
     expect(b.order.state).toBe('ORDER_STATE_FILLED');
     const fill = b.executions.find((e) => e.type === 'EXECUTION_TYPE_FILL');
-    // taker fee: 4.00 × 0.30 % = 0.012 → 0.01 (cent, half even)
-    expect(fill).toMatchObject({ lastShares: 10, lastPx: 400_000, aggressor: true, commissionNotionalCollected: 10_000 });
-    // maker A: rebate 6.00 × 0.20 % = 0.012 → 0.01; B: 4.00 + 0.01
-    expect(ex.balance('A')).toMatchObject({ currentBalance: START - 6 * USD + 10_000, openOrders: 0 });
-    expect(ex.balance('B')).toMatchObject({ currentBalance: START - 4 * USD - 10_000, openOrders: 0 });
+    // taker fee: 0.0695 × 10 × 0.40 × 0.60 = 0.1668 → 0.17 (cent, half even)
+    expect(fill).toMatchObject({ lastShares: 10, lastPx: 400_000, aggressor: true, commissionNotionalCollected: 170_000 });
+    expect(fill?.order).toMatchObject({ commissionNotionalTotalCollected: 170_000, commissionsBasisPoints: 695, makerCommissionsBasisPoints: -125 });
+    // maker A: rebate 0.0125 × 10 × 0.24 = 0.03; B: 4.00 + 0.17
+    expect(ex.balance('A')).toMatchObject({ currentBalance: START - 6 * USD + 30_000, openOrders: 0 });
+    expect(ex.balance('B')).toMatchObject({ currentBalance: START - 4 * USD - 170_000, openOrders: 0 });
+    expect(ex.getOrder('A', a.order.id)).toMatchObject({ commissionNotionalTotalCollected: -30_000 });
     expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: -10, qtySold: 10, cost: 6 * USD, realized: 0 });
     expect(ex.positions('B')[MARKET]).toMatchObject({ netPosition: 10, qtyBought: 10, cost: 4 * USD, realized: 0 });
     const makerExec = ex.getOrder('A', a.order.id);
@@ -33,10 +35,10 @@ describe('four intents on one long book (worked numbers)', () => {
     // B sells its long at 0.55 to C.
     ex.submitOrder('B', limit('ORDER_INTENT_SELL_LONG', 550_000, 10));
     const c = ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 550_000, 10));
-    // C's taker fee: 5.50 × 0.30 % = 0.0165 → 0.02; B's rebate on the seller notional 10 × 0.45 = 4.50 → 0.009 → 0.01
-    expect(c.executions.at(-1)?.commissionNotionalCollected).toBe(20_000);
+    // C's taker fee: 0.0695 × 10 × 0.55 × 0.45 = 0.1720125 → 0.17; B's rebate 0.0125 × 2.475 = 0.0309375 → 0.03
+    expect(c.executions.at(-1)?.commissionNotionalCollected).toBe(170_000);
     expect(ex.positions('B')[MARKET]).toMatchObject({ netPosition: 0, realized: 1_500_000, cost: 0 });
-    expect(ex.balance('B').currentBalance).toBe(START - 4 * USD - 10_000 + 5_500_000 + 10_000);
+    expect(ex.balance('B').currentBalance).toBe(START - 4 * USD - 170_000 + 5_500_000 + 30_000);
 
     // The long price falls to 0.30: C sells to A, who buys its short back (SELL_SHORT is a bid at the long price).
     ex.submitOrder('C', limit('ORDER_INTENT_SELL_LONG', 300_000, 10));
@@ -46,15 +48,17 @@ describe('four intents on one long book (worked numbers)', () => {
     // A: short entered at long 0.40 (cost 0.60), closed at long 0.30 (returns 0.70): +1.00
     expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: 0, realized: 1 * USD, cost: 0, qtyBought: 10, qtySold: 10 });
     expect(ex.positions('C')[MARKET]).toMatchObject({ netPosition: 0, realized: -2_500_000 });
-    expect(ex.balance('A').currentBalance).toBe(START + 1 * USD); // −6.00 + 0.01 rebate + 7.00 − 0.01 fee
-    expect(ex.balance('C').currentBalance).toBe(START - 5_520_000 + 3 * USD + 10_000);
+    // A: −6.00 + 0.03 rebate + 7.00 − 0.15 fee (0.0695 × 10 × 0.21 = 0.14595 → 0.15)
+    expect(ex.balance('A').currentBalance).toBe(START + 880_000);
+    // C: −5.50 − 0.17 fee + 3.00 + 0.03 rebate (0.0125 × 2.1 = 0.02625 → 0.03)
+    expect(ex.balance('C').currentBalance).toBe(START - 5_670_000 + 3 * USD + 30_000);
 
     const accounts = ex.allAccounts();
     const cash = accounts.reduce((s, a) => s + a.cash, 0);
     const fees = accounts.reduce((s, a) => s + a.feesPaid, 0);
     const rebates = accounts.reduce((s, a) => s + a.rebatesReceived, 0);
-    expect(fees).toBe(40_000);
-    expect(rebates).toBe(30_000);
+    expect(fees).toBe(490_000);
+    expect(rebates).toBe(90_000);
     expect(cash).toBe(3 * START - fees + rebates);
   });
 
@@ -79,8 +83,8 @@ describe('four intents on one long book (worked numbers)', () => {
     ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 15)); // sells 10 long, opens 5 short
     const pos = ex.positions('B')[MARKET];
     expect(pos).toMatchObject({ netPosition: -5, realized: 1 * USD, cost: 2_500_000 });
-    // +10 × 0.50 for the long sold, −5 × 0.50 for the short opened, − taker fee on 15 × 0.50 = 7.50 → 0.0225 → 0.02
-    expect(ex.balance('B').currentBalance).toBe(before + 5 * USD - 2_500_000 - 20_000);
+    // +10 × 0.50 for the long sold, −5 × 0.50 for the short opened, − taker fee 0.0695 × 15 × 0.25 = 0.260625 → 0.26
+    expect(ex.balance('B').currentBalance).toBe(before + 5 * USD - 2_500_000 - 260_000);
   });
 
   it('the wire price is always the long price: a BUY_SHORT offer at 0.45 is the ask at 0.45', () => {

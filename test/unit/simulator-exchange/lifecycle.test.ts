@@ -14,7 +14,8 @@ describe('settlement', () => {
     clock.advance(60_000);
     events.length = 0;
     const s = ex.settle(MARKET, USD);
-    expect(s).toEqual({ marketSlug: MARKET, settlementPrice: USD, settledAt: clock.now() });
+    expect(s).toEqual({ marketSlug: MARKET, settlementPrice: USD, settledAt: clock.now(), reason: 'RESULT' });
+    expect(ex.getMarket(MARKET)).toMatchObject({ settlementPrice: USD, settlementReason: 'RESULT', status: 'MARKET_STATUS_RESOLVED' });
     expect(ex.getSettlement(MARKET)).toEqual(s);
     expect(ex.balance('A').currentBalance).toBe(cashA + 10 * USD);
     expect(ex.balance('B').currentBalance).toBe(cashB);

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
+import { instrumentReservation, type CollateralOrder } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR } from '../../../shared/domain/money.js';
 import { ORDER_INTENTS, type OrderIntent, type TimeInForce } from '../../../shared/domain/venue-enums.js';
 import type { VenueOrder } from '../../../shared/domain/venue-models.js';
@@ -198,7 +199,7 @@ function checkInvariants(w: World): void {
   const levelSum = new Map<string, number>();
   let reservedCheck = 0;
   for (const acc of ACCOUNTS) {
-    let reserved = 0;
+    const resting: CollateralOrder[] = [];
     for (const id of w.orderIds.get(acc) ?? []) {
       const o = ex.getOrder(acc, id);
       check(o.cumQuantity >= 0 && o.cumQuantity <= o.quantity, 'cumQuantity within quantity', o);
@@ -208,15 +209,17 @@ function checkInvariants(w: World): void {
         check(o.leavesQuantity > 0, 'live order has leaves', o);
         const key = `${o.side}:${o.price}`;
         levelSum.set(key, (levelSum.get(key) ?? 0) + o.leavesQuantity);
-        const price = o.price as number;
-        if (o.intent === 'ORDER_INTENT_BUY_LONG') reserved += o.leavesQuantity * price;
-        if (o.intent === 'ORDER_INTENT_BUY_SHORT') reserved += o.leavesQuantity * (ONE_DOLLAR - price);
+        const buysLong = o.intent === 'ORDER_INTENT_BUY_LONG' || o.intent === 'ORDER_INTENT_SELL_SHORT';
+        resting.push({ orderId: o.id, buysLong, price: o.price as number, leavesQty: o.leavesQuantity, placedAt: 0 });
       } else {
         check(o.leavesQuantity === 0, 'done order has no leaves', o);
       }
       if (o.state === 'ORDER_STATE_FILLED') check(o.cumQuantity === o.quantity, 'filled means cum = quantity', o);
     }
-    check(ex.balance(acc).openOrders === reserved, 'reservation = Σ live opening leaves × unit cost', { acc, reserved, bal: ex.balance(acc) });
+    // The venue's collateral rule, recomputed from scratch: the engine's cached reservation must agree.
+    const net = ex.positions(acc)[SLUG]?.netPosition ?? 0;
+    const reserved = instrumentReservation(net, resting);
+    check(ex.balance(acc).openOrders === reserved, 'reservation = the worse of all bids / all offers net of the position', { acc, reserved, bal: ex.balance(acc) });
     reservedCheck += reserved;
   }
   for (const l of book.bids) check(levelSum.get(`ORDER_SIDE_BUY:${l.price}`) === l.qty, 'bid level = live orders', l);

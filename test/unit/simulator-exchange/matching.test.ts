@@ -147,12 +147,10 @@ describe('self-trade prevention (cancel resting)', () => {
 });
 
 describe('validation and market state', () => {
-  it('throws a 400 ExchangeRequestError for off-tick, out-of-range prices and bad quantities', () => {
+  it('throws a 400 ExchangeRequestError for malformed prices and bad quantities', () => {
     const { ex } = makeExchange();
     const bad = [
-      limit('ORDER_INTENT_BUY_LONG', 455_000, 1),
-      limit('ORDER_INTENT_BUY_LONG', 0, 1),
-      limit('ORDER_INTENT_BUY_LONG', 1_000_000, 1),
+      limit('ORDER_INTENT_BUY_LONG', 450_000.5, 1),
       limit('ORDER_INTENT_BUY_LONG', 450_000, 0),
       limit('ORDER_INTENT_BUY_LONG', 450_000, 1.5),
       limit('ORDER_INTENT_BUY_LONG', 450_000, 1, { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE' }),
@@ -175,12 +173,49 @@ describe('validation and market state', () => {
     expect(ex.openOrders('B')).toEqual([]);
   });
 
-  it('enforces per-market tick and minimum quantity', () => {
+  it('prices outside 0.01–0.99 get an order id and are rejected; extra precision is cut down to the tick', () => {
     const { ex } = makeExchange();
-    ex.addMarket({ slug: 'fine', eventSlug: 'nba-bos-nyk', title: 'T', outcome: 'O', tick: 1_000, minQty: 5 });
-    expect(ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_000, quantity: 5 }).order.state).toBe('ORDER_STATE_NEW');
-    expect(() => ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_500, quantity: 5 })).toThrow(ExchangeRequestError);
-    expect(() => ex.submitOrder('A', { marketSlug: 'fine', intent: 'ORDER_INTENT_BUY_LONG', price: 455_000, quantity: 4 })).toThrow(ExchangeRequestError);
+    for (const price of [0, 5_000, 1_000_000, 1_500_000]) {
+      const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', price, 1));
+      expect(r.order.id).toMatch(/\S/);
+      expect(r.order.state).toBe('ORDER_STATE_REJECTED');
+      expect(r.executions[0]).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', orderRejectReason: 'ORD_REJECT_REASON_PRICE_OUT_OF_BOUNDS' });
+    }
+    // "0.515" on a 0.01 tick is 0.51, "0.995" is 0.99
+    expect(ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 995_000, 1)).order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 990_000 });
+    const cut = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 515_000, 1));
+    expect(cut.order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 510_000 });
+    expect(ex.book(MARKET).bids).toEqual([{ price: 510_000, qty: 1 }]);
+    expect(ex.openOrders('B').map((o) => o.price)).toEqual([510_000]);
+  });
+
+  it('enforces per-market tick (0.005, 0.0025) and minimum quantity', () => {
+    const { ex } = makeExchange();
+    ex.addMarket({ slug: 'half', eventSlug: 'nba-bos-nyk', title: 'T', outcome: 'O', tick: 5_000, minQty: 5 });
+    ex.addMarket({ slug: 'quarter', eventSlug: 'nba-bos-nyk', title: 'Q', outcome: 'O', tick: 2_500, minimumTradeQty: '0.01' });
+    expect(ex.getMarket('half')).toMatchObject({ orderPriceMinTickSize: '0.005', minQty: 5, minimumTradeQty: '5' });
+    expect(ex.getMarket('quarter')).toMatchObject({ orderPriceMinTickSize: '0.0025', minQty: 1, minimumTradeQty: '0.01' });
+    const on = (slug: string, price: number, quantity = 5) => ex.submitOrder('A', { marketSlug: slug, intent: 'ORDER_INTENT_BUY_LONG', price, quantity });
+    expect(on('half', 455_000).order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 455_000 });
+    // 0.4555 has more decimals than 0.005: cut to 0.455
+    expect(on('half', 455_500).order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 455_000 });
+    // 0.453 has the tick's decimals but is off its grid: cannot be normalised
+    const off = on('half', 453_000);
+    expect(off.order.state).toBe('ORDER_STATE_REJECTED');
+    expect(off.executions[0]?.orderRejectReason).toBe('ORD_REJECT_REASON_INVALID_PRICE_INCREMENT');
+    expect(on('quarter', 452_500).order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 452_500 });
+    expect(on('quarter', 452_590).order).toMatchObject({ state: 'ORDER_STATE_NEW', price: 452_500 });
+    expect(on('quarter', 451_000).executions[0]?.orderRejectReason).toBe('ORD_REJECT_REASON_INVALID_PRICE_INCREMENT');
+    // 0.0075 is on the 0.0025 grid but below 0.01
+    expect(on('quarter', 7_500).executions[0]?.orderRejectReason).toBe('ORD_REJECT_REASON_PRICE_OUT_OF_BOUNDS');
+    expect(() => on('half', 455_000, 4)).toThrow(ExchangeRequestError);
+    expect(() => on('quarter', 452_500, 0)).toThrow(ExchangeRequestError);
+    // modify: the same rules, as a 400 carrying the venue's reason
+    const resting = on('half', 400_000);
+    expect(ex.modifyOrder('A', resting.order.id, { marketSlug: 'half', price: 405_900 }).order.price).toBe(405_000);
+    expect(() => ex.modifyOrder('A', resting.order.id, { marketSlug: 'half', price: 1_000_000 })).toThrow(
+      expect.objectContaining({ status: 400, code: 'ORD_REJECT_REASON_PRICE_OUT_OF_BOUNDS' }),
+    );
   });
 
   it('rejects orders while the market is not open and accepts them again when it reopens', () => {

@@ -20,14 +20,16 @@ function order(buysLong: boolean, price: number, qty: number): SimOrder {
     cumQuantity: 0,
     leavesQuantity: qty,
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+    day: false,
     goodTillTime: null,
     participateDontInitiate: false,
     state: 'ORDER_STATE_NEW',
     filledNotional: 0,
     createTime: 0,
-    reservePerContract: 0,
-    commissionsBasisPoints: 30,
-    makerCommissionsBasisPoints: -20,
+    placedSeq: 0,
+    commissionsBasisPoints: 695,
+    makerCommissionsBasisPoints: -125,
+    commissionTotal: 0,
   };
 }
 
