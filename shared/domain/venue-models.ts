@@ -46,6 +46,11 @@ export interface VenueExecution {
   aggressor: boolean | null;
   /** Fee collected on this execution (negative for a rebate), when reported. */
   commissionNotionalCollected: Micros | null;
+  /**
+   * Why the exchange cancelled the order on its own (UNSOLICITED_CXL_REASON_*: an unfunded order after a
+   * fill, a lost connection, a logout, maintenance); null or absent for a cancel we asked for.
+   */
+  unsolicitedCancelReason?: string | null;
 }
 
 export interface VenuePosition {

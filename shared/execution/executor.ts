@@ -11,6 +11,8 @@
  * venue answers with "not found" (404) or "order … is not open" (400) is done, not failed: counted
  * (`execution.cancel_not_found` / `execution.cancel_not_open`), logged at debug, and — when the order is
  * still open here — reported to the tracker as a possible fill gap (`OrderTracker.reportOrderGone`).
+ * A cancel the exchange made on its own (unsolicited: an unfunded order, maintenance) is not an error: the
+ * tracker closes the order; a cancel of ours still pending for it is dropped, and one being retried stops.
  */
 import type { Clock } from '../domain/clock.js';
 import type { OrderGateway } from '../domain/gateway.js';
@@ -118,6 +120,8 @@ export class OrderExecutor {
     this.onLatency = deps.onLatency;
     this.cfg = { ...DEFAULT_EXECUTOR_CONFIG, ...deps.config };
     this.tracker.onOrphan((x) => this.claimLateExecution(x));
+    // Nothing to cancel any more: the exchange did it (the tracker counts it by reason).
+    this.tracker.onUnsolicitedCancel(({ order }) => this.pendingCancels.delete(order.localId));
   }
 
   /** Feeds a venue execution (private socket or paper exchange) to the tracker. */
@@ -297,7 +301,9 @@ export class OrderExecutor {
 
   private async cancelVenue(orderId: string, marketSlug: string, localId: string): Promise<boolean> {
     try {
-      await retryIdempotent(() => this.gateway.cancelOrder(orderId, marketSlug), this.scheduler, this.cfg.cancelRetry, {
+      // A retry of an order that ended meanwhile (an unsolicited cancel, a fill) is not sent.
+      const ended = (): boolean => isTerminal(this.tracker.get(localId)?.status ?? 'CANCELLED');
+      await retryIdempotent(() => (ended() ? Promise.resolve() : this.gateway.cancelOrder(orderId, marketSlug)), this.scheduler, this.cfg.cancelRetry, {
         onRetry: () => this.metrics.increment('execution.cancel_retry'),
       });
       this.metrics.increment('execution.cancels');
