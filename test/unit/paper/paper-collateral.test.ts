@@ -98,7 +98,6 @@ describe('paper collateral', () => {
       { weight: 1, arbitrary: fc.record({ k: fc.constant('modify' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: 1, max: 40 }) }) },
       { weight: 1, arbitrary: fc.record({ k: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 150 }) }) },
     );
-    let unsolicited = 0;
     let fills = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 25 }), fc.array(op, { minLength: 5, maxLength: 60, size: 'max' }), async (balance, ops) => {
@@ -151,7 +150,6 @@ describe('paper collateral', () => {
         }
         p.scheduler.advance(1_000);
         check();
-        unsolicited += p.executions().filter((x) => x.unsolicitedCancelReason).length;
         fills += p.fills().length;
       }),
       { numRuns: 300 },
@@ -167,7 +165,6 @@ describe('paper collateral', () => {
       fc.record({ k: fc.constant('release' as const), pick: fc.nat() }),
       fc.record({ k: fc.constant('settle' as const), slug: fc.constantFrom('a', 'b'), cents: fc.integer({ min: 0, max: 100 }) }),
     );
-    let unfunded = 0;
     let applied = 0;
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 }), fc.array(step, { minLength: 5, maxLength: 60, size: 'max' }), (balance, steps) => {
@@ -197,7 +194,6 @@ describe('paper collateral', () => {
               live.delete(id);
             }
             const cancels = pf.buyingPower() < 0 ? pf.unfundedOrderIds() : [];
-            unfunded += cancels.length;
             for (const c of cancels) {
               pf.release(c);
               live.delete(c);
@@ -217,7 +213,6 @@ describe('paper collateral', () => {
       { numRuns: 500 },
     );
     expect(applied).toBeGreaterThan(100); // the generator does fill
-    void unfunded;
   });
 
   it('a filled offer that leaves the bids unfunded: the newest orders go until buying power is ≥ 0 (property)', () => {
