@@ -11,6 +11,7 @@ import { Decimal } from 'decimal.js';
 import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
 import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
+import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '../domain/maintenance-calendar.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field builders: numbers may arrive as strings after ${ENV} interpolation, so numeric strings are coerced.
@@ -167,6 +168,30 @@ const paperSchema = z.strictObject({
   seed: num({ int: true }).optional(),
 });
 
+const clockTime = () =>
+  str().superRefine((v, ctx) => {
+    if (parseClockTime(v) === null) ctx.addIssue({ code: 'custom', message: `must be a local time HH:MM between 00:00 and 24:00, e.g. "02:00" — got ${JSON.stringify(v)}` });
+  });
+
+/** The exchange's weekly maintenance (docs/venue-rules.md): orders cancelled, no quoting, resumed after. */
+const maintenanceSchema = z
+  .strictObject({
+    enabled: bool().default(true),
+    weekday: oneOf(WEEKDAYS, (s) => s.toLowerCase()).default('thursday'),
+    start: clockTime().default('02:00'),
+    end: clockTime().default('06:00'),
+    time_zone: str()
+      .superRefine((v, ctx) => {
+        if (!isKnownTimeZone(v)) ctx.addIssue({ code: 'custom', message: `must be an IANA time zone, e.g. "America/New_York" — got ${JSON.stringify(v)}` });
+      })
+      .default('America/New_York'),
+  })
+  .superRefine((m, ctx) => {
+    const start = parseClockTime(m.start);
+    const end = parseClockTime(m.end);
+    if (start !== null && end !== null && start >= end) ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${m.start}) on the same day — got ${m.end}` });
+  });
+
 const tradingSchema = z.strictObject({
   mode: oneOf(TRADING_MODES, (s) => s.toLowerCase()).default('paper'),
   markets: z.array(str()).default(['*']),
@@ -174,6 +199,7 @@ const tradingSchema = z.strictObject({
   default_tick: priceDelta({ hint: '0.01 is the exchange default' }).default(0.01),
   default_min_qty: num({ min: 1, int: true }).default(1),
   paper: paperSchema.prefault({}),
+  maintenance: maintenanceSchema.prefault({}),
 });
 
 const riskSchema = z.strictObject({
@@ -410,6 +436,8 @@ export interface AppConfig {
     defaultTick: PriceMicros;
     defaultMinQty: number;
     paper: { startingBalance: Micros; orderLatencyMs: number; cancelLatencyMs: number; seed?: number };
+    /** The weekly maintenance window; null when disabled. */
+    maintenance: WeeklyWindow | null;
   };
   risk: RiskConfig;
   strategies: {
@@ -487,6 +515,14 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         cancelLatencyMs: raw.trading.paper.cancel_latency_ms,
         seed: raw.trading.paper.seed,
       },
+      maintenance: raw.trading.maintenance.enabled
+        ? {
+            weekday: WEEKDAYS.indexOf(raw.trading.maintenance.weekday),
+            startMinute: parseClockTime(raw.trading.maintenance.start)!,
+            endMinute: parseClockTime(raw.trading.maintenance.end)!,
+            timeZone: raw.trading.maintenance.time_zone,
+          }
+        : null,
     },
     risk: {
       maxPositionPerMarket: usdToMicros(r.max_position_per_market),

@@ -65,7 +65,10 @@ export interface LatencySample {
   executorNs: bigint;
 }
 
-export type BlockReason = 'HALTED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
+export type BlockReason = 'HALTED' | 'PAUSED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
+
+/** Scope of a pause: every market, or one. */
+export const ALL_MARKETS = '*';
 
 export type ExecuteResult =
   | { status: 'submitted'; localId: string; orderId: string; recovered: boolean }
@@ -102,6 +105,8 @@ export class OrderExecutor {
   private readonly cfg: ExecutorConfig;
 
   private halted = false;
+  /** Pauses by scope (ALL_MARKETS or a market slug), each with its reasons (maintenance, a market halt). */
+  private readonly pauses = new Map<string, Set<string>>();
   private readonly blockedMarkets = new Set<string>();
   private readonly inflightCreates = new Map<string, Set<Promise<unknown>>>();
   private readonly reconciling = new Map<string, Promise<ReconcileOutcome[]>>();
@@ -144,6 +149,25 @@ export class OrderExecutor {
     return this.halted;
   }
 
+  /**
+   * Pauses (or resumes) new orders for a reason — the exchange's maintenance window for every market, a halt
+   * for one — independently of the kill switch (`setHalted`): ending a pause never lifts a halt, and each
+   * reason is lifted on its own. Cancels are always allowed.
+   */
+  setPaused(scope: string, reason: string, paused: boolean): void {
+    let reasons = this.pauses.get(scope);
+    if (paused) {
+      if (!reasons) this.pauses.set(scope, (reasons = new Set()));
+      reasons.add(reason);
+    } else if (reasons?.delete(reason) && reasons.size === 0) {
+      this.pauses.delete(scope);
+    }
+  }
+
+  isPaused(marketSlug: string): boolean {
+    return this.pauses.has(ALL_MARKETS) || this.pauses.has(marketSlug);
+  }
+
   isMarketBlocked(marketSlug: string): boolean {
     return this.blockedMarkets.has(marketSlug);
   }
@@ -156,6 +180,7 @@ export class OrderExecutor {
   async execute(signal: Signal): Promise<ExecuteResult> {
     const startNs = this.clock.monotonicNs();
     if (this.halted) return this.blocked('HALTED', signal);
+    if (this.pauses.size > 0 && this.isPaused(signal.marketSlug)) return this.blocked('PAUSED', signal);
     if (this.blockedMarkets.has(signal.marketSlug)) return this.blocked('MARKET_RECONCILING', signal);
 
     let request: OrderRequest;
