@@ -216,6 +216,9 @@ const riskSchema = z.strictObject({
 // decimals: 6 — the edge becomes micros; 0.0000004 would round to a zero edge.
 const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points, e.g. 0.03' });
 
+/** How long a market-maker quote rests before it expires (GTD), ms. */
+export const DEFAULT_QUOTE_LIFETIME_MS = 600_000;
+
 const marketMakerSchema = z.strictObject({
   enabled: bool().default(false),
   spread: priceDelta({ hint: 'a full bid-ask width, e.g. 0.02' }),
@@ -230,6 +233,8 @@ const marketMakerSchema = z.strictObject({
   stale_consensus_ms: num({ min: 1, int: true }).default(120_000),
   pause_after_event_ms: num({ min: 0, int: true }).default(3_000),
   min_requote_ticks: num({ min: 1, int: true }).default(1),
+  /** Seconds a quote rests before the exchange expires it (GTD): quotes end by themselves if the bot dies. */
+  quote_lifetime: num({ min: 1, max: MAX_TIMER_MS / 1000, hint: 'seconds, e.g. 600' }).default(DEFAULT_QUOTE_LIFETIME_MS / 1000),
   max_position: usd({ min: 0, minOpen: true }).optional(),
 });
 
@@ -385,6 +390,8 @@ export interface MarketMakerConfig {
   pauseAfterEventMs: number;
   minRequoteTicks: number;
   maxPosition?: Micros;
+  /** How long a quote rests (GTD goodTillTime = now + this), ms; default DEFAULT_QUOTE_LIFETIME_MS. */
+  quoteLifetimeMs?: number;
 }
 
 export interface LiveArbitrageConfig {
@@ -548,6 +555,7 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         staleConsensusMs: mm.stale_consensus_ms,
         pauseAfterEventMs: mm.pause_after_event_ms,
         minRequoteTicks: mm.min_requote_ticks,
+        quoteLifetimeMs: Math.round(mm.quote_lifetime * 1000),
         maxPosition: mm.max_position !== undefined ? usdToMicros(mm.max_position) : undefined,
       },
       liveArbitrage: {

@@ -24,7 +24,7 @@ import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
-import type { MarketMakerConfig } from '../config/schema.js';
+import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { BaseStrategy, CancelRequest, StrategyOutput } from './base-strategy.js';
@@ -278,7 +278,8 @@ export class MarketMaker implements BaseStrategy {
       fairProbability: ctx.fair / ONE_DOLLAR,
       createdAt: now,
       postOnly: true,
-      timeInForce: 'GTC',
+      timeInForce: 'GTD',
+      goodTillTime: now + (this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS),
     };
     if (same?.orderId) signal.replacesOrderId = same.orderId;
     out.push(signal);
