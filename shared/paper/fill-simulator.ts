@@ -86,7 +86,8 @@ export interface SimFill {
   time: number;
 }
 
-export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed' | 'expired' | 'unfunded';
+/** `unfunded` and `exchange`: cancelled by the exchange on its own (no longer funded; any other reason). */
+export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed' | 'expired' | 'unfunded' | 'exchange';
 
 export type SimEvent =
   | { type: 'accepted'; order: SimOrder }
@@ -240,13 +241,13 @@ export class FillSimulator {
     return true;
   }
 
-  /** Cancels working orders now, on the exchange's own initiative (unfunded after a fill): no latency. */
-  cancelUnfunded(orderIds: readonly string[]): SimOrder[] {
+  /** Cancels working orders now, on the exchange's own initiative (unfunded after a fill, …): no latency. */
+  cancelNow(orderIds: readonly string[], reason: 'unfunded' | 'exchange'): SimOrder[] {
     const out: SimOrder[] = [];
     for (const id of orderIds) {
       const o = this.orders.get(id);
       if (!o || o.status === 'done') continue;
-      this.finish(o, 'unfunded');
+      this.finish(o, reason);
       out.push(o);
     }
     return out;

@@ -67,6 +67,8 @@ export class PaperExchange implements OrderGateway {
   private readonly fees: FeeSchedule;
   private readonly listeners: ((ev: VenueEvent) => void)[] = [];
   private readonly meta = new Map<string, PaperOrderMeta>();
+  /** Reasons of cancels the exchange makes on its own, by order id, until the cancel is emitted. */
+  private readonly unsolicited = new Map<string, string>();
   private orderSeq = 0;
   private execSeq = 0;
 
@@ -146,6 +148,17 @@ export class PaperExchange implements OrderGateway {
   }
 
   /**
+   * Cancels working orders on the exchange's own initiative, as the venue does on a lost connection, a logout
+   * or maintenance: each gets EXECUTION_TYPE_CANCELED with `unsolicitedCancelReason`. Returns the ids cancelled.
+   */
+  cancelUnsolicited(orderIds: readonly string[], reason = 'UNSOLICITED_CXL_REASON_OTHER'): string[] {
+    for (const id of orderIds) this.unsolicited.set(id, reason);
+    const done = this.simulator.cancelNow(orderIds, 'exchange').map((o) => o.id);
+    for (const id of orderIds) this.unsolicited.delete(id);
+    return done;
+  }
+
+  /**
    * Settles a market (its game ended) at the exchange's settlement price per long contract (1 − S per short):
    * cancels its orders, pays out, realizes PnL.
    */
@@ -201,11 +214,9 @@ export class PaperExchange implements OrderGateway {
         if (e.reason === 'filled') return;
         const expired = e.reason === 'unfilled_fok' || e.reason === 'expired';
         this.setState(o, expired ? 'ORDER_STATE_EXPIRED' : 'ORDER_STATE_CANCELED');
-        if (e.reason === 'unfunded') this.metrics.increment('paper.unfunded_cancels');
-        this.emitExecution(o, expired ? 'EXECUTION_TYPE_EXPIRED' : 'EXECUTION_TYPE_CANCELED', {
-          text: e.reason,
-          ...(e.reason === 'unfunded' ? { unsolicitedCancelReason: UNFUNDED_CANCEL_REASON } : {}),
-        });
+        const unsolicited = e.reason === 'unfunded' ? UNFUNDED_CANCEL_REASON : e.reason === 'exchange' ? (this.unsolicited.get(o.id) ?? 'UNSOLICITED_CXL_REASON_OTHER') : null;
+        if (unsolicited) this.metrics.increment('paper.unsolicited_cancels', 1, { reason: e.reason });
+        this.emitExecution(o, expired ? 'EXECUTION_TYPE_EXPIRED' : 'EXECUTION_TYPE_CANCELED', { text: e.reason, unsolicitedCancelReason: unsolicited });
         this.emitBalance();
         return;
       }
@@ -231,7 +242,7 @@ export class PaperExchange implements OrderGateway {
     if (this.portfolio.buyingPower() >= 0) return;
     const ids = this.portfolio.unfundedOrderIds();
     this.logger.info('paper exchange cancels unfunded orders', { orderIds: ids, buyingPower: this.portfolio.buyingPower() });
-    this.simulator.cancelUnfunded(ids);
+    this.simulator.cancelNow(ids, 'unfunded');
   }
 
   private setState(o: SimOrder, state: VenueOrderState): void {
