@@ -31,6 +31,7 @@ import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { EventBus } from '../state/event-bus.js';
 import { FillFees, scheduleRates, type FeeRatesLookup } from './fill-fees.js';
 import { executionGap, snapshotGap, type FillGap, type FillGapReason } from './fill-gaps.js';
+import { OrphanExecutions } from './orphan-executions.js';
 
 // The state machine lives beside the order types; re-exported for the tracker's existing importers.
 export {
@@ -116,7 +117,6 @@ export class OrderTracker {
   private readonly metrics: Metrics;
   private readonly fees: FillFees;
   private readonly maxExec: number;
-  private readonly maxOrphans: number;
   private readonly newLocalId: () => string;
   private seq = 0;
 
@@ -130,7 +130,7 @@ export class OrderTracker {
   private readonly seenExecutions = new Set<string>();
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
-  private readonly orphans = new Map<string, VenueExecution[]>();
+  private readonly orphans: OrphanExecutions;
   /** Listeners: fills, status changes, orphans, fill gaps, unsolicited cancels. */
   readonly events: EventBus<OrderTrackerEvents>;
 
@@ -141,7 +141,7 @@ export class OrderTracker {
     this.fees = new FillFees(options.feeRates ?? scheduleRates(options.fees ?? DEFAULT_FEE_SCHEDULE));
     this.events = new EventBus<OrderTrackerEvents>(this.logger, this.metrics);
     this.maxExec = options.maxRememberedExecutions ?? 200_000;
-    this.maxOrphans = options.maxOrphanOrders ?? 1_000;
+    this.orphans = new OrphanExecutions(options.maxOrphanOrders ?? 1_000, this.metrics);
     this.newLocalId = options.newLocalId ?? (() => `ord-${this.clock.now().toString(36)}-${++this.seq}`);
   }
 
@@ -319,11 +319,7 @@ export class OrderTracker {
     if (other && other !== e) throw new Error(`venue order ${orderId} already tracked as ${other.localId}`);
     e.orderId = orderId;
     this.byVenue.set(orderId, e);
-    const buffered = this.orphans.get(orderId);
-    if (buffered) {
-      this.orphans.delete(orderId);
-      for (const x of buffered) this.applyExecution(x);
-    }
+    for (const x of this.orphans.take(orderId)) this.applyExecution(x);
     return view(e);
   }
 
@@ -349,13 +345,12 @@ export class OrderTracker {
 
   /** Buffered executions of venue orders not (yet) known, by venue order id. */
   orphanOrderIds(): string[] {
-    return [...this.orphans.keys()];
+    return this.orphans.orderIds();
   }
 
   /** The venue order carried by the newest buffered execution of an unknown order id. */
   peekOrphan(orderId: string): VenueOrder | undefined {
-    const list = this.orphans.get(orderId);
-    return list && list.length ? list[list.length - 1]!.order : undefined;
+    return this.orphans.latestOrder(orderId);
   }
 
   /** Applies one venue execution (from the private socket, a create response, or the paper exchange). */
@@ -676,17 +671,7 @@ export class OrderTracker {
   private bufferOrphan(x: VenueExecution): void {
     this.metrics.increment('execution.orphan');
     this.logger.debug('execution for an order not (yet) known; buffered', { orderId: x.order.id, executionId: x.id });
-    let list = this.orphans.get(x.order.id);
-    if (!list) {
-      if (this.orphans.size >= this.maxOrphans) {
-        const oldest = this.orphans.keys().next().value;
-        if (oldest !== undefined) this.orphans.delete(oldest);
-        this.metrics.increment('execution.orphan_dropped');
-      }
-      list = [];
-      this.orphans.set(x.order.id, list);
-    }
-    if (!list.some((y) => y.id === x.id)) list.push(x);
+    this.orphans.add(x);
     this.events.emit('orphan', x);
   }
 
