@@ -32,6 +32,7 @@ import { UndiciTransport } from '../../shared/venue/undici-transport.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { discoverMarkets, type Discovery } from './discovery.js';
 import { FillGapWatcher } from './fill-gap-watcher.js';
+import { TradingPauses } from './trading-pauses.js';
 
 export interface BotOptions {
   config: AppConfig;
@@ -134,11 +135,21 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     if (quotes.length > 0) feedEvent({ type: 'odds', quotes, entryId: null });
   }
 
+  // The exchange's maintenance window and unannounced halts: cancel, pause, resume (trading-pauses.ts).
+  const pauses = new TradingPauses({
+    maintenance: config.trading.maintenance,
+    executors: () => [...new Set([engine.executor(), engine.liveExecutor()].filter((e) => e !== undefined))],
+    logger: logger.child({ component: 'trading-pauses' }),
+    metrics,
+  });
+  pauses.onTick(clock.now());
+
   // Settlement: when a market leaves trading for good, fetch its settlement price once and settle.
   const settling = new Set<string>();
   const onMarketEvent = (ev: VenueEvent): void => {
     opts.onVenueEvent?.(ev, 'markets');
     engine.onMarketEvent(ev);
+    pauses.onMarketEvent(ev);
     if (ev.type === 'book' && SETTLED_STATES.has(ev.state) && !settling.has(ev.marketSlug)) {
       settling.add(ev.marketSlug);
       void settleWhenKnown(ev.marketSlug);
@@ -222,7 +233,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
   }
   engine.start();
   const tickMs = opts.tickMs ?? 1_000;
-  const timer = setInterval(() => engine.tick(clock.now()), tickMs);
+  const timer = setInterval(() => {
+    const now = clock.now();
+    pauses.onTick(now);
+    engine.tick(now);
+  }, tickMs);
   timer.unref();
   logger.info('bot started', { mode: engine.mode(), markets: slugs.length, fixtures: fixtureIds.length, strategies: engine.strategies.map((s) => s.name) });
 

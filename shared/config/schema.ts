@@ -11,6 +11,7 @@ import { Decimal } from 'decimal.js';
 import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
 import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
+import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '../domain/maintenance-calendar.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field builders: numbers may arrive as strings after ${ENV} interpolation, so numeric strings are coerced.
@@ -169,6 +170,30 @@ const paperSchema = z.strictObject({
   seed: num({ int: true }).optional(),
 });
 
+const clockTime = () =>
+  str().superRefine((v, ctx) => {
+    if (parseClockTime(v) === null) ctx.addIssue({ code: 'custom', message: `must be a local time HH:MM between 00:00 and 24:00, e.g. "02:00" — got ${JSON.stringify(v)}` });
+  });
+
+/** The exchange's weekly maintenance (docs/venue-rules.md): orders cancelled, no quoting, resumed after. */
+const maintenanceSchema = z
+  .strictObject({
+    enabled: bool().default(true),
+    weekday: oneOf(WEEKDAYS, (s) => s.toLowerCase()).default('thursday'),
+    start: clockTime().default('02:00'),
+    end: clockTime().default('06:00'),
+    time_zone: str()
+      .superRefine((v, ctx) => {
+        if (!isKnownTimeZone(v)) ctx.addIssue({ code: 'custom', message: `must be an IANA time zone, e.g. "America/New_York" — got ${JSON.stringify(v)}` });
+      })
+      .default('America/New_York'),
+  })
+  .superRefine((m, ctx) => {
+    const start = parseClockTime(m.start);
+    const end = parseClockTime(m.end);
+    if (start !== null && end !== null && start >= end) ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${m.start}) on the same day — got ${m.end}` });
+  });
+
 const tradingSchema = z.strictObject({
   mode: oneOf(TRADING_MODES, (s) => s.toLowerCase()).default('paper'),
   markets: z.array(str()).default(['*']),
@@ -176,6 +201,7 @@ const tradingSchema = z.strictObject({
   default_tick: priceDelta({ hint: '0.01 is the exchange default' }).default(0.01),
   default_min_qty: num({ min: 1, int: true }).default(1),
   paper: paperSchema.prefault({}),
+  maintenance: maintenanceSchema.prefault({}),
 });
 
 const riskSchema = z.strictObject({
@@ -193,6 +219,9 @@ const riskSchema = z.strictObject({
 // contract (= probability points) and is what a trade must keep AFTER the taker fee.
 const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points after fees, e.g. 0.03' });
 
+/** How long a market-maker quote rests before it expires (GTD), ms. */
+export const DEFAULT_QUOTE_LIFETIME_MS = 600_000;
+
 const marketMakerSchema = z.strictObject({
   enabled: bool().default(false),
   spread: priceDelta({ hint: 'a full bid-ask width, e.g. 0.02' }),
@@ -207,6 +236,8 @@ const marketMakerSchema = z.strictObject({
   stale_consensus_ms: num({ min: 1, int: true }).default(120_000),
   pause_after_event_ms: num({ min: 0, int: true }).default(3_000),
   min_requote_ticks: num({ min: 1, int: true }).default(1),
+  /** Seconds a quote rests before the exchange expires it (GTD): quotes end by themselves if the bot dies. */
+  quote_lifetime: num({ min: 1, max: MAX_TIMER_MS / 1000, hint: 'seconds, e.g. 600' }).default(DEFAULT_QUOTE_LIFETIME_MS / 1000),
   max_position: usd({ min: 0, minOpen: true }).optional(),
 });
 
@@ -396,6 +427,8 @@ export interface MarketMakerConfig {
   pauseAfterEventMs: number;
   minRequoteTicks: number;
   maxPosition?: Micros;
+  /** How long a quote rests (GTD goodTillTime = now + this), ms; default DEFAULT_QUOTE_LIFETIME_MS. */
+  quoteLifetimeMs?: number;
 }
 
 export interface LiveArbitrageConfig {
@@ -448,6 +481,8 @@ export interface AppConfig {
     defaultTick: PriceMicros;
     defaultMinQty: number;
     paper: { startingBalance: Micros; orderLatencyMs: number; cancelLatencyMs: number; seed?: number };
+    /** The weekly maintenance window; null when disabled. */
+    maintenance: WeeklyWindow | null;
   };
   risk: RiskConfig;
   strategies: {
@@ -526,6 +561,14 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         cancelLatencyMs: raw.trading.paper.cancel_latency_ms,
         seed: raw.trading.paper.seed,
       },
+      maintenance: raw.trading.maintenance.enabled
+        ? {
+            weekday: WEEKDAYS.indexOf(raw.trading.maintenance.weekday),
+            startMinute: parseClockTime(raw.trading.maintenance.start)!,
+            endMinute: parseClockTime(raw.trading.maintenance.end)!,
+            timeZone: raw.trading.maintenance.time_zone,
+          }
+        : null,
     },
     risk: {
       maxPositionPerMarket: usdToMicros(r.max_position_per_market),
@@ -551,6 +594,7 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         staleConsensusMs: mm.stale_consensus_ms,
         pauseAfterEventMs: mm.pause_after_event_ms,
         minRequoteTicks: mm.min_requote_ticks,
+        quoteLifetimeMs: Math.round(mm.quote_lifetime * 1000),
         maxPosition: mm.max_position !== undefined ? usdToMicros(mm.max_position) : undefined,
       },
       liveArbitrage: {

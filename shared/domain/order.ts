@@ -3,7 +3,7 @@ import type { Micros, PriceMicros } from './money.js';
 import type { OrderIntent, OrderType, TimeInForce } from './venue-enums.js';
 import type { StrategyName } from './signal.js';
 
-/** The seed's order state machine. */
+/** The seed's order state machine (transitions: order-states.ts). */
 export const ORDER_STATUSES = [
   'CREATED',
   'SUBMITTED',
@@ -62,4 +62,8 @@ export interface TrackedOrder {
   createdAt: number;
   updatedAt: number;
   rejectReason?: string;
+  /** Why the order was cancelled (the execution's text or type), once CANCELLED. */
+  cancelReason?: string;
+  /** Set when the exchange cancelled the order on its own (UNSOLICITED_CXL_REASON_*), not at our request. */
+  unsolicitedCancelReason?: string;
 }

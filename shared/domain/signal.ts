@@ -35,8 +35,13 @@ export interface Signal {
   netEdge?: number;
   /** Resting (maker) or taking (taker) intent; market makers post only. */
   postOnly?: boolean;
-  /** IOC for takers by default; GTC for quotes. */
-  timeInForce?: 'GTC' | 'IOC' | 'FOK';
+  /**
+   * IOC for takers by default; quotes rest GTD (with `goodTillTime`) so they end by themselves — the venue's
+   * DAY orders do not expire at the trade-day roll (docs/venue-rules.md).
+   */
+  timeInForce?: 'GTC' | 'GTD' | 'IOC' | 'FOK';
+  /** Epoch ms a GTD order expires at (required with GTD). */
+  goodTillTime?: number;
   /** For a quote that replaces an existing resting order (modify instead of cancel/replace). */
   replacesOrderId?: string;
 }

@@ -21,6 +21,9 @@
  * execution with that text — in the create's answer or on the order stream) is a transient reject, not a
  * rate limit: the order is closed as REJECTED with code VENUE_STOPGAP, counted (`execution.stopgap_rejects`)
  * and reported through `onStopgapReject`, so the strategy can re-price and resubmit. Nothing is throttled.
+ *
+ * A cancel the exchange made on its own (unsolicited: an unfunded order, maintenance) is not an error: the
+ * tracker closes the order; a cancel of ours still pending for it is dropped, and one being retried stops.
  */
 import type { Clock } from '../domain/clock.js';
 import type { OrderGateway } from '../domain/gateway.js';
@@ -82,7 +85,10 @@ export interface LatencySample {
   executorNs: bigint;
 }
 
-export type BlockReason = 'HALTED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
+export type BlockReason = 'HALTED' | 'PAUSED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
+
+/** Scope of a pause: every market, or one. */
+export const ALL_MARKETS = '*';
 
 export type ExecuteResult =
   | { status: 'submitted'; localId: string; orderId: string; recovered: boolean }
@@ -124,6 +130,8 @@ export class OrderExecutor {
   private readonly cfg: ExecutorConfig;
 
   private halted = false;
+  /** Pauses by scope (ALL_MARKETS or a market slug), each with its reasons (maintenance, a market halt). */
+  private readonly pauses = new Map<string, Set<string>>();
   private readonly blockedMarkets = new Set<string>();
   private readonly inflightCreates = new Map<string, Set<Promise<unknown>>>();
   private readonly reconciling = new Map<string, Promise<ReconcileOutcome[]>>();
@@ -143,6 +151,8 @@ export class OrderExecutor {
     this.gateway = this.cfg.batchOrders ? new OrderBatcher(deps.gateway, { metrics: this.metrics, defer: deps.batchDefer }) : deps.gateway;
     this.onStopgapReject = deps.onStopgapReject;
     this.tracker.onOrphan((x) => this.claimLateExecution(x));
+    // Nothing to cancel any more: the exchange did it (the tracker counts it by reason).
+    this.tracker.onUnsolicitedCancel(({ order }) => this.pendingCancels.delete(order.localId));
   }
 
   /** Feeds a venue execution (private socket or paper exchange) to the tracker. */
@@ -166,6 +176,25 @@ export class OrderExecutor {
     return this.halted;
   }
 
+  /**
+   * Pauses (or resumes) new orders for a reason — the exchange's maintenance window for every market, a halt
+   * for one — independently of the kill switch (`setHalted`): ending a pause never lifts a halt, and each
+   * reason is lifted on its own. Cancels are always allowed.
+   */
+  setPaused(scope: string, reason: string, paused: boolean): void {
+    let reasons = this.pauses.get(scope);
+    if (paused) {
+      if (!reasons) this.pauses.set(scope, (reasons = new Set()));
+      reasons.add(reason);
+    } else if (reasons?.delete(reason) && reasons.size === 0) {
+      this.pauses.delete(scope);
+    }
+  }
+
+  isPaused(marketSlug: string): boolean {
+    return this.pauses.has(ALL_MARKETS) || this.pauses.has(marketSlug);
+  }
+
   isMarketBlocked(marketSlug: string): boolean {
     return this.blockedMarkets.has(marketSlug);
   }
@@ -178,6 +207,7 @@ export class OrderExecutor {
   async execute(signal: Signal): Promise<ExecuteResult> {
     const startNs = this.clock.monotonicNs();
     if (this.halted) return this.blocked('HALTED', signal);
+    if (this.pauses.size > 0 && this.isPaused(signal.marketSlug)) return this.blocked('PAUSED', signal);
     if (this.blockedMarkets.has(signal.marketSlug)) return this.blocked('MARKET_RECONCILING', signal);
 
     let request: OrderRequest;
@@ -346,7 +376,9 @@ export class OrderExecutor {
 
   private async cancelVenue(orderId: string, marketSlug: string, localId: string): Promise<boolean> {
     try {
-      await retryIdempotent(() => this.gateway.cancelOrder(orderId, marketSlug), this.scheduler, this.cfg.cancelRetry, {
+      // A retry of an order that ended meanwhile (an unsolicited cancel, a fill) is not sent.
+      const ended = (): boolean => isTerminal(this.tracker.get(localId)?.status ?? 'CANCELLED');
+      await retryIdempotent(() => (ended() ? Promise.resolve() : this.gateway.cancelOrder(orderId, marketSlug)), this.scheduler, this.cfg.cancelRetry, {
         onRetry: () => this.metrics.increment('execution.cancel_retry'),
       });
       this.metrics.increment('execution.cancels');

@@ -21,7 +21,8 @@ export type OrderBuildErrorCode =
   | 'BELOW_MIN_QTY'
   | 'INVALID_TICK'
   | 'POST_ONLY_WITH_IMMEDIATE_TIF'
-  | 'INVALID_TIF';
+  | 'INVALID_TIF'
+  | 'INVALID_GOOD_TILL_TIME';
 
 export class OrderBuildError extends Error {
   constructor(
@@ -40,8 +41,9 @@ export const ACTION_INTENT: Readonly<Record<SignalAction, OrderIntent>> = {
   SELL_NO: 'ORDER_INTENT_SELL_SHORT',
 };
 
-export const TIF_MAP: Readonly<Record<'GTC' | 'IOC' | 'FOK', TimeInForce>> = {
+export const TIF_MAP: Readonly<Record<'GTC' | 'GTD' | 'IOC' | 'FOK', TimeInForce>> = {
   GTC: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
+  GTD: 'TIME_IN_FORCE_GOOD_TILL_DATE',
   IOC: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL',
   FOK: 'TIME_IN_FORCE_FILL_OR_KILL',
 };
@@ -129,11 +131,15 @@ export function buildOrder(signal: Signal, rules: MarketRules = DEFAULT_MARKET_R
 
   const postOnly = signal.postOnly ?? false;
   const tifKey = signal.timeInForce ?? (postOnly ? 'GTC' : 'IOC');
-  if (postOnly && tifKey !== 'GTC') {
+  if (postOnly && tifKey !== 'GTC' && tifKey !== 'GTD') {
     throw new OrderBuildError('POST_ONLY_WITH_IMMEDIATE_TIF', `post-only order cannot be ${tifKey}`);
   }
   const tif = TIF_MAP[tifKey];
   if (!tif) throw new OrderBuildError('INVALID_TIF', `unknown time in force ${String(tifKey)}`);
+  const gtd = tifKey === 'GTD';
+  if (gtd && (signal.goodTillTime === undefined || !Number.isSafeInteger(signal.goodTillTime) || signal.goodTillTime <= signal.createdAt)) {
+    throw new OrderBuildError('INVALID_GOOD_TILL_TIME', `a GTD order needs a goodTillTime after its creation, got ${String(signal.goodTillTime)}`);
+  }
 
   return {
     marketSlug: signal.marketSlug,
@@ -143,5 +149,6 @@ export function buildOrder(signal: Signal, rules: MarketRules = DEFAULT_MARKET_R
     quantity,
     tif,
     postOnly,
+    ...(gtd ? { goodTillTime: signal.goodTillTime } : {}),
   };
 }

@@ -1,109 +1,49 @@
 /**
- * The order state machine and fill ledger of the executor (seed: order_tracker). Venue executions and order
- * states are mapped onto the seed's statuses; illegal transitions are refused and reported; every execution
- * is applied at most once (keyed by execution id), so a duplicate or replayed execution never double-counts
- * a fill.
+ * The order tracker of the executor (seed: order_tracker): it keeps every order's status through the state
+ * machine of shared/domain/order-states.ts, books each fill once, and tells its listeners (a typed event bus:
+ * `fill`, `status`, `orphan`, `fill_gap`, `unsolicited_cancel`).
  *
- * Transitions (each edge and why it exists):
- *   CREATED          → SUBMITTED         the request is about to be written to the gateway
- *   CREATED          → REJECTED          refused locally or by the gateway before it reached the venue
- *   SUBMITTED        → PENDING           the venue acknowledged the order (EXECUTION_TYPE_NEW, ORDER_STATE_NEW)
- *   SUBMITTED        → PARTIALLY_FILLED  the first thing heard is a partial fill (an ack can arrive after it)
- *   SUBMITTED        → FILLED            an aggressive order filled completely in the create response
- *   SUBMITTED        → CANCELLED         an IOC that found nothing, or a cancel that raced the ack
- *   SUBMITTED        → REJECTED          the venue refused the order, or reconciliation found it never arrived
- *   PENDING          → PENDING           a modify was acknowledged (EXECUTION_TYPE_REPLACE): price/size change
- *   PENDING          → PARTIALLY_FILLED  part of a resting order traded
- *   PENDING          → FILLED            the whole resting order traded
- *   PENDING          → CANCELLED         cancelled, expired or done for the day
- *   PENDING          → REJECTED          the venue rejected an order it had acknowledged (e.g. risk check)
- *   PARTIALLY_FILLED → PARTIALLY_FILLED  another partial fill, or a modify acknowledged
- *   PARTIALLY_FILLED → FILLED            the rest traded
- *   PARTIALLY_FILLED → CANCELLED         the rest was cancelled/expired
- * FILLED, CANCELLED and REJECTED are terminal and absorbing. A fill that arrives for a CANCELLED or REJECTED
- * order (it traded before the cancel took effect, or reconciliation missed it) is still recorded, because it
- * is real money, but the status does not change; it is logged and counted as `execution.late_fill`.
- *
- * Fill gaps (fills the venue made that no execution brought here: a private-socket outage, a dropped
- * message) are detected, counted (`execution.fill_gap`) and reported to `onFillGap` listeners, so the bot can
- * fetch the missing executions over REST (shared/execution/fill-gap-recovery.ts): an order snapshot with a
- * larger cumulative quantity, a FILL whose executions sum to less, an execution whose order's cumulative
- * quantity runs ahead of the executions applied, or a venue that says the order is no longer open
- * (`reportOrderGone`, from the executor's cancel). Adopted orders (`origin: 'adopted'`) are not reported:
- * their fills before adoption are deliberately not tracked. Besides the execution id, a fill is also
- * de-duplicated by (order, trade id), so the same trade recovered from the activity feed and later heard on
- * the socket (a venue that names the two differently) is counted once.
+ * - Idempotent: every execution is applied at most once (by execution id); a fill is also de-duplicated by
+ *   (order, trade id), so the same trade recovered from the activity feed and later heard on the socket (a
+ *   venue that names the two differently) is counted once; executions within the cumulative quantity an order
+ *   was restored with are not new fills.
+ * - Illegal transitions are refused and reported. A fill that arrives for a CANCELLED or REJECTED order (it
+ *   traded before the cancel took effect, or reconciliation missed it) is still recorded, because it is real
+ *   money, but the status does not change; it is logged and counted as `execution.late_fill`.
+ * - Cancels nobody asked for: an EXECUTION_TYPE_CANCELED with `unsolicitedCancelReason` (the exchange cancelled
+ *   an unfunded order after a fill, a lost connection, maintenance) moves the order to CANCELLED like any
+ *   cancel, records the reason on the order, counts `execution.unsolicited_cancel{reason}` and is told to
+ *   `unsolicited_cancel` listeners. It is not an error.
+ * - Fees: the venue's figure when it reports one, else the exchange's rule (fill-fees.ts).
+ * - Fill gaps (fill-gaps.ts) are counted (`execution.fill_gap`) and told to `fill_gap` listeners, so the bot
+ *   fetches the missing executions over REST. Adopted orders (`origin: 'adopted'`) are not reported: their
+ *   fills before adoption are deliberately not tracked.
  */
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_FEE_SCHEDULE, signedFee, type FeeSchedule } from '../domain/fees.js';
+import { DEFAULT_FEE_SCHEDULE, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, type Micros } from '../domain/money.js';
 import type { Fill, OrderRequest, OrderStatus, TrackedOrder } from '../domain/order.js';
+import { OPEN_STATUSES, RESTING_STATUSES, canTransition, isLiveVenueState, isTerminal, statusOfVenueState } from '../domain/order-states.js';
 import type { StrategyName } from '../domain/signal.js';
-import type { VenueOrderState } from '../domain/venue-enums.js';
 import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
+import { EventBus } from '../state/event-bus.js';
+import { FillFees, scheduleRates, type FeeRatesLookup } from './fill-fees.js';
+import { executionGap, snapshotGap, type FillGap, type FillGapReason } from './fill-gaps.js';
+import { OrphanExecutions } from './orphan-executions.js';
 
-export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  CREATED: ['SUBMITTED', 'REJECTED'],
-  SUBMITTED: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED'],
-  PENDING: ['PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED'],
-  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED'],
-  FILLED: [],
-  CANCELLED: [],
-  REJECTED: [],
-};
-
-export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['FILLED', 'CANCELLED', 'REJECTED']);
-/** Statuses of an order that may still be working at the venue (or may still reach it). */
-export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['CREATED', 'SUBMITTED', 'PENDING', 'PARTIALLY_FILLED']);
-/** Statuses of an order known to be resting on the venue's book. */
-export const RESTING_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['PENDING', 'PARTIALLY_FILLED']);
-
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return ORDER_TRANSITIONS[from].includes(to);
-}
-
-export function isTerminal(status: OrderStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
-}
-
-/** The engine status a venue order state maps to; null when the state says nothing about the status. */
-export function statusOfVenueState(state: VenueOrderState, cumQuantity = 0): OrderStatus | null {
-  switch (state) {
-    case 'ORDER_STATE_NEW':
-    case 'ORDER_STATE_PENDING_NEW':
-    case 'ORDER_STATE_PENDING_RISK':
-      return cumQuantity > 0 ? 'PARTIALLY_FILLED' : 'PENDING';
-    case 'ORDER_STATE_PENDING_REPLACE':
-    case 'ORDER_STATE_PENDING_CANCEL':
-      // Still working until the venue confirms.
-      return cumQuantity > 0 ? 'PARTIALLY_FILLED' : 'PENDING';
-    case 'ORDER_STATE_PARTIALLY_FILLED':
-      return 'PARTIALLY_FILLED';
-    case 'ORDER_STATE_FILLED':
-      return 'FILLED';
-    case 'ORDER_STATE_CANCELED':
-    case 'ORDER_STATE_EXPIRED':
-      return 'CANCELLED';
-    case 'ORDER_STATE_REJECTED':
-      return 'REJECTED';
-    case 'ORDER_STATE_REPLACED':
-      // Modify keeps the order id on this venue; a REPLACED snapshot carries no status information for it.
-      return null;
-    default:
-      return null;
-  }
-}
-
-const LIVE_VENUE_STATES: ReadonlySet<VenueOrderState> = new Set<VenueOrderState>([
-  'ORDER_STATE_NEW',
-  'ORDER_STATE_PENDING_NEW',
-  'ORDER_STATE_PENDING_REPLACE',
-  'ORDER_STATE_PENDING_CANCEL',
-  'ORDER_STATE_PENDING_RISK',
-  'ORDER_STATE_PARTIALLY_FILLED',
-]);
+// The state machine lives beside the order types; re-exported for the tracker's existing importers.
+export {
+  ORDER_TRANSITIONS,
+  TERMINAL_STATUSES,
+  OPEN_STATUSES,
+  RESTING_STATUSES,
+  canTransition,
+  isTerminal,
+  statusOfVenueState,
+} from '../domain/order-states.js';
+export type { FillGap, FillGapReason } from './fill-gaps.js';
 
 /** A tracked order as the tracker exposes it (a copy: mutating it changes nothing). */
 export interface OrderView extends TrackedOrder {
@@ -123,24 +63,6 @@ interface Entry extends OrderView {
   tradeIds: Set<string>;
 }
 
-/** Why the tracker believes fills are missing for an order. */
-export type FillGapReason = 'venue_cum_ahead' | 'fill_short' | 'execution_cum_ahead' | 'order_gone';
-
-/** A suspected fill gap: the venue filled more of an order than the executions applied here. */
-export interface FillGap {
-  localId: string;
-  orderId: string;
-  marketSlug: string;
-  reason: FillGapReason;
-  /** The venue's cumulative filled quantity, when it said it (null for 'order_gone'). */
-  venueCumQuantity: number | null;
-  /** Filled quantity tracked here when the gap was seen. */
-  trackedQty: number;
-  /** When the order was registered here (clock ms): no fill of it can be older. */
-  createdAt: number;
-  at: number;
-}
-
 export type ApplyOutcome =
   | { applied: true; order: OrderView; fill?: Fill }
   | { applied: false; reason: 'duplicate' | 'orphan' | 'malformed' | 'illegal' | 'stale'; order?: OrderView };
@@ -151,12 +73,30 @@ export type StatusListener = (order: OrderView, from: OrderStatus, to: OrderStat
 export type OrphanListener = (execution: VenueExecution) => void;
 export type FillGapListener = (gap: FillGap) => void;
 
+/** An order the exchange cancelled on its own (not at our request). */
+export interface UnsolicitedCancel {
+  order: OrderView;
+  /** The venue's reason (UNSOLICITED_CXL_REASON_*). */
+  reason: string;
+}
+
+/** The tracker's topics (its own typed bus). */
+export interface OrderTrackerEvents {
+  fill: { fill: Fill; order: OrderView };
+  status: { order: OrderView; from: OrderStatus; to: OrderStatus };
+  orphan: VenueExecution;
+  fill_gap: FillGap;
+  unsolicited_cancel: UnsolicitedCancel;
+}
+
 export interface OrderTrackerOptions {
   clock: Clock;
   logger?: Logger;
   metrics?: Metrics;
-  /** Used to compute a fill's fee when the venue does not report it. */
+  /** Used to compute a fill's fee when the venue does not report it (rates of every market). */
   fees?: FeeSchedule;
+  /** Per-market rates (the market's coefficient, dated overrides); wins over `fees` when given. */
+  feeRates?: FeeRatesLookup;
   /** How many execution ids to remember for de-duplication (oldest forgotten first). */
   maxRememberedExecutions?: number;
   /** How many venue order ids may hold buffered executions for orders not yet known. */
@@ -175,9 +115,8 @@ export class OrderTracker {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
-  private readonly fees: FeeSchedule;
+  private readonly fees: FillFees;
   private readonly maxExec: number;
-  private readonly maxOrphans: number;
   private readonly newLocalId: () => string;
   private seq = 0;
 
@@ -191,41 +130,41 @@ export class OrderTracker {
   private readonly seenExecutions = new Set<string>();
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
-  private readonly orphans = new Map<string, VenueExecution[]>();
-  private readonly fillListeners: FillListener[] = [];
-  private readonly statusListeners: StatusListener[] = [];
-  private readonly orphanListeners: OrphanListener[] = [];
-  private readonly gapListeners: FillGapListener[] = [];
+  private readonly orphans: OrphanExecutions;
+  /** Listeners: fills, status changes, orphans, fill gaps, unsolicited cancels. */
+  readonly events: EventBus<OrderTrackerEvents>;
 
   constructor(options: OrderTrackerOptions) {
     this.clock = options.clock;
     this.logger = options.logger ?? nullLogger;
     this.metrics = options.metrics ?? nullMetrics;
-    this.fees = options.fees ?? DEFAULT_FEE_SCHEDULE;
+    this.fees = new FillFees(options.feeRates ?? scheduleRates(options.fees ?? DEFAULT_FEE_SCHEDULE));
+    this.events = new EventBus<OrderTrackerEvents>(this.logger, this.metrics);
     this.maxExec = options.maxRememberedExecutions ?? 200_000;
-    this.maxOrphans = options.maxOrphanOrders ?? 1_000;
+    this.orphans = new OrphanExecutions(options.maxOrphanOrders ?? 1_000, this.metrics);
     this.newLocalId = options.newLocalId ?? (() => `ord-${this.clock.now().toString(36)}-${++this.seq}`);
   }
 
   onFill(listener: FillListener): () => void {
-    this.fillListeners.push(listener);
-    return () => this.fillListeners.splice(this.fillListeners.indexOf(listener) >>> 0, 1);
+    return this.events.on('fill', ({ fill, order }) => listener(fill, order));
   }
 
   onStatus(listener: StatusListener): () => void {
-    this.statusListeners.push(listener);
-    return () => this.statusListeners.splice(this.statusListeners.indexOf(listener) >>> 0, 1);
+    return this.events.on('status', ({ order, from, to }) => listener(order, from, to));
   }
 
   onOrphan(listener: OrphanListener): () => void {
-    this.orphanListeners.push(listener);
-    return () => this.orphanListeners.splice(this.orphanListeners.indexOf(listener) >>> 0, 1);
+    return this.events.on('orphan', listener);
   }
 
-  /** Called when fills of a tracked order appear to be missing (see the header: fill gaps). */
+  /** Called when fills of a tracked order appear to be missing (fill-gaps.ts). */
   onFillGap(listener: FillGapListener): () => void {
-    this.gapListeners.push(listener);
-    return () => this.gapListeners.splice(this.gapListeners.indexOf(listener) >>> 0, 1);
+    return this.events.on('fill_gap', listener);
+  }
+
+  /** Called when the exchange cancels an order on its own (after the order is CANCELLED here). */
+  onUnsolicitedCancel(listener: (c: UnsolicitedCancel) => void): () => void {
+    return this.events.on('unsolicited_cancel', listener);
   }
 
   /** Registers a new order in CREATED. */
@@ -380,11 +319,7 @@ export class OrderTracker {
     if (other && other !== e) throw new Error(`venue order ${orderId} already tracked as ${other.localId}`);
     e.orderId = orderId;
     this.byVenue.set(orderId, e);
-    const buffered = this.orphans.get(orderId);
-    if (buffered) {
-      this.orphans.delete(orderId);
-      for (const x of buffered) this.applyExecution(x);
-    }
+    for (const x of this.orphans.take(orderId)) this.applyExecution(x);
     return view(e);
   }
 
@@ -410,13 +345,12 @@ export class OrderTracker {
 
   /** Buffered executions of venue orders not (yet) known, by venue order id. */
   orphanOrderIds(): string[] {
-    return [...this.orphans.keys()];
+    return this.orphans.orderIds();
   }
 
   /** The venue order carried by the newest buffered execution of an unknown order id. */
   peekOrphan(orderId: string): VenueOrder | undefined {
-    const list = this.orphans.get(orderId);
-    return list && list.length ? list[list.length - 1]!.order : undefined;
+    return this.orphans.latestOrder(orderId);
   }
 
   /** Applies one venue execution (from the private socket, a create response, or the paper exchange). */
@@ -445,7 +379,8 @@ export class OrderTracker {
     if (order.price !== null) e.request.price = order.price;
     if (order.quantity >= e.filledQty) e.request.quantity = order.quantity;
     const tracked = e.filledQty;
-    if (order.cumQuantity > tracked) {
+    const gap = snapshotGap({ filledQty: tracked, quantity: e.request.quantity }, order.cumQuantity);
+    if (gap) {
       this.metrics.increment('execution.fill_gap');
       this.logger.warn('venue reports more filled than executions received', {
         localId: e.localId,
@@ -457,7 +392,7 @@ export class OrderTracker {
     const to = statusOfVenueState(order.state, order.cumQuantity);
     if (to && to !== e.status) this.transition(e, to, `venue state ${order.state}`);
     this.refreshLeaves(e);
-    if (order.cumQuantity > tracked) this.emitGap(e, 'venue_cum_ahead', order.cumQuantity, tracked);
+    if (gap) this.emitGap(e, gap, order.cumQuantity, tracked);
     return view(e);
   }
 
@@ -489,6 +424,7 @@ export class OrderTracker {
         this.byLocal.delete(id);
         if (e.orderId) this.byVenue.delete(e.orderId);
         this.restoredCum.delete(id);
+        if (e.orderId) this.fees.forget(e.orderId);
         n++;
       }
     }
@@ -525,13 +461,10 @@ export class OrderTracker {
       }
       case 'EXECUTION_TYPE_CANCELED':
       case 'EXECUTION_TYPE_EXPIRED':
-      case 'EXECUTION_TYPE_DONE_FOR_DAY': {
-        if (e.status === 'CANCELLED') return this.stale(e, x);
-        const ok = this.transition(e, 'CANCELLED', x.text ?? x.type);
-        return ok ? { applied: true, order: view(e) } : { applied: false, reason: 'illegal', order: view(e) };
-      }
+      case 'EXECUTION_TYPE_DONE_FOR_DAY':
+        return this.applyCancel(e, x);
       case 'EXECUTION_TYPE_REJECTED': {
-        if (LIVE_VENUE_STATES.has(x.order.state)) {
+        if (isLiveVenueState(x.order.state)) {
           // A cancel or modify request was refused; the order itself is still working.
           this.metrics.increment('execution.request_rejected');
           this.logger.warn('venue refused a request on a working order', {
@@ -587,16 +520,19 @@ export class OrderTracker {
       });
     }
     let fill: Fill | undefined;
-    let gap: FillGapReason | null = null;
+    const wasTerminal = isTerminal(e.status);
     if (take > 0) {
       const maker = x.aggressor === false;
-      const reported = x.commissionNotionalCollected;
-      let fee: Micros;
-      if (reported !== null && Number.isSafeInteger(reported)) {
-        fee = take === qty ? reported : Math.round((reported * take) / qty);
-      } else {
-        fee = signedFee(maker ? 'MAKER' : 'TAKER', take, px, this.fees.defaults);
-      }
+      const fee = this.fees.feeOf({
+        orderId: x.order.id,
+        marketSlug: e.request.marketSlug,
+        liquidity: maker ? 'MAKER' : 'TAKER',
+        qty: take,
+        executionQty: qty,
+        price: px,
+        reported: x.commissionNotionalCollected,
+        at: x.transactTime ?? this.clock.now(),
+      });
       if (x.tradeId) e.tradeIds.add(x.tradeId);
       e.filledQty += take;
       e.filledNotional += take * px;
@@ -617,7 +553,7 @@ export class OrderTracker {
       };
     }
 
-    if (isTerminal(e.status)) {
+    if (wasTerminal) {
       if (fill && e.status !== 'FILLED') {
         this.metrics.increment('execution.late_fill');
         this.logger.error('fill for an order already terminal; recorded, status kept', {
@@ -629,46 +565,56 @@ export class OrderTracker {
       }
       const to: OrderStatus = e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
       if (to !== e.status) this.reportIllegal(e, e.status, to, 'fill after terminal');
-    } else {
-      let to: OrderStatus = e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
-      if (x.type === 'EXECUTION_TYPE_FILL' && to !== 'FILLED') {
-        gap = 'fill_short';
-        this.metrics.increment('execution.fill_gap');
+    }
+    const gap = executionGap({ filledQty: e.filledQty, quantity: e.request.quantity }, !wasTerminal && x.type === 'EXECUTION_TYPE_FILL', x.order.cumQuantity);
+    if (!wasTerminal) {
+      if (gap === 'fill_short') {
         this.logger.warn('venue says filled but executions received sum to less', {
           localId: e.localId,
           orderId: e.orderId,
           filled: e.filledQty,
           quantity: e.request.quantity,
         });
-        to = 'FILLED';
       }
+      const to: OrderStatus = gap === 'fill_short' || e.filledQty >= e.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
       if (e.status === 'CREATED') this.transition(e, 'SUBMITTED', 'fill before submit mark');
       this.transition(e, to, x.type);
     }
     this.refreshLeaves(e);
-    if (gap === null && x.order.cumQuantity > e.filledQty && e.filledQty < e.request.quantity) {
-      // The venue's cumulative quantity runs ahead of the executions applied: one was lost before this one.
-      gap = 'execution_cum_ahead';
-      this.metrics.increment('execution.fill_gap');
-    }
+    if (gap !== null) this.metrics.increment('execution.fill_gap');
     const v = view(e);
     if (gap !== null) this.emitGap(e, gap, x.order.cumQuantity, e.filledQty);
     if (fill) {
       this.metrics.increment('execution.fills');
-      for (const l of this.fillListeners) {
-        try {
-          l(fill, v);
-        } catch (err) {
-          this.logger.error('fill listener threw', { err });
-        }
-      }
+      this.events.emit('fill', { fill, order: v });
     }
     return fill ? { applied: true, order: v, fill } : { applied: true, order: v };
   }
 
+  private applyCancel(e: Entry, x: VenueExecution): ApplyOutcome {
+    if (e.status === 'CANCELLED') return this.stale(e, x);
+    const unsolicited = x.type === 'EXECUTION_TYPE_CANCELED' ? (x.unsolicitedCancelReason ?? null) : null;
+    const reason = x.text ?? unsolicited ?? x.type;
+    const before = { cancelReason: e.cancelReason, unsolicited: e.unsolicitedCancelReason };
+    e.cancelReason = reason;
+    if (unsolicited) e.unsolicitedCancelReason = unsolicited;
+    if (!this.transition(e, 'CANCELLED', reason)) {
+      e.cancelReason = before.cancelReason;
+      e.unsolicitedCancelReason = before.unsolicited;
+      return { applied: false, reason: 'illegal', order: view(e) };
+    }
+    const v = view(e);
+    if (unsolicited) {
+      this.metrics.increment('execution.unsolicited_cancel', 1, { reason: unsolicited });
+      this.logger.info('the exchange cancelled an order on its own', { localId: e.localId, orderId: e.orderId, reason: unsolicited, text: x.text });
+      this.events.emit('unsolicited_cancel', { order: v, reason: unsolicited });
+    }
+    return { applied: true, order: v };
+  }
+
   private emitGap(e: Entry, reason: FillGapReason, venueCum: number | null, trackedQty: number): void {
-    if (e.origin === 'adopted' || e.orderId === null || this.gapListeners.length === 0) return;
-    const gap: FillGap = {
+    if (e.origin === 'adopted' || e.orderId === null || this.events.subscriberCount('fill_gap') === 0) return;
+    this.events.emit('fill_gap', {
       localId: e.localId,
       orderId: e.orderId,
       marketSlug: e.request.marketSlug,
@@ -677,14 +623,7 @@ export class OrderTracker {
       trackedQty,
       createdAt: e.createdAt,
       at: this.clock.now(),
-    };
-    for (const l of this.gapListeners) {
-      try {
-        l(gap);
-      } catch (err) {
-        this.logger.error('fill-gap listener threw', { err });
-      }
-    }
+    });
   }
 
   private transition(e: Entry, to: OrderStatus, reason: string): boolean {
@@ -701,16 +640,7 @@ export class OrderTracker {
       if (open?.delete(e.localId) && open.size === 0) this.openByMarket.delete(e.request.marketSlug);
     }
     this.refreshLeaves(e);
-    if (from !== to) {
-      const v = view(e);
-      for (const l of this.statusListeners) {
-        try {
-          l(v, from, to);
-        } catch (err) {
-          this.logger.error('status listener threw', { err });
-        }
-      }
-    }
+    if (from !== to) this.events.emit('status', { order: view(e), from, to });
     return true;
   }
 
@@ -741,24 +671,8 @@ export class OrderTracker {
   private bufferOrphan(x: VenueExecution): void {
     this.metrics.increment('execution.orphan');
     this.logger.debug('execution for an order not (yet) known; buffered', { orderId: x.order.id, executionId: x.id });
-    let list = this.orphans.get(x.order.id);
-    if (!list) {
-      if (this.orphans.size >= this.maxOrphans) {
-        const oldest = this.orphans.keys().next().value;
-        if (oldest !== undefined) this.orphans.delete(oldest);
-        this.metrics.increment('execution.orphan_dropped');
-      }
-      list = [];
-      this.orphans.set(x.order.id, list);
-    }
-    if (!list.some((y) => y.id === x.id)) list.push(x);
-    for (const l of this.orphanListeners) {
-      try {
-        l(x);
-      } catch (err) {
-        this.logger.error('orphan listener threw', { err });
-      }
-    }
+    this.orphans.add(x);
+    this.events.emit('orphan', x);
   }
 
   private mustGet(localId: string): Entry {

@@ -16,6 +16,11 @@
  *   'proportional' (removals spread pro rata: more optimistic). Book changes alone are never fills.
  * - One trade print never fills our orders for more than its own size.
  * - Markets that are not OPEN, or with no book yet, accept no orders.
+ * - Good-till-date orders expire at their goodTillTime (EXPIRED); DAY orders do not expire at the trade-day
+ *   roll (the venue's DAY caveat, docs/venue-rules.md), so they rest like good-till-cancel.
+ * - Money is the paper exchange's: it admits orders (buying power), caps a fill at what the account can pay
+ *   (`fundable`: the rest of the order is cancelled as unfunded) and cancels unfunded orders after a fill
+ *   (`cancelUnfunded`).
  *
  * The simulator knows nothing about money: the paper exchange admits orders (buying power) and prices fees.
  */
@@ -52,6 +57,8 @@ export interface SimOrderSpec {
   quantity: number;
   tif: TimeInForce;
   postOnly: boolean;
+  /** Epoch ms when a good-till-date order expires. */
+  goodTillTime?: number | null;
 }
 
 export type SimOrderStatus = 'in_flight' | 'resting' | 'done';
@@ -79,7 +86,8 @@ export interface SimFill {
   time: number;
 }
 
-export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed';
+/** `unfunded` and `exchange`: cancelled by the exchange on its own (no longer funded; any other reason). */
+export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed' | 'expired' | 'unfunded' | 'exchange';
 
 export type SimEvent =
   | { type: 'accepted'; order: SimOrder }
@@ -94,6 +102,8 @@ export interface AdmissionHooks {
   admit?(order: SimOrder): string | null;
   /** Called when a modify reaches the book: a reason refuses it (the order keeps working unchanged). */
   admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: number }): string | null;
+  /** Called before each fill: how many of `qty` contracts the account can pay (the rest is not traded). */
+  fundable?(order: SimOrder, qty: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): number;
 }
 
 /**
@@ -231,6 +241,18 @@ export class FillSimulator {
     return true;
   }
 
+  /** Cancels working orders now, on the exchange's own initiative (unfunded after a fill, …): no latency. */
+  cancelNow(orderIds: readonly string[], reason: 'unfunded' | 'exchange'): SimOrder[] {
+    const out: SimOrder[] = [];
+    for (const id of orderIds) {
+      const o = this.orders.get(id);
+      if (!o || o.status === 'done') continue;
+      this.finish(o, reason);
+      out.push(o);
+    }
+    return out;
+  }
+
   /** Closes every working order of a market now (settlement, market closed). */
   closeMarket(marketSlug: string): SimOrder[] {
     const closed: SimOrder[] = [];
@@ -321,7 +343,10 @@ export class FillSimulator {
       if (o.price <= 0 || o.price >= ONE_DOLLAR) return 'price must be strictly between 0 and 1';
       if (o.price % rules.tick !== 0) return `price not on tick ${rules.tick}`;
     }
-    if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') return 'good-till-date not supported by the paper exchange';
+    if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
+      if (o.goodTillTime === undefined || o.goodTillTime === null || !Number.isSafeInteger(o.goodTillTime)) return 'good-till-date order without goodTillTime';
+      if (o.goodTillTime <= this.clock.now()) return 'goodTillTime is in the past';
+    }
     return null;
   }
 
@@ -357,6 +382,11 @@ export class FillSimulator {
     }
     // Rests at the back of the visible queue at its price (a cancel already on the way lands on its own).
     o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
+    if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
+      this.scheduler.schedule(o.goodTillTime! - now, () => {
+        if (o.status !== 'done') this.finish(o, 'expired');
+      });
+    }
   }
 
   private applyModify(o: SimOrder, change: { price?: PriceMicros; quantity?: number }): void {
@@ -418,11 +448,23 @@ export class FillSimulator {
     return plan;
   }
 
-  /** Records a fill; returns true when it completed the order. */
-  private fill(o: SimOrder, qty: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): boolean {
-    o.filledQty += qty;
-    o.filledNotional += qty * price;
-    this.emit({ type: 'fill', order: o, fill: { orderId: o.id, qty, price, liquidity, time: this.clock.now() } });
+  /**
+   * Records a fill of up to `qty` (no more than the account can pay: the rest of the order is cancelled as
+   * unfunded); returns true when the order is done (filled, or ended meanwhile by a listener).
+   */
+  private fill(o: SimOrder, wanted: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): boolean {
+    if (isDone(o)) return true;
+    const qty = Math.max(0, Math.min(wanted, this.hooks.fundable?.(o, wanted, price, liquidity) ?? wanted));
+    if (qty > 0) {
+      o.filledQty += qty;
+      o.filledNotional += qty * price;
+      this.emit({ type: 'fill', order: o, fill: { orderId: o.id, qty, price, liquidity, time: this.clock.now() } });
+    }
+    if (isDone(o)) return true; // a listener ended it (unfunded after this very fill)
+    if (qty < wanted) {
+      this.finish(o, this.remaining(o) > 0 ? 'unfunded' : 'filled');
+      return true;
+    }
     if (this.remaining(o) > 0) return false;
     if (o.status !== 'done') this.finish(o, 'filled');
     return true;
@@ -489,12 +531,17 @@ export class FillSimulator {
         q = Math.max(0, Math.min(this.remaining(o), budget - ahead));
         o.queueAhead = Math.max(0, ahead - budget);
       }
-      if (q > 0) {
+      if (q > 0 && o.status === 'resting') {
         budget -= q;
         this.fill(o, q, o.price!, 'MAKER');
       }
     }
   }
+}
+
+/** Read through a call so the compiler does not narrow a status a listener may have changed. */
+function isDone(o: SimOrder): boolean {
+  return o.status === 'done';
 }
 
 function clampTaken(prev: Map<number, number>, visible: Map<number, number>): Map<number, number> {

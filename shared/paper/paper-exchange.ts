@@ -7,13 +7,20 @@
  * `settle(slug, price)`. createOrder answers at once with the order id; the order reaches the simulated book
  * after the configured latency, where it is admitted against buying power (or rejected with an
  * EXECUTION_TYPE_REJECTED execution, as the exchange's risk check would), acknowledged, filled or rested.
+ *
+ * Money follows the exchange (paper-portfolio.ts): fees at the market's rates with the per-order taker cap,
+ * maker rebates at the fill, buying power per instrument. After a fill eats buying power, resting orders no
+ * longer funded are cancelled at once with an unsolicited cancel — EXECUTION_TYPE_CANCELED with
+ * `unsolicitedCancelReason` — the same shape as the venue's, so the engine cannot tell paper from live.
+ * `settle` takes the exchange's settlement price (1 or 0, 0.50 for a tie, the last fair market price, 1/n).
  */
 import type { Clock } from '../domain/clock.js';
 import type { FeeSchedule } from '../domain/fees.js';
+import type { FeeRatesLookup } from '../execution/fill-fees.js';
 import type { OrderGateway } from '../domain/gateway.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
-import { INTENT_EFFECT, type ExecutionType, type VenueOrderState } from '../domain/venue-enums.js';
+import { INTENT_EFFECT, type ExecutionType, type UnsolicitedCancelReason, type VenueOrderState } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import type { MarketRules } from '../execution/order-builder.js';
@@ -29,6 +36,8 @@ export interface PaperExchangeConfig {
   latencyMs: number;
   cancelModel: CancelModel;
   fees?: FeeSchedule;
+  /** Per-market fee rates (the market's feeCoefficient, dated overrides); default: the schedule's. */
+  feeRates?: FeeRatesLookup;
   rules?: (marketSlug: string) => MarketRules | undefined;
 }
 
@@ -43,7 +52,11 @@ export interface PaperExchangeDeps {
 interface PaperOrderMeta {
   createTime: number;
   state: VenueOrderState;
+  goodTillTime: number | null;
 }
+
+/** The venue's reason for an order it cancels because the account can no longer fund it. */
+export const UNFUNDED_CANCEL_REASON: UnsolicitedCancelReason = 'UNSOLICITED_CXL_REASON_EXCHANGE_OPTION';
 
 export class PaperExchange implements OrderGateway {
   readonly portfolio: PaperPortfolio;
@@ -54,6 +67,8 @@ export class PaperExchange implements OrderGateway {
   private readonly fees: FeeSchedule;
   private readonly listeners: ((ev: VenueEvent) => void)[] = [];
   private readonly meta = new Map<string, PaperOrderMeta>();
+  /** Reasons of cancels the exchange makes on its own, by order id, until the cancel is emitted. */
+  private readonly unsolicited = new Map<string, UnsolicitedCancelReason>();
   private orderSeq = 0;
   private execSeq = 0;
 
@@ -61,15 +76,17 @@ export class PaperExchange implements OrderGateway {
     this.clock = deps.clock;
     this.logger = deps.logger ?? nullLogger;
     this.metrics = deps.metrics ?? nullMetrics;
-    this.portfolio = new PaperPortfolio({ startingBalance: deps.config.startingBalance, fees: deps.config.fees }, deps.clock);
+    this.portfolio = new PaperPortfolio({ startingBalance: deps.config.startingBalance, fees: deps.config.fees, feeRates: deps.config.feeRates }, deps.clock);
     this.fees = this.portfolio.feeSchedule;
     this.simulator = new FillSimulator(
       deps.clock,
       deps.scheduler,
       { latencyMs: deps.config.latencyMs, cancelModel: deps.config.cancelModel, rules: deps.config.rules ?? (() => undefined) },
       {
-        admit: (o) => this.portfolio.reserve({ id: o.id, marketSlug: o.marketSlug, intent: o.intent, price: o.type === 'ORDER_TYPE_MARKET' ? null : o.price, quantity: o.quantity }),
+        admit: (o) =>
+          this.portfolio.reserve({ id: o.id, marketSlug: o.marketSlug, intent: o.intent, price: o.type === 'ORDER_TYPE_MARKET' ? null : o.price, quantity: o.quantity, postOnly: o.postOnly }),
         admitModify: (o, change) => this.portfolio.rereserve(o.id, change.price, change.quantity - o.filledQty),
+        fundable: (o, qty, price, liquidity) => this.portfolio.fundableQty({ orderId: o.id, marketSlug: o.marketSlug, intent: o.intent, qty, price, liquidity }),
       },
     );
     this.simulator.onEvent((e) => this.onSimEvent(e));
@@ -88,7 +105,8 @@ export class PaperExchange implements OrderGateway {
 
   async createOrder(request: OrderRequest): Promise<CreateOrderResult> {
     const id = `paper-${++this.orderSeq}`;
-    this.meta.set(id, { createTime: this.clock.now(), state: 'ORDER_STATE_PENDING_NEW' });
+    const goodTillTime = request.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' ? (request.goodTillTime ?? null) : null;
+    this.meta.set(id, { createTime: this.clock.now(), state: 'ORDER_STATE_PENDING_NEW', goodTillTime });
     this.simulator.submit({
       id,
       marketSlug: request.marketSlug,
@@ -98,6 +116,7 @@ export class PaperExchange implements OrderGateway {
       quantity: request.quantity,
       tif: request.tif,
       postOnly: request.postOnly,
+      goodTillTime,
     });
     this.metrics.increment('paper.orders');
     return { orderId: id, executions: [], recovered: false };
@@ -128,7 +147,21 @@ export class PaperExchange implements OrderGateway {
       .map((o) => this.venueOrder(o));
   }
 
-  /** Settles a market (its game ended): cancels its orders, pays 1 or 0 per contract, realizes PnL. */
+  /**
+   * Cancels working orders on the exchange's own initiative, as the venue does on a lost connection, a logout
+   * or maintenance: each gets EXECUTION_TYPE_CANCELED with `unsolicitedCancelReason`. Returns the ids cancelled.
+   */
+  cancelUnsolicited(orderIds: readonly string[], reason: UnsolicitedCancelReason = 'UNSOLICITED_CXL_REASON_OTHER'): string[] {
+    for (const id of orderIds) this.unsolicited.set(id, reason);
+    const done = this.simulator.cancelNow(orderIds, 'exchange').map((o) => o.id);
+    for (const id of orderIds) this.unsolicited.delete(id);
+    return done;
+  }
+
+  /**
+   * Settles a market (its game ended) at the exchange's settlement price per long contract (1 − S per short):
+   * cancels its orders, pays out, realizes PnL.
+   */
   settle(marketSlug: string, settlementPrice: PriceMicros): { payout: Micros; realized: Micros } {
     this.simulator.closeMarket(marketSlug);
     const result = this.portfolio.settle(marketSlug, settlementPrice);
@@ -172,14 +205,18 @@ export class PaperExchange implements OrderGateway {
         });
         this.metrics.increment('paper.fills', 1, { liquidity: e.fill.liquidity });
         this.emitPosition(o.marketSlug);
+        this.cancelUnfunded();
         this.emitBalance();
         return;
       }
       case 'done': {
         this.portfolio.release(o.id);
         if (e.reason === 'filled') return;
-        this.setState(o, e.reason === 'unfilled_fok' ? 'ORDER_STATE_EXPIRED' : 'ORDER_STATE_CANCELED');
-        this.emitExecution(o, e.reason === 'unfilled_fok' ? 'EXECUTION_TYPE_EXPIRED' : 'EXECUTION_TYPE_CANCELED', { text: e.reason });
+        const expired = e.reason === 'unfilled_fok' || e.reason === 'expired';
+        this.setState(o, expired ? 'ORDER_STATE_EXPIRED' : 'ORDER_STATE_CANCELED');
+        const unsolicited = e.reason === 'unfunded' ? UNFUNDED_CANCEL_REASON : e.reason === 'exchange' ? (this.unsolicited.get(o.id) ?? 'UNSOLICITED_CXL_REASON_OTHER') : null;
+        if (unsolicited) this.metrics.increment('paper.unsolicited_cancels', 1, { reason: e.reason });
+        this.emitExecution(o, expired ? 'EXECUTION_TYPE_EXPIRED' : 'EXECUTION_TYPE_CANCELED', { text: e.reason, unsolicitedCancelReason: unsolicited });
         this.emitBalance();
         return;
       }
@@ -200,6 +237,14 @@ export class PaperExchange implements OrderGateway {
     }
   }
 
+  /** After a fill: the exchange cancels resting orders the account no longer funds (unsolicited). */
+  private cancelUnfunded(): void {
+    if (this.portfolio.buyingPower() >= 0) return;
+    const ids = this.portfolio.unfundedOrderIds();
+    this.logger.info('paper exchange cancels unfunded orders', { orderIds: ids, buyingPower: this.portfolio.buyingPower() });
+    this.simulator.cancelNow(ids, 'unfunded');
+  }
+
   private setState(o: SimOrder, state: VenueOrderState): void {
     const m = this.meta.get(o.id);
     if (m) m.state = state;
@@ -217,7 +262,7 @@ export class PaperExchange implements OrderGateway {
       cumQuantity: o.filledQty,
       leavesQuantity: o.status === 'done' ? 0 : o.quantity - o.filledQty,
       tif: o.tif,
-      goodTillTime: null,
+      goodTillTime: m?.goodTillTime ?? null,
       intent: o.intent,
       state: m?.state ?? 'ORDER_STATE_NEW',
       avgPx: o.filledQty > 0 ? Math.round(o.filledNotional / o.filledQty) : null,
@@ -240,6 +285,7 @@ export class PaperExchange implements OrderGateway {
       tradeId: null,
       aggressor: null,
       commissionNotionalCollected: null,
+      unsolicitedCancelReason: null,
       ...extra,
     };
     this.emit({ type: 'execution', execution, receivedAt: this.clock.now() });

@@ -1,29 +1,36 @@
 /**
- * The paper account: cash, buying power, positions and settlement, in exact micros.
+ * The paper account: cash, buying power, positions and settlement, in exact micros, by the exchange's own
+ * rules (docs/venue-rules.md, "Collateral and margin" and "Fees"), through the shared modules — collateral.ts
+ * for what an order holds out of buying power and what a fill moves, fees.ts for what a fill costs:
  *
- * - It starts with a configured balance; an order is admitted only if the buying power (cash not reserved by
- *   other open orders) covers its worst case: BUY_LONG reserves qty × price, BUY_SHORT reserves
- *   qty × (1 − price) (the short costs 1 − price), each plus the taker fee at the limit; a market order
- *   reserves at the worst price. SELL_LONG / SELL_SHORT need the position they close (not already promised
- *   to other closing orders); they reserve no cash. Otherwise the order is rejected as the exchange would.
- * - Positions follow the venue's netPosition sign; the short side is priced at 1 − price in entry, mark,
- *   fees (the seller pays on 1 − price) and settlement (see position-math.ts).
- * - Settlement pays 1 or 0 per contract (1 − S for shorts) and realizes the PnL.
- *
- * Known limit: an opening order that nets against the opposite position (BUY_SHORT while long) reserves
- * cash as if it opened; closing orders resting on the same market at the same time assume the position
- * they reserved is still there.
+ * - Buying power = cash − Σ per-instrument reservations (the worse of "all bids fill" and "all offers fill",
+ *   net of the position they close). A long costs p a contract; a short (selling YES not held) posts $1 and
+ *   costs 1 − p; closing costs nothing. SELL_LONG with no long to close is an opening short, as at the venue.
+ * - An order is admitted when its marginal reservation, plus the taker fee at its limit when it may take,
+ *   fits in the buying power; otherwise it is refused as the exchange's risk check would.
+ * - A fill never takes cash below zero (`fundableQty`: the exchange trades no more than the account can pay,
+ *   the rest of the order is cancelled); after a fill eats buying power, `unfundedOrderIds` names the resting
+ *   orders the exchange cancels (unsolicited) until it is back at or above zero.
+ * - Fees: the market's rates at the fill (an injected lookup), taker fills capped per order by the cumulative
+ *   exact fee (TakerFeeAccumulator keyed by the paper order id), maker rebates credited at the fill.
+ * - Settlement pays the exchange's settlement price per long contract (1 − S per short): 1 or 0, 0.50 for a
+ *   tie, the last fair market price for a cancelled game, 1/n for co-winners.
  */
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_FEE_SCHEDULE, signedFee, takerFee, type FeeSchedule } from '../domain/fees.js';
-import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
+import { buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
+import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
+import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import { INTENT_EFFECT, type OrderIntent } from '../domain/venue-enums.js';
 import type { VenuePosition } from '../domain/venue-models.js';
+import { scheduleRates, type FeeRatesLookup } from '../execution/fill-fees.js';
 import { applyTrade, emptyLedger, settle, type PositionLedger } from './position-math.js';
 
 export interface PaperPortfolioConfig {
   startingBalance: Micros;
+  /** The fee schedule (defaults and dated overrides) for markets without their own rates. */
   fees?: FeeSchedule;
+  /** Per-market rates (the market's feeCoefficient, overrides); wins over `fees` when given. */
+  feeRates?: FeeRatesLookup;
 }
 
 export interface OrderToAdmit {
@@ -34,15 +41,17 @@ export interface OrderToAdmit {
   price: PriceMicros | null;
   /** Contracts still to be reserved (the order's remaining quantity). */
   quantity: number;
+  /** A post-only order never takes, so it needs no room for a taker fee. */
+  postOnly?: boolean;
 }
 
-interface Reservation {
+export interface PaperFill {
+  orderId: string;
   marketSlug: string;
   intent: OrderIntent;
-  remainingQty: number;
-  cash: Micros;
-  /** Position contracts promised to this closing order ('long' for SELL_LONG, 'short' for SELL_SHORT). */
-  closes: 'long' | 'short' | null;
+  qty: number;
+  price: PriceMicros;
+  liquidity: 'MAKER' | 'TAKER';
 }
 
 export interface FillApplied {
@@ -52,17 +61,30 @@ export interface FillApplied {
   position: PositionLedger;
 }
 
+interface PaperOrder extends CollateralOrder {
+  marketSlug: string;
+  postOnly: boolean;
+}
+
 export const INSUFFICIENT_BUYING_POWER = 'insufficient buying power';
-export const INSUFFICIENT_POSITION = 'insufficient position to close';
+
+/** The price an order is held at: its limit, or the worst a market order can trade at. */
+function collateralPrice(buysLong: boolean, price: PriceMicros | null): PriceMicros {
+  return price ?? (buysLong ? ONE_DOLLAR : 0);
+}
 
 export class PaperPortfolio {
   private cashMicros: Micros;
-  private reservedCash: Micros = 0;
-  private readonly fees: FeeSchedule;
-  private readonly reservations = new Map<string, Reservation>();
+  private readonly schedule: FeeSchedule;
+  private readonly rates: FeeRatesLookup;
+  private readonly taker = new TakerFeeAccumulator();
+  /** Working orders by market: what the collateral check reads. */
+  private readonly orders = new Map<string, Map<string, PaperOrder>>();
+  private readonly orderMarket = new Map<string, string>();
   private readonly ledgers = new Map<string, PositionLedger>();
   private readonly updated = new Map<string, number>();
   private readonly expired = new Set<string>();
+  private placed = 0;
 
   constructor(
     config: PaperPortfolioConfig,
@@ -72,113 +94,153 @@ export class PaperPortfolio {
       throw new RangeError('starting balance must be a non-negative integer number of micros');
     }
     this.cashMicros = config.startingBalance;
-    this.fees = config.fees ?? DEFAULT_FEE_SCHEDULE;
+    this.schedule = config.fees ?? DEFAULT_FEE_SCHEDULE;
+    this.rates = config.feeRates ?? scheduleRates(this.schedule);
   }
 
   get cash(): Micros {
     return this.cashMicros;
   }
 
+  /** What open orders hold out of buying power (Σ instrument reservations). */
   get reserved(): Micros {
-    return this.reservedCash;
+    return this.cashMicros - this.buyingPower();
   }
 
   get feeSchedule(): FeeSchedule {
-    return this.fees;
+    return this.schedule;
+  }
+
+  /** The fee rates of a market now. */
+  ratesFor(marketSlug: string): FeeRates {
+    return this.rates(marketSlug, this.clock.now());
   }
 
   buyingPower(): Micros {
-    return this.cashMicros - this.reservedCash;
+    return buyingPower(this.cashMicros, this.exposures());
   }
 
-  /** The cash an order would reserve (0 for closing intents). */
-  requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: number): Micros {
-    if (intent === 'ORDER_INTENT_BUY_LONG') {
-      const p = price ?? ONE_DOLLAR;
-      return quantity * p + takerFee(quantity, p, this.fees.defaults);
-    }
-    if (intent === 'ORDER_INTENT_BUY_SHORT') {
-      const p = price ?? 0;
-      return quantity * (ONE_DOLLAR - p) + takerFee(quantity, p, this.fees.defaults);
-    }
-    return 0;
+  /** The buying power an order needs on its own (no position, no other orders): opening cost + taker fee. */
+  requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: number, marketSlug = ''): Micros {
+    const { buysLong } = INTENT_EFFECT[intent];
+    const p = collateralPrice(buysLong, price);
+    return quantity * openingCostPerContract(buysLong, p) + takerFee(quantity, p, this.ratesFor(marketSlug));
   }
 
-  /** Contracts of `side` held and not promised to resting closing orders. */
+  /** Contracts of `side` held and not promised to resting orders that would close them. */
   availableToClose(marketSlug: string, side: 'long' | 'short'): number {
     const net = this.ledgers.get(marketSlug)?.netQty ?? 0;
     const held = side === 'long' ? Math.max(0, net) : Math.max(0, -net);
     let promised = 0;
-    for (const r of this.reservations.values()) if (r.marketSlug === marketSlug && r.closes === side) promised += r.remainingQty;
-    return held - promised;
+    for (const o of this.orders.get(marketSlug)?.values() ?? []) if (o.buysLong === (side === 'short')) promised += o.leavesQty;
+    return Math.max(0, held - promised);
   }
 
-  /** Reserves for an order; returns a rejection reason, or null when admitted. */
+  /** Admits an order against buying power; returns a rejection reason, or null when admitted. */
   reserve(order: OrderToAdmit): string | null {
-    if (this.reservations.has(order.id)) return null;
-    const closes = closingSide(order.intent);
-    if (closes) {
-      if (this.availableToClose(order.marketSlug, closes) < order.quantity) return INSUFFICIENT_POSITION;
-      this.reservations.set(order.id, { marketSlug: order.marketSlug, intent: order.intent, remainingQty: order.quantity, cash: 0, closes });
-      return null;
-    }
-    const need = this.requiredCash(order.intent, order.price, order.quantity);
-    if (need > this.buyingPower()) return INSUFFICIENT_BUYING_POWER;
-    this.reservedCash += need;
-    this.reservations.set(order.id, { marketSlug: order.marketSlug, intent: order.intent, remainingQty: order.quantity, cash: need, closes: null });
+    if (this.orderMarket.has(order.id)) return null;
+    const { buysLong } = INTENT_EFFECT[order.intent];
+    const o: PaperOrder = {
+      orderId: order.id,
+      marketSlug: order.marketSlug,
+      buysLong,
+      price: collateralPrice(buysLong, order.price),
+      leavesQty: order.quantity,
+      placedAt: ++this.placed,
+      postOnly: order.postOnly ?? false,
+    };
+    if (this.extraNeeded(o, null) > this.buyingPower()) return INSUFFICIENT_BUYING_POWER;
+    let mine = this.orders.get(o.marketSlug);
+    if (!mine) this.orders.set(o.marketSlug, (mine = new Map()));
+    mine.set(o.orderId, o);
+    this.orderMarket.set(o.orderId, o.marketSlug);
     return null;
   }
 
-  /** Re-reserves a working order for a modify (new price, new remaining quantity); null when admitted. */
+  /** Re-admits a working order for a modify (new price, new remaining quantity); null when admitted. */
   rereserve(orderId: string, price: PriceMicros, remainingQty: number): string | null {
-    const r = this.reservations.get(orderId);
-    if (!r) return 'order not reserved';
-    if (r.closes) {
-      if (this.availableToClose(r.marketSlug, r.closes) + r.remainingQty < remainingQty) return INSUFFICIENT_POSITION;
-      r.remainingQty = remainingQty;
-      return null;
-    }
-    const need = this.requiredCash(r.intent, price, remainingQty);
-    if (need > this.buyingPower() + r.cash) return INSUFFICIENT_BUYING_POWER;
-    this.reservedCash += need - r.cash;
-    r.cash = need;
-    r.remainingQty = remainingQty;
+    const o = this.order(orderId);
+    if (!o) return 'order not reserved';
+    const changed: PaperOrder = { ...o, price, leavesQty: remainingQty };
+    if (this.extraNeeded(changed, o) > this.buyingPower()) return INSUFFICIENT_BUYING_POWER;
+    o.price = price;
+    o.leavesQty = remainingQty;
     return null;
   }
 
-  /** Releases whatever an order still reserves (cancelled, rejected, done). Unknown ids are ignored. */
+  /** Releases an order that can fill no more (cancelled, rejected, done). Unknown ids are ignored. */
   release(orderId: string): void {
-    const r = this.reservations.get(orderId);
-    if (!r) return;
-    this.reservedCash -= r.cash;
-    this.reservations.delete(orderId);
+    const slug = this.orderMarket.get(orderId);
+    if (slug === undefined) return;
+    this.orderMarket.delete(orderId);
+    const mine = this.orders.get(slug);
+    if (mine?.delete(orderId) && mine.size === 0) this.orders.delete(slug);
+    this.taker.forget(orderId);
   }
 
-  /** Applies a fill: releases its share of the reservation, moves cash, updates the position, charges fees. */
-  applyFill(fill: { orderId: string; marketSlug: string; intent: OrderIntent; qty: number; price: PriceMicros; liquidity: 'MAKER' | 'TAKER' }): FillApplied {
-    const r = this.reservations.get(fill.orderId);
-    if (r) {
-      const part = fill.qty >= r.remainingQty ? r.cash : Number(divRoundHalfEven(BigInt(r.cash) * BigInt(fill.qty), BigInt(r.remainingQty)));
-      r.cash -= part;
-      this.reservedCash -= part;
-      r.remainingQty = Math.max(0, r.remainingQty - fill.qty);
-      if (r.remainingQty === 0) this.release(fill.orderId);
-    }
+  /**
+   * How much of a fill the account can pay: the most contracts (≤ qty) that leave cash ≥ 0 after the trade
+   * and its fee. The exchange trades no more than that.
+   */
+  fundableQty(fill: PaperFill): number {
+    if (this.cashAfter(fill, fill.qty) >= 0) return fill.qty;
+    // Closing contracts bring cash in; past them each contract costs more: find the last that fits.
+    const net = this.ledgers.get(fill.marketSlug)?.netQty ?? 0;
     const { buysLong } = INTENT_EFFECT[fill.intent];
-    const fee =
-      signedFee(fill.liquidity, fill.qty, fill.price, this.fees.defaults);
+    let lo = Math.min(fill.qty, buysLong ? Math.max(0, -net) : Math.max(0, net));
+    if (this.cashAfter(fill, lo) < 0) lo = 0;
+    let hi = fill.qty;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.cashAfter(fill, mid) >= 0) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Applies a fill: moves cash (collateral rules), charges or credits the fee, updates the position and the order. */
+  applyFill(fill: PaperFill): FillApplied {
+    const { buysLong } = INTENT_EFFECT[fill.intent];
+    const rates = this.ratesFor(fill.marketSlug);
+    const fee = fill.liquidity === 'TAKER' ? this.taker.charge(fill.orderId, fill.qty, fill.price, rates.takerThetaPpm) : -makerRebate(fill.qty, fill.price, rates);
     const pos = this.ledger(fill.marketSlug);
+    const cashDelta = tradeCashDelta(pos.netQty, buysLong, fill.qty, fill.price);
     const effect = applyTrade(pos, buysLong, fill.qty, fill.price);
     pos.fees += fee;
-    this.cashMicros += effect.cashDelta - fee;
+    this.cashMicros += cashDelta - fee;
+    const o = this.order(fill.orderId);
+    if (o) o.leavesQty = Math.max(0, o.leavesQty - fill.qty);
     this.updated.set(fill.marketSlug, this.clock.now());
-    return { fee, cashDelta: effect.cashDelta, realized: effect.realized, position: { ...pos } };
+    return { fee, cashDelta, realized: effect.realized, position: { ...pos } };
   }
 
-  /** Settles a market at 0 or 1 USD per long contract; releases its reservations. */
+  /**
+   * The working orders the exchange cancels because buying power is below zero (after a fill): the shared
+   * rule's choice (newest first, only orders whose removal frees power), then — when no single removal frees
+   * anything, as with equal bid and offer sides — the newest remaining orders until buying power is ≥ 0.
+   */
+  unfundedOrderIds(): string[] {
+    const exposures = this.exposures();
+    const ids = unfundedOrders(this.cashMicros, exposures);
+    const gone = new Set(ids);
+    const rest = (): InstrumentExposure[] => exposures.map((i) => ({ ...i, orders: i.orders.filter((o) => !gone.has(o.orderId)) }));
+    let left = rest();
+    const newestFirst = left.flatMap((i) => i.orders).sort((a, b) => b.placedAt - a.placedAt);
+    for (const o of newestFirst) {
+      if (buyingPower(this.cashMicros, left) >= 0) break;
+      gone.add(o.orderId);
+      ids.push(o.orderId);
+      left = rest();
+    }
+    return ids;
+  }
+
+  /** Settles a market at the exchange's settlement price per long contract; releases its orders. */
   settle(marketSlug: string, settlementPrice: PriceMicros): { payout: Micros; realized: Micros } {
-    if (settlementPrice !== 0 && settlementPrice !== ONE_DOLLAR) throw new RangeError('settlement price must be 0 or 1 USD');
-    for (const [id, r] of this.reservations) if (r.marketSlug === marketSlug) this.release(id);
+    if (!Number.isSafeInteger(settlementPrice) || settlementPrice < 0 || settlementPrice > ONE_DOLLAR) {
+      throw new RangeError(`settlement price must be whole micros between 0 and 1 USD: ${settlementPrice}`);
+    }
+    for (const id of [...(this.orders.get(marketSlug)?.keys() ?? [])]) this.release(id);
     const pos = this.ledger(marketSlug);
     const result = settle(pos, settlementPrice);
     this.cashMicros += result.payout;
@@ -215,6 +277,44 @@ export class PaperPortfolio {
     };
   }
 
+  // ---------------------------------------------------------------------------------------------------------
+
+  /** Buying power an order needs beyond what its instrument holds now (replacing `previous` when a modify). */
+  private extraNeeded(o: PaperOrder, previous: PaperOrder | null): Micros {
+    const net = this.ledgers.get(o.marketSlug)?.netQty ?? 0;
+    const others = [...(this.orders.get(o.marketSlug)?.values() ?? [])].filter((x) => x !== previous);
+    const marginal = previous
+      ? instrumentReservation(net, [...others, o]) - instrumentReservation(net, [...others, previous])
+      : marginalReservation({ netQty: net, orders: others }, o);
+    if (marginal <= 0) return marginal;
+    // An order that may take pays its taker fee at the fill: at its limit, cost + fee is the worst case.
+    return marginal + (o.postOnly ? 0 : takerFee(o.leavesQty, o.price, this.ratesFor(o.marketSlug)));
+  }
+
+  private cashAfter(fill: PaperFill, qty: number): Micros {
+    if (qty <= 0) return this.cashMicros;
+    const { buysLong } = INTENT_EFFECT[fill.intent];
+    const rates = this.ratesFor(fill.marketSlug);
+    const fee =
+      fill.liquidity === 'TAKER'
+        ? chargeTakerFill(this.taker.stateOf(fill.orderId) ?? { exactNumerator: '0', charged: 0 }, qty, fill.price, rates.takerThetaPpm).fee
+        : -makerRebate(qty, fill.price, rates);
+    return this.cashMicros + tradeCashDelta(this.ledgers.get(fill.marketSlug)?.netQty ?? 0, buysLong, qty, fill.price) - fee;
+  }
+
+  private order(orderId: string): PaperOrder | undefined {
+    const slug = this.orderMarket.get(orderId);
+    return slug === undefined ? undefined : this.orders.get(slug)?.get(orderId);
+  }
+
+  private exposures(): InstrumentExposure[] {
+    const out: InstrumentExposure[] = [];
+    for (const [marketSlug, mine] of this.orders) {
+      out.push({ marketSlug, netQty: this.ledgers.get(marketSlug)?.netQty ?? 0, orders: [...mine.values()] });
+    }
+    return out;
+  }
+
   private ledger(marketSlug: string): PositionLedger {
     let p = this.ledgers.get(marketSlug);
     if (!p) {
@@ -223,10 +323,4 @@ export class PaperPortfolio {
     }
     return p;
   }
-}
-
-function closingSide(intent: OrderIntent): 'long' | 'short' | null {
-  if (intent === 'ORDER_INTENT_SELL_LONG') return 'long';
-  if (intent === 'ORDER_INTENT_SELL_SHORT') return 'short';
-  return null;
 }

@@ -27,7 +27,7 @@ import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
-import type { MarketMakerConfig } from '../config/schema.js';
+import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
@@ -291,7 +291,8 @@ export class MarketMaker implements BaseStrategy {
       fairProbability: ctx.fair / ONE_DOLLAR,
       createdAt: now,
       postOnly: true,
-      timeInForce: 'GTC',
+      timeInForce: 'GTD',
+      goodTillTime: now + (this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS),
     };
     if (same?.orderId) signal.replacesOrderId = same.orderId;
     out.push(signal);

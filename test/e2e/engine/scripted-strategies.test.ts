@@ -89,8 +89,9 @@ describe('market maker: a quiet market', () => {
     expect(open).toHaveLength(2);
     const bid = open.find((o) => o.request.intent === 'ORDER_INTENT_BUY_LONG')!;
     const ask = open.find((o) => o.request.intent === 'ORDER_INTENT_BUY_SHORT')!;
-    expect(bid.request).toMatchObject({ price: px(0.49), postOnly: true, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
-    expect(ask.request).toMatchObject({ price: px(0.51), postOnly: true, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
+    // quotes rest good-till-date (the venue's DAY does not expire at the roll): created + quote_lifetime (600 s)
+    expect(bid.request).toMatchObject({ price: px(0.49), postOnly: true, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: bid.createdAt + 600_000 });
+    expect(ask.request).toMatchObject({ price: px(0.51), postOnly: true, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: ask.createdAt + 600_000 });
     for (const o of open) {
       expect(o.status).toBe('PENDING');
       expect(o.strategyName).toBe('market_maker');

@@ -155,3 +155,16 @@ describe('order builder', () => {
     );
   });
 });
+
+describe('GTD quotes', () => {
+  it('a GTD signal becomes a GOOD_TILL_DATE order with its goodTillTime; post-only may rest GTD', () => {
+    const r = buildOrder(signal({ postOnly: true, timeInForce: 'GTD', goodTillTime: 600_000, createdAt: 0 }));
+    expect(r).toMatchObject({ tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: 600_000, postOnly: true });
+    expect(buildOrder(signal({ timeInForce: 'GTC' })).goodTillTime).toBeUndefined();
+  });
+
+  it('refuses a GTD signal without a goodTillTime after its creation', () => {
+    expect(() => buildOrder(signal({ timeInForce: 'GTD' }))).toThrow(expect.objectContaining({ code: 'INVALID_GOOD_TILL_TIME' }));
+    expect(() => buildOrder(signal({ timeInForce: 'GTD', goodTillTime: 5, createdAt: 10 }))).toThrow(expect.objectContaining({ code: 'INVALID_GOOD_TILL_TIME' }));
+  });
+});

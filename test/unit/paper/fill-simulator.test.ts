@@ -71,8 +71,8 @@ describe('fill simulator: resting orders', () => {
 
     const makerFills = p.fills().filter((x) => x.order.id === orderId);
     expect(makerFills.every((x) => x.lastPx === usd(0.5) && x.aggressor === false)).toBe(true);
-    // maker rebate on 10 × 0.50 = 5.00 × 0.2 % = 0.01 (credit)
-    expect(makerFills[0]?.commissionNotionalCollected).toBe(-10_000);
+    // maker rebate 0.0125 × 10 × 0.50 × 0.50 = 0.03125 → 0.03 (credit)
+    expect(makerFills[0]?.commissionNotionalCollected).toBe(-30_000);
   });
 
   it('(b) cancels are assumed behind us by default; the proportional model is more optimistic', async () => {
@@ -125,7 +125,8 @@ describe('fill simulator: takers', () => {
     const last = p.executions().at(-1)!;
     expect(last.type).toBe('EXECUTION_TYPE_CANCELED');
     expect(last.order).toMatchObject({ id: orderId, cumQuantity: 30, state: 'ORDER_STATE_CANCELED' });
-    expect(p.ex.portfolio.cash).toBe(usd(1_000) - 10 * usd(0.55) - 20 * usd(0.56) - 50_000);
+    // the order's taker fees: 0.17 + 0.34 = 0.51, within the cumulative cap round(0.172 + 0.3425) = 0.51
+    expect(p.ex.portfolio.cash).toBe(usd(1_000) - 10 * usd(0.55) - 20 * usd(0.56) - 510_000);
   });
 
   it('does not give the same visible liquidity twice; GTC remainder rests; FOK is all or nothing; post-only never crosses', async () => {
@@ -159,9 +160,9 @@ describe('fill simulator: takers', () => {
     p.scheduler.advance(100);
     const [fill] = p.fills();
     expect(fill).toMatchObject({ lastShares: 100, lastPx: usd(0.4), aggressor: true });
-    // seller's fee notional: 100 × (1 − 0.40) = 60.00 → 0.18
-    expect(fill?.commissionNotionalCollected).toBe(180_000);
-    expect(p.ex.portfolio.cash).toBe(usd(1_000) - usd(60) - 180_000);
+    // the same p(1 − p) for the seller: 0.0695 × 100 × 0.40 × 0.60 = 1.668 → 1.67
+    expect(fill?.commissionNotionalCollected).toBe(1_670_000);
+    expect(p.ex.portfolio.cash).toBe(usd(1_000) - usd(60) - 1_670_000);
     const pos = p.events.filter((e) => e.type === 'position').at(-1);
     expect(pos).toMatchObject({ position: { marketSlug: M, netPosition: -100, cost: usd(60) } });
     expect(p.filledQty(orderId)).toBe(100);
@@ -171,8 +172,8 @@ describe('fill simulator: takers', () => {
     await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_SHORT', price: usd(0.3), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     expect(p.ex.portfolio.position(M)).toMatchObject({ netQty: 0, cost: 0, realized: usd(10) });
-    // buyer's fee on 100 × 0.30 = 30.00 → 0.09
-    expect(p.fills().at(-1)?.commissionNotionalCollected).toBe(90_000);
+    // buyer's fee 0.0695 × 100 × 0.30 × 0.70 = 1.4595 → 1.46
+    expect(p.fills().at(-1)?.commissionNotionalCollected).toBe(1_460_000);
   });
 
   it('(g) an order sent at t meets the book as of t + latency, and can fill while its cancel travels', async () => {

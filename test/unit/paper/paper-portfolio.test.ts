@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import { INSUFFICIENT_BUYING_POWER, INSUFFICIENT_POSITION, PaperPortfolio } from '../../../shared/paper/paper-portfolio.js';
+import { INSUFFICIENT_BUYING_POWER, PaperPortfolio } from '../../../shared/paper/paper-portfolio.js';
 import { applyTrade, emptyLedger, markValue, settle } from '../../../shared/paper/position-math.js';
 import { M, lv, paper, usd } from './helpers.js';
 
@@ -18,30 +18,37 @@ describe('paper portfolio', () => {
     expect(p.fills()).toHaveLength(0);
     expect(p.ex.balance()).toEqual({ balance: usd(10), buyingPower: usd(10) });
 
-    // resting orders reserve buying power: the second order no longer fits
-    const first = await p.ex.createOrder(p.order({ price: usd(0.4), quantity: 15 })); // 6.00 + fee 0.02
-    const second = await p.ex.createOrder(p.order({ price: usd(0.4), quantity: 10 })); // 4.00 + 0.01 > 3.98 left
+    // resting orders reserve buying power: the second order no longer fits. Admission needs the order's
+    // reservation and its taker fee at the limit; only the reservation stays held while it rests.
+    const first = await p.ex.createOrder(p.order({ price: usd(0.4), quantity: 15 })); // 6.00 + fee 0.25 ≤ 10
+    const second = await p.ex.createOrder(p.order({ price: usd(0.4), quantity: 10 })); // 4.00 + fee 0.17 > 4.00 left
     p.scheduler.advance(100);
     expect(p.ex.simulator.get(first.orderId)?.status).toBe('resting');
     expect(p.executions().find((x) => x.order.id === second.orderId)?.type).toBe('EXECUTION_TYPE_REJECTED');
-    expect(p.ex.balance().buyingPower).toBe(usd(10) - usd(6) - 20_000);
+    expect(p.ex.balance().buyingPower).toBe(usd(10) - usd(6));
     // cancelling gives it back
     await p.ex.cancelOrder(first.orderId, M);
     p.scheduler.advance(100);
     expect(p.ex.balance().buyingPower).toBe(usd(10));
 
-    // nothing to sell
-    const sell = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.5), quantity: 1 }));
+    // nothing to sell: SELL_LONG without a long opens a short (posts $1, costs 1 − p) and needs the power for it
+    const sell = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.6), quantity: 25 })); // 10.00 + fee > 10
     p.scheduler.advance(100);
-    expect(p.executions().find((x) => x.order.id === sell.orderId)?.orderRejectReason).toBe(INSUFFICIENT_POSITION);
+    expect(p.executions().find((x) => x.order.id === sell.orderId)?.orderRejectReason).toBe(INSUFFICIENT_BUYING_POWER);
+    const small = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.6), quantity: 5 }));
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(small.orderId)?.status).toBe('resting');
+    expect(p.ex.balance().buyingPower).toBe(usd(10) - 5 * usd(0.4));
   });
 
   it('(d, f) a short costs 1 − price: BUY_SHORT at 0.40 needs 0.60 a contract', () => {
     const pf = new PaperPortfolio({ startingBalance: usd(50) }, new ManualClock(0));
-    expect(pf.requiredCash('ORDER_INTENT_BUY_SHORT', usd(0.4), 100)).toBe(usd(60) + 180_000);
+    // 0.60 × 100 + taker fee 0.0695 × 100 × 0.40 × 0.60 = 1.668 → 1.67
+    expect(pf.requiredCash('ORDER_INTENT_BUY_SHORT', usd(0.4), 100)).toBe(usd(60) + 1_670_000);
     expect(pf.reserve({ id: 's', marketSlug: M, intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), quantity: 100 })).toBe(INSUFFICIENT_BUYING_POWER);
     expect(pf.reserve({ id: 'l', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: usd(0.4), quantity: 100 })).toBeNull();
-    expect(pf.buyingPower()).toBe(usd(50) - usd(40) - 120_000);
+    // admitted with room for its fee (40 + 1.67 ≤ 50); resting, it holds its cost only
+    expect(pf.buyingPower()).toBe(usd(50) - usd(40));
   });
 
   it('(e) settlement pays 1 or 0 per contract (1 − S for shorts) and realizes the PnL', async () => {

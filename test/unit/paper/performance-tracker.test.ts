@@ -77,12 +77,13 @@ describe('performance tracker', () => {
     expect(r.status).toBe('submitted');
     p.scheduler.advance(20);
     const o = executor.tracker.find(r.status === 'submitted' ? r.orderId : '')!;
-    expect(o).toMatchObject({ status: 'FILLED', filledQty: 20, avgPrice: usd(0.55), feesPaid: 30_000 });
+    // taker fee 0.0695 × 20 × 0.55 × 0.45 = 0.344 → 0.34
+    expect(o).toMatchObject({ status: 'FILLED', filledQty: 20, avgPrice: usd(0.55), feesPaid: 340_000 });
     p.ex.settle(M, 1_000_000);
     perf.settle(M, 1_000_000);
     const total = perf.report().total;
     expect(total.realized.toString()).toBe('9');
-    expect(total.net.toString()).toBe('8.97');
-    expect(p.ex.portfolio.cash).toBe(usd(1_000) + usd(9) - 30_000);
+    expect(total.net.toString()).toBe('8.66');
+    expect(p.ex.portfolio.cash).toBe(usd(1_000) + usd(9) - 340_000);
   });
 });

@@ -38,7 +38,7 @@ describe('MarketMaker', () => {
     expect(bid.quantity).toBe(20); // 10 USD / 0.50
     expect(ask.quantity).toBe(20); // 10 USD / (1 − 0.52) = 20.8
     for (const q of s) {
-      expect(q).toMatchObject({ postOnly: true, timeInForce: 'GTC', urgency: 'LOW', strategyName: 'market_maker' });
+      expect(q).toMatchObject({ postOnly: true, timeInForce: 'GTD', goodTillTime: q.createdAt + 600_000, urgency: 'LOW', strategyName: 'market_maker' });
       expect(q.price % 10_000).toBe(0);
     }
     expect(bid.fairProbability).toBeCloseTo(0.51, 9);
