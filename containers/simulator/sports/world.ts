@@ -7,7 +7,7 @@
 import type { SimulatedVenueControl } from '../module.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
-import type { FixtureStatus, GameSnapshot, TimelineEvent } from './game-engine.js';
+import type { GameSnapshot, ReportedStatus, TimelineEvent } from './game-engine.js';
 import { applyEvent, buildTimeline, initialSnapshot, trueHomeProbability } from './game-engine.js';
 import type { EntryEvent, FeedEntry, StreamKind } from './entry-log.js';
 import { EntryLog } from './entry-log.js';
@@ -20,7 +20,7 @@ import { BookQuoter, DEFAULT_BOOKS } from './sportsbooks.js';
 import { basketball } from './sports/basketball.js';
 import { football } from './sports/football.js';
 import type { GameScript, SportDefinition, SportKey } from './sports/sport.js';
-import { fixtureStatusJson, MONEYLINE, oddJson, resultsJson } from './wire.js';
+import { fixtureStatusJson, MONEYLINE, oddJson, resultsJson, type StatusSpelling, type WireSnapshot } from './wire.js';
 
 export const SPORTS: Readonly<Record<SportKey, SportDefinition>> = { basketball, football };
 
@@ -55,6 +55,8 @@ export interface SportsWorldOptions {
 export interface FixtureView {
   fixture: SimFixture;
   snapshot: GameSnapshot;
+  /** The snapshot as the feed reports it: a fault's reported status (setReportedStatus) over the game's. */
+  reported: WireSnapshot;
   /** TRUE probability that the home team wins, now. */
   homeWinProbability: number;
   settled: boolean;
@@ -71,6 +73,8 @@ interface GameRuntime {
   lockUntil: number[];
   marketsOpen: boolean;
   settled: boolean;
+  /** A status the feed reports instead of the game's (fault injection), with its spelling. */
+  override: { status: ReportedStatus; spelling: StatusSpelling } | null;
 }
 
 const noopVenue: SimulatedVenueControl = {
@@ -177,6 +181,7 @@ export class SportsWorld {
           lockUntil: this.books.map(() => -Infinity),
           marketsOpen: false,
           settled: false,
+          override: null,
         };
         this.runtimes.push(rt);
         this.byId.set(fx.fixtureId, rt);
@@ -224,11 +229,36 @@ export class SportsWorld {
   fixture(fixtureId: string): FixtureView | null {
     const rt = this.byId.get(fixtureId);
     if (!rt) return null;
-    return { fixture: rt.fx, snapshot: rt.snap, homeWinProbability: rt.p, settled: rt.settled };
+    return this.view(rt);
   }
 
   views(): FixtureView[] {
-    return this.runtimes.map((rt) => ({ fixture: rt.fx, snapshot: rt.snap, homeWinProbability: rt.p, settled: rt.settled }));
+    return this.runtimes.map((rt) => this.view(rt));
+  }
+
+  private view(rt: GameRuntime): FixtureView {
+    return { fixture: rt.fx, snapshot: rt.snap, reported: this.reported(rt), homeWinProbability: rt.p, settled: rt.settled };
+  }
+
+  private reported(rt: GameRuntime): WireSnapshot {
+    return rt.override ? { ...rt.snap, status: rt.override.status, spelling: rt.override.spelling } : rt.snap;
+  }
+
+  /**
+   * Fault injection: from now on the feed reports `status` for the fixture (e.g. 'suspended', 'delayed',
+   * 'forfeited', 'invalid'), spelled in lower case or capitalised ("Suspended", as in the contract's
+   * examples), or the game's own status again with null. Emits a `fixture-status` entry and a results entry
+   * now; the game itself plays on underneath, and its later results carry the reported status.
+   */
+  setReportedStatus(fixtureId: string, status: ReportedStatus | null, options: { spelling?: StatusSpelling } = {}): void {
+    const rt = this.byId.get(fixtureId);
+    if (!rt) throw new RangeError(`unknown fixture: ${fixtureId}`);
+    const before = this.reported(rt).status;
+    const spelling = options.spelling ?? 'lower';
+    rt.override = status === null ? null : { status, spelling };
+    const after = this.reported(rt).status;
+    if (before !== after) this.emitStatus(rt, before, after, spelling);
+    this.emitResults(rt);
   }
 
   /** The whole pre-played game (for tests and recordings). */
@@ -241,7 +271,7 @@ export class SportsWorld {
   }
 
   /** The Odd objects on the board now for a fixture (locked prices are off the board). */
-  boardOdds(fixtureId: string, bookFilter?: (b: BookProfile) => boolean): Record<string, unknown>[] {
+  boardOdds(fixtureId: string, bookFilter?: (b: BookProfile) => boolean, via: 'rest' | 'stream' = 'rest'): Record<string, unknown>[] {
     const rt = this.byId.get(fixtureId);
     if (!rt) return [];
     const out: Record<string, unknown>[] = [];
@@ -250,8 +280,8 @@ export class SportsWorld {
       if (bookFilter && !bookFilter(q.profile)) return;
       const board = q.board();
       if (!board) return;
-      out.push(oddJson(rt.fx, q.profile, 'home', board.prices.home, live, board.quotedAt));
-      out.push(oddJson(rt.fx, q.profile, 'away', board.prices.away, live, board.quotedAt));
+      out.push(oddJson(rt.fx, q.profile, 'home', board.prices.home, live, board.quotedAt, via));
+      out.push(oddJson(rt.fx, q.profile, 'away', board.prices.away, live, board.quotedAt, via));
     });
     return out;
   }
@@ -381,7 +411,7 @@ export class SportsWorld {
     const oldP = rt.p;
     rt.p = trueHomeProbability(rt.fx.def, rt.fx.mu, rt.snap);
     const now = this.now();
-    if (before.status !== rt.snap.status) this.emitStatus(rt, before.status, rt.snap.status);
+    if (before.status !== rt.snap.status && !rt.override) this.emitStatus(rt, before.status, rt.snap.status);
     this.emitResults(rt);
 
     if (rt.snap.status === 'completed') {
@@ -476,13 +506,13 @@ export class SportsWorld {
     this.append(rt, 'odds', type, (entryId) => ({ data: odds, entry_id: entryId, type }), { sportsbook: book.name, market: MONEYLINE });
   }
 
-  private emitStatus(rt: GameRuntime, oldStatus: FixtureStatus, newStatus: FixtureStatus): void {
-    const data = fixtureStatusJson(rt.fx, oldStatus, newStatus, this.now());
+  private emitStatus(rt: GameRuntime, oldStatus: ReportedStatus, newStatus: ReportedStatus, spelling?: StatusSpelling): void {
+    const data = fixtureStatusJson(rt.fx, oldStatus, newStatus, this.now(), spelling);
     this.append(rt, 'odds', 'fixture-status', (entryId) => ({ data, entry_id: entryId, type: 'fixture-status' }));
   }
 
   private emitResults(rt: GameRuntime): void {
-    const data = resultsJson(rt.fx, rt.snap);
+    const data = resultsJson(rt.fx, this.reported(rt));
     this.append(rt, 'results', 'fixture-results', (entryId) => ({ ...data, entry_id: entryId }));
   }
 }

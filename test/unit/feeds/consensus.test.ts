@@ -79,17 +79,54 @@ describe('consensus', () => {
     expect(d.excluded).toContainEqual({ sportsbook: 'Pinnacle', name: 'Home', reason: 'locked' });
   });
 
-  it('drops stale quotes', () => {
+  it('keeps a steady price however old its last change (valid until locked or its stream is lost)', () => {
+    // OpticOdds stamps an odd with its last CHANGE: a sharp book that has not moved for 10 minutes still counts.
+    const quotes = [
+      q('Pinnacle', 'Home', -300, { timestamp: NOW - 600_000 }),
+      q('Pinnacle', 'Away', 250, { timestamp: NOW - 600_000 }),
+      q('FanDuel', 'Home', 100),
+      q('FanDuel', 'Away', 100),
+    ];
+    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { maxAgeMs: 15_000 })!;
+    expect(c.books).toBe(2);
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 3_600_000, { maxAgeMs: 15_000 })!.books).toBe(2);
+    // locking it (its stream went quiet, or the book suspended it) takes it out
+    const locked = quotes.map((x) => (x.sportsbook === 'Pinnacle' ? { ...x, locked: true } : x));
+    expect(computeConsensus(locked, 'F1', 'Moneyline', NOW)!.books).toBe(1);
+  });
+
+  it('drops quotes older than expireAfterMs when an age cut-off is configured', () => {
     const quotes = [
       q('Pinnacle', 'Home', -300, { timestamp: NOW - 120_000 }),
       q('Pinnacle', 'Away', 250, { timestamp: NOW - 120_000 }),
       q('FanDuel', 'Home', 100),
       q('FanDuel', 'Away', 100),
     ];
-    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { maxAgeMs: 60_000 })!;
+    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { expireAfterMs: 60_000 })!;
     expect(c.books).toBe(1);
     expect(c.probabilities.Home).toBeCloseTo(0.5, 12);
-    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 120_000, { maxAgeMs: 60_000 })).toBeNull();
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 120_000, { expireAfterMs: 60_000 })).toBeNull();
+  });
+
+  it('leaves out alternate lines (a moved main line that came back as is_main=false)', () => {
+    const quotes = [
+      q('Pinnacle', 'Home', -300, { isMain: false }),
+      q('Pinnacle', 'Away', 250, { isMain: false }),
+      q('FanDuel', 'Home', 100),
+      q('FanDuel', 'Away', 100),
+    ];
+    const d = computeConsensusDetailed(quotes, 'F1', 'Moneyline', NOW);
+    expect(d.consensus!.books).toBe(1);
+    expect(d.excluded.filter((e) => e.reason === 'alternate_line')).toHaveLength(2);
+  });
+
+  it('matches the market on its id and the book on its id when the quotes carry them', () => {
+    const quotes = [
+      q('Pinnacle', 'Home', -150, { marketId: 'moneyline', sportsbookId: 'pinnacle' }),
+      q('Pinnacle', 'Away', 130, { marketId: 'moneyline', sportsbookId: 'pinnacle' }),
+    ];
+    expect(computeConsensus(quotes, 'F1', 'moneyline', NOW)!.books).toBe(1);
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW)).toBeNull();
   });
 
   it('leaves out a book on a different line rather than mixing outcome sets', () => {
@@ -155,7 +192,7 @@ describe('consensus', () => {
           q(b.name, 'Away', b.away, { locked: b.locked, timestamp: NOW - b.age }),
         ]);
         const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { method });
-        const usable = books.some((b) => !b.locked && b.age <= 60_000);
+        const usable = books.some((b) => !b.locked);
         if (!usable) {
           expect(c).toBeNull();
           return;
@@ -174,7 +211,7 @@ describe('consensus', () => {
 describe('createConsensusFn', () => {
   it('binds options and returns undefined when nothing qualifies', async () => {
     const { createConsensusFn } = await import('../../../shared/feeds/fair-value/consensus.js');
-    const fn = createConsensusFn({ method: 'multiplicative', maxAgeMs: 10 });
+    const fn = createConsensusFn({ method: 'multiplicative', expireAfterMs: 10 });
     expect(fn([q('Pinnacle', 'Home', -150), q('Pinnacle', 'Away', 130)], 'F1', 'Moneyline', NOW)).toBeUndefined();
     expect(fn([q('Pinnacle', 'Home', -150, { timestamp: NOW }), q('Pinnacle', 'Away', 130, { timestamp: NOW })], 'F1', 'Moneyline', NOW)!.probabilities.Home).toBeCloseTo(69 / 119, 12);
   });
