@@ -122,6 +122,9 @@ export function computeConsensusDetailed(
 
   // 1. filter, and keep the newest quote per book × outcome
   const byBook = new Map<string, Map<string, OddsQuote>>();
+  /** Book key (id) → the display name reported in contributions and exclusions. */
+  const displayName = new Map<string, string>();
+  const shown = (bookKey: string): string => displayName.get(bookKey) ?? bookKey;
   const inMarket = (q: OddsQuote): boolean => q.fixtureId === fixtureId && marketKeyOf(q) === market;
   for (const q of quotes) {
     if (!inMarket(q)) continue;
@@ -141,8 +144,10 @@ export function computeConsensusDetailed(
       excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'invalid_price' });
       continue;
     }
-    let book = byBook.get(sportsbookKeyOf(q));
-    if (!book) byBook.set(sportsbookKeyOf(q), (book = new Map()));
+    const bookKey = sportsbookKeyOf(q);
+    if (!displayName.has(bookKey)) displayName.set(bookKey, q.sportsbook);
+    let book = byBook.get(bookKey);
+    if (!book) byBook.set(bookKey, (book = new Map()));
     const prev = book.get(q.name);
     if (!prev || prev.timestamp <= q.timestamp) book.set(q.name, q);
   }
@@ -163,7 +168,7 @@ export function computeConsensusDetailed(
   for (const [book, outcomes] of byBook) {
     const w = weightOf(book);
     if (w <= 0) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'zero_weight' });
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'zero_weight' });
       continue;
     }
     if (outcomes.size < 2) continue;
@@ -187,7 +192,7 @@ export function computeConsensusDetailed(
     const w = weightOf(book);
     if (w <= 0) continue;
     if (setOf.get(book) !== bestKey || bestKey === null) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'incomplete_market' });
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'incomplete_market' });
       continue;
     }
     const qs = names.map((n) => outcomes.get(n) as OddsQuote);
@@ -199,14 +204,14 @@ export function computeConsensusDetailed(
       const fair: Record<string, number> = {};
       names.forEach((n, i) => (fair[n] = r.probabilities[i] as number));
       contributions.push({
-        sportsbook: book,
+        sportsbook: shown(book),
         weight: w,
         fair,
         overround: r.overround,
         ageMs: Math.max(0, ...qs.map((q) => now - q.timestamp)),
       });
     } catch {
-      for (const n of names) excluded.push({ sportsbook: book, name: n, reason: 'devig_failed' });
+      for (const n of names) excluded.push({ sportsbook: shown(book), name: n, reason: 'devig_failed' });
     }
   }
 
