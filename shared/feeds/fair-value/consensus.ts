@@ -6,7 +6,7 @@
  *    does NOT expire with age: OpticOdds stamps an odd with its last CHANGE, so a steady sharp price is old
  *    but valid; it stays until locked, or until its stream goes quiet (the feed then locks it, see
  *    opticodds-feed.ts). `expireAfterMs` restores an age cut-off when wanted. Markets are matched on the
- *    market id when the quote has one, books on the sportsbook id. Within a book, the newest quote per
+ *    market id when the quote has one (or its display name), books on the sportsbook id. Within a book, the newest quote per
  *    outcome name wins.
  * 2. A book counts only if it prices the market's full outcome set. The outcome set is the one offered by the
  *    greatest total weight of books (so a book on a different total line, "Over 247.5" vs "Over 248.5", is
@@ -125,7 +125,8 @@ export function computeConsensusDetailed(
   /** Book key (id) → the display name reported in contributions and exclusions. */
   const displayName = new Map<string, string>();
   const shown = (bookKey: string): string => displayName.get(bookKey) ?? bookKey;
-  const inMarket = (q: OddsQuote): boolean => q.fixtureId === fixtureId && marketKeyOf(q) === market;
+  // The market is named by its id ("moneyline") or, for callers that group by display name, by that name.
+  const inMarket = (q: OddsQuote): boolean => q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
   for (const q of quotes) {
     if (!inMarket(q)) continue;
     if (q.locked) {

@@ -126,7 +126,8 @@ describe('consensus', () => {
       q('Pinnacle', 'Away', 130, { marketId: 'moneyline', sportsbookId: 'pinnacle' }),
     ];
     expect(computeConsensus(quotes, 'F1', 'moneyline', NOW)!.books).toBe(1);
-    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW)).toBeNull();
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW)!.books).toBe(1); // callers grouping by display name
+    expect(computeConsensus(quotes, 'F1', 'total_points', NOW)).toBeNull();
   });
 
   it('leaves out a book on a different line rather than mixing outcome sets', () => {
