@@ -124,12 +124,35 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     engine.onFeedEvent(ev);
   };
 
-  // REST snapshots first, so the engine starts with scores and a consensus.
   const fixtureIds = discovery.fixtures.map((f) => f.fixtureId);
+  // Every odds/results stream (≤ 5 books, ≤ 10 leagues per odds connection), merged, repaired over REST after
+  // each reconnect (shared/feeds/opticodds-feed.ts).
+  const sd = config.sportsData;
+  const feed = new OpticOddsFeed({
+    apiKey: sportsKey,
+    streamBaseUrl: sd.streamBaseUrl,
+    sports: sd.sports,
+    leagues: sd.leagues,
+    sportsbooks: sd.sportsbooks,
+    markets: sd.oddsMarkets,
+    maxSportsbooksPerStream: sd.maxSportsbooksPerStream,
+    maxLeaguesPerStream: sd.maxLeaguesPerStream,
+    silenceTimeoutMs: sd.staleAfterMs,
+    rest: feedsRest,
+    fixtureIds: () => fixtureIds,
+    onEvent: feedEvent,
+    clock,
+    logger,
+    metrics,
+  });
+  const streams = [feed];
+
+  // REST snapshots first, so the engine starts with scores and a consensus (the odds through the feed, which
+  // then knows them: locked if their stream goes quiet, checked by its repairs).
   if (fixtureIds.length > 0) {
     for (const game of await feedsRest.results(fixtureIds)) feedEvent({ type: 'game', game, entryId: null });
     const quotes = await feedsRest.odds({ fixtureIds, sportsbooks: config.sportsData.sportsbooks, markets: config.sportsData.oddsMarkets });
-    if (quotes.length > 0) feedEvent({ type: 'odds', quotes, entryId: null });
+    if (quotes.length > 0) feed.ingestSnapshot(quotes);
   }
 
   // Settlement: when a market leaves trading for good, fetch its settlement price once and settle.
@@ -198,29 +221,6 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
   privateSocket.subscribe('SUBSCRIPTION_TYPE_ORDER');
   privateSocket.subscribe('SUBSCRIPTION_TYPE_POSITION');
   privateSocket.subscribe('SUBSCRIPTION_TYPE_ACCOUNT_BALANCE');
-
-  // Every odds/results stream (≤ 5 books, ≤ 10 leagues per odds connection), merged, repaired over REST after
-  // each reconnect (shared/feeds/opticodds-feed.ts).
-  const sd = config.sportsData;
-  const streams = [
-    new OpticOddsFeed({
-      apiKey: sportsKey,
-      streamBaseUrl: sd.streamBaseUrl,
-      sports: sd.sports,
-      leagues: sd.leagues,
-      sportsbooks: sd.sportsbooks,
-      markets: sd.oddsMarkets,
-      maxSportsbooksPerStream: sd.maxSportsbooksPerStream,
-      maxLeaguesPerStream: sd.maxLeaguesPerStream,
-      silenceTimeoutMs: sd.staleAfterMs,
-      rest: feedsRest,
-      fixtureIds: () => fixtureIds,
-      onEvent: feedEvent,
-      clock,
-      logger,
-      metrics,
-    }),
-  ];
 
   marketsSocket.start();
   privateSocket.start();

@@ -140,6 +140,28 @@ export class OpticOddsFeed {
     for (const m of this.members) m.stream.reconnectNow();
   }
 
+  /**
+   * Delivers a REST odds snapshot taken outside the feed (the bot's start-up snapshot) through it, so that the
+   * feed knows those quotes: locked if their stream goes quiet, checked by the repairs. Each quote is assigned
+   * to the odds connection of its sport that carries its sportsbook.
+   */
+  ingestSnapshot(quotes: readonly OddsQuote[]): void {
+    const bySource = new Map<Member, OddsQuote[]>();
+    for (const q of quotes) {
+      const m =
+        this.members.find((x) => x.plan && (!q.sport || x.sport === q.sport) && x.plan.sportsbooks.includes(q.sportsbookId ?? q.sportsbook)) ??
+        this.members.find((x) => x.plan && (!q.sport || x.sport === q.sport));
+      if (!m) {
+        this.deliver({ type: 'odds', quotes: [q], entryId: null });
+        continue;
+      }
+      let list = bySource.get(m);
+      if (!list) bySource.set(m, (list = []));
+      list.push(q);
+    }
+    for (const [m, list] of bySource) this.deliverOdds(m, list, null);
+  }
+
   /** Resolves when no repair is running. */
   async idle(): Promise<void> {
     while (this.members.some((m) => m.repairing)) await Promise.allSettled(this.members.map((m) => m.repairing));

@@ -118,12 +118,13 @@ describe('OpticOddsFeed against the simulated OpticOdds', () => {
     expect(Object.entries(metrics.snapshot().counters).filter(([k]) => k.startsWith('feeds.repairs')).length).toBeGreaterThan(0);
   });
 
-  it('a stream that goes quiet has its quotes locked until the reconnect repairs them', async () => {
-    const { feed, events, book } = makeFeed({ silenceTimeoutMs: 300, watchdogIntervalMs: 20 });
+  it('a stream that goes quiet has its quotes locked (start-up snapshot included) until the reconnect repairs them', async () => {
+    const { feed, events, book, rest, fixtureIds } = makeFeed({ silenceTimeoutMs: 300, watchdogIntervalMs: 20 });
+    // the bot's start-up snapshot goes through the feed, so the feed knows those quotes too
+    feed.ingestSnapshot(await rest.odds({ fixtureIds, sportsbooks: SIX_BOOKS.slice(0, 5), markets: ['moneyline'] }));
+    expect(book().size).toBeGreaterThan(0);
     feed.start();
     await waitFor(() => feed.streams.every((s) => s.stream.healthy), 'connections up', 5_000);
-    step(1_000, 5);
-    await waitFor(() => book().size > 0, 'quotes', 5_000);
     sim.faults.freezeStreams(true);
     await waitFor(() => events.some((e) => e.type === 'feed_health' && e.stream === 'odds' && !e.healthy), 'odds stream declared dead', 5_000);
     expect([...book().values()].every((q) => q.locked)).toBe(true);

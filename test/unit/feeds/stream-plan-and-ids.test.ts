@@ -23,6 +23,8 @@ describe('OpticOdds ids from configured values', () => {
     const c = engineConfig({ mode: 'paper' });
     expect(c.sportsData).toMatchObject({ leagues: ['nba'], oddsMarkets: ['moneyline'], sportsbooks: ['pinnacle', 'draftkings', 'fanduel', 'caesars', 'betmgm'] });
     expect(c.sportsData).toMatchObject({ maxSportsbooksPerStream: 5, maxLeaguesPerStream: 10, oddsExpireAfterMs: null });
+    const streams = engineConfig({ mode: 'paper', patch: { sports_data: { stream_base_url: 'https://stream.example.com/api/v3/' } } });
+    expect(streams.sportsData).toMatchObject({ streamBaseUrl: 'https://stream.example.com/api/v3', baseUrl: 'https://api.opticodds.com/api/v3' });
     expect(() => engineConfig({ mode: 'paper', patch: { sports_data: { sportsbooks: ['Pinnacle', 'Bet Nowhere'] } } })).toThrow(/sports_data\.sportsbooks\[1\] "Bet Nowhere" .*write the sportsbook.s id/);
   });
 });
