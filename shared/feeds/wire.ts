@@ -87,7 +87,8 @@ export const fixtureStatusSchema = z.looseObject({
   league: ref.nullish(),
   sport: ref.nullish(),
   old_status: optStr,
-  new_status: z.string(),
+  /** Null when only the start time moved (and the dates null when only the status changed). */
+  new_status: optStr,
   old_start_date: optStr,
   new_start_date: optStr,
   timestamp: z.union([z.number(), z.string()]).nullish(),
@@ -247,7 +248,7 @@ export function fixtureStatusToEvent(s: FixtureStatusWire, entryId: string | nul
     type: 'fixture_status',
     fixtureId: s.fixture_id,
     oldStatus: s.old_status ?? '',
-    newStatus: s.new_status,
+    newStatus: s.new_status ?? '',
     startTime: parseTime(s.new_start_date ?? s.fixture?.start_date ?? null),
     entryId,
   };

@@ -238,8 +238,11 @@ export class StateManager {
       case 'fixture_status': {
         const g = this.games.get(ev.fixtureId);
         if (!g) return;
+        const now = this.opts.clock.now();
+        // No status: only the start time moved.
+        if (ev.newStatus === '') return this.onGame({ ...g, startTime: ev.startTime ?? g.startTime, updatedAt: now });
         // Every status is taken as sent, an unknown one included: UNKNOWN is not tradable (isTradableGameStatus).
-        this.onGame({ ...g, rawStatus: ev.newStatus, status: mapFixtureStatus(ev.newStatus), updatedAt: this.opts.clock.now() });
+        this.onGame({ ...g, rawStatus: ev.newStatus, status: mapFixtureStatus(ev.newStatus), updatedAt: now });
         return;
       }
       case 'feed_health': {

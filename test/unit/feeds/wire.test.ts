@@ -227,4 +227,11 @@ describe('fixture-status', () => {
       entryId: '99-0',
     });
   });
+
+  it('accepts a time-only move (status pair null): newStatus empty, the new start time kept', () => {
+    const frame = fixtureStatusFrameSchema.parse({
+      data: { fixture_id: 'FX1', old_status: null, new_status: null, old_start_date: '2026-11-25T00:30:00Z', new_start_date: '2026-11-25T01:00:00Z' },
+    });
+    expect(fixtureStatusToEvent(frame.data, null)).toMatchObject({ newStatus: '', startTime: Date.parse('2026-11-25T01:00:00Z') });
+  });
 });
