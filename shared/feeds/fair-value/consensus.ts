@@ -18,7 +18,10 @@
  *    - count     = 1 − exp(−Σw / weightScale)         (more, and sharper, books → closer to 1)
  *    - agreement = exp(−s / dispersionScale)          (s = the largest weighted standard deviation across books
  *                                                      of an outcome's fair probability; one book → s = 0)
- *    - freshness = 1 − ½·(weighted mean age / maxAgeMs)  (in [½, 1])
+ *    - freshness = 1 − ½·(weighted mean age / maxAgeMs)  (in [½, 1]) when prices expire by age
+ *                  (`expireAfterMs` set); otherwise 1: a price not locked on a live stream is as good as new.
+ * `ConsensusProbability.maxAgeMs` follows the same rule: the oldest quote's age since its last change when
+ * prices expire by age, else 0 (it is known valid now). The per-book `ageMs` is always the real age.
  */
 import type { ConsensusProbability, OddsQuote } from '../../domain/feed-events.js';
 import { marketKeyOf, sportsbookKeyOf } from '../wire.js';
@@ -238,7 +241,8 @@ export function computeConsensusDetailed(
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
   const meanAge = contributions.reduce((a, c) => a + c.weight * c.ageMs, 0) / totalW;
-  const freshness = 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs));
+  const ages = expireAfterMs !== Infinity;
+  const freshness = ages ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
 
   return {
@@ -248,7 +252,7 @@ export function computeConsensusDetailed(
       probabilities,
       confidence,
       books: contributions.length,
-      maxAgeMs: Math.max(...contributions.map((c) => c.ageMs)),
+      maxAgeMs: ages ? Math.max(...contributions.map((c) => c.ageMs)) : 0,
       computedAt: now,
     },
     books: contributions,

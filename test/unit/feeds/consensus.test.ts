@@ -38,7 +38,10 @@ describe('consensus', () => {
     expect(c!.probabilities.Home).toBeCloseTo(69 / 119, 12);
     expect(c!.probabilities.Away).toBeCloseTo(50 / 119, 12);
     expect(c!.books).toBe(1);
-    expect(c!.maxAgeMs).toBe(1_000);
+    // no age expiry: the quotes are known valid now (unlocked, stream up)
+    expect(c!.maxAgeMs).toBe(0);
+    const expiring = computeConsensus([q('Pinnacle', 'Home', -150), q('Pinnacle', 'Away', 130)], 'F1', 'Moneyline', NOW, { expireAfterMs: 60_000 });
+    expect(expiring!.maxAgeMs).toBe(1_000);
   });
 
   it('blends books by weight', () => {
@@ -149,8 +152,10 @@ describe('consensus', () => {
     expect(computeConsensus([q('Pinnacle', 'Home', -150)], 'F1', 'Moneyline', NOW)).toBeNull();
   });
 
-  it('confidence rises with books and falls with disagreement and age', () => {
+  it('confidence rises with books and falls with disagreement, and with age only when prices expire by age', () => {
     const one = computeConsensus([q('FanDuel', 'Home', -110), q('FanDuel', 'Away', -110)], 'F1', 'Moneyline', NOW)!;
+    const steadyOld = [q('FanDuel', 'Home', -110, { timestamp: NOW - 55_000 }), q('FanDuel', 'Away', -110, { timestamp: NOW - 55_000 })];
+    expect(computeConsensus(steadyOld, 'F1', 'Moneyline', NOW)!.confidence).toBeCloseTo(one.confidence, 12);
     const agreeing = computeConsensus(
       ['FanDuel', 'DraftKings', 'Pinnacle', 'Circa Sports'].flatMap((b) => [q(b, 'Home', -110), q(b, 'Away', -110)]),
       'F1',
@@ -163,15 +168,11 @@ describe('consensus', () => {
       'Moneyline',
       NOW,
     )!;
-    const old = computeConsensus(
-      [q('FanDuel', 'Home', -110, { timestamp: NOW - 55_000 }), q('FanDuel', 'Away', -110, { timestamp: NOW - 55_000 })],
-      'F1',
-      'Moneyline',
-      NOW,
-    )!;
+    const expiring = { expireAfterMs: 60_000 };
+    const old = computeConsensus(steadyOld, 'F1', 'Moneyline', NOW, expiring)!;
     expect(agreeing.confidence).toBeGreaterThan(one.confidence);
     expect(disagreeing.confidence).toBeLessThan(one.confidence);
-    expect(old.confidence).toBeLessThan(one.confidence);
+    expect(old.confidence).toBeLessThan(computeConsensus([q('FanDuel', 'Home', -110), q('FanDuel', 'Away', -110)], 'F1', 'Moneyline', NOW, expiring)!.confidence);
     for (const c of [one, agreeing, disagreeing, old]) {
       expect(c.confidence).toBeGreaterThanOrEqual(0);
       expect(c.confidence).toBeLessThanOrEqual(1);
