@@ -82,6 +82,7 @@ export function oddJson(
   isLive: boolean,
   timestampMs: number,
   via: 'rest' | 'stream' = 'stream',
+  isMain = true,
 ): Record<string, unknown> {
   const team = side === 'home' ? fx.home : fx.away;
   const max = isLive ? book.maxStakeLive : book.maxStakePre;
@@ -103,7 +104,7 @@ export function oddJson(
     points: null,
     selection_points: null,
     price,
-    is_main: true,
+    is_main: isMain,
     is_live: isLive,
     team_id: team.id,
     player_id: null,

@@ -295,10 +295,12 @@ export class SportsWorld {
 
   /**
    * Test and demo hook: the books (all, or one) move their line on a fixture NOW: `locked-odds` for the old
-   * prices, then `odds` with prices moved by `logitShift` (default +0.25, toward home). Returns the number of
-   * entries produced. Not part of a seeded run: using it changes what follows.
+   * prices, then `odds` with prices moved by `logitShift` (default +0.25, toward home). With `alternates`, as a
+   * book that also offers alternate lines does (api notes §5): no lock — the old main line comes back as `odds`
+   * with `is_main=false`, then the new main as `odds` with `is_main=true`. Returns the number of entries
+   * produced. Not part of a seeded run: using it changes what follows.
    */
-  forceLineMove(fixtureId: string, options: { bookId?: string; logitShift?: number } = {}): number {
+  forceLineMove(fixtureId: string, options: { bookId?: string; logitShift?: number; alternates?: boolean } = {}): number {
     const rt = this.byId.get(fixtureId);
     if (!rt) throw new RangeError(`unknown fixture: ${fixtureId}`);
     let produced = 0;
@@ -307,7 +309,7 @@ export class SportsWorld {
       if (q.isClosed) return;
       const old = q.lock();
       if (old) {
-        this.emitOdds(rt, bi, 'locked-odds', old);
+        this.emitOdds(rt, bi, options.alternates ? 'odds' : 'locked-odds', old, !options.alternates);
         produced += 1;
       }
       q.nudge(options.logitShift ?? 0.25);
@@ -498,11 +500,11 @@ export class SportsWorld {
     this.log.append(entry);
   }
 
-  private emitOdds(rt: GameRuntime, bi: number, type: 'odds' | 'locked-odds', prices: MoneylinePrices): void {
+  private emitOdds(rt: GameRuntime, bi: number, type: 'odds' | 'locked-odds', prices: MoneylinePrices, isMain = true): void {
     const book = this.books[bi]!;
     const live = rt.snap.status === 'live' || rt.snap.status === 'half';
     const ts = this.now();
-    const odds = [oddJson(rt.fx, book, 'home', prices.home, live, ts), oddJson(rt.fx, book, 'away', prices.away, live, ts)];
+    const odds = [oddJson(rt.fx, book, 'home', prices.home, live, ts, 'stream', isMain), oddJson(rt.fx, book, 'away', prices.away, live, ts, 'stream', isMain)];
     this.append(rt, 'odds', type, (entryId) => ({ data: odds, entry_id: entryId, type }), { sportsbook: book.name, market: MONEYLINE });
   }
 

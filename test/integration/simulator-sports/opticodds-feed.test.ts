@@ -9,6 +9,7 @@ import { startSportsServer, type SportsServer } from '../../../containers/simula
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { FeedEvent, OddsQuote } from '../../../shared/domain/feed-events.js';
 import { OpticOddsError } from '../../../shared/feeds/errors.js';
+import { computeConsensusDetailed } from '../../../shared/feeds/fair-value/consensus.js';
 import { OpticOddsFeed, type OpticOddsFeedOptions } from '../../../shared/feeds/opticodds-feed.js';
 import { OpticOddsRestClient } from '../../../shared/feeds/rest-client.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
@@ -132,6 +133,25 @@ describe('OpticOddsFeed against the simulated OpticOdds', () => {
     await waitFor(() => feed.repairs >= 1, 'repair after the reconnect', 5_000);
     await feed.idle();
     expect([...book().values()].some((q) => !q.locked)).toBe(true);
+  });
+
+  it('a moved main line that comes back as is_main=false (no lock) leaves the consensus instead of lingering', async () => {
+    const { feed, events, book, fixtureIds } = makeFeed();
+    feed.start();
+    await waitFor(() => feed.streams.every((s) => s.stream.healthy), 'connections up', 5_000);
+    for (let i = 0; i < 40 && ![...book().values()].some((q) => q.sportsbookId === 'pinnacle'); i++) {
+      step(1_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const fx = [...book().values()].find((q) => q.sportsbookId === 'pinnacle')!.fixtureId;
+    expect(fixtureIds).toContain(fx);
+    // the new main line's entry is lost: only the old main, now an alternate, arrives
+    sim.faults.dropEntries(1, (e) => e.fixtureId === fx && e.sportsbook === 'Pinnacle' && (e.payload as { data: { is_main: boolean }[] }).data[0]!.is_main);
+    expect(sim.world.forceLineMove(fx, { bookId: 'pinnacle', alternates: true })).toBe(2);
+    await waitFor(() => events.some((e) => e.type === 'odds' && e.quotes.some((q) => q.sportsbookId === 'pinnacle' && !q.isMain)), 'the alternate', 5_000);
+    const d = computeConsensusDetailed([...book().values()], fx, 'moneyline', Date.now());
+    expect(d.books.map((b) => b.sportsbook)).not.toContain('Pinnacle');
+    expect(d.excluded).toContainEqual(expect.objectContaining({ sportsbook: 'Pinnacle', reason: 'alternate_line' }));
   });
 
   it('403 (odds not licensed): the odds stream stops for good and says so; REST says so too', async () => {
