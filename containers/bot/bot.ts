@@ -18,9 +18,8 @@ import type { Signal } from '../../shared/domain/signal.js';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
 import { assembleEngine, type AssembledEngine, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { TimerScheduler, type Scheduler } from '../../shared/execution/scheduler.js';
-import { OddsStream } from '../../shared/feeds/odds-stream.js';
+import { OpticOddsFeed } from '../../shared/feeds/opticodds-feed.js';
 import { OpticOddsRestClient } from '../../shared/feeds/rest-client.js';
-import { ResultsStream } from '../../shared/feeds/results-stream.js';
 import type { Logger } from '../../shared/observability/logger.js';
 import type { Metrics } from '../../shared/observability/metrics.js';
 import type { CircuitBreakerState } from '../../shared/risk/circuit-breaker.js';
@@ -127,12 +126,35 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     engine.onFeedEvent(ev);
   };
 
-  // REST snapshots first, so the engine starts with scores and a consensus.
   const fixtureIds = discovery.fixtures.map((f) => f.fixtureId);
+  // Every odds/results stream (≤ 5 books, ≤ 10 leagues per odds connection), merged, repaired over REST after
+  // each reconnect (shared/feeds/opticodds-feed.ts).
+  const sd = config.sportsData;
+  const feed = new OpticOddsFeed({
+    apiKey: sportsKey,
+    streamBaseUrl: sd.streamBaseUrl,
+    sports: sd.sports,
+    leagues: sd.leagues,
+    sportsbooks: sd.sportsbooks,
+    markets: sd.oddsMarkets,
+    maxSportsbooksPerStream: sd.maxSportsbooksPerStream,
+    maxLeaguesPerStream: sd.maxLeaguesPerStream,
+    silenceTimeoutMs: sd.staleAfterMs,
+    rest: feedsRest,
+    fixtureIds: () => fixtureIds,
+    onEvent: feedEvent,
+    clock,
+    logger,
+    metrics,
+  });
+  const streams = [feed];
+
+  // REST snapshots first, so the engine starts with scores and a consensus (the odds through the feed, which
+  // then knows them: locked if their stream goes quiet, checked by its repairs).
   if (fixtureIds.length > 0) {
     for (const game of await feedsRest.results(fixtureIds)) feedEvent({ type: 'game', game, entryId: null });
     const quotes = await feedsRest.odds({ fixtureIds, sportsbooks: config.sportsData.sportsbooks, markets: config.sportsData.oddsMarkets });
-    if (quotes.length > 0) feedEvent({ type: 'odds', quotes, entryId: null });
+    if (quotes.length > 0) feed.ingestSnapshot(quotes);
   }
 
   // The exchange's maintenance window and unannounced halts: cancel, pause, resume (trading-pauses.ts).
@@ -211,13 +233,6 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
   privateSocket.subscribe('SUBSCRIPTION_TYPE_ORDER');
   privateSocket.subscribe('SUBSCRIPTION_TYPE_POSITION');
   privateSocket.subscribe('SUBSCRIPTION_TYPE_ACCOUNT_BALANCE');
-
-  const streams: (OddsStream | ResultsStream)[] = [];
-  for (const sport of config.sportsData.sports) {
-    const common = { apiKey: sportsKey, sport, baseUrl: config.sportsData.baseUrl, onEvent: feedEvent, clock, logger, metrics, leagues: config.sportsData.leagues };
-    streams.push(new OddsStream({ ...common, sportsbooks: config.sportsData.sportsbooks, markets: config.sportsData.oddsMarkets }));
-    streams.push(new ResultsStream(common));
-  }
 
   marketsSocket.start();
   privateSocket.start();

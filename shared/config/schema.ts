@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
 import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
 import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '../domain/maintenance-calendar.js';
+import { toOpticOddsId, toOpticOddsIds } from '../feeds/opticodds-ids.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field builders: numbers may arrive as strings after ${ENV} interpolation, so numeric strings are coerced.
@@ -290,6 +291,32 @@ const sportsDataSchema = z.strictObject({
   odds_poll_interval_seconds: num({ min: 1 }).default(10),
   /** A stream with no ping/data for this long is dead (about three missed 5 s pings). */
   stale_after_ms: num({ min: 1_000, int: true }).default(15_000),
+  /**
+   * Drop a price this long after its last change; null (default): never by age — a price stays valid until
+   * locked or until its stream goes quiet (OpticOdds stamps an odd with its last change, not its last check).
+   */
+  odds_expire_after_ms: num({ min: 1_000, int: true }).nullable().default(null),
+  /** OpticOdds takes at most 5 sportsbooks per odds-stream connection (more: several streams, merged). */
+  max_sportsbooks_per_stream: num({ min: 1, max: 5, int: true }).default(5),
+  /** At most this many leagues per odds-stream connection (OpticOdds advises 10). */
+  max_leagues_per_stream: num({ min: 1, int: true }).default(10),
+}).superRefine((sd, ctx) => {
+  // OpticOdds filters on ids (slugs); display names are accepted when known (shared/feeds/opticodds-ids.ts).
+  const lists = [
+    ['sports', 'sport'],
+    ['leagues', 'league'],
+    ['odds_markets', 'market'],
+    ['sportsbooks', 'sportsbook'],
+  ] as const;
+  for (const [field, kind] of lists) {
+    sd[field].forEach((v, i) => {
+      try {
+        toOpticOddsId(kind, v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: [field, i], message: (e as Error).message });
+      }
+    });
+  }
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -496,15 +523,23 @@ export interface AppConfig {
     apiKey?: string;
     baseUrl: string;
     streamBaseUrl: string;
+    /** OpticOdds ids (slugs), resolved from the configured ids or display names: "basketball". */
     sports: string[];
+    /** League ids: "nba". */
     leagues: string[];
+    /** Market ids: "moneyline" (the directory's oddsMarket, matched against a quote's market id). */
     oddsMarkets: string[];
+    /** Sportsbook ids: "pinnacle". */
     sportsbooks: string[];
     sportsbookWeights: Record<string, number>;
     defaultSportsbookWeight: number;
     devigMethod: DevigMethod;
     oddsPollIntervalMs: number;
     staleAfterMs: number;
+    /** null = a price never expires by age (see sports_data.odds_expire_after_ms). */
+    oddsExpireAfterMs: number | null;
+    maxSportsbooksPerStream: number;
+    maxLeaguesPerStream: number;
   };
   logging: { level: (typeof LOG_LEVELS)[number]; file?: string; format: 'json' | 'pretty' };
   aws?: {
@@ -621,15 +656,18 @@ export function toAppConfig(raw: RawConfig): AppConfig {
       apiKey: sd.api_key,
       baseUrl: trimSlash(sd.base_url),
       streamBaseUrl: trimSlash(sd.stream_base_url ?? sd.base_url),
-      sports: sd.sports,
-      leagues: sd.leagues,
-      oddsMarkets: sd.odds_markets,
-      sportsbooks: sd.sportsbooks,
+      sports: toOpticOddsIds('sport', sd.sports),
+      leagues: toOpticOddsIds('league', sd.leagues),
+      oddsMarkets: toOpticOddsIds('market', sd.odds_markets),
+      sportsbooks: toOpticOddsIds('sportsbook', sd.sportsbooks),
       sportsbookWeights: sd.sportsbook_weights,
       defaultSportsbookWeight: sd.default_sportsbook_weight,
       devigMethod: sd.devig_method,
       oddsPollIntervalMs: Math.round(sd.odds_poll_interval_seconds * 1000),
       staleAfterMs: sd.stale_after_ms,
+      oddsExpireAfterMs: sd.odds_expire_after_ms,
+      maxSportsbooksPerStream: sd.max_sportsbooks_per_stream,
+      maxLeaguesPerStream: sd.max_leagues_per_stream,
     },
     logging: { level: raw.logging.level, file: raw.logging.file, format: raw.logging.format },
     aws: raw.aws

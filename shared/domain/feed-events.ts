@@ -3,7 +3,10 @@ import type { GameState } from './game.js';
 
 /** One sportsbook's price for one outcome of one market of one fixture. */
 export interface OddsQuote {
-  /** fixtureId + sportsbook + market + name: the in-memory key of the quote. */
+  /**
+   * The in-memory key of the quote, built from the provider's ids, never display names:
+   * fixture id | sportsbook id | market id | normalized selection | selection line | points.
+   */
   key: string;
   /** The provider's odd id, e.g. `28265-17233-24-44:pinnacle:moneyline:philadelphia_eagles`. */
   oddId: string;
@@ -11,8 +14,16 @@ export interface OddsQuote {
   sport: string;
   league: string;
   sportsbook: string;
+  /** The provider's sportsbook id (slug), e.g. "pinnacle"; absent on quotes built without one. */
+  sportsbookId?: string;
   /** e.g. "Moneyline". */
   market: string;
+  /** The provider's market id (slug), e.g. "moneyline". When present, markets are matched on it. */
+  marketId?: string;
+  /** The provider's normalised selection, e.g. "home", "over", a team slug. */
+  normalizedSelection?: string;
+  /** The book's stake limit (`limits.max` on REST, `limits.max_stake` on the stream); null when unknown. */
+  maxStake?: number | null;
   /** Display name of the outcome, e.g. "Philadelphia Eagles" or "Over 247.5". */
   name: string;
   selection: string;

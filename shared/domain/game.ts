@@ -2,8 +2,27 @@
 
 export type Sport = 'basketball' | 'football' | (string & {});
 
-/** Normalised game status. Unknown provider statuses map to UNKNOWN and keep the raw string. */
-export type GameStatus = 'SCHEDULED' | 'LIVE' | 'HALFTIME' | 'FINAL' | 'CANCELLED' | 'UNKNOWN';
+/**
+ * Normalised game status. Unknown provider statuses map to UNKNOWN and keep the raw string.
+ * SUSPENDED (play interrupted), DELAYED (start pushed back), FORFEITED (ended without play) and INVALID
+ * (voided by the provider) are never tradable; see isTradableGameStatus.
+ */
+export type GameStatus =
+  | 'SCHEDULED'
+  | 'LIVE'
+  | 'HALFTIME'
+  | 'FINAL'
+  | 'CANCELLED'
+  | 'SUSPENDED'
+  | 'DELAYED'
+  | 'FORFEITED'
+  | 'INVALID'
+  | 'UNKNOWN';
+
+/** Only a game not yet played, in play, or at half-time may be traded; every other status stops trading. */
+export function isTradableGameStatus(status: GameStatus): boolean {
+  return status === 'SCHEDULED' || status === 'LIVE' || status === 'HALFTIME';
+}
 
 export interface GameState {
   /** Provider fixture id (OpticOdds `fixture_id`). */

@@ -123,6 +123,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     weights: sd.sportsbookWeights,
     defaultWeight: sd.defaultSportsbookWeight,
     maxAgeMs: sd.staleAfterMs,
+    expireAfterMs: sd.oddsExpireAfterMs,
     method: sd.devigMethod,
   });
   const state = new StateManager({

@@ -3,7 +3,8 @@ import { maskSecrets } from '../observability/logger.js';
 
 export type OpticOddsErrorKind =
   | 'bad_request' // 400
-  | 'unauthorized' // 401 / 403: bad or missing key, do not retry
+  | 'unauthorized' // 401: bad or missing key, do not retry
+  | 'not_licensed' // 403: the key is valid but the product (odds, historical, futures…) is not licensed
   | 'not_found' // 404
   | 'rate_limited' // 429 after the retries
   | 'server' // 5xx after the retries
@@ -30,9 +31,15 @@ export class OpticOddsError extends Error {
   }
 }
 
+/** The operator's message for a 403: what it means and what to do. */
+export function notLicensedMessage(what: string): string {
+  return `OpticOdds answered 403 for ${what}: the API key is valid but this product is not licensed for it; ask OpticOdds to enable it (retrying will not help)`;
+}
+
 export function errorKindForStatus(status: number): OpticOddsErrorKind {
   if (status === 400) return 'bad_request';
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'not_licensed';
   if (status === 404) return 'not_found';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';

@@ -14,7 +14,7 @@ import { ResilientSseStream, type SseFrame } from './sse-stream.js';
 export interface FeedStreamOptions {
   apiKey: string;
   sport: string;
-  /** Default https://api.opticodds.com/api/v3. */
+  /** Base URL of the streams (config `sports_data.stream_base_url`). Default https://api.opticodds.com/api/v3. */
   baseUrl?: string;
   /** Receives every FeedEvent, synchronously, in stream order. */
   onEvent: (event: FeedEvent) => void;
@@ -97,6 +97,11 @@ export abstract class OpticOddsFeedStream {
 
   get healthy(): boolean {
     return this.sse.isHealthy;
+  }
+
+  /** Set when the stream gave up for good (403: not licensed). */
+  get fatalReason(): string | null {
+    return this.sse.fatalReason;
   }
 
   get connections(): number {

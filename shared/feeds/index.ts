@@ -15,3 +15,7 @@ export * from './fair-value/no-vig.js';
 export * from './fair-value/normal.js';
 export * from './fair-value/consensus.js';
 export * from './fair-value/win-probability.js';
+export * from './opticodds-ids.js';
+export * from './stream-plan.js';
+export * from './quote-cache.js';
+export * from './opticodds-feed.js';

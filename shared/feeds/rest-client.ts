@@ -4,6 +4,11 @@
  * - The API key goes in the `X-Api-Key` header only (never the `key=` query parameter, so it never lands in a
  *   URL or an access log) and is registered with the logger's secret masking.
  * - Responses are `{ data: [...] }`; list parameters are repeated (`sportsbook=A&sportsbook=B`).
+ * - Lists are read to the end: `page` + `has_more` (which replaced `total_pages`, still honoured when sent) or
+ *   a `cursor`; never `page` together with `cursor`. Guarded against loops: a repeated cursor, an empty page
+ *   that claims more, or more than `maxPages` pages stop the read with a warning (`feeds.rest.page_guard`).
+ * - 403 means the product is not licensed for the key: an OpticOddsError('not_licensed') logged as an error
+ *   with what to do; never retried.
  * - The odds snapshot takes at most 5 sportsbooks per request: larger lists are split into several requests
  *   and the results merged (newest quote per key wins).
  * - 429 is retried after max(Retry-After, 1 s × 2^n with jitter); 5xx, network errors and timeouts up to 3 times
@@ -19,7 +24,7 @@ import type { GameState } from '../domain/game.js';
 import { nullLogger, registerSecret, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { backoffDelay, realSleep, type Sleep } from './backoff.js';
-import { OpticOddsError, errorKindForStatus } from './errors.js';
+import { OpticOddsError, errorKindForStatus, notLicensedMessage } from './errors.js';
 import { fixtureResultSchema, fixtureSchema, oddSchema, oddToQuote, resultToGameState, type FixtureResultWire, type FixtureWire } from './wire.js';
 
 export const DEFAULT_OPTICODDS_BASE_URL = 'https://api.opticodds.com/api/v3';
@@ -50,6 +55,8 @@ export interface OpticOddsRestOptions {
   maxFixturesPerRequest?: number;
   /** Requests in flight at once when a call is split into batches. Default 4. */
   concurrency?: number;
+  /** Most pages read for one list (a loop guard). Default 100. */
+  maxPages?: number;
   /** Injected for tests. */
   sleep?: Sleep;
   random?: () => number;
@@ -71,7 +78,15 @@ export interface OddsSnapshotRequest {
   isMain?: boolean;
 }
 
-const envelopeSchema = z.looseObject({ data: z.array(z.unknown()) });
+const envelopeSchema = z.looseObject({
+  data: z.array(z.unknown()),
+  page: z.number().nullish().catch(null),
+  has_more: z.boolean().nullish().catch(null),
+  total_pages: z.number().nullish().catch(null),
+  cursor: z.union([z.string(), z.number().transform(String)]).nullish().catch(null),
+  next_cursor: z.union([z.string(), z.number().transform(String)]).nullish().catch(null),
+});
+type Envelope = z.infer<typeof envelopeSchema>;
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -157,7 +172,7 @@ export class OpticOddsRestClient {
     const fixtures = chunk([...new Set(req.fixtureIds)], this.options.maxFixturesPerRequest ?? 5);
     const jobs = fixtures.flatMap((f) => books.map((b) => ({ f, b })));
     const pages = await mapConcurrent(jobs, this.options.concurrency ?? 4, ({ f, b }) =>
-      this.getData('/fixtures/odds', { fixture_id: f, sportsbook: b, market: req.markets, is_main: req.isMain }),
+      this.getAll('/fixtures/odds', { fixture_id: f, sportsbook: b, market: req.markets, is_main: req.isMain }),
     );
     const receivedAt = this.clock.now();
     const merged = new Map<string, OddsQuote>();
@@ -217,7 +232,7 @@ export class OpticOddsRestClient {
   }
 
   private async list<S extends z.ZodType>(path: string, query: Query, schema: S): Promise<z.infer<S>[]> {
-    const items = await this.getData(path, query);
+    const items = await this.getAll(path, query);
     const out: z.infer<S>[] = [];
     let malformed = 0;
     for (const item of items) {
@@ -239,8 +254,50 @@ export class OpticOddsRestClient {
     return url;
   }
 
-  /** GET path → the `data` array, with retries. */
+  /**
+   * Every page of a list: follows `cursor` (or `next_cursor`) when the server sends one, else `page` +
+   * `has_more` (or the legacy `total_pages`). Loop guards: a cursor seen before, an empty page that still
+   * claims more, and `maxPages`.
+   */
+  async getAll(path: string, query: Query = {}): Promise<unknown[]> {
+    const maxPages = this.options.maxPages ?? 100;
+    const out: unknown[] = [];
+    const seenCursors = new Set<string>();
+    let next: Query = query;
+    for (let n = 1; ; n++) {
+      const env = await this.getEnvelope(path, next);
+      out.push(...env.data);
+      const cursor = env.next_cursor ?? env.cursor ?? null;
+      const page = env.page ?? n;
+      let follow: Query | null = null;
+      if (cursor !== null && cursor !== '' && env.has_more !== false) {
+        if (seenCursors.has(cursor)) return this.pageGuard(path, 'repeated cursor', n, out);
+        seenCursors.add(cursor);
+        const { page: _omit, ...rest } = query;
+        follow = { ...rest, cursor };
+      } else if (env.has_more === true || (env.has_more == null && env.total_pages != null && page < env.total_pages)) {
+        follow = { ...query, page: page + 1 };
+      }
+      if (follow === null) return out;
+      if (env.data.length === 0) return this.pageGuard(path, 'empty page claims more', n, out);
+      if (n >= maxPages) return this.pageGuard(path, `more than ${maxPages} pages`, n, out);
+      next = follow;
+    }
+  }
+
+  private pageGuard(path: string, why: string, pages: number, items: unknown[]): unknown[] {
+    this.metrics.increment('feeds.rest.page_guard', 1, { path });
+    this.logger.warn('stopped reading a paginated list', { path, why, pages, items: items.length });
+    return items;
+  }
+
+  /** GET path → the `data` array of one page, with retries. */
   async getData(path: string, query: Query = {}): Promise<unknown[]> {
+    return (await this.getEnvelope(path, query)).data;
+  }
+
+  /** GET path → the `{ data, page, has_more, cursor }` envelope, with retries. */
+  async getEnvelope(path: string, query: Query = {}): Promise<Envelope> {
     const url = this.buildUrl(path, query);
     const maxServer = this.options.maxServerRetries ?? 3;
     const maxRate = this.options.maxRateLimitRetries ?? 5;
@@ -267,11 +324,16 @@ export class OpticOddsRestClient {
           }
           const env = envelopeSchema.safeParse(body);
           if (!env.success) throw new OpticOddsError('malformed', `response of ${path} is not { data: [...] }`, res.status, path);
-          return env.data.data;
+          return env.data;
         }
         await res.body?.cancel().catch(() => undefined);
         error = new OpticOddsError(errorKindForStatus(res.status), `GET ${path} failed with HTTP ${res.status}`, res.status, path);
         if (res.status === 429) retryAfter = retryAfterMs(res.headers.get('retry-after'), this.clock.now());
+        if (res.status === 403) {
+          this.metrics.increment('feeds.not_licensed', 1, { path });
+          this.logger.error(notLicensedMessage(`GET ${path}`), { path, status: 403 });
+          throw new OpticOddsError('not_licensed', notLicensedMessage(`GET ${path}`), 403, path);
+        }
       } catch (e) {
         if (e instanceof OpticOddsError) throw e;
         const name = (e as { name?: string }).name;

@@ -8,6 +8,8 @@
  *   connection and reconnects.
  * - Health: `onHealth(false, reason)` once when a connection is lost or cannot be made, `onHealth(true, …)` once
  *   when frames flow again (the first frame of a new connection). Transitions only, never repeated.
+ * - 403 (the product is not licensed for the key) is final: no reconnect, an error log saying so and
+ *   `onHealth(false, 'not_licensed: …')`; `fatalReason` tells it afterwards.
  * - `ping` frames carry the server's ISO time: the drift (local − server, ms) is a gauge `feeds.clock_drift_ms`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
@@ -16,6 +18,7 @@ import { systemClock } from '../domain/clock.js';
 import { nullLogger, registerSecret, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { backoffDelay, realSleep } from './backoff.js';
+import { notLicensedMessage } from './errors.js';
 
 export interface SseFrame {
   event: string;
@@ -62,6 +65,7 @@ export class ResilientSseStream {
   private serverRetryMs: number | null = null;
   private healthy: boolean | null = null;
   private lastByteAt = 0;
+  private fatal: string | null = null;
   /** Connections opened so far (for tests and metrics). */
   connections = 0;
 
@@ -80,6 +84,11 @@ export class ResilientSseStream {
 
   setResumeId(id: string): void {
     this.resumeId = id;
+  }
+
+  /** Why the stream gave up for good (a 403), or null while it keeps (re)connecting. */
+  get fatalReason(): string | null {
+    return this.fatal;
   }
 
   get isHealthy(): boolean {
@@ -116,9 +125,16 @@ export class ResilientSseStream {
   private async loop(): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
-      const { reason, gotFrames } = await this.connectOnce();
+      const { reason, gotFrames, fatal } = await this.connectOnce();
       if (this.stopped) break;
       if (gotFrames) attempt = 0;
+      if (fatal) {
+        this.fatal = reason;
+        this.metrics.increment('feeds.not_licensed', 1, this.dims);
+        this.logger.error(notLicensedMessage(`the ${this.options.stream} stream`), { reason });
+        this.setHealth(false, reason);
+        break;
+      }
       this.setHealth(false, reason);
       this.metrics.increment('feeds.reconnects', 1, this.dims);
       const max = this.options.maxBackoffMs ?? 30_000;
@@ -130,7 +146,7 @@ export class ResilientSseStream {
     }
   }
 
-  private async connectOnce(): Promise<{ reason: string; gotFrames: boolean }> {
+  private async connectOnce(): Promise<{ reason: string; gotFrames: boolean; fatal?: boolean }> {
     const controller = new AbortController();
     this.current = controller;
     let gotFrames = false;
@@ -172,7 +188,8 @@ export class ResilientSseStream {
       if (!res.ok || !res.body) {
         await res.body?.cancel().catch(() => undefined);
         this.metrics.increment('feeds.connect_errors', 1, { ...this.dims, status: String(res.status) });
-        if (res.status === 401 || res.status === 403) this.logger.error('stream rejected the API key', { status: res.status });
+        if (res.status === 403) return { reason: `not_licensed: ${notLicensedMessage(`the ${this.options.stream} stream`)}`, gotFrames, fatal: true };
+        if (res.status === 401) this.logger.error('stream rejected the API key', { status: res.status });
         return { reason: `http_${res.status}`, gotFrames };
       }
       const reader = res.body.getReader();

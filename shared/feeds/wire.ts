@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { FeedEvent, OddsQuote } from '../domain/feed-events.js';
 import type { GameState, GameStatus } from '../domain/game.js';
 import { isValidAmericanOdds } from './fair-value/odds.js';
+import { slugOf } from './opticodds-ids.js';
 import { formatClock, periodLabel, regulationFor, regulationSeconds, secondsRemainingOf } from './game-clock.js';
 
 const id = z.union([z.string().min(1), z.number().int().transform(String)]).pipe(z.string().min(1));
@@ -32,9 +33,14 @@ export const oddSchema = z.looseObject({
   sport: ref,
   league: ref,
   sportsbook: z.string().min(1),
+  /** The sportsbook's id (slug); on the stream since 2024-12. */
+  sportsbook_id: optStr,
   market: z.string().min(1),
+  market_id: optStr,
+  league_id: optStr,
   name: z.string().min(1),
   selection: optStr,
+  normalized_selection: optStr,
   selection_line: optStr,
   points: optNum,
   selection_points: optNum,
@@ -44,7 +50,8 @@ export const oddSchema = z.looseObject({
   team_id: z.union([z.string(), z.number()]).nullish(),
   player_id: z.union([z.string(), z.number()]).nullish(),
   grouping_key: optStr,
-  limits: z.looseObject({ max_stake: z.number().nullish() }).nullish(),
+  /** REST sends `{ max }`, the stream `{ max_stake }`; often null (unknown). */
+  limits: z.looseObject({ max: z.number().nullish(), max_stake: z.number().nullish() }).nullish(),
   deep_link: z.unknown().optional(),
   /** Unix seconds; bounded so that the ms conversion stays an exact integer (1e308 would become Infinity). */
   timestamp: z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER / 1000),
@@ -80,7 +87,8 @@ export const fixtureStatusSchema = z.looseObject({
   league: ref.nullish(),
   sport: ref.nullish(),
   old_status: optStr,
-  new_status: z.string(),
+  /** Null when only the start time moved (and the dates null when only the status changed). */
+  new_status: optStr,
   old_start_date: optStr,
   new_start_date: optStr,
   timestamp: z.union([z.number(), z.string()]).nullish(),
@@ -119,28 +127,58 @@ export type FixtureResultWire = z.infer<typeof fixtureResultSchema>;
 
 // ---------------------------------------------------------------------------------------------- conversions
 
-/** Quote key: fixture id + sportsbook + market + name. */
-export function quoteKey(fixtureId: string, sportsbook: string, market: string, name: string): string {
-  return `${fixtureId}|${sportsbook}|${market}|${name}`;
+/**
+ * Quote key, on the provider's ids (names change, ids do not):
+ * fixture id | sportsbook id | market id | normalized selection | selection line | points.
+ * A missing id falls back to the slug of its display name.
+ */
+export function quoteKey(parts: {
+  fixtureId: string;
+  sportsbookId: string;
+  marketId: string;
+  selection: string;
+  selectionLine?: string | null;
+  points?: number | null;
+}): string {
+  return [parts.fixtureId, parts.sportsbookId, parts.marketId, parts.selection, parts.selectionLine ?? '', parts.points ?? ''].join('|');
+}
+
+/** The key of a quote's market: its id when known, else its display name (quotes built without ids). */
+export function marketKeyOf(q: Pick<OddsQuote, 'market' | 'marketId'>): string {
+  return q.marketId ?? q.market;
+}
+
+/** The key of a quote's sportsbook: its id when known, else its display name. */
+export function sportsbookKeyOf(q: Pick<OddsQuote, 'sportsbook' | 'sportsbookId'>): string {
+  return q.sportsbookId ?? q.sportsbook;
 }
 
 export function oddToQuote(odd: OddWire, opts: { locked: boolean; receivedAt: number }): OddsQuote {
+  const sportsbookId = odd.sportsbook_id || slugOf(odd.sportsbook);
+  const marketId = odd.market_id || slugOf(odd.market);
+  const normalizedSelection = odd.normalized_selection || slugOf(odd.name);
+  const maxStake = odd.limits?.max ?? odd.limits?.max_stake ?? null;
   return {
-    key: quoteKey(odd.fixture_id, odd.sportsbook, odd.market, odd.name),
+    key: quoteKey({ fixtureId: odd.fixture_id, sportsbookId, marketId, selection: normalizedSelection, selectionLine: odd.selection_line, points: odd.points }),
     oddId: odd.id,
     fixtureId: odd.fixture_id,
     sport: odd.sport,
     league: odd.league,
     sportsbook: odd.sportsbook,
+    sportsbookId,
     market: odd.market,
+    marketId,
     name: odd.name,
     selection: odd.selection ?? '',
+    normalizedSelection,
     selectionLine: odd.selection_line ?? '',
     points: odd.points ?? null,
     americanOdds: odd.price,
-    isMain: odd.is_main ?? false,
+    // Absent = not an alternate: only an explicit false marks an alternate line.
+    isMain: odd.is_main ?? true,
     isLive: odd.is_live ?? false,
     locked: opts.locked,
+    maxStake,
     timestamp: Math.round(odd.timestamp * 1000),
     receivedAt: opts.receivedAt,
   };
@@ -164,7 +202,10 @@ export function parseOdds(items: readonly unknown[], opts: { locked: boolean; re
   return { quotes, malformed };
 }
 
-/** Maps the provider's status string. Unknown values → UNKNOWN (the raw string is kept by the caller). */
+/**
+ * Maps the provider's status string, case-insensitively (the contract's examples capitalise: "Unplayed").
+ * Unknown values → UNKNOWN (the raw string is kept by the caller); UNKNOWN is never tradable.
+ */
 export function mapFixtureStatus(raw: string | null | undefined): GameStatus {
   switch ((raw ?? '').trim().toLowerCase()) {
     case 'unplayed':
@@ -176,7 +217,16 @@ export function mapFixtureStatus(raw: string | null | undefined): GameStatus {
     case 'completed':
       return 'FINAL';
     case 'cancelled':
+    case 'canceled':
       return 'CANCELLED';
+    case 'suspended':
+      return 'SUSPENDED';
+    case 'delayed':
+      return 'DELAYED';
+    case 'forfeited':
+      return 'FORFEITED';
+    case 'invalid':
+      return 'INVALID';
     default:
       return 'UNKNOWN';
   }
@@ -198,7 +248,7 @@ export function fixtureStatusToEvent(s: FixtureStatusWire, entryId: string | nul
     type: 'fixture_status',
     fixtureId: s.fixture_id,
     oldStatus: s.old_status ?? '',
-    newStatus: s.new_status,
+    newStatus: s.new_status ?? '',
     startTime: parseTime(s.new_start_date ?? s.fixture?.start_date ?? null),
     entryId,
   };
@@ -265,10 +315,11 @@ export function resultToGameState(r: FixtureResultWire, receivedAt: number): Gam
       timeRemaining = 'SCHEDULED';
       break;
     case 'FINAL':
+    case 'FORFEITED':
       period = parsePeriod(inPlay.period, fmt?.periods ?? null) ?? fmt?.periods ?? 0;
       clockSeconds = 0;
       secondsRemaining = 0;
-      timeRemaining = 'FINAL';
+      timeRemaining = status;
       break;
     case 'HALFTIME':
       period = fmt ? Math.floor(fmt.periods / 2) : (parsePeriod(inPlay.period, null) ?? 0);
@@ -277,6 +328,8 @@ export function resultToGameState(r: FixtureResultWire, receivedAt: number): Gam
       timeRemaining = 'HALFTIME';
       break;
     case 'LIVE':
+    case 'SUSPENDED':
+    case 'DELAYED':
     case 'UNKNOWN': {
       period = parsePeriod(inPlay.period, fmt?.periods ?? null) ?? 0;
       clockSeconds = parseClock(inPlay.clock);
@@ -287,7 +340,8 @@ export function resultToGameState(r: FixtureResultWire, receivedAt: number): Gam
       break;
     }
     case 'CANCELLED':
-      timeRemaining = 'CANCELLED';
+    case 'INVALID':
+      timeRemaining = status;
       break;
   }
 

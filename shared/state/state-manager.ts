@@ -14,7 +14,7 @@ import { ONE_DOLLAR, midHalfEven, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
-import { mapFixtureStatus } from '../feeds/wire.js';
+import { mapFixtureStatus, marketKeyOf } from '../feeds/wire.js';
 import type { Logger } from '../observability/logger.js';
 import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -238,9 +238,11 @@ export class StateManager {
       case 'fixture_status': {
         const g = this.games.get(ev.fixtureId);
         if (!g) return;
-        const mapped = mapFixtureStatus(ev.newStatus);
-        // An unknown provider status keeps the last known one (the raw string is kept for operators).
-        this.onGame({ ...g, rawStatus: ev.newStatus, status: mapped === 'UNKNOWN' ? g.status : mapped, updatedAt: this.opts.clock.now() });
+        const now = this.opts.clock.now();
+        // No status: only the start time moved.
+        if (ev.newStatus === '') return this.onGame({ ...g, startTime: ev.startTime ?? g.startTime, updatedAt: now });
+        // Every status is taken as sent, an unknown one included: UNKNOWN is not tradable (isTradableGameStatus).
+        this.onGame({ ...g, rawStatus: ev.newStatus, status: mapFixtureStatus(ev.newStatus), updatedAt: now });
         return;
       }
       case 'feed_health': {
@@ -273,12 +275,13 @@ export class StateManager {
     for (const q of quotes) {
       let byMarket = this.quotes.get(q.fixtureId);
       if (!byMarket) this.quotes.set(q.fixtureId, (byMarket = new Map()));
-      let byKey = byMarket.get(q.market);
-      if (!byKey) byMarket.set(q.market, (byKey = new Map()));
+      const market = marketKeyOf(q); // the market id when the feed sent one
+      let byKey = byMarket.get(market);
+      if (!byKey) byMarket.set(market, (byKey = new Map()));
       const prev = byKey.get(q.key);
       if (prev && prev.timestamp > q.timestamp) continue; // an older price never replaces a newer one
       byKey.set(q.key, q);
-      touched.add(`${q.fixtureId}|${q.market}`);
+      touched.add(`${q.fixtureId}|${market}`);
     }
     const now = this.opts.clock.now();
     for (const k of touched) {

@@ -21,7 +21,7 @@
  * acknowledged by the exchange (no orderId) are left alone until they are.
  */
 import type { ConsensusProbability } from '../domain/feed-events.js';
-import type { GameState } from '../domain/game.js';
+import { isTradableGameStatus, type GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
@@ -159,7 +159,7 @@ export class MarketMaker implements BaseStrategy {
     if (!consensus && this.cfg.requireConsensus) return 'no sportsbook consensus';
     const fixture = this.ctx.fixtureForMarket(slug);
     const game = fixture ? this.ctx.game(fixture.fixtureId) : undefined;
-    if (game && (game.status === 'FINAL' || game.status === 'CANCELLED')) return `game ${game.status}`;
+    if (game && !isTradableGameStatus(game.status)) return `game ${game.status}`;
     return undefined;
   }
 

@@ -21,6 +21,8 @@ export class SportsFaults {
   private restFailures: RestFailure[] = [];
   private streamRefusals: RestFailure[] = [];
   private dropRules: Array<{ predicate: EntryPredicate; remaining: number }> = [];
+  private resumeSkips: number[] = [];
+  private unlicensed = new Set<string>();
   private readonly cutListeners = new Set<() => number>();
 
   constructor(private readonly clock: Clock) {}
@@ -83,8 +85,27 @@ export class SportsFaults {
     }
   }
 
+  /**
+   * The next `times` resumes (`last_entry_id` given) skip the first `count` entries they should replay (all
+   * of them by default): resuming is best effort at OpticOdds and not guaranteed gap-free.
+   */
+  skipOnResume(count = Infinity, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.resumeSkips.push(count);
+  }
+
+  /**
+   * Products the key is not licensed for ('odds': `/fixtures/odds` and `/stream/odds/*`; 'results':
+   * `/fixtures/results` and `/stream/results/*`) answer 403 `{"error": …}` until licensed again.
+   */
+  setLicensed(product: 'odds' | 'results', licensed: boolean): void {
+    if (licensed) this.unlicensed.delete(product);
+    else this.unlicensed.add(product);
+  }
+
   /** Clears every fault. */
   reset(): void {
+    this.resumeSkips = [];
+    this.unlicensed.clear();
     this.pingsEnabled = true;
     this.frozen = false;
     this.outageUntil = -Infinity;
@@ -122,6 +143,15 @@ export class SportsFaults {
   takeRestFailure(): RestFailure | null {
     if (this.inOutage()) return { status: 503 };
     return this.restFailures.shift() ?? null;
+  }
+
+  /** Entries a resume now skips (0: none). */
+  takeResumeSkip(): number {
+    return this.resumeSkips.shift() ?? 0;
+  }
+
+  isLicensed(product: 'odds' | 'results'): boolean {
+    return !this.unlicensed.has(product);
   }
 
   takeStreamRefusal(): RestFailure | null {

@@ -8,8 +8,14 @@ import type { GameScript, ScoringPlay, SportDefinition } from './sports/sport.js
 import { periodLength, periodStartElapsed, regulationSeconds } from './sports/sport.js';
 import { homeWinProbability } from './win-probability.js';
 
-/** OpticOdds fixture statuses used by the simulator. */
+/** OpticOdds fixture statuses the game engine produces. */
 export type FixtureStatus = 'unplayed' | 'live' | 'half' | 'completed' | 'cancelled';
+
+/**
+ * Every documented OpticOdds fixture status: the game engine's plus those only a fault injects
+ * (`SportsWorld.setReportedStatus`): suspended, delayed, forfeited, invalid, cancelled.
+ */
+export type ReportedStatus = FixtureStatus | 'suspended' | 'delayed' | 'forfeited' | 'invalid' | 'cancelled';
 
 export type TimelineKind = 'start' | 'play' | 'tick' | 'period_end' | 'period_start' | 'final';
 

@@ -20,8 +20,12 @@ import { SPORTS } from './world.js';
 import { fixtureJson, isoDate, MONEYLINE, MONEYLINE_ID, resultsJson, scoreJson } from './wire.js';
 
 export const DEFAULT_PATH_PREFIX = '/api/v3';
-/** Most sportsbooks a `/fixtures/odds` request may name. */
+/** Most sportsbooks a `/fixtures/odds` request or an odds-stream connection may name. */
 export const MAX_SPORTSBOOKS_PER_REQUEST = 5;
+/** Most leagues an odds-stream connection may name (OpticOdds advises 10; the simulator enforces it). */
+export const MAX_LEAGUES_PER_STREAM = 10;
+/** Items per page of a list (`limit` may ask fewer, never more). */
+export const MAX_PAGE_SIZE = 100;
 /** Bytes buffered for a slow stream consumer before the server drops it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -38,6 +42,8 @@ export interface OpticOddsModuleOptions {
   retryMs?: number;
   /** `sim.sports.*` counters: requests by status, entries by event, open streams. */
   metrics?: Metrics;
+  /** Default page size of the lists (`/fixtures`, `/fixtures/active`): default 100, the API's. */
+  pageSize?: number;
 }
 
 interface StreamFilter {
@@ -61,8 +67,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** OpticOdds errors are `{"error": "..."}` (`message` kept for older readers). */
 function errorBody(message: string): Record<string, unknown> {
-  return { message };
+  return { error: message, message };
 }
 
 export class OpticOddsModule implements SimulatorModule {
@@ -134,6 +141,11 @@ export class OpticOddsModule implements SimulatorModule {
       return;
     }
     const stream = this.matchStream(sub);
+    const product = stream ? stream.kind : sub === '/fixtures/odds' ? 'odds' : sub === '/fixtures/results' ? 'results' : null;
+    if (product && !this.opts.faults.isLicensed(product)) {
+      sendJson(res, 403, errorBody(`Forbidden: your plan does not include ${product}`));
+      return;
+    }
     if (stream) {
       this.openStream(req, res, url, stream.kind, stream.sport);
       return;
@@ -161,9 +173,9 @@ export class OpticOddsModule implements SimulatorModule {
       case '/markets/active':
         return sendJson(res, 200, { data: this.markets(url) });
       case '/fixtures':
-        return sendJson(res, 200, this.page(this.fixtures(url, false)));
+        return this.page(res, url, this.fixtures(url, false));
       case '/fixtures/active':
-        return sendJson(res, 200, this.page(this.fixtures(url, true)));
+        return this.page(res, url, this.fixtures(url, true));
       case '/fixtures/odds':
         return this.odds(res, url);
       case '/fixtures/results':
@@ -181,8 +193,16 @@ export class OpticOddsModule implements SimulatorModule {
     return { kind, sport };
   }
 
-  private page(data: unknown[]): Record<string, unknown> {
-    return { data, page: 1, total_pages: 1 };
+  /** One page of a list: `page` (1-based) and `limit` in, `{ data, page, has_more }` out (no `total_pages`). */
+  private page(res: ServerResponse, url: URL, all: unknown[]): void {
+    const page = Number(url.searchParams.get('page') ?? '1');
+    const limitText = url.searchParams.get('limit');
+    const limit = limitText === null ? (this.opts.pageSize ?? MAX_PAGE_SIZE) : Number(limitText);
+    if (!Number.isInteger(page) || page < 1) return sendJson(res, 400, errorBody('page must be an integer ≥ 1'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) return sendJson(res, 400, errorBody(`limit must be 1..${MAX_PAGE_SIZE}`));
+    if (url.searchParams.has('cursor')) return sendJson(res, 400, errorBody('this list pages by page, not cursor'));
+    const from = (page - 1) * limit;
+    sendJson(res, 200, { data: all.slice(from, from + limit), page, has_more: from + limit < all.length });
   }
 
   // ------------------------------------------------------------------ REST
@@ -240,14 +260,17 @@ export class OpticOddsModule implements SimulatorModule {
     const idSet = ids.length > 0 ? new Set(ids) : null;
     const statuses = lowerSet(url, 'status');
     return this.opts.world.views()
-      .filter((v) => !activeOnly || v.snapshot.status !== 'completed')
-      .filter((v) => !statuses || statuses.has(v.snapshot.status))
+      .filter((v) => !activeOnly || !['completed', 'cancelled', 'invalid', 'forfeited'].includes(v.reported.status))
+      .filter((v) => !statuses || statuses.has(v.reported.status))
       .map((v) => v.fixture)
       .filter((f) => (!sports || sports.has(f.sport)) && (!leagues || leagues.has(f.league)) && (!idSet || idSet.has(f.fixtureId)));
   }
 
   private fixtures(url: URL, activeOnly: boolean): Record<string, unknown>[] {
-    return this.selectFixtures(url, activeOnly).map((f) => fixtureJson(f, this.opts.world.fixture(f.fixtureId)!.snapshot.status));
+    return this.selectFixtures(url, activeOnly).map((f) => {
+      const r = this.opts.world.fixture(f.fixtureId)!.reported;
+      return fixtureJson(f, r.status, r.spelling);
+    });
   }
 
   private odds(res: ServerResponse, url: URL): void {
@@ -265,9 +288,9 @@ export class OpticOddsModule implements SimulatorModule {
       const view = this.opts.world.fixture(id);
       if (!view) return [];
       const odds = wantMoneyline
-        ? this.opts.world.boardOdds(id, (b) => bookSet.has(b.id) || bookSet.has(b.name.toLowerCase()))
+        ? this.opts.world.boardOdds(id, (b) => bookSet.has(b.id) || bookSet.has(b.name.toLowerCase()), 'rest')
         : [];
-      return [{ ...fixtureJson(view.fixture, view.snapshot.status), odds }];
+      return [{ ...fixtureJson(view.fixture, view.reported.status, view.reported.spelling), odds }];
     });
     sendJson(res, 200, { data });
   }
@@ -278,8 +301,8 @@ export class OpticOddsModule implements SimulatorModule {
     const data = fixtureIds.flatMap((id) => {
       const view = this.opts.world.fixture(id);
       if (!view) return [];
-      const score = scoreJson(view.fixture, view.snapshot);
-      return [{ ...resultsJson(view.fixture, view.snapshot), fixture: score.fixture, scores: score.scores, in_play: score.in_play ?? null }];
+      const score = scoreJson(view.fixture, view.reported);
+      return [{ ...resultsJson(view.fixture, view.reported), fixture: score.fixture, scores: score.scores, in_play: score.in_play ?? null }];
     });
     sendJson(res, 200, { data });
   }
@@ -296,6 +319,14 @@ export class OpticOddsModule implements SimulatorModule {
       const headers: Record<string, string> = {};
       if (refusal.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.retryAfterSeconds);
       return sendJson(res, refusal.status, errorBody('stream unavailable'), headers);
+    }
+    const books = listParam(url, 'sportsbook');
+    const leagueList = listParam(url, 'league');
+    if (books.length > MAX_SPORTSBOOKS_PER_REQUEST) {
+      return sendJson(res, 400, errorBody(`at most ${MAX_SPORTSBOOKS_PER_REQUEST} sportsbooks per stream connection`));
+    }
+    if (kind === 'odds' && leagueList.length > MAX_LEAGUES_PER_STREAM) {
+      return sendJson(res, 400, errorBody(`at most ${MAX_LEAGUES_PER_STREAM} leagues per stream connection`));
     }
     const filter: StreamFilter = {
       kind,
@@ -321,7 +352,16 @@ export class OpticOddsModule implements SimulatorModule {
         this.opts.logger.warn('opticodds simulator: resume point older than the kept history, replay has a gap', { lastEntryId: lastEntryText });
         this.metrics.increment('sim.sports.resume_gaps');
       }
-      for (const entry of this.opts.world.log.since(lastEntry)) if (this.matches(filter, entry)) this.writeEntry(conn, entry);
+      let skip = this.opts.faults.takeResumeSkip();
+      for (const entry of this.opts.world.log.since(lastEntry)) {
+        if (!this.matches(filter, entry)) continue;
+        if (skip > 0) {
+          skip -= 1;
+          this.metrics.increment('sim.sports.resume_skipped');
+          continue;
+        }
+        this.writeEntry(conn, entry);
+      }
     }
     this.connections.add(conn);
     this.metrics.gauge('sim.sports.streams.open', this.connections.size);

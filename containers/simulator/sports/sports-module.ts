@@ -31,6 +31,8 @@ export interface SportsModuleOptions extends Omit<SportsWorldOptions, 'seed'> {
   /** Timer period of the auto-advance, ms (default 50). */
   tickMs?: number;
   metrics?: Metrics;
+  /** Page size of the simulated lists (default 100); small values exercise the clients' pagination. */
+  pageSize?: number;
 }
 
 /** The sports module as mounted in the simulator, with handles on its world and fault switches. */
@@ -69,6 +71,7 @@ export function createSportsModule(options: SportsModuleOptions = {}): (ctx: Sim
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
       ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
     const advance = (): void => {
       try {

@@ -1,5 +1,5 @@
 /** Builders of the OpticOdds wire objects (api/opticodds.md): fixtures, odds, fixture status and results. */
-import type { FixtureStatus, GameSnapshot } from './game-engine.js';
+import type { GameSnapshot, ReportedStatus } from './game-engine.js';
 import { formatClock } from './game-engine.js';
 import type { SimFixture } from './fixture.js';
 import type { BookProfile } from './sportsbooks.js';
@@ -32,8 +32,20 @@ export function leagueJson(fx: Pick<SimFixture, 'def'>): Record<string, unknown>
   return { id: fx.def.league, name: fx.def.leagueName, numerical_id: fx.def.leagueNumericalId };
 }
 
+/** A snapshot as reported: its status replaced by a reported one (a fault), spelled as the fault asks. */
+export type WireSnapshot = Omit<GameSnapshot, 'status'> & { status: ReportedStatus; spelling?: StatusSpelling };
+
+/** The contract's examples capitalise statuses ("Unplayed"); the docs write them in lower case. */
+export type StatusSpelling = 'lower' | 'capitalized';
+
+export function spellStatus(status: ReportedStatus, spelling: StatusSpelling = 'lower'): string {
+  return spelling === 'capitalized' ? status.charAt(0).toUpperCase() + status.slice(1) : status;
+}
+
+const inPlayStatus = (s: ReportedStatus): boolean => s === 'live' || s === 'half' || s === 'suspended';
+
 /** The full fixture object (`/fixtures`, `/fixtures/active`, and inside results). */
-export function fixtureJson(fx: SimFixture, status: FixtureStatus): Record<string, unknown> {
+export function fixtureJson(fx: SimFixture, status: ReportedStatus, spelling: StatusSpelling = 'lower'): Record<string, unknown> {
   return {
     id: fx.fixtureId,
     numerical_id: fx.numericalId,
@@ -43,7 +55,7 @@ export function fixtureJson(fx: SimFixture, status: FixtureStatus): Record<strin
     away_competitors: [competitor(fx.away, fx.sport)],
     home_team_display: fx.home.name,
     away_team_display: fx.away.name,
-    status,
+    status: spellStatus(status, spelling),
     is_live: status === 'live' || status === 'half',
     season_type: 'Regular Season',
     season_year: new Date(fx.startMs).getUTCFullYear().toString(),
@@ -58,7 +70,10 @@ export function fixtureJson(fx: SimFixture, status: FixtureStatus): Record<strin
   };
 }
 
-/** One Odd object, fields exact. */
+/**
+ * One Odd object, fields exact. `via` picks the shape of `limits`: REST sends `{ max }`, the stream
+ * `{ max_stake }`; the stream also carries `league_id`.
+ */
 export function oddJson(
   fx: SimFixture,
   book: BookProfile,
@@ -66,28 +81,35 @@ export function oddJson(
   price: number,
   isLive: boolean,
   timestampMs: number,
+  via: 'rest' | 'stream' = 'stream',
+  isMain = true,
 ): Record<string, unknown> {
   const team = side === 'home' ? fx.home : fx.away;
+  const max = isLive ? book.maxStakeLive : book.maxStakePre;
   return {
     id: `${fx.fixtureId}:${book.id}:${MONEYLINE_ID}:${team.slug}`,
     fixture_id: fx.fixtureId,
     game_id: fx.gameId,
     sport: fx.sport,
-    league: fx.league,
+    league: via === 'stream' ? fx.def.leagueName : fx.league,
+    ...(via === 'stream' ? { league_id: fx.league } : {}),
     sportsbook: book.name,
+    sportsbook_id: book.id,
     market: MONEYLINE,
+    market_id: MONEYLINE_ID,
     name: team.name,
     selection: team.name,
+    normalized_selection: team.slug,
     selection_line: '',
     points: null,
     selection_points: null,
     price,
-    is_main: true,
+    is_main: isMain,
     is_live: isLive,
     team_id: team.id,
     player_id: null,
     grouping_key: 'default',
-    limits: { max_stake: isLive ? book.maxStakeLive : book.maxStakePre },
+    limits: via === 'rest' ? { max } : { max_stake: max },
     deep_link: null,
     timestamp: timestampMs / 1000,
   };
@@ -95,9 +117,10 @@ export function oddJson(
 
 export function fixtureStatusJson(
   fx: SimFixture,
-  oldStatus: FixtureStatus,
-  newStatus: FixtureStatus,
+  oldStatus: ReportedStatus,
+  newStatus: ReportedStatus,
   atMs: number,
+  spelling: StatusSpelling = 'lower',
 ): Record<string, unknown> {
   const start = isoDate(fx.startMs);
   return {
@@ -112,8 +135,8 @@ export function fixtureStatusJson(
     game_id: fx.gameId,
     league: fx.league,
     sport: fx.sport,
-    old_status: oldStatus,
-    new_status: newStatus,
+    old_status: spellStatus(oldStatus, spelling),
+    new_status: spellStatus(newStatus, spelling),
     old_start_date: start,
     new_start_date: start,
     timestamp: atMs / 1000,
@@ -129,17 +152,17 @@ function periods(points: number[]): Record<string, number> {
 }
 
 /** The `score` object of a results message (also a `/fixtures/results` item's fields). */
-export function scoreJson(fx: SimFixture, snap: GameSnapshot): Record<string, unknown> {
+export function scoreJson(fx: SimFixture, snap: WireSnapshot): Record<string, unknown> {
   const score: Record<string, unknown> = {
     sport: sportJson(fx),
     league: leagueJson(fx),
-    fixture: fixtureJson(fx, snap.status),
+    fixture: fixtureJson(fx, snap.status, snap.spelling),
     scores: {
       home: { total: snap.homeScore, periods: periods(snap.homePeriods) },
       away: { total: snap.awayScore, periods: periods(snap.awayPeriods) },
     },
   };
-  if (snap.status === 'live' || snap.status === 'half') {
+  if (inPlayStatus(snap.status)) {
     score.in_play = {
       period: String(snap.period),
       clock: formatClock(snap.clock),
@@ -153,7 +176,7 @@ export function scoreJson(fx: SimFixture, snap: GameSnapshot): Record<string, un
 }
 
 /** The data of a `fixture-results` frame (without entry_id). */
-export function resultsJson(fx: SimFixture, snap: GameSnapshot): Record<string, unknown> {
+export function resultsJson(fx: SimFixture, snap: WireSnapshot): Record<string, unknown> {
   return {
     fixture_id: fx.fixtureId,
     game_id: fx.gameId,

@@ -7,7 +7,7 @@
 import type { SimulatedVenueControl } from '../module.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
-import type { FixtureStatus, GameSnapshot, TimelineEvent } from './game-engine.js';
+import type { FixtureStatus, GameSnapshot, ReportedStatus, TimelineEvent } from './game-engine.js';
 import { applyEvent, buildTimeline, initialSnapshot, tiedScript, trueHomeProbability } from './game-engine.js';
 import type { EntryEvent, FeedEntry, StreamKind } from './entry-log.js';
 import { EntryLog } from './entry-log.js';
@@ -20,7 +20,7 @@ import { BookQuoter, DEFAULT_BOOKS } from './sportsbooks.js';
 import { basketball } from './sports/basketball.js';
 import { football } from './sports/football.js';
 import type { GameScript, SportDefinition, SportKey } from './sports/sport.js';
-import { fixtureStatusJson, MONEYLINE, oddJson, resultsJson } from './wire.js';
+import { fixtureStatusJson, MONEYLINE, oddJson, resultsJson, type StatusSpelling, type WireSnapshot } from './wire.js';
 
 export const SPORTS: Readonly<Record<SportKey, SportDefinition>> = { basketball, football };
 
@@ -65,6 +65,8 @@ export const DEFAULT_CANCEL_PROBABILITY = 0.01;
 export interface FixtureView {
   fixture: SimFixture;
   snapshot: GameSnapshot;
+  /** The snapshot as the feed reports it: a fault's reported status (setReportedStatus) over the game's. */
+  reported: WireSnapshot;
   /** TRUE probability that the home team wins, now. */
   homeWinProbability: number;
   settled: boolean;
@@ -83,6 +85,8 @@ interface GameRuntime {
   settled: boolean;
   /** When the game is called off (its timeline stops there), or null. */
   cancelAtMs: number | null;
+  /** A status the feed reports instead of the game's (fault injection), with its spelling. */
+  override: { status: ReportedStatus; spelling: StatusSpelling } | null;
 }
 
 const noopVenue: SimulatedVenueControl = {
@@ -202,6 +206,7 @@ export class SportsWorld {
           marketsOpen: false,
           settled: false,
           cancelAtMs,
+          override: null,
         };
         this.runtimes.push(rt);
         this.byId.set(fx.fixtureId, rt);
@@ -249,11 +254,36 @@ export class SportsWorld {
   fixture(fixtureId: string): FixtureView | null {
     const rt = this.byId.get(fixtureId);
     if (!rt) return null;
-    return { fixture: rt.fx, snapshot: rt.snap, homeWinProbability: rt.p, settled: rt.settled };
+    return this.view(rt);
   }
 
   views(): FixtureView[] {
-    return this.runtimes.map((rt) => ({ fixture: rt.fx, snapshot: rt.snap, homeWinProbability: rt.p, settled: rt.settled }));
+    return this.runtimes.map((rt) => this.view(rt));
+  }
+
+  private view(rt: GameRuntime): FixtureView {
+    return { fixture: rt.fx, snapshot: rt.snap, reported: this.reported(rt), homeWinProbability: rt.p, settled: rt.settled };
+  }
+
+  private reported(rt: GameRuntime): WireSnapshot {
+    return rt.override ? { ...rt.snap, status: rt.override.status, spelling: rt.override.spelling } : rt.snap;
+  }
+
+  /**
+   * Fault injection: from now on the feed reports `status` for the fixture (e.g. 'suspended', 'delayed',
+   * 'forfeited', 'invalid'), spelled in lower case or capitalised ("Suspended", as in the contract's
+   * examples), or the game's own status again with null. Emits a `fixture-status` entry and a results entry
+   * now; the game itself plays on underneath, and its later results carry the reported status.
+   */
+  setReportedStatus(fixtureId: string, status: ReportedStatus | null, options: { spelling?: StatusSpelling } = {}): void {
+    const rt = this.byId.get(fixtureId);
+    if (!rt) throw new RangeError(`unknown fixture: ${fixtureId}`);
+    const before = this.reported(rt).status;
+    const spelling = options.spelling ?? 'lower';
+    rt.override = status === null ? null : { status, spelling };
+    const after = this.reported(rt).status;
+    if (before !== after) this.emitStatus(rt, before, after, spelling);
+    this.emitResults(rt);
   }
 
   /** The whole pre-played game (for tests and recordings). */
@@ -266,7 +296,7 @@ export class SportsWorld {
   }
 
   /** The Odd objects on the board now for a fixture (locked prices are off the board). */
-  boardOdds(fixtureId: string, bookFilter?: (b: BookProfile) => boolean): Record<string, unknown>[] {
+  boardOdds(fixtureId: string, bookFilter?: (b: BookProfile) => boolean, via: 'rest' | 'stream' = 'rest'): Record<string, unknown>[] {
     const rt = this.byId.get(fixtureId);
     if (!rt) return [];
     const out: Record<string, unknown>[] = [];
@@ -275,8 +305,8 @@ export class SportsWorld {
       if (bookFilter && !bookFilter(q.profile)) return;
       const board = q.board();
       if (!board) return;
-      out.push(oddJson(rt.fx, q.profile, 'home', board.prices.home, live, board.quotedAt));
-      out.push(oddJson(rt.fx, q.profile, 'away', board.prices.away, live, board.quotedAt));
+      out.push(oddJson(rt.fx, q.profile, 'home', board.prices.home, live, board.quotedAt, via));
+      out.push(oddJson(rt.fx, q.profile, 'away', board.prices.away, live, board.quotedAt, via));
     });
     return out;
   }
@@ -290,10 +320,12 @@ export class SportsWorld {
 
   /**
    * Test and demo hook: the books (all, or one) move their line on a fixture NOW: `locked-odds` for the old
-   * prices, then `odds` with prices moved by `logitShift` (default +0.25, toward home). Returns the number of
-   * entries produced. Not part of a seeded run: using it changes what follows.
+   * prices, then `odds` with prices moved by `logitShift` (default +0.25, toward home). With `alternates`, as a
+   * book that also offers alternate lines does (api notes §5): no lock — the old main line comes back as `odds`
+   * with `is_main=false`, then the new main as `odds` with `is_main=true`. Returns the number of entries
+   * produced. Not part of a seeded run: using it changes what follows.
    */
-  forceLineMove(fixtureId: string, options: { bookId?: string; logitShift?: number } = {}): number {
+  forceLineMove(fixtureId: string, options: { bookId?: string; logitShift?: number; alternates?: boolean } = {}): number {
     const rt = this.byId.get(fixtureId);
     if (!rt) throw new RangeError(`unknown fixture: ${fixtureId}`);
     let produced = 0;
@@ -302,7 +334,7 @@ export class SportsWorld {
       if (q.isClosed) return;
       const old = q.lock();
       if (old) {
-        this.emitOdds(rt, bi, 'locked-odds', old);
+        this.emitOdds(rt, bi, options.alternates ? 'odds' : 'locked-odds', old, !options.alternates);
         produced += 1;
       }
       q.nudge(options.logitShift ?? 0.25);
@@ -407,7 +439,7 @@ export class SportsWorld {
     const oldP = rt.p;
     rt.p = trueHomeProbability(rt.fx.def, rt.fx.mu, rt.snap);
     const now = this.now();
-    if (before.status !== rt.snap.status) this.emitStatus(rt, before.status, rt.snap.status);
+    if (before.status !== rt.snap.status && !rt.override) this.emitStatus(rt, before.status, rt.snap.status);
     this.emitResults(rt);
 
     if (rt.snap.status === 'completed') {
@@ -515,21 +547,21 @@ export class SportsWorld {
     this.log.append(entry);
   }
 
-  private emitOdds(rt: GameRuntime, bi: number, type: 'odds' | 'locked-odds', prices: MoneylinePrices): void {
+  private emitOdds(rt: GameRuntime, bi: number, type: 'odds' | 'locked-odds', prices: MoneylinePrices, isMain = true): void {
     const book = this.books[bi]!;
     const live = rt.snap.status === 'live' || rt.snap.status === 'half';
     const ts = this.now();
-    const odds = [oddJson(rt.fx, book, 'home', prices.home, live, ts), oddJson(rt.fx, book, 'away', prices.away, live, ts)];
+    const odds = [oddJson(rt.fx, book, 'home', prices.home, live, ts, 'stream', isMain), oddJson(rt.fx, book, 'away', prices.away, live, ts, 'stream', isMain)];
     this.append(rt, 'odds', type, (entryId) => ({ data: odds, entry_id: entryId, type }), { sportsbook: book.name, market: MONEYLINE });
   }
 
-  private emitStatus(rt: GameRuntime, oldStatus: FixtureStatus, newStatus: FixtureStatus): void {
-    const data = fixtureStatusJson(rt.fx, oldStatus, newStatus, this.now());
+  private emitStatus(rt: GameRuntime, oldStatus: ReportedStatus, newStatus: ReportedStatus, spelling?: StatusSpelling): void {
+    const data = fixtureStatusJson(rt.fx, oldStatus, newStatus, this.now(), spelling);
     this.append(rt, 'odds', 'fixture-status', (entryId) => ({ data, entry_id: entryId, type: 'fixture-status' }));
   }
 
   private emitResults(rt: GameRuntime): void {
-    const data = resultsJson(rt.fx, rt.snap);
+    const data = resultsJson(rt.fx, this.reported(rt));
     this.append(rt, 'results', 'fixture-results', (entryId) => ({ ...data, entry_id: entryId }));
   }
 }

@@ -1,8 +1,13 @@
 /**
  * No-vig consensus across sportsbooks for one fixture + market.
  *
- * 1. Quotes for other fixtures/markets, locked quotes (suspended / off the board) and quotes older than
- *    `maxAgeMs` (by the provider's `timestamp`) are dropped. Within a book, the newest quote per outcome name wins.
+ * 1. Quotes for other fixtures/markets, locked quotes (suspended / off the board) and alternate lines
+ *    (`isMain` false: a moved main line may come back as an alternate without a lock) are dropped. A price
+ *    does NOT expire with age: OpticOdds stamps an odd with its last CHANGE, so a steady sharp price is old
+ *    but valid; it stays until locked, or until its stream goes quiet (the feed then locks it, see
+ *    opticodds-feed.ts). `expireAfterMs` restores an age cut-off when wanted. Markets are matched on the
+ *    market id when the quote has one (or its display name), books on the sportsbook id. Within a book, the newest quote per
+ *    outcome name wins.
  * 2. A book counts only if it prices the market's full outcome set. The outcome set is the one offered by the
  *    greatest total weight of books (so a book on a different total line, "Over 247.5" vs "Over 248.5", is
  *    left out rather than mixed in).
@@ -13,9 +18,13 @@
  *    - count     = 1 − exp(−Σw / weightScale)         (more, and sharper, books → closer to 1)
  *    - agreement = exp(−s / dispersionScale)          (s = the largest weighted standard deviation across books
  *                                                      of an outcome's fair probability; one book → s = 0)
- *    - freshness = 1 − ½·(weighted mean age / maxAgeMs)  (in [½, 1])
+ *    - freshness = 1 − ½·(weighted mean age / maxAgeMs)  (in [½, 1]) when prices expire by age
+ *                  (`expireAfterMs` set); otherwise 1: a price not locked on a live stream is as good as new.
+ * `ConsensusProbability.maxAgeMs` follows the same rule: the oldest quote's age since its last change when
+ * prices expire by age, else 0 (it is known valid now). The per-book `ageMs` is always the real age.
  */
 import type { ConsensusProbability, OddsQuote } from '../../domain/feed-events.js';
+import { marketKeyOf, sportsbookKeyOf } from '../wire.js';
 import { americanToProbability, isValidAmericanOdds } from './odds.js';
 import { removeVig, type NoVigMethod } from './no-vig.js';
 
@@ -50,8 +59,10 @@ export interface ConsensusOptions {
   weights?: Record<string, number>;
   /** Weight of a book not in the table. Default 1. A weight of 0 excludes the book. */
   defaultWeight?: number;
-  /** Quotes older than this (now − provider timestamp) are dropped. Default 60 s. */
+  /** Age scale of the freshness factor of the confidence (now − provider timestamp). Default 60 s. */
   maxAgeMs?: number;
+  /** Quotes older than this are dropped; default none (a price is valid until locked or its stream is lost). */
+  expireAfterMs?: number | null;
   /** De-vig method applied per book. Default 'shin'. */
   method?: NoVigMethod;
   /** Fewer books than this → no consensus. Default 1. */
@@ -71,7 +82,7 @@ export interface BookContribution {
   ageMs: number;
 }
 
-export type ExclusionReason = 'locked' | 'stale' | 'invalid_price' | 'zero_weight' | 'incomplete_market' | 'devig_failed';
+export type ExclusionReason = 'locked' | 'stale' | 'alternate_line' | 'invalid_price' | 'zero_weight' | 'incomplete_market' | 'devig_failed';
 
 export interface ExcludedQuote {
   sportsbook: string;
@@ -104,6 +115,7 @@ export function computeConsensusDetailed(
   options: ConsensusOptions = {},
 ): ConsensusDetail {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const expireAfterMs = options.expireAfterMs ?? Infinity;
   const method = options.method ?? 'shin';
   const weights = new Map<string, number>();
   for (const [k, v] of Object.entries({ ...DEFAULT_SPORTSBOOK_WEIGHTS })) weights.set(normaliseSportsbook(k), v);
@@ -113,13 +125,22 @@ export function computeConsensusDetailed(
 
   // 1. filter, and keep the newest quote per book × outcome
   const byBook = new Map<string, Map<string, OddsQuote>>();
+  /** Book key (id) → the display name reported in contributions and exclusions. */
+  const displayName = new Map<string, string>();
+  const shown = (bookKey: string): string => displayName.get(bookKey) ?? bookKey;
+  // The market is named by its id ("moneyline") or, for callers that group by display name, by that name.
+  const inMarket = (q: OddsQuote): boolean => q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
   for (const q of quotes) {
-    if (q.fixtureId !== fixtureId || q.market !== market) continue;
+    if (!inMarket(q)) continue;
     if (q.locked) {
       excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'locked' });
       continue;
     }
-    if (now - q.timestamp > maxAgeMs) {
+    if (!q.isMain) {
+      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'alternate_line' });
+      continue;
+    }
+    if (now - q.timestamp > expireAfterMs) {
       excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'stale' });
       continue;
     }
@@ -127,16 +148,18 @@ export function computeConsensusDetailed(
       excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'invalid_price' });
       continue;
     }
-    let book = byBook.get(q.sportsbook);
-    if (!book) byBook.set(q.sportsbook, (book = new Map()));
+    const bookKey = sportsbookKeyOf(q);
+    if (!displayName.has(bookKey)) displayName.set(bookKey, q.sportsbook);
+    let book = byBook.get(bookKey);
+    if (!book) byBook.set(bookKey, (book = new Map()));
     const prev = book.get(q.name);
     if (!prev || prev.timestamp <= q.timestamp) book.set(q.name, q);
   }
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
   for (const q of quotes) {
-    if (q.fixtureId !== fixtureId || q.market !== market || !q.locked) continue;
-    const book = byBook.get(q.sportsbook);
+    if (!inMarket(q) || !q.locked) continue;
+    const book = byBook.get(sportsbookKeyOf(q));
     const live = book?.get(q.name);
     if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
   }
@@ -149,7 +172,7 @@ export function computeConsensusDetailed(
   for (const [book, outcomes] of byBook) {
     const w = weightOf(book);
     if (w <= 0) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'zero_weight' });
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'zero_weight' });
       continue;
     }
     if (outcomes.size < 2) continue;
@@ -173,7 +196,7 @@ export function computeConsensusDetailed(
     const w = weightOf(book);
     if (w <= 0) continue;
     if (setOf.get(book) !== bestKey || bestKey === null) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: book, name, reason: 'incomplete_market' });
+      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'incomplete_market' });
       continue;
     }
     const qs = names.map((n) => outcomes.get(n) as OddsQuote);
@@ -185,14 +208,14 @@ export function computeConsensusDetailed(
       const fair: Record<string, number> = {};
       names.forEach((n, i) => (fair[n] = r.probabilities[i] as number));
       contributions.push({
-        sportsbook: book,
+        sportsbook: shown(book),
         weight: w,
         fair,
         overround: r.overround,
         ageMs: Math.max(0, ...qs.map((q) => now - q.timestamp)),
       });
     } catch {
-      for (const n of names) excluded.push({ sportsbook: book, name: n, reason: 'devig_failed' });
+      for (const n of names) excluded.push({ sportsbook: shown(book), name: n, reason: 'devig_failed' });
     }
   }
 
@@ -218,7 +241,8 @@ export function computeConsensusDetailed(
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
   const meanAge = contributions.reduce((a, c) => a + c.weight * c.ageMs, 0) / totalW;
-  const freshness = 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs));
+  const ages = expireAfterMs !== Infinity;
+  const freshness = ages ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
 
   return {
@@ -228,7 +252,7 @@ export function computeConsensusDetailed(
       probabilities,
       confidence,
       books: contributions.length,
-      maxAgeMs: Math.max(...contributions.map((c) => c.ageMs)),
+      maxAgeMs: ages ? Math.max(...contributions.map((c) => c.ageMs)) : 0,
       computedAt: now,
     },
     books: contributions,

@@ -5,8 +5,9 @@ import type { SportsServer } from '../../../containers/simulator/sports/index.js
 
 const ORIGIN = Date.UTC(2026, 10, 25, 0, 0, 0);
 const ODD_KEYS = [
-  'deep_link', 'fixture_id', 'game_id', 'grouping_key', 'id', 'is_live', 'is_main', 'league', 'limits', 'market', 'name',
-  'player_id', 'points', 'price', 'selection', 'selection_line', 'selection_points', 'sport', 'sportsbook', 'team_id', 'timestamp',
+  'deep_link', 'fixture_id', 'game_id', 'grouping_key', 'id', 'is_live', 'is_main', 'league', 'limits', 'market', 'market_id', 'name',
+  'normalized_selection', 'player_id', 'points', 'price', 'selection', 'selection_line', 'selection_points', 'sport', 'sportsbook',
+  'sportsbook_id', 'team_id', 'timestamp',
 ].sort();
 
 let srv: SportsServer;
@@ -79,6 +80,8 @@ describe('OpticOdds REST (simulated)', () => {
     for (const o of odds) {
       expect(Object.keys(o).sort()).toEqual(ODD_KEYS);
       expect(o.fixture_id).toBe(fx.fixtureId);
+      // REST limits are { max } (the stream's are { max_stake })
+      expect(Object.keys(o.limits)).toEqual(['max']);
       expect(o.id).toBe(`${fx.fixtureId}:${o.sportsbook.toLowerCase()}:moneyline:${o.name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`);
     }
     expect((await get(`/fixtures/odds?fixture_id=${fx.fixtureId}&${five}&sportsbook=BetRivers`)).status).toBe(400);

@@ -38,7 +38,10 @@ describe('consensus', () => {
     expect(c!.probabilities.Home).toBeCloseTo(69 / 119, 12);
     expect(c!.probabilities.Away).toBeCloseTo(50 / 119, 12);
     expect(c!.books).toBe(1);
-    expect(c!.maxAgeMs).toBe(1_000);
+    // no age expiry: the quotes are known valid now (unlocked, stream up)
+    expect(c!.maxAgeMs).toBe(0);
+    const expiring = computeConsensus([q('Pinnacle', 'Home', -150), q('Pinnacle', 'Away', 130)], 'F1', 'Moneyline', NOW, { expireAfterMs: 60_000 });
+    expect(expiring!.maxAgeMs).toBe(1_000);
   });
 
   it('blends books by weight', () => {
@@ -79,17 +82,55 @@ describe('consensus', () => {
     expect(d.excluded).toContainEqual({ sportsbook: 'Pinnacle', name: 'Home', reason: 'locked' });
   });
 
-  it('drops stale quotes', () => {
+  it('keeps a steady price however old its last change (valid until locked or its stream is lost)', () => {
+    // OpticOdds stamps an odd with its last CHANGE: a sharp book that has not moved for 10 minutes still counts.
+    const quotes = [
+      q('Pinnacle', 'Home', -300, { timestamp: NOW - 600_000 }),
+      q('Pinnacle', 'Away', 250, { timestamp: NOW - 600_000 }),
+      q('FanDuel', 'Home', 100),
+      q('FanDuel', 'Away', 100),
+    ];
+    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { maxAgeMs: 15_000 })!;
+    expect(c.books).toBe(2);
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 3_600_000, { maxAgeMs: 15_000 })!.books).toBe(2);
+    // locking it (its stream went quiet, or the book suspended it) takes it out
+    const locked = quotes.map((x) => (x.sportsbook === 'Pinnacle' ? { ...x, locked: true } : x));
+    expect(computeConsensus(locked, 'F1', 'Moneyline', NOW)!.books).toBe(1);
+  });
+
+  it('drops quotes older than expireAfterMs when an age cut-off is configured', () => {
     const quotes = [
       q('Pinnacle', 'Home', -300, { timestamp: NOW - 120_000 }),
       q('Pinnacle', 'Away', 250, { timestamp: NOW - 120_000 }),
       q('FanDuel', 'Home', 100),
       q('FanDuel', 'Away', 100),
     ];
-    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { maxAgeMs: 60_000 })!;
+    const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { expireAfterMs: 60_000 })!;
     expect(c.books).toBe(1);
     expect(c.probabilities.Home).toBeCloseTo(0.5, 12);
-    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 120_000, { maxAgeMs: 60_000 })).toBeNull();
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW + 120_000, { expireAfterMs: 60_000 })).toBeNull();
+  });
+
+  it('leaves out alternate lines (a moved main line that came back as is_main=false)', () => {
+    const quotes = [
+      q('Pinnacle', 'Home', -300, { isMain: false }),
+      q('Pinnacle', 'Away', 250, { isMain: false }),
+      q('FanDuel', 'Home', 100),
+      q('FanDuel', 'Away', 100),
+    ];
+    const d = computeConsensusDetailed(quotes, 'F1', 'Moneyline', NOW);
+    expect(d.consensus!.books).toBe(1);
+    expect(d.excluded.filter((e) => e.reason === 'alternate_line')).toHaveLength(2);
+  });
+
+  it('matches the market on its id and the book on its id when the quotes carry them', () => {
+    const quotes = [
+      q('Pinnacle', 'Home', -150, { marketId: 'moneyline', sportsbookId: 'pinnacle' }),
+      q('Pinnacle', 'Away', 130, { marketId: 'moneyline', sportsbookId: 'pinnacle' }),
+    ];
+    expect(computeConsensus(quotes, 'F1', 'moneyline', NOW)!.books).toBe(1);
+    expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW)!.books).toBe(1); // callers grouping by display name
+    expect(computeConsensus(quotes, 'F1', 'total_points', NOW)).toBeNull();
   });
 
   it('leaves out a book on a different line rather than mixing outcome sets', () => {
@@ -111,8 +152,10 @@ describe('consensus', () => {
     expect(computeConsensus([q('Pinnacle', 'Home', -150)], 'F1', 'Moneyline', NOW)).toBeNull();
   });
 
-  it('confidence rises with books and falls with disagreement and age', () => {
+  it('confidence rises with books and falls with disagreement, and with age only when prices expire by age', () => {
     const one = computeConsensus([q('FanDuel', 'Home', -110), q('FanDuel', 'Away', -110)], 'F1', 'Moneyline', NOW)!;
+    const steadyOld = [q('FanDuel', 'Home', -110, { timestamp: NOW - 55_000 }), q('FanDuel', 'Away', -110, { timestamp: NOW - 55_000 })];
+    expect(computeConsensus(steadyOld, 'F1', 'Moneyline', NOW)!.confidence).toBeCloseTo(one.confidence, 12);
     const agreeing = computeConsensus(
       ['FanDuel', 'DraftKings', 'Pinnacle', 'Circa Sports'].flatMap((b) => [q(b, 'Home', -110), q(b, 'Away', -110)]),
       'F1',
@@ -125,15 +168,11 @@ describe('consensus', () => {
       'Moneyline',
       NOW,
     )!;
-    const old = computeConsensus(
-      [q('FanDuel', 'Home', -110, { timestamp: NOW - 55_000 }), q('FanDuel', 'Away', -110, { timestamp: NOW - 55_000 })],
-      'F1',
-      'Moneyline',
-      NOW,
-    )!;
+    const expiring = { expireAfterMs: 60_000 };
+    const old = computeConsensus(steadyOld, 'F1', 'Moneyline', NOW, expiring)!;
     expect(agreeing.confidence).toBeGreaterThan(one.confidence);
     expect(disagreeing.confidence).toBeLessThan(one.confidence);
-    expect(old.confidence).toBeLessThan(one.confidence);
+    expect(old.confidence).toBeLessThan(computeConsensus([q('FanDuel', 'Home', -110), q('FanDuel', 'Away', -110)], 'F1', 'Moneyline', NOW, expiring)!.confidence);
     for (const c of [one, agreeing, disagreeing, old]) {
       expect(c.confidence).toBeGreaterThanOrEqual(0);
       expect(c.confidence).toBeLessThanOrEqual(1);
@@ -155,7 +194,7 @@ describe('consensus', () => {
           q(b.name, 'Away', b.away, { locked: b.locked, timestamp: NOW - b.age }),
         ]);
         const c = computeConsensus(quotes, 'F1', 'Moneyline', NOW, { method });
-        const usable = books.some((b) => !b.locked && b.age <= 60_000);
+        const usable = books.some((b) => !b.locked);
         if (!usable) {
           expect(c).toBeNull();
           return;
@@ -174,7 +213,7 @@ describe('consensus', () => {
 describe('createConsensusFn', () => {
   it('binds options and returns undefined when nothing qualifies', async () => {
     const { createConsensusFn } = await import('../../../shared/feeds/fair-value/consensus.js');
-    const fn = createConsensusFn({ method: 'multiplicative', maxAgeMs: 10 });
+    const fn = createConsensusFn({ method: 'multiplicative', expireAfterMs: 10 });
     expect(fn([q('Pinnacle', 'Home', -150), q('Pinnacle', 'Away', 130)], 'F1', 'Moneyline', NOW)).toBeUndefined();
     expect(fn([q('Pinnacle', 'Home', -150, { timestamp: NOW }), q('Pinnacle', 'Away', 130, { timestamp: NOW })], 'F1', 'Moneyline', NOW)!.probabilities.Home).toBeCloseTo(69 / 119, 12);
   });

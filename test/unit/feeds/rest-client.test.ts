@@ -163,4 +163,64 @@ describe('OpticOddsRestClient', () => {
     expect(games.map((g) => g.gameId)).toEqual(['A', 'B', 'C']);
     expect(games[0]).toMatchObject({ status: 'LIVE', period: 4, secondsRemaining: 60, updatedAt: 1000 });
   });
+
+  it('reads every page: page + has_more, never total_pages alone (gone), no page with cursor', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => ({ id: `F${i}`, status: 'unplayed' }));
+    server.rest = (url, _r, res) => {
+      const page = Number(url.searchParams.get('page') ?? '1');
+      json(res, 200, { data: all.slice((page - 1) * 3, page * 3), page, has_more: page * 3 < all.length });
+    };
+    const { c } = client();
+    expect((await c.fixtures({ league: 'nba' })).map((f) => f.id)).toEqual(all.map((f) => f.id));
+    expect(server.requests.map((r) => r.url.searchParams.get('page'))).toEqual([null, '2', '3']);
+    expect(server.requests.every((r) => r.url.searchParams.get('league') === 'nba')).toBe(true);
+  });
+
+  it('follows a cursor without sending page, and stops on a repeated cursor', async () => {
+    const pages: Record<string, { data: unknown[]; cursor: string | null }> = {
+      start: { data: [{ id: 'A' }], cursor: 'c1' },
+      c1: { data: [{ id: 'B' }], cursor: 'c2' },
+      c2: { data: [{ id: 'C' }], cursor: 'c1' }, // a server bug: back to c1
+    };
+    server.rest = (url, _r, res) => json(res, 200, pages[url.searchParams.get('cursor') ?? 'start']);
+    const { c, metrics, logger } = client();
+    expect((await c.fixtures({ sport: 'basketball', page: 1 })).map((f) => f.id)).toEqual(['A', 'B', 'C']);
+    expect(server.requests.slice(1).every((r) => !r.url.searchParams.has('page'))).toBe(true);
+    expect(server.requests).toHaveLength(3);
+    expect(metrics.counter('feeds.rest.page_guard', { path: '/fixtures' })).toBe(1);
+    expect(logger.lines.some((l) => l.msg === 'stopped reading a paginated list')).toBe(true);
+  });
+
+  it('guards against an endless has_more (maxPages) and an empty page that claims more', async () => {
+    server.rest = (url, _r, res) => json(res, 200, { data: [{ id: `P${url.searchParams.get('page') ?? '1'}` }], has_more: true });
+    const { c } = client({ maxPages: 4 });
+    expect(await c.fixtures({ sport: 'basketball' })).toHaveLength(4);
+    server.requests.length = 0;
+    server.rest = (_u, _r, res) => json(res, 200, { data: [], has_more: true });
+    expect(await c.fixtures({ sport: 'basketball' })).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('honours a legacy total_pages when has_more is absent', async () => {
+    server.rest = (url, _r, res) => {
+      const page = Number(url.searchParams.get('page') ?? '1');
+      json(res, 200, { data: [{ id: `P${page}` }], page, total_pages: 2 });
+    };
+    const { c } = client();
+    expect((await c.fixtures({ sport: 'basketball' })).map((f) => f.id)).toEqual(['P1', 'P2']);
+  });
+
+  it('403: not licensed — never retried, an error log that says what to do', async () => {
+    server.rest = (_u, _r, res) => json(res, 403, { error: 'Forbidden' });
+    const { c, sleeps, logger } = client();
+    const err = (await c.odds({ fixtureIds: ['F1'], sportsbooks: ['pinnacle'] }).catch((e: unknown) => e)) as OpticOddsError;
+    expect(err).toBeInstanceOf(OpticOddsError);
+    expect(err.kind).toBe('not_licensed');
+    expect(err.status).toBe(403);
+    expect(err.transient).toBe(false);
+    expect(err.message).toMatch(/not licensed/);
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+    expect(logger.lines.some((l) => l.level === 'error' && /not licensed/.test(l.msg))).toBe(true);
+  });
 });

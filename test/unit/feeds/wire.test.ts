@@ -10,14 +10,58 @@ import {
   parseResultsFrame,
   resultToGameState,
 } from '../../../shared/feeds/wire.js';
+import { isTradableGameStatus, type GameStatus } from '../../../shared/domain/game.js';
 import { oddJson, resultsJson } from './helpers/fixtures.js';
 
 describe('Odd wire object', () => {
-  it('converts to an OddsQuote with the documented key and ms timestamp', () => {
+  it('keys a quote on ids (fixture|book id|market id|normalized selection|line|points), not display names', () => {
+    const { quotes } = parseOdds(
+      [
+        oddJson({
+          sportsbook: 'Caesars Sportsbook',
+          sportsbook_id: 'caesars',
+          market: 'Total Points',
+          market_id: 'total_points',
+          name: 'Over 247.5',
+          normalized_selection: 'over',
+          selection_line: 'over',
+          points: 247.5,
+        }),
+      ],
+      { locked: false, receivedAt: 5 },
+    );
+    expect(quotes[0]).toMatchObject({
+      key: '28265-17233-24-44|caesars|total_points|over|over|247.5',
+      sportsbookId: 'caesars',
+      marketId: 'total_points',
+      normalizedSelection: 'over',
+      sportsbook: 'Caesars Sportsbook',
+      market: 'Total Points',
+    });
+    // a renamed book (same id) keeps its key
+    const renamed = parseOdds([oddJson({ sportsbook: 'Caesars', sportsbook_id: 'caesars', market: 'Total Points', market_id: 'total_points', name: 'Over 247.5', normalized_selection: 'over', selection_line: 'over', points: 247.5 })], { locked: false, receivedAt: 5 });
+    expect(renamed.quotes[0]!.key).toBe(quotes[0]!.key);
+  });
+
+  it('reads limits as { max } (REST) or { max_stake } (stream); null = unknown', () => {
+    const at = { locked: false, receivedAt: 0 };
+    expect(parseOdds([oddJson({ limits: { max: 2500 } })], at).quotes[0]!.maxStake).toBe(2500);
+    expect(parseOdds([oddJson({ limits: { max_stake: 900 } })], at).quotes[0]!.maxStake).toBe(900);
+    expect(parseOdds([oddJson({ limits: null })], at).quotes[0]!.maxStake).toBeNull();
+  });
+
+  it('treats a missing is_main as a main line and an explicit false as an alternate', () => {
+    const at = { locked: false, receivedAt: 0 };
+    const { is_main: _drop, ...noFlag } = oddJson();
+    expect(parseOdds([noFlag], at).quotes[0]!.isMain).toBe(true);
+    expect(parseOdds([oddJson({ is_main: false })], at).quotes[0]!.isMain).toBe(false);
+  });
+
+  it('converts to an OddsQuote with the id key (slugs of the names when ids are absent) and ms timestamp', () => {
     const { quotes, malformed } = parseOdds([oddJson()], { locked: false, receivedAt: 5 });
     expect(malformed).toBe(0);
     expect(quotes[0]).toMatchObject({
-      key: '28265-17233-24-44|Pinnacle|Moneyline|Philadelphia Eagles',
+      key: '28265-17233-24-44|pinnacle|moneyline|philadelphia_eagles||',
       oddId: '28265-17233-24-44:pinnacle:moneyline:philadelphia_eagles',
       fixtureId: '28265-17233-24-44',
       americanOdds: -230,
@@ -54,13 +98,26 @@ describe('Odd wire object', () => {
 });
 
 describe('status and clocks', () => {
-  it('maps statuses and treats unknown ones as opaque', () => {
-    expect(mapFixtureStatus('unplayed')).toBe('SCHEDULED');
-    expect(mapFixtureStatus('live')).toBe('LIVE');
-    expect(mapFixtureStatus('half')).toBe('HALFTIME');
-    expect(mapFixtureStatus('completed')).toBe('FINAL');
-    expect(mapFixtureStatus('cancelled')).toBe('CANCELLED');
-    expect(mapFixtureStatus('suspended')).toBe('UNKNOWN');
+  it('maps every documented status, case-insensitively; only unplayed, live and half are tradable', () => {
+    const table: [string, GameStatus, boolean][] = [
+      ['unplayed', 'SCHEDULED', true],
+      ['live', 'LIVE', true],
+      ['half', 'HALFTIME', true],
+      ['completed', 'FINAL', false],
+      ['cancelled', 'CANCELLED', false],
+      ['suspended', 'SUSPENDED', false],
+      ['delayed', 'DELAYED', false],
+      ['forfeited', 'FORFEITED', false],
+      ['invalid', 'INVALID', false],
+      ['postponed-ish', 'UNKNOWN', false],
+      ['', 'UNKNOWN', false],
+    ];
+    for (const [raw, status, tradable] of table) {
+      for (const spelling of [raw, raw.toUpperCase(), raw.charAt(0).toUpperCase() + raw.slice(1), ` ${raw} `]) {
+        expect(mapFixtureStatus(spelling)).toBe(status);
+      }
+      expect(isTradableGameStatus(status)).toBe(tradable);
+    }
   });
 
   it('parses lenient periods and clocks', () => {
@@ -118,9 +175,14 @@ describe('fixture-results → GameState', () => {
       period: 0,
       secondsRemaining: 2880,
     });
-    const odd = resultToGameState(parseResultsFrame(resultsJson({ status: 'delayed' }))!.result, 0);
-    expect(odd.status).toBe('UNKNOWN');
-    expect(odd.rawStatus).toBe('delayed');
+    const odd = resultToGameState(parseResultsFrame(resultsJson({ status: 'Delayed' }))!.result, 0);
+    expect(odd.status).toBe('DELAYED');
+    expect(odd.rawStatus).toBe('Delayed');
+    const weird = resultToGameState(parseResultsFrame(resultsJson({ status: 'rain check' }))!.result, 0);
+    expect(weird.status).toBe('UNKNOWN');
+    expect(weird.rawStatus).toBe('rain check');
+    expect(resultToGameState(parseResultsFrame(resultsJson({ status: 'Suspended' }))!.result, 0).status).toBe('SUSPENDED');
+    expect(resultToGameState(parseResultsFrame(resultsJson({ status: 'forfeited' }))!.result, 0)).toMatchObject({ status: 'FORFEITED', secondsRemaining: 0 });
     expect(resultToGameState(parseResultsFrame(resultsJson({ inPlay: { period: 2 } }))!.result, 0).secondsRemaining).toBeNull();
     // overtime: the OT clock
     expect(resultToGameState(parseResultsFrame(resultsJson({ inPlay: { period: 'OT', clock: '3:00' } }))!.result, 0)).toMatchObject({
@@ -164,5 +226,12 @@ describe('fixture-status', () => {
       startTime: Date.parse('2026-11-25T00:40:00Z'),
       entryId: '99-0',
     });
+  });
+
+  it('accepts a time-only move (status pair null): newStatus empty, the new start time kept', () => {
+    const frame = fixtureStatusFrameSchema.parse({
+      data: { fixture_id: 'FX1', old_status: null, new_status: null, old_start_date: '2026-11-25T00:30:00Z', new_start_date: '2026-11-25T01:00:00Z' },
+    });
+    expect(fixtureStatusToEvent(frame.data, null)).toMatchObject({ newStatus: '', startTime: Date.parse('2026-11-25T01:00:00Z') });
   });
 });

@@ -11,8 +11,9 @@ const OPTIONS = { seed: 2026, games: { basketball: 2, football: 2 }, speed: 20 }
 const recording: SportsRecording = recordSportsRun(OPTIONS, ORIGIN);
 
 const ODD_KEYS = [
-  'deep_link', 'fixture_id', 'game_id', 'grouping_key', 'id', 'is_live', 'is_main', 'league', 'limits', 'market', 'name',
-  'player_id', 'points', 'price', 'selection', 'selection_line', 'selection_points', 'sport', 'sportsbook', 'team_id', 'timestamp',
+  'deep_link', 'fixture_id', 'game_id', 'grouping_key', 'id', 'is_live', 'is_main', 'league', 'league_id', 'limits', 'market',
+  'market_id', 'name', 'normalized_selection', 'player_id', 'points', 'price', 'selection', 'selection_line', 'selection_points',
+  'sport', 'sportsbook', 'sportsbook_id', 'team_id', 'timestamp',
 ].sort();
 
 interface OddLike {
@@ -76,6 +77,9 @@ describe('SportsWorld feed', () => {
         expect(odd.selection_line).toBe('');
         expect(odd.points).toBeNull();
         expect(odd.is_main).toBe(true);
+        // the stream's shape: ids beside the display names, limits as { max_stake }
+        expect(odd).toMatchObject({ market_id: 'moneyline', league_id: expect.stringMatching(/^(nba|nfl)$/) });
+        expect(Object.keys((odd as unknown as { limits: object }).limits)).toEqual(['max_stake']);
         expect(Number.isInteger(odd.price)).toBe(true);
         expect(odd.price >= 100 || odd.price <= -100).toBe(true);
         expect(odd.timestamp).toBe(e.ms / 1000);
