@@ -98,34 +98,38 @@ export function tradeCashDelta(netQty: number, buysLong: boolean, qty: number, p
   return returned - opening * perContract;
 }
 
+/** The sides (true = bids) whose requirement is the instrument's reservation, when it is above zero. */
+function bindingSides(i: Pick<InstrumentExposure, 'netQty' | 'orders'>): boolean[] {
+  const bids = sideRequirement(i.orders, -i.netQty, true);
+  const offers = sideRequirement(i.orders, i.netQty, false);
+  const top = Math.max(bids, offers);
+  if (top <= 0) return [];
+  return [...(bids === top ? [true] : []), ...(offers === top ? [false] : [])];
+}
+
 /**
- * The resting orders the exchange cancels after a fill leaves buying power below zero: the most recently
- * placed order whose removal lowers its instrument's reservation goes first, until buying power is back at or
- * above zero (or nothing left would help). Fills are never unwound. Pure; returns order ids in cancel order.
+ * The resting orders the exchange cancels after a fill leaves buying power below zero, newest first, until
+ * buying power is back at or above zero. Only orders on a side that holds its instrument's reservation (the
+ * worse of bids and offers) are candidates: cancelling anything else would free nothing. When both sides hold
+ * the same amount, the newest order of either goes, and the other side's turn comes next. Every cancel lowers
+ * a binding side, so the loop ends; it stops early only when no order holds any reservation. Fills are never
+ * unwound. Pure; returns order ids in cancel order.
  */
 export function unfundedOrders(cash: Micros, instruments: readonly InstrumentExposure[]): string[] {
   const live = instruments.map((i) => ({ ...i, orders: [...i.orders] }));
-  const reservations = live.map((i) => instrumentReservation(i.netQty, i.orders));
-  let bp = cash - reservations.reduce((s, r) => s + r, 0);
   const cancelled: string[] = [];
-  while (bp < 0) {
-    const candidates = live.flatMap((inst, k) => inst.orders.map((o) => ({ o, k })));
-    candidates.sort((a, b) => b.o.placedAt - a.o.placedAt);
-    let freed = false;
-    for (const { o, k } of candidates) {
-      const inst = live[k]!;
-      const without = inst.orders.filter((x) => x !== o);
-      const r = instrumentReservation(inst.netQty, without);
-      if (r < reservations[k]!) {
-        bp += reservations[k]! - r;
-        reservations[k] = r;
-        inst.orders = without;
-        cancelled.push(o.orderId);
-        freed = true;
-        break;
+  while (buyingPower(cash, live) < 0) {
+    let pick: { o: CollateralOrder; inst: (typeof live)[number] } | null = null;
+    for (const inst of live) {
+      const sides = bindingSides(inst);
+      for (const o of inst.orders) {
+        if (o.leavesQty > 0 && sides.includes(o.buysLong) && (!pick || o.placedAt > pick.o.placedAt)) pick = { o, inst };
       }
     }
-    if (!freed) break;
+    if (!pick) break;
+    const chosen = pick;
+    chosen.inst.orders = chosen.inst.orders.filter((x) => x !== chosen.o);
+    cancelled.push(chosen.o.orderId);
   }
   return cancelled;
 }

@@ -214,25 +214,9 @@ export class PaperPortfolio {
     return { fee, cashDelta, realized: effect.realized, position: { ...pos } };
   }
 
-  /**
-   * The working orders the exchange cancels because buying power is below zero (after a fill): the shared
-   * rule's choice (newest first, only orders whose removal frees power), then — when no single removal frees
-   * anything, as with equal bid and offer sides — the newest remaining orders until buying power is ≥ 0.
-   */
+  /** The working orders the exchange cancels because buying power is below zero (after a fill): the shared rule. */
   unfundedOrderIds(): string[] {
-    const exposures = this.exposures();
-    const ids = unfundedOrders(this.cashMicros, exposures);
-    const gone = new Set(ids);
-    const rest = (): InstrumentExposure[] => exposures.map((i) => ({ ...i, orders: i.orders.filter((o) => !gone.has(o.orderId)) }));
-    let left = rest();
-    const newestFirst = left.flatMap((i) => i.orders).sort((a, b) => b.placedAt - a.placedAt);
-    for (const o of newestFirst) {
-      if (buyingPower(this.cashMicros, left) >= 0) break;
-      gone.add(o.orderId);
-      ids.push(o.orderId);
-      left = rest();
-    }
-    return ids;
+    return unfundedOrders(this.cashMicros, this.exposures());
   }
 
   /** Settles a market at the exchange's settlement price per long contract; releases its orders. */

@@ -7,7 +7,7 @@
 import type { SimulatedVenueControl } from '../module.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
-import type { FixtureStatus, GameSnapshot, ReportedStatus, TimelineEvent } from './game-engine.js';
+import type { GameSnapshot, ReportedStatus, TimelineEvent } from './game-engine.js';
 import { applyEvent, buildTimeline, initialSnapshot, tiedScript, trueHomeProbability } from './game-engine.js';
 import type { EntryEvent, FeedEntry, StreamKind } from './entry-log.js';
 import { EntryLog } from './entry-log.js';

@@ -64,7 +64,18 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
     expect(unfundedOrders(usd(-1), instruments)).toEqual(['c', 'b', 'a']);
   });
 
-  it('property: after the unfunded cancels, buying power is ≥ 0 unless no order is left that holds any', () => {
+  it('cancels across equal sides: a bid and an offer holding the same amount both go when both must', () => {
+    seq = 0;
+    const b = bid(0.4, 10, 'b'); // bids need 4.00
+    const o = offer(0.6, 10, 'o'); // offers need 10 × 0.40 = 4.00
+    const instruments: InstrumentExposure[] = [{ marketSlug: 'm', netQty: 0, orders: [b, o] }];
+    // removing either alone frees nothing (the other side still holds 4.00): both must go
+    expect(unfundedOrders(usd(-0.5), instruments)).toEqual(['o', 'b']);
+    expect(unfundedOrders(usd(1), instruments)).toEqual(['o', 'b']);
+    expect(unfundedOrders(usd(4), instruments)).toEqual([]);
+  });
+
+  it('property: the cancels leave buying power ≥ 0 (or no reservation at all), and the last one was needed', () => {
     const order = fc.record({
       buysLong: fc.boolean(),
       price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000),
@@ -80,20 +91,14 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
           netQty: r.netQty,
           orders: r.orders.map((o) => ({ ...o, orderId: `x${n++}` })),
         }));
-        const gone = new Set(unfundedOrders(cash, instruments));
-        const after = instruments.map((i) => ({ ...i, orders: i.orders.filter((o) => !gone.has(o.orderId)) }));
-        const bp = buyingPower(cash, after);
-        if (bp < 0) {
-          // nothing left to cancel would help
-          for (const i of after) for (const o of i.orders) {
-            expect(instrumentReservation(i.netQty, i.orders.filter((x) => x !== o))).toBe(instrumentReservation(i.netQty, i.orders));
-          }
-        }
-        // never cancels more than needed: putting back the last cancelled order would go below zero
-        if (gone.size > 0 && bp >= 0) {
-          expect(buyingPower(cash, instruments)).toBeLessThan(0);
-        }
+        const cancelled = unfundedOrders(cash, instruments);
+        const without = (ids: readonly string[]) => instruments.map((i) => ({ ...i, orders: i.orders.filter((o) => !ids.includes(o.orderId)) }));
+        const bp = buyingPower(cash, without(cancelled));
+        if (bp < 0) expect(bp).toBe(cash); // every reservation is gone: nothing left to cancel would help
+        if (cancelled.length > 0) expect(buyingPower(cash, without(cancelled.slice(0, -1)))).toBeLessThan(0);
+        else expect(buyingPower(cash, instruments) >= 0 || buyingPower(cash, instruments) === cash).toBe(true);
       }),
     );
+  });
   });
 });
