@@ -1,6 +1,6 @@
 /**
  * Alerts: an SNS topic (KMS-encrypted with a key CloudWatch may use, TLS-only) with an optional e-mail
- * subscription, the alarms of DESIGN.md ("Alerts") notifying it, and a dashboard.
+ * subscription, the alarms of docs/architecture.md ("Alerts") notifying it, and a dashboard.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

@@ -100,7 +100,7 @@ export class Jobs extends Construct {
       });
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the runtime chosen in DESIGN.md (bundles target node20 so the same code runs on the Node 20 dev machines); move to nodejs24.x deliberately, not by default.',
+        reason: 'nodejs22.x is the runtime chosen in docs/architecture.md (bundles target node20 so the same code runs on the Node 20 dev machines); move to nodejs24.x deliberately, not by default.',
       });
       return fn;
     };

@@ -1,5 +1,5 @@
 /**
- * The configuration schema: the seed's YAML (api, trading, risk, strategies, sports_data, logging) plus what a
+ * The configuration schema: the original configuration schema (api, trading, risk, strategies, sports_data, logging) plus what a
  * production system needs (fee schedule, ticks, paper-exchange model, sportsbook weights, base URLs, an
  * optional aws section). Keys are snake_case as written in YAML; unknown keys are errors (a typo in a risk
  * limit must not be silently ignored). Every range check carries a message naming the fix.

@@ -1,5 +1,5 @@
 /**
- * Enum strings of the Polymarket US wire protocol (api/polymarket-us.md, "Amounts and enums"), as `const`
+ * Enum strings of the Polymarket US wire protocol (docs/venue-rules.md, "Wire shapes, in brief"), as `const`
  * tuples so that zod schemas, the simulator and the engine share one spelling.
  */
 

@@ -1,6 +1,6 @@
 /**
  * An honest fill simulator for paper trading and backtests. It errs on the side of the exchange, never the
- * strategy (DESIGN.md, "Paper trading must be trusted with a go-live decision"):
+ * strategy (docs/architecture.md, "Paper trading must be trusted with a go-live decision"):
  *
  * - Orders reach the simulated book only after the configured latency (on the injected Scheduler), and are
  *   matched against the book as it is THEN, not as it was when they were sent. Cancels and modifies take

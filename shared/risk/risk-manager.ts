@@ -1,5 +1,5 @@
 /**
- * The risk manager: every signal passes here before the executor sees it. The checks run in the seed's order:
+ * The risk manager: every signal passes here before the executor sees it. The checks run in the documented order (docs/architecture.md):
  *
  *   0. invalid_signal   malformed input (price off (0, 1) or off the tick, quantity not a positive integer, …)
  *   1. circuit_breaker  kill switch blocks everything; a tripped loss breaker blocks opening trades

@@ -1,5 +1,5 @@
 /**
- * Turns the exchange's view of a position (signed net contracts, cost, realized) into the seed's
+ * Turns the exchange's view of a position (signed net contracts, cost, realized) into the product's
  * PositionState, marked to the market. A short (NO) position is marked at 1 − the long mark, always.
  */
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';

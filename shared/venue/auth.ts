@@ -1,5 +1,5 @@
 /**
- * Ed25519 request signing for Polymarket US (api/polymarket-us.md, "Authentication").
+ * Ed25519 request signing for Polymarket US (docs/venue-rules.md, "Hosts and authentication").
  *
  * Message = timestamp (Unix ms, decimal) + METHOD (upper case) + path WITHOUT the query string.
  * Headers: X-PM-Access-Key, X-PM-Timestamp, X-PM-Signature (base64 of the 64-byte signature).

@@ -1,4 +1,4 @@
-/** fast-check generators of VALID Polymarket US wire objects (api/polymarket-us.md), the seeds of the mutations. */
+/** fast-check generators of VALID Polymarket US wire objects (docs/venue-rules.md), the seeds of the mutations. */
 import fc from 'fast-check';
 import {
   EXECUTION_TYPES,

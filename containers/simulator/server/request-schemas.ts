@@ -1,5 +1,5 @@
 /**
- * zod schemas of the authenticated request bodies (api/polymarket-us.md, "REST endpoints"), converting wire
+ * zod schemas of the authenticated request bodies (docs/venue-rules.md, "Wire shapes, in brief", and the contract in shared/venue/contract), converting wire
  * units to engine units: Amounts → micros, ISO timestamps → epoch ms, quantities → integer contracts.
  * Unknown fields are ignored (as the venue's gateway does); wrong types, unknown enum strings and missing
  * required fields are errors.

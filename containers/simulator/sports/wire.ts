@@ -1,4 +1,4 @@
-/** Builders of the OpticOdds wire objects (api/opticodds.md): fixtures, odds, fixture status and results. */
+/** Builders of the OpticOdds wire objects (docs/opticodds.md): fixtures, odds, fixture status and results. */
 import type { GameSnapshot, ReportedStatus } from './game-engine.js';
 import { formatClock } from './game-engine.js';
 import type { SimFixture } from './fixture.js';
