@@ -71,8 +71,9 @@ function zodIssueToConfigIssues(issue: $ZodIssue): ConfigIssue[] {
       const full = path ? `${path}.${k}` : k;
       return {
         path: full,
-        message:
-          RETIRED_SETTINGS[full] ?? 'is not a known setting; check the spelling (unknown keys are refused so that a typo cannot disable a limit)',
+        message: Object.hasOwn(RETIRED_SETTINGS, full)
+          ? RETIRED_SETTINGS[full]!
+          : 'is not a known setting; check the spelling (unknown keys are refused so that a typo cannot disable a limit)',
       };
     });
   }

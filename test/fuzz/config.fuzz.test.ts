@@ -142,6 +142,6 @@ describe('configuration under fuzzing', () => {
         }),
         { numRuns: Math.round(FUZZ_RUNS / 5) },
       );
-    });
+    }, 240_000); // 2,000 YAML files through the loader: ~35 s on a quiet 2-core machine, several times that on a busy one
   });
 });

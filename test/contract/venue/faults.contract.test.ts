@@ -22,7 +22,7 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
   });
 
   function client(over: Parameters<typeof clientFor>[1] = {}) {
-    const c = clientFor(sim, over, transport);
+    const c = clientFor(sim, over, transport, true);
     closers.push(() => c.client.close());
     return c;
   }

@@ -37,7 +37,9 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
       const markets = await client.listMarkets({ eventSlug: ['nba-lal-gsw'] });
       expect(markets.map((m) => m.slug)).toEqual([MARKET2]);
       const m = await client.getMarketBySlug(MARKET);
-      expect(m).toMatchObject({ slug: MARKET, eventSlug: 'nba-bos-nyk', active: true, closed: false });
+      // today's market object names no event (events embed their markets): a bare look-up has no event slug
+      expect(m).toMatchObject({ slug: MARKET, eventSlug: null, active: true, closed: false });
+      expect(bySlug.markets.find((x) => x.slug === MARKET)?.eventSlug).toBe('nba-bos-nyk');
       expect((await client.getMarketById(m.id)).slug).toBe(MARKET);
       await expect(client.getMarketBySlug('no-such-market')).rejects.toBeInstanceOf(NotFoundError);
     });
@@ -129,8 +131,8 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
     it('reads a settlement', async () => {
       sim.venue.settle(MARKET2, 1_000_000);
       const s = await client.getSettlement(MARKET2);
-      expect(s).toMatchObject({ marketSlug: MARKET2, settlementPrice: 1_000_000 });
-      expect(s.settledAt).toBeGreaterThan(0);
+      // today's wire: { slug, settlement } with no time
+      expect(s).toEqual({ marketSlug: MARKET2, settlementPrice: 1_000_000, settledAt: null });
     });
 
     it('serves the engine through LiveOrderGateway', async () => {

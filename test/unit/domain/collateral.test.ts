@@ -100,5 +100,4 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
       }),
     );
   });
-  });
 });
