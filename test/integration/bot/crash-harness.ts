@@ -191,15 +191,15 @@ export async function startCrashHarness(
   };
 }
 
-
-/** The repository's configuration, every simulator market, with edges low enough to trade (and fill) often. */
+/** The repository's configuration, every simulator market, edges low enough to trade often: min_edge just above the worst taker fee (0.017375), the lowest the start-up check accepts. */
+/** The repository's configuration, every simulator market, with edges low enough to trade (and fill) often: min_edge just above the worst taker fee (0.017375), the lowest the start-up check accepts. */
 function tradeHappyConfig(yaml: string): string {
   return yaml
     .replace('- "nba-*"', '- "*"')
-    .replace(/min_edge: 0\.05/, 'min_edge: 0.01')
+    .replace(/min_edge: 0\.05/, 'min_edge: 0.018')
     .replace(/confidence_threshold: 0\.7/, 'confidence_threshold: 0.2')
     .replace(/cooldown_ms: 5000/, 'cooldown_ms: 500')
-    .replace(/min_edge: 0\.03/, 'min_edge: 0.01');
+    .replace(/min_edge: 0\.03/, 'min_edge: 0.018');
 }
 
 export async function scanAll<T>(doc: DynamoDBDocumentClient, table: string): Promise<T[]> {
