@@ -8,14 +8,14 @@
 import { deepMerge } from '../../../shared/config/deep-merge.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let sports: SportsModule;
 let bot: RunningBot;
 let account: string;
@@ -26,7 +26,7 @@ let lastPrivateEventAt = Date.now();
 let startedAt = 0;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 11,
     // Busy background flow: takers hit the bot's quotes; a crowd misprices half the markets (statistical edge).
     liquidity: { takerIntervalMs: 250, takerProbability: 0.6, crowdBias: { share: 0.5, magnitude: [0.06, 0.09] } },
