@@ -9,7 +9,13 @@
  *    not JSON, a socket that did not open, an `error` from the venue, a clock outside the auth window, an enum
  *    value the contract does not list (the venue added a meaning the product does not know: the client would
  *    log, count and handle it conservatively, but going live on it is a decision to take first);
- *  - warning: a deprecated field or frame key, a subscription whose snapshot did not arrive within the listen window, a clock offset over `clockWarnMs`.
+ *  - warning: a deprecated field or frame key, a subscription whose snapshot did not arrive within the listen
+ *    window, a clock offset over `clockWarnMs`.
+ * Deprecated fields and frame keys (the legacy aliases: `accountBalanceSubscriptionSnapshot` / `…Update`,
+ * `positionSubscriptionUpdate`, the rounded int64 position counts …) are warnings, not breaking: the venue
+ * still sends and accepts them as aliases and the client reads both today's and the legacy shapes
+ * (shared/venue), so going live on them is safe today; the warning says the venue is on a path it may
+ * retire (`--strict` makes it fail). A legacy snapshot key answers its subscription as today's key would.
  * The exit code is non-zero on any breaking finding (and on warnings too with `strict`).
  */
 import type { WireContract, WireJudgement } from '../../shared/venue/contract/wire-contract.js';
@@ -41,6 +47,11 @@ export interface SubscriptionObservation {
   subscriptionType: string;
   /** The frame key that must answer it within the window (a snapshot), or null when updates may not come. */
   expects: string | null;
+  /**
+   * Legacy (deprecated) frame keys the venue may answer with instead of `expects`: they answer the
+   * subscription too (the client reads them), and their use is reported once as a deprecated key.
+   */
+  aliases?: readonly string[];
 }
 
 /** One socket the probe opened. */
@@ -241,7 +252,7 @@ function judgeSocket(contract: WireContract, s: SocketObservation, findings: Fin
     if (typeof err === 'string' && err !== '') findings.add({ severity: 'breaking', where: fwhere, message: `the venue sent an error: ${err.slice(0, 160)}` });
   }
   for (const sub of s.subscriptions) {
-    if (sub.expects && !seen.has(sub.expects)) {
+    if (sub.expects && !seen.has(sub.expects) && !(sub.aliases ?? []).some((a) => seen.has(a))) {
       findings.add({ severity: 'warning', where, message: `${sub.subscriptionType}: no ${sub.expects} frame within the listen window` });
     }
   }

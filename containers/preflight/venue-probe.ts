@@ -110,7 +110,7 @@ export class VenueProbe {
       { requestId: 'preflight-orders', subscriptionType: 'SUBSCRIPTION_TYPE_ORDER', expects: null },
       { requestId: 'preflight-order-snapshot', subscriptionType: 'SUBSCRIPTION_TYPE_ORDER_SNAPSHOT', expects: 'orderSubscriptionSnapshot' },
       { requestId: 'preflight-positions', subscriptionType: 'SUBSCRIPTION_TYPE_POSITION', expects: null },
-      { requestId: 'preflight-balances', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', expects: 'accountBalancesSnapshot' },
+      { requestId: 'preflight-balances', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', expects: 'accountBalancesSnapshot', aliases: ['accountBalanceSubscriptionSnapshot'] },
     ];
     const marketSubs: SubscriptionObservation[] = slug ? [{ requestId: 'preflight-market-data', subscriptionType: 'SUBSCRIPTION_TYPE_MARKET_DATA', expects: 'marketData' }] : [];
     const sockets: Promise<SocketObservation>[] = [];

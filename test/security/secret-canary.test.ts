@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBot } from '../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../containers/simulator/sports/index.js';
 import { OpticOddsRestClient } from '../../shared/feeds/rest-client.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
@@ -62,7 +62,7 @@ describe('secrets canary through a live session', () => {
 
   it('the canary keys appear in no log line, metric, file, error message or URL', async () => {
     expect(EXCHANGE_SECRET.startsWith('canarySecretKey0')).toBe(true);
-    const sim: RunningSimulator = await startSimulator({
+    const sim: AuditedSimulator = await startAuditedSimulator({
       seed: 5,
       keys: [{ keyId: 'canary-key-id-0001', secretBase64: EXCHANGE_SECRET }],
       modules: [createSportsModule({ seed: 5, speed: 30, apiKey: ODDS_KEY, games: { basketball: 1, football: 1 }, firstStartDelayMs: 2_000, startStaggerMs: 2_000 })],
@@ -123,8 +123,8 @@ describe('secrets canary through a live session', () => {
     } finally {
       await bot?.stop();
       await proxy.close();
-      await sim.close();
       await new Promise<void>((r) => out.end(() => r()));
+      await sim.close(); // throws (after closing) if the simulator broke the wire contract
     }
 
     const leaks: string[] = [];

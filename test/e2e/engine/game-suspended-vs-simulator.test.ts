@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { SimFixture } from '../../../containers/simulator/sports/index.js';
 import { deepMerge } from '../../../shared/config/deep-merge.js';
@@ -16,7 +16,7 @@ import { nullLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let sports: SportsModule;
 let bot: RunningBot;
 let fx: SimFixture;
@@ -24,7 +24,7 @@ const signals: { signal: Signal; at: number }[] = [];
 const games: { status: string; score: string; at: number }[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 21,
     liquidity: { takers: 0, repriceLagMs: [400, 900] },
     modules: [createSportsModule({ seed: 21, speed: 20, games: { basketball: 1 }, startOffsetsMs: [1_500], marketOpenLeadMs: 60_000, tickMs: 20 })],

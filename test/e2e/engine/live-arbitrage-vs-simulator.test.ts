@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import type { Signal } from '../../../shared/domain/signal.js';
@@ -16,14 +16,14 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import type { RiskDecision } from '../../../shared/risk/risk-manager.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let sports: SportsModule;
 let bot: RunningBot;
 const fills: Fill[] = [];
 const decisions: { decision: RiskDecision; signal: Signal; trueHome: number; homeSlug: string }[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 21,
     liquidity: { takers: 0, repriceLagMs: [400, 900] },
     // The game starts 1.5 s in: the bot sees the pre-game consensus its live model needs.

@@ -4,71 +4,84 @@
  * the liquidity is stopped and the private events are let settle; then the simulator is the exchange of
  * record and the bot's picture must match it EXACTLY: open orders, every fill (execution id, order,
  * quantity, price, fee), positions and cash.
+ *
+ * Run twice: against today's wire, and against a simulator sending the legacy aliases (`legacyWire`: the legacy
+ * position and balance frame keys, the rounded position counts, an order snapshot on ORDER), with the same
+ * outcomes expected; each run checks the simulator actually sent its wire's frames, and the audit (test/support/
+ * wire-audit.ts) fails the run on anything off the contract (deprecated keys only in the legacy run).
  */
 import { deepMerge } from '../../../shared/config/deep-merge.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
-let sports: SportsModule;
-let bot: RunningBot;
-let account: string;
-const logger = new MemoryLogger();
-const metrics = new MetricsRegistry();
-const fills: Fill[] = [];
-let lastPrivateEventAt = Date.now();
-let startedAt = 0;
+const WIRES = [
+  // Today's keys; none of the legacy aliases may appear.
+  { wire: "today's wire", legacyWire: false, frames: ['positionSubscription', 'accountBalancesSnapshot', 'accountBalancesUpdate'], absent: ['positionSubscriptionUpdate', 'accountBalanceSubscriptionSnapshot', 'accountBalanceSubscriptionUpdate'] },
+  // The legacy aliases the venue still accepts, in place of today's keys.
+  { wire: 'the legacy wire', legacyWire: true, frames: ['positionSubscriptionUpdate', 'accountBalanceSubscriptionSnapshot', 'accountBalanceSubscriptionUpdate'], absent: ['positionSubscription', 'accountBalancesSnapshot', 'accountBalancesUpdate'] },
+];
 
-beforeAll(async () => {
-  sim = await startSimulator({
-    seed: 11,
-    // Busy background flow: takers hit the bot's quotes; a crowd misprices half the markets (statistical edge).
-    liquidity: { takerIntervalMs: 250, takerProbability: 0.6, crowdBias: { share: 0.5, magnitude: [0.06, 0.09] } },
-    modules: [
-      createSportsModule({
-        seed: 11,
-        speed: 8,
-        games: { basketball: 2 },
-        // One game well under way, one starting in a moment (live arbitrage needs the pre-game consensus).
-        startOffsetsMs: [-20_000, 1_500],
-        marketOpenLeadMs: 60_000,
-        tickMs: 20,
-      }),
-    ],
-  });
-  sports = sim.modules.find((m) => m.name === 'sports') as SportsModule;
-  account = sim.accountOf(sim.credentials.keyId);
-  const config = engineConfig({
-    mode: 'live',
-    patch: deepMerge(LOCAL_SESSION_PATCH, { strategies: { market_maker: { refresh_interval: 1 } } }),
-    env: simulatorEnv(sim, sports),
-  });
-  expect(config.mode).toBe('live');
-  startedAt = Date.now();
-  bot = await startBot({
-    config,
-    logger,
-    metrics,
-    tickMs: 200,
-    onFill: (f) => fills.push(f),
-    onVenueEvent: (_ev, channel) => {
-      if (channel === 'private') lastPrivateEventAt = Date.now();
-    },
-  });
-}, 20_000);
+describe.each(WIRES)('live mode against $wire: the simulator is the exchange of record', ({ legacyWire, frames, absent }) => {
+  let sim: AuditedSimulator;
+  let sports: SportsModule;
+  let bot: RunningBot;
+  let account: string;
+  const logger = new MemoryLogger();
+  const metrics = new MetricsRegistry();
+  const fills: Fill[] = [];
+  let lastPrivateEventAt = Date.now();
+  let startedAt = 0;
 
-afterAll(async () => {
-  await bot?.stop();
-  await sim?.close();
-});
+  beforeAll(async () => {
+    sim = await startAuditedSimulator({
+      seed: 11,
+      legacyWire,
+      // Busy background flow: takers hit the bot's quotes; a crowd misprices half the markets (statistical edge).
+      liquidity: { takerIntervalMs: 250, takerProbability: 0.6, crowdBias: { share: 0.5, magnitude: [0.06, 0.09] } },
+      modules: [
+        createSportsModule({
+          seed: 11,
+          speed: 8,
+          games: { basketball: 2 },
+          // One game well under way, one starting in a moment (live arbitrage needs the pre-game consensus).
+          startOffsetsMs: [-20_000, 1_500],
+          marketOpenLeadMs: 60_000,
+          tickMs: 20,
+        }),
+      ],
+    });
+    sports = sim.modules.find((m) => m.name === 'sports') as SportsModule;
+    account = sim.accountOf(sim.credentials.keyId);
+    const config = engineConfig({
+      mode: 'live',
+      patch: deepMerge(LOCAL_SESSION_PATCH, { strategies: { market_maker: { refresh_interval: 1 } } }),
+      env: simulatorEnv(sim, sports),
+    });
+    expect(config.mode).toBe('live');
+    startedAt = Date.now();
+    bot = await startBot({
+      config,
+      logger,
+      metrics,
+      tickMs: 200,
+      onFill: (f) => fills.push(f),
+      onVenueEvent: (_ev, channel) => {
+        if (channel === 'private') lastPrivateEventAt = Date.now();
+      },
+    });
+  }, 20_000);
 
-describe('live mode: the simulator is the exchange of record', () => {
+  afterAll(async () => {
+    await bot?.stop();
+    await sim?.close(); // throws if the simulator sent anything off the contract
+  });
+
   it('trades, stops, settles, and its orders, fills, positions and cash match the exchange exactly', async () => {
     expect(bot.mode()).toBe('live');
     const tracker = bot.engine.executor().tracker;
@@ -84,6 +97,10 @@ describe('live mode: the simulator is the exchange of record', () => {
     // Stop the counterparties, then let the private stream go quiet.
     sim.liquidity?.stop();
     await waitFor(() => Date.now() - lastPrivateEventAt > 600, 'the private stream to go quiet', 8_000);
+
+    // ---- the wire: the private frames the bot read were this run's keys.
+    for (const f of frames) expect(sim.audit.seen, `${f} sent`).toContain(f);
+    for (const f of absent) expect(sim.audit.seen, `${f} not sent`).not.toContain(f);
 
     // ---- orders: the same open orders, at the same price, size and fill state.
     const venueOpen = sim.exchange.openOrders(account);
@@ -149,15 +166,15 @@ describe('live mode: the simulator is the exchange of record', () => {
     expect(traders.size).toBeGreaterThanOrEqual(1);
     expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([]);
   }, 40_000);
-});
 
-function activities(type: 'ACTIVITY_TYPE_ORDER' | 'ACTIVITY_TYPE_TRADE') {
-  const out = [];
-  let cursor: string | null = null;
-  for (;;) {
-    const page = sim.exchange.activities(account, { types: [type], limit: 1000, cursor, sortOrder: 'SORT_ORDER_ASCENDING' });
-    out.push(...page.activities);
-    if (!page.nextCursor) return out;
-    cursor = page.nextCursor;
+  function activities(type: 'ACTIVITY_TYPE_ORDER' | 'ACTIVITY_TYPE_TRADE') {
+    const out = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = sim.exchange.activities(account, { types: [type], limit: 1000, cursor, sortOrder: 'SORT_ORDER_ASCENDING' });
+      out.push(...page.activities);
+      if (!page.nextCursor) return out;
+      cursor = page.nextCursor;
+    }
   }
-}
+});

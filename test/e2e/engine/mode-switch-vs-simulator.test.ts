@@ -5,19 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import { deepMerge } from '../../../shared/config/deep-merge.js';
 import { nullLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let bot: RunningBot;
 let account: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 5,
     // Makers only: nobody trades against the bot's quotes, so they stay resting.
     liquidity: { takers: 0 },

@@ -38,7 +38,7 @@ import { createBotRecorder } from '../../../shared/recording/bot-recorder.js';
 import { loadRecording } from '../../../shared/recording/recording-reader.js';
 import { startBot } from '../../../containers/bot/bot.js';
 import { localSessionConfig, simulatorEndpoints } from '../../../containers/bot/session-config.js';
-import { startSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parity-'));
@@ -59,7 +59,7 @@ function lcs(a: readonly string[], b: readonly string[]): number {
 describe('live paper session → recording → replay', () => {
   it('replays the recorded session into the same approved decisions (within the latency model)', async () => {
     const seed = 5;
-    const sim = await startSimulator({
+    const sim = await startAuditedSimulator({
       seed,
       liquidity: { crowdBias: { share: 0.4, magnitude: [0.05, 0.09] } },
       modules: [createSportsModule({ seed, speed: 40, games: { basketball: 2, football: 1 }, firstStartDelayMs: 1_000, startStaggerMs: 2_000 })],

@@ -16,7 +16,7 @@ import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { createTables } from '../../../shared/store/create-tables.js';
 import { createDocumentClient } from '../../../shared/store/document-client.js';
 import { prefixedTableNames, tableEnvVar, TABLE_LOGICAL_NAMES, type TableNames } from '../../../shared/store/table-definitions.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -24,7 +24,7 @@ const MODE_PARAM = '/crash/trading/mode';
 const KILL_PARAM = '/crash/trading/kill-switch';
 
 export interface CrashHarness {
-  sim: RunningSimulator;
+  sim: AuditedSimulator;
   dynamo: LocalDynamo;
   doc: DynamoDBDocumentClient;
   tables: TableNames;
@@ -53,7 +53,7 @@ export async function startCrashHarness(
   options: { seed?: number; orphanPolicy?: 'cancel' | 'adopt'; logDir?: string; leaseTtlMs?: number } = {},
 ): Promise<CrashHarness> {
   const seed = options.seed ?? 11;
-  const sim = await startSimulator({
+  const sim = await startAuditedSimulator({
     seed,
     liquidity: { crowdBias: { share: 0.5, magnitude: [0.05, 0.09] } },
     modules: [createSportsModule({ seed, speed: 5, games: { basketball: 2 }, firstStartDelayMs: -30_000, startStaggerMs: 5_000 })],
@@ -185,21 +185,28 @@ export async function startCrashHarness(
     async close() {
       for (const c of children) c.kill('SIGKILL');
       for (const s of streams) s.end();
-      await sim.close();
-      await dynamo.stop();
+      try {
+        await sim.close(); // throws (after closing) if the simulator broke the wire contract
+      } finally {
+        await dynamo.stop();
+      }
     },
   };
 }
 
-/** The repository's configuration, every simulator market, edges low enough to trade often: min_edge just above the worst taker fee (0.017375), the lowest the start-up check accepts. */
-/** The repository's configuration, every simulator market, with edges low enough to trade (and fill) often: min_edge just above the worst taker fee (0.017375), the lowest the start-up check accepts. */
+
+/**
+ * The repository's configuration, every simulator market, with edges low enough to trade (and fill) often:
+ * 0.02, just over the worst-case taker fee the configuration check asks a taking strategy's edge to cover
+ * (0.0695 × 0.5 × 0.5 = 0.017375 USD per contract).
+ */
 function tradeHappyConfig(yaml: string): string {
   return yaml
     .replace('- "nba-*"', '- "*"')
-    .replace(/min_edge: 0\.05/, 'min_edge: 0.018')
+    .replace(/min_edge: 0\.05/, 'min_edge: 0.02')
     .replace(/confidence_threshold: 0\.7/, 'confidence_threshold: 0.2')
     .replace(/cooldown_ms: 5000/, 'cooldown_ms: 500')
-    .replace(/min_edge: 0\.03/, 'min_edge: 0.018');
+    .replace(/min_edge: 0\.03/, 'min_edge: 0.02');
 }
 
 export async function scanAll<T>(doc: DynamoDBDocumentClient, table: string): Promise<T[]> {

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../../containers/bot/bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import type { VenueExecution } from '../../../shared/domain/venue-models.js';
@@ -18,7 +18,7 @@ import { liveChaosConfig, simulatorEndpoints } from '../../support/chaos-fixture
 import { waitFor } from '../../support/engine-fixtures.js';
 
 const OTHER = 'acct-other';
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let bot: RunningBot;
 let account: string;
 let slug: string;
@@ -29,7 +29,7 @@ let price = 200_000;
 
 beforeAll(async () => {
   // No background liquidity: only the other account below ever trades against our orders.
-  sim = await startSimulator({ seed: 9, liquidity: false, modules: [createSportsModule({ seed: 9, speed: 1, games: { basketball: 1 }, startOffsetsMs: [600_000], marketOpenLeadMs: 900_000 })] });
+  sim = await startAuditedSimulator({ seed: 9, liquidity: false, modules: [createSportsModule({ seed: 9, speed: 1, games: { basketball: 1 }, startOffsetsMs: [600_000], marketOpenLeadMs: 900_000 })] });
   const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule;
   account = sim.accountOf(sim.credentials.keyId);
   sim.exchange.openAccount(OTHER, 100_000_000_000);

@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStatefulBot, type StatefulBot, type StatefulBotOptions } from '../../../containers/bot/controls/stateful-bot.js';
 import { outputsFromEnv } from '../../../containers/bot/reporting/outputs-from-env.js';
 import { DirReportStore } from '../../../containers/bot/reporting/report-store.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { startLocalAwsEnvironment, type LocalAwsEnvironment } from '../../../shared/aws/local-environment.js';
@@ -39,7 +39,7 @@ import { addDays } from '../../../shared/store/trading-day.js';
 import { deepMerge } from '../../../shared/config/deep-merge.js';
 import { engineConfig, LOCAL_SESSION_PATCH, simulatorEnv, waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let aws: LocalAwsEnvironment;
 let config: AppConfig;
 let sqs: SQSClient;
@@ -53,7 +53,7 @@ const tmp = (label: string): string => {
 };
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 21,
     liquidity: { crowdBias: { share: 0.5, magnitude: [0.05, 0.09] } },
     modules: [createSportsModule({ seed: 21, speed: 5, games: { basketball: 2 }, firstStartDelayMs: -30_000, startStaggerMs: 5_000 })],

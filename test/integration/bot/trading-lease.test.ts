@@ -10,7 +10,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStatefulBot, type StatefulBot } from '../../../containers/bot/controls/stateful-bot.js';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule, type SportsModule } from '../../../containers/simulator/sports/index.js';
 import { MemoryParameterStore } from '../../../shared/aws/parameter-store.js';
 import type { AppConfig } from '../../../shared/config/schema.js';
@@ -26,7 +26,7 @@ import { liveChaosConfig, simulatorEndpoints } from '../../support/chaos-fixture
 import { startStoreHarness, type StoreHarness } from '../../support/emulators.js';
 import { waitFor } from '../../support/engine-fixtures.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let store: StoreHarness;
 let config: AppConfig;
 let accountId: string;
@@ -35,7 +35,7 @@ const events: { type: string; orderId: string }[] = [];
 const running: StatefulBot[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 31,
     liquidity: { crowdBias: { share: 0.5, magnitude: [0.05, 0.09] } },
     modules: [createSportsModule({ seed: 31, speed: 5, games: { basketball: 2 }, firstStartDelayMs: -30_000, startStaggerMs: 5_000 })],

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { startSimulator, type RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { generateApiKey } from '../../../containers/simulator/server/auth.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { MemoryNotifier } from '../../../shared/aws/notifier.js';
@@ -30,7 +30,7 @@ import { createQueue, drain } from './sqs-event-source.js';
 const MARKET = 'nba-bos-nyk-moneyline';
 const MODE = '/test/trading/mode';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let store: StoreHarness;
 let mq: LocalMessaging;
 let us: PolymarketRestClient;
@@ -53,7 +53,7 @@ const limit = (intent: OrderRequest['intent'], price: number, quantity: number, 
 
 beforeAll(async () => {
   [sim, store, mq] = await Promise.all([
-    startSimulator({ liquidity: false, markets: defaultWorld(Date.now()), keys: [generateApiKey(), generateApiKey()], rateLimits: false }),
+    startAuditedSimulator({ liquidity: false, markets: defaultWorld(Date.now()), keys: [generateApiKey(), generateApiKey()], rateLimits: false }),
     startStoreHarness(),
     startLocalMessaging(),
   ]);

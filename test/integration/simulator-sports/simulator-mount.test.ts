@@ -3,16 +3,15 @@
  * markets, the OpticOdds API answers under /api/v3 on the same port, and a finished game settles its markets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../containers/simulator/server.js';
-import type { RunningSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { createSportsModule } from '../../../containers/simulator/sports/index.js';
 import type { SportsModule } from '../../../containers/simulator/sports/index.js';
 
-let sim: RunningSimulator;
+let sim: AuditedSimulator;
 let sports: SportsModule;
 
 beforeAll(async () => {
-  sim = await startSimulator({
+  sim = await startAuditedSimulator({
     seed: 4,
     // background liquidity on: it reprices toward the true probability the sports world pushes
     modules: [

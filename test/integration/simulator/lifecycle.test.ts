@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator } from '../../support/wire-audit.js';
 import type { SimulatorContext, SimulatorModuleFactory } from '../../../containers/simulator/module.js';
 import { call, signHeaders, TestSocket } from './helpers.js';
 
@@ -22,7 +22,7 @@ describe('mounted modules', () => {
         },
       };
     };
-    const sim = await startSimulator({ liquidity: false, seed: 42, modules: [factory] });
+    const sim = await startAuditedSimulator({ liquidity: false, seed: 42, modules: [factory] });
     try {
       expect((await call(sim.baseUrl, 'GET', '/sports/fixtures?x=1')).body).toEqual({ module: 'sports', path: '/sports/fixtures' });
       expect((await call(sim.baseUrl, 'GET', '/elsewhere')).status).toBe(404);
@@ -39,7 +39,7 @@ describe('mounted modules', () => {
 
 describe('shutdown', () => {
   it('close() ends sockets and held requests and frees the port', async () => {
-    const sim = await startSimulator({
+    const sim = await startAuditedSimulator({
       liquidity: {},
       markets: { events: [{ slug: 'e', title: 'E', startTime: Date.now() }], markets: [{ slug: 'e-ml', eventSlug: 'e', title: 'E ml', outcome: 'Y' }] },
     });

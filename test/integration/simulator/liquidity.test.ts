@@ -4,7 +4,7 @@ import { Exchange } from '../../../containers/simulator/exchange/exchange.js';
 import { BackgroundLiquidity, type LiquidityOptions } from '../../../containers/simulator/liquidity/background-liquidity.js';
 import { ManualScheduler } from '../../../containers/simulator/liquidity/scheduler.js';
 import { VenueControl } from '../../../containers/simulator/liquidity/venue-control.js';
-import { startSimulator } from '../../../containers/simulator/server.js';
+import { startAuditedSimulator } from '../../support/wire-audit.js';
 import { call } from './helpers.js';
 
 const SLUG = 'game-ml';
@@ -116,7 +116,7 @@ describe('background liquidity', () => {
 
 describe('liquidity in the running simulator', () => {
   it('books have two-sided quotes served over HTTP, on the real timers', async () => {
-    const sim = await startSimulator({
+    const sim = await startAuditedSimulator({
       rateLimits: false,
       liquidity: { quoteIntervalMs: 20 },
       markets: {

@@ -163,6 +163,20 @@ describe('preflight judge', () => {
     expect(report.findings.map((f) => f.message)).toEqual(['SUBSCRIPTION_TYPE_ACCOUNT_BALANCE: no accountBalancesSnapshot frame within the listen window', 'no active market']);
   });
 
+  it('a legacy snapshot key answers its subscription: one deprecated-key warning, no missing-snapshot warning', () => {
+    const sub = { requestId: 'b', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', expects: 'accountBalancesSnapshot', aliases: ['accountBalanceSubscriptionSnapshot'] };
+    const legacy = { requestId: 'b', subscriptionType: 'SUBSCRIPTION_TYPE_ACCOUNT_BALANCE', accountBalanceSubscriptionSnapshot: { balance: 10_000, buyingPower: 10_000 } };
+    const report = judgeObservations(contract, observations({ sockets: [socket('/v1/ws/private', [legacy], { subscriptions: [sub] })] }));
+    expect(report.findings.map((f) => `${f.severity} ${f.where}: ${f.message}`)).toEqual([
+      'warning socket /v1/ws/private accountBalanceSubscriptionSnapshot: deprecated field or key in use: accountBalanceSubscriptionSnapshot',
+    ]);
+    expect(exitCodeFor(report)).toBe(0);
+    expect(exitCodeFor(report, true)).toBe(1);
+    // An alias does not answer a subscription it is not the alias of.
+    const other = judgeObservations(contract, observations({ sockets: [socket('/v1/ws/private', [legacy], { subscriptions: [{ ...sub, aliases: [] }] })] }));
+    expect(other.findings.map((f) => f.message)).toContain('SUBSCRIPTION_TYPE_ACCOUNT_BALANCE: no accountBalancesSnapshot frame within the listen window');
+  });
+
   it('a clock outside the 30 s auth window breaks; over 5 s warns', () => {
     const skewed = (offsetMs: number) => rest('/v1/orders/open', { orders: [] }, { dateHeader: new Date(T0 + offsetMs).toUTCString() });
     const far = judgeObservations(contract, observations({ rest: [skewed(45_000)] }));
