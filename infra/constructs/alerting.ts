@@ -133,6 +133,15 @@ export class Alerting extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    this.add('VenueWireDrift', {
+      alarmDescription:
+        'The exchange sent an enum value this build does not know (a new order state, reject reason, activity type…): the bot handles it conservatively; the log line "unknown enum value" names it. Run the preflight and update the client.',
+      metric: this.metric(ALARM_METRICS.venueWireDrift, 'Sum', Duration.minutes(5)),
+      threshold: 1,
+      comparisonOperator: GTE,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.add('ReconciliationDrift', {
       alarmDescription: 'The reconciler found orders, fills or positions that differ from the exchange.',
       metric: this.metric(ALARM_METRICS.reconciliationDrift, 'Maximum', Duration.minutes(5)),

@@ -20,6 +20,8 @@ export const ALARM_METRICS = {
   positionsOverLimit: 'risk.positions_over_limit',
   /** Gauge: number of orders/positions/fills that differ between the exchange and our records, per reconcile pass. */
   reconciliationDrift: 'reconciler.drift',
+  /** Count: enum values the venue sent that this build does not know, each new (field, value) once. */
+  venueWireDrift: 'venue.wire_drift',
 } as const;
 
 export type AlarmMetricName = (typeof ALARM_METRICS)[keyof typeof ALARM_METRICS];

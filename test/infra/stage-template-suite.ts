@@ -253,7 +253,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     it('alarms on the DESIGN conditions with the right thresholds, all notifying the topic', () => {
       const topicId = ofType('AWS::SNS::Topic')[0]![0];
       const alarms = ofType('AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(10);
+      expect(alarms).toHaveLength(11);
       for (const [, a] of alarms) {
         expect(refsIn(a.AlarmActions)).toEqual([topicId]);
       }
@@ -271,6 +271,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       expect(byName('PositionOverLimit')).toMatchObject({ MetricName: 'risk.positions_over_limit', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(byName('BotTaskNotRunning')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
       expect(byName('ReconciliationDrift')).toMatchObject({ MetricName: 'reconciler.drift', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(byName('VenueWireDrift')).toMatchObject({ MetricName: 'venue.wire_drift', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
       for (const dlq of ['OddsUpdates', 'Control', 'OddsFanout', 'Scheduler']) {
         expect(byName(`DeadLetters${dlq}`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0 });
       }

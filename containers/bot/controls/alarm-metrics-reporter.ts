@@ -9,6 +9,8 @@
  *  - venue.rest.requests         exchange REST attempts: responses + transport failures (delta per export)
  *  - venue.rest.errors           5xx, 429 and transport failures (timeouts, resets) (delta per export)
  *  - risk.positions_over_limit   markets whose position exceeds MAX_POSITION_CONTRACTS
+ *  - venue.wire_drift            enum values the venue sent that this build does not know, each new one once
+ *                                (the client's `venue.unknown_enum.distinct`; delta per export)
  * and, for the dashboard and the runbook (not alarmed by the stack today):
  *  - bot.heartbeat (1 per export), persistence.lag_ms, persistence.queue_depth, persistence.write_failures,
  *    persistence.dropped.
@@ -75,7 +77,7 @@ export class AlarmMetricsReporter {
   private readonly fullExporter: MetricsExporter | undefined;
   private readonly startedAt: number;
   private readonly downSince = new Map<string, number>();
-  private last = { requests: 0, errors: 0, writeFailures: 0, dropped: 0 };
+  private last = { requests: 0, errors: 0, writeFailures: 0, dropped: 0, wireDrift: 0 };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: AlarmMetricsReporterOptions) {
@@ -120,6 +122,10 @@ export class AlarmMetricsReporter {
     let over = 0;
     for (const p of this.o.positions()) if (p.quantity > this.o.maxPositionContracts) over++;
     r.gauge(ALARM_METRICS.positionsOverLimit, over);
+
+    const wireDrift = sumCounters(snap.counters, 'venue.unknown_enum.distinct');
+    r.increment(ALARM_METRICS.venueWireDrift, Math.max(0, wireDrift - this.last.wireDrift));
+    this.last.wireDrift = wireDrift;
 
     r.gauge('bot.heartbeat', 1);
     if (this.o.persistence) {

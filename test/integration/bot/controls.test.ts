@@ -137,8 +137,11 @@ describe('AlarmMetricsReporter', () => {
     source.increment('venue.http.errors', 1, { class: 'orders', kind: 'timeout' });
     source.gauge('venue.ws.up', 1, { channel: 'markets' });
     source.gauge('venue.ws.up', 0, { channel: 'private' });
+    source.increment('venue.unknown_enum.distinct', 1, { field: 'order.state' });
     now = 1_000;
     r.sample();
+    expect(r.registry.counter('venue.wire_drift')).toBe(1);
+    source.increment('venue.unknown_enum.distinct', 2, { field: 'activity.type' });
     now = 46_000;
     r.onBreakerTrip();
     r.sample();
@@ -148,6 +151,7 @@ describe('AlarmMetricsReporter', () => {
     expect(reg.gaugeValue('venue.ws.down_seconds')).toBe(45);
     expect(reg.gaugeValue('risk.positions_over_limit')).toBe(1);
     expect(reg.counter('risk.daily_loss_limit_hit')).toBe(1);
+    expect(reg.counter('venue.wire_drift')).toBe(3); // one per new (field, value), as deltas
     source.gauge('venue.ws.up', 1, { channel: 'private' });
     r.sample();
     expect(reg.gaugeValue('venue.ws.down_seconds')).toBe(0);
