@@ -83,19 +83,58 @@ export function marginalReservation(instrument: Pick<InstrumentExposure, 'netQty
   return instrumentReservation(instrument.netQty, [...instrument.orders, order]) - instrumentReservation(instrument.netQty, instrument.orders);
 }
 
+/** How a trade of `qty` contracts splits against the position it meets: contracts it closes, contracts it opens. */
+export interface TradeSplit {
+  /** Contracts of the opposite position closed first (a long sold, a short bought back). */
+  closing: number;
+  /** Contracts that open or extend a position on the order's own side. */
+  opening: number;
+}
+
+/**
+ * Which part of a trade closes and which opens, by the one rule for every intent: buying YES (BUY_LONG,
+ * SELL_SHORT) first closes any short, selling YES (SELL_LONG, BUY_SHORT) first closes any long; the rest opens.
+ * So a SELL_LONG without a long opens a short (the venue: "sell YES: close long, or open short"), and a
+ * SELL_SHORT without a short opens a long. The venue documents the first; the second is not confirmed by it
+ * and follows from the same netting (SELL_SHORT is a YES bid), as the paper exchange and the simulator both do.
+ * `netQty` is the position before the trade.
+ */
+export function splitTrade(netQty: number, buysLong: boolean, qty: number): TradeSplit {
+  const closable = buysLong ? Math.max(0, -netQty) : Math.max(0, netQty);
+  const closing = Math.min(closable, qty);
+  return { closing, opening: qty - closing };
+}
+
 /**
  * Cash a fill moves: opening a long pays p, opening a short pays 1 − p (receives p, posts $1), closing a long
  * receives p, closing a short receives 1 − p (pays p, its $1 margin returns). Fees are separate.
  * `netQty` is the position before the fill; the result is signed (negative = cash out).
  */
 export function tradeCashDelta(netQty: number, buysLong: boolean, qty: number, price: PriceMicros): Micros {
-  const closable = buysLong ? Math.max(0, -netQty) : Math.max(0, netQty);
-  const closing = Math.min(closable, qty);
-  const opening = qty - closing;
-  const perContract = openingCostPerContract(buysLong, price);
+  const { closing, opening } = splitTrade(netQty, buysLong, qty);
   // closing returns the other side's value: a long sold at p returns p; a short bought back at p returns 1 − p
-  const returned = closing * openingCostPerContract(!buysLong, price);
-  return returned - opening * perContract;
+  return closing * openingCostPerContract(!buysLong, price) - opening * openingCostPerContract(buysLong, price);
+}
+
+/**
+ * Contracts of the held position not yet promised to resting orders that would close it (the position's
+ * qtyAvailable): a long less the resting offers, a short less the resting bids; never below zero.
+ */
+export function availableToClose(netQty: number, orders: readonly CollateralOrder[]): number {
+  if (netQty === 0) return 0;
+  const closingBids = netQty < 0; // bids close a short, offers close a long
+  let promised = 0;
+  for (const o of orders) if (o.buysLong === closingBids) promised += o.leavesQty;
+  return Math.max(0, Math.abs(netQty) - promised);
+}
+
+/**
+ * The buying power an order must find free to be admitted: what it adds to its instrument's reservation
+ * (`marginal`, from marginalReservation), plus its taker fee at its limit when it adds anything and may take.
+ * An order that only closes, or sits on the side that is not the worse, adds nothing and needs nothing.
+ */
+export function admissionNeed(marginal: Micros, takerFeeAtLimit: Micros): Micros {
+  return marginal <= 0 ? marginal : marginal + takerFeeAtLimit;
 }
 
 /** The sides (true = bids) whose requirement is the instrument's reservation, when it is above zero. */

@@ -17,7 +17,7 @@
  *   tie, the last fair market price for a cancelled game, 1/n for co-winners.
  */
 import type { Clock } from '../domain/clock.js';
-import { buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
+import { admissionNeed, availableToClose, buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import { INTENT_EFFECT, type OrderIntent } from '../domain/venue-enums.js';
@@ -127,15 +127,6 @@ export class PaperPortfolio {
     return quantity * openingCostPerContract(buysLong, p) + takerFee(quantity, p, this.ratesFor(marketSlug));
   }
 
-  /** Contracts of `side` held and not promised to resting orders that would close them. */
-  availableToClose(marketSlug: string, side: 'long' | 'short'): number {
-    const net = this.ledgers.get(marketSlug)?.netQty ?? 0;
-    const held = side === 'long' ? Math.max(0, net) : Math.max(0, -net);
-    let promised = 0;
-    for (const o of this.orders.get(marketSlug)?.values() ?? []) if (o.buysLong === (side === 'short')) promised += o.leavesQty;
-    return Math.max(0, held - promised);
-  }
-
   /** Admits an order against buying power; returns a rejection reason, or null when admitted. */
   reserve(order: OrderToAdmit): string | null {
     if (this.orderMarket.has(order.id)) return null;
@@ -187,7 +178,7 @@ export class PaperPortfolio {
     // Closing contracts bring cash in; past them each contract costs more: find the last that fits.
     const net = this.ledgers.get(fill.marketSlug)?.netQty ?? 0;
     const { buysLong } = INTENT_EFFECT[fill.intent];
-    let lo = Math.min(fill.qty, buysLong ? Math.max(0, -net) : Math.max(0, net));
+    let lo = splitTrade(net, buysLong, fill.qty).closing;
     if (this.cashAfter(fill, lo) < 0) lo = 0;
     let hi = fill.qty;
     while (hi - lo > 1) {
@@ -245,7 +236,6 @@ export class PaperPortfolio {
   /** The position in the venue's shape, for the 'position' VenueEvent. */
   toVenuePosition(marketSlug: string): VenuePosition {
     const p = this.ledgers.get(marketSlug) ?? emptyLedger();
-    const side = p.netQty > 0 ? 'long' : 'short';
     return {
       marketSlug,
       netPosition: p.netQty,
@@ -257,7 +247,7 @@ export class PaperPortfolio {
       expired: this.expired.has(marketSlug),
       updateTime: this.updated.get(marketSlug) ?? null,
       cashValue: null,
-      qtyAvailable: p.netQty === 0 ? 0 : this.availableToClose(marketSlug, side),
+      qtyAvailable: availableToClose(p.netQty, [...(this.orders.get(marketSlug)?.values() ?? [])]),
     };
   }
 
@@ -270,9 +260,8 @@ export class PaperPortfolio {
     const marginal = previous
       ? instrumentReservation(net, [...others, o]) - instrumentReservation(net, [...others, previous])
       : marginalReservation({ netQty: net, orders: others }, o);
-    if (marginal <= 0) return marginal;
     // An order that may take pays its taker fee at the fill: at its limit, cost + fee is the worst case.
-    return marginal + (o.postOnly ? 0 : takerFee(o.leavesQty, o.price, this.ratesFor(o.marketSlug)));
+    return admissionNeed(marginal, o.postOnly ? 0 : takerFee(o.leavesQty, o.price, this.ratesFor(o.marketSlug)));
   }
 
   private cashAfter(fill: PaperFill, qty: number): Micros {

@@ -8,16 +8,21 @@
  *     RESTING order is canceled (EXECUTION_TYPE_CANCELED, text CANCEL_TEXTS.selfTrade) and matching goes on.
  *   - Collateral (shared/domain/collateral.ts): buying power = cash − Σ per-instrument reservations (the worse
  *     of all bids / all offers filling, net of the position they close; a long costs p, a short 1 − p). A new
- *     limit order needs its marginal reservation + the taker fee at its limit (post-only: no fee); a market
- *     order its planned cost + fees. Reducing intents also need the position: SELL_LONG ≤ long − contracts
- *     committed by resting SELL_LONG; SELL_SHORT likewise on the short. After fills, resting orders no longer
- *     funded are cancelled (newest first) with unsolicitedCancelReason UNSOLICITED_CXL_REASON_EXCHANGE_OPTION.
+ *     limit order needs its marginal reservation + the taker fee at its limit when it adds any (post-only: no
+ *     fee); a market order its planned cost + fees. No intent is reduce-only: every fill first closes the
+ *     opposite position and opens the rest (collateral.ts `splitTrade`, the paper exchange's rule too), so a
+ *     SELL_LONG without a long opens a short (the venue: "sell YES: close long, or open short"). After fills,
+ *     resting orders no longer funded are cancelled (newest first) with unsolicitedCancelReason
+ *     UNSOLICITED_CXL_REASON_EXCHANGE_OPTION: that also covers a resting SELL_LONG whose long was sold by
+ *     another order and which now would open a short.
  *   - Fees (shared/domain/fees.ts): Θ·C·p·(1−p) at the market's rates (its feeCoefficient, else the schedule's,
  *     with dated overrides), taker fills capped per order cumulatively, maker rebates per fill.
  *   - Prices: extra precision is cut down to the tick; outside 0.01–0.99 or off the grid → REJECTED with the
  *     venue's reason. Halts (staged, or the weekly maintenance window) set MARKET_STATE_HALTED, refuse orders
  *     with ORD_REJECT_REASON_EXCHANGE_CLOSED and (by default) cancel resting orders; the market reopens after.
- *   - An opening intent against an opposite position nets (BUY_SHORT while long sells the long first).
+ *   - Any intent against an opposite position nets (BUY_SHORT while long sells the long first; SELL_LONG
+ *     beyond the long opens a short; SELL_SHORT beyond the short opens a long — the venue does not document
+ *     that last case: it follows from SELL_SHORT being a YES bid, and the paper exchange does the same).
  *   - A market order walks the book (protected by `price` when given), never rests; its remainder is
  *     CANCELED. GTC/GTD on a market order is treated as IOC.
  *   - FOK is checked on the full plan before any fill; post-only is rejected when it would cross anything.
@@ -32,7 +37,7 @@
  *     maker rebate (< 0); orders sum theirs in commissionNotionalTotalCollected.
  */
 import type { Clock } from '../../../shared/domain/clock.js';
-import { unfundedOrders } from '../../../shared/domain/collateral.js';
+import { admissionNeed, tradeCashDelta, unfundedOrders } from '../../../shared/domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, feeRatesFor, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../../../shared/domain/fees.js';
 import { CENT, ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { ExecutionType, UnsolicitedCancelReason, VenueMarketState, VenueOrderState } from '../../../shared/domain/venue-enums.js';
@@ -94,10 +99,9 @@ interface ActiveHalt {
 
 const MAINTENANCE_HALT = 'maintenance';
 
-/** Cash per contract that changes hands for an intent at a long price: p when buying/selling long, 1 − p for short. */
+/** Cash notional per contract of an intent at a long price (cashOrderQty): p for the long intents, 1 − p for the short. */
 function cashUnitFor(buysLong: boolean, opens: boolean): (price: PriceMicros) => Micros {
-  // BUY_LONG (buys, opens) and SELL_LONG (sells, reduces) trade the long at p;
-  // BUY_SHORT (sells long, opens) and SELL_SHORT (buys long, reduces) trade the short at 1 − p.
+  // BUY_LONG and SELL_LONG name the long (YES) at p; BUY_SHORT and SELL_SHORT name the short (NO) at 1 − p.
   const longLeg = buysLong === opens;
   return longLeg ? (p) => p : (p) => ONE_DOLLAR - p;
 }
@@ -613,12 +617,8 @@ export class Exchange {
       const wouldCross = opposite !== null && crosses(order.buysLong, price, opposite);
       if (postOnly && wouldCross) throw badRequest(REJECT_REASONS.postOnlyWouldCross, 'participateDontInitiate order would cross the book');
       // Cover the change: the instrument's reservation with the order as modified (plus a possible taker fee).
-      if (!order.opens) {
-        const have = this.ledger.reducible(acc, order.marketSlug, order.buysLong) + oldLeaves;
-        if (newLeaves > have) throw badRequest(REJECT_REASONS.insufficientPosition, `insufficient position: ${have} contracts available`);
-      }
       const changed: SimOrder = { ...order, price, leavesQuantity: newLeaves, placedSeq: losesPriority ? this.placedSeq + 1 : order.placedSeq };
-      const need = this.ledger.marginalNeed(acc, changed, order) + (wouldCross ? takerFee(newLeaves, price, this.ratesOf(mb)) : 0);
+      const need = admissionNeed(this.ledger.marginalNeed(acc, changed, order), wouldCross ? takerFee(newLeaves, price, this.ratesOf(mb)) : 0);
       const have = this.ledger.buyingPower(acc);
       if (need > 0 && need > have) throw badRequest(REJECT_REASONS.insufficientBuyingPower, `insufficient buying power: need ${need} micros, have ${have}`);
       order.tif = tif;
@@ -626,7 +626,7 @@ export class Exchange {
       order.participateDontInitiate = postOnly;
       this.trackGtd(order);
       if (!losesPriority) {
-        this.ledger.adjustResting(acc, order, newLeaves - oldLeaves);
+        this.ledger.touch(acc, order.marketSlug);
         mb.book.setQty(order.id, newLeaves);
         order.quantity = quantity;
         order.leavesQuantity = newLeaves;
@@ -654,8 +654,8 @@ export class Exchange {
 
   /**
    * Closes (part of) the account's position in a market with a market order: SELL_LONG when long,
-   * SELL_SHORT when short. The account's own resting reducing orders in that market are canceled first,
-   * since they commit the same contracts.
+   * SELL_SHORT when short. The account's own resting orders of that intent in that market are canceled first:
+   * they would close the same contracts, and once the position is gone they would open the other side.
    */
   closePosition(accountId: string, marketSlug: string, opts: ClosePositionOptions = {}): OrderResult {
     const acc = this.ledger.get(accountId);
@@ -663,16 +663,17 @@ export class Exchange {
     const net = this.ledger.net(acc, marketSlug);
     if (net === 0) throw badRequest('NO_POSITION', `no position in ${marketSlug}`);
     const quantity = opts.quantity === undefined ? Math.abs(net) : Math.min(opts.quantity, Math.abs(net));
+    const intent = net > 0 ? 'ORDER_INTENT_SELL_LONG' : 'ORDER_INTENT_SELL_SHORT';
     return this.events.run(() => {
       // In a market that is not open the market order is rejected: leave the resting orders alone then.
       for (const order of mb.market.state === 'MARKET_STATE_OPEN' ? [...acc.liveOrders.values()] : []) {
-        if (order.marketSlug === marketSlug && !order.opens) {
+        if (order.marketSlug === marketSlug && order.intent === intent) {
           this.operationFor(accountId, () => this.finish(order, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.userCanceled));
         }
       }
       return this.submitOrder(accountId, {
         marketSlug,
-        intent: net > 0 ? 'ORDER_INTENT_SELL_LONG' : 'ORDER_INTENT_SELL_SHORT',
+        intent,
         type: 'ORDER_TYPE_MARKET',
         quantity,
         tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL',
@@ -786,24 +787,15 @@ export class Exchange {
         return { reason: REJECT_REASONS.postOnlyWouldCross, text: 'participateDontInitiate order would cross the book' };
       }
     }
-    if (!n.opens) {
-      const available = this.ledger.reducible(acc, n.marketSlug, n.buysLong);
-      if (n.quantity === null) {
-        // Cash-limited reducing market order: bounded by the position.
-        order.quantity = available;
-        order.leavesQuantity = available;
-        if (available <= 0) return { reason: REJECT_REASONS.insufficientPosition, text: 'no position available to reduce' };
-      } else if (n.quantity > available) {
-        return { reason: REJECT_REASONS.insufficientPosition, text: `insufficient position: ${available} contracts available, ${n.quantity} requested` };
-      }
-    } else if (n.quantity === null) {
+    if (n.quantity === null) {
+      // Cash-limited market order: bounded by its cash notional while matching, trimmed to its plan after.
       order.quantity = Number.MAX_SAFE_INTEGER;
       order.leavesQuantity = Number.MAX_SAFE_INTEGER;
     }
     if (n.type === 'ORDER_TYPE_LIMIT' && n.price !== null && n.quantity !== null) {
       // The venue's per-instrument check: what the order adds to its instrument's reservation, plus its fee.
       const fee = n.postOnly ? 0 : takerFee(n.quantity, n.price, this.ratesOf(mb));
-      const need = this.ledger.marginalNeed(acc, order) + (n.opens ? fee : 0);
+      const need = admissionNeed(this.ledger.marginalNeed(acc, order), fee);
       const have = this.ledger.buyingPower(acc);
       if (need > 0 && need > have) {
         return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
@@ -812,7 +804,11 @@ export class Exchange {
     return null;
   }
 
-  /** A market order's cost check on its plan (opening intents), or null. Trims a cash-limited order's quantity. */
+  /**
+   * A market order's cost check on its plan, or null: the cash its fills take (what they open, less what their
+   * closing returns, fill by fill against the position) plus their taker fees must fit in the buying power.
+   * Trims a cash-limited order's quantity.
+   */
   private marketOrderRefusal(acc: AccountRecord, mb: MarketBook, n: NormalizedOrder, order: SimOrder, plan: MatchPlan): { reason: string; text: string } | null {
     if (n.type !== 'ORDER_TYPE_MARKET') return null;
     if (n.quantity === null) {
@@ -820,12 +816,15 @@ export class Exchange {
       order.quantity = Math.max(plan.filledQty, 0);
       order.leavesQuantity = order.quantity;
     }
-    if (!n.opens) return null;
-    let need = plan.cash;
+    let need = 0;
+    let net = this.ledger.net(acc, n.marketSlug);
     const rates = this.ratesOf(mb);
-    for (const f of plan.fills) need += takerFee(f.qty, f.price, rates);
+    for (const f of plan.fills) {
+      need += takerFee(f.qty, f.price, rates) - tradeCashDelta(net, n.buysLong, f.qty, f.price);
+      net += n.buysLong ? f.qty : -f.qty;
+    }
     const have = this.ledger.buyingPower(acc);
-    if (need > have) return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
+    if (need > 0 && need > have) return { reason: REJECT_REASONS.insufficientBuyingPower, text: `insufficient buying power: need ${need} micros, have ${have}` };
     return null;
   }
 
@@ -840,7 +839,7 @@ export class Exchange {
         cashLimit,
         cashUnit: cashUnitFor(order.buysLong, order.opens),
       },
-      { now, net: (accountId) => this.ledger.net(this.ledger.get(accountId), order.marketSlug) },
+      { now },
     );
   }
 
@@ -855,16 +854,12 @@ export class Exchange {
         case 'selfTrade':
           this.finish(step.maker, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.selfTrade);
           break;
-        case 'positionGone':
-          if (isLive(step.maker)) this.finish(step.maker, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.positionGone);
-          break;
         case 'fill':
           this.fill(mb, taker, step.maker, step.qty, step.price, now);
           touched.add(step.maker.accountId);
           break;
       }
     }
-    for (const accountId of touched) this.trimReducing(this.ledger.get(accountId), mb.market.spec.slug);
     return touched;
   }
 
@@ -884,20 +879,6 @@ export class Exchange {
     }
   }
 
-  /** After a fill moved a maker's position, cancels resting reducing orders the position no longer covers (newest first). */
-  private trimReducing(acc: AccountRecord, slug: string): void {
-    for (const buysLong of [false, true]) {
-      if (this.ledger.reducible(acc, slug, buysLong) >= 0) continue;
-      const candidates = [...acc.liveOrders.values()]
-        .filter((o) => o.marketSlug === slug && !o.opens && o.buysLong === buysLong)
-        .reverse();
-      for (const o of candidates) {
-        if (this.ledger.reducible(acc, slug, buysLong) >= 0) break;
-        this.finish(o, 'ORDER_STATE_CANCELED', 'EXECUTION_TYPE_CANCELED', CANCEL_TEXTS.positionGone);
-      }
-    }
-  }
-
   /** After matching: a limit GTC/GTD order rests its remainder; anything else cancels it. */
   private restOrFinish(mb: MarketBook, order: SimOrder): void {
     if (order.leavesQuantity === 0) {
@@ -910,7 +891,7 @@ export class Exchange {
       const acc = this.ledger.get(order.accountId);
       mb.book.add(order);
       acc.liveOrders.set(order.id, order);
-      this.ledger.adjustResting(acc, order, order.leavesQuantity);
+      this.ledger.touch(acc, order.marketSlug);
       this.trackGtd(order);
       this.events.bookChanged(order.marketSlug);
       this.events.balanceChanged(acc.id);
@@ -943,8 +924,8 @@ export class Exchange {
     this.ledger.payRebate(makerAcc, rebate);
     maker.commissionTotal -= rebate;
 
-    // The maker's resting quantity shrinks (releasing its reservation / commitment).
-    this.ledger.adjustResting(makerAcc, maker, -qty);
+    // The maker's resting quantity shrinks (its reservation is recomputed).
+    this.ledger.touch(makerAcc, slug);
     this.applyOrderFill(maker, qty, price);
     if (maker.leavesQuantity === 0) this.unrest(maker);
     else mb.book.setQty(maker.id, maker.leavesQuantity);
@@ -1016,7 +997,7 @@ export class Exchange {
     const mb = this.marketBook(order.marketSlug);
     const acc = this.ledger.get(order.accountId);
     if (mb.book.remove(order.id)) {
-      this.ledger.adjustResting(acc, order, -order.leavesQuantity);
+      this.ledger.touch(acc, order.marketSlug);
       this.events.bookChanged(order.marketSlug);
       this.events.balanceChanged(acc.id);
       this.events.positionChanged(acc.id, order.marketSlug);

@@ -1,22 +1,24 @@
 /**
  * Accounts and positions: cash, the buying power resting orders hold (the venue's collateral rules,
  * shared/domain/collateral.ts: per instrument the worse of all bids / all offers filling, net of the position
- * they close), contracts committed by resting reducing orders, and one signed position per market.
+ * they close) and one signed position per market.
  * Reservations are recomputed per instrument, lazily: whatever changes an instrument's orders or position
  * marks it, and the next read of buying power recomputes the marked instruments only.
  *
- * Position accounting (every price is the long price p):
+ * Position accounting (every price is the long price p; the split is shared/domain/collateral.ts `splitTrade`,
+ * the same rule as the paper exchange's, for every intent — no intent is reduce-only):
  *   - a party that BUYS LONG (BUY_LONG, SELL_SHORT) first closes any short it holds: each closed short returns
  *     1 − p; any remaining quantity opens/extends a long at a cost of p;
  *   - a party that SELLS LONG (SELL_LONG, BUY_SHORT) first closes any long it holds: each closed long returns
- *     p; any remaining quantity opens/extends a short at a cost of 1 − p.
+ *     p; any remaining quantity opens/extends a short at a cost of 1 − p (a SELL_LONG without a long is an
+ *     opening short, as at the venue).
  * Holding one long and one short of a market is worth exactly 1 USD, so netting them into cash is exact and
  * keeps "cash + position value at any price" conserved by every trade (fees aside).
  * `cost` is the cost basis of the open position (long: Σ p, short: Σ (1 − p)); closing releases it pro rata
  * and `realized` collects proceeds − released cost. Fees are kept apart (feesPaid / rebatesReceived) and are
  * NOT in `realized`.
  */
-import { instrumentReservation, marginalReservation, tradeCashDelta, type CollateralOrder, type InstrumentExposure } from '../../../shared/domain/collateral.js';
+import { availableToClose, instrumentReservation, marginalReservation, splitTrade, tradeCashDelta, type CollateralOrder, type InstrumentExposure } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
 import { badRequest, notFound } from './errors.js';
@@ -46,10 +48,6 @@ export interface AccountRecord {
   feesPaid: Micros;
   rebatesReceived: Micros;
   positions: Map<string, PositionRecord>;
-  /** Per market: long contracts committed by resting SELL_LONG orders. */
-  committedLong: Map<string, number>;
-  /** Per market: short contracts committed by resting SELL_SHORT orders. */
-  committedShort: Map<string, number>;
   /** Live orders (resting in a book) by id. */
   liveOrders: Map<string, SimOrder>;
   /** Every order ever created by the account, by id. */
@@ -88,8 +86,6 @@ export class Ledger {
       feesPaid: 0,
       rebatesReceived: 0,
       positions: new Map(),
-      committedLong: new Map(),
-      committedShort: new Map(),
       liveOrders: new Map(),
       orders: new Map(),
     };
@@ -186,37 +182,14 @@ export class Ledger {
     return acc.positions.get(slug)?.net ?? 0;
   }
 
-  /**
-   * Contracts a reducing intent may still sell: for SELL_LONG (buysLong false) the long position less what
-   * resting SELL_LONG orders already commit; for SELL_SHORT the short position less resting SELL_SHORT.
-   */
-  reducible(acc: AccountRecord, slug: string, buysLong: boolean): number {
-    const net = this.net(acc, slug);
-    if (buysLong) return Math.max(0, -net) - (acc.committedShort.get(slug) ?? 0);
-    return Math.max(0, net) - (acc.committedLong.get(slug) ?? 0);
-  }
-
-  /** Books a change of a live order's resting quantity (`delta` contracts, signed) into reservations. */
-  adjustResting(acc: AccountRecord, order: SimOrder, delta: number): void {
-    this.touch(acc, order.marketSlug);
-    if (delta === 0) return;
-    if (!order.opens) {
-      const map = order.buysLong ? acc.committedShort : acc.committedLong;
-      const next = (map.get(order.marketSlug) ?? 0) + delta;
-      if (next === 0) map.delete(order.marketSlug);
-      else map.set(order.marketSlug, next);
-    }
-  }
-
   /** Applies the contract side of a fill to one party: position, cost, realized, cash. Fees are separate. */
   applyFill(acc: AccountRecord, slug: string, buysLong: boolean, qty: number, price: PriceMicros, now: number): FillOutcome {
     const pos = this.ensurePosition(acc, slug);
     const cashDelta = tradeCashDelta(pos.net, buysLong, qty, price);
     const closeUnit = buysLong ? ONE_DOLLAR - price : price; // returned per closed contract
     const openUnit = buysLong ? price : ONE_DOLLAR - price; // paid per opened contract
-    const opposite = buysLong ? Math.max(0, -pos.net) : Math.max(0, pos.net);
-    const closed = Math.min(qty, opposite);
-    const opened = qty - closed;
+    const opposite = Math.abs(pos.net);
+    const { closing: closed, opening: opened } = splitTrade(pos.net, buysLong, qty);
     let realizedDelta = 0;
     if (closed > 0) {
       const released = closed === opposite ? pos.cost : proRata(pos.cost, closed, opposite);
@@ -265,7 +238,7 @@ export class Ledger {
   /** The wire view of a position; `markPx` (long price) values it for cashValue. */
   positionView(acc: AccountRecord, slug: string, markPx: PriceMicros | null): VenuePosition {
     const pos = acc.positions.get(slug) ?? emptyPosition();
-    const available = pos.net > 0 ? this.reducible(acc, slug, false) : pos.net < 0 ? this.reducible(acc, slug, true) : 0;
+    const available = availableToClose(pos.net, this.collateralOrders(acc, slug));
     return {
       marketSlug: slug,
       netPosition: pos.net,

@@ -6,10 +6,9 @@
  * While walking the opposite side best-first (FIFO within a price) the planner:
  *   - expires resting good-till-date orders whose time has passed (lazy expiry);
  *   - applies self-trade prevention: a resting order of the incoming order's own account is canceled
- *     (policy "cancel resting") and matching continues behind it;
- *   - lets a resting REDUCING order (SELL_LONG / SELL_SHORT) fill only as far as its account still holds the
- *     position at that moment (tracked through the plan), and cancels the rest of it, so a reducing order
- *     never opens a position nobody reserved cash for.
+ *     (policy "cancel resting") and matching continues behind it.
+ * No intent is reduce-only, so a resting order fills in full whatever its account holds: what it does not
+ * close it opens, and the collateral rules (shared/domain/collateral.ts) reserved cash for that.
  */
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import type { OrderBook } from './order-book.js';
@@ -31,16 +30,12 @@ export interface IncomingSpec {
 
 export interface MatchEnv {
   now: number;
-  /** Current signed net position of an account in this market. */
-  net(accountId: string): number;
 }
 
 export type MatchStep =
   | { kind: 'fill'; maker: SimOrder; qty: number; price: PriceMicros }
   | { kind: 'selfTrade'; maker: SimOrder }
-  | { kind: 'expire'; maker: SimOrder }
-  /** The maker's reducing order is no longer covered by its position: cancel what is left of it. */
-  | { kind: 'positionGone'; maker: SimOrder };
+  | { kind: 'expire'; maker: SimOrder };
 
 export interface MatchPlan {
   steps: MatchStep[];
@@ -63,7 +58,6 @@ export function isExpired(order: SimOrder, now: number): boolean {
 export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv): MatchPlan {
   const steps: MatchStep[] = [];
   const fills: { qty: number; price: PriceMicros }[] = [];
-  const netDelta = new Map<string, number>();
   let remaining = incoming.qty;
   let cashLeft = incoming.cashLimit;
   let cash = 0;
@@ -81,16 +75,6 @@ export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv
       continue;
     }
     let qty = Math.min(remaining, maker.leavesQuantity);
-    let positionGone = false;
-    if (!maker.opens) {
-      const net = env.net(maker.accountId) + (netDelta.get(maker.accountId) ?? 0);
-      // A resting SELL_SHORT (bid) needs shorts; a resting SELL_LONG (ask) needs longs.
-      const held = maker.buysLong ? Math.max(0, -net) : Math.max(0, net);
-      if (held < qty) {
-        qty = held;
-        positionGone = true;
-      }
-    }
     let stop = false;
     if (cashLeft !== null) {
       const unit = incoming.cashUnit(price);
@@ -107,9 +91,7 @@ export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv
       const unitCash = incoming.cashUnit(price);
       cash += qty * unitCash;
       if (cashLeft !== null) cashLeft -= qty * unitCash;
-      netDelta.set(maker.accountId, (netDelta.get(maker.accountId) ?? 0) + (maker.buysLong ? qty : -qty));
     }
-    if (positionGone) steps.push({ kind: 'positionGone', maker });
     if (stop) break;
   }
   return { steps, filledQty: incoming.qty - remaining, cash, fills };

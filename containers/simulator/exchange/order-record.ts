@@ -19,7 +19,8 @@ export interface SimOrder {
   side: OrderSide;
   /** True for BUY_LONG and SELL_SHORT: the order is a bid on the long book. */
   buysLong: boolean;
-  /** True for BUY_LONG and BUY_SHORT (opening intents); false for the reducing SELL_LONG / SELL_SHORT. */
+  /** True for BUY_LONG and BUY_SHORT, false for SELL_LONG / SELL_SHORT: the intent's name only (with buysLong it
+   * picks the cashOrderQty notional). It does not limit the order: every intent closes first and opens the rest. */
   opens: boolean;
   type: OrderType;
   /** Long-side limit price, null for a market order. */

@@ -385,7 +385,6 @@ export type ExchangeEventListener = (event: ExchangeEvent) => void;
 export const REJECT_REASONS = {
   marketNotOpen: 'MARKET_NOT_OPEN',
   insufficientBuyingPower: 'INSUFFICIENT_BUYING_POWER',
-  insufficientPosition: 'INSUFFICIENT_POSITION',
   postOnlyWouldCross: 'POST_ONLY_WOULD_CROSS',
   goodTillTimeInPast: 'GOOD_TILL_TIME_IN_PAST',
   /** A halted market (maintenance or an unannounced halt): the venue's reason. */
@@ -403,7 +402,6 @@ export const CANCEL_TEXTS = {
   marketRemainder: 'market order remainder canceled: no more liquidity',
   fokNotFilled: 'fill-or-kill could not be filled in full',
   selfTrade: 'self-trade prevention: resting order canceled',
-  positionGone: 'reducing order canceled: position no longer available',
   marketClosed: 'market closed',
   expired: 'good-till-date order expired',
   unfunded: 'canceled by the exchange: no longer funded after a fill reduced buying power',

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  admissionNeed,
+  availableToClose,
   buyingPower,
   instrumentReservation,
   marginalReservation,
+  splitTrade,
   tradeCashDelta,
   unfundedOrders,
   type CollateralOrder,
@@ -99,5 +102,44 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
         else expect(buyingPower(cash, instruments) >= 0 || buyingPower(cash, instruments) === cash).toBe(true);
       }),
     );
+  });
+});
+
+describe('collateral: one rule for every intent — close the opposite position first, open the rest', () => {
+  it('splits a trade into closing and opening contracts', () => {
+    expect(splitTrade(0, false, 10)).toEqual({ closing: 0, opening: 10 }); // SELL_LONG without a long: an opening short
+    expect(splitTrade(0, true, 10)).toEqual({ closing: 0, opening: 10 }); // SELL_SHORT without a short: an opening long
+    expect(splitTrade(4, false, 10)).toEqual({ closing: 4, opening: 6 }); // sell 4 held, short 6
+    expect(splitTrade(-3, true, 2)).toEqual({ closing: 2, opening: 0 }); // buy back 2 of 3 shorts
+    expect(splitTrade(5, true, 7)).toEqual({ closing: 0, opening: 7 }); // buying more YES closes nothing of a long
+  });
+
+  it('property: the split adds up, closes at most the opposite position, and agrees with the cash a fill moves', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -50, max: 50 }), fc.boolean(), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 99 }), (net, buysLong, qty, cents) => {
+        const price = cents * 10_000;
+        const { closing, opening } = splitTrade(net, buysLong, qty);
+        expect(closing + opening).toBe(qty);
+        expect(closing).toBeLessThanOrEqual(buysLong ? Math.max(0, -net) : Math.max(0, net));
+        // never flips past zero while contracts are left to close
+        if (opening > 0) expect(closing).toBe(buysLong ? Math.max(0, -net) : Math.max(0, net));
+        const back = buysLong ? 1_000_000 - price : price;
+        const cost = buysLong ? price : 1_000_000 - price;
+        expect(tradeCashDelta(net, buysLong, qty, price)).toBe(closing * back - opening * cost);
+      }),
+    );
+  });
+
+  it('counts the held contracts not promised to resting orders that would close them', () => {
+    expect(availableToClose(0, [offer(0.6, 5)])).toBe(0);
+    expect(availableToClose(10, [offer(0.6, 4), bid(0.4, 7)])).toBe(6); // offers close a long; the bid does not count
+    expect(availableToClose(10, [offer(0.6, 4), offer(0.7, 9)])).toBe(0); // promised beyond the long: never negative
+    expect(availableToClose(-8, [bid(0.4, 3), offer(0.6, 50)])).toBe(5); // bids close a short
+  });
+
+  it('an order needs its marginal reservation plus its taker fee only when it adds to the reservation', () => {
+    expect(admissionNeed(usd(3), usd(0.08))).toBe(usd(3.08));
+    expect(admissionNeed(0, usd(0.08))).toBe(0); // only closes, or sits on the side that is not the worse
+    expect(admissionNeed(-usd(1), usd(0.08))).toBe(-usd(1)); // a modify that frees reservation
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { USD, MARKET, limit, makeExchange, market } from './fixture.js';
 
-describe('buying power and position checks', () => {
+describe('buying power checks, every intent closing first and opening the rest', () => {
   it('rejects a BUY_LONG the buying power cannot cover (cost + taker fee) and accepts one it can', () => {
     const { ex } = makeExchange({ A: 10 * USD, B: 100 * USD });
     // 20 × 0.50 = 10.00 + fee 0.03 > 10.00
@@ -33,34 +33,86 @@ describe('buying power and position checks', () => {
     expect(ex.book(MARKET).asks).toEqual([{ price: 500_000, qty: 10 }]);
   });
 
-  it('SELL_LONG needs long contracts, SELL_SHORT needs short contracts, net of what resting orders commit', () => {
+  it('SELL_LONG without a long opens a short (posts 1 − p), SELL_SHORT without a short opens a long (pays p)', () => {
     const { ex } = makeExchange();
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 500_000, 1)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 500_000, 1)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
-    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 6));
-    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 6)); // A long 6, B short 6
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 4)).order.state).toBe('ORDER_STATE_NEW');
-    expect(ex.positions('A')[MARKET]?.qtyAvailable).toBe(2);
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 3)).executions[0]?.orderRejectReason).toBe('INSUFFICIENT_POSITION');
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 300_000, 1)).order.state).toBe('ORDER_STATE_REJECTED');
-    expect(ex.submitOrder('B', limit('ORDER_INTENT_SELL_SHORT', 300_000, 6)).order.state).toBe('ORDER_STATE_NEW');
-    // reducing orders reserve no cash
-    expect(ex.balance('B').openOrders).toBe(0);
+    // A holds nothing: a SELL_LONG offer at 0.70 × 10 would open 10 shorts: 10 × 0.30 = 3.00 reserved
+    const sell = ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 10));
+    expect(sell.order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A').openOrders).toBe(3 * USD);
+    // a SELL_SHORT bid at 0.40 × 10 would open 10 longs: 4.00; the instrument holds the worse side, 4.00
+    const buyBack = ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 400_000, 10));
+    expect(buyBack.order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A').openOrders).toBe(4 * USD);
+
+    // B lifts the offer: A is short 10 at 0.70 (cost 3.00) and earns the maker rebate 0.0125 × 10 × 0.21 = 0.02625 → 0.03
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 700_000, 10));
+    expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: -10, qtySold: 10, cost: 3 * USD, realized: 0, qtyAvailable: 0 });
+    expect(ex.balance('A')).toMatchObject({ currentBalance: 1_000 * USD - 3 * USD + 30_000, openOrders: 0 }); // the bid now only closes
+    // C, holding nothing, sells YES into A's bid: C opens a short, A buys its short back (0.60 back per contract)
+    const c = ex.submitOrder('C', limit('ORDER_INTENT_SELL_LONG', 400_000, 10));
+    expect(c.order.state).toBe('ORDER_STATE_FILLED');
+    expect(ex.positions('C')[MARKET]).toMatchObject({ netPosition: -10, cost: 6 * USD });
+    expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: 0, realized: 3 * USD, cost: 0 });
+    // A, flat again, sends a SELL_SHORT with no short to buy back: it trades as a YES bid and opens a long
+    // (the paper exchange's rule; the venue documents only the SELL_LONG case). B's offer closes 4 of B's 10 longs.
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 550_000, 4));
+    const opening = ex.submitOrder('A', limit('ORDER_INTENT_SELL_SHORT', 550_000, 4));
+    expect(opening.order.state).toBe('ORDER_STATE_FILLED');
+    expect(ex.positions('B')[MARKET]?.netPosition).toBe(6);
+    expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: 4, cost: 4 * 550_000 });
   });
 
-  it('a resting reducing order the position no longer covers is canceled, never opening an unreserved position', () => {
+  it('the opening part of a SELL_LONG beyond the long needs buying power like any opening order', () => {
+    const { ex } = makeExchange({ A: 5 * USD, B: 100 * USD });
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 6));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 6)); // 3.00 + fee 0.0695 × 6 × 0.25 = 0.10425 → 0.10
+    expect(ex.balance('A')).toMatchObject({ currentBalance: 1_900_000, buyingPower: 1_900_000 });
+    // selling the 6 held only closes: nothing reserved, no fee needed
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 600_000, 6)).order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A').openOrders).toBe(0);
+    expect(ex.positions('A')[MARKET]?.qtyAvailable).toBe(0);
+    // 5 more would open 5 shorts: 5 × 0.40 = 2.00 + fee 0.0695 × 5 × 0.24 = 0.0834 → 0.08; 2.08 > 1.90
+    const tooMany = ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 600_000, 5));
+    expect(tooMany.executions[0]).toMatchObject({ type: 'EXECUTION_TYPE_REJECTED', orderRejectReason: 'INSUFFICIENT_BUYING_POWER' });
+    // 4 more: 1.60 + 0.0667 → 0.07 = 1.67 ≤ 1.90
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 600_000, 4)).order.state).toBe('ORDER_STATE_NEW');
+    expect(ex.balance('A')).toMatchObject({ openOrders: 1_600_000, buyingPower: 300_000 });
+  });
+
+  it('a resting SELL_LONG whose long another order sold now opens a short: it fills when funded', () => {
     const { ex } = makeExchange();
     ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 10));
     ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 10)); // A long 10
     const sell = ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 700_000, 10)).order; // ask 0.70
-    const shortOffer = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 650_000, 10)).order; // ask 0.65, nets the long
+    // ask 0.65 nets the long first; the offers side now holds 10 × (1 − 0.70) = 3.00 for the SELL_LONG beyond it
+    const shortOffer = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 650_000, 10)).order;
+    expect(ex.balance('A').openOrders).toBe(3 * USD);
     ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 700_000, 20));
-    // C lifts 0.65 first (A sells its 10 long through the BUY_SHORT); the SELL_LONG is no longer covered.
+    // C lifts 0.65 (A sells its long through the BUY_SHORT), then 0.70 (the SELL_LONG opens 10 shorts)
     expect(ex.getOrder('A', shortOffer.id).state).toBe('ORDER_STATE_FILLED');
-    expect(ex.getOrder('A', sell.id)).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 0 });
+    expect(ex.getOrder('A', sell.id)).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: 10 });
+    expect(ex.positions('A')[MARKET]).toMatchObject({ netPosition: -10, cost: 3 * USD, realized: 1_500_000 });
+    expect(ex.positions('C')[MARKET]?.netPosition).toBe(20);
+    expect(ex.balance('A').openOrders).toBe(0);
+    expect(ex.book(MARKET)).toMatchObject({ asks: [], bids: [] });
+  });
+
+  it('a resting SELL_LONG whose long another order sold is cancelled as unfunded when the short it would open is not', () => {
+    const { ex } = makeExchange({ A: 6 * USD, B: 100 * USD, C: 100 * USD });
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 10));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 10)); // 5.00 + fee 0.17375 → 0.17: cash 0.83
+    const resting = ex.submitOrder('A', limit('ORDER_INTENT_SELL_LONG', 300_000, 10)).order; // closes only: free
+    expect(ex.balance('A')).toMatchObject({ currentBalance: 830_000, openOrders: 0 });
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 100_000, 10));
+    // A sells its long at market into C's 0.10 bid: + 1.00 − fee 0.0695 × 10 × 0.09 = 0.06255 → 0.06; cash 1.77.
+    const r = ex.submitOrder('A', market('ORDER_INTENT_SELL_LONG', 10));
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: 10 });
+    // The resting SELL_LONG would now open 10 shorts at 0.30: 7.00 > 1.77, so the exchange cancels it.
+    const cancel = r.executions.find((e) => e.order.id === resting.id);
+    expect(cancel).toMatchObject({ type: 'EXECUTION_TYPE_CANCELED', unsolicitedCancelReason: 'UNSOLICITED_CXL_REASON_EXCHANGE_OPTION' });
+    expect(ex.getOrder('A', resting.id)).toMatchObject({ state: 'ORDER_STATE_CANCELED', cumQuantity: 0, leavesQuantity: 0 });
+    expect(ex.balance('A')).toMatchObject({ currentBalance: 1_770_000, openOrders: 0, buyingPower: 1_770_000 });
     expect(ex.positions('A')[MARKET]?.netPosition).toBe(0);
-    expect(ex.positions('C')[MARKET]?.netPosition).toBe(10);
-    expect(ex.book(MARKET)).toMatchObject({ asks: [], bids: [{ price: 700_000, qty: 10 }] });
   });
 });
 
@@ -158,7 +210,9 @@ describe('cancel, modify, cancel all, close position, preview', () => {
       avgPx: 500_000,
     });
     expect(ex.previewOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 5, { tif: 'TIME_IN_FORCE_FILL_OR_KILL' })).state).toBe('ORDER_STATE_CANCELED');
-    expect(ex.previewOrder('B', limit('ORDER_INTENT_SELL_LONG', 500_000, 5)).state).toBe('ORDER_STATE_REJECTED');
+    // B holds nothing: a SELL_LONG would open a short and rest; 5000 longs at 0.50 are beyond its buying power
+    expect(ex.previewOrder('B', limit('ORDER_INTENT_SELL_LONG', 600_000, 5)).state).toBe('ORDER_STATE_NEW');
+    expect(ex.previewOrder('B', limit('ORDER_INTENT_BUY_LONG', 500_000, 5_000)).state).toBe('ORDER_STATE_REJECTED');
     expect(JSON.stringify([ex.book(MARKET), ex.allAccounts()])).toBe(before);
     expect(events).toEqual([]);
   });
