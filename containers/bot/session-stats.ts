@@ -137,6 +137,14 @@ export class SessionStats {
         `429s ${total('venue.http.rate_limited')} · stopgap rejects ${total('execution.stopgap_rejects')}`,
       `requests answered by class: ${byClass.size ? [...byClass].sort().map(([c, n]) => `${c} ${n}`).join(', ') : 'none'}`,
     ];
+    // How long requests waited for the budget (a full window), by priority: the budget binding, or not.
+    const waits: string[] = [];
+    for (const [k, h] of Object.entries(snap.histograms)) {
+      if (!k.startsWith('venue.budget.wait_ms|') || !k.includes('budget=authenticated') || h.count === 0) continue;
+      const priority = /priority=([^,]+)/.exec(k)?.[1] ?? '?';
+      waits.push(`${priority} p99 ${Math.round(h.p99)} ms, max ${Math.round(h.max)} ms`);
+    }
+    if (waits.length) lines.push(`budget waits (authenticated): ${waits.sort().join(' · ')}`);
     if (received) {
       lines.push(
         `as the simulator received them: ${received.requests} authenticated requests from the key, peak ${received.peakPerWindow} in any rolling ` +
