@@ -71,14 +71,20 @@ export function localSessionConfig(dir: string, sim: SimulatorEndpoints, env: No
 
 /**
  * A load run (`npm start -- --markets N`): the market maker quotes every listed market, so the limits that cap
- * the whole book — the portfolio exposure and the paper bankroll — get room for N more markets' quotes (two
- * sides of order_size each). The per-market, per-game and daily-loss limits stay as configured. {} for N = 0.
+ * the whole book get room for N more markets: the portfolio exposure and the paper bankroll for their quotes
+ * (two sides of order_size each), the daily loss for their marks (a quarter of order_size each: the moving
+ * books pick off quotes, and a breaker tripped half-way would end the load the run is for). The per-market and
+ * per-game limits stay as configured. {} for N = 0.
  */
 export function loadRunPatch(base: AppConfig, extraMarkets: number): unknown {
   if (!(extraMarkets > 0)) return {};
-  const room = extraMarkets * 2 * base.strategies.marketMaker.orderSize;
+  const orderSize = base.strategies.marketMaker.orderSize;
+  const room = extraMarkets * 2 * orderSize;
   return {
-    risk: { max_portfolio_exposure: formatMicros(base.risk.maxPortfolioExposure + room) },
+    risk: {
+      max_portfolio_exposure: formatMicros(base.risk.maxPortfolioExposure + room),
+      max_daily_loss: formatMicros(base.risk.maxDailyLoss + extraMarkets * Math.floor(orderSize / 4)),
+    },
     trading: { paper: { starting_balance: formatMicros(base.trading.paper.startingBalance + room) } },
   };
 }
