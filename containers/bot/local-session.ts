@@ -1,14 +1,19 @@
 /**
- * `npm start`: a whole paper session on this machine, with no account and no keys. Starts the project's
- * simulator (exchange + OpticOdds feeds + seeded games) on loopback, runs the bot in paper mode against it,
- * shows progress, and ends with a summary.
+ * `npm start`: a whole session on this machine, with no account and no keys. Starts the project's simulator
+ * (exchange + OpticOdds feeds + seeded games) on loopback, runs the bot against it, shows progress, and ends
+ * with a summary.
  *
- *   npm start -- [--duration 240] [--seed 7] [--strategies market_maker,live_arbitrage,statistical_edge]
- *                [--speed 20] [--markets 200] [--quiet]
+ *   npm start -- [--mode paper|live] [--duration 240] [--seed 7] [--speed 20] [--markets 200] [--quiet]
+ *                [--strategies market_maker,live_arbitrage,statistical_edge]
  *
- * `--markets N` makes the simulator list N more markets (synthetic games) besides the seeded ones: a load run
- * of the request budget. The summary shows the peak requests in any one second, batches, 429s and stopgap
- * rejects.
+ * `--mode paper` (default): the fill simulator trades; the exchange only gives market data. `--mode live`: the
+ * bot sends real orders to the simulator with the sandbox key the simulator generated at start (never a real
+ * key; the secret is never printed), so every authenticated call goes through the key's request budget.
+ *
+ * `--markets N` makes the simulator list N more markets (synthetic games with background liquidity) besides
+ * the seeded ones, and gives the risk limits room for the market maker to quote them all: a load run of the
+ * request budget (meaningful in live mode). The summary shows the peak requests in any one second, batches,
+ * orders, 429s and stopgap rejects — in live mode also as the simulator received them.
  */
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -20,18 +25,22 @@ import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startSimulator } from '../simulator/server.js';
 import { listedMarketsWorld } from '../simulator/server/default-world.js';
+import { resolveRateLimits } from '../simulator/server/rate-limiter.js';
+import { ONE_DOLLAR } from '../../shared/domain/money.js';
 import { createSportsModule, type SportsModule } from '../simulator/sports/index.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
 import { configDigest } from '../../shared/recording/record-format.js';
 import { ReportCollector } from '../../shared/reports/report-collector.js';
 import { writeReport } from '../../shared/reports/write-report.js';
+import { startLoadDrift } from './load-drift.js';
 import { startLocalAws } from './local-aws.js';
-import { localSessionConfig, simulatorEndpoints } from './session-config.js';
+import { loadRunPatch, localSessionConfig, simulatorEndpoints } from './session-config.js';
 import { SessionStats } from './session-stats.js';
 
 const { values } = parseArgs({
   options: {
+    mode: { type: 'string', default: 'paper' },
     duration: { type: 'string', default: '240' },
     seed: { type: 'string', default: '7' },
     strategies: { type: 'string', default: STRATEGY_NAMES.join(',') },
@@ -50,6 +59,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const mode = values.mode.trim().toLowerCase();
+if (mode !== 'paper' && mode !== 'live') fail(`--mode must be paper or live, got ${values.mode}`);
 const durationS = Number(values.duration);
 const seed = Number(values.seed);
 const speed = Number(values.speed);
@@ -67,20 +78,27 @@ const logFile = join('logs', `session-${new Date().toISOString().replace(/[:.]/g
 const logger = createLogger({ level: 'info', destination: createWriteStream(logFile) });
 const metrics = new MetricsRegistry();
 
+const loadWorld = extraMarkets > 0 ? listedMarketsWorld(Date.now(), extraMarkets) : undefined;
 const sim = await startSimulator({
   seed,
   logger: logger.child({ component: 'simulator' }),
   // A crowd that misprices some markets: the sandbox's stand-in for the gaps statistical edge trades.
   liquidity: { crowdBias: { share: 0.4, magnitude: [0.05, 0.09] } },
-  markets: extraMarkets > 0 ? listedMarketsWorld(Date.now(), extraMarkets) : undefined,
+  markets: loadWorld,
+  // A load run's quotes need collateral besides the seeded games' (two sides of order_size per market).
+  startingBalance: (10_000 + 20 * extraMarkets) * ONE_DOLLAR,
   modules: [createSportsModule({ seed, speed, games: { basketball: 2, football: 2 }, firstStartDelayMs: 5_000, startStaggerMs: 10_000 })],
 });
 const sports = sim.modules.find((m) => m.name === 'sports') as SportsModule | undefined;
 if (!sports) fail('the simulator started without its sports world');
+// The listed markets move (a seeded walk of their true probability), so the market maker requotes them.
+const drift = loadWorld ? startLoadDrift(sim.venue, loadWorld.markets.map((m) => m.slug), { seed, share: 0.3, maxStepCents: 3 }) : undefined;
 
 let config: AppConfig;
 try {
-  config = localSessionConfig('config', simulatorEndpoints(sim, sports));
+  const endpoints = simulatorEndpoints(sim, sports);
+  const plain = localSessionConfig('config', endpoints, process.env, { mode });
+  config = extraMarkets > 0 ? localSessionConfig('config', endpoints, process.env, { mode, patch: loadRunPatch(plain, extraMarkets) }) : plain;
 } catch (err) {
   await sim.close();
   if (err instanceof ConfigError) fail(err.message);
@@ -89,7 +107,11 @@ try {
 
 const stats = new SessionStats();
 console.log(`Simulator (exchange + OpticOdds + seeded games${extraMarkets ? ` + ${extraMarkets} listed markets` : ''}, seed ${seed}) on ${sim.baseUrl}`);
-console.log(`Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`);
+console.log(
+  mode === 'live'
+    ? `Bot in LIVE mode against the simulator (its throwaway sandbox key; no real keys) for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`
+    : `Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`,
+);
 // Recording (every inbound message, for replays and backtests) and the report's time series.
 const recorder = values['no-record']
   ? undefined
@@ -134,17 +156,20 @@ async function finish(reason: string): Promise<void> {
   if (finishing) return;
   finishing = true;
   clearInterval(progress);
+  drift?.stop();
   console.log(`\nStopping (${reason}) …`);
   await localAws.stop();
   clearInterval(sampler);
   console.log(stats.render(bot.engine, bot.discovery.fixtures));
   console.log(stats.summary(bot.engine));
-  console.log(stats.traffic(metrics, config.api.rateLimitPerSecond));
+  const limits = resolveRateLimits().authenticatedPerKey;
+  const received = { ...sim.requestTally(sim.credentials.keyId), windowMs: limits.windowMs, limit: limits.limit };
+  console.log(stats.traffic(metrics, config.api.rateLimitPerSecond, mode === 'live' ? received : undefined));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const report = await writeReport(
     values['report-dir'],
     `session-${stamp}`,
-    collector.build({ title: `Paper session (seed ${seed})`, kind: 'paper', now: Date.now(), configDigest: configDigest(config), extra: { seed, durationS, speed } }),
+    collector.build({ title: `${mode === 'live' ? 'Live (simulator)' : 'Paper'} session (seed ${seed})`, kind: mode, now: Date.now(), configDigest: configDigest(config), extra: { seed, durationS, speed } }),
   );
   console.log(`\nReport: ${report.html} (summary ${report.json})`);
   if (recorder) {

@@ -10,6 +10,16 @@ import type { MetricsRegistry } from '../../shared/observability/metrics-registr
 import type { RiskDecision } from '../../shared/risk/risk-manager.js';
 import { EdgeFeeTally, type EdgeFeeRow } from '../../shared/reports/edge-fee-tally.js';
 
+/** The receiver's count of the key's authenticated requests (the simulator's RequestTally). */
+export interface ReceivedTraffic {
+  requests: number;
+  rateLimited: number;
+  peakPerWindow: number;
+  windowMs: number;
+  /** The receiver's limit per window. */
+  limit: number;
+}
+
 interface StrategyCounts {
   signals: number;
   approved: number;
@@ -102,9 +112,10 @@ export class SessionStats {
   /**
    * The venue traffic of the session: the peak requests issued in any one second (per budget: the API key's
    * authenticated calls and the per-IP public calls; the venue allows 20 each), batches sent, 429s received and
-   * latency-stopgap rejects.
+   * latency-stopgap rejects. With `received` (the simulator's own count of the key's requests, in live mode),
+   * the receiver's peak and 429s are printed beside the client's figures: the claim measured by the receiver.
    */
-  traffic(metrics: MetricsRegistry, limitPerSecond: number): string {
+  traffic(metrics: MetricsRegistry, limitPerSecond: number, received?: ReceivedTraffic): string {
     const snap = metrics.snapshot();
     const total = (name: string): number => {
       let n = 0;
@@ -112,12 +123,35 @@ export class SessionStats {
       return n;
     };
     const peak = (budget: string): number => metrics.gaugeValue('venue.requests.peak_per_window', { budget }) ?? 0;
-    return [
+    // Requests answered, by endpoint class (the counter's "class=" dimension).
+    const byClass = new Map<string, number>();
+    for (const [k, v] of Object.entries(snap.counters)) {
+      if (!k.startsWith('venue.http.requests|')) continue;
+      const cls = /(?:[|,])class=([^,]+)/.exec(k)?.[1] ?? 'other';
+      byClass.set(cls, (byClass.get(cls) ?? 0) + v);
+    }
+    const lines = [
       '',
       `venue requests: peak ${peak('authenticated')}/s authenticated (budget ${limitPerSecond}/s), ${peak('public')}/s public · ` +
-        `batches sent ${total('venue.batches')} (${total('venue.batch_orders')} orders) · 429s ${total('venue.http.rate_limited')} · ` +
-        `stopgap rejects ${total('execution.stopgap_rejects')}`,
-    ].join('\n');
+        `batches sent ${total('venue.batches')} (${total('venue.batch_orders')} orders) · orders created ${total('venue.orders.created')} · ` +
+        `429s ${total('venue.http.rate_limited')} · stopgap rejects ${total('execution.stopgap_rejects')}`,
+      `requests answered by class: ${byClass.size ? [...byClass].sort().map(([c, n]) => `${c} ${n}`).join(', ') : 'none'}`,
+    ];
+    // How long requests waited for the budget (a full window), by priority: the budget binding, or not.
+    const waits: string[] = [];
+    for (const [k, h] of Object.entries(snap.histograms)) {
+      if (!k.startsWith('venue.budget.wait_ms|') || !k.includes('budget=authenticated') || h.count === 0) continue;
+      const priority = /priority=([^,]+)/.exec(k)?.[1] ?? '?';
+      waits.push(`${priority} p99 ${Math.round(h.p99)} ms, max ${Math.round(h.max)} ms`);
+    }
+    if (waits.length) lines.push(`budget waits (authenticated): ${waits.sort().join(' · ')}`);
+    if (received) {
+      lines.push(
+        `as the simulator received them: ${received.requests} authenticated requests from the key, peak ${received.peakPerWindow} in any rolling ` +
+          `${received.windowMs} ms (limit ${received.limit}) · 429s sent ${received.rateLimited}`,
+      );
+    }
+    return lines.join('\n');
   }
 
   /** Edge per contract before and after fees (approved signals) and fees paid / rebates received (fills). */

@@ -23,6 +23,7 @@ import { bboToWire, bookToWire, marketMetadataOf, tradeToWire } from './server/m
 import { RateLimiter, resolveRateLimits, type RateLimitOverrides } from './server/rate-limiter.js';
 import { RejectedOrders } from './server/rejected-orders.js';
 import { RequestHandler } from './server/request-handler.js';
+import { RequestTally, type KeyRequestTally } from './server/request-tally.js';
 import { SocketHub } from './server/socket-hub.js';
 import type { WireAudit, WireAuditRecord } from './server/wire-audit.js';
 import { WireChanges } from './server/wire-changes.js';
@@ -96,6 +97,11 @@ export interface RunningSimulator {
   port: number;
   /** Open WebSocket connections right now. */
   socketCount(): number;
+  /**
+   * A key's authenticated requests as the simulator received them: how many, how many were refused with 429,
+   * and the most in any rolling window of the key's limit (default one second).
+   */
+  requestTally(keyId: string): KeyRequestTally;
   close(): Promise<void>;
 }
 
@@ -138,6 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const rateCfg = options.rateLimits ?? true;
   const limiter = rateCfg === false ? null : new RateLimiter(resolveRateLimits(rateCfg === true ? undefined : rateCfg), () => clock.now());
+  const tally = new RequestTally(() => clock.now(), resolveRateLimits(typeof rateCfg === 'object' ? rateCfg : undefined).authenticatedPerKey.windowMs);
   const batchRequestCost = options.batchRequestCost ?? 1;
   if (!(Number.isInteger(batchRequestCost) && batchRequestCost >= 1)) {
     throw new RangeError('batchRequestCost must be a positive integer (how many requests one batch call counts for)');
@@ -225,6 +232,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     legacyWire,
     batchRequestCost,
     wireAudit,
+    tally,
   });
 
   const server: Server = createServer({ keepAlive: true, maxHeaderSize: 16 * 1024 }, handler.listener);
@@ -315,6 +323,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     modules,
     port,
     socketCount: () => hub.connectionCount,
+    requestTally: (keyId) => tally.forKey(keyId),
     close,
   };
 }
@@ -333,4 +342,4 @@ function safeAudit(audit: WireAudit | undefined, logger: Logger): WireAudit | un
   };
 }
 
-export type { ApiKeyCredentials, FaultController, LiquidityOptions, RateLimitOverrides, SimWorld, WireAudit, WireAuditRecord };
+export type { ApiKeyCredentials, FaultController, KeyRequestTally, LiquidityOptions, RateLimitOverrides, SimWorld, WireAudit, WireAuditRecord };

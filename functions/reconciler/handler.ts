@@ -6,7 +6,9 @@
  * Environment: TABLE_ORDERS, TABLE_FILLS, TABLE_POSITIONS, EXCHANGE_KEY_SECRET_ARN, TRADING_MODE_PARAM,
  * CONTROL_QUEUE_URL (set by the infra); optional ALERT_TOPIC_ARN, EXCHANGE_API_BASE_URL,
  * EXCHANGE_GATEWAY_BASE_URL, RECONCILER_ORPHAN_POLICY (cancel|adopt, default cancel),
- * RECONCILER_GRACE_SECONDS (default 120), RECONCILER_LOOKBACK_MINUTES (default 360).
+ * RECONCILER_GRACE_SECONDS (default 120), RECONCILER_LOOKBACK_MINUTES (default 360),
+ * RECONCILER_REQUESTS_PER_SECOND (default 2: its share of the key's 20/s; the bot's api.rate_limit_per_second
+ * is 18, so the two together never exceed the venue's limit — docs/venue-rules.md, "Rate limits").
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -57,6 +59,7 @@ export async function handler(_event: unknown = {}, context?: Context): Promise<
       apiBaseUrl: env.EXCHANGE_API_BASE_URL ?? 'https://api.polymarket.us',
       gatewayBaseUrl: env.EXCHANGE_GATEWAY_BASE_URL ?? 'https://gateway.polymarket.us',
       credentials: { keyId, secretBase64 },
+      rateLimitPerSecond: intEnv(env, 'RECONCILER_REQUESTS_PER_SECOND', 2, 1),
       logger,
       metrics,
     });

@@ -13,6 +13,16 @@
  * - `reservedForCancels` slots of every window are usable by cancels only, so a burst of creates can never
  *   leave a pull on a game event waiting for the window to roll.
  * - `pause(ms)` stops every grant until then (after a 429 the whole key is refused at the edge).
+ * - The venue counts a request when it RECEIVES it, which is some time after the client granted it: a delay
+ *   that varies (a busy event loop, a connection pool, the network), so ≤ N grants per window can arrive as
+ *   more than N per window (a request delayed past the next window's first ones). `begin()` closes that gap
+ *   exactly: its grant stays in the window while the request is in flight and, once answered (`done()`),
+ *   counts at its ANSWER time — the latest moment the venue can have received it. A new grant at t needs
+ *   fewer than N requests in flight or answered at or after t − windowMs; then no window of the receiver,
+ *   whatever the delays, holds more than N (the last-granted request of any receiver window was granted
+ *   after every other one in it was sent, and each of those was in flight or answered within the window).
+ *   The cost is the round trip: about N per (window + RTT). `acquire()` counts at the grant time only (for
+ *   callers that cannot report the answer). The peak gauge and `used()` count grants (requests sent).
  *
  * `acquire()` never throws and never drops. The clock and the sleep are injected: tests drive it with a
  * ManualClock and a manual scheduler, never with timed assertions.
@@ -45,10 +55,19 @@ export interface RequestBudgetOptions {
   name?: string;
 }
 
-interface Waiter {
-  resolve: () => void;
-  since: number;
+/** A request granted by `begin()`: call `done()` once its answer (or failure) is in. */
+export interface BudgetGrant {
+  done(): void;
 }
+
+interface Waiter {
+  resolve: (grant: BudgetGrant) => void;
+  since: number;
+  /** From begin(): counts until done(); else counted at the grant time. */
+  tracked: boolean;
+}
+
+const UNTRACKED: BudgetGrant = { done: () => {} };
 
 export class RequestBudget {
   readonly limit: number;
@@ -58,8 +77,15 @@ export class RequestBudget {
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly metrics: Metrics;
-  /** Grant times of the current window, ascending (older ones pruned lazily). */
-  private readonly grants: number[] = [];
+  /**
+   * The times the window counts finished requests at, ascending (older ones pruned lazily): the answer time of
+   * a begin() grant, the grant time of an acquire() grant.
+   */
+  private readonly ends: number[] = [];
+  /** begin() grants not done yet: they count in every window until they are. */
+  private inFlight = 0;
+  /** Grant times of the current window, ascending (the peak and used()). */
+  private readonly sent: number[] = [];
   private readonly queues: Waiter[][] = REQUEST_PRIORITIES.map(() => []);
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private lastGrant = Number.NEGATIVE_INFINITY;
@@ -82,19 +108,22 @@ export class RequestBudget {
     this.name = options.name ?? 'authenticated';
   }
 
-  /** Resolves when a request of this priority may be sent; the grant is then already counted. */
+  /**
+   * Resolves when a request of this priority may be sent; the grant is then already counted, and stays in the
+   * window until `done()` is called on it (when the answer is in) and a window after that.
+   */
+  begin(priority: RequestPriority): Promise<BudgetGrant> {
+    return this.take(RANK[priority], true);
+  }
+
+  /** Resolves when a request of this priority may be sent; the grant is counted at the grant time. */
   acquire(priority: RequestPriority): Promise<void> {
-    const rank = RANK[priority];
-    const now = this.now();
-    if (!this.queuedAtOrAbove(rank) && this.waitMs(rank, now) === 0) {
-      this.grant(now, rank, now);
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      (this.queues[rank] as Waiter[]).push({ resolve, since: now });
-      // Start (or restart, when this waiter can go sooner than the running pump will wake) the pump.
-      if (!this.pumping || now + this.waitMs(rank, now) < this.wakeAt) void this.pump();
-    });
+    return this.take(RANK[priority], false).then(() => undefined);
+  }
+
+  /** Requests granted by begin() and not done yet. */
+  get inFlightCount(): number {
+    return this.inFlight;
   }
 
   /** Stops every grant for `ms` from now (a 429: the edge refuses the whole key). Never shortens a pause. */
@@ -110,7 +139,7 @@ export class RequestBudget {
   /** Grants in the window ending now. */
   used(): number {
     this.prune(this.now());
-    return this.grants.length;
+    return this.sent.length;
   }
 
   /** The most grants ever issued within one window (the measured peak requests per window). */
@@ -145,37 +174,75 @@ export class RequestBudget {
     return -1;
   }
 
-  /** Drops grants older than the closed window [now − windowMs, now]. */
-  private prune(now: number): void {
-    const cutoff = now - this.windowMs;
-    let drop = 0;
-    while (drop < this.grants.length && (this.grants[drop] as number) < cutoff) drop++;
-    if (drop > 0) this.grants.splice(0, drop);
+  private take(rank: number, tracked: boolean): Promise<BudgetGrant> {
+    const now = this.now();
+    if (!this.queuedAtOrAbove(rank) && this.waitMs(rank, now) === 0) return Promise.resolve(this.grant(now, rank, now, tracked));
+    return new Promise<BudgetGrant>((resolve) => {
+      (this.queues[rank] as Waiter[]).push({ resolve, since: now, tracked });
+      // Start (or restart, when this waiter can go sooner than the running pump will wake) the pump.
+      if (!this.pumping || now + this.waitMs(rank, now) < this.wakeAt) void this.pump();
+    });
   }
 
-  /** Ms until a request of this rank may be granted at `now` (0 = now). */
+  /** Drops what is older than the closed window [now − windowMs, now]. */
+  private prune(now: number): void {
+    const cutoff = now - this.windowMs;
+    for (const log of [this.ends, this.sent]) {
+      let drop = 0;
+      while (drop < log.length && (log[drop] as number) < cutoff) drop++;
+      if (drop > 0) log.splice(0, drop);
+    }
+  }
+
+  /** Ms until a request of this rank may be granted at `now` (0 = now; Infinity = when a request is done). */
   private waitMs(rank: number, now: number): number {
     const paused = this.pausedUntil - now;
     this.prune(now);
     const cap = rank === 0 ? this.limit : this.limit - this.reservedForCancels;
     let wait = 0;
-    if (this.grants.length >= cap) {
-      // The grant that must leave the window: then cap − 1 remain in it.
-      const leaving = this.grants[this.grants.length - cap] as number;
+    if (this.inFlight + this.ends.length >= cap) {
+      // At most cap − 1 may be held: the finished ones beyond cap − 1 − inFlight must leave the window first.
+      const mustLeave = cap - this.inFlight;
+      if (mustLeave <= 0) return Number.POSITIVE_INFINITY;
+      const leaving = this.ends[this.ends.length - mustLeave] as number;
       wait = leaving + this.windowMs + 1 - now;
     }
     return Math.max(0, paused, wait);
   }
 
-  private grant(now: number, rank: number, since: number): void {
-    this.grants.push(now);
+  private grant(now: number, rank: number, since: number, tracked: boolean): BudgetGrant {
+    this.prune(now);
+    this.sent.push(now);
     this.lastGrant = now;
     this.granted++;
-    if (this.grants.length > this.peak) {
-      this.peak = this.grants.length;
+    if (this.sent.length > this.peak) {
+      this.peak = this.sent.length;
       this.metrics.gauge('venue.requests.peak_per_window', this.peak, { budget: this.name });
     }
     this.metrics.observe('venue.budget.wait_ms', now - since, { budget: this.name, priority: REQUEST_PRIORITIES[rank] as string });
+    if (!tracked) {
+      this.addEnd(now);
+      return UNTRACKED;
+    }
+    this.inFlight++;
+    let finished = false;
+    return {
+      done: () => {
+        if (finished) return;
+        finished = true;
+        this.inFlight--;
+        this.addEnd(this.now());
+        // A waiter may go now (or sooner than the sleeping pump would wake): a newer pump takes over.
+        if (this.firstQueuedRank() >= 0) void this.pump();
+      },
+    };
+  }
+
+  /** Inserts a finished request's time, keeping the log ascending. */
+  private addEnd(t: number): void {
+    let i = this.ends.length;
+    while (i > 0 && (this.ends[i - 1] as number) > t) i--;
+    this.ends.splice(i, 0, t);
   }
 
   private async pump(): Promise<void> {
@@ -189,10 +256,11 @@ export class RequestBudget {
         const wait = this.waitMs(rank, now);
         if (wait === 0) {
           const w = (this.queues[rank] as Waiter[]).shift() as Waiter;
-          this.grant(now, rank, w.since);
-          w.resolve();
+          w.resolve(this.grant(now, rank, w.since, w.tracked));
           continue;
         }
+        // Every slot is held by requests in flight: the first done() starts a pump.
+        if (wait === Number.POSITIVE_INFINITY) return;
         this.wakeAt = now + wait;
         await this.sleep(Math.ceil(wait));
         if (generation !== this.pumpGeneration) return; // a newer pump took over

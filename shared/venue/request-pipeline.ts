@@ -75,10 +75,17 @@ export class RequestPipeline {
     const budget = req.auth ? this.o.budget : this.o.publicBudget;
     const state: AttemptState = { attempts: 0, rateLimited: 0, resigned: false, rateLimitStreak: 0 };
     for (;;) {
-      await budget.acquire(req.priority);
-      const headers = this.sign(req, bodyText !== undefined);
-      state.attempts++;
-      const x = await this.exchange(req, url, headers, bodyText);
+      // The grant stays in the key's window until the answer is in (request-budget.ts: the venue counts a
+      // request when it receives it, at the latest when it answers).
+      const grant = await budget.begin(req.priority);
+      let x: Exchange;
+      try {
+        const headers = this.sign(req, bodyText !== undefined);
+        state.attempts++;
+        x = await this.exchange(req, url, headers, bodyText);
+      } finally {
+        grant.done();
+      }
       if (x.ok) {
         this.rateLimitStreak = 0;
         return x.res;

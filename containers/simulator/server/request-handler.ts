@@ -22,6 +22,7 @@ import { privateRoutes } from './private-routes.js';
 import { publicRoutes } from './public-routes.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RejectedOrders } from './rejected-orders.js';
+import type { RequestTally } from './request-tally.js';
 import { matchRoute, type Route, type RouteContext, type RouteResult } from './routes.js';
 import type { WireAudit } from './wire-audit.js';
 import type { MetadataOf } from './wire-format.js';
@@ -47,6 +48,8 @@ export interface RequestHandlerDeps {
   batchRequestCost: number;
   /** Sees every answer of an exchange route (tests validate them against the contract). */
   wireAudit?: WireAudit;
+  /** Counts each key's authenticated requests as received (peak per rolling window, 429s). */
+  tally?: RequestTally;
 }
 
 const ROUTES: readonly Route[] = [...privateRoutes, ...batchRoutes, ...betaRoutes, ...publicRoutes, ...catalogRoutes];
@@ -124,8 +127,10 @@ export class RequestHandler {
         return sendError(res, 401, auth.message);
       }
       accountId = deps.accountOfKey(auth.keyId);
+      deps.tally?.received(auth.keyId);
       if (deps.limiter && !deps.limiter.takePrivate(auth.keyId, route.batch ? deps.batchRequestCost : 1)) {
         req.resume();
+        deps.tally?.refused(auth.keyId);
         deps.metrics.increment('sim.http.rate_limited', 1, { scope: 'private' });
         return answer(429, TOO_MANY_REQUESTS);
       }

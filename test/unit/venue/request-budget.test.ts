@@ -69,6 +69,70 @@ describe('RequestBudget (property)', () => {
   });
 });
 
+describe('RequestBudget.begin (property): the receiver window', () => {
+  it('never lets more than N requests ARRIVE in any receiver window, whatever each request takes to arrive and be answered', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 150 }),
+            p: fc.constantFrom<RequestPriority>(...REQUEST_PRIORITIES),
+            // Time from the grant to the receiver (a busy loop, a pool, the network), and from there to the answer.
+            toArrive: fc.integer({ min: 0, max: 900 }),
+            toAnswer: fc.integer({ min: 0, max: 300 }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.integer({ min: 1, max: 20 }),
+        async (requests, limit) => {
+          const clock = new ManualClock(0);
+          const scheduler = new ManualScheduler(clock);
+          const budget = new RequestBudget({ limit, windowMs: W, reservedForCancels: 0, clock, sleep: (ms) => scheduler.sleep(ms) });
+          const arrivals: number[] = [];
+          const all: Promise<void>[] = [];
+          for (const r of requests) {
+            await scheduler.advanceAsync(r.gap);
+            all.push(
+              budget.begin(r.p).then(async (grant) => {
+                await scheduler.sleep(r.toArrive);
+                arrivals.push(clock.now());
+                await scheduler.sleep(r.toAnswer);
+                grant.done();
+              }),
+            );
+          }
+          await scheduler.advanceAsync(requests.length * (W + 1_300) + W);
+          await Promise.all(all);
+          expect(arrivals).toHaveLength(requests.length);
+          expect(budget.inFlightCount).toBe(0);
+          // The receiver's window: a request at t counts at `a` when t > a − W (the simulator's rate limiter).
+          for (const a of arrivals) expect(arrivals.filter((t) => t > a - W && t <= a).length).toBeLessThanOrEqual(limit);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('waits for an answer when every slot is held by requests in flight, and grants at the answer', async () => {
+    const clock = new ManualClock(0);
+    const scheduler = new ManualScheduler(clock);
+    const budget = new RequestBudget({ limit: 2, windowMs: W, reservedForCancels: 0, clock, sleep: (ms) => scheduler.sleep(ms) });
+    const a = await budget.begin('read');
+    await budget.begin('read');
+    let third = -1;
+    void budget.begin('read').then(() => (third = clock.now()));
+    await scheduler.advanceAsync(5 * W);
+    expect(third).toBe(-1); // both still in flight: no window ever frees a slot
+    a.done();
+    a.done(); // idempotent
+    await scheduler.advanceAsync(W);
+    expect(third).toBe(-1); // the answered one counts for a window after its answer
+    await scheduler.advanceAsync(1);
+    expect(third).toBe(6 * W + 1);
+    expect(budget.inFlightCount).toBe(2);
+  });
+});
+
 describe('RequestBudget', () => {
   it('serves a full window by priority: cancels, then modifies, then creates, then reads (FIFO within one)', async () => {
     const { scheduler, grants, ask } = rig({ limit: 4, reservedForCancels: 0 });
