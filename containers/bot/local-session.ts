@@ -59,8 +59,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const mode = values.mode.trim().toLowerCase();
-if (mode !== 'paper' && mode !== 'live') fail(`--mode must be paper or live, got ${values.mode}`);
+const modeArg = values.mode.trim().toLowerCase();
+if (modeArg !== 'paper' && modeArg !== 'live') fail(`--mode must be paper or live, got ${values.mode}`);
+const mode: 'paper' | 'live' = modeArg === 'live' ? 'live' : 'paper';
 const durationS = Number(values.duration);
 const seed = Number(values.seed);
 const speed = Number(values.speed);
