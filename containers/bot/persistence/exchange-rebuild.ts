@@ -13,11 +13,14 @@
  *     keeps no history of orders that left the book without a fill, and none is needed: such an order
  *     changed nothing on the account, and a resting or filled one shows as open or traded.
  *  4. Record the traded orders of 2 that no in-flight order claimed (`recon-<id>`, closed).
- *  5. Plan and apply the repairs of shared/reconciliation with no grace period (nothing of ours is in flight:
+ *  5. Give each remaining trade that names no order (the contract's trade activity has no order id) to the one
+ *     recorded order that could have made it (shared/reconciliation/attribute-trades.ts); one that fits no
+ *     order, or several, is counted (`unattributedTrades`, metric rebuild.unattributed_trades), not guessed.
+ *  6. Plan and apply the repairs of shared/reconciliation with no grace period (nothing of ours is in flight:
  *     the engine has not started): missing fills appended to the ledger (idempotent), orphan orders (open at
  *     the exchange, unknown to the store) recorded then cancelled or adopted as `orphanPolicy` says, stale
  *     orders closed after a look-up by id, positions replaced by the exchange's.
- *  6. Return the orders still open at the exchange with their stored identity (local id, strategy), the
+ *  7. Return the orders still open at the exchange with their stored identity (local id, strategy), the
  *     positions and the balance, for `installRebuild` to put into the engine.
  */
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
@@ -26,6 +29,7 @@ import type { VenueBalance, VenueOrder, VenuePosition } from '../../../shared/do
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { DriftKind, OrphanPolicy, Repair, StoredOrder } from '../../../shared/reconciliation/drift.js';
+import { attributeTrades, unrecordedTrades } from '../../../shared/reconciliation/attribute-trades.js';
 import { planWithLookups } from '../../../shared/reconciliation/plan-reconciliation.js';
 import { orderRecordFromVenue } from '../../../shared/reconciliation/repair-builders.js';
 import { readRecentTrades } from '../../../shared/reconciliation/read-recent-trades.js';
@@ -33,7 +37,7 @@ import type { UnattributedTrade, VenueTrade } from '../../../shared/reconciliati
 import { LedgerConflictError, VersionConflictError } from '../../../shared/store/errors.js';
 import { addDays, tradingDayOf } from '../../../shared/store/trading-day.js';
 import type { ActivitiesPage, ActivitiesQuery } from '../../../shared/venue/rest-client.js';
-import { recordOfOutcome, resolveInFlight, unrecordedTrades } from './in-flight-resolution.js';
+import { recordOfOutcome, resolveInFlight } from './in-flight-resolution.js';
 import type { StateRepositories } from './state-persister.js';
 
 /** At most this many unrecorded traded orders are read one by one at start (the reconciler does the rest). */
@@ -187,19 +191,27 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     }
   }
 
-  // Trades that name no order and that neither the ledger nor an in-flight order accounts for: without their
-  // order (intent, id) no fill can be written; the positions below are the exchange's all the same.
-  const unattributedLeft = unattributed.filter((t) => !attributed.has(t.executionId)).length;
+  // Trades that name no order, that neither the ledger nor an in-flight order accounts for: each goes to the
+  // one recorded order that could have made it (its fill is then written like any missing fill). The rest —
+  // no such order, or several — cannot be written without guessing; the positions are the exchange's anyway.
+  const recordedOrders = [...new Map([...storeOpen, ...ordersByVenueId.values()].map((st) => [st.order.localId, st])).values()];
+  const { attributed: attributedTrades, left } = attributeTrades(
+    unattributed.filter((t) => !attributed.has(t.executionId)),
+    recordedOrders,
+    ledgerFills,
+    skewMs,
+  );
+  const unattributedLeft = left.length;
   if (unattributedLeft > 0) {
     o.metrics.increment('rebuild.unattributed_trades', unattributedLeft);
-    log.warn('trades that name no order and match no record; their fills are not in the ledger', { count: unattributedLeft });
+    log.warn('trades that name no order and fit no single recorded order; their fills are not in the ledger', { count: unattributedLeft });
   }
 
   const policy = { orphanPolicy: o.orphanPolicy, graceMs: 0, fees: o.fees };
   const base = {
     now,
     policy,
-    venue: { openOrders: venueOpen, positions, trades },
+    venue: { openOrders: venueOpen, positions, trades: [...trades, ...attributedTrades] },
     store: { openOrders: storeOpen, positions: storePositions, knownExecutionIds, ordersByVenueId },
   };
   const { plan } = await planWithLookups(base, (id) => o.venue.getOrder(id), (orderId, err) => log.warn('order look-up failed; its record stays as it is', { orderId, err }));

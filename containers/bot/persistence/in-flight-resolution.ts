@@ -16,10 +16,11 @@
  *    filled one would have traded), so closing the record cannot hide anything that still acts.
  */
 import { divRoundHalfEven } from '../../../shared/domain/money.js';
-import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
+import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { VenueOrder } from '../../../shared/domain/venue-models.js';
 import type { StoredOrder } from '../../../shared/reconciliation/drift.js';
-import { buysLong, orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
+import { orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
+import { tradeFits } from '../../../shared/reconciliation/attribute-trades.js';
 import type { UnattributedTrade } from '../../../shared/reconciliation/venue-trade.js';
 
 export type InFlightOutcome =
@@ -103,45 +104,4 @@ export function matchesRequest(v: VenueOrder, stored: TrackedOrder, skewMs: numb
     (r.price === undefined || v.price === r.price) &&
     (v.createTime === null || v.createTime >= stored.createdAt - skewMs)
   );
-}
-
-/**
- * A trade this stored order could have made: same market, not before it was sent, within its limit (a buyer
- * of the long contract pays at most its limit, a seller gets at least it), as a maker if it was post-only, and
- * of its intent when the trade says.
- */
-export function tradeFits(t: UnattributedTrade, stored: TrackedOrder, skewMs: number): boolean {
-  const r = stored.request;
-  if (t.marketSlug !== r.marketSlug || t.time < stored.createdAt - skewMs || t.qty > r.quantity) return false;
-  if (t.intent !== null && t.intent !== r.intent) return false;
-  if (r.postOnly && t.aggressor === true) return false;
-  if (r.price === undefined) return true;
-  return buysLong(r.intent) ? t.price <= r.price : t.price >= r.price;
-}
-
-/**
- * The trades the ledger does not hold. The ledger keys fills by the execution id of the order stream, which a
- * trade activity may not carry (its trade id stands in), so a trade also counts as held when a ledger fill of
- * the same market, price and quantity lies within `skewMs` of it (each fill accounts for one trade).
- */
-export function unrecordedTrades(trades: readonly UnattributedTrade[], ledger: readonly Fill[], skewMs: number): UnattributedTrade[] {
-  const byId = new Set(ledger.map((f) => f.executionId));
-  const tradeIds = new Set(trades.map((t) => t.executionId));
-  const key = (x: { marketSlug: string; price: number; qty: number }): string => `${x.marketSlug}|${x.price}|${x.qty}`;
-  const free = new Map<string, Fill[]>();
-  for (const f of ledger) {
-    if (tradeIds.has(f.executionId)) continue;
-    const list = free.get(key(f)) ?? [];
-    list.push(f);
-    free.set(key(f), list);
-  }
-  const out: UnattributedTrade[] = [];
-  for (const t of trades) {
-    if (byId.has(t.executionId)) continue;
-    const list = free.get(key(t)) ?? [];
-    const i = list.findIndex((f) => Math.abs(f.time - t.time) <= skewMs);
-    if (i >= 0) list.splice(i, 1);
-    else out.push(t);
-  }
-  return out;
 }

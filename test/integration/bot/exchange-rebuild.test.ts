@@ -17,12 +17,13 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../../shared/store/positions-repository.js';
+import { tradingDayOf } from '../../../shared/store/trading-day.js';
 import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { startStoreHarness, type StoreHarness } from '../../support/emulators.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 
 const MARKET = 'nba-bos-nyk-moneyline';
-const TESTS = 6;
+const TESTS = 7;
 
 let sim: AuditedSimulator;
 let them: PolymarketRestClient;
@@ -179,6 +180,22 @@ describe('rebuild: orders sent just before the stop', () => {
     const again = await rebuild(venue());
     expect(again.fillsAppended).toBe(0);
     expect((await orders.get(`recon-${orderId}`))!.version).toBe(1);
+  });
+
+  it("writes the fill of a recorded order that traded while the bot was down, from a trade that names no order", async () => {
+    const request = limit('ORDER_INTENT_BUY_LONG', 380_000, 6);
+    const { orderId } = await us.createOrder(request);
+    const at = Date.now() - 100;
+    await orders.create({ orderId, localId: 'bot-7', request, status: 'PENDING', filledQty: 0, avgPrice: 0, feesPaid: 0, strategyName: 'market_maker', createdAt: at, updatedAt: at });
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 380_000, 2, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    const r = await rebuild(venue({ contractOnly: true }));
+    expect(r).toMatchObject({ fillsAppended: 1, unattributedTrades: 0, repairsFailed: 0 });
+    const [f] = await fills.byDay(tradingDayOf(Date.now())).then((l) => l.filter((x) => x.orderId === orderId));
+    expect(f).toMatchObject({ orderId, intent: 'ORDER_INTENT_BUY_LONG', price: 380_000, qty: 2, strategyName: 'market_maker', liquidity: 'MAKER' });
+    expect((await orders.get('bot-7'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 2 });
+    // The next pass finds the fill in the ledger (by the trade's id): nothing more.
+    expect(await rebuild(venue({ contractOnly: true }))).toMatchObject({ fillsAppended: 0, unattributedTrades: 0 });
+    await us.cancelOrder(orderId, MARKET);
   });
 
   it('reads the order of a fill the ledger holds but no record names (the record never landed)', async () => {

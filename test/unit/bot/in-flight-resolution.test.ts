@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
+import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { StoredOrder } from '../../../shared/reconciliation/drift.js';
 import type { UnattributedTrade } from '../../../shared/reconciliation/venue-trade.js';
-import { recordOfOutcome, resolveInFlight, tradeFits, unrecordedTrades } from '../../../containers/bot/persistence/in-flight-resolution.js';
+import { recordOfOutcome, resolveInFlight } from '../../../containers/bot/persistence/in-flight-resolution.js';
+import { tradeFits } from '../../../shared/reconciliation/attribute-trades.js';
 import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
 
 const T0 = 1_900_000_000_000;
@@ -19,10 +20,6 @@ function inFlight(localId: string, over: Partial<TrackedOrder> = {}, request = o
 
 function trade(executionId: string, over: Partial<UnattributedTrade> = {}): UnattributedTrade {
   return { executionId, marketSlug: M, price: 550_000, qty: 4, time: T0 + 100, aggressor: true, intent: null, fee: null, ...over };
-}
-
-function fill(executionId: string, over: Partial<Fill> = {}): Fill {
-  return { executionId, orderId: 'o', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 550_000, qty: 4, fee: 0, liquidity: 'TAKER', time: T0 + 100, ...over };
 }
 
 describe('in-flight orders after a restart', () => {
@@ -57,27 +54,6 @@ describe('in-flight orders after a restart', () => {
     const [partial] = resolveInFlight({ inFlight: [s], candidates: [], unattributed: [trade('t1', { qty: 3 })], skewMs: SKEW });
     // Not open at the exchange, so the rest was cancelled (an immediate-or-cancel order, or cancelled later).
     expect(recordOfOutcome(partial!, T0)).toMatchObject({ status: 'CANCELLED', filledQty: 3, avgPrice: 550_000 });
-  });
-
-  it('takes no trade its order could not have made', () => {
-    const buy = inFlight('a').order;
-    expect(tradeFits(trade('t'), buy, SKEW)).toBe(true);
-    expect(tradeFits(trade('t', { marketSlug: 'mkt-b' }), buy, SKEW)).toBe(false);
-    expect(tradeFits(trade('t', { price: 560_000 }), buy, SKEW)).toBe(false); // above a buyer's limit
-    expect(tradeFits(trade('t', { time: T0 - SKEW - 1 }), buy, SKEW)).toBe(false); // before it was sent
-    expect(tradeFits(trade('t', { qty: 11 }), buy, SKEW)).toBe(false);
-    expect(tradeFits(trade('t', { intent: 'ORDER_INTENT_SELL_LONG' }), buy, SKEW)).toBe(false);
-    const sell = inFlight('s', {}, orderRequest({ intent: 'ORDER_INTENT_SELL_LONG' })).order;
-    expect(tradeFits(trade('t', { price: 540_000 }), sell, SKEW)).toBe(false); // below a seller's limit
-    expect(tradeFits(trade('t', { price: 560_000 }), sell, SKEW)).toBe(true);
-    const short = inFlight('s', {}, orderRequest({ intent: 'ORDER_INTENT_BUY_SHORT' })).order; // sells the long side
-    expect(tradeFits(trade('t', { price: 560_000 }), short, SKEW)).toBe(true);
-    expect(tradeFits(trade('t', { price: 540_000 }), short, SKEW)).toBe(false);
-    const maker = inFlight('m', {}, orderRequest({ postOnly: true })).order;
-    expect(tradeFits(trade('t', { aggressor: true }), maker, SKEW)).toBe(false);
-    expect(tradeFits(trade('t', { aggressor: false }), maker, SKEW)).toBe(true);
-    const market = inFlight('mk', {}, orderRequest({ type: 'ORDER_TYPE_MARKET', price: undefined })).order;
-    expect(tradeFits(trade('t', { price: 990_000 }), market, SKEW)).toBe(true);
   });
 
   it('closes as never placed an order nothing at the exchange accounts for', () => {
@@ -121,18 +97,5 @@ describe('in-flight orders after a restart', () => {
         },
       ),
     );
-  });
-});
-
-describe('trades the ledger does not hold', () => {
-  it('counts a trade as held by its execution id, or by a ledger fill of the same figures within the skew, each fill once', () => {
-    const trades = [trade('t1'), trade('t2'), trade('t3'), trade('x-1')];
-    const ledger = [
-      fill('x-1'), // same id
-      fill('e-9', { time: T0 + 100 + SKEW }), // the stream's execution id, same figures: accounts for one trade
-      fill('e-8', { time: T0 + 100 + SKEW + 1 }), // too far apart
-      fill('e-7', { qty: 5 }), // other quantity
-    ];
-    expect(unrecordedTrades(trades, ledger, SKEW).map((t) => t.executionId)).toEqual(['t2', 't3']);
   });
 });
