@@ -4,10 +4,12 @@
  * them. Used by the reconciler Lambda and by the bot's rebuild on start.
  */
 import type { ActivitiesPage, ActivitiesQuery } from '../venue/rest-client.js';
-import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type VenueTrade } from './venue-trade.js';
+import { parseTradeActivity, TRADE_ACTIVITY_TYPE, type UnattributedTrade, type VenueTrade } from './venue-trade.js';
 
 export interface RecentTrades {
   trades: VenueTrade[];
+  /** Usable trades that name no order (also counted in `malformed`, reason 'order id missing'). */
+  unattributed: UnattributedTrade[];
   malformed: number;
   reasons: string[];
 }
@@ -18,6 +20,7 @@ export async function readRecentTrades(
   maxPages = 50,
 ): Promise<RecentTrades> {
   const trades: VenueTrade[] = [];
+  const unattributed: UnattributedTrade[] = [];
   const reasons = new Set<string>();
   let malformed = 0;
   let cursor: string | undefined;
@@ -35,10 +38,11 @@ export async function readRecentTrades(
       else {
         malformed++;
         reasons.add(parsed.reason);
+        if (parsed.unattributed) unattributed.push(parsed.unattributed);
       }
     }
     if (older || r.eof || !r.nextCursor) break;
     cursor = r.nextCursor;
   }
-  return { trades, malformed, reasons: [...reasons] };
+  return { trades, unattributed, malformed, reasons: [...reasons] };
 }

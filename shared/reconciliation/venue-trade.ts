@@ -1,8 +1,9 @@
 /**
  * A trade of our account as the exchange's activity feed reports it (ACTIVITY_TYPE_TRADE), in engine units.
  * The activity is read leniently from its raw object: the venue's documented shape carries price, quantity,
- * aggressor flag and times; the execution and order ids, intent and fee are used when present (the simulator
- * and, per the venue client's schema, the exchange send them). Anything unusable is reported, never guessed.
+ * aggressor flag and times (its trade id stands in for the execution id); the execution and order ids, intent
+ * and fee are used when present (the simulator sends them). A trade without an order id is reported with its
+ * figures (`UnattributedTrade`); anything unusable is reported, never guessed.
  */
 import type { Micros, PriceMicros } from '../domain/money.js';
 import { parseMicros } from '../domain/money.js';
@@ -27,7 +28,18 @@ export interface VenueTrade {
   fee: Micros | null;
 }
 
-export type TradeParseResult = { ok: true; trade: VenueTrade } | { ok: false; reason: string };
+/**
+ * A trade the feed reports without the id of its order. The venue's contract has no order id on a trade
+ * activity (docs/venue-rules.md, activities), so against the exchange this is the usual case: such a trade is
+ * matched to an order by market, price, quantity and time by whoever reads it.
+ */
+export type UnattributedTrade = Omit<VenueTrade, 'orderId'>;
+
+/**
+ * `ok: false` with `unattributed` set: a usable trade that only lacks its order id (reason 'order id missing'),
+ * so callers that need the order id skip it while a caller able to match it by its figures can use it.
+ */
+export type TradeParseResult = { ok: true; trade: VenueTrade } | { ok: false; reason: string; unattributed?: UnattributedTrade };
 
 function record(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -60,7 +72,6 @@ export function parseTradeActivity(a: VenueActivity): TradeParseResult {
   const trade = record(raw?.trade);
   if (!trade) return { ok: false, reason: 'trade detail missing' };
   if (!a.executionId) return { ok: false, reason: 'execution id missing' };
-  if (!a.orderId) return { ok: false, reason: 'order id missing' };
   if (!a.marketSlug) return { ok: false, reason: 'market missing' };
   if (a.time === null) return { ok: false, reason: 'time missing' };
   const price = money(trade.price);
@@ -68,18 +79,16 @@ export function parseTradeActivity(a: VenueActivity): TradeParseResult {
   // The client's exact read (qtyDecimal preferred, whole contracts rounded down) when present; else the raw field.
   const qty = quantity(a.trade?.qty ?? trade.qty);
   if (qty === null) return { ok: false, reason: 'quantity missing or invalid' };
-  return {
-    ok: true,
-    trade: {
-      executionId: a.executionId,
-      orderId: a.orderId,
-      marketSlug: a.marketSlug,
-      price,
-      qty,
-      time: a.time,
-      aggressor: typeof trade.isAggressor === 'boolean' ? trade.isAggressor : null,
-      intent: intentOf(trade.intent),
-      fee: trade.fee === undefined ? null : money(trade.fee),
-    },
+  const figures: UnattributedTrade = {
+    executionId: a.executionId,
+    marketSlug: a.marketSlug,
+    price,
+    qty,
+    time: a.time,
+    aggressor: typeof trade.isAggressor === 'boolean' ? trade.isAggressor : null,
+    intent: intentOf(trade.intent),
+    fee: trade.fee === undefined ? null : money(trade.fee),
   };
+  if (!a.orderId) return { ok: false, reason: 'order id missing', unattributed: figures };
+  return { ok: true, trade: { ...figures, orderId: a.orderId } };
 }

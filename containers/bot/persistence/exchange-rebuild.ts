@@ -1,41 +1,49 @@
 /**
  * Start-up, step 2 (before the engine trades): bring the store in line with the exchange, which is the truth,
- * and hand the engine what it must know about the account.
+ * and hand the engine what it must know about the account. Also run as the last pass of a graceful stop.
  *
  *  1. Read the exchange (open orders, positions, balances, our trades over the look-back) and the store (open
- *     orders, positions, execution ids in the ledger).
- *  2. Claim in-flight orders: a stored order without a venue id (the previous run died between sending it and
- *     hearing back) is matched to the exchange order with the same market, intent, price and quantity created
- *     after it, and gets that id. It was a decision of ours, so it is adopted, never treated as an orphan.
- *  3. Plan and apply the repairs of shared/reconciliation with no grace period (nothing of ours is in flight:
+ *     orders, positions, the ledger's fills over the look-back).
+ *  2. Read by id (GET /v1/order/{id}) the orders that traded — named by a trade activity or by a ledger fill —
+ *     and have no record: the previous run died before writing it.
+ *  3. Settle in-flight orders (stored without a venue id: the previous run died between sending one and
+ *     hearing back) with what the venue offers, see in-flight-resolution.ts: claimed by the unrecorded
+ *     exchange order (open, or read in 2) with the same market, intent, price and quantity created after it;
+ *     else closed with the trades that name no order and fit it; else closed as never placed. The venue
+ *     keeps no history of orders that left the book without a fill, and none is needed: such an order
+ *     changed nothing on the account, and a resting or filled one shows as open or traded.
+ *  4. Record the traded orders of 2 that no in-flight order claimed (`recon-<id>`, closed).
+ *  5. Give each remaining trade that names no order (the contract's trade activity has no order id) to the one
+ *     recorded order that could have made it (shared/reconciliation/attribute-trades.ts); one that fits no
+ *     order, or several, is counted (`unattributedTrades`, metric rebuild.unattributed_trades), not guessed.
+ *  6. Plan and apply the repairs of shared/reconciliation with no grace period (nothing of ours is in flight:
  *     the engine has not started): missing fills appended to the ledger (idempotent), orphan orders (open at
  *     the exchange, unknown to the store) recorded then cancelled or adopted as `orphanPolicy` says, stale
- *     orders closed, positions replaced by the exchange's.
- *  4. Return the orders still open at the exchange with their stored identity (local id, strategy), the
+ *     orders closed after a look-up by id, positions replaced by the exchange's.
+ *  7. Return the orders still open at the exchange with their stored identity (local id, strategy), the
  *     positions and the balance, for `installRebuild` to put into the engine.
- *  5. Orders sent just before the stop whose record never landed (the order records are written behind the
- *     hot path, so a kill can beat the write) and that left no other trace — rejected, or cancelled without
- *     a fill, so neither open nor traded — are found in the recent order activities and recorded once
- *     (`recon-<id>`, closed), so every exchange order of the account has exactly one record.
  */
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
-import type { TrackedOrder } from '../../../shared/domain/order.js';
+import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
 import type { VenueBalance, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 import type { DriftKind, OrphanPolicy, Repair, StoredOrder } from '../../../shared/reconciliation/drift.js';
+import { attributeTrades, unrecordedTrades } from '../../../shared/reconciliation/attribute-trades.js';
 import { planWithLookups } from '../../../shared/reconciliation/plan-reconciliation.js';
-import { orderRecordFromVenue, orderUpdatedFromVenue } from '../../../shared/reconciliation/repair-builders.js';
+import { orderRecordFromVenue } from '../../../shared/reconciliation/repair-builders.js';
 import { readRecentTrades } from '../../../shared/reconciliation/read-recent-trades.js';
-import type { VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
+import type { UnattributedTrade, VenueTrade } from '../../../shared/reconciliation/venue-trade.js';
 import { LedgerConflictError, VersionConflictError } from '../../../shared/store/errors.js';
 import { addDays, tradingDayOf } from '../../../shared/store/trading-day.js';
 import type { ActivitiesPage, ActivitiesQuery } from '../../../shared/venue/rest-client.js';
+import { recordOfOutcome, resolveInFlight } from './in-flight-resolution.js';
 import type { StateRepositories } from './state-persister.js';
 
-/** The exchange calls the rebuild makes (PolymarketRestClient satisfies it). */
-const ORDER_ACTIVITY_TYPE = 'ACTIVITY_TYPE_ORDER';
+/** At most this many unrecorded traded orders are read one by one at start (the reconciler does the rest). */
+const MAX_ORDER_LOOKUPS = 200;
 
+/** The exchange calls the rebuild makes (PolymarketRestClient satisfies it). */
 export interface RebuildVenue {
   openOrders(): Promise<VenueOrder[]>;
   positions(): AsyncIterable<VenuePosition>;
@@ -57,11 +65,6 @@ export interface RebuildOptions {
   lookbackMs: number;
   /** An exchange order created this long before a stored in-flight order cannot be it. */
   clockSkewMs?: number;
-  /**
-   * Orders the account sent this far back (order activities) that no record accounts for are recorded, even
-   * when they no longer work and never traded (default 10 minutes; 0 turns it off). See step 5 above.
-   */
-  unrecordedOrderWindowMs?: number;
   maxActivityPages?: number;
   timeZone?: string;
 }
@@ -79,7 +82,12 @@ export interface RebuildResult {
   balance: VenueBalance | undefined;
   drift: Record<DriftKind, number>;
   fillsAppended: number;
+  /** In-flight orders found at the exchange (open, or read by id) and given their venue id. */
   inFlightClaimed: number;
+  /** In-flight orders matched to trades that name no order: closed with those fills, venue id unknown. */
+  inFlightTraded: number;
+  /** Trades that name no order and that no ledger fill or in-flight order accounts for (no fill written). */
+  unattributedTrades: number;
   orphansCancelled: string[];
   orphansAdopted: string[];
   repairsFailed: number;
@@ -89,65 +97,71 @@ export interface RebuildResult {
 export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildResult> {
   const now = o.now();
   const since = now - o.lookbackMs;
+  const skewMs = o.clockSkewMs ?? 5_000;
   const log = o.logger;
-  const [venueOpen, positions, balances, trades] = await Promise.all([
+  const [venueOpen, positions, balances, read] = await Promise.all([
     o.venue.openOrders(),
     collect(o.venue.positions()),
     o.venue.balances(),
     readTrades(o, since),
   ]);
+  const { trades } = read;
   const balance = balances.find((b) => b.currency === 'USD') ?? balances[0];
 
-  const [storeOpenAll, storePositions, knownExecutionIds] = await Promise.all([
-    o.repos.orders.listOpen(),
-    o.repos.positions.list(),
-    executionIdsSince(o, since, now),
-  ]);
+  const [storeOpenAll, storePositions, ledgerFills] = await Promise.all([o.repos.orders.listOpen(), o.repos.positions.list(), ledgerFillsSince(o, since, now)]);
+  const knownExecutionIds = new Set(ledgerFills.map((f) => f.executionId));
 
-  // In-flight orders of the previous run (stored without a venue id): find them at the exchange.
+  // The venue ids the account is known to have used: open at the exchange, named by a trade, or by a fill the
+  // ledger holds (the stream reported it before the order's record landed). Their records, any status.
   const inFlight = storeOpenAll.filter((s) => s.order.orderId === null);
   let storeOpen = storeOpenAll.filter((s) => s.order.orderId !== null);
   const knownIds = new Set(storeOpen.map((s) => s.order.orderId as string));
   const ordersByVenueId = new Map<string, StoredOrder>();
-  const unknownTradeOrderIds = [...new Set(trades.map((t) => t.orderId))].filter((id) => !knownIds.has(id));
-  for (const id of [...new Set([...unknownTradeOrderIds, ...venueOpen.map((v) => v.id).filter((id) => !knownIds.has(id))])]) {
+  const tradedIds = [...new Set([...trades.map((t) => t.orderId), ...ledgerFills.map((f) => f.orderId)])].filter((id) => !knownIds.has(id));
+  await inBatches([...new Set([...tradedIds, ...venueOpen.map((v) => v.id).filter((id) => !knownIds.has(id))])], 8, async (id) => {
     const found = await o.repos.orders.findByVenueOrderId(id);
     if (found) ordersByVenueId.set(id, found);
-  }
-  let inFlightClaimed = 0;
-  if (inFlight.length > 0) {
-    const candidates = new Map<string, VenueOrder>();
-    for (const v of venueOpen) if (!knownIds.has(v.id) && !ordersByVenueId.has(v.id)) candidates.set(v.id, v);
-    // Orders that no longer work (an IOC cancelled, a fill-or-kill killed) show only in the order activities.
-    const oldest = Math.min(...inFlight.map((s) => s.order.createdAt)) - (o.clockSkewMs ?? 5_000);
-    const recentOrderIds = await readOrderActivityIds(o, oldest);
-    for (const id of [...unknownTradeOrderIds, ...recentOrderIds].slice(0, 200)) {
-      if (candidates.has(id) || ordersByVenueId.has(id)) continue;
-      // An order that already has a record (e.g. an orphan recorded by an earlier restart) is not in flight.
-      const recorded = await o.repos.orders.findByVenueOrderId(id).catch(() => undefined);
-      if (recorded) {
-        ordersByVenueId.set(id, recorded);
-        continue;
-      }
-      try {
-        candidates.set(id, await o.venue.getOrder(id));
-      } catch (err) {
-        log.warn('order of an unrecorded trade could not be read', { orderId: id, err });
-      }
+  });
+
+  // Orders that traded and have no record (the previous run died before writing it), read by id. Open ones
+  // are in `venueOpen` already; the rest no longer work.
+  const venueOpenIds = new Set(venueOpen.map((v) => v.id));
+  const unrecordedTraded = new Map<string, VenueOrder>();
+  const toFetch = tradedIds.filter((id) => !ordersByVenueId.has(id) && !venueOpenIds.has(id));
+  if (toFetch.length > MAX_ORDER_LOOKUPS) log.warn('too many traded orders without a record to read at start; the rest are left to the reconciler', { count: toFetch.length });
+  await inBatches(toFetch.slice(0, MAX_ORDER_LOOKUPS), 8, async (id) => {
+    try {
+      unrecordedTraded.set(id, await o.venue.getOrder(id));
+    } catch (err) {
+      log.warn('order of an unrecorded trade could not be read; left to the reconciler', { orderId: id, err });
     }
-    for (const s of inFlight.sort((a, b) => a.order.createdAt - b.order.createdAt)) {
-      const match = [...candidates.values()]
-        .filter((v) => matchesRequest(v, s.order, o.clockSkewMs ?? 5_000))
-        .sort((a, b) => (a.createTime ?? 0) - (b.createTime ?? 0))[0];
-      let updated: TrackedOrder;
-      if (match) {
-        candidates.delete(match.id);
-        updated = orderUpdatedFromVenue({ ...s.order, orderId: match.id }, match, now);
+  });
+
+  // In-flight orders of the previous run (stored without a venue id): what became of them.
+  let inFlightClaimed = 0;
+  let inFlightTraded = 0;
+  const attributed = new Set<string>();
+  const unattributed = unrecordedTrades(read.unattributed, ledgerFills, skewMs);
+  if (inFlight.length > 0) {
+    const candidates = [...venueOpen.filter((v) => !knownIds.has(v.id) && !ordersByVenueId.has(v.id)), ...unrecordedTraded.values()];
+    for (const outcome of resolveInFlight({ inFlight, candidates, unattributed, skewMs })) {
+      const s = outcome.stored;
+      const updated = recordOfOutcome(outcome, now);
+      if (outcome.kind === 'claimed') {
         inFlightClaimed++;
-        log.warn('order in flight at the last stop found at the exchange; adopted', { localId: s.order.localId, orderId: match.id });
+        unrecordedTraded.delete(outcome.venue.id);
+        log.warn('order in flight at the last stop found at the exchange; adopted', { localId: s.order.localId, orderId: outcome.venue.id });
+      } else if (outcome.kind === 'traded') {
+        inFlightTraded++;
+        for (const t of outcome.trades) attributed.add(t.executionId);
+        log.warn('order in flight at the last stop traded (its venue id is unknown); closed with its fills', {
+          localId: s.order.localId,
+          status: updated.status,
+          filledQty: updated.filledQty,
+          trades: outcome.trades.map((t) => t.executionId),
+        });
       } else {
-        updated = { ...s.order, status: 'REJECTED', rejectReason: 'not found at the exchange after a restart', updatedAt: now };
-        log.warn('order in flight at the last stop never reached the exchange; closed', { localId: s.order.localId });
+        log.warn('order in flight at the last stop is not at the exchange (never placed, or closed without a fill); closed', { localId: s.order.localId });
       }
       try {
         const saved = await o.repos.orders.save(updated, s.version);
@@ -162,14 +176,45 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     }
   }
 
+  // Traded orders no in-flight record claimed: one record each (closed), so every exchange order of the
+  // account that acted on it is accounted for.
+  for (const [id, v] of unrecordedTraded) {
+    try {
+      const created = await o.repos.orders.create(orderRecordFromVenue(v, now));
+      ordersByVenueId.set(id, { order: created.order, version: created.version });
+      log.warn('traded order without a record (sent just before the last stop) recorded', { orderId: id, status: v.state });
+    } catch (err) {
+      if (err instanceof VersionConflictError) {
+        const found = await o.repos.orders.findByVenueOrderId(id).catch(() => undefined);
+        if (found) ordersByVenueId.set(id, found);
+      } else log.error('traded order could not be recorded', { orderId: id, err });
+    }
+  }
+
+  // Trades that name no order, that neither the ledger nor an in-flight order accounts for: each goes to the
+  // one recorded order that could have made it (its fill is then written like any missing fill). The rest —
+  // no such order, or several — cannot be written without guessing; the positions are the exchange's anyway.
+  const recordedOrders = [...new Map([...storeOpen, ...ordersByVenueId.values()].map((st) => [st.order.localId, st])).values()];
+  const { attributed: attributedTrades, left } = attributeTrades(
+    unattributed.filter((t) => !attributed.has(t.executionId)),
+    recordedOrders,
+    ledgerFills,
+    skewMs,
+  );
+  const unattributedLeft = left.length;
+  if (unattributedLeft > 0) {
+    o.metrics.increment('rebuild.unattributed_trades', unattributedLeft);
+    log.warn('trades that name no order and fit no single recorded order; their fills are not in the ledger', { count: unattributedLeft });
+  }
+
   const policy = { orphanPolicy: o.orphanPolicy, graceMs: 0, fees: o.fees };
   const base = {
     now,
     policy,
-    venue: { openOrders: venueOpen, positions, trades },
+    venue: { openOrders: venueOpen, positions, trades: [...trades, ...attributedTrades] },
     store: { openOrders: storeOpen, positions: storePositions, knownExecutionIds, ordersByVenueId },
   };
-  const { plan, lookedUp } = await planWithLookups(base, (id) => o.venue.getOrder(id), (orderId, err) => log.warn('order look-up failed; its record stays as it is', { orderId, err }));
+  const { plan } = await planWithLookups(base, (id) => o.venue.getOrder(id), (orderId, err) => log.warn('order look-up failed; its record stays as it is', { orderId, err }));
 
   let fillsAppended = 0;
   let repairsFailed = 0;
@@ -185,54 +230,6 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
       repairsFailed++;
       o.metrics.increment('rebuild.repair_failed', 1, { kind: repair.kind });
       log.error('start-up repair failed', { repair: repair.kind, err });
-    }
-  }
-
-  // Orders that traded (a missing fill) but have no record: the previous run died before writing it. One
-  // record each, so every exchange order of the account is accounted for.
-  const haveRecord = new Set<string>([...knownIds, ...ordersByVenueId.keys(), ...recorded.keys()]);
-  const venueById = new Map<string, VenueOrder>(venueOpen.map((v) => [v.id, v]));
-  for (const [id, v] of lookedUp) if (v) venueById.set(id, v);
-  for (const repair of plan.repairs) {
-    if (repair.kind !== 'append_fill' || haveRecord.has(repair.fill.orderId)) continue;
-    const id = repair.fill.orderId;
-    haveRecord.add(id);
-    try {
-      const v = venueById.get(id) ?? (await o.venue.getOrder(id));
-      await o.repos.orders.create(orderRecordFromVenue(v, now));
-      log.warn('traded order without a record (sent just before the last stop) recorded', { orderId: id, status: v.state });
-    } catch (err) {
-      if (!(err instanceof VersionConflictError)) log.error('traded order could not be recorded', { orderId: id, err });
-    }
-  }
-
-  // Orders sent just before the stop that left no record and no other trace (rejected, cancelled unfilled).
-  const windowMs = o.unrecordedOrderWindowMs ?? 10 * 60_000;
-  if (windowMs > 0) {
-    for (const v of venueOpen) haveRecord.add(v.id);
-    for (const s of storeOpenAll) if (s.order.orderId) haveRecord.add(s.order.orderId);
-    let recent: string[] = [];
-    try {
-      recent = (await readOrderActivityIds(o, now - windowMs)).filter((id) => !haveRecord.has(id));
-    } catch (err) {
-      log.warn('recent order activities could not be read; unrecorded closed orders are left to the reconciler', { err });
-    }
-    const unrecorded: string[] = [];
-    await inBatches(recent, 8, async (id) => {
-      try {
-        if (!(await o.repos.orders.findByVenueOrderId(id))) unrecorded.push(id);
-      } catch (err) {
-        log.warn('order record look-up failed; left to the reconciler', { orderId: id, err });
-      }
-    });
-    for (const id of unrecorded) {
-      try {
-        const v = venueById.get(id) ?? (await o.venue.getOrder(id));
-        await o.repos.orders.create(orderRecordFromVenue(v, now));
-        log.warn('order sent just before the last stop, without a record, recorded', { orderId: id, status: v.state });
-      } catch (err) {
-        if (!(err instanceof VersionConflictError)) log.error('unrecorded order could not be recorded', { orderId: id, err });
-      }
     }
   }
 
@@ -260,6 +257,8 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     drift: plan.counts,
     fillsAppended,
     inFlightClaimed,
+    inFlightTraded,
+    unattributedTrades: unattributedLeft,
     orphansCancelled,
     orphansAdopted,
     repairsFailed,
@@ -274,23 +273,14 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     drift: plan.counts,
     fillsAppended,
     inFlightClaimed,
+    inFlightTraded,
+    unattributedTrades: unattributedLeft,
     orphansCancelled: orphansCancelled.length,
     orphansAdopted: orphansAdopted.length,
     repairsFailed,
     unresolved: plan.unresolved,
   });
   return result;
-}
-
-function matchesRequest(v: VenueOrder, stored: TrackedOrder, skewMs: number): boolean {
-  const r = stored.request;
-  return (
-    v.marketSlug === r.marketSlug &&
-    v.intent === r.intent &&
-    v.quantity === r.quantity &&
-    (r.price === undefined || v.price === r.price) &&
-    (v.createTime === null || v.createTime >= stored.createdAt - skewMs)
-  );
 }
 
 /** Applies one repair; true when it changed something. Conflicts with a concurrent writer are not failures. */
@@ -339,42 +329,23 @@ async function applyRepair(o: RebuildOptions, repair: Repair, now: number): Prom
   }
 }
 
-async function readTrades(o: RebuildOptions, since: number): Promise<VenueTrade[]> {
-  const { trades, malformed } = await readRecentTrades((q) => o.venue.activitiesPage(q), since, o.maxActivityPages ?? 50);
-  if (malformed > 0) {
-    o.metrics.increment('rebuild.malformed_trades', malformed);
-    o.logger.warn('trade activities skipped as unreadable', { count: malformed });
+async function readTrades(o: RebuildOptions, since: number): Promise<{ trades: VenueTrade[]; unattributed: UnattributedTrade[] }> {
+  const { trades, unattributed, malformed } = await readRecentTrades((q) => o.venue.activitiesPage(q), since, o.maxActivityPages ?? 50);
+  // A trade that names no order is the venue's documented shape, not a malformed one: matched in step 3.
+  const unreadable = malformed - unattributed.length;
+  if (unreadable > 0) {
+    o.metrics.increment('rebuild.malformed_trades', unreadable);
+    o.logger.warn('trade activities skipped as unreadable', { count: unreadable });
   }
-  return trades;
+  return { trades, unattributed };
 }
 
-/** Order ids of the account's order activities since `since` (newest first, bounded). */
-async function readOrderActivityIds(o: RebuildOptions, since: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 5; page++) {
-    const r = await o.venue.activitiesPage({ types: [ORDER_ACTIVITY_TYPE], sortOrder: 'SORT_ORDER_DESCENDING', limit: 200, ...(cursor ? { cursor } : {}) });
-    let older = false;
-    for (const a of r.activities) {
-      if (a.time !== null && a.time < since) {
-        older = true;
-        continue;
-      }
-      if (a.orderId && !ids.includes(a.orderId)) ids.push(a.orderId);
-    }
-    if (older || r.eof || !r.nextCursor) break;
-    cursor = r.nextCursor;
-  }
-  return ids;
-}
-
-async function executionIdsSince(o: RebuildOptions, since: number, now: number): Promise<Set<string>> {
-  const ids = new Set<string>();
+/** The ledger's fills of the trading days the look-back covers. */
+async function ledgerFillsSince(o: RebuildOptions, since: number, now: number): Promise<Fill[]> {
+  const out: Fill[] = [];
   const last = tradingDayOf(now, o.timeZone);
-  for (let day = tradingDayOf(since, o.timeZone); day <= last; day = addDays(day, 1)) {
-    for (const f of await o.repos.fills.byDay(day)) ids.add(f.executionId);
-  }
-  return ids;
+  for (let day = tradingDayOf(since, o.timeZone); day <= last; day = addDays(day, 1)) out.push(...(await o.repos.fills.byDay(day)));
+  return out;
 }
 
 async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {

@@ -265,6 +265,11 @@ export interface Bbo {
 // ---------------------------------------------------------------------------------------------------------
 // Accounts and activities
 
+/**
+ * The engine's activity records. ACTIVITY_TYPE_ORDER (order lifecycle) is the engine's own, for tests that
+ * inspect the exchange directly: the venue has no such activity, so the wire never carries one and a filter
+ * asking for it is refused (server/market-wire.ts WIRE_ACTIVITY_TYPE, server/private-routes.ts).
+ */
 export const ACTIVITY_TYPES = [
   'ACTIVITY_TYPE_TRADE',
   'ACTIVITY_TYPE_ORDER',

@@ -66,7 +66,7 @@ export interface FaultController {
   /** Skews the server's clock (as used for authentication) by `ms`. */
   setClockSkew(ms: number): void;
   readonly clockSkewMs: number;
-  /** The next `count` POST /v1/orders are processed by the exchange and then answered ambiguously. */
+  /** The next `count` order creates (POST /v1/orders or /v1/orders/batched) are processed by the exchange and then answered ambiguously. */
   ambiguousCreate(fault: AmbiguousCreateFault): void;
   /**
    * The venue's latency stopgap: while on, every new order (create, batched create, close-position) and every

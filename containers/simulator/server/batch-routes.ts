@@ -32,6 +32,8 @@ export const batchRoutes: Route[] = [
     template: '/v1/orders/batched',
     auth: true,
     batch: true,
+    // A batch create commits at the exchange like a single one, and its answer can be lost the same way.
+    ambiguousCreate: true,
     async handle(ctx) {
       const body = await parseBody(ctx, createOrderListSchema);
       const createdOrderIds: string[] = [];

@@ -21,6 +21,7 @@ import { createSportsModule, type SportsModule } from '../../../containers/simul
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const MODE_PARAM = '/crash/trading/mode';
+const COUNTERPARTY = 'crash-counterparty';
 const KILL_PARAM = '/crash/trading/kill-switch';
 
 export interface CrashHarness {
@@ -33,6 +34,12 @@ export interface CrashHarness {
   executions: VenueExecution[];
   /** Listeners for new orders reaching the exchange (EXECUTION_TYPE_NEW of the account). */
   onNewOrder(listener: (orderId: string) => void): () => void;
+  /**
+   * A counterparty trades with each order of the bot resting at the exchange (immediate-or-cancel at the
+   * order's price, for all the book holds at that price or better, unless more than `maxAhead`), so fills
+   * happen whatever the strategies do — also while the bot is down. Returns how many bot orders traded.
+   */
+  hitBotOrders(maxAhead?: number): number;
   dir: string;
   setParameters(p: { mode?: 'paper' | 'live'; killSwitch?: 'on' | 'off' }): void;
   /** Starts the bot child; `extraEnv` adds to (or overrides) the harness environment for this child only. */
@@ -136,6 +143,32 @@ export async function startCrashHarness(
       newOrderListeners.add(listener);
       return () => newOrderListeners.delete(listener);
     },
+    hitBotOrders(maxAhead = 2_000) {
+      if (!sim.exchange.hasAccount(COUNTERPARTY)) sim.exchange.openAccount(COUNTERPARTY, 1_000_000_000_000);
+      let hit = 0;
+      for (const { id } of sim.exchange.openOrders(accountId)) {
+        const o = sim.exchange.openOrders(accountId).find((x) => x.id === id);
+        if (!o || o.price === null) continue;
+        // Price-time priority: take everything at better prices and the whole level of the order (others may
+        // be ahead of it there), so the bot's order trades.
+        const buysLong = o.intent === 'ORDER_INTENT_BUY_LONG' || o.intent === 'ORDER_INTENT_SELL_SHORT';
+        const book = sim.exchange.book(o.marketSlug);
+        const side = buysLong ? book.bids : book.asks;
+        const price = o.price;
+        const qty = side.filter((l) => (buysLong ? l.price >= price : l.price <= price)).reduce((a, l) => a + l.qty, 0);
+        if (qty === 0 || qty > maxAhead) continue;
+        const r = sim.exchange.submitOrder(COUNTERPARTY, {
+          marketSlug: o.marketSlug,
+          intent: buysLong ? 'ORDER_INTENT_BUY_SHORT' : 'ORDER_INTENT_BUY_LONG',
+          type: 'ORDER_TYPE_LIMIT',
+          price,
+          quantity: qty,
+          tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL',
+        });
+        if (r.order.cumQuantity > 0 && sim.exchange.getOrder(accountId, id).cumQuantity > o.cumQuantity) hit++;
+      }
+      return hit;
+    },
     setParameters(p) {
       if (p.mode) params[MODE_PARAM] = p.mode;
       if (p.killSwitch) params[KILL_PARAM] = p.killSwitch;
@@ -227,7 +260,14 @@ export interface Verdict {
   unknownInLedger: string[];
   mismatched: string[];
   exchangeOrders: number;
+  /** Exchange orders that acted on the account (traded, or open now) and have no record: must be none. */
   ordersWithoutRecord: string[];
+  /**
+   * Exchange orders without a record that never traded and no longer work: sent in the instant before a kill,
+   * their id never reached the store, and the venue keeps no trace of an order that left the book unfilled
+   * (no order history). They changed nothing on the account; the test checks each was sent just before a kill.
+   */
+  unrecordedUnfilled: { orderId: string; createdAt: number }[];
   ordersWithSeveralRecords: string[];
   orphanRecords: TrackedOrder[];
   openAtExchange: number;
@@ -238,11 +278,16 @@ export async function verify(h: CrashHarness): Promise<Verdict> {
   const fills = await scanAll<Fill>(h.doc, h.tables.fills);
   const orders = await scanAll<TrackedOrder>(h.doc, h.tables.orders);
   const simFills = new Map<string, VenueExecution>();
-  const simOrders = new Set<string>();
+  const simOrders = new Map<string, number>();
+  const tradedOrders = new Set<string>();
   for (const x of h.executions) {
-    simOrders.add(x.order.id);
-    if ((x.type === 'EXECUTION_TYPE_FILL' || x.type === 'EXECUTION_TYPE_PARTIAL_FILL') && (x.lastShares ?? 0) > 0) simFills.set(x.id, x);
+    if (!simOrders.has(x.order.id)) simOrders.set(x.order.id, x.transactTime ?? x.order.createTime ?? 0);
+    if ((x.type === 'EXECUTION_TYPE_FILL' || x.type === 'EXECUTION_TYPE_PARTIAL_FILL') && (x.lastShares ?? 0) > 0) {
+      simFills.set(x.id, x);
+      tradedOrders.add(x.order.id);
+    }
   }
+  const openNow = new Set(h.sim.exchange.openOrders(h.accountId).map((o) => o.id));
   const ledger = new Map(fills.map((f) => [f.executionId, f]));
   const mismatched: string[] = [];
   for (const [id, x] of simFills) {
@@ -263,10 +308,13 @@ export async function verify(h: CrashHarness): Promise<Verdict> {
     unknownInLedger: [...ledger.keys()].filter((id) => !simFills.has(id)),
     mismatched,
     exchangeOrders: simOrders.size,
-    ordersWithoutRecord: [...simOrders].filter((id) => !recordsByOrder.has(id)),
+    ordersWithoutRecord: [...simOrders.keys()].filter((id) => !recordsByOrder.has(id) && (tradedOrders.has(id) || openNow.has(id))),
+    unrecordedUnfilled: [...simOrders]
+      .filter(([id]) => !recordsByOrder.has(id) && !tradedOrders.has(id) && !openNow.has(id))
+      .map(([orderId, createdAt]) => ({ orderId, createdAt })),
     ordersWithSeveralRecords: [...recordsByOrder].filter(([, l]) => l.length > 1).map(([id]) => id),
     orphanRecords: orders.filter((o) => o.strategyName === 'reconciler_orphan'),
-    openAtExchange: h.sim.exchange.openOrders(h.accountId).length,
+    openAtExchange: openNow.size,
   };
 }
 

@@ -195,6 +195,18 @@ describe('trade activities', () => {
     expect(parseTradeActivity(act({}, { type: 'ACTIVITY_TYPE_ORDER' }))).toEqual({ ok: false, reason: 'not a trade' });
     expect(parseTradeActivity(act({ trade: { price: '0.45', qty: 1, intent: 'BUY' } }))).toMatchObject({ ok: true, trade: { intent: null, fee: null, aggressor: null } });
   });
+
+  it("keeps the figures of a trade that names no order (the venue contract's shape) for matching, as not ok", () => {
+    // The contract's trade: { id, marketSlug, state, price, qtyDecimal, isAggressor, ... }, no order id.
+    const contractShape = act({ trade: { id: 't-1', price: { value: '0.55', currency: 'USD' }, qtyDecimal: '19.6', isAggressor: true } }, { orderId: null, executionId: 't-1' });
+    expect(parseTradeActivity({ ...contractShape, trade: { id: 't-1', marketSlug: M, state: null, price: 550_000, qty: 19, qtyExact: null, isAggressor: true, costBasis: null, realizedPnl: null } })).toEqual({
+      ok: false,
+      reason: 'order id missing',
+      unattributed: { executionId: 't-1', marketSlug: M, price: 550_000, qty: 19, time: OLD, aggressor: true, intent: null, fee: null },
+    });
+    // Unusable figures still win over the missing order id.
+    expect(parseTradeActivity(act({ trade: { price: 0.55, qty: '3' } }, { orderId: null }))).toEqual({ ok: false, reason: 'price missing or invalid' });
+  });
 });
 
 describe('property: applying the plan converges (a second pass finds no drift)', () => {
