@@ -8,6 +8,11 @@
  * and the line is delivered exactly where the bot delivered it (market → onMarketEvent, private →
  * onLivePrivateEvent, feed → onFeedEvent, settle → settle, discovery meta → the market directory).
  *
+ * Start: the bot feeds its start-up snapshots (scores, odds) and the first socket messages to the state
+ * before it starts the engine, so its strategies never hear them. A recording that marks the start
+ * (`engine_start` meta line) is replayed the same way: the engine starts at that line. One without the mark
+ * (older recordings, hand-made samples) starts the engine before the first line.
+ *
  * Async work: the executor's calls are promises. In the bot, their continuations run before the next socket
  * message is handled; here, after a line (or a tick) that started executor work, the driver lets every
  * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
@@ -142,7 +147,8 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     collector = new ReportCollector({ engine, directory });
     collector.attach();
   }
-  engine.start();
+  const startMarked = lines.some((l) => l.k === 'meta' && l.e.type === 'engine_start');
+  if (!startMarked) engine.start();
 
   let nextTick = Math.ceil(firstT / tickMs) * tickMs;
   let events = 0;
@@ -186,6 +192,8 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
         if (line.e.type === 'discovery') {
           applyDiscovery(directory, line.e);
           collector?.addFixtures(line.e.fixtures);
+        } else if (line.e.type === 'engine_start') {
+          engine.start();
         }
         break;
     }
