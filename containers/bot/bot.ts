@@ -31,7 +31,7 @@ import { UndiciTransport } from '../../shared/venue/undici-transport.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { discoverMarkets, type Discovery } from './discovery.js';
 import { FillGapWatcher } from './fill-gap-watcher.js';
-import { TradingPauses } from './trading-pauses.js';
+import { TradingPauses } from '../../shared/engine/trading-pauses.js';
 
 export interface BotOptions {
   config: AppConfig;
