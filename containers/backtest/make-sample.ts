@@ -72,6 +72,7 @@ const bot = await startBot({
   onVenueEvent: recorder.onVenueEvent,
   onFeedEvent: recorder.onFeedEvent,
   onDiscovery: recorder.onDiscovery,
+  onEngineStart: recorder.onEngineStart,
   onSettle: (slug, price) => {
     settledMarkets.add(slug);
     recorder.onSettle(slug, price);

@@ -31,7 +31,7 @@ import { UndiciTransport } from '../../shared/venue/undici-transport.js';
 import { VenueSocket } from '../../shared/venue/ws-client.js';
 import { discoverMarkets, type Discovery } from './discovery.js';
 import { FillGapWatcher } from './fill-gap-watcher.js';
-import { TradingPauses } from './trading-pauses.js';
+import { TradingPauses } from '../../shared/engine/trading-pauses.js';
 
 export interface BotOptions {
   config: AppConfig;
@@ -48,6 +48,11 @@ export interface BotOptions {
   onBreakerTrip?: (state: CircuitBreakerState) => void;
   /** The discovery result, before any event flows (the recorder stores it: a replay needs the directory). */
   onDiscovery?: (discovery: Discovery) => void;
+  /**
+   * Right after the engine started (the strategies hear events from here on; what came before reached the
+   * state only). The recorder marks it so a replay starts its engine at the same point.
+   */
+  onEngineStart?: () => void;
   /** A settlement the engine applied (market slug, long-side settlement price in micros). */
   onSettle?: (marketSlug: string, settlementPrice: number) => void;
   /** Period of the engine's timer (strategy refreshes, breaker), ms. */
@@ -247,6 +252,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     }
   }
   engine.start();
+  opts.onEngineStart?.();
   const tickMs = opts.tickMs ?? 1_000;
   const timer = setInterval(() => {
     const now = clock.now();

@@ -136,6 +136,7 @@ const localAws = await startLocalAws({
     onVenueEvent: recorder?.onVenueEvent,
     onFeedEvent: recorder?.onFeedEvent,
     onDiscovery: recorder?.onDiscovery,
+    onEngineStart: recorder?.onEngineStart,
     onSettle: (slug, price) => {
       recorder?.onSettle(slug, price);
       late.collector?.onSettle(slug, price);

@@ -8,6 +8,15 @@
  * and the line is delivered exactly where the bot delivered it (market → onMarketEvent, private →
  * onLivePrivateEvent, feed → onFeedEvent, settle → settle, discovery meta → the market directory).
  *
+ * Start: the bot feeds its start-up snapshots (scores, odds) and the first socket messages to the state
+ * before it starts the engine, so its strategies never hear them. A recording that marks the start
+ * (`engine_start` meta line) is replayed the same way: the engine starts at that line. One without the mark
+ * (older recordings, hand-made samples) starts the engine before the first line.
+ *
+ * Trading pauses: the exchange's weekly maintenance window (`trading.maintenance`) and market halts pause the
+ * executor here as in the bot (TradingPauses, on the replay's clock: checked before each tick and at the
+ * engine's start, and after each market line).
+ *
  * Async work: the executor's calls are promises. In the bot, their continuations run before the next socket
  * message is handled; here, after a line (or a tick) that started executor work, the driver lets every
  * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
@@ -22,6 +31,9 @@ import { ManualScheduler } from '../execution/scheduler.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { applyDiscovery, configDigest, type RecordLine } from '../recording/record-format.js';
+import { nullLogger } from '../observability/logger.js';
+import { nullMetrics } from '../observability/metrics.js';
+import { TradingPauses } from '../engine/trading-pauses.js';
 import type { RiskDecision } from '../risk/risk-manager.js';
 import { MarketDirectory } from '../state/market-directory.js';
 import { ReportCollector } from '../reports/report-collector.js';
@@ -142,7 +154,19 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     collector = new ReportCollector({ engine, directory });
     collector.attach();
   }
-  engine.start();
+  // The bot's maintenance window and halt pauses, on simulated time (the bot checks them as it starts).
+  const pauses = new TradingPauses({
+    maintenance: config.trading.maintenance,
+    executors: () => [engine.executor()],
+    logger: (opts.logger ?? nullLogger).child({ component: 'trading-pauses' }),
+    metrics: opts.metrics ?? nullMetrics,
+  });
+  const start = (): void => {
+    pauses.onTick(clock.now());
+    engine.start();
+  };
+  const startMarked = lines.some((l) => l.k === 'meta' && l.e.type === 'engine_start');
+  if (!startMarked) start();
 
   let nextTick = Math.ceil(firstT / tickMs) * tickMs;
   let events = 0;
@@ -154,6 +178,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     const t = line.t;
     while (nextTick <= t) {
       scheduler.runUntil(nextTick);
+      pauses.onTick(nextTick);
       engine.tick(nextTick);
       collector?.sample(nextTick);
       nextTick += tickMs;
@@ -166,6 +191,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     switch (line.k) {
       case 'market':
         engine.onMarketEvent(line.e);
+        pauses.onMarketEvent(line.e);
         events++;
         break;
       case 'private':
@@ -186,6 +212,8 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
         if (line.e.type === 'discovery') {
           applyDiscovery(directory, line.e);
           collector?.addFixtures(line.e.fixtures);
+        } else if (line.e.type === 'engine_start') {
+          start();
         }
         break;
     }
@@ -199,6 +227,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   const end = (lines.length > 0 ? (lines[total - 1] as RecordLine).t : firstT) + Math.max(latencyMs, 0) + tickMs;
   while (nextTick <= end) {
     scheduler.runUntil(nextTick);
+    pauses.onTick(nextTick);
     engine.tick(nextTick);
     collector?.sample(nextTick);
     nextTick += tickMs;

@@ -141,6 +141,8 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   const rules = (slug: string) => marketRulesOf(directory.info(slug), defaultRules);
   // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
   const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
+  // Fills are charged at the same rates the strategies priced (a market's own Θ, not only the default).
+  const feeRates = (slug: string, atMs: number) => fees.ratesFor(slug, atMs);
   const paper = new PaperExchange({
     clock,
     scheduler,
@@ -151,6 +153,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       latencyMs: config.trading.paper.orderLatencyMs,
       cancelModel: 'behind',
       fees: config.trading.fees,
+      feeRates,
       rules,
     },
   });
@@ -162,7 +165,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       gateway,
       clock,
       scheduler,
-      tracker: new OrderTracker({ clock, logger: logger.child({ component: `orders-${name}` }), metrics, fees: config.trading.fees }),
+      tracker: new OrderTracker({ clock, logger: logger.child({ component: `orders-${name}` }), metrics, fees: config.trading.fees, feeRates }),
       logger: logger.child({ component: `executor-${name}` }),
       metrics,
       marketRules: rules,

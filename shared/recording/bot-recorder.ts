@@ -1,6 +1,7 @@
 /**
- * The bot's recording hooks: plug them into `startBot` (onVenueEvent, onFeedEvent, onDiscovery, onSettle) and
- * every inbound message is recorded with its receive time (the bot's clock when the hook ran).
+ * The bot's recording hooks: plug them into `startBot` (onVenueEvent, onFeedEvent, onDiscovery, onSettle,
+ * onEngineStart) and every inbound message is recorded with its receive time (the bot's clock when the hook
+ * ran), and the moment the engine started (a replay starts its engine at the same line).
  */
 import type { AppConfig } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
@@ -30,6 +31,7 @@ export interface BotRecorder {
   onFeedEvent(ev: FeedEvent): void;
   onDiscovery(d: { directory: MarketDirectory; fixtures: readonly FixtureRef[] }): void;
   onSettle(marketSlug: string, settlementPrice: number): void;
+  onEngineStart(): void;
   close(): Promise<RecordingStats>;
 }
 
@@ -55,6 +57,7 @@ export function createBotRecorder(opts: BotRecorderOptions): BotRecorder {
     onFeedEvent: (ev) => writer.record('feed', ev, clock.now()),
     onDiscovery: (d) => writer.record('meta', discoveryRecord(d.directory, d.fixtures), clock.now()),
     onSettle: (marketSlug, settlementPrice) => writer.record('settle', { marketSlug, settlementPrice }, clock.now()),
+    onEngineStart: () => writer.record('meta', { type: 'engine_start' }, clock.now()),
     close: () => writer.close(),
   };
 }

@@ -7,8 +7,10 @@
  * - private: a VenueEvent from the exchange's private socket (executions, positions, balances, orders)
  * - feed:    a FeedEvent from the sports/odds feeds (scores, odds, fixture status, feed health)
  * - settle:  a settlement the bot applied ({ marketSlug, settlementPrice })
- * - meta:    the header (first line of every chunk: format version, session id, config digest, seed) and
- *            the discovery result (which markets, which games, the join between them) that a replay needs
+ * - meta:    the header (first line of every chunk: format version, session id, config digest, seed),
+ *            the discovery result (which markets, which games, the join between them) that a replay needs,
+ *            and the moment the engine started (`engine_start`): lines before it reached the bot's state but
+ *            not its strategies (start-up snapshots, early socket messages), and a replay does the same
  *
  * Files are gzip streams of those lines, chunked: `<sessionId>-<chunk 00000>.ndjson.gz`. Every chunk starts
  * with the header, so any single chunk is readable on its own; a replay reads a session's chunks in order.
@@ -66,7 +68,15 @@ export interface GapRecord {
   toT: number;
 }
 
-export type MetaRecord = RecordingHeader | DiscoveryRecord | GapRecord;
+/**
+ * The bot started its engine here (after its start-up snapshots and any crash recovery): from this line on
+ * the strategies hear the events; before it, only the state did.
+ */
+export interface EngineStartRecord {
+  type: 'engine_start';
+}
+
+export type MetaRecord = RecordingHeader | DiscoveryRecord | GapRecord | EngineStartRecord;
 
 export type RecordLine =
   | { t: number; k: 'market'; e: VenueEvent }

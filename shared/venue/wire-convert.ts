@@ -399,18 +399,42 @@ function toMarketSide(s: NonNullable<WireMarket['marketSides']>[number]): Catalo
   };
 }
 
-export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: WireDrift = SILENT): CatalogueMarket {
+/** Team names by id, from an event's `teams[]`. */
+type TeamNames = ReadonlyMap<string, string>;
+
+function teamNamesOf(e: WireEvent): TeamNames {
+  const out = new Map<string, string>();
+  for (const t of e.teams ?? []) if (t.id != null && t.name) out.set(String(t.id), t.name);
+  return out;
+}
+
+/**
+ * The outcome and team of the long (YES) side. Older markets sent `outcome` and `team`; today's wire
+ * (docs/venue-rules.md, "Wire shapes": use `marketSides[]`) describes the long side in `marketSides[]`
+ * (`description`, `teamId` → the event's `teams[]`, or the deprecated `team`).
+ */
+function longSideOf(m: WireMarket, teams: TeamNames): { outcome: string; team: string | null } {
+  const long = (m.marketSides ?? []).find((s) => s.long === true);
+  const sideTeam = long?.team?.name ?? (long?.teamId != null ? teams.get(String(long.teamId)) : undefined) ?? null;
+  return {
+    outcome: m.outcome ?? long?.description ?? sideTeam ?? '',
+    team: m.team?.name ?? sideTeam,
+  };
+}
+
+export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: WireDrift = SILENT, teams: TeamNames = new Map()): CatalogueMarket {
+  const side = longSideOf(m, teams);
   const minQty = m.minimumTradeQty == null ? null : parseQuantity(m.minimumTradeQty, 'up');
   const status = m.status == null ? null : (drift.readEnum('market.status', MARKET_STATUSES, m.status) ?? 'MARKET_STATUS_UNSPECIFIED');
   return {
     id: String(m.id),
     slug: m.slug,
     title: m.title ?? m.question ?? m.slug,
-    outcome: m.outcome ?? '',
+    outcome: side.outcome,
     active: m.active ?? true,
     closed: m.closed ?? false,
     eventSlug: m.eventSlug ?? eventSlug ?? null,
-    team: m.team?.name ?? null,
+    team: side.team,
     status,
     tickMicros: tickMicrosOf(m.orderPriceMinTickSize),
     minQty: minQty && minQty.whole > 0 ? minQty.whole : null,
@@ -423,6 +447,7 @@ export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: Wire
 }
 
 export function toCatalogueEvent(e: WireEvent, drift: WireDrift = SILENT): CatalogueEvent {
+  const teams = teamNamesOf(e);
   return {
     id: String(e.id),
     slug: e.slug,
@@ -432,7 +457,7 @@ export function toCatalogueEvent(e: WireEvent, drift: WireDrift = SILENT): Catal
     active: e.active,
     closed: e.closed,
     gameId: e.gameId == null ? null : String(e.gameId),
-    markets: e.markets.map((m) => toCatalogueMarket(m, e.slug, drift)),
+    markets: e.markets.map((m) => toCatalogueMarket(m, e.slug, drift, teams)),
   };
 }
 

@@ -92,6 +92,10 @@ export const MarketSideSchema = z.object({
   tradable: z.boolean().nullable().optional(),
   identifier: z.string().nullable().optional(),
   description: z.string().nullable().optional(),
+  /** The team the side is about (today's wire; the event's `teams[]` names it). */
+  teamId: z.union([z.number(), z.string()]).nullable().optional(),
+  /** Deprecated: the team itself, as older markets sent it. */
+  team: TeamSchema.nullable().optional(),
 });
 
 export const MarketSchema = z.object({
@@ -128,6 +132,8 @@ export const EventSchema = z.object({
   active: z.boolean().optional().default(true),
   closed: z.boolean().optional().default(false),
   gameId: CatalogueIdSchema.nullable().optional(),
+  /** The teams of the game (today's wire): what a market side's `teamId` refers to. */
+  teams: z.array(TeamSchema).nullable().optional(),
   markets: z.array(MarketSchema).optional().default([]),
 });
 export type WireEvent = z.infer<typeof EventSchema>;

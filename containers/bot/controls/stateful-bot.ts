@@ -67,7 +67,7 @@ import { parseControlMessage, parseOddsUpdateMessage, type ControlMessage, type 
 import type { HealthStatus } from './health-server.js';
 import { RuntimeControls } from './runtime-controls.js';
 
-export type BotHooks = Pick<BotOptions, 'onDecision' | 'onFill' | 'onFeedEvent' | 'onVenueEvent' | 'onDiscovery' | 'onSettle' | 'onBreakerTrip'>;
+export type BotHooks = Pick<BotOptions, 'onDecision' | 'onFill' | 'onFeedEvent' | 'onVenueEvent' | 'onDiscovery' | 'onSettle' | 'onBreakerTrip' | 'onEngineStart'>;
 
 export interface StatefulBotOptions {
   /** The configuration, its mode being the trading-mode parameter's value at start. */
@@ -305,6 +305,10 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
       onDiscovery: (d) => {
         recorder?.onDiscovery(d);
         o.hooks?.onDiscovery?.(d);
+      },
+      onEngineStart: () => {
+        recorder?.onEngineStart();
+        o.hooks?.onEngineStart?.();
       },
       onSettle: (slug, price) => {
         recorder?.onSettle(slug, price);

@@ -21,9 +21,12 @@
  *  - all decisions ≥ 70 %: the market maker also requotes on its refresh timer and on its inventory, i.e. on
  *    exactly the two timings above, so a requote may shift or vanish;
  *  - every strategy that decided live decides in the replay.
- * Measured on an idle machine: 34 of 42 overall (81 %), 11 of 11 event-driven; the replay's decisions were a
- * subsequence of the live ones. The margins are for a loaded CI machine, where live timers fire later.
- * Timestamps are not compared.
+ * The recorder marks where the bot started its engine (onEngineStart): the start-up snapshots before it
+ * reached the bot's state but not its strategies, and the replay starts its engine at the same line (without
+ * that, the replayed market maker heard the pre-game status its live twin never did, paused at tip-off and
+ * skipped a requote the live one made, and the fills and sizes after it drifted).
+ * Measured on an idle machine: 40–43 decisions, 100 % overall and event-driven. The margins are for a
+ * loaded CI machine, where live timers fire later. Timestamps are not compared.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +80,7 @@ describe('live paper session → recording → replay', () => {
         onVenueEvent: recorder.onVenueEvent,
         onFeedEvent: recorder.onFeedEvent,
         onDiscovery: recorder.onDiscovery,
+        onEngineStart: recorder.onEngineStart,
         onSettle: recorder.onSettle,
         onDecision: (d, s) => {
           if (d.approved && d.signal) live.push(key({ strategy: String(s.strategyName), marketSlug: s.marketSlug, action: s.action, price: s.price, quantity: d.signal.quantity }));

@@ -53,11 +53,16 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
     const w = new ScriptedWorld({ strategies: ['statistical_edge'], liveGateway: gateway });
     const { fixture, homeSlug } = w.addFixture(FX);
     const e = w.engine;
-    // Paper buys 36 YES at 0.50.
+    // Paper buys 37 YES at 0.50. statistical_edge (min_edge 0.05 kept AFTER the taker fee, Θ 0.0695): the
+    // highest limit L on the 0.01 tick with 0.60 − L − 0.0695·L·(1 − L) ≥ 0.05 is 0.53 (0.54 keeps only
+    // 0.06 − 0.017264 = 0.042736; 0.53 keeps 0.07 − 0.017312 = 0.052688). The ask 0.50 is under it, and the
+    // size is order_size over the limit: floor(20 / 0.53) = 37 (before fees the limit was 0.55 and
+    // floor(20 / 0.55) = 36). Quarter Kelly on the net edge at 0.53 allows floor(0.25 × 0.052688 × 1000 /
+    // (0.547312 × 0.452688)) = 53, so the order size is the binding cap.
     w.feed(oddsEvent(fixture, 0.6, w.clock.now()));
     w.market(bookEvent(homeSlug, [[0.44, 100]], [[0.5, 100]], w.clock.now()));
     await w.advance(200);
-    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 36 });
+    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 37 });
     e.onLivePrivateEvent({ type: 'balance', balance: 250_000_000, buyingPower: 200_000_000, receivedAt: w.clock.now() });
     expect(e.state.account().buyingPower).not.toBe(200_000_000); // paper is the picture
 
@@ -67,7 +72,7 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
     expect(e.state.position(homeSlug)?.quantity ?? 0).toBe(0);
 
     // The consensus collapses below a rich bid: in live mode, with nothing held, that is a BUY_NO — never a
-    // SELL_LONG of 36 contracts that only exist in the paper account.
+    // SELL_LONG of 37 contracts that only exist in the paper account.
     await w.advance(6_000);
     w.feed(oddsEvent(fixture, 0.3, w.clock.now()));
     w.market(bookEvent(homeSlug, [[0.45, 100]], [[0.47, 100]], w.clock.now()));
@@ -76,9 +81,9 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
     expect(gateway.creates).toHaveLength(1);
     expect(gateway.creates[0]).toMatchObject({ intent: 'ORDER_INTENT_BUY_SHORT', marketSlug: homeSlug });
 
-    // Back in paper, the paper account's 36 YES and its cash are the picture again.
+    // Back in paper, the paper account's 37 YES and its cash are the picture again.
     await e.setMode('paper');
-    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 36 });
+    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 37 });
     expect(e.state.account().balance).toBe(e.paper.balance().balance);
   });
 

@@ -4,7 +4,7 @@ import { VENUE_MAINTENANCE } from '../../../shared/domain/maintenance-calendar.j
 import { OrderExecutor } from '../../../shared/execution/executor.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
-import { TradingPauses } from '../../../containers/bot/trading-pauses.js';
+import { TradingPauses } from '../../../shared/engine/trading-pauses.js';
 import { M, lv, paper, usd } from '../paper/helpers.js';
 
 const quote = (over: Partial<Signal> = {}): Signal => ({

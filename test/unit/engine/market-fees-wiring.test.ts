@@ -10,7 +10,8 @@ import type { Signal } from '../../../shared/domain/signal.js';
 import { assembleEngine } from '../../../shared/engine/assemble-engine.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
-import { engineConfig } from '../../support/engine-fixtures.js';
+import type { Fill } from '../../../shared/domain/order.js';
+import { bookEvent, engineConfig } from '../../support/engine-fixtures.js';
 
 const SWITCH = Date.UTC(2031, 0, 2);
 const info = (slug: string, extra: Partial<MarketInfo> = {}): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: 'x', tick: 10_000, minQty: 1, ...extra });
@@ -19,7 +20,7 @@ const signal = (slug: string, now: number): Signal => ({
   reason: 'test', fairProbability: 0.6, createdAt: now,
 });
 
-function world() {
+function world(onFill?: (f: Fill) => void) {
   const clock = new ManualClock(Date.UTC(2031, 0, 1));
   const directory = new MarketDirectory();
   directory.addMarket(info('plain'));
@@ -28,8 +29,9 @@ function world() {
   const config = engineConfig({
     patch: { trading: { fees: { overrides: [{ sport: 'table_tennis', effective_from: new Date(SWITCH).toISOString(), taker_theta: 0.2 }] } } },
   });
-  const engine = assembleEngine({ config, clock, scheduler: new ManualScheduler(clock), directory });
-  return { clock, engine };
+  const scheduler = new ManualScheduler(clock);
+  const engine = assembleEngine({ config, clock, scheduler, directory, onFill });
+  return { clock, engine, scheduler };
 }
 
 describe('per-market fees in the engine', () => {
@@ -54,5 +56,22 @@ describe('per-market fees in the engine', () => {
     expect(dear).toBeLessThan(plain);
     expect(ttBefore).toBe(plain);
     expect(ttAfter).toBeLessThan(dear); // Θ 0.20 > 0.10
+  });
+
+  it('paper fills are charged at the market\'s own rates, the ones the strategies priced (Θ 0.10 on "dear")', async () => {
+    const fills: Fill[] = [];
+    const { engine, clock, scheduler } = world((f) => fills.push(f));
+    for (const slug of ['plain', 'dear']) {
+      engine.onMarketEvent(bookEvent(slug, [[0.45, 100]], [[0.5, 100]], clock.now()));
+      await engine.executor().execute({ ...signal(slug, clock.now()), quantity: 10, timeInForce: 'IOC' });
+    }
+    await scheduler.advanceAsync(1_000);
+    const fee = (slug: string) => fills.filter((f) => f.marketSlug === slug).reduce((a, f) => a + f.fee, 0);
+    // 10 contracts at 0.50: Θ·C·p·(1 − p) = 0.0695 × 10 × 0.25 = 0.17375 → $0.17; at Θ 0.10, $0.25.
+    expect(fee('plain')).toBe(170_000);
+    expect(fee('dear')).toBe(250_000);
+    // The executor's tracker books the same figure.
+    const tracked = engine.executor().tracker.all().filter((o) => o.request.marketSlug === 'dear');
+    expect(tracked.reduce((a, o) => a + o.feesPaid, 0)).toBe(250_000);
   });
 });

@@ -11,6 +11,7 @@ import {
   ActivitiesResponseSchema,
   BboSchema,
   BookSchema,
+  EventsResponseSchema,
   MarketResponseSchema,
   OrderSchema,
   PositionsResponseSchema,
@@ -18,6 +19,7 @@ import {
   coefficientToPpm,
   toBbo,
   toBookSnapshot,
+  toCatalogueEvent,
   toCatalogueMarket,
   toSettlement,
   toVenueActivity,
@@ -251,6 +253,41 @@ describe('REST bodies: current shapes and the older ones', () => {
     expect(coefficientToPpm('0.0000005')).toBe(0); // half to even
     expect(coefficientToPpm(5e-7)).toBeNull(); // a number in exponent form is refused, not guessed
     expect(coefficientToPpm('0.1234565')).toBe(123_456);
+  });
+
+  it('market outcome and team from today\'s marketSides[] (description, teamId → the event\'s teams[]); outcome/team still read when sent', () => {
+    const r = EventsResponseSchema.parse({
+      events: [
+        {
+          id: 7,
+          slug: 'nba-nyk-por',
+          title: 'New York Knicks at Portland Trail Blazers',
+          teams: [
+            { id: 11, name: 'Portland Trail Blazers' },
+            { id: 12, name: 'New York Knicks' },
+          ],
+          markets: [
+            {
+              id: 9,
+              slug: 'nba-nyk-por-por',
+              title: 'New York Knicks at Portland Trail Blazers: Portland Trail Blazers to win',
+              marketSides: [
+                { id: '1', long: true, description: 'Portland Trail Blazers', teamId: 11 },
+                { id: '2', long: false, description: 'Not Portland Trail Blazers' },
+              ],
+            },
+            { id: 10, slug: 'nba-nyk-por-nyk', marketSides: [{ id: '3', long: false, teamId: 11 }, { id: '4', long: true, teamId: 12 }] },
+            { id: 11, slug: 'old', outcome: 'BOS', team: { name: 'Boston Celtics' }, marketSides: [{ id: '5', long: true, description: 'x', teamId: 11 }] },
+            { id: 12, slug: 'bare' },
+          ],
+        },
+      ],
+    });
+    const [por, nyk, old, bare] = toCatalogueEvent(r.events[0]!).markets;
+    expect([por!.outcome, por!.team]).toEqual(['Portland Trail Blazers', 'Portland Trail Blazers']);
+    expect([nyk!.outcome, nyk!.team]).toEqual(['New York Knicks', 'New York Knicks']);
+    expect([old!.outcome, old!.team]).toEqual(['BOS', 'Boston Celtics']);
+    expect([bare!.outcome, bare!.team]).toEqual(['', null]);
   });
 
   it('positions: the …Decimal fields are preferred over the rounded deprecated ones', () => {

@@ -10,14 +10,16 @@
  *   resting orders cancelled and new orders paused until it is OPEN again.
  *
  * Pauses are the executor's (`setPaused`), separate from the kill switch: ending one never lifts the other.
+ * The bot and the replay (shared/backtest/replay.ts) drive it alike: `onTick` on the engine's timer,
+ * `onMarketEvent` after the engine heard the market message, so a replay pauses where the bot paused.
  * Counted: `bot.trading_pause{reason}`; gauge `bot.maintenance` (1 while the window is in force).
  */
-import { inWindow, windowEndsAt, type WeeklyWindow } from '../../shared/domain/maintenance-calendar.js';
-import type { ReportedMarketState } from '../../shared/domain/venue-enums.js';
-import type { VenueEvent } from '../../shared/domain/venue-events.js';
-import { ALL_MARKETS } from '../../shared/execution/executor.js';
-import type { Logger } from '../../shared/observability/logger.js';
-import type { Metrics } from '../../shared/observability/metrics.js';
+import { inWindow, windowEndsAt, type WeeklyWindow } from '../domain/maintenance-calendar.js';
+import type { ReportedMarketState } from '../domain/venue-enums.js';
+import type { VenueEvent } from '../domain/venue-events.js';
+import { ALL_MARKETS } from '../execution/executor.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export const MAINTENANCE = 'maintenance';
 export const MARKET_HALT = 'market_halt';
