@@ -35,6 +35,7 @@ import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startBot, type RunningBot } from '../../containers/bot/bot.js';
 import { startAuditedSimulator } from './wire-audit.js';
+import { CREATE_ORDER_PATHS } from '../../containers/simulator/faults/fault-controller.js';
 import { createSportsModule, type SportsModule } from '../../containers/simulator/sports/index.js';
 import { simulatorEndpoints, type SimulatorEndpoints } from '../../containers/bot/session-config.js';
 
@@ -411,7 +412,8 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
         f.failNextRequests({ count: 2 + Math.floor(4 * rnd()), status: [500, 502, 503][Math.floor(3 * rnd())] });
         break;
       case 'create_5xx':
-        f.failNextRequests({ count: 1 + Math.floor(2 * rnd()), status: 503, path: '/v1/orders', method: 'POST' });
+        // Single and batched creates (the executor batches the creates of one turn), not batched cancels.
+        f.failNextRequests({ count: 1 + Math.floor(2 * rnd()), status: 503, path: CREATE_ORDER_PATHS, method: 'POST' });
         break;
       case 'latency_spike':
         f.setRestLatency(Math.round(100 + 400 * rnd()), 200);
