@@ -399,18 +399,34 @@ function toMarketSide(s: NonNullable<WireMarket['marketSides']>[number]): Catalo
   };
 }
 
-export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: WireDrift = SILENT): CatalogueMarket {
+/**
+ * What the long (YES) side pays on. Today's markets carry no `outcome` or `team` of their own (removed with
+ * `outcomes`, docs/venue-rules.md "Wire shapes"): the long `marketSides[]` entry describes it, and its `teamId`
+ * names one of the event's `teams`. The older top-level fields still win when a market sends them.
+ */
+function longSideSubject(m: WireMarket, teamNames: ReadonlyMap<string, string>): { outcome: string; team: string | null } {
+  const long = (m.marketSides ?? []).find((s) => s.long === true);
+  const teamOfId = long?.teamId == null ? undefined : teamNames.get(String(long.teamId));
+  const team = m.team?.name ?? long?.team?.name ?? teamOfId ?? null;
+  return { outcome: m.outcome ?? long?.description ?? team ?? '', team };
+}
+
+const NO_TEAMS: ReadonlyMap<string, string> = new Map();
+
+/** `teamNames`: the event's teams by id (string), to name a market side's `teamId`. */
+export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: WireDrift = SILENT, teamNames: ReadonlyMap<string, string> = NO_TEAMS): CatalogueMarket {
   const minQty = m.minimumTradeQty == null ? null : parseQuantity(m.minimumTradeQty, 'up');
+  const subject = longSideSubject(m, teamNames);
   const status = m.status == null ? null : (drift.readEnum('market.status', MARKET_STATUSES, m.status) ?? 'MARKET_STATUS_UNSPECIFIED');
   return {
     id: String(m.id),
     slug: m.slug,
     title: m.title ?? m.question ?? m.slug,
-    outcome: m.outcome ?? '',
+    outcome: subject.outcome,
     active: m.active ?? true,
     closed: m.closed ?? false,
     eventSlug: m.eventSlug ?? eventSlug ?? null,
-    team: m.team?.name ?? null,
+    team: subject.team,
     status,
     tickMicros: tickMicrosOf(m.orderPriceMinTickSize),
     minQty: minQty && minQty.whole > 0 ? minQty.whole : null,
@@ -423,6 +439,8 @@ export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: Wire
 }
 
 export function toCatalogueEvent(e: WireEvent, drift: WireDrift = SILENT): CatalogueEvent {
+  const teamNames = new Map<string, string>();
+  for (const t of e.teams ?? []) if (t.id != null && t.name) teamNames.set(String(t.id), t.name);
   return {
     id: String(e.id),
     slug: e.slug,
@@ -432,7 +450,7 @@ export function toCatalogueEvent(e: WireEvent, drift: WireDrift = SILENT): Catal
     active: e.active,
     closed: e.closed,
     gameId: e.gameId == null ? null : String(e.gameId),
-    markets: e.markets.map((m) => toCatalogueMarket(m, e.slug, drift)),
+    markets: e.markets.map((m) => toCatalogueMarket(m, e.slug, drift, teamNames)),
   };
 }
 

@@ -92,6 +92,10 @@ export const MarketSideSchema = z.object({
   tradable: z.boolean().nullable().optional(),
   identifier: z.string().nullable().optional(),
   description: z.string().nullable().optional(),
+  /** The team the side is about (today's markets name no team of their own: see the event's `teams`). */
+  teamId: CatalogueIdSchema.nullable().optional(),
+  /** Deprecated: the side's team inline. */
+  team: TeamSchema.nullable().optional(),
 });
 
 export const MarketSchema = z.object({
@@ -128,6 +132,8 @@ export const EventSchema = z.object({
   active: z.boolean().optional().default(true),
   closed: z.boolean().optional().default(false),
   gameId: CatalogueIdSchema.nullable().optional(),
+  /** The event's teams: what a market side's `teamId` refers to. */
+  teams: z.array(TeamSchema).nullable().optional(),
   markets: z.array(MarketSchema).optional().default([]),
 });
 export type WireEvent = z.infer<typeof EventSchema>;

@@ -11,6 +11,7 @@ import {
   ActivitiesResponseSchema,
   BboSchema,
   BookSchema,
+  EventResponseSchema,
   MarketResponseSchema,
   OrderSchema,
   PositionsResponseSchema,
@@ -18,6 +19,7 @@ import {
   coefficientToPpm,
   toBbo,
   toBookSnapshot,
+  toCatalogueEvent,
   toCatalogueMarket,
   toSettlement,
   toVenueActivity,
@@ -251,6 +253,38 @@ describe('REST bodies: current shapes and the older ones', () => {
     expect(coefficientToPpm('0.0000005')).toBe(0); // half to even
     expect(coefficientToPpm(5e-7)).toBeNull(); // a number in exponent form is refused, not guessed
     expect(coefficientToPpm('0.1234565')).toBe(123_456);
+  });
+
+  it("market outcome and team: from the long side (its teamId names one of the event's teams), top-level fields first", () => {
+    const side = (long: boolean, extra: Record<string, unknown>) => ({ id: long ? '1' : '2', marketId: 7, long, ...extra });
+    const market = (slug: string, sides: unknown[], extra: Record<string, unknown> = {}) => ({ id: slug.length, slug, title: `${slug} title`, marketSides: sides, ...extra });
+    const ev = toCatalogueEvent(
+      EventResponseSchema.parse({
+        event: {
+          id: 9,
+          slug: 'nba-bos-nyk',
+          title: 'Celtics at Knicks',
+          teams: [{ id: 11, name: 'Boston Celtics' }, { id: 12, name: 'New York Knicks' }],
+          markets: [
+            market('by-team-id', [side(true, { teamId: 11, description: 'Celtics win' }), side(false, { teamId: 12, description: 'Not Celtics' })]),
+            market('unknown-team-id', [side(true, { teamId: 99, description: 'New York Knicks' })]),
+            market('inline-team', [side(true, { team: { id: 12, name: 'New York Knicks' } })]),
+            market('top-level', [side(true, { teamId: 11, description: 'x' })], { outcome: 'Draw', team: { name: 'Old Team' } }),
+            market('no-sides', []),
+          ],
+        },
+      }).event,
+    );
+    expect(ev.markets.map((m) => [m.slug, m.outcome, m.team])).toEqual([
+      ['by-team-id', 'Celtics win', 'Boston Celtics'],
+      ['unknown-team-id', 'New York Knicks', null],
+      ['inline-team', 'New York Knicks', 'New York Knicks'],
+      ['top-level', 'Draw', 'Old Team'],
+      ['no-sides', '', null],
+    ]);
+    // A market read on its own (no event) still has its long side's description.
+    const alone = toCatalogueMarket(MarketResponseSchema.parse({ market: market('alone', [side(false, { description: 'No' }), side(true, { teamId: 11, description: 'Boston Celtics' })]) }).market);
+    expect([alone.outcome, alone.team]).toEqual(['Boston Celtics', null]);
   });
 
   it('positions: the …Decimal fields are preferred over the rounded deprecated ones', () => {
