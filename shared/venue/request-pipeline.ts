@@ -103,9 +103,7 @@ export class RequestPipeline {
           await this.o.sleep(decision.delayMs);
           continue;
         case 'fail':
-          if (error instanceof AuthError && error.status === 401) {
-            this.o.logger.error('venue rejected our credentials after clock correction', { endpoint: req.endpoint });
-          }
+          if (error instanceof AuthError && req.auth) this.onCredentialsRejected(req, error, state.resigned);
           throw error;
       }
     }
@@ -149,6 +147,22 @@ export class RequestPipeline {
       offsetAfterMs: signer.clockOffsetMs,
     });
     this.o.metrics.gauge('venue.clock_offset_ms', signer.clockOffsetMs);
+  }
+
+  /**
+   * The venue refused the key for good: a 401 again after the re-sign with a corrected clock (unknown key,
+   * wrong secret, revoked key), or a 403. Nothing the client can fix: an operator must see it, at error level.
+   * Only what identifies the request and the key's public id: never the secret, the signature or headers.
+   */
+  private onCredentialsRejected(req: PipelineRequest, error: AuthError, resigned: boolean): void {
+    this.o.metrics.increment('venue.auth_rejected', 1, { class: req.cls, status: String(error.status) });
+    this.o.logger.error('venue rejected our credentials; check the API key id and secret', {
+      endpoint: req.endpoint,
+      status: error.status,
+      venueMessage: error.venueMessage,
+      keyId: (this.o.signer as RequestSigner).keyId,
+      afterResign: resigned,
+    });
   }
 
   /** After a 429: stop the whole budget for the pause. */

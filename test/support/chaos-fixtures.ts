@@ -434,6 +434,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
         break;
     }
     faults[kind] = (faults[kind] ?? 0) + 1;
+    logger.info('chaos fault injected', { component: 'chaos', kind }); // so a log file shows when
   };
   // Every kind at least once early on (in a seeded order), then random picks.
   const order = [...FAULT_KINDS].sort(() => rnd() - 0.5);
