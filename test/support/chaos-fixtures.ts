@@ -7,8 +7,11 @@
  *  - risk limits: per-market, correlated-group and portfolio exposure computed from the SIMULATOR's truth
  *    (positions + resting opening orders, worst-case loss as in shared/risk/exposure-monitor.ts; reducing
  *    orders count zero, as the risk manager documents) never above the configured limits;
- *  - no order sent twice: every order the exchange holds for the bot's account is tracked by exactly one
- *    engine order (a resent create would leave an untracked twin);
+ *  - no order sent twice: every order the exchange accepted for the bot's account is tracked by exactly one
+ *    engine order (a resent create would leave an untracked twin). An order the exchange REJECTED outright
+ *    (never rested, never traded) is only counted (`rejectedUntracked`): an ambiguous create whose order was
+ *    rejected leaves no trace a recovery can read (today's activities list trades, not order lifecycles), so
+ *    it is judged absent and sent once more — with no exposure either time;
  *  - every exchange execution (fill) appears exactly once in the bot's fills, none invented — including those
  *    sent while the private socket was down (recovered from the trade activities by the fill-gap watcher);
  *  - after a quiet period (faults cleared, kill switch on, open orders gone) the bot's positions equal the
@@ -78,6 +81,8 @@ export interface ChaosReport {
   violations: Violation[];
   counts: {
     ordersOnExchange: number;
+    /** Orders the exchange rejected outright that no engine order tracks (see the header: no exposure). */
+    rejectedUntracked: number;
     executions: number;
     botFills: number;
     decisions: Record<string, number>;
@@ -268,11 +273,18 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
 
   // The exchange's truth: every order and execution of the bot's account.
   const exchangeOrders = new Set<string>();
+  /** Orders the exchange accepted (any execution other than REJECTED). */
+  const acceptedOrders = new Set<string>();
   const exchangeFills = new Map<string, VenueExecution>();
   const unsubscribe = sim.exchange.onEvent((ev) => {
     if (ev.type !== 'execution' || ev.accountId !== account) return;
     exchangeOrders.add(ev.execution.order.id);
+    if (ev.execution.type !== 'EXECUTION_TYPE_REJECTED') acceptedOrders.add(ev.execution.order.id);
     if ((ev.execution.lastShares ?? 0) > 0) exchangeFills.set(ev.execution.id, ev.execution);
+    if (options.logFile) {
+      const { order: o, type, lastShares } = ev.execution;
+      logger.debug('chaos: exchange execution', { component: 'chaos', orderId: o.id, type, lastShares, marketSlug: o.marketSlug, intent: o.intent, price: o.price, quantity: o.quantity, createTime: o.createTime });
+    }
   });
 
   // What the bot does and sees.
@@ -468,9 +480,11 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
   // Orders: every exchange order is tracked by exactly one engine order.
   const trackedIds = new Map<string, number>();
   for (const o of tracker.all()) if (o.orderId) trackedIds.set(o.orderId, (trackedIds.get(o.orderId) ?? 0) + 1);
+  let rejectedUntracked = 0;
   for (const id of exchangeOrders) {
     const n = trackedIds.get(id) ?? 0;
-    if (n === 0) violate('order_untracked', `exchange order ${id} is not tracked by the engine (sent twice, or lost)`);
+    if (n === 0 && !acceptedOrders.has(id)) rejectedUntracked++;
+    else if (n === 0) violate('order_untracked', `exchange order ${id} is not tracked by the engine (sent twice, or lost)`);
     if (n > 1) violate('order_duplicate', `exchange order ${id} is tracked ${n} times`);
   }
   const stillOpen = sim.exchange.openOrders(account);
@@ -506,6 +520,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     violations,
     counts: {
       ordersOnExchange: exchangeOrders.size,
+      rejectedUntracked,
       executions: exchangeFills.size,
       botFills: botFills.length,
       decisions,
