@@ -14,9 +14,9 @@
  *  4. Return the orders still open at the exchange with their stored identity (local id, strategy), the
  *     positions and the balance, for `installRebuild` to put into the engine.
  *  5. Orders sent just before the stop whose record never landed (the order records are written behind the
- *     hot path, so a kill can beat the write) and that left no other trace — rejected, or cancelled without
- *     a fill, so neither open nor traded — are found in the recent order activities and recorded once
- *     (`recon-<id>`, closed), so every exchange order of the account has exactly one record.
+ *     hot path, so a kill can beat the write) are recorded once when they traded (step 3). One that left no
+ *     other trace — rejected, or cancelled without a fill — cannot be found: today's activities carry no
+ *     order lifecycle (asking for ACTIVITY_TYPE_ORDER is refused with 400); it changed nothing at the exchange.
  */
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
@@ -34,8 +34,6 @@ import type { ActivitiesPage, ActivitiesQuery } from '../../../shared/venue/rest
 import type { StateRepositories } from './state-persister.js';
 
 /** The exchange calls the rebuild makes (PolymarketRestClient satisfies it). */
-const ORDER_ACTIVITY_TYPE = 'ACTIVITY_TYPE_ORDER';
-
 export interface RebuildVenue {
   openOrders(): Promise<VenueOrder[]>;
   positions(): AsyncIterable<VenuePosition>;
@@ -57,11 +55,6 @@ export interface RebuildOptions {
   lookbackMs: number;
   /** An exchange order created this long before a stored in-flight order cannot be it. */
   clockSkewMs?: number;
-  /**
-   * Orders the account sent this far back (order activities) that no record accounts for are recorded, even
-   * when they no longer work and never traded (default 10 minutes; 0 turns it off). See step 5 above.
-   */
-  unrecordedOrderWindowMs?: number;
   maxActivityPages?: number;
   timeZone?: string;
 }
@@ -118,10 +111,11 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
   if (inFlight.length > 0) {
     const candidates = new Map<string, VenueOrder>();
     for (const v of venueOpen) if (!knownIds.has(v.id) && !ordersByVenueId.has(v.id)) candidates.set(v.id, v);
-    // Orders that no longer work (an IOC cancelled, a fill-or-kill killed) show only in the order activities.
-    const oldest = Math.min(...inFlight.map((s) => s.order.createdAt)) - (o.clockSkewMs ?? 5_000);
-    const recentOrderIds = await readOrderActivityIds(o, oldest);
-    for (const id of [...unknownTradeOrderIds, ...recentOrderIds].slice(0, 200)) {
+    // Orders that no longer work but traded show in the trade activities. One that ended without a trade (an
+    // IOC cancelled, a fill-or-kill killed, a reject) leaves no trace: today's activities list trades,
+    // resolutions and balance changes only (asking for ACTIVITY_TYPE_ORDER is refused with 400), and it
+    // changed nothing at the exchange.
+    for (const id of unknownTradeOrderIds.slice(0, 200)) {
       if (candidates.has(id) || ordersByVenueId.has(id)) continue;
       // An order that already has a record (e.g. an orphan recorded by an earlier restart) is not in flight.
       const recorded = await o.repos.orders.findByVenueOrderId(id).catch(() => undefined);
@@ -206,35 +200,9 @@ export async function rebuildFromExchange(o: RebuildOptions): Promise<RebuildRes
     }
   }
 
-  // Orders sent just before the stop that left no record and no other trace (rejected, cancelled unfilled).
-  const windowMs = o.unrecordedOrderWindowMs ?? 10 * 60_000;
-  if (windowMs > 0) {
-    for (const v of venueOpen) haveRecord.add(v.id);
-    for (const s of storeOpenAll) if (s.order.orderId) haveRecord.add(s.order.orderId);
-    let recent: string[] = [];
-    try {
-      recent = (await readOrderActivityIds(o, now - windowMs)).filter((id) => !haveRecord.has(id));
-    } catch (err) {
-      log.warn('recent order activities could not be read; unrecorded closed orders are left to the reconciler', { err });
-    }
-    const unrecorded: string[] = [];
-    await inBatches(recent, 8, async (id) => {
-      try {
-        if (!(await o.repos.orders.findByVenueOrderId(id))) unrecorded.push(id);
-      } catch (err) {
-        log.warn('order record look-up failed; left to the reconciler', { orderId: id, err });
-      }
-    });
-    for (const id of unrecorded) {
-      try {
-        const v = venueById.get(id) ?? (await o.venue.getOrder(id));
-        await o.repos.orders.create(orderRecordFromVenue(v, now));
-        log.warn('order sent just before the last stop, without a record, recorded', { orderId: id, status: v.state });
-      } catch (err) {
-        if (!(err instanceof VersionConflictError)) log.error('unrecorded order could not be recorded', { orderId: id, err });
-      }
-    }
-  }
+  // Orders sent just before the stop that left no record and ended without a trade (rejected, cancelled
+  // unfilled) cannot be found: today's activities carry no order lifecycle (ACTIVITY_TYPE_ORDER is refused), and
+  // such an order changed nothing at the exchange.
 
   // What is open at the exchange now, with its stored identity.
   const cancelled = new Set(orphansCancelled);
@@ -348,26 +316,6 @@ async function readTrades(o: RebuildOptions, since: number): Promise<VenueTrade[
   return trades;
 }
 
-/** Order ids of the account's order activities since `since` (newest first, bounded). */
-async function readOrderActivityIds(o: RebuildOptions, since: number): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 5; page++) {
-    const r = await o.venue.activitiesPage({ types: [ORDER_ACTIVITY_TYPE], sortOrder: 'SORT_ORDER_DESCENDING', limit: 200, ...(cursor ? { cursor } : {}) });
-    let older = false;
-    for (const a of r.activities) {
-      if (a.time !== null && a.time < since) {
-        older = true;
-        continue;
-      }
-      if (a.orderId && !ids.includes(a.orderId)) ids.push(a.orderId);
-    }
-    if (older || r.eof || !r.nextCursor) break;
-    cursor = r.nextCursor;
-  }
-  return ids;
-}
-
 async function executionIdsSince(o: RebuildOptions, since: number, now: number): Promise<Set<string>> {
   const ids = new Set<string>();
   const last = tradingDayOf(now, o.timeZone);
@@ -375,10 +323,6 @@ async function executionIdsSince(o: RebuildOptions, since: number, now: number):
     for (const f of await o.repos.fills.byDay(day)) ids.add(f.executionId);
   }
   return ids;
-}
-
-async function inBatches<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
