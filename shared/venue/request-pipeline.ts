@@ -59,8 +59,14 @@ type Exchange = { ok: true; res: HttpResponse } | { ok: false; error: VenueError
 export class RequestPipeline {
   private readonly apiBase: string;
   private readonly gatewayBase: string;
-  /** Consecutive 429s of this client, whatever the request: the pause doubles with it. */
+  /** Consecutive 429 episodes of this client, whatever the request: the pause doubles with it. */
   private rateLimitStreak = 0;
+  /**
+   * Bumped at each new 429 episode. A request sent before the latest episode began (it was in flight with
+   * the one that met the 429) and answered 429 too is part of that episode: it does not double the pause
+   * again. Otherwise N requests in flight together, refused together, would pause the key for 2^N seconds.
+   */
+  private rateLimitEpisode = 0;
 
   constructor(private readonly o: RequestPipelineOptions) {
     this.apiBase = o.apiBaseUrl.replace(/\/+$/, '');
@@ -78,6 +84,7 @@ export class RequestPipeline {
       // The grant stays in the key's window until the answer is in (request-budget.ts: the venue counts a
       // request when it receives it, at the latest when it answers).
       const grant = await budget.begin(req.priority);
+      const episodeAtSend = this.rateLimitEpisode;
       let x: Exchange;
       try {
         const headers = this.sign(req, bodyText !== undefined);
@@ -93,7 +100,10 @@ export class RequestPipeline {
       const error = x.error;
       this.o.metrics.increment('venue.http.errors', 1, { class: req.cls, kind: failureKind(error) });
       if (error instanceof StopgapRejectError) this.o.metrics.increment('venue.stopgap_rejects', 1, { class: req.cls, via: 'response' });
-      const decision = decideRetry(error, req, { ...state, rateLimitStreak: this.rateLimitStreak }, this.o.retry, this.o.random);
+      // A 429 of a request sent before the current episode began belongs to it: the episode's streak, no doubling.
+      const sameEpisode = episodeAtSend !== this.rateLimitEpisode;
+      const streak = sameEpisode ? Math.max(0, this.rateLimitStreak - 1) : this.rateLimitStreak;
+      const decision = decideRetry(error, req, { ...state, rateLimitStreak: streak }, this.o.retry, this.o.random);
       switch (decision.kind) {
         case 'resign':
           state.resigned = true;
@@ -101,7 +111,7 @@ export class RequestPipeline {
           this.reestimateClockOffset(req, x.res);
           continue;
         case 'pause':
-          this.onRateLimited(req, budget, decision.pauseMs, decision.retry);
+          this.onRateLimited(req, budget, decision.pauseMs, decision.retry, sameEpisode);
           if (!decision.retry) throw error;
           state.rateLimited++;
           state.attempts--; // refused at the edge, not processed
@@ -110,9 +120,7 @@ export class RequestPipeline {
           await this.o.sleep(decision.delayMs);
           continue;
         case 'fail':
-          if (error instanceof AuthError && error.status === 401) {
-            this.o.logger.error('venue rejected our credentials after clock correction', { endpoint: req.endpoint });
-          }
+          if (error instanceof AuthError && req.auth) this.onCredentialsRejected(req, error, state.resigned);
           throw error;
       }
     }
@@ -158,9 +166,28 @@ export class RequestPipeline {
     this.o.metrics.gauge('venue.clock_offset_ms', signer.clockOffsetMs);
   }
 
+  /**
+   * The venue refused the key for good: a 401 again after the re-sign with a corrected clock (unknown key,
+   * wrong secret, revoked key), or a 403. Nothing the client can fix: an operator must see it, at error level.
+   * Only what identifies the request and the key's public id: never the secret, the signature or headers.
+   */
+  private onCredentialsRejected(req: PipelineRequest, error: AuthError, resigned: boolean): void {
+    this.o.metrics.increment('venue.auth_rejected', 1, { class: req.cls, status: String(error.status) });
+    this.o.logger.error('venue rejected our credentials; check the API key id and secret', {
+      endpoint: req.endpoint,
+      status: error.status,
+      venueMessage: error.venueMessage,
+      keyId: (this.o.signer as RequestSigner).keyId,
+      afterResign: resigned,
+    });
+  }
+
   /** After a 429: stop the whole budget for the pause. */
-  private onRateLimited(req: PipelineRequest, budget: RequestBudget, pauseMs: number, willRetry: boolean): void {
-    this.rateLimitStreak++;
+  private onRateLimited(req: PipelineRequest, budget: RequestBudget, pauseMs: number, willRetry: boolean, sameEpisode: boolean): void {
+    if (!sameEpisode) {
+      this.rateLimitStreak++;
+      this.rateLimitEpisode++;
+    }
     budget.pause(pauseMs);
     this.o.metrics.increment('venue.http.rate_limited', 1, { class: req.cls, budget: budget.name });
     this.o.logger.warn('venue 429: pausing every request of the budget', {
@@ -169,6 +196,7 @@ export class RequestPipeline {
       pauseMs,
       retry: willRetry,
       streak: this.rateLimitStreak,
+      sameEpisode,
     });
   }
 }

@@ -446,6 +446,10 @@ export class PolymarketRestClient {
     this.logger.warn('create order failed ambiguously; reconciling before any resend', {
       endpoint,
       marketSlug: request.marketSlug,
+      intent: request.intent,
+      price: request.price,
+      quantity: request.quantity,
+      attemptStart: attempt.attemptStart,
       error: (err as Error).message,
     });
     const hintedId = err instanceof ServerError ? err.orderIdHint : null;
@@ -455,12 +459,12 @@ export class PolymarketRestClient {
     if (verdict.kind === 'found') {
       this.rememberOrderIds([verdict.order.id]);
       this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
-      this.logger.info('ambiguous create recovered: the order reached the exchange', { orderId: verdict.order.id, via: verdict.via });
+      this.logger.info('ambiguous create recovered: the order reached the exchange', { orderId: verdict.order.id, via: verdict.via, marketSlug: request.marketSlug });
       return { kind: 'found', result: { orderId: verdict.order.id, executions: [], recovered: true } };
     }
     if (verdict.kind === 'absent' && this.recovery.retryIfAbsent && mayResend && attempt.mayResendAgain) {
       this.metrics.increment('venue.orders.resent_after_absent', 1);
-      this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug });
+      this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug, intent: request.intent, price: request.price, quantity: request.quantity });
       return { kind: 'resend' };
     }
     const reason = verdict.kind === 'unknown' ? verdict.reason : 'order absent and no further resend allowed';

@@ -7,7 +7,8 @@
  * | 401 (authenticated call)        | re-sign ONCE (the pipeline first re-estimates the clock offset from the  |
  * |                                 | response `Date`), then fail loudly with AuthError                        |
  * | 429                             | pause the whole key's budget: ≥ 1 s, doubling per consecutive 429 (or    |
- * |                                 | Retry-After if longer). A GET then tries again (at most                  |
+ * |                                 | Retry-After if longer; requests in flight together and refused together  |
+ * |                                 | count once: the pipeline's episodes). A GET then tries again (at most    |
  * |                                 | `maxRateLimitedAttempts` in all); a POST is never resent blindly — it    |
  * |                                 | fails with RateLimitedError and its caller decides (the executor retries |
  * |                                 | cancels and modifies through the same paused budget)                     |

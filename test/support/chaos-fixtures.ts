@@ -8,7 +8,11 @@
  *    (positions + resting opening orders, worst-case loss as in shared/risk/exposure-monitor.ts; reducing
  *    orders count zero, as the risk manager documents) never above the configured limits;
  *  - no order sent twice: every order the exchange holds for the bot's account is tracked by exactly one
- *    engine order (a resent create would leave an untracked twin);
+ *    engine order (a resent create would leave an untracked twin, resting or trading). The one exception is
+ *    only counted (`deadOnArrivalUntracked`): an order the exchange ended at once without a fill (rejected, or
+ *    cancelled within `DEAD_ON_ARRIVAL_MS` of its creation: unfunded, post-only cross) leaves no trace a
+ *    recovery can read (today's activities list trades, not order lifecycles), so an ambiguous create of it
+ *    is judged absent and sent once more — it never rested nor traded, so no exposure was doubled;
  *  - every exchange execution (fill) appears exactly once in the bot's fills, none invented — including those
  *    sent while the private socket was down (recovered from the trade activities by the fill-gap watcher);
  *  - after a quiet period (faults cleared, kill switch on, open orders gone) the bot's positions equal the
@@ -35,6 +39,7 @@ import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { startBot, type RunningBot } from '../../containers/bot/bot.js';
 import { startAuditedSimulator } from './wire-audit.js';
+import { CREATE_ORDER_PATHS } from '../../containers/simulator/faults/fault-controller.js';
 import { createSportsModule, type SportsModule } from '../../containers/simulator/sports/index.js';
 import { simulatorEndpoints, type SimulatorEndpoints } from '../../containers/bot/session-config.js';
 
@@ -77,6 +82,8 @@ export interface ChaosReport {
   violations: Violation[];
   counts: {
     ordersOnExchange: number;
+    /** Orders the exchange ended at once without a fill that no engine order tracks (see the header). */
+    deadOnArrivalUntracked: number;
     executions: number;
     botFills: number;
     decisions: Record<string, number>;
@@ -211,6 +218,10 @@ const sameLevels = (a: readonly BookLevel[], b: readonly BookLevel[], depth: num
   return true;
 };
 
+/** An order ended this soon after its first execution, without a fill, never rested: see the header. */
+const DEAD_ON_ARRIVAL_MS = 1_000;
+const ENDS_AN_ORDER: ReadonlySet<string> = new Set(['EXECUTION_TYPE_REJECTED', 'EXECUTION_TYPE_CANCELED', 'EXECUTION_TYPE_EXPIRED']);
+
 type FaultKind =
   | 'socket_close'
   | 'drop_market_messages'
@@ -267,11 +278,21 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
 
   // The exchange's truth: every order and execution of the bot's account.
   const exchangeOrders = new Set<string>();
+  /** Orders the exchange ended without a fill within DEAD_ON_ARRIVAL_MS of their first execution. */
+  const lifeOf = new Map<string, { firstAt: number; endedAt: number | null; filled: boolean }>();
   const exchangeFills = new Map<string, VenueExecution>();
   const unsubscribe = sim.exchange.onEvent((ev) => {
     if (ev.type !== 'execution' || ev.accountId !== account) return;
     exchangeOrders.add(ev.execution.order.id);
+    const life = lifeOf.get(ev.execution.order.id) ?? { firstAt: Date.now(), endedAt: null, filled: false };
+    lifeOf.set(ev.execution.order.id, life);
+    if ((ev.execution.lastShares ?? 0) > 0) life.filled = true;
+    if (life.endedAt === null && ENDS_AN_ORDER.has(ev.execution.type)) life.endedAt = Date.now();
     if ((ev.execution.lastShares ?? 0) > 0) exchangeFills.set(ev.execution.id, ev.execution);
+    if (options.logFile) {
+      const { order: o, type, lastShares } = ev.execution;
+      logger.debug('chaos: exchange execution', { component: 'chaos', orderId: o.id, type, lastShares, marketSlug: o.marketSlug, intent: o.intent, price: o.price, quantity: o.quantity, createTime: o.createTime });
+    }
   });
 
   // What the bot does and sees.
@@ -411,7 +432,8 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
         f.failNextRequests({ count: 2 + Math.floor(4 * rnd()), status: [500, 502, 503][Math.floor(3 * rnd())] });
         break;
       case 'create_5xx':
-        f.failNextRequests({ count: 1 + Math.floor(2 * rnd()), status: 503, path: '/v1/orders', method: 'POST' });
+        // Single and batched creates (the executor batches the creates of one turn), not batched cancels.
+        f.failNextRequests({ count: 1 + Math.floor(2 * rnd()), status: 503, path: CREATE_ORDER_PATHS, method: 'POST' });
         break;
       case 'latency_spike':
         f.setRestLatency(Math.round(100 + 400 * rnd()), 200);
@@ -432,6 +454,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
         break;
     }
     faults[kind] = (faults[kind] ?? 0) + 1;
+    logger.info('chaos fault injected', { component: 'chaos', kind }); // so a log file shows when
   };
   // Every kind at least once early on (in a seeded order), then random picks.
   const order = [...FAULT_KINDS].sort(() => rnd() - 0.5);
@@ -465,9 +488,15 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
   // Orders: every exchange order is tracked by exactly one engine order.
   const trackedIds = new Map<string, number>();
   for (const o of tracker.all()) if (o.orderId) trackedIds.set(o.orderId, (trackedIds.get(o.orderId) ?? 0) + 1);
+  let deadOnArrivalUntracked = 0;
+  const deadOnArrival = (id: string): boolean => {
+    const life = lifeOf.get(id);
+    return !!life && !life.filled && life.endedAt !== null && life.endedAt - life.firstAt <= DEAD_ON_ARRIVAL_MS;
+  };
   for (const id of exchangeOrders) {
     const n = trackedIds.get(id) ?? 0;
-    if (n === 0) violate('order_untracked', `exchange order ${id} is not tracked by the engine (sent twice, or lost)`);
+    if (n === 0 && deadOnArrival(id)) deadOnArrivalUntracked++;
+    else if (n === 0) violate('order_untracked', `exchange order ${id} is not tracked by the engine (sent twice, or lost)`);
     if (n > 1) violate('order_duplicate', `exchange order ${id} is tracked ${n} times`);
   }
   const stillOpen = sim.exchange.openOrders(account);
@@ -503,6 +532,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     violations,
     counts: {
       ordersOnExchange: exchangeOrders.size,
+      deadOnArrivalUntracked,
       executions: exchangeFills.size,
       botFills: botFills.length,
       decisions,

@@ -10,6 +10,12 @@ import { createRandom, type Random } from './seeded-random.js';
 export type SocketChannel = 'markets' | 'private';
 export type AmbiguousCreateMode = 'reset' | 'timeout' | '5xx-after-commit';
 
+/**
+ * The paths of the create requests (POST /v1/orders and the batched POST /v1/orders/batched, not the batched
+ * cancel or modify): a failure burst on creates uses it as its `path` (with method POST).
+ */
+export const CREATE_ORDER_PATHS = /^\/v1\/orders(?:\/batched)?\/?$/;
+
 export interface HttpFailureFault {
   /** How many matching requests fail. */
   count: number;
@@ -22,7 +28,7 @@ export interface HttpFailureFault {
 }
 
 export interface AmbiguousCreateFault {
-  /** How many of the next POST /v1/orders are affected. */
+  /** How many of the next create requests (POST /v1/orders or POST /v1/orders/batched, a whole batch) are affected. */
   count: number;
   mode: AmbiguousCreateMode;
   /** For 'timeout': how long to hold the response before answering (default: never, until the client gives up). */
@@ -66,7 +72,10 @@ export interface FaultController {
   /** Skews the server's clock (as used for authentication) by `ms`. */
   setClockSkew(ms: number): void;
   readonly clockSkewMs: number;
-  /** The next `count` order creates (POST /v1/orders or /v1/orders/batched) are processed by the exchange and then answered ambiguously. */
+  /**
+   * The next `count` create requests (POST /v1/orders, or POST /v1/orders/batched: one batch is one request,
+   * every entry of it committed) are processed by the exchange and then answered ambiguously.
+   */
   ambiguousCreate(fault: AmbiguousCreateFault): void;
   /**
    * The venue's latency stopgap: while on, every new order (create, batched create, close-position) and every

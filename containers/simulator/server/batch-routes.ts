@@ -6,7 +6,8 @@
  * unknown order ids are ignored, a refused modify is rejected on the stream. `canceledOrderIds` and
  * `modifiedOrderIds` merely echo the request; the order stream is the truth. A batch counts as
  * `batchRequestCost` requests against the key's rate limit (a server option, default 1: the venue's accounting
- * of batches is unconfirmed).
+ * of batches is unconfirmed). The batch create is subject to the ambiguous-create fault like a single create: the
+ * whole batch commits, then its one answer is lost (reset, held past the client's timeout, or a 5xx).
  */
 import { ExchangeRequestError } from '../exchange/errors.js';
 import { modify, parseBody, submit, toSubmitRequest } from './private-routes.js';
@@ -32,7 +33,7 @@ export const batchRoutes: Route[] = [
     template: '/v1/orders/batched',
     auth: true,
     batch: true,
-    // A batch create commits at the exchange like a single one, and its answer can be lost the same way.
+    // The venue's ambiguity is per request: a batch of creates can commit and then lose its answer too.
     ambiguousCreate: true,
     async handle(ctx) {
       const body = await parseBody(ctx, createOrderListSchema);

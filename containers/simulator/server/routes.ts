@@ -42,7 +42,7 @@ export interface Route {
   auth: boolean;
   /** A batch endpoint: counts `batchRequestCost` requests against the key's rate limit (default 1). */
   batch?: boolean;
-  /** An order-create route (single or batched): subject to the ambiguous-create fault. */
+  /** A create-order route (single or batched): subject to the ambiguous-create fault. */
   ambiguousCreate?: boolean;
   handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
 }

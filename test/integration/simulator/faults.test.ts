@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CREATE_ORDER_PATHS } from '../../../containers/simulator/faults/fault-controller.js';
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call, signHeaders, TestSocket } from './helpers.js';
@@ -164,6 +165,33 @@ describe('ambiguous creates', () => {
     const r = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.15') });
     expect(r.status).toBe(200);
     expect(openOrderIds()).toEqual([r.body.id]);
+  });
+
+  it('a batched create is one request to the fault: every entry commits, the one answer is lost', async () => {
+    sim.faults.ambiguousCreate({ count: 1, mode: '5xx-after-commit' });
+    const before = sim.faults.stats().ambiguousCreates;
+    const r = await call(sim.baseUrl, 'POST', '/v1/orders/batched', { creds: sim.credentials, body: { orders: [createBody('0.17'), createBody('0.18')] } });
+    expect(r.status).toBe(503);
+    expect(sim.exchange.openOrders(account).map((o) => o.price).sort()).toEqual([170_000, 180_000]);
+    expect(sim.faults.stats().ambiguousCreates).toBe(before + 1);
+    // A batched cancel is not a create: never affected.
+    sim.faults.ambiguousCreate({ count: 1, mode: 'reset' });
+    const ids = openOrderIds();
+    const cancel = await call(sim.baseUrl, 'POST', '/v1/orders/batched/cancel', { creds: sim.credentials, body: { orders: ids.map((orderId) => ({ orderId, marketSlug: BOS })) } });
+    expect(cancel.status).toBe(200);
+    expect(sim.faults.stats().ambiguousCreates).toBe(before + 1);
+  });
+
+  it('a create failure burst on CREATE_ORDER_PATHS hits single and batched creates, not batched cancels', async () => {
+    sim.faults.failNextRequests({ count: 2, status: 503, path: CREATE_ORDER_PATHS, method: 'POST' });
+    const cancel = await call(sim.baseUrl, 'POST', '/v1/orders/batched/cancel', { creds: sim.credentials, body: { orders: [{ orderId: 'nope', marketSlug: BOS }] } });
+    expect(cancel.status).toBe(200);
+    const batch = await call(sim.baseUrl, 'POST', '/v1/orders/batched', { creds: sim.credentials, body: { orders: [createBody('0.19'), createBody('0.2')] } });
+    const single = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.21') });
+    expect([batch.status, single.status]).toEqual([503, 503]);
+    expect(openOrderIds()).toEqual([]);
+    const after = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.22') });
+    expect(after.status).toBe(200);
   });
 
   it('an invalid create is answered 400 and does not consume the fault', async () => {

@@ -124,6 +124,41 @@ describe('429 on the shared budget (manual clock and scheduler)', () => {
     expect(sent).toEqual(['0 GET /v1/orders/open', '1000 POST /v1/order/o1/cancel', '1000 GET /v1/orders/open']);
   });
 
+  it('requests in flight together and refused together are one 429 episode: one pause, not one doubling each', async () => {
+    const clock = new ManualClock(T0);
+    const scheduler = new ManualScheduler(clock);
+    const sleep = (ms: number): Promise<void> => scheduler.sleep(ms);
+    const budget = new RequestBudget({ clock, sleep, name: 'authenticated' });
+    const sent: string[] = [];
+    let release: () => void = () => undefined;
+    const together = new Promise<void>((r) => (release = r));
+    const { client } = setup(async (r, n) => {
+      sent.push(`${clock.now() - T0} ${r.method} ${path(r)}`);
+      if (n <= 5) {
+        if (n === 5) release();
+        await together; // five cancels in flight at once, all refused
+        return json(429, { message: 'Too Many Requests' });
+      }
+      if (n === 6) return json(429, { message: 'Too Many Requests' }); // the next episode: the pause doubles
+      return json(200, { orders: [] });
+    }, clock, { sleep, budget, random: () => 0.999 });
+    const cancels = [1, 2, 3, 4, 5].map((i) => client.cancelOrder(`o${i}`, 'nba-bos-lal').catch((e: unknown) => e));
+    await scheduler.advanceAsync(0);
+    expect((await Promise.all(cancels)).every((e) => e instanceof RateLimitedError)).toBe(true);
+    const read = client.openOrders();
+    // One episode: paused ~1 s (five doublings would be 16 s).
+    await scheduler.advanceAsync(999);
+    expect(sent).toHaveLength(5);
+    await scheduler.advanceAsync(1);
+    expect(sent[5]).toBe('1000 GET /v1/orders/open');
+    // Refused again after the pause: a consecutive episode doubles it (~2 s).
+    await scheduler.advanceAsync(1_998);
+    expect(sent).toHaveLength(6);
+    await scheduler.advanceAsync(1);
+    await expect(read).resolves.toEqual([]);
+    expect(sent[6]).toBe('2999 GET /v1/orders/open');
+  });
+
   it('a POST answered 429 is not resent by the client', async () => {
     const { client, transport } = setup(() => json(429, {}));
     await expect(client.cancelOrdersBatch([{ orderId: 'o1', marketSlug: 'm' }])).rejects.toBeInstanceOf(RateLimitedError);

@@ -9,6 +9,7 @@ import {
   ResponseValidationError,
   ServerError,
 } from '../../../shared/venue/errors.js';
+import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { TransportError } from '../../../shared/venue/http.js';
 import { amount, wireOrder } from './fixtures.js';
 import { REQ, SECRET, json, setup } from './rest-client-harness.js';
@@ -53,13 +54,36 @@ describe('retry policy', () => {
     expect(Number(transport.requests[1]!.headers['X-PM-Timestamp'])).toBe(clock.now() + 60_500);
   });
 
-  it('on a second 401 fails loudly with AuthError (no loop)', async () => {
-    const { client, transport } = setup(() => json(401, { message: 'bad key' }, { date: new Date().toUTCString() }));
+  it('on a second 401 fails loudly with AuthError (no loop): one error-level line for the operator, no secret in it', async () => {
+    const logger = new MemoryLogger();
+    const { client, transport, metrics } = setup(() => json(401, { message: 'bad key' }, { date: new Date().toUTCString() }), undefined, { logger });
     const err = await client.balances().catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(transport.requests).toHaveLength(2);
     expect(String(err.message)).not.toContain(SECRET);
     expect(JSON.stringify(err)).not.toContain(SECRET);
+    const errors = logger.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toContain('venue rejected our credentials');
+    expect(errors[0]!.fields).toMatchObject({ endpoint: 'GET /v1/account/balances', status: 401, venueMessage: 'bad key', keyId: 'key-1', afterResign: true });
+    expect(JSON.stringify(logger.lines)).not.toContain(SECRET);
+    expect(JSON.stringify(logger.lines)).not.toContain(transport.requests[1]!.headers['X-PM-Signature']);
+    expect(metrics.counter('venue.auth_rejected', { class: 'authenticated', status: '401' })).toBe(1);
+  });
+
+  it('a 403 is not re-signed, and is logged at error level too', async () => {
+    const logger = new MemoryLogger();
+    const { client, transport } = setup(() => json(403, { message: 'forbidden' }), undefined, { logger });
+    await expect(client.openOrders()).rejects.toBeInstanceOf(AuthError);
+    expect(transport.requests).toHaveLength(1);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => [l.msg.includes('venue rejected our credentials'), l.fields['status'], l.fields['afterResign']])).toEqual([[true, 403, false]]);
+  });
+
+  it('a 401 answered OK after the re-sign logs no error', async () => {
+    const logger = new MemoryLogger();
+    const { client } = setup((req, n) => (n === 1 ? json(401, { message: 'stale' }, { date: new Date().toUTCString() }) : json(200, { balances: [] })), undefined, { logger });
+    await client.balances();
+    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('on 429 a read pauses the budget at least 1 s, honours Retry-After, backs off exponentially, then succeeds', async () => {
