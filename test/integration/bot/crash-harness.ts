@@ -227,7 +227,6 @@ export async function startCrashHarness(
   };
 }
 
-
 /**
  * The repository's configuration, every simulator market, with edges low enough to trade (and fill) often:
  * 0.02, just over the worst-case taker fee the configuration check asks a taking strategy's edge to cover
