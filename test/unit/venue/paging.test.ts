@@ -3,41 +3,19 @@
  * (limit/cursor → nextCursor/eof; stop on eof or on a page without a cursor; a cursor loop refused), open
  * orders filtered by repeating the `slugs` key, and today's position shape (decimal fields) on the way.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../shared/domain/clock.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { ResponseValidationError } from '../../../shared/venue/errors.js';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../../shared/venue/http.js';
 import { pageThrough } from '../../../shared/venue/paging.js';
-import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { amount, wireOrder } from './fixtures.js';
+import { json, setup } from './rest-client-harness.js';
 
-const { privateKey } = generateKeyPairSync('ed25519');
-const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-const SECRET = pkcs8.subarray(pkcs8.length - 32).toString('base64');
-
+/** A client whose every answer is `answer(url)`, with the URLs it asked for. */
 function client(answer: (url: URL) => unknown) {
   const urls: URL[] = [];
-  const transport: HttpTransport = {
-    async send(req: HttpRequest): Promise<HttpResponse> {
-      const url = new URL(req.url);
-      urls.push(url);
-      return { status: 200, headers: {}, body: JSON.stringify(answer(url)) };
-    },
-    async close() {},
-  };
-  const clock = new ManualClock(Date.parse('2024-01-16T16:00:00Z'));
-  const metrics = new MetricsRegistry();
-  const c = new PolymarketRestClient({
-    apiBaseUrl: 'https://api.example',
-    gatewayBaseUrl: 'https://gateway.example',
-    credentials: { keyId: 'key-1', secretBase64: SECRET },
-    clock,
-    transport,
-    metrics,
-    random: () => 0.5,
-    sleep: async (ms) => clock.advance(ms),
+  const { client: c, metrics } = setup((req) => {
+    const url = new URL(req.url);
+    urls.push(url);
+    return json(200, answer(url));
   });
   return { c, urls, metrics };
 }
