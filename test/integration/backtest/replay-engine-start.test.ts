@@ -7,23 +7,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../../shared/backtest/replay.js';
-import { discoveryRecord, type RecordLine } from '../../../shared/recording/record-format.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
+import type { RecordLine } from '../../../shared/recording/record-format.js';
 import { bookEvent, engineConfig, oddsEvent } from '../../support/engine-fixtures.js';
+import { HOME_MARKET as HOME, discoveryLine, replayFixture } from '../../support/replay-fixtures.js';
 
 const T0 = Date.UTC(2026, 11, 6, 20, 0, 0);
-const FX = { fixtureId: 'F1', home: 'Boston Celtics', away: 'Chicago Bulls', sport: 'basketball', league: 'NBA', startTime: T0 + 3_600_000 };
-const HOME = 'nba-F1-home';
+const FX = replayFixture(T0);
 
 function recording(): RecordLine[] {
-  const directory = new MarketDirectory();
-  directory.addMarket(
-    { marketSlug: HOME, eventSlug: 'nba-F1', title: 'Chicago Bulls @ Boston Celtics', outcome: FX.home, team: FX.home, tick: 10_000, minQty: 1 },
-    { fixtureId: FX.fixtureId, side: 'home', oddsName: FX.home, oddsMarket: 'Moneyline' },
-  );
-  const fixtures = [{ fixtureId: FX.fixtureId, homeTeam: FX.home, awayTeam: FX.away, startTime: FX.startTime, sport: 'basketball' }];
   return [
-    { t: T0, k: 'meta', e: discoveryRecord(directory, fixtures) },
+    discoveryLine(T0),
     // Start-up snapshot and an early book: the consensus says 0.60, the book offers YES at 0.50.
     { t: T0 + 1, k: 'feed', e: oddsEvent(FX, 0.6, T0 + 1) },
     { t: T0 + 2, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 100]], T0 + 2) },

@@ -5,26 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../../shared/backtest/replay.js';
-import { discoveryRecord, type RecordLine } from '../../../shared/recording/record-format.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
+import type { RecordLine } from '../../../shared/recording/record-format.js';
 import { bookEvent, engineConfig, oddsEvent } from '../../support/engine-fixtures.js';
+import { HOME_MARKET as HOME, discoveryLine, replayFixture } from '../../support/replay-fixtures.js';
 
 // Thursday 2026-12-10, 06:59:00 UTC = 01:59 EST: one minute before the window opens at 07:00 UTC.
 const T0 = Date.parse('2026-12-10T06:59:00Z');
 const WINDOW = Date.parse('2026-12-10T07:00:00Z');
-const FX = { fixtureId: 'F1', home: 'Boston Celtics', away: 'Chicago Bulls', sport: 'basketball', league: 'NBA', startTime: T0 + 3_600_000 };
-const HOME = 'nba-F1-home';
+const FX = replayFixture(T0);
 
 function recording(): RecordLine[] {
-  const directory = new MarketDirectory();
-  directory.addMarket(
-    { marketSlug: HOME, eventSlug: 'nba-F1', title: 'Chicago Bulls @ Boston Celtics', outcome: FX.home, team: FX.home, tick: 10_000, minQty: 1 },
-    { fixtureId: FX.fixtureId, side: 'home', oddsName: FX.home, oddsMarket: 'Moneyline' },
-  );
-  const fixtures = [{ fixtureId: FX.fixtureId, homeTeam: FX.home, awayTeam: FX.away, startTime: FX.startTime, sport: 'basketball' }];
   const inWindow = WINDOW + 30_000;
   return [
-    { t: T0, k: 'meta', e: discoveryRecord(directory, fixtures) },
+    discoveryLine(T0),
     { t: inWindow - 10, k: 'feed', e: oddsEvent(FX, 0.6, inWindow - 10) },
     // Consensus 0.60, YES offered at 0.50: statistical_edge buys, unless trading is paused.
     { t: inWindow, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 100]], inWindow) },
