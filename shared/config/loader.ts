@@ -94,7 +94,13 @@ function parseYaml(text: string, file: string): unknown {
       `cannot parse ${file}`,
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // e.g. an alias whose anchor is not set (`*name`): the parser accepts it, building the value does not
+    throw new ConfigError([{ path: '', file, message: `YAML error: ${(err as Error).message.split('\n')[0]}` }], `cannot parse ${file}`);
+  }
   if (value === null || value === undefined) return {};
   if (!isPlainObject(value)) throw new ConfigError([{ path: '', file, message: 'the document must be a mapping of sections' }], `cannot parse ${file}`);
   return value;
