@@ -191,6 +191,25 @@ export class TakerFeeAccumulator {
 }
 
 /**
+ * Θ·p·(1−p) for one contract in whole micros, rounded down or up, exactly and without BigInt or decimal.js
+ * (the strategies and the risk manager ask for it on every signal). The exact value is
+ * thetaPpm·p·(1e6 − p) / 1e12; the product can pass 2^53, so it is split into parts that stay exact.
+ */
+export function feePerContractMicros(thetaPpm: ThetaPpm, price: PriceMicros, rounding: 'down' | 'up'): Micros {
+  if (!Number.isSafeInteger(thetaPpm) || thetaPpm < 0 || thetaPpm >= PPM) throw new RangeError(`fee coefficient out of range: ${thetaPpm} ppm`);
+  if (!Number.isSafeInteger(price) || price < 0 || price > ONE_DOLLAR) throw new RangeError(`price out of range: ${price}`);
+  const a = thetaPpm * price; // < 1e12
+  const b = ONE_DOLLAR - price; // ≤ 1e6
+  const aHi = Math.floor(a / 1e6);
+  const u = aHi * b; // < 1e12
+  const v = (a - aHi * 1e6) * b; // < 1e12
+  const uHi = Math.floor(u / 1e6);
+  const rest = (u - uHi * 1e6) * 1e6 + v; // < 2e12: numerator = uHi·1e12 + rest
+  const whole = uHi + Math.floor(rest / 1e12);
+  return rounding === 'up' && rest % 1e12 !== 0 ? whole + 1 : whole;
+}
+
+/**
  * The taker fee per contract at a price, in micros, unrounded (for edge arithmetic: "is the edge worth the
  * fee?"). 0.0695 × 0.5 × 0.5 = 0.017375 → 17_375 micros.
  */

@@ -11,7 +11,7 @@
 import {
   DEFAULT_FEE_SCHEDULE,
   feeRatesFor,
-  exactFeeMicros,
+  feePerContractMicros,
   type FeeMarket,
   type FeeRates,
   type FeeSchedule,
@@ -49,7 +49,7 @@ export const DEFAULT_FEE_MODEL: FeeModel = new ScheduleFeeModel(DEFAULT_FEE_SCHE
  */
 export function feePerContract(liquidity: Liquidity, price: PriceMicros, rates: FeeRates): number {
   if (!Number.isSafeInteger(price) || price <= 0 || price >= ONE_DOLLAR) return 0;
-  if (liquidity === 'TAKER') return exactFeeMicros(rates.takerThetaPpm, 1, price).ceil().toNumber();
-  const rebate = exactFeeMicros(rates.makerThetaPpm, 1, price).floor().toNumber();
+  if (liquidity === 'TAKER') return feePerContractMicros(rates.takerThetaPpm, price, 'up');
+  const rebate = feePerContractMicros(rates.makerThetaPpm, price, 'down');
   return rebate === 0 ? 0 : -rebate;
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_FEE_SCHEDULE,
   EMPTY_TAKER_FEE_STATE,
   TakerFeeAccumulator,
+  feePerContractMicros,
   chargeTakerFill,
   feeRatesFor,
   makerRebate,
@@ -107,5 +108,24 @@ describe('rates per market and date', () => {
     expect(thetaToPpm(0.1)).toBe(100_000);
     expect(() => thetaToPpm(1.5)).toThrow(/\[0, 1\)/);
     expect(() => thetaToPpm(0.00000001)).toThrow(/6 decimal places/);
+  });
+});
+
+describe('fee per contract in whole micros, without BigInt', () => {
+  it('equals the exact Θ·p·(1−p) rounded down and up, for every coefficient and price (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 1_000_000 }), (theta, price) => {
+        const n = BigInt(theta) * BigInt(price) * BigInt(1_000_000 - price);
+        const floor = Number(n / 10n ** 12n);
+        const ceil = n % 10n ** 12n === 0n ? floor : floor + 1;
+        expect(feePerContractMicros(theta, price, 'down')).toBe(floor);
+        expect(feePerContractMicros(theta, price, 'up')).toBe(ceil);
+      }),
+      { numRuns: 5_000 },
+    );
+    // 0.0695 × 0.5 × 0.5 = 0.017375 exactly; 0.0695 × 0.33 × 0.67 = 0.015366... → 15_366 / 15_367
+    expect(feePerContractMicros(69_500, 500_000, 'up')).toBe(17_375);
+    expect(feePerContractMicros(69_500, 330_000, 'down')).toBe(15_366);
+    expect(feePerContractMicros(69_500, 330_000, 'up')).toBe(15_367);
   });
 });
