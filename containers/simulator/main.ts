@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     seed,
     logger,
     markets: withVenueMarketMix(defaultWorld(Date.now(), { finishedGame: true }), seed),
-    liquidity: values['no-liquidity'] ? false : {},
+    // A livelier crowd than the library default (one taker every 2 s): a resting order one tick inside the spread
+    // meets a taker within seconds, so a sandbox user (or a probe) sees maker fills and rebates quickly.
+    liquidity: values['no-liquidity'] ? false : { takers: 2, takerIntervalMs: 1_000 },
     rateLimits: values['no-rate-limits']
       ? false
       : { authenticatedPerKey: { limit: perKey, windowMs: 1_000 }, publicPerIp: { limit: perIp, windowMs: 1_000 } },
