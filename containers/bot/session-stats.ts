@@ -2,6 +2,7 @@
  * What a local session shows a person: games, orders and fills per strategy, positions and PnL, as a short
  * block every few seconds and a summary at the end. Reads the engine; changes nothing.
  */
+import type { Qty } from '../../shared/domain/quantity.js';
 import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
@@ -25,7 +26,7 @@ interface StrategyCounts {
   approved: number;
   blocked: number;
   fills: number;
-  contracts: number;
+  contracts: Qty;
 }
 
 const usd = (d: { toFixed(n: number): string }) => d.toFixed(2);

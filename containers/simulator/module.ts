@@ -2,6 +2,7 @@
  * Contracts between the parts of the simulator, so that the exchange (matching engine + wire server) and the
  * sports world (games, sportsbooks, OpticOdds wire server) are built separately and composed in one process.
  */
+import type { Qty } from '../../shared/domain/quantity.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../shared/domain/clock.js';
 import type { PriceMicros } from '../../shared/domain/money.js';
@@ -38,7 +39,7 @@ export interface SimMarketSpec {
   team?: string;
   /** Tick in micros (default 10_000): the venue lists 10_000, 5_000 and 2_500. */
   tick?: PriceMicros;
-  minQty?: number;
+  minQty?: Qty;
   /** The wire's minimumTradeQty as a decimal string, "1" or "0.01" (default: minQty). */
   minimumTradeQty?: string;
   /** The market's taker fee coefficient Θ, e.g. 0.0695 (default: the fee schedule's). */

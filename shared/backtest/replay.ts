@@ -22,6 +22,7 @@
  * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
  * extra. No wall clock and no randomness is read anywhere in this path: same lines, same config → same result.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { AppConfig } from '../config/schema.js';
 import { ManualClock } from '../domain/clock.js';
 import type { Fill } from '../domain/order.js';
@@ -67,11 +68,11 @@ export interface DecisionRecord {
   marketSlug: string;
   action: string;
   price: number;
-  quantity: number;
+  quantity: Qty;
   approved: boolean;
   check: string;
   /** The quantity the risk manager let through (approved only). */
-  approvedQty?: number;
+  approvedQty?: Qty;
 }
 
 export interface BacktestResult {

@@ -11,6 +11,7 @@ import { Decimal } from 'decimal.js';
 import * as z from 'zod';
 import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
 import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
+import { contracts, type Qty } from '../domain/quantity.js';
 import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '../domain/maintenance-calendar.js';
 import { toOpticOddsId, toOpticOddsIds } from '../feeds/opticodds-ids.js';
 
@@ -200,7 +201,7 @@ const tradingSchema = z.strictObject({
   markets: z.array(str()).default(['*']),
   fees: feesSchema.prefault({}),
   default_tick: priceDelta({ hint: '0.01 is the exchange default' }).default(0.01),
-  default_min_qty: num({ min: 1, int: true }).default(1),
+  default_min_qty: num({ min: 0.01, decimals: 2, hint: 'contracts: 1 (whole contracts) or 0.01 (hundredths)' }).default(1),
   paper: paperSchema.prefault({}),
   maintenance: maintenanceSchema.prefault({}),
 });
@@ -232,7 +233,7 @@ const marketMakerSchema = z.strictObject({
   require_consensus: bool().default(false),
   skew_per_contract: num({ min: 0, max: 0.1, decimals: 6 }).default(0.0005),
   max_skew: num({ min: 0, max: 0.5, decimals: 6 }).default(0.05),
-  max_inventory: num({ min: 0, int: true, hint: 'contracts, e.g. 200' }).default(200),
+  max_inventory: num({ min: 0, decimals: 2, hint: 'contracts, e.g. 200' }).default(200),
   stale_book_ms: num({ min: 1, int: true }).default(15_000),
   stale_consensus_ms: num({ min: 1, int: true }).default(120_000),
   pause_after_event_ms: num({ min: 0, int: true }).default(3_000),
@@ -447,8 +448,8 @@ export interface MarketMakerConfig {
   /** Price shift per contract of inventory, micros. */
   skewPerContract: PriceMicros;
   maxSkew: PriceMicros;
-  /** Contracts; the side that would add inventory beyond this is not quoted. */
-  maxInventory: number;
+  /** Hundredths of a contract (config: contracts); the side that would add inventory beyond this is not quoted. */
+  maxInventory: Qty;
   staleBookMs: number;
   staleConsensusMs: number;
   pauseAfterEventMs: number;
@@ -506,7 +507,8 @@ export interface AppConfig {
     markets: string[];
     fees: FeeSchedule;
     defaultTick: PriceMicros;
-    defaultMinQty: number;
+    /** Hundredths of a contract (config: contracts, 1 or 0.01). */
+    defaultMinQty: Qty;
     paper: { startingBalance: Micros; orderLatencyMs: number; cancelLatencyMs: number; seed?: number };
     /** The weekly maintenance window; null when disabled. */
     maintenance: WeeklyWindow | null;
@@ -589,7 +591,7 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         })),
       },
       defaultTick: usdToMicros(raw.trading.default_tick),
-      defaultMinQty: raw.trading.default_min_qty,
+      defaultMinQty: contracts(raw.trading.default_min_qty),
       paper: {
         startingBalance: usdToMicros(raw.trading.paper.starting_balance),
         orderLatencyMs: raw.trading.paper.order_latency_ms,
@@ -624,7 +626,7 @@ export function toAppConfig(raw: RawConfig): AppConfig {
         requireConsensus: mm.require_consensus,
         skewPerContract: usdToMicros(mm.skew_per_contract),
         maxSkew: usdToMicros(mm.max_skew),
-        maxInventory: mm.max_inventory,
+        maxInventory: contracts(mm.max_inventory),
         staleBookMs: mm.stale_book_ms,
         staleConsensusMs: mm.stale_consensus_ms,
         pauseAfterEventMs: mm.pause_after_event_ms,

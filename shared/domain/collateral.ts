@@ -12,10 +12,12 @@
  * - Buying power = cash − Σ instrument reservations. A trade or an order that would take it below zero is
  *   refused; after a fill eats buying power, resting orders no longer funded are cancelled by the exchange.
  *
- * Units: micros; quantities are whole contracts. "Bids" are orders that buy the YES contract (BUY_LONG,
+ * Units: micros; quantities are Qty (hundredths of a contract), money of a quantity through qtyTimesMicros:
+ * exact at a price on the venue's ticks, otherwise rounded toward the safe side (a cost up, proceeds down). "Bids" are orders that buy the YES contract (BUY_LONG,
  * SELL_SHORT); "offers" sell it (SELL_LONG, BUY_SHORT), all at the YES price.
  */
 import { ONE_DOLLAR, type Micros, type PriceMicros } from './money.js';
+import { qtyTimesMicros, type Qty } from './quantity.js';
 
 /** An open order as the collateral check sees it. */
 export interface CollateralOrder {
@@ -24,8 +26,8 @@ export interface CollateralOrder {
   buysLong: boolean;
   /** YES limit price, micros. */
   price: PriceMicros;
-  /** Contracts still open. */
-  leavesQty: number;
+  /** Quantity still open (hundredths of a contract). */
+  leavesQty: Qty;
   /** Placement order (a time or a sequence number): later orders are cancelled first when unfunded. */
   placedAt: number;
 }
@@ -33,8 +35,8 @@ export interface CollateralOrder {
 /** One instrument's position and open orders. */
 export interface InstrumentExposure {
   marketSlug: string;
-  /** Signed YES contracts: > 0 long, < 0 short. */
-  netQty: number;
+  /** Signed YES quantity (hundredths of a contract): > 0 long, < 0 short. */
+  netQty: Qty;
   orders: readonly CollateralOrder[];
 }
 
@@ -47,7 +49,7 @@ export function openingCostPerContract(buysLong: boolean, price: PriceMicros): M
  * Cash the worst side needs if every order of that side filled, the orders closing the position first in
  * price priority (best bid / best offer first), as they would fill.
  */
-function sideRequirement(orders: readonly CollateralOrder[], closable: number, buysLong: boolean): Micros {
+function sideRequirement(orders: readonly CollateralOrder[], closable: Qty, buysLong: boolean): Micros {
   const side = orders.filter((o) => o.buysLong === buysLong && o.leavesQty > 0);
   side.sort((a, b) => (buysLong ? b.price - a.price : a.price - b.price) || a.placedAt - b.placedAt);
   let left = Math.max(0, closable);
@@ -55,13 +57,13 @@ function sideRequirement(orders: readonly CollateralOrder[], closable: number, b
   for (const o of side) {
     const closing = Math.min(left, o.leavesQty);
     left -= closing;
-    need += (o.leavesQty - closing) * openingCostPerContract(buysLong, o.price);
+    need += qtyTimesMicros(o.leavesQty - closing, openingCostPerContract(buysLong, o.price), 'up');
   }
   return need;
 }
 
 /** What an instrument's open orders hold out of buying power: the worse of all bids or all offers filling. */
-export function instrumentReservation(netQty: number, orders: readonly CollateralOrder[]): Micros {
+export function instrumentReservation(netQty: Qty, orders: readonly CollateralOrder[]): Micros {
   if (orders.length === 0) return 0;
   const bids = sideRequirement(orders, -netQty, true); // bids close a short
   const offers = sideRequirement(orders, netQty, false); // offers close a long
@@ -83,12 +85,12 @@ export function marginalReservation(instrument: Pick<InstrumentExposure, 'netQty
   return instrumentReservation(instrument.netQty, [...instrument.orders, order]) - instrumentReservation(instrument.netQty, instrument.orders);
 }
 
-/** How a trade of `qty` contracts splits against the position it meets: contracts it closes, contracts it opens. */
+/** How a trade of `qty` (hundredths of a contract) splits against the position it meets: contracts it closes, contracts it opens. */
 export interface TradeSplit {
-  /** Contracts of the opposite position closed first (a long sold, a short bought back). */
-  closing: number;
-  /** Contracts that open or extend a position on the order's own side. */
-  opening: number;
+  /** Quantity of the opposite position closed first (a long sold, a short bought back). */
+  closing: Qty;
+  /** Quantity that opens or extends a position on the order's own side. */
+  opening: Qty;
 }
 
 /**
@@ -99,7 +101,7 @@ export interface TradeSplit {
  * and follows from the same netting (SELL_SHORT is a YES bid), as the paper exchange and the simulator both do.
  * `netQty` is the position before the trade.
  */
-export function splitTrade(netQty: number, buysLong: boolean, qty: number): TradeSplit {
+export function splitTrade(netQty: Qty, buysLong: boolean, qty: Qty): TradeSplit {
   const closable = buysLong ? Math.max(0, -netQty) : Math.max(0, netQty);
   const closing = Math.min(closable, qty);
   return { closing, opening: qty - closing };
@@ -110,17 +112,18 @@ export function splitTrade(netQty: number, buysLong: boolean, qty: number): Trad
  * receives p, closing a short receives 1 − p (pays p, its $1 margin returns). Fees are separate.
  * `netQty` is the position before the fill; the result is signed (negative = cash out).
  */
-export function tradeCashDelta(netQty: number, buysLong: boolean, qty: number, price: PriceMicros): Micros {
+export function tradeCashDelta(netQty: Qty, buysLong: boolean, qty: Qty, price: PriceMicros): Micros {
   const { closing, opening } = splitTrade(netQty, buysLong, qty);
   // closing returns the other side's value: a long sold at p returns p; a short bought back at p returns 1 − p
-  return closing * openingCostPerContract(!buysLong, price) - opening * openingCostPerContract(buysLong, price);
+  // off a tick the safe side: proceeds rounded down, costs up
+  return qtyTimesMicros(closing, openingCostPerContract(!buysLong, price), 'down') - qtyTimesMicros(opening, openingCostPerContract(buysLong, price), 'up');
 }
 
 /**
  * Contracts of the held position not yet promised to resting orders that would close it (the position's
  * qtyAvailable): a long less the resting offers, a short less the resting bids; never below zero.
  */
-export function availableToClose(netQty: number, orders: readonly CollateralOrder[]): number {
+export function availableToClose(netQty: Qty, orders: readonly CollateralOrder[]): Qty {
   if (netQty === 0) return 0;
   const closingBids = netQty < 0; // bids close a short, offers close a long
   let promised = 0;

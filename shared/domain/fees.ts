@@ -13,10 +13,12 @@
  * PnL and the reports all call it, so paper and live agree to the cent.
  *
  * Units: prices in micros (USD × 1e6), Θ in parts per million (0.0695 → 69_500), fees in micros (always a
- * whole number of cents). Quantities are whole contracts (a safe integer).
+ * whole number of cents). Quantities are Qty, hundredths of a contract (shared/domain/quantity.ts): 0.5
+ * contract at 0.50 is Θ × 0.5 × 0.25, exact like any other size.
  */
 import { Decimal } from 'decimal.js';
 import { CENT, ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from './money.js';
+import { qtyTimesMicros, type MicrosRounding, type Qty } from './quantity.js';
 
 /** Θ in parts per million: 0.0695 → 69_500. */
 export type ThetaPpm = number;
@@ -100,32 +102,34 @@ export function ppmToTheta(ppm: ThetaPpm): number {
   return new Decimal(ppm).div(PPM).toNumber();
 }
 
-// The exact fee Θ·C·p·(1−p) in dollars is thetaPpm·C·p·(1e6−p) / 1e18 (p in micros); in cents, / 1e16.
-const EXACT_PER_CENT = 10n ** 16n;
+// The exact fee Θ·C·p·(1−p) in dollars is thetaPpm·Q·p·(1e6−p) / 1e20 (p in micros, Q = C in hundredths of
+// a contract); in cents, / 1e18; in micros, / 1e14.
+const EXACT_PER_CENT = 10n ** 18n;
+const EXACT_PER_MICRO = 1e14;
 
-function exactNumerator(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): bigint {
-  if (!Number.isSafeInteger(qty) || qty < 0) throw new RangeError(`quantity must be a whole number of contracts ≥ 0: ${qty}`);
+function exactNumerator(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros): bigint {
+  if (!Number.isSafeInteger(qty) || qty < 0) throw new RangeError(`quantity must be a whole number of hundredths of a contract ≥ 0: ${qty}`);
   if (!Number.isSafeInteger(price) || price < 0 || price > ONE_DOLLAR) throw new RangeError(`price out of range: ${price}`);
   return BigInt(thetaPpm) * BigInt(qty) * BigInt(price) * BigInt(ONE_DOLLAR - price);
 }
 
 /** Θ·C·p·(1−p) in micros before any rounding (for estimates and edge arithmetic, not for charging). */
-export function exactFeeMicros(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): Decimal {
-  return new Decimal(exactNumerator(thetaPpm, qty, price).toString()).div(1e12);
+export function exactFeeMicros(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros): Decimal {
+  return new Decimal(exactNumerator(thetaPpm, qty, price).toString()).div(EXACT_PER_MICRO);
 }
 
 /** One fill's fee at Θ, in micros, rounded to the cent half to even (no cap). */
-export function roundedFee(thetaPpm: ThetaPpm, qty: number, price: PriceMicros): Micros {
+export function roundedFee(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros): Micros {
   return Number(divRoundHalfEven(exactNumerator(thetaPpm, qty, price), EXACT_PER_CENT)) * CENT;
 }
 
 /** A fill's taker fee (a cost ≥ 0), standing alone (the first fill of an order, or an estimate). */
-export function takerFee(qty: number, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
+export function takerFee(qty: Qty, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
   return roundedFee(rates.takerThetaPpm, qty, price);
 }
 
 /** A fill's maker rebate (a credit ≥ 0): per fill, uncapped. */
-export function makerRebate(qty: number, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
+export function makerRebate(qty: Qty, price: PriceMicros, rates: FeeRates = DEFAULT_FEE_RATES): Micros {
   return roundedFee(rates.makerThetaPpm, qty, price);
 }
 
@@ -133,13 +137,13 @@ export function makerRebate(qty: number, price: PriceMicros, rates: FeeRates = D
  * The signed fee of one fill: positive = paid (taker), negative = rebate received (maker). Taker fills of one
  * order must go through a {@link TakerFeeAccumulator} for the cumulative cap; this is the uncapped figure.
  */
-export function signedFee(liquidity: 'MAKER' | 'TAKER', qty: number, price: PriceMicros, rates: FeeRates): Micros {
+export function signedFee(liquidity: 'MAKER' | 'TAKER', qty: Qty, price: PriceMicros, rates: FeeRates): Micros {
   return liquidity === 'TAKER' ? takerFee(qty, price, rates) : -makerRebate(qty, price, rates);
 }
 
 /** The state of one order's taker fees: what lets the next fill be capped. Plain data, storable. */
 export interface TakerFeeState {
-  /** Σ thetaPpm·C·p·(1e6−p) over the order's taker fills, as a decimal string (exact). */
+  /** Σ thetaPpm·Q·p·(1e6−p) over the order's taker fills (Q in hundredths of a contract), as a decimal string (exact). */
   exactNumerator: string;
   /** Fees charged so far, micros. */
   charged: Micros;
@@ -153,7 +157,7 @@ export const EMPTY_TAKER_FEE_STATE: TakerFeeState = Object.freeze({ exactNumerat
  */
 export function chargeTakerFill(
   state: TakerFeeState,
-  qty: number,
+  qty: Qty,
   price: PriceMicros,
   thetaPpm: ThetaPpm,
 ): { fee: Micros; state: TakerFeeState } {
@@ -170,7 +174,7 @@ export class TakerFeeAccumulator {
   private readonly byOrder = new Map<string, TakerFeeState>();
 
   /** The fee of one taker fill of `orderId`, capped by the order's cumulative exact fee. */
-  charge(orderId: string, qty: number, price: PriceMicros, thetaPpm: ThetaPpm): Micros {
+  charge(orderId: string, qty: Qty, price: PriceMicros, thetaPpm: ThetaPpm): Micros {
     const r = chargeTakerFill(this.byOrder.get(orderId) ?? EMPTY_TAKER_FEE_STATE, qty, price, thetaPpm);
     this.byOrder.set(orderId, r.state);
     return r.fee;
@@ -223,9 +227,18 @@ export function makerRebatePerContract(price: PriceMicros, rates: FeeRates = DEF
 }
 
 /**
- * The traded notional of a fill for volume figures: contracts × the price paid by the side that bought
- * (`buysLong`: the long price, else 1 − price). Not a fee base any more.
+ * The traded notional of a fill for volume figures: quantity × the price paid by the side that bought
+ * (`buysLong`: the long price, else 1 − price), exact at a tick price (else rounded down). Not a fee base.
  */
-export function tradedNotional(qty: number, longPrice: PriceMicros, buysLong: boolean): Micros {
-  return qty * (buysLong ? longPrice : ONE_DOLLAR - longPrice);
+export function tradedNotional(qty: Qty, longPrice: PriceMicros, buysLong: boolean): Micros {
+  return qtyTimesMicros(qty, buysLong ? longPrice : ONE_DOLLAR - longPrice, 'down');
+}
+
+/**
+ * A per-contract fee (feePerContractMicros, takerFeePerContract) times a quantity, in micros, rounded as asked
+ * (the caller's safe side: 'up' for a cost, 'down' for a rebate). For estimates, never for charging.
+ */
+export function feeForQty(qty: Qty, perContract: number, rounding: MicrosRounding): Micros {
+  const whole = rounding === 'up' ? Math.ceil(perContract) : Math.floor(perContract);
+  return qtyTimesMicros(qty, whole, rounding);
 }

@@ -1,12 +1,13 @@
 /** Market-side domain types (seed: MarketState). All prices are long-side (YES) prices in micros. */
+import type { Qty } from './quantity.js';
 import type { Micros, PriceMicros } from './money.js';
 import type { ReportedMarketState } from './venue-enums.js';
 
 export interface BookLevel {
   /** Long-side price in micros. */
   price: PriceMicros;
-  /** Contracts resting at this price. */
-  qty: number;
+  /** Quantity resting at this price (hundredths of a contract). */
+  qty: Qty;
 }
 
 /**
@@ -20,8 +21,8 @@ export interface MarketState {
   noBid: PriceMicros | null;
   noAsk: PriceMicros | null;
   /** Size at the best bid / ask, in contracts. */
-  yesBidQty: number;
-  yesAskQty: number;
+  yesBidQty: Qty;
+  yesAskQty: Qty;
   lastTradePrice: PriceMicros | null;
   /** Epoch ms of the last trade, or null. */
   lastTradeTime: number | null;
@@ -43,8 +44,11 @@ export interface MarketInfo {
   team?: string;
   /** Tick size in micros (default 10_000 = 0.01). */
   tick: PriceMicros;
-  /** Minimum order size in contracts. */
-  minQty: number;
+  /**
+   * Minimum order size, which is also the size increment (`market.minimumTradeQty`): 1 = 0.01 contract,
+   * 100 = whole contracts.
+   */
+  minQty: Qty;
   /** The market's own taker fee coefficient Θ in ppm (`market.feeCoefficient`), when the venue gives one. */
   feeCoefficientPpm?: number | null;
   /** The sport, as the fee schedule's overrides name it (e.g. "basketball", "table_tennis"), when known. */

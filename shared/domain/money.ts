@@ -102,11 +102,6 @@ export function complement(price: PriceMicros): PriceMicros {
   return ONE_DOLLAR - price;
 }
 
-/** Notional of `qty` contracts at `price` micros each. */
-export function notional(qty: number, price: Micros): Micros {
-  return qty * price;
-}
-
 /** The midpoint of two prices in micros, rounded half to even (exact, no BigInt on the hot path). */
 export function midHalfEven(a: Micros, b: Micros): Micros {
   const s = a + b;

@@ -1,4 +1,5 @@
 /** Orders and fills as the engine tracks them (seed: order state machine), in exact units. */
+import type { Qty } from './quantity.js';
 import type { Micros, PriceMicros } from './money.js';
 import type { OrderIntent, OrderType, TimeInForce } from './venue-enums.js';
 import type { StrategyName } from './signal.js';
@@ -22,8 +23,8 @@ export interface OrderRequest {
   type: OrderType;
   /** Long-side price in micros (required for LIMIT). */
   price?: PriceMicros;
-  /** Contracts. */
-  quantity: number;
+  /** Hundredths of a contract (shared/domain/quantity.ts). */
+  quantity: Qty;
   tif: TimeInForce;
   postOnly: boolean;
   /** Epoch ms, for GOOD_TILL_DATE. */
@@ -38,7 +39,7 @@ export interface Fill {
   intent: OrderIntent;
   /** Long-side fill price in micros. */
   price: PriceMicros;
-  qty: number;
+  qty: Qty;
   /** Positive = paid, negative = rebate received. */
   fee: Micros;
   liquidity: 'MAKER' | 'TAKER';
@@ -54,7 +55,7 @@ export interface TrackedOrder {
   localId: string;
   request: OrderRequest;
   status: OrderStatus;
-  filledQty: number;
+  filledQty: Qty;
   /** Volume-weighted average long-side fill price, micros (0 before any fill). */
   avgPrice: PriceMicros;
   feesPaid: Micros;

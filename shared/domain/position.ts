@@ -1,4 +1,5 @@
 /** Position domain types (seed: PositionState), in exact units. */
+import type { Qty } from './quantity.js';
 import type { Micros } from './money.js';
 
 export type PositionSide = 'YES' | 'NO';
@@ -11,9 +12,9 @@ export type PositionSide = 'YES' | 'NO';
 export interface PositionState {
   marketSlug: string;
   side: PositionSide;
-  /** Contracts held (always ≥ 0; the side says which contract). */
-  quantity: number;
-  netQty: number;
+  /** Hundredths of a contract held (always ≥ 0; the side says which contract). */
+  quantity: Qty;
+  netQty: Qty;
   avgPrice: Micros;
   /** Cost basis of the open quantity, in micros. */
   cost: Micros;

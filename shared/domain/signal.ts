@@ -1,4 +1,5 @@
 /** The seed's Signal: what a strategy asks for, before the aggregator and the risk manager see it. */
+import type { Qty } from './quantity.js';
 import type { PriceMicros } from './money.js';
 
 export const SIGNAL_ACTIONS = ['BUY_YES', 'BUY_NO', 'SELL_YES', 'SELL_NO'] as const;
@@ -14,8 +15,8 @@ export interface Signal {
   action: SignalAction;
   /** Limit price: ALWAYS the long-side (YES) price in micros, whatever the action (see venue-enums.ts). */
   price: PriceMicros;
-  /** Contracts wanted. The risk manager may reduce it, never raise it. */
-  quantity: number;
+  /** Quantity wanted (hundredths of a contract). The risk manager may reduce it, never raise it. */
+  quantity: Qty;
   urgency: Urgency;
   strategyName: StrategyName;
   /** 0..1: how sure the strategy is of its fair value. */

@@ -1,4 +1,5 @@
 /** Typed events out of the exchange's WebSockets (and out of the paper exchange), in engine units. */
+import type { Qty } from './quantity.js';
 import type { BookLevel } from './market.js';
 import type { Micros, PriceMicros } from './money.js';
 import type { OrderSide, ReportedMarketState } from './venue-enums.js';
@@ -32,8 +33,8 @@ export type VenueEvent =
       type: 'trade';
       marketSlug: string;
       price: PriceMicros;
-      /** Whole contracts, rounded down (a fractional print below 1 contract is 0); exact text in qtyExact. */
-      qty: number;
+      /** Hundredths of a contract, finer rounded down; the venue's exact text in qtyExact. */
+      qty: Qty;
       qtyExact?: string;
       tradeTime: number;
       takerSide: OrderSide;

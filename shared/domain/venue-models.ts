@@ -1,8 +1,9 @@
 /**
  * Exchange objects (orders, executions, positions, balances) in exact engine units, as parsed from the wire
  * by shared/venue and as produced by the paper exchange. Wire timestamps (ISO-8601 strings) become epoch ms;
- * wire amounts ({ value, currency }) become micros; quantity strings become integer contract counts.
+ * wire amounts ({ value, currency }) become micros; quantities become Qty (hundredths of a contract).
  */
+import type { Qty } from './quantity.js';
 import type { Micros, PriceMicros } from './money.js';
 import type {
   ExecutionType,
@@ -16,11 +17,12 @@ import type {
 } from './venue-enums.js';
 
 /**
- * Quantities: the venue reports decimals (partial-contract markets); the engine counts whole contracts. Each
- * whole count below is rounded toward the safe side for what it means (parseQuantity in quantity.ts; the
- * wire readers say which way per field) and the venue's exact decimal is kept beside it in an `…Exact`
- * field (normalised decimal text) when the reader had one. Producers other than the wire readers (paper
- * exchange, simulator) may leave the `…Exact` fields out: the whole count is then exact.
+ * Quantities: the venue reports decimals (partial-contract markets); the engine counts them exactly as Qty,
+ * hundredths of a contract (shared/domain/quantity.ts). The venue keeps no finer precision, so a Qty read from
+ * the wire is exact; should a wire value carry more digits, it is rounded toward the safe side for what it
+ * means (the wire readers say which way per field), counted, and the venue's text kept in the `…Exact` field
+ * (normalised decimal text) when the reader had one. Producers other than the wire readers (paper exchange,
+ * simulator) may leave the `…Exact` fields out.
  */
 export type ExactQuantity = string;
 
@@ -34,9 +36,9 @@ export interface VenueOrder {
   type: OrderType;
   /** Long-side limit price; null for market orders. */
   price: PriceMicros | null;
-  quantity: number;
-  cumQuantity: number;
-  leavesQuantity: number;
+  quantity: Qty;
+  cumQuantity: Qty;
+  leavesQuantity: Qty;
   tif: TimeInForce;
   goodTillTime: number | null;
   intent: OrderIntent;
@@ -45,7 +47,7 @@ export interface VenueOrder {
   createTime: number | null;
   commissionsBasisPoints: number | null;
   makerCommissionsBasisPoints: number | null;
-  /** Exact wire quantities (quantity and leaves rounded up, cum rounded down: see wire-convert.ts). */
+  /** Wire text of the quantities (finer than 0.01: quantity and leaves rounded up, cum down; wire-convert.ts). */
   quantityExact?: ExactQuantity;
   cumQuantityExact?: ExactQuantity;
   leavesQuantityExact?: ExactQuantity;
@@ -61,7 +63,7 @@ export interface VenueOrder {
 export interface VenueExecution {
   id: string;
   order: VenueOrder;
-  lastShares: number | null;
+  lastShares: Qty | null;
   lastPx: PriceMicros | null;
   type: ExecutionType;
   text: string | null;
@@ -71,7 +73,7 @@ export interface VenueExecution {
   aggressor: boolean | null;
   /** Fee collected on this execution (negative for a rebate), when reported. */
   commissionNotionalCollected: Micros | null;
-  /** Exact shares of this execution (lastShares is rounded down). */
+  /** Wire text of this execution's shares (lastShares is rounded down when finer than 0.01). */
   lastSharesExact?: ExactQuantity | null;
   /**
    * Set when the venue cancelled the order on its own (connection loss, logout, exchange option, other):
@@ -82,18 +84,18 @@ export interface VenueExecution {
 
 export interface VenuePosition {
   marketSlug: string;
-  /** Signed: > 0 long contracts, < 0 short contracts. */
-  netPosition: number;
-  qtyBought: number;
-  qtySold: number;
+  /** Signed: > 0 long, < 0 short; hundredths of a contract. */
+  netPosition: Qty;
+  qtyBought: Qty;
+  qtySold: Qty;
   cost: Micros;
   realized: Micros;
-  bodPosition: number;
+  bodPosition: Qty;
   expired: boolean;
   updateTime: number | null;
   cashValue: Micros | null;
-  qtyAvailable: number | null;
-  /** Exact decimal positions (the `…Decimal` wire fields, preferred over the rounded deprecated ones). */
+  qtyAvailable: Qty | null;
+  /** Wire text of the positions (the `…Decimal` wire fields, preferred over the rounded deprecated ones). */
   netPositionExact?: ExactQuantity;
   qtyBoughtExact?: ExactQuantity;
   qtySoldExact?: ExactQuantity;
@@ -130,8 +132,8 @@ export interface VenueActivityTrade {
   /** TRADE_STATE_*; UNRECOGNISED = a state this build does not know; null = not reported. */
   state: TradeState | 'TRADE_STATE_UNRECOGNISED' | null;
   price: PriceMicros | null;
-  /** Whole contracts, rounded down (qtyDecimal preferred over the deprecated rounded qty). */
-  qty: number | null;
+  /** Hundredths of a contract, finer rounded down (qtyDecimal preferred over the deprecated rounded qty). */
+  qty: Qty | null;
   qtyExact: ExactQuantity | null;
   isAggressor: boolean | null;
   costBasis: Micros | null;

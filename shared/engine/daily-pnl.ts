@@ -8,6 +8,7 @@
  * The breaker trips on −(realized + unrealized) ≥ max_daily_loss. A short (NO) position is marked at
  * 1 − the long mark (shared/paper/position-math.ts). A position with no mark counts at cost.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
@@ -40,7 +41,7 @@ export class DailyPnlMonitor {
   }
 
   /** Seeds a position inherited from before a restart (net long contracts, cost of the held side). */
-  seedPosition(marketSlug: string, netQty: number, cost: Micros): void {
+  seedPosition(marketSlug: string, netQty: Qty, cost: Micros): void {
     const ledger = this.ledger(marketSlug);
     ledger.netQty = netQty;
     ledger.cost = cost;

@@ -6,6 +6,7 @@
  * credited their rebate per fill. Reported taker fees still advance the order's cumulative state, so an order
  * whose later fills arrive without a figure is capped against everything it paid.
  */
+import type { Qty } from '../domain/quantity.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, feeRatesFor, makerRebate, type FeeRates, type FeeSchedule } from '../domain/fees.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 
@@ -22,9 +23,9 @@ export interface FillFeeInput {
   marketSlug: string;
   liquidity: 'MAKER' | 'TAKER';
   /** Contracts booked (may be fewer than the execution's own quantity when clamped). */
-  qty: number;
+  qty: Qty;
   /** The execution's own quantity (what a reported fee covers). */
-  executionQty: number;
+  executionQty: Qty;
   price: PriceMicros;
   /** The venue's signed fee for the execution, when it sent one. */
   reported: Micros | null;

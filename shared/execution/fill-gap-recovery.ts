@@ -21,6 +21,7 @@
  * skips fills it was restored with; if older trades of the order are outside the window the sum is low and
  * the guard errs on not booking, never on booking twice.
  */
+import type { Qty } from '../domain/quantity.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import type { VenueActivity, VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { parseTradeActivity, type VenueTrade } from '../reconciliation/venue-trade.js';
@@ -126,7 +127,7 @@ export function planFillRecovery(activities: readonly VenueActivity[], orders: R
 }
 
 /** One recovered trade as the venue execution the socket would have sent. */
-export function toExecution(order: OrderView, trade: VenueTrade, tradeId: string | null, cumQuantity: number): VenueExecution {
+export function toExecution(order: OrderView, trade: VenueTrade, tradeId: string | null, cumQuantity: Qty): VenueExecution {
   const r = order.request;
   const cum = cumQuantity;
   const venueOrder: VenueOrder = {

@@ -5,6 +5,7 @@
  * reports each gap to its `fill_gap` listeners, and the bot fetches the missing executions over REST
  * (fill-gap-recovery.ts, containers/bot/fill-gap-watcher.ts).
  */
+import type { Qty } from '../domain/quantity.js';
 
 /** Why the tracker believes fills are missing for an order. */
 export type FillGapReason = 'venue_cum_ahead' | 'fill_short' | 'execution_cum_ahead' | 'order_gone';
@@ -16,9 +17,9 @@ export interface FillGap {
   marketSlug: string;
   reason: FillGapReason;
   /** The venue's cumulative filled quantity, when it said it (null for 'order_gone'). */
-  venueCumQuantity: number | null;
+  venueCumQuantity: Qty | null;
   /** Filled quantity tracked here when the gap was seen. */
-  trackedQty: number;
+  trackedQty: Qty;
   /** When the order was registered here (clock ms): no fill of it can be older. */
   createdAt: number;
   at: number;
@@ -26,12 +27,12 @@ export interface FillGap {
 
 /** What the detection reads of a tracked order. */
 export interface GapSubject {
-  filledQty: number;
-  quantity: number;
+  filledQty: Qty;
+  quantity: Qty;
 }
 
 /** A snapshot (open orders, reconciliation) with a larger cumulative quantity than the fills applied. */
-export function snapshotGap(o: GapSubject, venueCumQuantity: number): FillGapReason | null {
+export function snapshotGap(o: GapSubject, venueCumQuantity: Qty): FillGapReason | null {
   return venueCumQuantity > o.filledQty ? 'venue_cum_ahead' : null;
 }
 
@@ -39,7 +40,7 @@ export function snapshotGap(o: GapSubject, venueCumQuantity: number): FillGapRea
  * After a fill execution is applied: a FILL that leaves the order short of its quantity, or an execution
  * whose order's cumulative quantity runs ahead of what was applied (one was lost before it).
  */
-export function executionGap(o: GapSubject, isFinalFill: boolean, venueCumQuantity: number): FillGapReason | null {
+export function executionGap(o: GapSubject, isFinalFill: boolean, venueCumQuantity: Qty): FillGapReason | null {
   if (isFinalFill && o.filledQty < o.quantity) return 'fill_short';
   if (venueCumQuantity > o.filledQty && o.filledQty < o.quantity) return 'execution_cum_ahead';
   return null;

@@ -8,13 +8,14 @@
  * single create. A batch cancel or modify that fails rejects every entry with the batch's error (its caller
  * retries as it would a single call); one that succeeds only means "sent": the truth is the order stream.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 
-type Change = { price?: PriceMicros; quantity?: number };
+type Change = { price?: PriceMicros; quantity?: Qty };
 
 interface Pending<T, R> {
   item: T;

@@ -2,7 +2,9 @@
  * Signal → OrderRequest, refusing what the venue would refuse (docs/venue-rules.md, "Per-market
  * constraints"). The signal's price is always the LONG side's price; the intent says which way the long book
  * is traded. Each market has its own tick (0.01, 0.005 and 0.0025 all exist) and minimum size; prices must
- * lie in 0.01–0.99. The price is snapped to the tick, then kept inside the bounds, only ever in the
+ * lie in 0.01–0.99. The quantity (Qty, hundredths of a contract) is rounded down to the market's size
+ * increment, which is its minimum size (`market.minimumTradeQty`: 0.01 or 1 contract), and refused below it,
+ * so the venue never normalises a size down for us. The price is snapped to the tick, then kept inside the bounds, only ever in the
  * direction that never worsens the limit for us: an order that buys long (BUY_LONG, SELL_SHORT) rounds and
  * clamps down, one that sells long (SELL_LONG, and BUY_SHORT, which sells long) rounds and clamps up. What
  * could only be fixed by a more aggressive price is refused with an OrderBuildError whose `code` the
@@ -10,6 +12,7 @@
  */
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
+import { ONE_CONTRACT, formatQuantity, roundToStep, type Qty } from '../domain/quantity.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { INTENT_EFFECT, type OrderIntent, type TimeInForce } from '../domain/venue-enums.js';
 
@@ -52,11 +55,11 @@ export const TIF_MAP: Readonly<Record<'GTC' | 'GTD' | 'IOC' | 'FOK', TimeInForce
 export interface MarketRules {
   /** Tick in micros (default 10_000 = 0.01). */
   tick: PriceMicros;
-  /** Minimum order size in contracts (default 1). */
-  minQty: number;
+  /** Minimum order size and size increment, hundredths of a contract (default 100 = whole contracts). */
+  minQty: Qty;
 }
 
-export const DEFAULT_MARKET_RULES: MarketRules = { tick: 10_000, minQty: 1 };
+export const DEFAULT_MARKET_RULES: MarketRules = { tick: 10_000, minQty: ONE_CONTRACT };
 
 /** The venue's price bounds for every market: 0.01 and 0.99, in micros. */
 export const MIN_ORDER_PRICE: PriceMicros = 10_000;
@@ -67,12 +70,12 @@ export const MAX_ORDER_PRICE: PriceMicros = 990_000;
  * is missing, zero or not a number falls back to the defaults: config trading.default_tick /
  * default_min_qty). A tick that is present but unusable is kept, for buildOrder to refuse (INVALID_TICK).
  */
-export function marketRulesOf(info: { tick?: number | null; minQty?: number | null } | undefined, defaults: MarketRules): MarketRules {
+export function marketRulesOf(info: { tick?: number | null; minQty?: Qty | null } | undefined, defaults: MarketRules): MarketRules {
   const tick = info?.tick;
   const minQty = info?.minQty;
   return {
     tick: typeof tick === 'number' && Number.isFinite(tick) && tick > 0 ? tick : defaults.tick,
-    minQty: typeof minQty === 'number' && Number.isFinite(minQty) && minQty > 0 ? minQty : defaults.minQty,
+    minQty: typeof minQty === 'number' && Number.isSafeInteger(minQty) && minQty > 0 ? minQty : defaults.minQty,
   };
 }
 
@@ -99,7 +102,7 @@ export function intentOf(action: SignalAction): OrderIntent {
 
 /**
  * Builds a LIMIT order for a signal. Throws OrderBuildError when the signal cannot become a valid order.
- * The quantity is floored to whole contracts (never raised).
+ * The quantity is rounded down to the market's size increment (never raised).
  */
 export function buildOrder(signal: Signal, rules: MarketRules = DEFAULT_MARKET_RULES): OrderRequest {
   const intent = intentOf(signal.action);
@@ -124,10 +127,14 @@ export function buildOrder(signal: Signal, rules: MarketRules = DEFAULT_MARKET_R
   if (!Number.isFinite(signal.quantity) || signal.quantity <= 0) {
     throw new OrderBuildError('INVALID_QUANTITY', `quantity must be positive, got ${signal.quantity}`);
   }
-  const quantity = Math.floor(signal.quantity);
-  if (quantity <= 0) throw new OrderBuildError('INVALID_QUANTITY', `quantity ${signal.quantity} is less than one contract`);
-  const minQty = Math.max(1, rules.minQty);
-  if (quantity < minQty) throw new OrderBuildError('BELOW_MIN_QTY', `quantity ${quantity} below market minimum ${minQty}`);
+  const minQty = Math.max(1, Math.floor(rules.minQty));
+  const quantity = roundToStep(Math.floor(signal.quantity), minQty, 'down');
+  if (quantity < minQty) {
+    throw new OrderBuildError(
+      'BELOW_MIN_QTY',
+      `quantity ${formatQuantity(Math.floor(signal.quantity))} below the market minimum (and size increment) ${formatQuantity(minQty)}`,
+    );
+  }
 
   const postOnly = signal.postOnly ?? false;
   const tifKey = signal.timeInForce ?? (postOnly ? 'GTC' : 'IOC');

@@ -19,6 +19,7 @@
  *   fetches the missing executions over REST. Adopted orders (`origin: 'adopted'`) are not reported: their
  *   fills before adoption are deliberately not tracked.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_FEE_SCHEDULE, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, type Micros } from '../domain/money.js';
@@ -47,11 +48,14 @@ export type { FillGap, FillGapReason } from './fill-gaps.js';
 
 /** A tracked order as the tracker exposes it (a copy: mutating it changes nothing). */
 export interface OrderView extends TrackedOrder {
-  /** Contracts still working (quantity − filled) while open; 0 once terminal. */
-  leavesQty: number;
+  /** Quantity still working (quantity − filled, hundredths of a contract) while open; 0 once terminal. */
+  leavesQty: Qty;
   /** A create failed ambiguously: the order may or may not be live until reconciled. */
   pendingReconciliation: boolean;
-  /** Exact filled notional (Σ price × qty, long-side micros). */
+  /**
+   * Exact Σ price × qty of the fills (long-side micros × hundredths of a contract: the numerator of the
+   * average price, exact in integers; divide by QTY_SCALE for micros).
+   */
   filledNotional: Micros;
   /** Set when the order was not created here: adopted from the venue, or restored after a restart. */
   origin?: 'adopted' | 'restored';
@@ -612,7 +616,7 @@ export class OrderTracker {
     return { applied: true, order: v };
   }
 
-  private emitGap(e: Entry, reason: FillGapReason, venueCum: number | null, trackedQty: number): void {
+  private emitGap(e: Entry, reason: FillGapReason, venueCum: Qty | null, trackedQty: Qty): void {
     if (e.origin === 'adopted' || e.orderId === null || this.events.subscriberCount('fill_gap') === 0) return;
     this.events.emit('fill_gap', {
       localId: e.localId,

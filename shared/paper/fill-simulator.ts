@@ -24,6 +24,7 @@
  *
  * The simulator knows nothing about money: the paper exchange admits orders (buying power) and prices fees.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { BookLevel } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
@@ -54,7 +55,7 @@ export interface SimOrderSpec {
   type: OrderType;
   /** Long-side limit price; null for a market order. */
   price: PriceMicros | null;
-  quantity: number;
+  quantity: Qty;
   tif: TimeInForce;
   postOnly: boolean;
   /** Epoch ms when a good-till-date order expires. */
@@ -65,7 +66,7 @@ export type SimOrderStatus = 'in_flight' | 'resting' | 'done';
 
 export interface SimOrder extends SimOrderSpec {
   buysLong: boolean;
-  filledQty: number;
+  filledQty: Qty;
   /** Σ price × qty of fills, micros. */
   filledNotional: number;
   status: SimOrderStatus;
@@ -79,7 +80,7 @@ export interface SimOrder extends SimOrderSpec {
 
 export interface SimFill {
   orderId: string;
-  qty: number;
+  qty: Qty;
   /** Long-side price of the fill. */
   price: PriceMicros;
   liquidity: 'MAKER' | 'TAKER';
@@ -101,9 +102,9 @@ export interface AdmissionHooks {
   /** Called when an order reaches the book and would trade or rest: a reason rejects it (e.g. buying power). */
   admit?(order: SimOrder): string | null;
   /** Called when a modify reaches the book: a reason refuses it (the order keeps working unchanged). */
-  admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: number }): string | null;
+  admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: Qty }): string | null;
   /** Called before each fill: how many of `qty` contracts the account can pay (the rest is not traded). */
-  fundable?(order: SimOrder, qty: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): number;
+  fundable?(order: SimOrder, qty: Qty, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): number;
 }
 
 /**
@@ -234,7 +235,7 @@ export class FillSimulator {
   }
 
   /** Sends a modify (new long-side price and new TOTAL quantity); applied after the latency. */
-  modify(orderId: string, change: { price?: PriceMicros; quantity?: number }): boolean {
+  modify(orderId: string, change: { price?: PriceMicros; quantity?: Qty }): boolean {
     const o = this.orders.get(orderId);
     if (!o || o.status === 'done') return false;
     this.scheduler.schedule(this.cfg.latencyMs, () => this.applyModify(o, change));
@@ -389,7 +390,7 @@ export class FillSimulator {
     }
   }
 
-  private applyModify(o: SimOrder, change: { price?: PriceMicros; quantity?: number }): void {
+  private applyModify(o: SimOrder, change: { price?: PriceMicros; quantity?: Qty }): void {
     if (o.status !== 'resting') {
       if (o.status !== 'done') this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'order not resting' });
       return;
@@ -431,7 +432,7 @@ export class FillSimulator {
   }
 
   /** The levels a taker would take: best first, within the limit, up to `qty`, net of what we already took. */
-  private takerPlan(book: SimBook, buysLong: boolean, limit: PriceMicros | null, qty: number): { price: number; qty: number }[] {
+  private takerPlan(book: SimBook, buysLong: boolean, limit: PriceMicros | null, qty: Qty): { price: number; qty: Qty }[] {
     const levels = buysLong ? book.asks : book.bids;
     const taken = buysLong ? book.takenAsks : book.takenBids;
     const plan: { price: number; qty: number }[] = [];
@@ -505,7 +506,7 @@ export class FillSimulator {
     }
   }
 
-  private onTrade(slug: string, price: PriceMicros, qty: number, takerSide: OrderSide): void {
+  private onTrade(slug: string, price: PriceMicros, qty: Qty, takerSide: OrderSide): void {
     if (!Number.isSafeInteger(qty) || qty <= 0) return;
     const book = this.books.get(slug);
     if (book) {

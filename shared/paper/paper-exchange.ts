@@ -14,6 +14,7 @@
  * `unsolicitedCancelReason` — the same shape as the venue's, so the engine cannot tell paper from live.
  * `settle` takes the exchange's settlement price (1 or 0, 0.50 for a tie, the last fair market price, 1/n).
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import type { FeeRatesLookup } from '../execution/fill-fees.js';
@@ -126,7 +127,7 @@ export class PaperExchange implements OrderGateway {
     if (!this.simulator.cancel(orderId)) throw this.notFound(orderId, 'POST /v1/order/{id}/cancel');
   }
 
-  async modifyOrder(orderId: string, _marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+  async modifyOrder(orderId: string, _marketSlug: string, change: { price?: PriceMicros; quantity?: Qty }): Promise<void> {
     if (!this.simulator.modify(orderId, change)) throw this.notFound(orderId, 'POST /v1/order/{id}/modify');
   }
 

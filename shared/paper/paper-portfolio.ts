@@ -16,6 +16,7 @@
  * - Settlement pays the exchange's settlement price per long contract (1 − S per short): 1 or 0, 0.50 for a
  *   tie, the last fair market price for a cancelled game, 1/n for co-winners.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import { admissionNeed, availableToClose, buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
@@ -40,7 +41,7 @@ export interface OrderToAdmit {
   /** Long-side limit; null for a market order. */
   price: PriceMicros | null;
   /** Contracts still to be reserved (the order's remaining quantity). */
-  quantity: number;
+  quantity: Qty;
   /** A post-only order never takes, so it needs no room for a taker fee. */
   postOnly?: boolean;
 }
@@ -49,7 +50,7 @@ export interface PaperFill {
   orderId: string;
   marketSlug: string;
   intent: OrderIntent;
-  qty: number;
+  qty: Qty;
   price: PriceMicros;
   liquidity: 'MAKER' | 'TAKER';
 }
@@ -121,7 +122,7 @@ export class PaperPortfolio {
   }
 
   /** The buying power an order needs on its own (no position, no other orders): opening cost + taker fee. */
-  requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: number, marketSlug = ''): Micros {
+  requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: Qty, marketSlug = ''): Micros {
     const { buysLong } = INTENT_EFFECT[intent];
     const p = collateralPrice(buysLong, price);
     return quantity * openingCostPerContract(buysLong, p) + takerFee(quantity, p, this.ratesFor(marketSlug));
@@ -149,7 +150,7 @@ export class PaperPortfolio {
   }
 
   /** Re-admits a working order for a modify (new price, new remaining quantity); null when admitted. */
-  rereserve(orderId: string, price: PriceMicros, remainingQty: number): string | null {
+  rereserve(orderId: string, price: PriceMicros, remainingQty: Qty): string | null {
     const o = this.order(orderId);
     if (!o) return 'order not reserved';
     const changed: PaperOrder = { ...o, price, leavesQty: remainingQty };
@@ -264,7 +265,7 @@ export class PaperPortfolio {
     return admissionNeed(marginal, o.postOnly ? 0 : takerFee(o.leavesQty, o.price, this.ratesFor(o.marketSlug)));
   }
 
-  private cashAfter(fill: PaperFill, qty: number): Micros {
+  private cashAfter(fill: PaperFill, qty: Qty): Micros {
     if (qty <= 0) return this.cashMicros;
     const { buysLong } = INTENT_EFFECT[fill.intent];
     const rates = this.ratesFor(fill.marketSlug);

@@ -5,6 +5,7 @@
  * Unsettled inventory counts only through its mark (unrealized), never as realized profit; a position with
  * no mark at all is valued at cost (unrealized 0) and flagged `unmarked`.
  */
+import type { Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
@@ -26,7 +27,7 @@ export interface PnlLine {
   notional: Decimal;
   fills: number;
   /** Signed open contracts (only meaningful per market). */
-  openQty: number;
+  openQty: Qty;
   /** True when some open position had no mark. */
   unmarked: boolean;
 }

@@ -7,19 +7,20 @@
  * basis of the open position in the held side's own terms, so the average entry of a NO position bought by
  * selling long at 0.40 is 0.60. All amounts are integer micros.
  */
+import type { Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 
 export interface PositionLedger {
   /** Signed like the venue's netPosition: > 0 long contracts, < 0 short contracts. */
-  netQty: number;
+  netQty: Qty;
   /** Cost basis of the open position (held side's terms), micros, ≥ 0. */
   cost: Micros;
   /** Realized PnL before fees, micros. */
   realized: Micros;
   /** Fees paid (rebates negative), micros. */
   fees: Micros;
-  qtyBought: number;
-  qtySold: number;
+  qtyBought: Qty;
+  qtySold: Qty;
 }
 
 export function emptyLedger(): PositionLedger {
@@ -32,9 +33,9 @@ export interface TradeEffect {
   /** PnL realized by the closing part of the trade. */
   realized: Micros;
   /** Contracts of an existing position closed by this trade. */
-  closedQty: number;
+  closedQty: Qty;
   /** Contracts of new position opened by this trade. */
-  openedQty: number;
+  openedQty: Qty;
 }
 
 /** The price per contract of the side held for a long-side price: p for long, 1 − p for short. */
@@ -43,7 +44,7 @@ export function sidePrice(longPrice: PriceMicros, long: boolean): PriceMicros {
 }
 
 /** Applies a trade of `qty` long contracts at `longPrice` (bought when `buysLong`), mutating `pos`. */
-export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: number, longPrice: PriceMicros): TradeEffect {
+export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, longPrice: PriceMicros): TradeEffect {
   if (!Number.isSafeInteger(qty) || qty <= 0) throw new RangeError(`trade quantity must be a positive integer, got ${qty}`);
   if (!Number.isSafeInteger(longPrice) || longPrice < 0 || longPrice > ONE_DOLLAR) throw new RangeError(`bad price ${longPrice}`);
   let cashDelta = 0;

@@ -1,4 +1,5 @@
 /** What the reconciler compares, what it can find wrong, and the repairs it plans (pure data). */
+import type { Qty } from '../domain/quantity.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import type { Fill, TrackedOrder } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
@@ -65,7 +66,7 @@ export type Drift =
   | { kind: 'orphan_order'; venueOrder: VenueOrder }
   | { kind: 'stale_order'; stored: StoredOrder; venueOrder: VenueOrder | null }
   | { kind: 'order_mismatch'; stored: StoredOrder; venueOrder: VenueOrder }
-  | { kind: 'position_mismatch'; marketSlug: string; storeNetQty: number | null; venueNetQty: number };
+  | { kind: 'position_mismatch'; marketSlug: string; storeNetQty: Qty | null; venueNetQty: Qty };
 
 export type Repair =
   | { kind: 'append_fill'; fill: Fill }

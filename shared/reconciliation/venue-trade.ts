@@ -5,6 +5,7 @@
  * and fee are used when present (the simulator sends them). A trade without an order id is reported with its
  * figures (`UnattributedTrade`); anything unusable is reported, never guessed.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 import { parseMicros } from '../domain/money.js';
 import { ORDER_INTENTS, type OrderIntent } from '../domain/venue-enums.js';
@@ -18,7 +19,7 @@ export interface VenueTrade {
   marketSlug: string;
   /** Long-side price, micros. */
   price: PriceMicros;
-  qty: number;
+  qty: Qty;
   /** Epoch ms. */
   time: number;
   /** True = we took liquidity; null when not reported. */

@@ -8,6 +8,7 @@
  * a market settling is not in `realizedPnl`; the risk day's counter (which the bot also feeds with
  * settlements) is carried alongside for comparison.
  */
+import type { Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { tradedNotional } from '../domain/fees.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
@@ -43,7 +44,7 @@ export interface ReportInput {
 
 export interface GroupFigures {
   fills: number;
-  contracts: number;
+  contracts: Qty;
   /** Σ fee notional (buyer: qty × p, seller: qty × (1 − p)), USD. */
   volume: string;
   feesPaid: string;
@@ -62,7 +63,7 @@ export interface MarketFigures extends GroupFigures {
   marketType: string;
   unrealizedPnl: string;
   /** Position at the end of the replay (end of the day), signed contracts. */
-  endOfDayNetQty: number;
+  endOfDayNetQty: Qty;
 }
 
 export interface SportFigures extends GroupFigures {

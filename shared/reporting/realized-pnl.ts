@@ -4,6 +4,7 @@
  * and realizes proceeds − released cost, then opens or extends its own side at the side's price (long: p,
  * short: 1 − p). Fees are kept apart (not in realized). All integer micros.
  */
+import type { Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
@@ -14,7 +15,7 @@ export function buysLongIntent(intent: OrderIntent): boolean {
 
 export interface MarketBook {
   /** Signed: > 0 long, < 0 short. */
-  net: number;
+  net: Qty;
   /** Cost basis of the open quantity, in the held side's terms. */
   cost: Micros;
   realized: Micros;

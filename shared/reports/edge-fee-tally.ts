@@ -4,6 +4,7 @@
  * by the approved quantity), and what the fills then paid in taker fees and received in maker rebates
  * (Fill.fee: > 0 paid, < 0 rebate). Sums are integer micros; the figures are exact USD decimal strings.
  */
+import type { Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
@@ -12,7 +13,7 @@ import type { Signal } from '../domain/signal.js';
 export interface EdgeFeeRow {
   /** Approved signals that stated their edge, and their contracts. */
   signals: number;
-  contracts: number;
+  contracts: Qty;
   /** Quantity-weighted mean edge per contract of those signals, USD (null before any). */
   grossEdgePerContract: string | null;
   netEdgePerContract: string | null;

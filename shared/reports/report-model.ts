@@ -1,3 +1,4 @@
+import type { Qty } from '../domain/quantity.js';
 import type { EdgeFeeRow } from './edge-fee-tally.js';
 
 /**
@@ -17,7 +18,7 @@ export interface FillPoint {
   intent: string;
   /** Long-side price, USD (plot). */
   price: number;
-  qty: number;
+  qty: Qty;
   /** USD (plot); negative = rebate. */
   fee: number;
   liquidity: 'MAKER' | 'TAKER';

@@ -20,6 +20,7 @@
  * order in the RiskView before the next call (the order tracker does this synchronously on submit).
  * Every decision is logged with its reason and counted as `risk.decision{check,strategy}`.
  */
+import type { Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
@@ -124,7 +125,7 @@ export class RiskManager {
     const loss = this.exposure.marketLoss(signal.marketSlug, replaced);
     const current = Math.max(loss.ifYes, loss.ifNo);
     const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
-    const caps: { qty: number; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
+    const caps: { qty: Qty; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
 
     // 2. Position limits: per market, the strategy's own cap, the portfolio.
     const perMarket = headroomQty(sideLoss, 0, limits.maxPositionPerMarket, cost);

@@ -1,4 +1,5 @@
 /** The topics of the engine's event bus and their payloads (seed: market_update, game_update, odds_update). */
+import type { Qty } from '../domain/quantity.js';
 import type { ConsensusProbability, FeedStream } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
@@ -10,7 +11,7 @@ import type { OrderSide } from '../domain/venue-enums.js';
 export interface TradePrint {
   marketSlug: string;
   price: PriceMicros;
-  qty: number;
+  qty: Qty;
   takerSide: OrderSide;
   time: number;
 }

@@ -5,6 +5,7 @@
  *
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { BookLevel } from '../domain/market.js';
 import { midHalfEven, type PriceMicros } from '../domain/money.js';
 import type { ReportedMarketState } from '../domain/venue-enums.js';
@@ -108,7 +109,7 @@ export class OrderBook {
    * bids), up to `qty` contracts and not past `limit` (a long-side price; null = market order). Returns the
    * contracts that would fill and their notional in micros (contracts × long price), exactly.
    */
-  sweep(buyLong: boolean, qty: number, limit: PriceMicros | null): { filled: number; notional: number; worstPrice: PriceMicros | null } {
+  sweep(buyLong: boolean, qty: Qty, limit: PriceMicros | null): { filled: Qty; notional: number; worstPrice: PriceMicros | null } {
     const px = buyLong ? this.askPx : this.bidPx;
     const size = buyLong ? this.askQty : this.bidQty;
     const n = buyLong ? this.askCount : this.bidCount;

@@ -6,6 +6,7 @@
  *
  * Pure and clock-injected: no I/O, no timers. Malformed input is logged, counted and skipped.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
@@ -181,7 +182,7 @@ export class StateManager {
     this.opts.bus.emit('market_update', s);
   }
 
-  private onTrade(slug: string, price: PriceMicros, qty: number, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
+  private onTrade(slug: string, price: PriceMicros, qty: Qty, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
     if (!Number.isSafeInteger(price) || price <= 0 || price >= ONE_DOLLAR || !Number.isSafeInteger(qty) || qty <= 0) {
       this.metrics.increment('state.trade_rejected', 1);
       this.logger.warn('trade print ignored', { marketSlug: slug, price, qty });

@@ -20,6 +20,7 @@
  * skipped when the price moved less than min_requote_ticks and the size is unchanged. Orders not yet
  * acknowledged by the exchange (no orderId) are left alone until they are.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import { isTradableGameStatus, type GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
@@ -50,7 +51,7 @@ export interface MarketMakerOptions {
 interface Quote {
   action: SignalAction;
   price: PriceMicros;
-  quantity: number;
+  quantity: Qty;
 }
 
 interface GameMark {

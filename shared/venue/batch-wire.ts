@@ -4,6 +4,7 @@
  * own — not atomic. `createdOrderIds` are real ids in request order; `canceledOrderIds`/`modifiedOrderIds`
  * merely echo the request: the truth of a cancel or modify is the order stream.
  */
+import type { Qty } from '../domain/quantity.js';
 import * as z from 'zod';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
@@ -20,7 +21,7 @@ export interface OrderRef {
 }
 
 export interface OrderModification extends OrderRef {
-  change: { price?: PriceMicros; quantity?: number };
+  change: { price?: PriceMicros; quantity?: Qty };
 }
 
 export function buildBatchCreate(requests: readonly OrderRequest[]): { orders: WireCreateOrder[] } {

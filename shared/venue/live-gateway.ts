@@ -3,6 +3,7 @@
  * guarantees that a create is never sent twice; the gateway adds the caller's known order ids (the order
  * tracker's) so that a recovery never claims an order the engine already tracks.
  */
+import type { Qty } from '../domain/quantity.js';
 import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
@@ -29,7 +30,7 @@ export class LiveOrderGateway implements OrderGateway {
     return this.client.cancelOrder(orderId, marketSlug);
   }
 
-  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: Qty }): Promise<void> {
     return this.client.modifyOrder(orderId, marketSlug, change);
   }
 
@@ -50,7 +51,7 @@ export class LiveOrderGateway implements OrderGateway {
     await this.client.cancelOrdersBatch(orders);
   }
 
-  async modifyOrders(orders: { orderId: string; marketSlug: string; change: { price?: PriceMicros; quantity?: number } }[]): Promise<void> {
+  async modifyOrders(orders: { orderId: string; marketSlug: string; change: { price?: PriceMicros; quantity?: Qty } }[]): Promise<void> {
     await this.client.modifyOrdersBatch(orders);
   }
 }

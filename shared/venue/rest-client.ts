@@ -5,6 +5,7 @@
  * clock-skew correction, the transport, error classification (error-mapping.ts) and the retry policy
  * (retry-policy.ts). Batch calls (up to 20 orders in one request) are in the "batches" section.
  */
+import { formatQuantity, type Qty } from '../domain/quantity.js';
 import * as z from 'zod';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
@@ -448,7 +449,7 @@ export class PolymarketRestClient {
       marketSlug: request.marketSlug,
       intent: request.intent,
       price: request.price,
-      quantity: request.quantity,
+      quantity: formatQuantity(request.quantity),
       attemptStart: attempt.attemptStart,
       error: (err as Error).message,
     });
@@ -464,7 +465,7 @@ export class PolymarketRestClient {
     }
     if (verdict.kind === 'absent' && this.recovery.retryIfAbsent && mayResend && attempt.mayResendAgain) {
       this.metrics.increment('venue.orders.resent_after_absent', 1);
-      this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug, intent: request.intent, price: request.price, quantity: request.quantity });
+      this.logger.warn('ambiguous create: order proven absent; sending once more', { marketSlug: request.marketSlug, intent: request.intent, price: request.price, quantity: formatQuantity(request.quantity) });
       return { kind: 'resend' };
     }
     const reason = verdict.kind === 'unknown' ? verdict.reason : 'order absent and no further resend allowed';
@@ -594,7 +595,7 @@ export class PolymarketRestClient {
     });
   }
 
-  async modifyOrder(id: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+  async modifyOrder(id: string, marketSlug: string, change: { price?: PriceMicros; quantity?: Qty }): Promise<void> {
     const body = buildModifyOrder(marketSlug, change);
     // Absolute price/quantity: sending the same modify twice leaves the same order, so it is retry-safe.
     await this.authed('modify', 'POST', 'POST /v1/order/{id}/modify', `/v1/order/${pathSegment(id, 'order id')}/modify`, passthrough, {

@@ -1,17 +1,18 @@
 /**
  * Wire → domain converters: Amount { value, currency } → micros (exact, via parseMicros), decimal quantities →
- * whole contracts with the exact text kept (parseQuantity), ISO timestamps → epoch ms, catalogue ids →
+ * Qty, hundredths of a contract, with the exact text kept (parseQuantity), ISO timestamps → epoch ms, catalogue ids →
  * strings, enum strings → typed values through WireDrift (unknown → counted, conservative stand-in).
  *
- * Rounding of fractional quantities (the engine still counts whole contracts), each toward the side that
- * cannot make the engine act on contracts it does not have or forget contracts that are still at risk:
+ * Quantities are exact: the venue keeps no precision finer than 0.01 contract (it normalises finer sizes
+ * down). Should a value still carry more digits, it is rounded to 0.01 toward the side that cannot make the
+ * engine act on contracts it does not have or forget contracts that are still at risk:
  * - positions (net, bought, sold, start of day): toward zero — never believe more is held than is, so a
  *   close never oversells into the opposite side; available-to-sell: down.
  * - orders: quantity and leaves up (resting exposure is never understated; cancels still sent), cum down (a
- *   fill is never claimed before it is whole); execution lastShares down.
+ *   fill is never claimed before it happened); execution lastShares down.
  * - activity trades: down.
  * - book levels: up (a level with 0.5 contracts stays a level at its price instead of vanishing; the order
- *   book refuses empty levels); trade prints: down (0 for a print under one contract).
+ *   book refuses empty levels); trade prints: down.
  * Each rounding is counted (`venue.quantity_rounded` {field}) and the exact decimal kept in the `…Exact` field.
  *
  * Input must already have passed the schemas in wire-schemas.ts; a value that still cannot be converted
@@ -21,7 +22,7 @@
 import { Decimal } from 'decimal.js';
 import type { BookLevel } from '../domain/market.js';
 import { MoneyFormatError, parseMicros, type Micros, type PriceMicros } from '../domain/money.js';
-import { parseQuantity, type ParsedQuantity, type QuantityRounding } from '../domain/quantity.js';
+import { parseQuantity, type ParsedQuantity, type Qty, type QuantityRounding } from '../domain/quantity.js';
 import {
   ACTIVITY_TYPES,
   EXECUTION_TYPES,
@@ -101,13 +102,14 @@ export function looseMoneyToMicros(m: WireLooseMoney): Micros {
 }
 
 /**
- * A quantity, exactly: whole contracts rounded as asked (a rounding is reported to `drift` under `field`).
+ * A quantity, exactly, in hundredths of a contract; a finer value is rounded as asked and reported to
+ * `drift` under `field`.
  * Throws MoneyFormatError when the value is not a plain decimal.
  */
 export function readQuantity(field: string, q: WireQuantity, rounding: QuantityRounding, drift: WireDrift = SILENT): ParsedQuantity {
   const p = parseQuantity(q, rounding);
   if (!p) throw new MoneyFormatError(`${field}: not a quantity: ${JSON.stringify(q).slice(0, 40)}`);
-  if (p.fractional) drift.rounded(field, p.exact, p.whole);
+  if (p.rounded) drift.rounded(field, p.exact, p.qty);
   return p;
 }
 
@@ -115,12 +117,12 @@ function optQuantity(field: string, q: WireQuantity | null | undefined, rounding
   return q == null ? null : readQuantity(field, q, rounding, drift);
 }
 
-/** Whole contracts of a quantity, rounded toward zero (kept for callers of the older helper). */
-export function qty(q: WireQuantity): number {
-  return readQuantity('quantity', q, 'toward_zero').whole;
+/** A quantity in hundredths of a contract, finer rounded toward zero (as the venue does). */
+export function qty(q: WireQuantity): Qty {
+  return readQuantity('quantity', q, 'toward_zero').qty;
 }
 
-export function optQty(q: WireQuantity | null | undefined): number | null {
+export function optQty(q: WireQuantity | null | undefined): Qty | null {
   return q == null ? null : qty(q);
 }
 
@@ -174,9 +176,9 @@ export function toVenueOrder(o: WireOrder, drift: WireDrift = SILENT): VenueOrde
     side: side ?? 'ORDER_SIDE_BUY',
     type: type ?? 'ORDER_TYPE_LIMIT',
     price: type === 'ORDER_TYPE_MARKET' && (o.price == null || o.price.value === '0') ? null : optAmount(o.price),
-    quantity: quantity.whole,
-    cumQuantity: cum?.whole ?? 0,
-    leavesQuantity: leaves?.whole ?? 0,
+    quantity: quantity.qty,
+    cumQuantity: cum?.qty ?? 0,
+    leavesQuantity: leaves?.qty ?? 0,
     tif: tif ?? 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
     goodTillTime: timestampMs(o.goodTillTime),
     intent: intent ?? 'ORDER_INTENT_BUY_LONG',
@@ -206,7 +208,7 @@ export function toVenueExecution(e: WireExecution, drift: WireDrift = SILENT): V
   return {
     id: e.id,
     order: toVenueOrder(e.order, drift),
-    lastShares: lastShares?.whole ?? null,
+    lastShares: lastShares?.qty ?? null,
     lastPx: optAmount(e.lastPx),
     type: drift.readEnum('execution.type', EXECUTION_TYPES, e.type) ?? UNRECOGNISED_EXECUTION_TYPE,
     text: e.text ?? null,
@@ -237,16 +239,16 @@ export function toVenuePosition(marketSlug: string, p: WireUserPosition, drift: 
   const available = optQuantity('position.qtyAvailable', preferDecimal(p.qtyAvailableDecimal, p.qtyAvailable), 'down', drift);
   return {
     marketSlug,
-    netPosition: net.whole,
-    qtyBought: bought?.whole ?? 0,
-    qtySold: sold?.whole ?? 0,
+    netPosition: net.qty,
+    qtyBought: bought?.qty ?? 0,
+    qtySold: sold?.qty ?? 0,
     cost: optAmount(p.cost) ?? 0,
     realized: optAmount(p.realized) ?? 0,
-    bodPosition: bod?.whole ?? 0,
+    bodPosition: bod?.qty ?? 0,
     expired: p.expired ?? false,
     updateTime: timestampMs(p.updateTime),
     cashValue: optAmount(p.cashValue),
-    qtyAvailable: available?.whole ?? null,
+    qtyAvailable: available?.qty ?? null,
     netPositionExact: net.exact,
     qtyBoughtExact: bought?.exact ?? '0',
     qtySoldExact: sold?.exact ?? '0',
@@ -295,7 +297,7 @@ function toActivityTrade(t: NonNullable<WireActivity['trade']>, drift: WireDrift
     marketSlug: t.marketSlug,
     state,
     price: optAmount(t.price),
-    qty: q?.whole ?? null,
+    qty: q?.qty ?? null,
     qtyExact: q?.exact ?? null,
     isAggressor: t.isAggressor ?? null,
     costBasis: optAmount(t.costBasis),
@@ -341,8 +343,11 @@ export interface CatalogueMarket {
   status: MarketStatus | null;
   /** Price tick in micros (orderPriceMinTickSize: 0.01 → 10_000, 0.0025 → 2_500); null when absent or unusable. */
   tickMicros: PriceMicros | null;
-  /** Minimum order size in whole contracts (minimumTradeQty rounded up: 0.01 → 1); null when absent. */
-  minQty: number | null;
+  /**
+   * Minimum order size and size increment (minimumTradeQty) in hundredths of a contract: 0.01 → 1, 1 → 100
+   * (finer than 0.01 rounded up); null when absent or zero.
+   */
+  minQty: Qty | null;
   minQtyExact: string | null;
   /** The fee coefficient Θ in parts per million (feeCoefficient 0.07 → 70_000); null when absent. */
   feeCoefficientPpm: number | null;
@@ -437,7 +442,7 @@ export function toCatalogueMarket(m: WireMarket, eventSlug?: string, drift: Wire
     team: side.team,
     status,
     tickMicros: tickMicrosOf(m.orderPriceMinTickSize),
-    minQty: minQty && minQty.whole > 0 ? minQty.whole : null,
+    minQty: minQty && minQty.qty > 0 ? minQty.qty : null,
     minQtyExact: minQty?.exact ?? null,
     feeCoefficientPpm: coefficientToPpm(m.feeCoefficient),
     sportsMarketType: drift.readEnum('market.sportsMarketType', SPORTS_MARKET_TYPES, m.sportsMarketType),
@@ -477,7 +482,7 @@ export interface BookSnapshot {
 }
 
 function levels(ls: WireBook['bids'], descending: boolean, drift: WireDrift): BookLevel[] {
-  const out = ls.map((l) => ({ price: amountToMicros(l.px), qty: readQuantity('book.qty', l.qty, 'up', drift).whole }));
+  const out = ls.map((l) => ({ price: amountToMicros(l.px), qty: readQuantity('book.qty', l.qty, 'up', drift).qty }));
   out.sort(descending ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
   return out;
 }

@@ -6,7 +6,7 @@
  *   occurrence is counted in `venue.unknown_enum` {field, value}; each new (field, value) is logged once and
  *   counted once in `venue.unknown_enum.distinct` {field}. Values are cut to 60 characters and, past
  *   `maxDistinct` distinct values, reported as `(other)` so a noisy venue cannot blow up metric cardinality.
- * - Fractional quantities rounded to whole contracts (`rounded`): counted in `venue.quantity_rounded` {field},
+ * - Quantities finer than the venue's 0.01 contract, rounded (`rounded`): counted in `venue.quantity_rounded` {field},
  *   logged once per field.
  *
  * One instance per client (REST client, each socket), created with that client's metrics and logger; parsers
@@ -68,12 +68,12 @@ export class WireDrift {
     }
   }
 
-  /** Reports a fractional quantity rounded to a whole contract count. */
-  rounded(field: string, exact: string, whole: number): void {
+  /** Reports a quantity finer than 0.01 contract rounded to hundredths (`qty`, in hundredths). */
+  rounded(field: string, exact: string, qty: number): void {
     this.metrics.increment('venue.quantity_rounded', 1, { field });
     if (this.roundedFields.has(field)) return;
     this.roundedFields.add(field);
-    this.logger.warn('fractional quantity rounded to whole contracts (exact value kept)', { field, exact: exact.slice(0, 40), whole });
+    this.logger.warn('quantity finer than 0.01 contract rounded to hundredths (exact value kept)', { field, exact: exact.slice(0, 40), hundredths: qty });
   }
 
   /** Unknown (field, value) pairs seen so far and how often (tests, diagnostics). */

@@ -1,9 +1,12 @@
 /**
  * Domain → wire request builders. Prices go out as Amount strings formatted from integer micros
- * (formatMicros), never from a float. Every price is the LONG side's price whatever the intent.
+ * (formatMicros), never from a float. Every price is the LONG side's price whatever the intent. Quantities
+ * (Qty, hundredths of a contract) go out as the JSON number of their exact decimal text (quantityToWire:
+ * 250 → 2.5, never a float product).
  */
 import { ONE_DOLLAR, formatMicros, type PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
+import { quantityToWire, type Qty } from '../domain/quantity.js';
 import type { OrderIntent, OrderType, TimeInForce } from '../domain/venue-enums.js';
 import { InvalidRequestError } from './errors.js';
 import type { WireAmount } from './wire-schemas.js';
@@ -40,8 +43,10 @@ function checkPrice(price: PriceMicros, what: string): void {
   }
 }
 
-function checkQuantity(q: number, what: string): void {
-  if (!Number.isSafeInteger(q) || q <= 0) throw new InvalidRequestError(`${what}: quantity must be a positive integer, got ${q}`);
+function checkQuantity(q: Qty, what: string): void {
+  if (!Number.isSafeInteger(q) || q <= 0) {
+    throw new InvalidRequestError(`${what}: quantity must be a positive whole number of hundredths of a contract, got ${q}`);
+  }
 }
 
 function checkSlug(slug: string, what: string): void {
@@ -53,7 +58,7 @@ function checkSlug(slug: string, what: string): void {
 export function buildCreateOrder(r: OrderRequest): WireCreateOrder {
   checkSlug(r.marketSlug, 'create order');
   checkQuantity(r.quantity, 'create order');
-  const body: WireCreateOrder = { marketSlug: r.marketSlug, intent: r.intent, type: r.type, quantity: r.quantity, tif: r.tif };
+  const body: WireCreateOrder = { marketSlug: r.marketSlug, intent: r.intent, type: r.type, quantity: quantityToWire(r.quantity), tif: r.tif };
   if (r.type === 'ORDER_TYPE_LIMIT') {
     if (r.price === undefined) throw new InvalidRequestError('create order: a limit order needs a price');
     checkPrice(r.price, 'create order');
@@ -72,7 +77,7 @@ export function buildCreateOrder(r: OrderRequest): WireCreateOrder {
   return body;
 }
 
-export function buildModifyOrder(marketSlug: string, change: { price?: PriceMicros; quantity?: number }): WireModifyOrder {
+export function buildModifyOrder(marketSlug: string, change: { price?: PriceMicros; quantity?: Qty }): WireModifyOrder {
   checkSlug(marketSlug, 'modify order');
   if (change.price === undefined && change.quantity === undefined) {
     throw new InvalidRequestError('modify order: nothing to change');
@@ -84,7 +89,7 @@ export function buildModifyOrder(marketSlug: string, change: { price?: PriceMicr
   }
   if (change.quantity !== undefined) {
     checkQuantity(change.quantity, 'modify order');
-    body.quantity = change.quantity;
+    body.quantity = quantityToWire(change.quantity);
   }
   return body;
 }

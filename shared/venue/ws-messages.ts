@@ -20,7 +20,7 @@
  * as { kind: 'malformed', reason }.
  */
 import type { BookLevel } from '../domain/market.js';
-import { parseQuantity } from '../domain/quantity.js';
+import { parseQuantity, QTY_SCALE, type Qty } from '../domain/quantity.js';
 import { ORDER_SIDES } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
@@ -84,14 +84,17 @@ function time(v: unknown): number | null {
   return null;
 }
 
-/** A book level's quantity: integers on the fast path, decimals rounded up (see wire-convert.ts), NaN if bad. */
-function levelQty(raw: unknown, drift: WireDrift): number {
-  const fast = fastInt(raw);
-  if (fast === fast) return fast; // not NaN
+/**
+ * A book level's quantity in hundredths of a contract: whole contracts on the fast path, decimals through
+ * parseQuantity (finer than 0.01 rounded up, see wire-convert.ts), NaN if bad.
+ */
+function levelQty(raw: unknown, drift: WireDrift): Qty {
+  const fast = fastInt(raw) * QTY_SCALE;
+  if (Number.isSafeInteger(fast)) return fast;
   const p = parseQuantity(raw, 'up');
   if (!p) return NaN;
-  drift.rounded('book.qty', p.exact, p.whole);
-  return p.whole;
+  if (p.rounded) drift.rounded('book.qty', p.exact, p.qty);
+  return p.qty;
 }
 
 /**
@@ -158,18 +161,18 @@ function parseLite(p: unknown, receivedAt: number): VenueEvent | string {
 function parseTrade(p: unknown, receivedAt: number, drift: WireDrift): Result {
   if (!isObj(p) || typeof p.marketSlug !== 'string' || p.marketSlug.length === 0) return 'trade invalid';
   const price = amountMicros(p.price);
-  // quantity: an Amount-like { value } (today), a number or a decimal string (older shapes). Rounded down.
+  // quantity: an Amount-like { value } (today), a number or a decimal string (older shapes). Finer than 0.01 rounded down.
   const q = parseQuantity(p.quantity, 'down');
   const tradeTime = time(p.tradeTime);
   const taker = p.taker;
   const rawSide = isObj(taker) ? taker.side : undefined;
-  if (!(price > 0 && price < 1_000_000) || q === null || q.whole < 0 || (q.whole === 0 && !q.fractional)) return 'trade price/quantity invalid';
+  if (!(price > 0 && price < 1_000_000) || q === null || q.qty < 0 || (q.qty === 0 && !q.rounded)) return 'trade price/quantity invalid';
   if (tradeTime === null || Number.isNaN(tradeTime)) return 'trade.tradeTime invalid';
   if (typeof rawSide !== 'string') return 'trade.taker.side invalid';
   const takerSide = drift.readEnum('trade.taker.side', ORDER_SIDES, rawSide);
   if (!takerSide) return { skipped: 'trade.taker.side not recognised' };
-  if (q.fractional) drift.rounded('trade.quantity', q.exact, q.whole);
-  return { type: 'trade', marketSlug: p.marketSlug, price, qty: q.whole, qtyExact: q.exact, tradeTime, takerSide, receivedAt };
+  if (q.rounded) drift.rounded('trade.quantity', q.exact, q.qty);
+  return { type: 'trade', marketSlug: p.marketSlug, price, qty: q.qty, qtyExact: q.exact, tradeTime, takerSide, receivedAt };
 }
 
 function safe(fn: () => Result): Result {

@@ -16,6 +16,7 @@
  *    persistence.dropped.
  * The WebSocket alarm treats missing data as breaching, so a silent bot (no heartbeat line) alarms as well.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { EmfMetricsExporter, type MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import { ALARM_METRICS } from '../../../shared/aws/alarm-metrics.js';
 import type { PositionState } from '../../../shared/domain/position.js';
@@ -28,7 +29,7 @@ export interface AlarmMetricsReporterOptions {
   namespace: string;
   now: () => number;
   positions: () => Iterable<PositionState>;
-  maxPositionContracts: number;
+  maxPositionContracts: Qty;
   persistence?: { depth(): number; lagMs(): number };
   logger: Logger;
   /** Default 10 000 ms (the WebSocket alarm wants a sample at least every 10 s). */

@@ -35,6 +35,7 @@
  *  - reports: the trading day's report (HTML + JSON, reporting/live-day-reports.ts), written at the daily
  *    reset (then a new day starts) and at a graceful stop.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import type { Notifier } from '../../../shared/aws/notifier.js';
@@ -88,7 +89,7 @@ export interface StatefulBotOptions {
   controlPollMs?: number;
   /** Alarm metrics as EMF on stdout (default on, every 10 s); false to turn off. */
   metricsExport?: { namespace: string; intervalMs?: number; exporter?: MetricsExporter; exportAll?: boolean } | false;
-  maxPositionContracts?: number;
+  maxPositionContracts?: Qty;
   /** Trades compared with the ledger at start-up, ms back (default 24 h). */
   lookbackMs?: number;
   /** Wait for the private socket before the rebuild, ms (default 10 000). */

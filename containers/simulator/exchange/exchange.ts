@@ -36,6 +36,7 @@
  *     was placed (maker negative: a rebate); commissionNotionalCollected is the taker fee (> 0) or minus the
  *     maker rebate (< 0); orders sum theirs in commissionNotionalTotalCollected.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { Clock } from '../../../shared/domain/clock.js';
 import { admissionNeed, tradeCashDelta, unfundedOrders } from '../../../shared/domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, feeRatesFor, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../../../shared/domain/fees.js';
@@ -908,7 +909,7 @@ export class Exchange {
     return order.tif === 'TIME_IN_FORCE_GOOD_TILL_CANCEL' || order.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE';
   }
 
-  private fill(mb: MarketBook, taker: SimOrder, maker: SimOrder, qty: number, price: PriceMicros, now: number): void {
+  private fill(mb: MarketBook, taker: SimOrder, maker: SimOrder, qty: Qty, price: PriceMicros, now: number): void {
     const slug = mb.market.spec.slug;
     const takerAcc = this.ledger.get(taker.accountId);
     const makerAcc = this.ledger.get(maker.accountId);
@@ -984,7 +985,7 @@ export class Exchange {
     this.events.bookChanged(slug);
   }
 
-  private applyOrderFill(order: SimOrder, qty: number, price: PriceMicros): void {
+  private applyOrderFill(order: SimOrder, qty: Qty, price: PriceMicros): void {
     order.cumQuantity += qty;
     order.leavesQuantity -= qty;
     order.filledNotional += qty * price;
@@ -1059,7 +1060,7 @@ export class Exchange {
   private execution(
     order: SimOrder,
     type: ExecutionType,
-    f: { lastShares: number; lastPx: PriceMicros; tradeId: string; aggressor: boolean; commission: Micros } | null,
+    f: { lastShares: Qty; lastPx: PriceMicros; tradeId: string; aggressor: boolean; commission: Micros } | null,
     text: string | null = null,
     reason: string | null = null,
     unsolicited: UnsolicitedCancelReason | null = null,

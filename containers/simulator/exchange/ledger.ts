@@ -18,6 +18,7 @@
  * and `realized` collects proceeds − released cost. Fees are kept apart (feesPaid / rebatesReceived) and are
  * NOT in `realized`.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { availableToClose, instrumentReservation, marginalReservation, splitTrade, tradeCashDelta, type CollateralOrder, type InstrumentExposure } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
@@ -25,12 +26,12 @@ import { badRequest, notFound } from './errors.js';
 import type { SimOrder } from './order-record.js';
 
 export interface PositionRecord {
-  net: number;
-  qtyBought: number;
-  qtySold: number;
+  net: Qty;
+  qtyBought: Qty;
+  qtySold: Qty;
   cost: Micros;
   realized: Micros;
-  bodPosition: number;
+  bodPosition: Qty;
   expired: boolean;
   updateTime: number | null;
 }
@@ -62,7 +63,7 @@ export interface FillOutcome {
 }
 
 export interface SettlementOutcome {
-  net: number;
+  net: Qty;
   payout: Micros;
   realized: Micros;
 }
@@ -183,7 +184,7 @@ export class Ledger {
   }
 
   /** Applies the contract side of a fill to one party: position, cost, realized, cash. Fees are separate. */
-  applyFill(acc: AccountRecord, slug: string, buysLong: boolean, qty: number, price: PriceMicros, now: number): FillOutcome {
+  applyFill(acc: AccountRecord, slug: string, buysLong: boolean, qty: Qty, price: PriceMicros, now: number): FillOutcome {
     const pos = this.ensurePosition(acc, slug);
     const cashDelta = tradeCashDelta(pos.net, buysLong, qty, price);
     const closeUnit = buysLong ? ONE_DOLLAR - price : price; // returned per closed contract
@@ -274,6 +275,6 @@ function proRata(cost: Micros, part: number, whole: number): Micros {
 }
 
 /** The value of a signed position if the long side is worth `longPx`: longs at p, shorts at 1 − p. */
-export function positionValue(net: number, longPx: PriceMicros): Micros {
+export function positionValue(net: Qty, longPx: PriceMicros): Micros {
   return net >= 0 ? net * longPx : -net * (ONE_DOLLAR - longPx);
 }

@@ -10,6 +10,7 @@
  * No intent is reduce-only, so a resting order fills in full whatever its account holds: what it does not
  * close it opens, and the collateral rules (shared/domain/collateral.ts) reserved cash for that.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import type { OrderBook } from './order-book.js';
 import type { SimOrder } from './order-record.js';
@@ -21,7 +22,7 @@ export interface IncomingSpec {
   /** Worst acceptable long price; null = no limit (market order without protection). */
   limit: PriceMicros | null;
   /** Maximum contracts. */
-  qty: number;
+  qty: Qty;
   /** Maximum cash notional (market orders with cashOrderQty), or null. */
   cashLimit: Micros | null;
   /** Cash notional per contract at a long price, for the incoming intent. */
@@ -33,16 +34,16 @@ export interface MatchEnv {
 }
 
 export type MatchStep =
-  | { kind: 'fill'; maker: SimOrder; qty: number; price: PriceMicros }
+  | { kind: 'fill'; maker: SimOrder; qty: Qty; price: PriceMicros }
   | { kind: 'selfTrade'; maker: SimOrder }
   | { kind: 'expire'; maker: SimOrder };
 
 export interface MatchPlan {
   steps: MatchStep[];
-  filledQty: number;
+  filledQty: Qty;
   /** Σ qty × cashUnit(price) over the fills. */
   cash: Micros;
-  fills: { qty: number; price: PriceMicros }[];
+  fills: { qty: Qty; price: PriceMicros }[];
 }
 
 /** Whether an order on side `buysLong` at `limit` trades with a resting order at `restingPrice`. */
@@ -57,7 +58,7 @@ export function isExpired(order: SimOrder, now: number): boolean {
 
 export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv): MatchPlan {
   const steps: MatchStep[] = [];
-  const fills: { qty: number; price: PriceMicros }[] = [];
+  const fills: { qty: Qty; price: PriceMicros }[] = [];
   let remaining = incoming.qty;
   let cashLeft = incoming.cashLimit;
   let cash = 0;

@@ -4,6 +4,7 @@
  * at the tail and removing any order by id are O(1). The best bid / ask indices are maintained on insert and
  * re-scanned (bounded by the number of ticks, 99 at a 0.01 tick) only when the best level empties.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { ONE_DOLLAR, type PriceMicros } from '../../../shared/domain/money.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
 import type { SimOrder } from './order-record.js';
@@ -11,7 +12,7 @@ import type { SimOrder } from './order-record.js';
 interface Node {
   order: SimOrder;
   /** Contracts of this order resting in the book (its leaves quantity). */
-  qty: number;
+  qty: Qty;
   prev: Node | null;
   next: Node | null;
   level: Level;
@@ -101,7 +102,7 @@ export class OrderBook {
   }
 
   /** Sets the resting quantity of an order in place (keeps its time priority). 0 removes it. */
-  setQty(orderId: string, qty: number): void {
+  setQty(orderId: string, qty: Qty): void {
     const node = this.nodes.get(orderId);
     if (!node) throw new Error(`order ${orderId} does not rest`);
     if (qty <= 0) {

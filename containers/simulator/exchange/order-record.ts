@@ -1,6 +1,7 @@
 /**
  * The engine's mutable record of one order, and its conversion to the wire-level `VenueOrder` snapshot.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { divRoundHalfEven, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type {
   OrderIntent,
@@ -25,9 +26,9 @@ export interface SimOrder {
   type: OrderType;
   /** Long-side limit price, null for a market order. */
   price: PriceMicros | null;
-  quantity: number;
-  cumQuantity: number;
-  leavesQuantity: number;
+  quantity: Qty;
+  cumQuantity: Qty;
+  leavesQuantity: Qty;
   tif: TimeInForce;
   /** Sent as TIME_IN_FORCE_DAY: rests as GOOD_TILL_CANCEL and never expires at the roll (the venue's behaviour). */
   day: boolean;

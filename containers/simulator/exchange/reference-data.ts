@@ -3,6 +3,7 @@
  * filters of GET /v1/events and GET /v1/markets. Markets belong to events; a market is active until it is
  * settled or terminated, then closed.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { thetaToPpm, ppmToTheta, type FeeRates } from '../../../shared/domain/fees.js';
 import { ONE_DOLLAR, type PriceMicros } from '../../../shared/domain/money.js';
@@ -45,7 +46,7 @@ export interface MarketRecord {
   id: string;
   spec: SimMarketSpec;
   tick: PriceMicros;
-  minQty: number;
+  minQty: Qty;
   /** The wire's minimumTradeQty, a decimal string. */
   minimumTradeQty: string;
   /** The market's own taker Θ in ppm, or null for the fee schedule's default. */
@@ -63,7 +64,7 @@ export class ReferenceData {
   constructor(
     private readonly ids: IdGenerator,
     private readonly defaultTick: PriceMicros,
-    private readonly defaultMinQty: number,
+    private readonly defaultMinQty: Qty,
     private readonly feeRates: MarketFeeRates,
   ) {}
 

@@ -2,6 +2,7 @@
  * Public types of the simulated exchange's engine (`Exchange`). All money is integer micros, every price is
  * the LONG (YES) side's price whatever the intent, quantities are integer contract counts, times are epoch ms.
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { Clock } from '../../../shared/domain/clock.js';
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
@@ -36,7 +37,7 @@ export interface ExchangeOptions {
   /** Default tick for markets that do not give one, in micros (default 10_000 = 0.01). Must divide 1 USD. */
   defaultTick?: PriceMicros;
   /** Default minimum order quantity in contracts (default 1). */
-  defaultMinQty?: number;
+  defaultMinQty?: Qty;
   /** Most recent activities kept per account (default 50_000); older ones are dropped. */
   maxActivitiesPerAccount?: number;
   /** Where a throwing event listener is reported (default: silent). */
@@ -58,7 +59,7 @@ export interface SimMarket {
   /** The tick as the wire writes it (`orderPriceMinTickSize`): "0.01", "0.005" or "0.0025". */
   orderPriceMinTickSize: string;
   /** Smallest order quantity the engine accepts, whole contracts. */
-  minQty: number;
+  minQty: Qty;
   /** The wire's `minimumTradeQty` as a decimal string ("1" or "0.01"); quantities are whole contracts for now. */
   minimumTradeQty: string;
   /** The taker Θ in force now (`feeCoefficient`), e.g. 0.0695, and the same in parts per million. */
@@ -252,8 +253,8 @@ export interface Bbo {
   bestBid: PriceMicros | null;
   bestAsk: PriceMicros | null;
   /** Contracts at the best bid / ask. */
-  bestBidQty: number;
-  bestAskQty: number;
+  bestBidQty: Qty;
+  bestAskQty: Qty;
   /** Number of price levels on each side. */
   bidDepth: number;
   askDepth: number;

@@ -5,6 +5,7 @@
  * prices the venue gives an order id before refusing (outside 0.01–0.99, off the tick grid): a submit carries
  * them as `priceRefusal`; extra precision is cut down to the tick silently (price-rules.ts).
  */
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import {
   INTENT_EFFECT,
@@ -29,7 +30,7 @@ export interface NormalizedOrder {
   /** Limit price (LIMIT) or protection price (MARKET with a price), else null. */
   price: PriceMicros | null;
   /** Contracts; for a cash-limited market order without a quantity, null. */
-  quantity: number | null;
+  quantity: Qty | null;
   tif: TimeInForce;
   postOnly: boolean;
   goodTillTime: number | null;
@@ -130,7 +131,7 @@ export function normalizeSubmit(req: SubmitOrderRequest, market: MarketRecord): 
 
 export interface NormalizedModify {
   price: PriceMicros | null;
-  quantity: number | null;
+  quantity: Qty | null;
   tif: TimeInForce | null;
   postOnly: boolean | null;
   goodTillTime: number | null | undefined;
