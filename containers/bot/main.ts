@@ -23,6 +23,7 @@
  * when the trading lease was lost (trading halted, nothing cancelled; ECS starts a new task) and when the
  * graceful stop overran STOP_DEADLINE_MS (what is unflushed is logged).
  */
+import { contracts } from '../../shared/domain/quantity.js';
 import { pathToFileURL } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -199,7 +200,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       orphanPolicy,
       controlPollMs: env.CONTROL_POLL_MS ? Number(env.CONTROL_POLL_MS) : undefined,
       metricsExport: { namespace: env.METRICS_NAMESPACE ?? 'PmusTrader/local', exportAll: env.METRICS_EXPORT_ALL === '1' },
-      ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: maxPosition } : {}),
+      ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: contracts(maxPosition) } : {}),
       ...(outputs.recording
         ? { recording: { dir: outputs.recording.dir, uploader: outputs.recording.uploader, source: 'bot', version: env.BOT_VERSION ?? env.npm_package_version ?? '0.0.0' } }
         : {}),

@@ -2,7 +2,7 @@
  * What a local session shows a person: games, orders and fills per strategy, positions and PnL, as a short
  * block every few seconds and a summary at the end. Reads the engine; changes nothing.
  */
-import type { Qty } from '../../shared/domain/quantity.js';
+import { formatQuantity, type Qty } from '../../shared/domain/quantity.js';
 import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
@@ -84,7 +84,7 @@ export class SessionStats {
       lines.push(`   ${g.awayTeam} ${g.awayScore} @ ${g.homeTeam} ${g.homeScore}  ${g.status}${g.timeRemaining ? ' ' + g.timeRemaining : ''}`);
     }
     for (const [name, c] of [...this.byStrategy].sort()) {
-      lines.push(`   ${name.padEnd(17)} signals ${c.signals}  approved ${c.approved}  blocked ${c.blocked}  fills ${c.fills} (${c.contracts} contracts)`);
+      lines.push(`   ${name.padEnd(17)} signals ${c.signals}  approved ${c.approved}  blocked ${c.blocked}  fills ${c.fills} (${formatQuantity(c.contracts)} contracts)`);
     }
     return lines.join('\n');
   }
@@ -96,11 +96,11 @@ export class SessionStats {
     for (const [name, line] of Object.entries(r.byStrategy).sort()) {
       const c = this.byStrategy.get(name);
       lines.push(
-        `${name.padEnd(17)} ${String(line.fills).padStart(6)} ${String(c?.contracts ?? line.volume).padStart(10)} ${usd(line.realized).padStart(10)} ${usd(line.unrealized).padStart(11)} ${usd(line.fees).padStart(9)} ${usd(line.net).padStart(10)}`,
+        `${name.padEnd(17)} ${String(line.fills).padStart(6)} ${formatQuantity(c?.contracts ?? line.volume).padStart(10)} ${usd(line.realized).padStart(10)} ${usd(line.unrealized).padStart(11)} ${usd(line.fees).padStart(9)} ${usd(line.net).padStart(10)}`,
       );
     }
     const t = r.total;
-    lines.push(`${'total'.padEnd(17)} ${String(t.fills).padStart(6)} ${String(t.volume).padStart(10)} ${usd(t.realized).padStart(10)} ${usd(t.unrealized).padStart(11)} ${usd(t.fees).padStart(9)} ${usd(t.net).padStart(10)}`);
+    lines.push(`${'total'.padEnd(17)} ${String(t.fills).padStart(6)} ${formatQuantity(t.volume).padStart(10)} ${usd(t.realized).padStart(10)} ${usd(t.unrealized).padStart(11)} ${usd(t.fees).padStart(9)} ${usd(t.net).padStart(10)}`);
     if (this.blockReasons.size > 0) {
       lines.push('', `risk blocks: ${[...this.blockReasons].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }

@@ -40,7 +40,7 @@ export interface SimMarketSpec {
   /** Tick in micros (default 10_000): the venue lists 10_000, 5_000 and 2_500. */
   tick?: PriceMicros;
   minQty?: Qty;
-  /** The wire's minimumTradeQty as a decimal string, "1" or "0.01" (default: minQty). */
+  /** Minimum size in hundredths of a contract, or the wire's minimumTradeQty as a decimal string ("1" or "0.01"); they must agree when both are given. */
   minimumTradeQty?: string;
   /** The market's taker fee coefficient Θ, e.g. 0.0695 (default: the fee schedule's). */
   feeCoefficient?: number;

@@ -24,7 +24,7 @@
  *
  * The simulator knows nothing about money: the paper exchange admits orders (buying power) and prices fees.
  */
-import type { Qty } from '../domain/quantity.js';
+import { formatQuantity, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { BookLevel } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
@@ -104,7 +104,7 @@ export interface AdmissionHooks {
   /** Called when a modify reaches the book: a reason refuses it (the order keeps working unchanged). */
   admitModify?(order: SimOrder, change: { price: PriceMicros; quantity: Qty }): string | null;
   /** Called before each fill: how many of `qty` contracts the account can pay (the rest is not traded). */
-  fundable?(order: SimOrder, qty: Qty, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): number;
+  fundable?(order: SimOrder, qty: Qty, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): Qty;
 }
 
 /**
@@ -338,7 +338,7 @@ export class FillSimulator {
   private validate(o: SimOrder): string | null {
     const rules = this.cfg.rules(o.marketSlug) ?? DEFAULT_MARKET_RULES;
     if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0) return 'invalid quantity';
-    if (o.quantity < rules.minQty) return `quantity below minimum ${rules.minQty}`;
+    if (o.quantity < rules.minQty) return `quantity below minimum ${formatQuantity(rules.minQty)}`;
     if (o.type === 'ORDER_TYPE_LIMIT') {
       if (o.price === null || !Number.isSafeInteger(o.price)) return 'limit order without a valid price';
       if (o.price <= 0 || o.price >= ONE_DOLLAR) return 'price must be strictly between 0 and 1';

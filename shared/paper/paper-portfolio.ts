@@ -16,7 +16,7 @@
  * - Settlement pays the exchange's settlement price per long contract (1 − S per short): 1 or 0, 0.50 for a
  *   tie, the last fair market price for a cancelled game, 1/n for co-winners.
  */
-import type { Qty } from '../domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import { admissionNeed, availableToClose, buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
@@ -125,7 +125,7 @@ export class PaperPortfolio {
   requiredCash(intent: OrderIntent, price: PriceMicros | null, quantity: Qty, marketSlug = ''): Micros {
     const { buysLong } = INTENT_EFFECT[intent];
     const p = collateralPrice(buysLong, price);
-    return quantity * openingCostPerContract(buysLong, p) + takerFee(quantity, p, this.ratesFor(marketSlug));
+    return qtyTimesMicros(quantity, openingCostPerContract(buysLong, p), 'up') + takerFee(quantity, p, this.ratesFor(marketSlug));
   }
 
   /** Admits an order against buying power; returns a rejection reason, or null when admitted. */
@@ -171,10 +171,10 @@ export class PaperPortfolio {
   }
 
   /**
-   * How much of a fill the account can pay: the most contracts (≤ qty) that leave cash ≥ 0 after the trade
-   * and its fee. The exchange trades no more than that.
+   * How much of a fill the account can pay: the largest quantity (≤ qty, in hundredths of a contract) that
+   * leaves cash ≥ 0 after the trade and its fee. The exchange trades no more than that.
    */
-  fundableQty(fill: PaperFill): number {
+  fundableQty(fill: PaperFill): Qty {
     if (this.cashAfter(fill, fill.qty) >= 0) return fill.qty;
     // Closing contracts bring cash in; past them each contract costs more: find the last that fits.
     const net = this.ledgers.get(fill.marketSlug)?.netQty ?? 0;

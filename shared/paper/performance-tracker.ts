@@ -5,7 +5,7 @@
  * Unsettled inventory counts only through its mark (unrealized), never as realized profit; a position with
  * no mark at all is valued at cost (unrealized 0) and flagged `unmarked`.
  */
-import type { Qty } from '../domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
@@ -21,12 +21,12 @@ export interface PnlLine {
   fees: Decimal;
   /** realized + unrealized − fees. */
   net: Decimal;
-  /** Contracts traded. */
-  volume: number;
+  /** Quantity traded (hundredths of a contract). */
+  volume: Qty;
   /** Σ price × qty of fills (long-side), USD. */
   notional: Decimal;
   fills: number;
-  /** Signed open contracts (only meaningful per market). */
+  /** Signed open quantity, hundredths of a contract (only meaningful per market). */
   openQty: Qty;
   /** True when some open position had no mark. */
   unmarked: boolean;
@@ -40,7 +40,7 @@ export interface PerformanceReport {
 
 interface Book {
   ledger: PositionLedger;
-  volume: number;
+  volume: Qty;
   notional: Micros;
   fills: number;
 }
@@ -66,7 +66,7 @@ export class PerformanceTracker {
     applyTrade(b.ledger, INTENT_EFFECT[fill.intent].buysLong, fill.qty, fill.price);
     b.ledger.fees += fill.fee;
     b.volume += fill.qty;
-    b.notional += fill.qty * fill.price;
+    b.notional += qtyTimesMicros(fill.qty, fill.price, 'down');
     b.fills += 1;
     return true;
   }

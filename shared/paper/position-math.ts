@@ -5,13 +5,15 @@
  * everywhere: opening a short by selling long at p costs 1 − p per contract (collateral 1, proceeds p);
  * closing it by buying long at p returns 1 − p; it is marked at 1 − mark and settles at 1 − S. `cost` is the
  * basis of the open position in the held side's own terms, so the average entry of a NO position bought by
- * selling long at 0.40 is 0.60. All amounts are integer micros.
+ * selling long at 0.40 is 0.60. All amounts are integer micros; quantities are Qty (hundredths of a contract).
+ * Money of a quantity is exact at a tick price; off a tick (a mid mark) it is rounded toward the safe side:
+ * costs up, proceeds and values down (qtyTimesMicros).
  */
-import type { Qty } from '../domain/quantity.js';
+import { QTY_SCALE, qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 
 export interface PositionLedger {
-  /** Signed like the venue's netPosition: > 0 long contracts, < 0 short contracts. */
+  /** Signed like the venue's netPosition: > 0 long, < 0 short (hundredths of a contract). */
   netQty: Qty;
   /** Cost basis of the open position (held side's terms), micros, ≥ 0. */
   cost: Micros;
@@ -45,7 +47,7 @@ export function sidePrice(longPrice: PriceMicros, long: boolean): PriceMicros {
 
 /** Applies a trade of `qty` long contracts at `longPrice` (bought when `buysLong`), mutating `pos`. */
 export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, longPrice: PriceMicros): TradeEffect {
-  if (!Number.isSafeInteger(qty) || qty <= 0) throw new RangeError(`trade quantity must be a positive integer, got ${qty}`);
+  if (!Number.isSafeInteger(qty) || qty <= 0) throw new RangeError(`trade quantity must be a positive number of hundredths of a contract, got ${qty}`);
   if (!Number.isSafeInteger(longPrice) || longPrice < 0 || longPrice > ONE_DOLLAR) throw new RangeError(`bad price ${longPrice}`);
   let cashDelta = 0;
   let realized = 0;
@@ -54,7 +56,7 @@ export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, lon
   const closedQty = Math.min(qty, opposite);
   if (closedQty > 0) {
     const heldLong = !buysLong; // selling long closes a long; buying long closes a short
-    const proceeds = closedQty * sidePrice(longPrice, heldLong);
+    const proceeds = qtyTimesMicros(closedQty, sidePrice(longPrice, heldLong), 'down');
     const costRemoved = closedQty === opposite ? pos.cost : Number(divRoundHalfEven(BigInt(pos.cost) * BigInt(closedQty), BigInt(opposite)));
     realized = proceeds - costRemoved;
     cashDelta += proceeds;
@@ -65,8 +67,9 @@ export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, lon
   const openedQty = qty - closedQty;
   if (openedQty > 0) {
     const unit = sidePrice(longPrice, buysLong); // buying long opens long at p; selling long opens short at 1 − p
-    cashDelta -= openedQty * unit;
-    pos.cost += openedQty * unit;
+    const paid = qtyTimesMicros(openedQty, unit, 'up');
+    cashDelta -= paid;
+    pos.cost += paid;
     pos.netQty += buysLong ? openedQty : -openedQty;
   }
   if (buysLong) pos.qtyBought += qty;
@@ -77,7 +80,7 @@ export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, lon
 /** Value of the open position at a long-side mark (short side valued at 1 − mark). */
 export function markValue(pos: PositionLedger, markLong: PriceMicros): Micros {
   if (pos.netQty === 0) return 0;
-  return Math.abs(pos.netQty) * sidePrice(markLong, pos.netQty > 0);
+  return qtyTimesMicros(Math.abs(pos.netQty), sidePrice(markLong, pos.netQty > 0), 'down');
 }
 
 export function unrealizedPnl(pos: PositionLedger, markLong: PriceMicros): Micros {
@@ -94,7 +97,7 @@ export function settle(pos: PositionLedger, settlementPrice: PriceMicros): { pay
   return { payout, realized };
 }
 
-/** Average entry price of the held side, micros (0 when flat). */
+/** Average entry price of the held side per contract, micros (0 when flat). */
 export function averageEntry(pos: PositionLedger): PriceMicros {
-  return pos.netQty === 0 ? 0 : Math.round(pos.cost / Math.abs(pos.netQty));
+  return pos.netQty === 0 ? 0 : Math.round((pos.cost * QTY_SCALE) / Math.abs(pos.netQty));
 }

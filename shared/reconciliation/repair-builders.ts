@@ -2,6 +2,7 @@
  * Building the store's records from the exchange's truth: a fill from a trade, an order record from a venue
  * order, a position from a venue position. Pure functions, exact integer micros.
  */
+import { QTY_SCALE } from '../domain/quantity.js';
 import { signedFee, type FeeSchedule } from '../domain/fees.js';
 import { divRoundHalfEven, type Micros } from '../domain/money.js';
 import type { Fill, OrderStatus, TrackedOrder } from '../domain/order.js';
@@ -97,7 +98,7 @@ export function positionFromVenue(v: VenuePosition, prev: PositionState | undefi
   const quantity = Math.abs(v.netPosition);
   const side = v.netPosition < 0 ? 'NO' : 'YES';
   const cost: Micros = quantity === 0 ? 0 : v.cost;
-  const avgPrice = quantity === 0 ? 0 : Number(divRoundHalfEven(BigInt(cost), BigInt(quantity)));
+  const avgPrice = quantity === 0 ? 0 : Number(divRoundHalfEven(BigInt(cost) * BigInt(QTY_SCALE), BigInt(quantity)));
   let currentValue = cost;
   if (prev && prev.side === side && prev.quantity > 0 && quantity > 0) {
     currentValue = Number(divRoundHalfEven(BigInt(prev.currentValue) * BigInt(quantity), BigInt(prev.quantity)));

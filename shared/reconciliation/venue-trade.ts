@@ -5,7 +5,7 @@
  * and fee are used when present (the simulator sends them). A trade without an order id is reported with its
  * figures (`UnattributedTrade`); anything unusable is reported, never guessed.
  */
-import type { Qty } from '../domain/quantity.js';
+import { parseQuantity, type Qty } from '../domain/quantity.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 import { parseMicros } from '../domain/money.js';
 import { ORDER_INTENTS, type OrderIntent } from '../domain/venue-enums.js';
@@ -57,9 +57,10 @@ function money(v: unknown): Micros | null {
   }
 }
 
-function quantity(v: unknown): number | null {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
+/** A raw wire quantity (decimal string or number) in hundredths of a contract, finer rounded down; null if unusable. */
+function rawQuantity(v: unknown): Qty | null {
+  const p = parseQuantity(v, 'down');
+  return p === null ? null : p.qty;
 }
 
 function intentOf(v: unknown): OrderIntent | null {
@@ -77,9 +78,9 @@ export function parseTradeActivity(a: VenueActivity): TradeParseResult {
   if (a.time === null) return { ok: false, reason: 'time missing' };
   const price = money(trade.price);
   if (price === null || price <= 0 || price >= 1_000_000) return { ok: false, reason: 'price missing or invalid' };
-  // The client's exact read (qtyDecimal preferred, whole contracts rounded down) when present; else the raw field.
-  const qty = quantity(a.trade?.qty ?? trade.qty);
-  if (qty === null) return { ok: false, reason: 'quantity missing or invalid' };
+  // The client's exact read (qtyDecimal preferred, hundredths of a contract) when present; else the raw fields.
+  const qty = a.trade?.qty ?? rawQuantity(trade.qtyDecimal ?? trade.qty);
+  if (qty === null || !Number.isSafeInteger(qty) || qty <= 0) return { ok: false, reason: 'quantity missing or invalid' };
   const figures: UnattributedTrade = {
     executionId: a.executionId,
     marketSlug: a.marketSlug,

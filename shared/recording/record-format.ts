@@ -23,7 +23,8 @@ import type { VenueEvent } from '../domain/venue-events.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
 import { MarketDirectory, type MarketLink } from '../state/market-directory.js';
 
-export const RECORD_FORMAT_VERSION = 1;
+/** 2: quantities are Qty (hundredths of a contract); 1 (whole contracts) is still read (record-upgrade.ts). */
+export const RECORD_FORMAT_VERSION = 2;
 export const RECORD_FILE_SUFFIX = '.ndjson.gz';
 
 export type RecordKind = 'market' | 'private' | 'feed' | 'meta' | 'settle';
@@ -36,7 +37,7 @@ export interface SettlementRecord {
 
 export interface RecordingHeader {
   type: 'header';
-  format: typeof RECORD_FORMAT_VERSION;
+  format: typeof RECORD_FORMAT_VERSION | 1;
   sessionId: string;
   /** Index of this chunk in the session (0-based). */
   chunk: number;

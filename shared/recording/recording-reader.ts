@@ -12,6 +12,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { WHOLE_CONTRACT_FORMAT, upgradeWholeContractLine } from './record-upgrade.js';
 import { RECORD_FILE_SUFFIX, RecordFormatError, parseRecordLine, type DiscoveryRecord, type RecordingHeader, type RecordLine } from './record-format.js';
 
 export interface ReadIssue {
@@ -91,6 +92,7 @@ export async function loadRecording(paths: readonly string[]): Promise<LoadedRec
     const lines = await readRecordFile(file, issues);
     const first = lines[0];
     const header = first && first.k === 'meta' && first.e.type === 'header' ? first.e : undefined;
+    if (header?.format === WHOLE_CONTRACT_FORMAT) for (const l of lines) upgradeWholeContractLine(l);
     const key = header?.sessionId ?? `file:${file}`;
     if (header) headers.push(header);
     let s = sessions.get(key);

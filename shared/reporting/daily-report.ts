@@ -8,7 +8,7 @@
  * a market settling is not in `realizedPnl`; the risk day's counter (which the bot also feeds with
  * settlements) is carried alongside for comparison.
  */
-import type { Qty } from '../domain/quantity.js';
+import { formatQuantity, type Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { tradedNotional } from '../domain/fees.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
@@ -44,7 +44,8 @@ export interface ReportInput {
 
 export interface GroupFigures {
   fills: number;
-  contracts: Qty;
+  /** Contracts traded, exact decimal text ("2.5"). */
+  contracts: string;
   /** Σ fee notional (buyer: qty × p, seller: qty × (1 − p)), USD. */
   volume: string;
   feesPaid: string;
@@ -62,8 +63,8 @@ export interface MarketFigures extends GroupFigures {
   sport: string;
   marketType: string;
   unrealizedPnl: string;
-  /** Position at the end of the replay (end of the day), signed contracts. */
-  endOfDayNetQty: Qty;
+  /** Position at the end of the replay (end of the day), signed contracts, exact decimal text. */
+  endOfDayNetQty: string;
 }
 
 export interface SportFigures extends GroupFigures {
@@ -82,7 +83,7 @@ export interface DailyReport {
 
 class Acc {
   fills = 0;
-  contracts = 0;
+  contracts: Qty = 0;
   makerFills = 0;
   takerFills = 0;
   volume = new Decimal(0);
@@ -105,7 +106,7 @@ class Acc {
     const netFees = this.feesPaid.minus(this.rebates);
     return {
       fills: this.fills,
-      contracts: this.contracts,
+      contracts: formatQuantity(this.contracts),
       volume: usd(this.volume),
       feesPaid: usd(this.feesPaid),
       rebates: usd(this.rebates),
@@ -185,7 +186,7 @@ export function computeDailyReport(input: ReportInput): DailyReport {
       ...classify(slug),
       ...acc.figures(),
       unrealizedPnl: usd(unrealizedByMarket.get(slug) ?? new Decimal(0)),
-      endOfDayNetQty: books.get(slug)?.net ?? 0,
+      endOfDayNetQty: formatQuantity(books.get(slug)?.net ?? 0),
     };
   }
   const bySport: Record<string, SportFigures> = {};

@@ -2,9 +2,10 @@
  * Realized PnL of fills, replayed per market on an average-cost basis, exactly as the exchange's ledger
  * books it: a fill first closes the opposite position (releasing its cost pro rata, rounded down, exactly)
  * and realizes proceeds − released cost, then opens or extends its own side at the side's price (long: p,
- * short: 1 − p). Fees are kept apart (not in realized). All integer micros.
+ * short: 1 − p). Fees are kept apart (not in realized). All integer micros; quantities in hundredths of a
+ * contract, money of a quantity exact at a tick price (off a tick: proceeds down, costs up).
  */
-import type { Qty } from '../domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
@@ -41,14 +42,14 @@ export function applyFill(book: MarketBook, fill: Pick<Fill, 'intent' | 'price' 
     const closed = Math.min(opposite, remaining);
     const released = closed === opposite ? book.cost : proRata(book.cost, closed, opposite);
     // Closing a short buys long back at p: proceeds 1 − p each; closing a long sells at p.
-    const proceeds = closed * (buying ? ONE_DOLLAR - p : p);
+    const proceeds = qtyTimesMicros(closed, buying ? ONE_DOLLAR - p : p, 'down');
     book.cost -= released;
     realized += proceeds - released;
     book.net += buying ? closed : -closed;
     remaining -= closed;
   }
   if (remaining > 0) {
-    book.cost += remaining * (buying ? p : ONE_DOLLAR - p);
+    book.cost += qtyTimesMicros(remaining, buying ? p : ONE_DOLLAR - p, 'up');
     book.net += buying ? remaining : -remaining;
   }
   book.realized += realized;

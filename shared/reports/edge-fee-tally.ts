@@ -2,18 +2,19 @@
  * Edges and fees by strategy, for the session summary and the reports: what the strategies expected to earn
  * per contract before and after fees when their signals were approved (Signal.grossEdge / netEdge, weighted
  * by the approved quantity), and what the fills then paid in taker fees and received in maker rebates
- * (Fill.fee: > 0 paid, < 0 rebate). Sums are integer micros; the figures are exact USD decimal strings.
+ * (Fill.fee: > 0 paid, < 0 rebate). Sums are integers (edge sums in micros × hundredths of a contract); the
+ * figures are exact USD and contract decimal strings.
  */
-import type { Qty } from '../domain/quantity.js';
+import { QTY_SCALE, formatQuantity, type Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { Signal } from '../domain/signal.js';
 
 export interface EdgeFeeRow {
-  /** Approved signals that stated their edge, and their contracts. */
+  /** Approved signals that stated their edge, and their contracts (exact decimal text). */
   signals: number;
-  contracts: Qty;
+  contracts: string;
   /** Quantity-weighted mean edge per contract of those signals, USD (null before any). */
   grossEdgePerContract: string | null;
   netEdgePerContract: string | null;
@@ -31,9 +32,10 @@ export interface EdgeFeeRow {
 
 class Acc {
   signals = 0;
-  contracts = 0;
-  gross: Micros = 0;
-  net: Micros = 0;
+  contracts: Qty = 0;
+  /** Σ qty × edge: micros × hundredths of a contract (exact; / QTY_SCALE for micros). */
+  gross = 0;
+  net = 0;
   fills = 0;
   makerFills = 0;
   takerFills = 0;
@@ -41,14 +43,14 @@ class Acc {
   rebates: Micros = 0;
 
   row(): EdgeFeeRow {
-    const perContract = (sum: Micros) => (this.contracts > 0 ? usd(new Decimal(sum).div(this.contracts).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN)) : null);
+    const perContract = (sum: number) => (this.contracts > 0 ? usd(new Decimal(sum).div(this.contracts).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN)) : null);
     return {
       signals: this.signals,
-      contracts: this.contracts,
+      contracts: formatQuantity(this.contracts),
       grossEdgePerContract: perContract(this.gross),
       netEdgePerContract: perContract(this.net),
-      expectedGross: usd(this.gross),
-      expectedNet: usd(this.net),
+      expectedGross: usd(new Decimal(this.gross).div(QTY_SCALE)),
+      expectedNet: usd(new Decimal(this.net).div(QTY_SCALE)),
       fills: this.fills,
       makerFills: this.makerFills,
       takerFills: this.takerFills,

@@ -61,7 +61,7 @@ export function renderHtmlReport(data: ReportData): string {
     ['Decisions', `${s.decisions.approved} approved / ${s.decisions.blocked} blocked`],
     ['Breaker trips', String(s.breakerTrips)],
   ];
-  const pnlTable = (title: string, rows: [string, { realized: string; unrealized: string; fees: string; net: string; fills: number; volume: number }][]) =>
+  const pnlTable = (title: string, rows: [string, { realized: string; unrealized: string; fees: string; net: string; fills: number; volume: string }][]) =>
     `<h2>${esc(title)}</h2><table><thead><tr><th></th><th>fills</th><th>contracts</th><th>realized</th><th>unrealized</th><th>fees</th><th>net</th></tr></thead><tbody>${rows
       .map(([k, r]) => `<tr><td>${esc(k)}</td><td>${r.fills}</td><td>${r.volume}</td><td>${cents(r.realized)}</td><td>${cents(r.unrealized)}</td><td>${cents(r.fees)}</td><td>${cents(r.net)}</td></tr>`)
       .join('')}</tbody></table>`;

@@ -10,6 +10,7 @@
  * Series longer than `maxPoints` are thinned (every other point dropped), so memory stays bounded on a
  * long day. Reads the engine; changes nothing.
  */
+import { formatQuantity, qtyTimesMicros, qtyToContracts } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import type { CircuitBreakerState } from '../risk/circuit-breaker.js';
 import type { Fill } from '../domain/order.js';
@@ -114,7 +115,7 @@ export class ReportCollector {
       strategy: String(fill.strategyName ?? 'unknown'),
       intent: fill.intent,
       price: usd(fill.price),
-      qty: fill.qty,
+      qty: qtyToContracts(fill.qty),
       fee: usd(fill.fee),
       liquidity: fill.liquidity,
     });
@@ -163,7 +164,7 @@ export class ReportCollector {
       if (p.quantity === 0 && !this.exposureMarket.has(p.marketSlug)) continue;
       const mark = performance.mark(p.marketSlug);
       const px = mark === null ? p.avgPrice : p.side === 'YES' ? mark : MICROS_PER_USD - mark;
-      const value = usd(p.quantity * px);
+      const value = usd(qtyTimesMicros(p.quantity, px, 'down'));
       seen.add(p.marketSlug);
       this.seriesOf(this.exposureMarket, p.marketSlug).push(now, value);
       const game = this.opts.directory.link(p.marketSlug)?.fixtureId ?? 'unlinked';
@@ -262,7 +263,7 @@ export class ReportCollector {
 }
 
 function row(l: PnlLine): PnlRow {
-  return { realized: l.realized.toFixed(6), unrealized: l.unrealized.toFixed(6), fees: l.fees.toFixed(6), net: l.net.toFixed(6), fills: l.fills, volume: l.volume };
+  return { realized: l.realized.toFixed(6), unrealized: l.unrealized.toFixed(6), fees: l.fees.toFixed(6), net: l.net.toFixed(6), fills: l.fills, volume: formatQuantity(l.volume) };
 }
 
 function mapRows(o: PerformanceReport['byStrategy']): Record<string, PnlRow> {

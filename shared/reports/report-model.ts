@@ -1,4 +1,3 @@
-import type { Qty } from '../domain/quantity.js';
 import type { EdgeFeeRow } from './edge-fee-tally.js';
 
 /**
@@ -18,7 +17,8 @@ export interface FillPoint {
   intent: string;
   /** Long-side price, USD (plot). */
   price: number;
-  qty: Qty;
+  /** Contracts (plot; 2.5 = two and a half). */
+  qty: number;
   /** USD (plot); negative = rebate. */
   fee: number;
   liquidity: 'MAKER' | 'TAKER';
@@ -39,7 +39,8 @@ export interface PnlRow {
   fees: string;
   net: string;
   fills: number;
-  volume: number;
+  /** Contracts traded, exact decimal text ("19.6"). */
+  volume: string;
 }
 
 export interface ReportSummary {

@@ -12,6 +12,7 @@
  */
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
+import { qtyAffordable, qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { OrderStatus, TrackedOrder } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
 import type { RiskView } from './risk-view.js';
@@ -29,8 +30,8 @@ export function exposureOf(loss: MarketLoss): Micros {
   return Math.max(loss.ifYes, loss.ifNo);
 }
 
-/** Remaining contracts of an open order. */
-export function remainingQty(order: TrackedOrder): number {
+/** Remaining quantity of an open order (hundredths of a contract). */
+export function remainingQty(order: TrackedOrder): Qty {
   return Math.max(0, order.request.quantity - order.filledQty);
 }
 
@@ -51,20 +52,22 @@ export function marketLoss(position: PositionState | undefined, orders: Iterable
     const qty = remainingQty(o);
     if (qty === 0) continue;
     // A market order has no limit: assume the worst price.
-    if (effect.buysLong) ifNo += qty * (o.request.price ?? ONE_DOLLAR);
-    else ifYes += qty * (ONE_DOLLAR - (o.request.price ?? 0));
+    // Losses rounded up (exact at a tick price).
+    if (effect.buysLong) ifNo += qtyTimesMicros(qty, o.request.price ?? ONE_DOLLAR, 'up');
+    else ifYes += qtyTimesMicros(qty, ONE_DOLLAR - (o.request.price ?? 0), 'up');
   }
   return { ifYes, ifNo };
 }
 
 /**
- * The most contracts of a new opening order (cost `costPerContract` on the loss side it adds to) that keep
- * `sideLoss + others + qty × cost ≤ limit`. 0 when there is no room.
+ * The largest quantity (hundredths of a contract) of a new opening order (cost `costPerContract` a contract
+ * on the loss side it adds to) that keeps `sideLoss + others + qty × cost ≤ limit`. 0 when there is no room.
+ * Not yet on the market's size grid: the risk manager rounds the final size down to it.
  */
-export function headroomQty(sideLoss: Micros, others: Micros, limit: Micros, costPerContract: PriceMicros): number {
+export function headroomQty(sideLoss: Micros, others: Micros, limit: Micros, costPerContract: PriceMicros): Qty {
   if (costPerContract <= 0) return 0;
   const room = limit - others - sideLoss;
-  return room <= 0 ? 0 : Math.floor(room / costPerContract);
+  return room <= 0 ? 0 : qtyAffordable(room, costPerContract);
 }
 
 export class ExposureMonitor {

@@ -10,6 +10,7 @@
  * fraction. No net edge (f* ≤ 0) → 0 contracts.
  */
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
+import { QTY_SCALE, type Qty } from '../domain/quantity.js';
 
 export type KellySide = 'YES' | 'NO';
 
@@ -52,8 +53,11 @@ export function costPerContract(side: KellySide, price: PriceMicros): PriceMicro
   return side === 'YES' ? price : ONE_DOLLAR - price;
 }
 
-/** Contracts to buy under fractional Kelly, floored; 0 when there is no edge or no bankroll. */
-export function kellyContracts(input: KellyInput): number {
+/**
+ * The quantity to buy under fractional Kelly, in hundredths of a contract (Qty), rounded down; 0 when there is
+ * no edge or no bankroll. Not yet on the market's size grid: the risk manager rounds the final size down to it.
+ */
+export function kellyContracts(input: KellyInput): Qty {
   const { side, price, bankroll } = input;
   if (price <= 0 || price >= ONE_DOLLAR || bankroll <= 0) return 0;
   const fee = input.feePerContract ?? 0;
@@ -66,5 +70,5 @@ export function kellyContracts(input: KellyInput): number {
   const c = BigInt(cost);
   const numerator = k * edge * BigInt(bankroll);
   const denominator = ONE * c * (ONE - c);
-  return Number(numerator / denominator);
+  return Number((numerator * BigInt(QTY_SCALE)) / denominator);
 }

@@ -20,7 +20,7 @@
  * order in the RiskView before the next call (the order tracker does this synchronously on submit).
  * Every decision is logged with its reason and counted as `risk.decision{check,strategy}`.
  */
-import type { Qty } from '../domain/quantity.js';
+import { ONE_CONTRACT, formatQuantity, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
@@ -196,25 +196,26 @@ export class RiskManager {
     }
     caps.push({ qty: kelly, what: 'Kelly size' });
 
-    // 5. Minimum trade size (on the Kelly size).
-    const minQty = view.marketInfo(signal.marketSlug)?.minQty ?? 1;
-    if (kelly * cost < limits.minTradeSize || kelly < minQty) {
+    // 5. Minimum trade size (on the Kelly size, on the market's size grid: its minimum is its increment).
+    const minQty = Math.max(1, view.marketInfo(signal.marketSlug)?.minQty ?? ONE_CONTRACT);
+    const kellyOnGrid = roundToStep(kelly, minQty, 'down');
+    if (qtyTimesMicros(kellyOnGrid, cost, 'down') < limits.minTradeSize || kellyOnGrid < minQty) {
       return this.decide(signal, {
         approved: false,
         check: 'min_size',
-        reason: `Kelly size ${kelly} contracts (${usd(kelly * cost)} USD) is below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${minQty}`,
+        reason: `Kelly size ${formatQuantity(kellyOnGrid)} contracts (${usd(qtyTimesMicros(kellyOnGrid, cost, 'down'))} USD) is below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
       });
     }
 
-    // Clamp to every limit.
+    // Clamp to every limit, then down to the market's size grid.
     let bound = caps[0]!;
     for (const c of caps) if (c.qty < bound.qty) bound = c;
-    const qty = bound.qty;
-    if (qty * cost < limits.minTradeSize || qty < minQty) {
+    const qty = roundToStep(bound.qty, minQty, 'down');
+    if (qtyTimesMicros(qty, cost, 'down') < limits.minTradeSize || qty < minQty) {
       return this.decide(signal, {
         approved: false,
         check: 'min_size',
-        reason: `after clamping to ${bound.what} the trade is ${qty} contracts (${usd(qty * cost)} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${minQty}`,
+        reason: `after clamping to ${bound.what} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
       });
     }
     const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
@@ -222,7 +223,7 @@ export class RiskManager {
       approved: true,
       signal: approved,
       check: 'approved',
-      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${signal.quantity} to ${qty} by ${bound.what}`,
+      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${bound.what}${qty < bound.qty ? ' (on the market size grid)' : ''}`,
     });
   }
 
@@ -241,7 +242,7 @@ export class RiskManager {
       return this.decide(signal, {
         approved: false,
         check: 'position_limit',
-        reason: `nothing to reduce: ${held} ${shape.side} contracts held, ${offered} already offered by open orders`,
+        reason: `nothing to reduce: ${formatQuantity(held)} ${shape.side} contracts held, ${formatQuantity(offered)} already offered by open orders`,
       });
     }
     const qty = Math.min(signal.quantity, available);
@@ -250,7 +251,7 @@ export class RiskManager {
       approved: true,
       signal: approved,
       check: 'approved',
-      reason: qty === signal.quantity ? 'reducing trade approved' : `reducing trade clamped from ${signal.quantity} to the ${qty} contracts available`,
+      reason: qty === signal.quantity ? 'reducing trade approved' : `reducing trade clamped from ${formatQuantity(signal.quantity)} to the ${formatQuantity(qty)} contracts available`,
     });
   }
 
@@ -260,7 +261,7 @@ export class RiskManager {
     if (!Number.isSafeInteger(s.price) || s.price <= 0 || s.price >= ONE_DOLLAR) return `price ${s.price} is not an integer micros price strictly inside (0, 1)`;
     const tick: PriceMicros = this.opts.view.marketInfo(s.marketSlug)?.tick ?? 0;
     if (tick > 0 && s.price % tick !== 0) return `price ${s.price} is not on the market tick ${tick}`;
-    if (!Number.isSafeInteger(s.quantity) || s.quantity <= 0) return `quantity ${s.quantity} is not a positive whole number of contracts`;
+    if (!Number.isSafeInteger(s.quantity) || s.quantity <= 0) return `quantity ${s.quantity} is not a positive whole number of hundredths of a contract`;
     if (!Number.isFinite(s.fairProbability) || s.fairProbability < 0 || s.fairProbability > 1) return `fairProbability ${s.fairProbability} is not in [0, 1]`;
     if (!Number.isFinite(s.confidence) || s.confidence < 0 || s.confidence > 1) return `confidence ${s.confidence} is not in [0, 1]`;
     return undefined;

@@ -5,7 +5,7 @@
  *
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
-import type { Qty } from '../domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { BookLevel } from '../domain/market.js';
 import { midHalfEven, type PriceMicros } from '../domain/money.js';
 import type { ReportedMarketState } from '../domain/venue-enums.js';
@@ -106,8 +106,9 @@ export class OrderBook {
 
   /**
    * Walks the visible depth for a taker that buys long (`buyLong`, lifting asks) or sells long (hitting
-   * bids), up to `qty` contracts and not past `limit` (a long-side price; null = market order). Returns the
-   * contracts that would fill and their notional in micros (contracts × long price), exactly.
+   * bids), up to `qty` (hundredths of a contract) and not past `limit` (a long-side price; null = market
+   * order). Returns the quantity that would fill and its notional in micros (quantity × long price; exact at
+   * tick prices, else rounded up).
    */
   sweep(buyLong: boolean, qty: Qty, limit: PriceMicros | null): { filled: Qty; notional: number; worstPrice: PriceMicros | null } {
     const px = buyLong ? this.askPx : this.bidPx;
@@ -121,7 +122,7 @@ export class OrderBook {
       if (limit !== null && (buyLong ? p > limit : p < limit)) break;
       const take = Math.min(qty - filled, size[i] as number);
       filled += take;
-      notional += take * p;
+      notional += qtyTimesMicros(take, p, 'up');
       worst = p;
     }
     return { filled, notional, worstPrice: worst };
@@ -135,7 +136,7 @@ function validateSide(levels: readonly BookLevel[], name: string, direction: 1 |
     if (!Number.isSafeInteger(l.price) || l.price <= 0 || l.price >= 1_000_000) {
       throw new BookIntegrityError(`${name}[${i}] price out of range: ${l.price}`);
     }
-    if (!Number.isSafeInteger(l.qty) || l.qty <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive integer: ${l.qty}`);
+    if (!Number.isSafeInteger(l.qty) || l.qty <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive whole number of hundredths: ${l.qty}`);
     if (direction === 1 ? l.price <= prev : l.price >= prev) throw new BookIntegrityError(`${name} not sorted best first at level ${i}`);
     prev = l.price;
   }

@@ -6,7 +6,7 @@
  *
  * Pure and clock-injected: no I/O, no timers. Malformed input is logged, counted and skipped.
  */
-import type { Qty } from '../domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
@@ -189,7 +189,7 @@ export class StateManager {
       return;
     }
     const e = this.entry(slug);
-    e.volume.add(price * qty, time);
+    e.volume.add(qtyTimesMicros(qty, price, 'down'), time);
     e.state.lastTradePrice = price;
     e.state.lastTradeTime = time;
     e.state.volume24h = e.volume.value(time);

@@ -9,6 +9,7 @@
  * The signal carries the edge at the touch it takes, before and after the fee (Signal.grossEdge/netEdge).
  * Quantity: `budget` USD over the cost per contract of the side taken (the risk manager then clamps).
  */
+import { ONE_CONTRACT, qtyAffordable, roundToStep, type Qty } from '../domain/quantity.js';
 import type { FeeRates } from '../domain/fees.js';
 import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
@@ -22,6 +23,8 @@ export interface EdgeInput {
   /** The edge to keep after the taker fee, micros per contract. */
   minEdge: PriceMicros;
   tick: PriceMicros;
+  /** The market's size increment (its minimum size), hundredths of a contract; default whole contracts. */
+  sizeStep?: Qty;
   /** The market's fee coefficients now. */
   rates: FeeRates;
   budget: Micros;
@@ -50,7 +53,7 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
     const limit = takerLimit(true, fair, minEdge, tick, rates);
     if (limit !== undefined && market.yesAsk <= limit) {
       const short = i.position && i.position.side === 'NO' && i.position.quantity > 0 ? i.position.quantity : 0;
-      const quantity = short > 0 ? short : Math.floor(i.budget / limit);
+      const quantity = short > 0 ? short : roundToStep(qtyAffordable(i.budget, limit), i.sizeStep ?? ONE_CONTRACT, 'down');
       if (quantity > 0) {
         const action = short > 0 ? 'SELL_NO' : 'BUY_YES';
         const edge = edgeAt(action, market.yesAsk, fair, 'TAKER', rates);
@@ -70,7 +73,7 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
     const limit = takerLimit(false, fair, minEdge, tick, rates);
     if (limit !== undefined && market.yesBid >= limit) {
       const long = i.position && i.position.side === 'YES' && i.position.quantity > 0 ? i.position.quantity : 0;
-      const quantity = long > 0 ? long : Math.floor(i.budget / (ONE_DOLLAR - limit));
+      const quantity = long > 0 ? long : roundToStep(qtyAffordable(i.budget, ONE_DOLLAR - limit), i.sizeStep ?? ONE_CONTRACT, 'down');
       if (quantity > 0) {
         const action = long > 0 ? 'SELL_YES' : 'BUY_NO';
         const edge = edgeAt(action, market.yesBid, fair, 'TAKER', rates);

@@ -109,6 +109,7 @@ export class LiveArbitrage implements BaseStrategy {
       fair: probabilityToPrice(p),
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
+      sizeStep: ctx.marketInfo(slug)?.minQty,
       rates: this.fees.ratesFor(slug, now),
       budget: cfg.maxPosition,
       position: ctx.position(slug),

@@ -20,7 +20,7 @@
  * skipped when the price moved less than min_requote_ticks and the size is unchanged. Orders not yet
  * acknowledged by the exchange (no orderId) are left alone until they are.
  */
-import type { Qty } from '../domain/quantity.js';
+import { ONE_CONTRACT, qtyAffordable, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import { isTradableGameStatus, type GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
@@ -197,8 +197,11 @@ export class MarketMaker implements BaseStrategy {
     const fv = this.fairValue(slug);
     if (!market || !fv) return undefined;
     const tick = this.tickOf(slug);
+    // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
+    const step = this.ctx.marketInfo(slug)?.minQty ?? ONE_CONTRACT;
+    const onGrid = (q: Qty): Qty => roundToStep(q, step, 'down');
     const net = this.ctx.position(slug)?.netQty ?? 0;
-    const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, net * this.cfg.skewPerContract));
+    const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, qtyTimesMicros(net, this.cfg.skewPerContract, 'down')));
     const center = fv.fair - skew;
     const half = this.cfg.spread / 2;
     const rates = this.fees.ratesFor(slug, this.ctx.clock.now());
@@ -210,14 +213,14 @@ export class MarketMaker implements BaseStrategy {
     const out: { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } = { fair: fv.fair, confidence: fv.confidence };
     if (bidPx >= askPx) return out;
     if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
-      const qty = Math.floor(this.cfg.orderSize / bidPx);
-      if (net < 0) out.bid = { action: 'SELL_NO', price: bidPx, quantity: Math.min(qty, -net) };
-      else if (net < this.cfg.maxInventory) out.bid = { action: 'BUY_YES', price: bidPx, quantity: Math.min(qty, this.cfg.maxInventory - net) };
+      const qty = qtyAffordable(this.cfg.orderSize, bidPx);
+      if (net < 0) out.bid = { action: 'SELL_NO', price: bidPx, quantity: onGrid(Math.min(qty, -net)) };
+      else if (net < this.cfg.maxInventory) out.bid = { action: 'BUY_YES', price: bidPx, quantity: onGrid(Math.min(qty, this.cfg.maxInventory - net)) };
     }
     if (askPx >= Math.max(tick, MIN_ORDER_PRICE) && askPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
-      const qty = Math.floor(this.cfg.orderSize / (ONE_DOLLAR - askPx));
-      if (net > 0) out.ask = { action: 'SELL_YES', price: askPx, quantity: Math.min(qty, net) };
-      else if (-net < this.cfg.maxInventory) out.ask = { action: 'BUY_NO', price: askPx, quantity: Math.min(qty, this.cfg.maxInventory + net) };
+      const qty = qtyAffordable(this.cfg.orderSize, ONE_DOLLAR - askPx);
+      if (net > 0) out.ask = { action: 'SELL_YES', price: askPx, quantity: onGrid(Math.min(qty, net)) };
+      else if (-net < this.cfg.maxInventory) out.ask = { action: 'BUY_NO', price: askPx, quantity: onGrid(Math.min(qty, this.cfg.maxInventory + net)) };
     }
     if (out.bid && out.bid.quantity <= 0) delete out.bid;
     if (out.ask && out.ask.quantity <= 0) delete out.ask;

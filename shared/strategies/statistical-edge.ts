@@ -77,6 +77,7 @@ export class StatisticalEdge implements BaseStrategy {
       fair: probabilityToPrice(consensus.probability),
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
+      sizeStep: ctx.marketInfo(slug)?.minQty,
       rates: this.fees.ratesFor(slug, now),
       budget: cfg.orderSize,
       position: ctx.position(slug),

@@ -29,6 +29,7 @@ export interface AlarmMetricsReporterOptions {
   namespace: string;
   now: () => number;
   positions: () => Iterable<PositionState>;
+  /** Hundredths of a contract (the env var is in contracts). */
   maxPositionContracts: Qty;
   persistence?: { depth(): number; lagMs(): number };
   logger: Logger;

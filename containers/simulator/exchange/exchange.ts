@@ -36,7 +36,7 @@
  *     was placed (maker negative: a rebate); commissionNotionalCollected is the taker fee (> 0) or minus the
  *     maker rebate (< 0); orders sum theirs in commissionNotionalTotalCollected.
  */
-import type { Qty } from '../../../shared/domain/quantity.js';
+import { ONE_CONTRACT, formatQuantity, type Qty } from '../../../shared/domain/quantity.js';
 import type { Clock } from '../../../shared/domain/clock.js';
 import { admissionNeed, tradeCashDelta, unfundedOrders } from '../../../shared/domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, feeRatesFor, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../../../shared/domain/fees.js';
@@ -135,7 +135,7 @@ export class Exchange {
     this.clock = options.clock;
     this.fees = options.fees ?? DEFAULT_FEE_SCHEDULE;
     this.activityLog = new ActivityLog(options.maxActivitiesPerAccount);
-    this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? 1, (feeCoefficientPpm, sport) =>
+    this.ref = new ReferenceData(this.ids, options.defaultTick ?? CENT, options.defaultMinQty ?? ONE_CONTRACT, (feeCoefficientPpm, sport) =>
       feeRatesFor(this.fees, { feeCoefficientPpm, sport }, this.clock.now()),
     );
     this.calendar = options.maintenance ? new TradingCalendar(options.maintenance) : null;
@@ -602,7 +602,7 @@ export class Exchange {
       const price = m.price ?? (order.price as PriceMicros);
       const quantity = m.quantity ?? order.quantity;
       if (quantity <= order.cumQuantity) {
-        throw badRequest('INVALID_QUANTITY', `quantity must exceed the ${order.cumQuantity} contracts already filled`);
+        throw badRequest('INVALID_QUANTITY', `quantity must exceed the ${formatQuantity(order.cumQuantity)} contracts already filled`);
       }
       const tif = m.tif ?? order.tif;
       const goodTillTime = tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' ? (m.goodTillTime !== undefined ? m.goodTillTime : order.goodTillTime) : null;
@@ -837,6 +837,7 @@ export class Exchange {
         buysLong: order.buysLong,
         limit: order.price,
         qty: order.leavesQuantity,
+        step: mb.market.minQty,
         cashLimit,
         cashUnit: cashUnitFor(order.buysLong, order.opens),
       },

@@ -18,7 +18,7 @@
  * and `realized` collects proceeds − released cost. Fees are kept apart (feesPaid / rebatesReceived) and are
  * NOT in `realized`.
  */
-import type { Qty } from '../../../shared/domain/quantity.js';
+import { qtyTimesMicros, type Qty } from '../../../shared/domain/quantity.js';
 import { availableToClose, instrumentReservation, marginalReservation, splitTrade, tradeCashDelta, type CollateralOrder, type InstrumentExposure } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
 import type { VenueBalance, VenuePosition } from '../../../shared/domain/venue-models.js';
@@ -179,7 +179,7 @@ export class Ledger {
     return acc.positions.get(slug);
   }
 
-  net(acc: AccountRecord, slug: string): number {
+  net(acc: AccountRecord, slug: string): Qty {
     return acc.positions.get(slug)?.net ?? 0;
   }
 
@@ -195,9 +195,9 @@ export class Ledger {
     if (closed > 0) {
       const released = closed === opposite ? pos.cost : proRata(pos.cost, closed, opposite);
       pos.cost -= released;
-      realizedDelta += closed * closeUnit - released;
+      realizedDelta += qtyTimesMicros(closed, closeUnit, 'down') - released;
     }
-    if (opened > 0) pos.cost += opened * openUnit;
+    if (opened > 0) pos.cost += qtyTimesMicros(opened, openUnit, 'up');
     pos.net += buysLong ? qty : -qty;
     if (buysLong) pos.qtyBought += qty;
     else pos.qtySold += qty;
@@ -224,7 +224,7 @@ export class Ledger {
     const pos = acc.positions.get(slug);
     if (!pos || pos.expired) return null;
     const net = pos.net;
-    const payout = net > 0 ? net * settlementPrice : -net * (ONE_DOLLAR - settlementPrice);
+    const payout = positionValue(net, settlementPrice);
     const realized = payout - pos.cost;
     acc.cash += payout;
     pos.realized += realized;
@@ -276,5 +276,5 @@ function proRata(cost: Micros, part: number, whole: number): Micros {
 
 /** The value of a signed position if the long side is worth `longPx`: longs at p, shorts at 1 − p. */
 export function positionValue(net: Qty, longPx: PriceMicros): Micros {
-  return net >= 0 ? net * longPx : -net * (ONE_DOLLAR - longPx);
+  return net >= 0 ? qtyTimesMicros(net, longPx, 'down') : qtyTimesMicros(-net, ONE_DOLLAR - longPx, 'down');
 }

@@ -10,7 +10,7 @@
  * No intent is reduce-only, so a resting order fills in full whatever its account holds: what it does not
  * close it opens, and the collateral rules (shared/domain/collateral.ts) reserved cash for that.
  */
-import type { Qty } from '../../../shared/domain/quantity.js';
+import { qtyAffordable, qtyTimesMicros, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import type { OrderBook } from './order-book.js';
 import type { SimOrder } from './order-record.js';
@@ -21,8 +21,10 @@ export interface IncomingSpec {
   buysLong: boolean;
   /** Worst acceptable long price; null = no limit (market order without protection). */
   limit: PriceMicros | null;
-  /** Maximum contracts. */
+  /** Maximum quantity (hundredths of a contract). */
   qty: Qty;
+  /** The market's size increment: a cash-limited fill is rounded down to it (default 0.01). */
+  step?: Qty;
   /** Maximum cash notional (market orders with cashOrderQty), or null. */
   cashLimit: Micros | null;
   /** Cash notional per contract at a long price, for the incoming intent. */
@@ -79,7 +81,7 @@ export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv
     let stop = false;
     if (cashLeft !== null) {
       const unit = incoming.cashUnit(price);
-      const affordable = unit > 0 ? Math.floor(cashLeft / unit) : qty;
+      const affordable = unit > 0 ? roundToStep(qtyAffordable(cashLeft, unit), incoming.step ?? 1, 'down') : qty;
       if (affordable < qty) {
         qty = affordable;
         stop = true;
@@ -90,8 +92,9 @@ export function planMatch(book: OrderBook, incoming: IncomingSpec, env: MatchEnv
       fills.push({ qty, price });
       remaining -= qty;
       const unitCash = incoming.cashUnit(price);
-      cash += qty * unitCash;
-      if (cashLeft !== null) cashLeft -= qty * unitCash;
+      const paid = qtyTimesMicros(qty, unitCash, 'up');
+      cash += paid;
+      if (cashLeft !== null) cashLeft -= paid;
     }
     if (stop) break;
   }

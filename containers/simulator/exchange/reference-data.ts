@@ -3,8 +3,7 @@
  * filters of GET /v1/events and GET /v1/markets. Markets belong to events; a market is active until it is
  * settled or terminated, then closed.
  */
-import type { Qty } from '../../../shared/domain/quantity.js';
-import { Decimal } from 'decimal.js';
+import { formatQuantity, parseQuantity, type Qty } from '../../../shared/domain/quantity.js';
 import { thetaToPpm, ppmToTheta, type FeeRates } from '../../../shared/domain/fees.js';
 import { ONE_DOLLAR, type PriceMicros } from '../../../shared/domain/money.js';
 import { MARKET_STATES, type VenueMarketState } from '../../../shared/domain/venue-enums.js';
@@ -87,15 +86,21 @@ export class ReferenceData {
     if (!Number.isSafeInteger(tick) || tick <= 0 || tick >= ONE_DOLLAR || ONE_DOLLAR % tick !== 0) {
       throw badRequest('INVALID_MARKET', `market ${spec.slug}: tick must divide 1 USD, got ${tick}`);
     }
-    const minQty = spec.minQty ?? this.defaultMinQty;
-    if (!Number.isSafeInteger(minQty) || minQty < 1) throw badRequest('INVALID_MARKET', `market ${spec.slug}: minQty must be an integer ≥ 1`);
+    // The minimum size is also the size increment: minQty (hundredths of a contract) or the wire's
+    // minimumTradeQty ("0.01" or "1"), which must agree when both are given.
+    const stated = spec.minimumTradeQty === undefined ? null : parseQuantity(spec.minimumTradeQty);
+    if (spec.minimumTradeQty !== undefined && (stated === null || stated.rounded || stated.qty <= 0 || !/^\d+(\.\d+)?$/.test(spec.minimumTradeQty))) {
+      throw badRequest('INVALID_MARKET', `market ${spec.slug}: minimumTradeQty must be a positive decimal string in hundredths (e.g. "1" or "0.01"), got ${spec.minimumTradeQty}`);
+    }
+    const minQty = spec.minQty ?? stated?.qty ?? this.defaultMinQty;
+    if (!Number.isSafeInteger(minQty) || minQty < 1) throw badRequest('INVALID_MARKET', `market ${spec.slug}: minQty must be a whole number ≥ 1 of hundredths of a contract`);
+    if (stated !== null && stated.qty !== minQty) {
+      throw badRequest('INVALID_MARKET', `market ${spec.slug}: minimumTradeQty ${spec.minimumTradeQty} disagrees with minQty ${formatQuantity(minQty)}`);
+    }
     if (tick > MIN_ORDER_PRICE || MIN_ORDER_PRICE % tick !== 0) {
       throw badRequest('INVALID_MARKET', `market ${spec.slug}: tick must divide 0.01 (the venue lists 0.01, 0.005, 0.0025), got ${tick}`);
     }
-    const minimumTradeQty = spec.minimumTradeQty ?? String(minQty);
-    if (!/^\d+(\.\d+)?$/.test(minimumTradeQty) || new Decimal(minimumTradeQty).lte(0) || new Decimal(minimumTradeQty).gt(minQty)) {
-      throw badRequest('INVALID_MARKET', `market ${spec.slug}: minimumTradeQty must be a positive decimal string no greater than minQty (e.g. "1" or "0.01"), got ${minimumTradeQty}`);
-    }
+    const minimumTradeQty = formatQuantity(minQty);
     let feeCoefficientPpm: number | null = null;
     if (spec.feeCoefficient !== undefined) {
       try {

@@ -36,7 +36,7 @@ export interface ExchangeOptions {
   haltRestingOrders?: 'cancel' | 'keep';
   /** Default tick for markets that do not give one, in micros (default 10_000 = 0.01). Must divide 1 USD. */
   defaultTick?: PriceMicros;
-  /** Default minimum order quantity in contracts (default 1). */
+  /** Default minimum order quantity (and size increment), hundredths of a contract (default 100 = whole contracts). */
   defaultMinQty?: Qty;
   /** Most recent activities kept per account (default 50_000); older ones are dropped. */
   maxActivitiesPerAccount?: number;
@@ -58,9 +58,9 @@ export interface SimMarket {
   tick: PriceMicros;
   /** The tick as the wire writes it (`orderPriceMinTickSize`): "0.01", "0.005" or "0.0025". */
   orderPriceMinTickSize: string;
-  /** Smallest order quantity the engine accepts, whole contracts. */
+  /** Smallest order quantity, and the size increment, in hundredths of a contract (1 = 0.01, 100 = 1). */
   minQty: Qty;
-  /** The wire's `minimumTradeQty` as a decimal string ("1" or "0.01"); quantities are whole contracts for now. */
+  /** The wire's `minimumTradeQty` as a decimal string ("1" or "0.01"): formatQuantity(minQty). */
   minimumTradeQty: string;
   /** The taker Θ in force now (`feeCoefficient`), e.g. 0.0695, and the same in parts per million. */
   feeCoefficient: number;

@@ -5,7 +5,7 @@
  * prices the venue gives an order id before refusing (outside 0.01–0.99, off the tick grid): a submit carries
  * them as `priceRefusal`; extra precision is cut down to the tick silently (price-rules.ts).
  */
-import type { Qty } from '../../../shared/domain/quantity.js';
+import { formatQuantity, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import {
   INTENT_EFFECT,
@@ -62,10 +62,16 @@ export function validatePrice(price: unknown, market: MarketRecord, field = 'pri
   return out.price;
 }
 
-export function validateQuantity(qty: unknown, market: MarketRecord, field = 'quantity'): number {
-  if (typeof qty !== 'number' || !Number.isSafeInteger(qty)) throw badRequest('INVALID_QUANTITY', `${field} must be an integer`);
-  if (qty < market.minQty) throw badRequest('INVALID_QUANTITY', `${field} must be at least ${market.minQty}`);
-  return qty;
+/**
+ * A request quantity (hundredths of a contract, as the request schema read it) on the market's size grid: like
+ * the venue, precision finer than the market's increment (its minimum size) is normalised down, not refused;
+ * what is left below the minimum is refused.
+ */
+export function validateQuantity(qty: unknown, market: MarketRecord, field = 'quantity'): Qty {
+  if (typeof qty !== 'number' || !Number.isSafeInteger(qty)) throw badRequest('INVALID_QUANTITY', `${field} must be a decimal number of contracts`);
+  const normalised = roundToStep(qty, market.minQty, 'toward_zero');
+  if (normalised < market.minQty) throw badRequest('INVALID_QUANTITY', `${field} must be at least ${formatQuantity(market.minQty)}`);
+  return normalised;
 }
 
 function validateTif(tif: unknown): TimeInForce {

@@ -9,6 +9,7 @@
  * - Takers occasionally cross the spread with a small immediate-or-cancel order (noise flow).
  * Driven by an injected Scheduler and Clock; stoppable; every choice comes from the seed.
  */
+import { ONE_CONTRACT, QTY_SCALE, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
 import { ONE_DOLLAR } from '../../../shared/domain/money.js';
 import type { OrderIntent, VenueMarketState } from '../../../shared/domain/venue-enums.js';
@@ -279,13 +280,13 @@ export class BackgroundLiquidity {
       for (const [key, level] of desired) {
         if (keep.has(key)) continue;
         const [lo, hi] = this.o.levelSize;
-        const qty = Math.max(1, Math.round((lo + Math.floor(this.random.next() * (hi - lo + 1))) * Math.max(this.o.intensity, 0.1)));
+        const qty = drawSize(lo, hi, this.random.next(), Math.max(this.o.intensity, 0.1), info.minQty);
         this.submit(accountId, {
           marketSlug: slug,
           intent: level.intent,
           type: 'ORDER_TYPE_LIMIT',
           price: level.price,
-          quantity: Math.max(qty, info.minQty),
+          quantity: qty,
           tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
           participateDontInitiate: true,
         });
@@ -340,7 +341,8 @@ export class BackgroundLiquidity {
         const price = buy ? bbo.bestAsk : bbo.bestBid;
         if (price === null) continue;
         const [lo, hi] = this.o.takerSize;
-        const qty = lo + Math.floor(this.random.next() * (hi - lo + 1));
+        const step = this.safe(() => this.deps.exchange.getMarket(slug))?.minQty ?? ONE_CONTRACT;
+        const qty = drawSize(lo, hi, this.random.next(), 1, step);
         this.stats.takerOrders++;
         this.submit(accountId, {
           marketSlug: slug,
@@ -376,4 +378,18 @@ export class BackgroundLiquidity {
       return undefined;
     }
   }
+}
+
+/**
+ * An order size from [lo, hi] contracts and one uniform draw `u`, times `scale`: whole contracts on a
+ * whole-contract market (as before fractional markets), a size in hundredths on a market whose increment is
+ * finer (so 0.01-size markets really trade fractions); never below the market's minimum.
+ */
+export function drawSize(lo: number, hi: number, u: number, scale: number, step: Qty): Qty {
+  if (step >= ONE_CONTRACT) {
+    const whole = Math.max(1, Math.round((lo + Math.floor(u * (hi - lo + 1))) * scale)) * ONE_CONTRACT;
+    return Math.max(roundToStep(whole, step, 'down'), step);
+  }
+  const hundredths = Math.round((lo + u * (hi - lo)) * scale * QTY_SCALE);
+  return Math.max(roundToStep(hundredths, step, 'down'), step);
 }

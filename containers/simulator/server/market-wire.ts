@@ -3,6 +3,7 @@
  * "Public REST" and "WebSockets"). Money as Amounts, book and trade counts as decimal strings, market numbers
  * (tick, minimum size, fee coefficient) as JSON numbers, ids as the contract types them (./wire-ids.ts).
  */
+import { formatQuantity, quantityToWire } from '../../../shared/domain/quantity.js';
 import type { VenueMarketState } from '../../../shared/domain/venue-enums.js';
 import type { Bbo, BookSnapshot, ExchangeEvent, SimActivity, SimEvent, SimMarket, Settlement } from '../exchange/types.js';
 import { teamId, teamToWire } from './sports-wire.js';
@@ -63,7 +64,7 @@ export function marketToWire(m: SimMarket, event?: SimEvent): Json {
     closed: m.closed,
     status: marketStatusOf(m.state),
     orderPriceMinTickSize: usdNumber(m.tick),
-    minimumTradeQty: m.minQty,
+    minimumTradeQty: quantityToWire(m.minQty),
     feeCoefficient: extras.feeCoefficient === undefined || extras.feeCoefficient === null ? DEFAULT_FEE_COEFFICIENT : Number(extras.feeCoefficient),
     sportsMarketType: extras.sportsMarketType ?? DEFAULT_SPORTS_MARKET_TYPE,
     line: extras.line ?? undefined,
@@ -118,8 +119,8 @@ export function bboToWire(b: Bbo): Json {
     marketSlug: b.marketSlug,
     bestBid: optAmount(b.bestBid),
     bestAsk: optAmount(b.bestAsk),
-    bidShares: b.bestBid === null ? undefined : String(b.bestBidQty),
-    askShares: b.bestAsk === null ? undefined : String(b.bestAskQty),
+    bidShares: b.bestBid === null ? undefined : formatQuantity(b.bestBidQty),
+    askShares: b.bestAsk === null ? undefined : formatQuantity(b.bestAskQty),
     bidDepth: b.bidDepth,
     askDepth: b.askDepth,
     lastTradePx: optAmount(b.lastTradePx),
@@ -133,7 +134,7 @@ export function tradeToWire(t: Extract<ExchangeEvent, { type: 'trade' }>): Json 
     marketSlug: t.marketSlug,
     tradeId: t.tradeId,
     price: amount(t.price),
-    quantity: { value: String(t.qty), currency: 'USD' },
+    quantity: { value: formatQuantity(t.qty), currency: 'USD' },
     tradeTime: iso(t.time),
     maker: { side: t.makerSide, intent: t.makerIntent },
     taker: { side: t.takerSide, intent: t.takerIntent },
@@ -176,7 +177,7 @@ export function activityToWire(a: SimActivity): Json {
       createTime: time,
       updateTime: time,
       price: amount(a.trade.price),
-      qtyDecimal: String(a.trade.qty),
+      qtyDecimal: formatQuantity(a.trade.qty),
       isAggressor: a.trade.aggressor,
       orderId: a.orderId ?? undefined,
       executionId: a.executionId ?? undefined,

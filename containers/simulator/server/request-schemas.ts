@@ -4,6 +4,7 @@
  * Unknown fields are ignored (as the venue's gateway does); wrong types, unknown enum strings and missing
  * required fields are errors.
  */
+import { parseQuantity } from '../../../shared/domain/quantity.js';
 import { z } from 'zod';
 import { MoneyFormatError, parseMicros } from '../../../shared/domain/money.js';
 import { ORDER_INTENTS, ORDER_TYPES, TIMES_IN_FORCE } from '../../../shared/domain/venue-enums.js';
@@ -24,10 +25,21 @@ export const amountSchema = z
     }
   });
 
-/** Contracts: a positive integer, as a JSON number or (proto3-JSON style) a decimal string. */
+/**
+ * Contracts, a positive decimal (JSON number or, proto3-JSON style, a decimal string), read exactly into
+ * hundredths of a contract; finer precision is normalised down as the venue does (0.015 → 0.01), and the
+ * market's own increment is applied by validateQuantity.
+ */
 const quantitySchema = z
-  .union([z.number().int().positive().max(1e12), z.string().regex(/^\d{1,12}$/).transform(Number)])
-  .refine((n) => n > 0, 'must be positive');
+  .union([z.number().positive().max(1e12), z.string().regex(/^\d{1,12}(\.\d{1,20})?$/)])
+  .transform((v, ctx) => {
+    const p = parseQuantity(v, 'toward_zero');
+    if (p === null || p.qty <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a positive quantity of at least 0.01' });
+      return z.NEVER;
+    }
+    return p.qty;
+  });
 
 const isoTimeSchema = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 

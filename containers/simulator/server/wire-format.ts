@@ -5,6 +5,7 @@
  * decimal strings, commissions in basis points as strings, times as ISO-8601 strings, enums spelled as the venue
  * spells them. Absent optional values are omitted, never null.
  */
+import { ONE_CONTRACT, formatQuantity, quantityToWire, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
 import { formatMicros, type Micros } from '../../../shared/domain/money.js';
 import type { OrderIntent } from '../../../shared/domain/venue-enums.js';
@@ -76,9 +77,9 @@ export function orderToWire(o: VenueOrder, metadataOf?: MetadataOf): Record<stri
     side: o.side,
     type: o.type,
     price: optAmount(o.price),
-    quantity: o.quantity,
-    cumQuantity: o.cumQuantity,
-    leavesQuantity: o.leavesQuantity,
+    quantity: quantityToWire(o.quantity),
+    cumQuantity: quantityToWire(o.cumQuantity),
+    leavesQuantity: quantityToWire(o.leavesQuantity),
     tif: o.tif,
     goodTillTime: optIso(o.goodTillTime),
     intent: o.intent,
@@ -125,7 +126,7 @@ export function executionToWire(e: VenueExecution, metadataOf?: MetadataOf): Rec
   return compact({
     id: e.id,
     order: orderToWire(e.order, metadataOf),
-    lastShares: e.lastShares === null ? undefined : String(e.lastShares),
+    lastShares: e.lastShares === null ? undefined : formatQuantity(e.lastShares),
     lastPx: optAmount(e.lastPx),
     type: e.type,
     text: e.text ?? undefined,
@@ -147,19 +148,24 @@ export interface PositionWireOptions {
   deprecatedCounts?: boolean;
 }
 
+/** The deprecated rounded int64-as-string count of a quantity (toward zero, whole contracts). */
+function wholeCount(q: Qty): string {
+  return formatQuantity(roundToStep(q, ONE_CONTRACT, 'toward_zero'));
+}
+
 export function positionToWire(p: VenuePosition, opts: PositionWireOptions = {}): Record<string, unknown> {
   const legacy = opts.deprecatedCounts === true;
   return compact({
-    netPosition: legacy ? String(p.netPosition) : undefined,
-    qtyBought: legacy ? String(p.qtyBought) : undefined,
-    qtySold: legacy ? String(p.qtySold) : undefined,
-    bodPosition: legacy ? String(p.bodPosition) : undefined,
-    qtyAvailable: legacy && p.qtyAvailable !== null ? String(p.qtyAvailable) : undefined,
-    netPositionDecimal: String(p.netPosition),
-    qtyBoughtDecimal: String(p.qtyBought),
-    qtySoldDecimal: String(p.qtySold),
-    bodPositionDecimal: String(p.bodPosition),
-    qtyAvailableDecimal: p.qtyAvailable === null ? undefined : String(p.qtyAvailable),
+    netPosition: legacy ? wholeCount(p.netPosition) : undefined,
+    qtyBought: legacy ? wholeCount(p.qtyBought) : undefined,
+    qtySold: legacy ? wholeCount(p.qtySold) : undefined,
+    bodPosition: legacy ? wholeCount(p.bodPosition) : undefined,
+    qtyAvailable: legacy && p.qtyAvailable !== null ? wholeCount(p.qtyAvailable) : undefined,
+    netPositionDecimal: formatQuantity(p.netPosition),
+    qtyBoughtDecimal: formatQuantity(p.qtyBought),
+    qtySoldDecimal: formatQuantity(p.qtySold),
+    bodPositionDecimal: formatQuantity(p.bodPosition),
+    qtyAvailableDecimal: p.qtyAvailable === null ? undefined : formatQuantity(p.qtyAvailable),
     cost: amount(p.cost),
     realized: amount(p.realized),
     cashValue: optAmount(p.cashValue),
@@ -187,5 +193,5 @@ export function legacyBalanceToWire(b: VenueBalance): Record<string, unknown> {
 }
 
 export function levelsToWire(levels: readonly BookLevel[]): { px: WireAmount; qty: string }[] {
-  return levels.map((l) => ({ px: amount(l.price), qty: String(l.qty) }));
+  return levels.map((l) => ({ px: amount(l.price), qty: formatQuantity(l.qty) }));
 }
