@@ -3,6 +3,7 @@ import type { ExecutionType, VenueOrderState } from '../../../shared/domain/venu
 import type { VenueExecution, VenueOrder } from '../../../shared/domain/venue-models.js';
 
 import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 export { orderRequest as request, venueOrder };
 
@@ -32,7 +33,7 @@ export function signal(over: Partial<Signal> = {}): Signal {
     marketSlug: 'mkt-a',
     action: 'BUY_YES',
     price: 550_000,
-    quantity: 10,
+    quantity: contracts(10),
     urgency: 'MEDIUM',
     strategyName: 'statistical_edge',
     confidence: 0.8,

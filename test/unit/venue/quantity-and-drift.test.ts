@@ -7,24 +7,27 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import { WireDrift } from '../../../shared/venue/wire-drift.js';
 
 describe('parseQuantity', () => {
-  it('reads decimal strings, numbers and Amount-like objects exactly', () => {
-    expect(parseQuantity('19.6000')).toEqual({ whole: 19, exact: '19.6', fractional: true });
-    expect(parseQuantity('0012')).toEqual({ whole: 12, exact: '12', fractional: false });
-    expect(parseQuantity('12.000')).toEqual({ whole: 12, exact: '12', fractional: false });
-    expect(parseQuantity(0.5)).toEqual({ whole: 0, exact: '0.5', fractional: true });
-    expect(parseQuantity({ value: '0.50', currency: 'USD' })).toEqual({ whole: 0, exact: '0.5', fractional: true });
-    expect(parseQuantity('-0')).toEqual({ whole: 0, exact: '0', fractional: false });
-    // 0.1 + 0.2 style binary noise never appears: the text is the value.
-    expect(parseQuantity('0.30000000000000004')?.exact).toBe('0.30000000000000004');
+  it('reads decimal strings, numbers and Amount-like objects exactly, in hundredths of a contract', () => {
+    expect(parseQuantity('19.6000')).toEqual({ qty: 1960, exact: '19.6', rounded: false });
+    expect(parseQuantity('0012')).toEqual({ qty: 1200, exact: '12', rounded: false });
+    expect(parseQuantity('12.000')).toEqual({ qty: 1200, exact: '12', rounded: false });
+    expect(parseQuantity(0.5)).toEqual({ qty: 50, exact: '0.5', rounded: false });
+    expect(parseQuantity(0.3)).toEqual({ qty: 30, exact: '0.3', rounded: false });
+    expect(parseQuantity({ value: '0.50', currency: 'USD' })).toEqual({ qty: 50, exact: '0.5', rounded: false });
+    expect(parseQuantity('-0')).toEqual({ qty: 0, exact: '0', rounded: false });
+    // 0.1 + 0.2 style binary noise never appears: the text is the value (finer than 0.01: rounded, reported).
+    expect(parseQuantity('0.30000000000000004')).toEqual({ qty: 30, exact: '0.30000000000000004', rounded: true });
   });
 
-  it('rounds as asked: toward zero, down, up', () => {
-    expect(parseQuantity('-2.5', 'toward_zero')?.whole).toBe(-2);
-    expect(parseQuantity('-2.5', 'down')?.whole).toBe(-3);
-    expect(parseQuantity('-2.5', 'up')?.whole).toBe(-2);
-    expect(parseQuantity('2.5', 'up')?.whole).toBe(3);
-    expect(parseQuantity('2.5', 'down')?.whole).toBe(2);
-    expect(parseQuantity('0.01', 'up')?.whole).toBe(1);
+  it('rounds what is finer than 0.01 as asked: toward zero (the venue), down, up', () => {
+    expect(parseQuantity('0.015')?.qty).toBe(1);
+    expect(parseQuantity('-2.505', 'toward_zero')?.qty).toBe(-250);
+    expect(parseQuantity('-2.505', 'down')?.qty).toBe(-251);
+    expect(parseQuantity('-2.505', 'up')?.qty).toBe(-250);
+    expect(parseQuantity('2.505', 'up')?.qty).toBe(251);
+    expect(parseQuantity('2.505', 'down')?.qty).toBe(250);
+    expect(parseQuantity('0.001', 'up')?.qty).toBe(1);
+    expect(parseQuantity('2.5', 'up')).toEqual({ qty: 250, exact: '2.5', rounded: false });
   });
 
   it('refuses what is not a plain decimal', () => {
@@ -33,7 +36,7 @@ describe('parseQuantity', () => {
     }
   });
 
-  it('property: whole is within one of the exact value, on the side asked, and never throws', () => {
+  it('property: qty is within 0.01 of the exact value, on the side asked, and never throws', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: 0, max: 9999 }), (i, f) => {
         const text = `${i}.${String(f).padStart(4, '0')}`;
@@ -41,11 +44,11 @@ describe('parseQuantity', () => {
         const down = parseQuantity(text, 'down')!;
         const up = parseQuantity(text, 'up')!;
         const tz = parseQuantity(text, 'toward_zero')!;
-        expect(down.whole * 10_000).toBeLessThanOrEqual(exactTenThousandths);
-        expect(up.whole * 10_000).toBeGreaterThanOrEqual(exactTenThousandths);
-        expect(Math.abs(tz.whole * 10_000)).toBeLessThanOrEqual(Math.abs(exactTenThousandths));
-        expect(up.whole - down.whole).toBe(f === 0 ? 0 : 1);
-        expect(down.fractional).toBe(f !== 0);
+        expect(down.qty * 100).toBeLessThanOrEqual(exactTenThousandths);
+        expect(up.qty * 100).toBeGreaterThanOrEqual(exactTenThousandths);
+        expect(Math.abs(tz.qty * 100)).toBeLessThanOrEqual(Math.abs(exactTenThousandths));
+        expect(up.qty - down.qty).toBe(f % 100 === 0 ? 0 : 1);
+        expect(down.rounded).toBe(f % 100 !== 0);
       }),
     );
     fc.assert(fc.property(fc.anything(), (v) => void parseQuantity(v)));
