@@ -15,6 +15,7 @@ import type { FeedEvent } from '../../shared/domain/feed-events.js';
 import type { Micros } from '../../shared/domain/money.js';
 import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
+import type { VenueOrder } from '../../shared/domain/venue-models.js';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
 import { assembleEngine, type AssembledEngine, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { TimerScheduler, type Scheduler } from '../../shared/execution/scheduler.js';
@@ -114,7 +115,10 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
     clock,
     scheduler,
     directory: discovery.directory,
-    liveGateway: new LiveOrderGateway(rest, { knownOrderIds: () => (built.engine ? knownIds(built.engine) : []) }),
+    liveGateway: new LiveOrderGateway(rest, {
+      knownOrderIds: () => (built.engine ? knownIds(built.engine) : []),
+      streamOrders: () => (built.engine ? untrackedStreamOrders(built.engine) : []),
+    }),
     strategies: opts.strategies,
     logger,
     metrics,
@@ -280,6 +284,17 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
       logger.info('bot stopped');
     },
   };
+}
+
+/** Orders the private socket reported that the engine does not track (yet): evidence for a recovery. */
+function untrackedStreamOrders(engine: AssembledEngine): VenueOrder[] {
+  const tracker = engine.executor().tracker;
+  const out: VenueOrder[] = [];
+  for (const id of tracker.orphanOrderIds()) {
+    const o = tracker.peekOrphan(id);
+    if (o) out.push(o);
+  }
+  return out;
 }
 
 /** Venue ids the engine already tracks, so an ambiguous-create recovery never claims one of them. */

@@ -174,6 +174,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     paper: makeExecutor(paper, 'paper'),
     live: opts.liveGateway ? makeExecutor(opts.liveGateway, 'live') : undefined,
   };
+  // Until the engine starts, executions of unknown orders are only buffered: the start-up rebuild restores
+  // yesterday's orders under their own ids and strategies first.
+  for (const ex of Object.values(executors)) ex?.holdUnknownOrders(true);
   let mode: TradingMode = config.mode;
   if (mode === 'live' && !executors.live) throw new Error('live mode needs the exchange gateway (api keys); start in paper mode or configure the keys');
   const executor = (): OrderExecutor => executors[mode] as OrderExecutor;
@@ -341,6 +344,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       pnl.resetDay();
     },
     start() {
+      for (const ex of Object.values(executors)) ex?.holdUnknownOrders(false);
       engine.start();
     },
     stop() {

@@ -7,6 +7,17 @@
  * orders, and the executor reconciles from `gateway.openOrders`: a matching open order the engine does not
  * know is adopted (its buffered executions replayed); if none exists the local order is closed as REJECTED
  * ("absent after ambiguous create") and the market reopens. Only then may new creates go to that market.
+ * An order closed as absent whose create lands late is adopted when its first execution arrives (see Unknown
+ * orders below).
+ *
+ * Unknown orders: an execution for a venue order id no local order has is buffered by the tracker (its create
+ * may still be answering). Once every create then in flight in that market has settled, plus a short grace
+ * (`unknownOrderGraceMs`), an id still unknown is an order of ours the engine must see: one matching an order
+ * closed as absent is adopted under that order's strategy (`execution.late_claim`), any other is adopted as
+ * 'unknown' (`execution.unknown_venue_order`) — tracked, counted in exposure, cancelled by the kill switch.
+ * A market being reconciled decides for itself; and nothing is adopted while `holdUnknownOrders(true)`
+ * (start-up, while the rebuild restores yesterday's orders under their own ids and strategies).
+ *
  * Cancels, modifies (absolute values) and cancel-all are idempotent and retried with backoff. A cancel the
  * venue answers with "not found" (404) or "order … is not open" (400) is done, not failed: counted
  * (`execution.cancel_not_found` / `execution.cancel_not_open`), logged at debug, and — when the order is
@@ -35,6 +46,7 @@ import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { StopgapRejectError } from '../venue/errors.js';
 import { STOPGAP_TEXT, isStopgapExecution } from '../venue/error-mapping.js';
+import { AbsentOrders, venueOrderMatches } from './absent-orders.js';
 import { OrderBatcher, type Defer } from './order-batcher.js';
 import { DEFAULT_MARKET_RULES, OrderBuildError, buildOrder, type MarketRules } from './order-builder.js';
 import { OrderTracker, RESTING_STATUSES, isTerminal, type OrderView } from './order-tracker.js';
@@ -56,6 +68,8 @@ export interface ExecutorConfig {
   reconcileClockSkewMs: number;
   /** How long a local order closed as absent may still claim a late execution for an unknown order id. */
   lateClaimWindowMs: number;
+  /** After the market's in-flight creates settle, how long an unknown order id may stay unknown before adoption. */
+  unknownOrderGraceMs: number;
   /** Pack the orders moved in one turn into batch requests when the gateway has batch calls. */
   batchOrders: boolean;
 }
@@ -69,6 +83,7 @@ export const DEFAULT_EXECUTOR_CONFIG: ExecutorConfig = {
   reconcileBackoffMs: 1_000,
   reconcileClockSkewMs: 5_000,
   lateClaimWindowMs: 60_000,
+  unknownOrderGraceMs: 1_000,
   batchOrders: true,
 };
 
@@ -137,7 +152,10 @@ export class OrderExecutor {
   private readonly reconciling = new Map<string, Promise<ReconcileOutcome[]>>();
   private readonly pendingCancels = new Set<string>();
   private readonly ambiguousCandidates = new Map<string, string[]>();
-  private readonly closedAbsent = new Map<string, { request: OrderRequest; at: number }>();
+  private readonly closedAbsent: AbsentOrders;
+  /** Unknown venue order ids with a settlement scheduled. */
+  private readonly unknownSettling = new Set<string>();
+  private unknownHeld = false;
 
   constructor(deps: ExecutorDeps) {
     this.clock = deps.clock;
@@ -150,7 +168,8 @@ export class OrderExecutor {
     this.cfg = { ...DEFAULT_EXECUTOR_CONFIG, ...deps.config };
     this.gateway = this.cfg.batchOrders ? new OrderBatcher(deps.gateway, { metrics: this.metrics, defer: deps.batchDefer }) : deps.gateway;
     this.onStopgapReject = deps.onStopgapReject;
-    this.tracker.onOrphan((x) => this.claimLateExecution(x));
+    this.closedAbsent = new AbsentOrders(this.cfg.lateClaimWindowMs);
+    this.tracker.onOrphan((x) => this.onUnknownOrderExecution(x));
     // Nothing to cancel any more: the exchange did it (the tracker counts it by reason).
     this.tracker.onUnsolicitedCancel(({ order }) => this.pendingCancels.delete(order.localId));
   }
@@ -174,6 +193,11 @@ export class OrderExecutor {
 
   isHalted(): boolean {
     return this.halted;
+  }
+
+  /** While held, executions of unknown order ids are only buffered, never adopted (start-up rebuild). */
+  holdUnknownOrders(hold: boolean): void {
+    this.unknownHeld = hold;
   }
 
   /**
@@ -480,7 +504,7 @@ export class OrderExecutor {
       }
       this.tracker.markRejected(p.localId, 'absent at venue after ambiguous create');
       this.tracker.setPendingReconciliation(p.localId, false);
-      this.closedAbsent.set(p.localId, { request: p.request, at: this.clock.now() });
+      this.closedAbsent.add({ localId: p.localId, request: p.request, strategyName: p.strategyName, closedAt: this.clock.now() });
       this.metrics.increment('execution.reconcile_absent');
       this.logger.warn('ambiguous order not found at the venue; closed', { localId: p.localId, marketSlug });
       outcomes.push({ localId: p.localId, result: 'absent' });
@@ -509,39 +533,52 @@ export class OrderExecutor {
   private findOrphanMatch(p: OrderView): string | null {
     for (const id of this.tracker.orphanOrderIds()) {
       const o = this.tracker.peekOrphan(id);
-      if (o && this.orderMatches(o, p.request)) return id;
+      if (o && venueOrderMatches(o, p.request)) return id;
     }
     return null;
   }
 
-  private orderMatches(o: VenueOrder, r: OrderRequest): boolean {
-    return (
-      o.marketSlug === r.marketSlug &&
-      o.intent === r.intent &&
-      o.quantity === r.quantity &&
-      (r.price === undefined || o.price === r.price)
+  /**
+   * An execution for an order id no local order has: settled once the creates in flight in its market (one
+   * of which may own it: executions often arrive before the create's answer) have settled, plus a grace.
+   */
+  private onUnknownOrderExecution(x: VenueExecution): void {
+    this.scheduleUnknownOrder(x.order.id, x.order.marketSlug);
+  }
+
+  private scheduleUnknownOrder(orderId: string, marketSlug: string): void {
+    if (this.unknownHeld || this.unknownSettling.has(orderId)) return;
+    this.unknownSettling.add(orderId);
+    void Promise.allSettled([...(this.inflightCreates.get(marketSlug) ?? [])]).then(() =>
+      this.scheduler.schedule(this.cfg.unknownOrderGraceMs, () => {
+        this.unknownSettling.delete(orderId);
+        this.settleUnknownOrder(orderId, marketSlug);
+      }),
     );
   }
 
-  /**
-   * An execution for an unknown order id: if it matches an order recently closed as absent after an
-   * ambiguous create, that order did reach the venue after all — attach it so the fill is recorded.
-   */
-  private claimLateExecution(x: VenueExecution): void {
-    const now = this.clock.now();
-    for (const [localId, c] of this.closedAbsent) {
-      if (now - c.at > this.cfg.lateClaimWindowMs) {
-        this.closedAbsent.delete(localId);
-        continue;
-      }
-      if (this.orderMatches(x.order, c.request)) {
-        this.closedAbsent.delete(localId);
-        this.metrics.increment('execution.late_claim');
-        this.logger.error('order closed as absent turned out to be live; attached', { localId, orderId: x.order.id });
-        this.tracker.attachVenueId(localId, x.order.id);
-        return;
-      }
+  private settleUnknownOrder(orderId: string, marketSlug: string): void {
+    if (this.unknownHeld || this.tracker.getByOrderId(orderId)) return;
+    const order = this.tracker.peekOrphan(orderId);
+    if (!order) return;
+    // A market being reconciled adopts its unknown orders itself (for the order pending there, if it matches).
+    if (this.reconciling.has(marketSlug) || this.tracker.pendingReconciliation(marketSlug).length > 0) return;
+    // Creates answered meanwhile may own it: wait for them too.
+    if (this.inflightCreates.get(marketSlug)?.size) return this.scheduleUnknownOrder(orderId, marketSlug);
+    const absent = this.closedAbsent.claim(order, this.clock.now());
+    if (absent) {
+      this.metrics.increment('execution.late_claim');
+      this.logger.error('order closed as absent turned out to be live; adopted under its strategy', {
+        localId: absent.localId,
+        orderId,
+        marketSlug,
+      });
+      this.tracker.adoptVenueOrder(order, absent.strategyName);
+      return;
     }
+    this.metrics.increment('execution.unknown_venue_order');
+    this.logger.warn('order unknown to the engine seen on the order stream; adopted', { orderId, marketSlug, state: order.state });
+    this.tracker.adoptVenueOrder(order, 'unknown');
   }
 
   private blocked(reason: BlockReason, signal: Signal): ExecuteResult {

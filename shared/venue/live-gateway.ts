@@ -1,18 +1,22 @@
 /**
  * LiveOrderGateway: the engine's OrderGateway over the Polymarket US REST client. The REST client already
  * guarantees that a create is never sent twice; the gateway adds the caller's known order ids (the order
- * tracker's) so that a recovery never claims an order the engine already tracks.
+ * tracker's) so that a recovery never claims an order the engine already tracks, and the orders the engine
+ * saw on the order stream without tracking them (the tracker's buffered executions), so that a recovery
+ * finds an order the exchange ended before the recovery looked.
  */
 import type { Qty } from '../domain/quantity.js';
 import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
-import type { PolymarketRestClient } from './rest-client.js';
+import type { CreateOrderOptions, PolymarketRestClient } from './rest-client.js';
 
 export interface LiveOrderGatewayOptions {
   /** Order ids the engine already tracks (consulted only after an ambiguous create). */
   knownOrderIds?: () => Iterable<string>;
+  /** Orders seen on the order stream that the engine does not track (consulted only after an ambiguous create). */
+  streamOrders?: () => Iterable<VenueOrder>;
 }
 
 export class LiveOrderGateway implements OrderGateway {
@@ -22,8 +26,7 @@ export class LiveOrderGateway implements OrderGateway {
   ) {}
 
   createOrder(request: OrderRequest): Promise<CreateOrderResult> {
-    const known = this.options.knownOrderIds;
-    return this.client.createOrder(request, known ? { knownOrderIds: lazyIterable(known) } : {});
+    return this.client.createOrder(request, this.createOptions());
   }
 
   cancelOrder(orderId: string, marketSlug: string): Promise<void> {
@@ -43,8 +46,15 @@ export class LiveOrderGateway implements OrderGateway {
   }
 
   createOrders(requests: OrderRequest[]): Promise<BatchCreateOutcome[]> {
-    const known = this.options.knownOrderIds;
-    return this.client.createOrdersBatch(requests, known ? { knownOrderIds: lazyIterable(known) } : {});
+    return this.client.createOrdersBatch(requests, this.createOptions());
+  }
+
+  private createOptions(): CreateOrderOptions {
+    const { knownOrderIds, streamOrders } = this.options;
+    return {
+      ...(knownOrderIds ? { knownOrderIds: lazyIterable(knownOrderIds) } : {}),
+      ...(streamOrders ? { streamOrders: lazyIterable(streamOrders) } : {}),
+    };
   }
 
   async cancelOrders(orders: { orderId: string; marketSlug: string }[]): Promise<void> {
@@ -57,6 +67,6 @@ export class LiveOrderGateway implements OrderGateway {
 }
 
 /** Defers reading the caller's ids until the (rare) recovery needs them. */
-function lazyIterable(source: () => Iterable<string>): Iterable<string> {
+function lazyIterable<T>(source: () => Iterable<T>): Iterable<T> {
   return { [Symbol.iterator]: () => source()[Symbol.iterator]() };
 }

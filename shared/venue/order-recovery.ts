@@ -21,7 +21,9 @@
  *     an order id whose order, fetched by id, does not match R)                 → ABSENT
  *   - anything else (an unattributable trade may be our order filled in full)  → UNKNOWN
  * An activity naming an unknown order id whose order is fetched and matches 1–6 is FOUND through that path
- * (this is how an order that filled in full, and so left the open orders, is found).
+ * (this is how an order that filled in full, and so left the open orders, is found). Orders the caller saw
+ * on the order stream and does not track are considered like open orders: this is how an order the exchange
+ * cancelled before the looks (unfunded, say — activities list trades, not cancels) is found.
  * ABSENT is only trusted after two looks separated by a settle delay (the client's job), because a request
  * stuck in a queue can still land after the first look.
  */
@@ -39,10 +41,15 @@ export interface RecoveryInput {
   /** Orders fetched by id for trades naming an order id (id → order, or null when not found). */
   ordersById: ReadonlyMap<string, VenueOrder | null>;
   isKnown: (orderId: string) => boolean;
+  /** Orders of the account seen on the order stream that the caller does not track (any state). */
+  streamOrders?: readonly VenueOrder[];
 }
 
+/** Where a recovered order was found. */
+export type RecoverySource = 'open_orders' | 'order_stream' | 'order_by_id';
+
 export type RecoveryVerdict =
-  | { kind: 'found'; order: VenueOrder; via: 'open_orders' | 'order_by_id' }
+  | { kind: 'found'; order: VenueOrder; via: RecoverySource }
   | { kind: 'absent' }
   | { kind: 'unknown'; reason: string; candidateOrderIds: string[] };
 
@@ -80,31 +87,31 @@ export function judgeRecovery(input: RecoveryInput): RecoveryVerdict {
   const cutoff = input.attemptStartServerMs - input.toleranceMs;
   const timed: VenueOrder[] = [];
   const untimed: VenueOrder[] = [];
-  const considered = new Set<string>();
+  const sourceOf = new Map<string, RecoverySource>();
 
-  const consider = (o: VenueOrder): void => {
-    if (considered.has(o.id)) return;
-    considered.add(o.id);
+  const consider = (o: VenueOrder, source: RecoverySource): void => {
+    if (sourceOf.has(o.id)) return;
+    sourceOf.set(o.id, source);
     if (isKnown(o.id) || !sameOrderShape(o, request)) return;
     if (o.createTime === null) untimed.push(o);
     else if (o.createTime >= cutoff) timed.push(o);
   };
-  for (const o of input.openOrders) consider(o);
-  const fromOpen = timed.length;
+  for (const o of input.openOrders) consider(o, 'open_orders');
+  for (const o of input.streamOrders ?? []) if (o.marketSlug === request.marketSlug) consider(o, 'order_stream');
 
   const trades = unknownTradeOrderIds(input);
   let unresolvedTradeIds = 0;
   for (const id of trades.ids) {
     const o = input.ordersById.get(id);
     if (o === undefined || o === null) unresolvedTradeIds++;
-    else consider(o);
+    else consider(o, 'order_by_id');
   }
 
   const candidateOrderIds = [...timed, ...untimed].map((o) => o.id);
-  const via = (): 'open_orders' | 'order_by_id' => (fromOpen === 1 ? 'open_orders' : 'order_by_id');
   if (timed.length > 1) return { kind: 'unknown', reason: `${timed.length} orders match the request`, candidateOrderIds };
   // We sent one request: one new, unknown order of exactly this shape is it, whatever else traded.
-  if (timed.length === 1 && untimed.length === 0) return { kind: 'found', order: timed[0] as VenueOrder, via: via() };
+  const only = timed[0];
+  if (only && timed.length === 1 && untimed.length === 0) return { kind: 'found', order: only, via: sourceOf.get(only.id) ?? 'open_orders' };
   if (untimed.length > 0) return { kind: 'unknown', reason: 'a matching order has no create time', candidateOrderIds };
   if (trades.unattributable > 0 || unresolvedTradeIds > 0) {
     return {

@@ -174,6 +174,14 @@ export interface PreviewResult {
 export interface CreateOrderOptions {
   /** Order ids the caller already holds: never claimed as the result of a recovery. */
   knownOrderIds?: Iterable<string>;
+  /** Orders the caller saw on the order stream and does not track: evidence for a recovery (read lazily). */
+  streamOrders?: Iterable<VenueOrder>;
+}
+
+/** What a recovery knows from the caller: ids it holds, orders it saw on the stream. Read only when needed. */
+interface RecoveryEvidence {
+  isKnown: (id: string) => boolean;
+  streamOrders: () => VenueOrder[];
 }
 
 const KNOWN_IDS_CAPACITY = 10_000;
@@ -410,10 +418,7 @@ export class PolymarketRestClient {
    */
   async createOrder(request: OrderRequest, options: CreateOrderOptions = {}): Promise<CreateOrderResult> {
     const body = buildCreateOrder(request);
-    // The caller's ids are read only if a recovery needs them: nothing extra on the hot path.
-    let callerKnown: Set<string> | null = null;
-    const isKnown = (id: string): boolean =>
-      this.knownIds.has(id) || (callerKnown ??= new Set(options.knownOrderIds ?? [])).has(id);
+    const evidence = this.recoveryEvidence(options);
     let resent = false;
     for (;;) {
       const attemptStart = this.clock.now();
@@ -425,7 +430,7 @@ export class PolymarketRestClient {
         return result;
       } catch (err) {
         if (!isAmbiguousCreateFailure(err)) throw err;
-        const next = await this.settleAmbiguousCreate('POST /v1/orders', request, err, { attemptStart, attemptOffset, isKnown, mayResendAgain: !resent });
+        const next = await this.settleAmbiguousCreate('POST /v1/orders', request, err, { attemptStart, attemptOffset, evidence, mayResendAgain: !resent });
         if (next.kind === 'found') return next.result;
         resent = true;
       }
@@ -441,7 +446,7 @@ export class PolymarketRestClient {
     endpoint: string,
     request: OrderRequest,
     err: unknown,
-    attempt: { attemptStart: number; attemptOffset: number; isKnown: (id: string) => boolean; mayResendAgain: boolean },
+    attempt: { attemptStart: number; attemptOffset: number; evidence: RecoveryEvidence; mayResendAgain: boolean },
   ): Promise<{ kind: 'found'; result: CreateOrderResult } | { kind: 'resend' }> {
     this.metrics.increment('venue.orders.ambiguous', 1);
     this.logger.warn('create order failed ambiguously; reconciling before any resend', {
@@ -456,7 +461,7 @@ export class PolymarketRestClient {
     const hintedId = err instanceof ServerError ? err.orderIdHint : null;
     // A 2xx whose body we could not read means the order exists: look for it, but never resend.
     const mayResend = !(err instanceof ResponseValidationError);
-    const verdict = await this.reconcileCreate(request, attempt.attemptStart, attempt.attemptOffset, attempt.isKnown, hintedId);
+    const verdict = await this.reconcileCreate(request, attempt.attemptStart, attempt.attemptOffset, attempt.evidence, hintedId);
     if (verdict.kind === 'found') {
       this.rememberOrderIds([verdict.order.id]);
       this.metrics.increment('venue.orders.recovered', 1, { via: verdict.via });
@@ -513,7 +518,7 @@ export class PolymarketRestClient {
     request: OrderRequest,
     attemptStartLocal: number,
     attemptOffsetMs: number,
-    isKnown: (id: string) => boolean,
+    evidence: RecoveryEvidence,
     hintedOrderId: string | null,
   ): Promise<RecoveryVerdict> {
     // A wrong clock offset must never turn into a false "absent" (and so a second order). The offset is only
@@ -524,7 +529,7 @@ export class PolymarketRestClient {
     for (let look = 0; look < 2; look++) {
       await this.sleep(this.recovery.settleMs);
       try {
-        last = await this.lookForOrder(request, attemptStartLocal + offset, isKnown, hintedOrderId);
+        last = await this.lookForOrder(request, attemptStartLocal + offset, evidence, hintedOrderId);
       } catch (err) {
         this.logger.warn('reconciliation look failed', { error: (err as Error).message });
         return { kind: 'unknown', reason: `could not read open orders/activities: ${(err as Error).message}`, candidateOrderIds: [] };
@@ -537,9 +542,10 @@ export class PolymarketRestClient {
   private async lookForOrder(
     request: OrderRequest,
     attemptStartServerMs: number,
-    isKnown: (id: string) => boolean,
+    evidence: RecoveryEvidence,
     hintedOrderId: string | null,
   ): Promise<RecoveryVerdict> {
+    const { isKnown } = evidence;
     const openOrders = await this.openOrders([request.marketSlug]);
     const page = await this.activitiesPage({
       marketSlug: request.marketSlug,
@@ -572,6 +578,8 @@ export class PolymarketRestClient {
       activities: page.activities,
       ordersById,
       isKnown,
+      // Read after the venue's answers, so an order the stream reported meanwhile is in.
+      streamOrders: evidence.streamOrders(),
     });
   }
 
@@ -647,14 +655,21 @@ export class PolymarketRestClient {
    * sent once more (together with the other absent entries), undecidable → AmbiguousOrderError for that entry.
    */
   async createOrdersBatch(requests: readonly OrderRequest[], options: CreateOrderOptions = {}): Promise<BatchCreateOutcome[]> {
-    let callerKnown: Set<string> | null = null;
-    const isKnown = (id: string): boolean =>
-      this.knownIds.has(id) || (callerKnown ??= new Set(options.knownOrderIds ?? [])).has(id);
-    const parts = await Promise.all(chunk(requests).map((c) => this.createChunk(c, isKnown, false)));
+    const evidence = this.recoveryEvidence(options);
+    const parts = await Promise.all(chunk(requests).map((c) => this.createChunk(c, evidence, false)));
     return parts.flat();
   }
 
-  private async createChunk(requests: OrderRequest[], isKnown: (id: string) => boolean, resent: boolean): Promise<BatchCreateOutcome[]> {
+  /** The caller's ids and stream orders, read only if a recovery needs them: nothing extra on the hot path. */
+  private recoveryEvidence(options: CreateOrderOptions): RecoveryEvidence {
+    let callerKnown: Set<string> | null = null;
+    return {
+      isKnown: (id) => this.knownIds.has(id) || (callerKnown ??= new Set(options.knownOrderIds ?? [])).has(id),
+      streamOrders: () => [...(options.streamOrders ?? [])],
+    };
+  }
+
+  private async createChunk(requests: OrderRequest[], evidence: RecoveryEvidence, resent: boolean): Promise<BatchCreateOutcome[]> {
     const attemptStart = this.clock.now();
     const attemptOffset = this.signer?.clockOffsetMs ?? 0;
     let ids: string[];
@@ -676,7 +691,7 @@ export class PolymarketRestClient {
       // One entry at a time: an order found for one entry is known before the next entry is looked for.
       for (const [i, request] of requests.entries()) {
         try {
-          const next = await this.settleAmbiguousCreate('POST /v1/orders/batched', request, err, { attemptStart, attemptOffset, isKnown, mayResendAgain: !resent });
+          const next = await this.settleAmbiguousCreate('POST /v1/orders/batched', request, err, { attemptStart, attemptOffset, evidence, mayResendAgain: !resent });
           if (next.kind === 'found') out[i] = { ok: true, result: next.result };
           else again.push(i);
         } catch (e) {
@@ -684,7 +699,7 @@ export class PolymarketRestClient {
         }
       }
       if (again.length > 0) {
-        const resentOutcomes = await this.createChunk(again.map((i) => requests[i] as OrderRequest), isKnown, true);
+        const resentOutcomes = await this.createChunk(again.map((i) => requests[i] as OrderRequest), evidence, true);
         again.forEach((i, k) => (out[i] = resentOutcomes[k] as BatchCreateOutcome));
       }
       return out;

@@ -65,7 +65,7 @@ export interface ChaosOptions {
 }
 
 export interface Violation {
-  invariant: 'risk_limit' | 'order_untracked' | 'order_duplicate' | 'fill_missing' | 'fill_duplicate' | 'fill_phantom' | 'position_mismatch' | 'live_arb_while_feed_down' | 'book_resync' | 'open_order_mismatch';
+  invariant: 'risk_limit' | 'order_untracked' | 'order_adopted_unknown' | 'order_duplicate' | 'fill_missing' | 'fill_duplicate' | 'fill_phantom' | 'position_mismatch' | 'live_arb_while_feed_down' | 'book_resync' | 'open_order_mismatch';
   atMs: number;
   detail: string;
 }
@@ -105,6 +105,10 @@ export interface ChaosReport {
     cancelsNotOpen: number;
     /** Trade-activity scans the fill-gap watcher made (reconnects, gaps). */
     fillGapScans: number;
+    /** Orders closed as absent after an ambiguous create that turned out live (adopted under their strategy). */
+    lateClaims: number;
+    /** Orders adopted as unknown (each a violation unless dead on arrival). */
+    adoptedUnknown: number;
   };
   limitsUsd: { perMarket: number; portfolio: number; correlated: number };
   errorSamples: string[];
@@ -499,6 +503,14 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     else if (n === 0) violate('order_untracked', `exchange order ${id} is not tracked by the engine (sent twice, or lost)`);
     if (n > 1) violate('order_duplicate', `exchange order ${id} is tracked ${n} times`);
   }
+  // The executor adopts an order of ours it cannot account for as 'unknown' (safe: tracked and cancellable),
+  // but in this account every order is the bot's own: one adopted as unknown was sent twice or lost its create.
+  let adoptedUnknown = 0;
+  for (const o of tracker.all()) {
+    if (o.strategyName !== 'unknown' || !o.orderId) continue;
+    adoptedUnknown++;
+    if (!deadOnArrival(o.orderId)) violate('order_adopted_unknown', `exchange order ${o.orderId} was adopted as unknown (sent twice, or its create lost)`);
+  }
   const stillOpen = sim.exchange.openOrders(account);
   if (stillOpen.length > 0) violate('open_order_mismatch', `${stillOpen.length} order(s) still open on the exchange after the kill switch`);
   // Fills: each exchange execution exactly once in the bot's fills.
@@ -551,6 +563,8 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       fillGapsReported: ['venue_cum_ahead', 'fill_short', 'execution_cum_ahead', 'order_gone'].reduce((a, reason) => a + metrics.counter('fill_gap.reported', { reason }), 0),
       cancelsNotOpen: metrics.counter('execution.cancel_not_open'),
       fillGapScans: metrics.counter('fill_gap.scans'),
+      lateClaims: metrics.counter('execution.late_claim'),
+      adoptedUnknown,
     },
     limitsUsd: { perMarket: limits.maxPositionPerMarket / ONE_DOLLAR, portfolio: limits.maxPortfolioExposure / ONE_DOLLAR, correlated: limits.maxCorrelatedExposure / ONE_DOLLAR },
     errorSamples: logger.errors.slice(0, 20),

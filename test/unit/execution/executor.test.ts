@@ -134,7 +134,7 @@ describe('order executor', () => {
   });
 
   it('ambiguous create not found at the venue: closed, market reopened, never resent; a late execution is still claimed', async () => {
-    const { gateway, executor, metrics } = setup();
+    const { gateway, executor, metrics, scheduler } = setup();
     gateway.createSteps.push(ambiguous());
     const r = await executor.execute(signal());
     const localId = r.status === 'ambiguous' ? r.localId : '';
@@ -144,10 +144,56 @@ describe('order executor', () => {
     expect(executor.isMarketBlocked('mkt-a')).toBe(false);
     expect(gateway.creates).toHaveLength(1);
 
-    // It did reach the venue after all: its fill must not be lost.
+    // It did reach the venue after all: its fill must not be lost. The order closed as absent stays closed (that
+    // is what the engine decided then); the venue's order is adopted under the same strategy, with its fill.
     executor.onExecution(execution('late', 'v-late', 'EXECUTION_TYPE_FILL', { lastShares: 10, lastPx: 550_000, state: 'ORDER_STATE_FILLED' }));
-    expect(executor.tracker.get(localId)).toMatchObject({ orderId: 'v-late', filledQty: 10 });
+    expect(executor.tracker.getByOrderId('v-late')).toBeUndefined(); // not before the grace: a create may own it
+    await scheduler.advanceAsync(1_000);
+    expect(executor.tracker.get(localId)).toMatchObject({ orderId: null, status: 'REJECTED' });
+    expect(executor.tracker.getByOrderId('v-late')).toMatchObject({ strategyName: 'statistical_edge', status: 'FILLED', filledQty: 10 });
     expect(metrics.counter('execution.late_claim')).toBe(1);
+  });
+
+  it('a late claim never takes the order of a create still being answered (found by the chaos soak)', async () => {
+    const { gateway, executor, metrics, scheduler } = setup();
+    gateway.createSteps.push(ambiguous());
+    const first = await executor.execute(signal({ timeInForce: 'GTC' }));
+    const firstId = first.status === 'ambiguous' ? first.localId : '';
+    gateway.open = [];
+    expect(await executor.reconcile('mkt-a')).toEqual([{ localId: firstId, result: 'absent' }]);
+
+    // The strategy sends the same order again; its ack arrives on the order stream before the create's answer.
+    let answer!: (r: CreateOrderResult) => void;
+    gateway.createSteps.push(new Promise<CreateOrderResult>((r) => (answer = r)));
+    const second = executor.execute(signal({ timeInForce: 'GTC' }));
+    await Promise.resolve();
+    executor.onExecution(execution('ack', 'v-second', 'EXECUTION_TYPE_NEW'));
+    await scheduler.advanceAsync(5_000);
+    expect(executor.tracker.getByOrderId('v-second')).toBeUndefined(); // its create is still in flight
+    answer({ orderId: 'v-second', executions: [], recovered: false });
+    const r = await second;
+    expect(r).toMatchObject({ status: 'submitted', orderId: 'v-second' });
+    await scheduler.advanceAsync(5_000);
+    // The second create owns its order, live; the first stays closed; nothing was claimed or adopted.
+    expect(executor.tracker.getByOrderId('v-second')).toMatchObject({ localId: (r as { localId: string }).localId, status: 'PENDING' });
+    expect(executor.tracker.get(firstId)).toMatchObject({ status: 'REJECTED', orderId: null });
+    expect(metrics.counter('execution.late_claim')).toBe(0);
+    expect(metrics.counter('execution.unknown_venue_order')).toBe(0);
+  });
+
+  it('an order of ours nobody tracks, seen on the order stream, is adopted as unknown — not while held', async () => {
+    const { executor, metrics, scheduler } = setup();
+    executor.holdUnknownOrders(true);
+    executor.onExecution(execution('x-old', 'v-old', 'EXECUTION_TYPE_NEW'));
+    await scheduler.advanceAsync(5_000);
+    expect(executor.tracker.getByOrderId('v-old')).toBeUndefined(); // start-up: the rebuild decides
+    executor.holdUnknownOrders(false);
+    executor.onExecution(execution('x-new', 'v-stray', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    await scheduler.advanceAsync(999);
+    expect(executor.tracker.getByOrderId('v-stray')).toBeUndefined();
+    await scheduler.advanceAsync(1);
+    expect(executor.tracker.getByOrderId('v-stray')).toMatchObject({ strategyName: 'unknown', status: 'PARTIALLY_FILLED', filledQty: 3 });
+    expect(metrics.counter('execution.unknown_venue_order')).toBe(1);
   });
 
   it('reconciles automatically on the scheduler and keeps the market blocked while open orders cannot be read', async () => {

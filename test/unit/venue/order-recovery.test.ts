@@ -52,6 +52,18 @@ describe('judgeRecovery', () => {
     expect(v).toEqual({ kind: 'absent' });
   });
 
+  it('finds an order seen on the order stream that the exchange ended before the look (found by the chaos soak)', () => {
+    // Committed, then cancelled by the exchange (unfunded) before the recovery looked: not open, no trade.
+    const cancelled = order({ id: 'o-cxl', state: 'ORDER_STATE_CANCELED' });
+    expect(judgeRecovery(input())).toEqual({ kind: 'absent' });
+    expect(judgeRecovery(input({ streamOrders: [cancelled] }))).toMatchObject({ kind: 'found', via: 'order_stream', order: { id: 'o-cxl' } });
+    // Other markets, known ids and other shapes on the stream prove nothing.
+    const noise = [order({ id: 'x', marketSlug: 'other' }), order({ id: 'known' }), order({ id: 'q', quantity: 11 })];
+    expect(judgeRecovery(input({ streamOrders: noise, isKnown: (id) => id === 'known' }))).toEqual({ kind: 'absent' });
+    // The same order open and on the stream is one candidate, found through the open orders.
+    expect(judgeRecovery(input({ openOrders: [order()], streamOrders: [order()] }))).toMatchObject({ kind: 'found', via: 'open_orders' });
+  });
+
   it('matches on the original quantity even when partly filled', () => {
     const v = judgeRecovery(input({ openOrders: [order({ cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' })] }));
     expect(v.kind).toBe('found');
