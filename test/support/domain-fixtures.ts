@@ -1,5 +1,10 @@
-/** Builders of domain objects for tests: sensible defaults, every field overridable. */
+/**
+ * Builders of domain objects for tests: sensible defaults, every field overridable. Quantities are engine
+ * quantities (`Qty`, hundredths of a contract): the defaults are 10 contracts; an override passes a Qty,
+ * e.g. `venueOrder('o1', { quantity: contracts(5), leavesQuantity: contracts(5) })`.
+ */
 import type { OrderRequest } from '../../shared/domain/order.js';
+import { contracts } from '../../shared/domain/quantity.js';
 import type { VenueOrder } from '../../shared/domain/venue-models.js';
 
 export function orderRequest(over: Partial<OrderRequest> = {}): OrderRequest {
@@ -8,7 +13,7 @@ export function orderRequest(over: Partial<OrderRequest> = {}): OrderRequest {
     intent: 'ORDER_INTENT_BUY_LONG',
     type: 'ORDER_TYPE_LIMIT',
     price: 550_000,
-    quantity: 10,
+    quantity: contracts(10),
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
     postOnly: false,
     ...over,
@@ -22,9 +27,9 @@ export function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrd
     side: 'ORDER_SIDE_BUY',
     type: 'ORDER_TYPE_LIMIT',
     price: 550_000,
-    quantity: 10,
+    quantity: contracts(10),
     cumQuantity: 0,
-    leavesQuantity: 10,
+    leavesQuantity: contracts(10),
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
     goodTillTime: null,
     intent: 'ORDER_INTENT_BUY_LONG',

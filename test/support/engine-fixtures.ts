@@ -15,6 +15,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ManualClock, type Clock } from '../../shared/domain/clock.js';
 import type { PriceMicros } from '../../shared/domain/money.js';
 import type { OrderRequest } from '../../shared/domain/order.js';
+import { contracts, type Qty } from '../../shared/domain/quantity.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder } from '../../shared/domain/venue-models.js';
 import { HEADER_ACCESS_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, RequestSigner } from '../../shared/venue/auth.js';
 import { buildCreateOrder, buildModifyOrder } from '../../shared/venue/wire-requests.js';
@@ -159,7 +160,10 @@ export function gameEvent(fx: Required<FixtureSpec>, g: GameSpec): FeedEvent {
   return { type: 'game', game, entryId: null };
 }
 
-/** A whole-book message: levels as [price, qty] pairs with decimal prices, best first. */
+/**
+ * A whole-book message: levels as [price, size] pairs in the venue's units — decimal prices and sizes in
+ * contracts (converted here to micros and Qty hundredths: [0.47, 100] is 100 contracts at 0.47), best first.
+ */
 export function bookEvent(
   marketSlug: string,
   bids: readonly (readonly [number, number])[],
@@ -167,7 +171,7 @@ export function bookEvent(
   receivedAt: number,
   state: VenueMarketState = 'MARKET_STATE_OPEN',
 ): VenueEvent {
-  const lv = (l: readonly [number, number]): BookLevel => ({ price: px(l[0]), qty: l[1] });
+  const lv = (l: readonly [number, number]): BookLevel => ({ price: px(l[0]), qty: contracts(l[1]) });
   return { type: 'book', marketSlug, bids: bids.map(lv), asks: asks.map(lv), state, transactTime: receivedAt, snapshot: false, receivedAt };
 }
 
@@ -384,7 +388,7 @@ export class SigningGateway implements OrderGateway {
     return Promise.resolve();
   }
 
-  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+  modifyOrder(orderId: string, marketSlug: string, change: { price?: PriceMicros; quantity?: Qty }): Promise<void> {
     this.write('POST', `/v1/order/${orderId}/modify`, JSON.stringify(buildModifyOrder(marketSlug, change)));
     this.modifies++;
     return Promise.resolve();
