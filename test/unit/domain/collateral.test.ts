@@ -12,36 +12,43 @@ import {
   type CollateralOrder,
   type InstrumentExposure,
 } from '../../../shared/domain/collateral.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const usd = (x: number) => Math.round(x * 1_000_000);
 let seq = 0;
+/** An order of `qty` contracts (converted to hundredths) at a decimal price. */
 const order = (buysLong: boolean, price: number, qty: number, id?: string): CollateralOrder => {
   seq += 1;
-  return { orderId: id ?? `x${seq}`, buysLong, price: usd(price), leavesQty: qty, placedAt: seq };
+  return { orderId: id ?? `x${seq}`, buysLong, price: usd(price), leavesQty: contracts(qty), placedAt: seq };
 };
 const bid = (price: number, qty: number, id?: string) => order(true, price, qty, id);
 const offer = (price: number, qty: number, id?: string) => order(false, price, qty, id);
 
 describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
   it('charges opening trades and returns closing ones', () => {
-    expect(tradeCashDelta(0, true, 10, usd(0.4))).toBe(-usd(4)); // buy 10 YES at 0.40
-    expect(tradeCashDelta(0, false, 10, usd(0.4))).toBe(-usd(6)); // short 10 at 0.40: receive 4, post 10
-    expect(tradeCashDelta(10, false, 10, usd(0.5))).toBe(usd(5)); // sell the long at 0.50
-    expect(tradeCashDelta(-10, true, 10, usd(0.3))).toBe(usd(7)); // buy back the short at 0.30: pay 3, margin 10 back
+    expect(tradeCashDelta(0, true, contracts(10), usd(0.4))).toBe(-usd(4)); // buy 10 YES at 0.40
+    expect(tradeCashDelta(0, false, contracts(10), usd(0.4))).toBe(-usd(6)); // short 10 at 0.40: receive 4, post 10
+    expect(tradeCashDelta(contracts(10), false, contracts(10), usd(0.5))).toBe(usd(5)); // sell the long at 0.50
+    expect(tradeCashDelta(contracts(-10), true, contracts(10), usd(0.3))).toBe(usd(7)); // buy back the short at 0.30: pay 3, margin 10 back
     // crossing through zero: close 4 long, open 6 short
-    expect(tradeCashDelta(4, false, 10, usd(0.5))).toBe(4 * usd(0.5) - 6 * usd(0.5));
+    expect(tradeCashDelta(contracts(4), false, contracts(10), usd(0.5))).toBe(4 * usd(0.5) - 6 * usd(0.5));
+    // fractions: buy 2.5 YES at 0.40 → 1.00; close 0.3 of a 0.5 long and open 0.2 short at 0.555
+    expect(tradeCashDelta(0, true, contracts(2.5), usd(0.4))).toBe(-usd(1));
+    expect(tradeCashDelta(contracts(0.3), false, contracts(0.5), usd(0.555))).toBe(usd(0.1665) - usd(0.089));
   });
 
   it('reserves the worse of all bids or all offers per instrument, net of the position they close', () => {
     // flat: bids 10 × 0.40 = 4.00; offers 10 × (1 − 0.60) = 4.00; the worse: 4.00
     expect(instrumentReservation(0, [bid(0.4, 10), offer(0.6, 10)])).toBe(usd(4));
     // long 10: the offers only close it → 0; the bids still need 4.00
-    expect(instrumentReservation(10, [bid(0.4, 10), offer(0.6, 10)])).toBe(usd(4));
-    expect(instrumentReservation(10, [offer(0.6, 10)])).toBe(0);
+    expect(instrumentReservation(contracts(10), [bid(0.4, 10), offer(0.6, 10)])).toBe(usd(4));
+    expect(instrumentReservation(contracts(10), [offer(0.6, 10)])).toBe(0);
     // long 4: offers of 10 at 0.60 close 4 and open 6 short at 0.40 each
-    expect(instrumentReservation(4, [offer(0.6, 10)])).toBe(6 * usd(0.4));
+    expect(instrumentReservation(contracts(4), [offer(0.6, 10)])).toBe(6 * usd(0.4));
     // short 5: the best bid closes first
-    expect(instrumentReservation(-5, [bid(0.3, 5), bid(0.5, 5)])).toBe(5 * usd(0.3));
+    expect(instrumentReservation(contracts(-5), [bid(0.3, 5), bid(0.5, 5)])).toBe(5 * usd(0.3));
+    // long 0.25: an offer of 1.5 at 0.60 opens 1.25 short at 0.40 = 0.50
+    expect(instrumentReservation(contracts(0.25), [offer(0.6, 1.5)])).toBe(usd(0.5));
   });
 
   it('adds a new order only where it worsens its instrument', () => {
@@ -82,10 +89,10 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
     const order = fc.record({
       buysLong: fc.boolean(),
       price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000),
-      leavesQty: fc.integer({ min: 1, max: 50 }),
+      leavesQty: fc.integer({ min: 1, max: 5_000 }), // hundredths: 0.01 to 50 contracts
       placedAt: fc.integer({ min: 0, max: 1_000 }),
     });
-    const inst = fc.record({ netQty: fc.integer({ min: -30, max: 30 }), orders: fc.array(order, { maxLength: 5 }) });
+    const inst = fc.record({ netQty: fc.integer({ min: -3_000, max: 3_000 }), orders: fc.array(order, { maxLength: 5 }) });
     fc.assert(
       fc.property(fc.array(inst, { minLength: 1, maxLength: 4 }), fc.integer({ min: -50_000_000, max: 100_000_000 }), (raw, cash) => {
         let n = 0;
@@ -107,17 +114,20 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
 
 describe('collateral: one rule for every intent — close the opposite position first, open the rest', () => {
   it('splits a trade into closing and opening contracts', () => {
-    expect(splitTrade(0, false, 10)).toEqual({ closing: 0, opening: 10 }); // SELL_LONG without a long: an opening short
-    expect(splitTrade(0, true, 10)).toEqual({ closing: 0, opening: 10 }); // SELL_SHORT without a short: an opening long
-    expect(splitTrade(4, false, 10)).toEqual({ closing: 4, opening: 6 }); // sell 4 held, short 6
-    expect(splitTrade(-3, true, 2)).toEqual({ closing: 2, opening: 0 }); // buy back 2 of 3 shorts
-    expect(splitTrade(5, true, 7)).toEqual({ closing: 0, opening: 7 }); // buying more YES closes nothing of a long
+    const c = contracts;
+    expect(splitTrade(0, false, c(10))).toEqual({ closing: 0, opening: c(10) }); // SELL_LONG without a long: an opening short
+    expect(splitTrade(0, true, c(10))).toEqual({ closing: 0, opening: c(10) }); // SELL_SHORT without a short: an opening long
+    expect(splitTrade(c(4), false, c(10))).toEqual({ closing: c(4), opening: c(6) }); // sell 4 held, short 6
+    expect(splitTrade(c(-3), true, c(2))).toEqual({ closing: c(2), opening: 0 }); // buy back 2 of 3 shorts
+    expect(splitTrade(c(5), true, c(7))).toEqual({ closing: 0, opening: c(7) }); // buying more YES closes nothing of a long
+    expect(splitTrade(c(0.4), false, c(1.5))).toEqual({ closing: c(0.4), opening: c(1.1) }); // sell 0.4 held, short 1.1
   });
 
   it('property: the split adds up, closes at most the opposite position, and agrees with the cash a fill moves', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -50, max: 50 }), fc.boolean(), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 99 }), (net, buysLong, qty, cents) => {
-        const price = cents * 10_000;
+      // quantities in hundredths (±50 and up to 60 contracts), prices on the 0.0025 tick
+      fc.property(fc.integer({ min: -5_000, max: 5_000 }), fc.boolean(), fc.integer({ min: 1, max: 6_000 }), fc.integer({ min: 1, max: 399 }), (net, buysLong, qty, ticks) => {
+        const price = ticks * 2_500;
         const { closing, opening } = splitTrade(net, buysLong, qty);
         expect(closing + opening).toBe(qty);
         expect(closing).toBeLessThanOrEqual(buysLong ? Math.max(0, -net) : Math.max(0, net));
@@ -125,16 +135,17 @@ describe('collateral: one rule for every intent — close the opposite position 
         if (opening > 0) expect(closing).toBe(buysLong ? Math.max(0, -net) : Math.max(0, net));
         const back = buysLong ? 1_000_000 - price : price;
         const cost = buysLong ? price : 1_000_000 - price;
-        expect(tradeCashDelta(net, buysLong, qty, price)).toBe(closing * back - opening * cost);
+        // hundredths × micros / 100: exact at a price on the tick
+        expect(tradeCashDelta(net, buysLong, qty, price)).toBe((closing * back - opening * cost) / 100);
       }),
     );
   });
 
   it('counts the held contracts not promised to resting orders that would close them', () => {
     expect(availableToClose(0, [offer(0.6, 5)])).toBe(0);
-    expect(availableToClose(10, [offer(0.6, 4), bid(0.4, 7)])).toBe(6); // offers close a long; the bid does not count
-    expect(availableToClose(10, [offer(0.6, 4), offer(0.7, 9)])).toBe(0); // promised beyond the long: never negative
-    expect(availableToClose(-8, [bid(0.4, 3), offer(0.6, 50)])).toBe(5); // bids close a short
+    expect(availableToClose(contracts(10), [offer(0.6, 4), bid(0.4, 7)])).toBe(contracts(6)); // offers close a long; the bid does not count
+    expect(availableToClose(contracts(10), [offer(0.6, 4), offer(0.7, 9)])).toBe(0); // promised beyond the long: never negative
+    expect(availableToClose(contracts(-8), [bid(0.4, 3), offer(0.6, 50)])).toBe(contracts(5)); // bids close a short
   });
 
   it('an order needs its marginal reservation plus its taker fee only when it adds to the reservation', () => {

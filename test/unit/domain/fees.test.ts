@@ -16,46 +16,49 @@ import {
   type FeeSchedule,
 } from '../../../shared/domain/fees.js';
 import { CENT } from '../../../shared/domain/money.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const usd = (x: number) => Math.round(x * 1_000_000);
 
 describe('fee = Θ × C × p × (1 − p), cent half to even', () => {
   it('matches the venue page: 1,000 at 0.65 → taker 15.81, maker rebate 2.84', () => {
     // 0.0695 × 1000 × 0.65 × 0.35 = 15.81125 ; 0.0125 × 1000 × 0.2275 = 2.84375
-    expect(takerFee(1000, usd(0.65))).toBe(usd(15.81));
-    expect(makerRebate(1000, usd(0.65))).toBe(usd(2.84));
-    expect(signedFee('MAKER', 1000, usd(0.65), DEFAULT_FEE_RATES)).toBe(-usd(2.84));
+    expect(takerFee(contracts(1000), usd(0.65))).toBe(usd(15.81));
+    expect(makerRebate(contracts(1000), usd(0.65))).toBe(usd(2.84));
+    expect(signedFee('MAKER', contracts(1000), usd(0.65), DEFAULT_FEE_RATES)).toBe(-usd(2.84));
   });
 
   it('is the same for buyer and seller, and symmetric in p and 1 − p', () => {
-    expect(takerFee(100, usd(0.5))).toBe(usd(1.74)); // 1.7375 → 1.74
-    expect(makerRebate(100, usd(0.5))).toBe(usd(0.31)); // 0.3125 → 0.31
-    expect(takerFee(37, usd(0.2))).toBe(takerFee(37, usd(0.8)));
+    expect(takerFee(contracts(100), usd(0.5))).toBe(usd(1.74)); // 1.7375 → 1.74
+    expect(makerRebate(contracts(100), usd(0.5))).toBe(usd(0.31)); // 0.3125 → 0.31
+    expect(takerFee(contracts(37), usd(0.2))).toBe(takerFee(contracts(37), usd(0.8)));
+    expect(takerFee(contracts(3.7), usd(0.2))).toBe(takerFee(contracts(3.7), usd(0.8)));
   });
 
   it('rounds half to even with no minimum', () => {
     // 0.0695 × 40 × 0.25 = 0.695 → 69.5 cents → 70 (even); Θ=0.0125 × 1 × 0.01 × 0.99 → 0.00
-    expect(takerFee(40, usd(0.5))).toBe(70 * CENT);
-    expect(roundedFee(12_500, 1, usd(0.01))).toBe(0);
+    expect(takerFee(contracts(40), usd(0.5))).toBe(70 * CENT);
+    expect(roundedFee(12_500, contracts(1), usd(0.01))).toBe(0);
     // Θ = 0.1: 0.1 × 10 × 0.25 = 0.25 exactly → 25 cents; Θ = 0.0005, 2 × 0.25 → 0.00025 → 0
-    expect(roundedFee(100_000, 10, usd(0.5))).toBe(25 * CENT);
+    expect(roundedFee(100_000, contracts(10), usd(0.5))).toBe(25 * CENT);
     // exactly half a cent: Θ 0.02 × 1 × 0.25 = 0.005 → 0 (even); 0.015 → 0.02
-    expect(roundedFee(20_000, 1, usd(0.5))).toBe(0);
-    expect(roundedFee(20_000, 3, usd(0.5))).toBe(2 * CENT);
+    expect(roundedFee(20_000, contracts(1), usd(0.5))).toBe(0);
+    expect(roundedFee(20_000, contracts(3), usd(0.5))).toBe(2 * CENT);
   });
 
   it('caps a taker order cumulatively: three fills of 40 at 0.50 → 0.70, 0.69, 0.69', () => {
     const acc = new TakerFeeAccumulator();
-    const fees = [1, 2, 3].map(() => acc.charge('o1', 40, usd(0.5), DEFAULT_FEE_RATES.takerThetaPpm));
+    const fees = [1, 2, 3].map(() => acc.charge('o1', contracts(40), usd(0.5), DEFAULT_FEE_RATES.takerThetaPpm));
     expect(fees).toEqual([usd(0.7), usd(0.69), usd(0.69)]);
     // another order starts its own total
-    expect(acc.charge('o2', 40, usd(0.5), DEFAULT_FEE_RATES.takerThetaPpm)).toBe(usd(0.7));
+    expect(acc.charge('o2', contracts(40), usd(0.5), DEFAULT_FEE_RATES.takerThetaPpm)).toBe(usd(0.7));
   });
 
   it('never charges an order more than its rounded cumulative exact fee, and never less than that minus a cent per fill', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ qty: fc.integer({ min: 1, max: 5_000 }), tick: fc.integer({ min: 1, max: 99 }) }), { minLength: 1, maxLength: 12 }),
+        // qty in hundredths: 0.01 to 5,000 contracts
+        fc.array(fc.record({ qty: fc.integer({ min: 1, max: 500_000 }), tick: fc.integer({ min: 1, max: 99 }) }), { minLength: 1, maxLength: 12 }),
         fc.constantFrom(69_500, 100_000, 12_500, 1),
         (fills, theta) => {
           let state = EMPTY_TAKER_FEE_STATE;
@@ -67,9 +70,10 @@ describe('fee = Θ × C × p × (1 − p), cent half to even', () => {
             expect(r.fee).toBeLessThanOrEqual(takerFee(f.qty, price, { takerThetaPpm: theta, makerThetaPpm: 0 }));
             expect(r.fee % CENT).toBe(0);
             state = r.state;
+            // Θ·Q·p·(1−p) with Θ in ppm, Q in hundredths, p in micros: / 1e20 is dollars, / 1e18 cents
             exactCents += BigInt(theta) * BigInt(f.qty) * BigInt(price) * BigInt(1_000_000 - price);
             // the running total equals the rounded cumulative exact fee within one cent per fill below it, never above
-            const cap = Number((exactCents * 2n + 10n ** 16n) / (2n * 10n ** 16n)) * CENT; // round half up bound
+            const cap = Number((exactCents * 2n + 10n ** 18n) / (2n * 10n ** 18n)) * CENT; // round half up bound
             expect(state.charged).toBeLessThanOrEqual(cap);
           }
           const sumOwn = fills.reduce((s, f) => s + takerFee(f.qty, f.tick * CENT, { takerThetaPpm: theta, makerThetaPpm: 0 }), 0);
