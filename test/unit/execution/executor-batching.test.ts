@@ -9,8 +9,9 @@ import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { AmbiguousOrderError, StopgapRejectError } from '../../../shared/venue/errors.js';
 import { execution, signal } from './helpers.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 
-type Change = { price?: PriceMicros; quantity?: number };
+type Change = { price?: PriceMicros; quantity?: Qty };
 
 /** A gateway with batch calls that records every request it gets. */
 class BatchGateway implements OrderGateway {
@@ -68,7 +69,7 @@ function setup() {
 describe('executor batching', () => {
   it('sends the creates of one turn as one batch, and the cancels of one turn (a pull) as one batch', async () => {
     const { gateway, executor } = setup();
-    const results = await Promise.all([1, 2, 3].map((q) => executor.execute(signal({ quantity: q }))));
+    const results = await Promise.all([1, 2, 3].map((q) => executor.execute(signal({ quantity: contracts(q) }))));
     expect(results.map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted']);
     expect(gateway.calls).toEqual(['createOrders 3']);
     const ids = results.map((r) => (r.status === 'submitted' ? r.localId : ''));
@@ -78,7 +79,7 @@ describe('executor batching', () => {
 
   it('requotes of one turn go out as one batch modify', async () => {
     const { gateway, executor } = setup();
-    const first = await Promise.all([1, 2].map((q) => executor.execute(signal({ quantity: q }))));
+    const first = await Promise.all([1, 2].map((q) => executor.execute(signal({ quantity: contracts(q) }))));
     for (const [i, r] of first.entries()) if (r.status === 'submitted') executor.onExecution(execution(`x${i}`, r.orderId, 'EXECUTION_TYPE_NEW'));
     const ids = first.map((r) => (r.status === 'submitted' ? r.localId : ''));
     const requotes = await Promise.all(ids.map((id) => executor.execute(signal({ price: 560_000, replacesOrderId: id }))));
@@ -93,8 +94,8 @@ describe('executor batching', () => {
         ? { ok: false, error: new AmbiguousOrderError('batch timed out', { status: 0, endpoint: 'POST /v1/orders/batched', marketSlug: r.marketSlug, candidateOrderIds: [], reason: 'timeout' }) }
         : { ok: true, result: { orderId: `v-${i}`, executions: [], recovered: false } };
     const results = await Promise.all([
-      executor.execute(signal({ quantity: 1 })),
-      executor.execute(signal({ quantity: 2, marketSlug: 'mkt-b' })),
+      executor.execute(signal({ quantity: contracts(1) })),
+      executor.execute(signal({ quantity: contracts(2), marketSlug: 'mkt-b' })),
     ]);
     expect(results.map((r) => r.status)).toEqual(['submitted', 'ambiguous']);
     expect(executor.isMarketBlocked('mkt-b')).toBe(true);
@@ -108,7 +109,7 @@ describe('executor batching', () => {
       i === 0
         ? { ok: false, error: new StopgapRejectError('rejected', { status: 400, endpoint: 'POST /v1/orders/batched', venueMessage: 'Global Rate Limit Exceeded' }) }
         : { ok: true, result: { orderId: 'v-ok', executions: [], recovered: false } };
-    const [a, b] = await Promise.all([executor.execute(signal({ quantity: 1 })), executor.execute(signal({ quantity: 2 }))]);
+    const [a, b] = await Promise.all([executor.execute(signal({ quantity: contracts(1) })), executor.execute(signal({ quantity: contracts(2) }))]);
     expect(a).toMatchObject({ status: 'rejected', code: STOPGAP_REJECT_CODE });
     expect(b.status).toBe('submitted');
     const x = execution('x-rej', 'v-ok', 'EXECUTION_TYPE_REJECTED', { state: 'ORDER_STATE_REJECTED' });

@@ -9,13 +9,14 @@ import { OrderExecutor, type LatencySample } from '../../../shared/execution/exe
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { AmbiguousOrderError, BadRequestError, NotFoundError, ServerError } from '../../../shared/venue/errors.js';
 import { execution, signal, venueOrder } from './helpers.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 
 type Step<T> = T | Error | Promise<T>;
 
 class FakeGateway implements OrderGateway {
   creates: OrderRequest[] = [];
   cancels: string[] = [];
-  modifies: { orderId: string; change: { price?: PriceMicros; quantity?: number } }[] = [];
+  modifies: { orderId: string; change: { price?: PriceMicros; quantity?: Qty } }[] = [];
   cancelAlls: (string[] | undefined)[] = [];
   openOrderCalls = 0;
   createSteps: Step<CreateOrderResult>[] = [];
@@ -38,7 +39,7 @@ class FakeGateway implements OrderGateway {
     this.cancels.push(orderId);
     return this.run(this.cancelSteps, () => undefined);
   }
-  modifyOrder(orderId: string, _slug: string, change: { price?: PriceMicros; quantity?: number }): Promise<void> {
+  modifyOrder(orderId: string, _slug: string, change: { price?: PriceMicros; quantity?: Qty }): Promise<void> {
     this.modifies.push({ orderId, change });
     return this.run(this.modifySteps, () => undefined);
   }
@@ -80,7 +81,7 @@ describe('order executor', () => {
     const r = await executor.execute(signal({ createdAt: 10_000, action: 'BUY_NO', price: 455_000, timeInForce: 'IOC' }));
     expect(r).toMatchObject({ status: 'submitted', orderId: 'v1' });
     expect(gateway.creates).toEqual([
-      expect.objectContaining({ intent: 'ORDER_INTENT_BUY_SHORT', price: 460_000, quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }),
+      expect.objectContaining({ intent: 'ORDER_INTENT_BUY_SHORT', price: 460_000, quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }),
     ]);
     expect(executor.tracker.find('v1')?.status).toBe('SUBMITTED');
     expect(latency).toEqual([expect.objectContaining({ signalToRequestMs: 35, marketSlug: 'mkt-a' })]);
@@ -113,7 +114,7 @@ describe('order executor', () => {
     expect(executor.isMarketBlocked('mkt-a')).toBe(true);
 
     // Meanwhile a partial fill for the (unknown) venue order arrives on the private socket.
-    executor.onExecution(execution('x1', 'v-real', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 4, lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    executor.onExecution(execution('x1', 'v-real', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(4), lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
 
     // New orders on that market are blocked; other markets are not.
     expect(await executor.execute(signal())).toEqual({ status: 'blocked', reason: 'MARKET_RECONCILING' });
@@ -122,11 +123,11 @@ describe('order executor', () => {
 
     gateway.open = [
       venueOrder('v-other', { price: 540_000, createTime: clock.now() }),
-      venueOrder('v-real', { state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: 4, createTime: clock.now() }),
+      venueOrder('v-real', { state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: contracts(4), createTime: clock.now() }),
     ];
     const outcomes = await executor.reconcile('mkt-a');
     expect(outcomes).toEqual([{ localId, result: 'adopted', orderId: 'v-real' }]);
-    expect(executor.tracker.get(localId)).toMatchObject({ orderId: 'v-real', status: 'PARTIALLY_FILLED', filledQty: 4, pendingReconciliation: false });
+    expect(executor.tracker.get(localId)).toMatchObject({ orderId: 'v-real', status: 'PARTIALLY_FILLED', filledQty: contracts(4), pendingReconciliation: false });
     // the non-matching unknown order is adopted as 'unknown' so that it is visible and cancellable
     expect(executor.tracker.getByOrderId('v-other')?.strategyName).toBe('unknown');
     expect(executor.isMarketBlocked('mkt-a')).toBe(false);
@@ -146,11 +147,11 @@ describe('order executor', () => {
 
     // It did reach the venue after all: its fill must not be lost. The order closed as absent stays closed (that
     // is what the engine decided then); the venue's order is adopted under the same strategy, with its fill.
-    executor.onExecution(execution('late', 'v-late', 'EXECUTION_TYPE_FILL', { lastShares: 10, lastPx: 550_000, state: 'ORDER_STATE_FILLED' }));
+    executor.onExecution(execution('late', 'v-late', 'EXECUTION_TYPE_FILL', { lastShares: contracts(10), lastPx: 550_000, state: 'ORDER_STATE_FILLED' }));
     expect(executor.tracker.getByOrderId('v-late')).toBeUndefined(); // not before the grace: a create may own it
     await scheduler.advanceAsync(1_000);
     expect(executor.tracker.get(localId)).toMatchObject({ orderId: null, status: 'REJECTED' });
-    expect(executor.tracker.getByOrderId('v-late')).toMatchObject({ strategyName: 'statistical_edge', status: 'FILLED', filledQty: 10 });
+    expect(executor.tracker.getByOrderId('v-late')).toMatchObject({ strategyName: 'statistical_edge', status: 'FILLED', filledQty: contracts(10) });
     expect(metrics.counter('execution.late_claim')).toBe(1);
   });
 
@@ -188,11 +189,11 @@ describe('order executor', () => {
     await scheduler.advanceAsync(5_000);
     expect(executor.tracker.getByOrderId('v-old')).toBeUndefined(); // start-up: the rebuild decides
     executor.holdUnknownOrders(false);
-    executor.onExecution(execution('x-new', 'v-stray', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    executor.onExecution(execution('x-new', 'v-stray', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     await scheduler.advanceAsync(999);
     expect(executor.tracker.getByOrderId('v-stray')).toBeUndefined();
     await scheduler.advanceAsync(1);
-    expect(executor.tracker.getByOrderId('v-stray')).toMatchObject({ strategyName: 'unknown', status: 'PARTIALLY_FILLED', filledQty: 3 });
+    expect(executor.tracker.getByOrderId('v-stray')).toMatchObject({ strategyName: 'unknown', status: 'PARTIALLY_FILLED', filledQty: contracts(3) });
     expect(metrics.counter('execution.unknown_venue_order')).toBe(1);
   });
 
@@ -245,10 +246,10 @@ describe('order executor', () => {
     const { gateway, executor } = setup();
     await executor.execute(signal({ postOnly: true }));
     executor.onExecution(execution('n', 'v1', 'EXECUTION_TYPE_NEW'));
-    executor.onExecution(execution('p', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000 }));
-    const r = await executor.execute(signal({ postOnly: true, price: 560_000, quantity: 5, replacesOrderId: 'v1' }));
+    executor.onExecution(execution('p', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 550_000 }));
+    const r = await executor.execute(signal({ postOnly: true, price: 560_000, quantity: contracts(5), replacesOrderId: 'v1' }));
     expect(r).toEqual({ status: 'modified', localId: executor.tracker.find('v1')!.localId, orderId: 'v1' });
-    expect(gateway.modifies).toEqual([{ orderId: 'v1', change: { price: 560_000, quantity: 8 } }]);
+    expect(gateway.modifies).toEqual([{ orderId: 'v1', change: { price: 560_000, quantity: contracts(8) } }]);
     expect(gateway.creates).toHaveLength(1);
   });
 

@@ -15,12 +15,14 @@ import { toVenueActivity } from '../../../shared/venue/wire-convert.js';
 import { ActivitiesResponseSchema } from '../../../shared/venue/wire-schemas.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { execution, request, venueOrder } from './helpers.js';
+import { contracts, quantityToWire } from '../../../shared/domain/quantity.js';
 
 const T0 = Date.parse('2026-03-01T18:00:00Z');
 
 interface TradeSpec {
   exec: string;
   order: string;
+  /** Wire quantity, in contracts (the venue's decimal). */
   qty: number;
   price: string;
   at: number;
@@ -74,7 +76,7 @@ function setup() {
     const o = tracker.create(request(over), 'market_maker');
     tracker.markSubmitted(o.localId);
     tracker.attachVenueId(o.localId, orderId);
-    tracker.applyExecution(execution(`ack-${orderId}`, orderId, 'EXECUTION_TYPE_NEW', { order: { quantity: over.quantity ?? 10, intent: over.intent ?? 'ORDER_INTENT_BUY_LONG' } }));
+    tracker.applyExecution(execution(`ack-${orderId}`, orderId, 'EXECUTION_TYPE_NEW', { order: { quantity: over.quantity ?? contracts(10), intent: over.intent ?? 'ORDER_INTENT_BUY_LONG' } }));
     return o.localId;
   };
   return { clock, tracker, fills, gaps, place };
@@ -93,7 +95,7 @@ describe('planFillRecovery', () => {
     const { tracker, fills, place } = setup();
     const local = place('o1');
     // x1 arrived on the socket; x2 and x3 were lost.
-    tracker.applyExecution({ ...execution('x1', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000, aggressor: false, fee: -2_000, order: { cumQuantity: 2 } }), tradeId: 'trd-x1' });
+    tracker.applyExecution({ ...execution('x1', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000, aggressor: false, fee: -2_000, order: { cumQuantity: contracts(2) } }), tradeId: 'trd-x1' });
     const acts = activities([
       // newest first, as the venue lists them
       { exec: 'x3', order: 'o1', qty: 5, price: '0.54', at: T0 + 3_000, aggressor: false, fee: '-0.005' },
@@ -102,23 +104,23 @@ describe('planFillRecovery', () => {
     ]);
     const plan = planFillRecovery(acts, tracker);
     expect(plan.executions.map((x) => [x.id, x.lastShares, x.lastPx, x.commissionNotionalCollected, x.order.cumQuantity, x.tradeId])).toEqual([
-      ['x2', 3, 550_000, -3_000, 5, 'trd-x2'],
-      ['x3', 5, 540_000, -5_000, 10, 'trd-x3'],
+      ['x2', contracts(3), 550_000, -3_000, contracts(5), 'trd-x2'],
+      ['x3', contracts(5), 540_000, -5_000, contracts(10), 'trd-x3'],
     ]);
     expect(plan.skipped.already_applied).toBe(1);
     for (const x of plan.executions) expect(tracker.applyExecution(x).applied).toBe(true);
     expect(fills.map((f) => [f.executionId, f.qty, f.price, f.fee, f.liquidity])).toEqual([
-      ['x1', 2, 550_000, -2_000, 'MAKER'],
-      ['x2', 3, 550_000, -3_000, 'MAKER'],
-      ['x3', 5, 540_000, -5_000, 'MAKER'],
+      ['x1', contracts(2), 550_000, -2_000, 'MAKER'],
+      ['x2', contracts(3), 550_000, -3_000, 'MAKER'],
+      ['x3', contracts(5), 540_000, -5_000, 'MAKER'],
     ]);
     const o = tracker.get(local)!;
     expect(o.status).toBe('FILLED');
-    expect(o.filledQty).toBe(10);
+    expect(o.filledQty).toBe(contracts(10));
     expect(o.feesPaid).toBe(-10_000);
     // A second pass finds nothing; the same fills arriving late on the socket are duplicates.
     expect(planFillRecovery(acts, tracker).executions).toEqual([]);
-    expect(tracker.applyExecution(execution('x3', 'o1', 'EXECUTION_TYPE_FILL', { lastShares: 5, lastPx: 540_000 })).applied).toBe(false);
+    expect(tracker.applyExecution(execution('x3', 'o1', 'EXECUTION_TYPE_FILL', { lastShares: contracts(5), lastPx: 540_000 })).applied).toBe(false);
     expect(fills).toHaveLength(3);
   });
 
@@ -135,17 +137,17 @@ describe('planFillRecovery', () => {
     ]);
     for (const x of planFillRecovery(acts, tracker).executions) tracker.applyExecution(x);
     expect(fills.map((f) => [f.executionId, f.fee, f.liquidity])).toEqual([
-      ['a', takerFee(4, 550_000), 'TAKER'],
-      ['b', -makerRebate(4, 550_000), 'MAKER'],
-      ['c', -makerRebate(4, 550_000), 'MAKER'],
-      ['d', takerFee(4, 550_000), 'TAKER'],
+      ['a', takerFee(contracts(4), 550_000), 'TAKER'],
+      ['b', -makerRebate(contracts(4), 550_000), 'MAKER'],
+      ['c', -makerRebate(contracts(4), 550_000), 'MAKER'],
+      ['d', takerFee(contracts(4), 550_000), 'TAKER'],
     ]);
   });
 
   it('leaves out other activity types, unknown and adopted orders, contradicting intents, unreadable trades and other markets', () => {
     const { tracker, place } = setup();
     place('o1');
-    tracker.adoptVenueOrder(venueOrder('adopted', { cumQuantity: 2, leavesQuantity: 8, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.adoptVenueOrder(venueOrder('adopted', { cumQuantity: contracts(2), leavesQuantity: contracts(8), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     const acts = activities(
       [
         { exec: 'u', order: 'someone-else', qty: 1, price: '0.5', at: T0 },
@@ -169,7 +171,7 @@ describe('planFillRecovery', () => {
     const { tracker, fills, place } = setup();
     place('o1');
     for (const x of planFillRecovery(activities([{ exec: 'trd-9', order: 'o1', qty: 3, price: '0.55', at: T0, tradeId: 'trd-9' }]), tracker).executions) tracker.applyExecution(x);
-    const live = { ...execution('exec-live-9', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000, order: { cumQuantity: 3 } }), tradeId: 'trd-9' };
+    const live = { ...execution('exec-live-9', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 550_000, order: { cumQuantity: contracts(3) } }), tradeId: 'trd-9' };
     expect(tracker.applyExecution(live)).toMatchObject({ applied: false, reason: 'duplicate' });
     expect(fills).toHaveLength(1);
     expect(tracker.hasExecution('other-id', 'o1', 'trd-9')).toBe(true);
@@ -177,19 +179,20 @@ describe('planFillRecovery', () => {
 
   it('never books a restored order twice: trades within its restored quantity are not fills', () => {
     const { tracker, fills } = setup();
-    tracker.restore(venueOrder('r1', { cumQuantity: 4, leavesQuantity: 6, avgPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }), 'market_maker');
+    tracker.restore(venueOrder('r1', { cumQuantity: contracts(4), leavesQuantity: contracts(6), avgPx: 550_000, state: 'ORDER_STATE_PARTIALLY_FILLED' }), 'market_maker');
     const acts = activities([
       { exec: 'r-a', order: 'r1', qty: 4, price: '0.55', at: T0 - 60_000 },
       { exec: 'r-b', order: 'r1', qty: 3, price: '0.56', at: T0 + 1_000 },
     ]);
     for (const x of planFillRecovery(acts, tracker).executions) tracker.applyExecution(x);
-    expect(fills.map((f) => [f.executionId, f.qty])).toEqual([['r-b', 3]]);
-    expect(tracker.getByOrderId('r1')!.filledQty).toBe(7);
+    expect(fills.map((f) => [f.executionId, f.qty])).toEqual([['r-b', contracts(3)]]);
+    expect(tracker.getByOrderId('r1')!.filledQty).toBe(contracts(7));
   });
 
   it('property: whatever part the socket delivered, socket + recovery books every trade of the order exactly once', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 8 }), fc.boolean(), (trades, socketLate) => {
+      // trade sizes in hundredths (0.01 to 5 contracts), on the wire as the venue's decimals
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 500 }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 8 }), fc.boolean(), (trades, socketLate) => {
         const { tracker, fills, place } = setup();
         const quantity = trades.reduce((a, [q]) => a + q, 0);
         place('o1', { quantity });
@@ -198,7 +201,7 @@ describe('planFillRecovery', () => {
         const socket = [];
         for (const [i, [qty, delivered]] of trades.entries()) {
           cum += qty;
-          specs.push({ exec: `x${i}`, order: 'o1', qty, price: '0.55', at: T0 + i, aggressor: false, fee: '-0.001' });
+          specs.push({ exec: `x${i}`, order: 'o1', qty: quantityToWire(qty), price: '0.55', at: T0 + i, aggressor: false, fee: '-0.001' });
           const x = { ...execution(`x${i}`, 'o1', cum === quantity ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: qty, lastPx: 550_000, aggressor: false, fee: -1_000, order: { cumQuantity: cum, quantity } }), tradeId: `trd-x${i}` };
           if (delivered) socket.push(x);
         }
@@ -222,13 +225,13 @@ describe('OrderTracker fill-gap reports', () => {
     place('o1');
     place('o2');
     place('o3');
-    tracker.applyVenueOrder(venueOrder('o1', { cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
-    tracker.applyExecution(execution('e2', 'o2', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000, order: { cumQuantity: 5 } }));
-    tracker.applyExecution(execution('e3', 'o3', 'EXECUTION_TYPE_FILL', { lastShares: 2, lastPx: 550_000, order: { cumQuantity: 10 } }));
+    tracker.applyVenueOrder(venueOrder('o1', { cumQuantity: contracts(4), leavesQuantity: contracts(6), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyExecution(execution('e2', 'o2', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000, order: { cumQuantity: contracts(5) } }));
+    tracker.applyExecution(execution('e3', 'o3', 'EXECUTION_TYPE_FILL', { lastShares: contracts(2), lastPx: 550_000, order: { cumQuantity: contracts(10) } }));
     expect(gaps.map((g) => [g.orderId, g.reason, g.venueCumQuantity, g.trackedQty])).toEqual([
-      ['o1', 'venue_cum_ahead', 4, 0],
-      ['o2', 'execution_cum_ahead', 5, 2],
-      ['o3', 'fill_short', 10, 2],
+      ['o1', 'venue_cum_ahead', contracts(4), 0],
+      ['o2', 'execution_cum_ahead', contracts(5), contracts(2)],
+      ['o3', 'fill_short', contracts(10), contracts(2)],
     ]);
     expect(tracker.reportOrderGone('o2')).toBe(true);
     expect(tracker.reportOrderGone('o3')).toBe(false); // terminal already
@@ -238,10 +241,10 @@ describe('OrderTracker fill-gap reports', () => {
   it('stays quiet for executions in order, and for adopted orders (their earlier fills are not tracked)', () => {
     const { tracker, gaps, place } = setup();
     place('o1');
-    tracker.applyExecution(execution('e1', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000, order: { cumQuantity: 2 } }));
-    tracker.applyExecution(execution('e2', 'o1', 'EXECUTION_TYPE_FILL', { lastShares: 8, lastPx: 550_000, order: { cumQuantity: 10 } }));
-    tracker.adoptVenueOrder(venueOrder('ad', { cumQuantity: 3, leavesQuantity: 7, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
-    tracker.applyVenueOrder(venueOrder('ad', { cumQuantity: 3, leavesQuantity: 7, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyExecution(execution('e1', 'o1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000, order: { cumQuantity: contracts(2) } }));
+    tracker.applyExecution(execution('e2', 'o1', 'EXECUTION_TYPE_FILL', { lastShares: contracts(8), lastPx: 550_000, order: { cumQuantity: contracts(10) } }));
+    tracker.adoptVenueOrder(venueOrder('ad', { cumQuantity: contracts(3), leavesQuantity: contracts(7), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('ad', { cumQuantity: contracts(3), leavesQuantity: contracts(7), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     expect(gaps).toEqual([]);
   });
 
@@ -253,7 +256,7 @@ describe('OrderTracker fill-gap reports', () => {
     });
     const o = tracker.create(request(), 'market_maker');
     tracker.attachVenueId(o.localId, 'o1');
-    expect(() => tracker.applyVenueOrder(venueOrder('o1', { cumQuantity: 1 }))).not.toThrow();
+    expect(() => tracker.applyVenueOrder(venueOrder('o1', { cumQuantity: contracts(1) }))).not.toThrow();
     // the tracker's event bus logs a failing subscriber with its topic
     expect(logger.lines.some((e) => e.msg === 'event handler failed' && e.fields.topic === 'fill_gap')).toBe(true);
   });

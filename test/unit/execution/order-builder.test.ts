@@ -12,6 +12,7 @@ import {
 } from '../../../shared/execution/order-builder.js';
 import { SIGNAL_ACTIONS } from '../../../shared/domain/signal.js';
 import { INTENT_EFFECT } from '../../../shared/domain/venue-enums.js';
+import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 import { signal } from './helpers.js';
 
 describe('order builder', () => {
@@ -26,7 +27,7 @@ describe('order builder', () => {
     ['SELL_YES', 10_001, 'ORDER_INTENT_SELL_LONG', 20_000],
     ['BUY_YES', 999_999, 'ORDER_INTENT_BUY_LONG', 990_000],
   ] as const)('%s at %i → %s at %i', (action, price, intent, expected) => {
-    const o = buildOrder(signal({ action, price }), { tick: 10_000, minQty: 1 });
+    const o = buildOrder(signal({ action, price }), { tick: 10_000, minQty: ONE_CONTRACT });
     expect(o.intent).toBe(intent);
     expect(o.price).toBe(expected);
     expect(o.type).toBe('ORDER_TYPE_LIMIT');
@@ -42,11 +43,13 @@ describe('order builder', () => {
     expect(() => buildOrder(signal({ postOnly: true, timeInForce: 'IOC' }))).toThrow(OrderBuildError);
   });
 
-  it('floors quantity to whole contracts and enforces the minimum', () => {
-    expect(buildOrder(signal({ quantity: 7.9 })).quantity).toBe(7);
+  it("rounds the quantity down to the market's size step and enforces the minimum", () => {
+    // the default market trades whole contracts: 7.9 → 7; a 0.01 market keeps 7.9
+    expect(buildOrder(signal({ quantity: contracts(7.9) })).quantity).toBe(contracts(7));
+    expect(buildOrder(signal({ quantity: contracts(7.9) }), { tick: 10_000, minQty: contracts(0.01) }).quantity).toBe(contracts(7.9));
     const err = (() => {
       try {
-        buildOrder(signal({ quantity: 4 }), { tick: 10_000, minQty: 5 });
+        buildOrder(signal({ quantity: contracts(4) }), { tick: 10_000, minQty: contracts(5) });
       } catch (e) {
         return e as OrderBuildError;
       }
@@ -54,7 +57,9 @@ describe('order builder', () => {
     })();
     expect(err?.code).toBe('BELOW_MIN_QTY');
     expect(() => buildOrder(signal({ quantity: 0 }))).toThrow(/positive/);
-    expect(() => buildOrder(signal({ quantity: 0.5 }))).toThrow(OrderBuildError);
+    expect(() => buildOrder(signal({ quantity: contracts(0.5) }))).toThrow(expect.objectContaining({ code: 'BELOW_MIN_QTY' }));
+    // finer than 0.01 contract (not a whole number of hundredths): floored to nothing
+    expect(() => buildOrder(signal({ quantity: 0.5 }), { tick: 10_000, minQty: contracts(0.01) })).toThrow(OrderBuildError);
     expect(() => buildOrder(signal({ quantity: Number.NaN }))).toThrow(OrderBuildError);
   });
 
@@ -92,7 +97,7 @@ describe('order builder', () => {
     ['BUY_YES', 997_500, 2_500, 990_000],
     ['SELL_YES', 2_500, 2_500, 10_000],
   ] as const)('%s at %i on tick %i → %i', (action, price, tick, expected) => {
-    expect(buildOrder(signal({ action, price }), { tick, minQty: 1 }).price).toBe(expected);
+    expect(buildOrder(signal({ action, price }), { tick, minQty: ONE_CONTRACT }).price).toBe(expected);
   });
 
   it('refuses what the venue would refuse, with a code the executor counts', () => {
@@ -106,23 +111,26 @@ describe('order builder', () => {
       return undefined;
     };
     // A buy under 0.01 on a 0.0025 tick is on the tick but out of bounds: only a dearer price would fit.
-    expect(code(() => buildOrder(signal({ action: 'BUY_YES', price: 7_500 }), { tick: 2_500, minQty: 1 }))).toBe('PRICE_OUT_OF_RANGE');
+    expect(code(() => buildOrder(signal({ action: 'BUY_YES', price: 7_500 }), { tick: 2_500, minQty: ONE_CONTRACT }))).toBe('PRICE_OUT_OF_RANGE');
     // A sell above 0.99: only a cheaper price would fit.
-    expect(code(() => buildOrder(signal({ action: 'BUY_NO', price: 992_500 }), { tick: 2_500, minQty: 1 }))).toBe('PRICE_OUT_OF_RANGE');
-    // Below the market's minimum size (a fractional minimum rounds up to whole contracts).
-    expect(code(() => buildOrder(signal({ quantity: 2 }), { tick: 10_000, minQty: 2.5 }))).toBe('BELOW_MIN_QTY');
-    expect(buildOrder(signal({ quantity: 1 }), { tick: 10_000, minQty: 0.01 }).quantity).toBe(1);
+    expect(code(() => buildOrder(signal({ action: 'BUY_NO', price: 992_500 }), { tick: 2_500, minQty: ONE_CONTRACT }))).toBe('PRICE_OUT_OF_RANGE');
+    // Below the market's minimum size; above it, down to a multiple of it (the minimum is also the size step).
+    expect(code(() => buildOrder(signal({ quantity: contracts(2) }), { tick: 10_000, minQty: contracts(2.5) }))).toBe('BELOW_MIN_QTY');
+    expect(buildOrder(signal({ quantity: contracts(6) }), { tick: 10_000, minQty: contracts(2.5) }).quantity).toBe(contracts(5));
+    expect(buildOrder(signal({ quantity: contracts(1) }), { tick: 10_000, minQty: contracts(0.01) }).quantity).toBe(contracts(1));
+    expect(buildOrder(signal({ quantity: contracts(0.01) }), { tick: 10_000, minQty: contracts(0.01) }).quantity).toBe(1);
     // A tick the venue does not have (not a divisor of 0.01), zero or fractional.
-    for (const tick of [3_000, 20_000, 0, 2_500.5]) expect(code(() => buildOrder(signal({}), { tick, minQty: 1 }))).toBe('INVALID_TICK');
+    for (const tick of [3_000, 20_000, 0, 2_500.5]) expect(code(() => buildOrder(signal({}), { tick, minQty: ONE_CONTRACT }))).toBe('INVALID_TICK');
   });
 
   it('a market without tick or minimum falls back to the configured defaults (trading.default_tick / default_min_qty)', () => {
-    const defaults = { tick: 10_000, minQty: 1 };
+    const defaults = { tick: 10_000, minQty: ONE_CONTRACT };
     expect(marketRulesOf(undefined, defaults)).toEqual(defaults);
     expect(marketRulesOf({ tick: null, minQty: undefined }, defaults)).toEqual(defaults);
     expect(marketRulesOf({ tick: 0, minQty: Number.NaN }, defaults)).toEqual(defaults);
-    expect(marketRulesOf({ tick: 2_500, minQty: 5 }, defaults)).toEqual({ tick: 2_500, minQty: 5 });
-    expect(buildOrder(signal({ price: 556_000 }), marketRulesOf({}, { tick: 5_000, minQty: 1 })).price).toBe(555_000);
+    expect(marketRulesOf({ tick: 2_500, minQty: contracts(0.01) }, defaults)).toEqual({ tick: 2_500, minQty: 1 });
+    expect(marketRulesOf({ tick: 2_500, minQty: 0.5 }, defaults)).toEqual({ tick: 2_500, minQty: ONE_CONTRACT }); // not whole hundredths
+    expect(buildOrder(signal({ price: 556_000 }), marketRulesOf({}, { tick: 5_000, minQty: ONE_CONTRACT })).price).toBe(555_000);
   });
 
   it('property: the built price is on the tick, within 0.01–0.99 and never more aggressive than the signal', () => {
@@ -134,7 +142,7 @@ describe('order builder', () => {
         (price, tick, action) => {
           let built: number;
           try {
-            built = buildOrder(signal({ action, price }), { tick, minQty: 1 }).price!;
+            built = buildOrder(signal({ action, price }), { tick, minQty: ONE_CONTRACT }).price!;
           } catch (e) {
             expect(e).toBeInstanceOf(OrderBuildError);
             expect((e as OrderBuildError).code).toBe('PRICE_OUT_OF_RANGE');

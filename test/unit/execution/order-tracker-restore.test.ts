@@ -6,6 +6,7 @@ import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { OrderTracker } from '../../../shared/execution/order-tracker.js';
 import { execution, venueOrder } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 function setup() {
   const clock = new ManualClock(5_000);
@@ -20,7 +21,7 @@ function setup() {
 }
 
 const partlyFilled = (over: Parameters<typeof venueOrder>[1] = {}) =>
-  venueOrder('v7', { quantity: 10, cumQuantity: 4, leavesQuantity: 6, avgPx: 540_000, state: 'ORDER_STATE_PARTIALLY_FILLED', ...over });
+  venueOrder('v7', { quantity: contracts(10), cumQuantity: contracts(4), leavesQuantity: contracts(6), avgPx: 540_000, state: 'ORDER_STATE_PARTIALLY_FILLED', ...over });
 
 describe('OrderTracker.restore (adoption at restart with the venue cumulative fill)', () => {
   it('restores filled quantity, average price, leaves and PARTIALLY_FILLED under the stored id, without emitting a fill', () => {
@@ -31,13 +32,13 @@ describe('OrderTracker.restore (adoption at restart with the venue cumulative fi
       orderId: 'v7',
       strategyName: 'market_maker',
       status: 'PARTIALLY_FILLED',
-      filledQty: 4,
-      leavesQty: 6,
+      filledQty: contracts(4),
+      leavesQty: contracts(6),
       avgPrice: 540_000,
-      filledNotional: 4 * 540_000,
+      filledNotional: contracts(4) * 540_000,
       feesPaid: 0,
     });
-    expect(o.request).toMatchObject({ marketSlug: 'mkt-a', intent: 'ORDER_INTENT_BUY_LONG', price: 550_000, quantity: 10 });
+    expect(o.request).toMatchObject({ marketSlug: 'mkt-a', intent: 'ORDER_INTENT_BUY_LONG', price: 550_000, quantity: contracts(10) });
     expect(fills).toEqual([]);
     expect(metrics.counter('execution.fill_gap')).toBe(0);
     expect(tracker.getByOrderId('v7')?.localId).toBe('loc-1');
@@ -48,57 +49,57 @@ describe('OrderTracker.restore (adoption at restart with the venue cumulative fi
     const { tracker, fills } = setup();
     tracker.restore(partlyFilled(), 'market_maker', 'loc-1');
     const r1 = tracker.applyExecution(
-      execution('e5', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000, order: { cumQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' } }),
+      execution('e5', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000, order: { cumQuantity: contracts(6), state: 'ORDER_STATE_PARTIALLY_FILLED' } }),
     );
     expect(r1.applied).toBe(true);
     let o = tracker.get('loc-1')!;
-    expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 6, leavesQty: 4, filledNotional: 4 * 540_000 + 2 * 550_000 });
+    expect(o).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: contracts(6), leavesQty: contracts(4), filledNotional: contracts(4) * 540_000 + contracts(2) * 550_000 });
     expect(o.avgPrice).toBe(Math.round((4 * 540_000 + 2 * 550_000) / 6));
     // The same execution again (socket replay): no second fill.
-    expect(tracker.applyExecution(execution('e5', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000, order: { cumQuantity: 6 } })).applied).toBe(false);
-    tracker.applyExecution(execution('e6', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: 4, lastPx: 550_000, order: { cumQuantity: 10, state: 'ORDER_STATE_FILLED' } }));
+    expect(tracker.applyExecution(execution('e5', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000, order: { cumQuantity: contracts(6) } })).applied).toBe(false);
+    tracker.applyExecution(execution('e6', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: contracts(4), lastPx: 550_000, order: { cumQuantity: contracts(10), state: 'ORDER_STATE_FILLED' } }));
     o = tracker.get('loc-1')!;
-    expect(o).toMatchObject({ status: 'FILLED', filledQty: 10, leavesQty: 0 });
+    expect(o).toMatchObject({ status: 'FILLED', filledQty: contracts(10), leavesQty: 0 });
     expect(fills.map((f) => [f.executionId, f.qty, f.strategyName])).toEqual([
-      ['e5', 2, 'market_maker'],
-      ['e6', 4, 'market_maker'],
+      ['e5', contracts(2), 'market_maker'],
+      ['e6', contracts(4), 'market_maker'],
     ]);
   });
 
   it('an execution within the restored quantity (buffered during the rebuild, or replayed) is not a new fill', () => {
     const { tracker, fills, metrics } = setup();
     // Delivered by the socket before the order was known: buffered as an orphan.
-    tracker.applyExecution(execution('e3', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 540_000, order: { cumQuantity: 4, state: 'ORDER_STATE_PARTIALLY_FILLED' } }));
+    tracker.applyExecution(execution('e3', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 540_000, order: { cumQuantity: contracts(4), state: 'ORDER_STATE_PARTIALLY_FILLED' } }));
     tracker.restore(partlyFilled(), 'statistical_edge', 'loc-2');
     expect(fills).toEqual([]);
-    expect(tracker.get('loc-2')).toMatchObject({ filledQty: 4, leavesQty: 6, status: 'PARTIALLY_FILLED' });
+    expect(tracker.get('loc-2')).toMatchObject({ filledQty: contracts(4), leavesQty: contracts(6), status: 'PARTIALLY_FILLED' });
     expect(metrics.counter('execution.duplicate')).toBe(1);
     // And the same one replayed later stays a duplicate.
-    expect(tracker.applyExecution(execution('e3', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 540_000, order: { cumQuantity: 4 } })).applied).toBe(false);
-    expect(tracker.get('loc-2')?.filledQty).toBe(4);
+    expect(tracker.applyExecution(execution('e3', 'v7', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 540_000, order: { cumQuantity: contracts(4) } })).applied).toBe(false);
+    expect(tracker.get('loc-2')?.filledQty).toBe(contracts(4));
   });
 
   it('a buffered execution newer than the snapshot is applied on restore, after the snapshot status', () => {
     const { tracker, fills, metrics } = setup();
-    tracker.applyExecution(execution('e9', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: 6, lastPx: 560_000, order: { cumQuantity: 10, state: 'ORDER_STATE_FILLED' } }));
+    tracker.applyExecution(execution('e9', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: contracts(6), lastPx: 560_000, order: { cumQuantity: contracts(10), state: 'ORDER_STATE_FILLED' } }));
     const o = tracker.restore(partlyFilled(), 'market_maker', 'loc-3');
-    expect(o).toMatchObject({ status: 'FILLED', filledQty: 10, leavesQty: 0 });
-    expect(fills.map((f) => [f.executionId, f.qty])).toEqual([['e9', 6]]);
+    expect(o).toMatchObject({ status: 'FILLED', filledQty: contracts(10), leavesQty: 0 });
+    expect(fills.map((f) => [f.executionId, f.qty])).toEqual([['e9', contracts(6)]]);
     expect(metrics.counter('execution.illegal_transition', { from: 'FILLED', to: 'PARTIALLY_FILLED' })).toBe(0);
   });
 
   it('an unfilled order restores as PENDING; restoring a tracked venue id twice is a no-op', () => {
     const { tracker } = setup();
     const o = tracker.restore(venueOrder('v1', { state: 'ORDER_STATE_NEW' }), 'market_maker', 'loc-4');
-    expect(o).toMatchObject({ status: 'PENDING', filledQty: 0, leavesQty: 10, avgPrice: 0 });
-    expect(tracker.restore(venueOrder('v1', { cumQuantity: 3, avgPx: 500_000 }), 'x', 'loc-5').localId).toBe('loc-4');
+    expect(o).toMatchObject({ status: 'PENDING', filledQty: 0, leavesQty: contracts(10), avgPrice: 0 });
+    expect(tracker.restore(venueOrder('v1', { cumQuantity: contracts(3), avgPx: 500_000 }), 'x', 'loc-5').localId).toBe('loc-4');
     expect(tracker.get('loc-5')).toBeUndefined();
   });
 
   it('a snapshot without an average price uses the limit price, and says so', () => {
     const { tracker, metrics, logger } = setup();
     const o = tracker.restore(partlyFilled({ avgPx: null }), 'market_maker');
-    expect(o).toMatchObject({ filledQty: 4, avgPrice: 550_000, filledNotional: 4 * 550_000 });
+    expect(o).toMatchObject({ filledQty: contracts(4), avgPrice: 550_000, filledNotional: contracts(4) * 550_000 });
     expect(metrics.counter('execution.restore_without_avg_price')).toBe(1);
     expect(logger.lines.some((l) => l.msg.includes('no average fill price'))).toBe(true);
   });
@@ -106,9 +107,10 @@ describe('OrderTracker.restore (adoption at restart with the venue cumulative fi
   it('property: restored filled + later fills never exceed the quantity; leaves = quantity − filled; each later execution fills once', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 200 }),
-        fc.integer({ min: 0, max: 200 }),
-        fc.array(fc.integer({ min: 1, max: 60 }), { maxLength: 8 }),
+        // hundredths: up to 200 contracts, later fills up to 60
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.array(fc.integer({ min: 1, max: 6_000 }), { maxLength: 8 }),
         (quantity, cumRaw, later) => {
           const cum = Math.min(cumRaw, quantity - 1);
           const { tracker, fills } = setup();

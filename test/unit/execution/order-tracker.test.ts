@@ -7,6 +7,7 @@ import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { ORDER_TRANSITIONS, OrderTracker, isTerminal } from '../../../shared/execution/order-tracker.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { execution, request, venueOrder } from './helpers.js';
 
 function setup() {
@@ -28,21 +29,21 @@ describe('order tracker state machine', () => {
     expect(tracker.get(localId)?.status).toBe('SUBMITTED');
     tracker.applyExecution(execution('e0', 'v1', 'EXECUTION_TYPE_NEW'));
     expect(tracker.get(localId)?.status).toBe('PENDING');
-    tracker.applyExecution(execution('e1', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 4, lastPx: 540_000, aggressor: false }));
+    tracker.applyExecution(execution('e1', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(4), lastPx: 540_000, aggressor: false }));
     let o = tracker.get(localId)!;
     expect(o.status).toBe('PARTIALLY_FILLED');
-    expect(o.filledQty).toBe(4);
-    expect(o.leavesQty).toBe(6);
-    tracker.applyExecution(execution('e2', 'v1', 'EXECUTION_TYPE_FILL', { lastShares: 6, lastPx: 550_000, fee: 20_000 }));
+    expect(o.filledQty).toBe(contracts(4));
+    expect(o.leavesQty).toBe(contracts(6));
+    tracker.applyExecution(execution('e2', 'v1', 'EXECUTION_TYPE_FILL', { lastShares: contracts(6), lastPx: 550_000, fee: 20_000 }));
     o = tracker.get(localId)!;
     expect(o.status).toBe('FILLED');
-    expect(o.filledQty).toBe(10);
-    expect(o.filledNotional).toBe(4 * 540_000 + 6 * 550_000);
+    expect(o.filledQty).toBe(contracts(10));
+    expect(o.filledNotional).toBe(contracts(4) * 540_000 + contracts(6) * 550_000); // micros × hundredths
     expect(o.avgPrice).toBe(546_000);
     // maker rebate computed (0.0125 × 4 × 0.54 × 0.46 = 0.01242 → 0.01 credit), reported fee taken as is
     expect(fills.map((f) => [f.qty, f.price, f.fee, f.liquidity, f.strategyName])).toEqual([
-      [4, 540_000, -10_000, 'MAKER', 'market_maker'],
-      [6, 550_000, 20_000, 'TAKER', 'market_maker'],
+      [contracts(4), 540_000, -10_000, 'MAKER', 'market_maker'],
+      [contracts(6), 550_000, 20_000, 'TAKER', 'market_maker'],
     ]);
     expect(o.feesPaid).toBe(20_000 - 10_000);
     expect(o.leavesQty).toBe(0);
@@ -51,10 +52,10 @@ describe('order tracker state machine', () => {
   it('computes a seller\'s taker fee as Θ × C × p × (1 − p) when the venue does not report it', () => {
     const clock = new ManualClock(0);
     const tracker = new OrderTracker({ clock });
-    const o = tracker.create(request({ intent: 'ORDER_INTENT_BUY_SHORT', quantity: 1_000, price: 350_000 }), 's');
+    const o = tracker.create(request({ intent: 'ORDER_INTENT_BUY_SHORT', quantity: contracts(1_000), price: 350_000 }), 's');
     tracker.markSubmitted(o.localId);
     tracker.attachVenueId(o.localId, 'v9');
-    const r = tracker.applyExecution(execution('x', 'v9', 'EXECUTION_TYPE_FILL', { lastShares: 1_000, lastPx: 350_000, aggressor: true }));
+    const r = tracker.applyExecution(execution('x', 'v9', 'EXECUTION_TYPE_FILL', { lastShares: contracts(1_000), lastPx: 350_000, aggressor: true }));
     // 0.0695 × 1000 × 0.35 × 0.65 = 15.81125 → 15.81
     expect(r.applied && r.fill?.fee).toBe(15_810_000);
   });
@@ -74,19 +75,19 @@ describe('order tracker state machine', () => {
   it('records a fill that arrives after a cancel (real money) without reviving the order', () => {
     const { tracker, metrics, fills, localId } = setup();
     tracker.applyExecution(execution('e1', 'v1', 'EXECUTION_TYPE_CANCELED', { state: 'ORDER_STATE_CANCELED' }));
-    tracker.applyExecution(execution('e2', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 3, lastPx: 550_000 }));
+    tracker.applyExecution(execution('e2', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(3), lastPx: 550_000 }));
     expect(fills).toHaveLength(1);
-    expect(tracker.get(localId)).toMatchObject({ status: 'CANCELLED', filledQty: 3, leavesQty: 0 });
+    expect(tracker.get(localId)).toMatchObject({ status: 'CANCELLED', filledQty: contracts(3), leavesQty: 0 });
     expect(metrics.counter('execution.late_fill')).toBe(1);
   });
 
   it('de-duplicates executions by id', () => {
     const { tracker, fills, localId } = setup();
-    const x = execution('dup', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 2, lastPx: 550_000 });
+    const x = execution('dup', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000 });
     expect(tracker.applyExecution(x).applied).toBe(true);
     expect(tracker.applyExecution(x)).toEqual({ applied: false, reason: 'duplicate' });
     expect(tracker.applyExecution({ ...x })).toEqual({ applied: false, reason: 'duplicate' });
-    expect(tracker.get(localId)?.filledQty).toBe(2);
+    expect(tracker.get(localId)?.filledQty).toBe(contracts(2));
     expect(fills).toHaveLength(1);
   });
 
@@ -97,11 +98,11 @@ describe('order tracker state machine', () => {
     tracker.onFill((f) => fills.push(f));
     const o = tracker.create(request(), 's');
     tracker.markSubmitted(o.localId);
-    const x = execution('f1', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: 10, lastPx: 550_000 });
+    const x = execution('f1', 'v7', 'EXECUTION_TYPE_FILL', { lastShares: contracts(10), lastPx: 550_000 });
     expect(tracker.applyExecution(x)).toEqual({ applied: false, reason: 'orphan' });
     expect(tracker.applyExecution(x)).toEqual({ applied: false, reason: 'orphan' });
     tracker.attachVenueId(o.localId, 'v7');
-    expect(tracker.get(o.localId)).toMatchObject({ status: 'FILLED', filledQty: 10 });
+    expect(tracker.get(o.localId)).toMatchObject({ status: 'FILLED', filledQty: contracts(10) });
     expect(fills).toHaveLength(1);
     // the create response may carry the same execution again
     expect(tracker.applyExecution(x).applied).toBe(false);
@@ -110,9 +111,9 @@ describe('order tracker state machine', () => {
 
   it('clamps an overfill and counts it', () => {
     const { tracker, metrics, localId } = setup();
-    tracker.applyExecution(execution('a', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 8, lastPx: 550_000 }));
-    tracker.applyExecution(execution('b', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 8, lastPx: 550_000 }));
-    expect(tracker.get(localId)).toMatchObject({ filledQty: 10, status: 'FILLED' });
+    tracker.applyExecution(execution('a', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(8), lastPx: 550_000 }));
+    tracker.applyExecution(execution('b', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(8), lastPx: 550_000 }));
+    expect(tracker.get(localId)).toMatchObject({ filledQty: contracts(10), status: 'FILLED' });
     expect(metrics.counter('execution.overfill')).toBe(1);
   });
 
@@ -126,13 +127,13 @@ describe('order tracker state machine', () => {
   it('applies a replace (modify ack) to price and quantity', () => {
     const { tracker, localId } = setup();
     tracker.applyExecution(execution('n', 'v1', 'EXECUTION_TYPE_NEW'));
-    tracker.applyExecution(execution('r', 'v1', 'EXECUTION_TYPE_REPLACE', { order: { price: 560_000, quantity: 12 } }));
-    expect(tracker.get(localId)).toMatchObject({ status: 'PENDING', leavesQty: 12, request: expect.objectContaining({ price: 560_000, quantity: 12 }) });
+    tracker.applyExecution(execution('r', 'v1', 'EXECUTION_TYPE_REPLACE', { order: { price: 560_000, quantity: contracts(12) } }));
+    expect(tracker.get(localId)).toMatchObject({ status: 'PENDING', leavesQty: contracts(12), request: expect.objectContaining({ price: 560_000, quantity: contracts(12) }) });
   });
 
   it('maps venue states from snapshots without inventing fills', () => {
     const { tracker, fills, localId } = setup();
-    tracker.applyVenueOrder(venueOrder('v1', { state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: 3 }));
+    tracker.applyVenueOrder(venueOrder('v1', { state: 'ORDER_STATE_PARTIALLY_FILLED', cumQuantity: contracts(3) }));
     expect(tracker.get(localId)?.status).toBe('PARTIALLY_FILLED');
     expect(tracker.get(localId)?.filledQty).toBe(0);
     expect(fills).toHaveLength(0);
@@ -155,14 +156,14 @@ describe('order tracker state machine', () => {
 describe('order tracker properties', () => {
   const execArb = fc.record({
     type: fc.constantFrom(...EXECUTION_TYPES),
-    shares: fc.integer({ min: 1, max: 15 }),
+    shares: fc.integer({ min: 1, max: 1_500 }), // hundredths
     px: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000),
     liveState: fc.boolean(),
   });
 
   it('never fills beyond quantity, terminal states are absorbing, every change is a legal edge, duplicates are idempotent', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(execArb, { maxLength: 25 }), fc.array(fc.nat(), { maxLength: 10 }), (quantity, specs, dupIdx) => {
+      fc.property(fc.integer({ min: 1, max: 2_000 }), fc.array(execArb, { maxLength: 25 }), fc.array(fc.nat(), { maxLength: 10 }), (quantity, specs, dupIdx) => {
         const execs: VenueExecution[] = specs.map((s, i) =>
           execution(`x${i}`, 'v1', s.type, {
             lastShares: s.shares,

@@ -8,13 +8,14 @@ import { UNFUNDED_CANCEL_REASON } from '../../../shared/paper/paper-exchange.js'
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { M, lv, paper, usd } from '../paper/helpers.js';
 import { execution, request } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 function quote(over: Partial<Signal>): Signal {
   return {
     marketSlug: M,
     action: 'BUY_YES',
     price: usd(0.1),
-    quantity: 20,
+    quantity: contracts(20),
     urgency: 'LOW',
     strategyName: 'market_maker',
     confidence: 1,
@@ -61,7 +62,7 @@ describe('cancels nobody asked for', () => {
     p.ex.onEvent((e) => executor.onVenueEvent(e));
     p.book([lv(0.05, 100)], [lv(0.25, 100)]);
     const bid = await executor.execute(quote({}));
-    const offer = await executor.execute(quote({ action: 'SELL_YES', price: usd(0.2), quantity: 2 }));
+    const offer = await executor.execute(quote({ action: 'SELL_YES', price: usd(0.2), quantity: contracts(2) }));
     expect(bid.status).toBe('submitted');
     expect(offer.status).toBe('submitted');
     p.scheduler.advance(100);
@@ -96,7 +97,7 @@ describe('cancels nobody asked for', () => {
     const executor = new OrderExecutor({ gateway, clock: p.clock, scheduler: p.scheduler, metrics, config: { cancelRetry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 100 } } });
     p.ex.onEvent((e) => executor.onVenueEvent(e));
     p.book([lv(0.4, 100)], [lv(0.6, 100)]);
-    const r = await executor.execute(quote({ price: usd(0.45), quantity: 5 }));
+    const r = await executor.execute(quote({ price: usd(0.45), quantity: contracts(5) }));
     p.scheduler.advance(100);
     const localId = r.status === 'submitted' ? r.localId : '';
     const orderId = r.status === 'submitted' ? r.orderId : '';
