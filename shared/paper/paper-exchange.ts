@@ -24,7 +24,7 @@ import type { OrderRequest } from '../domain/order.js';
 import { INTENT_EFFECT, type ExecutionType, type UnsolicitedCancelReason, type VenueOrderState } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder } from '../domain/venue-models.js';
-import type { MarketRules } from '../execution/order-builder.js';
+import { DEFAULT_MARKET_RULES, type MarketRules } from '../execution/order-builder.js';
 import type { Scheduler } from '../execution/scheduler.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
@@ -87,7 +87,9 @@ export class PaperExchange implements OrderGateway {
         admit: (o) =>
           this.portfolio.reserve({ id: o.id, marketSlug: o.marketSlug, intent: o.intent, price: o.type === 'ORDER_TYPE_MARKET' ? null : o.price, quantity: o.quantity, postOnly: o.postOnly }),
         admitModify: (o, change) => this.portfolio.rereserve(o.id, change.price, change.quantity - o.filledQty),
-        fundable: (o, qty, price, liquidity) => this.portfolio.fundableQty({ orderId: o.id, marketSlug: o.marketSlug, intent: o.intent, qty, price, liquidity }),
+        // cut short on the market's size grid, as the simulator's own rules (and the venue) have it
+        fundable: (o, qty, price, liquidity) =>
+          this.portfolio.fundableQty({ orderId: o.id, marketSlug: o.marketSlug, intent: o.intent, qty, price, liquidity }, (deps.config.rules?.(o.marketSlug) ?? DEFAULT_MARKET_RULES).minQty),
       },
     );
     this.simulator.onEvent((e) => this.onSimEvent(e));

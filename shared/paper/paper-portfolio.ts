@@ -16,7 +16,7 @@
  * - Settlement pays the exchange's settlement price per long contract (1 − S per short): 1 or 0, 0.50 for a
  *   tie, the last fair market price for a cancelled game, 1/n for co-winners.
  */
-import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
+import { QTY_STEP, qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import { admissionNeed, availableToClose, buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
 import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
@@ -171,23 +171,27 @@ export class PaperPortfolio {
   }
 
   /**
-   * How much of a fill the account can pay: the largest quantity (≤ qty, in hundredths of a contract) that
-   * leaves cash ≥ 0 after the trade and its fee. The exchange trades no more than that.
+   * How much of a fill the account can pay: the whole fill when it fits, else the largest multiple of `step`
+   * (the market's size step, its minimum quantity: 1 on 0.01 markets, 100 on whole-contract ones; hundredths
+   * of a contract) below it that leaves cash ≥ 0 after the trade and its fee. The exchange trades no more than
+   * that, and a fill cut short is still a size the venue could trade.
    */
-  fundableQty(fill: PaperFill): Qty {
+  fundableQty(fill: PaperFill, step: Qty = QTY_STEP): Qty {
     if (this.cashAfter(fill, fill.qty) >= 0) return fill.qty;
-    // Closing contracts bring cash in; past them each contract costs more: find the last that fits.
+    const s = Math.max(QTY_STEP, Math.floor(step));
+    // Closing contracts bring cash in; past them each contract costs more: find the last step that fits,
+    // counting in steps (lo fits, hi does not or is past the fill).
     const net = this.ledgers.get(fill.marketSlug)?.netQty ?? 0;
     const { buysLong } = INTENT_EFFECT[fill.intent];
-    let lo = splitTrade(net, buysLong, fill.qty).closing;
-    if (this.cashAfter(fill, lo) < 0) lo = 0;
-    let hi = fill.qty;
+    let lo = Math.floor(splitTrade(net, buysLong, fill.qty).closing / s);
+    if (this.cashAfter(fill, lo * s) < 0) lo = 0;
+    let hi = Math.floor(fill.qty / s) + 1;
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
-      if (this.cashAfter(fill, mid) >= 0) lo = mid;
+      if (this.cashAfter(fill, mid * s) >= 0) lo = mid;
       else hi = mid;
     }
-    return lo;
+    return lo * s;
   }
 
   /** Applies a fill: moves cash (collateral rules), charges or credits the fee, updates the position and the order. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { takerFee } from '../../../shared/domain/fees.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { M, lv, paper, usd } from './helpers.js';
 
 describe('fill simulator: resting orders', () => {
@@ -8,7 +9,7 @@ describe('fill simulator: resting orders', () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.53, 100)]);
     {
-      const { orderId: id } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+      const { orderId: id } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(10) }));
       p.scheduler.advance(100);
       // size at our price shrinks to nothing and comes back, better bids appear, asks move toward us
       p.book([lv(0.5, 20)], [lv(0.52, 50)]);
@@ -34,7 +35,7 @@ describe('fill simulator: resting orders', () => {
         async (books) => {
           const p = paper();
           p.book([lv(0.5, 50)], [lv(0.55, 50)]);
-          const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+          const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(10) }));
           p.scheduler.advance(100);
           for (const b of books) {
             p.book(
@@ -52,9 +53,9 @@ describe('fill simulator: resting orders', () => {
   it('(b) a resting bid fills only after the queue ahead is consumed by trades at or through its price', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.53, 100)]);
-    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 30 }));
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(30) }));
     p.scheduler.advance(100);
-    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(100);
+    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(contracts(100));
 
     p.trade(0.5, 60, 'ORDER_SIDE_SELL'); // 40 left ahead
     p.trade(0.53, 500, 'ORDER_SIDE_BUY'); // other side of the book
@@ -63,11 +64,11 @@ describe('fill simulator: resting orders', () => {
     expect(p.filledQty(orderId)).toBe(0);
 
     p.trade(0.5, 50, 'ORDER_SIDE_SELL'); // 40 ahead, then 10 to us
-    expect(p.filledQty(orderId)).toBe(10);
+    expect(p.filledQty(orderId)).toBe(contracts(10));
     p.trade(0.49, 5, 'ORDER_SIDE_SELL'); // printed through our price: we were hit first
-    expect(p.filledQty(orderId)).toBe(15);
+    expect(p.filledQty(orderId)).toBe(contracts(15));
     p.trade(0.48, 100, 'ORDER_SIDE_SELL'); // one print never fills us for more than we have left
-    expect(p.filledQty(orderId)).toBe(30);
+    expect(p.filledQty(orderId)).toBe(contracts(30));
 
     const makerFills = p.fills().filter((x) => x.order.id === orderId);
     expect(makerFills.every((x) => x.lastPx === usd(0.5) && x.aggressor === false)).toBe(true);
@@ -79,7 +80,7 @@ describe('fill simulator: resting orders', () => {
     const run = async (cancelModel: 'behind' | 'proportional') => {
       const p = paper({ cancelModel });
       p.book([lv(0.5, 100)], [lv(0.53, 100)]);
-      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 10 }));
+      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(10) }));
       p.scheduler.advance(100);
       p.book([lv(0.5, 150)], [lv(0.53, 100)]); // 50 joined behind us
       p.book([lv(0.5, 120)], [lv(0.53, 100)]); // 30 cancelled, from somewhere
@@ -87,21 +88,21 @@ describe('fill simulator: resting orders', () => {
       return p.filledQty(orderId);
     };
     expect(await run('behind')).toBe(0); // 100 still ahead of us
-    expect(await run('proportional')).toBe(10); // 20 of the 30 cancels were ahead → 80 ahead
+    expect(await run('proportional')).toBe(contracts(10)); // 20 of the 30 cancels were ahead → 80 ahead
   });
 
   it('a shrinking level bounds the queue ahead; a crossing book fills a resting order at its price', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.53, 100)]);
-    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 30 }));
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(30) }));
     p.scheduler.advance(100);
     p.book([lv(0.5, 10)], [lv(0.53, 100)]);
-    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(10);
+    expect(p.ex.simulator.get(orderId)?.queueAhead).toBe(contracts(10));
     p.book([lv(0.49, 10)], [lv(0.49, 12), lv(0.5, 5), lv(0.52, 40)]);
-    expect(p.filledQty(orderId)).toBe(17);
+    expect(p.filledQty(orderId)).toBe(contracts(17));
     // the same crossing liquidity, shown again, is not given twice
     p.book([lv(0.49, 10)], [lv(0.49, 12), lv(0.5, 5), lv(0.52, 40)]);
-    expect(p.filledQty(orderId)).toBe(17);
+    expect(p.filledQty(orderId)).toBe(contracts(17));
     expect(p.fills().every((x) => x.lastPx === usd(0.5))).toBe(true);
   });
 });
@@ -110,21 +111,21 @@ describe('fill simulator: takers', () => {
   it('(c) a taker walks the visible depth at the book prices: VWAP, per-level taker fees, IOC remainder cancelled', async () => {
     const p = paper();
     p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.56, 20), lv(0.58, 50)]);
-    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.57), quantity: 40, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.57), quantity: contracts(40), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     const fills = p.fills();
     expect(fills.map((x) => [x.lastShares, x.lastPx, x.aggressor])).toEqual([
-      [10, usd(0.55), true],
-      [20, usd(0.56), true],
+      [contracts(10), usd(0.55), true],
+      [contracts(20), usd(0.56), true],
     ]);
     const vwapNum = fills.reduce((s, x) => s + x.lastShares! * x.lastPx!, 0);
-    expect(vwapNum / 30).toBeCloseTo(556_666.67, 1);
+    expect(vwapNum / contracts(30)).toBeCloseTo(556_666.67, 1);
     // 0.0695 × 10 × 0.55 × 0.45 = 0.172 → 0.17 ; 0.0695 × 20 × 0.56 × 0.44 = 0.3425 → 0.34
-    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([takerFee(10, usd(0.55)), takerFee(20, usd(0.56))]);
+    expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([takerFee(contracts(10), usd(0.55)), takerFee(contracts(20), usd(0.56))]);
     expect(fills.map((x) => x.commissionNotionalCollected)).toEqual([170_000, 340_000]);
     const last = p.executions().at(-1)!;
     expect(last.type).toBe('EXECUTION_TYPE_CANCELED');
-    expect(last.order).toMatchObject({ id: orderId, cumQuantity: 30, state: 'ORDER_STATE_CANCELED' });
+    expect(last.order).toMatchObject({ id: orderId, cumQuantity: contracts(30), state: 'ORDER_STATE_CANCELED' });
     // the order's taker fees: 0.17 + 0.34 = 0.51, within the cumulative cap round(0.172 + 0.3425) = 0.51
     expect(p.ex.portfolio.cash).toBe(usd(1_000) - 10 * usd(0.55) - 20 * usd(0.56) - 510_000);
   });
@@ -132,21 +133,21 @@ describe('fill simulator: takers', () => {
   it('does not give the same visible liquidity twice; GTC remainder rests; FOK is all or nothing; post-only never crosses', async () => {
     const p = paper();
     p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.58, 50)]);
-    const a = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const a = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
-    expect(p.filledQty(a.orderId)).toBe(10);
+    expect(p.filledQty(a.orderId)).toBe(contracts(10));
     p.book([lv(0.5, 10)], [lv(0.55, 10), lv(0.58, 50)]); // the feed still shows the 10 we took
-    const b = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const b = await p.ex.createOrder(p.order({ price: usd(0.55), quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     expect(p.filledQty(b.orderId)).toBe(0);
     p.book([lv(0.5, 10)], [lv(0.55, 25), lv(0.58, 50)]); // 15 new contracts joined the level
-    const c = await p.ex.createOrder(p.order({ price: usd(0.58), quantity: 100 }));
+    const c = await p.ex.createOrder(p.order({ price: usd(0.58), quantity: contracts(100) }));
     p.scheduler.advance(100);
-    expect(p.filledQty(c.orderId)).toBe(65);
+    expect(p.filledQty(c.orderId)).toBe(contracts(65));
     expect(p.ex.simulator.get(c.orderId)).toMatchObject({ status: 'resting', price: usd(0.58) });
 
-    const fok = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: 11, tif: 'TIME_IN_FORCE_FILL_OR_KILL' }));
-    const post = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: 1, postOnly: true }));
+    const fok = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: contracts(11), tif: 'TIME_IN_FORCE_FILL_OR_KILL' }));
+    const post = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.5), quantity: contracts(1), postOnly: true }));
     p.scheduler.advance(100);
     expect(p.filledQty(fok.orderId)).toBe(0);
     expect(p.executions().find((x) => x.order.id === fok.orderId)?.type).toBe('EXECUTION_TYPE_EXPIRED');
@@ -156,20 +157,20 @@ describe('fill simulator: takers', () => {
   it('(d) BUY_SHORT sells long into the bids and costs 1 − price in cash and fees', async () => {
     const p = paper();
     p.book([lv(0.4, 200)], [lv(0.45, 200)]);
-    const { orderId } = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const { orderId } = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), quantity: contracts(100), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     const [fill] = p.fills();
-    expect(fill).toMatchObject({ lastShares: 100, lastPx: usd(0.4), aggressor: true });
+    expect(fill).toMatchObject({ lastShares: contracts(100), lastPx: usd(0.4), aggressor: true });
     // the same p(1 − p) for the seller: 0.0695 × 100 × 0.40 × 0.60 = 1.668 → 1.67
     expect(fill?.commissionNotionalCollected).toBe(1_670_000);
     expect(p.ex.portfolio.cash).toBe(usd(1_000) - usd(60) - 1_670_000);
     const pos = p.events.filter((e) => e.type === 'position').at(-1);
-    expect(pos).toMatchObject({ position: { marketSlug: M, netPosition: -100, cost: usd(60) } });
-    expect(p.filledQty(orderId)).toBe(100);
+    expect(pos).toMatchObject({ position: { marketSlug: M, netPosition: contracts(-100), cost: usd(60) } });
+    expect(p.filledQty(orderId)).toBe(contracts(100));
 
     // closing the short by buying long at 0.30 returns 1 − 0.30 per contract: realized (0.70 − 0.60) × 100 = 10
     p.book([lv(0.25, 10)], [lv(0.3, 200)]);
-    await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_SHORT', price: usd(0.3), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_SHORT', price: usd(0.3), quantity: contracts(100), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     expect(p.ex.portfolio.position(M)).toMatchObject({ netQty: 0, cost: 0, realized: usd(10) });
     // buyer's fee 0.0695 × 100 × 0.30 × 0.70 = 1.4595 → 1.46
@@ -179,7 +180,7 @@ describe('fill simulator: takers', () => {
   it('(g) an order sent at t meets the book as of t + latency, and can fill while its cancel travels', async () => {
     const p = paper({ latencyMs: 100 });
     p.book([lv(0.5, 10)], [lv(0.55, 10)]);
-    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.6), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.6), quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     expect(await p.ex.openOrders()).toEqual([]);
     p.scheduler.advance(50);
     p.book([lv(0.5, 10)], [lv(0.6, 10)]); // the ask moved before our order arrived
@@ -188,14 +189,14 @@ describe('fill simulator: takers', () => {
     p.scheduler.advance(1);
     expect(p.fills().map((x) => [x.order.id, x.lastPx, x.transactTime])).toEqual([[orderId, usd(0.6), 100]]);
 
-    const rest = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: 5 }));
+    const rest = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(5) }));
     p.scheduler.advance(100);
     p.book([lv(0.5, 0)], [lv(0.6, 10)]);
     await p.ex.cancelOrder(rest.orderId, M);
     p.scheduler.advance(50);
     p.trade(0.5, 5, 'ORDER_SIDE_SELL'); // the cancel has not arrived yet
     p.scheduler.advance(50);
-    expect(p.filledQty(rest.orderId)).toBe(5);
+    expect(p.filledQty(rest.orderId)).toBe(contracts(5));
     await expect(p.ex.cancelOrder(rest.orderId, M)).rejects.toMatchObject({ status: 404 });
   });
 

@@ -7,7 +7,8 @@ import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import type { CancelModel } from '../../../shared/paper/fill-simulator.js';
 import { PaperExchange } from '../../../shared/paper/paper-exchange.js';
-import { contracts } from '../../../shared/domain/quantity.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
+import { DEFAULT_MARKET_RULES } from '../../../shared/execution/order-builder.js';
 
 export const M = 'mkt-a';
 export const usd = (n: number) => Math.round(n * 1_000_000);
@@ -17,13 +18,19 @@ export function lv(price: number, qty: number): BookLevel {
   return { price: usd(price), qty: contracts(qty) };
 }
 
-export function paper(opts: { balance?: number; latencyMs?: number; cancelModel?: CancelModel } = {}) {
+/** A paper exchange on a manual clock; `minQty` gives every market that size step (default: the builder's, whole contracts). */
+export function paper(opts: { balance?: number; latencyMs?: number; cancelModel?: CancelModel; minQty?: Qty } = {}) {
   const clock = new ManualClock(0);
   const scheduler = new ManualScheduler(clock);
   const ex = new PaperExchange({
     clock,
     scheduler,
-    config: { startingBalance: usd(opts.balance ?? 1_000), latencyMs: opts.latencyMs ?? 100, cancelModel: opts.cancelModel ?? 'behind' },
+    config: {
+      startingBalance: usd(opts.balance ?? 1_000),
+      latencyMs: opts.latencyMs ?? 100,
+      cancelModel: opts.cancelModel ?? 'behind',
+      rules: opts.minQty === undefined ? undefined : () => ({ ...DEFAULT_MARKET_RULES, minQty: opts.minQty! }),
+    },
   });
   const events: VenueEvent[] = [];
   ex.onEvent((e) => events.push(e));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { instrumentReservation } from '../../../shared/domain/collateral.js';
 import type { OrderIntent } from '../../../shared/domain/venue-enums.js';
@@ -6,6 +6,7 @@ import { UNFUNDED_CANCEL_REASON } from '../../../shared/paper/paper-exchange.js'
 import { INSUFFICIENT_BUYING_POWER, PaperPortfolio } from '../../../shared/paper/paper-portfolio.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { M, lv, paper, usd } from './helpers.js';
+import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 
 const INTENTS: OrderIntent[] = ['ORDER_INTENT_BUY_LONG', 'ORDER_INTENT_SELL_LONG', 'ORDER_INTENT_BUY_SHORT', 'ORDER_INTENT_SELL_SHORT'];
 
@@ -14,17 +15,17 @@ describe('paper collateral', () => {
     const p = paper({ balance: 3 });
     p.book([lv(0.05, 100)], [lv(0.25, 100)]);
     // bids side: 20 × 0.10 = 2.00 held (admitted with its fee at the limit, 0.13: 2.13 ≤ 3)
-    const bid = await p.ex.createOrder(p.order({ price: usd(0.1), quantity: 20 }));
+    const bid = await p.ex.createOrder(p.order({ price: usd(0.1), quantity: contracts(20) }));
     p.scheduler.advance(100);
     expect(p.ex.balance().buyingPower).toBe(usd(1));
     // an offer opening a short of 2 at 0.20 needs 1.60, less than the bids side: nothing more is held
-    const offer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.2), quantity: 2 }));
+    const offer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.2), quantity: contracts(2) }));
     p.scheduler.advance(100);
     expect(p.ex.balance().buyingPower).toBe(usd(1));
     // the offer fills: cash 3 − 1.60 (+ rebate 0.0125 × 2 × 0.2 × 0.8 = 0.004 → 0.00) = 1.40; the short of 2
     // lets the bid close 2, but its other 18 need 1.80 > 1.40: the bid is no longer funded
     p.trade(0.2, 2, 'ORDER_SIDE_BUY');
-    expect(p.filledQty(offer.orderId)).toBe(2);
+    expect(p.filledQty(offer.orderId)).toBe(contracts(2));
     const cancel = p.executions().find((x) => x.order.id === bid.orderId && x.type === 'EXECUTION_TYPE_CANCELED');
     expect(cancel).toMatchObject({ unsolicitedCancelReason: UNFUNDED_CANCEL_REASON, order: { state: 'ORDER_STATE_CANCELED', leavesQuantity: 0 } });
     expect(p.ex.simulator.get(bid.orderId)?.status).toBe('done');
@@ -37,17 +38,17 @@ describe('paper collateral', () => {
   it('a closing order that outlives its position holds the collateral of the short it would open', async () => {
     const p = paper({ balance: 100 });
     p.book([lv(0.5, 500)], [lv(0.55, 500)]);
-    await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    await p.ex.createOrder(p.order({ price: usd(0.55), quantity: contracts(100), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     const cash0 = p.ex.portfolio.cash; // 100 − 55 − fee 1.72
     expect(cash0).toBe(usd(100) - usd(55) - 1_720_000);
     // a SELL_LONG resting to close the long holds nothing
-    const closer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.7), quantity: 100 }));
+    const closer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.7), quantity: contracts(100) }));
     p.scheduler.advance(100);
     expect(p.ex.balance().buyingPower).toBe(cash0);
     // the long is sold elsewhere: the resting order would now open a short of 100 at 0.70 (0.30 each = 30.00);
     // the second seller is admitted only because that collateral is there, and it is held from then on
-    await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.5), quantity: 100, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.5), quantity: contracts(100), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     expect(p.ex.portfolio.position(M)?.netQty).toBe(0);
     const cash1 = p.ex.portfolio.cash;
@@ -55,8 +56,8 @@ describe('paper collateral', () => {
     expect(p.ex.balance().buyingPower).toBe(cash1 - usd(30));
     // it fills as an opening short: paid for, cash stays positive
     p.trade(0.7, 100, 'ORDER_SIDE_BUY');
-    expect(p.filledQty(closer.orderId)).toBe(100);
-    expect(p.ex.portfolio.position(M)?.netQty).toBe(-100);
+    expect(p.filledQty(closer.orderId)).toBe(contracts(100));
+    expect(p.ex.portfolio.position(M)?.netQty).toBe(contracts(-100));
     expect(p.ex.portfolio.cash).toBe(cash1 - usd(30) + 260_000); // maker rebate 0.0125 × 100 × 0.7 × 0.3 = 0.2625 → 0.26
     expect(p.ex.balance().buyingPower).toBe(p.ex.portfolio.cash);
   });
@@ -64,17 +65,17 @@ describe('paper collateral', () => {
   it('the same close on a small account: the second seller is refused, the account is never short of cash', async () => {
     const p = paper({ balance: 10 });
     p.book([lv(0.5, 500)], [lv(0.51, 500)]);
-    await p.ex.createOrder(p.order({ price: usd(0.51), quantity: 18, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    await p.ex.createOrder(p.order({ price: usd(0.51), quantity: contracts(18), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
-    expect(p.ex.portfolio.position(M)?.netQty).toBe(18);
+    expect(p.ex.portfolio.position(M)?.netQty).toBe(contracts(18));
     expect(p.ex.portfolio.cash).toBe(usd(10) - usd(9.18) - 310_000); // fee 0.0695 × 18 × 0.51 × 0.49 = 0.3126 → 0.31
-    const closer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.9), quantity: 18 }));
-    const second = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.5), quantity: 18, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+    const closer = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.9), quantity: contracts(18) }));
+    const second = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.5), quantity: contracts(18), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
     p.scheduler.advance(100);
     // the two sellers together would open a short of 18 at 0.90 (1.80 + fee) with only 0.51 of buying power
     expect(p.ex.simulator.get(closer.orderId)?.status).toBe('resting');
     expect(p.executions().find((x) => x.order.id === second.orderId)?.orderRejectReason).toBe(INSUFFICIENT_BUYING_POWER);
-    expect(p.ex.portfolio.position(M)?.netQty).toBe(18);
+    expect(p.ex.portfolio.position(M)?.netQty).toBe(contracts(18));
     expect(p.ex.portfolio.cash).toBeGreaterThanOrEqual(0);
   });
 
@@ -124,7 +125,7 @@ describe('paper collateral', () => {
                   intent: o.intent,
                   type: o.market && !o.postOnly ? 'ORDER_TYPE_MARKET' : 'ORDER_TYPE_LIMIT',
                   price: o.market && !o.postOnly ? undefined : usd(o.cents / 100),
-                  quantity: o.qty,
+                  quantity: contracts(o.qty),
                   tif: o.ioc || o.market ? 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' : 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
                   postOnly: o.postOnly,
                 }),
@@ -140,7 +141,7 @@ describe('paper collateral', () => {
               if (ids.length) await p.ex.cancelOrder(ids[o.pick % ids.length]!, M).catch(() => undefined);
               break;
             case 'modify':
-              if (ids.length) await p.ex.modifyOrder(ids[o.pick % ids.length]!, M, { price: usd(o.cents / 100), quantity: o.qty }).catch(() => undefined);
+              if (ids.length) await p.ex.modifyOrder(ids[o.pick % ids.length]!, M, { price: usd(o.cents / 100), quantity: contracts(o.qty) }).catch(() => undefined);
               break;
             case 'wait':
               p.scheduler.advance(o.ms);
@@ -160,14 +161,15 @@ describe('paper collateral', () => {
   it('the account alone: any fills of admitted orders, then the unfunded cancels, leave cash and buying power ≥ 0 (property)', () => {
     const step = fc.oneof(
       // low prices make shorts dear and longs cheap: where a filled offer can leave the bids unfunded
-      fc.record({ k: fc.constant('order' as const), slug: fc.constantFrom('a', 'b'), intent: fc.constantFrom(...INTENTS), cents: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 99 })), qty: fc.integer({ min: 1, max: 30 }), postOnly: fc.boolean() }),
-      fc.record({ k: fc.constant('fill' as const), pick: fc.nat(), qty: fc.integer({ min: 1, max: 30 }), better: fc.integer({ min: 0, max: 20 }), taker: fc.boolean() }),
+      fc.record({ k: fc.constant('order' as const), slug: fc.constantFrom('a', 'b'), intent: fc.constantFrom(...INTENTS), cents: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 99 })), qty: fc.integer({ min: 1, max: 3_000 }), postOnly: fc.boolean() }),
+      fc.record({ k: fc.constant('fill' as const), pick: fc.nat(), qty: fc.integer({ min: 1, max: 3_000 }), better: fc.integer({ min: 0, max: 20 }), taker: fc.boolean() }),
       fc.record({ k: fc.constant('release' as const), pick: fc.nat() }),
       fc.record({ k: fc.constant('settle' as const), slug: fc.constantFrom('a', 'b'), cents: fc.integer({ min: 0, max: 100 }) }),
     );
     let applied = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10 }), fc.array(step, { minLength: 5, maxLength: 60, size: 'max' }), (balance, steps) => {
+      // quantities in hundredths; the market's size step 0.01 or 1 contract
+      fc.property(fc.integer({ min: 0, max: 10 }), fc.array(step, { minLength: 5, maxLength: 60, size: 'max' }), fc.constantFrom(1, 100), (balance, steps, sizeStep) => {
         const pf = new PaperPortfolio({ startingBalance: usd(balance) }, new ManualClock(0));
         const live = new Map<string, { slug: string; intent: OrderIntent; price: number; leaves: number }>();
         let n = 0;
@@ -185,7 +187,9 @@ describe('paper collateral', () => {
             const price = Math.min(990_000, Math.max(10_000, buys ? o.price - st.better * 10_000 : o.price + st.better * 10_000));
             const want = Math.min(st.qty, o.leaves);
             const fill = { orderId: id, marketSlug: o.slug, intent: o.intent, qty: want, price, liquidity: st.taker ? ('TAKER' as const) : ('MAKER' as const) };
-            const q = pf.fundableQty(fill);
+            const q = pf.fundableQty(fill, sizeStep);
+            // the whole fill, or cut short on the market's size grid
+            if (q < want) expect(q % sizeStep).toBe(0);
             if (q > 0) pf.applyFill({ ...fill, qty: q });
             applied += q > 0 ? 1 : 0;
             o.leaves -= q;
@@ -218,12 +222,12 @@ describe('paper collateral', () => {
   it('a filled offer that leaves the bids unfunded: the newest orders go until buying power is ≥ 0 (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 60 }), // bid contracts
+        fc.integer({ min: 1, max: 6_000 }), // bid quantity (hundredths: up to 60 contracts)
         fc.integer({ min: 1, max: 98 }), // bid cents
-        fc.integer({ min: 1, max: 60 }), // offer contracts
+        fc.integer({ min: 1, max: 6_000 }), // offer quantity
         fc.integer({ min: 2, max: 99 }), // offer cents
         fc.integer({ min: 0, max: 300 }), // spare cents
-        fc.integer({ min: 1, max: 60 }), // filled contracts
+        fc.integer({ min: 1, max: 6_000 }), // filled quantity
         (bq, bc, oq, oc, spare, fq) => {
           fc.pre(oc > bc);
           const pf = new PaperPortfolio({ startingBalance: 0 }, new ManualClock(0));
@@ -246,5 +250,75 @@ describe('paper collateral', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it("a fill cut short for lack of cash stays on the market's size grid: whole contracts, or hundredths on a 0.01 market", () => {
+    // $1 buys 2.40 contracts at 0.40 as a taker (0.96 + fee 0.0695 × 2.40 × 0.24 = 0.04003 → 0.04); 2.41 would cost 1.004
+    const fill = { orderId: 'o1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG' as const, qty: contracts(5), price: usd(0.4), liquidity: 'TAKER' as const };
+    const fresh = () => new PaperPortfolio({ startingBalance: usd(1) }, new ManualClock(0));
+    expect(fresh().fundableQty(fill, contracts(0.01))).toBe(contracts(2.4));
+    expect(fresh().fundableQty(fill)).toBe(contracts(2.4)); // default step: 0.01
+    expect(fresh().fundableQty(fill, ONE_CONTRACT)).toBe(contracts(2));
+    // a fill that fits is taken whole, whatever the step
+    expect(fresh().fundableQty({ ...fill, qty: contracts(2) }, ONE_CONTRACT)).toBe(contracts(2));
+    // closing contracts bring cash in: 0.5 short held (0.30 posted) and 0.10 of cash; buying back at 0.40 returns
+    // 0.60 a contract for the 0.5 that closes, then each contract more costs 0.40: 1.5 fit on a 0.01 grid, 1 on whole contracts
+    const pf = new PaperPortfolio({ startingBalance: usd(0.4) }, new ManualClock(0));
+    pf.applyFill({ orderId: 's', marketSlug: M, intent: 'ORDER_INTENT_BUY_SHORT', qty: contracts(0.5), price: usd(0.4), liquidity: 'MAKER' });
+    expect(pf.position(M)?.netQty).toBe(contracts(-0.5));
+    expect(pf.cash).toBe(usd(0.1));
+    const close = { orderId: 'c', marketSlug: M, intent: 'ORDER_INTENT_SELL_SHORT' as const, qty: contracts(3), price: usd(0.4), liquidity: 'MAKER' as const };
+    expect(pf.fundableQty(close, 1)).toBe(contracts(1.5));
+    expect(pf.fundableQty(close, ONE_CONTRACT)).toBe(contracts(1));
+  });
+
+  it('property: a cut-short fill is the largest multiple of the size step the account can pay', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2_000 }), // cash, cents
+        fc.integer({ min: -3_000, max: 3_000 }), // position held before, hundredths
+        fc.constantFrom(...INTENTS),
+        fc.integer({ min: 1, max: 99 }), // price, cents
+        fc.integer({ min: 1, max: 10_000 }), // fill, hundredths
+        fc.constantFrom(1, 100, 250),
+        fc.boolean(),
+        (cashCents, held, intent, cents, qty, step, taker) => {
+          // an account holding `held` (bought at 0.50) with `cashCents` of cash left
+          const pf = () => {
+            const p = new PaperPortfolio({ startingBalance: usd(cashCents / 100) + 5_000 * Math.abs(held) }, new ManualClock(0));
+            if (held !== 0) p.applyFill({ orderId: 'h', marketSlug: M, intent: held > 0 ? 'ORDER_INTENT_BUY_LONG' : 'ORDER_INTENT_BUY_SHORT', qty: Math.abs(held), price: usd(0.5), liquidity: 'MAKER' });
+            return p;
+          };
+          const fill = { orderId: 'f', marketSlug: M, intent, qty, price: cents * 10_000, liquidity: taker ? ('TAKER' as const) : ('MAKER' as const) };
+          const q = pf().fundableQty(fill, step);
+          const after = (n: number) => {
+            const p = pf();
+            p.applyFill({ ...fill, qty: n });
+            return p.cash;
+          };
+          if (q > 0) expect(after(q)).toBeGreaterThanOrEqual(0);
+          if (q === qty) return;
+          expect(q % step).toBe(0);
+          if (q + step <= qty) expect(after(q + step)).toBeLessThan(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the exchange cuts a fill short on its market's grid: it asks the account for the market's own size step", async () => {
+    for (const [minQty, step] of [
+      [undefined, ONE_CONTRACT],
+      [contracts(0.01), 1],
+      [ONE_CONTRACT, ONE_CONTRACT],
+    ] as const) {
+      const p = paper({ balance: 100, minQty });
+      const asked = vi.spyOn(p.ex.portfolio, 'fundableQty');
+      p.book([lv(0.4, 100)], [lv(0.45, 100)]);
+      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.45), quantity: contracts(3), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+      p.scheduler.advance(100);
+      expect(p.filledQty(orderId)).toBe(contracts(3));
+      expect(asked.mock.calls.map((c) => c[1])).toEqual([step]);
+    }
   });
 });
