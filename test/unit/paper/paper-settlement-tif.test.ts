@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { M, lv, paper, usd } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 async function longAndShort() {
   const p = paper({ balance: 100 });
   p.book([lv(0.4, 100)], [lv(0.55, 100)]);
-  await p.ex.createOrder(p.order({ price: usd(0.55), quantity: 10, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+  await p.ex.createOrder(p.order({ price: usd(0.55), quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
   p.book([lv(0.3, 100)], [lv(0.35, 100)], 'MARKET_STATE_OPEN', 'mkt-b');
-  await p.ex.createOrder(p.order({ marketSlug: 'mkt-b', intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.3), quantity: 20, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+  await p.ex.createOrder(p.order({ marketSlug: 'mkt-b', intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.3), quantity: contracts(20), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
   p.scheduler.advance(100);
   return p;
 }
@@ -34,7 +35,7 @@ describe('paper settlement at the exchange price', () => {
     const p = await longAndShort();
     expect(() => p.ex.settle(M, 1_000_001)).toThrow(/settlement price/);
     expect(() => p.ex.settle(M, 0.5)).toThrow(/settlement price/);
-    expect(p.ex.portfolio.position(M)?.netQty).toBe(10);
+    expect(p.ex.portfolio.position(M)?.netQty).toBe(contracts(10));
   });
 });
 
@@ -42,7 +43,7 @@ describe('paper time in force', () => {
   it('a good-till-date order rests until its goodTillTime, then expires and frees its buying power', async () => {
     const p = paper({ balance: 100 });
     p.book([lv(0.4, 100)], [lv(0.6, 100)]);
-    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.45), quantity: 10, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: 5_000 }));
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.45), quantity: contracts(10), tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: 5_000 }));
     p.scheduler.advance(100);
     expect(p.ex.simulator.get(orderId)?.status).toBe('resting');
     expect(p.ex.balance().buyingPower).toBe(usd(100) - usd(4.5));

@@ -4,6 +4,7 @@ import type { Fill } from '../../../shared/domain/order.js';
 import { OrderExecutor } from '../../../shared/execution/executor.js';
 import { PerformanceTracker } from '../../../shared/paper/performance-tracker.js';
 import { M, lv, paper, usd } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 function fill(over: Partial<Fill>): Fill {
   return {
@@ -12,7 +13,7 @@ function fill(over: Partial<Fill>): Fill {
     marketSlug: M,
     intent: 'ORDER_INTENT_BUY_LONG',
     price: usd(0.5),
-    qty: 10,
+    qty: contracts(10),
     fee: 20_000,
     liquidity: 'TAKER',
     time: 0,
@@ -26,9 +27,9 @@ describe('performance tracker', () => {
     const t = new PerformanceTracker('mid');
     expect(t.onFill(fill({ executionId: 'a' }))).toBe(true);
     expect(t.onFill(fill({ executionId: 'a' }))).toBe(false);
-    t.onFill(fill({ executionId: 'b', marketSlug: 'mkt-b', intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), qty: 5, fee: 10_000, strategyName: 'market_maker' }));
+    t.onFill(fill({ executionId: 'b', marketSlug: 'mkt-b', intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), qty: contracts(5), fee: 10_000, strategyName: 'market_maker' }));
     t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 1)], asks: [lv(0.56, 1)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
-    t.onMarketEvent({ type: 'trade', marketSlug: 'mkt-b', price: usd(0.3), qty: 1, takerSide: 'ORDER_SIDE_SELL', tradeTime: 0, receivedAt: 0 });
+    t.onMarketEvent({ type: 'trade', marketSlug: 'mkt-b', price: usd(0.3), qty: contracts(1), takerSide: 'ORDER_SIDE_SELL', tradeTime: 0, receivedAt: 0 });
     const r = t.report();
     // long 10 @ 0.50 marked at mid 0.55 → +0.50; short 5 @ (1 − 0.40) marked at 1 − 0.30 → +0.50
     expect(r.byMarket[M]?.unrealized.toString()).toBe('0.5');
@@ -66,7 +67,7 @@ describe('performance tracker', () => {
       marketSlug: M,
       action: 'BUY_YES',
       price: usd(0.55),
-      quantity: 20,
+      quantity: contracts(20),
       urgency: 'HIGH',
       strategyName: 'live_arbitrage',
       confidence: 1,
@@ -78,7 +79,7 @@ describe('performance tracker', () => {
     p.scheduler.advance(20);
     const o = executor.tracker.find(r.status === 'submitted' ? r.orderId : '')!;
     // taker fee 0.0695 × 20 × 0.55 × 0.45 = 0.344 → 0.34
-    expect(o).toMatchObject({ status: 'FILLED', filledQty: 20, avgPrice: usd(0.55), feesPaid: 340_000 });
+    expect(o).toMatchObject({ status: 'FILLED', filledQty: contracts(20), avgPrice: usd(0.55), feesPaid: 340_000 });
     p.ex.settle(M, 1_000_000);
     perf.settle(M, 1_000_000);
     const total = perf.report().total;
