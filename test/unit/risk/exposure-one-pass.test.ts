@@ -59,13 +59,14 @@ function refOthers(view: RiskView, slug: string): { portfolio: Micros; byKey: Ma
 }
 
 // ---- commands -----------------------------------------------------------------------------------------
+// quantities in hundredths of a contract (Qty): up to 500 contracts, fractions included
 const market = fc.integer({ min: 0, max: MARKETS.length - 1 });
 const cmd = fc.oneof(
-  fc.record({ kind: fc.constant('order' as const), market, action: fc.constantFrom(...SIGNAL_ACTIONS), ticks: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({ kind: fc.constant('order' as const), market, action: fc.constantFrom(...SIGNAL_ACTIONS), ticks: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: 1, max: 50_000 }) }),
   fc.record({ kind: fc.constant('status' as const), order: fc.nat(), status: fc.constantFrom(...STATUSES) }),
-  fc.record({ kind: fc.constant('fill' as const), order: fc.nat(), qty: fc.integer({ min: 1, max: 500 }), ticks: fc.integer({ min: 1, max: 99 }) }),
-  fc.record({ kind: fc.constant('reprice' as const), order: fc.nat(), ticks: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: 1, max: 500 }) }),
-  fc.record({ kind: fc.constant('position' as const), market, side: fc.constantFrom('YES' as const, 'NO' as const), qty: fc.integer({ min: 0, max: 300 }), ticks: fc.integer({ min: 1, max: 99 }) }),
+  fc.record({ kind: fc.constant('fill' as const), order: fc.nat(), qty: fc.integer({ min: 1, max: 50_000 }), ticks: fc.integer({ min: 1, max: 99 }) }),
+  fc.record({ kind: fc.constant('reprice' as const), order: fc.nat(), ticks: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: 1, max: 50_000 }) }),
+  fc.record({ kind: fc.constant('position' as const), market, side: fc.constantFrom('YES' as const, 'NO' as const), qty: fc.integer({ min: 0, max: 30_000 }), ticks: fc.integer({ min: 1, max: 99 }) }),
   fc.record({ kind: fc.constant('game' as const), fixture: fc.integer({ min: 0, max: FIXTURES.length - 1 }), home: fc.constantFrom(...TEAMS), away: fc.constantFrom(...TEAMS), drop: fc.boolean() }),
   fc.record({ kind: fc.constant('link' as const), market, fixture: fc.option(fc.integer({ min: 0, max: FIXTURES.length - 1 }), { nil: undefined }) }),
   fc.record({ kind: fc.constant('info' as const), market, team: fc.constantFrom(...TEAMS), event: fc.constantFrom('ev-x', 'ev-y', '', undefined), drop: fc.boolean() }),

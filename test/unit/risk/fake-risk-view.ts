@@ -1,7 +1,11 @@
-/** An in-memory RiskView with a tiny netting position model, for the risk tests. */
+/**
+ * An in-memory RiskView with a tiny netting position model, for the risk tests. Quantities are Qty (hundredths
+ * of a contract, as the engine counts them): `signal()` defaults to 10 contracts, markets trade whole contracts.
+ */
 import type { GameState } from '../../../shared/domain/game.js';
 import type { MarketInfo } from '../../../shared/domain/market.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../../../shared/domain/money.js';
+import { ONE_CONTRACT, QTY_SCALE, contracts, qtyTimesMicros, type Qty } from '../../../shared/domain/quantity.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { PositionState } from '../../../shared/domain/position.js';
 import type { Signal } from '../../../shared/domain/signal.js';
@@ -18,12 +22,12 @@ export function game(id: string, home: string, away: string): GameState {
 }
 
 export function info(slug: string, extra: Partial<MarketInfo> = {}): MarketInfo {
-  return { marketSlug: slug, eventSlug: `ev-${slug}`, title: slug, outcome: 'YES', tick: 10_000, minQty: 1, ...extra };
+  return { marketSlug: slug, eventSlug: `ev-${slug}`, title: slug, outcome: 'YES', tick: 10_000, minQty: ONE_CONTRACT, ...extra };
 }
 
 export function signal(extra: Partial<Signal> = {}): Signal {
   return {
-    marketSlug: 'm1', action: 'BUY_YES', price: 500_000, quantity: 10, urgency: 'MEDIUM', strategyName: 'statistical_edge',
+    marketSlug: 'm1', action: 'BUY_YES', price: 500_000, quantity: contracts(10), urgency: 'MEDIUM', strategyName: 'statistical_edge',
     confidence: 0.9, reason: 'test', fairProbability: 0.6, createdAt: 0, ...extra,
   };
 }
@@ -68,9 +72,9 @@ export class FakeRiskView implements RiskView {
     return this.pnl;
   }
 
-  setPosition(slug: string, side: 'YES' | 'NO', quantity: number, avgPrice: PriceMicros): void {
+  setPosition(slug: string, side: 'YES' | 'NO', quantity: Qty, avgPrice: PriceMicros): void {
     this.positions.set(slug, {
-      marketSlug: slug, side, quantity, netQty: side === 'YES' ? quantity : -quantity, avgPrice, cost: quantity * avgPrice,
+      marketSlug: slug, side, quantity, netQty: side === 'YES' ? quantity : -quantity, avgPrice, cost: qtyTimesMicros(quantity, avgPrice, 'up'),
       currentValue: 0, unrealizedPnl: 0, realizedPnl: 0, feesPaid: 0, updatedAt: 0,
     });
   }
@@ -99,7 +103,7 @@ export class FakeRiskView implements RiskView {
    * Fills up to `qty` of an open order at `price` (at or better than its limit). Close-only intents
    * (SELL_LONG / SELL_SHORT) fill at most the contracts held, as the venue's close-only intents do.
    */
-  fill(o: TrackedOrder, qty: number, price: PriceMicros): void {
+  fill(o: TrackedOrder, qty: Qty, price: PriceMicros): void {
     if (!['CREATED', 'SUBMITTED', 'PENDING', 'PARTIALLY_FILLED'].includes(o.status)) return;
     const effect = INTENT_EFFECT[o.request.intent];
     const slug = o.request.marketSlug;
@@ -115,7 +119,7 @@ export class FakeRiskView implements RiskView {
     o.status = o.filledQty >= o.request.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
   }
 
-  private applyFill(slug: string, buysLong: boolean, q: number, price: PriceMicros): void {
+  private applyFill(slug: string, buysLong: boolean, q: Qty, price: PriceMicros): void {
     const pos = this.position(slug);
     const heldSide = pos?.side;
     const closingSide = buysLong ? 'NO' : 'YES';
@@ -132,9 +136,9 @@ export class FakeRiskView implements RiskView {
       const unit = buysLong ? price : ONE_DOLLAR - price;
       const cur = this.position(slug);
       const qty = (cur?.quantity ?? 0) + rest;
-      const cost = (cur?.cost ?? 0) + rest * unit;
+      const cost = (cur?.cost ?? 0) + qtyTimesMicros(rest, unit, 'up');
       this.positions.set(slug, {
-        marketSlug: slug, side, quantity: qty, netQty: side === 'YES' ? qty : -qty, avgPrice: Math.round(cost / qty), cost,
+        marketSlug: slug, side, quantity: qty, netQty: side === 'YES' ? qty : -qty, avgPrice: Math.round((cost * QTY_SCALE) / qty), cost,
         currentValue: 0, unrealizedPnl: 0, realizedPnl: 0, feesPaid: 0, updatedAt: 0,
       });
     }

@@ -1,34 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { QTY_SCALE, contracts } from '../../../shared/domain/quantity.js';
 import { costPerContract, kellyContracts, kellyOptimalFraction } from '../../../shared/risk/position-sizer.js';
 
 const BANK = 1_000_000_000; // 1,000 USD
 
+// Kelly sizes are Qty (hundredths of a contract), rounded down; the risk manager puts them on the market's grid.
 describe('Kelly sizing for a binary contract', () => {
   it('buying YES at 0.50 with p = 0.60: f* = 0.2, quarter Kelly → 50 USD → 100 contracts', () => {
     expect(kellyOptimalFraction('YES', 500_000, 0.6)).toBeCloseTo(0.2, 12);
-    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(100);
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(contracts(100));
   });
 
-  it('buying YES at 0.40 with p = 0.55: f* = 0.25, quarter Kelly → 62.50 USD → 156 contracts (floored)', () => {
+  it('buying YES at 0.40 with p = 0.55: f* = 0.25, quarter Kelly → 62.50 USD → 156.25 contracts', () => {
     expect(kellyOptimalFraction('YES', 400_000, 0.55)).toBeCloseTo(0.25, 12);
-    expect(kellyContracts({ side: 'YES', price: 400_000, fairProbability: 0.55, kellyFraction: 0.25, bankroll: BANK })).toBe(156);
+    expect(kellyContracts({ side: 'YES', price: 400_000, fairProbability: 0.55, kellyFraction: 0.25, bankroll: BANK })).toBe(contracts(156.25));
   });
 
   it('buying NO at long price 0.70 with p(YES) = 0.60: f* = (0.70 − 0.60)/0.70, NO costs 0.30', () => {
     expect(kellyOptimalFraction('NO', 700_000, 0.6)).toBeCloseTo(1 / 7, 12);
-    // 0.25 × (1/7) × 1000 = 35.714… USD / 0.30 = 119.04 → 119
-    expect(kellyContracts({ side: 'NO', price: 700_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(119);
+    // 0.25 × (1/7) × 1000 = 35.714… USD / 0.30 = 119.047… → 119.04 (down to the hundredth)
+    expect(kellyContracts({ side: 'NO', price: 700_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK })).toBe(contracts(119.04));
     expect(costPerContract('NO', 700_000)).toBe(300_000);
   });
 
   it('sizes on the edge net of the fee: a taker at 0.50 pays 0.017375, a maker earns 0.003125', () => {
-    // K = 0.517375, net 0.082625: 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.7 → 82
-    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 17_375 })).toBe(82);
-    // K = 0.496875, net 0.103125 → 103.1 → 103
-    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: -3_125 })).toBe(103);
-    // NO at 0.70, fee 0.0695 × 0.21 = 0.014595: K = 0.314595, net 0.085405 → 99.0 → 99
-    expect(kellyContracts({ side: 'NO', price: 700_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 14_595 })).toBe(99);
+    // K = 0.517375, net 0.082625: 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.72… → 82.72
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 17_375 })).toBe(contracts(82.72));
+    // K = 0.496875, net 0.103125 → 103.129… → 103.12
+    expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: -3_125 })).toBe(contracts(103.12));
+    // NO at 0.70, fee 0.0695 × 0.21 = 0.014595: K = 0.314595, net 0.085405 → 99.020… → 99.02
+    expect(kellyContracts({ side: 'NO', price: 700_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: BANK, feePerContract: 14_595 })).toBe(contracts(99.02));
     expect(kellyOptimalFraction('YES', 500_000, 0.6, 17_375)).toBeCloseTo(82_625 / 482_625, 12);
     // A gross edge of 0.01 under a 0.017375 fee is no edge.
     expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.51, kellyFraction: 0.25, bankroll: BANK, feePerContract: 17_375 })).toBe(0);
@@ -54,7 +56,7 @@ describe('Kelly sizing for a binary contract', () => {
     expect(kellyContracts({ side: 'YES', price: 500_000, fairProbability: 0.6, kellyFraction: 0.25, bankroll: 0 })).toBe(0);
   });
 
-  it('property: stake never exceeds kelly_fraction × f* × bankroll, and is within one contract of it', () => {
+  it('property: stake never exceeds kelly_fraction × f* × bankroll, and is within a hundredth of a contract of it', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 99 }),
@@ -69,9 +71,10 @@ describe('Kelly sizing for a binary contract', () => {
           const pr = Math.round(p * 1e6) / 1e6;
           const kr = Math.round(k * 1e6) / 1e6;
           const f = Math.max(0, kellyOptimalFraction(side, price, pr));
-          const stake = (kr * f * bankroll) / costPerContract(side, price);
-          expect(n).toBeLessThanOrEqual(stake + 1e-6);
-          expect(n).toBeGreaterThan(stake - 1 - 1e-6);
+          // in hundredths of a contract
+          const stake = ((kr * f * bankroll) / costPerContract(side, price)) * QTY_SCALE;
+          expect(n).toBeLessThanOrEqual(stake * (1 + 1e-12) + 1e-6);
+          expect(n).toBeGreaterThan(stake * (1 - 1e-12) - 1 - 1e-6);
         },
       ),
     );

@@ -7,6 +7,7 @@ import { marketLoss } from '../../../shared/risk/exposure-monitor.js';
 import { RiskManager, type RiskLimits } from '../../../shared/risk/risk-manager.js';
 import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
 import { FakeRiskView, game, info, signal } from './fake-risk-view.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const USD = 1_000_000;
 const LIMITS: RiskLimits = {
@@ -31,12 +32,12 @@ function setup(limits: Partial<RiskLimits> = {}, strategyMaxPosition: Record<str
 describe('exposure = worst-case loss', () => {
   it('counts a long position cost on NO, a short position cost on YES, and opening orders on their loss side', () => {
     const view = new FakeRiskView();
-    view.setPosition('m1', 'YES', 10, 400_000); // cost 4
-    view.submit(signal({ action: 'BUY_YES', price: 300_000, quantity: 5 })); // +1.5 if NO
-    view.submit(signal({ action: 'BUY_NO', price: 600_000, quantity: 5 })); // +2 if YES
-    view.submit(signal({ action: 'SELL_YES', price: 900_000, quantity: 5 })); // reducing: 0
+    view.setPosition('m1', 'YES', contracts(10), 400_000); // cost 4
+    view.submit(signal({ action: 'BUY_YES', price: 300_000, quantity: contracts(5) })); // +1.5 if NO
+    view.submit(signal({ action: 'BUY_NO', price: 600_000, quantity: contracts(5) })); // +2 if YES
+    view.submit(signal({ action: 'SELL_YES', price: 900_000, quantity: contracts(5) })); // reducing: 0
     expect(marketLoss(view.position('m1'), view.openOrders('m1'))).toEqual({ ifNo: 5_500_000, ifYes: 2_000_000 });
-    view.setPosition('m2', 'NO', 10, 300_000);
+    view.setPosition('m2', 'NO', contracts(10), 300_000);
     expect(marketLoss(view.position('m2'), [])).toEqual({ ifNo: 0, ifYes: 3_000_000 });
   });
 });
@@ -46,18 +47,27 @@ describe('RiskManager.validateTrade: each check', () => {
     const { rm, metrics, logger } = setup();
     // Kelly at 0.50 with p 0.60 on 1000 USD, after the taker fee 0.0695 × 0.25 = 0.017375: a contract costs
     // K = 0.517375 for a net edge 0.082625 → 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.7 → 82; asked 500.
-    const d = rm.validateTrade(signal({ quantity: 500 }));
+    const d = rm.validateTrade(signal({ quantity: contracts(500) }));
     // per-market 100 USD / 0.50 = 200 contracts, Kelly 82 → 82
     expect(d).toMatchObject({ approved: true, check: 'approved' });
-    expect(d.signal?.quantity).toBe(82);
+    expect(d.signal?.quantity).toBe(contracts(82));
     expect(d.reason).toContain('Kelly');
     expect(metrics.counter('risk.decision', { check: 'approved', strategy: 'statistical_edge' })).toBe(1);
     expect(logger.lines.at(-1)).toMatchObject({ msg: 'risk approved', fields: expect.objectContaining({ check: 'approved' }) });
   });
 
+  it("on a 0.01 market the Kelly size keeps its hundredths; on a whole-contract market it is rounded down", () => {
+    const { rm, view } = setup();
+    view.infos.set('m1', info('m1', { minQty: contracts(0.01) }));
+    expect(rm.validateTrade(signal({ quantity: contracts(500) })).signal?.quantity).toBe(contracts(82.72));
+    // asked 7.5 on the 0.01 market: below every limit, unchanged
+    expect(rm.validateTrade(signal({ quantity: contracts(7.5) })).signal?.quantity).toBe(contracts(7.5));
+    expect(rm.validateTrade(signal({ marketSlug: 'm2', quantity: contracts(500) })).signal?.quantity).toBe(contracts(82));
+  });
+
   it('leaves a signal below every limit unchanged (never raises a quantity)', () => {
     const { rm } = setup();
-    const s = signal({ quantity: 7 });
+    const s = signal({ quantity: contracts(7) });
     expect(rm.validateTrade(s).signal).toBe(s);
   });
 
@@ -79,50 +89,50 @@ describe('RiskManager.validateTrade: each check', () => {
 
   it('1. circuit breaker: reducing trades still pass a tripped breaker, but not the kill switch', () => {
     const { rm, view, breaker } = setup();
-    view.setPosition('m1', 'YES', 20, 500_000);
+    view.setPosition('m1', 'YES', contracts(20), 500_000);
     breaker.trip('loss');
-    const d = rm.validateTrade(signal({ action: 'SELL_YES', quantity: 50, price: 400_000 }));
+    const d = rm.validateTrade(signal({ action: 'SELL_YES', quantity: contracts(50), price: 400_000 }));
     expect(d).toMatchObject({ approved: true });
-    expect(d.signal?.quantity).toBe(20);
+    expect(d.signal?.quantity).toBe(contracts(20));
     breaker.engageKillSwitch('operator');
-    expect(rm.validateTrade(signal({ action: 'SELL_YES', quantity: 5 })).check).toBe('circuit_breaker');
+    expect(rm.validateTrade(signal({ action: 'SELL_YES', quantity: contracts(5) })).check).toBe('circuit_breaker');
   });
 
   it('2. position limit: rejects when the market is at its limit', () => {
     const { rm, view } = setup();
-    view.setPosition('m1', 'YES', 200, 500_000); // 100 USD at risk
+    view.setPosition('m1', 'YES', contracts(200), 500_000); // 100 USD at risk
     expect(rm.validateTrade(signal())).toMatchObject({ approved: false, check: 'position_limit' });
   });
 
   it('2. position limit: clamps to the remaining per-market room', () => {
     const { rm, view } = setup();
-    view.setPosition('m1', 'YES', 190, 500_000); // 95 USD: 5 USD left = 10 contracts at 0.50
-    const d = rm.validateTrade(signal({ quantity: 50 }));
-    expect(d.signal?.quantity).toBe(10);
+    view.setPosition('m1', 'YES', contracts(190), 500_000); // 95 USD: 5 USD left = 10 contracts at 0.50
+    const d = rm.validateTrade(signal({ quantity: contracts(50) }));
+    expect(d.signal?.quantity).toBe(contracts(10));
     expect(d.reason).toContain('max_position_per_market');
   });
 
   it('2. position limit: the NO side costs 1 − price', () => {
     const { rm, view } = setup();
-    view.setPosition('m1', 'NO', 100, 900_000); // 90 USD at risk if YES
+    view.setPosition('m1', 'NO', contracts(100), 900_000); // 90 USD at risk if YES
     // BUY_NO at long price 0.80 costs 0.20: 10 USD left = 50 contracts
-    const d = rm.validateTrade(signal({ action: 'BUY_NO', price: 800_000, fairProbability: 0.5, quantity: 500 }));
-    expect(d.signal?.quantity).toBe(50);
+    const d = rm.validateTrade(signal({ action: 'BUY_NO', price: 800_000, fairProbability: 0.5, quantity: contracts(500) }));
+    expect(d.signal?.quantity).toBe(contracts(50));
   });
 
   it('2. position limit: the strategy max_position caps its exposure in a market', () => {
     const { rm } = setup({}, { live_arbitrage: 20 * USD });
-    const d = rm.validateTrade(signal({ strategyName: 'live_arbitrage', quantity: 500 }));
-    expect(d.signal?.quantity).toBe(40);
+    const d = rm.validateTrade(signal({ strategyName: 'live_arbitrage', quantity: contracts(500) }));
+    expect(d.signal?.quantity).toBe(contracts(40));
     expect(d.reason).toContain('live_arbitrage.max_position');
   });
 
   it('2. position limit: the portfolio limit counts every market', () => {
     const { rm, view } = setup({ maxPortfolioExposure: 150 * USD, maxCorrelatedExposure: 150 * USD });
-    view.setPosition('m2', 'YES', 200, 500_000); // 100
-    view.setPosition('m3', 'YES', 100, 450_000); // 45 → 145: 5 USD left
-    expect(rm.validateTrade(signal({ quantity: 50 })).signal?.quantity).toBe(10);
-    view.setPosition('m3', 'YES', 100, 500_000); // 150
+    view.setPosition('m2', 'YES', contracts(200), 500_000); // 100
+    view.setPosition('m3', 'YES', contracts(100), 450_000); // 45 → 145: 5 USD left
+    expect(rm.validateTrade(signal({ quantity: contracts(50) })).signal?.quantity).toBe(contracts(10));
+    view.setPosition('m3', 'YES', contracts(100), 500_000); // 150
     expect(rm.validateTrade(signal())).toMatchObject({ approved: false, check: 'position_limit' });
   });
 
@@ -131,11 +141,11 @@ describe('RiskManager.validateTrade: each check', () => {
     view.games.set('g1', game('g1', 'Lakers', 'Celtics'));
     view.fixtures.set('m1', 'g1');
     view.fixtures.set('m2', 'g1');
-    view.setPosition('m2', 'YES', 200, 500_000); // 100 in g1
-    const d = rm.validateTrade(signal({ quantity: 500 }));
-    expect(d.signal?.quantity).toBe(40); // 20 USD left / 0.50
+    view.setPosition('m2', 'YES', contracts(200), 500_000); // 100 in g1
+    const d = rm.validateTrade(signal({ quantity: contracts(500) }));
+    expect(d.signal?.quantity).toBe(contracts(40)); // 20 USD left / 0.50
     expect(d.reason).toContain('max_correlated_exposure');
-    view.setPosition('m2', 'YES', 240, 500_000); // 120
+    view.setPosition('m2', 'YES', contracts(240), 500_000); // 120
     expect(rm.validateTrade(signal())).toMatchObject({ approved: false, check: 'correlation' });
   });
 
@@ -145,7 +155,7 @@ describe('RiskManager.validateTrade: each check', () => {
     view.games.set('g2', game('g2', 'Suns', 'lakers '));
     view.fixtures.set('m1', 'g1');
     view.fixtures.set('m3', 'g2');
-    view.setPosition('m3', 'NO', 200, 500_000); // 100 USD: the Lakers group is full
+    view.setPosition('m3', 'NO', contracts(200), 500_000); // 100 USD: the Lakers group is full
     const d = rm.validateTrade(signal());
     expect(d).toMatchObject({ approved: false, check: 'correlation' });
     expect(d.reason).toContain('team:lakers');
@@ -162,7 +172,7 @@ describe('RiskManager.validateTrade: each check', () => {
   it('4. Kelly: sizes on the edge net of the fee — a maker rebate sizes up, a fee that eats the edge sizes nothing', () => {
     const { rm } = setup();
     // Post-only: K = 0.50 − rebate 0.003125 = 0.496875, net edge 0.103125 → 103.1 → 103 contracts.
-    expect(rm.validateTrade(signal({ quantity: 500, postOnly: true, timeInForce: 'GTC' })).signal?.quantity).toBe(103);
+    expect(rm.validateTrade(signal({ quantity: contracts(500), postOnly: true, timeInForce: 'GTC' })).signal?.quantity).toBe(contracts(103));
     // p 0.51 at 0.50: a gross edge of 0.01 is less than the taker fee 0.017375.
     const d = rm.validateTrade(signal({ fairProbability: 0.51 }));
     expect(d).toMatchObject({ approved: false, check: 'kelly' });
@@ -189,7 +199,7 @@ describe('RiskManager.validateTrade: each check', () => {
 
   it('5. minimum size: a trade clamped below min_trade_size is rejected', () => {
     const { rm, view } = setup();
-    view.setPosition('m1', 'YES', 199, 500_000); // 99.5 USD: 1 contract at 0.50 = 0.50 USD
+    view.setPosition('m1', 'YES', contracts(199), 500_000); // 99.5 USD: 1 contract at 0.50 = 0.50 USD
     const d = rm.validateTrade(signal());
     expect(d).toMatchObject({ approved: false, check: 'min_size' });
     expect(d.reason).toContain('after clamping to max_position_per_market');
@@ -197,24 +207,24 @@ describe('RiskManager.validateTrade: each check', () => {
 
   it('a replaced order does not count against the limits', () => {
     const { rm, view } = setup();
-    const o = view.submit(signal({ quantity: 190 })); // 95 USD resting
-    expect(rm.validateTrade(signal({ quantity: 50 })).signal?.quantity).toBe(10);
-    expect(rm.validateTrade(signal({ quantity: 50, replacesOrderId: o.orderId! })).signal?.quantity).toBe(50);
+    const o = view.submit(signal({ quantity: contracts(190) })); // 95 USD resting
+    expect(rm.validateTrade(signal({ quantity: contracts(50) })).signal?.quantity).toBe(contracts(10));
+    expect(rm.validateTrade(signal({ quantity: contracts(50), replacesOrderId: o.orderId! })).signal?.quantity).toBe(contracts(50));
   });
 
   it('a reducing trade with nothing to reduce is rejected; open reducing orders are counted', () => {
     const { rm, view } = setup();
     expect(rm.validateTrade(signal({ action: 'SELL_YES' }))).toMatchObject({ approved: false, check: 'position_limit' });
-    view.setPosition('m1', 'YES', 10, 500_000);
-    view.submit(signal({ action: 'SELL_YES', quantity: 6 }));
-    expect(rm.validateTrade(signal({ action: 'SELL_YES', quantity: 10 })).signal?.quantity).toBe(4);
-    expect(rm.validateTrade(signal({ action: 'SELL_NO', quantity: 10 })).approved).toBe(false);
+    view.setPosition('m1', 'YES', contracts(10), 500_000);
+    view.submit(signal({ action: 'SELL_YES', quantity: contracts(6) }));
+    expect(rm.validateTrade(signal({ action: 'SELL_YES', quantity: contracts(10) })).signal?.quantity).toBe(contracts(4));
+    expect(rm.validateTrade(signal({ action: 'SELL_NO', quantity: contracts(10) })).approved).toBe(false);
   });
 
   it('reducing trades pass exposure limits', () => {
     const { rm, view } = setup({ maxPortfolioExposure: 100 * USD, maxCorrelatedExposure: 100 * USD });
-    view.setPosition('m1', 'NO', 300, 500_000); // 150 USD at risk: over every limit
-    expect(rm.validateTrade(signal({ action: 'SELL_NO', quantity: 300, price: 600_000 })).approved).toBe(true);
+    view.setPosition('m1', 'NO', contracts(300), 500_000); // 150 USD at risk: over every limit
+    expect(rm.validateTrade(signal({ action: 'SELL_NO', quantity: contracts(300), price: 600_000 })).approved).toBe(true);
   });
 });
 
@@ -224,10 +234,10 @@ describe('RiskManager.validateTrade: order of the checks', () => {
     view.games.set('g1', game('g1', 'A', 'B'));
     view.fixtures.set('m1', 'g1');
     view.fixtures.set('m2', 'g1');
-    view.setPosition('m2', 'YES', 200, 500_000); // correlated group full
+    view.setPosition('m2', 'YES', contracts(200), 500_000); // correlated group full
     view.bank = 15 * USD; // Kelly: 1 contract = 0.50 USD, below min size
     const bad = signal({ fairProbability: 0.4 }); // and there is no edge
-    view.setPosition('m1', 'YES', 200, 500_000); // market full
+    view.setPosition('m1', 'YES', contracts(200), 500_000); // market full
     breaker.trip('test');
     expect(rm.validateTrade(bad).check).toBe('circuit_breaker');
     breaker.resetDaily();

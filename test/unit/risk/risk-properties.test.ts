@@ -9,19 +9,22 @@ import { SIGNAL_ACTIONS } from '../../../shared/domain/signal.js';
 import { INTENT_EFFECT } from '../../../shared/domain/venue-enums.js';
 import { CircuitBreaker } from '../../../shared/risk/circuit-breaker.js';
 import { ACTION_SHAPE, RiskManager, type RiskLimits } from '../../../shared/risk/risk-manager.js';
+import { ONE_CONTRACT } from '../../../shared/domain/quantity.js';
 import { FakeRiskView, game, info, signal } from './fake-risk-view.js';
 
 const USD = 1_000_000;
 /** Counts across all runs, to check the property exercises approvals near the limits (not only rejections). */
 const seen = { approvedOpening: 0, approvedReducing: 0, fills: 0, rejectedLimits: 0 };
 const MARKETS = ['g1-home', 'g1-away', 'g2-home', 'solo'];
+/** Size step per market: whole contracts, except 'solo', a 0.01 market. */
+const MIN_QTY: Record<string, number> = { 'g1-home': ONE_CONTRACT, 'g1-away': ONE_CONTRACT, 'g2-home': ONE_CONTRACT, solo: 1 };
 
 const signalCmd = fc.record({
   kind: fc.constant('signal' as const),
   market: fc.integer({ min: 0, max: MARKETS.length - 1 }),
   action: fc.constantFrom(...SIGNAL_ACTIONS),
   ticks: fc.integer({ min: 1, max: 99 }),
-  qty: fc.integer({ min: 1, max: 2_000 }),
+  qty: fc.integer({ min: 1, max: 200_000 }), // hundredths: up to 2,000 contracts
   fair: fc.double({ min: 0, max: 1, noNaN: true }),
   strategy: fc.constantFrom('market_maker', 'live_arbitrage', 'statistical_edge'),
   replace: fc.option(fc.nat(), { nil: undefined }),
@@ -29,7 +32,7 @@ const signalCmd = fc.record({
 const fillCmd = fc.record({
   kind: fc.constant('fill' as const),
   order: fc.nat(),
-  qty: fc.integer({ min: 1, max: 2_000 }),
+  qty: fc.integer({ min: 1, max: 200_000 }), // hundredths, put on the order's market grid
   improveTicks: fc.integer({ min: 0, max: 5 }),
 });
 const cancelCmd = fc.record({ kind: fc.constant('cancel' as const), order: fc.nat() });
@@ -67,7 +70,7 @@ describe('risk invariants (property)', () => {
       fc.property(limitsArb, fc.array(command, { minLength: 1, maxLength: 120 }), ({ limits, bank, arbMax }, commands) => {
         const view = new FakeRiskView();
         view.bank = bank;
-        for (const m of MARKETS) view.infos.set(m, info(m));
+        for (const m of MARKETS) view.infos.set(m, info(m, { minQty: MIN_QTY[m] }));
         view.games.set('g1', game('g1', 'Lakers', 'Celtics'));
         view.games.set('g2', game('g2', 'Lakers', 'Suns'));
         view.fixtures.set('g1-home', 'g1');
@@ -95,6 +98,8 @@ describe('risk invariants (property)', () => {
               expect(d.signal!.quantity).toBeGreaterThan(0);
               expect(d.signal!.quantity).toBeLessThanOrEqual(c.qty);
               if (ACTION_SHAPE[c.action].opens) {
+                // an opening size is on the market's grid
+                expect(d.signal!.quantity % MIN_QTY[s.marketSlug]!).toBe(0);
                 expect(trippedBefore).toBe(false);
                 expect(breaker.isTripped()).toBe(false);
               }
@@ -111,7 +116,8 @@ describe('risk invariants (property)', () => {
               // fills at the limit or better
               const buys = INTENT_EFFECT[o.request.intent].buysLong;
               const px = Math.min(990_000, Math.max(10_000, o.request.price! + (buys ? -1 : 1) * c.improveTicks * 10_000));
-              view.fill(o, c.qty, px);
+              const step = MIN_QTY[o.request.marketSlug]!;
+              view.fill(o, Math.max(step, c.qty - (c.qty % step)), px);
               seen.fills++;
             }
           } else {
