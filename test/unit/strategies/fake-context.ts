@@ -1,9 +1,10 @@
-/** A StrategyContext over plain maps, for strategy tests. */
+/** A StrategyContext over plain maps, for strategy tests. Quantities are Qty (hundredths of a contract). */
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { GameState } from '../../../shared/domain/game.js';
 import type { MarketInfo, MarketState } from '../../../shared/domain/market.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { PositionState } from '../../../shared/domain/position.js';
+import { contracts, qtyTimesMicros, type Qty } from '../../../shared/domain/quantity.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import type { ConsensusYes, FixtureLink, StrategyContext } from '../../../shared/strategies/context.js';
 import { ACTION_INTENT } from '../../../shared/strategies/signal-intent.js';
@@ -11,7 +12,7 @@ import { ACTION_INTENT } from '../../../shared/strategies/signal-intent.js';
 export function book(slug: string, bid: number | null, ask: number | null, extra: Partial<MarketState> = {}): MarketState {
   return {
     marketSlug: slug, yesBid: bid, yesAsk: ask, noBid: ask === null ? null : 1_000_000 - ask, noAsk: bid === null ? null : 1_000_000 - bid,
-    yesBidQty: 100, yesAskQty: 100, lastTradePrice: null, lastTradeTime: null, volume24h: 0, state: 'MARKET_STATE_OPEN', updatedAt: 0, ...extra,
+    yesBidQty: contracts(100), yesAskQty: contracts(100), lastTradePrice: null, lastTradeTime: null, volume24h: 0, state: 'MARKET_STATE_OPEN', updatedAt: 0, ...extra,
   };
 }
 
@@ -54,10 +55,11 @@ export class FakeContext implements StrategyContext {
     return m;
   }
 
-  setPosition(slug: string, net: number, avgPrice = 500_000): void {
+  /** A position of `net` (Qty, signed: negative = short) at `avgPrice`. */
+  setPosition(slug: string, net: Qty, avgPrice = 500_000): void {
     const q = Math.abs(net);
     this.positions.set(slug, {
-      marketSlug: slug, side: net >= 0 ? 'YES' : 'NO', quantity: q, netQty: net, avgPrice, cost: q * avgPrice,
+      marketSlug: slug, side: net >= 0 ? 'YES' : 'NO', quantity: q, netQty: net, avgPrice, cost: qtyTimesMicros(q, avgPrice, 'up'),
       currentValue: 0, unrealizedPnl: 0, realizedPnl: 0, feesPaid: 0, updatedAt: 0,
     });
   }

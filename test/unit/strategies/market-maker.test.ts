@@ -4,11 +4,12 @@ import type { MarketMakerConfig } from '../../../shared/config/schema.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import { isCancelRequest, splitOutputs, type StrategyOutput } from '../../../shared/strategies/base-strategy.js';
 import { MarketMaker } from '../../../shared/strategies/market-maker.js';
+import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 import { FakeContext, gameState } from './fake-context.js';
 
 const CFG: MarketMakerConfig = {
   enabled: true, spread: 20_000, orderSize: 10_000_000, refreshIntervalMs: 5_000, consensusWeight: 0.5, requireConsensus: false,
-  skewPerContract: 500, maxSkew: 50_000, maxInventory: 200, staleBookMs: 15_000, staleConsensusMs: 120_000, pauseAfterEventMs: 3_000,
+  skewPerContract: 500, maxSkew: 50_000, maxInventory: contracts(200), staleBookMs: 15_000, staleConsensusMs: 120_000, pauseAfterEventMs: 3_000,
   minRequoteTicks: 1,
 };
 
@@ -35,8 +36,8 @@ describe('MarketMaker', () => {
     const ask = s.find((x) => x.action === 'BUY_NO')!;
     expect(bid.price).toBe(500_000); // 0.51 − 0.01
     expect(ask.price).toBe(520_000); // 0.51 + 0.01, long-side price
-    expect(bid.quantity).toBe(20); // 10 USD / 0.50
-    expect(ask.quantity).toBe(20); // 10 USD / (1 − 0.52) = 20.8
+    expect(bid.quantity).toBe(contracts(20)); // 10 USD / 0.50
+    expect(ask.quantity).toBe(contracts(20)); // 10 USD / (1 − 0.52) = 20.8, down to whole contracts
     for (const q of s) {
       expect(q).toMatchObject({ postOnly: true, timeInForce: 'GTD', goodTillTime: q.createdAt + 600_000, urgency: 'LOW', strategyName: 'market_maker' });
       expect(q.price % 10_000).toBe(0);
@@ -48,7 +49,7 @@ describe('MarketMaker', () => {
   });
 
   it('on a 0.0025 tick the rebate lets a quote stand one tick nearer, never nearer than the half spread net', () => {
-    ctx.infos.set('m1', { marketSlug: 'm1', eventSlug: 'e', title: 'm1', outcome: 'home', tick: 2_500, minQty: 1 });
+    ctx.infos.set('m1', { marketSlug: 'm1', eventSlug: 'e', title: 'm1', outcome: 'home', tick: 2_500, minQty: ONE_CONTRACT });
     ctx.consensus.set('m1', { probability: 0.52, confidence: 0.9, ageMs: 1_000 });
     const s = signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))); // fair 0.51, half spread 0.01
     const bid = s.find((x) => x.action === 'BUY_YES')!;
@@ -65,7 +66,7 @@ describe('MarketMaker', () => {
         const c = new FakeContext();
         const spread = 2 * halfTicks * 5_000;
         const m = new MarketMaker({ config: { ...CFG, spread }, context: c });
-        c.infos.set('q', { marketSlug: 'q', eventSlug: 'e', title: 'q', outcome: 'x', tick, minQty: 1 });
+        c.infos.set('q', { marketSlug: 'q', eventSlug: 'e', title: 'q', outcome: 'x', tick, minQty: ONE_CONTRACT });
         const book = c.setBook('q', bidC * 10_000, (bidC + w) * 10_000);
         const fair = (book.yesBid! + book.yesAsk!) / 2;
         const rebate = (px: number) => Math.floor((12_500 * px * (1_000_000 - px)) / 1e12);
@@ -85,18 +86,32 @@ describe('MarketMaker', () => {
   });
 
   it('skews both quotes against inventory and sells inventory on the ask', () => {
-    ctx.setPosition('m1', 40); // long 40: skew 40 × 0.0005 = 0.02 down
+    ctx.setPosition('m1', contracts(40)); // long 40: skew 40 × 0.0005 = 0.02 down
     const m = ctx.setBook('m1', 450_000, 550_000);
     const s = signals(mm.onMarketUpdate(m));
     const bid = s.find((x) => x.action === 'BUY_YES')!;
     const ask = s.find((x) => x.action === 'SELL_YES')!;
     expect(bid.price).toBe(470_000);
     expect(ask.price).toBe(490_000);
-    expect(ask.quantity).toBe(19); // min(10 / 0.51 = 19.6, 40)
+    expect(ask.quantity).toBe(contracts(19)); // min(10 / 0.51 = 19.6, 40), whole contracts
+  });
+
+  it("sizes quotes on the market's grid: a 0.01 market keeps the hundredths, inventory skews per contract", () => {
+    ctx.infos.set('m1', { marketSlug: 'm1', eventSlug: 'e', title: 'm1', outcome: 'home', tick: 10_000, minQty: contracts(0.01) });
+    ctx.consensus.set('m1', { probability: 0.52, confidence: 0.9, ageMs: 1_000 });
+    const s = signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)));
+    expect(s.find((x) => x.action === 'BUY_YES')!.quantity).toBe(contracts(20)); // 10 / 0.50
+    expect(s.find((x) => x.action === 'BUY_NO')!.quantity).toBe(contracts(20.83)); // 10 / 0.48 = 20.833…
+    // long 19.6 (a fresh maker, no consensus): skew 19.6 × 0.0005 = 0.0098 down, bid 0.48; the ask sells at most what is held
+    ctx.setPosition('m1', contracts(19.6));
+    ctx.consensus.delete('m1');
+    const q = signals(new MarketMaker({ config: CFG, context: ctx }).onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)));
+    expect(q.find((x) => x.action === 'BUY_YES')).toMatchObject({ price: 480_000, quantity: contracts(20.83) }); // 10 / 0.48
+    expect(q.find((x) => x.action === 'SELL_YES')!.quantity).toBe(contracts(19.6)); // min(the 10 USD size, 19.6 held)
   });
 
   it('stops adding to inventory at max_inventory', () => {
-    ctx.setPosition('m1', 200);
+    ctx.setPosition('m1', contracts(200));
     const s = signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)));
     expect(s.map((x) => x.action)).toEqual(['SELL_YES']);
   });

@@ -4,9 +4,10 @@ import { ManualClock } from '../../../shared/domain/clock.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { SignalAggregator, compareSignals } from '../../../shared/strategies/signal-aggregator.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const sig = (extra: Partial<Signal>): Signal => ({
-  marketSlug: 'm1', action: 'BUY_YES', price: 500_000, quantity: 10, urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.8,
+  marketSlug: 'm1', action: 'BUY_YES', price: 500_000, quantity: contracts(10), urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.8,
   reason: '', fairProbability: 0.6, createdAt: 0, ...extra,
 });
 

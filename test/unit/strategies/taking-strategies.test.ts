@@ -7,6 +7,7 @@ import { StatisticalEdge } from '../../../shared/strategies/statistical-edge.js'
 import { takerFee } from '../../../shared/domain/fees.js';
 import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
 import { FakeContext, gameState } from './fake-context.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const ARB: LiveArbitrageConfig = { enabled: true, minEdge: 30_000, maxPosition: 50_000_000, confidence: 0.8, reactionWindowMs: 10_000, cooldownMs: 1_000 };
 const SE: StatisticalEdgeConfig = { enabled: true, minEdge: 50_000, confidenceThreshold: 0.7, orderSize: 20_000_000, maxConsensusAgeMs: 60_000, cooldownMs: 5_000 };
@@ -36,18 +37,18 @@ describe('LiveArbitrage', () => {
     // The edge at the ask it takes: gross 0.077, fee 0.0695 × 0.55 × 0.45 = 0.017202 (micro rounded up), net 0.059798.
     expect(home).toMatchObject({ action: 'BUY_YES', price: 580_000, urgency: 'HIGH', timeInForce: 'IOC', postOnly: false, fairProbability: 0.627 });
     expect(home).toMatchObject({ grossEdge: 77_000, netEdge: 59_798 });
-    expect('quantity' in home && home.quantity).toBe(86); // 50 USD / 0.58
+    expect('quantity' in home && home.quantity).toBe(contracts(86)); // 50 USD / 0.58 = 86.2, down to whole contracts
     const away = out.find((s) => 'action' in s && s.marketSlug === 'away')!;
     // Selling long: 0.41 keeps 0.41 − 0.373 − 0.016813 < 0.03; 0.42 keeps 0.030069 → buy NO at long price 0.42.
     expect(away).toMatchObject({ action: 'BUY_NO', price: 420_000 });
   });
 
   it('sells the YES it holds instead of buying NO', () => {
-    ctx.setPosition('away', 30);
+    ctx.setPosition('away', contracts(30));
     ctx.setBook('away', 450_000, 470_000);
     ctx.live.set('away', 0.373);
     const out = arb.onGameUpdate(gameState('f1', { homeScore: 53 }));
-    expect(out).toEqual([expect.objectContaining({ action: 'SELL_YES', quantity: 30, price: 420_000 })]);
+    expect(out).toEqual([expect.objectContaining({ action: 'SELL_YES', quantity: contracts(30), price: 420_000 })]);
   });
 
   it('does nothing without edge, or with the game unchanged', () => {
@@ -96,7 +97,7 @@ describe('StatisticalEdge', () => {
     const out = se.onOddsUpdate(consensus('f1'));
     // 0.53 and 0.52 keep less than 0.05 after the taker fee; 0.51 keeps 0.583 − 0.51 − 0.017369 = 0.055631.
     expect(out).toEqual([
-      expect.objectContaining({ action: 'BUY_YES', price: 510_000, urgency: 'MEDIUM', timeInForce: 'IOC', confidence: 0.85, quantity: 39 }),
+      expect.objectContaining({ action: 'BUY_YES', price: 510_000, urgency: 'MEDIUM', timeInForce: 'IOC', confidence: 0.85, quantity: contracts(39) }),
     ]);
   });
 
@@ -130,13 +131,13 @@ describe('StatisticalEdge', () => {
         for (const o of s.onOddsUpdate(consensus('f'))) {
           if (!('action' in o)) continue;
           expect(o.price % 10_000).toBe(0);
-          const fee = takerFee(1_000_000, o.price) / 1_000_000; // exact fee of one contract, micros
+          const fee = takerFee(contracts(1_000_000), o.price) / 1_000_000; // exact fee of one contract, micros
           const buys = o.action === 'BUY_YES' || o.action === 'SELL_NO';
           if (buys) expect(fair - o.price - fee).toBeGreaterThanOrEqual(SE.minEdge);
           else expect(o.price - fair - fee).toBeGreaterThanOrEqual(SE.minEdge);
           const touch = buys ? ask * 10_000 : bidT * 10_000;
           expect(o.grossEdge).toBe(buys ? fair - touch : touch - fair);
-          expect(o.netEdge).toBe(o.grossEdge! - Math.ceil(takerFee(1_000_000, touch) / 1_000_000));
+          expect(o.netEdge).toBe(o.grossEdge! - Math.ceil(takerFee(contracts(1_000_000), touch) / 1_000_000));
           expect(o.netEdge).toBeGreaterThanOrEqual(SE.minEdge);
         }
       }),
