@@ -4,25 +4,26 @@ import { midHalfEven } from '../../../shared/domain/money.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { ORDER_INTENTS, type OrderIntent } from '../../../shared/domain/venue-enums.js';
 import { DailyPnlMonitor } from '../../../shared/engine/daily-pnl.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import { PerformanceTracker } from '../../../shared/paper/performance-tracker.js';
 
 let seq = 0;
-function fill(intent: OrderIntent, qty: number, price: number, fee = 0, marketSlug = 'm'): Fill {
+function fill(intent: OrderIntent, qty: Qty, price: number, fee = 0, marketSlug = 'm'): Fill {
   return { executionId: `x${++seq}`, orderId: 'o', marketSlug, intent, price, qty, fee, liquidity: 'TAKER', time: 0, strategyName: 's' };
 }
 
 describe('DailyPnlMonitor', () => {
   it('books a round trip: buy 10 at 0.40, sell 10 at 0.55 → realized 1.50 less fees', () => {
     const pnl = new DailyPnlMonitor(() => null);
-    pnl.onFill(fill('ORDER_INTENT_BUY_LONG', 10, 400_000, 10_000));
-    pnl.onFill(fill('ORDER_INTENT_SELL_LONG', 10, 550_000, 10_000));
+    pnl.onFill(fill('ORDER_INTENT_BUY_LONG', contracts(10), 400_000, 10_000));
+    pnl.onFill(fill('ORDER_INTENT_SELL_LONG', contracts(10), 550_000, 10_000));
     expect(pnl.dailyPnl()).toEqual({ realized: 1_500_000 - 20_000, unrealized: 0 });
   });
 
   it('marks a short at 1 − the long mark: short 10 at 0.60 (cost 4.00), long mark 0.70 → −1.00', () => {
     const mark = { v: 700_000 };
     const pnl = new DailyPnlMonitor(() => mark.v);
-    pnl.onFill(fill('ORDER_INTENT_BUY_SHORT', 10, 600_000));
+    pnl.onFill(fill('ORDER_INTENT_BUY_SHORT', contracts(10), 600_000));
     expect(pnl.dailyPnl()).toEqual({ realized: 0, unrealized: -1_000_000 });
     mark.v = 500_000;
     expect(pnl.dailyPnl().unrealized).toBe(1_000_000);
@@ -30,7 +31,7 @@ describe('DailyPnlMonitor', () => {
 
   it('realizes a settlement and restarts the day from zero after a reset', () => {
     const pnl = new DailyPnlMonitor(() => 500_000, 2_000_000);
-    pnl.onFill(fill('ORDER_INTENT_BUY_LONG', 4, 250_000));
+    pnl.onFill(fill('ORDER_INTENT_BUY_LONG', contracts(4), 250_000));
     expect(pnl.dailyPnl()).toEqual({ realized: 2_000_000, unrealized: 1_000_000 });
     pnl.settle('m', 1_000_000);
     expect(pnl.dailyPnl()).toEqual({ realized: 5_000_000, unrealized: 0 });
@@ -41,7 +42,7 @@ describe('DailyPnlMonitor', () => {
   it('counts an unmarked position at cost and a seeded position from before a restart', () => {
     const marks = new Map<string, number>();
     const pnl = new DailyPnlMonitor((s) => marks.get(s) ?? null);
-    pnl.seedPosition('a', -5, 2_000_000);
+    pnl.seedPosition('a', contracts(-5), 2_000_000);
     expect(pnl.dailyPnl().unrealized).toBe(0);
     marks.set('a', 500_000);
     // Short 5 costing 2.00, marked at 1 − 0.50 = 0.50 each → 2.50: +0.50.
@@ -51,7 +52,7 @@ describe('DailyPnlMonitor', () => {
   it('equals the performance tracker’s total (realized + unrealized − fees) for any fill sequence and marks', () => {
     const fillArb = fc.record({
       intent: fc.constantFrom(...ORDER_INTENTS),
-      qty: fc.integer({ min: 1, max: 500 }),
+      qty: fc.integer({ min: 1, max: 50_000 }), // hundredths: up to 500 contracts
       tick: fc.integer({ min: 1, max: 99 }),
       fee: fc.integer({ min: 0, max: 50_000 }),
       market: fc.constantFrom('a', 'b'),
@@ -63,7 +64,7 @@ describe('DailyPnlMonitor', () => {
         const tracker = new PerformanceTracker('mid');
         const pnl = new DailyPnlMonitor(() => midHalfEven(bid, ask));
         for (const m of ['a', 'b']) {
-          tracker.onMarketEvent({ type: 'book', marketSlug: m, bids: [{ price: bid, qty: 1 }], asks: [{ price: ask, qty: 1 }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
+          tracker.onMarketEvent({ type: 'book', marketSlug: m, bids: [{ price: bid, qty: contracts(1) }], asks: [{ price: ask, qty: contracts(1) }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
         }
         for (const f of fills) {
           const x = fill(f.intent, f.qty, f.tick * 10_000, f.fee, f.market);

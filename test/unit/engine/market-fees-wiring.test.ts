@@ -11,12 +11,13 @@ import { assembleEngine } from '../../../shared/engine/assemble-engine.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import type { Fill } from '../../../shared/domain/order.js';
+import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 import { bookEvent, engineConfig } from '../../support/engine-fixtures.js';
 
 const SWITCH = Date.UTC(2031, 0, 2);
-const info = (slug: string, extra: Partial<MarketInfo> = {}): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: 'x', tick: 10_000, minQty: 1, ...extra });
+const info = (slug: string, extra: Partial<MarketInfo> = {}): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: 'x', tick: 10_000, minQty: ONE_CONTRACT, ...extra });
 const signal = (slug: string, now: number): Signal => ({
-  marketSlug: slug, action: 'BUY_YES', price: 500_000, quantity: 10_000, urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.9,
+  marketSlug: slug, action: 'BUY_YES', price: 500_000, quantity: contracts(10_000), urgency: 'MEDIUM', strategyName: 'statistical_edge', confidence: 0.9,
   reason: 'test', fairProbability: 0.6, createdAt: now,
 });
 
@@ -63,7 +64,7 @@ describe('per-market fees in the engine', () => {
     const { engine, clock, scheduler } = world((f) => fills.push(f));
     for (const slug of ['plain', 'dear']) {
       engine.onMarketEvent(bookEvent(slug, [[0.45, 100]], [[0.5, 100]], clock.now()));
-      await engine.executor().execute({ ...signal(slug, clock.now()), quantity: 10, timeInForce: 'IOC' });
+      await engine.executor().execute({ ...signal(slug, clock.now()), quantity: contracts(10), timeInForce: 'IOC' });
     }
     await scheduler.advanceAsync(1_000);
     const fee = (slug: string) => fills.filter((f) => f.marketSlug === slug).reduce((a, f) => a + f.fee, 0);

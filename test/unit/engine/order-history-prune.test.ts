@@ -12,6 +12,7 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { orderRequest } from '../../support/domain-fixtures.js';
 import { engineConfig } from '../../support/engine-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const MIN = 60_000;
 const stubGateway = {} as OrderGateway;
@@ -94,11 +95,11 @@ describe('order history pruning on the engine tick', () => {
   it('is not a leak: fills of an order pruned later are not re-applied (execution ids stay remembered)', () => {
     const { engine, tick } = world(MIN);
     const t = engine.executor().tracker;
-    const o = t.create(orderRequest({ quantity: 2 }), 'statistical_edge');
+    const o = t.create(orderRequest({ quantity: contracts(2) }), 'statistical_edge');
     t.markSubmitted(o.localId);
     t.attachVenueId(o.localId, 'v-1');
-    const order = { id: 'v-1', marketSlug: 'mkt-a', side: 'ORDER_SIDE_BUY', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: 2, cumQuantity: 2, leavesQuantity: 0, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', goodTillTime: null, intent: 'ORDER_INTENT_BUY_LONG', state: 'ORDER_STATE_FILLED', avgPx: 550_000, createTime: null, commissionsBasisPoints: null, makerCommissionsBasisPoints: null } as const;
-    const exec = { id: 'x-1', order, lastShares: 2, lastPx: 550_000, type: 'EXECUTION_TYPE_FILL', text: null, orderRejectReason: null, transactTime: null, tradeId: 't-1', aggressor: true, commissionNotionalCollected: null } as const;
+    const order = { id: 'v-1', marketSlug: 'mkt-a', side: 'ORDER_SIDE_BUY', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: contracts(2), cumQuantity: contracts(2), leavesQuantity: 0, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', goodTillTime: null, intent: 'ORDER_INTENT_BUY_LONG', state: 'ORDER_STATE_FILLED', avgPx: 550_000, createTime: null, commissionsBasisPoints: null, makerCommissionsBasisPoints: null } as const;
+    const exec = { id: 'x-1', order, lastShares: contracts(2), lastPx: 550_000, type: 'EXECUTION_TYPE_FILL', text: null, orderRejectReason: null, transactTime: null, tradeId: 't-1', aggressor: true, commissionNotionalCollected: null } as const;
     expect(t.applyExecution(exec).applied).toBe(true);
     tick(2 * MIN);
     expect(t.get(o.localId)).toBeUndefined();
