@@ -4,6 +4,7 @@
  * subscription.
  */
 import type { OrphanPolicy } from '../../shared/reconciliation/drift.js';
+import { RESEARCH_DEFAULTS, type ResearchSettings } from './research.js';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -74,6 +75,8 @@ export interface StageConfig {
     /** How far back activities are read, minutes. */
     lookbackMinutes: number;
   };
+  /** The optional research stack (sweeps on Step Functions): infra/config/research.ts. */
+  research: ResearchSettings;
 }
 
 export interface RecordingsLifecycle {
@@ -131,12 +134,14 @@ const COMMON = {
   orphanPolicy: 'cancel',
   recordings: RECORDINGS_DEFAULTS,
   reconciler: RECONCILER_DEFAULTS,
+  research: RESEARCH_DEFAULTS,
 } as const satisfies Partial<StageConfig>;
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
   staging: {
     ...COMMON,
     stage: 'staging',
+    research: { ...RESEARCH_DEFAULTS, enabled: true },
     maxDailyLossUsd: 25,
     maxPositionContracts: 100,
     retainData: false,

@@ -15,6 +15,8 @@ export interface BacktestJob {
   overrides: Record<string, OverrideValue>;
   strategies?: StrategyKey[];
   latencyMs?: number;
+  /** Environment for the configuration's `${VAR}` interpolation (default process.env); sweeps pin it. */
+  env?: Record<string, string>;
 }
 
 export interface BacktestOutcome {
@@ -28,7 +30,7 @@ export interface BacktestOutcome {
 export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
   try {
     const rec = recording ?? (await loadRecording(job.dataPaths));
-    const config = loadBacktestConfig(job.configSource, job.overrides);
+    const config = loadBacktestConfig(job.configSource, job.overrides, job.env ?? process.env);
     const result = await runReplay({
       lines: rec.lines,
       config,
