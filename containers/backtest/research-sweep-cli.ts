@@ -11,7 +11,7 @@ import { stageConfig } from '../../infra/config/stages.js';
 import { validateResearchSettings, type ResearchSettings } from '../../infra/config/research.js';
 import { S3ObjectStore } from '../../shared/aws/object-store.js';
 import { SsmParameterStore } from '../../shared/aws/parameter-store.js';
-import { HttpStepFunctionsApi } from '../../shared/aws/step-functions-api.js';
+import { SdkStepFunctionsApi } from '../../shared/aws/step-functions-api.js';
 import type { OverrideValue } from '../../shared/backtest/backtest-config.js';
 import { ProgressBar } from '../../shared/backtest/progress-bar.js';
 import { launchRemoteSweep, listDayUnits, parseResearchEndpoints, researchEndpointsParameter, waitForSweep } from '../../shared/backtest/remote-sweep.js';
@@ -98,7 +98,7 @@ export async function runResearchCli(o: ResearchCliOptions): Promise<number> {
   const filesPerDay = units.reduce((a, u) => a + u.sources.length, 0) / Math.max(1, units.length);
   console.error(formatPlan(summarizePlan(units.length, paramSets.length, { ...settings, assumedFilesPerDay: Math.max(1, Math.round(filesPerDay)) }), settings));
   const results = new S3ObjectStore(s3, endpoints.resultsBucket);
-  const sfn = new HttpStepFunctionsApi({ region });
+  const sfn = new SdkStepFunctionsApi({ region });
   const { executionArn } = await launchRemoteSweep({ sfn, results, endpoints, spec, items });
   console.error(`started ${executionArn}`);
   const bar = new ProgressBar({ force: o.progress, label: 'sweep', minIntervalMs: 0 });
