@@ -20,7 +20,7 @@ import { ReplayCursor } from '../../shared/recording/binary/replay-decoder.js';
 import { loadRecording } from '../../shared/recording/recording-reader.js';
 import type { BenchResult } from './bench-types.js';
 
-const RUNS = 5;
+const RUNS = 10;
 
 export async function run(): Promise<BenchResult[]> {
   const t0 = performance.now();

@@ -41,6 +41,8 @@ export interface ReplayRecording extends Omit<LoadedRecording, 'lines'> {
   lines: ReplayCursor;
   source: SourceFingerprint;
   cache: { file?: string; hit: boolean };
+  /** The replay form itself (what a remote cache stores under replayCacheKey(source)). */
+  bytes: Uint8Array;
 }
 
 interface StoredMeta {
@@ -90,7 +92,7 @@ export function decodeRecording(buf: Uint8Array, cache: ReplayRecording['cache']
   const meta = lines.meta as StoredMeta | null;
   if (!meta || typeof meta !== 'object' || !meta.source || !Array.isArray(meta.discoveryLines)) throw new ReplayFormatError('replay file has no recording facts');
   const discoveries = meta.discoveryLines.map((i) => lines.line(i).e as DiscoveryRecord);
-  return { lines, headers: meta.headers, discoveries, files: meta.files, issues: meta.issues, droppedByWriter: meta.droppedByWriter, source: meta.source, cache };
+  return { lines, headers: meta.headers, discoveries, files: meta.files, issues: meta.issues, droppedByWriter: meta.droppedByWriter, source: meta.source, cache, bytes: buf };
 }
 
 /** Where the local cache of these recording files lives. */

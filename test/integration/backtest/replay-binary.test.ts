@@ -71,6 +71,10 @@ describe('replay form of data/sample', () => {
     for (const f of ndjson.files) copyFileSync(f, join(dir, f.split('/').pop()!));
     const copy = await loadReplayRecording([dir], { cacheFile: join(tmp, 'copy.replay.bin') });
     expect(replayCacheKey(copy.source)).toBe(key);
+    // What a remote cache would store under the key decodes to the same recording.
+    const fromBytes = decodeRecording(copy.bytes);
+    expect(fromBytes.lines.length).toBe(ndjson.lines.length);
+    expect(JSON.stringify(fromBytes.lines.line(fromBytes.lines.length - 1))).toBe(JSON.stringify(ndjson.lines.at(-1)));
   });
 });
 
