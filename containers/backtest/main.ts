@@ -4,7 +4,10 @@
  *
  *   npm run backtest -- --data <files or dirs> [--data …] [--strategies market_maker,live_arbitrage]
  *                       [--config <dir or yaml>] [--set key=value]… [--latency-ms 50] [--out reports/backtest]
- *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress]
+ *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress] [--no-cache]
+ *
+ * The recordings are read through their replay form, cached beside them in .replay-cache/ (docs/replay-format.md);
+ * --no-cache decodes the NDJSON afresh and writes no cache.
  *
  * Outputs (in --out): <name>.html (report), <name>.json (summary), <name>.result.json (fills and PnL:
  * byte-identical for the same data and configuration). Sweeps: sweep.json and the table on stdout.
@@ -27,7 +30,7 @@ import { loadBacktestConfig, parseOverrideValue, resolveConfigPath, type Overrid
 import { ProgressBar } from '../../shared/backtest/progress-bar.js';
 import { runReplay, type BacktestResult } from '../../shared/backtest/replay.js';
 import { SweepArgError, comparisonTable, parseSweepArg, runSweep, sweepGrid } from '../../shared/backtest/sweep.js';
-import { loadRecording } from '../../shared/recording/recording-reader.js';
+import { loadReplayRecording } from '../../shared/recording/binary/replay-cache.js';
 import { runResearchCli } from './research-sweep-cli.js';
 import { writeReport } from '../../shared/reports/write-report.js';
 
@@ -49,6 +52,7 @@ const { values, positionals } = parseArgs({
     days: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'sweep-id': { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -59,7 +63,7 @@ function fail(message: string): never {
 }
 
 if (values.help) {
-  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress]');
+  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress] [--no-cache]');
   console.log('       research sweeps: [--by-day | --remote <stage> --days YYYY-MM-DD..YYYY-MM-DD] [--dry-run] [--sweep-id id]');
   process.exit(0);
 }
@@ -144,7 +148,7 @@ if (axes.length > 0) {
   process.exit(outcomes.some((o) => o.error) ? 1 : 0);
 }
 
-const recording = await loadRecording(dataPaths);
+const recording = await loadReplayRecording(dataPaths, { cache: !values['no-cache'], onRebuild: (reason, file) => console.error(`replay cache: built ${file} (${reason})`) });
 if (recording.lines.length === 0) fail(`no recorded lines found in ${dataPaths.join(', ')}`);
 for (const issue of recording.issues.slice(0, 10)) console.error(`warning: ${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`);
 if (recording.droppedByWriter > 0) console.error(`warning: the recording lost ${recording.droppedByWriter} lines while it was written (gap meta lines)`);
