@@ -15,16 +15,22 @@ export type CamelKeys<T, R extends Renames<T> = Record<never, string>> = {
   [K in keyof T as K extends keyof R ? (R[K] extends string ? R[K] : never) : K extends string ? CamelCase<K> : K]: T[K];
 };
 
+const camelNames = new Map<string, string>();
+
+/** "max_daily_loss" → "maxDailyLoss" (memoised: the setting names are a small fixed set, parsed often by the fuzz tests). */
 export function camelCase(key: string): string {
-  return key.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+  let name = camelNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+    if (camelNames.size < 1_000) camelNames.set(key, name);
+  }
+  return name;
 }
 
 /** The settings of `o` under their engine names; `renames` overrides the name of a setting. */
 export function camelKeys<T extends object, const R extends Renames<T> = Record<never, string>>(o: T, renames?: R): CamelKeys<T, R> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    const renamed = (renames as Record<string, string | undefined> | undefined)?.[k];
-    out[renamed ?? camelCase(k)] = v;
-  }
+  const names = renames as Record<string, string | undefined> | undefined;
+  for (const k of Object.keys(o)) out[names?.[k] ?? camelCase(k)] = (o as Record<string, unknown>)[k];
   return out as CamelKeys<T, R>;
 }

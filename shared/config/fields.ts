@@ -123,7 +123,7 @@ const url = (protocols: string[]) =>
     }
     if (!ok) ctx.addIssue({ code: 'custom', message: `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL — got ${JSON.stringify(v)}` });
   });
-export const httpUrl = () => url(['http:', 'https:']);
+const httpUrl = () => url(['http:', 'https:']);
 export const wsUrl = () => url(['ws:', 'wss:']);
 /** A base URL paths are appended to: trailing slashes dropped. */
 export const trimSlash = (u: string): string => u.replace(/\/+$/, '');

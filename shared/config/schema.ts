@@ -20,7 +20,7 @@ import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '..
 import { camelKeys } from './camel-keys.js';
 import {
   MAX_TIMER_MS, baseUrl, bool, clockTime, contracts, instant, num, oneOf, opticOddsIds, optionalSecret, optionalStr, price,
-  priceDelta, seconds, str, theta, trimSlash, usd, wsUrl, httpUrl,
+  priceDelta, seconds, str, theta, trimSlash, usd, wsUrl,
 } from './fields.js';
 import { settingsReader } from './settings-reader.js';
 
