@@ -12,8 +12,9 @@
  *  4. Wait (bounded) for the private socket, so executions from here on are delivered live.
  *  5. Rebuild from the exchange (exchange-rebuild.ts): missing fills appended, in-flight orders claimed,
  *     orphans cancelled or adopted, stale records closed, positions replaced; open orders adopted into the
- *     live tracker under their stored ids; positions and balance into the state manager. In paper mode the
- *     account's open orders are cancelled instead (leaving live cancels live orders, whatever the reason).
+ *     live tracker under their stored ids; positions and balance into the state manager. In paper mode nothing
+ *     of the account is repaired and only this stage's own live leftovers (open orders its store recorded) are
+ *     cancelled: orders it did not place (another stage on the same key) are left alone (paper-start.ts).
  *  6. The engine starts; controls poll, queues are consumed, alarm metrics exported, orders swept.
  * A failure in 1–5 aborts the start (ECS starts a new task): the bot never trades on a state it could not
  * rebuild.
@@ -57,6 +58,7 @@ import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js'
 import { startBot, type BotOptions, type RunningBot } from '../bot.js';
 import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange-rebuild.js';
 import { adoptOrders, installAccount } from '../persistence/install-rebuild.js';
+import { cancelOwnLiveLeftovers } from '../persistence/paper-start.js';
 import { loadRiskDay } from '../persistence/risk-day-loader.js';
 import { StatePersister, type StateRepositories } from '../persistence/state-persister.js';
 import { LiveDayReports } from '../reporting/live-day-reports.js';
@@ -114,6 +116,8 @@ export interface StatefulBotOptions {
    * aborts the start) before anything is read or sent; renewed by the keeper; released as the stop's last step.
    */
   lease?: { keeper: TradingLeaseHandle; signal?: AbortSignal };
+  /** Asked before any switch to live (runtime-controls.ts): a reason keeps the bot in paper. */
+  liveGuard?: () => Promise<string | undefined>;
 }
 
 export type TradingLeaseHandle = Pick<TradingLeaseKeeper, 'owner' | 'acquire' | 'release' | 'stop' | 'isHeld' | 'onLost' | 'lost'>;
@@ -235,34 +239,28 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   let rebuild: RebuildResult | undefined;
   const followExecutor = (engine: AssembledEngine): void => persister.attachTracker(engine.executor().tracker, engine.mode());
 
-  const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult> => {
+  const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult | undefined> => {
     const live = engine.mode() === 'live';
+    if (!live) {
+      // Paper: the exchange account may be another stage's too (one key). Touch only this stage's own live
+      // leftovers; no ledger, position or orphan repair from an account this stage does not trade.
+      await cancelOwnLiveLeftovers({ venue: rest, orders: o.repos.orders, now: () => clock.now(), logger: logger.child({ component: 'paper-start' }), metrics });
+      return undefined;
+    }
     const result = await rebuildFromExchange({
       venue: rest,
       repos: o.repos,
       now: () => clock.now(),
       logger: logger.child({ component: 'rebuild' }),
       metrics,
-      orphanPolicy: live ? orphanPolicy : 'cancel',
+      orphanPolicy,
       fees: config.trading.fees,
       lookbackMs: o.lookbackMs ?? 24 * 3_600_000,
     });
     const targets = { tracker: engine.executor().tracker, state: engine.state, pnl: engine.pnl, persister, logger, now: clock.now() };
-    if (live) {
-      const adopted = adoptOrders(result.openOrders, targets);
-      installAccount(result.positions, result.balance, targets);
-      log.info('open orders adopted into the live tracker', { adopted });
-    } else {
-      for (const { order, version, venue } of result.openOrders) {
-        try {
-          await rest.cancelOrder(venue.id, venue.marketSlug);
-          await o.repos.orders.save({ ...order, status: 'CANCELLED', updatedAt: clock.now() }, version);
-          log.warn('paper mode: live order left at the exchange cancelled', { orderId: venue.id, localId: order.localId });
-        } catch (err) {
-          log.error('paper mode: could not cancel a live order left at the exchange', { orderId: venue.id, err });
-        }
-      }
-    }
+    const adopted = adoptOrders(result.openOrders, targets);
+    installAccount(result.positions, result.balance, targets);
+    log.info('open orders adopted into the live tracker', { adopted });
     return result;
   };
 
@@ -346,6 +344,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
           metrics,
           intervalMs: o.controlPollMs,
           onModeChanged: () => followExecutor(engine),
+          ...(o.liveGuard ? { liveGuard: o.liveGuard } : {}),
         });
         await controls.current.pollOnce();
         // 4. The private socket.
