@@ -37,6 +37,7 @@
  *    reset (then a new day starts) and at a graceful stop.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { BOT_STATUS_LOG_MESSAGE } from '../../../shared/aws/alarm-metrics.js';
 import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import type { Notifier } from '../../../shared/aws/notifier.js';
 import type { ParameterStore } from '../../../shared/aws/parameter-store.js';
@@ -44,6 +45,7 @@ import { SqsQueueConsumer } from '../../../shared/aws/queue-consumer.js';
 import type { AppConfig, TradingMode } from '../../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../../shared/domain/clock.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
+import { formatMicros, type Micros } from '../../../shared/domain/money.js';
 import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
@@ -116,6 +118,8 @@ export interface StatefulBotOptions {
    * aborts the start) before anything is read or sent; renewed by the keeper; released as the stop's last step.
    */
   lease?: { keeper: TradingLeaseHandle; signal?: AbortSignal };
+  /** Period of the "bot status" log line (PnL, exposure, orders), ms (default 60 000). */
+  statusLogMs?: number;
   /** Asked before any switch to live (runtime-controls.ts): a reason keeps the bot in paper. */
   liveGuard?: () => Promise<string | undefined>;
 }
@@ -151,6 +155,30 @@ export interface StatefulBot {
   /** The stop's current step and what is still unflushed. */
   progress(): StopProgress;
   stop(options?: StopOptions): Promise<void>;
+}
+
+/** The message of the minute status line; infra/constructs/alerting.ts charts its fields (keep in step). */
+export const BOT_STATUS_MESSAGE = BOT_STATUS_LOG_MESSAGE;
+
+/** The status line's fields: USD amounts as decimal strings from integer micros, counts as integers. */
+export function botStatus(engine: AssembledEngine): Record<string, string | number | boolean> {
+  const pnl = engine.pnl.dailyPnl();
+  let exposure = 0;
+  let positions = 0;
+  for (const p of engine.state.allPositions()) {
+    if (p.quantity === 0) continue;
+    positions++;
+    exposure += p.cost;
+  }
+  return {
+    mode: engine.mode(),
+    realizedPnlUsd: Number(formatMicros(pnl.realized as Micros)),
+    unrealizedPnlUsd: Number(formatMicros(pnl.unrealized as Micros)),
+    exposureUsd: Number(formatMicros(exposure as Micros)),
+    positions,
+    openOrders: engine.executor().tracker.openOrders().length,
+    breakerTripped: engine.breaker.isTripped(),
+  };
 }
 
 export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulBot> {
@@ -410,6 +438,9 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     });
     reporter.start();
   }
+  // One status line a minute: PnL, exposure and orders for the dashboard's log widgets (no custom metrics).
+  const statusTimer = setInterval(() => log.info(BOT_STATUS_MESSAGE, botStatus(engine)), o.statusLogMs ?? 60_000);
+  statusTimer.unref();
   const sweep = setInterval(() => {
     persister.sweepOrders(engine.executor().tracker, engine.mode());
     persister.recordRealizedPnl();
@@ -459,6 +490,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   for (const c of consumers) c.start();
   stopBackground = () => {
     clearInterval(sweep);
+    clearInterval(statusTimer);
     for (const c of consumers) void c.stop();
   };
   if (leaseLost) stopBackground();
@@ -519,6 +551,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         await Promise.allSettled(consumers.map((c) => c.stop()));
         engine.stop();
         clearInterval(sweep);
+        clearInterval(statusTimer);
         const live = engine.mode() === 'live';
         if (leaseLost) log.error('stopping without cancels or a final rebuild pass: the trading lease is lost', { reason: leaseLost.reason });
         stopStep = 'cancel-all';
