@@ -105,6 +105,11 @@ export class BotService extends Construct {
       containerInsightsV2: ecs.ContainerInsights.DISABLED,
       enableFargateCapacityProviders: config.bot.capacity === 'FARGATE_SPOT',
     });
+    Validations.of(this.cluster).acknowledge({
+      id: 'AwsSolutions-ECS4',
+      reason:
+        'Container Insights is off by design (cost: billed per metric and log volume, about half the stage\'s budget); the task-not-running alarm uses the free AWS/ECS service metrics, and the bot exports its own alarm metrics.',
+    });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: config.bot.cpu,
