@@ -145,6 +145,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   try {
+    // A broken configuration stops the start at once, naming the field and the fix — not after the wait for
+    // credentials (the real load, with the keys and the mode, comes when trading starts).
+    withOverrides(loadConfig({ dir: env.CONFIG_DIR ?? 'config', mode: 'paper', env }), env);
     const parameters: ParameterStore = env.PARAMETERS_FILE ? new FileParameterStore(env.PARAMETERS_FILE) : new SsmParameterStore(new SSMClient({}));
     const secrets: SecretStore = env.SECRETS_FILE ? new FileSecretStore(env.SECRETS_FILE) : new SecretsManagerSecretStore(new SecretsManagerClient({}));
     const parameterNames = { tradingMode: required(env, 'TRADING_MODE_PARAM'), killSwitch: required(env, 'KILL_SWITCH_PARAM') };
