@@ -8,6 +8,8 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig, type StageConfig } from './config/stages.js';
 import { JOB_NAMES, type JobName } from './constructs/jobs.js';
+import { RESEARCH_FUNCTIONS, type ResearchFunctionName } from './constructs/research-sweep.js';
+import { exportRecordingsBucket, ResearchStack } from './stacks/research-stack.js';
 import { TradingStack } from './stacks/trading-stack.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,12 +18,18 @@ export function defaultFunctionEntries(root: string = PROJECT_ROOT): Record<JobN
   return Object.fromEntries(JOB_NAMES.map((n) => [n, path.join(root, 'functions', n, 'handler.ts')])) as Record<JobName, string>;
 }
 
+export function defaultResearchEntries(root: string = PROJECT_ROOT): Record<ResearchFunctionName, string> {
+  return Object.fromEntries(RESEARCH_FUNCTIONS.map((n) => [n, path.join(root, 'functions', n, 'handler.ts')])) as Record<ResearchFunctionName, string>;
+}
+
 export interface TradingAppOptions {
   app?: App;
   /** Overrides context `stage`. */
   stage?: string;
   alarmEmail?: string;
   functionEntries?: Readonly<Record<JobName, string>>;
+  /** Leave the research stack out even where the stage enables it (tests of the trading stack alone). */
+  withoutResearch?: boolean;
 }
 
 export interface TradingApp {
@@ -29,6 +37,8 @@ export interface TradingApp {
   stack: TradingStack;
   config: StageConfig;
   nag: AwsSolutionsChecks;
+  /** Present when the stage's research.enabled is on. */
+  research?: ResearchStack;
 }
 
 export function stackName(config: StageConfig): string {
@@ -48,9 +58,23 @@ export function createTradingApp(options: TradingAppOptions = {}): TradingApp {
     functionEntries: options.functionEntries ?? defaultFunctionEntries(),
     terminationProtection: config.stage === 'prod',
   });
-  Tags.of(stack).add('project', 'pmus-sports-trader');
-  Tags.of(stack).add('stage', config.stage);
+  let research: ResearchStack | undefined;
+  if (config.research.enabled && !options.withoutResearch) {
+    research = new ResearchStack(app, `PmusResearch-${config.stage}`, {
+      config,
+      description: `Polymarket US sports trader: research sweeps (${config.stage})`,
+      recordings: exportRecordingsBucket(stack, stack.recordingsBucket),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      functionEntries: defaultResearchEntries(),
+    });
+  }
+  for (const s of [stack, research]) {
+    if (!s) continue;
+    Tags.of(s).add('project', 'pmus-sports-trader');
+    Tags.of(s).add('stage', config.stage);
+  }
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
-  return { app, stack, config, nag };
+  return { app, stack, config, nag, ...(research ? { research } : {}) };
 }

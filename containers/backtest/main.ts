@@ -4,10 +4,21 @@
  *
  *   npm run backtest -- --data <files or dirs> [--data …] [--strategies market_maker,live_arbitrage]
  *                       [--config <dir or yaml>] [--set key=value]… [--latency-ms 50] [--out reports/backtest]
- *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress]
+ *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress] [--no-cache]
+ *
+ * The recordings are read through their replay form, cached beside them in .replay-cache/ (docs/replay-format.md);
+ * --no-cache decodes the NDJSON afresh and writes no cache.
  *
  * Outputs (in --out): <name>.html (report), <name>.json (summary), <name>.result.json (fills and PnL:
  * byte-identical for the same data and configuration). Sweeps: sweep.json and the table on stdout.
+ *
+ * Research sweeps (research-sweep-cli.ts): one item per day × parameter set, per-item results and one
+ * comparison report under <out>/sweeps/<id>/ (locally) or in the stage's results bucket (remote):
+ *   --by-day                 local, on worker threads: each --data path is one day
+ *   --remote <stage>         on the stage's research stack (Step Functions), --days from the recordings bucket
+ *   --days 2026-12-01..2026-12-30   the recorded days (remote), or the day count of a --dry-run
+ *   --dry-run                print the plan: items, expected wall time at the stage's concurrency, cost
+ *   --sweep-id <id>          name the sweep (default sweep-<time>-<random>)
  */
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -19,7 +30,8 @@ import { loadBacktestConfig, parseOverrideValue, resolveConfigPath, type Overrid
 import { ProgressBar } from '../../shared/backtest/progress-bar.js';
 import { runReplay, type BacktestResult } from '../../shared/backtest/replay.js';
 import { SweepArgError, comparisonTable, parseSweepArg, runSweep, sweepGrid } from '../../shared/backtest/sweep.js';
-import { loadRecording } from '../../shared/recording/recording-reader.js';
+import { loadReplayRecording } from '../../shared/recording/binary/replay-cache.js';
+import { runResearchCli } from './research-sweep-cli.js';
 import { writeReport } from '../../shared/reports/write-report.js';
 
 const { values, positionals } = parseArgs({
@@ -35,6 +47,12 @@ const { values, positionals } = parseArgs({
     sweep: { type: 'string', multiple: true, default: [] },
     workers: { type: 'string' },
     progress: { type: 'boolean', default: false },
+    'by-day': { type: 'boolean', default: false },
+    remote: { type: 'string' },
+    days: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    'sweep-id': { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -45,12 +63,14 @@ function fail(message: string): never {
 }
 
 if (values.help) {
-  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress]');
+  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress] [--no-cache]');
+  console.log('       research sweeps: [--by-day | --remote <stage> --days YYYY-MM-DD..YYYY-MM-DD] [--dry-run] [--sweep-id id]');
   process.exit(0);
 }
 
 const dataPaths = [...values.data, ...positionals];
-if (dataPaths.length === 0) fail('--data <files or dirs> is required (e.g. --data data/sample)');
+const research = values.remote !== undefined || values['by-day'] || values['dry-run'];
+if (dataPaths.length === 0 && !(research && values.days)) fail('--data <files or dirs> is required (e.g. --data data/sample)');
 let strategies: StrategyKey[] | undefined;
 if (values.strategies) {
   strategies = values.strategies.split(',').map((s) => s.trim()).filter(Boolean) as StrategyKey[];
@@ -87,6 +107,30 @@ try {
 
 mkdirSync(values.out, { recursive: true });
 
+if (research) {
+  try {
+    process.exit(
+      await runResearchCli({
+        ...(values.remote !== undefined ? { remote: values.remote } : {}),
+        dryRun: values['dry-run'],
+        ...(values.days !== undefined ? { days: values.days } : {}),
+        dataPaths,
+        configSource: values.config,
+        axes,
+        grid,
+        ...(strategies ? { strategies } : {}),
+        ...(latencyMs !== undefined ? { latencyMs } : {}),
+        out: values.out,
+        ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
+        progress: values.progress,
+        ...(values['sweep-id'] !== undefined ? { sweepId: values['sweep-id'] } : {}),
+      }),
+    );
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+}
+
 if (axes.length > 0) {
   const workers = values.workers !== undefined ? Number(values.workers) : undefined;
   console.error(`sweep: ${grid.length} combinations of ${axes.map((a) => `${a.key} (${a.path})`).join(' × ')}`);
@@ -104,7 +148,7 @@ if (axes.length > 0) {
   process.exit(outcomes.some((o) => o.error) ? 1 : 0);
 }
 
-const recording = await loadRecording(dataPaths);
+const recording = await loadReplayRecording(dataPaths, { cache: !values['no-cache'], onRebuild: (reason, file) => console.error(`replay cache: built ${file} (${reason})`) });
 if (recording.lines.length === 0) fail(`no recorded lines found in ${dataPaths.join(', ')}`);
 for (const issue of recording.issues.slice(0, 10)) console.error(`warning: ${issue.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`);
 if (recording.droppedByWriter > 0) console.error(`warning: the recording lost ${recording.droppedByWriter} lines while it was written (gap meta lines)`);

@@ -19,11 +19,16 @@
  *   LEASE_TTL_MS (30 000), LEASE_RENEW_MS (TTL / 3), LEASE_RETRY_MS (1 000): the trading lease, one bot per
  *   account (owner = the ECS task id from ECS_CONTAINER_METADATA_URI_V4, else hostname+pid+random);
  *   STOP_DEADLINE_MS (100 000): bound on the graceful stop, inside ECS's 120 s SIGTERM → SIGKILL.
- * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, secrets, rebuild),
+ *   CREDENTIALS_POLL_MS (30 000): while the secrets hold the stack's placeholder the bot waits, healthy and idle
+ *   ("waiting for credentials", gauge bot.waiting_for_credentials), and starts by itself once they are set;
+ *   CREDENTIALS_ROTATION_POLL_MS (60 000): a changed key (rotation) stops trading gracefully and starts again
+ *   with the new one, in the same task (credentials-gate.ts). No redeploy either way.
+ *   PEER_LEASE_TABLES ("prod=pmus-trader-prod-leases"): other stages' lease tables; trading live is refused
+ *   while one of them holds a lease on the same exchange key (shared/store/peer-leases.ts).
+ * Exit codes: 0 after a graceful stop (SIGTERM/SIGINT), 1 when the start failed (config, rebuild),
  * when the trading lease was lost (trading halted, nothing cancelled; ECS starts a new task) and when the
  * graceful stop overran STOP_DEADLINE_MS (what is unflushed is logged).
  */
-import { contracts } from '../../shared/domain/quantity.js';
 import { pathToFileURL } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -31,12 +36,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SnsNotifier } from '../../shared/aws/notifier.js';
 import { FileParameterStore, readKillSwitch, readTradingMode, SsmParameterStore, type ParameterStore } from '../../shared/aws/parameter-store.js';
-import { FileSecretStore, getJsonSecret, SecretsManagerSecretStore, type SecretStore } from '../../shared/aws/secret-store.js';
+import { readTradingCredentials, type TradingCredentials } from '../../shared/aws/credentials.js';
+import { EmfMetricsExporter } from '../../shared/aws/emf-exporter.js';
+import { FileSecretStore, SecretsManagerSecretStore, type SecretStore } from '../../shared/aws/secret-store.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { AppConfig } from '../../shared/config/schema.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import { parseMicros } from '../../shared/domain/money.js';
-import { registerSecret, type Logger } from '../../shared/observability/logger.js';
+import { contracts } from '../../shared/domain/quantity.js';
+import type { Logger } from '../../shared/observability/logger.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { ORPHAN_POLICIES, type OrphanPolicy } from '../../shared/reconciliation/drift.js';
@@ -47,10 +55,12 @@ import { PositionsRepository } from '../../shared/store/positions-repository.js'
 import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
 import { resolveLeaseOwner } from '../../shared/store/lease-owner.js';
+import { parsePeerLeaseTables, peerLeaseConflict } from '../../shared/store/peer-leases.js';
 import { DEFAULT_LEASE_TTL_MS, TradingLeaseKeeper } from '../../shared/store/trading-lease-keeper.js';
 import { TradingLeaseRepository, tradingLeaseKey } from '../../shared/store/trading-lease-repository.js';
 import { startHealthServer, type HealthServer, type HealthStatus } from './controls/health-server.js';
 import { startStatefulBot, type StatefulBot } from './controls/stateful-bot.js';
+import { CredentialsGate } from './credentials-gate.js';
 import { outputsFromEnv } from './reporting/outputs-from-env.js';
 
 class StartupError extends Error {
@@ -103,13 +113,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   let health: HealthServer | undefined;
   if (Number.isInteger(port) && port >= 0) {
     health = await startHealthServer({ port, status: () => running?.health() ?? { phase } });
+    logger.info('health endpoint', { port: health.port, path: '/healthz' });
   }
 
   let stopDeadlineMs = DEFAULT_STOP_DEADLINE_MS;
+  /** Aborted by the stop: ends a wait for credentials or for a rotation. */
+  const stopping = new AbortController();
   let shuttingDown = false;
   const shutdown = async (signal: string, exitCode = 0): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
+    stopping.abort();
     phase = 'stopping';
     if (exitCode === 0) logger.warn('signal received: stopping', { signal });
     else logger.error('stopping on a fault; exiting non-zero', { signal, exitCode });
@@ -132,83 +146,131 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   try {
+    // A broken configuration stops the start at once, naming the field and the fix — not after the wait for
+    // credentials (the real load, with the keys and the mode, comes when trading starts).
+    withOverrides(loadConfig({ dir: env.CONFIG_DIR ?? 'config', mode: 'paper', env }), env);
     const parameters: ParameterStore = env.PARAMETERS_FILE ? new FileParameterStore(env.PARAMETERS_FILE) : new SsmParameterStore(new SSMClient({}));
     const secrets: SecretStore = env.SECRETS_FILE ? new FileSecretStore(env.SECRETS_FILE) : new SecretsManagerSecretStore(new SecretsManagerClient({}));
     const parameterNames = { tradingMode: required(env, 'TRADING_MODE_PARAM'), killSwitch: required(env, 'KILL_SWITCH_PARAM') };
-
-    // Mode at start: the parameter's. A kill switch that is on is applied before any order (stateful-bot).
-    const mode = await readTradingMode(parameters, parameterNames.tradingMode);
-    const killSwitch = await readKillSwitch(parameters, parameterNames.killSwitch).catch(() => 'on (unreadable)');
-    const exchangeKeyId = required(env, 'EXCHANGE_KEY_SECRET_ARN');
-    const exchangeKey = await getJsonSecret(secrets, exchangeKeyId);
-    const keyId = exchangeKey.keyId;
-    const privateKey = exchangeKey.privateKey ?? exchangeKey.secretBase64;
-    if (!keyId || !privateKey) throw new StartupError('the exchange key secret must be JSON {"keyId": "...", "privateKey": "..."}');
-    const dataKey = await secrets.getSecret(required(env, 'DATA_PROVIDER_KEY_SECRET_ARN'));
-    registerSecret(dataKey);
-
-    const config = withOverrides(
-      loadConfig({
-        dir: env.CONFIG_DIR ?? 'config',
-        mode,
-        env: { ...env, PM_API_KEY_ID: keyId, PM_PRIVATE_KEY: privateKey, OPTICODDS_API_KEY: dataKey },
-      }),
-      env,
-    );
-    logger.info('configuration loaded', { mode, killSwitch, maxDailyLoss: config.risk.maxDailyLoss });
-
+    const secretIds = { exchangeKey: required(env, 'EXCHANGE_KEY_SECRET_ARN'), dataProviderKey: required(env, 'DATA_PROVIDER_KEY_SECRET_ARN') };
     stopDeadlineMs = positiveIntEnv(env, 'STOP_DEADLINE_MS', DEFAULT_STOP_DEADLINE_MS);
     const tables = tableNamesFromEnv(env, ['orders', 'fills', 'positions', 'riskDays', 'leases']);
-    const doc = createDocumentClient();
-    // The trading lease: this task is the account's only writer from before its rebuild to its stop's end.
-    const { owner, source } = await resolveLeaseOwner({ env, onMetadataError: (err) => logger.warn('ECS task metadata unavailable: process lease owner', { err }) });
-    const lease = new TradingLeaseKeeper({
-      repo: new TradingLeaseRepository(doc, tables.leases!, tradingLeaseKey(keyId)),
-      owner,
-      ttlMs: positiveIntEnv(env, 'LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
-      renewMs: positiveIntEnv(env, 'LEASE_RENEW_MS'),
-      retryMs: positiveIntEnv(env, 'LEASE_RETRY_MS'),
-      now: () => systemClock.now(),
-      logger,
-      metrics,
-    });
-    // After the stateful bot's own listener has halted trading (registered later, told in the same turn).
-    lease.onLost(() => void setImmediate(() => void shutdown('lease-lost', 1)));
-    logger.info('trading lease', { owner, source, ttlMs: lease.ttlMs, renewMs: lease.renewMs });
     const orphanPolicy = (env.ORPHAN_POLICY ?? 'cancel') as OrphanPolicy;
     if (!ORPHAN_POLICIES.includes(orphanPolicy)) throw new StartupError(`ORPHAN_POLICY must be one of ${ORPHAN_POLICIES.join('|')}`);
-    // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
-    const sqs = new SQSClient(env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
-    const maxPosition = env.MAX_POSITION_CONTRACTS ? Number(env.MAX_POSITION_CONTRACTS) : undefined;
-    const outputs = outputsFromEnv(env, { clock: systemClock, logger, metrics });
-    logger.info('outputs', { stage: outputs.stage, recording: outputs.recording?.destination ?? 'off', reports: outputs.reports?.destination ?? 'off' });
+    const peers = parsePeerLeaseTables(env.PEER_LEASE_TABLES);
+    const namespace = env.METRICS_NAMESPACE ?? 'PmusTrader/local';
 
-    running = await startStatefulBot({
-      config,
+    // Idle metrics (before trading starts): the waiting gauge, exported every minute while waiting.
+    const idleMetrics = new MetricsRegistry();
+    const idleExporter = new EmfMetricsExporter(namespace);
+    const gate = new CredentialsGate({
+      read: () => readTradingCredentials(secrets, secretIds),
       logger,
-      metrics,
-      repos: {
-        orders: new OrdersRepository(doc, tables.orders!),
-        fills: new FillsLedger(doc, tables.fills!),
-        positions: new PositionsRepository(doc, tables.positions!),
-        riskDays: new RiskDayRepository(doc, tables.riskDays!),
-      },
-      parameters,
-      parameterNames,
-      ...(env.ALERT_TOPIC_ARN ? { notifier: new SnsNotifier(new SNSClient({}), env.ALERT_TOPIC_ARN) } : {}),
-      queues: { sqs, controlUrl: env.CONTROL_QUEUE_URL, oddsUrl: env.ODDS_QUEUE_URL },
-      orphanPolicy,
-      controlPollMs: env.CONTROL_POLL_MS ? Number(env.CONTROL_POLL_MS) : undefined,
-      metricsExport: { namespace: env.METRICS_NAMESPACE ?? 'PmusTrader/local', exportAll: env.METRICS_EXPORT_ALL === '1' },
-      ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: contracts(maxPosition) } : {}),
-      ...(outputs.recording
-        ? { recording: { dir: outputs.recording.dir, uploader: outputs.recording.uploader, source: 'bot', version: env.BOT_VERSION ?? env.npm_package_version ?? '0.0.0' } }
-        : {}),
-      ...(outputs.reports ? { reports: { ...outputs.reports, stage: outputs.stage } } : {}),
-      lease: { keeper: lease },
+      metrics: idleMetrics,
+      pollMs: positiveIntEnv(env, 'CREDENTIALS_POLL_MS', 30_000),
+      rotationPollMs: positiveIntEnv(env, 'CREDENTIALS_ROTATION_POLL_MS', 60_000),
+      onWaiting: () => (phase = 'waiting-for-credentials'),
     });
-    phase = 'trading';
-    if (shuttingDown) await running.stop();
+
+    const doc = createDocumentClient();
+    const startTrading = async (creds: TradingCredentials): Promise<StatefulBot> => {
+      // Mode at start: the parameter's. A kill switch that is on is applied before any order (stateful-bot).
+      let mode = await readTradingMode(parameters, parameterNames.tradingMode);
+      const killSwitch = await readKillSwitch(parameters, parameterNames.killSwitch).catch(() => 'on (unreadable)');
+      const leaseKey = tradingLeaseKey(creds.keyId);
+      const liveGuard = async (): Promise<string | undefined> => peerLeaseConflict(doc, peers, leaseKey, systemClock.now());
+      if (mode === 'live') {
+        const refusal = await liveGuard();
+        if (refusal) {
+          logger.error('refusing to trade live; starting in paper', { reason: refusal });
+          mode = 'paper';
+        }
+      }
+      const config = withOverrides(
+        loadConfig({
+          dir: env.CONFIG_DIR ?? 'config',
+          mode,
+          env: { ...env, PM_API_KEY_ID: creds.keyId, PM_PRIVATE_KEY: creds.privateKey, OPTICODDS_API_KEY: creds.dataProviderKey },
+        }),
+        env,
+      );
+      logger.info('configuration loaded', { mode, killSwitch, maxDailyLoss: config.risk.maxDailyLoss, keyFingerprint: creds.keyFingerprint });
+
+      // The trading lease: this task is the account's only writer from before its rebuild to its stop's end.
+      const { owner, source } = await resolveLeaseOwner({ env, onMetadataError: (err) => logger.warn('ECS task metadata unavailable: process lease owner', { err }) });
+      const lease = new TradingLeaseKeeper({
+        repo: new TradingLeaseRepository(doc, tables.leases!, leaseKey, { stage: env.STAGE ?? 'local', keyFingerprint: creds.keyFingerprint }),
+        owner,
+        ttlMs: positiveIntEnv(env, 'LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
+        renewMs: positiveIntEnv(env, 'LEASE_RENEW_MS'),
+        retryMs: positiveIntEnv(env, 'LEASE_RETRY_MS'),
+        now: () => systemClock.now(),
+        logger,
+        metrics,
+      });
+      // After the stateful bot's own listener has halted trading (registered later, told in the same turn).
+      lease.onLost(() => void setImmediate(() => void shutdown('lease-lost', 1)));
+      logger.info('trading lease', { owner, source, ttlMs: lease.ttlMs, renewMs: lease.renewMs });
+      // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
+      const sqs = new SQSClient(env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+      const maxPosition = env.MAX_POSITION_CONTRACTS ? Number(env.MAX_POSITION_CONTRACTS) : undefined;
+      const outputs = outputsFromEnv(env, { clock: systemClock, logger, metrics });
+      logger.info('outputs', { stage: outputs.stage, recording: outputs.recording?.destination ?? 'off', reports: outputs.reports?.destination ?? 'off' });
+
+      return startStatefulBot({
+        config,
+        logger,
+        metrics,
+        repos: {
+          orders: new OrdersRepository(doc, tables.orders!),
+          fills: new FillsLedger(doc, tables.fills!),
+          positions: new PositionsRepository(doc, tables.positions!),
+          riskDays: new RiskDayRepository(doc, tables.riskDays!),
+        },
+        parameters,
+        parameterNames,
+        ...(env.ALERT_TOPIC_ARN ? { notifier: new SnsNotifier(new SNSClient({}), env.ALERT_TOPIC_ARN) } : {}),
+        queues: { sqs, controlUrl: env.CONTROL_QUEUE_URL, oddsUrl: env.ODDS_QUEUE_URL },
+        orphanPolicy,
+        controlPollMs: env.CONTROL_POLL_MS ? Number(env.CONTROL_POLL_MS) : undefined,
+        metricsExport: { namespace, exportAll: env.METRICS_EXPORT_ALL === '1' },
+        ...(maxPosition !== undefined && Number.isSafeInteger(maxPosition) ? { maxPositionContracts: contracts(maxPosition) } : {}),
+        ...(outputs.recording
+          ? { recording: { dir: outputs.recording.dir, uploader: outputs.recording.uploader, source: 'bot', version: env.BOT_VERSION ?? env.npm_package_version ?? '0.0.0' } }
+          : {}),
+        ...(outputs.reports ? { reports: { ...outputs.reports, stage: outputs.stage } } : {}),
+        lease: { keeper: lease },
+        ...(peers.length > 0 ? { liveGuard } : {}),
+      });
+    };
+
+    // Wait for usable credentials (a first deploy holds placeholders), trade, and start again on a rotation.
+    for (;;) {
+      const idleTimer = setInterval(() => idleExporter.export(idleMetrics), 60_000);
+      idleTimer.unref();
+      const creds = await gate.waitUntilReady(stopping.signal).finally(() => {
+        clearInterval(idleTimer);
+        idleExporter.export(idleMetrics);
+      });
+      if (!creds || shuttingDown) return;
+      phase = 'starting';
+      running = await startTrading(creds);
+      phase = 'trading';
+      if (shuttingDown) {
+        await running.stop();
+        return;
+      }
+      const rotated = await gate.waitForChange(creds.fingerprint, stopping.signal);
+      if (!rotated || shuttingDown) return;
+      logger.warn('exchange or data-provider key changed: stopping trading and starting again with the new key', {
+        from: creds.keyFingerprint,
+        to: rotated.keyFingerprint,
+      });
+      phase = 'restarting';
+      const previous = running;
+      running = undefined;
+      await previous.stop();
+    }
   } catch (err) {
     logger.error('bot failed to start', { err });
     await health?.close();

@@ -24,6 +24,8 @@ import { parseLeagues } from './league-config.js';
 import { isSqsEvent, runScheduled, runWorker, type ScheduleResult } from './odds-poller.js';
 import type { PollDeps } from './poll-league.js';
 
+import { isPlaceholderSecret } from '../../shared/aws/credentials.js';
+
 const SERVICE = 'odds-poller';
 const logger = PowertoolsLoggerAdapter.create(SERVICE);
 const doc = createDocumentClient();
@@ -31,9 +33,11 @@ const secrets = new PowertoolsSecretStore(new SecretsManagerClient({}));
 // With a custom endpoint (an emulator), send to it rather than to the host in the queue URL.
 const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
 
-async function pollDeps(env: NodeJS.ProcessEnv, metrics: PowertoolsMetricsAdapter): Promise<PollDeps> {
+async function pollDeps(env: NodeJS.ProcessEnv, metrics: PowertoolsMetricsAdapter): Promise<PollDeps | undefined> {
   const table = tableNamesFromEnv(env, ['oddsSnapshots']).oddsSnapshots!;
   const apiKey = await secrets.getSecret(requiredEnv(env, 'DATA_PROVIDER_KEY_SECRET_ARN'));
+  // A first deploy: the secret still holds the stack's placeholder. Not a failure (no error alarm): skipped.
+  if (isPlaceholderSecret(apiKey)) return undefined;
   return {
     clock: systemClock,
     source: new OpticOddsRestClient({ apiKey, ...(env.OPTICODDS_BASE_URL ? { baseUrl: env.OPTICODDS_BASE_URL } : {}), logger, metrics }),
@@ -49,12 +53,16 @@ async function pollDeps(env: NodeJS.ProcessEnv, metrics: PowertoolsMetricsAdapte
   };
 }
 
-export async function handler(event: unknown = {}, context?: Context): Promise<ScheduleResult | SQSBatchResponse> {
+export async function handler(event: unknown = {}, context?: Context): Promise<ScheduleResult | SQSBatchResponse | { skipped: string }> {
   if (context) logger.powertools.addContext(context);
   const env = process.env;
   const metrics = new PowertoolsMetricsAdapter(env.METRICS_NAMESPACE ?? 'PmusTrader/local', SERVICE);
   try {
     const deps = await pollDeps(env, metrics);
+    if (!deps) {
+      logger.warn('data-provider key not set yet (placeholder secret): run skipped');
+      return isSqsEvent(event) ? { batchItemFailures: [] } : { skipped: 'data-provider key not set' };
+    }
     if (isSqsEvent(event)) return await runWorker(deps, event, context);
     return await runScheduled({
       ...deps,

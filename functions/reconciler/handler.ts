@@ -17,6 +17,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { SnsNotifier } from '../../shared/aws/notifier.js';
 import { SqsQueueSender } from '../../shared/aws/queue-sender.js';
+import { isPlaceholderSecret } from '../../shared/aws/credentials.js';
 import { getJsonSecret } from '../../shared/aws/secret-store.js';
 import { SecretNotFoundError } from '../../shared/aws/errors.js';
 import { systemClock } from '../../shared/domain/clock.js';
@@ -43,7 +44,7 @@ const parameters = new PowertoolsParameterStore(new SSMClient({}));
 const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
 const sns = new SNSClient({});
 
-export async function handler(_event: unknown = {}, context?: Context): Promise<ReconcileResult> {
+export async function handler(_event: unknown = {}, context?: Context): Promise<ReconcileResult | { skipped: string }> {
   if (context) logger.powertools.addContext(context);
   const env = process.env;
   const metrics = new PowertoolsMetricsAdapter(env.METRICS_NAMESPACE ?? 'PmusTrader/local', SERVICE);
@@ -51,6 +52,12 @@ export async function handler(_event: unknown = {}, context?: Context): Promise<
   try {
     const tables = tableNamesFromEnv(env, ['orders', 'fills', 'positions']);
     const secretArn = requiredEnv(env, 'EXCHANGE_KEY_SECRET_ARN');
+    const raw = await secrets.getSecret(secretArn);
+    // A first deploy: the secret still holds the stack's placeholder. Not a failure (no error alarm): skipped.
+    if (isPlaceholderSecret(raw)) {
+      logger.warn('exchange key not set yet (placeholder secret): reconciliation skipped');
+      return { skipped: 'exchange key not set' };
+    }
     const key = await getJsonSecret(secrets, secretArn);
     const keyId = key.keyId;
     const secretBase64 = key.secretBase64 ?? key.privateKey;

@@ -4,6 +4,7 @@
  * subscription.
  */
 import type { OrphanPolicy } from '../../shared/reconciliation/drift.js';
+import { RESEARCH_DEFAULTS, type ResearchSettings } from './research.js';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -11,7 +12,10 @@ export type TradingMode = 'paper' | 'live';
 
 export interface StageConfig {
   stage: StageName;
-  /** Initial value of /<stage>/trading/mode; operators flip it in SSM, CloudFormation ignores later changes. */
+  /**
+   * First value of /<stage>/trading/mode, written only when the parameter does not exist yet
+   * (infra/constructs/operator-parameters.ts); operators own it afterwards, no deploy rewrites it.
+   */
   initialTradingMode: TradingMode;
   /** Daily loss limit (USD) the bot enforces; passed to the task as configuration. */
   maxDailyLossUsd: number;
@@ -43,6 +47,12 @@ export interface StageConfig {
     memoryMiB: 512 | 1024 | 2048;
     /** Port of the task's HTTP health endpoint (GET /healthz), loopback-only. */
     healthPort: number;
+    /**
+     * FARGATE_SPOT (about a third of the on-demand price; ARM64 on platform 1.4.0+) suits a paper stage: an
+     * interruption is a SIGTERM two minutes ahead, the graceful stop and the lease handle it like a deploy.
+     * Live money runs on FARGATE.
+     */
+    capacity: 'FARGATE' | 'FARGATE_SPOT';
   };
   /** Number of public-subnet AZs (no lookup: Fn::GetAZs at deploy time). */
   maxAzs: 2 | 3;
@@ -74,6 +84,8 @@ export interface StageConfig {
     /** How far back activities are read, minutes. */
     lookbackMinutes: number;
   };
+  /** The optional research stack (sweeps on Step Functions): infra/config/research.ts. */
+  research: ResearchSettings;
 }
 
 export interface RecordingsLifecycle {
@@ -124,19 +136,22 @@ const RECORDINGS_DEFAULTS: RecordingsLifecycle = { infrequentAccessAfterDays: 30
 const COMMON = {
   initialTradingMode: 'paper',
   alarms: { wsDownSeconds: 30, apiErrorRatePercent: 5 },
-  bot: { cpu: 256, memoryMiB: 512, healthPort: 8080 },
+  bot: { cpu: 256, memoryMiB: 512, healthPort: 8080, capacity: 'FARGATE' },
   maxAzs: 2,
   exchange: EXCHANGE,
   odds: ODDS_DEFAULTS,
   orphanPolicy: 'cancel',
   recordings: RECORDINGS_DEFAULTS,
   reconciler: RECONCILER_DEFAULTS,
+  research: RESEARCH_DEFAULTS,
 } as const satisfies Partial<StageConfig>;
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
   staging: {
     ...COMMON,
     stage: 'staging',
+    research: { ...RESEARCH_DEFAULTS, enabled: true },
+    bot: { ...COMMON.bot, capacity: 'FARGATE_SPOT' },
     maxDailyLossUsd: 25,
     maxPositionContracts: 100,
     retainData: false,
@@ -155,6 +170,14 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     schedules: { oddsPoller: 'rate(1 minute)', reconciler: 'rate(2 minutes)', reporter: 'cron(15 0 * * ? *)' },
   },
 };
+
+/**
+ * The leases table's fixed name: the other stages' bots read it (GetItem, shared/store/peer-leases.ts) to refuse
+ * trading live on an exchange key another stage's bot holds.
+ */
+export function leaseTableName(stage: StageName): string {
+  return `pmus-trader-${stage}-leases`;
+}
 
 export class UnknownStageError extends Error {
   constructor(value: unknown) {

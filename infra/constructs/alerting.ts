@@ -1,18 +1,32 @@
 /**
  * Alerts: an SNS topic (KMS-encrypted with a key CloudWatch may use, TLS-only) with an optional e-mail
  * subscription, the alarms of docs/architecture.md ("Alerts") notifying it, and a dashboard.
+ *
+ * Delivery: `enforceSSL` gives the topic a resource policy (a Deny without TLS), which replaces SNS's default
+ * policy; so the policy also ALLOWS cloudwatch.amazonaws.com to publish, for alarms of this account only
+ * (aws:SourceAccount) — without it alarms change state and notify nobody.
+ *
+ * Deploys are not outages (a deploy stops the old task, up to 120 s, then the new one waits for the lease and
+ * rebuilds before it exports anything):
+ *  - BotTaskNotRunning watches the service's own AWS/ECS CPUUtilization samples (free, one a minute while a
+ *    task runs; no Container Insights) and fires after 5 minutes without one, longer than a deploy's gap;
+ *  - the bot's alarm metrics start only once start-up is done, and their alarms treat missing data as not
+ *    breaching: "not reporting at all" is BotTaskNotRunning's job, not the WebSocket alarm's;
+ *  - the job alarms (Lambda Errors, Throttles, failed runs in the scheduler DLQ) do not depend on the task.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARM_METRICS, metricsNamespace } from '../../shared/aws/alarm-metrics.js';
+import { ALARM_METRICS, BOT_STATUS_LOG_MESSAGE, metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import type { StageConfig } from '../config/stages.js';
 
 export interface AlertingProps {
@@ -24,12 +38,20 @@ export interface AlertingProps {
 export interface AlarmTargets {
   service: ecs.FargateService;
   deadLetterQueues: { name: string; queue: sqs.IQueue }[];
+  /** The scheduled job functions: an Errors and a Throttles alarm each, and dashboard widgets. */
+  functions: Readonly<Record<string, lambda.IFunction>>;
+  /** The bot's log group: the dashboard charts its "bot status" lines (PnL, exposure, orders). */
+  botLogGroup: logs.ILogGroup;
 }
+
+/** Minutes without an AWS/ECS sample of the service before BotTaskNotRunning fires (a deploy's gap is shorter). */
+export const TASK_NOT_RUNNING_MINUTES = 5;
 
 export class Alerting extends Construct {
   readonly topic: sns.Topic;
   readonly topicKey: kms.Key;
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
+  dashboard: cloudwatch.Dashboard | undefined;
   private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
@@ -50,6 +72,15 @@ export class Alerting extends Construct {
     );
     this.topicKey = key;
     this.topic = new sns.Topic(this, 'Topic', { displayName: `Trading alarms (${props.config.stage})`, masterKey: key, enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
   }
 
@@ -93,8 +124,9 @@ export class Alerting extends Construct {
       threshold: thresholds.wsDownSeconds,
       comparisonOperator: GT,
       evaluationPeriods: 1,
-      // No samples means the bot is not reporting at all: that is down too.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // No samples: the bot is not reporting (a deploy, the lease wait, the rebuild, or a stopped task).
+      // BotTaskNotRunning covers a task that is really gone; this alarm judges a running bot's socket.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const requests = this.metric(ALARM_METRICS.venueRestRequests, 'Sum', Duration.minutes(5));
     const errors = this.metric(ALARM_METRICS.venueRestErrors, 'Sum', Duration.minutes(5));
@@ -119,18 +151,20 @@ export class Alerting extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    const taskSamples = new cloudwatch.Metric({
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      dimensionsMap: { ClusterName: targets.service.cluster.clusterName, ServiceName: targets.service.serviceName },
+      statistic: 'SampleCount',
+      period: Duration.minutes(1),
+    });
     this.add('BotTaskNotRunning', {
-      alarmDescription: 'The bot service has no running task.',
-      metric: new cloudwatch.Metric({
-        namespace: 'ECS/ContainerInsights',
-        metricName: 'RunningTaskCount',
-        dimensionsMap: { ClusterName: targets.service.cluster.clusterName, ServiceName: targets.service.serviceName },
-        statistic: 'Minimum',
-        period: Duration.minutes(1),
-      }),
+      alarmDescription: `The bot service has had no running task for ${TASK_NOT_RUNNING_MINUTES} minutes (no AWS/ECS samples; a deploy or a Spot replacement is shorter).`,
+      metric: taskSamples,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 2,
+      evaluationPeriods: TASK_NOT_RUNNING_MINUTES,
+      datapointsToAlarm: TASK_NOT_RUNNING_MINUTES,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.add('VenueWireDrift', {
@@ -161,7 +195,28 @@ export class Alerting extends Construct {
       });
     }
 
+    for (const [name, fn] of Object.entries(targets.functions)) {
+      const id = name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+      this.add(`${id}Errors`, {
+        alarmDescription: `The ${name} function failed (an error or a timeout); failed scheduled runs also land in the scheduler dead-letter queue.`,
+        metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: GTE,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.add(`${id}Throttles`, {
+        alarmDescription: `The ${name} function was throttled (account concurrency exhausted): runs are delayed or dropped.`,
+        metric: fn.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: GTE,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.config.stage}-trading` });
+    this.dashboard = dashboard;
     dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 }),
     );
@@ -179,6 +234,61 @@ export class Alerting extends Construct {
         title: 'Dead letters',
         left: targets.deadLetterQueues.map((d) => d.queue.metricApproximateNumberOfMessagesVisible({ label: d.name })),
         width: 12,
+      }),
+    );
+    const statusQuery = (fields: string): string[] => [
+      `fields @timestamp`,
+      `filter msg = "${BOT_STATUS_LOG_MESSAGE}"`,
+      `stats ${fields} by bin(5m)`,
+    ];
+    dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'PnL today (USD): realized, unrealized',
+        logGroupNames: [targets.botLogGroup.logGroupName],
+        queryLines: statusQuery('latest(realizedPnlUsd) as realized, latest(unrealizedPnlUsd) as unrealized'),
+        view: cloudwatch.LogQueryVisualizationType.LINE,
+        width: 8,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Exposure (USD cost of open positions), positions',
+        logGroupNames: [targets.botLogGroup.logGroupName],
+        queryLines: statusQuery('latest(exposureUsd) as exposure, latest(positions) as positions'),
+        view: cloudwatch.LogQueryVisualizationType.LINE,
+        width: 8,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Open orders',
+        logGroupNames: [targets.botLogGroup.logGroupName],
+        queryLines: statusQuery('latest(openOrders) as openOrders'),
+        view: cloudwatch.LogQueryVisualizationType.LINE,
+        width: 8,
+      }),
+    );
+    const fns = Object.entries(targets.functions);
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Jobs: invocations', left: fns.map(([n, f]) => f.metricInvocations({ label: n, period: Duration.minutes(5) })), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Jobs: errors and throttles',
+        left: fns.flatMap(([n, f]) => [f.metricErrors({ label: `${n} errors`, period: Duration.minutes(5) }), f.metricThrottles({ label: `${n} throttles`, period: Duration.minutes(5) })]),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({ title: 'Jobs: duration (p99, ms)', left: fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p99', period: Duration.minutes(5) })), width: 8 }),
+    );
+    const ecsMetric = (metricName: string, statistic: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensionsMap: { ClusterName: targets.service.cluster.clusterName, ServiceName: targets.service.serviceName },
+        statistic,
+        period: Duration.minutes(1),
+      });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Bot task: running (samples a minute)', left: [taskSamples], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Bot task: CPU and memory (%)', left: [ecsMetric('CPUUtilization', 'Maximum'), ecsMetric('MemoryUtilization', 'Maximum')], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Bot: waiting for credentials',
+        left: [this.metric('bot.waiting_for_credentials', 'Maximum', Duration.minutes(5))],
+        width: 8,
       }),
     );
     return dashboard;

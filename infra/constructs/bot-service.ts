@@ -20,7 +20,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
-import type { StageConfig } from '../config/stages.js';
+import { leaseTableName, STAGE_NAMES, type StageConfig } from '../config/stages.js';
 import type { Alerting } from './alerting.js';
 import { bucketLogicalId } from './data-buckets.js';
 import { QUEUE_ENV, type BotQueues } from './queues.js';
@@ -75,6 +75,7 @@ export class BotService extends Construct {
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: BotServiceProps) {
     super(scope, id);
@@ -97,7 +98,18 @@ export class BotService extends Construct {
       },
     });
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    // Container Insights off: the task-not-running alarm watches the service's own AWS/ECS CPUUtilization
+    // samples (free), not a Container Insights metric (billed per metric and per log volume).
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ecs.ContainerInsights.DISABLED,
+      enableFargateCapacityProviders: config.bot.capacity === 'FARGATE_SPOT',
+    });
+    Validations.of(this.cluster).acknowledge({
+      id: 'AwsSolutions-ECS4',
+      reason:
+        'Container Insights is off by design (cost: billed per metric and log volume, about half the stage\'s budget); the task-not-running alarm uses the free AWS/ECS service metrics, and the bot exports its own alarm metrics.',
+    });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: config.bot.cpu,
@@ -105,8 +117,10 @@ export class BotService extends Construct {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetentionDays });
+    this.logGroup = logGroup;
 
     const taskRole = this.taskDefinition.taskRole;
+    const peerLeaseTables = STAGE_NAMES.filter((st) => st !== config.stage).map((st) => ({ stage: st, table: leaseTableName(st) }));
     const environment: Record<string, string> = {
       STAGE: config.stage,
       NODE_ENV: 'production',
@@ -128,7 +142,10 @@ export class BotService extends Construct {
       // Chunks are written on the task's writable /tmp volume and removed once uploaded.
       RECORDINGS_DIR: '/tmp/recordings',
       REPORTS_BUCKET: props.reportsBucket.bucketName,
+      // Other stages' leases tables: no live trading on an exchange key another stage's bot holds.
+      ...(peerLeaseTables.length > 0 ? { PEER_LEASE_TABLES: peerLeaseTables.map((p) => `${p.stage}=${p.table}`).join(',') } : {}),
     };
+    tables.grantPeerLeaseRead(taskRole, peerLeaseTables.map((p) => p.table));
     for (const t of ['orders', 'fills', 'positions', 'riskDays'] as const) tables.grant(taskRole, t, 'readWrite');
     tables.grant(taskRole, 'oddsSnapshots', 'read');
     // The trading lease: one bot per account even while an old task is still in its graceful stop.
@@ -199,6 +216,7 @@ export class BotService extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroups: [securityGroup],
       circuitBreaker: { enable: true, rollback: true },
+      ...(config.bot.capacity === 'FARGATE_SPOT' ? { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } : {}),
       enableExecuteCommand: false,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
     });

@@ -1,6 +1,6 @@
 /**
  * The scheduled Lambdas: odds-poller, reconciler, daily-reset, reporter. Each is a NodejsFunction bundled
- * locally by esbuild (never Docker) for Node 20 as ESM, running on nodejs22.x / ARM64, with its own role and
+ * locally by esbuild (never Docker) for Node 22 as ESM, running on nodejs22.x / ARM64, with its own role and
  * log group, and only the grants it needs. Schedules are EventBridge Scheduler schedules; the daily reset runs
  * at 00:00 America/New_York (time-zone aware: DST is handled by the scheduler). The odds poller is also the
  * consumer of its own fan-out queue (one message per league, partial batch failures).
@@ -8,6 +8,7 @@
 import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -85,7 +86,7 @@ export class Jobs extends Construct {
         },
         bundling: {
           forceDockerBundling: false,
-          target: 'node20',
+          target: 'node22',
           format: nodejs.OutputFormat.ESM,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_BANNER,
@@ -98,9 +99,12 @@ export class Jobs extends Construct {
           externalModules: [],
         },
       });
+      // The scheduler invokes asynchronously: a run that still fails after Lambda's two retries lands in the
+      // scheduler's dead-letter queue (its alarm notifies), with the request and the error.
+      fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(queues.schedulerDlq), retryAttempts: 2, maxEventAge: Duration.hours(1) });
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the runtime chosen in docs/architecture.md (bundles target node20 so the same code runs on the Node 20 dev machines); move to nodejs24.x deliberately, not by default.',
+        reason: 'nodejs22.x is the runtime chosen in docs/architecture.md (bundles target node22); move to nodejs24.x deliberately, not by default.',
       });
       return fn;
     };

@@ -42,7 +42,10 @@ export class BotQueues extends Construct {
   /** The odds poller's per-league fan-out (producer and consumer: the odds-poller function). */
   readonly oddsFanout: sqs.Queue;
   readonly oddsFanoutDlq: sqs.Queue;
-  /** Where EventBridge Scheduler puts invocations it could not deliver. */
+  /**
+   * Where a scheduled job ends when it did not complete: invocations EventBridge Scheduler could not deliver,
+   * and runs that failed after Lambda's retries (the functions' on-failure destination, infra/constructs/jobs.ts).
+   */
   readonly schedulerDlq: sqs.Queue;
 
   constructor(scope: Construct, id: string) {
@@ -74,7 +77,7 @@ export class BotQueues extends Construct {
     this.schedulerDlq = new sqs.Queue(this, 'SchedulerDlq', dlqProps);
     Validations.of(this.schedulerDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue IS a dead-letter queue: the deadLetterConfig of the EventBridge Scheduler targets (cdk-nag only recognises queue-to-queue redrive).',
+      reason: 'This queue IS a dead-letter queue: the deadLetterConfig of the EventBridge Scheduler targets and the on-failure destination of the job functions (cdk-nag only recognises queue-to-queue redrive).',
     });
   }
 

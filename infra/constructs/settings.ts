@@ -1,48 +1,77 @@
 /**
  * Runtime settings: the paper/live switch and the kill switch as SSM parameters (read by the bot while it runs
- * and by the functions), and the secrets (exchange key pair, data-provider key) in Secrets Manager. Secrets are
- * created with a generated placeholder — never a real value in the template; operators put the real value with
- * `aws secretsmanager put-secret-value`. Grants are by ARN, per consumer.
+ * and by the functions), and the secrets (exchange key pair, data-provider key) in Secrets Manager.
+ *
+ *  - The two parameters are the operator's (operator-parameters.ts): created once with safe defaults (paper,
+ *    kill switch off) when absent, never rewritten by a deploy.
+ *  - Secrets are created with a placeholder — never a real value in the template. The bot starts, stays
+ *    healthy and idle ("waiting for credentials") until the operator puts the real value with
+ *    `aws secretsmanager put-secret-value`, and picks it up (and later rotations) by itself.
+ * Grants are by ARN, per consumer.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { PLACEHOLDER_FIELD } from '../../shared/aws/credentials.js';
 import type { StageConfig } from '../config/stages.js';
+import { OperatorParameters, type OperatorParameter } from './operator-parameters.js';
 
 export const PARAM_ENV = { tradingMode: 'TRADING_MODE_PARAM', killSwitch: 'KILL_SWITCH_PARAM' } as const;
 export const SECRET_ENV = { exchangeKey: 'EXCHANGE_KEY_SECRET_ARN', dataProviderKey: 'DATA_PROVIDER_KEY_SECRET_ARN' } as const;
 
+/**
+ * The secrets' first value: JSON `{"placeholder": "...", "random": "<generated>"}`, which the bot and the odds
+ * poller recognise as "not set yet" (shared/aws/credentials.ts). Changing these options would make CloudFormation
+ * generate a new value over the operator's: keep them as they are.
+ */
+const PLACEHOLDER_SECRET: secretsmanager.SecretStringGenerator = {
+  secretStringTemplate: JSON.stringify({ [PLACEHOLDER_FIELD]: 'not set: put the real value with aws secretsmanager put-secret-value' }),
+  generateStringKey: 'random',
+  passwordLength: 16,
+  excludePunctuation: true,
+};
+
 export class Settings extends Construct {
-  readonly tradingMode: ssm.StringParameter;
-  readonly killSwitch: ssm.StringParameter;
+  readonly tradingMode: OperatorParameter;
+  readonly killSwitch: OperatorParameter;
   readonly exchangeKey: secretsmanager.Secret;
   readonly dataProviderKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, config: StageConfig) {
     super(scope, id);
-    this.tradingMode = new ssm.StringParameter(this, 'TradingMode', {
-      parameterName: `/${config.stage}/trading/mode`,
-      stringValue: config.initialTradingMode,
-      allowedPattern: '^(paper|live)$',
-      description: 'paper | live. The bot re-reads it while running; switching to paper cancels resting live orders first.',
-    });
-    this.killSwitch = new ssm.StringParameter(this, 'KillSwitch', {
-      parameterName: `/${config.stage}/trading/kill-switch`,
-      stringValue: 'off',
-      allowedPattern: '^(off|on)$',
-      description: 'on = stop trading: the breaker stays tripped and the daily reset does not clear it.',
-    });
+    const params = new OperatorParameters(
+      this,
+      'OperatorParameters',
+      [
+        {
+          id: 'TradingMode',
+          name: `/${config.stage}/trading/mode`,
+          initialValue: config.initialTradingMode,
+          allowedPattern: '^(paper|live)$',
+          description: 'paper | live. The bot re-reads it while running; switching to paper cancels resting live orders first.',
+        },
+        {
+          id: 'KillSwitch',
+          name: `/${config.stage}/trading/kill-switch`,
+          initialValue: 'off',
+          allowedPattern: '^(off|on)$',
+          description: 'on = stop trading: the breaker stays tripped and the daily reset does not clear it.',
+        },
+      ],
+      config.logRetentionDays,
+    );
+    this.tradingMode = params.parameters.TradingMode!;
+    this.killSwitch = params.parameters.KillSwitch!;
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.exchangeKey = new secretsmanager.Secret(this, 'ExchangeKey', {
       description: `Polymarket US API key pair for ${config.stage}: JSON {"keyId": "...", "privateKey": "<base64 Ed25519 seed>"}. Set with put-secret-value.`,
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      generateSecretString: PLACEHOLDER_SECRET,
       removalPolicy,
     });
     this.dataProviderKey = new secretsmanager.Secret(this, 'DataProviderKey', {
       description: `OpticOdds API key for ${config.stage}: the plain key string. Set with put-secret-value.`,
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      generateSecretString: PLACEHOLDER_SECRET,
       removalPolicy,
     });
     for (const secret of [this.exchangeKey, this.dataProviderKey]) {

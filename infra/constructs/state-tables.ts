@@ -3,7 +3,7 @@
  * (shared/store/table-definitions.ts): on-demand, point-in-time recovery, AWS-managed encryption, TTL where
  * defined. Grants are per table and per index ARN (no `*` actions, no `index/*` resources).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -21,6 +21,8 @@ export const LEASE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamo
 
 export interface StateTablesProps {
   retainData: boolean;
+  /** Fixed physical names (the leases table: other stages read it); the rest keep generated names. */
+  tableNames?: Partial<Record<TableLogicalName, string>>;
 }
 
 export class StateTables extends Construct {
@@ -38,6 +40,7 @@ export class StateTables extends Construct {
       const table = new dynamodb.Table(this, pascal(name), {
         partitionKey: cdkKey(def.partitionKey),
         ...(def.sortKey ? { sortKey: cdkKey(def.sortKey) } : {}),
+        ...(props.tableNames?.[name] ? { tableName: props.tableNames[name] } : {}),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
@@ -76,6 +79,14 @@ export class StateTables extends Construct {
    */
   grantLease(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: [...LEASE_ACTIONS], resourceArns: [this.tables.leases.tableArn] });
+  }
+
+  /** GetItem only, on other stages' leases tables (by name): the peer-lease check before trading live. */
+  grantPeerLeaseRead(grantee: iam.IGrantable, tableNames: readonly string[]): void {
+    if (tableNames.length === 0) return;
+    const stack = Stack.of(this);
+    const arns = tableNames.map((t) => stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: t }));
+    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: arns });
   }
 
   /** Environment variables (TABLE_ORDERS=…) for the given tables. */

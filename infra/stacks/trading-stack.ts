@@ -5,13 +5,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages.js';
+import { leaseTableName, type StageConfig } from '../config/stages.js';
 import { Alerting } from '../constructs/alerting.js';
 import { BotService } from '../constructs/bot-service.js';
 import { createRecordingsBucket, createReportsBucket } from '../constructs/data-buckets.js';
 import { Jobs, type JobName } from '../constructs/jobs.js';
 import { BotQueues } from '../constructs/queues.js';
 import { Settings } from '../constructs/settings.js';
+import { StackOutputs } from '../constructs/stack-outputs.js';
 import { StateTables } from '../constructs/state-tables.js';
 
 export interface TradingStackProps extends StackProps {
@@ -38,7 +39,7 @@ export class TradingStack extends Stack {
     const { config } = props;
 
     this.settings = new Settings(this, 'Settings', config);
-    this.tables = new StateTables(this, 'State', { retainData: config.retainData });
+    this.tables = new StateTables(this, 'State', { retainData: config.retainData, tableNames: { leases: leaseTableName(config.stage) } });
     this.queues = new BotQueues(this, 'Queues');
     this.alerting = new Alerting(this, 'Alerting', { config, ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}) });
 
@@ -68,6 +69,12 @@ export class TradingStack extends Stack {
       reportsBucket: this.reportsBucket,
     });
 
-    this.alerting.addAlarms({ service: this.bot.service, deadLetterQueues: this.queues.deadLetterQueues });
+    this.alerting.addAlarms({
+      service: this.bot.service,
+      deadLetterQueues: this.queues.deadLetterQueues,
+      functions: this.jobs.functions,
+      botLogGroup: this.bot.logGroup,
+    });
+    new StackOutputs(this, 'Outputs', this);
   }
 }

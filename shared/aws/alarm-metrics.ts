@@ -25,3 +25,9 @@ export const ALARM_METRICS = {
 } as const;
 
 export type AlarmMetricName = (typeof ALARM_METRICS)[keyof typeof ALARM_METRICS];
+
+/**
+ * The message of the bot's minute status line (PnL, exposure, orders: containers/bot/controls/stateful-bot.ts);
+ * the dashboard charts its fields with Logs Insights instead of paying for custom metrics.
+ */
+export const BOT_STATUS_LOG_MESSAGE = 'bot status';

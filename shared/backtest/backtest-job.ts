@@ -1,9 +1,11 @@
 /**
- * One backtest as data (what a sweep worker receives) and its run: load the recording, build the
- * configuration with the overrides, replay, summarize. Used by the CLI directly and by sweep workers.
+ * One backtest as data (what a sweep worker receives) and its run: load the recording (through its cached
+ * replay form, shared/recording/binary), build the configuration with the overrides, replay, summarize.
+ * Used by the CLI directly and by sweep workers.
  */
 import type { StrategyKey } from '../engine/assemble-engine.js';
-import { loadRecording, type LoadedRecording } from '../recording/recording-reader.js';
+import type { LoadedRecording } from '../recording/recording-reader.js';
+import { loadReplayRecording, type ReplayRecording } from '../recording/binary/replay-cache.js';
 import type { ReportSummary } from '../reports/report-model.js';
 import { loadBacktestConfig, type OverrideValue } from './backtest-config.js';
 import { runReplay, type BacktestResult } from './replay.js';
@@ -15,6 +17,8 @@ export interface BacktestJob {
   overrides: Record<string, OverrideValue>;
   strategies?: StrategyKey[];
   latencyMs?: number;
+  /** Environment for the configuration's `${VAR}` interpolation (default process.env); sweeps pin it. */
+  env?: Record<string, string>;
 }
 
 export interface BacktestOutcome {
@@ -25,10 +29,10 @@ export interface BacktestOutcome {
   error?: string;
 }
 
-export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
+export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording | ReplayRecording): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
   try {
-    const rec = recording ?? (await loadRecording(job.dataPaths));
-    const config = loadBacktestConfig(job.configSource, job.overrides);
+    const rec = recording ?? (await loadReplayRecording(job.dataPaths));
+    const config = loadBacktestConfig(job.configSource, job.overrides, job.env ?? process.env);
     const result = await runReplay({
       lines: rec.lines,
       config,

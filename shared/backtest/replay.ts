@@ -40,8 +40,22 @@ import { MarketDirectory } from '../state/market-directory.js';
 import { ReportCollector } from '../reports/report-collector.js';
 import type { ReportData } from '../reports/report-model.js';
 
+/**
+ * Lines by index: an array of parsed lines, or the replay form's cursor (shared/recording/binary), which
+ * decodes each line when it is delivered.
+ */
+export interface LineSource {
+  readonly length: number;
+  /** Line i (the cursor decodes it on each call: ask once). */
+  line(i: number): RecordLine;
+  /** Receive time of line i, without decoding it. */
+  timeAt(i: number): number;
+  /** The kind of line i, without decoding it. */
+  kindAt(i: number): RecordLine['k'];
+}
+
 export interface ReplayOptions {
-  lines: readonly RecordLine[];
+  lines: readonly RecordLine[] | LineSource;
   config: AppConfig;
   strategies?: readonly StrategyKey[];
   /** Order latency of the paper exchange, ms (default: the configuration's trading.paper.order_latency_ms). */
@@ -93,10 +107,19 @@ export interface BacktestResult {
   report?: ReportData;
 }
 
+function arraySource(lines: readonly RecordLine[]): LineSource {
+  return {
+    length: lines.length,
+    line: (i) => lines[i] as RecordLine,
+    timeAt: (i) => (lines[i] as RecordLine).t,
+    kindAt: (i) => (lines[i] as RecordLine).k,
+  };
+}
+
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
-  const lines = opts.lines;
+  const lines: LineSource = Array.isArray(opts.lines) ? arraySource(opts.lines as readonly RecordLine[]) : (opts.lines as LineSource);
   const tickMs = opts.tickMs ?? 1_000;
   const latencyMs = opts.latencyMs ?? opts.config.trading.paper.orderLatencyMs;
   const config: AppConfig = {
@@ -104,7 +127,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     mode: 'paper',
     trading: { ...opts.config.trading, mode: 'paper', paper: { ...opts.config.trading.paper, orderLatencyMs: latencyMs } },
   };
-  const firstT = lines.length > 0 ? (lines[0] as RecordLine).t : 0;
+  const firstT = lines.length > 0 ? lines.timeAt(0) : 0;
   const clock = new ManualClock(firstT);
   const scheduler = new ManualScheduler(clock);
   const directory = new MarketDirectory();
@@ -166,7 +189,12 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     pauses.onTick(clock.now());
     engine.start();
   };
-  const startMarked = lines.some((l) => l.k === 'meta' && l.e.type === 'engine_start');
+  let startMarked = false;
+  for (let i = 0; i < lines.length && !startMarked; i++) {
+    if (lines.kindAt(i) !== 'meta') continue;
+    const l = lines.line(i);
+    startMarked = l.k === 'meta' && l.e.type === 'engine_start';
+  }
   if (!startMarked) start();
 
   let nextTick = Math.ceil(firstT / tickMs) * tickMs;
@@ -175,7 +203,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   const progressEvery = opts.progressEvery ?? 100_000;
   const total = lines.length;
   for (let i = 0; i < total; i++) {
-    const line = lines[i] as RecordLine;
+    const line = lines.line(i);
     const t = line.t;
     while (nextTick <= t) {
       scheduler.runUntil(nextTick);
@@ -225,7 +253,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     if (opts.onProgress && (i + 1) % progressEvery === 0) opts.onProgress(i + 1, total, t);
   }
   // Let orders in flight land (one latency and a tick past the last line).
-  const end = (lines.length > 0 ? (lines[total - 1] as RecordLine).t : firstT) + Math.max(latencyMs, 0) + tickMs;
+  const end = (lines.length > 0 ? lines.timeAt(total - 1) : firstT) + Math.max(latencyMs, 0) + tickMs;
   while (nextTick <= end) {
     scheduler.runUntil(nextTick);
     pauses.onTick(nextTick);

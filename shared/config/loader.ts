@@ -16,7 +16,7 @@ import { registerSecret } from '../observability/logger.js';
 import { deepMerge, isPlainObject } from './deep-merge.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolateEnv, type Env } from './interpolate.js';
-import { rawConfigSchema, toAppConfig, TRADING_MODES, type AppConfig, type TradingMode } from './schema.js';
+import { appConfigSchema, TRADING_MODES, type AppConfig, type TradingMode } from './schema.js';
 
 export interface LoadConfigOptions {
   /** Folder holding config.yaml and the overlays. */
@@ -156,7 +156,7 @@ export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
 
   // Secrets are registered BEFORE validation: an error message may echo a value that holds one.
   registerSecretsOf(interpolated, documents.env);
-  const result = rawConfigSchema.safeParse(interpolated, { reportInput: true });
+  const result = appConfigSchema.safeParse(interpolated, { reportInput: true });
   if (!result.success) {
     const seen = new Set(issues.map((i) => i.path));
     for (const zi of result.error.issues) {
@@ -168,7 +168,7 @@ export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
   }
   if (issues.length > 0 || !result.success) throw new ConfigError(issues);
 
-  const config = toAppConfig(result.data);
+  const config: AppConfig = result.data;
   registerSecret(config.api.privateKey);
   registerSecret(config.api.apiKeyId);
   registerSecret(config.sportsData.apiKey);

@@ -1,366 +1,307 @@
 /**
- * The configuration schema: the original configuration schema (api, trading, risk, strategies, sports_data, logging) plus what a
- * production system needs (fee schedule, ticks, paper-exchange model, sportsbook weights, base URLs, an
- * optional aws section). Keys are snake_case as written in YAML; unknown keys are errors (a typo in a risk
- * limit must not be silently ignored). Every range check carries a message naming the fix.
+ * The configuration schema — the single declaration of every setting: the original sections (api, trading,
+ * risk, strategies, sports_data, logging) plus what a production system needs (fee schedule, ticks,
+ * paper-exchange model, maintenance window, sportsbook weights, base URLs, an optional aws section).
  *
- * `RawConfig` is the validated YAML shape (USD as numbers); `toAppConfig` turns it into the typed `AppConfig`
- * the engine uses (money and prices in integer micros, durations in ms, camelCase).
+ * Keys are snake_case as written in YAML; unknown keys are errors (a typo in a risk limit must not be
+ * silently ignored). Every range check carries a message naming the fix. Each field converts itself to the
+ * engine's unit next to its declaration (./fields.ts: USD → integer micros, Θ → ppm, seconds → ms, names →
+ * OpticOdds ids), each mapping renames its keys to camelCase (./camel-keys.ts), and the few settings derived
+ * from several others (socket URLs, the fee schedule, the maintenance window, the correlated limit) are built
+ * by their section. `AppConfig`, the typed configuration the engine uses, is the schema's output type.
+ *
+ * A field default is a `prefault`: the YAML value it stands for, parsed and converted like a written one.
  */
 import { Decimal } from 'decimal.js';
 import * as z from 'zod';
-import { usdToMicros, type Micros, type PriceMicros } from '../domain/money.js';
-import { thetaToPpm, type FeeSchedule } from '../domain/fees.js';
-import { contracts, type Qty } from '../domain/quantity.js';
+import { microsToDecimal, type Micros, type PriceMicros } from '../domain/money.js';
+import { ppmToTheta, type FeeSchedule, type ThetaPpm } from '../domain/fees.js';
 import { WEEKDAYS, isKnownTimeZone, parseClockTime, type WeeklyWindow } from '../domain/maintenance-calendar.js';
-import { toOpticOddsId, toOpticOddsIds } from '../feeds/opticodds-ids.js';
+import { camelKeys } from './camel-keys.js';
+import {
+  MAX_TIMER_MS, baseUrl, bool, clockTime, contracts, instant, num, oneOf, opticOddsIds, optionalSecret, optionalStr, price,
+  priceDelta, seconds, str, theta, trimSlash, usd, wsUrl,
+} from './fields.js';
+import { settingsReader } from './settings-reader.js';
 
-// ---------------------------------------------------------------------------------------------------------
-// Field builders: numbers may arrive as strings after ${ENV} interpolation, so numeric strings are coerced.
+export const TRADING_MODES = ['paper', 'live'] as const;
+export type TradingMode = (typeof TRADING_MODES)[number];
+export const DEVIG_METHODS = ['multiplicative', 'additive', 'power', 'shin'] as const;
+export type DevigMethod = (typeof DEVIG_METHODS)[number];
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/** How long a market-maker quote rests before it expires (GTD), ms. */
+export const DEFAULT_QUOTE_LIFETIME_MS = 600_000;
 
-function coerceNumber(v: unknown): unknown {
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return v;
-}
-function coerceBoolean(v: unknown): unknown {
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (s === 'true') return true;
-    if (s === 'false') return false;
-  }
-  return v;
-}
-function emptyToUndefined(v: unknown): unknown {
-  return typeof v === 'string' && v.trim() === '' ? undefined : v;
-}
-
-interface Range {
-  /** Lower bound and whether it is included. */
-  min?: number;
-  minOpen?: boolean;
-  max?: number;
-  maxOpen?: boolean;
-  int?: boolean;
-  /** Suggestion appended to the message, e.g. "0.25 (quarter Kelly) is a common choice". */
-  hint?: string;
-  /** At most this many decimals (6 for USD amounts: micros). */
-  decimals?: number;
-}
-
-function describeRange(r: Range): string {
-  if (r.min !== undefined && r.max !== undefined) {
-    return `in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}${r.maxOpen ? ')' : ']'}`;
-  }
-  if (r.min !== undefined) return r.minOpen ? `greater than ${r.min}` : `at least ${r.min}`;
-  if (r.max !== undefined) return r.maxOpen ? `less than ${r.max}` : `at most ${r.max}`;
-  return 'a number';
-}
-
-function num(r: Range = {}) {
-  return z.preprocess(
-    coerceNumber,
-    z
-      .number({ error: (iss) => `must be a number — got ${JSON.stringify(iss.input) ?? 'nothing'}` })
-      .superRefine((v, ctx) => {
-        const bad =
-          !Number.isFinite(v) ||
-          (r.min !== undefined && (r.minOpen ? v <= r.min : v < r.min)) ||
-          (r.max !== undefined && (r.maxOpen ? v >= r.max : v > r.max));
-        const hint = r.hint ? `; ${r.hint}` : '';
-        if (bad) {
-          ctx.addIssue({ code: 'custom', message: `must be ${r.int ? 'an integer ' : ''}${describeRange(r)} — got ${v}${hint}` });
-          return;
-        }
-        if (r.int && !Number.isInteger(v)) ctx.addIssue({ code: 'custom', message: `must be a whole number — got ${v}${hint}` });
-        if (r.decimals !== undefined && new Decimal(v).decimalPlaces() > r.decimals) {
-          ctx.addIssue({ code: 'custom', message: `must have at most ${r.decimals} decimal places — got ${v}` });
-        }
-      }),
-  );
-}
-
-/** Integer micros are exact below 2^53: about 9 billion USD (shared/domain/money.ts). */
-const MAX_USD = 9_000_000_000;
-/** Node clamps a timer delay above 2^31 − 1 ms to 1 ms: a larger timeout would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** A USD amount (≤ 6 decimals), converted to micros by toAppConfig. */
-const usd = (r: Range = {}) =>
-  num({ decimals: 6, ...r }).superRefine((v, ctx) => {
-    if (Math.abs(v) > MAX_USD) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_USD} USD in size (beyond, micros are not exact) — got ${v}` });
-  });
-/** A long-side price or price difference in USD per contract, strictly inside (0, 1). */
-const priceDelta = (r: Range = {}) => num({ min: 0, minOpen: true, max: 1, maxOpen: true, decimals: 6, ...r });
-const bool = () => z.preprocess(coerceBoolean, z.boolean({ error: (iss) => `must be true or false — got ${JSON.stringify(iss.input)}` }));
-const str = () => z.string({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a string — got ${JSON.stringify(iss.input)}`) });
-/** A secret: its value is never echoed in an error message. */
-const optionalSecret = () =>
-  z.preprocess(emptyToUndefined, z.string({ error: 'must be a string (value not shown: it is a secret)' }).optional());
-const optionalStr = () => z.preprocess(emptyToUndefined, str().optional());
-const url = (protocols: string[]) =>
-  str().superRefine((v, ctx) => {
-    let ok = false;
-    try {
-      ok = protocols.includes(new URL(v).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) ctx.addIssue({ code: 'custom', message: `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL — got ${JSON.stringify(v)}` });
-  });
-const httpUrl = () => url(['http:', 'https:']);
-const wsUrl = () => url(['ws:', 'wss:']);
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, normalise: (s: string) => string = (s) => s) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' ? normalise(v) : v),
-    z.enum(values, { error: (iss) => `must be one of ${values.join(', ')} — got ${JSON.stringify(iss.input)}` }),
-  );
-}
+/** A USD amount from micros as the YAML would write it, for messages: 500_000_000 → "500". */
+const usdText = (m: Micros): string => microsToDecimal(m).toFixed();
 
 // ---------------------------------------------------------------------------------------------------------
 // Sections
 
-export const TRADING_MODES = ['paper', 'live'] as const;
-export type TradingMode = (typeof TRADING_MODES)[number];
-
-const apiSchema = z.strictObject({
-  base_url: httpUrl().default('https://api.polymarket.us'),
-  gateway_url: httpUrl().default('https://gateway.polymarket.us'),
-  /** The seed's single socket base; when given, `/markets` and `/private` are appended unless set below. */
-  ws_url: wsUrl().optional(),
-  ws_markets_url: wsUrl().optional(),
-  ws_private_url: wsUrl().optional(),
-  api_key_id: optionalSecret(),
-  private_key: optionalSecret(),
-  request_timeout_ms: num({ min: 1, max: MAX_TIMER_MS, int: true }).default(5_000),
-  /** Silence on a socket after which it is considered dead and reconnected. */
-  ws_silence_timeout_ms: num({ min: 1_000, max: MAX_TIMER_MS, int: true }).default(30_000),
-  /** The client-side budget of ALL authenticated requests of the API key, per second (the venue allows 20). */
-  rate_limit_per_second: num({ min: 1, max: 1_000, int: true }).default(20),
-});
-
-/** A fee coefficient Θ: fee = Θ × contracts × p × (1 − p). At most 6 decimals (it is held in ppm). */
-function theta(hint: string) {
-  return num({ min: 0, max: 1, maxOpen: true, decimals: 6, hint });
-}
-
-const feeOverrideSchema = z.strictObject({
-  /** The sport the change applies to (e.g. table_tennis); absent = every market. */
-  sport: str().optional(),
-  /** When the change takes effect: an ISO-8601 instant with its offset, e.g. 2026-10-01T03:59:00Z. */
-  effective_from: str().superRefine((v, ctx) => {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) || !Number.isFinite(Date.parse(v))) {
-      ctx.addIssue({ code: 'custom', message: `must be an ISO-8601 instant with a zone, e.g. 2026-10-01T03:59:00Z — got ${JSON.stringify(v)}` });
-    }
-  }),
-  taker_theta: theta('the taker coefficient from the venue fee page, e.g. 0.10').optional(),
-  maker_theta: theta('the maker rebate coefficient, e.g. 0.0125').optional(),
-});
-
-const feesSchema = z.strictObject({
-  /** Taker Θ for markets whose data carries no feeCoefficient (the venue's default since 2026-09-25). */
-  taker_theta: theta('0.0695 is the venue default').default(0.0695),
-  /** Maker rebate Θ, credited at the fill. */
-  maker_theta: theta('0.0125 is the venue default').default(0.0125),
-  /** Scheduled changes (the venue updates its fee page only when they take effect). */
-  overrides: z.array(feeOverrideSchema).default([]),
-});
-
-const paperSchema = z.strictObject({
-  starting_balance: usd({ min: 0, minOpen: true, hint: 'the paper account needs money to trade, e.g. 1000' }).default(1_000),
-  order_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).default(50),
-  cancel_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).default(50),
-  seed: num({ int: true }).optional(),
-});
-
-const clockTime = () =>
-  str().superRefine((v, ctx) => {
-    if (parseClockTime(v) === null) ctx.addIssue({ code: 'custom', message: `must be a local time HH:MM between 00:00 and 24:00, e.g. "02:00" — got ${JSON.stringify(v)}` });
+const apiSchema = z
+  .strictObject({
+    base_url: baseUrl().prefault('https://api.polymarket.us'),
+    gateway_url: baseUrl().prefault('https://gateway.polymarket.us'),
+    /** The seed's single socket base; when given, `/markets` and `/private` are appended unless set below. */
+    ws_url: wsUrl().optional(),
+    ws_markets_url: wsUrl().optional(),
+    ws_private_url: wsUrl().optional(),
+    api_key_id: optionalSecret(),
+    private_key: optionalSecret(),
+    request_timeout_ms: num({ min: 1, max: MAX_TIMER_MS, int: true }).prefault(5_000),
+    /** Silence on a socket after which it is considered dead and reconnected. */
+    ws_silence_timeout_ms: num({ min: 1_000, max: MAX_TIMER_MS, int: true }).prefault(30_000),
+    /** The client-side budget of ALL authenticated requests of the API key, per second (the venue allows 20). */
+    rate_limit_per_second: num({ min: 1, max: 1_000, int: true }).prefault(20),
+  })
+  .transform(({ ws_url, ws_markets_url, ws_private_url, ...rest }) => {
+    const wsBase = ws_url ? trimSlash(ws_url) : 'wss://api.polymarket.us/v1/ws';
+    return { ...camelKeys(rest), wsMarketsUrl: ws_markets_url ?? `${wsBase}/markets`, wsPrivateUrl: ws_private_url ?? `${wsBase}/private` };
   });
 
-/** The exchange's weekly maintenance (docs/venue-rules.md): orders cancelled, no quoting, resumed after. */
+const feeOverrideSchema = z
+  .strictObject({
+    /** The sport the change applies to (e.g. table_tennis); absent = every market. */
+    sport: str().optional(),
+    /** When the change takes effect: an ISO-8601 instant with its offset, e.g. 2026-10-01T03:59:00Z. */
+    effective_from: instant(),
+    taker_theta: theta('the taker coefficient from the venue fee page, e.g. 0.10').optional(),
+    maker_theta: theta('the maker rebate coefficient, e.g. 0.0125').optional(),
+  })
+  .transform((o) => camelKeys(o, { taker_theta: 'takerThetaPpm', maker_theta: 'makerThetaPpm' }));
+
+const feesSchema = z
+  .strictObject({
+    /** Taker Θ for markets whose data carries no feeCoefficient (the venue's default since 2026-09-25). */
+    taker_theta: theta('0.0695 is the venue default').prefault(0.0695),
+    /** Maker rebate Θ, credited at the fill. */
+    maker_theta: theta('0.0125 is the venue default').prefault(0.0125),
+    /** Scheduled changes (the venue updates its fee page only when they take effect). */
+    overrides: z.array(feeOverrideSchema).prefault([]),
+  })
+  .transform((f): FeeSchedule => ({ defaults: { takerThetaPpm: f.taker_theta, makerThetaPpm: f.maker_theta }, overrides: f.overrides }));
+
+const paperSchema = z
+  .strictObject({
+    starting_balance: usd({ min: 0, minOpen: true, hint: 'the paper account needs money to trade, e.g. 1000' }).prefault(1_000),
+    order_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
+    cancel_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
+    seed: num({ int: true }).optional(),
+  })
+  .transform((p) => camelKeys(p));
+
+/** The exchange's weekly maintenance (docs/venue-rules.md): orders cancelled, no quoting, resumed after. Null when disabled. */
 const maintenanceSchema = z
   .strictObject({
-    enabled: bool().default(true),
-    weekday: oneOf(WEEKDAYS, (s) => s.toLowerCase()).default('thursday'),
-    start: clockTime().default('02:00'),
-    end: clockTime().default('06:00'),
+    enabled: bool().prefault(true),
+    weekday: oneOf(WEEKDAYS, (s) => s.toLowerCase()).prefault('thursday'),
+    start: clockTime().prefault('02:00'),
+    end: clockTime().prefault('06:00'),
     time_zone: str()
       .superRefine((v, ctx) => {
         if (!isKnownTimeZone(v)) ctx.addIssue({ code: 'custom', message: `must be an IANA time zone, e.g. "America/New_York" — got ${JSON.stringify(v)}` });
       })
-      .default('America/New_York'),
+      .prefault('America/New_York'),
   })
   .superRefine((m, ctx) => {
     const start = parseClockTime(m.start);
     const end = parseClockTime(m.end);
     if (start !== null && end !== null && start >= end) ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${m.start}) on the same day — got ${m.end}` });
-  });
+  })
+  .transform(
+    (m): WeeklyWindow | null =>
+      m.enabled ? { weekday: WEEKDAYS.indexOf(m.weekday), startMinute: parseClockTime(m.start)!, endMinute: parseClockTime(m.end)!, timeZone: m.time_zone } : null,
+  );
 
-const tradingSchema = z.strictObject({
-  mode: oneOf(TRADING_MODES, (s) => s.toLowerCase()).default('paper'),
-  markets: z.array(str()).default(['*']),
-  fees: feesSchema.prefault({}),
-  default_tick: priceDelta({ hint: '0.01 is the exchange default' }).default(0.01),
-  default_min_qty: num({ min: 0.01, decimals: 2, hint: 'contracts: 1 (whole contracts) or 0.01 (hundredths)' }).default(1),
-  paper: paperSchema.prefault({}),
-  maintenance: maintenanceSchema.prefault({}),
-});
+const tradingSchema = z
+  .strictObject({
+    mode: oneOf(TRADING_MODES, (s) => s.toLowerCase()).prefault('paper'),
+    markets: z.array(str()).prefault(['*']),
+    fees: feesSchema.prefault({}),
+    default_tick: priceDelta({ hint: '0.01 is the exchange default' }).prefault(0.01),
+    default_min_qty: contracts({ min: 0.01, hint: 'contracts: 1 (whole contracts) or 0.01 (hundredths)' }).prefault(1),
+    paper: paperSchema.prefault({}),
+    maintenance: maintenanceSchema.prefault({}),
+  })
+  .transform((t) => camelKeys(t));
 
-const riskSchema = z.strictObject({
-  max_position_per_market: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 100' }),
-  max_portfolio_exposure: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 500' }),
-  max_daily_loss: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 50' }),
-  kelly_fraction: num({ min: 0, minOpen: true, max: 1, hint: '0.25 (quarter Kelly) is a common choice' }),
-  min_trade_size: usd({ min: 0, hint: 'a USD amount, e.g. 1' }),
-  /** Limit on the summed exposure of markets of one game or one team. Default: max_portfolio_exposure / 2. */
-  max_correlated_exposure: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. half of max_portfolio_exposure' }).optional(),
-  daily_reset_timezone: str().default('America/New_York'),
-});
+const riskSchema = z
+  .strictObject({
+    max_position_per_market: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 100' }),
+    max_portfolio_exposure: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 500' }),
+    max_daily_loss: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 50' }),
+    kelly_fraction: num({ min: 0, minOpen: true, max: 1, hint: '0.25 (quarter Kelly) is a common choice' }),
+    min_trade_size: usd({ min: 0, hint: 'a USD amount, e.g. 1' }),
+    /** Limit on the summed exposure of markets of one game or one team. Default: max_portfolio_exposure / 2. */
+    max_correlated_exposure: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. half of max_portfolio_exposure' }).optional(),
+    daily_reset_timezone: str().prefault('America/New_York'),
+  })
+  .superRefine((r, ctx) => {
+    const s = settingsReader(r, ctx);
+    const perMarket = s.get<Micros>(['max_position_per_market']);
+    const portfolio = s.get<Micros>(['max_portfolio_exposure']);
+    const minTrade = s.get<Micros>(['min_trade_size']);
+    const correlated = s.get<Micros>(['max_correlated_exposure']);
+    const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    if (perMarket !== undefined && portfolio !== undefined && perMarket > portfolio) {
+      issue('max_position_per_market', `must not exceed risk.max_portfolio_exposure (${usdText(portfolio)}) — got ${usdText(perMarket)}`);
+    }
+    if (minTrade !== undefined && perMarket !== undefined && minTrade > perMarket) {
+      issue('min_trade_size', `must not exceed risk.max_position_per_market (${usdText(perMarket)}) — got ${usdText(minTrade)}; no trade could ever pass`);
+    }
+    if (correlated !== undefined && portfolio !== undefined && correlated > portfolio) {
+      issue('max_correlated_exposure', `must not exceed risk.max_portfolio_exposure (${usdText(portfolio)}) — got ${usdText(correlated)}`);
+    }
+  })
+  .transform(({ max_correlated_exposure, ...r }) => ({
+    ...camelKeys(r),
+    /** Defaults to maxPortfolioExposure / 2 (see shared/risk/correlation-checker.ts). */
+    maxCorrelatedExposure: max_correlated_exposure ?? Math.floor(r.max_portfolio_exposure / 2),
+  }));
 
 // decimals: 6 — the edge becomes micros; 0.0000004 would round to a zero edge. The edge is in USD per
 // contract (= probability points) and is what a trade must keep AFTER the taker fee.
-const minEdge = () => num({ min: 0, minOpen: true, max: 0.5, maxOpen: true, decimals: 6, hint: 'an edge in probability points after fees, e.g. 0.03' });
+const minEdge = () => price({ min: 0, minOpen: true, max: 0.5, maxOpen: true, hint: 'an edge in probability points after fees, e.g. 0.03' });
 
-/** How long a market-maker quote rests before it expires (GTD), ms. */
-export const DEFAULT_QUOTE_LIFETIME_MS = 600_000;
+const marketMakerSchema = z
+  .strictObject({
+    enabled: bool().prefault(false),
+    /** Full quoted width. */
+    spread: priceDelta({ hint: 'a full bid-ask width, e.g. 0.02' }),
+    /** USD per side. */
+    order_size: usd({ min: 0, minOpen: true, hint: 'USD per side, e.g. 10' }),
+    refresh_interval: seconds({ min: 0, minOpen: true, hint: 'seconds between requotes, e.g. 5' }),
+    /** Weight of the sportsbook consensus in the fair value (the rest is the exchange mid). */
+    consensus_weight: num({ min: 0, max: 1, hint: '0 = exchange mid only, 1 = sportsbook consensus only' }).prefault(0.5),
+    require_consensus: bool().prefault(false),
+    /** Price shift per contract of inventory. */
+    skew_per_contract: price({ min: 0, max: 0.1 }).prefault(0.0005),
+    max_skew: price({ min: 0, max: 0.5 }).prefault(0.05),
+    /** The side that would add inventory beyond this is not quoted. */
+    max_inventory: contracts({ min: 0, hint: 'contracts, e.g. 200' }).prefault(200),
+    stale_book_ms: num({ min: 1, int: true }).prefault(15_000),
+    stale_consensus_ms: num({ min: 1, int: true }).prefault(120_000),
+    pause_after_event_ms: num({ min: 0, int: true }).prefault(3_000),
+    min_requote_ticks: num({ min: 1, int: true }).prefault(1),
+    /** Seconds a quote rests before the exchange expires it (GTD): quotes end by themselves if the bot dies. */
+    quote_lifetime: seconds({ min: 1, max: MAX_TIMER_MS / 1000, hint: 'seconds, e.g. 600' }).prefault(DEFAULT_QUOTE_LIFETIME_MS / 1000),
+    max_position: usd({ min: 0, minOpen: true }).optional(),
+  })
+  .superRefine((mm, ctx) => {
+    const s = settingsReader(mm, ctx);
+    const skew = s.get<PriceMicros>(['skew_per_contract']);
+    const maxSkew = s.get<PriceMicros>(['max_skew']);
+    if (skew !== undefined && maxSkew !== undefined && maxSkew < skew) {
+      ctx.addIssue({ code: 'custom', path: ['max_skew'], message: `must be at least skew_per_contract (${usdText(skew)}) — got ${usdText(maxSkew)}` });
+    }
+  })
+  .transform((mm) => camelKeys(mm, { refresh_interval: 'refreshIntervalMs', quote_lifetime: 'quoteLifetimeMs' }));
 
-const marketMakerSchema = z.strictObject({
-  enabled: bool().default(false),
-  spread: priceDelta({ hint: 'a full bid-ask width, e.g. 0.02' }),
-  order_size: usd({ min: 0, minOpen: true, hint: 'USD per side, e.g. 10' }),
-  refresh_interval: num({ min: 0, minOpen: true, hint: 'seconds between requotes, e.g. 5' }),
-  consensus_weight: num({ min: 0, max: 1, hint: '0 = exchange mid only, 1 = sportsbook consensus only' }).default(0.5),
-  require_consensus: bool().default(false),
-  skew_per_contract: num({ min: 0, max: 0.1, decimals: 6 }).default(0.0005),
-  max_skew: num({ min: 0, max: 0.5, decimals: 6 }).default(0.05),
-  max_inventory: num({ min: 0, decimals: 2, hint: 'contracts, e.g. 200' }).default(200),
-  stale_book_ms: num({ min: 1, int: true }).default(15_000),
-  stale_consensus_ms: num({ min: 1, int: true }).default(120_000),
-  pause_after_event_ms: num({ min: 0, int: true }).default(3_000),
-  min_requote_ticks: num({ min: 1, int: true }).default(1),
-  /** Seconds a quote rests before the exchange expires it (GTD): quotes end by themselves if the bot dies. */
-  quote_lifetime: num({ min: 1, max: MAX_TIMER_MS / 1000, hint: 'seconds, e.g. 600' }).default(DEFAULT_QUOTE_LIFETIME_MS / 1000),
-  max_position: usd({ min: 0, minOpen: true }).optional(),
-});
+const liveArbitrageSchema = z
+  .strictObject({
+    enabled: bool().prefault(false),
+    min_edge: minEdge(),
+    max_position: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 50' }),
+    confidence: num({ min: 0, minOpen: true, max: 1 }).prefault(0.8),
+    reaction_window_ms: num({ min: 0, int: true }).prefault(10_000),
+    cooldown_ms: num({ min: 0, int: true }).prefault(1_000),
+  })
+  .transform((la) => camelKeys(la));
 
-const liveArbitrageSchema = z.strictObject({
-  enabled: bool().default(false),
-  min_edge: minEdge(),
-  max_position: usd({ min: 0, minOpen: true, hint: 'a positive USD amount, e.g. 50' }),
-  confidence: num({ min: 0, minOpen: true, max: 1 }).default(0.8),
-  reaction_window_ms: num({ min: 0, int: true }).default(10_000),
-  cooldown_ms: num({ min: 0, int: true }).default(1_000),
-});
+const statisticalEdgeSchema = z
+  .strictObject({
+    enabled: bool().prefault(false),
+    min_edge: minEdge(),
+    confidence_threshold: num({ min: 0, max: 1, hint: 'e.g. 0.7' }),
+    order_size: usd({ min: 0, minOpen: true }).prefault(20),
+    max_consensus_age_ms: num({ min: 1, int: true }).prefault(60_000),
+    cooldown_ms: num({ min: 0, int: true }).prefault(5_000),
+    max_position: usd({ min: 0, minOpen: true }).optional(),
+  })
+  .transform((se) => camelKeys(se));
 
-const statisticalEdgeSchema = z.strictObject({
-  enabled: bool().default(false),
-  min_edge: minEdge(),
-  confidence_threshold: num({ min: 0, max: 1, hint: 'e.g. 0.7' }),
-  order_size: usd({ min: 0, minOpen: true }).default(20),
-  max_consensus_age_ms: num({ min: 1, int: true }).default(60_000),
-  cooldown_ms: num({ min: 0, int: true }).default(5_000),
-  max_position: usd({ min: 0, minOpen: true }).optional(),
-});
+const strategiesSchema = z
+  .strictObject({
+    market_maker: marketMakerSchema,
+    live_arbitrage: liveArbitrageSchema,
+    statistical_edge: statisticalEdgeSchema,
+    aggregator: z
+      .strictObject({ dedupe_window_ms: num({ min: 0, int: true }).prefault(1_000) })
+      .transform((a) => camelKeys(a))
+      .prefault({}),
+  })
+  .transform((s) => camelKeys(s));
 
-const aggregatorSchema = z.strictObject({
-  dedupe_window_ms: num({ min: 0, int: true }).default(1_000),
-});
+const sportsDataSchema = z
+  .strictObject({
+    provider: oneOf(['opticodds'] as const, (s) => s.toLowerCase()).prefault('opticodds'),
+    api_key: optionalSecret(),
+    base_url: baseUrl().prefault('https://api.opticodds.com/api/v3'),
+    /** Streams from another host than REST; default: base_url. */
+    stream_base_url: baseUrl().optional(),
+    // OpticOdds filters on ids (slugs): "basketball", "nba", "moneyline", "pinnacle"; known display names are accepted.
+    sports: opticOddsIds('sport').prefault(['basketball']),
+    leagues: opticOddsIds('league').prefault(['NBA']),
+    /** Matched against a quote's market id (the directory's oddsMarket). */
+    odds_markets: opticOddsIds('market').prefault(['Moneyline']),
+    sportsbooks: opticOddsIds('sportsbook').prefault(['Pinnacle', 'DraftKings', 'FanDuel']),
+    /** Consensus weight per sportsbook display name; books not listed get default_sportsbook_weight. */
+    sportsbook_weights: z.record(z.string(), num({ min: 0 })).prefault({}),
+    default_sportsbook_weight: num({ min: 0 }).prefault(1),
+    devig_method: oneOf(DEVIG_METHODS, (s) => s.toLowerCase()).prefault('multiplicative'),
+    odds_poll_interval_seconds: seconds({ min: 1 }).prefault(10),
+    /** A stream with no ping/data for this long is dead (about three missed 5 s pings). */
+    stale_after_ms: num({ min: 1_000, int: true }).prefault(15_000),
+    /**
+     * Drop a price this long after its last change; null (default): never by age — a price stays valid until
+     * locked or until its stream goes quiet (OpticOdds stamps an odd with its last change, not its last check).
+     */
+    odds_expire_after_ms: num({ min: 1_000, int: true }).nullable().prefault(null),
+    /** OpticOdds takes at most 5 sportsbooks per odds-stream connection (more: several streams, merged). */
+    max_sportsbooks_per_stream: num({ min: 1, max: 5, int: true }).prefault(5),
+    /** At most this many leagues per odds-stream connection (OpticOdds advises 10). */
+    max_leagues_per_stream: num({ min: 1, int: true }).prefault(10),
+  })
+  .transform(({ stream_base_url, ...sd }) => ({
+    ...camelKeys(sd, { odds_poll_interval_seconds: 'oddsPollIntervalMs' }),
+    streamBaseUrl: stream_base_url ?? sd.base_url,
+  }));
 
-const strategiesSchema = z.strictObject({
-  market_maker: marketMakerSchema,
-  live_arbitrage: liveArbitrageSchema,
-  statistical_edge: statisticalEdgeSchema,
-  aggregator: aggregatorSchema.prefault({}),
-});
+const loggingSchema = z
+  .strictObject({
+    level: oneOf(LOG_LEVELS, (s) => s.toLowerCase()).prefault('info'),
+    file: optionalStr(),
+    format: oneOf(['json', 'pretty'] as const, (s) => s.toLowerCase()).prefault('json'),
+  })
+  .transform((l) => camelKeys(l));
 
-export const DEVIG_METHODS = ['multiplicative', 'additive', 'power', 'shin'] as const;
-export type DevigMethod = (typeof DEVIG_METHODS)[number];
+const awsSchema = z
+  .strictObject({
+    region: optionalStr(),
+    tables: z
+      .strictObject({ orders: optionalStr(), fills: optionalStr(), positions: optionalStr(), risk_day: optionalStr(), odds: optionalStr() })
+      .transform((t) => camelKeys(t))
+      .prefault({}),
+    queues: z
+      .strictObject({ odds_updates_url: optionalStr(), control_url: optionalStr(), dead_letter_url: optionalStr() })
+      .transform((q) => camelKeys(q))
+      .prefault({}),
+    ssm: z
+      .strictObject({ trading_mode_param: optionalStr(), kill_switch_param: optionalStr() })
+      .transform((m) => camelKeys(m))
+      .prefault({}),
+    secrets: z
+      .strictObject({ exchange_key_secret_id: optionalStr(), data_provider_key_secret_id: optionalStr() })
+      .transform((x) => camelKeys(x))
+      .prefault({}),
+    alerts_topic_arn: optionalStr(),
+  })
+  .transform((a) => camelKeys(a));
 
-const sportsDataSchema = z.strictObject({
-  provider: oneOf(['opticodds'] as const, (s) => s.toLowerCase()).default('opticodds'),
-  api_key: optionalSecret(),
-  base_url: httpUrl().default('https://api.opticodds.com/api/v3'),
-  stream_base_url: httpUrl().optional(),
-  sports: z.array(str()).default(['basketball']),
-  leagues: z.array(str()).default(['NBA']),
-  odds_markets: z.array(str()).default(['Moneyline']),
-  sportsbooks: z.array(str()).default(['Pinnacle', 'DraftKings', 'FanDuel']),
-  /** Consensus weight per sportsbook display name; books not listed get default_sportsbook_weight. */
-  sportsbook_weights: z.record(z.string(), num({ min: 0 })).default({}),
-  default_sportsbook_weight: num({ min: 0 }).default(1),
-  devig_method: oneOf(DEVIG_METHODS, (s) => s.toLowerCase()).default('multiplicative'),
-  odds_poll_interval_seconds: num({ min: 1 }).default(10),
-  /** A stream with no ping/data for this long is dead (about three missed 5 s pings). */
-  stale_after_ms: num({ min: 1_000, int: true }).default(15_000),
-  /**
-   * Drop a price this long after its last change; null (default): never by age — a price stays valid until
-   * locked or until its stream goes quiet (OpticOdds stamps an odd with its last change, not its last check).
-   */
-  odds_expire_after_ms: num({ min: 1_000, int: true }).nullable().default(null),
-  /** OpticOdds takes at most 5 sportsbooks per odds-stream connection (more: several streams, merged). */
-  max_sportsbooks_per_stream: num({ min: 1, max: 5, int: true }).default(5),
-  /** At most this many leagues per odds-stream connection (OpticOdds advises 10). */
-  max_leagues_per_stream: num({ min: 1, int: true }).default(10),
-}).superRefine((sd, ctx) => {
-  // OpticOdds filters on ids (slugs); display names are accepted when known (shared/feeds/opticodds-ids.ts).
-  const lists = [
-    ['sports', 'sport'],
-    ['leagues', 'league'],
-    ['odds_markets', 'market'],
-    ['sportsbooks', 'sportsbook'],
-  ] as const;
-  for (const [field, kind] of lists) {
-    sd[field].forEach((v, i) => {
-      try {
-        toOpticOddsId(kind, v);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', path: [field, i], message: (e as Error).message });
-      }
-    });
-  }
-});
+// ---------------------------------------------------------------------------------------------------------
+// The document, and the checks that span sections
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-const loggingSchema = z.strictObject({
-  level: oneOf(LOG_LEVELS, (s) => s.toLowerCase()).default('info'),
-  file: optionalStr(),
-  format: oneOf(['json', 'pretty'] as const, (s) => s.toLowerCase()).default('json'),
-});
-
-const awsSchema = z.strictObject({
-  region: optionalStr(),
-  tables: z
-    .strictObject({
-      orders: optionalStr(),
-      fills: optionalStr(),
-      positions: optionalStr(),
-      risk_day: optionalStr(),
-      odds: optionalStr(),
-    })
-    .default({}),
-  queues: z
-    .strictObject({
-      odds_updates_url: optionalStr(),
-      control_url: optionalStr(),
-      dead_letter_url: optionalStr(),
-    })
-    .default({}),
-  ssm: z
-    .strictObject({
-      trading_mode_param: optionalStr(),
-      kill_switch_param: optionalStr(),
-    })
-    .default({}),
-  secrets: z
-    .strictObject({
-      exchange_key_secret_id: optionalStr(),
-      data_provider_key_secret_id: optionalStr(),
-    })
-    .default({}),
-  alerts_topic_arn: optionalStr(),
-});
-
-export const rawConfigSchema = z
+export const appConfigSchema = z
   .strictObject({
     api: apiSchema.prefault({}),
     trading: tradingSchema.prefault({}),
@@ -371,329 +312,66 @@ export const rawConfigSchema = z
     aws: awsSchema.optional(),
   })
   .superRefine((c, ctx) => {
+    const s = settingsReader(c, ctx);
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (c.trading.mode === 'live') {
-      if (!c.api.api_key_id) issue(['api', 'api_key_id'], 'is required in live mode; set PM_API_KEY_ID (or run in paper mode)');
-      if (!c.api.private_key) issue(['api', 'private_key'], 'is required in live mode; set PM_PRIVATE_KEY (or run in paper mode)');
-      if (!c.sports_data.api_key) issue(['sports_data', 'api_key'], 'is required in live mode; set OPTICODDS_API_KEY');
+    const missing = (path: string[]) => s.clean(path) && !s.get<string>(path);
+    if (s.get<TradingMode>(['trading', 'mode']) === 'live') {
+      if (missing(['api', 'api_key_id'])) issue(['api', 'api_key_id'], 'is required in live mode; set PM_API_KEY_ID (or run in paper mode)');
+      if (missing(['api', 'private_key'])) issue(['api', 'private_key'], 'is required in live mode; set PM_PRIVATE_KEY (or run in paper mode)');
+      if (missing(['sports_data', 'api_key'])) issue(['sports_data', 'api_key'], 'is required in live mode; set OPTICODDS_API_KEY');
     }
-    const r = c.risk;
-    if (r.max_position_per_market > r.max_portfolio_exposure) {
-      issue(['risk', 'max_position_per_market'], `must not exceed risk.max_portfolio_exposure (${r.max_portfolio_exposure}) — got ${r.max_position_per_market}`);
+    const spread = s.get<PriceMicros>(['strategies', 'market_maker', 'spread']);
+    const tick = s.get<PriceMicros>(['trading', 'default_tick']);
+    if (spread !== undefined && tick !== undefined && spread < tick) {
+      issue(['strategies', 'market_maker', 'spread'], `must be at least one tick (trading.default_tick = ${usdText(tick)}) — got ${usdText(spread)}`);
     }
-    if (r.min_trade_size > r.max_position_per_market) {
-      issue(['risk', 'min_trade_size'], `must not exceed risk.max_position_per_market (${r.max_position_per_market}) — got ${r.min_trade_size}; no trade could ever pass`);
-    }
-    if (r.max_correlated_exposure !== undefined && r.max_correlated_exposure > r.max_portfolio_exposure) {
-      issue(['risk', 'max_correlated_exposure'], `must not exceed risk.max_portfolio_exposure (${r.max_portfolio_exposure}) — got ${r.max_correlated_exposure}`);
-    }
-    const mm = c.strategies.market_maker;
-    if (mm.spread < c.trading.default_tick) {
-      issue(['strategies', 'market_maker', 'spread'], `must be at least one tick (trading.default_tick = ${c.trading.default_tick}) — got ${mm.spread}`);
-    }
-    if (mm.max_skew < mm.skew_per_contract) {
-      issue(['strategies', 'market_maker', 'max_skew'], `must be at least skew_per_contract (${mm.skew_per_contract}) — got ${mm.max_skew}`);
-    }
-    const fee = worstTakerFee(c);
+    const fees = s.get<FeeSchedule>(['trading', 'fees']);
+    const sports = s.get<string[]>(['sports_data', 'sports']);
+    if (fees === undefined || sports === undefined) return;
+    const fee = worstTakerFee(fees, sports);
     for (const key of ['live_arbitrage', 'statistical_edge'] as const) {
-      const edge = c.strategies[key].min_edge;
-      if (new Decimal(edge).lt(fee.perContract)) {
+      const edge = s.get<PriceMicros>(['strategies', key, 'min_edge']);
+      // edge (micros) < Θ (ppm) × 0.25, exactly
+      if (edge !== undefined && edge * 4 < fee.thetaPpm) {
+        const perContract = new Decimal(fee.thetaPpm).div(4_000_000).toFixed();
         issue(
           ['strategies', key, 'min_edge'],
-          `must cover the taker fee it would pay — got ${edge}: at the worst price p = 0.50 the fee is ${fee.theta} × 0.50 × 0.50 = ` +
-            `${fee.perContract.toFixed()} USD per contract (${fee.source}); fees are Θ × p × (1 − p), docs/venue-rules.md "Fees". ` +
-            `Set min_edge to at least ${fee.perContract.toFixed()} (it is in USD per contract = probability points, e.g. 0.03)`,
+          `must cover the taker fee it would pay — got ${usdText(edge)}: at the worst price p = 0.50 the fee is ${ppmToTheta(fee.thetaPpm)} × 0.50 × 0.50 = ` +
+            `${perContract} USD per contract (${fee.source}); fees are Θ × p × (1 − p), docs/venue-rules.md "Fees". ` +
+            `Set min_edge to at least ${perContract} (it is in USD per contract = probability points, e.g. 0.03)`,
         );
       }
     }
-  });
+  })
+  .transform((c) => ({ mode: c.trading.mode, ...camelKeys(c) }));
+
+/** An instant as ISO-8601 UTC, without zero milliseconds: 2026-10-01T03:59:00Z. */
+const isoText = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /**
- * The highest taker fee per contract the configured schedule can charge a traded market: Θ × 0.25 (p = 0.50)
- * for the largest taker Θ among the default and the overrides for every sport or for a sport in
- * sports_data.sports (future overrides included: the check must hold after they take effect).
+ * The highest taker fee coefficient the configured schedule can charge a traded market (the fee per contract
+ * is highest at p = 0.50: Θ × 0.25): the largest taker Θ among the default and the overrides for every sport
+ * or for a sport in sports_data.sports (future overrides included: the check must hold after they take effect).
  */
-function worstTakerFee(c: { trading: { fees: { taker_theta: number; overrides: { sport?: string; taker_theta?: number; effective_from: string }[] } }; sports_data: { sports: string[] } }): {
-  theta: number;
-  perContract: Decimal;
-  source: string;
-} {
-  const sports = new Set(c.sports_data.sports.map((x) => x.toLowerCase()));
-  let theta = c.trading.fees.taker_theta;
+function worstTakerFee(fees: FeeSchedule, sports: readonly string[]): { thetaPpm: ThetaPpm; source: string } {
+  const traded = new Set(sports.map((x) => x.toLowerCase()));
+  let thetaPpm = fees.defaults.takerThetaPpm;
   let source = 'trading.fees.taker_theta';
-  c.trading.fees.overrides.forEach((o, i) => {
-    if (o.taker_theta === undefined || o.taker_theta <= theta) return;
-    if (o.sport !== undefined && !sports.has(o.sport.toLowerCase())) return;
-    theta = o.taker_theta;
-    source = `trading.fees.overrides[${i}]${o.sport !== undefined ? ` for ${o.sport}` : ''} from ${o.effective_from}`;
+  fees.overrides.forEach((o, i) => {
+    if (o.takerThetaPpm === undefined || o.takerThetaPpm <= thetaPpm) return;
+    if (o.sport !== undefined && !traded.has(o.sport.toLowerCase())) return;
+    thetaPpm = o.takerThetaPpm;
+    source = `trading.fees.overrides[${i}]${o.sport !== undefined ? ` for ${o.sport}` : ''} from ${isoText(o.effectiveFrom)}`;
   });
-  return { theta, perContract: new Decimal(theta).times(0.25), source };
+  return { thetaPpm, source };
 }
-
-export type RawConfig = z.output<typeof rawConfigSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
-// The typed configuration the engine uses.
+// The typed configuration the engine uses: money and prices in integer micros, Θ in ppm, durations in ms.
 
-export interface MarketMakerConfig {
-  enabled: boolean;
-  /** Full quoted width, micros of price. */
-  spread: PriceMicros;
-  /** USD per side, micros. */
-  orderSize: Micros;
-  refreshIntervalMs: number;
-  /** Weight of the sportsbook consensus in the fair value (the rest is the exchange mid). */
-  consensusWeight: number;
-  requireConsensus: boolean;
-  /** Price shift per contract of inventory, micros. */
-  skewPerContract: PriceMicros;
-  maxSkew: PriceMicros;
-  /** Hundredths of a contract (config: contracts); the side that would add inventory beyond this is not quoted. */
-  maxInventory: Qty;
-  staleBookMs: number;
-  staleConsensusMs: number;
-  pauseAfterEventMs: number;
-  minRequoteTicks: number;
-  maxPosition?: Micros;
-  /** How long a quote rests (GTD goodTillTime = now + this), ms; default DEFAULT_QUOTE_LIFETIME_MS. */
-  quoteLifetimeMs?: number;
-}
-
-export interface LiveArbitrageConfig {
-  enabled: boolean;
-  minEdge: PriceMicros;
-  maxPosition: Micros;
-  confidence: number;
-  reactionWindowMs: number;
-  cooldownMs: number;
-}
-
-export interface StatisticalEdgeConfig {
-  enabled: boolean;
-  minEdge: PriceMicros;
-  confidenceThreshold: number;
-  orderSize: Micros;
-  maxConsensusAgeMs: number;
-  cooldownMs: number;
-  maxPosition?: Micros;
-}
-
-export interface RiskConfig {
-  maxPositionPerMarket: Micros;
-  maxPortfolioExposure: Micros;
-  maxDailyLoss: Micros;
-  kellyFraction: number;
-  minTradeSize: Micros;
-  /** Defaults to maxPortfolioExposure / 2 (see shared/risk/correlation-checker.ts). */
-  maxCorrelatedExposure: Micros;
-  dailyResetTimezone: string;
-}
-
-export interface AppConfig {
-  mode: TradingMode;
-  api: {
-    baseUrl: string;
-    gatewayUrl: string;
-    wsMarketsUrl: string;
-    wsPrivateUrl: string;
-    apiKeyId?: string;
-    privateKey?: string;
-    requestTimeoutMs: number;
-    wsSilenceTimeoutMs: number;
-    rateLimitPerSecond: number;
-  };
-  trading: {
-    mode: TradingMode;
-    markets: string[];
-    fees: FeeSchedule;
-    defaultTick: PriceMicros;
-    /** Hundredths of a contract (config: contracts, 1 or 0.01). */
-    defaultMinQty: Qty;
-    paper: { startingBalance: Micros; orderLatencyMs: number; cancelLatencyMs: number; seed?: number };
-    /** The weekly maintenance window; null when disabled. */
-    maintenance: WeeklyWindow | null;
-  };
-  risk: RiskConfig;
-  strategies: {
-    marketMaker: MarketMakerConfig;
-    liveArbitrage: LiveArbitrageConfig;
-    statisticalEdge: StatisticalEdgeConfig;
-    aggregator: { dedupeWindowMs: number };
-  };
-  sportsData: {
-    provider: 'opticodds';
-    apiKey?: string;
-    baseUrl: string;
-    streamBaseUrl: string;
-    /** OpticOdds ids (slugs), resolved from the configured ids or display names: "basketball". */
-    sports: string[];
-    /** League ids: "nba". */
-    leagues: string[];
-    /** Market ids: "moneyline" (the directory's oddsMarket, matched against a quote's market id). */
-    oddsMarkets: string[];
-    /** Sportsbook ids: "pinnacle". */
-    sportsbooks: string[];
-    sportsbookWeights: Record<string, number>;
-    defaultSportsbookWeight: number;
-    devigMethod: DevigMethod;
-    oddsPollIntervalMs: number;
-    staleAfterMs: number;
-    /** null = a price never expires by age (see sports_data.odds_expire_after_ms). */
-    oddsExpireAfterMs: number | null;
-    maxSportsbooksPerStream: number;
-    maxLeaguesPerStream: number;
-  };
-  logging: { level: (typeof LOG_LEVELS)[number]; file?: string; format: 'json' | 'pretty' };
-  aws?: {
-    region?: string;
-    tables: { orders?: string; fills?: string; positions?: string; riskDay?: string; odds?: string };
-    queues: { oddsUpdatesUrl?: string; controlUrl?: string; deadLetterUrl?: string };
-    ssm: { tradingModeParam?: string; killSwitchParam?: string };
-    secrets: { exchangeKeySecretId?: string; dataProviderKeySecretId?: string };
-    alertsTopicArn?: string;
-  };
-}
-
-const trimSlash = (u: string) => u.replace(/\/+$/, '');
-
-/** Converts the validated YAML shape into engine units. Pure; never throws on a validated input. */
-export function toAppConfig(raw: RawConfig): AppConfig {
-  const r = raw.risk;
-  const mm = raw.strategies.market_maker;
-  const la = raw.strategies.live_arbitrage;
-  const se = raw.strategies.statistical_edge;
-  const sd = raw.sports_data;
-  const wsBase = raw.api.ws_url ? trimSlash(raw.api.ws_url) : 'wss://api.polymarket.us/v1/ws';
-  const maxPortfolio = usdToMicros(r.max_portfolio_exposure);
-  return {
-    mode: raw.trading.mode,
-    api: {
-      baseUrl: trimSlash(raw.api.base_url),
-      gatewayUrl: trimSlash(raw.api.gateway_url),
-      wsMarketsUrl: raw.api.ws_markets_url ?? `${wsBase}/markets`,
-      wsPrivateUrl: raw.api.ws_private_url ?? `${wsBase}/private`,
-      apiKeyId: raw.api.api_key_id,
-      privateKey: raw.api.private_key,
-      requestTimeoutMs: raw.api.request_timeout_ms,
-      wsSilenceTimeoutMs: raw.api.ws_silence_timeout_ms,
-      rateLimitPerSecond: raw.api.rate_limit_per_second,
-    },
-    trading: {
-      mode: raw.trading.mode,
-      markets: raw.trading.markets,
-      fees: {
-        defaults: { takerThetaPpm: thetaToPpm(raw.trading.fees.taker_theta), makerThetaPpm: thetaToPpm(raw.trading.fees.maker_theta) },
-        overrides: raw.trading.fees.overrides.map((o) => ({
-          ...(o.sport !== undefined ? { sport: o.sport } : {}),
-          effectiveFrom: Date.parse(o.effective_from),
-          ...(o.taker_theta !== undefined ? { takerThetaPpm: thetaToPpm(o.taker_theta) } : {}),
-          ...(o.maker_theta !== undefined ? { makerThetaPpm: thetaToPpm(o.maker_theta) } : {}),
-        })),
-      },
-      defaultTick: usdToMicros(raw.trading.default_tick),
-      defaultMinQty: contracts(raw.trading.default_min_qty),
-      paper: {
-        startingBalance: usdToMicros(raw.trading.paper.starting_balance),
-        orderLatencyMs: raw.trading.paper.order_latency_ms,
-        cancelLatencyMs: raw.trading.paper.cancel_latency_ms,
-        seed: raw.trading.paper.seed,
-      },
-      maintenance: raw.trading.maintenance.enabled
-        ? {
-            weekday: WEEKDAYS.indexOf(raw.trading.maintenance.weekday),
-            startMinute: parseClockTime(raw.trading.maintenance.start)!,
-            endMinute: parseClockTime(raw.trading.maintenance.end)!,
-            timeZone: raw.trading.maintenance.time_zone,
-          }
-        : null,
-    },
-    risk: {
-      maxPositionPerMarket: usdToMicros(r.max_position_per_market),
-      maxPortfolioExposure: maxPortfolio,
-      maxDailyLoss: usdToMicros(r.max_daily_loss),
-      kellyFraction: r.kelly_fraction,
-      minTradeSize: usdToMicros(r.min_trade_size),
-      maxCorrelatedExposure: r.max_correlated_exposure !== undefined ? usdToMicros(r.max_correlated_exposure) : Math.floor(maxPortfolio / 2),
-      dailyResetTimezone: r.daily_reset_timezone,
-    },
-    strategies: {
-      marketMaker: {
-        enabled: mm.enabled,
-        spread: usdToMicros(mm.spread),
-        orderSize: usdToMicros(mm.order_size),
-        refreshIntervalMs: Math.round(mm.refresh_interval * 1000),
-        consensusWeight: mm.consensus_weight,
-        requireConsensus: mm.require_consensus,
-        skewPerContract: usdToMicros(mm.skew_per_contract),
-        maxSkew: usdToMicros(mm.max_skew),
-        maxInventory: contracts(mm.max_inventory),
-        staleBookMs: mm.stale_book_ms,
-        staleConsensusMs: mm.stale_consensus_ms,
-        pauseAfterEventMs: mm.pause_after_event_ms,
-        minRequoteTicks: mm.min_requote_ticks,
-        quoteLifetimeMs: Math.round(mm.quote_lifetime * 1000),
-        maxPosition: mm.max_position !== undefined ? usdToMicros(mm.max_position) : undefined,
-      },
-      liveArbitrage: {
-        enabled: la.enabled,
-        minEdge: usdToMicros(la.min_edge),
-        maxPosition: usdToMicros(la.max_position),
-        confidence: la.confidence,
-        reactionWindowMs: la.reaction_window_ms,
-        cooldownMs: la.cooldown_ms,
-      },
-      statisticalEdge: {
-        enabled: se.enabled,
-        minEdge: usdToMicros(se.min_edge),
-        confidenceThreshold: se.confidence_threshold,
-        orderSize: usdToMicros(se.order_size),
-        maxConsensusAgeMs: se.max_consensus_age_ms,
-        cooldownMs: se.cooldown_ms,
-        maxPosition: se.max_position !== undefined ? usdToMicros(se.max_position) : undefined,
-      },
-      aggregator: { dedupeWindowMs: raw.strategies.aggregator.dedupe_window_ms },
-    },
-    sportsData: {
-      provider: sd.provider,
-      apiKey: sd.api_key,
-      baseUrl: trimSlash(sd.base_url),
-      streamBaseUrl: trimSlash(sd.stream_base_url ?? sd.base_url),
-      sports: toOpticOddsIds('sport', sd.sports),
-      leagues: toOpticOddsIds('league', sd.leagues),
-      oddsMarkets: toOpticOddsIds('market', sd.odds_markets),
-      sportsbooks: toOpticOddsIds('sportsbook', sd.sportsbooks),
-      sportsbookWeights: sd.sportsbook_weights,
-      defaultSportsbookWeight: sd.default_sportsbook_weight,
-      devigMethod: sd.devig_method,
-      oddsPollIntervalMs: Math.round(sd.odds_poll_interval_seconds * 1000),
-      staleAfterMs: sd.stale_after_ms,
-      oddsExpireAfterMs: sd.odds_expire_after_ms,
-      maxSportsbooksPerStream: sd.max_sportsbooks_per_stream,
-      maxLeaguesPerStream: sd.max_leagues_per_stream,
-    },
-    logging: { level: raw.logging.level, file: raw.logging.file, format: raw.logging.format },
-    aws: raw.aws
-      ? {
-          region: raw.aws.region,
-          tables: {
-            orders: raw.aws.tables.orders,
-            fills: raw.aws.tables.fills,
-            positions: raw.aws.tables.positions,
-            riskDay: raw.aws.tables.risk_day,
-            odds: raw.aws.tables.odds,
-          },
-          queues: {
-            oddsUpdatesUrl: raw.aws.queues.odds_updates_url,
-            controlUrl: raw.aws.queues.control_url,
-            deadLetterUrl: raw.aws.queues.dead_letter_url,
-          },
-          ssm: { tradingModeParam: raw.aws.ssm.trading_mode_param, killSwitchParam: raw.aws.ssm.kill_switch_param },
-          secrets: {
-            exchangeKeySecretId: raw.aws.secrets.exchange_key_secret_id,
-            dataProviderKeySecretId: raw.aws.secrets.data_provider_key_secret_id,
-          },
-          alertsTopicArn: raw.aws.alerts_topic_arn,
-        }
-      : undefined,
-  };
-}
+export type AppConfig = z.output<typeof appConfigSchema>;
+export type RiskConfig = AppConfig['risk'];
+export type LiveArbitrageConfig = AppConfig['strategies']['liveArbitrage'];
+export type StatisticalEdgeConfig = AppConfig['strategies']['statisticalEdge'];
+/** A market maker built by hand (tests, tools) may leave the quote lifetime out: DEFAULT_QUOTE_LIFETIME_MS applies. */
+export type MarketMakerConfig = Omit<AppConfig['strategies']['marketMaker'], 'quoteLifetimeMs'> & { quoteLifetimeMs?: number };

@@ -333,7 +333,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       if (on) {
         breaker.engageKillSwitch(reason);
         for (const ex of Object.values(executors)) ex?.setHalted(true);
-        await Promise.all(Object.values(executors).map((ex) => ex?.cancelAll()));
+        // The venue's cancel-all only in live mode: in paper the account may be another stage's (one key), and
+        // a paper bot never touches orders it did not place (leaving live cancelled its own).
+        await Promise.all([executors.paper?.cancelAll(), mode === 'live' ? executors.live?.cancelAll() : undefined]);
       } else {
         breaker.releaseKillSwitch();
         executor().setHalted(false);

@@ -61,6 +61,7 @@ export class StateManager {
   private readonly positions = new Map<string, PositionState>();
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
+  private readonly linkKeys = new WeakMap<MarketLink, string>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -343,11 +344,24 @@ export class StateManager {
     return this.consensusByMarket.get(`${fixtureId}|${market}`);
   }
 
+  /**
+   * The consensus map's key of a market link, built once per link: strategies ask consensusYes on every
+   * market update, and a key made afresh each time is a new string to hash.
+   */
+  private consensusKey(link: MarketLink): string {
+    let key = this.linkKeys.get(link);
+    if (key === undefined) {
+      key = `${link.fixtureId}|${link.oddsMarket}`;
+      this.linkKeys.set(link, key);
+    }
+    return key;
+  }
+
   /** No-vig consensus probability that this market's YES side wins. */
   consensusYes(slug: string): { probability: number; confidence: number; ageMs: number } | undefined {
     const link = this.opts.directory.link(slug);
     if (!link) return undefined;
-    const c = this.consensusByMarket.get(`${link.fixtureId}|${link.oddsMarket}`);
+    const c = this.consensusByMarket.get(this.consensusKey(link));
     const p = c?.probabilities[link.oddsName];
     if (!c || p === undefined) return undefined;
     return { probability: p, confidence: c.confidence, ageMs: this.opts.clock.now() - c.computedAt + c.maxAgeMs };

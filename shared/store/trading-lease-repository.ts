@@ -50,6 +50,7 @@ export function tradingLeaseKey(account: string): string {
 }
 
 const MAX_OWNER_LENGTH = 256;
+const RESERVED = new Set(['leaseKey', 'owner', 'expiresAt', 'acquiredAt', 'renewedAt', 'generation']);
 
 function checkOwner(owner: string): void {
   if (typeof owner !== 'string' || owner.length === 0 || owner.length > MAX_OWNER_LENGTH) throw new InvalidLeaseArgumentError('owner');
@@ -75,8 +76,11 @@ export class TradingLeaseRepository {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     readonly leaseKey: string,
+    /** Written with every acquisition for audits and other stages' checks (e.g. stage, keyFingerprint); never a secret. */
+    private readonly labels: Readonly<Record<string, string>> = {},
   ) {
     if (!leaseKey) throw new InvalidLeaseArgumentError('leaseKey');
+    for (const k of Object.keys(labels)) if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(k) || RESERVED.has(k)) throw new InvalidLeaseArgumentError(`label ${k}`);
   }
 
   /** Takes the lease for `ttlMs` from `now` if it is free, expired or already `owner`'s. */
@@ -85,15 +89,23 @@ export class TradingLeaseRepository {
     checkTime('ttlMs', ttlMs, true);
     checkTime('now', now, false);
     const expiresAt = now + ttlMs;
+    const labelNames = Object.keys(this.labels);
     try {
       const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { leaseKey: this.leaseKey },
-          UpdateExpression: 'SET #owner = :owner, expiresAt = :exp, acquiredAt = :now, renewedAt = :now, generation = if_not_exists(generation, :zero) + :one',
+          UpdateExpression: `SET #owner = :owner, expiresAt = :exp, acquiredAt = :now, renewedAt = :now, generation = if_not_exists(generation, :zero) + :one${labelNames.map((k) => `, #l_${k} = :l_${k}`).join('')}`,
           ConditionExpression: 'attribute_not_exists(leaseKey) OR expiresAt <= :now OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner, ':exp': expiresAt, ':now': now, ':zero': 0, ':one': 1 },
+          ExpressionAttributeNames: { '#owner': 'owner', ...Object.fromEntries(labelNames.map((k) => [`#l_${k}`, k])) },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':exp': expiresAt,
+            ':now': now,
+            ':zero': 0,
+            ':one': 1,
+            ...Object.fromEntries(labelNames.map((k) => [`:l_${k}`, this.labels[k]])),
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );

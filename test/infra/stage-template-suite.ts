@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { STAGES, type StageName } from '../../infra/config/stages.js';
+import { leaseTableName, STAGE_NAMES, STAGES, type StageName } from '../../infra/config/stages.js';
+import { OUTPUT_KEYS } from '../../infra/constructs/stack-outputs.js';
+import { isPlaceholderSecret } from '../../shared/aws/credentials.js';
 import { createTableInput } from '../../shared/store/create-tables.js';
 import { TABLE_DEFINITIONS, TABLE_LOGICAL_NAMES } from '../../shared/store/table-definitions.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -65,10 +67,11 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     const jobFunctions = (): [string, Record<string, unknown>][] =>
       ofType('AWS::Lambda::Function').filter(([, f]) => typeof f.Description === 'string');
 
+    // Bundling four functions and the nag pass take about a minute on a busy 2-core machine.
     beforeAll(() => {
       s = synthStage(stage, options);
       resources = s.template.toJSON().Resources as Resources;
-    });
+    }, 240_000);
     afterAll(() => s?.cleanup());
 
     it('cdk-nag (AwsSolutions) leaves no unacknowledged error and synth reports no error annotation', () => {
@@ -144,7 +147,9 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       s.template.resourceCountIs('AWS::ECS::Service', 1);
       s.template.hasResourceProperties('AWS::ECS::Service', {
         DesiredCount: 1,
-        LaunchType: 'FARGATE',
+        ...(config.bot.capacity === 'FARGATE_SPOT'
+          ? { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }
+          : { LaunchType: 'FARGATE' }),
         DeploymentConfiguration: {
           DeploymentCircuitBreaker: { Enable: true, Rollback: true },
           MinimumHealthyPercent: 0,
@@ -152,8 +157,9 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         },
         NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
       });
+      // Container Insights off (cost): the task-not-running alarm uses the free AWS/ECS service samples.
       s.template.hasResourceProperties('AWS::ECS::Cluster', {
-        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }],
       });
     });
 
@@ -182,7 +188,7 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       );
     });
 
-    it('bundles real handlers as ESM that load on this Node (createRequire banner, node20 target)', async () => {
+    it('bundles real handlers as ESM that load on this Node (createRequire banner, node22 target)', async () => {
       const real = jobFunctions().filter(([, f]) => !s.stubbed.includes(jobOf(String(f.Description)) as never));
       for (const [id, f] of real) {
         const key = (f.Code as { S3Key?: unknown }).S3Key;
@@ -253,7 +259,8 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
     it('alarms on the DESIGN conditions with the right thresholds, all notifying the topic', () => {
       const topicId = ofType('AWS::SNS::Topic')[0]![0];
       const alarms = ofType('AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(11);
+      // 7 trading alarms + 4 dead-letter queues + an Errors and a Throttles alarm per job function.
+      expect(alarms).toHaveLength(11 + 2 * 4);
       for (const [, a] of alarms) {
         expect(refsIn(a.AlarmActions)).toEqual([topicId]);
       }
@@ -263,13 +270,26 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         return hit![1];
       };
       expect(byName('DailyLossLimitHit')).toMatchObject({ MetricName: 'risk.daily_loss_limit_hit', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-      expect(byName('ExchangeWebSocketDown')).toMatchObject({ MetricName: 'venue.ws.down_seconds', Threshold: 30, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'breaching' });
+      expect(byName('ExchangeWebSocketDown')).toMatchObject({ MetricName: 'venue.ws.down_seconds', Threshold: 30, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
       const api = byName('ApiErrorRate');
       expect(api).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
       const exprs = asArray(api.Metrics as Record<string, unknown>[]);
       expect(exprs.find((m) => m.Expression)?.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
       expect(byName('PositionOverLimit')).toMatchObject({ MetricName: 'risk.positions_over_limit', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-      expect(byName('BotTaskNotRunning')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+      // From the service's free AWS/ECS samples (no Container Insights), over more minutes than a deploy's gap.
+      expect(byName('BotTaskNotRunning')).toMatchObject({
+        Namespace: 'AWS/ECS',
+        MetricName: 'CPUUtilization',
+        Statistic: 'SampleCount',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+      });
+      for (const [, c] of ofType('AWS::ECS::Cluster')) {
+        expect(JSON.stringify(c.ClusterSettings ?? [])).not.toContain('"enabled"');
+      }
       expect(byName('ReconciliationDrift')).toMatchObject({ MetricName: 'reconciler.drift', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(byName('VenueWireDrift')).toMatchObject({ MetricName: 'venue.wire_drift', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
       for (const dlq of ['OddsUpdates', 'Control', 'OddsFanout', 'Scheduler']) {
@@ -284,15 +304,101 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       if (options.alarmEmail) s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: options.alarmEmail });
     });
 
-    it('creates the settings parameters and secrets without a secret value in the template', () => {
-      s.template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${stage}/trading/mode`, Value: config.initialTradingMode, AllowedPattern: '^(paper|live)$' });
-      s.template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/${stage}/trading/kill-switch`, Value: 'off' });
+    it('creates the secrets with a recognisable placeholder and no secret value in the template', () => {
       const secrets = ofType('AWS::SecretsManager::Secret');
       expect(secrets).toHaveLength(2);
       for (const [, sec] of secrets) {
         expect(sec.SecretString).toBeUndefined();
-        expect(sec.GenerateSecretString).toBeDefined();
+        const gen = sec.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string };
+        expect(isPlaceholderSecret(JSON.stringify({ ...JSON.parse(gen.SecretStringTemplate), [gen.GenerateStringKey]: 'generated' }))).toBe(true);
       }
+    });
+
+    it('leaves the mode and kill switch to the operator: no AWS::SSM::Parameter, a create-only custom resource with safe defaults', () => {
+      s.template.resourceCountIs('AWS::SSM::Parameter', 0);
+      const made = ofType('Custom::OperatorParameter').map(([, r]) => r);
+      expect(made).toHaveLength(2);
+      const calls = made.map((r) => ({ create: JSON.parse(JSON.stringify(r.Create)) as unknown, update: r.Update, del: r.Delete }));
+      const created = calls.map((c) => JSON.stringify(c.create));
+      const expected: [string, string][] = [[`/${stage}/trading/mode`, 'paper'], [`/${stage}/trading/kill-switch`, 'off']];
+      for (const [name, value] of expected) {
+        const call = created.find((c) => c.includes(name));
+        expect(call, name).toBeDefined();
+        expect(call).toContain('putParameter');
+        expect(call).toContain('Overwrite');
+        expect(call).toMatch(/Overwrite\\?":false/);
+        expect(call).toContain('ParameterAlreadyExists');
+        expect(call).toContain(value);
+      }
+      expect(config.initialTradingMode).toBe('paper');
+      // Never rewritten nor deleted by a later deploy.
+      for (const c of calls) {
+        expect(c.update).toBeUndefined();
+        expect(c.del).toBeUndefined();
+      }
+      // The provider may put exactly these two parameters, nothing else.
+      const puts = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+        asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement).filter((st) => JSON.stringify(st.Action).includes('ssm:PutParameter')),
+      );
+      expect(puts).toHaveLength(2);
+      for (const st of puts) {
+        expect(st.Action).toBe('ssm:PutParameter');
+        expect(JSON.stringify(st.Resource)).toMatch(new RegExp(`parameter/${stage}/trading/(mode|kill-switch)`));
+      }
+    });
+
+    it('lets CloudWatch (this account only) publish to the TLS-only topic', () => {
+      const policies = ofType('AWS::SNS::TopicPolicy');
+      expect(policies).toHaveLength(1);
+      const statements = asArray((policies[0]![1].PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+      const allow = statements.find((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com'));
+      expect(allow).toMatchObject({ Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+      expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport'))).toBe(true);
+    });
+
+    it('alarms on each job function\'s errors and throttles, and sends failed async runs to the scheduler DLQ', () => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a);
+      const fns = jobFunctions();
+      expect(fns).toHaveLength(4);
+      for (const [fnId] of fns) {
+        for (const metric of ['Errors', 'Throttles']) {
+          const hit = alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/Lambda' && refsIn(a.Dimensions).includes(fnId));
+          expect(hit, `${fnId} ${metric}`).toHaveLength(1);
+          expect(hit[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+        }
+      }
+      const dlqId = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::SQS::Queue' && id.includes('SchedulerDlq'))![0];
+      const invokeConfigs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c);
+      expect(invokeConfigs).toHaveLength(4);
+      for (const c of invokeConfigs) {
+        expect(refsIn((c.DestinationConfig as { OnFailure: unknown }).OnFailure)).toEqual([dlqId]);
+        expect(c.MaximumRetryAttempts).toBe(2);
+      }
+      expect(new Set(invokeConfigs.flatMap((c) => refsIn(c.FunctionName)))).toEqual(new Set(fns.map(([id]) => id)));
+    });
+
+    it('outputs every ARN and name an operator needs', () => {
+      const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(Object.keys(outputs).sort()).toEqual(expect.arrayContaining([...OUTPUT_KEYS].sort()));
+      const secretIds = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
+      expect(refsIn(outputs.ExchangeKeySecretArn!.Value)[0]).toBe(secretIds.find((id) => id.includes('ExchangeKey')));
+      expect(outputs.TradingModeParameterName!.Value).toBe(`/${stage}/trading/mode`);
+      expect(outputs.KillSwitchParameterName!.Value).toBe(`/${stage}/trading/kill-switch`);
+      expect(refsIn(outputs.AlarmTopicArn!.Value)).toEqual([ofType('AWS::SNS::Topic')[0]![0]]);
+      const leases = Object.entries(resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table' && r.Properties?.TableName === leaseTableName(stage));
+      expect(refsIn(outputs.LeasesTableName!.Value)).toEqual([leases![0]]);
+    });
+
+    it('lets the bot read (GetItem only) the other stages\' leases tables and names them in PEER_LEASE_TABLES', () => {
+      const others = STAGE_NAMES.filter((x) => x !== stage);
+      const task = ofType('AWS::ECS::TaskDefinition')[0]![1];
+      const env = (task.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[])[0]!.Environment;
+      expect(env.find((e) => e.Name === 'PEER_LEASE_TABLES')?.Value).toBe(others.map((o) => `${o}=${leaseTableName(o)}`).join(','));
+      const gets = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+        asArray((p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement).filter((st) => st.Action === 'dynamodb:GetItem'),
+      );
+      expect(gets).toHaveLength(1);
+      for (const o of others) expect(JSON.stringify(gets[0]!.Resource)).toContain(`table/${leaseTableName(o)}`);
     });
 
     it('IAM has no wildcard action at all, and no "*" resource for dynamodb, secretsmanager, ssm, sqs or sns', () => {
@@ -322,7 +428,9 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       const resetRefs = policyRefs(roleOf('Midnight New York'));
       expect(resetRefs.has(tableIds.RiskDays!)).toBe(true);
       for (const other of ['Orders', 'Fills', 'Positions', 'OddsSnapshots', 'Leases']) expect(resetRefs.has(tableIds[other]!)).toBe(false);
-      expect([...resetRefs].some((r) => r.startsWith('SettingsKillSwitch'))).toBe(true);
+      const resetPolicy = JSON.stringify(ofType('AWS::IAM::Policy').filter(([, p]) => refsIn(p.Roles).includes(roleOf('Midnight New York'))).map(([, p]) => p.PolicyDocument));
+      expect(resetPolicy).toContain(`parameter/${stage}/trading/kill-switch`);
+      expect(resetPolicy).not.toContain(`parameter/${stage}/trading/mode`);
       expect([...resetRefs].some((r) => r.startsWith('SettingsExchangeKey') || r.startsWith('SettingsDataProviderKey'))).toBe(false);
       const pollerRefs = policyRefs(roleOf('Polls OpticOdds'));
       expect([...pollerRefs].some((r) => r.startsWith('SettingsDataProviderKey'))).toBe(true);
@@ -415,7 +523,8 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
       it('lets the poller send to exactly the fan-out and odds-update queues and consume exactly the fan-out queue', () => {
         const fanout = queueId('QueuesOddsFanout');
         const updates = queueId('QueuesOddsUpdates');
-        expect(resourcesFor('Polls OpticOdds', 'sqs:SendMessage').flatMap(refsIn).sort()).toEqual([fanout, updates].sort());
+        // …and, as its on-failure destination, the scheduler DLQ (a failed scheduled run).
+        expect(resourcesFor('Polls OpticOdds', 'sqs:SendMessage').flatMap(refsIn).sort()).toEqual([fanout, updates, queueId('QueuesSchedulerDlq')].sort());
         expect(resourcesFor('Polls OpticOdds', 'sqs:ReceiveMessage').flatMap(refsIn)).toEqual([fanout]);
         expect(resourcesFor('Polls OpticOdds', 'sqs:DeleteMessage').flatMap(refsIn)).toEqual([fanout]);
         // Nobody else sends to or reads the fan-out queue.

@@ -11,10 +11,10 @@
  *  - risk.positions_over_limit   markets whose position exceeds MAX_POSITION_CONTRACTS
  *  - venue.wire_drift            enum values the venue sent that this build does not know, each new one once
  *                                (the client's `venue.unknown_enum.distinct`; delta per export)
- * and, for the dashboard and the runbook (not alarmed by the stack today):
- *  - bot.heartbeat (1 per export), persistence.lag_ms, persistence.queue_depth, persistence.write_failures,
- *    persistence.dropped.
- * The WebSocket alarm treats missing data as breaching, so a silent bot (no heartbeat line) alarms as well.
+ * and, for the dashboard and the runbook (not alarmed by the stack today; counters, so published only in the
+ * minutes they count something): persistence.write_failures, persistence.dropped.
+ * Missing data is not breaching for these alarms: a bot that is gone is BotTaskNotRunning's (infra/constructs/
+ * alerting.ts), and each custom metric costs per month, so the set stays this small (infra/cost/).
  */
 import type { Qty } from '../../../shared/domain/quantity.js';
 import { EmfMetricsExporter, type MetricsExporter } from '../../../shared/aws/emf-exporter.js';
@@ -129,11 +129,8 @@ export class AlarmMetricsReporter {
     r.increment(ALARM_METRICS.venueWireDrift, Math.max(0, wireDrift - this.last.wireDrift));
     this.last.wireDrift = wireDrift;
 
-    r.gauge('bot.heartbeat', 1);
-    if (this.o.persistence) {
-      r.gauge('persistence.lag_ms', this.o.persistence.lagMs());
-      r.gauge('persistence.queue_depth', this.o.persistence.depth());
-    }
+    // No heartbeat or persistence gauges as custom metrics (billed per metric-month): the task-not-running alarm
+    // uses the service's free AWS/ECS samples, and the persistence lag is in the health status and the logs.
     const writeFailures = sumCounters(snap.counters, 'persistence.write_failures');
     const dropped = sumCounters(snap.counters, 'persistence.dropped');
     r.increment('persistence.write_failures', Math.max(0, writeFailures - this.last.writeFailures));

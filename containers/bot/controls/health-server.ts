@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HealthStatus {
-  phase: 'starting' | 'rebuilding' | 'trading' | 'stopping';
+  /** waiting-for-credentials: idle and healthy until the secrets hold real keys; restarting: after a key rotation. */
+  phase: 'starting' | 'waiting-for-credentials' | 'rebuilding' | 'trading' | 'restarting' | 'stopping';
   mode?: string;
   killSwitch?: boolean;
   breakerTripped?: boolean;

@@ -8,6 +8,9 @@
  *  - Kill switch off (after on) → released; a loss trip of the breaker stays until the daily reset.
  *  - Mode change → `setMode` (leaving live cancels the live resting orders first). An invalid mode value is
  *    ignored (the current mode is kept) and logged.
+ *  - Mode live, when `liveGuard` names a reason (another stage's bot holds a lease on the same exchange key,
+ *    shared/store/peer-leases.ts) → the switch is refused: the bot stays in paper, logs the reason once (and
+ *    again when it changes) and counts `controls.live_refused`; the next poll asks again.
  * Polls never overlap; `onModeChanged` tells the composition root (persistence follows the new executor).
  */
 import { InvalidSettingError, ParameterNotFoundError } from '../../../shared/aws/errors.js';
@@ -34,6 +37,8 @@ export interface RuntimeControlsOptions {
   /** Default 5 000 ms. */
   intervalMs?: number;
   onModeChanged?: (mode: TradingMode) => void;
+  /** Asked before every switch to live: a reason refuses it (the bot stays in paper). */
+  liveGuard?: () => Promise<string | undefined>;
 }
 
 export interface PollOutcome {
@@ -46,6 +51,7 @@ export const KILL_SWITCH_REASON = 'kill switch parameter is on';
 export class RuntimeControls {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
+  private lastRefusal: string | undefined;
 
   constructor(private readonly o: RuntimeControlsOptions) {}
 
@@ -87,6 +93,16 @@ export class RuntimeControls {
     metrics.gauge('controls.kill_switch', engine.breaker.isKillSwitchOn() ? 1 : 0);
 
     const mode = await this.readMode();
+    if (mode === 'live' && engine.mode() !== 'live' && this.o.liveGuard) {
+      const refusal = await this.o.liveGuard().catch((err: unknown) => `live guard failed: ${(err as Error)?.message ?? String(err)}`);
+      if (refusal !== undefined) {
+        metrics.increment('controls.live_refused');
+        if (refusal !== this.lastRefusal) logger.error('refusing to trade live; staying in paper', { reason: refusal });
+        this.lastRefusal = refusal;
+        return { killSwitch: applied, mode: engine.mode() };
+      }
+      this.lastRefusal = undefined;
+    }
     if (mode !== undefined && mode !== engine.mode()) {
       const from = engine.mode();
       try {

@@ -12,8 +12,9 @@
  *  4. Wait (bounded) for the private socket, so executions from here on are delivered live.
  *  5. Rebuild from the exchange (exchange-rebuild.ts): missing fills appended, in-flight orders claimed,
  *     orphans cancelled or adopted, stale records closed, positions replaced; open orders adopted into the
- *     live tracker under their stored ids; positions and balance into the state manager. In paper mode the
- *     account's open orders are cancelled instead (leaving live cancels live orders, whatever the reason).
+ *     live tracker under their stored ids; positions and balance into the state manager. In paper mode nothing
+ *     of the account is repaired and only this stage's own live leftovers (open orders its store recorded) are
+ *     cancelled: orders it did not place (another stage on the same key) are left alone (paper-start.ts).
  *  6. The engine starts; controls poll, queues are consumed, alarm metrics exported, orders swept.
  * A failure in 1–5 aborts the start (ECS starts a new task): the bot never trades on a state it could not
  * rebuild.
@@ -37,6 +38,7 @@
  */
 import type { Qty } from '../../../shared/domain/quantity.js';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { BOT_STATUS_LOG_MESSAGE } from '../../../shared/aws/alarm-metrics.js';
 import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import type { Notifier } from '../../../shared/aws/notifier.js';
 import type { ParameterStore } from '../../../shared/aws/parameter-store.js';
@@ -44,6 +46,7 @@ import { SqsQueueConsumer } from '../../../shared/aws/queue-consumer.js';
 import type { AppConfig, TradingMode } from '../../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../../shared/domain/clock.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
+import { formatMicros, type Micros } from '../../../shared/domain/money.js';
 import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
@@ -58,6 +61,7 @@ import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js'
 import { startBot, type BotOptions, type RunningBot } from '../bot.js';
 import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange-rebuild.js';
 import { adoptOrders, installAccount } from '../persistence/install-rebuild.js';
+import { cancelOwnLiveLeftovers } from '../persistence/paper-start.js';
 import { loadRiskDay } from '../persistence/risk-day-loader.js';
 import { StatePersister, type StateRepositories } from '../persistence/state-persister.js';
 import { LiveDayReports } from '../reporting/live-day-reports.js';
@@ -115,6 +119,10 @@ export interface StatefulBotOptions {
    * aborts the start) before anything is read or sent; renewed by the keeper; released as the stop's last step.
    */
   lease?: { keeper: TradingLeaseHandle; signal?: AbortSignal };
+  /** Period of the "bot status" log line (PnL, exposure, orders), ms (default 60 000). */
+  statusLogMs?: number;
+  /** Asked before any switch to live (runtime-controls.ts): a reason keeps the bot in paper. */
+  liveGuard?: () => Promise<string | undefined>;
 }
 
 export type TradingLeaseHandle = Pick<TradingLeaseKeeper, 'owner' | 'acquire' | 'release' | 'stop' | 'isHeld' | 'onLost' | 'lost'>;
@@ -148,6 +156,30 @@ export interface StatefulBot {
   /** The stop's current step and what is still unflushed. */
   progress(): StopProgress;
   stop(options?: StopOptions): Promise<void>;
+}
+
+/** The message of the minute status line; infra/constructs/alerting.ts charts its fields (keep in step). */
+export const BOT_STATUS_MESSAGE = BOT_STATUS_LOG_MESSAGE;
+
+/** The status line's fields: USD amounts as decimal strings from integer micros, counts as integers. */
+export function botStatus(engine: AssembledEngine): Record<string, string | number | boolean> {
+  const pnl = engine.pnl.dailyPnl();
+  let exposure = 0;
+  let positions = 0;
+  for (const p of engine.state.allPositions()) {
+    if (p.quantity === 0) continue;
+    positions++;
+    exposure += p.cost;
+  }
+  return {
+    mode: engine.mode(),
+    realizedPnlUsd: Number(formatMicros(pnl.realized as Micros)),
+    unrealizedPnlUsd: Number(formatMicros(pnl.unrealized as Micros)),
+    exposureUsd: Number(formatMicros(exposure as Micros)),
+    positions,
+    openOrders: engine.executor().tracker.openOrders().length,
+    breakerTripped: engine.breaker.isTripped(),
+  };
 }
 
 export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulBot> {
@@ -236,34 +268,28 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   let rebuild: RebuildResult | undefined;
   const followExecutor = (engine: AssembledEngine): void => persister.attachTracker(engine.executor().tracker, engine.mode());
 
-  const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult> => {
+  const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult | undefined> => {
     const live = engine.mode() === 'live';
+    if (!live) {
+      // Paper: the exchange account may be another stage's too (one key). Touch only this stage's own live
+      // leftovers; no ledger, position or orphan repair from an account this stage does not trade.
+      await cancelOwnLiveLeftovers({ venue: rest, orders: o.repos.orders, now: () => clock.now(), logger: logger.child({ component: 'paper-start' }), metrics });
+      return undefined;
+    }
     const result = await rebuildFromExchange({
       venue: rest,
       repos: o.repos,
       now: () => clock.now(),
       logger: logger.child({ component: 'rebuild' }),
       metrics,
-      orphanPolicy: live ? orphanPolicy : 'cancel',
+      orphanPolicy,
       fees: config.trading.fees,
       lookbackMs: o.lookbackMs ?? 24 * 3_600_000,
     });
     const targets = { tracker: engine.executor().tracker, state: engine.state, pnl: engine.pnl, persister, logger, now: clock.now() };
-    if (live) {
-      const adopted = adoptOrders(result.openOrders, targets);
-      installAccount(result.positions, result.balance, targets);
-      log.info('open orders adopted into the live tracker', { adopted });
-    } else {
-      for (const { order, version, venue } of result.openOrders) {
-        try {
-          await rest.cancelOrder(venue.id, venue.marketSlug);
-          await o.repos.orders.save({ ...order, status: 'CANCELLED', updatedAt: clock.now() }, version);
-          log.warn('paper mode: live order left at the exchange cancelled', { orderId: venue.id, localId: order.localId });
-        } catch (err) {
-          log.error('paper mode: could not cancel a live order left at the exchange', { orderId: venue.id, err });
-        }
-      }
-    }
+    const adopted = adoptOrders(result.openOrders, targets);
+    installAccount(result.positions, result.balance, targets);
+    log.info('open orders adopted into the live tracker', { adopted });
     return result;
   };
 
@@ -347,6 +373,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
           metrics,
           intervalMs: o.controlPollMs,
           onModeChanged: () => followExecutor(engine),
+          ...(o.liveGuard ? { liveGuard: o.liveGuard } : {}),
         });
         await controls.current.pollOnce();
         // 4. The private socket.
@@ -412,6 +439,9 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     });
     reporter.start();
   }
+  // One status line a minute: PnL, exposure and orders for the dashboard's log widgets (no custom metrics).
+  const statusTimer = setInterval(() => log.info(BOT_STATUS_MESSAGE, botStatus(engine)), o.statusLogMs ?? 60_000);
+  statusTimer.unref();
   const sweep = setInterval(() => {
     persister.sweepOrders(engine.executor().tracker, engine.mode());
     persister.recordRealizedPnl();
@@ -461,6 +491,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   for (const c of consumers) c.start();
   stopBackground = () => {
     clearInterval(sweep);
+    clearInterval(statusTimer);
     for (const c of consumers) void c.stop();
   };
   if (leaseLost) stopBackground();
@@ -521,6 +552,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         await Promise.allSettled(consumers.map((c) => c.stop()));
         engine.stop();
         clearInterval(sweep);
+        clearInterval(statusTimer);
         const live = engine.mode() === 'live';
         if (leaseLost) log.error('stopping without cancels or a final rebuild pass: the trading lease is lost', { reason: leaseLost.reason });
         stopStep = 'cancel-all';

@@ -96,6 +96,32 @@ export interface ConsensusDetail {
   excluded: ExcludedQuote[];
 }
 
+/**
+ * The sportsbook weights by normalised name (defaults, then the options' own), built once per options object:
+ * the consensus runs on every odds update and the table does not change between them.
+ */
+const weightTables = new WeakMap<ConsensusOptions, ReadonlyMap<string, number>>();
+function weightTable(options: ConsensusOptions): ReadonlyMap<string, number> {
+  let weights = weightTables.get(options);
+  if (weights) return weights;
+  const table = new Map<string, number>();
+  for (const [k, v] of Object.entries(DEFAULT_SPORTSBOOK_WEIGHTS)) table.set(normaliseSportsbook(k), v);
+  for (const [k, v] of Object.entries(options.weights ?? {})) table.set(normaliseSportsbook(k), v);
+  weights = table;
+  weightTables.set(options, weights);
+  return weights;
+}
+
+/** The market is named by its id ("moneyline") or, for callers that group by display name, by that name. */
+function inMarket(q: OddsQuote, fixtureId: string, market: string): boolean {
+  return q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
+}
+
+/** A book's weight (the table's keys are normalised names: a key that is already one is looked up as is). */
+function weightOf(weights: ReadonlyMap<string, number>, book: string, defaultWeight: number): number {
+  return weights.get(book) ?? weights.get(normaliseSportsbook(book)) ?? defaultWeight;
+}
+
 /** Consensus for one fixture + market, or null when no book qualifies. */
 export function computeConsensus(
   quotes: readonly OddsQuote[],
@@ -117,9 +143,7 @@ export function computeConsensusDetailed(
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
   const method = options.method ?? 'shin';
-  const weights = new Map<string, number>();
-  for (const [k, v] of Object.entries({ ...DEFAULT_SPORTSBOOK_WEIGHTS })) weights.set(normaliseSportsbook(k), v);
-  for (const [k, v] of Object.entries(options.weights ?? {})) weights.set(normaliseSportsbook(k), v);
+  const weights = weightTable(options);
   const defaultWeight = options.defaultWeight ?? 1;
   const excluded: ExcludedQuote[] = [];
 
@@ -128,10 +152,8 @@ export function computeConsensusDetailed(
   /** Book key (id) → the display name reported in contributions and exclusions. */
   const displayName = new Map<string, string>();
   const shown = (bookKey: string): string => displayName.get(bookKey) ?? bookKey;
-  // The market is named by its id ("moneyline") or, for callers that group by display name, by that name.
-  const inMarket = (q: OddsQuote): boolean => q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
   for (const q of quotes) {
-    if (!inMarket(q)) continue;
+    if (!inMarket(q, fixtureId, market)) continue;
     if (q.locked) {
       excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'locked' });
       continue;
@@ -158,19 +180,18 @@ export function computeConsensusDetailed(
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
   for (const q of quotes) {
-    if (!inMarket(q) || !q.locked) continue;
+    if (!q.locked || !inMarket(q, fixtureId, market)) continue;
     const book = byBook.get(sportsbookKeyOf(q));
     const live = book?.get(q.name);
     if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
   }
 
-  const weightOf = (book: string): number => weights.get(normaliseSportsbook(book)) ?? defaultWeight;
 
   // 2. the outcome set carried by the most weight
   const setWeight = new Map<string, number>();
   const setOf = new Map<string, string>();
   for (const [book, outcomes] of byBook) {
-    const w = weightOf(book);
+    const w = weightOf(weights, book, defaultWeight);
     if (w <= 0) {
       for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'zero_weight' });
       continue;
@@ -193,7 +214,7 @@ export function computeConsensusDetailed(
   const contributions: BookContribution[] = [];
   const names: string[] = bestKey ? (JSON.parse(bestKey) as string[]) : [];
   for (const [book, outcomes] of byBook) {
-    const w = weightOf(book);
+    const w = weightOf(weights, book, defaultWeight);
     if (w <= 0) continue;
     if (setOf.get(book) !== bestKey || bestKey === null) {
       for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'incomplete_market' });

@@ -23,6 +23,7 @@ import { OrdersRepository } from '../../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../../shared/store/positions-repository.js';
 import { tableEnvVar } from '../../../shared/store/table-definitions.js';
 import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
+import type { ReconcileResult } from '../../../functions/reconciler/reconcile-job.js';
 import { runReconciliation, type ReconcilerDeps, type ReconciliationControlMessage } from '../../../functions/reconciler/reconcile-job.js';
 import { startLocalMessaging, startStoreHarness, type LocalMessaging, type StoreHarness } from '../../support/emulators.js';
 import { createQueue, drain } from './sqs-event-source.js';
@@ -213,15 +214,15 @@ describe('reconciler Lambda handler (SSM and Secrets Manager mocked)', () => {
       RECONCILER_GRACE_SECONDS: '0',
       METRICS_NAMESPACE: 'PmusTrader/test',
     });
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ keyId: sim.keys[0]!.keyId, privateKey: sim.keys[0]!.secretBase64 }) });
     ssm.on(GetParameterCommand, { Name: MODE }).resolves({ Parameter: { Value: 'live' } });
     const { handler } = await import('../../../functions/reconciler/handler.js');
-    const r = await handler({ source: 'schedule' });
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ keyId: sim.keys[0]!.keyId, privateKey: sim.keys[0]!.secretBase64 }) });
+    const r = (await handler({ source: 'schedule' })) as ReconcileResult;
     expect(r.drift.orphan_order).toBe(1);
     expect(r.total).toBe(1);
     expect((await us.openOrders()).map((o) => o.id)).toContain(orphan);
     expect((await new OrdersRepository(store.doc, store.tables.orders).get(`recon-${orphan}`))!.order.status).toBe('PENDING');
     expect((await drain(mq.sqs, controlUrl)).length).toBe(1);
-    expect((await handler({ source: 'schedule' })).total).toBe(0);
+    expect(((await handler({ source: 'schedule' })) as ReconcileResult).total).toBe(0);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * A bucket (or a folder standing in for one) behind three calls: the research sweep's item runner, its report
+ * builder and its launcher read and write through it. S3 on AWS and against the emulator; a local folder for
+ * the worker-thread sweep, with the same key layout.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string, options?: { cause?: unknown }) {
+    super(`object ${key} not found`, options);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export interface ObjectStore {
+  /** `s3://bucket/key` or the file path, for messages. */
+  location(key: string): string;
+  getText(key: string): Promise<string>;
+  /** Streams the object to a local file (created with its folders). */
+  download(key: string, file: string): Promise<void>;
+  putText(key: string, body: string, contentType: string): Promise<void>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly s3: S3Client, readonly bucket: string) {}
+
+  location(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  private async body(key: string): Promise<unknown> {
+    try {
+      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!r.Body) throw new ObjectNotFoundError(key);
+      return r.Body;
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+  }
+
+  async getText(key: string): Promise<string> {
+    const b = (await this.body(key)) as { transformToString(): Promise<string> };
+    return b.transformToString();
+  }
+
+  async download(key: string, file: string): Promise<void> {
+    const b = (await this.body(key)) as Readable;
+    mkdirSync(dirname(file), { recursive: true });
+    await pipeline(b instanceof Readable ? b : Readable.from(b as AsyncIterable<Uint8Array>), createWriteStream(file));
+  }
+
+  async putText(key: string, body: string, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+}
+
+/** A folder as a bucket: key `a/b.json` is `<root>/a/b.json`. Keys may not leave the root. */
+export class FolderObjectStore implements ObjectStore {
+  private readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    const p = resolve(join(this.root, key));
+    if (p !== this.root && !p.startsWith(this.root + sep)) throw new Error(`key ${key} leaves ${this.root}`);
+    return p;
+  }
+
+  location(key: string): string {
+    return this.path(key);
+  }
+
+  async getText(key: string): Promise<string> {
+    try {
+      return await readFile(this.path(key), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+  }
+
+  async download(key: string, file: string): Promise<void> {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, await readFile(this.path(key)));
+  }
+
+  async putText(key: string, body: string): Promise<void> {
+    const p = this.path(key);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, body);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.root, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(this.root, join(d.parentPath, d.name)).split(sep).join('/'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names.filter((k) => k.startsWith(prefix)).sort();
+  }
+}

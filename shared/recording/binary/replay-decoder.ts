@@ -1,0 +1,164 @@
+/**
+ * The replay form → recorded lines, identical to the NDJSON reader's (same values, same key order).
+ *
+ * After the container's checks (magic, version, checksum, quantity unit) the content is trusted: each shape
+ * table gets one reader function generated once per file from the schema (an object literal per row, keys
+ * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
+ */
+import type { RecordKind, RecordLine } from '../record-format.js';
+import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
+import { childTable, columnName } from './replay-encoder.js';
+import { readContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
+import { EVENT_SHAPES, LINE_KINDS, type Shape } from './replay-schema.js';
+
+export interface DecodedReplay {
+  lines: RecordLine[];
+  /** The facts stored beside the lines (the encoder's `meta`). */
+  meta: unknown;
+}
+
+type RowReader = (row: number) => unknown;
+type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly RowReader[]) => RowReader;
+const EMPTY = new Float64Array(0);
+
+interface CompiledShape {
+  factory: ReaderFactory;
+  /** Column names, in the order the factory takes them. */
+  columnNames: string[];
+  children: { table: string; shape: Shape }[];
+}
+
+const compiled = new Map<string, CompiledShape>();
+
+/**
+ * The reader factory of one shape table, generated once per process from the schema: an object literal per
+ * row with the keys in the schema's order (up to the first optional key; then assignments, in order, so an
+ * absent key stays absent).
+ */
+function compileShape(table: string, shape: Shape): CompiledShape {
+  const cached = compiled.get(table);
+  if (cached) return cached;
+  const columnNames: string[] = [];
+  const children: CompiledShape['children'] = [];
+  const col = (name: string): string => `c${columnNames.push(name) - 1}`;
+  const child = (key: string): string => `k${children.push({ table: childTable(table, key), shape: shape.fields.find((f) => f.key === key)?.of as Shape }) - 1}`;
+  const parts: { key: string; expr: string; presence?: string }[] = [];
+  for (const f of shape.fields) {
+    const c = columnName(table, f.key);
+    let expr: string;
+    switch (f.type) {
+      case 'const':
+        expr = JSON.stringify(f.value);
+        break;
+      case 'num':
+        expr = f.nullable ? `((x = ${col(c)}[r]) !== x ? null : x)` : `${col(c)}[r]`;
+        break;
+      case 'qty':
+        expr = f.nullable ? `((x = ${col(c)}[r]) !== x ? null : Q(x))` : `Q(${col(c)}[r])`;
+        break;
+      case 'str':
+        expr = f.nullable ? `((x = ${col(c)}[r]) < 0 ? null : S[x])` : `S[${col(c)}[r]]`;
+        break;
+      case 'bool':
+        expr = f.nullable ? `((x = ${col(c)}[r]) === 2 ? null : x === 1)` : `(${col(c)}[r] === 1)`;
+        break;
+      case 'list':
+        expr = `L(${child(f.key)}, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+        break;
+      case 'obj':
+        expr = `((x = ${col(c)}[r]) < 0 ? null : ${child(f.key)}(x))`;
+        break;
+    }
+    parts.push({ key: JSON.stringify(f.key), expr, ...(f.optional ? { presence: `${col(`${c}?`)}[r] === 1` } : {}) });
+  }
+  const firstOptional = parts.findIndex((p) => p.presence !== undefined);
+  const literal = firstOptional < 0 ? parts : parts.slice(0, firstOptional);
+  const rest = firstOptional < 0 ? [] : parts.slice(firstOptional);
+  const body = [
+    'let x;',
+    `const o = { ${literal.map((p) => `${p.key}: ${p.expr}`).join(', ')} };`,
+    ...rest.map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
+    'return o;',
+  ].join('\n');
+  const bind = [...columnNames.map((_n, i) => `const c${i} = C[${i}];`), ...children.map((_c, i) => `const k${i} = K[${i}];`)].join('\n');
+  // The code is built from the schema's constant keys only (JSON-quoted); no data reaches it.
+  const make = new Function('Q', 'L', `return function (C, S, K) {\n${bind}\nreturn function read_${shape.name}(r) {\n${body}\n};\n};`) as (q: typeof decodeQuantity, l: typeof readList) => ReaderFactory;
+  const out: CompiledShape = { factory: make(decodeQuantity, readList), columnNames, children };
+  compiled.set(table, out);
+  return out;
+}
+
+/** A shape table's reader over one file's columns. */
+function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, ColumnArray>, strings: readonly string[]): RowReader {
+  const c = compileShape(table, shape);
+  const kids = c.children.map((k) => bindReader(k.table, k.shape, columns, strings));
+  return c.factory(c.columnNames.map((n) => columns.get(n) ?? EMPTY), strings, kids);
+}
+
+function readList(read: RowReader, start: number, count: number): unknown[] | null {
+  if (start < 0) return null;
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) out.push(read(start + i));
+  return out;
+}
+
+/**
+ * An opened replay file: line times as a column, and each line decoded when asked (a replay asks once per
+ * line, in order, so the objects die young instead of all living through the run).
+ */
+export class ReplayCursor {
+  readonly length: number;
+  /** Receive time of every line (epoch ms). */
+  readonly times: Float64Array;
+  readonly meta: unknown;
+  private readonly kinds: Uint8Array;
+  private readonly shapes: Uint8Array;
+  private readonly rows: Int32Array;
+  private readonly strings: readonly string[];
+  private readonly readers: (RowReader | undefined)[] = [];
+
+  constructor(buf: Uint8Array) {
+    const { dir, columns } = readContainer(buf);
+    if (dir.quantityUnit !== ENGINE_QUANTITY_UNIT) throw new ReplayFormatError(`replay file stores quantities in ${dir.quantityUnit}, the engine counts ${ENGINE_QUANTITY_UNIT}`);
+    const t = columns.get('line.t');
+    const k = columns.get('line.k');
+    const shape = columns.get('line.shape');
+    const row = columns.get('line.row');
+    if (!(t instanceof Float64Array) || !(k instanceof Uint8Array) || !(shape instanceof Uint8Array) || !(row instanceof Int32Array) || t.length !== dir.lineCount) {
+      throw new ReplayFormatError('replay file has no line table');
+    }
+    this.length = dir.lineCount;
+    this.times = t;
+    this.kinds = k;
+    this.shapes = shape;
+    this.rows = row;
+    this.meta = dir.meta;
+    this.strings = dir.strings;
+    for (const es of EVENT_SHAPES) this.readers[es.id] = bindReader(es.shape.name, es.shape, columns, dir.strings);
+  }
+
+  /** Receive time of line i (epoch ms). */
+  timeAt(i: number): number {
+    return this.times[i] as number;
+  }
+
+  /** The kind of line i, without decoding its event. */
+  kindAt(i: number): RecordKind {
+    return LINE_KINDS[this.kinds[i] as number] as RecordKind;
+  }
+
+  /** Line i, decoded (a new object each call). */
+  line(i: number): RecordLine {
+    const read = this.readers[this.shapes[i] as number];
+    const e = read ? read(this.rows[i] as number) : JSON.parse(this.strings[this.rows[i] as number] as string);
+    return { t: this.times[i] as number, k: LINE_KINDS[this.kinds[i] as number] as RecordKind, e } as RecordLine;
+  }
+}
+
+/** Decodes a whole replay buffer. Throws ReplayFormatError when it is not one this build reads. */
+export function decodeReplay(buf: Uint8Array): DecodedReplay {
+  const cursor = new ReplayCursor(buf);
+  const lines: RecordLine[] = new Array<RecordLine>(cursor.length);
+  for (let i = 0; i < cursor.length; i++) lines[i] = cursor.line(i);
+  return { lines, meta: cursor.meta };
+}

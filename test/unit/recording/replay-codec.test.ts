@@ -1,0 +1,89 @@
+/**
+ * The replay form's codec: any recorded line comes back identical (values and key order), whether its event
+ * fits a columnar shape or falls back to its JSON text; property test over generated lines of every shape.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeReplay, ReplayCursor } from '../../../shared/recording/binary/replay-decoder.js';
+import { encodeReplay, fitsShape } from '../../../shared/recording/binary/replay-encoder.js';
+import { ReplayFormatError } from '../../../shared/recording/binary/replay-layout.js';
+import { EVENT_SHAPES, JSON_SHAPE } from '../../../shared/recording/binary/replay-schema.js';
+import type { RecordLine } from '../../../shared/recording/record-format.js';
+
+const roundTrip = (lines: RecordLine[]): RecordLine[] => decodeReplay(encodeReplay(lines)).lines;
+const shapeOf = (name: string) => EVENT_SHAPES.find((s) => s.shape.name === name)!.shape;
+
+const book = { type: 'book', marketSlug: 'm1', bids: [{ price: 400_000, qty: 3 }], asks: [], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 7 };
+
+describe('replay codec', () => {
+  it('keeps values, nulls, empty lists, -0 and key order', () => {
+    const lines = [
+      { t: 1, k: 'market', e: book },
+      { t: 2, k: 'market', e: { type: 'trade', marketSlug: 'm1', price: 1, qty: -0, qtyExact: '0.4', tradeTime: 3, takerSide: 'ORDER_SIDE_SELL', receivedAt: 4 } },
+      { t: 2, k: 'market', e: { type: 'trade', marketSlug: 'm1', price: 1, qty: 2, tradeTime: 3, takerSide: 'ORDER_SIDE_BUY', receivedAt: 4 } },
+      { t: 3, k: 'settle', e: { marketSlug: 'm1', settlementPrice: 0 } },
+    ] as RecordLine[];
+    const back = roundTrip(lines);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(lines));
+    expect(Object.is((back[1]!.e as { qty: number }).qty, -0)).toBe(true);
+    expect('qtyExact' in back[2]!.e).toBe(false);
+  });
+
+  it('an event off its shape (extra key, other order, other type) is kept whole as JSON', () => {
+    const extra = { ...book, venueSeq: 9 };
+    const { marketSlug, ...others } = book;
+    const reordered = { ...others, marketSlug };
+    const badType = { ...book, snapshot: 'yes' };
+    for (const e of [extra, reordered, badType]) expect(fitsShape(shapeOf('book'), e)).toBe(false);
+    const lines = [extra, reordered, badType].map((e, i) => ({ t: i, k: 'market', e })) as RecordLine[];
+    const buf = encodeReplay(lines);
+    const cursor = new ReplayCursor(buf);
+    expect(JSON.stringify(Array.from({ length: 3 }, (_, i) => cursor.line(i)))).toBe(JSON.stringify(lines));
+    expect(fitsShape(shapeOf('book'), book)).toBe(true);
+    expect(JSON_SHAPE).toBe(0);
+  });
+
+  it('refuses what is not a replay file', () => {
+    expect(() => decodeReplay(new Uint8Array(64))).toThrow(ReplayFormatError);
+    const buf = encodeReplay([{ t: 1, k: 'market', e: book } as RecordLine]);
+    expect(() => decodeReplay(buf.subarray(0, buf.length - 8))).toThrow(ReplayFormatError);
+  });
+
+  it('property: generated lines of every shape come back identical', () => {
+    const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+    const num = fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const level = fc.record({ price: fc.integer({ min: 1, max: 999_999 }), qty: fc.integer({ min: 0, max: 1e6 }) });
+    const bookArb = fc.record({
+      type: fc.constant('book'),
+      marketSlug: fc.string(),
+      bids: fc.array(level, { maxLength: 5 }),
+      asks: fc.array(level, { maxLength: 5 }),
+      state: fc.constantFrom('MARKET_STATE_OPEN', 'MARKET_STATE_SUSPENDED'),
+      transactTime: maybe(num),
+      snapshot: fc.boolean(),
+      receivedAt: num,
+    });
+    const quote = fc.record(
+      {
+        key: fc.string(), oddId: fc.string(), fixtureId: fc.string(), sport: fc.string(), league: fc.string(), sportsbook: fc.string(),
+        sportsbookId: fc.string(), market: fc.string(), marketId: fc.string(), normalizedSelection: fc.string(), maxStake: maybe(num),
+        name: fc.string(), selection: fc.string(), selectionLine: fc.string(), points: maybe(num), americanOdds: num,
+        isMain: fc.boolean(), isLive: fc.boolean(), locked: fc.boolean(), timestamp: num, receivedAt: num,
+      },
+      { requiredKeys: ['key', 'oddId', 'fixtureId', 'sport', 'league', 'sportsbook', 'market', 'name', 'selection', 'selectionLine', 'points', 'americanOdds', 'isMain', 'isLive', 'locked', 'timestamp', 'receivedAt'] },
+    );
+    const odds = fc.record({ type: fc.constant('odds'), quotes: fc.array(quote, { maxLength: 4 }), entryId: maybe(fc.string()) });
+    const anyJson = fc.record({ type: fc.string(), v: fc.jsonValue() });
+    const line = fc.oneof(
+      fc.record({ t: num, k: fc.constant('market'), e: bookArb }),
+      fc.record({ t: num, k: fc.constant('feed'), e: odds }),
+      fc.record({ t: num, k: fc.constantFrom('private', 'feed', 'meta'), e: anyJson }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
+        expect(JSON.stringify(roundTrip(lines as RecordLine[]))).toBe(JSON.stringify(lines));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
