@@ -81,6 +81,11 @@ function num(r: Range = {}) {
 
 /** Integer micros are exact below 2^53: about 9 billion USD (shared/domain/money.ts). */
 const MAX_USD = 9_000_000_000;
+/**
+ * The largest contract count a quantity setting may hold: in hundredths (shared/domain/quantity.ts) times a price
+ * in micros it stays below 2^53, so sizes and notionals stay exact (and contracts() never refuses it).
+ */
+const MAX_CONTRACTS = 90_000_000;
 /** Node clamps a timer delay above 2^31 − 1 ms to 1 ms: a larger timeout would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -201,7 +206,7 @@ const tradingSchema = z.strictObject({
   markets: z.array(str()).default(['*']),
   fees: feesSchema.prefault({}),
   default_tick: priceDelta({ hint: '0.01 is the exchange default' }).default(0.01),
-  default_min_qty: num({ min: 0.01, decimals: 2, hint: 'contracts: 1 (whole contracts) or 0.01 (hundredths)' }).default(1),
+  default_min_qty: num({ min: 0.01, max: MAX_CONTRACTS, decimals: 2, hint: 'contracts: 1 (whole contracts) or 0.01 (hundredths)' }).default(1),
   paper: paperSchema.prefault({}),
   maintenance: maintenanceSchema.prefault({}),
 });
@@ -233,7 +238,7 @@ const marketMakerSchema = z.strictObject({
   require_consensus: bool().default(false),
   skew_per_contract: num({ min: 0, max: 0.1, decimals: 6 }).default(0.0005),
   max_skew: num({ min: 0, max: 0.5, decimals: 6 }).default(0.05),
-  max_inventory: num({ min: 0, decimals: 2, hint: 'contracts, e.g. 200' }).default(200),
+  max_inventory: num({ min: 0, max: MAX_CONTRACTS, decimals: 2, hint: 'contracts, e.g. 200' }).default(200),
   stale_book_ms: num({ min: 1, int: true }).default(15_000),
   stale_consensus_ms: num({ min: 1, int: true }).default(120_000),
   pause_after_event_ms: num({ min: 0, int: true }).default(3_000),
