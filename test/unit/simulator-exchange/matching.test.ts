@@ -113,6 +113,21 @@ describe('time in force and order types', () => {
     expect(ex.positions('B')[MARKET]?.netPosition).toBe(contracts(3));
   });
 
+  it('on a 0.01 market, cashOrderQty buys the largest number of hundredths it can pay for', () => {
+    const { ex } = makeExchange();
+    ex.addMarket({ slug: 'cents', eventSlug: 'nba-bos-nyk', title: 'C', outcome: 'O', minimumTradeQty: '0.01' });
+    ex.submitOrder('A', { marketSlug: 'cents', intent: 'ORDER_INTENT_BUY_SHORT', price: 400_000, quantity: contracts(5) });
+    ex.submitOrder('A', { marketSlug: 'cents', intent: 'ORDER_INTENT_BUY_SHORT', price: 700_000, quantity: contracts(5) });
+    // 3.00 buys 5 × 0.40 = 2.00, then 1.00 / 0.70 = 1.428… → 1.42 (0.994); a whole-contract market would stop at 1
+    const r = ex.submitOrder('B', { marketSlug: 'cents', intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_MARKET', quantity: null, cashOrderQty: 3 * USD });
+    expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', cumQuantity: contracts(6.42) });
+    expect(r.executions.filter((e) => e.lastShares !== null).map((e) => [e.lastPx, e.lastShares])).toEqual([
+      [400_000, contracts(5)],
+      [700_000, contracts(1.42)],
+    ]);
+    expect(ex.positions('B')['cents']).toMatchObject({ netPosition: contracts(6.42), cost: 2_994_000 });
+  });
+
   it('a market order on an empty side is canceled with nothing filled', () => {
     const { ex } = makeExchange();
     const r = ex.submitOrder('B', market('ORDER_INTENT_BUY_LONG', contracts(5)));
