@@ -101,12 +101,15 @@ export const theta = (hint: string) => num({ min: 0, max: 1, maxOpen: true, deci
 /** A duration written in seconds → ms (rounded to the ms). */
 export const seconds = (r: Range = {}) => num(r).transform((s) => Math.round(s * 1000));
 
+/** The largest quantity a setting may hold: hundredths × a price in micros stays an exact safe integer. */
+export const MAX_CONFIG_CONTRACTS = 90_000_000;
+
 /**
  * A quantity written in contracts, to hundredths (0.01 is the venue's finest size) → the engine's Qty
  * (hundredths of a contract, shared/domain/quantity.ts). Used by trading.default_min_qty and
  * market_maker.max_inventory.
  */
-export const contracts = (r: Range = {}) => num({ decimals: 2, ...r }).transform((v): Qty => toQty(v));
+export const contracts = (r: Range = {}) => num({ decimals: 2, max: MAX_CONFIG_CONTRACTS, ...r }).transform((v): Qty => toQty(v));
 
 export const bool = () => z.preprocess(coerceBoolean, z.boolean({ error: (iss) => `must be true or false — got ${JSON.stringify(iss.input)}` }));
 export const str = () => z.string({ error: (iss) => (iss.input === undefined ? 'is required' : `must be a string — got ${JSON.stringify(iss.input)}`) });

@@ -1,5 +1,6 @@
 /** State manager + event bus throughput: whole-book messages for 200 markets, one subscriber per topic. */
 import { systemClock } from '../../shared/domain/clock.js';
+import { contracts } from '../../shared/domain/quantity.js';
 import type { VenueEvent } from '../../shared/domain/venue-events.js';
 import { EventBus } from '../../shared/state/event-bus.js';
 import type { EngineEvents } from '../../shared/state/engine-events.js';
@@ -25,8 +26,8 @@ export async function run(): Promise<BenchResult[]> {
       messages.push({
         type: 'book',
         marketSlug: `market-${m}`,
-        bids: Array.from({ length: 10 }, (_, i) => ({ price: mid - 10_000 * (i + 1), qty: 100 + i * 10 + v })),
-        asks: Array.from({ length: 10 }, (_, i) => ({ price: mid + 10_000 * (i + 1), qty: 90 + i * 10 + v })),
+        bids: Array.from({ length: 10 }, (_, i) => ({ price: mid - 10_000 * (i + 1), qty: contracts(100 + i * 10 + v) })),
+        asks: Array.from({ length: 10 }, (_, i) => ({ price: mid + 10_000 * (i + 1), qty: contracts(90 + i * 10 + v) })),
         state: 'MARKET_STATE_OPEN',
         transactTime: null,
         snapshot: false,

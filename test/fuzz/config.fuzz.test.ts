@@ -65,6 +65,9 @@ function checkConfig(c: AppConfig): void {
   if (c.mode === 'live') {
     expect(c.api.apiKeyId && c.api.privateKey && c.sportsData.apiKey, 'live mode without keys').toBeTruthy();
   }
+  // quantity settings in hundredths of a contract, exact
+  expect(Number.isSafeInteger(c.trading.defaultMinQty) && c.trading.defaultMinQty >= 1).toBe(true);
+  expect(Number.isSafeInteger(s.marketMaker.maxInventory) && s.marketMaker.maxInventory >= 0).toBe(true);
   expect(c.mode).toBe(c.trading.mode);
   // a string setting never receives a JS function's source or an object's text through interpolation
   expect(JSON.stringify(c)).not.toMatch(/native code|\[object /);
@@ -110,6 +113,26 @@ describe('configuration under fuzzing', () => {
     expect(refused).toBeGreaterThan(FUZZ_RUNS / 4);
     expect(accepted).toBeGreaterThan(FUZZ_RUNS / 20);
   }, 240_000); // 10,000 documents: 25–50 s on a 2-core machine at load 13 (each field converts itself, even in a document refused for another field)
+
+  it('a quantity setting too large for exact hundredths of a contract is a ConfigError naming it (found by this fuzz)', () => {
+    const env = { PM_API_KEY_ID: 'key-id-0001', PM_PRIVATE_KEY: SECRET, OPTICODDS_API_KEY: OPTIC };
+    const base = BASE as { trading: Record<string, unknown>; strategies: { market_maker: Record<string, unknown> } };
+    for (const v of [1e20, 1e300, 9_000_000_001_000]) {
+      for (const [path, doc] of [
+        ['trading.default_min_qty', { ...base, trading: { ...base.trading, default_min_qty: v } }],
+        ['strategies.market_maker.max_inventory', { ...base, strategies: { ...base.strategies, market_maker: { ...base.strategies.market_maker, max_inventory: v } } }],
+      ] as const) {
+        let err: unknown;
+        try {
+          parseConfigDocuments({ base: doc, overlays: { paper: PAPER }, mode: 'paper', env });
+        } catch (e) {
+          err = e;
+        }
+        checkError(err);
+        expect((err as ConfigError).issues.map((i) => i.path)).toContain(path);
+      }
+    }
+  });
 
   describe('YAML text corrupted line by line, through loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-fuzz-'));

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/domain/clock.js';
 import type { OrderRequest } from '../../shared/domain/order.js';
+import { contracts } from '../../shared/domain/quantity.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import { ResponseValidationError, VenueError } from '../../shared/venue/errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../shared/venue/http.js';
@@ -46,7 +47,7 @@ const REQUEST: OrderRequest = {
   intent: 'ORDER_INTENT_BUY_LONG',
   type: 'ORDER_TYPE_LIMIT',
   price: 550_000,
-  quantity: 10,
+  quantity: contracts(10),
   tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
   postOnly: false,
 };

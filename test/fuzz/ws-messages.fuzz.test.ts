@@ -34,9 +34,9 @@ function checkEvent(e: VenueEvent): void {
       return;
     }
     case 'trade':
-      // A print under one contract rounds down to 0 (its exact size is in qtyExact).
+      // A print under 0.01 contract rounds down to 0 hundredths (its exact size is in qtyExact).
       expect(isPrice(e.price) && Number.isSafeInteger(e.qty) && e.qty >= 0 && Number.isFinite(e.tradeTime)).toBe(true);
-      expect(e.qty > 0 || /^0\.\d+$/.test(e.qtyExact ?? '')).toBe(true);
+      expect(e.qty > 0 || /^0\.00\d+$/.test(e.qtyExact ?? '')).toBe(true);
       expect(['ORDER_SIDE_BUY', 'ORDER_SIDE_SELL']).toContain(e.takerSide);
       return;
     case 'bbo':
@@ -147,6 +147,11 @@ describe('parseVenueMessage under fuzzing', () => {
     expect(dup).toEqual({ kind: 'malformed', reason: 'marketData.offers invalid' });
     const huge = parseVenueMessage(book([], [{ px: px('0.07'), qty: '9007199254740993' }]), 1);
     expect(huge).toEqual({ kind: 'malformed', reason: 'marketData.bids invalid' });
+    // in hundredths of a contract the bound is 2^53 hundredths: a whole count or a decimal past it is refused too
+    for (const qty of ['90071992547410', '90071992547409.93']) {
+      expect(parseVenueMessage(book([], [{ px: px('0.07'), qty }]), 1), qty).toEqual({ kind: 'malformed', reason: 'marketData.bids invalid' });
+    }
+    expect(parseVenueMessage(book([], [{ px: px('0.07'), qty: '90071992547409.91' }]), 1)).toMatchObject({ kind: 'event', event: { bids: [{ price: 70_000, qty: 9_007_199_254_740_991 }] } });
     const trade = parseVenueMessage(
       JSON.stringify({ trade: { marketSlug: 'm', price: px('0.5'), quantity: '9007199254740993', tradeTime: 1, taker: { side: 'ORDER_SIDE_BUY' } } }),
       1,

@@ -175,8 +175,8 @@ export interface SubmitOrderRequest {
   type?: OrderType;
   /** Long-side limit price in micros; required for LIMIT, ignored (may be absent) for MARKET. */
   price?: PriceMicros | null;
-  /** Contracts; required unless a MARKET order gives `cashOrderQty`. */
-  quantity?: number | null;
+  /** Hundredths of a contract (Qty); required unless a MARKET order gives `cashOrderQty`. */
+  quantity?: Qty | null;
   /**
    * Default GOOD_TILL_CANCEL for LIMIT; MARKET orders always behave as IMMEDIATE_OR_CANCEL unless FOK.
    * TIME_IN_FORCE_DAY is accepted and, as on the venue today, does NOT expire at the 5 pm ET trade-day roll:
@@ -197,8 +197,8 @@ export interface SubmitOrderRequest {
 export interface ModifyOrderRequest {
   marketSlug: string;
   price?: PriceMicros;
-  /** New TOTAL quantity (must exceed what has already filled). */
-  quantity?: number;
+  /** New TOTAL quantity, hundredths of a contract (must exceed what has already filled). */
+  quantity?: Qty;
   tif?: TimeInForce;
   participateDontInitiate?: boolean;
   goodTillTime?: number | null;
@@ -229,8 +229,8 @@ export interface OrderResult {
 }
 
 export interface ClosePositionOptions {
-  /** Contracts to close (default: the whole position). */
-  quantity?: number;
+  /** Hundredths of a contract to close (default: the whole position). */
+  quantity?: Qty;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../shared/domain/signal.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { VENUE_MAINTENANCE } from '../../../shared/domain/maintenance-calendar.js';
 import { OrderExecutor } from '../../../shared/execution/executor.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
@@ -11,7 +12,7 @@ const quote = (over: Partial<Signal> = {}): Signal => ({
   marketSlug: M,
   action: 'BUY_YES',
   price: usd(0.45),
-  quantity: 5,
+  quantity: contracts(5),
   urgency: 'LOW',
   strategyName: 'market_maker',
   confidence: 1,
@@ -34,7 +35,7 @@ function setup() {
   p.ex.onEvent((e) => executor.onVenueEvent(e));
   const pauses = new TradingPauses({ maintenance: VENUE_MAINTENANCE, executors: () => [executor], logger: new MemoryLogger(), metrics });
   const book = (state: 'MARKET_STATE_OPEN' | 'MARKET_STATE_HALTED' | 'MARKET_STATE_SUSPENDED', slug = M) => {
-    const ev = { type: 'book' as const, marketSlug: slug, bids: [lv(0.4, 100)], asks: [lv(0.6, 100)], state, transactTime: null, snapshot: true, receivedAt: p.clock.now() };
+    const ev = { type: 'book' as const, marketSlug: slug, bids: [lv(0.4, contracts(100))], asks: [lv(0.6, contracts(100))], state, transactTime: null, snapshot: true, receivedAt: p.clock.now() };
     p.ex.onMarketEvent(ev);
     pauses.onMarketEvent(ev);
   };

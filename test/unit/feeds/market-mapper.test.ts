@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketInfo } from '../../../shared/domain/market.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { mapMarkets, normaliseName, type FixtureRef } from '../../../shared/feeds/market-mapper.js';
 
 const T0 = Date.parse('2026-11-25T00:30:00Z');
 const H = 3600_000;
 
 function market(over: Partial<MarketInfo> & { marketSlug: string; eventSlug: string }): MarketInfo {
-  return { title: '', outcome: '', tick: 10_000, minQty: 1, ...over };
+  return { title: '', outcome: '', tick: 10_000, minQty: contracts(1), ...over };
 }
 
 const fixtures: FixtureRef[] = [

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { DEFAULT_FEE_SCHEDULE } from '../../../shared/domain/fees.js';
 import type { TrackedOrder } from '../../../shared/domain/order.js';
 import type { PositionState } from '../../../shared/domain/position.js';
+import { contracts, qtyTimesMicros, type Qty } from '../../../shared/domain/quantity.js';
 import type { VenueActivity, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
 import type { ReconcileInput, ReconcilePolicy, StoredOrder, StoredPosition } from '../../../shared/reconciliation/drift.js';
 import { ordersToLookUp, planReconciliation, totalDrift } from '../../../shared/reconciliation/plan-reconciliation.js';
@@ -16,14 +17,14 @@ const M = 'nba-bos-nyk-moneyline';
 const policy = (over: Partial<ReconcilePolicy> = {}): ReconcilePolicy => ({ orphanPolicy: 'cancel', graceMs: GRACE, fees: DEFAULT_FEE_SCHEDULE, ...over });
 
 function venueOrder(id: string, over: Partial<VenueOrder> = {}): VenueOrder {
-  return baseVenueOrder(id, { marketSlug: M, price: 400_000, createTime: OLD, ...over });
+  return baseVenueOrder(id, { marketSlug: M, price: 400_000, quantity: contracts(10), cumQuantity: 0, leavesQuantity: contracts(10), createTime: OLD, ...over });
 }
 
 function tracked(localId: string, orderId: string | null, over: Partial<TrackedOrder> = {}): TrackedOrder {
   return {
     orderId,
     localId,
-    request: { marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 400_000, quantity: 10, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', postOnly: true },
+    request: { marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 400_000, quantity: contracts(10), tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', postOnly: true },
     status: 'PENDING',
     filledQty: 0,
     avgPrice: 0,
@@ -36,10 +37,10 @@ function tracked(localId: string, orderId: string | null, over: Partial<TrackedO
 }
 
 function trade(executionId: string, orderId: string, over: Partial<VenueTrade> = {}): VenueTrade {
-  return { executionId, orderId, marketSlug: M, price: 400_000, qty: 5, time: OLD, aggressor: true, intent: null, fee: null, ...over };
+  return { executionId, orderId, marketSlug: M, price: 400_000, qty: contracts(5), time: OLD, aggressor: true, intent: null, fee: null, ...over };
 }
 
-function position(netQty: number, over: Partial<PositionState> = {}): PositionState {
+function position(netQty: Qty, over: Partial<PositionState> = {}): PositionState {
   const quantity = Math.abs(netQty);
   return {
     marketSlug: M,
@@ -47,9 +48,9 @@ function position(netQty: number, over: Partial<PositionState> = {}): PositionSt
     quantity,
     netQty,
     avgPrice: 400_000,
-    cost: quantity * 400_000,
-    currentValue: quantity * 450_000,
-    unrealizedPnl: quantity * 50_000,
+    cost: qtyTimesMicros(quantity, 400_000, 'up'),
+    currentValue: qtyTimesMicros(quantity, 450_000, 'down'),
+    unrealizedPnl: qtyTimesMicros(quantity, 50_000, 'down'),
     realizedPnl: 0,
     feesPaid: 1_000,
     updatedAt: OLD,
@@ -57,8 +58,8 @@ function position(netQty: number, over: Partial<PositionState> = {}): PositionSt
   };
 }
 
-function venuePosition(net: number, over: Partial<VenuePosition> = {}): VenuePosition {
-  return { marketSlug: M, netPosition: net, qtyBought: Math.max(0, net), qtySold: 0, cost: Math.abs(net) * 400_000, realized: 0, bodPosition: 0, expired: false, updateTime: OLD, cashValue: null, qtyAvailable: null, ...over };
+function venuePosition(net: Qty, over: Partial<VenuePosition> = {}): VenuePosition {
+  return { marketSlug: M, netPosition: net, qtyBought: Math.max(0, net), qtySold: 0, cost: qtyTimesMicros(Math.abs(net), 400_000, 'up'), realized: 0, bodPosition: 0, expired: false, updateTime: OLD, cashValue: null, qtyAvailable: null, ...over };
 }
 
 function input(over: { venue?: Partial<ReconcileInput['venue']>; store?: Partial<ReconcileInput['store']>; policy?: ReconcilePolicy } = {}): ReconcileInput {
@@ -83,12 +84,12 @@ describe('missing fills', () => {
     expect(plan.repairs).toEqual([
       {
         kind: 'append_fill',
-        // Taker buy 5 @ 0.40: notional 2.00 × 30 bps = 0.006 → 0.01 (half-even to the cent).
-        fill: { executionId: 'x1', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: 5, fee: 80_000, liquidity: 'TAKER', time: OLD, strategyName: 'market_maker' },
+        // Taker buy 5 @ 0.40: the schedule's Θ·C·p·(1−p) = 0.0695 × 5 × 0.24 = 0.0834 → 0.08 (half-even to the cent).
+        fill: { executionId: 'x1', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: contracts(5), fee: 80_000, liquidity: 'TAKER', time: OLD, strategyName: 'market_maker' },
       },
       {
         kind: 'append_fill',
-        fill: { executionId: 'x2', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: 5, fee: -7, liquidity: 'MAKER', time: OLD, strategyName: 'market_maker' },
+        fill: { executionId: 'x2', orderId: 'v1', marketSlug: M, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, qty: contracts(5), fee: -7, liquidity: 'MAKER', time: OLD, strategyName: 'market_maker' },
       },
     ]);
   });
@@ -122,9 +123,9 @@ describe('orders', () => {
 
   it('does not take an order the store closed too early for an orphan: it brings the record in line', () => {
     const stored: StoredOrder = { order: tracked('l4', 'v4', { status: 'CANCELLED' }), version: 2 };
-    const plan = planReconciliation(input({ venue: { openOrders: [venueOrder('v4', { cumQuantity: 2, state: 'ORDER_STATE_PARTIALLY_FILLED' })] }, store: { ordersByVenueId: new Map([['v4', stored]]) } }));
+    const plan = planReconciliation(input({ venue: { openOrders: [venueOrder('v4', { cumQuantity: contracts(2), state: 'ORDER_STATE_PARTIALLY_FILLED' })] }, store: { ordersByVenueId: new Map([['v4', stored]]) } }));
     expect(plan.counts).toMatchObject({ orphan_order: 0, order_mismatch: 1 });
-    expect(plan.repairs).toMatchObject([{ kind: 'update_order', expectedVersion: 2, order: { localId: 'l4', status: 'PARTIALLY_FILLED', filledQty: 2 } }]);
+    expect(plan.repairs).toMatchObject([{ kind: 'update_order', expectedVersion: 2, order: { localId: 'l4', status: 'PARTIALLY_FILLED', filledQty: contracts(2) } }]);
   });
 
   it('stores the final state of a stored open order the exchange no longer works (404: cancelled)', () => {
@@ -135,11 +136,11 @@ describe('orders', () => {
     expect(ordersToLookUp(base)).toEqual(['v5', 'v6']);
     const plan = planReconciliation({
       ...base,
-      venue: { ...base.venue, lookedUp: new Map<string, VenueOrder | null>([['v5', venueOrder('v5', { state: 'ORDER_STATE_FILLED', cumQuantity: 10, leavesQuantity: 0, avgPx: 400_000 })], ['v6', null]]) },
+      venue: { ...base.venue, lookedUp: new Map<string, VenueOrder | null>([['v5', venueOrder('v5', { state: 'ORDER_STATE_FILLED', cumQuantity: contracts(10), leavesQuantity: 0, avgPx: 400_000 })], ['v6', null]]) },
     });
     expect(plan.counts.stale_order).toBe(2);
     expect(plan.repairs).toMatchObject([
-      { kind: 'update_order', expectedVersion: 1, order: { localId: 'l5', status: 'FILLED', filledQty: 10, avgPrice: 400_000, updatedAt: NOW } },
+      { kind: 'update_order', expectedVersion: 1, order: { localId: 'l5', status: 'FILLED', filledQty: contracts(10), avgPrice: 400_000, updatedAt: NOW } },
       { kind: 'update_order', expectedVersion: 4, order: { localId: 'l6', status: 'CANCELLED' } },
     ]);
   });
@@ -149,33 +150,33 @@ describe('orders', () => {
     const behind: StoredOrder = { order: tracked('l9', 'v9'), version: 6 };
     const plan = planReconciliation(
       input({
-        venue: { openOrders: [venueOrder('v8'), venueOrder('v9', { cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' })] },
+        venue: { openOrders: [venueOrder('v8'), venueOrder('v9', { cumQuantity: contracts(4), leavesQuantity: contracts(6), state: 'ORDER_STATE_PARTIALLY_FILLED' })] },
         store: { openOrders: [same, behind] },
       }),
     );
     expect(plan.counts.order_mismatch).toBe(1);
-    expect(plan.repairs).toMatchObject([{ kind: 'update_order', expectedVersion: 6, order: { localId: 'l9', filledQty: 4, status: 'PARTIALLY_FILLED' } }]);
+    expect(plan.repairs).toMatchObject([{ kind: 'update_order', expectedVersion: 6, order: { localId: 'l9', filledQty: contracts(4), status: 'PARTIALLY_FILLED' } }]);
   });
 });
 
 describe('positions', () => {
   it("stores the exchange's position when the net differs, keeping the mark per contract; flattens one the exchange does not hold", () => {
-    const stored: StoredPosition = { position: position(10), version: 2 };
-    const other: StoredPosition = { position: position(-3, { marketSlug: 'nfl-x-y-moneyline' }), version: 1 };
-    const plan = planReconciliation(input({ venue: { positions: [venuePosition(12, { cost: 4_900_000, realized: 25_000 })] }, store: { positions: [stored, other] } }));
+    const stored: StoredPosition = { position: position(contracts(10)), version: 2 };
+    const other: StoredPosition = { position: position(contracts(-3), { marketSlug: 'nfl-x-y-moneyline' }), version: 1 };
+    const plan = planReconciliation(input({ venue: { positions: [venuePosition(contracts(12), { cost: 4_900_000, realized: 25_000 })] }, store: { positions: [stored, other] } }));
     expect(plan.counts.position_mismatch).toBe(2);
     expect(plan.repairs).toEqual([
       {
         kind: 'save_position',
         expectedVersion: 2,
-        position: { marketSlug: M, side: 'YES', quantity: 12, netQty: 12, avgPrice: 408_333, cost: 4_900_000, currentValue: 5_400_000, unrealizedPnl: 500_000, realizedPnl: 25_000, feesPaid: 1_000, updatedAt: NOW },
+        position: { marketSlug: M, side: 'YES', quantity: contracts(12), netQty: contracts(12), avgPrice: 408_333, cost: 4_900_000, currentValue: 5_400_000, unrealizedPnl: 500_000, realizedPnl: 25_000, feesPaid: 1_000, updatedAt: NOW },
       },
       { kind: 'save_position', expectedVersion: 1, position: expect.objectContaining({ marketSlug: 'nfl-x-y-moneyline', quantity: 0, netQty: 0, cost: 0, unrealizedPnl: 0 }) },
     ]);
   });
 
   it('sees no drift when nets agree, or for a flat exchange position the store never had', () => {
-    const plan = planReconciliation(input({ venue: { positions: [venuePosition(10), venuePosition(0, { marketSlug: 'other' })] }, store: { positions: [{ position: position(10), version: 1 }] } }));
+    const plan = planReconciliation(input({ venue: { positions: [venuePosition(contracts(10)), venuePosition(0, { marketSlug: 'other' })] }, store: { positions: [{ position: position(contracts(10)), version: 1 }] } }));
     expect(totalDrift(plan.counts)).toBe(0);
     expect(plan.repairs).toEqual([]);
   });
@@ -187,7 +188,7 @@ describe('trade activities', () => {
   it('reads price, quantity, aggressor, intent and fee; refuses what it cannot read exactly', () => {
     expect(parseTradeActivity(act({ trade: { price: { value: '0.45', currency: 'USD' }, qty: '7', isAggressor: false, intent: 'ORDER_INTENT_BUY_SHORT', fee: { value: '-0.01' } } }))).toEqual({
       ok: true,
-      trade: { executionId: 'e', orderId: 'o', marketSlug: M, price: 450_000, qty: 7, time: OLD, aggressor: false, intent: 'ORDER_INTENT_BUY_SHORT', fee: -10_000 },
+      trade: { executionId: 'e', orderId: 'o', marketSlug: M, price: 450_000, qty: contracts(7), time: OLD, aggressor: false, intent: 'ORDER_INTENT_BUY_SHORT', fee: -10_000 },
     });
     expect(parseTradeActivity(act({ trade: { price: 0.45, qty: '7' } }))).toEqual({ ok: false, reason: 'price missing or invalid' });
     expect(parseTradeActivity(act({ trade: { price: '0.45', qty: '-1' } }))).toEqual({ ok: false, reason: 'quantity missing or invalid' });
@@ -199,10 +200,10 @@ describe('trade activities', () => {
   it("keeps the figures of a trade that names no order (the venue contract's shape) for matching, as not ok", () => {
     // The contract's trade: { id, marketSlug, state, price, qtyDecimal, isAggressor, ... }, no order id.
     const contractShape = act({ trade: { id: 't-1', price: { value: '0.55', currency: 'USD' }, qtyDecimal: '19.6', isAggressor: true } }, { orderId: null, executionId: 't-1' });
-    expect(parseTradeActivity({ ...contractShape, trade: { id: 't-1', marketSlug: M, state: null, price: 550_000, qty: 19, qtyExact: null, isAggressor: true, costBasis: null, realizedPnl: null } })).toEqual({
+    expect(parseTradeActivity({ ...contractShape, trade: { id: 't-1', marketSlug: M, state: null, price: 550_000, qty: contracts(19), qtyExact: null, isAggressor: true, costBasis: null, realizedPnl: null } })).toEqual({
       ok: false,
       reason: 'order id missing',
-      unattributed: { executionId: 't-1', marketSlug: M, price: 550_000, qty: 19, time: OLD, aggressor: true, intent: null, fee: null },
+      unattributed: { executionId: 't-1', marketSlug: M, price: 550_000, qty: contracts(19), time: OLD, aggressor: true, intent: null, fee: null },
     });
     // Unusable figures still win over the missing order id.
     expect(parseTradeActivity(act({ trade: { price: 0.55, qty: '3' } }, { orderId: null }))).toEqual({ ok: false, reason: 'price missing or invalid' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
@@ -12,6 +13,7 @@ import {
   configDigest,
   discoveryRecord,
   parseRecordLine,
+  RECORD_FORMAT_VERSION,
   RecordFormatError,
   sanitizeConfig,
   stableStringify,
@@ -31,7 +33,7 @@ afterEach(() => {
 });
 
 const header = { source: 'test', version: '0.0.0', configDigest: 'abc' };
-const trade = (i: number): VenueEvent => ({ type: 'trade', marketSlug: `m-${i % 3}`, price: 500_000 + i, qty: 1 + (i % 5), tradeTime: 1_000 + i, takerSide: 'ORDER_SIDE_BUY', receivedAt: 1_000 + i });
+const trade = (i: number): VenueEvent => ({ type: 'trade', marketSlug: `m-${i % 3}`, price: 500_000 + i, qty: contracts(1 + (i % 5)), tradeTime: 1_000 + i, takerSide: 'ORDER_SIDE_BUY', receivedAt: 1_000 + i });
 
 describe('RecordingWriter → loadRecording', () => {
   it('round-trips every line through gzip, header first, in order', async () => {
@@ -43,7 +45,8 @@ describe('RecordingWriter → loadRecording', () => {
     const stats = await w.close();
     expect(stats).toMatchObject({ recorded: 502, dropped: 0, written: 502, chunks: 1 });
     const raw = gunzipSync(readFileSync(stats.files[0]!)).toString('utf8').split('\n').filter(Boolean);
-    expect(JSON.parse(raw[0]!)).toMatchObject({ k: 'meta', e: { type: 'header', sessionId: 's1', chunk: 0, startedAt: 1_000, format: 1 } });
+    expect(JSON.parse(raw[0]!)).toMatchObject({ k: 'meta', e: { type: 'header', sessionId: 's1', chunk: 0, startedAt: 1_000, format: RECORD_FORMAT_VERSION } });
+    expect(RECORD_FORMAT_VERSION).toBe(2); // quantities in hundredths of a contract
     const rec = await loadRecording([dir]);
     expect(rec.lines).toHaveLength(503);
     expect(rec.lines.slice(1, 501).map((l) => l.e)).toEqual(Array.from({ length: 500 }, (_, i) => trade(i)));
@@ -54,7 +57,7 @@ describe('RecordingWriter → loadRecording', () => {
   it('rotates by size; every chunk starts with a header and the latest discovery', async () => {
     const dir = tmp();
     const d = new MarketDirectory();
-    d.addMarket({ marketSlug: 'm-0', eventSlug: 'e', title: 'M0', outcome: 'Yes', tick: 10_000, minQty: 1 }, { fixtureId: 'f1', side: 'home', oddsName: 'A', oddsMarket: 'Moneyline' });
+    d.addMarket({ marketSlug: 'm-0', eventSlug: 'e', title: 'M0', outcome: 'Yes', tick: 10_000, minQty: contracts(1) }, { fixtureId: 'f1', side: 'home', oddsName: 'A', oddsMarket: 'Moneyline' });
     const w = new RecordingWriter({ dir, sessionId: 's2', header, maxChunkBytes: 4_000 });
     w.record('meta', discoveryRecord(d, [{ fixtureId: 'f1', homeTeam: 'A', awayTeam: 'B', startTime: 0, sport: 'basketball' }]), 999);
     for (let i = 0; i < 300; i++) w.record('market', trade(i), 1_000 + i);
@@ -133,6 +136,47 @@ describe('reader robustness', () => {
     writeFileSync(join(dir, 'y-00000.ndjson'), [head('y', 5), line(5, 'y'), line(30, 'y'), line(40, 'y')].join('\n') + '\n');
     const rec = await loadRecording([dir]);
     expect(rec.lines.map((l) => `${l.t}${l.k === 'market' ? (l.e as { marketSlug: string }).marketSlug : 'h'}`)).toEqual(['5h', '5y', '10h', '10x', '30y', '30x', '30x', '40y', '50x']);
+  });
+
+  it('reads a format-1 chunk (whole contracts) as hundredths and leaves a format-2 chunk as written', async () => {
+    const dir = tmp();
+    const info = { marketSlug: 'm-0', eventSlug: 'e', title: 'M0', outcome: 'Yes', tick: 10_000, minQty: 1 };
+    const order = { id: 'o', marketSlug: 'm-0', side: 'ORDER_SIDE_BUY', type: 'ORDER_TYPE_LIMIT', price: 500_000, quantity: 5, cumQuantity: 2, leavesQuantity: 3 };
+    const position = { marketSlug: 'm-0', netPosition: -4, qtyBought: 1, qtySold: 5, cost: 2_000_000, realized: 0, bodPosition: 0, expired: false, updateTime: 1, cashValue: null, qtyAvailable: null };
+    const body = (t0: number) => [
+      { t: t0 + 1, k: 'meta', e: { type: 'discovery', markets: [{ info }], fixtures: [] } },
+      { t: t0 + 2, k: 'market', e: { type: 'book', marketSlug: 'm-0', bids: [{ price: 490_000, qty: 7 }], asks: [], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: t0 + 2 } },
+      { t: t0 + 3, k: 'market', e: { ...trade(0), qty: 3 } },
+      { t: t0 + 4, k: 'private', e: { type: 'execution', execution: { id: 'x', order, lastShares: 2, lastPx: 500_000, type: 'EXECUTION_TYPE_PARTIAL_FILL' }, receivedAt: t0 + 4 } },
+      { t: t0 + 5, k: 'private', e: { type: 'position', position, receivedAt: t0 + 5 } },
+    ];
+    const file = (id: string, format: number, t0: number) =>
+      writeFileSync(
+        join(dir, `${id}-00000.ndjson`),
+        [{ t: t0, k: 'meta', e: { type: 'header', format, sessionId: id, chunk: 0, startedAt: t0, ...header } }, ...body(t0)].map((l) => JSON.stringify(l)).join('\n') + '\n',
+      );
+    file('old', 1, 10);
+    file('new', RECORD_FORMAT_VERSION, 100);
+    const rec = await loadRecording([dir]);
+    expect(rec.issues).toEqual([]);
+    const quantities = (t0: number) => {
+      const at = (t: number) => rec.lines.find((l) => l.t === t0 + t)!.e as never;
+      const disc = at(1) as { markets: { info: { minQty: number } }[] };
+      const book = at(2) as { bids: { qty: number }[] };
+      const tr = at(3) as { qty: number };
+      const ex = at(4) as { execution: { lastShares: number; order: { quantity: number; cumQuantity: number; leavesQuantity: number } } };
+      const pos = at(5) as { position: { netPosition: number; qtyBought: number; qtySold: number; bodPosition: number; qtyAvailable: number | null } };
+      return [
+        disc.markets[0]!.info.minQty, book.bids[0]!.qty, tr.qty, ex.execution.lastShares, ex.execution.order.quantity, ex.execution.order.cumQuantity, ex.execution.order.leavesQuantity,
+        pos.position.netPosition, pos.position.qtyBought, pos.position.qtySold, pos.position.bodPosition, pos.position.qtyAvailable,
+      ];
+    };
+    // format 1: whole contracts → hundredths (1 contract minimum = 100; null stays null)
+    expect(quantities(10)).toEqual([100, 700, 300, 200, 500, 200, 300, -400, 100, 500, 0, null]);
+    // the discoveries handed to the replay are the upgraded ones too (one per chunk: 0.01 as written, 1 contract upgraded)
+    expect(rec.discoveries.map((d) => d.markets[0]!.info.minQty).sort((a, b) => a - b)).toEqual([1, contracts(1)]);
+    // format 2: already hundredths, untouched
+    expect(quantities(100)).toEqual([1, 7, 3, 2, 5, 2, 3, -4, 1, 5, 0, null]);
   });
 
   it('parseRecordLine refuses non-records with a typed error', () => {

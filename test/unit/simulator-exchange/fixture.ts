@@ -1,5 +1,6 @@
 /** Shared test fixture: an exchange with one event, one open market and funded accounts. */
 import { ManualClock } from '../../../shared/domain/clock.js';
+import type { Qty } from '../../../shared/domain/quantity.js';
 import type { OrderIntent, TimeInForce } from '../../../shared/domain/venue-enums.js';
 import { Exchange, type ExchangeEvent, type SubmitOrderRequest } from '../../../containers/simulator/exchange/index.js';
 
@@ -26,12 +27,13 @@ export function makeExchange(accounts: Record<string, number> = { A: 1_000 * USD
 export function limit(
   intent: OrderIntent,
   price: number,
-  quantity: number,
+  /** Hundredths of a contract: contracts(10) for 10. */
+  quantity: Qty,
   extra: Partial<SubmitOrderRequest> & { tif?: TimeInForce } = {},
 ): SubmitOrderRequest {
   return { marketSlug: MARKET, intent, type: 'ORDER_TYPE_LIMIT', price, quantity, ...extra };
 }
 
-export function market(intent: OrderIntent, quantity: number | null, extra: Partial<SubmitOrderRequest> = {}): SubmitOrderRequest {
+export function market(intent: OrderIntent, quantity: Qty | null, extra: Partial<SubmitOrderRequest> = {}): SubmitOrderRequest {
   return { marketSlug: MARKET, intent, type: 'ORDER_TYPE_MARKET', quantity, ...extra };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { Exchange, type ExchangeEvent } from '../../../containers/simulator/exchange/index.js';
 import { USD, MARKET, limit, makeExchange } from './fixture.js';
@@ -6,9 +7,9 @@ import { USD, MARKET, limit, makeExchange } from './fixture.js';
 describe('settlement', () => {
   it('pays 1 USD per winning long contract and nothing to the short; realizes PnL; closes the market', () => {
     const { ex, clock, events } = makeExchange();
-    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 600_000, 10));
-    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 600_000, 10));
-    const resting = ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 100_000, 10)).order;
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 600_000, contracts(10)));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 600_000, contracts(10)));
+    const resting = ex.submitOrder('C', limit('ORDER_INTENT_BUY_LONG', 100_000, contracts(10))).order;
     const cashA = ex.balance('A').currentBalance;
     const cashB = ex.balance('B').currentBalance;
     clock.advance(60_000);
@@ -28,15 +29,15 @@ describe('settlement', () => {
     expect(events).toContainEqual({ type: 'market', marketSlug: MARKET, state: 'MARKET_STATE_EXPIRED' });
     const act = ex.activities('A', { types: ['ACTIVITY_TYPE_SETTLEMENT'] }).activities;
     expect(act).toHaveLength(1);
-    expect(act[0]?.settlement).toEqual({ settlementPrice: USD, netPosition: 10, payout: 10 * USD, realized: 4 * USD });
-    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 1)).executions[0]?.orderRejectReason).toBe('MARKET_NOT_OPEN');
+    expect(act[0]?.settlement).toEqual({ settlementPrice: USD, netPosition: contracts(10), payout: 10 * USD, realized: 4 * USD });
+    expect(ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, contracts(1))).executions[0]?.orderRejectReason).toBe('MARKET_NOT_OPEN');
     expect(() => ex.settle(MARKET, 0)).toThrow(expect.objectContaining({ code: 'MARKET_SETTLED' }));
   });
 
   it('settling at 0 pays the short 1 USD per contract', () => {
     const { ex } = makeExchange();
-    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 600_000, 10));
-    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 600_000, 10));
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 600_000, contracts(10)));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 600_000, contracts(10)));
     const cashB = ex.balance('B').currentBalance;
     ex.settle(MARKET, 0);
     expect(ex.balance('B').currentBalance).toBe(cashB + 10 * USD);
@@ -51,7 +52,7 @@ describe('good-till-date expiry with a manual clock', () => {
   it('expires at goodTillTime via expireOrders and lazily at match time', () => {
     const { ex, clock } = makeExchange();
     const t0 = clock.now();
-    const gtd = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 5, { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: t0 + 1_000 })).order;
+    const gtd = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, contracts(5), { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: t0 + 1_000 })).order;
     expect(gtd.goodTillTime).toBe(t0 + 1_000);
     clock.advance(999);
     expect(ex.expireOrders()).toEqual([]);
@@ -60,17 +61,17 @@ describe('good-till-date expiry with a manual clock', () => {
     expect(ex.getOrder('A', gtd.id).state).toBe('ORDER_STATE_EXPIRED');
     expect(ex.balance('A').openOrders).toBe(0);
 
-    const lazy = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, 5, { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: clock.now() + 10 })).order;
-    ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 520_000, 5));
+    const lazy = ex.submitOrder('A', limit('ORDER_INTENT_BUY_SHORT', 500_000, contracts(5), { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: clock.now() + 10 })).order;
+    ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 520_000, contracts(5)));
     clock.advance(10);
-    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 520_000, 5));
+    const r = ex.submitOrder('B', limit('ORDER_INTENT_BUY_LONG', 520_000, contracts(5)));
     expect(ex.getOrder('A', lazy.id).state).toBe('ORDER_STATE_EXPIRED');
     expect(r.order).toMatchObject({ state: 'ORDER_STATE_FILLED', avgPx: 520_000 });
   });
 
   it('rejects a GTD order whose time has already passed', () => {
     const { ex, clock } = makeExchange();
-    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 5, { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: clock.now() }));
+    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, contracts(5), { tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: clock.now() }));
     expect(r.executions[0]?.orderRejectReason).toBe('GOOD_TILL_TIME_IN_PAST');
   });
 });
@@ -80,15 +81,15 @@ describe('activities', () => {
     const { ex } = makeExchange();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 1));
-      const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 1));
+      ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, contracts(1)));
+      const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, contracts(1)));
       ids.push(r.order.id);
     }
     const trades = ex.activities('A', { types: ['ACTIVITY_TYPE_TRADE'], limit: 2 });
     expect(trades.activities.map((a) => a.orderId)).toEqual([ids[4], ids[3]]);
     expect(trades.eof).toBe(false);
     const fillExec = trades.activities[0];
-    expect(fillExec?.trade).toMatchObject({ qty: 1, price: 500_000, aggressor: true, intent: 'ORDER_INTENT_BUY_LONG' });
+    expect(fillExec?.trade).toMatchObject({ qty: contracts(1), price: 500_000, aggressor: true, intent: 'ORDER_INTENT_BUY_LONG' });
     expect(fillExec?.executionId).toMatch(/^exe-/);
     const p2 = ex.activities('A', { types: ['ACTIVITY_TYPE_TRADE'], limit: 2, cursor: trades.nextCursor });
     expect(p2.activities.map((a) => a.orderId)).toEqual([ids[2], ids[1]]);
@@ -106,17 +107,17 @@ describe('activities', () => {
 describe('events', () => {
   it('emits executions, trade, positions, balances and one book event per operation, after the state is consistent', () => {
     const { ex, events } = makeExchange();
-    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 2));
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, contracts(2)));
     events.length = 0;
     const seen: { type: string; bookBids: number }[] = [];
     const off = ex.onEvent((e) => seen.push({ type: e.type, bookBids: ex.book(MARKET).bids.length }));
-    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 5));
+    ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, contracts(5)));
     off();
     const types = events.map((e) => e.type);
     expect(types.filter((t) => t === 'book')).toHaveLength(1);
     expect(types.filter((t) => t === 'trade')).toHaveLength(1);
     const trade = events.find((e): e is Extract<ExchangeEvent, { type: 'trade' }> => e.type === 'trade');
-    expect(trade).toMatchObject({ price: 500_000, qty: 2, makerIntent: 'ORDER_INTENT_BUY_SHORT', takerIntent: 'ORDER_INTENT_BUY_LONG', makerSide: 'ORDER_SIDE_SELL', takerSide: 'ORDER_SIDE_BUY' });
+    expect(trade).toMatchObject({ price: 500_000, qty: contracts(2), makerIntent: 'ORDER_INTENT_BUY_SHORT', takerIntent: 'ORDER_INTENT_BUY_LONG', makerSide: 'ORDER_SIDE_SELL', takerSide: 'ORDER_SIDE_BUY' });
     const execs = events.filter((e) => e.type === 'execution').map((e) => (e.type === 'execution' ? [e.accountId, e.execution.type] : []));
     expect(execs).toEqual([
       ['A', 'EXECUTION_TYPE_NEW'],
@@ -124,7 +125,7 @@ describe('events', () => {
       ['B', 'EXECUTION_TYPE_FILL'],
     ]);
     expect(events.filter((e) => e.type === 'balance').map((e) => (e.type === 'balance' ? e.accountId : '')).sort()).toEqual(['A', 'B']);
-    expect(events.find((e) => e.type === 'position' && e.accountId === 'A')).toMatchObject({ position: { netPosition: 2 } });
+    expect(events.find((e) => e.type === 'position' && e.accountId === 'A')).toMatchObject({ position: { netPosition: contracts(2) } });
     // every listener call already saw the final book (A's remainder resting)
     expect(seen.every((s) => s.bookBids === 1)).toBe(true);
   });
@@ -138,14 +139,14 @@ describe('events', () => {
     ex.onEvent((e) => {
       if (e.type === 'trade' && !reacted) {
         reacted = true;
-        ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 700_000, 1));
+        ex.submitOrder('C', limit('ORDER_INTENT_BUY_SHORT', 700_000, contracts(1)));
       }
     });
-    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, 1));
-    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, 1));
+    ex.submitOrder('B', limit('ORDER_INTENT_BUY_SHORT', 500_000, contracts(1)));
+    const r = ex.submitOrder('A', limit('ORDER_INTENT_BUY_LONG', 500_000, contracts(1)));
     expect(r.order.state).toBe('ORDER_STATE_FILLED');
     expect(r.executions.every((e) => e.order.marketSlug === MARKET)).toBe(true);
-    expect(ex.book(MARKET).asks).toEqual([{ price: 700_000, qty: 1 }]);
+    expect(ex.book(MARKET).asks).toEqual([{ price: 700_000, qty: contracts(1) }]);
     expect(events.some((e) => e.type === 'execution' && e.accountId === 'C')).toBe(true);
   });
 });
@@ -160,7 +161,7 @@ describe('reference data', () => {
     expect(ex.getEvent(ev?.id ?? '')?.slug).toBe('nba-bos-nyk');
     expect(ev?.markets.map((m) => m.slug)).toEqual([MARKET]);
     const m = ex.getMarket(MARKET);
-    expect(m).toMatchObject({ eventSlug: 'nba-bos-nyk', outcome: 'Boston Celtics', team: 'BOS', tick: 10_000, minQty: 1, state: 'MARKET_STATE_OPEN', active: true, closed: false, gameId: 'g1' });
+    expect(m).toMatchObject({ eventSlug: 'nba-bos-nyk', outcome: 'Boston Celtics', team: 'BOS', tick: 10_000, minQty: contracts(1), state: 'MARKET_STATE_OPEN', active: true, closed: false, gameId: 'g1' });
     expect(ex.getMarket(m?.id ?? '')?.slug).toBe(MARKET);
     expect(ex.listEvents().map((e) => e.slug)).toEqual(['nfl-kc-buf', 'nba-bos-nyk']);
     expect(ex.listEvents({ gameId: 'g1' }).map((e) => e.slug)).toEqual(['nba-bos-nyk']);
@@ -179,7 +180,7 @@ describe('activity retention', () => {
     ex.addMarket({ slug: 'm', eventSlug: 'e', title: 'm', outcome: 'y' });
     ex.openAccount('A', 1_000 * USD);
     const ids: string[] = [];
-    for (let i = 0; i < 40; i++) ids.push(ex.submitOrder('A', { marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 100_000, quantity: 1 }).order.id);
+    for (let i = 0; i < 40; i++) ids.push(ex.submitOrder('A', { marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 100_000, quantity: contracts(1) }).order.id);
     const all = ex.activities('A', { limit: 1000 }).activities;
     expect(all.length).toBeGreaterThanOrEqual(10);
     expect(all.length).toBeLessThanOrEqual(13);

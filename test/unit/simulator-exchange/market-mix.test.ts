@@ -1,5 +1,6 @@
 /** The CLI world's seeded mix of market parameters, listed on a real exchange; halts staged through VenueControl. */
 import { describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { Exchange, VENUE_TICKS } from '../../../containers/simulator/exchange/index.js';
 import { withVenueMarketMix } from '../../../containers/simulator/exchange/market-mix.js';
@@ -41,7 +42,7 @@ describe('VenueControl halts (the server fault hook)', () => {
     ex.openAccount('A', 100_000_000);
     const halt = venue.startHalt({ slugs: [slug], reason: 'staged by a test' });
     expect(ex.getMarket(slug)?.state).toBe('MARKET_STATE_HALTED');
-    const r = ex.submitOrder('A', { marketSlug: slug, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, quantity: 1 });
+    const r = ex.submitOrder('A', { marketSlug: slug, intent: 'ORDER_INTENT_BUY_LONG', price: 400_000, quantity: contracts(1) });
     expect(r.executions[0]).toMatchObject({ orderRejectReason: 'ORD_REJECT_REASON_EXCHANGE_CLOSED' });
     expect(r.executions[0]?.text).toMatch(/staged by a test/);
     expect(venue.endHalt(halt.id)).toBe(true);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { instrumentReservation, type CollateralOrder } from '../../../shared/domain/collateral.js';
 import { ONE_DOLLAR, type Micros } from '../../../shared/domain/money.js';
+import { ONE_CONTRACT, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import { applyTrade, emptyLedger, settle, type PositionLedger } from '../../../shared/paper/position-math.js';
 import { ORDER_INTENTS, type OrderIntent, type TimeInForce } from '../../../shared/domain/venue-enums.js';
 import type { VenueOrder } from '../../../shared/domain/venue-models.js';
@@ -27,9 +28,9 @@ const TIFS: TimeInForce[] = [
 ];
 
 type Cmd =
-  | { k: 'submit'; acc: number; intent: OrderIntent; market: boolean; tick: number; qty: number; tif: TimeInForce; postOnly: boolean; cash: number | null; ttl: number }
+  | { k: 'submit'; acc: number; intent: OrderIntent; market: boolean; tick: number; qty: Qty; tif: TimeInForce; postOnly: boolean; cash: number | null; ttl: number }
   | { k: 'cancel'; acc: number; pick: number }
-  | { k: 'modify'; acc: number; pick: number; tick: number | null; qty: number | null }
+  | { k: 'modify'; acc: number; pick: number; tick: number | null; qty: Qty | null }
   | { k: 'advance'; ms: number }
   | { k: 'reduce'; acc: number; tick: number; frac: number; market: boolean }
   | { k: 'close'; acc: number }
@@ -45,7 +46,8 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       intent: fc.constantFrom(...ORDER_INTENTS),
       market: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       tick: fc.integer({ min: 35, max: 65 }),
-      qty: fc.integer({ min: 1, max: 25 }),
+      // hundredths of a contract, 0.01 to 25: whole-contract markets normalise the fraction down (or refuse below 1)
+      qty: fc.integer({ min: 1, max: 2_500 }),
       tif: fc.constantFrom(...TIFS),
       postOnly: fc.boolean(),
       cash: fc.option(fc.integer({ min: 1, max: 20 * USD }), { freq: 3 }),
@@ -60,7 +62,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
       acc: accArb,
       pick: fc.nat(),
       tick: fc.option(fc.integer({ min: 35, max: 65 })),
-      qty: fc.option(fc.integer({ min: 1, max: 30 })),
+      qty: fc.option(fc.integer({ min: 1, max: 3_000 })),
     }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 3_000 }) }) },
@@ -88,17 +90,20 @@ interface World {
   shadowCash: Map<string, Micros>;
   /** Fills of SELL_LONG / SELL_SHORT that opened a position (counted: the flows must reach that case). */
   openedBySell: number;
+  /** The market's minimum size and size step. */
+  minQty: Qty;
 }
 
-function newWorld(balances: number[]): World {
+/** `minQty`: the market's minimum size and size step, hundredths of a contract (1 = 0.01 market, 100 = whole contracts). */
+function newWorld(balances: number[], minQty: Qty = ONE_CONTRACT): World {
   const clock = new ManualClock(1_000_000);
   const ex = new Exchange({ clock });
   ex.addEvent({ slug: 'prop-event', title: 'Prop', startTime: 0 });
-  ex.addMarket({ slug: SLUG, eventSlug: 'prop-event', title: 'Prop', outcome: 'Yes' });
+  ex.addMarket({ slug: SLUG, eventSlug: 'prop-event', title: 'Prop', outcome: 'Yes', minQty });
   const orderIds = new Map<string, string[]>();
   const shadow = new Map<string, PositionLedger>();
   const shadowCash = new Map<string, Micros>();
-  const w: World = { ex, clock, orderIds, shadow, shadowCash, openedBySell: 0 };
+  const w: World = { ex, clock, orderIds, shadow, shadowCash, openedBySell: 0, minQty };
   const ledgerOf = (acc: string): PositionLedger => shadow.get(acc) ?? (shadow.set(acc, emptyLedger()).get(acc) as PositionLedger);
   ex.onEvent((e) => {
     if (e.type === 'market' && e.state === 'MARKET_STATE_EXPIRED') {
@@ -168,7 +173,8 @@ function run(w: World, cmd: Cmd): OrderResult | null {
         const acc = ACCOUNTS[cmd.acc] as string;
         const pos = w.ex.positions(acc)[SLUG];
         if (!pos || pos.netPosition === 0 || !pos.qtyAvailable) return null;
-        const qty = Math.max(1, Math.ceil(pos.qtyAvailable * cmd.frac));
+        const step = w.minQty;
+        const qty = Math.min(pos.qtyAvailable, Math.max(step, roundToStep(Math.ceil(pos.qtyAvailable * cmd.frac), step, 'up')));
         const r = w.ex.submitOrder(acc, {
           marketSlug: SLUG,
           intent: pos.netPosition > 0 ? 'ORDER_INTENT_SELL_LONG' : 'ORDER_INTENT_SELL_SHORT',
@@ -269,6 +275,9 @@ function checkInvariants(w: World): void {
 }
 
 // Whole dollars plus odd micros; mostly funded accounts with an occasional (nearly) empty one.
+/** A 0.01 market (fractions trade) or a whole-contract one. */
+const minQtyArb = fc.constantFrom(1, ONE_CONTRACT);
+
 const balancesArb = fc.array(
   fc.tuple(fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 5, arbitrary: fc.integer({ min: 5, max: 400 }) }), fc.integer({ min: 0, max: 999_999 })).map(([usd, micros]) => usd * USD + micros),
   { minLength: ACCOUNTS.length, maxLength: ACCOUNTS.length },
@@ -279,8 +288,8 @@ describe('matching engine properties', () => {
     let openedBySell = 0;
     fc.assert(
       // settlement at 0, a tie (0.50: longs and shorts both get half) or 1; a short settles at 1 − S
-      fc.property(balancesArb, fc.array(cmdArb, { minLength: 30, maxLength: 150, size: 'max' }), fc.constantFrom(0, ONE_DOLLAR / 2, ONE_DOLLAR), (balances, cmds, settleAt) => {
-        const w = newWorld(balances);
+      fc.property(balancesArb, fc.array(cmdArb, { minLength: 30, maxLength: 150, size: 'max' }), fc.constantFrom(0, ONE_DOLLAR / 2, ONE_DOLLAR), minQtyArb, (balances, cmds, settleAt, minQty) => {
+        const w = newWorld(balances, minQty);
         for (const cmd of cmds) {
           run(w, cmd);
           checkInvariants(w);
@@ -304,8 +313,8 @@ describe('matching engine properties', () => {
 
   it('FOK is all or nothing, IOC and market orders never rest, post-only never takes, fills never exceed the order', () => {
     fc.assert(
-      fc.property(balancesArb, fc.array(cmdArb, { minLength: 20, maxLength: 100, size: 'max' }), (balances, cmds) => {
-        const w = newWorld(balances.map((b) => b + 50 * USD));
+      fc.property(balancesArb, fc.array(cmdArb, { minLength: 20, maxLength: 100, size: 'max' }), minQtyArb, (balances, cmds, minQty) => {
+        const w = newWorld(balances.map((b) => b + 50 * USD), minQty);
         for (const cmd of cmds) {
           const r = run(w, cmd);
           if (!r || cmd.k !== 'submit') continue;
@@ -340,13 +349,14 @@ describe('matching engine properties', () => {
   });
 
   it('a market buy consumes resting offers in price-then-time order', () => {
-    const offerArb = fc.record({ tick: fc.integer({ min: 40, max: 60 }), qty: fc.integer({ min: 1, max: 10 }) });
+    // hundredths of a contract on a 0.01 market: 0.01 to 10 contracts per offer, 0.01 to 150 wanted
+    const offerArb = fc.record({ tick: fc.integer({ min: 40, max: 60 }), qty: fc.integer({ min: 1, max: 1_000 }) });
     fc.assert(
-      fc.property(fc.array(offerArb, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 150 }), (offers, want) => {
+      fc.property(fc.array(offerArb, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 15_000 }), (offers, want) => {
         const clock = new ManualClock(0);
         const ex = new Exchange({ clock });
         ex.addEvent({ slug: 'e', title: 'e', startTime: 0 });
-        ex.addMarket({ slug: SLUG, eventSlug: 'e', title: 'm', outcome: 'y' });
+        ex.addMarket({ slug: SLUG, eventSlug: 'e', title: 'm', outcome: 'y', minimumTradeQty: '0.01' });
         ex.openAccount('taker', 10_000 * USD);
         const ids: { id: string; price: number; qty: number; seq: number }[] = [];
         offers.forEach((o, i) => {

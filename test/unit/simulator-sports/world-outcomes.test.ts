@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { Exchange } from '../../../containers/simulator/exchange/index.js';
 import { VenueControl } from '../../../containers/simulator/liquidity/venue-control.js';
 import { SportsWorld } from '../../../containers/simulator/sports/world.js';
@@ -60,8 +61,8 @@ describe('cancelled games', () => {
       exchange.setMarketState(fx.homeMarketSlug, 'MARKET_STATE_OPEN');
       exchange.openAccount('mm', 1_000 * USD);
       exchange.openAccount('mm2', 1_000 * USD);
-      exchange.submitOrder('mm', { marketSlug: fx.homeMarketSlug, intent: 'ORDER_INTENT_BUY_LONG', price: 410_000, quantity: 5 });
-      exchange.submitOrder('mm2', { marketSlug: fx.homeMarketSlug, intent: 'ORDER_INTENT_BUY_SHORT', price: 460_000, quantity: 5 });
+      exchange.submitOrder('mm', { marketSlug: fx.homeMarketSlug, intent: 'ORDER_INTENT_BUY_LONG', price: 410_000, quantity: contracts(5) });
+      exchange.submitOrder('mm2', { marketSlug: fx.homeMarketSlug, intent: 'ORDER_INTENT_BUY_SHORT', price: 460_000, quantity: contracts(5) });
     });
     expect(world.finished).toBe(true);
     for (const fx of world.fixtures()) {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BookIntegrityError, OrderBook } from '../../../shared/state/order-book.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
+import { QTY_SCALE } from '../../../shared/domain/quantity.js';
 
 const lv = (price: number, qty: number): BookLevel => ({ price, qty });
 
-/** Random valid book: distinct tick prices, bids below asks, best first. */
+/** Random valid book: distinct tick prices, bids below asks, best first; sizes in hundredths of a contract (0.01 to 50). */
 const bookArb = fc
   .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 0, maxLength: 30 })
   .chain((ticks) => {
@@ -68,7 +69,7 @@ describe('OrderBook', () => {
           if (limit !== null && (buy ? l.price > limit : l.price < limit)) break;
           const t = Math.min(left, l.qty);
           left -= t;
-          notional += t * l.price;
+          notional += (t * l.price) / QTY_SCALE; // hundredths × a cent tick: a whole number of micros
         }
         expect(r.filled).toBe(qty - left);
         expect(r.notional).toBe(notional);

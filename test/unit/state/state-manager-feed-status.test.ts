@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import type { ConsensusProbability, OddsQuote } from '../../../shared/domain/feed-events.js';
 import { isTradableGameStatus, type GameState } from '../../../shared/domain/game.js';
 import { EventBus } from '../../../shared/state/event-bus.js';
@@ -20,7 +21,7 @@ const live: GameState = {
 function setup(oddsMarket = 'Moneyline') {
   const clock = new ManualClock(1_000);
   const directory = new MarketDirectory();
-  directory.addMarket({ marketSlug: 'bos', eventSlug: 'e', title: 't', outcome: 'Boston Celtics', tick: 10_000, minQty: 1 }, { fixtureId: 'F1', side: 'home', oddsName: 'Boston Celtics', oddsMarket });
+  directory.addMarket({ marketSlug: 'bos', eventSlug: 'e', title: 't', outcome: 'Boston Celtics', tick: 10_000, minQty: contracts(1) }, { fixtureId: 'F1', side: 'home', oddsName: 'Boston Celtics', oddsMarket });
   const consensus = (qs: readonly OddsQuote[], fixtureId: string, market: string, now: number): ConsensusProbability | undefined =>
     qs.length ? { fixtureId, market, probabilities: { 'Boston Celtics': 0.6, 'Los Angeles Lakers': 0.4 }, confidence: 1, books: 1, maxAgeMs: 0, computedAt: now } : undefined;
   const sm = new StateManager({ clock, bus: new EventBus<EngineEvents>(), directory, consensus, winProbability: () => 0.5 });

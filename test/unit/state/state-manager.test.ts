@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
+import { contracts, qtyTimesMicros } from '../../../shared/domain/quantity.js';
 import type { ConsensusProbability, OddsQuote } from '../../../shared/domain/feed-events.js';
 import type { GameState } from '../../../shared/domain/game.js';
 import type { MarketInfo } from '../../../shared/domain/market.js';
@@ -9,7 +10,7 @@ import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { StateManager } from '../../../shared/state/state-manager.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 
-const info = (slug: string, outcome: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'nba-bos-lal', title: outcome, outcome, tick: 10_000, minQty: 1 });
+const info = (slug: string, outcome: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'nba-bos-lal', title: outcome, outcome, tick: 10_000, minQty: contracts(1) });
 
 function quote(book: string, name: string, american: number, ts: number, locked = false): OddsQuote {
   return {
@@ -93,20 +94,20 @@ describe('StateManager', () => {
     const { sm, events, clock } = setup();
     sm.onFeedEvent({ type: 'game', game: game({ updatedAt: 1_000 }), entryId: '1-0' });
     sm.onFeedEvent({ type: 'odds', entryId: '2-0', quotes: [quote('Pinnacle', 'Boston Celtics', -150, 1_000), quote('DraftKings', 'Los Angeles Lakers', 130, 1_000)] });
-    sm.onVenueEvent({ type: 'book', marketSlug: 'bos', bids: [{ price: 540_000, qty: 100 }], asks: [{ price: 560_000, qty: 80 }], state: 'MARKET_STATE_OPEN', transactTime: 900, snapshot: true, receivedAt: 1_001 });
-    sm.onVenueEvent({ type: 'trade', marketSlug: 'bos', price: 560_000, qty: 10, tradeTime: 1_002, takerSide: 'ORDER_SIDE_BUY', receivedAt: 1_002 });
+    sm.onVenueEvent({ type: 'book', marketSlug: 'bos', bids: [{ price: 540_000, qty: contracts(100) }], asks: [{ price: 560_000, qty: contracts(80) }], state: 'MARKET_STATE_OPEN', transactTime: 900, snapshot: true, receivedAt: 1_001 });
+    sm.onVenueEvent({ type: 'trade', marketSlug: 'bos', price: 560_000, qty: contracts(10), tradeTime: 1_002, takerSide: 'ORDER_SIDE_BUY', receivedAt: 1_002 });
     clock.set(2_000);
     sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 1, homeScore: 3, awayScore: 0, updatedAt: 2_000 }), entryId: '3-0' });
-    sm.onVenueEvent({ type: 'position', position: { marketSlug: 'bos', netPosition: -10, qtyBought: 0, qtySold: 10, cost: 4_500_000, realized: 0, bodPosition: 0, expired: false, updateTime: 2_000, cashValue: null, qtyAvailable: null }, receivedAt: 2_000 });
+    sm.onVenueEvent({ type: 'position', position: { marketSlug: 'bos', netPosition: contracts(-10), qtyBought: 0, qtySold: contracts(10), cost: 4_500_000, realized: 0, bodPosition: 0, expired: false, updateTime: 2_000, cashValue: null, qtyAvailable: null }, receivedAt: 2_000 });
 
     expect(events).toEqual([
       'game:0-0:SCHEDULED',
       'odds:2',
       'market:bos:540000/560000',
-      'trade:560000x10',
+      `trade:560000x${contracts(10)}`,
       'market:bos:540000/560000',
       'game:3-0:LIVE',
-      'position:NO10',
+      `position:NO${contracts(10)}`,
     ]);
     expect(sm.market('bos')).toEqual({
       marketSlug: 'bos',
@@ -114,8 +115,8 @@ describe('StateManager', () => {
       yesAsk: 560_000,
       noBid: 440_000,
       noAsk: 460_000,
-      yesBidQty: 100,
-      yesAskQty: 80,
+      yesBidQty: contracts(100),
+      yesAskQty: contracts(80),
       lastTradePrice: 560_000,
       lastTradeTime: 1_002,
       volume24h: 5_600_000,
@@ -124,7 +125,7 @@ describe('StateManager', () => {
     });
     expect(sm.game('F1')).toMatchObject({ homeScore: 3, awayScore: 0, status: 'LIVE', period: 1 });
     // Short 10 at a cost of 4.50: marked at 1 − mid(0.55) = 0.45 → value 4.50, no unrealized PnL yet.
-    expect(sm.position('bos')).toMatchObject({ side: 'NO', quantity: 10, netQty: -10, avgPrice: 450_000, currentValue: 4_500_000, unrealizedPnl: 0 });
+    expect(sm.position('bos')).toMatchObject({ side: 'NO', quantity: contracts(10), netQty: contracts(-10), avgPrice: 450_000, currentValue: 4_500_000, unrealizedPnl: 0 });
     // The consensus before kick-off (half the books on each side) is the live model's strength input.
     expect(sm.consensusYes('bos')?.probability).toBe(0.5);
     expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.65, 12);
@@ -164,11 +165,11 @@ describe('StateManager', () => {
 
   it('treats a positions snapshot as the whole truth', () => {
     const { sm } = setup();
-    const pos = (slug: string, net: number) => ({ marketSlug: slug, netPosition: net, qtyBought: 0, qtySold: 0, cost: Math.abs(net) * 500_000, realized: 0, bodPosition: 0, expired: false, updateTime: null, cashValue: null, qtyAvailable: null });
-    sm.onVenueEvent({ type: 'position', position: pos('bos', 5), receivedAt: 1 });
-    sm.onVenueEvent({ type: 'positions_snapshot', positions: [pos('lal', 2)], receivedAt: 2 });
+    const pos = (slug: string, net: number) => ({ marketSlug: slug, netPosition: net, qtyBought: 0, qtySold: 0, cost: qtyTimesMicros(Math.abs(net), 500_000, 'up'), realized: 0, bodPosition: 0, expired: false, updateTime: null, cashValue: null, qtyAvailable: null });
+    sm.onVenueEvent({ type: 'position', position: pos('bos', contracts(5)), receivedAt: 1 });
+    sm.onVenueEvent({ type: 'positions_snapshot', positions: [pos('lal', contracts(2.5))], receivedAt: 2 });
     expect(sm.position('bos')?.quantity).toBe(0);
-    expect(sm.position('lal')?.quantity).toBe(2);
+    expect(sm.position('lal')?.quantity).toBe(contracts(2.5));
   });
 });
 

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import type { VenueActivity, VenueOrder } from '../../../shared/domain/venue-models.js';
 import { judgeRecovery, type RecoveryInput } from '../../../shared/venue/order-recovery.js';
 import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
 
 const START = 1_000_000;
-const req: OrderRequest = orderRequest({ marketSlug: 'm' });
+const req: OrderRequest = orderRequest({ marketSlug: 'm', quantity: contracts(10) });
 
 function order(over: Partial<VenueOrder> = {}): VenueOrder {
-  return venueOrder('o-new', { marketSlug: 'm', createTime: START + 50, ...over });
+  return venueOrder('o-new', { marketSlug: 'm', quantity: req.quantity, cumQuantity: 0, leavesQuantity: req.quantity, createTime: START + 50, ...over });
 }
 
 function trade(over: Partial<VenueActivity> = {}): VenueActivity {
@@ -41,7 +42,7 @@ describe('judgeRecovery', () => {
           order({ id: 'known' }),
           order({ id: 'old', createTime: START - 10_000 }),
           order({ id: 'px', price: 540_000 }),
-          order({ id: 'qty', quantity: 11 }),
+          order({ id: 'qty', quantity: req.quantity + 1 }),
           order({ id: 'intent', intent: 'ORDER_INTENT_SELL_SHORT' }),
           order({ id: 'mkt', marketSlug: 'other' }),
           order({ id: 'tif', tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }),
@@ -58,14 +59,14 @@ describe('judgeRecovery', () => {
     expect(judgeRecovery(input())).toEqual({ kind: 'absent' });
     expect(judgeRecovery(input({ streamOrders: [cancelled] }))).toMatchObject({ kind: 'found', via: 'order_stream', order: { id: 'o-cxl' } });
     // Other markets, known ids and other shapes on the stream prove nothing.
-    const noise = [order({ id: 'x', marketSlug: 'other' }), order({ id: 'known' }), order({ id: 'q', quantity: 11 })];
+    const noise = [order({ id: 'x', marketSlug: 'other' }), order({ id: 'known' }), order({ id: 'q', quantity: req.quantity + 1 })];
     expect(judgeRecovery(input({ streamOrders: noise, isKnown: (id) => id === 'known' }))).toEqual({ kind: 'absent' });
     // The same order open and on the stream is one candidate, found through the open orders.
     expect(judgeRecovery(input({ openOrders: [order()], streamOrders: [order()] }))).toMatchObject({ kind: 'found', via: 'open_orders' });
   });
 
   it('matches on the original quantity even when partly filled', () => {
-    const v = judgeRecovery(input({ openOrders: [order({ cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' })] }));
+    const v = judgeRecovery(input({ openOrders: [order({ cumQuantity: contracts(4), leavesQuantity: contracts(6), state: 'ORDER_STATE_PARTIALLY_FILLED' })] }));
     expect(v.kind).toBe('found');
   });
 

@@ -4,6 +4,7 @@
  * orders filtered by repeating the `slugs` key, and today's position shape (decimal fields) on the way.
  */
 import { describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { ResponseValidationError } from '../../../shared/venue/errors.js';
 import { pageThrough } from '../../../shared/venue/paging.js';
 import { amount, wireOrder } from './fixtures.js';
@@ -32,9 +33,9 @@ describe('positions, paged to the end', () => {
     const { c, urls } = client((u) => pages[u.searchParams.get('cursor') ?? '']);
     const all = await c.allPositions({ limit: 1 });
     expect(all.map((p) => [p.marketSlug, p.netPosition, p.netPositionExact])).toEqual([
-      ['a', 1, '1.5'],
-      ['b', -2, '-2'],
-      ['c', 3, '3'],
+      ['a', contracts(1.5), '1.5'],
+      ['b', contracts(-2), '-2'],
+      ['c', contracts(3), '3'],
     ]);
     expect(urls.map((u) => [u.pathname, u.searchParams.get('limit'), u.searchParams.get('cursor')])).toEqual([
       ['/v1/portfolio/positions', '1', null],
@@ -86,7 +87,7 @@ describe('activities and open orders', () => {
     const all = [];
     for await (const a of c.activities({ marketSlug: 'm', types: ['ACTIVITY_TYPE_TRADE', 'ACTIVITY_TYPE_TAKER_FEE_REBATE'], limit: 1 })) all.push(a);
     expect(all.map((a) => [a.type, a.trade?.qty ?? null, a.trade?.qtyExact ?? null])).toEqual([
-      ['ACTIVITY_TYPE_TRADE', 2, '2.25'],
+      ['ACTIVITY_TYPE_TRADE', contracts(2.25), '2.25'],
       ['ACTIVITY_TYPE_TAKER_FEE_REBATE', null, null],
     ]);
     expect(urls[0]!.searchParams.getAll('types')).toEqual(['ACTIVITY_TYPE_TRADE', 'ACTIVITY_TYPE_TAKER_FEE_REBATE']);
@@ -97,7 +98,7 @@ describe('activities and open orders', () => {
     const { c, urls } = client(() => ({ orders: [wireOrder({ quantity: 2.5, leavesQuantity: 2.5 })] }));
     const orders = await c.openOrders(['a', 'b']);
     expect(urls[0]!.search).toBe('?slugs=a&slugs=b');
-    expect([orders[0]!.quantity, orders[0]!.quantityExact, orders[0]!.leavesQuantity]).toEqual([3, '2.5', 3]);
+    expect([orders[0]!.quantity, orders[0]!.quantityExact, orders[0]!.leavesQuantity]).toEqual([contracts(2.5), '2.5', contracts(2.5)]);
     const { c: c2 } = client(() => ({}));
     expect(await c2.openOrders()).toEqual([]);
   });

@@ -89,8 +89,8 @@ describe('WireDrift', () => {
     const metrics = new MetricsRegistry();
     const logger = new MemoryLogger();
     const d = new WireDrift({ metrics, logger });
-    d.rounded('book.qty', '0.5', 1);
-    d.rounded('book.qty', '2.5', 3);
+    d.rounded('book.qty', '0.505', 51);
+    d.rounded('book.qty', '2.501', 251);
     expect(metrics.counter('venue.quantity_rounded', { field: 'book.qty' })).toBe(2);
     expect(logger.lines).toHaveLength(1);
   });

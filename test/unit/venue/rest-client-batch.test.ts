@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { AmbiguousOrderError, BadRequestError, RateLimitedError, StopgapRejectError } from '../../../shared/venue/errors.js';
 import { isStopgapExecution, isStopgapText } from '../../../shared/venue/error-mapping.js';
@@ -12,7 +13,7 @@ import { REQ, json, setup } from './rest-client-harness.js';
 const T0 = Date.parse('2024-01-16T16:00:00Z');
 const path = (req: HttpRequest): string => new URL(req.url).pathname;
 const bodyOf = (req: HttpRequest): { orders: Record<string, unknown>[] } => JSON.parse(req.body ?? '{}');
-const req = (i: number): OrderRequest => ({ ...REQ, quantity: i + 1 });
+const req = (i: number): OrderRequest => ({ ...REQ, quantity: contracts(i + 1) });
 
 describe('batch endpoints', () => {
   it('createOrdersBatch sends 20 orders per request, one budget token each, ids back in request order', async () => {
@@ -35,7 +36,7 @@ describe('batch endpoints', () => {
     );
     const refs = Array.from({ length: 21 }, (_, i) => ({ orderId: `o${i}`, marketSlug: 'nba-bos-lal' }));
     await expect(client.cancelOrdersBatch(refs)).resolves.toHaveLength(21);
-    await client.modifyOrdersBatch([{ orderId: 'o1', marketSlug: 'nba-bos-lal', change: { price: 560_000, quantity: 12 } }]);
+    await client.modifyOrdersBatch([{ orderId: 'o1', marketSlug: 'nba-bos-lal', change: { price: 560_000, quantity: contracts(12) } }]);
     expect(transport.paths()).toEqual(['POST /v1/orders/batched/cancel', 'POST /v1/orders/batched/cancel', 'POST /v1/orders/batched/modify']);
     expect(bodyOf(transport.requests[0]!).orders[0]).toEqual({ orderId: 'o0', marketSlug: 'nba-bos-lal' });
     expect(bodyOf(transport.requests[2]!).orders[0]).toMatchObject({ orderId: 'o1', marketSlug: 'nba-bos-lal', quantity: 12, price: { value: '0.56' } });

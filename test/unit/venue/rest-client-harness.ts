@@ -2,6 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../../shared/venue/http.js';
 import { PolymarketRestClient, type RestClientOptions } from '../../../shared/venue/rest-client.js';
@@ -57,7 +58,7 @@ export const REQ: OrderRequest = {
   intent: 'ORDER_INTENT_BUY_LONG',
   type: 'ORDER_TYPE_LIMIT',
   price: 550_000,
-  quantity: 10,
+  quantity: contracts(10),
   tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
   postOnly: false,
 };

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { statusOfVenueState } from '../../../shared/execution/order-tracker.js';
 import {
@@ -51,7 +52,7 @@ describe('socket frames: current keys and legacy aliases', () => {
     }
     for (const key of ['orderSubscriptionUpdate', 'orderUpdate']) {
       const e = event({ [key]: { execution: wireExecution() } });
-      expect(e.type === 'execution' && e.execution.lastShares).toBe(4);
+      expect(e.type === 'execution' && e.execution.lastShares).toBe(contracts(4));
     }
   });
 
@@ -59,10 +60,16 @@ describe('socket frames: current keys and legacy aliases', () => {
     const partial = { id: 'o', marketSlug: 'm', quantity: 0.5, cumQuantity: 0.25, leavesQuantity: 0.25, state: 'ORDER_STATE_PARTIALLY_FILLED' };
     const e = event({ orderSubscriptionUpdate: { execution: { id: 'x', order: partial, lastShares: '0.25', type: 'EXECUTION_TYPE_PARTIAL_FILL' } } });
     if (e.type !== 'execution') throw new Error('not an execution');
-    expect(e.execution.lastShares).toBe(0);
+    expect(e.execution.lastShares).toBe(contracts(0.25));
     expect(e.execution.lastSharesExact).toBe('0.25');
-    expect([e.execution.order.quantity, e.execution.order.cumQuantity, e.execution.order.leavesQuantity]).toEqual([1, 0, 1]);
+    expect([e.execution.order.quantity, e.execution.order.cumQuantity, e.execution.order.leavesQuantity]).toEqual([contracts(0.5), contracts(0.25), contracts(0.25)]);
     expect(e.execution.order.cumQuantityExact).toBe('0.25');
+    // finer than the venue's 0.01: what was filled rounds down, what is ordered or still open rounds up, exact kept
+    const fine = { ...partial, quantity: 0.505, cumQuantity: 0.255, leavesQuantity: 0.25 };
+    const f = event({ orderSubscriptionUpdate: { execution: { id: 'y', order: fine, lastShares: '0.255', type: 'EXECUTION_TYPE_PARTIAL_FILL' } } });
+    if (f.type !== 'execution') throw new Error('not an execution');
+    expect([f.execution.lastShares, f.execution.lastSharesExact]).toEqual([25, '0.255']);
+    expect([f.execution.order.quantity, f.execution.order.cumQuantity, f.execution.order.cumQuantityExact]).toEqual([51, 25, '0.255']);
     expect(e.execution.order.placeholders).toEqual(['intent', 'side', 'type', 'tif']);
 
     const cxl = event({
@@ -91,7 +98,7 @@ describe('socket frames: current keys and legacy aliases', () => {
       },
     });
     if (e.type !== 'position') throw new Error('not a position');
-    expect(e.position).toMatchObject({ marketSlug: 'mkt', netPosition: 1, netPositionExact: '1.5', cost: 82_500_000 });
+    expect(e.position).toMatchObject({ marketSlug: 'mkt', netPosition: contracts(1.5), netPositionExact: '1.5', cost: 82_500_000 });
     expect(e.before?.netPositionExact).toBe('1');
     expect(e.tradeId).toBe('t-9');
 
@@ -105,8 +112,10 @@ describe('socket frames: current keys and legacy aliases', () => {
   it('reads legacy position updates and snapshots under every alias', () => {
     for (const key of ['positionSubscriptionUpdate', 'positionUpdate']) {
       const e = event({ [key]: { marketSlug: 'm', position: wirePosition({ netPositionDecimal: '-4.75' }) } });
-      // toward zero: never believe more is held than is
-      expect(e.type === 'position' && [e.position.netPosition, e.position.netPositionExact]).toEqual([-4, '-4.75']);
+      expect(e.type === 'position' && [e.position.netPosition, e.position.netPositionExact]).toEqual([contracts(-4.75), '-4.75']);
+      // finer than 0.01, toward zero: never believe more is held than is
+      const fine = event({ [key]: { marketSlug: 'm', position: wirePosition({ netPositionDecimal: '-4.759' }) } });
+      expect(fine.type === 'position' && [fine.position.netPosition, fine.position.netPositionExact]).toEqual([-475, '-4.759']);
     }
     for (const key of ['positionSubscriptionSnapshot', 'positionsSnapshot']) {
       const e = event({ [key]: { positions: { m: wirePosition() }, eof: true } });
@@ -134,19 +143,23 @@ describe('socket frames: current keys and legacy aliases', () => {
   it('reads trade quantities as an Amount, a number or a string; fractional prints round down, exact kept', () => {
     const trade = (quantity: unknown) =>
       event({ trade: { marketSlug: 'm', price: amount('0.555'), quantity, tradeTime: '2024-01-15T10:30:00Z', taker: { side: 'ORDER_SIDE_SELL' } } });
-    expect(trade({ value: '7', currency: 'USD' })).toMatchObject({ qty: 7, qtyExact: '7' });
-    expect(trade(7)).toMatchObject({ qty: 7 });
-    expect(trade('2.50')).toMatchObject({ qty: 2, qtyExact: '2.5' });
-    expect(trade({ value: '0.50', currency: 'USD' })).toMatchObject({ qty: 0, qtyExact: '0.5' });
+    expect(trade({ value: '7', currency: 'USD' })).toMatchObject({ qty: contracts(7), qtyExact: '7' });
+    expect(trade(7)).toMatchObject({ qty: contracts(7) });
+    expect(trade('2.50')).toMatchObject({ qty: contracts(2.5), qtyExact: '2.5' });
+    expect(trade({ value: '0.50', currency: 'USD' })).toMatchObject({ qty: contracts(0.5), qtyExact: '0.5' });
+    // finer than 0.01: rounded down, exact kept
+    expect(trade('2.509')).toMatchObject({ qty: 250, qtyExact: '2.509' });
+    expect(trade({ value: '0.005', currency: 'USD' })).toMatchObject({ qty: 0, qtyExact: '0.005' });
   });
 
   it('reads decimal book quantities, rounded up so the level keeps its price, and counts the rounding', () => {
     const { metrics, drift } = driftWithMetrics();
     const e = event(
-      { marketData: { marketSlug: 'm', bids: [{ px: amount('0.555'), qty: '0.50' }, { px: amount('0.550'), qty: '2.50' }], offers: [], state: 'MARKET_STATE_OPEN' } },
+      { marketData: { marketSlug: 'm', bids: [{ px: amount('0.555'), qty: '0.50' }, { px: amount('0.550'), qty: '2.501' }, { px: amount('0.545'), qty: '0.001' }], offers: [], state: 'MARKET_STATE_OPEN' } },
       drift,
     );
-    expect(e.type === 'book' && e.bids).toEqual([{ price: 555_000, qty: 1 }, { price: 550_000, qty: 3 }]);
+    // 0.50 is exact (50 hundredths); 2.501 and 0.001 are finer than 0.01: rounded up (0.001 → 0.01 keeps its level)
+    expect(e.type === 'book' && e.bids).toEqual([{ price: 555_000, qty: contracts(0.5) }, { price: 550_000, qty: 251 }, { price: 545_000, qty: 1 }]);
     expect(metrics.counter('venue.quantity_rounded', { field: 'book.qty' })).toBe(2);
   });
 
@@ -205,7 +218,7 @@ describe('REST bodies: current shapes and the older ones', () => {
   it('book and BBO wrapped in marketData or bare', () => {
     for (const body of [{ marketData: book }, book]) {
       const s = toBookSnapshot(BookSchema.parse(body));
-      expect([s.marketSlug, s.bids[0]?.qty, s.asks[0]?.price, s.state]).toEqual(['m', 1, 560_000, 'MARKET_STATE_OPEN']);
+      expect([s.marketSlug, s.bids[0]?.qty, s.asks[0]?.price, s.state]).toEqual(['m', contracts(0.5), 560_000, 'MARKET_STATE_OPEN']);
     }
     const bbo = { marketSlug: 'm', bestBid: amount('0.54'), bestAsk: amount('0.56'), bidDepth: 5, currentPx: amount('0.55'), longQuote: amount('0.55') };
     for (const body of [{ marketData: bbo }, bbo]) expect(toBbo(BboSchema.parse(body))).toMatchObject({ bestBid: 540_000, currentPx: 550_000, longQuote: 550_000 });
@@ -216,7 +229,7 @@ describe('REST bodies: current shapes and the older ones', () => {
     expect(toSettlement(SettlementSchema.parse({ marketSlug: 'm', settlementPrice: amount('0'), settledAt: '2024-01-01T00:00:00Z' })).settlementPrice).toBe(0);
   });
 
-  it('market: tick in micros, minimum size in whole contracts (rounded up), fee coefficient in ppm, sides', () => {
+  it('market: tick in micros, minimum size in hundredths of a contract (finer rounded up), fee coefficient in ppm, sides', () => {
     const { metrics, drift } = driftWithMetrics();
     const m = toCatalogueMarket(
       MarketResponseSchema.parse({
@@ -297,8 +310,8 @@ describe('REST bodies: current shapes and the older ones', () => {
       eof: false,
     });
     const [a, b] = toVenuePositions(r.positions);
-    expect([a?.netPosition, a?.netPositionExact, a?.qtyBought, a?.qtyAvailable, a?.qtyAvailableExact]).toEqual([19, '19.6', 19, 19, '19.6']);
-    expect([b?.netPosition, b?.netPositionExact]).toEqual([-50, '-50']);
+    expect([a?.netPosition, a?.netPositionExact, a?.qtyBought, a?.qtyAvailable, a?.qtyAvailableExact]).toEqual([contracts(19.6), '19.6', contracts(19.6), contracts(19.6), '19.6']);
+    expect([b?.netPosition, b?.netPositionExact]).toEqual([contracts(-50), '-50']);
     expect(() => toVenuePositions(PositionsResponseSchema.parse({ positions: { c: { cost: amount('1') } } }).positions)).toThrow(/no netPosition/);
   });
 
@@ -321,7 +334,7 @@ describe('REST bodies: current shapes and the older ones', () => {
       marketSlug: 'x',
       state: 'TRADE_STATE_CLEARED',
       price: 550_000,
-      qty: 19,
+      qty: contracts(19.6),
       qtyExact: '19.6',
       isAggressor: true,
       costBasis: null,

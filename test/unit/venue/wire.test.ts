@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { InvalidRequestError } from '../../../shared/venue/errors.js';
 import {
   ActivitiesResponseSchema,
@@ -30,9 +31,9 @@ describe('wire → domain', () => {
       side: 'ORDER_SIDE_BUY',
       type: 'ORDER_TYPE_LIMIT',
       price: 550_000,
-      quantity: 10,
+      quantity: contracts(10),
       cumQuantity: 0,
-      leavesQuantity: 10,
+      leavesQuantity: contracts(10),
       tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
       goodTillTime: null,
       intent: 'ORDER_INTENT_BUY_LONG',
@@ -49,16 +50,16 @@ describe('wire → domain', () => {
 
   it('accepts quantities as strings', () => {
     const o = toVenueOrder(OrderSchema.parse(wireOrder({ quantity: '12', cumQuantity: '2', leavesQuantity: '10' })));
-    expect([o.quantity, o.cumQuantity, o.leavesQuantity]).toEqual([12, 2, 10]);
+    expect([o.quantity, o.cumQuantity, o.leavesQuantity]).toEqual([contracts(12), contracts(2), contracts(10)]);
   });
 
   it('converts an execution with its order', () => {
     const r = CreateOrderResponseSchema.parse({ id: 'ord-1', executions: [wireExecution()] });
     const e = toVenueExecution(r.executions![0]!);
-    expect(e.lastShares).toBe(4);
+    expect(e.lastShares).toBe(contracts(4));
     expect(e.lastPx).toBe(540_000);
     expect(e.commissionNotionalCollected).toBe(10_000);
-    expect(e.order.cumQuantity).toBe(4);
+    expect(e.order.cumQuantity).toBe(contracts(4));
     expect(e.transactTime).toBe(Date.parse('2024-01-16T16:00:01Z'));
   });
 
@@ -67,9 +68,9 @@ describe('wire → domain', () => {
     expect(toVenuePositions(r.positions)).toEqual([
       {
         marketSlug: 'nba-bos-lal',
-        netPosition: -5,
+        netPosition: contracts(-5),
         qtyBought: 0,
-        qtySold: 5,
+        qtySold: contracts(5),
         cost: 2_250_000,
         realized: 0,
         bodPosition: 0,
@@ -156,7 +157,7 @@ describe('domain → wire requests', () => {
     intent: 'ORDER_INTENT_BUY_SHORT',
     type: 'ORDER_TYPE_LIMIT',
     price: 450_000,
-    quantity: 10,
+    quantity: contracts(10),
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
     postOnly: true,
   };
@@ -171,6 +172,11 @@ describe('domain → wire requests', () => {
       tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
       participateDontInitiate: true,
     });
+  });
+
+  it('sends a fractional quantity as its exact decimal number of contracts', () => {
+    expect(buildCreateOrder({ ...base, quantity: contracts(0.3) }).quantity).toBe(0.3);
+    expect(buildCreateOrder({ ...base, quantity: contracts(19.6) }).quantity).toBe(19.6);
   });
 
   it('formats sub-cent prices exactly', () => {
@@ -188,14 +194,15 @@ describe('domain → wire requests', () => {
     expect(() => buildCreateOrder({ ...base, price: 1_000_000 })).toThrow(InvalidRequestError);
     expect(() => buildCreateOrder({ ...base, price: 450_000.5 })).toThrow(InvalidRequestError);
     expect(() => buildCreateOrder({ ...base, quantity: 0 })).toThrow(InvalidRequestError);
-    expect(() => buildCreateOrder({ ...base, quantity: 1.5 })).toThrow(InvalidRequestError);
+    expect(() => buildCreateOrder({ ...base, quantity: 1.5 })).toThrow(InvalidRequestError); // not a whole number of hundredths
     expect(() => buildCreateOrder({ ...base, marketSlug: '../x' })).toThrow(InvalidRequestError);
     expect(() => buildCreateOrder({ ...base, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE' })).toThrow(InvalidRequestError);
   });
 
   it('builds modifies with only what changes', () => {
     expect(buildModifyOrder('m', { price: 520_000 })).toEqual({ marketSlug: 'm', price: { value: '0.52', currency: 'USD' } });
-    expect(buildModifyOrder('m', { quantity: 3 })).toEqual({ marketSlug: 'm', quantity: 3 });
+    expect(buildModifyOrder('m', { quantity: contracts(3) })).toEqual({ marketSlug: 'm', quantity: 3 });
+    expect(buildModifyOrder('m', { quantity: contracts(2.5) })).toEqual({ marketSlug: 'm', quantity: 2.5 });
     expect(() => buildModifyOrder('m', {})).toThrow(InvalidRequestError);
   });
 });

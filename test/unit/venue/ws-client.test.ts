@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
@@ -87,7 +88,7 @@ describe('private socket: order snapshot after every connect', () => {
     await until(() => snapshots().length === 1, 'the first snapshot');
     expect(snapshots()[0]!.orders.map((o) => o.id)).toEqual(['o1', 'o2', 'o3']);
     const fractional = snapshots()[0]!.orders[2]!;
-    expect([fractional.quantity, fractional.quantityExact, fractional.leavesQuantity]).toEqual([1, '0.5', 1]);
+    expect([fractional.quantity, fractional.quantityExact, fractional.leavesQuantity]).toEqual([contracts(0.5), '0.5', contracts(0.5)]);
     const first = server.connections[0]!.frames;
     expect(first.map((f) => f.subscribe?.subscriptionType)).toEqual(['SUBSCRIPTION_TYPE_ORDER', 'SUBSCRIPTION_TYPE_POSITION', 'SUBSCRIPTION_TYPE_ORDER_SNAPSHOT']);
 

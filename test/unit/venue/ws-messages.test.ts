@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { parseVenueMessage } from '../../../shared/venue/ws-messages.js';
 import { amount, bookMessage, wireExecution, wireOrder, wirePosition } from './fixtures.js';
 
@@ -16,9 +17,9 @@ describe('book messages (hot path)', () => {
     if (e.type !== 'book') throw new Error('not a book');
     expect(e.marketSlug).toBe('nba-bos-lal');
     expect(e.bids).toHaveLength(10);
-    expect(e.bids[0]).toEqual({ price: 500_000, qty: 100 });
-    expect(e.bids[9]).toEqual({ price: 410_000, qty: 109 });
-    expect(e.asks[0]).toEqual({ price: 510_000, qty: 200 });
+    expect(e.bids[0]).toEqual({ price: 500_000, qty: contracts(100) });
+    expect(e.bids[9]).toEqual({ price: 410_000, qty: contracts(109) });
+    expect(e.asks[0]).toEqual({ price: 510_000, qty: contracts(200) });
     expect(e.state).toBe('MARKET_STATE_OPEN');
     expect(e.transactTime).toBe(Date.parse('2024-01-16T16:00:00.5Z'));
     expect(e.snapshot).toBe(false);
@@ -94,16 +95,16 @@ describe('other messages', () => {
         },
       }),
     );
-    expect(trade).toMatchObject({ type: 'trade', price: 450_000, qty: 7, takerSide: 'ORDER_SIDE_SELL' });
+    expect(trade).toMatchObject({ type: 'trade', price: 450_000, qty: contracts(7), takerSide: 'ORDER_SIDE_SELL' });
   });
 
   it('parses private snapshots and updates', () => {
     const snap = event(JSON.stringify({ orderSubscriptionSnapshot: { orders: [wireOrder()], eof: true } }));
     expect(snap.type === 'orders_snapshot' && snap.orders[0]?.price).toBe(550_000);
     const exec = event(JSON.stringify({ orderSubscriptionUpdate: { execution: wireExecution() } }));
-    expect(exec.type === 'execution' && exec.execution.lastShares).toBe(4);
+    expect(exec.type === 'execution' && exec.execution.lastShares).toBe(contracts(4));
     const pos = event(JSON.stringify({ positionSubscriptionUpdate: { marketSlug: 'm', position: wirePosition() } }));
-    expect(pos.type === 'position' && pos.position.netPosition).toBe(-5);
+    expect(pos.type === 'position' && pos.position.netPosition).toBe(contracts(-5));
     const posSnap = event(JSON.stringify({ positionSubscriptionSnapshot: { positions: { m: wirePosition() }, eof: true } }));
     expect(posSnap.type === 'positions_snapshot' && posSnap.positions[0]?.marketSlug).toBe('m');
     const bal = event(JSON.stringify({ accountBalanceSubscriptionSnapshot: { balance: 100.5, buyingPower: amount('90.25') } }));
