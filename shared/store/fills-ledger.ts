@@ -22,7 +22,8 @@ interface FillItem extends Fill {
   qtyScale: number;
 }
 
-const QUANTITY_PATHS = ['qty'] as const;
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const FILL_QUANTITY_PATHS = ['qty'] as const;
 
 const COMPARED_FIELDS = ['orderId', 'marketSlug', 'intent', 'price', 'qty', 'fee', 'liquidity', 'time'] as const;
 
@@ -31,7 +32,7 @@ function timeKeyOf(fill: Fill): string {
 }
 
 function fromItem(item: Record<string, unknown>): Fill {
-  const { day: _d, timeKey: _t, recordedAt: _r, ...fill } = readStoredQuantities(item, QUANTITY_PATHS) as unknown as Omit<FillItem, 'qtyScale'>;
+  const { day: _d, timeKey: _t, recordedAt: _r, ...fill } = readStoredQuantities(item, FILL_QUANTITY_PATHS) as unknown as Omit<FillItem, 'qtyScale'>;
   return fill;
 }
 

@@ -25,8 +25,8 @@ interface OrderItem extends TrackedOrder {
   qtyScale: number;
 }
 
-/** The quantity fields of an order item. */
-const QUANTITY_PATHS = ['request.quantity', 'filledQty'] as const;
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const ORDER_QUANTITY_PATHS = ['request.quantity', 'filledQty'] as const;
 
 function validate(order: TrackedOrder): void {
   assertSafeInteger('order.filledQty', order.filledQty);
@@ -48,7 +48,7 @@ function toItem(order: TrackedOrder, version: number): OrderItem {
 }
 
 function fromItem(item: Record<string, unknown>): VersionedOrder {
-  const { version, openMarker: _open, ...rest } = readStoredQuantities(item, QUANTITY_PATHS) as unknown as Omit<OrderItem, 'qtyScale'>;
+  const { version, openMarker: _open, ...rest } = readStoredQuantities(item, ORDER_QUANTITY_PATHS) as unknown as Omit<OrderItem, 'qtyScale'>;
   const order = { ...rest, orderId: rest.orderId ?? null } as TrackedOrder;
   return { order, version };
 }

@@ -14,11 +14,11 @@ export interface VersionedPosition {
 
 const INTEGER_FIELDS = ['quantity', 'netQty', 'avgPrice', 'cost', 'currentValue', 'unrealizedPnl', 'realizedPnl', 'feesPaid', 'updatedAt'] as const;
 
-/** The quantity fields of a position item. */
-const QUANTITY_PATHS = ['quantity', 'netQty'] as const;
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const POSITION_QUANTITY_PATHS = ['quantity', 'netQty'] as const;
 
 function fromItem(item: Record<string, unknown>): VersionedPosition {
-  const { version, ...position } = readStoredQuantities(item, QUANTITY_PATHS) as unknown as PositionState & { version: number };
+  const { version, ...position } = readStoredQuantities(item, POSITION_QUANTITY_PATHS) as unknown as PositionState & { version: number };
   return { position, version };
 }
 
