@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Fill } from '../domain/order.js';
 import { assertSafeInteger, isConditionalCheckFailed, LedgerConflictError } from './errors.js';
+import { qtyScaleMarker, readStoredQuantities } from './stored-quantity.js';
 import { FILLS_DAY_INDEX, FILLS_MARKET_INDEX } from './table-definitions.js';
 import { tradingDayOf } from './trading-day.js';
 
@@ -17,7 +18,12 @@ interface FillItem extends Fill {
   /** Sort key of the indexes: zero-padded time, then the execution id (unique, ordered by time). */
   timeKey: string;
   recordedAt: number;
+  /** Unit of `qty` (stored-quantity.ts). */
+  qtyScale: number;
 }
+
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const FILL_QUANTITY_PATHS = ['qty'] as const;
 
 const COMPARED_FIELDS = ['orderId', 'marketSlug', 'intent', 'price', 'qty', 'fee', 'liquidity', 'time'] as const;
 
@@ -26,7 +32,7 @@ function timeKeyOf(fill: Fill): string {
 }
 
 function fromItem(item: Record<string, unknown>): Fill {
-  const { day: _d, timeKey: _t, recordedAt: _r, ...fill } = item as unknown as FillItem;
+  const { day: _d, timeKey: _t, recordedAt: _r, ...fill } = readStoredQuantities(item, FILL_QUANTITY_PATHS) as unknown as Omit<FillItem, 'qtyScale'>;
   return fill;
 }
 
@@ -42,7 +48,7 @@ export class FillsLedger {
     assertSafeInteger('fill.qty', fill.qty);
     assertSafeInteger('fill.fee', fill.fee);
     assertSafeInteger('fill.time', fill.time);
-    const item: FillItem = { ...fill, day: tradingDayOf(fill.time), timeKey: timeKeyOf(fill), recordedAt: this.now() };
+    const item: FillItem = { ...fill, day: tradingDayOf(fill.time), timeKey: timeKeyOf(fill), recordedAt: this.now(), ...qtyScaleMarker() };
     try {
       await this.doc.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(executionId)' }),

@@ -12,3 +12,4 @@ export * from './odds-snapshots-repository.js';
 export * from './trading-lease-repository.js';
 export * from './trading-lease-keeper.js';
 export * from './lease-owner.js';
+export * from './stored-quantity.js';

@@ -6,6 +6,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderStatus, TrackedOrder } from '../domain/order.js';
 import { assertSafeInteger, isConditionalCheckFailed, VersionConflictError } from './errors.js';
+import { qtyScaleMarker, readStoredQuantities } from './stored-quantity.js';
 import { ORDERS_OPEN_INDEX, ORDERS_VENUE_ID_INDEX } from './table-definitions.js';
 
 export interface VersionedOrder {
@@ -20,7 +21,12 @@ const OPEN_MARKER = 'OPEN';
 interface OrderItem extends TrackedOrder {
   version: number;
   openMarker?: string;
+  /** Unit of the quantity fields (stored-quantity.ts). */
+  qtyScale: number;
 }
+
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const ORDER_QUANTITY_PATHS = ['request.quantity', 'filledQty'] as const;
 
 function validate(order: TrackedOrder): void {
   assertSafeInteger('order.filledQty', order.filledQty);
@@ -34,7 +40,7 @@ function validate(order: TrackedOrder): void {
 
 function toItem(order: TrackedOrder, version: number): OrderItem {
   validate(order);
-  const item: OrderItem = { ...order, version };
+  const item: OrderItem = { ...order, version, ...qtyScaleMarker() };
   if (!TERMINAL.has(order.status)) item.openMarker = OPEN_MARKER;
   // A sparse index key must be absent rather than null.
   if (item.orderId === null) delete (item as Partial<OrderItem>).orderId;
@@ -42,7 +48,7 @@ function toItem(order: TrackedOrder, version: number): OrderItem {
 }
 
 function fromItem(item: Record<string, unknown>): VersionedOrder {
-  const { version, openMarker: _open, ...rest } = item as unknown as OrderItem;
+  const { version, openMarker: _open, ...rest } = readStoredQuantities(item, ORDER_QUANTITY_PATHS) as unknown as Omit<OrderItem, 'qtyScale'>;
   const order = { ...rest, orderId: rest.orderId ?? null } as TrackedOrder;
   return { order, version };
 }

@@ -5,6 +5,7 @@
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PositionState } from '../domain/position.js';
 import { assertSafeInteger, isConditionalCheckFailed, VersionConflictError } from './errors.js';
+import { qtyScaleMarker, readStoredQuantities } from './stored-quantity.js';
 
 export interface VersionedPosition {
   position: PositionState;
@@ -13,8 +14,11 @@ export interface VersionedPosition {
 
 const INTEGER_FIELDS = ['quantity', 'netQty', 'avgPrice', 'cost', 'currentValue', 'unrealizedPnl', 'realizedPnl', 'feesPaid', 'updatedAt'] as const;
 
+/** The quantity attributes of the table's items (for readStoredQuantities). */
+export const POSITION_QUANTITY_PATHS = ['quantity', 'netQty'] as const;
+
 function fromItem(item: Record<string, unknown>): VersionedPosition {
-  const { version, ...position } = item as unknown as PositionState & { version: number };
+  const { version, ...position } = readStoredQuantities(item, POSITION_QUANTITY_PATHS) as unknown as PositionState & { version: number };
   return { position, version };
 }
 
@@ -32,7 +36,7 @@ export class PositionsRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...position, version },
+          Item: { ...position, version, ...qtyScaleMarker() },
           ...(expectedVersion === null
             ? { ConditionExpression: 'attribute_not_exists(marketSlug)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),

@@ -10,6 +10,7 @@ import type { AmbiguousCreateMode } from '../../containers/simulator/faults/faul
 import type { RunningSimulator } from '../../containers/simulator/server.js';
 import type { OrderRequest } from '../../shared/domain/order.js';
 import { MARKET, MARKET2, TRANSPORTS, clientFor, limitBuy, simulator } from '../contract/venue/harness.js';
+import { contracts } from '../../shared/domain/quantity.js';
 
 const MODES: readonly AmbiguousCreateMode[] = ['reset', 'timeout', '5xx-after-commit'];
 
@@ -30,7 +31,7 @@ describe('ambiguous batched create, entry by entry', () => {
         sim = await simulator();
         const s = sim;
         const { client, metrics } = clientFor(s, { timeoutMs: 300, recovery: { settleMs: 100 } }, transport);
-        const requests = [limitBuy(310_000, 3), limitBuy(320_000, 4), limitBuy(330_000, 5, MARKET2)];
+        const requests = [limitBuy(310_000, contracts(3)), limitBuy(320_000, contracts(4)), limitBuy(330_000, contracts(5), MARKET2)];
         s.faults.ambiguousCreate({ count: 1, mode, holdMs: 1_000 });
         const outcomes = await client.createOrdersBatch(requests);
         await client.close();
@@ -53,7 +54,7 @@ describe('ambiguous batched create, entry by entry', () => {
     sim = await simulator();
     const s = sim;
     const { client } = clientFor(s, { timeoutMs: 300, recovery: { settleMs: 100 } });
-    const twin = limitBuy(340_000, 6);
+    const twin = limitBuy(340_000, contracts(6));
     s.faults.ambiguousCreate({ count: 1, mode: '5xx-after-commit' });
     const outcomes = await client.createOrdersBatch([twin, { ...twin }]);
     await client.close();

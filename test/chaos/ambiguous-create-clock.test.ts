@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../containers/simulator/server.js';
 import { MARKET, clientFor, limitBuy, simulator } from '../contract/venue/harness.js';
+import { contracts } from '../../shared/domain/quantity.js';
 
 describe('ambiguous create under a clock offset that changes mid-recovery', () => {
   let sim: RunningSimulator | undefined;
@@ -35,14 +36,14 @@ describe('ambiguous create under a clock offset that changes mid-recovery', () =
     const restore = setTimeout(() => s.faults.setClockSkew(0), 350);
     let outcome: string;
     try {
-      const r = await client.createOrder(limitBuy(410_000, 7));
+      const r = await client.createOrder(limitBuy(410_000, contracts(7)));
       outcome = r.recovered ? 'recovered' : 'created';
     } catch (err) {
       outcome = (err as Error).name;
     } finally {
       clearTimeout(restore);
     }
-    const mine = s.exchange.openOrders(s.accountOf(s.credentials.keyId), [MARKET]).filter((o) => o.price === 410_000 && o.quantity === 7);
+    const mine = s.exchange.openOrders(s.accountOf(s.credentials.keyId), [MARKET]).filter((o) => o.price === 410_000 && o.quantity === contracts(7));
     expect(mine.length, `outcome ${outcome}`).toBe(1);
     await client.close();
   });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus, TrackedOrder } from '../../shared/domain/order.js';
 import type { PositionState } from '../../shared/domain/position.js';
+import { contracts } from '../../shared/domain/quantity.js';
 import { ORDER_INTENTS } from '../../shared/domain/venue-enums.js';
 import type { VenueOrder, VenuePosition } from '../../shared/domain/venue-models.js';
 import { marketLoss } from '../../shared/risk/exposure-monitor.js';
@@ -16,14 +17,15 @@ import { exchangeMarketLoss } from '../support/chaos-fixtures.js';
 const orderArb = fc.record({
   intent: fc.constantFrom(...ORDER_INTENTS),
   price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000),
-  quantity: fc.integer({ min: 1, max: 500 }),
-  filled: fc.nat(500),
+  // hundredths of a contract: 0.01 to 500 contracts, fractions included
+  quantity: fc.integer({ min: 1, max: contracts(500) }),
+  filled: fc.nat(contracts(500)),
 });
 
 describe('exposure from the exchange truth', () => {
   it('equals the risk manager exposure for the same position and resting orders', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -300, max: 300 }), fc.nat(200_000_000), fc.array(orderArb, { maxLength: 6 }), (net, cost, orders) => {
+      fc.property(fc.integer({ min: contracts(-300), max: contracts(300) }), fc.nat(200_000_000), fc.array(orderArb, { maxLength: 6 }), (net, cost, orders) => {
         const venuePos: VenuePosition = { marketSlug: 'm', netPosition: net, qtyBought: 0, qtySold: 0, cost, realized: 0, bodPosition: 0, expired: false, updateTime: null, cashValue: null, qtyAvailable: null };
         const statePos = { marketSlug: 'm', side: net >= 0 ? 'YES' : 'NO', quantity: Math.abs(net), netQty: net, cost } as PositionState;
         const venueOrders: VenueOrder[] = orders.map((o, i) => {

@@ -34,6 +34,7 @@ import type { Fill } from '../../shared/domain/order.js';
 import { INTENT_EFFECT } from '../../shared/domain/venue-enums.js';
 import type { VenueExecution, VenueOrder, VenuePosition } from '../../shared/domain/venue-models.js';
 import { ONE_DOLLAR } from '../../shared/domain/money.js';
+import { formatQuantity, qtyTimesMicros } from '../../shared/domain/quantity.js';
 import type { LogFields, Logger } from '../../shared/observability/logger.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
@@ -209,9 +210,9 @@ export function exchangeMarketLoss(position: VenuePosition | undefined, openOrde
   for (const o of openOrders) {
     const effect = INTENT_EFFECT[o.intent];
     if (!effect.opens) continue;
-    const qty = Math.max(0, o.leavesQuantity);
-    if (effect.buysLong) ifNo += qty * (o.price ?? ONE_DOLLAR);
-    else ifYes += qty * (ONE_DOLLAR - (o.price ?? 0));
+    const qty = Math.max(0, o.leavesQuantity); // hundredths of a contract
+    if (effect.buysLong) ifNo += qtyTimesMicros(qty, o.price ?? ONE_DOLLAR, 'up');
+    else ifYes += qtyTimesMicros(qty, ONE_DOLLAR - (o.price ?? 0), 'up');
   }
   return { ifYes, ifNo };
 }
@@ -518,7 +519,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
   for (const f of botFills) seen.set(f.executionId, (seen.get(f.executionId) ?? 0) + 1);
   for (const [id, x] of exchangeFills) {
     const n = seen.get(id) ?? 0;
-    if (n === 0) violate('fill_missing', `execution ${id} (${x.lastShares} @ ${x.lastPx} on ${x.order.marketSlug}, order ${x.order.id}) never reached the bot`);
+    if (n === 0) violate('fill_missing', `execution ${id} (${formatQuantity(x.lastShares ?? 0)} @ ${x.lastPx} on ${x.order.marketSlug}, order ${x.order.id}) never reached the bot`);
   }
   for (const [id, n] of seen) {
     if (n > 1) violate('fill_duplicate', `execution ${id} counted ${n} times`);
@@ -531,7 +532,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     const want = truth[slug]?.netPosition ?? 0;
     const got = bot.engine.state.position(slug)?.netQty ?? 0;
     if (want !== 0 || got !== 0) positionsCompared++;
-    if (want !== got) violate('position_mismatch', `${slug}: exchange ${want}, bot ${got}`);
+    if (want !== got) violate('position_mismatch', `${slug}: exchange ${formatQuantity(want)}, bot ${formatQuantity(got)}`);
   }
 
   const report: ChaosReport = {

@@ -1,5 +1,6 @@
 /** Recording lines for hand-written replays: one basketball fixture and its home-team market. */
 import { discoveryRecord, type RecordLine } from '../../shared/recording/record-format.js';
+import { ONE_CONTRACT } from '../../shared/domain/quantity.js';
 import { MarketDirectory } from '../../shared/state/market-directory.js';
 
 export const HOME_MARKET = 'nba-F1-home';
@@ -14,7 +15,7 @@ export function discoveryLine(t0: number): RecordLine {
   const fx = replayFixture(t0);
   const directory = new MarketDirectory();
   directory.addMarket(
-    { marketSlug: HOME_MARKET, eventSlug: 'nba-F1', title: 'Chicago Bulls @ Boston Celtics', outcome: fx.home, team: fx.home, tick: 10_000, minQty: 1 },
+    { marketSlug: HOME_MARKET, eventSlug: 'nba-F1', title: 'Chicago Bulls @ Boston Celtics', outcome: fx.home, team: fx.home, tick: 10_000, minQty: ONE_CONTRACT },
     { fixtureId: fx.fixtureId, side: 'home', oddsName: fx.home, oddsMarket: 'Moneyline' },
   );
   const fixtures = [{ fixtureId: fx.fixtureId, homeTeam: fx.home, awayTeam: fx.away, startTime: fx.startTime, sport: 'basketball' }];

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../../containers/simulator/server.js';
 import { AmbiguousOrderError, AuthError, RateLimitedError, ServerError } from '../../../shared/venue/errors.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { MARKET, TRANSPORTS, clientFor, limitBuy, simulator } from './harness.js';
 
 describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
@@ -46,10 +47,10 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
       // again after the pause (its price is a second old): the strategy decides afresh.
       const { client: c, sleeps } = client();
       sim.faults.failNextRequests({ count: 1, status: 429, path: '/v1/orders', method: 'POST' });
-      await expect(c.createOrder(limitBuy(300_000, 3))).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(c.createOrder(limitBuy(300_000, contracts(3)))).rejects.toBeInstanceOf(RateLimitedError);
       expect(ordersOnExchange()).toEqual([]);
       // the next request of the key waits out what is left of the pause (1 s from the 429), then goes through once
-      const r = await c.createOrder(limitBuy(300_000, 3));
+      const r = await c.createOrder(limitBuy(300_000, contracts(3)));
       expect(sleeps.some((s) => s > 500)).toBe(true);
       expect(ordersOnExchange().map((o) => o.id)).toEqual([r.orderId]);
     });
@@ -66,7 +67,7 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
     it('a 5xx on create that was NOT processed: proven absent after two looks, sent once more, one order', async () => {
       const { client: c, metrics } = client();
       sim.faults.failNextRequests({ count: 1, status: 500, path: '/v1/orders', method: 'POST' });
-      const r = await c.createOrder(limitBuy(320_000, 2));
+      const r = await c.createOrder(limitBuy(320_000, contracts(2)));
       expect(r.recovered).toBe(false);
       expect(metrics.counter('venue.orders.resent_after_absent')).toBe(1);
       expect(ordersOnExchange()).toHaveLength(1);
@@ -97,7 +98,7 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
       it(`${mode}: the committed order is recovered, not resent`, async () => {
         const { client: c, metrics } = client({ timeoutMs: 400 });
         sim.faults.ambiguousCreate({ count: 1, mode });
-        const r = await c.createOrder(limitBuy(330_000, 4));
+        const r = await c.createOrder(limitBuy(330_000, contracts(4)));
         expect(r.recovered).toBe(true);
         const onExchange = ordersOnExchange();
         expect(onExchange).toHaveLength(1);
@@ -116,15 +117,15 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
         intent: 'ORDER_INTENT_BUY_SHORT',
         type: 'ORDER_TYPE_LIMIT',
         price: 600_000,
-        quantity: 5,
+        quantity: contracts(5),
         tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
       });
       sim.faults.ambiguousCreate({ count: 1, mode: 'reset' });
-      const r = await c.createOrder({ ...limitBuy(600_000, 5), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+      const r = await c.createOrder({ ...limitBuy(600_000, contracts(5)), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
       expect(r.recovered).toBe(true);
       expect(metrics.counter('venue.orders.recovered', { via: 'order_by_id' })).toBe(1);
       const pos = sim.exchange.positions(sim.accountOf(sim.credentials.keyId))[MARKET];
-      expect(pos?.netPosition).toBe(5); // filled once, not twice
+      expect(pos?.netPosition).toBe(contracts(5)); // filled once, not twice
     });
 
     it('two identical orders resting after an ambiguous create → AmbiguousOrderError, nothing resent', async () => {
@@ -136,11 +137,11 @@ describe.each(TRANSPORTS)('faults over the %s transport', (transport) => {
         intent: 'ORDER_INTENT_BUY_LONG',
         type: 'ORDER_TYPE_LIMIT',
         price: 340_000,
-        quantity: 6,
+        quantity: contracts(6),
         tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
       });
       sim.faults.ambiguousCreate({ count: 1, mode: '5xx-after-commit' });
-      const pending = c.createOrder(limitBuy(340_000, 6));
+      const pending = c.createOrder(limitBuy(340_000, contracts(6)));
       const err = await pending.catch((e) => e);
       expect(err).toBeInstanceOf(AmbiguousOrderError);
       expect((err as AmbiguousOrderError).candidateOrderIds).toHaveLength(2);

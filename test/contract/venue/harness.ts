@@ -3,6 +3,7 @@ import type { RunningSimulator, SimulatorOptions } from '../../../containers/sim
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { startAuditedSimulator } from '../../support/wire-audit.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { FetchTransport } from '../../../shared/venue/fetch-transport.js';
 import type { HttpTransport } from '../../../shared/venue/http.js';
@@ -55,7 +56,8 @@ export function clientFor(sim: RunningSimulator, over: Partial<RestClientOptions
   return { client, metrics, sleeps };
 }
 
-export function limitBuy(price: number, quantity = 10, slug = MARKET): OrderRequest {
+/** A GTC limit buy; `quantity` in hundredths of a contract (default 10 contracts). */
+export function limitBuy(price: number, quantity: Qty = contracts(10), slug = MARKET): OrderRequest {
   return {
     marketSlug: slug,
     intent: 'ORDER_INTENT_BUY_LONG',

@@ -4,6 +4,7 @@ import type { RunningSimulator } from '../../../containers/simulator/server.js';
 import { generateApiKey } from '../../../containers/simulator/server/auth.js';
 import { LiveOrderGateway } from '../../../shared/venue/live-gateway.js';
 import { NotFoundError } from '../../../shared/venue/errors.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import type { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { MARKET, MARKET2, TRANSPORTS, clientFor, limitBuy, simulator } from './harness.js';
 
@@ -45,10 +46,10 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
     });
 
     it('reads the book and best bid/offer, which reflect resting orders', async () => {
-      const { orderId } = await client.createOrder(limitBuy(410_000, 7));
+      const { orderId } = await client.createOrder(limitBuy(410_000, contracts(7)));
       const book = await client.getBook(MARKET);
       expect(book.state).toBe('MARKET_STATE_OPEN');
-      expect(book.bids).toContainEqual({ price: 410_000, qty: 7 });
+      expect(book.bids).toContainEqual({ price: 410_000, qty: contracts(7) });
       const bbo = await client.getBbo(MARKET);
       expect(bbo.bestBid).toBeGreaterThanOrEqual(410_000);
       await client.cancelOrder(orderId, MARKET);
@@ -57,16 +58,16 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
 
   describe('orders', () => {
     it('creates, reads, modifies, cancels', async () => {
-      const created = await client.createOrder(limitBuy(300_000, 5));
+      const created = await client.createOrder(limitBuy(300_000, contracts(5)));
       expect(created.recovered).toBe(false);
       const one = await client.getOrder(created.orderId);
-      expect(one).toMatchObject({ id: created.orderId, price: 300_000, quantity: 5, intent: 'ORDER_INTENT_BUY_LONG', marketSlug: MARKET });
+      expect(one).toMatchObject({ id: created.orderId, price: 300_000, quantity: contracts(5), intent: 'ORDER_INTENT_BUY_LONG', marketSlug: MARKET });
       const open = await client.openOrders([MARKET]);
       expect(open.map((o) => o.id)).toContain(created.orderId);
 
       await client.modifyOrder(created.orderId, MARKET, { price: 310_000 });
       const open2 = await client.openOrders([MARKET]);
-      const modified = open2.find((o) => o.price === 310_000 && o.quantity === 5);
+      const modified = open2.find((o) => o.price === 310_000 && o.quantity === contracts(5));
       expect(modified).toBeDefined();
 
       await client.cancelOrder(modified!.id, MARKET);
@@ -74,15 +75,15 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
     });
 
     it('an off-tick price is cut down to the tick, not refused (the venue normalises extra precision)', async () => {
-      const { orderId } = await client.createOrder(limitBuy(300_500, 5));
+      const { orderId } = await client.createOrder(limitBuy(300_500, contracts(5)));
       expect((await client.getOrder(orderId)).price).toBe(300_000);
       await client.cancelOrder(orderId, MARKET);
     });
 
     it('cancels all open orders of a market and only of it', async () => {
-      const a = await client.createOrder(limitBuy(200_000, 1));
-      const b = await client.createOrder(limitBuy(210_000, 1));
-      const c = await client.createOrder(limitBuy(220_000, 1, MARKET2));
+      const a = await client.createOrder(limitBuy(200_000, contracts(1)));
+      const b = await client.createOrder(limitBuy(210_000, contracts(1)));
+      const c = await client.createOrder(limitBuy(220_000, contracts(1), MARKET2));
       const ids = await client.cancelAll([MARKET]);
       expect(ids.sort()).toEqual([a.orderId, b.orderId].sort());
       expect((await client.openOrders()).map((o) => o.id)).toEqual([c.orderId]);
@@ -90,20 +91,20 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
     });
 
     it('previews without placing', async () => {
-      const p = await client.previewOrder(limitBuy(250_000, 3));
-      expect(p.order).toMatchObject({ marketSlug: MARKET, price: 250_000, quantity: 3 });
+      const p = await client.previewOrder(limitBuy(250_000, contracts(3)));
+      expect(p.order).toMatchObject({ marketSlug: MARKET, price: 250_000, quantity: contracts(3) });
       expect(await client.openOrders([MARKET])).toEqual([]);
     });
 
     it('fills against another account, shows positions/activities/balances, and closes the position', async () => {
       const before = (await client.balances())[0]!;
-      await other.createOrder({ ...limitBuy(600_000, 4), intent: 'ORDER_INTENT_BUY_SHORT' }); // sells long at 0.60
-      const taker = await client.createOrder({ ...limitBuy(600_000, 4), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
-      expect(taker.executions.some((e) => e.lastShares === 4 && e.lastPx === 600_000)).toBe(true);
+      await other.createOrder({ ...limitBuy(600_000, contracts(4)), intent: 'ORDER_INTENT_BUY_SHORT' }); // sells long at 0.60
+      const taker = await client.createOrder({ ...limitBuy(600_000, contracts(4)), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+      expect(taker.executions.some((e) => e.lastShares === contracts(4) && e.lastPx === 600_000)).toBe(true);
 
       const positions = [];
       for await (const p of client.positions()) positions.push(p);
-      expect(positions).toContainEqual(expect.objectContaining({ marketSlug: MARKET, netPosition: 4 }));
+      expect(positions).toContainEqual(expect.objectContaining({ marketSlug: MARKET, netPosition: contracts(4) }));
 
       const acts = [];
       for await (const a of client.activities({ marketSlug: MARKET, limit: 2 })) acts.push(a);
@@ -114,7 +115,7 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
       // 4 × 0.60 = 2.40 plus the taker fee (0.0695 × 4 × 0.60 × 0.40 = 0.06672 → 0.07 at the cent)
       expect(before.currentBalance - after.currentBalance).toBe(2_470_000);
 
-      await other.createOrder(limitBuy(550_000, 4)); // a bid to close into
+      await other.createOrder(limitBuy(550_000, contracts(4))); // a bid to close into
       const closed = await client.closePosition(MARKET);
       expect(closed.orderId).toBeTruthy();
       const remaining = [];
@@ -137,9 +138,9 @@ describe.each(TRANSPORTS)('REST contract over the %s transport', (transport) => 
 
     it('serves the engine through LiveOrderGateway', async () => {
       const gw = new LiveOrderGateway(client, { knownOrderIds: () => [] });
-      const r = await gw.createOrder(limitBuy(150_000, 2));
+      const r = await gw.createOrder(limitBuy(150_000, contracts(2)));
       expect((await gw.openOrders([MARKET])).map((o) => o.id)).toContain(r.orderId);
-      await gw.modifyOrder(r.orderId, MARKET, { quantity: 3 });
+      await gw.modifyOrder(r.orderId, MARKET, { quantity: contracts(3) });
       const ids = await gw.cancelAll([MARKET]);
       expect(ids.length).toBeGreaterThanOrEqual(1);
       expect(await gw.openOrders([MARKET])).toEqual([]);

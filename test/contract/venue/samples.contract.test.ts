@@ -32,8 +32,9 @@ describe('contract samples through the client parsers', () => {
     const book = samples.find((s) => s.def === 'GetMarketBookResponse' && s.expect)!;
     const b = PARSERS.GetMarketBookResponse!(book.doc, new WireDrift());
     expect(b.ok && (b.value as { bids: unknown[] }).bids).toEqual([
-      { price: 555_000, qty: 1 },
-      { price: 550_000, qty: 3 },
+      // "0.50" and "2.50" contracts, exact in hundredths (no longer rounded to whole contracts)
+      { price: 555_000, qty: 50 },
+      { price: 550_000, qty: 250 },
     ]);
     const positions = samples.find((s) => s.def === 'GetUserPositionsResponse' && s.expect)!;
     const p = PARSERS.GetUserPositionsResponse!(positions.doc, new WireDrift());

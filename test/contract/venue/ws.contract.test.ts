@@ -5,6 +5,7 @@ import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { RequestSigner } from '../../../shared/venue/auth.js';
 import { VenueSocket, type VenueSocketOptions } from '../../../shared/venue/ws-client.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { MARKET, MARKET2, clientFor, limitBuy, simulator } from './harness.js';
 
 let sim: RunningSimulator;
@@ -70,10 +71,10 @@ describe('markets socket', () => {
     expect(s.subscriptions()).toHaveLength(1);
     const rest = clientFor(sim).client;
     cleanups.push(() => rest.close());
-    await rest.createOrder(limitBuy(420_000, 9));
+    await rest.createOrder(limitBuy(420_000, contracts(9)));
     const update = await next((e) => isBook(MARKET)(e) && e.type === 'book' && e.bids.some((l) => l.price === 420_000));
     expect(update.type === 'book' && update.snapshot).toBe(false);
-    expect(update.type === 'book' && update.bids).toContainEqual({ price: 420_000, qty: 9 });
+    expect(update.type === 'book' && update.bids).toContainEqual({ price: 420_000, qty: contracts(9) });
   });
 
   it('reconnects after the simulator drops every socket, resubscribes, and flags a fresh snapshot', async () => {
@@ -137,16 +138,16 @@ describe('private socket', () => {
       intent: 'ORDER_INTENT_BUY_SHORT',
       type: 'ORDER_TYPE_LIMIT',
       price: 600_000,
-      quantity: 3,
+      quantity: contracts(3),
       tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
     });
     const rest = clientFor(sim).client;
     cleanups.push(() => rest.close());
-    const r = await rest.createOrder({ ...limitBuy(600_000, 3), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
-    const fill = await next((e) => e.type === 'execution' && e.execution.order.id === r.orderId && e.execution.lastShares === 3);
+    const r = await rest.createOrder({ ...limitBuy(600_000, contracts(3)), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+    const fill = await next((e) => e.type === 'execution' && e.execution.order.id === r.orderId && e.execution.lastShares === contracts(3));
     expect(fill.type === 'execution' && fill.execution.lastPx).toBe(600_000);
     const pos = await next((e) => e.type === 'position' && e.position.marketSlug === MARKET);
-    expect(pos.type === 'position' && pos.position.netPosition).toBe(3);
+    expect(pos.type === 'position' && pos.position.netPosition).toBe(contracts(3));
   });
 
   it('connects despite a skewed server clock (401 on upgrade → offset from Date → retry)', async () => {

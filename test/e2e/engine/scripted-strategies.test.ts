@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bookEvent, engineConfig, gameEvent, oddsEvent, px, ScriptedWorld } from '../../support/engine-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const FX = { fixtureId: 'FX1', home: 'Boston Celtics', away: 'Chicago Bulls' };
 
@@ -26,15 +27,15 @@ describe('statistical edge: an exchange price away from the sportsbook consensus
     // 0.05 − 0.017202, 0.54 keeps 0.06 − 0.017264, 0.53 keeps 0.07 − 0.017313 = 0.052687 → 0.53.
     expect(o.request.price).toBe(px(0.53));
     // order_size 20 USD at 0.53 → 37 contracts (Kelly at quarter fraction on 1000 USD, after the fee, allows 53).
-    expect(o.request.quantity).toBe(37);
+    expect(o.request.quantity).toBe(contracts(37));
 
     await w.advance(200); // paper order latency
     const done = e.executor().tracker.get(o.localId)!;
     expect(done.status).toBe('FILLED');
-    expect(done.filledQty).toBe(37);
+    expect(done.filledQty).toBe(contracts(37));
     expect(done.avgPrice).toBe(px(0.5)); // filled at the resting ask, better than the limit
     const pos = e.state.position(homeSlug)!;
-    expect(pos).toMatchObject({ side: 'YES', quantity: 37, netQty: 37 });
+    expect(pos).toMatchObject({ side: 'YES', quantity: contracts(37), netQty: contracts(37) });
     expect(e.paper.balance().balance).toBeLessThan(1_000_000_000 - 37 * px(0.5) + 1);
   });
 

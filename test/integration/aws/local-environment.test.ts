@@ -6,6 +6,7 @@ import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
 import { createDocumentClient } from '../../../shared/store/document-client.js';
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import { tableNamesFromEnv } from '../../../shared/store/table-definitions.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 let local: LocalAwsEnvironment;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('local AWS environment', () => {
     expect(names.fills).toBe(local.tables.fills);
     const ledger = new FillsLedger(createDocumentClient(local.dynamo.client), names.fills!);
     expect(
-      await ledger.append({ executionId: 'e1', orderId: 'o1', marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 500_000, qty: 1, fee: 0, liquidity: 'TAKER', time: 1 }),
+      await ledger.append({ executionId: 'e1', orderId: 'o1', marketSlug: 'm', intent: 'ORDER_INTENT_BUY_LONG', price: 500_000, qty: contracts(1), fee: 0, liquidity: 'TAKER', time: 1 }),
     ).toBe('inserted');
   });
 

@@ -9,6 +9,7 @@ import { parseControlMessage, parseOddsUpdateMessage } from '../../../shared/mes
 import { RuntimeControls, type ControllableEngine } from '../../../containers/bot/controls/runtime-controls.js';
 import { oddsUpdateFromConsensus } from '../../../functions/odds-poller/messages.js';
 import type { DailyResetControlMessage } from '../../../functions/daily-reset/daily-reset.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 class FakeEngine implements ControllableEngine {
   m: TradingMode = 'paper';
@@ -124,8 +125,8 @@ describe('AlarmMetricsReporter', () => {
       source,
       namespace: 'PmusTrader/test',
       now: () => now,
-      positions: () => [{ quantity: 600 }, { quantity: 10 }] as never,
-      maxPositionContracts: 500,
+      positions: () => [{ quantity: contracts(600) }, { quantity: contracts(10) }] as never,
+      maxPositionContracts: contracts(500),
       logger: new MemoryLogger(),
       exporter: { export: (reg) => lines.push(JSON.stringify(reg.snapshot())) },
     });

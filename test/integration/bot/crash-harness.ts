@@ -13,7 +13,11 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalDynamo, type LocalDynamo } from '../../../shared/aws/local-emulators.js';
 import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
 import type { VenueExecution } from '../../../shared/domain/venue-models.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { createTables } from '../../../shared/store/create-tables.js';
+import { FILL_QUANTITY_PATHS } from '../../../shared/store/fills-ledger.js';
+import { ORDER_QUANTITY_PATHS } from '../../../shared/store/orders-repository.js';
+import { readStoredQuantities } from '../../../shared/store/stored-quantity.js';
 import { createDocumentClient } from '../../../shared/store/document-client.js';
 import { prefixedTableNames, tableEnvVar, TABLE_LOGICAL_NAMES, type TableNames } from '../../../shared/store/table-definitions.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
@@ -36,7 +40,7 @@ export interface CrashHarness {
   onNewOrder(listener: (orderId: string) => void): () => void;
   /**
    * A counterparty trades with each order of the bot resting at the exchange (immediate-or-cancel at the
-   * order's price, for all the book holds at that price or better, unless more than `maxAhead`), so fills
+   * order's price, for all the book holds at that price or better, unless more than `maxAhead` hundredths), so fills
    * happen whatever the strategies do — also while the bot is down. Returns how many bot orders traded.
    */
   hitBotOrders(maxAhead?: number): number;
@@ -143,7 +147,7 @@ export async function startCrashHarness(
       newOrderListeners.add(listener);
       return () => newOrderListeners.delete(listener);
     },
-    hitBotOrders(maxAhead = 2_000) {
+    hitBotOrders(maxAhead = contracts(2_000)) {
       if (!sim.exchange.hasAccount(COUNTERPARTY)) sim.exchange.openAccount(COUNTERPARTY, 1_000_000_000_000);
       let hit = 0;
       for (const { id } of sim.exchange.openOrders(accountId)) {
@@ -241,12 +245,13 @@ function tradeHappyConfig(yaml: string): string {
     .replace(/min_edge: 0\.03/, 'min_edge: 0.02');
 }
 
-export async function scanAll<T>(doc: DynamoDBDocumentClient, table: string): Promise<T[]> {
+/** Every item of a table, its quantity attributes (`quantityPaths`) read in hundredths as the store reads them. */
+export async function scanAll<T>(doc: DynamoDBDocumentClient, table: string, quantityPaths: readonly string[]): Promise<T[]> {
   const out: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const r = await doc.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }));
-    for (const item of r.Items ?? []) out.push(item as T);
+    for (const item of r.Items ?? []) out.push(readStoredQuantities(item, quantityPaths) as T);
     startKey = r.LastEvaluatedKey;
   } while (startKey);
   return out;
@@ -274,8 +279,8 @@ export interface Verdict {
 
 /** Compares the store with what the simulator did for the account. */
 export async function verify(h: CrashHarness): Promise<Verdict> {
-  const fills = await scanAll<Fill>(h.doc, h.tables.fills);
-  const orders = await scanAll<TrackedOrder>(h.doc, h.tables.orders);
+  const fills = await scanAll<Fill>(h.doc, h.tables.fills, FILL_QUANTITY_PATHS);
+  const orders = await scanAll<TrackedOrder>(h.doc, h.tables.orders, ORDER_QUANTITY_PATHS);
   const simFills = new Map<string, VenueExecution>();
   const simOrders = new Map<string, number>();
   const tradedOrders = new Set<string>();

@@ -21,6 +21,7 @@ import { tradingDayOf } from '../../../shared/store/trading-day.js';
 import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { startStoreHarness, type StoreHarness } from '../../support/emulators.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 
 const MARKET = 'nba-bos-nyk-moneyline';
 const TESTS = 7;
@@ -59,7 +60,7 @@ afterEach(async () => {
   await store?.stop();
 });
 
-const limit = (intent: OrderRequest['intent'], price: number, quantity: number, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
+const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
   marketSlug: MARKET,
   intent,
   type: 'ORDER_TYPE_LIMIT',
@@ -120,7 +121,7 @@ async function allRecords(): Promise<TrackedOrder[]> {
 
 describe('rebuild: orders sent just before the stop', () => {
   it('claims a resting in-flight order from the open orders, asking only for activity types the venue lists', async () => {
-    const request = limit('ORDER_INTENT_BUY_LONG', 400_000, 5);
+    const request = limit('ORDER_INTENT_BUY_LONG', 400_000, contracts(5));
     await inFlight('bot-1', request);
     const { orderId } = await us.createOrder(request);
     const types: string[] = [];
@@ -133,13 +134,13 @@ describe('rebuild: orders sent just before the stop', () => {
   });
 
   it('claims a filled in-flight order through the order its trade names, and appends its fill once', async () => {
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, 5));
-    const request = limit('ORDER_INTENT_BUY_LONG', 400_000, 5, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, contracts(5)));
+    const request = limit('ORDER_INTENT_BUY_LONG', 400_000, contracts(5), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
     await inFlight('bot-2', request);
     const { orderId } = await us.createOrder(request);
     const r = await rebuild(venue());
     expect(r).toMatchObject({ inFlightClaimed: 1, fillsAppended: 1, unattributedTrades: 0, repairsFailed: 0 });
-    expect((await orders.get('bot-2'))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: 5 });
+    expect((await orders.get('bot-2'))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: contracts(5) });
     expect(await orders.findByVenueOrderId(orderId)).toMatchObject({ order: { localId: 'bot-2' } });
     const again = await rebuild(venue());
     expect(again).toMatchObject({ fillsAppended: 0, inFlightClaimed: 0 });
@@ -147,21 +148,21 @@ describe('rebuild: orders sent just before the stop', () => {
   });
 
   it("closes a filled in-flight order with the trades that name no order (the contract's shape)", async () => {
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 420_000, 4));
-    const request = limit('ORDER_INTENT_BUY_LONG', 430_000, 4, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 420_000, contracts(4)));
+    const request = limit('ORDER_INTENT_BUY_LONG', 430_000, contracts(4), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
     await inFlight('bot-3', request);
     const { orderId } = await us.createOrder(request);
     const logger = new MemoryLogger();
     const r = await rebuild(venue({ contractOnly: true }), logger);
     expect(r).toMatchObject({ inFlightClaimed: 0, inFlightTraded: 1, unattributedTrades: 0, repairsFailed: 0 });
     // Filled at the resting price; its venue id cannot be learnt from the venue, so none is invented.
-    expect((await orders.get('bot-3'))!.order).toMatchObject({ orderId: null, status: 'FILLED', filledQty: 4, avgPrice: 420_000 });
+    expect((await orders.get('bot-3'))!.order).toMatchObject({ orderId: null, status: 'FILLED', filledQty: contracts(4), avgPrice: 420_000 });
     expect(await orders.findByVenueOrderId(orderId)).toBeUndefined();
     expect(logger.lines.some((l) => l.msg.includes('unreadable'))).toBe(false);
   });
 
   it('closes as never placed an in-flight order the exchange cancelled unfilled, and records nothing else', async () => {
-    const request = limit('ORDER_INTENT_BUY_LONG', 100_000, 3, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
+    const request = limit('ORDER_INTENT_BUY_LONG', 100_000, contracts(3), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
     await inFlight('bot-4', request);
     const { orderId } = await us.createOrder(request); // nothing to take: cancelled at once, no trace but its id
     expect((await us.getOrder(orderId)).cumQuantity).toBe(0);
@@ -172,42 +173,42 @@ describe('rebuild: orders sent just before the stop', () => {
   });
 
   it('records once a traded order that has no record at all, and appends its fill', async () => {
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 450_000, 2));
-    const { orderId } = await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 450_000, 2, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 450_000, contracts(2)));
+    const { orderId } = await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 450_000, contracts(2), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
     const r = await rebuild(venue());
     expect(r).toMatchObject({ fillsAppended: 1, repairsFailed: 0 });
-    expect((await orders.get(`recon-${orderId}`))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: 2, strategyName: 'reconciler_orphan' });
+    expect((await orders.get(`recon-${orderId}`))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: contracts(2), strategyName: 'reconciler_orphan' });
     const again = await rebuild(venue());
     expect(again.fillsAppended).toBe(0);
     expect((await orders.get(`recon-${orderId}`))!.version).toBe(1);
   });
 
   it("writes the fill of a recorded order that traded while the bot was down, from a trade that names no order", async () => {
-    const request = limit('ORDER_INTENT_BUY_LONG', 380_000, 6);
+    const request = limit('ORDER_INTENT_BUY_LONG', 380_000, contracts(6));
     const { orderId } = await us.createOrder(request);
     const at = Date.now() - 100;
     await orders.create({ orderId, localId: 'bot-7', request, status: 'PENDING', filledQty: 0, avgPrice: 0, feesPaid: 0, strategyName: 'market_maker', createdAt: at, updatedAt: at });
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 380_000, 2, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 380_000, contracts(2), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
     const r = await rebuild(venue({ contractOnly: true }));
     expect(r).toMatchObject({ fillsAppended: 1, unattributedTrades: 0, repairsFailed: 0 });
     const [f] = await fills.byDay(tradingDayOf(Date.now())).then((l) => l.filter((x) => x.orderId === orderId));
-    expect(f).toMatchObject({ orderId, intent: 'ORDER_INTENT_BUY_LONG', price: 380_000, qty: 2, strategyName: 'market_maker', liquidity: 'MAKER' });
-    expect((await orders.get('bot-7'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 2 });
+    expect(f).toMatchObject({ orderId, intent: 'ORDER_INTENT_BUY_LONG', price: 380_000, qty: contracts(2), strategyName: 'market_maker', liquidity: 'MAKER' });
+    expect((await orders.get('bot-7'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: contracts(2) });
     // The next pass finds the fill in the ledger (by the trade's id): nothing more.
     expect(await rebuild(venue({ contractOnly: true }))).toMatchObject({ fillsAppended: 0, unattributedTrades: 0 });
     await us.cancelOrder(orderId, MARKET);
   });
 
   it('reads the order of a fill the ledger holds but no record names (the record never landed)', async () => {
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 460_000, 2));
-    const request = limit('ORDER_INTENT_BUY_LONG', 460_000, 2, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 460_000, contracts(2)));
+    const request = limit('ORDER_INTENT_BUY_LONG', 460_000, contracts(2), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL');
     await inFlight('bot-6', request);
     const { orderId } = await us.createOrder(request);
     // The stream's fill reached the ledger before the order's venue id reached its record.
     const [exec] = sim.exchange.activities(sim.accountOf(sim.keys[TESTS]!.keyId), { types: ['ACTIVITY_TYPE_TRADE'] }).activities;
-    await fills.append({ executionId: exec!.executionId!, orderId, marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_LONG', price: 460_000, qty: 2, fee: 0, liquidity: 'TAKER', time: exec!.time });
+    await fills.append({ executionId: exec!.executionId!, orderId, marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_LONG', price: 460_000, qty: contracts(2), fee: 0, liquidity: 'TAKER', time: exec!.time });
     const r = await rebuild(venue({ contractOnly: true }));
     expect(r).toMatchObject({ inFlightClaimed: 1, inFlightTraded: 0, fillsAppended: 0, unattributedTrades: 0 });
-    expect((await orders.get('bot-6'))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: 2 });
+    expect((await orders.get('bot-6'))!.order).toMatchObject({ orderId, status: 'FILLED', filledQty: contracts(2) });
   });
 });

@@ -16,6 +16,7 @@ import { nullLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { liveChaosConfig, simulatorEndpoints } from '../../support/chaos-fixtures.js';
 import { waitFor } from '../../support/engine-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const OTHER = 'acct-other';
 let sim: AuditedSimulator;
@@ -63,7 +64,7 @@ async function restingOrder(): Promise<string> {
     marketSlug: slug,
     action: 'BUY_YES',
     price,
-    quantity: 1_000,
+    quantity: contracts(1_000),
     urgency: 'LOW',
     strategyName: 'market_maker',
     confidence: 1,
@@ -77,10 +78,10 @@ async function restingOrder(): Promise<string> {
   return r.orderId;
 }
 
-/** The other account sells `qty` into our bid (it takes; we are the maker). */
-function takeFromUs(qty: number): void {
-  const r = sim.exchange.submitOrder(OTHER, { marketSlug: slug, intent: 'ORDER_INTENT_BUY_SHORT', price, quantity: qty, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
-  expect(r.order.cumQuantity).toBe(qty);
+/** The other account sells `count` contracts into our bid (it takes; we are the maker). */
+function takeFromUs(count: number): void {
+  const r = sim.exchange.submitOrder(OTHER, { marketSlug: slug, intent: 'ORDER_INTENT_BUY_SHORT', price, quantity: contracts(count), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+  expect(r.order.cumQuantity).toBe(contracts(count));
 }
 
 /** The tracker and the fills hook hold exactly the exchange's executions of the order, each once. */
@@ -107,7 +108,7 @@ describe('fills the private socket missed are recovered from the trade activitie
     expect(sim.faults.closeAllSockets()).toBeGreaterThan(0);
     takeFromUs(400);
     takeFromUs(600);
-    await waitFor(() => tracker().getByOrderId(orderId)?.filledQty === 1_000, 'the two fills recovered', 10_000);
+    await waitFor(() => tracker().getByOrderId(orderId)?.filledQty === contracts(1_000), 'the two fills recovered', 10_000);
     expect(metrics.counter('fill_gap.reconnect_scans')).toBeGreaterThan(reconnectsBefore);
     expectExactlyTheExchangeFills(orderId);
     expect(tracker().getByOrderId(orderId)!.status).toBe('FILLED');
@@ -120,7 +121,7 @@ describe('fills the private socket missed are recovered from the trade activitie
     await new Promise((r) => setTimeout(r, 200));
     sim.faults.dropSocketMessages({ channel: 'private', probability: 0 });
     takeFromUs(200); // delivered: cumulative 500, only 200 heard → gap
-    await waitFor(() => tracker().getByOrderId(orderId)?.filledQty === 500, 'the dropped fill recovered', 10_000);
+    await waitFor(() => tracker().getByOrderId(orderId)?.filledQty === contracts(500), 'the dropped fill recovered', 10_000);
     expectExactlyTheExchangeFills(orderId);
     expect(tracker().getByOrderId(orderId)!.status).toBe('PARTIALLY_FILLED');
     await bot.engine.executor().cancel(orderId);

@@ -14,9 +14,11 @@ import { nullLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { ActivitiesQuery } from '../../../shared/venue/rest-client.js';
 import { orderRequest, venueOrder } from '../../support/domain-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const T0 = 1_800_000_000_000;
 
+/** A trade activity as the venue lists it: `qty` in contracts (wire text). */
 function trade(exec: string, orderId: string, qty: number, at: number, market = 'mkt-a'): VenueActivity {
   return {
     type: 'ACTIVITY_TYPE_TRADE',
@@ -62,7 +64,7 @@ function setup(config: ConstructorParameters<typeof FillGapWatcher>[0]['config']
   const fills: Fill[] = [];
   tracker.onFill((f) => fills.push(f));
   const watcher = new FillGapWatcher({ venue, tracker, liveActive: () => true, clock, scheduler, logger: nullLogger, metrics, config: { pageLimit: 2, ...config } });
-  const place = (orderId: string, market = 'mkt-a', quantity = 10) => {
+  const place = (orderId: string, market = 'mkt-a', quantity = contracts(10)) => {
     const o = tracker.create(orderRequest({ marketSlug: market, quantity }), 'market_maker');
     tracker.markSubmitted(o.localId);
     tracker.attachVenueId(o.localId, orderId);
@@ -83,19 +85,19 @@ describe('FillGapWatcher', () => {
     await scheduler.advanceAsync(100);
     expect(venue.queries).toEqual([]); // the subscription is not live again yet
     // o1 filled completely while away (absent from the snapshot); o2 still open with 4 filled.
-    const snapshot = [venueOrder('o2', { marketSlug: 'mkt-b', cumQuantity: 4, leavesQuantity: 6, state: 'ORDER_STATE_PARTIALLY_FILLED' })];
+    const snapshot = [venueOrder('o2', { marketSlug: 'mkt-b', cumQuantity: contracts(4), leavesQuantity: contracts(6), state: 'ORDER_STATE_PARTIALLY_FILLED' })];
     tracker.applyVenueOrder(snapshot[0]!); // what the engine does first with the snapshot
-    venue.orders.set('o1', venueOrder('o1', { cumQuantity: 10, leavesQuantity: 0, state: 'ORDER_STATE_FILLED' }));
+    venue.orders.set('o1', venueOrder('o1', { cumQuantity: contracts(10), leavesQuantity: 0, state: 'ORDER_STATE_FILLED' }));
     watcher.onPrivateEvent({ type: 'orders_snapshot', orders: snapshot, receivedAt: clock.now() });
     await scheduler.advanceAsync(1_000);
     await watcher.idle();
     expect(fills.map((f) => [f.executionId, f.qty, f.fee]).sort()).toEqual([
-      ['x1', 4, -10_000],
-      ['x2', 6, -10_000],
-      ['x3', 4, -10_000],
+      ['x1', contracts(4), -10_000],
+      ['x2', contracts(6), -10_000],
+      ['x3', contracts(4), -10_000],
     ]);
     expect(tracker.getByOrderId('o1')!.status).toBe('FILLED');
-    expect(tracker.getByOrderId('o2')).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 4 });
+    expect(tracker.getByOrderId('o2')).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: contracts(4) });
     // One scan, account-wide (it absorbs o2's market gap), newest first, stopped at the page that reaches
     // past the window's start (T0 - 1 000): 2 pages of 2, not the 3 the listing has.
     expect(venue.queries.every((q) => q.marketSlug === undefined)).toBe(true);
@@ -109,8 +111,8 @@ describe('FillGapWatcher', () => {
     place('a1');
     place('a2');
     venue.trades = [trade('y2', 'a2', 2, T0 + 2), trade('y1', 'a1', 3, T0 + 1)];
-    tracker.applyVenueOrder(venueOrder('a1', { cumQuantity: 3, leavesQuantity: 7, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
-    tracker.applyVenueOrder(venueOrder('a2', { cumQuantity: 2, leavesQuantity: 8, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('a1', { cumQuantity: contracts(3), leavesQuantity: contracts(7), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('a2', { cumQuantity: contracts(2), leavesQuantity: contracts(8), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     await scheduler.advanceAsync(1_000);
     expect(venue.queries).toEqual([expect.objectContaining({ marketSlug: 'mkt-a' })]);
     expect(fills.map((f) => f.executionId).sort()).toEqual(['y1', 'y2']);
@@ -120,7 +122,7 @@ describe('FillGapWatcher', () => {
     const { scheduler, venue, fills, tracker, place, metrics } = setup({ retries: 3, retryDelayMs: 1_000 });
     place('b1');
     venue.failNext = 1;
-    tracker.applyVenueOrder(venueOrder('b1', { cumQuantity: 5, leavesQuantity: 5, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('b1', { cumQuantity: contracts(5), leavesQuantity: contracts(5), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     await scheduler.advanceAsync(1_500); // failed scan, then its retry: nothing listed yet
     expect(venue.queries.length).toBe(2);
     venue.trades = [trade('z1', 'b1', 5, T0 + 1)];
@@ -129,7 +131,7 @@ describe('FillGapWatcher', () => {
     const scans = venue.queries.length;
 
     place('b2');
-    tracker.applyVenueOrder(venueOrder('b2', { cumQuantity: 5, leavesQuantity: 5, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('b2', { cumQuantity: contracts(5), leavesQuantity: contracts(5), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     await scheduler.advanceAsync(60_000); // never listed: a bounded number of scans, then left to the reconciler
     expect(venue.queries.length - scans).toBe(3);
     expect(metrics.counter('fill_gap.unresolved')).toBe(1);
@@ -139,7 +141,7 @@ describe('FillGapWatcher', () => {
     const { scheduler, venue, tracker, place, watcher } = setup();
     place('c1');
     await watcher.stop();
-    tracker.applyVenueOrder(venueOrder('c1', { cumQuantity: 5, leavesQuantity: 5, state: 'ORDER_STATE_PARTIALLY_FILLED' }));
+    tracker.applyVenueOrder(venueOrder('c1', { cumQuantity: contracts(5), leavesQuantity: contracts(5), state: 'ORDER_STATE_PARTIALLY_FILLED' }));
     await scheduler.advanceAsync(5_000);
     expect(venue.queries).toEqual([]);
   });

@@ -11,6 +11,7 @@ import type { ReportSummary } from '../../../shared/reports/report-model.js';
 import { LiveDayReports } from '../../../containers/bot/reporting/live-day-reports.js';
 import type { ReportStore } from '../../../containers/bot/reporting/report-store.js';
 import { bookEvent, ScriptedWorld } from '../../support/engine-fixtures.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 class MemoryStore implements ReportStore {
   readonly puts = new Map<string, { body: string; contentType: string }>();
@@ -23,8 +24,9 @@ class MemoryStore implements ReportStore {
   }
 }
 
-function fill(id: string, marketSlug: string, intent: Fill['intent'], price: number, qty: number, time: number): Fill {
-  return { executionId: id, orderId: `o-${id}`, marketSlug, intent, price, qty, fee: 0, liquidity: 'MAKER', time, strategyName: 'market_maker' };
+/** A maker fill of `count` contracts. */
+function fill(id: string, marketSlug: string, intent: Fill['intent'], price: number, count: number, time: number): Fill {
+  return { executionId: id, orderId: `o-${id}`, marketSlug, intent, price, qty: contracts(count), fee: 0, liquidity: 'MAKER', time, strategyName: 'market_maker' };
 }
 
 describe('live day reports', () => {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import type { VenuePosition } from '../../../shared/domain/venue-models.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { adoptOrders, installAccount } from '../../../containers/bot/persistence/install-rebuild.js';
@@ -14,7 +15,7 @@ import { bookEvent, engineConfig, ScriptedWorld, usd } from '../../support/engin
 import { venueOrder } from '../../support/domain-fixtures.js';
 import { execution } from '../../unit/execution/helpers.js';
 
-function position(marketSlug: string, netPosition: number, cost: number): VenuePosition {
+function position(marketSlug: string, netPosition: Qty, cost: number): VenuePosition {
   return {
     marketSlug,
     netPosition,
@@ -43,7 +44,7 @@ describe('restart: inherited positions count toward the circuit breaker', () => 
   it('an inherited long bought at 0.60 and now marked at 0.31 (−58 USD) trips the 50 USD breaker at the first tick', async () => {
     const { w, fx, engine, targets } = world();
     // 200 long contracts bought at 0.60 before the restart: cost 120 USD.
-    installAccount([position(fx.homeSlug, 200, usd(120))], undefined, targets(true));
+    installAccount([position(fx.homeSlug, contracts(200), usd(120))], undefined, targets(true));
     w.market(bookEvent(fx.homeSlug, [[0.3, 500]], [[0.32, 500]], w.clock.now()));
     expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized: 200 * 310_000 - usd(120) });
     expect(engine.breaker.isTripped()).toBe(false);
@@ -51,12 +52,12 @@ describe('restart: inherited positions count toward the circuit breaker', () => 
     expect(engine.breaker.isTripped()).toBe(true);
     expect(engine.breaker.state().tripReason).toContain(`unrealized ${200 * 310_000 - usd(120)}`);
     // The state manager has the same position and the same mark.
-    expect(engine.state.position(fx.homeSlug)).toMatchObject({ side: 'YES', quantity: 200, cost: usd(120), unrealizedPnl: -usd(58) });
+    expect(engine.state.position(fx.homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(200), cost: usd(120), unrealizedPnl: -usd(58) });
   });
 
   it('without the seed (the behaviour before) the same restart sees no loss and keeps trading', async () => {
     const { w, fx, engine, targets } = world();
-    installAccount([position(fx.homeSlug, 200, usd(120))], undefined, targets(false));
+    installAccount([position(fx.homeSlug, contracts(200), usd(120))], undefined, targets(false));
     w.market(bookEvent(fx.homeSlug, [[0.3, 500]], [[0.32, 500]], w.clock.now()));
     await w.advance(1_000);
     expect(engine.pnl.dailyPnl().unrealized).toBe(0);
@@ -66,14 +67,14 @@ describe('restart: inherited positions count toward the circuit breaker', () => 
   it('an inherited short is marked at 1 − the long mark against the cost of the NO side; a later closing fill realizes against it', async () => {
     const { w, fx, engine, targets } = world();
     // 100 short contracts: NO bought at 0.40 (long sold at 0.60), cost 40 USD of the held side.
-    installAccount([position(fx.awaySlug, -100, usd(40))], undefined, targets(true));
+    installAccount([position(fx.awaySlug, contracts(-100), usd(40))], undefined, targets(true));
     w.market(bookEvent(fx.awaySlug, [[0.79, 500]], [[0.81, 500]], w.clock.now()));
     // NO marked at 1 − 0.80 = 0.20: 20 USD of value against 40 of cost.
     expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized: -usd(20) });
     await w.advance(1_000);
     expect(engine.breaker.isTripped()).toBe(false); // 20 < 50
     // Buying back 50 long at 0.80 closes half the short: realized = 50 × 0.20 − 20 = −10 USD (fee 0 here).
-    engine.pnl.onFill({ executionId: 'x1', orderId: 'o1', marketSlug: fx.awaySlug, intent: 'ORDER_INTENT_BUY_LONG', price: 800_000, qty: 50, fee: 0, liquidity: 'MAKER', time: w.clock.now() });
+    engine.pnl.onFill({ executionId: 'x1', orderId: 'o1', marketSlug: fx.awaySlug, intent: 'ORDER_INTENT_BUY_LONG', price: 800_000, qty: contracts(50), fee: 0, liquidity: 'MAKER', time: w.clock.now() });
     expect(engine.pnl.dailyPnl()).toEqual({ realized: -usd(10), unrealized: -usd(10) });
   });
 });
@@ -86,21 +87,21 @@ describe('restart: a partly filled open order is adopted with its fill', () => {
     engine.bus.on('fill', (f) => fills.push(f));
     const venue = venueOrder('v-77', {
       marketSlug: fx.homeSlug,
-      quantity: 10,
-      cumQuantity: 4,
-      leavesQuantity: 6,
+      quantity: contracts(10),
+      cumQuantity: contracts(4),
+      leavesQuantity: contracts(6),
       price: 550_000,
       avgPx: 545_000,
       state: 'ORDER_STATE_PARTIALLY_FILLED',
     });
     // The private socket delivered the 4-contract fill while the rebuild ran: buffered (order unknown yet).
-    tracker.applyExecution(execution('e-4', 'v-77', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: 4, lastPx: 545_000, order: { ...venue } }));
+    tracker.applyExecution(execution('e-4', 'v-77', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(4), lastPx: 545_000, order: { ...venue } }));
     const stored: TrackedOrder = {
       orderId: 'v-77',
       localId: 'mm-1',
-      request: { marketSlug: fx.homeSlug, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: 10, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', postOnly: true },
+      request: { marketSlug: fx.homeSlug, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: contracts(10), tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', postOnly: true },
       status: 'PARTIALLY_FILLED',
-      filledQty: 4,
+      filledQty: contracts(4),
       avgPrice: 545_000,
       feesPaid: 0,
       strategyName: 'market_maker',
@@ -108,16 +109,16 @@ describe('restart: a partly filled open order is adopted with its fill', () => {
       updatedAt: w.clock.now() - 30_000,
     };
     expect(adoptOrders([{ order: stored, version: 3, venue }], targets(true))).toBe(1);
-    expect(tracker.get('mm-1')).toMatchObject({ orderId: 'v-77', strategyName: 'market_maker', status: 'PARTIALLY_FILLED', filledQty: 4, leavesQty: 6, avgPrice: 545_000 });
+    expect(tracker.get('mm-1')).toMatchObject({ orderId: 'v-77', strategyName: 'market_maker', status: 'PARTIALLY_FILLED', filledQty: contracts(4), leavesQty: contracts(6), avgPrice: 545_000 });
     expect(fills).toEqual([]);
     expect(engine.pnl.dailyPnl().realized).toBe(0);
     // The rest trades after the restart: one fill of 6, the order completes.
-    tracker.applyExecution(execution('e-10', 'v-77', 'EXECUTION_TYPE_FILL', { lastShares: 6, lastPx: 550_000, aggressor: false, order: { ...venue, cumQuantity: 10, leavesQuantity: 0, state: 'ORDER_STATE_FILLED' } }));
-    expect(fills.map((f) => [f.executionId, f.qty, f.strategyName])).toEqual([['e-10', 6, 'market_maker']]);
-    expect(tracker.get('mm-1')).toMatchObject({ status: 'FILLED', filledQty: 10, leavesQty: 0 });
+    tracker.applyExecution(execution('e-10', 'v-77', 'EXECUTION_TYPE_FILL', { lastShares: contracts(6), lastPx: 550_000, aggressor: false, order: { ...venue, cumQuantity: contracts(10), leavesQuantity: 0, state: 'ORDER_STATE_FILLED' } }));
+    expect(fills.map((f) => [f.executionId, f.qty, f.strategyName])).toEqual([['e-10', contracts(6), 'market_maker']]);
+    expect(tracker.get('mm-1')).toMatchObject({ status: 'FILLED', filledQty: contracts(10), leavesQty: 0 });
     // An unfilled open order still takes the stored request (post-only kept).
-    const fresh = venueOrder('v-78', { marketSlug: fx.homeSlug, quantity: 5, leavesQuantity: 5 });
-    adoptOrders([{ order: { ...stored, orderId: 'v-78', localId: 'mm-2', status: 'PENDING', filledQty: 0, avgPrice: 0, request: { ...stored.request, quantity: 5 } }, version: 1, venue: fresh }], targets(true));
-    expect(tracker.get('mm-2')).toMatchObject({ status: 'PENDING', filledQty: 0, leavesQty: 5, request: { postOnly: true } });
+    const fresh = venueOrder('v-78', { marketSlug: fx.homeSlug, quantity: contracts(5), leavesQuantity: contracts(5) });
+    adoptOrders([{ order: { ...stored, orderId: 'v-78', localId: 'mm-2', status: 'PENDING', filledQty: 0, avgPrice: 0, request: { ...stored.request, quantity: contracts(5) } }, version: 1, venue: fresh }], targets(true));
+    expect(tracker.get('mm-2')).toMatchObject({ status: 'PENDING', filledQty: 0, leavesQty: contracts(5), request: { postOnly: true } });
   });
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderGateway } from '../../../shared/domain/gateway.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder, VenuePosition } from '../../../shared/domain/venue-models.js';
 import { bookEvent, oddsEvent, px, ScriptedWorld } from '../../support/engine-fixtures.js';
 
@@ -43,7 +44,7 @@ class FakeLiveGateway implements OrderGateway {
   }
 }
 
-function livePosition(marketSlug: string, netPosition: number, cost: number): VenuePosition {
+function livePosition(marketSlug: string, netPosition: Qty, cost: number): VenuePosition {
   return { marketSlug, netPosition, qtyBought: Math.max(0, netPosition), qtySold: Math.max(0, -netPosition), cost, realized: 0, bodPosition: 0, expired: false, updateTime: null, cashValue: null, qtyAvailable: null };
 }
 
@@ -62,7 +63,7 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
     w.feed(oddsEvent(fixture, 0.6, w.clock.now()));
     w.market(bookEvent(homeSlug, [[0.44, 100]], [[0.5, 100]], w.clock.now()));
     await w.advance(200);
-    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 37 });
+    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(37) });
     e.onLivePrivateEvent({ type: 'balance', balance: 250_000_000, buyingPower: 200_000_000, receivedAt: w.clock.now() });
     expect(e.state.account().buyingPower).not.toBe(200_000_000); // paper is the picture
 
@@ -83,7 +84,7 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
 
     // Back in paper, the paper account's 37 YES and its cash are the picture again.
     await e.setMode('paper');
-    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 37 });
+    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(37) });
     expect(e.state.account().balance).toBe(e.paper.balance().balance);
   });
 
@@ -92,12 +93,12 @@ describe('paper ↔ live switch: each mode sees its own account', () => {
     const w = new ScriptedWorld({ strategies: [], liveGateway: gateway });
     const { homeSlug, awaySlug } = w.addFixture(FX);
     const e = w.engine;
-    e.onLivePrivateEvent({ type: 'positions_snapshot', positions: [livePosition(homeSlug, 12, 6_000_000)], receivedAt: w.clock.now() });
-    e.onLivePrivateEvent({ type: 'position', position: livePosition(awaySlug, -5, 2_500_000), receivedAt: w.clock.now() });
+    e.onLivePrivateEvent({ type: 'positions_snapshot', positions: [livePosition(homeSlug, contracts(12), 6_000_000)], receivedAt: w.clock.now() });
+    e.onLivePrivateEvent({ type: 'position', position: livePosition(awaySlug, contracts(-5), 2_500_000), receivedAt: w.clock.now() });
     expect(e.state.position(homeSlug)).toBeUndefined(); // paper mode: the live account is not the picture
     await e.setMode('live');
-    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: 12 });
-    expect(e.state.position(awaySlug)).toMatchObject({ side: 'NO', quantity: 5 });
+    expect(e.state.position(homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(12) });
+    expect(e.state.position(awaySlug)).toMatchObject({ side: 'NO', quantity: contracts(5) });
     // No live balance heard yet: nothing to size against rather than the paper account's cash.
     expect(e.state.account().buyingPower).toBe(0);
   });

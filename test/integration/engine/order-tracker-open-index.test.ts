@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import type { ExecutionType, VenueOrderState } from '../../../shared/domain/venue-enums.js';
 import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { OPEN_STATUSES, OrderTracker, RESTING_STATUSES, type OrderView } from '../../../shared/execution/order-tracker.js';
@@ -27,7 +28,7 @@ type Op =
   | { k: 'snapshot'; i: number; state: VenueOrderState };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ k: fc.constant('create' as const), market: fc.nat(2), strategy: fc.nat(1), qty: fc.integer({ min: 1, max: 10 }) }),
+  fc.record({ k: fc.constant('create' as const), market: fc.nat(2), strategy: fc.nat(1), qty: fc.integer({ min: 1, max: 10 }) }), // whole contracts
   fc.record({ k: fc.constant('submit' as const), i: fc.nat(30) }),
   fc.record({ k: fc.constant('ack' as const), i: fc.nat(30) }),
   fc.record({
@@ -73,7 +74,7 @@ describe('order tracker: open-order index', () => {
           });
           switch (o.k) {
             case 'create':
-              local.push(t.create(orderRequest({ marketSlug: MARKETS[o.market]!, quantity: o.qty }), STRATEGIES[o.strategy]!).localId);
+              local.push(t.create(orderRequest({ marketSlug: MARKETS[o.market]!, quantity: contracts(o.qty) }), STRATEGIES[o.strategy]!).localId);
               break;
             case 'submit':
               if (cur?.status === 'CREATED') t.markSubmitted(cur.localId);

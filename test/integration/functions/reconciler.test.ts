@@ -16,6 +16,7 @@ import { SqsQueueSender } from '../../../shared/aws/queue-sender.js';
 import { systemClock } from '../../../shared/domain/clock.js';
 import { DEFAULT_FEE_SCHEDULE } from '../../../shared/domain/fees.js';
 import type { OrderRequest, TrackedOrder } from '../../../shared/domain/order.js';
+import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
@@ -42,7 +43,7 @@ function client(credentials: { keyId: string; secretBase64: string }): Polymarke
   return new PolymarketRestClient({ apiBaseUrl: sim.baseUrl, gatewayBaseUrl: sim.baseUrl, credentials, timeoutMs: 5_000, sleep: async () => {} });
 }
 
-const limit = (intent: OrderRequest['intent'], price: number, quantity: number, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
+const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
   marketSlug: MARKET,
   intent,
   type: 'ORDER_TYPE_LIMIT',
@@ -99,13 +100,13 @@ describe('reconciler against the exchange simulator', () => {
 
   it('repairs seeded drift: a fill missing from the ledger, an order and a position behind, an orphan open order', async () => {
     // Our resting bid, recorded by "the bot" …
-    const { orderId } = await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 400_000, 20));
+    const { orderId } = await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 400_000, contracts(20)));
     knownOrderId = orderId;
     const now = Date.now();
     const record: TrackedOrder = {
       orderId,
       localId: 'bot-1',
-      request: limit('ORDER_INTENT_BUY_LONG', 400_000, 20),
+      request: limit('ORDER_INTENT_BUY_LONG', 400_000, contracts(20)),
       status: 'PENDING',
       filledQty: 0,
       avgPrice: 0,
@@ -116,9 +117,9 @@ describe('reconciler against the exchange simulator', () => {
     };
     await new OrdersRepository(store.doc, store.tables.orders).create(record);
     // … half filled by a counterparty while the bot was not recording (the fill never reached the ledger) …
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, 10, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, contracts(10), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
     // … and an order on the exchange the store has never heard of.
-    orphanId = (await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 300_000, 5))).orderId;
+    orphanId = (await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 300_000, contracts(5)))).orderId;
 
     const d = deps();
     const r = await runReconciliation(d);
@@ -136,7 +137,7 @@ describe('reconciler against the exchange simulator', () => {
       marketSlug: MARKET,
       intent: 'ORDER_INTENT_BUY_LONG',
       price: 400_000,
-      qty: 10,
+      qty: contracts(10),
       fee: t.trade!.fee,
       liquidity: 'MAKER',
       time: t.time,
@@ -145,12 +146,12 @@ describe('reconciler against the exchange simulator', () => {
     expect(fill!.fee).toBe(-30_000); // maker rebate 0.0125 × 10 × 0.40 × 0.60 = 0.03
 
     // The order record caught up; the orphan was recorded and cancelled on the exchange.
-    expect((await d.orders.get('bot-1'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 10, avgPrice: 400_000 });
+    expect((await d.orders.get('bot-1'))!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: contracts(10), avgPrice: 400_000 });
     expect((await d.orders.get(`recon-${orphanId}`))!.order).toMatchObject({ orderId: orphanId, status: 'CANCELLED', strategyName: 'reconciler_orphan' });
     expect((await us.openOrders()).map((o) => o.id)).toEqual([knownOrderId]);
 
     // The position is the exchange's.
-    expect((await d.positions.get(MARKET))!.position).toMatchObject({ side: 'YES', quantity: 10, netQty: 10, cost: 4_000_000, avgPrice: 400_000 });
+    expect((await d.positions.get(MARKET))!.position).toMatchObject({ side: 'YES', quantity: contracts(10), netQty: contracts(10), cost: 4_000_000, avgPrice: 400_000 });
 
     // Drift metric, the bot told through its control queue, operators notified.
     expect(d.metrics.gaugeValue('reconciler.drift')).toBe(4);
@@ -173,12 +174,12 @@ describe('reconciler against the exchange simulator', () => {
 
   it('stores the final state of an order the store still thinks open after it filled on the exchange', async () => {
     // The rest of our bid fills; the store is not told.
-    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, 10, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    await them.createOrder(limit('ORDER_INTENT_BUY_SHORT', 400_000, contracts(10), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
     const d = deps();
     const r = await runReconciliation(d);
     expect(r.drift).toMatchObject({ missing_fill: 1, stale_order: 1, position_mismatch: 1 });
-    expect((await d.orders.get('bot-1'))!.order).toMatchObject({ status: 'FILLED', filledQty: 20 });
-    expect((await d.positions.get(MARKET))!.position.netQty).toBe(20);
+    expect((await d.orders.get('bot-1'))!.order).toMatchObject({ status: 'FILLED', filledQty: contracts(20) });
+    expect((await d.positions.get(MARKET))!.position.netQty).toBe(contracts(20));
     expect((await runReconciliation(deps())).total).toBe(0);
     await drain(mq.sqs, controlUrl);
   });
@@ -195,7 +196,7 @@ describe('reconciler Lambda handler (SSM and Secrets Manager mocked)', () => {
   });
 
   it('wires the environment and reads the key pair by ARN; adopt policy records an orphan without cancelling it', async () => {
-    const orphan = (await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 200_000, 3))).orderId;
+    const orphan = (await us.createOrder(limit('ORDER_INTENT_BUY_LONG', 200_000, contracts(3)))).orderId;
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

@@ -10,6 +10,7 @@ import { MemoryNotifier, SnsNotifier } from '../../../shared/aws/notifier.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { Fill } from '../../../shared/domain/order.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
 import type { DailyReport } from '../../../shared/reporting/daily-report.js';
@@ -38,13 +39,13 @@ const A = 'nba-bos-nyk-moneyline';
 const B = 'nfl-kc-buf-moneyline';
 const fills: Fill[] = [
   // Day before, A: buy 30 long at 0.50 (taker, fee 0.05).
-  { executionId: 'x01', orderId: 'o1', marketSlug: A, intent: 'ORDER_INTENT_BUY_LONG', price: 500_000, qty: 30, fee: 50_000, liquidity: 'TAKER', time: DAY_BEFORE, strategyName: 'statistical_edge' },
+  { executionId: 'x01', orderId: 'o1', marketSlug: A, intent: 'ORDER_INTENT_BUY_LONG', price: 500_000, qty: contracts(30), fee: 50_000, liquidity: 'TAKER', time: DAY_BEFORE, strategyName: 'statistical_edge' },
   // DAY, A: sell 20 long at 0.62 (maker, rebate 0.02) → realized 20 × 0.12 = 2.40.
-  { executionId: 'x02', orderId: 'o2', marketSlug: A, intent: 'ORDER_INTENT_SELL_LONG', price: 620_000, qty: 20, fee: -20_000, liquidity: 'MAKER', time: NOON, strategyName: 'market_maker' },
+  { executionId: 'x02', orderId: 'o2', marketSlug: A, intent: 'ORDER_INTENT_SELL_LONG', price: 620_000, qty: contracts(20), fee: -20_000, liquidity: 'MAKER', time: NOON, strategyName: 'market_maker' },
   // DAY, B: buy 15 short at 0.35 (sell long at 0.35, the short costs 0.65), taker fee 0.03.
-  { executionId: 'x03', orderId: 'o3', marketSlug: B, intent: 'ORDER_INTENT_BUY_SHORT', price: 350_000, qty: 15, fee: 30_000, liquidity: 'TAKER', time: NOON + 60_000, strategyName: 'live_arbitrage' },
+  { executionId: 'x03', orderId: 'o3', marketSlug: B, intent: 'ORDER_INTENT_BUY_SHORT', price: 350_000, qty: contracts(15), fee: 30_000, liquidity: 'TAKER', time: NOON + 60_000, strategyName: 'live_arbitrage' },
   // DAY, B: sell 5 short at 0.45 (buy long back at 0.45, the short is worth 0.55) → realized 5 × (0.55 − 0.65) = −0.50, fee 0.01.
-  { executionId: 'x04', orderId: 'o4', marketSlug: B, intent: 'ORDER_INTENT_SELL_SHORT', price: 450_000, qty: 5, fee: 10_000, liquidity: 'TAKER', time: NOON + 120_000, strategyName: 'live_arbitrage' },
+  { executionId: 'x04', orderId: 'o4', marketSlug: B, intent: 'ORDER_INTENT_SELL_SHORT', price: 450_000, qty: contracts(5), fee: 10_000, liquidity: 'TAKER', time: NOON + 120_000, strategyName: 'live_arbitrage' },
 ];
 
 beforeAll(async () => {
@@ -59,8 +60,8 @@ beforeAll(async () => {
   for (const f of fills) await ledger.append(f);
   const positions = new PositionsRepository(store.doc, store.tables.positions);
   // A: 10 long left, cost 5.00, marked at 0.60 → +1.00. B: 10 short left, cost 6.50, marked at 0.60 (long 0.40) → −0.50.
-  await positions.save({ marketSlug: A, side: 'YES', quantity: 10, netQty: 10, avgPrice: 500_000, cost: 5_000_000, currentValue: 6_000_000, unrealizedPnl: 1_000_000, realizedPnl: 2_400_000, feesPaid: 30_000, updatedAt: NOON }, null);
-  await positions.save({ marketSlug: B, side: 'NO', quantity: 10, netQty: -10, avgPrice: 650_000, cost: 6_500_000, currentValue: 6_000_000, unrealizedPnl: -500_000, realizedPnl: -500_000, feesPaid: 40_000, updatedAt: NOON }, null);
+  await positions.save({ marketSlug: A, side: 'YES', quantity: contracts(10), netQty: contracts(10), avgPrice: 500_000, cost: 5_000_000, currentValue: 6_000_000, unrealizedPnl: 1_000_000, realizedPnl: 2_400_000, feesPaid: 30_000, updatedAt: NOON }, null);
+  await positions.save({ marketSlug: B, side: 'NO', quantity: contracts(10), netQty: contracts(-10), avgPrice: 650_000, cost: 6_500_000, currentValue: 6_000_000, unrealizedPnl: -500_000, realizedPnl: -500_000, feesPaid: 40_000, updatedAt: NOON }, null);
 });
 afterAll(async () => {
   s3?.destroy();
@@ -97,7 +98,7 @@ describe('reporter', () => {
     // Unrealized +1.00 − 0.50 = 0.50; total 2.38.
     expect(report.totals).toEqual({
       fills: 3,
-      contracts: 40,
+      contracts: '40',
       volume: '19.60',
       feesPaid: '0.04',
       rebates: '0.02',
@@ -114,8 +115,8 @@ describe('reporter', () => {
     expect(report.byStrategy.market_maker).toMatchObject({ realizedPnl: '2.40', netRealizedPnl: '2.42' });
     expect(report.byStrategy.live_arbitrage).toMatchObject({ fills: 2, realizedPnl: '-0.50', netRealizedPnl: '-0.54' });
     expect(report.bySport).toMatchObject({ nba: { realizedPnl: '2.40', unrealizedPnl: '1.00' }, nfl: { realizedPnl: '-0.50', unrealizedPnl: '-0.50' } });
-    expect(report.byMarket[A]).toMatchObject({ endOfDayNetQty: 10, contracts: 20 });
-    expect(report.byMarket[B]).toMatchObject({ endOfDayNetQty: -10, contracts: 20 });
+    expect(report.byMarket[A]).toMatchObject({ endOfDayNetQty: '10', contracts: '20' });
+    expect(report.byMarket[B]).toMatchObject({ endOfDayNetQty: '-10', contracts: '20' });
 
     const [envelope] = (await drain(mq.sqs, summaryQueue)) as { Subject?: string; Message: string }[];
     expect(envelope!.Subject).toBe(`Daily report ${DAY}: net realized 1.88 USD, 3 fills`);
@@ -127,7 +128,7 @@ describe('reporter', () => {
     const d = { ...deps(), notifier: new MemoryNotifier() };
     const before = await runReport(d, { day: '2031-06-14' });
     const report = await readReport(reportKey('reports/', '2031-06-14'));
-    expect(report.totals).toMatchObject({ fills: 1, contracts: 30, feesPaid: '0.05', realizedPnl: '0.00', netRealizedPnl: '-0.05' });
+    expect(report.totals).toMatchObject({ fills: 1, contracts: '30', feesPaid: '0.05', realizedPnl: '0.00', netRealizedPnl: '-0.05' });
     const again = await runReport(d, { day: '2031-06-14' });
     expect(again.location).toBe(before.location);
     expect(d.notifier.sent).toHaveLength(2);

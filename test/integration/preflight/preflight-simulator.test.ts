@@ -16,6 +16,7 @@ import { exitCodeFor, formatReport } from '../../../containers/preflight/preflig
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { recordingProxy, type RecordingProxy } from '../../support/recording-proxy.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const MARKET = 'nba-bos-nyk-moneyline';
 
@@ -93,10 +94,10 @@ describe('preflight against a simulator sending the legacy wire', () => {
     sim = await startAuditedSimulator({ seed: 3, liquidity: false, markets: defaultWorld(Date.now()), heartbeatMs: 500, legacyWire: true });
     // A position on the key's account, so the positions (REST and socket snapshot) carry the legacy counts.
     sim.exchange.openAccount('account-maker', 1_000_000_000);
-    sim.exchange.submitOrder('account-maker', { marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: 5, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
+    sim.exchange.submitOrder('account-maker', { marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: contracts(5), tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
     const own = sim.accountOf(sim.credentials.keyId);
-    sim.exchange.submitOrder(own, { marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: 3, tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
-    expect(sim.exchange.positions(own)[MARKET]?.netPosition).toBe(3);
+    sim.exchange.submitOrder(own, { marketSlug: MARKET, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: contracts(3), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+    expect(sim.exchange.positions(own)[MARKET]?.netPosition).toBe(contracts(3));
   });
   afterAll(async () => {
     await sim?.close();

@@ -3,6 +3,7 @@ import { CREATE_ORDER_PATHS } from '../../../containers/simulator/faults/fault-c
 import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call, signHeaders, TestSocket } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const BOS = 'nba-bos-nyk-moneyline';
 const usd = (value: string) => ({ value, currency: 'USD' });
@@ -196,7 +197,7 @@ describe('ambiguous creates', () => {
 
   it('an invalid create is answered 400 and does not consume the fault', async () => {
     sim.faults.ambiguousCreate({ count: 1, mode: '5xx-after-commit' });
-    const bad = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: { ...createBody(), quantity: 1.5 } });
+    const bad = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: { ...createBody(), quantity: 0.5 } }); // below the whole-contract minimum
     expect(bad.status).toBe(400);
     const good = await call(sim.baseUrl, 'POST', '/v1/orders', { creds: sim.credentials, body: createBody('0.16') });
     expect(good.status).toBe(503);
@@ -233,7 +234,7 @@ describe('socket faults', () => {
     const dropsBefore = sim.faults.stats().socketMessagesDropped;
     const n = 200;
     for (let i = 0; i < n; i++) {
-      sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 100_000, quantity: 1 });
+      sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 100_000, quantity: contracts(1) });
     }
     sim.faults.dropSocketMessages({ probability: 0, channel: 'markets' });
     await md.next((m) => m.heartbeat);
@@ -250,7 +251,7 @@ describe('socket faults', () => {
     sim.faults.delaySocketMessages({ ms: 20, jitterMs: 80, channel: 'markets' });
     const n = 30;
     for (let i = 1; i <= n; i++) {
-      sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 200_000, quantity: 1 });
+      sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 200_000, quantity: contracts(1) });
     }
     await md.next((m) => m.marketData?.bids?.[0]?.qty === String(n));
     const qtys = md.messages.filter((m) => m.marketData?.bids?.[0]?.px.value === '0.20').map((m) => Number(m.marketData.bids[0].qty));

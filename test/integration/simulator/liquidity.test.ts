@@ -6,6 +6,7 @@ import { ManualScheduler } from '../../../containers/simulator/liquidity/schedul
 import { VenueControl } from '../../../containers/simulator/liquidity/venue-control.js';
 import { startAuditedSimulator } from '../../support/wire-audit.js';
 import { call } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const SLUG = 'game-ml';
 const T0 = Date.parse('2026-01-15T00:00:00Z');
@@ -33,7 +34,7 @@ describe('background liquidity', () => {
     const book = w.exchange.book(SLUG);
     expect(book.bids.map((l) => l.price)).toEqual([580_000, 570_000, 560_000]);
     expect(book.asks.map((l) => l.price)).toEqual([620_000, 630_000, 640_000]);
-    expect(book.bids.every((l) => l.qty >= 50 && l.qty <= 200)).toBe(true);
+    expect(book.bids.every((l) => l.qty >= contracts(50) && l.qty <= contracts(200))).toBe(true);
   });
 
   it('reprices toward a new true probability only after the lag: stale quotes exist in between', () => {

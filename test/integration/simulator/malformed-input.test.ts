@@ -39,7 +39,10 @@ describe('malformed REST requests get 400 { message }', () => {
     ['price not decimal', { ...valid, price: usd('1e-1') }],
     ['price in EUR', { ...valid, price: { value: '0.10', currency: 'EUR' } }],
     ['negative quantity', { ...valid, quantity: -1 }],
-    ['fractional quantity', { ...valid, quantity: 1.5 }],
+    // (a fraction above the minimum is not malformed: the venue cuts it to the market's increment, below)
+    ['quantity below the whole-contract minimum', { ...valid, quantity: 0.5 }],
+    ['quantity finer than 0.01 only', { ...valid, quantity: 0.001 }],
+    ['quantity in exponent form', { ...valid, quantity: '1e2' }],
     ['quantity as bool', { ...valid, quantity: true }],
     ['post-only as string', { ...valid, participateDontInitiate: 'yes' }],
     ['goodTillTime not ISO', { ...valid, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: 'tomorrow' }],
@@ -64,6 +67,11 @@ describe('malformed REST requests get 400 { message }', () => {
     const cut = await post('/v1/orders', { ...valid, price: usd('0.105') });
     expect(cut.status).toBe(200);
     expect(JSON.stringify(cut.body.executions)).not.toContain('EXECUTION_TYPE_REJECTED');
+    // Size precision too: 1.5 contracts on a whole-contract market rest as 1 (docs/venue-rules.md).
+    const fraction = await post('/v1/orders', { ...valid, quantity: 1.5 });
+    expect(fraction.status).toBe(200);
+    const rested = await call(sim.baseUrl, 'GET', `/v1/order/${fraction.body.id}`, { creds: sim.credentials });
+    expect(rested.body.order).toMatchObject({ quantity: 1, leavesQuantity: 1 });
     await post('/v1/orders/open/cancel', {});
   });
 

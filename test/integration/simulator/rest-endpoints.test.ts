@@ -3,6 +3,7 @@ import { defaultWorld } from '../../../containers/simulator/server/default-world
 import { seriesIdOfLeague } from '../../../containers/simulator/server/sports-wire.js';
 import { wireGameId } from '../../../containers/simulator/server/wire-ids.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { call } from './helpers.js';
 
 const T0 = Date.parse('2026-01-15T00:00:00Z');
@@ -16,8 +17,9 @@ let sim: AuditedSimulator;
 function seedBook(): void {
   const ex = sim.exchange;
   ex.openAccount('maker', 1_000_000_000_000);
-  const rest = (intent: 'ORDER_INTENT_BUY_LONG' | 'ORDER_INTENT_BUY_SHORT', price: number, quantity: number, slug = BOS) =>
-    ex.submitOrder('maker', { marketSlug: slug, intent, type: 'ORDER_TYPE_LIMIT', price, quantity, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
+  // the in-process exchange counts hundredths of a contract; the wire (below) shows contracts
+  const rest = (intent: 'ORDER_INTENT_BUY_LONG' | 'ORDER_INTENT_BUY_SHORT', price: number, count: number, slug = BOS) =>
+    ex.submitOrder('maker', { marketSlug: slug, intent, type: 'ORDER_TYPE_LIMIT', price, quantity: contracts(count), tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL' });
   rest('ORDER_INTENT_BUY_SHORT', 600_000, 100);
   rest('ORDER_INTENT_BUY_SHORT', 610_000, 200);
   rest('ORDER_INTENT_BUY_LONG', 550_000, 150);
@@ -284,7 +286,7 @@ describe('authenticated endpoints', () => {
 
   it('closes a position at market', async () => {
     // Give the close some bids to hit in LAL.
-    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 480_000, quantity: 10 });
+    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 480_000, quantity: contracts(10) });
     const r = await authed('POST', '/v1/order/close-position', { marketSlug: LAL, slippageTolerance: { currentPrice: usd('0.48'), bips: 100 } });
     expect(r.status).toBe(200);
     expect(typeof r.body.id).toBe('string');

@@ -13,114 +13,21 @@
  * - A SELL_LONG without a long opens a short; the position on the wire is negative and settles at 1 − S.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../../containers/simulator/server.js';
-import { generateApiKey } from '../../../containers/simulator/server/auth.js';
-import { defaultWorld } from '../../../containers/simulator/server/default-world.js';
-import { systemClock } from '../../../shared/domain/clock.js';
-import type { OrderRequest } from '../../../shared/domain/order.js';
-import type { Signal, SignalAction } from '../../../shared/domain/signal.js';
-import type { VenueEvent } from '../../../shared/domain/venue-events.js';
-import type { VenueExecution } from '../../../shared/domain/venue-models.js';
-import { OrderExecutor } from '../../../shared/execution/executor.js';
-import type { UnsolicitedCancel } from '../../../shared/execution/order-tracker.js';
-import { TimerScheduler } from '../../../shared/execution/scheduler.js';
-import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
-import { RequestSigner } from '../../../shared/venue/auth.js';
-import { LiveOrderGateway } from '../../../shared/venue/live-gateway.js';
-import { VenueSocket } from '../../../shared/venue/ws-client.js';
-import { MARKET, MARKET2, clientFor } from '../../contract/venue/harness.js';
+import { contracts } from '../../../shared/domain/quantity.js';
+import type { Signal } from '../../../shared/domain/signal.js';
+import { MARKET, MARKET2 } from '../../contract/venue/harness.js';
 import { waitFor } from '../../support/engine-fixtures.js';
-import { startAuditedSimulator } from '../../support/wire-audit.js';
+import { USD, limit, signal, wireWorld, type Cleanup } from './wire-parties.js';
 
-const USD = 1_000_000;
 const EXCHANGE_OPTION = 'UNSOLICITED_CXL_REASON_EXCHANGE_OPTION';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanup[] = [];
 afterEach(async () => {
   // Last in, first out: sockets and clients before the simulator, whose close() fails on a contract violation.
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** One side of the wire: an account's REST client, private socket and what the socket delivered. */
-interface Party {
-  account: string;
-  events: VenueEvent[];
-  executions: () => VenueExecution[];
-  client: ReturnType<typeof clientFor>['client'];
-}
-
-async function party(sim: RunningSimulator, keyIndex: number, onEvent: (e: VenueEvent) => void = () => {}): Promise<Party> {
-  const credentials = sim.keys[keyIndex]!;
-  const { client } = clientFor(sim, { credentials });
-  cleanups.push(() => client.close());
-  const events: VenueEvent[] = [];
-  const socket = new VenueSocket({
-    channel: 'private',
-    wsBaseUrl: sim.wsBaseUrl,
-    signer: new RequestSigner(credentials),
-    reconnectInitialDelayMs: 20,
-    reconnectMaxDelayMs: 200,
-    onEvent: (e) => {
-      events.push(e);
-      onEvent(e);
-    },
-  });
-  cleanups.push(() => socket.close());
-  socket.start();
-  await socket.waitUntilUp();
-  socket.subscribe('SUBSCRIPTION_TYPE_ORDER');
-  socket.subscribe('SUBSCRIPTION_TYPE_POSITION');
-  socket.subscribe('SUBSCRIPTION_TYPE_ACCOUNT_BALANCE');
-  // the subscriptions are in place once the order snapshot (requested on subscribe) has come back
-  await waitFor(() => events.some((e) => e.type === 'orders_snapshot'), 'the order snapshot', 5_000);
-  const executions = () => events.flatMap((e) => (e.type === 'execution' ? [e.execution] : []));
-  return { account: sim.accountOf(credentials.keyId), events, executions, client };
-}
-
-/** A simulator with two keys (us, the other account), both accounts starting with `startingBalance`. */
-async function world(startingBalance: number) {
-  const sim = await startAuditedSimulator({ liquidity: false, markets: defaultWorld(Date.now()), keys: [generateApiKey(), generateApiKey()], startingBalance });
-  cleanups.push(() => sim.close());
-  // Every balance and position the exchange reports, for every account (what the sockets are built from).
-  const balances: { accountId: string; currentBalance: number; buyingPower: number }[] = [];
-  sim.exchange.onEvent((e) => {
-    if (e.type === 'balance') balances.push({ accountId: e.accountId, currentBalance: e.balance.currentBalance, buyingPower: e.balance.buyingPower });
-  });
-
-  const metrics = new MetricsRegistry();
-  const scheduler = new TimerScheduler();
-  // Our private socket feeds the executor (as the bot wires it); it exists once our REST client does.
-  let executor: OrderExecutor | null = null;
-  const ours = await party(sim, 0, (e) => executor?.onVenueEvent(e));
-  const gateway = new LiveOrderGateway(ours.client, { knownOrderIds: () => (executor?.tracker.all() ?? []).flatMap((o) => (o.orderId ? [o.orderId] : [])) });
-  executor = new OrderExecutor({ gateway, clock: systemClock, scheduler, metrics, config: { maxInFlightPerMarket: 10, batchOrders: false } });
-  const unsolicited: UnsolicitedCancel[] = [];
-  executor.tracker.onUnsolicitedCancel((c) => unsolicited.push(c));
-  const other = await party(sim, 1);
-  // the other account is rich: it trades against us, never against its own limits
-  sim.exchange.deposit(other.account, 10_000 * USD);
-  return { sim, metrics, executor, ours, other, balances, unsolicited };
-}
-
-function signal(marketSlug: string, action: SignalAction, price: number, quantity: number, timeInForce: 'GTC' | 'IOC'): Signal {
-  return {
-    marketSlug,
-    action,
-    price,
-    quantity,
-    urgency: timeInForce === 'GTC' ? 'LOW' : 'HIGH',
-    strategyName: 'market_maker',
-    confidence: 1,
-    reason: 'over-the-wire collateral test',
-    fairProbability: 0.5,
-    createdAt: Date.now(),
-    timeInForce,
-  };
-}
-
-function limit(marketSlug: string, intent: OrderRequest['intent'], price: number, quantity: number, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest {
-  return { marketSlug, intent, type: 'ORDER_TYPE_LIMIT', price, quantity, tif, postOnly: false };
-}
+const world = (startingBalance: number) => wireWorld(cleanups, startingBalance);
 
 describe('unfunded-order cancels over the wire', () => {
   it('a fill that eats buying power: the exchange cancels the unfunded orders, the tracker closes them with the reason', async () => {
@@ -135,10 +42,10 @@ describe('unfunded-order cancels over the wire', () => {
       return r.orderId;
     };
     // Cash 7.00. Two offers of YES we do not hold (opening shorts), then a bid, in MARKET; a bid in MARKET2.
-    const offer70 = await rest(signal(MARKET, 'SELL_YES', 700_000, 10, 'GTC')); // short 10 × 0.30 = 3.00
-    const offer72 = await rest(signal(MARKET, 'SELL_YES', 720_000, 10, 'GTC')); // + 10 × 0.28 = 2.80: offers hold 5.80
-    const bid55 = await rest(signal(MARKET, 'BUY_YES', 550_000, 10, 'GTC')); // bids need 5.50 < 5.80: free
-    const bid10 = await rest(signal(MARKET2, 'BUY_YES', 100_000, 2, 'GTC')); // 0.20 in MARKET2
+    const offer70 = await rest(signal(MARKET, 'SELL_YES', 700_000, contracts(10), 'GTC')); // short 10 × 0.30 = 3.00
+    const offer72 = await rest(signal(MARKET, 'SELL_YES', 720_000, contracts(10), 'GTC')); // + 10 × 0.28 = 2.80: offers hold 5.80
+    const bid55 = await rest(signal(MARKET, 'BUY_YES', 550_000, contracts(10), 'GTC')); // bids need 5.50 < 5.80: free
+    const bid10 = await rest(signal(MARKET2, 'BUY_YES', 100_000, contracts(2), 'GTC')); // 0.20 in MARKET2
     const [before] = await ours.client.balances();
     expect(before).toMatchObject({ currentBalance: 7 * USD, buyingPower: 1 * USD, openOrders: 6 * USD });
 
@@ -146,8 +53,8 @@ describe('unfunded-order cancels over the wire', () => {
     // Cash 7.00 − 5.50 + rebate 0.0125 × 10 × 0.55 × 0.45 = 0.0309375 → 0.03 = 1.53. Long 10 now: the 0.70 offer
     // only closes it, the 0.72 offer still opens 10 shorts (2.80), MARKET2 holds 0.20: buying power −1.47.
     // Newest first: the MARKET2 bid goes (−1.27), then the 0.72 offer (+1.53). The 0.70 offer stays.
-    const cross = await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_SHORT', 550_000, 10, 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
-    expect(cross.executions.find((x) => x.lastShares !== null)).toMatchObject({ type: 'EXECUTION_TYPE_FILL', lastShares: 10, aggressor: true });
+    const cross = await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_SHORT', 550_000, contracts(10), 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL'));
+    expect(cross.executions.find((x) => x.lastShares !== null)).toMatchObject({ type: 'EXECUTION_TYPE_FILL', lastShares: contracts(10), aggressor: true });
 
     await waitFor(() => unsolicited.length === 2, 'two unsolicited cancels', 5_000);
     const cancels = ours.executions().filter((x) => x.type === 'EXECUTION_TYPE_CANCELED');
@@ -165,8 +72,8 @@ describe('unfunded-order cancels over the wire', () => {
     expect(metrics.counter('execution.unsolicited_cancel', { reason: EXCHANGE_OPTION })).toBe(2);
     // The filled bid carries the maker rebate as a negative commission, on the wire and in the tracker.
     const makerFill = ours.executions().find((x) => x.order.id === bid55 && x.lastShares !== null);
-    expect(makerFill).toMatchObject({ type: 'EXECUTION_TYPE_FILL', lastShares: 10, lastPx: 550_000, aggressor: false, commissionNotionalCollected: -30_000 });
-    expect(executor.tracker.getByOrderId(bid55)).toMatchObject({ status: 'FILLED', filledQty: 10, feesPaid: -30_000 });
+    expect(makerFill).toMatchObject({ type: 'EXECUTION_TYPE_FILL', lastShares: contracts(10), lastPx: 550_000, aggressor: false, commissionNotionalCollected: -30_000 });
+    expect(executor.tracker.getByOrderId(bid55)).toMatchObject({ status: 'FILLED', filledQty: contracts(10), feesPaid: -30_000 });
     expect(executor.tracker.getByOrderId(offer70)?.status).toBe('PENDING');
     expect(executor.tracker.openOrders().map((o) => o.orderId)).toEqual([offer70]);
 
@@ -174,7 +81,7 @@ describe('unfunded-order cancels over the wire', () => {
     const [after] = await ours.client.balances();
     expect(after).toMatchObject({ currentBalance: 1_530_000, buyingPower: 1_530_000, openOrders: 0 });
     const [position] = await ours.client.allPositions({ market: MARKET });
-    expect(position).toMatchObject({ marketSlug: MARKET, netPosition: 10, qtyAvailable: 0 });
+    expect(position).toMatchObject({ marketSlug: MARKET, netPosition: contracts(10), qtyAvailable: 0 });
     await waitFor(() => ours.events.some((e) => e.type === 'balance' && e.balance === 1_530_000), 'the final balance on the socket', 5_000);
     const socketBalances = ours.events.flatMap((e) => (e.type === 'balance' ? [e] : []));
     expect(socketBalances.length).toBeGreaterThan(0);
@@ -194,9 +101,9 @@ describe('unfunded-order cancels over the wire', () => {
     const { executor, ours, other } = await world(100 * USD);
     // The other account rests three offers of 40 at 0.50 (separate orders, so we take them in three fills).
     const makers: string[] = [];
-    for (let i = 0; i < 3; i++) makers.push((await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_SHORT', 500_000, 40))).orderId);
+    for (let i = 0; i < 3; i++) makers.push((await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_SHORT', 500_000, contracts(40)))).orderId);
     // We buy 120 at 0.50, immediate or cancel: three fills of 40. Exact fee 0.0695 × 40 × 0.25 = 0.695 each.
-    const r = await executor.execute(signal(MARKET, 'BUY_YES', 500_000, 120, 'IOC'));
+    const r = await executor.execute(signal(MARKET, 'BUY_YES', 500_000, contracts(120), 'IOC'));
     if (r.status !== 'submitted') throw new Error(`not submitted: ${JSON.stringify(r)}`);
     await waitFor(() => executor.tracker.getByOrderId(r.orderId)?.status === 'FILLED', 'our order filled', 5_000);
 
@@ -204,11 +111,11 @@ describe('unfunded-order cancels over the wire', () => {
     // 0.695 → 0.70 (half even); then capped so the running total never passes round(cumulative exact):
     // round(1.39) − 0.70 = 0.69, round(2.085) = 2.08 − 1.39 = 0.69.
     expect(fills.map((x) => [x.lastShares, x.lastPx, x.aggressor, x.commissionNotionalCollected])).toEqual([
-      [40, 500_000, true, 700_000],
-      [40, 500_000, true, 690_000],
-      [40, 500_000, true, 690_000],
+      [contracts(40), 500_000, true, 700_000],
+      [contracts(40), 500_000, true, 690_000],
+      [contracts(40), 500_000, true, 690_000],
     ]);
-    expect(executor.tracker.getByOrderId(r.orderId)).toMatchObject({ filledQty: 120, feesPaid: 2_080_000 });
+    expect(executor.tracker.getByOrderId(r.orderId)).toMatchObject({ filledQty: contracts(120), feesPaid: 2_080_000 });
     // Each maker: rebate 0.0125 × 40 × 0.25 = 0.125 → 0.12 (half even), per fill, uncapped, negative on the wire.
     await waitFor(() => other.executions().filter((x) => x.lastShares !== null).length === 3, 'the makers fills', 5_000);
     const makerFills = other.executions().filter((x) => x.lastShares !== null);
@@ -219,14 +126,14 @@ describe('unfunded-order cancels over the wire', () => {
 
   it('a SELL_LONG without a long opens a short: negative on the wire, settled at 1 − S', async () => {
     const { sim, executor, ours, other } = await world(20 * USD);
-    await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_LONG', 400_000, 10));
+    await other.client.createOrder(limit(MARKET, 'ORDER_INTENT_BUY_LONG', 400_000, contracts(10)));
     // We sell 10 YES we do not hold at 0.40: a short, 10 × 0.60 = 6.00 posted, fee 0.0695 × 10 × 0.24 = 0.1668 → 0.17.
-    const r = await executor.execute(signal(MARKET, 'SELL_YES', 400_000, 10, 'IOC'));
+    const r = await executor.execute(signal(MARKET, 'SELL_YES', 400_000, contracts(10), 'IOC'));
     if (r.status !== 'submitted') throw new Error(`not submitted: ${JSON.stringify(r)}`);
     await waitFor(() => executor.tracker.getByOrderId(r.orderId)?.status === 'FILLED', 'our sell filled', 5_000);
-    await waitFor(() => ours.events.some((e) => e.type === 'position' && e.position.netPosition === -10), 'the short on the socket', 5_000);
+    await waitFor(() => ours.events.some((e) => e.type === 'position' && e.position.netPosition === contracts(-10)), 'the short on the socket', 5_000);
     const [short] = await ours.client.allPositions({ market: MARKET });
-    expect(short).toMatchObject({ netPosition: -10, qtySold: 10, cost: 6 * USD, qtyAvailable: 10 });
+    expect(short).toMatchObject({ netPosition: contracts(-10), qtySold: contracts(10), cost: 6 * USD, qtyAvailable: contracts(10) });
     expect((await ours.client.balances())[0]).toMatchObject({ currentBalance: 20 * USD - 6 * USD - 170_000 });
 
     // A tie settles at 0.50: the short gets 1 − 0.50 per contract back (5.00), realizing −1.00.

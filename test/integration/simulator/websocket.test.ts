@@ -3,6 +3,7 @@ import { defaultWorld } from '../../../containers/simulator/server/default-world
 import { MAX_SLUGS_PER_SUBSCRIPTION } from '../../../containers/simulator/server/socket-hub.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call, TestSocket } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const BOS = 'nba-bos-nyk-moneyline';
 const LAL = 'nba-lal-gsw-moneyline';
@@ -24,8 +25,8 @@ beforeAll(async () => {
 
 function seedMaker(on: AuditedSimulator): void {
   on.exchange.openAccount('maker', 1_000_000_000_000);
-  on.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: 100 });
-  on.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: 100 });
+  on.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: contracts(100) });
+  on.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: contracts(100) });
 }
 
 /** Buys 30 BOS at 0.60 (immediate-or-cancel) on `on`. */
@@ -129,7 +130,7 @@ describe('markets socket', () => {
     const err = await s.next((x) => x.error);
     expect(err).toMatchObject({ requestId: 'a', error: expect.stringMatching(/unknown requestId/) });
     const mark = s.messages.length;
-    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 300_000, quantity: 1 });
+    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 300_000, quantity: contracts(1) });
     // A heartbeat after the change proves the socket is live; still no book for the dropped subscription.
     await s.next((x) => x.heartbeat, mark);
     expect(s.messages.slice(mark).filter((x) => x.marketData)).toEqual([]);
@@ -191,7 +192,7 @@ describe('private socket', () => {
     s.send({ subscribe: { requestId: 'o', subscriptionType: 'SUBSCRIPTION_TYPE_ORDER' } });
     await s.next((x) => x.heartbeat);
     const mark = s.messages.length;
-    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 310_000, quantity: 1 });
+    sim.exchange.submitOrder('maker', { marketSlug: LAL, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 310_000, quantity: contracts(1) });
     await s.next((x) => x.heartbeat, mark);
     expect(s.messages.slice(mark).filter((x) => x.orderSubscriptionUpdate)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { defaultWorld, FINISHED_MARKET_SLUG } from '../../../containers/simulato
 import { seriesIdOfLeague, tagIdOf } from '../../../containers/simulator/server/sports-wire.js';
 import { startAuditedSimulator, WireAuditRecorder, type AuditedSimulator } from '../../support/wire-audit.js';
 import { call, TestSocket } from './helpers.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 const BOS = 'nba-bos-nyk-moneyline';
 const usd = (value: string) => ({ value, currency: 'USD' });
@@ -31,8 +32,8 @@ beforeAll(async () => {
   sim = await startAuditedSimulator({ clock, liquidity: false, markets: defaultWorld(clock.now(), { finishedGame: true }), heartbeatMs: 50 });
   sim.venue.settle(FINISHED_MARKET_SLUG, 1_000_000);
   sim.exchange.openAccount('maker', 1_000_000_000_000);
-  sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: 100 });
-  sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: 100 });
+  sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_SHORT', type: 'ORDER_TYPE_LIMIT', price: 600_000, quantity: contracts(100) });
+  sim.exchange.submitOrder('maker', { marketSlug: BOS, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 550_000, quantity: contracts(100) });
 });
 afterAll(async () => {
   await sim.close();

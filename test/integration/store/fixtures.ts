@@ -1,5 +1,6 @@
 import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
 import type { PositionState } from '../../../shared/domain/position.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 
 export function order(localId: string, overrides: Partial<TrackedOrder> = {}): TrackedOrder {
   return {
@@ -10,7 +11,7 @@ export function order(localId: string, overrides: Partial<TrackedOrder> = {}): T
       intent: 'ORDER_INTENT_BUY_LONG',
       type: 'ORDER_TYPE_LIMIT',
       price: 550_000,
-      quantity: 10,
+      quantity: contracts(10),
       tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL',
       postOnly: true,
     },
@@ -32,7 +33,7 @@ export function fill(executionId: string, overrides: Partial<Fill> = {}): Fill {
     marketSlug: 'nba-lal-bos-2025-11-25',
     intent: 'ORDER_INTENT_BUY_LONG',
     price: 550_000,
-    qty: 5,
+    qty: contracts(5),
     fee: 1_250,
     liquidity: 'MAKER',
     time: 1_764_000_000_000,
@@ -44,8 +45,8 @@ export function position(marketSlug: string, overrides: Partial<PositionState> =
   return {
     marketSlug,
     side: 'YES',
-    quantity: 5,
-    netQty: 5,
+    quantity: contracts(5),
+    netQty: contracts(5),
     avgPrice: 550_000,
     cost: 2_750_000,
     currentValue: 2_800_000,

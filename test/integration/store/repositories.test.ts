@@ -9,6 +9,7 @@ import { dailyLossMicros, RiskDayRepository } from '../../../shared/store/risk-d
 import { OddsSnapshotsRepository } from '../../../shared/store/odds-snapshots-repository.js';
 import { LedgerConflictError, NonIntegerAmountError, RiskDayArchivedError, VersionConflictError } from '../../../shared/store/errors.js';
 import { tradingDayOf } from '../../../shared/store/trading-day.js';
+import { contracts } from '../../../shared/domain/quantity.js';
 import { fill, order, position } from './fixtures.js';
 
 describe.each(availableDynamoBackends())('store over $name', (backend) => {
@@ -33,9 +34,9 @@ describe.each(availableDynamoBackends())('store over $name', (backend) => {
 
     it('refuses the same execution id with different contents and keeps the first', async () => {
       const ledger = new FillsLedger(h.doc, h.tables.fills);
-      await ledger.append(fill('exec-conflict', { qty: 5 }));
-      await expect(ledger.append(fill('exec-conflict', { qty: 7 }))).rejects.toBeInstanceOf(LedgerConflictError);
-      expect((await ledger.get('exec-conflict'))?.qty).toBe(5);
+      await ledger.append(fill('exec-conflict', { qty: contracts(5) }));
+      await expect(ledger.append(fill('exec-conflict', { qty: contracts(7) }))).rejects.toBeInstanceOf(LedgerConflictError);
+      expect((await ledger.get('exec-conflict'))?.qty).toBe(contracts(5));
     });
 
     it('concurrent appends of one execution insert exactly once', async () => {
@@ -115,10 +116,10 @@ describe.each(availableDynamoBackends())('store over $name', (backend) => {
       const repo = new PositionsRepository(h.doc, h.tables.positions);
       const v1 = await repo.save(position('pos-a'), null);
       await expect(repo.save(position('pos-a'), null)).rejects.toBeInstanceOf(VersionConflictError);
-      const v2 = await repo.save(position('pos-a', { quantity: 8, netQty: 8 }), v1.version);
-      await expect(repo.save(position('pos-a', { quantity: 1 }), v1.version)).rejects.toBeInstanceOf(VersionConflictError);
+      const v2 = await repo.save(position('pos-a', { quantity: contracts(8), netQty: contracts(8) }), v1.version);
+      await expect(repo.save(position('pos-a', { quantity: contracts(1) }), v1.version)).rejects.toBeInstanceOf(VersionConflictError);
       const stored = await repo.get('pos-a');
-      expect(stored).toEqual({ position: position('pos-a', { quantity: 8, netQty: 8 }), version: v2.version });
+      expect(stored).toEqual({ position: position('pos-a', { quantity: contracts(8), netQty: contracts(8) }), version: v2.version });
       expect((await repo.list()).map((p) => p.position.marketSlug)).toContain('pos-a');
     });
   });
