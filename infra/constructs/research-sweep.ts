@@ -99,7 +99,7 @@ export class ResearchSweep extends Construct {
         ...extra,
         bundling: {
           forceDockerBundling: false,
-          target: 'node20',
+          target: 'node22',
           format: nodejs.OutputFormat.ESM,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_BANNER,
