@@ -7,27 +7,22 @@
  */
 import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import { TRADING_TIME_ZONE } from '../../shared/store/trading-day.js';
 import type { StageConfig } from '../config/stages.js';
 import type { Alerting } from './alerting.js';
 import { ODDS_FANOUT_QUEUE_ENV, ODDS_POLLER_TIMEOUT_SECONDS, QUEUE_ENV, type BotQueues } from './queues.js';
 import type { Settings } from './settings.js';
+import { pascalCase, stageFunction } from './stage-function.js';
 import type { StateTables } from './state-tables.js';
 
 export const JOB_NAMES = ['odds-poller', 'reconciler', 'daily-reset', 'reporter'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
-
-/** esbuild banner giving ESM bundles a `require` for CommonJS dependencies. */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 export interface JobsProps {
   config: StageConfig;
@@ -59,53 +54,19 @@ export class Jobs extends Construct {
     queues.schedulerDlq.grantSendMessages(schedulerRole);
 
     const make = (name: JobName, description: string, timeout: Duration, memorySize: number): nodejs.NodejsFunction => {
-      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: config.logRetentionDays });
-      const role = new iam.Role(this, `${pascal(name)}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `${name} (${config.stage})`,
-      });
-      logGroup.grantWrite(role);
-      const fn = new nodejs.NodejsFunction(this, pascal(name), {
+      const fn = stageFunction(this, {
+        config,
+        name,
         entry: props.entries[name],
-        handler: 'handler',
         description,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
         memorySize,
         timeout,
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
         projectRoot: props.projectRoot,
         depsLockFilePath: props.depsLockFilePath,
-        environment: {
-          STAGE: config.stage,
-          METRICS_NAMESPACE: metricsNamespace(config.stage),
-          POWERTOOLS_SERVICE_NAME: name,
-          NODE_OPTIONS: '--enable-source-maps',
-        },
-        bundling: {
-          forceDockerBundling: false,
-          target: 'node22',
-          format: nodejs.OutputFormat.ESM,
-          mainFields: ['module', 'main'],
-          banner: ESM_REQUIRE_BANNER,
-          minify: true,
-          sourceMap: true,
-          // Maps give file:line in stack traces (--enable-source-maps) without embedding every source: a third
-          // of the map to parse at cold start (measured: ~30 ms → ~12 ms of init for the reconciler).
-          sourcesContent: false,
-          // Bundle the AWS SDK too: the deployed code runs the versions package-lock.json pins and tests ran.
-          externalModules: [],
-        },
       });
       // The scheduler invokes asynchronously: a run that still fails after Lambda's two retries lands in the
       // scheduler's dead-letter queue (its alarm notifies), with the request and the error.
       fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(queues.schedulerDlq), retryAttempts: 2, maxEventAge: Duration.hours(1) });
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the runtime chosen in docs/architecture.md (bundles target node22); move to nodejs24.x deliberately, not by default.',
-      });
       return fn;
     };
 
@@ -187,7 +148,7 @@ export class Jobs extends Construct {
       const fn = fns[name];
       // The function ARN itself, not `arn:*` (versions/aliases): the schedule invokes $LATEST only.
       schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
-      return new scheduler.CfnSchedule(this, `${pascal(name)}Schedule`, {
+      return new scheduler.CfnSchedule(this, `${pascalCase(name)}Schedule`, {
         description: `${name} (${config.stage})`,
         scheduleExpression: expression,
         scheduleExpressionTimezone: TRADING_TIME_ZONE,
@@ -211,6 +172,3 @@ export class Jobs extends Construct {
   }
 }
 
-function pascal(s: string): string {
-  return s.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-}

@@ -14,20 +14,19 @@
  */
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import { researchEndpointsParameter, type ResearchEndpoints } from '../../shared/backtest/remote-sweep.js';
 import { SWEEPS_PREFIX } from '../../shared/backtest/sweep-layout.js';
 import type { StageConfig } from '../config/stages.js';
 import { botOutputPrefixes } from './bot-service.js';
-import { ESM_REQUIRE_BANNER } from './jobs.js';
+import { stageFunction } from './stage-function.js';
 
 export const RESEARCH_FUNCTIONS = ['sweep-item', 'sweep-report'] as const;
 export type ResearchFunctionName = (typeof RESEARCH_FUNCTIONS)[number];
@@ -72,46 +71,20 @@ export class ResearchSweep extends Construct {
     const resultsId = Stack.of(this).getLogicalId(this.resultsBucket.node.defaultChild as CfnResource);
 
     const make = (name: ResearchFunctionName, description: string, memorySize: number, timeout: Duration, extra: Partial<nodejs.NodejsFunctionProps> = {}): nodejs.NodejsFunction => {
-      const pascalName = name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-      const logGroup = new logs.LogGroup(this, `${pascalName}Logs`, { retention: config.logRetentionDays });
-      const role = new iam.Role(this, `${pascalName}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `${name} (${config.stage})` });
-      logGroup.grantWrite(role);
-      const fn = new nodejs.NodejsFunction(this, pascalName, {
+      const { bundling, environment, ...rest } = extra;
+      return stageFunction(this, {
+        config,
+        name,
         entry: props.entries[name],
-        handler: 'handler',
         description,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
         memorySize,
         timeout,
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
         projectRoot: props.projectRoot,
         depsLockFilePath: props.depsLockFilePath,
-        environment: {
-          STAGE: config.stage,
-          METRICS_NAMESPACE: metricsNamespace(config.stage),
-          POWERTOOLS_SERVICE_NAME: name,
-          NODE_OPTIONS: '--enable-source-maps',
-          RESULTS_BUCKET: this.resultsBucket.bucketName,
-        },
-        ...extra,
-        bundling: {
-          forceDockerBundling: false,
-          target: 'node22',
-          format: nodejs.OutputFormat.ESM,
-          mainFields: ['module', 'main'],
-          banner: ESM_REQUIRE_BANNER,
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          externalModules: [],
-          ...extra.bundling,
-        },
+        environment: { RESULTS_BUCKET: this.resultsBucket.bucketName, ...environment },
+        extra: rest,
+        ...(bundling ? { bundling } : {}),
       });
-      Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'nodejs22.x is the runtime chosen in docs/architecture.md, as for the trading functions.' });
-      return fn;
     };
 
     this.itemFunction = make('sweep-item', 'Research sweep item: one recorded day × one parameter set through the backtest job', r.itemMemoryMiB, Duration.minutes(r.itemTimeoutMinutes), {
