@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TradingLeaseRepository, tradingLeaseKey } from '../../../shared/store/trading-lease-repository.js';
 import { waitFor } from '../../support/engine-fixtures.js';
-import { startCrashHarness, type CrashHarness } from './crash-harness.js';
+import { startCrashHarness, type CrashHarness, parseLogLines } from './crash-harness.js';
 
 let h: CrashHarness;
 let repo: TradingLeaseRepository;
@@ -23,15 +23,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const parsed = (lines: string[]): { msg?: string; [k: string]: unknown }[] =>
-  lines.flatMap((l) => {
-    try {
-      return [JSON.parse(l) as { msg?: string }];
-    } catch {
-      return [];
-    }
-  });
-
 describe('bot process: stop deadline and lost lease', () => {
   it('exits 1 when the graceful stop overruns STOP_DEADLINE_MS, logging what is unfinished; the lease is not released', async () => {
     const run = h.startBot('deadline', { STOP_DEADLINE_MS: '1' });
@@ -41,14 +32,14 @@ describe('bot process: stop deadline and lost lease', () => {
     run.process.kill('SIGTERM');
     const { code } = await run.exited;
     expect(code).toBe(1);
-    const overran = parsed(run.lines()).find((l) => l.msg === 'graceful stop overran its deadline: exiting with work unfinished');
+    const overran = parseLogLines(run.lines()).find((l) => l.msg === 'graceful stop overran its deadline: exiting with work unfinished');
     expect(overran).toMatchObject({ signal: 'SIGTERM', stopDeadlineMs: 1, leaseHeld: true });
     expect(typeof overran?.step).toBe('string');
     expect(overran?.step).not.toBe('stopped');
     expect(typeof overran?.persistencePending).toBe('number');
     expect(typeof overran?.openOrders).toBe('number');
     // Killed mid-stop: the lease stays with the dead process until it expires.
-    expect(parsed(run.lines()).some((l) => l.msg === 'trading lease released')).toBe(false);
+    expect(parseLogLines(run.lines()).some((l) => l.msg === 'trading lease released')).toBe(false);
     expect((await repo.get())?.owner).toBe(owner);
   }, 60_000);
 
@@ -63,7 +54,7 @@ describe('bot process: stop deadline and lost lease', () => {
 
     const { code } = await run.exited;
     expect(code).toBe(1);
-    const msgs = parsed(run.lines()).map((l) => l.msg);
+    const msgs = parseLogLines(run.lines()).map((l) => l.msg);
     expect(msgs).toContain('trading lease lost: trading halted, nothing cancelled; this process must exit');
     expect(msgs).toContain('stopping without cancels or a final rebuild pass: the trading lease is lost');
     expect(msgs).not.toContain('cancelled all open orders');

@@ -325,3 +325,14 @@ export async function verify(h: CrashHarness): Promise<Verdict> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** The JSON log lines of a bot process (other output skipped). */
+export function parseLogLines(lines: string[]): { msg?: string; [k: string]: unknown }[] {
+  return lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { msg?: string }];
+    } catch {
+      return [];
+    }
+  });
+}

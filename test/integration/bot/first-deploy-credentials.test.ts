@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/engine-fixtures.js';
-import { startCrashHarness, type CrashHarness } from './crash-harness.js';
+import { startCrashHarness, type CrashHarness, parseLogLines } from './crash-harness.js';
 
 let h: CrashHarness;
 
@@ -22,15 +22,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const parsed = (lines: string[]): { msg?: string; [k: string]: unknown }[] =>
-  lines.flatMap((l) => {
-    try {
-      return [JSON.parse(l) as { msg?: string }];
-    } catch {
-      return [];
-    }
-  });
-
 describe('bot process on a first deploy (placeholder secrets)', () => {
   it('waits healthy and idle, then trades once the secret store holds real keys', async () => {
     const secretsFile = join(h.dir, 'secrets.json');
@@ -40,16 +31,16 @@ describe('bot process on a first deploy (placeholder secrets)', () => {
     writeFileSync(secretsFile, JSON.stringify(Object.fromEntries(ids.map((id) => [id, placeholder]))));
 
     const run = h.startBot('first-deploy', { CREDENTIALS_POLL_MS: '200' });
-    await waitFor(() => parsed(run.lines()).some((l) => l.msg === 'waiting for credentials'), 'the waiting line', 20_000);
-    const port = Number(parsed(run.lines()).find((l) => l.msg === 'health endpoint')?.port);
+    await waitFor(() => parseLogLines(run.lines()).some((l) => l.msg === 'waiting for credentials'), 'the waiting line', 20_000);
+    const port = Number(parseLogLines(run.lines()).find((l) => l.msg === 'health endpoint')?.port);
     expect(port).toBeGreaterThan(0);
     // Several polls later: still healthy and idle, the line logged once, nothing sent to the exchange.
     await new Promise((r) => setTimeout(r, 1_500));
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, phase: 'waiting-for-credentials' });
-    expect(parsed(run.lines()).filter((l) => l.msg === 'waiting for credentials')).toHaveLength(1);
-    expect(parsed(run.lines()).find((l) => l.msg === 'waiting for credentials')).toMatchObject({ reason: expect.stringContaining('placeholder') });
+    expect(parseLogLines(run.lines()).filter((l) => l.msg === 'waiting for credentials')).toHaveLength(1);
+    expect(parseLogLines(run.lines()).find((l) => l.msg === 'waiting for credentials')).toMatchObject({ reason: expect.stringContaining('placeholder') });
     expect(h.executions).toHaveLength(0);
     expect(run.process.exitCode).toBeNull();
     // No secret value ever reaches the log.
@@ -58,7 +49,7 @@ describe('bot process on a first deploy (placeholder secrets)', () => {
     // The operator puts the real keys: the same process starts trading by itself.
     writeFileSync(secretsFile, real);
     await run.trading;
-    expect(parsed(run.lines()).some((l) => l.msg === 'credentials found: starting')).toBe(true);
+    expect(parseLogLines(run.lines()).some((l) => l.msg === 'credentials found: starting')).toBe(true);
     await waitFor(() => h.executions.length > 0, 'an order reaches the exchange', 30_000);
     const trading = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(trading).toMatchObject({ ok: true, phase: 'trading', mode: 'live' });
