@@ -395,6 +395,12 @@ export class FillSimulator {
       if (o.status !== 'done') this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'order not resting' });
       return;
     }
+    // The venue refuses a modify while the market is not open (halted, suspended, pre-open): nothing changes.
+    const state = this.books.get(o.marketSlug)?.state;
+    if (state !== undefined && state !== 'MARKET_STATE_OPEN') {
+      this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: `market not open (${state})` });
+      return;
+    }
     const price = change.price ?? o.price!;
     const quantity = change.quantity ?? o.quantity;
     const rules = this.cfg.rules(o.marketSlug) ?? DEFAULT_MARKET_RULES;

@@ -50,6 +50,25 @@ describe('fill simulator: resting orders', () => {
     );
   });
 
+  it('a modify while the market is not open is refused, as the venue does: the order keeps its price and nothing fills', async () => {
+    const p = paper();
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(10) }));
+    p.scheduler.advance(100);
+    p.book([lv(0.5, 100)], [lv(0.53, 100)], 'MARKET_STATE_SUSPENDED');
+    // Re-pricing through the offer would take it at once in an open market.
+    await p.ex.modifyOrder(orderId, p.order({}).marketSlug, { price: usd(0.53) });
+    p.scheduler.advance(100);
+    expect(p.filledQty(orderId)).toBe(0);
+    expect(p.ex.simulator.get(orderId)).toMatchObject({ status: 'resting', price: usd(0.5) });
+    expect(p.executions().find((x) => x.order.id === orderId && x.type === 'EXECUTION_TYPE_REJECTED')?.text).toBe('modify rejected: market not open (MARKET_STATE_SUSPENDED)');
+    // Open again: the same modify goes through and takes the offer.
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    await p.ex.modifyOrder(orderId, p.order({}).marketSlug, { price: usd(0.53) });
+    p.scheduler.advance(100);
+    expect(p.filledQty(orderId)).toBe(contracts(10));
+  });
+
   it('(b) a resting bid fills only after the queue ahead is consumed by trades at or through its price', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.53, 100)]);
