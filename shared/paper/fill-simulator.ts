@@ -15,7 +15,9 @@
  *   BEHIND us (the queue only shrinks when the level itself shrinks below it) unless `cancelModel` is
  *   'proportional' (removals spread pro rata: more optimistic). Book changes alone are never fills.
  * - One trade print never fills our orders for more than its own size.
- * - Markets that are not OPEN, or with no book yet, accept no orders.
+ * - Markets that are not OPEN, or with no book yet, accept no orders (nor modifies).
+ * - Self-trade prevention, as the venue does it: an order (or a modify) that would cross a resting order of our
+ *   own on the other side cancels that RESTING order first (reason `self_trade`), then matches as usual.
  * - Good-till-date orders expire at their goodTillTime (EXPIRED); DAY orders do not expire at the trade-day
  *   roll (the venue's DAY caveat, docs/venue-rules.md), so they rest like good-till-cancel.
  * - Money is the paper exchange's: it admits orders (buying power), caps a fill at what the account can pay
@@ -87,8 +89,11 @@ export interface SimFill {
   time: number;
 }
 
-/** `unfunded` and `exchange`: cancelled by the exchange on its own (no longer funded; any other reason). */
-export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed' | 'expired' | 'unfunded' | 'exchange';
+/**
+ * `unfunded`, `exchange` and `self_trade`: cancelled by the exchange on its own (no longer funded; any other
+ * reason; a newer order of ours would have crossed it).
+ */
+export type DoneReason = 'filled' | 'cancelled' | 'unfilled_ioc' | 'unfilled_fok' | 'market_closed' | 'expired' | 'unfunded' | 'exchange' | 'self_trade';
 
 export type SimEvent =
   | { type: 'accepted'; order: SimOrder }
@@ -307,6 +312,15 @@ export class FillSimulator {
     return this.working.get(marketSlug)?.values().next().value;
   }
 
+  /** Cancels our resting orders on the other side that an order at `limit` (null: any price) would cross. */
+  private cancelSelfCrossed(o: SimOrder, limit: PriceMicros | null): void {
+    for (const r of this.restingIn(o.marketSlug)) {
+      if (r === o || r.buysLong === o.buysLong) continue;
+      const crosses = limit === null || (o.buysLong ? r.price! <= limit : r.price! >= limit);
+      if (crosses) this.finish(r, 'self_trade');
+    }
+  }
+
   private restingIn(marketSlug: string): SimOrder[] {
     const out: SimOrder[] = [];
     const mine = this.working.get(marketSlug);
@@ -359,6 +373,7 @@ export class FillSimulator {
     const book = this.books.get(o.marketSlug);
     if (!book) return this.reject(o, 'no market data for this market');
     if (book.state !== 'MARKET_STATE_OPEN') return this.reject(o, `market not open (${book.state})`);
+    this.cancelSelfCrossed(o, o.type === 'ORDER_TYPE_MARKET' ? null : o.price);
 
     const plan = this.takerPlan(book, o.buysLong, o.type === 'ORDER_TYPE_MARKET' ? null : o.price, o.quantity);
     const planned = plan.reduce((s, l) => s + l.qty, 0);
@@ -415,6 +430,7 @@ export class FillSimulator {
     }
     const book = this.books.get(o.marketSlug);
     if (!book) return;
+    if (price !== o.price) this.cancelSelfCrossed(o, price);
     const newPlan = price !== o.price ? this.takerPlan(book, o.buysLong, price, quantity - o.filledQty) : [];
     if (o.postOnly && newPlan.length > 0) {
       this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: 'post-only modify would cross the book' });

@@ -69,6 +69,34 @@ describe('fill simulator: resting orders', () => {
     expect(p.filledQty(orderId)).toBe(contracts(10));
   });
 
+  it('self-trade prevention as the venue does it: an order that would cross our own resting order cancels the resting one', async () => {
+    const p = paper();
+    p.book([lv(0.5, 100)], [lv(0.55, 100)]);
+    const { orderId: offer } = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.52), quantity: contracts(5) }));
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(offer)?.status).toBe('resting');
+    // A bid below our offer leaves it alone.
+    const { orderId: low } = await p.ex.createOrder(p.order({ price: usd(0.51), quantity: contracts(5) }));
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(offer)?.status).toBe('resting');
+    // A bid at or through it: the RESTING offer is cancelled, the new bid rests (nothing public to take at 0.53).
+    const { orderId: high } = await p.ex.createOrder(p.order({ price: usd(0.53), quantity: contracts(5) }));
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(offer)?.status).toBe('done');
+    expect(p.executions().find((x) => x.order.id === offer && x.type === 'EXECUTION_TYPE_CANCELED')?.text).toBe('self_trade');
+    expect(p.ex.simulator.get(high)?.status).toBe('resting');
+    expect(p.ex.simulator.get(low)?.status).toBe('resting');
+    expect(p.fills()).toHaveLength(0);
+    // A modify that re-prices an offer through our own bid cancels the bid.
+    const { orderId: offer2 } = await p.ex.createOrder(p.order({ intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.54), quantity: contracts(5) }));
+    p.scheduler.advance(100);
+    await p.ex.modifyOrder(offer2, p.order({}).marketSlug, { price: usd(0.53) });
+    p.scheduler.advance(100);
+    expect(p.ex.simulator.get(high)?.status).toBe('done');
+    expect(p.ex.simulator.get(low)?.status).toBe('resting');
+    expect(p.ex.simulator.get(offer2)).toMatchObject({ status: 'resting', price: usd(0.53) });
+  });
+
   it('(b) a resting bid fills only after the queue ahead is consumed by trades at or through its price', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.53, 100)]);
