@@ -151,6 +151,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     config: {
       startingBalance: config.trading.paper.startingBalance,
       latencyMs: config.trading.paper.orderLatencyMs,
+      cancelLatencyMs: config.trading.paper.cancelLatencyMs,
       cancelModel: 'behind',
       fees: config.trading.fees,
       feeRates,

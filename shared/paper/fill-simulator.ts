@@ -38,8 +38,10 @@ import type { Scheduler } from '../execution/scheduler.js';
 export type CancelModel = 'behind' | 'proportional';
 
 export interface FillSimulatorConfig {
-  /** One-way latency of an order, cancel or modify to the simulated book, ms. */
+  /** One-way latency of an order or a modify to the simulated book, ms. */
   latencyMs: number;
+  /** One-way latency of a cancel, ms (default: latencyMs); an order can still fill while its cancel travels. */
+  cancelLatencyMs?: number;
   cancelModel: CancelModel;
   rules: (marketSlug: string) => MarketRules | undefined;
 }
@@ -232,7 +234,7 @@ export class FillSimulator {
     const o = this.orders.get(orderId);
     if (!o || o.status === 'done') return false;
     o.cancelRequested = true;
-    this.scheduler.schedule(this.cfg.latencyMs, () => {
+    this.scheduler.schedule(this.cfg.cancelLatencyMs ?? this.cfg.latencyMs, () => {
       if (o.status === 'done') return;
       this.finish(o, 'cancelled');
     });

@@ -35,6 +35,8 @@ import { PaperPortfolio } from './paper-portfolio.js';
 export interface PaperExchangeConfig {
   startingBalance: Micros;
   latencyMs: number;
+  /** Latency of a cancel (config `trading.paper.cancel_latency_ms`); default: latencyMs. */
+  cancelLatencyMs?: number;
   cancelModel: CancelModel;
   fees?: FeeSchedule;
   /** Per-market fee rates (the market's feeCoefficient, dated overrides); default: the schedule's. */
@@ -82,7 +84,7 @@ export class PaperExchange implements OrderGateway {
     this.simulator = new FillSimulator(
       deps.clock,
       deps.scheduler,
-      { latencyMs: deps.config.latencyMs, cancelModel: deps.config.cancelModel, rules: deps.config.rules ?? (() => undefined) },
+      { latencyMs: deps.config.latencyMs, cancelLatencyMs: deps.config.cancelLatencyMs, cancelModel: deps.config.cancelModel, rules: deps.config.rules ?? (() => undefined) },
       {
         admit: (o) =>
           this.portfolio.reserve({ id: o.id, marketSlug: o.marketSlug, intent: o.intent, price: o.type === 'ORDER_TYPE_MARKET' ? null : o.price, quantity: o.quantity, postOnly: o.postOnly }),

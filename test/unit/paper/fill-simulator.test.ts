@@ -69,6 +69,24 @@ describe('fill simulator: resting orders', () => {
     expect(p.filledQty(orderId)).toBe(contracts(10));
   });
 
+  it('a cancel travels for cancel_latency_ms: an order can still fill on the way, and not after it lands', async () => {
+    for (const [cancelLatencyMs, filled] of [
+      [300, contracts(10)],
+      [50, 0],
+    ] as const) {
+      const p = paper({ latencyMs: 100, cancelLatencyMs });
+      p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(10) }));
+      p.scheduler.advance(100);
+      await p.ex.cancelOrder(orderId, p.order({}).marketSlug);
+      p.scheduler.advance(100); // the cancel is on its way (300 ms) or has landed (50 ms)
+      p.book([lv(0.49, 100)], [lv(0.5, 100)]); // the book crosses our bid
+      p.scheduler.advance(1_000);
+      expect(p.filledQty(orderId), `cancel latency ${cancelLatencyMs} ms`).toBe(filled);
+      expect(p.ex.simulator.get(orderId)?.status).toBe('done');
+    }
+  });
+
   it('self-trade prevention as the venue does it: an order that would cross our own resting order cancels the resting one', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.55, 100)]);
