@@ -14,7 +14,10 @@
  *   arrived; trades at that price reduce it; other size removed from the level is assumed to be cancelled from
  *   BEHIND us (the queue only shrinks when the level itself shrinks below it) unless `cancelModel` is
  *   'proportional' (removals spread pro rata: more optimistic). Book changes alone are never fills.
- * - One trade print never fills our orders for more than its own size.
+ * - One trade print never fills our orders for more than its own size, and never shortens a queue that a book
+ *   update already shortened for the same trade: the venue promises no order between the book and the trade
+ *   messages, so a print whose trade time is not after the last book's transact time is taken as already in
+ *   that book (the size the book cut from the queue is put back before the print is applied).
  * - Markets that are not OPEN, or with no book yet, accept no orders (nor modifies).
  * - Self-trade prevention, as the venue does it: an order (or a modify) that would cross a resting order of our
  *   own on the other side cancels that RESTING order first (reason `self_trade`), then matches as usual.
@@ -76,6 +79,9 @@ export interface SimOrder extends SimOrderSpec {
   status: SimOrderStatus;
   /** Estimated contracts ahead of this order at its price (resting orders). */
   queueAhead: number;
+  /** What book updates cut from queueAhead, up to the transact time of the last such update (null: unknown). */
+  queueCutByBook: number;
+  queueCutUntil: number | null;
   sentAt: number;
   arrivedAt: number | null;
   seq: number;
@@ -216,6 +222,8 @@ export class FillSimulator {
       filledNotional: 0,
       status: 'in_flight',
       queueAhead: 0,
+      queueCutByBook: 0,
+      queueCutUntil: null,
       sentAt: this.clock.now(),
       arrivedAt: null,
       seq: ++this.seq,
@@ -295,8 +303,8 @@ export class FillSimulator {
 
   /** Feeds market data: 'book' and 'trade' events move the simulation; others are ignored. */
   onMarketEvent(ev: VenueEvent): void {
-    if (ev.type === 'book') this.onBook(ev.marketSlug, ev.bids, ev.asks, ev.state);
-    else if (ev.type === 'trade') this.onTrade(ev.marketSlug, ev.price, ev.qty, ev.takerSide);
+    if (ev.type === 'book') this.onBook(ev.marketSlug, ev.bids, ev.asks, ev.state, ev.transactTime);
+    else if (ev.type === 'trade') this.onTrade(ev.marketSlug, ev.price, ev.qty, ev.takerSide, ev.tradeTime);
   }
 
   /** Forgets finished orders (memory bound for long backtests). */
@@ -400,6 +408,7 @@ export class FillSimulator {
     }
     // Rests at the back of the visible queue at its price (a cancel already on the way lands on its own).
     o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
+    o.queueCutByBook = 0;
     if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
       this.scheduler.schedule(o.goodTillTime! - now, () => {
         if (o.status !== 'done') this.finish(o, 'expired');
@@ -447,7 +456,10 @@ export class FillSimulator {
     o.price = price;
     o.quantity = quantity;
     this.emit({ type: 'replaced', order: o });
-    if (losesPriority) o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(price) ?? 0;
+    if (losesPriority) {
+      o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(price) ?? 0;
+      o.queueCutByBook = 0;
+    }
     const taken = o.buysLong ? book.takenAsks : book.takenBids;
     for (const level of newPlan) {
       taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
@@ -495,7 +507,7 @@ export class FillSimulator {
     return true;
   }
 
-  private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: ReportedMarketState): void {
+  private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: ReportedMarketState, transactTime: number | null = null): void {
     const prev = this.books.get(slug);
     const book = new SimBook(bids, asks, state);
     if (prev) book.inheritTaken(prev);
@@ -504,6 +516,7 @@ export class FillSimulator {
     const resting = this.restingIn(slug);
     if (resting.length === 0) return;
     for (const o of resting) {
+      const queueBefore = o.queueAhead;
       const visible = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
       if (this.cfg.cancelModel === 'proportional' && prev && o.queueAhead > 0) {
         const before = (o.buysLong ? prev.bidQty : prev.askQty).get(o.price!) ?? 0;
@@ -513,6 +526,10 @@ export class FillSimulator {
       }
       // Whatever happened, no more can be ahead of us than is visible at our price.
       o.queueAhead = Math.max(0, Math.min(o.queueAhead, visible));
+      if (o.queueAhead < queueBefore) {
+        o.queueCutByBook = transactTime === null ? 0 : o.queueCutByBook + queueBefore - o.queueAhead;
+        o.queueCutUntil = transactTime;
+      }
     }
     if (state !== 'MARKET_STATE_OPEN') return;
 
@@ -530,7 +547,7 @@ export class FillSimulator {
     }
   }
 
-  private onTrade(slug: string, price: PriceMicros, qty: Qty, takerSide: OrderSide): void {
+  private onTrade(slug: string, price: PriceMicros, qty: Qty, takerSide: OrderSide, tradeTime: number | null = null): void {
     if (!Number.isSafeInteger(qty) || qty <= 0) return;
     const book = this.books.get(slug);
     if (book) {
@@ -550,11 +567,17 @@ export class FillSimulator {
       if (through) {
         // The print went through our price: everything at our price, us included, was taken first.
         o.queueAhead = 0;
+        o.queueCutByBook = 0;
         q = Math.min(this.remaining(o), budget);
       } else {
-        const ahead = o.queueAhead;
+        // A book that already showed this trade (transact time not before it) cut it from the queue: put it back.
+        const inBook = tradeTime !== null && o.queueCutUntil !== null && tradeTime <= o.queueCutUntil;
+        const cut = inBook ? Math.min(o.queueCutByBook, budget) : 0;
+        if (!inBook) o.queueCutByBook = 0;
+        const ahead = o.queueAhead + cut;
         q = Math.max(0, Math.min(this.remaining(o), budget - ahead));
-        o.queueAhead = Math.max(0, ahead - budget);
+        o.queueAhead = Math.max(0, Math.min(o.queueAhead, ahead - budget));
+        o.queueCutByBook -= cut;
       }
       if (q > 0 && o.status === 'resting') {
         budget -= q;

@@ -87,6 +87,47 @@ describe('fill simulator: resting orders', () => {
     }
   });
 
+  it('a print is never taken off the queue twice, whichever of the book and the trade message comes first (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 200 }), // public size ahead of us at 0.50
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 4 }), // prints at 0.50, each with its book
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), // per print: does its book update arrive first?
+        async (ahead, prints, bookFirst) => {
+          const run = async (order: readonly boolean[]): Promise<number> => {
+            const p = paper();
+            const book = (visible: number, at: number) =>
+              p.ex.onMarketEvent({ type: 'book', marketSlug: M, bids: visible > 0 ? [lv(0.5, visible)] : [], asks: [lv(0.53, 100)], state: 'MARKET_STATE_OPEN', transactTime: at, snapshot: true, receivedAt: p.clock.now() });
+            book(ahead, p.clock.now());
+            const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.5), quantity: contracts(30) }));
+            p.scheduler.advance(100);
+            let visible = ahead;
+            for (const [i, size] of prints.entries()) {
+              visible = Math.max(0, visible - size); // the print takes the public size ahead of us first
+              const at = p.clock.now(); // the exchange's time of this trade, and of the book that shows it
+              const print = () =>
+                p.ex.onMarketEvent({ type: 'trade', marketSlug: M, price: usd(0.5), qty: contracts(size), takerSide: 'ORDER_SIDE_SELL', tradeTime: at, receivedAt: p.clock.now() });
+              if (order[i]) {
+                book(visible, at);
+                print();
+              } else {
+                print();
+                book(visible, at);
+              }
+              p.scheduler.advance(10);
+            }
+            return p.filledQty(orderId);
+          };
+          const tradeFirst = await run([false, false, false, false]);
+          expect(await run(bookFirst)).toBe(tradeFirst);
+          // and that is what the queue allows: what the prints took beyond the size ahead, up to our 30
+          expect(tradeFirst).toBe(contracts(Math.min(30, Math.max(0, prints.reduce((a, b) => a + b, 0) - ahead))));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('self-trade prevention as the venue does it: an order that would cross our own resting order cancels the resting one', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.55, 100)]);
