@@ -86,6 +86,7 @@ const paperSchema = z
     starting_balance: usd({ min: 0, minOpen: true, hint: 'the paper account needs money to trade, e.g. 1000' }).prefault(1_000),
     order_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
     cancel_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
+    market_data_delay_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(0),
     seed: num({ int: true }).optional(),
   })
   .transform((p) => camelKeys(p));

@@ -152,6 +152,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       startingBalance: config.trading.paper.startingBalance,
       latencyMs: config.trading.paper.orderLatencyMs,
       cancelLatencyMs: config.trading.paper.cancelLatencyMs,
+      marketDataDelayMs: config.trading.paper.marketDataDelayMs,
       cancelModel: 'behind',
       fees: config.trading.fees,
       feeRates,

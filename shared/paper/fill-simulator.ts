@@ -45,6 +45,11 @@ export interface FillSimulatorConfig {
   latencyMs: number;
   /** One-way latency of a cancel, ms (default: latencyMs); an order can still fill while its cancel travels. */
   cancelLatencyMs?: number;
+  /**
+   * How far the market data the strategies see lags the venue's book, ms (default 0). A request then meets
+   * the book as the feed will show it this much after the request's latency: added to every request's delay.
+   */
+  marketDataDelayMs?: number;
   cancelModel: CancelModel;
   rules: (marketSlug: string) => MarketRules | undefined;
 }
@@ -233,7 +238,7 @@ export class FillSimulator {
     let mine = this.working.get(o.marketSlug);
     if (!mine) this.working.set(o.marketSlug, (mine = new Map()));
     mine.set(o.id, o);
-    this.scheduler.schedule(this.cfg.latencyMs, () => this.arrive(o));
+    this.scheduler.schedule(this.requestDelay(this.cfg.latencyMs), () => this.arrive(o));
     return o;
   }
 
@@ -242,7 +247,7 @@ export class FillSimulator {
     const o = this.orders.get(orderId);
     if (!o || o.status === 'done') return false;
     o.cancelRequested = true;
-    this.scheduler.schedule(this.cfg.cancelLatencyMs ?? this.cfg.latencyMs, () => {
+    this.scheduler.schedule(this.requestDelay(this.cfg.cancelLatencyMs ?? this.cfg.latencyMs), () => {
       if (o.status === 'done') return;
       this.finish(o, 'cancelled');
     });
@@ -253,7 +258,7 @@ export class FillSimulator {
   modify(orderId: string, change: { price?: PriceMicros; quantity?: Qty }): boolean {
     const o = this.orders.get(orderId);
     if (!o || o.status === 'done') return false;
-    this.scheduler.schedule(this.cfg.latencyMs, () => this.applyModify(o, change));
+    this.scheduler.schedule(this.requestDelay(this.cfg.latencyMs), () => this.applyModify(o, change));
     return true;
   }
 
@@ -316,6 +321,11 @@ export class FillSimulator {
 
   private emit(e: SimEvent): void {
     for (const l of this.listeners) l(e);
+  }
+
+  /** When a request meets the book, on the feed's timeline: its latency plus the feed's lag. */
+  private requestDelay(latencyMs: number): number {
+    return latencyMs + (this.cfg.marketDataDelayMs ?? 0);
   }
 
   private firstWorking(marketSlug: string): SimOrder | undefined {

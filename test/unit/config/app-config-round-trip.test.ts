@@ -20,13 +20,17 @@ const REPO_CONFIG = join(import.meta.dirname, '../../../config');
 const BEFORE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/app-config-before.json'), 'utf8')) as Record<string, { config: unknown; digest: string }>;
 
 /**
- * The capture predates the fixed-point quantity unit: its two quantity settings are whole contracts, the
- * engine's Qty is hundredths (shared/domain/quantity.ts). The migration of the captured values, and only that.
+ * What changed since the capture, and only that: the two quantity settings were whole contracts and the
+ * engine's Qty is hundredths (shared/domain/quantity.ts); `trading.paper.market_data_delay_ms` (default 0) is new.
  */
 function inHundredths(config: unknown): unknown {
-  const c = structuredClone(config) as { trading: { defaultMinQty: number }; strategies: { marketMaker: { maxInventory: number } } };
+  const c = structuredClone(config) as {
+    trading: { defaultMinQty: number; paper: Record<string, unknown> };
+    strategies: { marketMaker: { maxInventory: number } };
+  };
   c.trading.defaultMinQty *= 100;
   c.strategies.marketMaker.maxInventory *= 100;
+  c.trading.paper = { ...c.trading.paper, marketDataDelayMs: 0 };
   return c;
 }
 

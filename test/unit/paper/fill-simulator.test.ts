@@ -128,6 +128,21 @@ describe('fill simulator: resting orders', () => {
     );
   });
 
+  it('market-data delay: a request meets the book as the lagging feed shows it that much after the latency', async () => {
+    for (const [marketDataDelayMs, filled] of [
+      [0, contracts(10)],
+      [200, 0],
+    ] as const) {
+      const p = paper({ latencyMs: 100, marketDataDelayMs });
+      p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+      const { orderId } = await p.ex.createOrder(p.order({ price: usd(0.53), quantity: contracts(10), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' }));
+      p.scheduler.advance(150); // lands at 100 ms without delay; at 300 ms with the feed 200 ms behind
+      p.book([lv(0.5, 100)], [lv(0.56, 100)]); // the offer at 0.53 is gone
+      p.scheduler.advance(1_000);
+      expect(p.filledQty(orderId), `market-data delay ${marketDataDelayMs} ms`).toBe(filled);
+    }
+  });
+
   it('self-trade prevention as the venue does it: an order that would cross our own resting order cancels the resting one', async () => {
     const p = paper();
     p.book([lv(0.5, 100)], [lv(0.55, 100)]);

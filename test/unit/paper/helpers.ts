@@ -19,7 +19,7 @@ export function lv(price: number, qty: number): BookLevel {
 }
 
 /** A paper exchange on a manual clock; `minQty` gives every market that size step (default: the builder's, whole contracts). */
-export function paper(opts: { balance?: number; latencyMs?: number; cancelLatencyMs?: number; cancelModel?: CancelModel; minQty?: Qty } = {}) {
+export function paper(opts: { balance?: number; latencyMs?: number; cancelLatencyMs?: number; marketDataDelayMs?: number; cancelModel?: CancelModel; minQty?: Qty } = {}) {
   const clock = new ManualClock(0);
   const scheduler = new ManualScheduler(clock);
   const ex = new PaperExchange({
@@ -29,6 +29,7 @@ export function paper(opts: { balance?: number; latencyMs?: number; cancelLatenc
       startingBalance: usd(opts.balance ?? 1_000),
       latencyMs: opts.latencyMs ?? 100,
       ...(opts.cancelLatencyMs !== undefined ? { cancelLatencyMs: opts.cancelLatencyMs } : {}),
+      ...(opts.marketDataDelayMs !== undefined ? { marketDataDelayMs: opts.marketDataDelayMs } : {}),
       cancelModel: opts.cancelModel ?? 'behind',
       rules: opts.minQty === undefined ? undefined : () => ({ ...DEFAULT_MARKET_RULES, minQty: opts.minQty! }),
     },
