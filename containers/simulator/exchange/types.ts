@@ -3,6 +3,7 @@
  * the LONG (YES) side's price whatever the intent, quantities are integer contract counts, times are epoch ms.
  */
 import type { Qty } from '../../../shared/domain/quantity.js';
+import type { MarketStatus } from '../../../shared/domain/venue-enums.js';
 import type { Clock } from '../../../shared/domain/clock.js';
 import type { FeeSchedule } from '../../../shared/domain/fees.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
@@ -124,15 +125,8 @@ export interface MarketFilter {
   limit?: number;
 }
 
-export const MARKET_STATUSES = [
-  'MARKET_STATUS_UNSPECIFIED',
-  'MARKET_STATUS_OPEN',
-  'MARKET_STATUS_CLOSED',
-  'MARKET_STATUS_RESOLVING',
-  'MARKET_STATUS_RESOLVED',
-  'MARKET_STATUS_HALTED',
-] as const;
-export type VenueMarketStatus = (typeof MARKET_STATUSES)[number];
+/** The market object's status: the venue's enum, declared once in shared/domain/venue-enums.ts. */
+export type VenueMarketStatus = MarketStatus;
 
 /**
  * Why a market settled where it did (docs/venue-rules.md, "Settlement"): a result ($1 / $0), a tie in a

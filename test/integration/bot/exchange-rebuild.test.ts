@@ -22,6 +22,7 @@ import { PolymarketRestClient } from '../../../shared/venue/rest-client.js';
 import { startStoreHarness, type StoreHarness } from '../../support/emulators.js';
 import { startAuditedSimulator, type AuditedSimulator } from '../../support/wire-audit.js';
 import { contracts, type Qty } from '../../../shared/domain/quantity.js';
+import { orderRequest } from '../../support/domain-fixtures.js';
 
 const MARKET = 'nba-bos-nyk-moneyline';
 const TESTS = 7;
@@ -60,15 +61,8 @@ afterEach(async () => {
   await store?.stop();
 });
 
-const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
-  marketSlug: MARKET,
-  intent,
-  type: 'ORDER_TYPE_LIMIT',
-  price,
-  quantity,
-  tif,
-  postOnly: false,
-});
+const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest =>
+  orderRequest({ marketSlug: MARKET, intent, price, quantity, tif });
 
 /** The record the bot writes before it hears the create's answer: no venue id yet. */
 async function inFlight(localId: string, request: OrderRequest): Promise<TrackedOrder> {

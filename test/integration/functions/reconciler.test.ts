@@ -28,6 +28,7 @@ import type { ReconcileResult } from '../../../functions/reconciler/reconcile-jo
 import { runReconciliation, type ReconcilerDeps, type ReconciliationControlMessage } from '../../../functions/reconciler/reconcile-job.js';
 import { startLocalMessaging, startStoreHarness, type LocalMessaging, type StoreHarness } from '../../support/emulators.js';
 import { createQueue, drain } from './sqs-event-source.js';
+import { orderRequest } from '../../support/domain-fixtures.js';
 
 const MARKET = 'nba-bos-nyk-moneyline';
 const MODE = '/test/trading/mode';
@@ -43,15 +44,8 @@ function client(credentials: { keyId: string; secretBase64: string }): Polymarke
   return new PolymarketRestClient({ apiBaseUrl: sim.baseUrl, gatewayBaseUrl: sim.baseUrl, credentials, timeoutMs: 5_000, sleep: async () => {} });
 }
 
-const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest => ({
-  marketSlug: MARKET,
-  intent,
-  type: 'ORDER_TYPE_LIMIT',
-  price,
-  quantity,
-  tif,
-  postOnly: false,
-});
+const limit = (intent: OrderRequest['intent'], price: number, quantity: Qty, tif: OrderRequest['tif'] = 'TIME_IN_FORCE_GOOD_TILL_CANCEL'): OrderRequest =>
+  orderRequest({ marketSlug: MARKET, intent, price, quantity, tif });
 
 beforeAll(async () => {
   [sim, store, mq] = await Promise.all([
