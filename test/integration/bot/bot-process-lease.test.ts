@@ -50,7 +50,10 @@ describe('bot process: stop deadline and lost lease', () => {
     await waitFor(() => h.sim.exchange.openOrders(h.accountId).length > 0, 'an order rests at the exchange', 20_000);
     const stored = await repo.get();
     expect(stored?.owner).toMatch(/:\d+:[0-9a-f]{8}$/); // hostname:pid:random (no ECS metadata here)
-    expect(await repo.acquire('ecs-task/new', 60_000, stored!.expiresAt)).toMatchObject({ acquired: true });
+    // The new task's clock reads an hour on: the bot renews its 2 s lease every few hundred ms, so a takeover
+    // dated at the lease's expiry read a moment ago can lose to a renewal made in between (the CI failure of
+    // stop 16). Past every renewal the bot can make, the takeover is certain.
+    expect(await repo.acquire('ecs-task/new', 60_000, stored!.expiresAt + 3_600_000)).toMatchObject({ acquired: true });
 
     const { code } = await run.exited;
     expect(code).toBe(1);

@@ -165,7 +165,8 @@ describe('the trading lease: one bot per account', () => {
     const repo = leaseRepo();
     const stored = await repo.get();
     expect(stored?.owner).toBe('task-L');
-    expect(await repo.acquire('task-new', 60_000, stored!.expiresAt)).toMatchObject({ acquired: true });
+    // Dated an hour past the expiry just read: a renewal landing between the read and the takeover cannot refuse it.
+    expect(await repo.acquire('task-new', 60_000, stored!.expiresAt + 3_600_000)).toMatchObject({ acquired: true });
     await lost;
 
     const fromLoss = events.length;
