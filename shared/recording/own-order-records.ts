@@ -97,9 +97,17 @@ const RESTING_STATES: ReadonlySet<VenueOrderState> = new Set([
   'ORDER_STATE_PENDING_REPLACE',
 ]);
 
-/** True when the order's leaves rest on the book at its limit price. */
-export function restsOnBook(o: VenueOrder): boolean {
-  return o.type === 'ORDER_TYPE_LIMIT' && o.price !== null && o.leavesQuantity > 0 && RESTING_STATES.has(o.state) && !o.placeholders?.includes('type');
+/**
+ * The quantity the order rests on the book with: its leaves in a resting state (a limit order with a price),
+ * 0 when it does not rest, null when the order says nothing usable (a resting state without leaves: a partial
+ * order in an execution, or an unknown state).
+ */
+export function restingLeaves(o: VenueOrder): Qty | null {
+  if (o.state === 'ORDER_STATE_UNRECOGNISED') return null;
+  if (!RESTING_STATES.has(o.state) || o.type !== 'ORDER_TYPE_LIMIT' || o.price === null) return 0;
+  if (o.leavesQuantity > 0) return o.leavesQuantity;
+  const open = o.quantity - o.cumQuantity;
+  return open > 0 ? open : null;
 }
 
 interface Known {
@@ -158,10 +166,11 @@ export class OwnOrderDeriver {
         at: x.transactTime,
       });
     }
-    const resting = restsOnBook(o);
+    const leaves = restingLeaves(o);
     const event = EVENT_OF[x.type] ?? 'unknown';
-    // An unknown execution type or order state says nothing about the book: the previous state stands.
-    if (event === 'unknown' || o.state === 'ORDER_STATE_UNRECOGNISED') return out;
+    // An unknown execution type, or an order that says nothing usable about the book: the previous state stands.
+    if (event === 'unknown' || leaves === null) return out;
+    const resting = leaves > 0;
     out.push({
       type: 'order',
       venue: this.venue,
@@ -169,7 +178,7 @@ export class OwnOrderDeriver {
       marketSlug: k.marketSlug,
       side: k.side,
       price: k.price,
-      leaves: resting ? o.leavesQuantity : 0,
+      leaves,
       resting,
       event,
       at: x.transactTime,
@@ -187,7 +196,8 @@ export class OwnOrderDeriver {
     for (const o of orders) {
       if (typeof o?.id !== 'string') continue;
       const k = this.remember(o);
-      if (restsOnBook(o) && k.price !== null) open.push({ orderId: o.id, marketSlug: k.marketSlug, side: k.side, price: k.price, leaves: o.leavesQuantity });
+      const leaves = restingLeaves(o);
+      if (leaves !== null && leaves > 0 && k.price !== null) open.push({ orderId: o.id, marketSlug: k.marketSlug, side: k.side, price: k.price, leaves });
     }
     if (open.length === 0 && this.resting.size === 0) return [];
     this.resting.clear();

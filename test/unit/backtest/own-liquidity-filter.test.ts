@@ -73,6 +73,15 @@ describe('OwnOrderDeriver', () => {
     expect(cancel).toEqual([expect.objectContaining({ type: 'order', leaves: 0, resting: false, event: 'cancelled' })]);
   });
 
+  it('a resting order without leaves rests with quantity minus cum; an unknown state leaves the previous state standing', () => {
+    const d = new OwnOrderDeriver('live');
+    const noLeaves = order('o3', 'ORDER_SIDE_BUY', 450_000, 0, 'ORDER_STATE_PARTIALLY_FILLED', { cumQuantity: contracts(3) });
+    expect(d.derive(execution(noLeaves, 'EXECUTION_TYPE_PARTIAL_FILL', 10, { qty: contracts(3), px: 450_000, aggressor: false }))[1]).toMatchObject({ type: 'order', leaves: contracts(7), resting: true });
+    const unknown = order('o3', 'ORDER_SIDE_BUY', 450_000, contracts(7), 'ORDER_STATE_UNRECOGNISED');
+    expect(d.derive(execution(unknown, 'EXECUTION_TYPE_NEW', 20))).toEqual([]);
+    expect(d.derive(execution(order('o3', 'ORDER_SIDE_BUY', 450_000, contracts(7), 'ORDER_STATE_NEW'), 'EXECUTION_TYPE_UNRECOGNISED', 30))).toEqual([]);
+  });
+
   it('an open-orders snapshot is recorded only when it says something', () => {
     const d = new OwnOrderDeriver('live');
     expect(d.derive({ type: 'orders_snapshot', orders: [], receivedAt: 1 })).toEqual([]);
