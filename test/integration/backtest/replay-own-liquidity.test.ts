@@ -2,7 +2,8 @@
  * A recording of a live day holds the bot's own orders: the replay must not trade against them. Recorded
  * through the bot's recorder (format 3: `own` lines after the private socket's executions), read back as
  * NDJSON and through the replay form, replayed: the offer the replayed bot would have bought was the live
- * bot's own, so the old replay (own liquidity left in) fills and the new one does not. A format-2 recording
+ * bot's own, so the old replay (own liquidity left in) fills and the new one does not; likewise a print that
+ * was the live bot's own fill no longer goes through the replayed bot's bid. A format-2 recording
  * (private lines only) gets the same own lines when read. A recording without own orders (the sample)
  * replays exactly as with the filter off.
  */
@@ -30,20 +31,24 @@ const config = engineConfig();
 const tmp = mkdtempSync(join(tmpdir(), 'own-liquidity-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function liveOrder(state: VenueOrderState, leaves: number, side: OrderSide = 'ORDER_SIDE_SELL'): VenueOrder {
+function liveOrder(state: VenueOrderState, leaves: number, side: OrderSide = 'ORDER_SIDE_SELL', price = 500_000): VenueOrder {
   return {
-    id: 'live-1', marketSlug: HOME, side, type: 'ORDER_TYPE_LIMIT', price: 500_000, quantity: contracts(100), cumQuantity: contracts(100 - leaves), leavesQuantity: contracts(leaves),
+    id: `live-${side}`, marketSlug: HOME, side, type: 'ORDER_TYPE_LIMIT', price, quantity: contracts(100), cumQuantity: contracts(100 - leaves), leavesQuantity: contracts(leaves),
     tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', goodTillTime: null, intent: 'ORDER_INTENT_SELL_LONG', state, avgPx: null, createTime: null, commissionsBasisPoints: null, makerCommissionsBasisPoints: null,
   };
 }
-const exec = (o: VenueOrder, type: 'EXECUTION_TYPE_NEW' | 'EXECUTION_TYPE_CANCELED', at: number): VenueEvent => ({
+const exec = (o: VenueOrder, type: 'EXECUTION_TYPE_NEW' | 'EXECUTION_TYPE_CANCELED' | 'EXECUTION_TYPE_PARTIAL_FILL', at: number, filled?: number): VenueEvent => ({
   type: 'execution',
-  execution: { id: `x-${at}`, order: o, lastShares: null, lastPx: null, type, text: null, orderRejectReason: null, transactTime: at, tradeId: null, aggressor: null, commissionNotionalCollected: null },
+  execution: {
+    id: `x-${at}`, order: o, lastShares: filled === undefined ? null : contracts(filled), lastPx: filled === undefined ? null : o.price, type, text: null, orderRejectReason: null,
+    transactTime: at, tradeId: filled === undefined ? null : `t-${at}`, aggressor: filled === undefined ? null : false, commissionNotionalCollected: null,
+  },
   receivedAt: at,
 });
+type SessionLine = { t: number; line: Omit<RecordLine, 't'> };
 
 /** What the bot received, in order: the live bot's own offer of 100 at 0.50 is the whole offer at 0.50. */
-function session(): { t: number; line: Omit<RecordLine, 't'> }[] {
+function session(): SessionLine[] {
   return [
     { t: T0, line: { k: 'meta', e: discoveryLine(T0).e } },
     { t: T0 + 1, line: { k: 'private', e: exec(liveOrder('ORDER_STATE_NEW', 100), 'EXECUTION_TYPE_NEW', T0 + 1) } },
@@ -54,10 +59,29 @@ function session(): { t: number; line: Omit<RecordLine, 't'> }[] {
   ];
 }
 
-async function record(dir: string): Promise<LoadedRecording> {
+/**
+ * The live bot's bid of 100 at 0.44 is the whole bid; 50 of it is hit by a taker sell (the print of 50 at
+ * 0.44 is the bot's own fill). The replayed market maker bids 0.59: that print would go through its bid.
+ */
+function passiveSession(): SessionLine[] {
+  const bid = (state: VenueOrderState, leaves: number) => liveOrder(state, leaves, 'ORDER_SIDE_BUY', 440_000);
+  const out: SessionLine[] = [
+    { t: T0, line: { k: 'meta', e: discoveryLine(T0).e } },
+    { t: T0 + 1, line: { k: 'private', e: exec(bid('ORDER_STATE_NEW', 100), 'EXECUTION_TYPE_NEW', T0 + 1) } },
+    { t: T0 + 5, line: { k: 'feed', e: oddsEvent(FX, 0.6, T0 + 5) } },
+  ];
+  for (let i = 0; i < 20; i++) out.push({ t: T0 + 10 + i * 1_000, line: { k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.75, 100]], T0 + 10 + i * 1_000) } });
+  const print: VenueEvent = { type: 'trade', marketSlug: HOME, price: 440_000, qty: contracts(50), tradeTime: T0 + 25_000, takerSide: 'ORDER_SIDE_SELL', receivedAt: T0 + 25_000 };
+  out.push({ t: T0 + 25_000, line: { k: 'market', e: print } });
+  out.push({ t: T0 + 25_020, line: { k: 'private', e: exec(bid('ORDER_STATE_PARTIALLY_FILLED', 50), 'EXECUTION_TYPE_PARTIAL_FILL', T0 + 25_000, 50) } });
+  out.push({ t: T0 + 26_000, line: { k: 'market', e: bookEvent(HOME, [[0.44, 50]], [[0.75, 100]], T0 + 26_000) } });
+  return out;
+}
+
+async function record(dir: string, lines: SessionLine[] = session()): Promise<LoadedRecording> {
   const clock = new ManualClock(T0);
   const rec = createBotRecorder({ dir, config, clock, source: 'test', version: '0.0.0', sessionId: 'live-day' });
-  for (const { t, line } of session()) {
+  for (const { t, line } of lines) {
     clock.set(t);
     if (line.k === 'private') rec.onVenueEvent(line.e as VenueEvent, 'private');
     else if (line.k === 'market') rec.onVenueEvent(line.e as VenueEvent, 'markets');
@@ -97,6 +121,16 @@ describe('replay of a live day without the bot’s own liquidity', () => {
     expect(binary.lines.kindAt(3)).toBe('own');
     const viaBinary = await runReplay({ ...opts, lines: binary.lines });
     expect(JSON.stringify(viaBinary)).toBe(JSON.stringify(now));
+  });
+
+  it('the print of the bot’s own fill no longer fills the replayed bot’s bid', async () => {
+    const passive = await record(join(tmp, 'passive'), passiveSession());
+    const opts = { config, strategies: ['market_maker'] as const, report: false };
+    const old = await runReplay({ ...opts, lines: passive.lines, ownLiquidity: false });
+    expect(old.fills.map((f) => f.price)).toEqual([590_000]);
+    const now = await runReplay({ ...opts, lines: passive.lines });
+    expect(now.fills).toEqual([]);
+    expect(now.ownLiquidity).toMatchObject({ fills: 1, printsDropped: 1, printQtyRemoved: contracts(50), unmatchedFillQty: 0, clampedLevels: 0 });
   });
 
   it('a format-2 recording (private lines only) gets the same own lines when read', async () => {
