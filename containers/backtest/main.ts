@@ -25,6 +25,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../shared/config/errors.js';
+import { formatQuantity } from '../../shared/domain/quantity.js';
 import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { loadBacktestConfig, parseOverrideValue, resolveConfigPath, type OverrideValue } from '../../shared/backtest/backtest-config.js';
 import { ProgressBar } from '../../shared/backtest/progress-bar.js';
@@ -174,5 +175,12 @@ await writeFile(resultFile, JSON.stringify(rest, null, 2) + '\n');
 const written = report ? await writeReport(values.out, values.name, report) : undefined;
 const total = result.performance.total as { net: string; realized: string; fees: string; fills: number };
 console.log(`events ${result.events} · decisions ${result.decisionCount} (approved ${result.approvedCount}) · fills ${result.fills.length} · net ${total.net} USD (realized ${total.realized}, fees ${total.fees})`);
+const own = result.ownLiquidity;
+if (own) {
+  console.log(
+    `own liquidity taken out: ${formatQuantity(own.levelQtyRemoved)} contracts from ${own.framesAdjusted} book frames (${own.clampedLevels} levels clamped), ` +
+      `${formatQuantity(own.printQtyRemoved)} from prints (${own.printsDropped} dropped, ${own.printsReduced} reduced; ${formatQuantity(own.unmatchedFillQty)} of own fills unmatched)`,
+  );
+}
 if (written) console.log(`Report: ${written.html} (summary ${written.json})`);
 console.log(`Result: ${resultFile}`);

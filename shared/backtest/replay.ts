@@ -17,6 +17,12 @@
  * executor here as in the bot (TradingPauses, on the replay's clock: checked before each tick and at the
  * engine's start, and after each market line).
  *
+ * Own liquidity: a recording of a live day shows the bot's own resting orders in the books and its own fills
+ * in the prints. When the recording holds the bot's own order activity (`own` lines), every market event
+ * passes through the OwnLiquidityFilter (own-liquidity-filter.ts) first, so the replayed bot never queues
+ * behind or fills against them; the `own` lines themselves reach no one. A recording without them is
+ * replayed exactly as before.
+ *
  * Async work: the executor's calls are promises. In the bot, their continuations run before the next socket
  * message is handled; here, after a line (or a tick) that started executor work, the driver lets every
  * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
@@ -38,6 +44,7 @@ import { TradingPauses } from '../engine/trading-pauses.js';
 import type { RiskDecision } from '../risk/risk-manager.js';
 import { MarketDirectory } from '../state/market-directory.js';
 import { ReportCollector } from '../reports/report-collector.js';
+import { OwnLiquidityFilter, type OwnLiquidityOptions, type OwnLiquidityStats } from './own-liquidity-filter.js';
 import type { ReportData } from '../reports/report-model.js';
 
 /**
@@ -74,6 +81,8 @@ export interface ReplayOptions {
   metrics?: Metrics;
   /** Extra facts for the report's run table. */
   extra?: Record<string, string | number | boolean>;
+  /** Taking the bot's own recorded liquidity out of the market (default on; false replays the market as recorded). */
+  ownLiquidity?: false | OwnLiquidityOptions;
 }
 
 export interface DecisionRecord {
@@ -105,6 +114,8 @@ export interface BacktestResult {
   /** The performance tracker's report, amounts as decimal strings. */
   performance: Record<string, unknown>;
   report?: ReportData;
+  /** What was taken out of the market as the bot's own liquidity (only when the recording holds own lines). */
+  ownLiquidity?: OwnLiquidityStats;
 }
 
 function arraySource(lines: readonly RecordLine[]): LineSource {
@@ -127,6 +138,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     mode: 'paper',
     trading: { ...opts.config.trading, mode: 'paper', paper: { ...opts.config.trading.paper, orderLatencyMs: latencyMs } },
   };
+  const own = opts.ownLiquidity === false ? undefined : OwnLiquidityFilter.fromLines(lines, opts.ownLiquidity);
   const firstT = lines.length > 0 ? lines.timeAt(0) : 0;
   const clock = new ManualClock(firstT);
   const scheduler = new ManualScheduler(clock);
@@ -218,10 +230,16 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     }
     scheduler.runUntil(t);
     switch (line.k) {
-      case 'market':
-        engine.onMarketEvent(line.e);
-        pauses.onMarketEvent(line.e);
+      case 'market': {
+        const ev = own ? own.market(line.e, t) : line.e;
+        if (ev) {
+          engine.onMarketEvent(ev);
+          pauses.onMarketEvent(ev);
+        }
         events++;
+        break;
+      }
+      case 'own':
         break;
       case 'private':
         engine.onLivePrivateEvent(line.e);
@@ -289,5 +307,6 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     settlements,
     performance: engine.performance.reportJson(),
     ...(report ? { report } : {}),
+    ...(own ? { ownLiquidity: own.stats() } : {}),
   };
 }

@@ -2,6 +2,10 @@
  * The bot's recording hooks: plug them into `startBot` (onVenueEvent, onFeedEvent, onDiscovery, onSettle,
  * onEngineStart) and every inbound message is recorded with its receive time (the bot's clock when the hook
  * ran), and the moment the engine started (a replay starts its engine at the same line).
+ *
+ * The bot's own order activity is recorded too (`own` lines, own-order-records.ts): every private-socket event
+ * about the live account's orders is followed by the own records it implies (where the order rests now, its
+ * fills), and `onPaperEvent` (the paper exchange's events) records the paper account's, marked `paper`.
  */
 import type { AppConfig } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
@@ -9,6 +13,7 @@ import type { FeedEvent } from '../domain/feed-events.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
 import type { MarketDirectory } from '../state/market-directory.js';
+import { OwnOrderDeriver } from './own-order-records.js';
 import { configDigest, discoveryRecord, sanitizeConfig } from './record-format.js';
 import { RecordingWriter, newSessionId, type RecordingStats, type RecordingWriterOptions } from './recording-writer.js';
 
@@ -28,6 +33,8 @@ export interface BotRecorder {
   readonly writer: RecordingWriter;
   readonly sessionId: string;
   onVenueEvent(ev: VenueEvent, channel: 'markets' | 'private'): void;
+  /** An event of the paper exchange (engine.paper.onEvent): its own-order records, marked `paper`. */
+  onPaperEvent(ev: VenueEvent): void;
   onFeedEvent(ev: FeedEvent): void;
   onDiscovery(d: { directory: MarketDirectory; fixtures: readonly FixtureRef[] }): void;
   onSettle(marketSlug: string, settlementPrice: number): void;
@@ -50,10 +57,25 @@ export function createBotRecorder(opts: BotRecorderOptions): BotRecorder {
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     },
   });
+  const own = { live: new OwnOrderDeriver('live'), paper: new OwnOrderDeriver('paper') };
+  const recordOwn = (deriver: OwnOrderDeriver, ev: VenueEvent, t: number): void => {
+    if (ev.type !== 'execution' && ev.type !== 'orders_snapshot') return;
+    try {
+      for (const e of deriver.derive(ev)) writer.record('own', e, t);
+    } catch {
+      // an event without the shape of its type: recorded as received above, no own record
+    }
+  };
   return {
     writer,
     sessionId,
-    onVenueEvent: (ev, channel) => writer.record(channel === 'markets' ? 'market' : 'private', ev, clock.now()),
+    onVenueEvent: (ev, channel) => {
+      const t = clock.now();
+      if (channel === 'markets') return writer.record('market', ev, t);
+      writer.record('private', ev, t);
+      recordOwn(own.live, ev, t);
+    },
+    onPaperEvent: (ev) => recordOwn(own.paper, ev, clock.now()),
     onFeedEvent: (ev) => writer.record('feed', ev, clock.now()),
     onDiscovery: (d) => writer.record('meta', discoveryRecord(d.directory, d.fixtures), clock.now()),
     onSettle: (marketSlug, settlementPrice) => writer.record('settle', { marketSlug, settlementPrice }, clock.now()),

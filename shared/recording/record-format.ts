@@ -1,12 +1,15 @@
 /**
  * The recording format: what the bot received, one JSON object per line, in receive order.
  *
- *   { "t": receivedAtMs, "k": "market" | "private" | "feed" | "meta" | "settle", "e": … }
+ *   { "t": receivedAtMs, "k": "market" | "private" | "feed" | "meta" | "settle" | "own", "e": … }
  *
  * - market:  a VenueEvent from the exchange's public socket (book, bbo, trade, connection)
  * - private: a VenueEvent from the exchange's private socket (executions, positions, balances, orders)
  * - feed:    a FeedEvent from the sports/odds feeds (scores, odds, fixture status, feed health)
  * - settle:  a settlement the bot applied ({ marketSlug, settlementPrice })
+ * - own:     the bot's own order activity (format 3): an order's resting state after an event, a fill, the
+ *            complete set of open orders (own-order-records.ts). A replay takes this liquidity out of the
+ *            recorded market (shared/backtest/own-liquidity-filter.ts); the engine never hears these lines.
  * - meta:    the header (first line of every chunk: format version, session id, config digest, seed),
  *            the discovery result (which markets, which games, the join between them) that a replay needs,
  *            and the moment the engine started (`engine_start`): lines before it reached the bot's state but
@@ -22,12 +25,19 @@ import type { MarketInfo } from '../domain/market.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
 import { MarketDirectory, type MarketLink } from '../state/market-directory.js';
+import type { OwnRecord } from './own-order-records.js';
 
-/** 2: quantities are Qty (hundredths of a contract); 1 (whole contracts) is still read (record-upgrade.ts). */
-export const RECORD_FORMAT_VERSION = 2;
+/**
+ * 3: adds the `own` line kind (the bot's own orders and fills). 2: quantities are Qty (hundredths of a
+ * contract). Formats 1 and 2 are still read (record-upgrade.ts): a format-1 chunk's quantities are scaled, and
+ * the own lines of a format-1/2 chunk are derived from its private lines when it is read (recording-reader.ts).
+ */
+export const RECORD_FORMAT_VERSION = 3;
+/** The first format that records the bot's own order activity as `own` lines. */
+export const OWN_RECORDS_FORMAT = 3;
 export const RECORD_FILE_SUFFIX = '.ndjson.gz';
 
-export type RecordKind = 'market' | 'private' | 'feed' | 'meta' | 'settle';
+export type RecordKind = 'market' | 'private' | 'feed' | 'meta' | 'settle' | 'own';
 
 export interface SettlementRecord {
   marketSlug: string;
@@ -37,7 +47,7 @@ export interface SettlementRecord {
 
 export interface RecordingHeader {
   type: 'header';
-  format: typeof RECORD_FORMAT_VERSION | 1;
+  format: typeof RECORD_FORMAT_VERSION | 2 | 1;
   sessionId: string;
   /** Index of this chunk in the session (0-based). */
   chunk: number;
@@ -84,7 +94,8 @@ export type RecordLine =
   | { t: number; k: 'private'; e: VenueEvent }
   | { t: number; k: 'feed'; e: FeedEvent }
   | { t: number; k: 'settle'; e: SettlementRecord }
-  | { t: number; k: 'meta'; e: MetaRecord };
+  | { t: number; k: 'meta'; e: MetaRecord }
+  | { t: number; k: 'own'; e: OwnRecord };
 
 export type RecordPayload<K extends RecordKind> = Extract<RecordLine, { k: K }>['e'];
 
@@ -95,7 +106,7 @@ export class RecordFormatError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set(['market', 'private', 'feed', 'meta', 'settle']);
+const KINDS: ReadonlySet<string> = new Set(['market', 'private', 'feed', 'meta', 'settle', 'own']);
 
 /** Parses one line; throws RecordFormatError on anything that is not a record (the reader counts and skips). */
 export function parseRecordLine(text: string): RecordLine {

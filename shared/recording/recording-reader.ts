@@ -3,6 +3,10 @@
  * grouped into sessions by their header, each session's chunks in order, all sessions merged into one stream
  * by receive time (a stable sort: equal times keep session order, then file order, then line order).
  *
+ * Older formats are upgraded as they are read: a format-1 chunk's quantities become Qty (record-upgrade.ts),
+ * and a chunk older than format 3 gets the `own` lines its private lines imply (own-order-records.ts), right
+ * after each of them, so every replay sees the bot's own orders the same way.
+ *
  * Malformed lines are counted and skipped, never fatal. A chunk cut short by a crash (truncated gzip) is read
  * up to its last complete line and reported as truncated.
  *
@@ -12,8 +16,9 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { OwnOrderDeriver } from './own-order-records.js';
 import { WHOLE_CONTRACT_FORMAT, upgradeWholeContractLine } from './record-upgrade.js';
-import { RECORD_FILE_SUFFIX, RecordFormatError, parseRecordLine, type DiscoveryRecord, type RecordingHeader, type RecordLine } from './record-format.js';
+import { OWN_RECORDS_FORMAT, RECORD_FILE_SUFFIX, RecordFormatError, parseRecordLine, type DiscoveryRecord, type RecordingHeader, type RecordLine } from './record-format.js';
 
 export interface ReadIssue {
   file: string;
@@ -80,11 +85,20 @@ export async function readRecordFile(file: string, issues: ReadIssue[] = []): Pr
   return out;
 }
 
+/** The own records a recorded private line implies; a line without the shape of its event implies none. */
+function deriveOwnSafely(own: OwnOrderDeriver, l: Extract<RecordLine, { k: 'private' }>) {
+  try {
+    return own.derive(l.e);
+  } catch {
+    return [];
+  }
+}
+
 /** Loads files/folders: sessions in start order, chunks in order, merged by receive time. */
 export async function loadRecording(paths: readonly string[]): Promise<LoadedRecording> {
   const files = listRecordingFiles(paths);
   const issues: ReadIssue[] = [];
-  const sessions = new Map<string, { startedAt: number; lines: RecordLine[] }>();
+  const sessions = new Map<string, { startedAt: number; lines: RecordLine[]; own: OwnOrderDeriver }>();
   const headers: RecordingHeader[] = [];
   const discoveries: DiscoveryRecord[] = [];
   let dropped = 0;
@@ -96,7 +110,8 @@ export async function loadRecording(paths: readonly string[]): Promise<LoadedRec
     const key = header?.sessionId ?? `file:${file}`;
     if (header) headers.push(header);
     let s = sessions.get(key);
-    if (!s) sessions.set(key, (s = { startedAt: header?.startedAt ?? first?.t ?? 0, lines: [] }));
+    if (!s) sessions.set(key, (s = { startedAt: header?.startedAt ?? first?.t ?? 0, lines: [], own: new OwnOrderDeriver('live') }));
+    const deriveOwn = (header?.format ?? 0) < OWN_RECORDS_FORMAT;
     // Receive times come from a wall clock that may step back (NTP): never let a session go backwards.
     let last = s.lines.length > 0 ? (s.lines[s.lines.length - 1] as RecordLine).t : -Infinity;
     for (const l of lines) {
@@ -107,6 +122,7 @@ export async function loadRecording(paths: readonly string[]): Promise<LoadedRec
         else if (l.e.type === 'gap') dropped += l.e.dropped;
       }
       s.lines.push(l);
+      if (deriveOwn && l.k === 'private') for (const e of deriveOwnSafely(s.own, l)) s.lines.push({ t: l.t, k: 'own', e });
     }
   }
   const ordered = [...sessions.values()].sort((a, b) => a.startedAt - b.startedAt);

@@ -361,6 +361,8 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         phase = 'rebuilding';
         ref.engine = engine;
         ref.rest = rest;
+        // The paper account's own orders are recorded too (marked paper: a replay keeps them as a record only).
+        if (recorder) engine.paper.onEvent(recorder.onPaperEvent);
         // 3. Persistence and controls.
         followExecutor(engine);
         engine.bus.on('position_update', (p) => persister.recordPosition(p, engine.mode()));

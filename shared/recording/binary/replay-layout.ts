@@ -14,8 +14,11 @@
 import { crc32 } from 'node:zlib';
 import type { QuantityUnit } from './quantity-encoding.js';
 
-/** Bump with any change of the layout or of the schema (replay-schema.ts). */
-export const REPLAY_FORMAT_VERSION = 1;
+/**
+ * Bump with any change of the layout or of the schema (replay-schema.ts), or of what the reader gives.
+ * 2: the `own` line kind (recording format 3; derived for older recordings when they are read).
+ */
+export const REPLAY_FORMAT_VERSION = 2;
 export const REPLAY_MAGIC = 'PMRB';
 const HEADER_BYTES = 16;
 

@@ -136,4 +136,4 @@ export const EVENT_SHAPES: readonly EventShape[] = [
 export const JSON_SHAPE = 0;
 
 /** The line kinds, by enum value (the order is part of the format). */
-export const LINE_KINDS: readonly RecordKind[] = ['market', 'private', 'feed', 'settle', 'meta'];
+export const LINE_KINDS: readonly RecordKind[] = ['market', 'private', 'feed', 'settle', 'meta', 'own'];

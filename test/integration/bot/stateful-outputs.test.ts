@@ -152,6 +152,8 @@ describe('stateful bot outputs, local directories', () => {
     const kinds = new Set(loaded.lines.map((l) => l.k));
     expect(kinds.has('market')).toBe(true);
     expect(kinds.has('feed')).toBe(true);
+    // The paper account's own orders, when it traded, are recorded as paper: never taken out of a replayed market.
+    expect(loaded.lines.filter((l) => l.k === 'own' && l.e.venue !== 'paper')).toEqual([]);
     // Every line written is read back (the chunk headers are the reader's, not the writer's count).
     const isHeader = (l: (typeof loaded.lines)[number]) => l.k === 'meta' && (l.e as { type?: string }).type === 'header';
     expect(loaded.lines.filter((l) => !isHeader(l)).length).toBe(bot.recorder?.writer.stats().written);

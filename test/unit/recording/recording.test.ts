@@ -46,7 +46,7 @@ describe('RecordingWriter → loadRecording', () => {
     expect(stats).toMatchObject({ recorded: 502, dropped: 0, written: 502, chunks: 1 });
     const raw = gunzipSync(readFileSync(stats.files[0]!)).toString('utf8').split('\n').filter(Boolean);
     expect(JSON.parse(raw[0]!)).toMatchObject({ k: 'meta', e: { type: 'header', sessionId: 's1', chunk: 0, startedAt: 1_000, format: RECORD_FORMAT_VERSION } });
-    expect(RECORD_FORMAT_VERSION).toBe(2); // quantities in hundredths of a contract
+    expect(RECORD_FORMAT_VERSION).toBe(3); // quantities in hundredths of a contract, own lines
     const rec = await loadRecording([dir]);
     expect(rec.lines).toHaveLength(503);
     expect(rec.lines.slice(1, 501).map((l) => l.e)).toEqual(Array.from({ length: 500 }, (_, i) => trade(i)));

@@ -77,7 +77,7 @@ describe('replay codec', () => {
     const line = fc.oneof(
       fc.record({ t: num, k: fc.constant('market'), e: bookArb }),
       fc.record({ t: num, k: fc.constant('feed'), e: odds }),
-      fc.record({ t: num, k: fc.constantFrom('private', 'feed', 'meta'), e: anyJson }),
+      fc.record({ t: num, k: fc.constantFrom('private', 'feed', 'meta', 'own'), e: anyJson }),
     );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
