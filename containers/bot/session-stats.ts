@@ -1,12 +1,17 @@
 /**
  * What a local session shows a person: games, orders and fills per strategy, positions and PnL, as a short
  * block every few seconds and a summary at the end. Reads the engine; changes nothing.
+ *
+ * Open positions count at their executable marks (what closing them now would bring in: the bid for a long,
+ * 1 − the ask for a short, less the taker fee; shared/domain/executable-mark.ts); the mid-based figures are
+ * printed beside them, labelled "at mid", for reference only.
  */
 import { formatQuantity, type Qty } from '../../shared/domain/quantity.js';
 import type { Fill } from '../../shared/domain/order.js';
 import type { Signal } from '../../shared/domain/signal.js';
 import type { AssembledEngine } from '../../shared/engine/assemble-engine.js';
 import type { FixtureRef } from '../../shared/feeds/market-mapper.js';
+import type { PnlLine } from '../../shared/paper/performance-tracker.js';
 import type { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
 import type { RiskDecision } from '../../shared/risk/risk-manager.js';
 import { EdgeFeeTally, type EdgeFeeRow } from '../../shared/reports/edge-fee-tally.js';
@@ -75,7 +80,7 @@ export class SessionStats {
     for (const p of engine.state.allPositions()) if (p.quantity > 0) positions++;
     const breaker = engine.breaker.state();
     lines.push(
-      `── ${secs}s · mode ${engine.mode()} · PnL net ${usd(t.net)} USD (realized ${usd(t.realized)}, unrealized ${usd(t.unrealized)}, fees ${usd(t.fees)}) · ` +
+      `── ${secs}s · mode ${engine.mode()} · PnL net ${usd(t.net)} USD (realized ${usd(t.realized)}, unrealized ${usd(t.unrealized)}, fees ${usd(t.fees)}; at mid ${usd(t.netAtMid)}) · ` +
         `${positions} positions · ${open} open orders${breaker.tripped ? ' · BREAKER TRIPPED' : ''}${breaker.killSwitch ? ' · KILL SWITCH' : ''}`,
     );
     for (const f of fixtures) {
@@ -92,15 +97,20 @@ export class SessionStats {
   summary(engine: AssembledEngine): string {
     const r = engine.performance.report();
     const lines = ['', '══ Session summary ══', ''];
-    lines.push('strategy           fills  contracts   realized  unrealized      fees        net');
-    for (const [name, line] of Object.entries(r.byStrategy).sort()) {
-      const c = this.byStrategy.get(name);
-      lines.push(
-        `${name.padEnd(17)} ${String(line.fills).padStart(6)} ${formatQuantity(c?.contracts ?? line.volume).padStart(10)} ${usd(line.realized).padStart(10)} ${usd(line.unrealized).padStart(11)} ${usd(line.fees).padStart(9)} ${usd(line.net).padStart(10)}`,
-      );
-    }
+    lines.push('strategy           fills  contracts   realized  unrealized      fees        net   net at mid');
+    const row = (name: string, line: PnlLine, contracts: Qty) =>
+      `${name.padEnd(17)} ${String(line.fills).padStart(6)} ${formatQuantity(contracts).padStart(10)} ${usd(line.realized).padStart(10)} ${usd(line.unrealized).padStart(11)} ${usd(line.fees).padStart(9)} ${usd(line.net).padStart(10)} ${usd(line.netAtMid).padStart(12)}`;
+    for (const [name, line] of Object.entries(r.byStrategy).sort()) lines.push(row(name, line, this.byStrategy.get(name)?.contracts ?? line.volume));
     const t = r.total;
-    lines.push(`${'total'.padEnd(17)} ${String(t.fills).padStart(6)} ${formatQuantity(t.volume).padStart(10)} ${usd(t.realized).padStart(10)} ${usd(t.unrealized).padStart(11)} ${usd(t.fees).padStart(9)} ${usd(t.net).padStart(10)}`);
+    lines.push(row('total', t, t.volume));
+    const flags = [t.markedAtLastTrade ? 'some at the last trade (their side of the book was empty)' : '', t.beyondVisibleDepth ? 'some past the visible depth (rest at the worst level)' : '']
+      .filter(Boolean)
+      .join('; ');
+    lines.push(
+      '',
+      `open positions valued at what closing them would bring in (bid for a long, 1 − ask for a short, less the taker fee)${flags ? `: ${flags}` : ''}`,
+      `at mid (for reference only): unrealized ${usd(t.unrealizedAtMid)}, net ${usd(t.netAtMid)} USD`,
+    );
     if (this.blockReasons.size > 0) {
       lines.push('', `risk blocks: ${[...this.blockReasons].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }

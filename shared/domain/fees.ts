@@ -169,6 +169,15 @@ export function chargeTakerFill(
   return { fee, state: { exactNumerator: cumulative.toString(), charged: state.charged + fee } };
 }
 
+/**
+ * The most an order's taker fills can be charged in total, however the venue splits them: every fill is
+ * capped so that the running total never exceeds round-half-even(cumulative exact fee), and the cumulative
+ * exact fee does not depend on the split. The conservative fee of a hypothetical order (an executable mark).
+ */
+export function takerFeeCap(state: TakerFeeState): Micros {
+  return Number(divRoundHalfEven(BigInt(state.exactNumerator), EXACT_PER_CENT)) * CENT;
+}
+
 /** Per-order taker fee bookkeeping for a venue (simulator) or an account (paper): keyed by order id. */
 export class TakerFeeAccumulator {
   private readonly byOrder = new Map<string, TakerFeeState>();

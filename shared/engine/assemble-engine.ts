@@ -126,6 +126,8 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     expireAfterMs: sd.oddsExpireAfterMs,
     method: sd.devigMethod,
   });
+  // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
+  const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
   const state = new StateManager({
     clock,
     bus,
@@ -134,13 +136,12 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     winProbability: (game, pre) => winProbabilityForGame(game, pre)?.home,
     logger: logger.child({ component: 'state' }),
     metrics,
+    feeRates: (slug) => fees.ratesFor(slug, clock.now()),
   });
 
   // Each market's own tick and minimum size; config trading.default_tick / default_min_qty where unknown.
   const defaultRules = { tick: config.trading.defaultTick, minQty: config.trading.defaultMinQty };
   const rules = (slug: string) => marketRulesOf(directory.info(slug), defaultRules);
-  // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
-  const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
   // Fills are charged at the same rates the strategies priced (a market's own Θ, not only the default).
   const feeRates = (slug: string, atMs: number) => fees.ratesFor(slug, atMs);
   const paper = new PaperExchange({
@@ -160,8 +161,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     },
   });
 
-  const performance = new PerformanceTracker('mid');
-  const pnl = new DailyPnlMonitor((slug) => state.longMark(slug), opts.realizedToday ?? 0);
+  // Open positions are valued at executable marks (shared/domain/executable-mark.ts), net of the market's taker fee.
+  const performance = new PerformanceTracker({ feeRates: (slug) => fees.ratesFor(slug, clock.now()) });
+  const pnl = new DailyPnlMonitor((slug, netQty) => state.closeoutMark(slug, netQty).value, opts.realizedToday ?? 0);
   const makeExecutor = (gateway: OrderGateway, name: string) =>
     new OrderExecutor({
       gateway,

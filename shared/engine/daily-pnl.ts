@@ -4,15 +4,16 @@
  * The risk manager asks for it on every signal, so a call costs O(open positions), never a report.
  *
  *  - realized: PnL realized since the last daily reset, fees included (negative = loss);
- *  - unrealized: the current mark-to-market of the open positions against their cost.
- * The breaker trips on −(realized + unrealized) ≥ max_daily_loss. A short (NO) position is marked at
- * 1 − the long mark (shared/paper/position-math.ts). A position with no mark counts at cost.
+ *  - unrealized: the open positions at their executable marks (what closing each market's net position now
+ *    would bring in: a long sold into the bids, a short bought back at the asks, less the taker fee;
+ *    shared/domain/executable-mark.ts) against their cost.
+ * The breaker trips on −(realized + unrealized) ≥ max_daily_loss. A position with no mark counts at cost.
  */
 import type { Qty } from '../domain/quantity.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
-import { applyTrade, emptyLedger, settle, unrealizedPnl, type PositionLedger } from '../paper/position-math.js';
+import { applyTrade, emptyLedger, settle, type PositionLedger } from '../paper/position-math.js';
 import type { DailyPnl } from '../risk/risk-view.js';
 
 export class DailyPnlMonitor {
@@ -24,8 +25,11 @@ export class DailyPnlMonitor {
   private baseline = 0;
 
   constructor(
-    /** The long-side mark of a market (the state manager's mid, else last trade), or null. */
-    private readonly markOf: (marketSlug: string) => PriceMicros | null,
+    /**
+     * The executable value of holding `netQty` (signed) in a market, net of the closing fee, or null when
+     * the market has no mark (the state manager's closeoutMark).
+     */
+    private readonly valueOf: (marketSlug: string, netQty: Qty) => Micros | null,
     /** Realized PnL already booked today before this process started (restored from the store). */
     carriedRealized: Micros = 0,
   ) {
@@ -59,8 +63,9 @@ export class DailyPnlMonitor {
   dailyPnl(): DailyPnl {
     let unrealized = 0;
     for (const slug of this.open) {
-      const mark = this.markOf(slug);
-      if (mark !== null) unrealized += unrealizedPnl(this.ledgers.get(slug) as PositionLedger, mark);
+      const ledger = this.ledgers.get(slug) as PositionLedger;
+      const value = this.valueOf(slug, ledger.netQty);
+      if (value !== null) unrealized += value - ledger.cost;
     }
     return { realized: this.realizedTotal - this.baseline, unrealized };
   }

@@ -1,26 +1,45 @@
 /**
  * Paper (and live) PnL: realized and unrealized PnL and fees per strategy and per market, from the engine's
- * Fill stream (idempotent by execution id), marked at the mid or the last trade (configurable), settled at
- * 1 or 0. Per-trade arithmetic is exact integer micros (position-math.ts); sums and reports use decimal.js.
- * Unsettled inventory counts only through its mark (unrealized), never as realized profit; a position with
- * no mark at all is valued at cost (unrealized 0) and flagged `unmarked`.
+ * Fill stream (idempotent by execution id), settled at 1 or 0. Open positions are valued at their executable
+ * marks (shared/domain/executable-mark.ts): a long sold into the bids, a short bought back at the asks,
+ * walking the last whole book's depth, less the taker fee of the close; the last trade when that side is
+ * empty. The mid-based figure (mid, else last trade, no fee) is kept beside it for reference only
+ * (`unrealizedAtMid`, `netAtMid`). Per-trade arithmetic is exact integer micros (position-math.ts); sums and
+ * reports use decimal.js. Unsettled inventory counts only through its mark (unrealized), never as realized
+ * profit; a position with no mark at all is valued at cost (unrealized 0) and flagged `unmarked`.
+ *
+ * Strategy lines value each strategy's position as if it were closed alone. Market lines and the total value
+ * the account's net position in each market (as the circuit breaker does: shared/engine/daily-pnl.ts), plus
+ * $1 for each contract one strategy holds long against another's short (a pair the venue nets): so when
+ * strategies share a market, the strategy lines need not add up to the total.
  */
 import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
-import { microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
+import { bestOnly, executableMark, levelsOf, midMarkValue, type ExecutableMark } from '../domain/executable-mark.js';
+import { DEFAULT_FEE_RATES, type FeeRates } from '../domain/fees.js';
+import type { BookLevel } from '../domain/market.js';
+import { ONE_DOLLAR, microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
-import { applyTrade, emptyLedger, settle, unrealizedPnl, type PositionLedger } from './position-math.js';
+import { applyTrade, emptyLedger, settle, type PositionLedger } from './position-math.js';
 
-export type MarkSource = 'mid' | 'last';
+export interface PerformanceTrackerOptions {
+  /** A market's fee rates now, for the closing taker fee of the marks (default: the venue's defaults). */
+  feeRates?: (marketSlug: string) => FeeRates;
+}
 
 export interface PnlLine {
   realized: Decimal;
+  /** Open positions at their executable marks against their cost. */
   unrealized: Decimal;
   fees: Decimal;
   /** realized + unrealized − fees. */
   net: Decimal;
+  /** Reference only: open positions at the mid (else last trade), no fee, against their cost. */
+  unrealizedAtMid: Decimal;
+  /** Reference only: realized + unrealizedAtMid − fees. */
+  netAtMid: Decimal;
   /** Quantity traded (hundredths of a contract). */
   volume: Qty;
   /** Σ price × qty of fills (long-side), USD. */
@@ -30,6 +49,10 @@ export interface PnlLine {
   openQty: Qty;
   /** True when some open position had no mark. */
   unmarked: boolean;
+  /** True when some open position was marked at the last trade (its closing side of the book was empty). */
+  markedAtLastTrade: boolean;
+  /** True when some open position was larger than the visible depth (the rest valued at the worst level). */
+  beyondVisibleDepth: boolean;
 }
 
 export interface PerformanceReport {
@@ -45,9 +68,12 @@ interface Book {
   fills: number;
 }
 
+/** A market's data for marks: the last whole book's levels (best first), else the best prices alone. */
 interface Marks {
-  bid: PriceMicros | null;
-  ask: PriceMicros | null;
+  bids: readonly BookLevel[];
+  asks: readonly BookLevel[];
+  /** A whole book has arrived: best bid/offer messages no longer replace its levels (as in the state manager). */
+  hasBook: boolean;
   last: PriceMicros | null;
 }
 
@@ -56,7 +82,11 @@ export class PerformanceTracker {
   private readonly marks = new Map<string, Marks>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly markSource: MarkSource = 'mid') {}
+  private readonly feeRates: (marketSlug: string) => FeeRates;
+
+  constructor(options: PerformanceTrackerOptions = {}) {
+    this.feeRates = options.feeRates ?? (() => DEFAULT_FEE_RATES);
+  }
 
   /** Records a fill once (by execution id). Returns false for a duplicate. */
   onFill(fill: Fill): boolean {
@@ -71,28 +101,56 @@ export class PerformanceTracker {
     return true;
   }
 
-  /** Market data in: books and BBOs set bid/ask, trades set the last price. */
+  /**
+   * Market data in: whole books set the levels (kept by reference: a book message is never changed after it
+   * is sent), best bid/offer messages set the best prices until a whole book has arrived, trades and BBOs set
+   * the last price.
+   */
   onMarketEvent(ev: VenueEvent): void {
     if (ev.type === 'book') {
       const m = this.markOf(ev.marketSlug);
-      m.bid = ev.bids.length ? Math.max(...ev.bids.map((l) => l.price)) : null;
-      m.ask = ev.asks.length ? Math.min(...ev.asks.map((l) => l.price)) : null;
+      m.bids = bestFirst(ev.bids, -1);
+      m.asks = bestFirst(ev.asks, 1);
+      m.hasBook = true;
     } else if (ev.type === 'bbo') {
       const m = this.markOf(ev.marketSlug);
-      m.bid = ev.bestBid;
-      m.ask = ev.bestAsk;
+      if (!m.hasBook) {
+        m.bids = ev.bestBid === null ? [] : [{ price: ev.bestBid, qty: 0 }];
+        m.asks = ev.bestAsk === null ? [] : [{ price: ev.bestAsk, qty: 0 }];
+      }
       if (ev.lastTradePx !== null) m.last = ev.lastTradePx;
     } else if (ev.type === 'trade') {
       this.markOf(ev.marketSlug).last = ev.price;
     }
   }
 
-  /** The long-side mark of a market under the configured source (with the other as fallback), or null. */
-  mark(marketSlug: string): PriceMicros | null {
+  /**
+   * The executable mark of holding `netQty` (signed) in a market: what closing it into the last book would
+   * bring in, net of the market's taker fee (shared/domain/executable-mark.ts).
+   */
+  closeout(marketSlug: string, netQty: Qty): ExecutableMark {
+    const m = this.marks.get(marketSlug);
+    const takerThetaPpm = this.feeRates(marketSlug).takerThetaPpm;
+    if (!m) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
+    const long = netQty > 0;
+    const opposite = long ? m.asks[0] : m.bids[0];
+    return executableMark({ netQty, closeLevels: levelsOf(long ? m.bids : m.asks), oppositeBest: opposite?.price ?? null, lastTrade: m.last, takerThetaPpm });
+  }
+
+  /** The mid-based long-side mark (mid, else last trade), or null: reference figures and the hit rate only. */
+  midMark(marketSlug: string): PriceMicros | null {
     const m = this.marks.get(marketSlug);
     if (!m) return null;
-    const mid = m.bid !== null && m.ask !== null ? midHalfEven(m.bid, m.ask) : null;
-    return this.markSource === 'mid' ? (mid ?? m.last) : (m.last ?? mid);
+    const bid = m.bids[0];
+    const ask = m.asks[0];
+    return bid && ask ? midHalfEven(bid.price, ask.price) : m.last;
+  }
+
+  /** The mid-based reference value of holding `netQty` in a market, or null without a mid or a last trade. */
+  midValue(marketSlug: string, netQty: Qty): Micros | null {
+    const m = this.marks.get(marketSlug);
+    if (!m) return netQty === 0 ? 0 : null;
+    return midMarkValue(netQty, m.bids[0]?.price ?? null, m.asks[0]?.price ?? null, m.last);
   }
 
   /** Settles every strategy's position in a market at 0 or 1 USD per long contract. */
@@ -102,25 +160,57 @@ export class PerformanceTracker {
       if (b) settle(b.ledger, settlementPrice);
     }
     const m = this.markOf(marketSlug);
-    m.bid = m.ask = m.last = settlementPrice;
+    m.bids = [];
+    m.asks = [];
+    m.hasBook = true;
+    m.last = settlementPrice;
   }
 
   report(): PerformanceReport {
     const total = emptyLine();
     const byStrategy: Record<string, PnlLine> = {};
     const byMarket: Record<string, PnlLine> = {};
+    const accounts = new Map<string, AccountPosition>();
     for (const [strategy, markets] of this.books) {
       for (const [market, b] of markets) {
-        const mark = this.mark(market);
-        const unmarked = b.ledger.netQty !== 0 && mark === null;
-        const unreal = mark === null ? 0 : unrealizedPnl(b.ledger, mark);
-        for (const line of [total, (byStrategy[strategy] ??= emptyLine()), (byMarket[market] ??= emptyLine())]) {
-          addTo(line, b, unreal, unmarked);
-        }
+        const open = b.ledger.netQty !== 0;
+        const mark = open ? this.closeout(market, b.ledger.netQty) : null;
+        const atMid = open ? this.midValue(market, b.ledger.netQty) : null;
+        const values: LineValues = {
+          unrealized: mark === null || mark.value === null ? 0 : mark.value - b.ledger.cost,
+          unrealizedAtMid: atMid === null ? 0 : atMid - b.ledger.cost,
+          unmarked: mark !== null && mark.value === null,
+          markedAtLastTrade: mark?.source === 'last_trade',
+          beyondVisibleDepth: mark?.beyondVisibleDepth ?? false,
+        };
+        addTo((byStrategy[strategy] ??= emptyLine()), b, values);
+        // Market lines and the total: the flows here, the marks of the account's net position below.
+        addTo((byMarket[market] ??= emptyLine()), b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
+        addTo(total, b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
+        const a = accounts.get(market) ?? { long: 0, short: 0, cost: 0 };
+        if (b.ledger.netQty > 0) a.long += b.ledger.netQty;
+        else a.short -= b.ledger.netQty;
+        a.cost += b.ledger.cost;
+        accounts.set(market, a);
+      }
+    }
+    for (const [market, a] of accounts) {
+      const line = byMarket[market] as PnlLine;
+      const net = a.long - a.short;
+      if (a.long === 0 && a.short === 0) continue;
+      const mark = this.closeout(market, net);
+      if (mark.value === null) continue; // valued at cost, already flagged unmarked
+      // Contracts held long by one strategy and short by another are a pair worth exactly $1 each.
+      const unrealized = microsToDecimal(mark.value + qtyTimesMicros(Math.min(a.long, a.short), ONE_DOLLAR, 'down') - a.cost);
+      for (const l of [line, total]) {
+        l.unrealized = l.unrealized.plus(unrealized);
+        l.markedAtLastTrade ||= mark.source === 'last_trade';
+        l.beyondVisibleDepth ||= mark.beyondVisibleDepth;
       }
     }
     for (const line of [total, ...Object.values(byStrategy), ...Object.values(byMarket)]) {
       line.net = line.realized.plus(line.unrealized).minus(line.fees);
+      line.netAtMid = line.realized.plus(line.unrealizedAtMid).minus(line.fees);
     }
     return { total, byStrategy, byMarket };
   }
@@ -133,11 +223,15 @@ export class PerformanceTracker {
       unrealized: l.unrealized.toFixed(6),
       fees: l.fees.toFixed(6),
       net: l.net.toFixed(6),
+      unrealizedAtMid: l.unrealizedAtMid.toFixed(6),
+      netAtMid: l.netAtMid.toFixed(6),
       volume: l.volume,
       notional: l.notional.toFixed(6),
       fills: l.fills,
       openQty: l.openQty,
       unmarked: l.unmarked,
+      markedAtLastTrade: l.markedAtLastTrade,
+      beyondVisibleDepth: l.beyondVisibleDepth,
     });
     const map = (o: Record<string, PnlLine>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fmt(v)]));
     return { total: fmt(r.total), byStrategy: map(r.byStrategy), byMarket: map(r.byMarket) };
@@ -166,25 +260,70 @@ export class PerformanceTracker {
   private markOf(slug: string): Marks {
     let m = this.marks.get(slug);
     if (!m) {
-      m = { bid: null, ask: null, last: null };
+      m = { bids: [], asks: [], hasBook: false, last: null };
       this.marks.set(slug, m);
     }
     return m;
   }
 }
 
-function emptyLine(): PnlLine {
-  const z = new Decimal(0);
-  return { realized: z, unrealized: z, fees: z, net: z, volume: 0, notional: z, fills: 0, openQty: 0, unmarked: false };
+/** One market's positions across strategies: contracts held long, contracts held short, total cost. */
+interface AccountPosition {
+  long: Qty;
+  short: Qty;
+  cost: Micros;
 }
 
-function addTo(line: PnlLine, b: Book, unrealized: Micros, unmarked: boolean): void {
+interface LineValues {
+  unrealized: Micros;
+  unrealizedAtMid: Micros;
+  unmarked: boolean;
+  markedAtLastTrade: boolean;
+  beyondVisibleDepth: boolean;
+}
+
+export function emptyLine(): PnlLine {
+  const z = new Decimal(0);
+  return {
+    realized: z,
+    unrealized: z,
+    fees: z,
+    net: z,
+    unrealizedAtMid: z,
+    netAtMid: z,
+    volume: 0,
+    notional: z,
+    fills: 0,
+    openQty: 0,
+    unmarked: false,
+    markedAtLastTrade: false,
+    beyondVisibleDepth: false,
+  };
+}
+
+function addTo(line: PnlLine, b: Book, v: LineValues): void {
   line.realized = line.realized.plus(microsToDecimal(b.ledger.realized));
-  line.unrealized = line.unrealized.plus(microsToDecimal(unrealized));
+  line.unrealized = line.unrealized.plus(microsToDecimal(v.unrealized));
+  line.unrealizedAtMid = line.unrealizedAtMid.plus(microsToDecimal(v.unrealizedAtMid));
   line.fees = line.fees.plus(microsToDecimal(b.ledger.fees));
   line.notional = line.notional.plus(microsToDecimal(b.notional));
   line.volume += b.volume;
   line.fills += b.fills;
   line.openQty += b.ledger.netQty;
-  line.unmarked ||= unmarked;
+  line.unmarked ||= v.unmarked;
+  line.markedAtLastTrade ||= v.markedAtLastTrade;
+  line.beyondVisibleDepth ||= v.beyondVisibleDepth;
+}
+
+/**
+ * The levels best first (bids: highest first, `direction` −1; asks: lowest first, +1): the message's own
+ * array when it already is (the venue's order; no copy), else a sorted copy.
+ */
+function bestFirst(levels: readonly BookLevel[], direction: 1 | -1): readonly BookLevel[] {
+  for (let i = 1; i < levels.length; i++) {
+    if (((levels[i] as BookLevel).price - (levels[i - 1] as BookLevel).price) * direction <= 0) {
+      return [...levels].sort((a, b) => (a.price - b.price) * direction);
+    }
+  }
+  return levels;
 }

@@ -92,7 +92,8 @@ export function orderUpdatedFromVenue(stored: TrackedOrder, venue: VenueOrder | 
 /**
  * The store's position replaced by the exchange's: quantity, side, cost basis and realized PnL are the
  * exchange's. The mark per contract of the previous record is kept when the side is unchanged (the bot
- * re-marks it on the next book update); otherwise the position is marked at cost. Fees stay as recorded.
+ * re-marks it on the next book update), the mid-based reference figure with it; otherwise the position is
+ * marked at cost. Fees stay as recorded.
  */
 export function positionFromVenue(v: VenuePosition, prev: PositionState | undefined, now: number): PositionState {
   const quantity = Math.abs(v.netPosition);
@@ -100,8 +101,16 @@ export function positionFromVenue(v: VenuePosition, prev: PositionState | undefi
   const cost: Micros = quantity === 0 ? 0 : v.cost;
   const avgPrice = quantity === 0 ? 0 : Number(divRoundHalfEven(BigInt(cost) * BigInt(QTY_SCALE), BigInt(quantity)));
   let currentValue = cost;
+  // The executable-mark fields, when the previous record has them (docs/pnl-marks.md).
+  let marks: Pick<PositionState, 'markSource' | 'beyondVisibleDepth' | 'unrealizedPnlAtMid'> = {};
   if (prev && prev.side === side && prev.quantity > 0 && quantity > 0) {
-    currentValue = Number(divRoundHalfEven(BigInt(prev.currentValue) * BigInt(quantity), BigInt(prev.quantity)));
+    const scaled = (v: Micros) => Number(divRoundHalfEven(BigInt(v) * BigInt(quantity), BigInt(prev.quantity)));
+    currentValue = scaled(prev.currentValue);
+    if (prev.unrealizedPnlAtMid !== undefined) {
+      marks = { markSource: prev.markSource ?? 'none', beyondVisibleDepth: prev.beyondVisibleDepth ?? false, unrealizedPnlAtMid: scaled(prev.cost + prev.unrealizedPnlAtMid) - cost };
+    }
+  } else if (prev?.unrealizedPnlAtMid !== undefined) {
+    marks = { markSource: 'none', beyondVisibleDepth: false, unrealizedPnlAtMid: 0 };
   }
   return {
     marketSlug: v.marketSlug,
@@ -115,10 +124,12 @@ export function positionFromVenue(v: VenuePosition, prev: PositionState | undefi
     realizedPnl: v.realized,
     feesPaid: prev?.feesPaid ?? 0,
     updatedAt: now,
+    ...marks,
   };
 }
 
 /** A flat position (the exchange reports none for a market the store holds). */
 export function flatPosition(marketSlug: string, prev: PositionState, now: number): PositionState {
-  return { ...prev, marketSlug, quantity: 0, netQty: 0, avgPrice: 0, cost: 0, currentValue: 0, unrealizedPnl: 0, updatedAt: now };
+  const marks = prev.unrealizedPnlAtMid === undefined ? {} : { markSource: 'none' as const, beyondVisibleDepth: false, unrealizedPnlAtMid: 0 };
+  return { ...prev, marketSlug, quantity: 0, netQty: 0, avgPrice: 0, cost: 0, currentValue: 0, unrealizedPnl: 0, updatedAt: now, ...marks };
 }

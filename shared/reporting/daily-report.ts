@@ -1,7 +1,8 @@
 /**
  * The daily trading report: fills, contracts, volume, fees and rebates, realized PnL (from the fills,
  * replayed per market from the first fill so the cost basis is right), unrealized PnL (from the positions'
- * current marks), per strategy, per sport and per market. Pure; money is summed with decimal.js from
+ * current executable marks: what closing each now would bring in, net of the taker fee; the mid-based figure
+ * beside it as `unrealizedPnlAtMid`, for reference only), per strategy, per sport and per market. Pure; money is summed with decimal.js from
  * integer micros and reported as exact decimal USD strings.
  *
  * Scope: realized PnL here is trading PnL (fills). A settlement pays out without a fill, so PnL realized by
@@ -62,19 +63,33 @@ export interface GroupFigures {
 export interface MarketFigures extends GroupFigures {
   sport: string;
   marketType: string;
+  /** At executable marks. */
   unrealizedPnl: string;
+  /** Reference only: at the mid (else last trade), no fee. */
+  unrealizedPnlAtMid: string;
   /** Position at the end of the replay (end of the day), signed contracts, exact decimal text. */
   endOfDayNetQty: string;
 }
 
 export interface SportFigures extends GroupFigures {
   unrealizedPnl: string;
+  unrealizedPnlAtMid: string;
 }
 
 export interface DailyReport {
   day: string;
   generatedAt: number;
-  totals: GroupFigures & { unrealizedPnl: string; totalPnl: string; openPositions: number };
+  totals: GroupFigures & {
+    /** At executable marks. */
+    unrealizedPnl: string;
+    /** netRealizedPnl + unrealizedPnl. */
+    totalPnl: string;
+    /** Reference only: at the mid (else last trade), no fee. */
+    unrealizedPnlAtMid: string;
+    /** Reference only: netRealizedPnl + unrealizedPnlAtMid. */
+    totalPnlAtMid: string;
+    openPositions: number;
+  };
   byStrategy: Record<string, GroupFigures>;
   bySport: Record<string, SportFigures>;
   byMarket: Record<string, MarketFigures>;
@@ -165,18 +180,27 @@ export function computeDailyReport(input: ReportInput): DailyReport {
     }
   }
 
-  // Unrealized PnL from the positions' current marks.
+  // Unrealized PnL from the positions' current marks (executable; at mid beside it). A position stored before
+  // executable marks has no mid figure of its own: its one figure was at the mid.
   let unrealized = new Decimal(0);
+  let unrealizedAtMid = new Decimal(0);
   const unrealizedBySport = new Map<string, Decimal>();
   const unrealizedByMarket = new Map<string, Decimal>();
+  const atMidBySport = new Map<string, Decimal>();
+  const atMidByMarket = new Map<string, Decimal>();
+  const add = (m: Map<string, Decimal>, k: string, v: number) => m.set(k, (m.get(k) ?? new Decimal(0)).plus(v));
   let openPositions = 0;
   for (const p of input.positions) {
     if (p.quantity === 0) continue;
     openPositions++;
+    const atMid = p.unrealizedPnlAtMid ?? p.unrealizedPnl;
     unrealized = unrealized.plus(p.unrealizedPnl);
+    unrealizedAtMid = unrealizedAtMid.plus(atMid);
     const sport = classify(p.marketSlug).sport;
-    unrealizedBySport.set(sport, (unrealizedBySport.get(sport) ?? new Decimal(0)).plus(p.unrealizedPnl));
-    unrealizedByMarket.set(p.marketSlug, (unrealizedByMarket.get(p.marketSlug) ?? new Decimal(0)).plus(p.unrealizedPnl));
+    add(unrealizedBySport, sport, p.unrealizedPnl);
+    add(unrealizedByMarket, p.marketSlug, p.unrealizedPnl);
+    add(atMidBySport, sport, atMid);
+    add(atMidByMarket, p.marketSlug, atMid);
   }
 
   const sortedEntries = <V>(m: Map<string, V>): [string, V][] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
@@ -186,13 +210,18 @@ export function computeDailyReport(input: ReportInput): DailyReport {
       ...classify(slug),
       ...acc.figures(),
       unrealizedPnl: usd(unrealizedByMarket.get(slug) ?? new Decimal(0)),
+      unrealizedPnlAtMid: usd(atMidByMarket.get(slug) ?? new Decimal(0)),
       endOfDayNetQty: formatQuantity(books.get(slug)?.net ?? 0),
     };
   }
   const bySport: Record<string, SportFigures> = {};
   const sportNames = new Set([...sports.keys(), ...unrealizedBySport.keys()]);
   for (const s of [...sportNames].sort()) {
-    bySport[s] = { ...(sports.get(s) ?? new Acc()).figures(), unrealizedPnl: usd(unrealizedBySport.get(s) ?? new Decimal(0)) };
+    bySport[s] = {
+      ...(sports.get(s) ?? new Acc()).figures(),
+      unrealizedPnl: usd(unrealizedBySport.get(s) ?? new Decimal(0)),
+      unrealizedPnlAtMid: usd(atMidBySport.get(s) ?? new Decimal(0)),
+    };
   }
   const byStrategy: Record<string, GroupFigures> = {};
   for (const [s, acc] of sortedEntries(strategies)) byStrategy[s] = acc.figures();
@@ -204,6 +233,8 @@ export function computeDailyReport(input: ReportInput): DailyReport {
       ...total.figures(),
       unrealizedPnl: usd(unrealized),
       totalPnl: usd(total.netRealizedMicros().plus(unrealized)),
+      unrealizedPnlAtMid: usd(unrealizedAtMid),
+      totalPnlAtMid: usd(total.netRealizedMicros().plus(unrealizedAtMid)),
       openPositions,
     },
     byStrategy,

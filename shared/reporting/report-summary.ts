@@ -8,8 +8,9 @@ export function reportSummary(report: DailyReport, location?: string): { subject
     `Trading day ${report.day} (America/New_York)`,
     `Fills: ${t.fills} (${t.contracts} contracts; maker ${t.makerFills}, taker ${t.takerFills}), volume ${t.volume} USD`,
     `Realized PnL: ${t.realizedPnl} USD; fees ${t.feesPaid}, rebates ${t.rebates}, net ${t.netRealizedPnl} USD`,
-    `Unrealized PnL (current marks): ${t.unrealizedPnl} USD over ${t.openPositions} open position(s)`,
+    `Unrealized PnL (executable marks: bid for a long, 1 − ask for a short, less the taker fee): ${t.unrealizedPnl} USD over ${t.openPositions} open position(s)`,
     `Total: ${t.totalPnl} USD`,
+    `At mid (for reference only): unrealized ${t.unrealizedPnlAtMid} USD, total ${t.totalPnlAtMid} USD`,
   ];
   const strategies = Object.entries(report.byStrategy);
   if (strategies.length) {
@@ -24,7 +25,7 @@ export function reportSummary(report: DailyReport, location?: string): { subject
   const sports = Object.entries(report.bySport);
   if (sports.length) {
     lines.push('By sport:');
-    for (const [name, g] of sports) lines.push(`  ${name}: ${g.fills} fills, net realized ${g.netRealizedPnl} USD, unrealized ${g.unrealizedPnl} USD`);
+    for (const [name, g] of sports) lines.push(`  ${name}: ${g.fills} fills, net realized ${g.netRealizedPnl} USD, unrealized ${g.unrealizedPnl} USD (at mid ${g.unrealizedPnlAtMid})`);
   }
   if (report.riskDayRealizedPnl !== null) lines.push(`Risk-day counter (incl. settlements): ${report.riskDayRealizedPnl} USD`);
   if (location) lines.push(`Full report: ${location}`);

@@ -8,7 +8,7 @@
 import { Decimal } from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ReportData } from './report-model.js';
+import type { PnlRow, ReportData } from './report-model.js';
 
 let echartsSource: string | undefined;
 
@@ -46,10 +46,18 @@ export const MAX_PRICE_CHARTS = 8;
 export function renderHtmlReport(data: ReportData): string {
   const s = data.summary;
   const fmtTime = (t: number | null) => (t === null ? '—' : new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+  const orDash = (v: string | undefined) => (v === undefined ? '—' : cents(v));
+  const markFlags = [s.marks?.lastTradeFallback ? 'some at the last trade (book side empty)' : '', s.marks?.beyondVisibleDepth ? 'some past the visible depth' : '']
+    .filter(Boolean)
+    .join(', ');
+  // Open positions are valued at what closing them now would bring in (bid for a long, 1 − ask for a short,
+  // less the taker fee); the mid-based figures are shown beside them for reference.
   const kpis: [string, string][] = [
-    ['Net PnL (USD)', cents(s.total.net)],
+    ['Net PnL (USD, executable marks)', cents(s.total.net)],
+    ['Net PnL at mid (for reference)', orDash(s.total.netAtMid)],
     ['Realized', cents(s.total.realized)],
-    ['Unrealized', cents(s.total.unrealized)],
+    [`Unrealized (executable marks${markFlags ? `; ${markFlags}` : ''})`, cents(s.total.unrealized)],
+    ['Unrealized at mid (for reference)', orDash(s.total.unrealizedAtMid)],
     ['Fees paid', cents(s.edgesAndFees.total.feesPaid)],
     ['Rebates received', cents(s.edgesAndFees.total.rebates)],
     ['Net fees', cents(s.feesPaid)],
@@ -57,13 +65,14 @@ export function renderHtmlReport(data: ReportData): string {
     ['Hit rate', s.hitRate === null ? '—' : `${(s.hitRate * 100).toFixed(1)} %`],
     ['Sharpe (hourly)', s.sharpeHourly === null ? '—' : s.sharpeHourly.toFixed(2)],
     ['Sortino (hourly)', s.sortinoHourly === null ? '—' : s.sortinoHourly.toFixed(2)],
-    ['Max drawdown', cents(s.maxDrawdown)],
+    ['Max drawdown (executable marks)', cents(s.maxDrawdown)],
+    ['Max drawdown at mid (for reference)', orDash(s.maxDrawdownAtMid)],
     ['Decisions', `${s.decisions.approved} approved / ${s.decisions.blocked} blocked`],
     ['Breaker trips', String(s.breakerTrips)],
   ];
-  const pnlTable = (title: string, rows: [string, { realized: string; unrealized: string; fees: string; net: string; fills: number; volume: string }][]) =>
-    `<h2>${esc(title)}</h2><table><thead><tr><th></th><th>fills</th><th>contracts</th><th>realized</th><th>unrealized</th><th>fees</th><th>net</th></tr></thead><tbody>${rows
-      .map(([k, r]) => `<tr><td>${esc(k)}</td><td>${r.fills}</td><td>${r.volume}</td><td>${cents(r.realized)}</td><td>${cents(r.unrealized)}</td><td>${cents(r.fees)}</td><td>${cents(r.net)}</td></tr>`)
+  const pnlTable = (title: string, rows: [string, PnlRow][]) =>
+    `<h2>${esc(title)}</h2><table><thead><tr><th></th><th>fills</th><th>contracts</th><th>realized</th><th>unrealized</th><th>fees</th><th>net</th><th>net at mid (ref.)</th></tr></thead><tbody>${rows
+      .map(([k, r]) => `<tr><td>${esc(k)}</td><td>${r.fills}</td><td>${r.volume}</td><td>${cents(r.realized)}</td><td>${cents(r.unrealized)}</td><td>${cents(r.fees)}</td><td>${cents(r.net)}</td><td>${orDash(r.netAtMid)}</td></tr>`)
       .join('')}</tbody></table>`;
 
   const fillCounts = new Map<string, number>();

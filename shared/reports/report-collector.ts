@@ -3,14 +3,16 @@
  *  - fills: every one (they are rare next to market data);
  *  - prices: one mid per market per `priceSampleMs` (a Map lookup and a compare on every market update);
  *  - equity, drawdown, exposure per market and per game: one sample per `sampleEveryMs`, taken from `sample`
- *    (the caller's periodic tick), never from the hot path;
+ *    (the caller's periodic tick), never from the hot path. Open positions count at their executable marks
+ *    (what closing them now would bring in, net of the taker fee: shared/domain/executable-mark.ts); the
+ *    equity at the mid is sampled beside it for the reference drawdown (`maxDrawdownAtMid`);
  *  - decisions: counts by check and strategy; blocked ones kept as risk events (up to `maxRiskEvents`);
  *  - breaker trips and the kill switch;
  *  - edges before and after fees of the approved signals, and fees paid / rebates received, by strategy.
  * Series longer than `maxPoints` are thinned (every other point dropped), so memory stays bounded on a
  * long day. Reads the engine; changes nothing.
  */
-import { formatQuantity, qtyTimesMicros, qtyToContracts } from '../domain/quantity.js';
+import { formatQuantity, qtyToContracts } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import type { CircuitBreakerState } from '../risk/circuit-breaker.js';
 import type { Fill } from '../domain/order.js';
@@ -18,7 +20,7 @@ import { MICROS_PER_USD } from '../domain/money.js';
 import type { Signal } from '../domain/signal.js';
 import type { AssembledEngine } from '../engine/assemble-engine.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
-import type { PerformanceReport, PnlLine } from '../paper/performance-tracker.js';
+import { emptyLine, type PerformanceReport, type PnlLine } from '../paper/performance-tracker.js';
 import type { RiskDecision } from '../risk/risk-manager.js';
 import type { MarketDirectory } from '../state/market-directory.js';
 import { EdgeFeeTally } from './edge-fee-tally.js';
@@ -52,6 +54,8 @@ export class ReportCollector {
   private readonly opts: Required<Omit<ReportCollectorOptions, 'fixtures'>>;
   private readonly fixtures = new Map<string, FixtureRef>();
   private readonly equity: Series;
+  /** The equity with open positions at the mid: reference only (the drawdown at mid). */
+  private readonly equityAtMid: Series;
   private readonly exposureMarket = new Map<string, Series>();
   private readonly exposureGame = new Map<string, Series>();
   private readonly prices = new Map<string, Series>();
@@ -80,6 +84,7 @@ export class ReportCollector {
       maxRiskEvents: options.maxRiskEvents ?? 2_000,
     };
     this.equity = new Series(this.opts.maxPoints);
+    this.equityAtMid = new Series(this.opts.maxPoints);
     this.addFixtures(options.fixtures ?? []);
   }
 
@@ -158,13 +163,13 @@ export class ReportCollector {
     const { performance, state } = this.opts.engine;
     const total = performance.report().total;
     this.equity.push(now, round6(total.net.toNumber()));
+    this.equityAtMid.push(now, round6(total.netAtMid.toNumber()));
     const byGame = new Map<string, number>();
     const seen = new Set<string>();
     for (const p of state.allPositions()) {
       if (p.quantity === 0 && !this.exposureMarket.has(p.marketSlug)) continue;
-      const mark = performance.mark(p.marketSlug);
-      const px = mark === null ? p.avgPrice : p.side === 'YES' ? mark : MICROS_PER_USD - mark;
-      const value = usd(qtyTimesMicros(p.quantity, px, 'down'));
+      // What the position could be sold for now (executable mark), else its cost.
+      const value = usd(p.quantity === 0 ? 0 : (performance.closeout(p.marketSlug, p.netQty).value ?? p.cost));
       seen.add(p.marketSlug);
       this.seriesOf(this.exposureMarket, p.marketSlug).push(now, value);
       const game = this.opts.directory.link(p.marketSlug)?.fixtureId ?? 'unlinked';
@@ -182,6 +187,7 @@ export class ReportCollector {
     const report = perf.report();
     const equity = this.equity.points;
     const dd = drawdownOf(equity);
+    const ddAtMid = drawdownOf(this.equityAtMid.points);
     const ratios = ratiosOf(equity);
     const labels: Record<string, string> = {};
     const sportOf = (slug: string): string => {
@@ -202,11 +208,13 @@ export class ReportCollector {
     };
     for (const id of [...Object.keys(byGame), ...this.exposureGame.keys()]) labels[id] = gameTitle(id);
 
+    // The hit rate judges the direction of the price after a fill, so it reads the mid (or the settlement),
+    // not a position's value.
     let hits = 0;
     let judged = 0;
     for (const f of this.fills) {
       const settled = this.settled.get(f.marketSlug);
-      const finalMark = settled ?? perf.mark(f.marketSlug);
+      const finalMark = settled ?? perf.midMark(f.marketSlug);
       if (finalMark === null || finalMark === undefined) continue;
       const final = usd(finalMark);
       if (final === f.price) continue;
@@ -233,6 +241,8 @@ export class ReportCollector {
       sharpeHourly: ratios.sharpe,
       sortinoHourly: ratios.sortino,
       maxDrawdown: new Decimal(dd.max).toFixed(6),
+      maxDrawdownAtMid: new Decimal(ddAtMid.max).toFixed(6),
+      marks: { basis: 'executable', lastTradeFallback: report.total.markedAtLastTrade, beyondVisibleDepth: report.total.beyondVisibleDepth },
       decisions: { total: this.decisions, approved: this.approved, blocked: this.decisions - this.approved, byCheck: sortKeys(this.byCheck), byStrategy: sortKeys(this.byStrategy) },
       breakerTrips: this.breakerTrips,
       extra: meta.extra ?? {},
@@ -263,7 +273,16 @@ export class ReportCollector {
 }
 
 function row(l: PnlLine): PnlRow {
-  return { realized: l.realized.toFixed(6), unrealized: l.unrealized.toFixed(6), fees: l.fees.toFixed(6), net: l.net.toFixed(6), fills: l.fills, volume: formatQuantity(l.volume) };
+  return {
+    realized: l.realized.toFixed(6),
+    unrealized: l.unrealized.toFixed(6),
+    fees: l.fees.toFixed(6),
+    net: l.net.toFixed(6),
+    unrealizedAtMid: l.unrealizedAtMid.toFixed(6),
+    netAtMid: l.netAtMid.toFixed(6),
+    fills: l.fills,
+    volume: formatQuantity(l.volume),
+  };
 }
 
 function mapRows(o: PerformanceReport['byStrategy']): Record<string, PnlRow> {
@@ -271,13 +290,14 @@ function mapRows(o: PerformanceReport['byStrategy']): Record<string, PnlRow> {
 }
 
 function sumLines(lines: PnlLine[]): PnlLine {
-  const z = new Decimal(0);
-  const acc: PnlLine = { realized: z, unrealized: z, fees: z, net: z, volume: 0, notional: z, fills: 0, openQty: 0, unmarked: false };
+  const acc = emptyLine();
   for (const l of lines) {
     acc.realized = acc.realized.plus(l.realized);
     acc.unrealized = acc.unrealized.plus(l.unrealized);
     acc.fees = acc.fees.plus(l.fees);
     acc.net = acc.net.plus(l.net);
+    acc.unrealizedAtMid = acc.unrealizedAtMid.plus(l.unrealizedAtMid);
+    acc.netAtMid = acc.netAtMid.plus(l.netAtMid);
     acc.notional = acc.notional.plus(l.notional);
     acc.volume += l.volume;
     acc.fills += l.fills;

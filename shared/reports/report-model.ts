@@ -35,9 +35,14 @@ export interface RiskEvent {
 
 export interface PnlRow {
   realized: string;
+  /** Open positions at executable marks (what closing them now would bring in, net of the taker fee). */
   unrealized: string;
   fees: string;
   net: string;
+  /** Reference only: open positions at the mid (else last trade), no fee. Absent in reports made before. */
+  unrealizedAtMid?: string;
+  /** Reference only: realized + unrealizedAtMid − fees. */
+  netAtMid?: string;
   fills: number;
   /** Contracts traded, exact decimal text ("19.6"). */
   volume: string;
@@ -67,7 +72,15 @@ export interface ReportSummary {
   /** Mean / stdev of equity changes per sample interval, scaled to one hour. */
   sharpeHourly: number | null;
   sortinoHourly: number | null;
+  /** Of the equity with open positions at executable marks. */
   maxDrawdown: string;
+  /** Reference only: of the equity with open positions at the mid. Absent in reports made before. */
+  maxDrawdownAtMid?: string;
+  /**
+   * How open positions were valued: executable marks, with flags when some were valued at the last trade
+   * (their closing side of the book empty) or past the visible depth. Absent in reports made before.
+   */
+  marks?: { basis: 'executable'; lastTradeFallback: boolean; beyondVisibleDepth: boolean };
   decisions: { total: number; approved: number; blocked: number; byCheck: Record<string, number>; byStrategy: Record<string, { approved: number; blocked: number }> };
   breakerTrips: number;
   /** Free-form extras: events replayed, latency, dropped recording lines, … */

@@ -1,19 +1,29 @@
 /**
  * Turns the exchange's view of a position (signed net quantity in hundredths of a contract, cost, realized) into the product's
- * PositionState, marked to the market. A short (NO) position is marked at 1 − the long mark, always.
+ * PositionState, marked to the market: `currentValue` is the executable mark (what closing the position now
+ * would bring in, net of the taker fee: shared/domain/executable-mark.ts), or the cost when there is no mark;
+ * the mid-based figure is kept beside it for reference (`unrealizedPnlAtMid`).
  */
-import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
+import type { ExecutableMark } from '../domain/executable-mark.js';
+import type { Micros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
-import { QTY_SCALE, qtyTimesMicros } from '../domain/quantity.js';
+import { QTY_SCALE } from '../domain/quantity.js';
 import type { VenuePosition } from '../domain/venue-models.js';
 
-export function markPosition(p: VenuePosition, longMark: PriceMicros | null, feesPaid: number, now: number): PositionState {
+export interface PositionMarks {
+  /** The executable mark of the whole position. */
+  closeout: ExecutableMark;
+  /** The mid-based value of the whole position (reference only), or null without a mid or a last trade. */
+  midValue: Micros | null;
+}
+
+export function markPosition(p: VenuePosition, marks: PositionMarks, feesPaid: number, now: number): PositionState {
   const quantity = Math.abs(p.netPosition);
   const side = p.netPosition < 0 ? 'NO' : 'YES';
   const cost = Math.abs(p.cost);
   const avgPrice = quantity > 0 ? Math.round((cost * QTY_SCALE) / quantity) : 0;
-  const sideMark = longMark === null ? avgPrice : side === 'YES' ? longMark : ONE_DOLLAR - longMark;
-  const currentValue = qtyTimesMicros(quantity, sideMark, 'down');
+  const open = quantity > 0;
+  const currentValue = open ? (marks.closeout.value ?? cost) : 0;
   return {
     marketSlug: p.marketSlug,
     side,
@@ -22,9 +32,12 @@ export function markPosition(p: VenuePosition, longMark: PriceMicros | null, fee
     avgPrice,
     cost,
     currentValue,
-    unrealizedPnl: quantity > 0 ? currentValue - cost : 0,
+    unrealizedPnl: open ? currentValue - cost : 0,
     realizedPnl: p.realized,
     feesPaid,
     updatedAt: now,
+    markSource: open ? marks.closeout.source : 'none',
+    beyondVisibleDepth: open && marks.closeout.beyondVisibleDepth,
+    unrealizedPnlAtMid: open && marks.midValue !== null ? marks.midValue - cost : 0,
   };
 }

@@ -9,6 +9,8 @@
 import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
+import { bestOnly, executableMark, midMarkValue, type ExecutableMark, type LevelAt } from '../domain/executable-mark.js';
+import { DEFAULT_FEE_RATES, type FeeRates } from '../domain/fees.js';
 import type { GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, midHalfEven, type PriceMicros } from '../domain/money.js';
@@ -40,6 +42,8 @@ export interface StateManagerOptions {
   winProbability: WinProbabilityFn;
   logger?: Logger;
   metrics?: Metrics;
+  /** A market's fee rates now, for the taker fee of the executable marks (default: the venue's defaults). */
+  feeRates?: (marketSlug: string) => FeeRates;
 }
 
 interface MarketEntry {
@@ -194,6 +198,7 @@ export class StateManager {
     e.state.lastTradePrice = price;
     e.state.lastTradeTime = time;
     e.state.volume24h = e.volume.value(time);
+    this.remark(slug); // a mark may fall back to the last trade
     this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
     this.opts.bus.emit('market_update', e.state);
   }
@@ -201,7 +206,7 @@ export class StateManager {
   private onPosition(p: VenuePosition): void {
     this.rawPositions.set(p.marketSlug, p);
     const prev = this.positions.get(p.marketSlug);
-    const ps = markPosition(p, this.longMark(p.marketSlug), prev?.feesPaid ?? 0, this.opts.clock.now());
+    const ps = markPosition(p, this.marksOf(p.marketSlug, p.netPosition), prev?.feesPaid ?? 0, this.opts.clock.now());
     this.positions.set(p.marketSlug, ps);
     this.opts.bus.emit('position_update', ps);
   }
@@ -216,17 +221,37 @@ export class StateManager {
     const raw = this.rawPositions.get(slug);
     const prev = this.positions.get(slug);
     if (!raw || !prev || raw.netPosition === 0) return;
-    const ps = markPosition(raw, this.longMark(slug), prev.feesPaid, this.opts.clock.now());
+    const ps = markPosition(raw, this.marksOf(slug, raw.netPosition), prev.feesPaid, this.opts.clock.now());
     this.positions.set(slug, ps);
   }
 
-  /** The long-side mark: the book's mid, else the last trade, else null. */
-  longMark(slug: string): PriceMicros | null {
+  private marksOf(slug: string, netQty: Qty): { closeout: ExecutableMark; midValue: number | null } {
+    const s = this.markets.get(slug)?.state;
+    return { closeout: this.closeoutMark(slug, netQty), midValue: s ? midMarkValue(netQty, s.yesBid, s.yesAsk, s.lastTradePrice) : null };
+  }
+
+  /**
+   * The executable mark of holding `netQty` (signed) in a market: selling a long into the bids, buying a
+   * short back at the asks, walking the book's depth (only the best price, size unknown, until a whole book
+   * has arrived), less the taker fee; the last trade when that side is empty (shared/domain/executable-mark.ts).
+   */
+  closeoutMark(slug: string, netQty: Qty): ExecutableMark {
     const e = this.markets.get(slug);
-    if (!e) return null;
-    const { yesBid, yesAsk, lastTradePrice } = e.state;
-    if (yesBid !== null && yesAsk !== null) return midHalfEven(yesBid, yesAsk);
-    return lastTradePrice;
+    const takerThetaPpm = (this.opts.feeRates?.(slug) ?? DEFAULT_FEE_RATES).takerThetaPpm;
+    if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
+    const long = netQty > 0;
+    const s = e.state;
+    const side = long ? 'bid' : 'ask';
+    const closeLevels: LevelAt = e.hasFullBook ? (i) => e.book.level(side, i) : bestOnly(long ? s.yesBid : s.yesAsk);
+    return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
+  }
+
+  /** The mid-based long-side mark (mid, else last trade), for reference figures only — never PnL or risk. */
+  midMark(slug: string): PriceMicros | null {
+    const s = this.markets.get(slug)?.state;
+    if (!s) return null;
+    if (s.yesBid !== null && s.yesAsk !== null) return midHalfEven(s.yesBid, s.yesAsk);
+    return s.lastTradePrice;
   }
 
   // ---------------------------------------------------------------- sports / odds side

@@ -7,22 +7,32 @@
  * activity and no open quantity since the snapshot are left out (a market traded yesterday, flat today).
  *
  * It is a read-only view: it extends PerformanceTracker only so the report collector (which reads `report()`
- * and `mark()`) can take it; its own ledger stays empty and onFill/onMarketEvent/settle are never called on it.
+ * and the marks) can take it; its own ledger stays empty and onFill/onMarketEvent/settle are never called on it.
  */
 import { Decimal } from 'decimal.js';
-import type { PriceMicros } from '../../../shared/domain/money.js';
+import type { ExecutableMark } from '../../../shared/domain/executable-mark.js';
+import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { PerformanceTracker, type PerformanceReport, type PnlLine } from '../../../shared/paper/performance-tracker.js';
 
 export class DayPerformance extends PerformanceTracker {
   private readonly baseline: PerformanceReport;
 
   constructor(private readonly source: PerformanceTracker) {
-    super('mid');
+    super();
     this.baseline = source.report();
   }
 
-  override mark(marketSlug: string): PriceMicros | null {
-    return this.source.mark(marketSlug);
+  override closeout(marketSlug: string, netQty: Qty): ExecutableMark {
+    return this.source.closeout(marketSlug, netQty);
+  }
+
+  override midMark(marketSlug: string): PriceMicros | null {
+    return this.source.midMark(marketSlug);
+  }
+
+  override midValue(marketSlug: string, netQty: Qty): Micros | null {
+    return this.source.midValue(marketSlug, netQty);
   }
 
   override report(): PerformanceReport {
@@ -44,11 +54,15 @@ function minus(a: PnlLine, b: PnlLine | undefined): PnlLine {
     unrealized: a.unrealized.minus(b.unrealized),
     fees: a.fees.minus(b.fees),
     net: a.net.minus(b.net),
+    unrealizedAtMid: a.unrealizedAtMid.minus(b.unrealizedAtMid),
+    netAtMid: a.netAtMid.minus(b.netAtMid),
     volume: a.volume - b.volume,
     notional: a.notional.minus(b.notional),
     fills: a.fills - b.fills,
     openQty: a.openQty,
     unmarked: a.unmarked,
+    markedAtLastTrade: a.markedAtLastTrade,
+    beyondVisibleDepth: a.beyondVisibleDepth,
   };
 }
 

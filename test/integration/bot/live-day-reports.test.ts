@@ -55,7 +55,8 @@ describe('live day reports', () => {
       engine.bus.emit('fill', f);
     };
 
-    // Day 1: buy 10 at 0.50, mark 0.60 → +1.00 unrealized.
+    // Day 1: buy 10 at 0.50; the bid 0.59 less the taker fee 0.0695 × 10 × 0.59 × 0.41 (0.168 → 0.17) values
+    // them at 5.73 → +0.73 unrealized (at the mid 0.60, for reference: +1.00).
     book(0.49, 0.51);
     trade(fill('a', fx.homeSlug, 'ORDER_INTENT_BUY_LONG', 500_000, 10, w.clock.now()));
     book(0.59, 0.61);
@@ -64,7 +65,7 @@ describe('live day reports', () => {
     expect(reports.currentDay()).toBe('2026-03-08');
     expect(ended?.day).toBe('2026-03-07');
     const d1 = store.summary('reports/prod/live/2026-03-07.json');
-    expect(d1.total).toMatchObject({ net: '1.000000', unrealized: '1.000000', realized: '0.000000', fills: 1 });
+    expect(d1.total).toMatchObject({ net: '0.730000', unrealized: '0.730000', realized: '0.000000', fills: 1, netAtMid: '1.000000', unrealizedAtMid: '1.000000' });
     expect(d1.fills).toBe(1);
     expect(store.puts.get('reports/prod/live/2026-03-07.html')?.contentType).toBe('text/html; charset=utf-8');
 
@@ -75,8 +76,8 @@ describe('live day reports', () => {
     const last = await reports.close();
     expect(last?.day).toBe('2026-03-08');
     const d2 = store.summary('reports/prod/live/2026-03-08.json');
-    // The day's own PnL: +1.00 (0.60 → 0.70); realized +2.00 minus yesterday's +1.00 unrealized.
-    expect(d2.total).toMatchObject({ net: '1.000000', realized: '2.000000', unrealized: '-1.000000', fills: 1 });
+    // The day's own PnL: realized +2.00 minus yesterday's +0.73 unrealized = +1.27 (at mid: 2.00 − 1.00).
+    expect(d2.total).toMatchObject({ net: '1.270000', realized: '2.000000', unrealized: '-0.730000', fills: 1, netAtMid: '1.000000', unrealizedAtMid: '-1.000000' });
     expect(d2.fills).toBe(1);
     expect(d2.extra).toMatchObject({ day: '2026-03-08', stage: 'prod', mode: 'paper' });
     expect(d2.kind).toBe('paper');

@@ -41,18 +41,21 @@ function world() {
 }
 
 describe('restart: inherited positions count toward the circuit breaker', () => {
-  it('an inherited long bought at 0.60 and now marked at 0.31 (−58 USD) trips the 50 USD breaker at the first tick', async () => {
+  it('an inherited long bought at 0.60 and now sellable at the bid 0.30 less the fee (−62.92 USD) trips the 50 USD breaker at the first tick', async () => {
     const { w, fx, engine, targets } = world();
     // 200 long contracts bought at 0.60 before the restart: cost 120 USD.
     installAccount([position(fx.homeSlug, contracts(200), usd(120))], undefined, targets(true));
     w.market(bookEvent(fx.homeSlug, [[0.3, 500]], [[0.32, 500]], w.clock.now()));
-    expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized: 200 * 310_000 - usd(120) });
+    // Executable mark: 200 × 0.30 = 60 less the taker fee 0.0695 × 200 × 0.30 × 0.70 = 2.919 → 2.92: 57.08 against
+    // 120 of cost (at the mid 0.31 it would have been −58).
+    const unrealized = usd(57.08) - usd(120);
+    expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized });
     expect(engine.breaker.isTripped()).toBe(false);
     await w.advance(1_000);
     expect(engine.breaker.isTripped()).toBe(true);
-    expect(engine.breaker.state().tripReason).toContain(`unrealized ${200 * 310_000 - usd(120)}`);
-    // The state manager has the same position and the same mark.
-    expect(engine.state.position(fx.homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(200), cost: usd(120), unrealizedPnl: -usd(58) });
+    expect(engine.breaker.state().tripReason).toContain(`unrealized ${unrealized}`);
+    // The state manager has the same position and the same mark; the mid figure beside it.
+    expect(engine.state.position(fx.homeSlug)).toMatchObject({ side: 'YES', quantity: contracts(200), cost: usd(120), unrealizedPnl: unrealized, unrealizedPnlAtMid: -usd(58) });
   });
 
   it('without the seed (the behaviour before) the same restart sees no loss and keeps trading', async () => {
@@ -64,18 +67,20 @@ describe('restart: inherited positions count toward the circuit breaker', () => 
     expect(engine.breaker.isTripped()).toBe(false);
   });
 
-  it('an inherited short is marked at 1 − the long mark against the cost of the NO side; a later closing fill realizes against it', async () => {
+  it('an inherited short is marked at 1 − the best ask less the fee against the cost of the NO side; a later closing fill realizes against it', async () => {
     const { w, fx, engine, targets } = world();
     // 100 short contracts: NO bought at 0.40 (long sold at 0.60), cost 40 USD of the held side.
     installAccount([position(fx.awaySlug, contracts(-100), usd(40))], undefined, targets(true));
     w.market(bookEvent(fx.awaySlug, [[0.79, 500]], [[0.81, 500]], w.clock.now()));
-    // NO marked at 1 − 0.80 = 0.20: 20 USD of value against 40 of cost.
-    expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized: -usd(20) });
+    // Bought back at the ask 0.81: 100 × 0.19 = 19 less the fee 0.0695 × 100 × 0.81 × 0.19 = 1.0696 → 1.07:
+    // 17.93 of value against 40 of cost.
+    expect(engine.pnl.dailyPnl()).toEqual({ realized: 0, unrealized: usd(17.93) - usd(40) });
     await w.advance(1_000);
-    expect(engine.breaker.isTripped()).toBe(false); // 20 < 50
+    expect(engine.breaker.isTripped()).toBe(false); // 22.07 < 50
     // Buying back 50 long at 0.80 closes half the short: realized = 50 × 0.20 − 20 = −10 USD (fee 0 here).
     engine.pnl.onFill({ executionId: 'x1', orderId: 'o1', marketSlug: fx.awaySlug, intent: 'ORDER_INTENT_BUY_LONG', price: 800_000, qty: contracts(50), fee: 0, liquidity: 'MAKER', time: w.clock.now() });
-    expect(engine.pnl.dailyPnl()).toEqual({ realized: -usd(10), unrealized: -usd(10) });
+    // The other 50: 50 × 0.19 = 9.50 less 0.5348 → 0.53: 8.97 against 20.
+    expect(engine.pnl.dailyPnl()).toEqual({ realized: -usd(10), unrealized: usd(8.97) - usd(20) });
   });
 });
 

@@ -60,7 +60,7 @@ beforeAll(async () => {
   for (const f of fills) await ledger.append(f);
   const positions = new PositionsRepository(store.doc, store.tables.positions);
   // A: 10 long left, cost 5.00, marked at 0.60 → +1.00. B: 10 short left, cost 6.50, marked at 0.60 (long 0.40) → −0.50.
-  await positions.save({ marketSlug: A, side: 'YES', quantity: contracts(10), netQty: contracts(10), avgPrice: 500_000, cost: 5_000_000, currentValue: 6_000_000, unrealizedPnl: 1_000_000, realizedPnl: 2_400_000, feesPaid: 30_000, updatedAt: NOON }, null);
+  await positions.save({ marketSlug: A, side: 'YES', quantity: contracts(10), netQty: contracts(10), avgPrice: 500_000, cost: 5_000_000, currentValue: 6_000_000, unrealizedPnl: 1_000_000, realizedPnl: 2_400_000, feesPaid: 30_000, updatedAt: NOON, markSource: 'book', beyondVisibleDepth: false, unrealizedPnlAtMid: 1_300_000 }, null);
   await positions.save({ marketSlug: B, side: 'NO', quantity: contracts(10), netQty: contracts(-10), avgPrice: 650_000, cost: 6_500_000, currentValue: 6_000_000, unrealizedPnl: -500_000, realizedPnl: -500_000, feesPaid: 40_000, updatedAt: NOON }, null);
 });
 afterAll(async () => {
@@ -95,7 +95,8 @@ describe('reporter', () => {
     // Today: 3 fills, 40 contracts. Volume (fee notional: a seller's is on 1 − p): selling 20 long @0.62 → 20 × 0.38 = 7.60;
     // selling 15 long @0.35 (BUY_SHORT) → 15 × 0.65 = 9.75; buying 5 long back @0.45 (SELL_SHORT) → 2.25. Σ 19.60.
     // Fees 0.03 + 0.01 = 0.04, rebates 0.02, net 0.02. Realized 2.40 − 0.50 = 1.90; net 1.88.
-    // Unrealized +1.00 − 0.50 = 0.50; total 2.38.
+    // Unrealized (executable marks) +1.00 − 0.50 = 0.50; total 2.38. At mid, for reference: A's own +1.30 and
+    // B's one figure (a position stored before executable marks: its mark was the mid) −0.50 = 0.80; total 2.68.
     expect(report.totals).toEqual({
       fills: 3,
       contracts: '40',
@@ -109,6 +110,8 @@ describe('reporter', () => {
       takerFills: 2,
       unrealizedPnl: '0.50',
       totalPnl: '2.38',
+      unrealizedPnlAtMid: '0.80',
+      totalPnlAtMid: '2.68',
       openPositions: 2,
     });
     expect(Object.keys(report.byStrategy)).toEqual(['live_arbitrage', 'market_maker']);
@@ -121,6 +124,8 @@ describe('reporter', () => {
     const [envelope] = (await drain(mq.sqs, summaryQueue)) as { Subject?: string; Message: string }[];
     expect(envelope!.Subject).toBe(`Daily report ${DAY}: net realized 1.88 USD, 3 fills`);
     expect(envelope!.Message).toContain('Realized PnL: 1.90 USD');
+    expect(envelope!.Message).toContain('Unrealized PnL (executable marks: bid for a long, 1 − ask for a short, less the taker fee): 0.50 USD over 2 open position(s)');
+    expect(envelope!.Message).toContain('At mid (for reference only): unrealized 0.80 USD, total 2.68 USD');
     expect(envelope!.Message).toContain(r.location);
   });
 

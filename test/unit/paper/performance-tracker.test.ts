@@ -23,25 +23,64 @@ function fill(over: Partial<Fill>): Fill {
 }
 
 describe('performance tracker', () => {
-  it('marks at mid (or last), prices shorts at 1 − mark, splits by strategy and market, ignores duplicate fills', () => {
-    const t = new PerformanceTracker('mid');
+  it('marks at executable prices (bid for a long, 1 − ask for a short, else the last trade, less the taker fee), keeps the mid beside, splits by strategy and market, ignores duplicate fills', () => {
+    const t = new PerformanceTracker();
     expect(t.onFill(fill({ executionId: 'a' }))).toBe(true);
     expect(t.onFill(fill({ executionId: 'a' }))).toBe(false);
     t.onFill(fill({ executionId: 'b', marketSlug: 'mkt-b', intent: 'ORDER_INTENT_BUY_SHORT', price: usd(0.4), qty: contracts(5), fee: 10_000, strategyName: 'market_maker' }));
-    t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 1)], asks: [lv(0.56, 1)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
+    t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 100)], asks: [lv(0.56, 100)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
     t.onMarketEvent({ type: 'trade', marketSlug: 'mkt-b', price: usd(0.3), qty: contracts(1), takerSide: 'ORDER_SIDE_SELL', tradeTime: 0, receivedAt: 0 });
     const r = t.report();
-    // long 10 @ 0.50 marked at mid 0.55 → +0.50; short 5 @ (1 − 0.40) marked at 1 − 0.30 → +0.50
-    expect(r.byMarket[M]?.unrealized.toString()).toBe('0.5');
-    expect(r.byMarket['mkt-b']?.unrealized.toString()).toBe('0.5');
+    // Long 10 @ 0.50 sold at the bid 0.54: 5.40 − fee 0.0695 × 10 × 0.54 × 0.46 (0.17) = 5.23 → +0.23 (at mid 0.55: +0.50).
+    expect(r.byMarket[M]).toMatchObject({ markedAtLastTrade: false, beyondVisibleDepth: false });
+    expect(r.byMarket[M]?.unrealized.toString()).toBe('0.23');
+    expect(r.byMarket[M]?.unrealizedAtMid.toString()).toBe('0.5');
+    // Short 5 @ (1 − 0.40), no book: the last trade, 5 × (1 − 0.30) = 3.50 − fee 0.072975 (0.07) → +0.43 (at mid: +0.50).
+    expect(r.byMarket['mkt-b']).toMatchObject({ markedAtLastTrade: true });
+    expect(r.byMarket['mkt-b']?.unrealized.toString()).toBe('0.43');
+    expect(r.byStrategy['market_maker']?.unrealized.toString()).toBe('0.43');
     expect(r.byStrategy['market_maker']?.fees.toString()).toBe('0.01');
-    expect(r.total.net.toString()).toBe('0.97');
+    expect(r.total.net.toString()).toBe('0.63');
+    expect(r.total.netAtMid.toString()).toBe('0.97');
     expect(r.total.realized.toString()).toBe('0');
-    expect(t.reportJson()).toMatchObject({ total: { net: '0.970000', fills: 2 } });
+    expect(t.reportJson()).toMatchObject({ total: { net: '0.630000', netAtMid: '0.970000', fills: 2, markedAtLastTrade: true } });
+  });
+
+  it('walks the book depth for the whole position and flags what lies beyond it', () => {
+    const t = new PerformanceTracker({ feeRates: () => ({ takerThetaPpm: 0, makerThetaPpm: 0 }) });
+    t.onFill(fill({ executionId: 'a', qty: contracts(30), fee: 0 }));
+    // A best bid/offer before any whole book: the best price, size unknown → all beyond the visible depth.
+    t.onMarketEvent({ type: 'bbo', marketSlug: M, bestBid: usd(0.52), bestAsk: usd(0.58), lastTradePx: null, receivedAt: 0 });
+    expect(t.report().total).toMatchObject({ beyondVisibleDepth: true });
+    expect(t.report().total.unrealized.toString()).toBe('0.6'); // 30 × 0.52 − 15
+    t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 10), lv(0.53, 10)], asks: [lv(0.56, 100)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
+    // 10 × 0.54 + 10 × 0.53 + the 10 beyond at the worst level 0.53 = 16.00 → +1.00.
+    expect(t.report().total.unrealized.toString()).toBe('1');
+    expect(t.report().total.beyondVisibleDepth).toBe(true);
+    // After a whole book, best bid/offer messages no longer replace its levels (as in the state manager).
+    t.onMarketEvent({ type: 'bbo', marketSlug: M, bestBid: usd(0.9), bestAsk: usd(0.95), lastTradePx: null, receivedAt: 1 });
+    expect(t.report().total.unrealized.toString()).toBe('1');
+    t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 40)], asks: [lv(0.56, 100)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 2 });
+    expect(t.report().total).toMatchObject({ beyondVisibleDepth: false });
+  });
+
+  it('values strategies alone and the market (and total) at the account’s net position, as the breaker does', () => {
+    const t = new PerformanceTracker();
+    t.onFill(fill({ executionId: 'a', fee: 0, strategyName: 'a' })); // long 10 @ 0.50, cost 5.00
+    t.onFill(fill({ executionId: 'b', fee: 0, strategyName: 'b', intent: 'ORDER_INTENT_SELL_LONG', price: usd(0.6) })); // short 10, cost 4.00
+    t.onMarketEvent({ type: 'book', marketSlug: M, bids: [lv(0.54, 100)], asks: [lv(0.56, 100)], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
+    const r = t.report();
+    // Each alone pays the spread and the fee to close: 5.23 − 5.00 and (4.40 − 0.17) − 4.00.
+    expect(r.byStrategy['a']?.unrealized.toString()).toBe('0.23');
+    expect(r.byStrategy['b']?.unrealized.toString()).toBe('0.23');
+    // The account is flat: it bought at 0.50 and sold at 0.60, +1.00 whatever the book.
+    expect(r.byMarket[M]?.unrealized.toString()).toBe('1');
+    expect(r.total.net.toString()).toBe('1');
+    expect(r.total.netAtMid.toString()).toBe('1');
   });
 
   it('flags an unmarked position and values it at cost; settlement realizes', () => {
-    const t = new PerformanceTracker('last');
+    const t = new PerformanceTracker();
     t.onFill(fill({ executionId: 'a' }));
     expect(t.report().total).toMatchObject({ unmarked: true });
     expect(t.report().total.unrealized.toString()).toBe('0');
@@ -57,7 +96,7 @@ describe('performance tracker', () => {
     const p = paper({ latencyMs: 20 });
     const clock = p.clock as ManualClock;
     const executor = new OrderExecutor({ gateway: p.ex, clock, scheduler: p.scheduler });
-    const perf = new PerformanceTracker('mid');
+    const perf = new PerformanceTracker();
     p.ex.onEvent((e) => {
       if (e.type === 'execution') executor.onExecution(e.execution);
     });

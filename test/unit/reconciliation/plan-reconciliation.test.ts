@@ -175,6 +175,18 @@ describe('positions', () => {
     ]);
   });
 
+  it('keeps the mid-based reference figure per contract beside the executable mark; a flattened position has none', () => {
+    // Stored: 10 long costing 4.00, executable value 4.50, at the mid 4.80 (+0.80).
+    const stored: StoredPosition = { position: position(contracts(10), { markSource: 'book', beyondVisibleDepth: false, unrealizedPnlAtMid: 800_000 }), version: 2 };
+    const other: StoredPosition = { position: position(contracts(-3), { marketSlug: 'nfl-x-y-moneyline', markSource: 'last_trade', unrealizedPnlAtMid: 10_000 }), version: 1 };
+    const plan = planReconciliation(input({ venue: { positions: [venuePosition(contracts(12), { cost: 4_900_000 })] }, store: { positions: [stored, other] } }));
+    // 12 contracts: executable 5.40, at the mid 4.80 × 12 / 10 = 5.76 → +0.86 against 4.90.
+    expect(plan.repairs).toEqual([
+      { kind: 'save_position', expectedVersion: 2, position: expect.objectContaining({ currentValue: 5_400_000, unrealizedPnl: 500_000, markSource: 'book', beyondVisibleDepth: false, unrealizedPnlAtMid: 860_000 }) },
+      { kind: 'save_position', expectedVersion: 1, position: expect.objectContaining({ quantity: 0, markSource: 'none', unrealizedPnlAtMid: 0 }) },
+    ]);
+  });
+
   it('sees no drift when nets agree, or for a flat exchange position the store never had', () => {
     const plan = planReconciliation(input({ venue: { positions: [venuePosition(contracts(10)), venuePosition(0, { marketSlug: 'other' })] }, store: { positions: [{ position: position(contracts(10)), version: 1 }] } }));
     expect(totalDrift(plan.counts)).toBe(0);

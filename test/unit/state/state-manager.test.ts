@@ -124,12 +124,51 @@ describe('StateManager', () => {
       updatedAt: 1_001,
     });
     expect(sm.game('F1')).toMatchObject({ homeScore: 3, awayScore: 0, status: 'LIVE', period: 1 });
-    // Short 10 at a cost of 4.50: marked at 1 − mid(0.55) = 0.45 → value 4.50, no unrealized PnL yet.
-    expect(sm.position('bos')).toMatchObject({ side: 'NO', quantity: contracts(10), netQty: contracts(-10), avgPrice: 450_000, currentValue: 4_500_000, unrealizedPnl: 0 });
+    // Short 10 at a cost of 4.50, bought back at the ask 0.56: 10 × 0.44 = 4.40 less the taker fee
+    // 0.0695 × 10 × 0.56 × 0.44 = 0.171 → 0.17: worth 4.23, −0.27. At 1 − mid(0.55) = 0.45 it would be 4.50, 0.
+    expect(sm.position('bos')).toMatchObject({
+      side: 'NO',
+      quantity: contracts(10),
+      netQty: contracts(-10),
+      avgPrice: 450_000,
+      currentValue: 4_230_000,
+      unrealizedPnl: -270_000,
+      markSource: 'book',
+      beyondVisibleDepth: false,
+      unrealizedPnlAtMid: 0,
+    });
     // The consensus before kick-off (half the books on each side) is the live model's strength input.
     expect(sm.consensusYes('bos')?.probability).toBe(0.5);
     expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.65, 12);
     expect(sm.liveWinProbabilityYes('lal')).toBeCloseTo(0.35, 12);
+  });
+
+  it('marks positions at what closing them would bring in: depth, best price only, last trade, market fee rates', () => {
+    const clock = new ManualClock(0);
+    const sm = new StateManager({
+      clock,
+      bus: new EventBus<EngineEvents>(),
+      directory: new MarketDirectory(),
+      consensus: () => undefined,
+      winProbability: () => undefined,
+      feeRates: () => ({ takerThetaPpm: 0, makerThetaPpm: 0 }),
+    });
+    const position = (netPosition: number, cost: number) =>
+      sm.onVenueEvent({ type: 'position', position: { marketSlug: 'm', netPosition, qtyBought: 0, qtySold: 0, cost, realized: 0, bodPosition: 0, expired: false, updateTime: 0, cashValue: null, qtyAvailable: null }, receivedAt: 0 });
+    // Only a best bid/offer: the best price, its size unknown → all valued there, flagged beyond the visible depth.
+    sm.onVenueEvent({ type: 'bbo', marketSlug: 'm', bestBid: 400_000, bestAsk: 600_000, lastTradePx: null, receivedAt: 1 });
+    position(contracts(20), 9_000_000);
+    expect(sm.position('m')).toMatchObject({ currentValue: 8_000_000, unrealizedPnl: -1_000_000, markSource: 'book', beyondVisibleDepth: true, unrealizedPnlAtMid: 1_000_000 });
+    // A whole book: 10 at 0.45 and 10 at 0.40.
+    sm.onVenueEvent({ type: 'book', marketSlug: 'm', bids: [{ price: 450_000, qty: contracts(10) }, { price: 400_000, qty: contracts(10) }], asks: [{ price: 600_000, qty: contracts(5) }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 2 });
+    expect(sm.position('m')).toMatchObject({ currentValue: 8_500_000, markSource: 'book', beyondVisibleDepth: false });
+    expect(sm.closeoutMark('m', -contracts(10))).toMatchObject({ value: 4_000_000, source: 'book', beyondVisibleDepth: true });
+    // The bids gone: the last trade, capped by the best ask (a long is worth no more than what a buyer pays there).
+    sm.onVenueEvent({ type: 'book', marketSlug: 'm', bids: [], asks: [{ price: 600_000, qty: contracts(5) }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 3 });
+    expect(sm.position('m')).toMatchObject({ currentValue: 9_000_000, markSource: 'none' });
+    sm.onVenueEvent({ type: 'trade', marketSlug: 'm', price: 700_000, qty: contracts(1), tradeTime: 4, takerSide: 'ORDER_SIDE_SELL', receivedAt: 4 });
+    expect(sm.position('m')).toMatchObject({ currentValue: 12_000_000, markSource: 'last_trade' });
+    expect(sm.midMark('m')).toBe(700_000);
   });
 
   it('skips a crossed book and an impossible score, counting both', () => {
