@@ -27,7 +27,10 @@ import { OrderBook } from './order-book.js';
 import { markPosition } from './position-marks.js';
 import { RollingVolume } from './rolling-volume.js';
 
-/** Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). */
+/**
+ * Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). The
+ * array is the state manager's own, updated in place by later odds: read it during the call, do not keep it.
+ */
 export type ConsensusFn = (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined;
 /** Live probability that the HOME team wins, given the game and the pre-game home probability. */
 export type WinProbabilityFn = (game: GameState, pregameHomeProbability: number) => number | undefined;
@@ -49,11 +52,29 @@ interface MarketEntry {
   hasFullBook: boolean;
 }
 
+/**
+ * One fixture's market's latest quote per key, in first-arrival order: the list the consensus reads, kept
+ * in place (a newer quote takes its key's slot) so an odds update copies nothing.
+ */
+interface MarketQuotes {
+  fixtureId: string;
+  market: string;
+  /** The consensus map's key. */
+  key: string;
+  /** Quote key → index in `list`. */
+  at: Map<string, number>;
+  list: OddsQuote[];
+  /** The odds message that last touched it. */
+  touchedBy: number;
+}
+
 export class StateManager {
   private readonly markets = new Map<string, MarketEntry>();
   private readonly games = new Map<string, GameState>();
-  /** fixtureId → market → quote key → quote. */
-  private readonly quotes = new Map<string, Map<string, Map<string, OddsQuote>>>();
+  /** fixtureId → market → its quotes. */
+  private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
+  /** Odds messages handled (marks the markets each one touched). */
+  private oddsUpdates = 0;
   /** `${fixtureId}|${market}` → consensus. */
   private readonly consensusByMarket = new Map<string, ConsensusProbability>();
   /** fixtureId → home win probability before the game went live (frozen at kick-off). */
@@ -273,31 +294,36 @@ export class StateManager {
   }
 
   private onOdds(quotes: readonly OddsQuote[]): void {
-    const touched = new Set<string>();
+    const touched: MarketQuotes[] = [];
+    const stamp = ++this.oddsUpdates;
     for (const q of quotes) {
       let byMarket = this.quotes.get(q.fixtureId);
       if (!byMarket) this.quotes.set(q.fixtureId, (byMarket = new Map()));
       const market = marketKeyOf(q); // the market id when the feed sent one
-      let byKey = byMarket.get(market);
-      if (!byKey) byMarket.set(market, (byKey = new Map()));
-      const prev = byKey.get(q.key);
-      if (prev && prev.timestamp > q.timestamp) continue; // an older price never replaces a newer one
-      byKey.set(q.key, q);
-      touched.add(`${q.fixtureId}|${market}`);
+      let mq = byMarket.get(market);
+      if (!mq) byMarket.set(market, (mq = { fixtureId: q.fixtureId, market, key: `${q.fixtureId}|${market}`, at: new Map(), list: [], touchedBy: 0 }));
+      const i = mq.at.get(q.key);
+      if (i === undefined) {
+        mq.at.set(q.key, mq.list.length);
+        mq.list.push(q);
+      } else {
+        if ((mq.list[i] as OddsQuote).timestamp > q.timestamp) continue; // an older price never replaces a newer one
+        mq.list[i] = q;
+      }
+      if (mq.touchedBy !== stamp) {
+        mq.touchedBy = stamp;
+        touched.push(mq);
+      }
     }
     const now = this.opts.clock.now();
-    for (const k of touched) {
-      const sep = k.indexOf('|');
-      const fixtureId = k.slice(0, sep);
-      const market = k.slice(sep + 1);
-      const list = [...(this.quotes.get(fixtureId)?.get(market)?.values() ?? [])];
-      const c = this.opts.consensus(list, fixtureId, market, now);
+    for (const mq of touched) {
+      const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now);
       if (!c) {
-        this.consensusByMarket.delete(k);
+        this.consensusByMarket.delete(mq.key);
         continue;
       }
-      this.consensusByMarket.set(k, c);
-      this.freezePregame(fixtureId, market, c);
+      this.consensusByMarket.set(mq.key, c);
+      this.freezePregame(mq.fixtureId, mq.market, c);
       this.opts.bus.emit('odds_update', c);
     }
   }
