@@ -32,7 +32,10 @@ import { RollingVolume } from './rolling-volume.js';
  * array is the state manager's own, updated in place by later odds: read it during the call, do not keep it.
  */
 export type ConsensusFn = (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined;
-/** Live probability that the HOME team wins, given the game and the pre-game home probability. */
+/**
+ * Live probability that the HOME team wins, given the game and the pre-game home probability. A function of
+ * its arguments alone: the state manager reuses its answer while the game object and the pre-game value stay.
+ */
 export type WinProbabilityFn = (game: GameState, pregameHomeProbability: number) => number | undefined;
 
 export interface StateManagerOptions {
@@ -83,6 +86,8 @@ export class StateManager {
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
   private readonly linkKeys = new WeakMap<MarketLink, string>();
+  /** fixtureId → the live model's last answer and what it was asked (strategies ask on every market update). */
+  private readonly liveHome = new Map<string, { game: GameState; pre: number; home: number | undefined }>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -401,9 +406,18 @@ export class StateManager {
     if (!game) return undefined;
     const pre = this.pregameHome.get(link.fixtureId) ?? this.inferPregame(link, game);
     if (pre === undefined) return undefined;
-    const home = this.opts.winProbability(game, pre);
+    const home = this.liveHomeProbability(link.fixtureId, game, pre);
     if (home === undefined) return undefined;
     return link.side === 'home' ? home : 1 - home;
+  }
+
+  /** The live model's home probability, computed again only when the game (a new object on each update) or the pre-game value changed. */
+  private liveHomeProbability(fixtureId: string, game: GameState, pre: number): number | undefined {
+    const last = this.liveHome.get(fixtureId);
+    if (last !== undefined && last.game === game && Object.is(last.pre, pre)) return last.home;
+    const home = this.opts.winProbability(game, pre);
+    this.liveHome.set(fixtureId, { game, pre, home });
+    return home;
   }
 
   /**
