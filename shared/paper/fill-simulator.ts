@@ -522,6 +522,7 @@ export class FillSimulator {
     const book = new SimBook(bids, asks, state);
     if (prev) book.inheritTaken(prev);
     this.books.set(slug, book);
+    if (!this.working.has(slug)) return; // no order of ours in this market
 
     const resting = this.restingIn(slug);
     if (resting.length === 0) return;
@@ -564,6 +565,7 @@ export class FillSimulator {
       const traded = takerSide === 'ORDER_SIDE_SELL' ? book.tradedBids : book.tradedAsks;
       traded.set(price, (traded.get(price) ?? 0) + qty);
     }
+    if (!this.working.has(slug)) return; // no order of ours in this market
     // A taker sell trades against bids (our buys); a taker buy against asks (our sells).
     const ourSideBuys = takerSide === 'ORDER_SIDE_SELL';
     const candidates = sortByPriority(

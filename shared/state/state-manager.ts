@@ -29,9 +29,15 @@ import { OrderBook } from './order-book.js';
 import { markPosition } from './position-marks.js';
 import { RollingVolume } from './rolling-volume.js';
 
-/** Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). */
+/**
+ * Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). The
+ * array is the state manager's own, updated in place by later odds: read it during the call, do not keep it.
+ */
 export type ConsensusFn = (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined;
-/** Live probability that the HOME team wins, given the game and the pre-game home probability. */
+/**
+ * Live probability that the HOME team wins, given the game and the pre-game home probability. A function of
+ * its arguments alone: the state manager reuses its answer while the game object and the pre-game value stay.
+ */
 export type WinProbabilityFn = (game: GameState, pregameHomeProbability: number) => number | undefined;
 
 export interface StateManagerOptions {
@@ -53,11 +59,29 @@ interface MarketEntry {
   hasFullBook: boolean;
 }
 
+/**
+ * One fixture's market's latest quote per key, in first-arrival order: the list the consensus reads, kept
+ * in place (a newer quote takes its key's slot) so an odds update copies nothing.
+ */
+interface MarketQuotes {
+  fixtureId: string;
+  market: string;
+  /** The consensus map's key. */
+  key: string;
+  /** Quote key → index in `list`. */
+  at: Map<string, number>;
+  list: OddsQuote[];
+  /** The odds message that last touched it. */
+  touchedBy: number;
+}
+
 export class StateManager {
   private readonly markets = new Map<string, MarketEntry>();
   private readonly games = new Map<string, GameState>();
-  /** fixtureId → market → quote key → quote. */
-  private readonly quotes = new Map<string, Map<string, Map<string, OddsQuote>>>();
+  /** fixtureId → market → its quotes. */
+  private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
+  /** Odds messages handled (marks the markets each one touched). */
+  private oddsUpdates = 0;
   /** `${fixtureId}|${market}` → consensus. */
   private readonly consensusByMarket = new Map<string, ConsensusProbability>();
   /** fixtureId → home win probability before the game went live (frozen at kick-off). */
@@ -66,6 +90,8 @@ export class StateManager {
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
   private readonly linkKeys = new WeakMap<MarketLink, string>();
+  /** fixtureId → the live model's last answer and what it was asked (strategies ask on every market update). */
+  private readonly liveHome = new Map<string, { game: GameState; pre: number; home: number | undefined }>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -298,31 +324,36 @@ export class StateManager {
   }
 
   private onOdds(quotes: readonly OddsQuote[]): void {
-    const touched = new Set<string>();
+    const touched: MarketQuotes[] = [];
+    const stamp = ++this.oddsUpdates;
     for (const q of quotes) {
       let byMarket = this.quotes.get(q.fixtureId);
       if (!byMarket) this.quotes.set(q.fixtureId, (byMarket = new Map()));
       const market = marketKeyOf(q); // the market id when the feed sent one
-      let byKey = byMarket.get(market);
-      if (!byKey) byMarket.set(market, (byKey = new Map()));
-      const prev = byKey.get(q.key);
-      if (prev && prev.timestamp > q.timestamp) continue; // an older price never replaces a newer one
-      byKey.set(q.key, q);
-      touched.add(`${q.fixtureId}|${market}`);
+      let mq = byMarket.get(market);
+      if (!mq) byMarket.set(market, (mq = { fixtureId: q.fixtureId, market, key: `${q.fixtureId}|${market}`, at: new Map(), list: [], touchedBy: 0 }));
+      const i = mq.at.get(q.key);
+      if (i === undefined) {
+        mq.at.set(q.key, mq.list.length);
+        mq.list.push(q);
+      } else {
+        if ((mq.list[i] as OddsQuote).timestamp > q.timestamp) continue; // an older price never replaces a newer one
+        mq.list[i] = q;
+      }
+      if (mq.touchedBy !== stamp) {
+        mq.touchedBy = stamp;
+        touched.push(mq);
+      }
     }
     const now = this.opts.clock.now();
-    for (const k of touched) {
-      const sep = k.indexOf('|');
-      const fixtureId = k.slice(0, sep);
-      const market = k.slice(sep + 1);
-      const list = [...(this.quotes.get(fixtureId)?.get(market)?.values() ?? [])];
-      const c = this.opts.consensus(list, fixtureId, market, now);
+    for (const mq of touched) {
+      const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now);
       if (!c) {
-        this.consensusByMarket.delete(k);
+        this.consensusByMarket.delete(mq.key);
         continue;
       }
-      this.consensusByMarket.set(k, c);
-      this.freezePregame(fixtureId, market, c);
+      this.consensusByMarket.set(mq.key, c);
+      this.freezePregame(mq.fixtureId, mq.market, c);
       this.opts.bus.emit('odds_update', c);
     }
   }
@@ -400,9 +431,18 @@ export class StateManager {
     if (!game) return undefined;
     const pre = this.pregameHome.get(link.fixtureId) ?? this.inferPregame(link, game);
     if (pre === undefined) return undefined;
-    const home = this.opts.winProbability(game, pre);
+    const home = this.liveHomeProbability(link.fixtureId, game, pre);
     if (home === undefined) return undefined;
     return link.side === 'home' ? home : 1 - home;
+  }
+
+  /** The live model's home probability, computed again only when the game (a new object on each update) or the pre-game value changed. */
+  private liveHomeProbability(fixtureId: string, game: GameState, pre: number): number | undefined {
+    const last = this.liveHome.get(fixtureId);
+    if (last !== undefined && last.game === game && Object.is(last.pre, pre)) return last.home;
+    const home = this.opts.winProbability(game, pre);
+    this.liveHome.set(fixtureId, { game, pre, home });
+    return home;
   }
 
   /**

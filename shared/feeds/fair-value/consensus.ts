@@ -112,6 +112,33 @@ function weightTable(options: ConsensusOptions): ReadonlyMap<string, number> {
   return weights;
 }
 
+/** Books pricing the same outcome names (sorted), their total weight, and the names' JSON text (tie-break). */
+interface OutcomeSet {
+  names: string[];
+  weight: number;
+  key: string;
+}
+
+/** The names in `Array.prototype.sort`'s default order (UTF-16 code units); an insertion sort, as sets are tiny. */
+function sortedNames(keys: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const k of keys) {
+    let i = out.length;
+    while (i > 0 && k < (out[i - 1] as string)) {
+      out[i] = out[i - 1] as string;
+      i--;
+    }
+    out[i] = k;
+  }
+  return out;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The market is named by its id ("moneyline") or, for callers that group by display name, by that name. */
 function inMarket(q: OddsQuote, fixtureId: string, market: string): boolean {
   return q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
@@ -187,54 +214,60 @@ export function computeConsensusDetailed(
   }
 
 
-  // 2. the outcome set carried by the most weight
-  const setWeight = new Map<string, number>();
-  const setOf = new Map<string, string>();
+  // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
+  // whose JSON text sorts first (built only when there are several sets).
+  const groups: OutcomeSet[] = [];
+  const groupOf = new Map<string, OutcomeSet>();
+  const weightOfBook = new Map<string, number>();
   for (const [book, outcomes] of byBook) {
     const w = weightOf(weights, book, defaultWeight);
+    weightOfBook.set(book, w);
     if (w <= 0) {
       for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'zero_weight' });
       continue;
     }
     if (outcomes.size < 2) continue;
-    const key = JSON.stringify([...outcomes.keys()].sort());
-    setOf.set(book, key);
-    setWeight.set(key, (setWeight.get(key) ?? 0) + w);
+    const sorted = sortedNames(outcomes.keys());
+    let g = groups.find((x) => sameNames(x.names, sorted));
+    if (!g) groups.push((g = { names: sorted, weight: 0, key: '' }));
+    groupOf.set(book, g);
+    g.weight += w;
   }
-  let bestKey: string | null = null;
+  if (groups.length > 1) {
+    for (const g of groups) g.key = JSON.stringify(g.names);
+    groups.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+  let best: OutcomeSet | null = null;
   let bestW = 0;
-  for (const [k, w] of [...setWeight.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (w > bestW) {
-      bestKey = k;
-      bestW = w;
+  for (const g of groups) {
+    if (g.weight > bestW) {
+      best = g;
+      bestW = g.weight;
     }
   }
 
   // 3. de-vig per book
   const contributions: BookContribution[] = [];
-  const names: string[] = bestKey ? (JSON.parse(bestKey) as string[]) : [];
+  const names: readonly string[] = best ? best.names : [];
+  const implied: number[] = new Array<number>(names.length);
   for (const [book, outcomes] of byBook) {
-    const w = weightOf(weights, book, defaultWeight);
+    const w = weightOfBook.get(book) as number;
     if (w <= 0) continue;
-    if (setOf.get(book) !== bestKey || bestKey === null) {
+    if (best === null || groupOf.get(book) !== best) {
       for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'incomplete_market' });
       continue;
     }
-    const qs = names.map((n) => outcomes.get(n) as OddsQuote);
     try {
-      const r = removeVig(
-        qs.map((q) => americanToProbability(q.americanOdds)),
-        method,
-      );
+      let ageMs = 0;
+      for (let i = 0; i < names.length; i++) {
+        const q = outcomes.get(names[i] as string) as OddsQuote;
+        implied[i] = americanToProbability(q.americanOdds);
+        ageMs = Math.max(ageMs, now - q.timestamp);
+      }
+      const r = removeVig(implied, method);
       const fair: Record<string, number> = {};
-      names.forEach((n, i) => (fair[n] = r.probabilities[i] as number));
-      contributions.push({
-        sportsbook: shown(book),
-        weight: w,
-        fair,
-        overround: r.overround,
-        ageMs: Math.max(0, ...qs.map((q) => now - q.timestamp)),
-      });
+      for (let i = 0; i < names.length; i++) fair[names[i] as string] = r.probabilities[i] as number;
+      contributions.push({ sportsbook: shown(book), weight: w, fair, overround: r.overround, ageMs });
     } catch {
       for (const n of names) excluded.push({ sportsbook: shown(book), name: n, reason: 'devig_failed' });
     }
@@ -243,12 +276,20 @@ export function computeConsensusDetailed(
   const minBooks = Math.max(1, options.minBooks ?? 1);
   if (contributions.length < minBooks) return { consensus: null, books: contributions, excluded };
 
-  // blend
-  const totalW = contributions.reduce((a, c) => a + c.weight, 0);
-  const blended = names.map((n) => contributions.reduce((a, c) => a + c.weight * (c.fair[n] as number), 0) / totalW);
-  const sum = blended.reduce((a, b) => a + b, 0);
+  // blend (sums in contribution order, as a left fold from 0)
+  let totalW = 0;
+  for (const c of contributions) totalW = totalW + c.weight;
+  const blended: number[] = new Array<number>(names.length);
+  let sum = 0;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i] as string;
+    let a = 0;
+    for (const c of contributions) a = a + c.weight * (c.fair[n] as number);
+    blended[i] = a / totalW;
+    sum = sum + (blended[i] as number);
+  }
   const probabilities: Record<string, number> = {};
-  names.forEach((n, i) => (probabilities[n] = (blended[i] as number) / sum));
+  for (let i = 0; i < names.length; i++) probabilities[names[i] as string] = (blended[i] as number) / sum;
 
   // 4. confidence
   const weightScale = options.weightScale ?? 2;
@@ -257,11 +298,15 @@ export function computeConsensusDetailed(
   let maxSd = 0;
   for (const n of names) {
     const mean = probabilities[n] as number;
-    const variance = contributions.reduce((a, c) => a + c.weight * ((c.fair[n] as number) - mean) ** 2, 0) / totalW;
+    let v = 0;
+    for (const c of contributions) v = v + c.weight * ((c.fair[n] as number) - mean) ** 2;
+    const variance = v / totalW;
     maxSd = Math.max(maxSd, Math.sqrt(variance));
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
-  const meanAge = contributions.reduce((a, c) => a + c.weight * c.ageMs, 0) / totalW;
+  let weightedAge = 0;
+  for (const c of contributions) weightedAge = weightedAge + c.weight * c.ageMs;
+  const meanAge = weightedAge / totalW;
   const ages = expireAfterMs !== Infinity;
   const freshness = ages ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));

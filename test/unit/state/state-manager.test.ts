@@ -231,3 +231,30 @@ describe('StateManager: a game already under way at start-up', () => {
     expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.85, 6);
   });
 });
+
+describe('StateManager: the live model is asked again only when its inputs change', () => {
+  it('reuses the answer for the same game and pre-game value, and asks again after a score, for either side', () => {
+    const clock = new ManualClock(1_000);
+    const directory = new MarketDirectory();
+    directory.addMarket(info('bos', 'Boston Celtics'), { fixtureId: 'F1', side: 'home', oddsName: 'Boston Celtics', oddsMarket: 'Moneyline' });
+    directory.addMarket(info('lal', 'Los Angeles Lakers'), { fixtureId: 'F1', side: 'away', oddsName: 'Los Angeles Lakers', oddsMarket: 'Moneyline' });
+    const asked: string[] = [];
+    const model = (g: GameState, pre: number) => {
+      asked.push(`${g.homeScore}-${g.awayScore}@${pre}`);
+      return Math.min(0.99, Math.max(0.01, pre + 0.05 * (g.homeScore - g.awayScore)));
+    };
+    const sm = new StateManager({ clock, bus: new EventBus<EngineEvents>(), directory, consensus: fakeConsensus, winProbability: model });
+    sm.onFeedEvent({ type: 'game', game: game({ updatedAt: 1_000 }), entryId: null });
+    // Pre-game consensus 0.5 (one book each side), frozen as the strength.
+    sm.onFeedEvent({ type: 'odds', entryId: null, quotes: [quote('A', 'Boston Celtics', -110, 1_000), quote('B', 'Los Angeles Lakers', -110, 1_000)] });
+    sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 1, homeScore: 2, awayScore: 0, updatedAt: 2_000 }), entryId: null });
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.6, 9);
+    expect(sm.liveWinProbabilityYes('lal')).toBeCloseTo(0.4, 9);
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.6, 9);
+    expect(asked).toEqual(['2-0@0.5']);
+    sm.onFeedEvent({ type: 'game', game: game({ status: 'LIVE', rawStatus: 'live', period: 1, homeScore: 2, awayScore: 3, updatedAt: 3_000 }), entryId: null });
+    expect(sm.liveWinProbabilityYes('lal')).toBeCloseTo(0.55, 9);
+    expect(sm.liveWinProbabilityYes('bos')).toBeCloseTo(0.45, 9);
+    expect(asked).toEqual(['2-0@0.5', '2-3@0.5']);
+  });
+});
