@@ -43,7 +43,7 @@ import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import type { Notifier } from '../../../shared/aws/notifier.js';
 import type { ParameterStore } from '../../../shared/aws/parameter-store.js';
 import { SqsQueueConsumer } from '../../../shared/aws/queue-consumer.js';
-import { tradingAccount, type AppConfig, type TradingAccount, type TradingMode } from '../../../shared/config/schema.js';
+import { tradingAccount, type AppConfig, type TradingAccount } from '../../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../../shared/domain/clock.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { formatMicros, type Micros } from '../../../shared/domain/money.js';
