@@ -5,6 +5,11 @@
  *   npm run backtest -- --data <files or dirs> [--data …] [--strategies market_maker,live_arbitrage]
  *                       [--config <dir or yaml>] [--set key=value]… [--latency-ms 50] [--out reports/backtest]
  *                       [--name backtest] [--sweep key=v1,v2,…]… [--workers N] [--progress] [--no-cache]
+ *                       [--paper-params <shadow report JSON>]
+ *
+ * --paper-params takes the paper model fitted by a shadow-mode run (the `shadow` panel of a session or day
+ * report summary, a panel, or a trading.paper fragment: shared/shadow/paper-params-file.ts) as overrides of
+ * trading.paper.* (order and cancel latency, market-data delay, queue-ahead fraction); --set wins over it.
  *
  * The recordings are read through their replay form, cached beside them in .replay-cache/ (docs/replay-format.md);
  * --no-cache decodes the NDJSON afresh and writes no cache.
@@ -32,6 +37,7 @@ import { ProgressBar } from '../../shared/backtest/progress-bar.js';
 import { runReplay, type BacktestResult } from '../../shared/backtest/replay.js';
 import { SweepArgError, comparisonTable, parseSweepArg, runSweep, sweepGrid } from '../../shared/backtest/sweep.js';
 import { loadReplayRecording } from '../../shared/recording/binary/replay-cache.js';
+import { PaperParamsError, readPaperParamsFile } from '../../shared/shadow/paper-params-file.js';
 import { runResearchCli } from './research-sweep-cli.js';
 import { writeReport } from '../../shared/reports/write-report.js';
 
@@ -54,6 +60,7 @@ const { values, positionals } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
     'sweep-id': { type: 'string' },
     'no-cache': { type: 'boolean', default: false },
+    'paper-params': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -64,7 +71,7 @@ function fail(message: string): never {
 }
 
 if (values.help) {
-  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress] [--no-cache]');
+  console.log('usage: npm run backtest -- --data <files|dirs> [--strategies a,b] [--config dir|file] [--set key=value] [--latency-ms N] [--out dir] [--sweep key=v1,v2]… [--workers N] [--progress] [--no-cache] [--paper-params <shadow report JSON>]');
   console.log('       research sweeps: [--by-day | --remote <stage> --days YYYY-MM-DD..YYYY-MM-DD] [--dry-run] [--sweep-id id]');
   process.exit(0);
 }
@@ -83,6 +90,15 @@ if (values['latency-ms'] !== undefined) {
   if (!Number.isInteger(latencyMs) || latencyMs < 0) fail(`--latency-ms must be a non-negative integer, got ${values['latency-ms']}`);
 }
 const overrides: Record<string, OverrideValue> = {};
+if (values['paper-params'] !== undefined) {
+  try {
+    Object.assign(overrides, readPaperParamsFile(values['paper-params']));
+  } catch (err) {
+    if (err instanceof PaperParamsError) fail(`--paper-params: ${err.message}`);
+    throw err;
+  }
+  console.error(`paper parameters from ${values['paper-params']}: ${Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+}
 for (const kv of values.set) {
   const eq = kv.indexOf('=');
   if (eq <= 0) fail(`--set expects key=value, got "${kv}"`);

@@ -8,7 +8,7 @@
  * dropped message) are recovered from the trade activities by the FillGapWatcher (fill-gap-watcher.ts). Paper mode needs the exchange's market data
  * (and so a key for the socket) but sends no order to it.
  */
-import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
+import { tradingAccount, type AppConfig, type TradingMode } from '../../shared/config/schema.js';
 import type { Clock } from '../../shared/domain/clock.js';
 import { systemClock } from '../../shared/domain/clock.js';
 import type { FeedEvent } from '../../shared/domain/feed-events.js';
@@ -218,7 +218,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
   // Fills the private socket missed (down, or a dropped message) are fetched over REST (live account only).
   const liveTracker = engine.liveExecutor()?.tracker;
   const fillGaps = liveTracker
-    ? new FillGapWatcher({ venue: rest, tracker: liveTracker, liveActive: () => engine.mode() === 'live', clock, scheduler, logger: logger.child({ component: 'fill-gaps' }), metrics })
+    ? new FillGapWatcher({ venue: rest, tracker: liveTracker, liveActive: () => tradingAccount(engine.mode()) === 'live', clock, scheduler, logger: logger.child({ component: 'fill-gaps' }), metrics })
     : undefined;
   const privateSocket = new VenueSocket({
     channel: 'private',

@@ -3,12 +3,15 @@
  * (exchange + OpticOdds feeds + seeded games) on loopback, runs the bot against it, shows progress, and ends
  * with a summary.
  *
- *   npm start -- [--mode paper|live] [--duration 240] [--seed 7] [--speed 20] [--markets 200] [--quiet]
+ *   npm start -- [--mode paper|live|shadow] [--duration 240] [--seed 7] [--speed 20] [--markets 200] [--quiet]
  *                [--strategies market_maker,live_arbitrage,statistical_edge]
  *
  * `--mode paper` (default): the fill simulator trades; the exchange only gives market data. `--mode live`: the
  * bot sends real orders to the simulator with the sandbox key the simulator generated at start (never a real
  * key; the secret is never printed), so every authenticated call goes through the key's request budget.
+ * `--mode shadow`: live against the simulator, with paper exchanges beside it receiving a copy of every
+ * order; the report (and the end of the run) carries the calibration panel — paper vs live fill rates and
+ * markouts per strategy and price level, and the fitted paper parameters (README "Shadow mode").
  *
  * `--markets N` makes the simulator list N more markets (synthetic games with background liquidity) besides
  * the seeded ones, and gives the risk limits room for the market maker to quote them all: a load run of the
@@ -19,7 +22,7 @@ import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../shared/config/errors.js';
-import type { AppConfig } from '../../shared/config/schema.js';
+import { TRADING_MODES, tradingAccount, type AppConfig, type TradingMode } from '../../shared/config/schema.js';
 import { STRATEGY_NAMES, type StrategyKey } from '../../shared/engine/assemble-engine.js';
 import { createLogger } from '../../shared/observability/pino-logger.js';
 import { MetricsRegistry } from '../../shared/observability/metrics-registry.js';
@@ -33,6 +36,7 @@ import { createBotRecorder } from '../../shared/recording/bot-recorder.js';
 import { configDigest } from '../../shared/recording/record-format.js';
 import { ReportCollector } from '../../shared/reports/report-collector.js';
 import { writeReport } from '../../shared/reports/write-report.js';
+import { renderShadowPanelText } from '../../shared/shadow/panel-render.js';
 import { startLoadDrift } from './load-drift.js';
 import { startLocalAws } from './local-aws.js';
 import { loadRunPatch, localSessionConfig, simulatorEndpoints } from './session-config.js';
@@ -60,8 +64,8 @@ function fail(message: string): never {
 }
 
 const modeArg = values.mode.trim().toLowerCase();
-if (modeArg !== 'paper' && modeArg !== 'live') fail(`--mode must be paper or live, got ${values.mode}`);
-const mode: 'paper' | 'live' = modeArg === 'live' ? 'live' : 'paper';
+const mode: TradingMode = TRADING_MODES.find((m) => m === modeArg) ?? fail(`--mode must be one of ${TRADING_MODES.join(', ')}, got ${values.mode}`);
+const account = tradingAccount(mode);
 const durationS = Number(values.duration);
 const seed = Number(values.seed);
 const speed = Number(values.speed);
@@ -109,7 +113,9 @@ try {
 const stats = new SessionStats();
 console.log(`Simulator (exchange + OpticOdds + seeded games${extraMarkets ? ` + ${extraMarkets} listed markets` : ''}, seed ${seed}) on ${sim.baseUrl}`);
 console.log(
-  mode === 'live'
+  mode === 'shadow'
+    ? `Bot in SHADOW mode against the simulator (live orders with its throwaway sandbox key, paper exchanges beside it) for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`
+    : mode === 'live'
     ? `Bot in LIVE mode against the simulator (its throwaway sandbox key; no real keys) for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`
     : `Bot in PAPER mode for ${durationS}s, strategies: ${strategies.join(', ')}. Logs: ${logFile}\n`,
 );
@@ -166,14 +172,18 @@ async function finish(reason: string): Promise<void> {
   console.log(stats.summary(bot.engine));
   const limits = resolveRateLimits().authenticatedPerKey;
   const received = { ...sim.requestTally(sim.credentials.keyId), windowMs: limits.windowMs, limit: limits.limit };
-  console.log(stats.traffic(metrics, config.api.rateLimitPerSecond, mode === 'live' ? received : undefined));
+  console.log(stats.traffic(metrics, config.api.rateLimitPerSecond, account === 'live' ? received : undefined));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const report = await writeReport(
-    values['report-dir'],
-    `session-${stamp}`,
-    collector.build({ title: `${mode === 'live' ? 'Live (simulator)' : 'Paper'} session (seed ${seed})`, kind: mode, now: Date.now(), configDigest: configDigest(config), extra: { seed, durationS, speed } }),
-  );
+  const title = mode === 'shadow' ? 'Shadow (simulator)' : mode === 'live' ? 'Live (simulator)' : 'Paper';
+  const data = collector.build({ title: `${title} session (seed ${seed})`, kind: account, now: Date.now(), configDigest: configDigest(config), extra: { seed, durationS, speed, mode } });
+  const panel = bot.engine.shadow?.panel();
+  if (panel) {
+    data.summary.shadow = panel;
+    console.log(`\n${renderShadowPanelText(panel)}`);
+  } else if (mode === 'shadow') console.log('\nShadow calibration: no order was mirrored in this session (nothing to compare).');
+  const report = await writeReport(values['report-dir'], `session-${stamp}`, data);
   console.log(`\nReport: ${report.html} (summary ${report.json})`);
+  if (panel) console.log(`Replay with the fitted paper parameters: npm run backtest -- --data ${values['record-dir']} --paper-params ${report.json}`);
   if (recorder) {
     const rec = await recorder.close();
     console.log(`Recording: ${rec.files.join(', ')} (${rec.written} lines${rec.dropped ? `, ${rec.dropped} dropped` : ''}); replay with npm run backtest -- --data ${values['record-dir']}`);

@@ -4,7 +4,7 @@
  * builds the AWS adapters and runs the stateful bot (controls/stateful-bot.ts) with a health endpoint.
  *
  * Environment (set by the stack):
- *   TRADING_MODE_PARAM, KILL_SWITCH_PARAM          SSM parameter names (paper|live, off|on)
+ *   TRADING_MODE_PARAM, KILL_SWITCH_PARAM          SSM parameter names (paper|live|shadow, off|on)
  *   EXCHANGE_KEY_SECRET_ARN                        JSON {"keyId": "...", "privateKey": "<base64 Ed25519 seed>"}
  *   DATA_PROVIDER_KEY_SECRET_ARN                   the OpticOdds key (plain string)
  *   TABLE_ORDERS, TABLE_FILLS, TABLE_POSITIONS, TABLE_RISK_DAYS, TABLE_LEASES (the trading lease)
@@ -179,7 +179,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       const killSwitch = await readKillSwitch(parameters, parameterNames.killSwitch).catch(() => 'on (unreadable)');
       const leaseKey = tradingLeaseKey(creds.keyId);
       const liveGuard = async (): Promise<string | undefined> => peerLeaseConflict(doc, peers, leaseKey, systemClock.now());
-      if (mode === 'live') {
+      if (mode !== 'paper') {
         const refusal = await liveGuard();
         if (refusal) {
           logger.error('refusing to trade live; starting in paper', { reason: refusal });

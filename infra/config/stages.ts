@@ -8,7 +8,8 @@ import { RESEARCH_DEFAULTS, type ResearchSettings } from './research.js';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
-export type TradingMode = 'paper' | 'live';
+/** The trading-mode parameter's values (shared/config/schema.ts TRADING_MODES). */
+export type TradingMode = 'paper' | 'live' | 'shadow';
 
 export interface StageConfig {
   stage: StageName;

@@ -48,8 +48,8 @@ export class Settings extends Construct {
           id: 'TradingMode',
           name: `/${config.stage}/trading/mode`,
           initialValue: config.initialTradingMode,
-          allowedPattern: '^(paper|live)$',
-          description: 'paper | live. The bot re-reads it while running; switching to paper cancels resting live orders first.',
+          allowedPattern: '^(paper|live|shadow)$',
+          description: 'paper | live | shadow (live with a paper exchange beside it). The bot re-reads it while running; switching to paper cancels resting live orders first.',
         },
         {
           id: 'KillSwitch',

@@ -39,7 +39,7 @@ export class StackOutputs extends Construct {
     const values: Record<OutputKey, [string, string]> = {
       ExchangeKeySecretArn: [stack.settings.exchangeKey.secretArn, 'put {"keyId","privateKey"} here (aws secretsmanager put-secret-value)'],
       DataProviderKeySecretArn: [stack.settings.dataProviderKey.secretArn, 'put the OpticOdds key here'],
-      TradingModeParameterName: [stack.settings.tradingMode.parameterName, 'paper | live (operator-owned)'],
+      TradingModeParameterName: [stack.settings.tradingMode.parameterName, 'paper | live | shadow (operator-owned)'],
       KillSwitchParameterName: [stack.settings.killSwitch.parameterName, 'off | on (operator-owned)'],
       AlarmTopicArn: [stack.alerting.topic.topicArn, 'alarm notifications (subscribe more endpoints here)'],
       ClusterName: [stack.bot.cluster.clusterName, 'ECS cluster of the bot'],

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
+import { TRADING_MODES, type TradingMode } from '../config/schema.js';
 import { InvalidSettingError, ParameterNotFoundError } from './errors.js';
 
 export interface ParameterStore {
@@ -64,7 +65,8 @@ export class FileParameterStore implements ParameterStore {
 }
 
 export type KillSwitch = 'on' | 'off';
-export type TradingModeSetting = 'paper' | 'live';
+/** The trading-mode parameter's values: paper, live or shadow (live with a paper exchange beside it). */
+export type TradingModeSetting = TradingMode;
 
 /** The kill switch value; anything other than exactly "off" is refused (fail closed is the caller's choice). */
 export async function readKillSwitch(store: ParameterStore, name: string): Promise<KillSwitch> {
@@ -75,6 +77,7 @@ export async function readKillSwitch(store: ParameterStore, name: string): Promi
 
 export async function readTradingMode(store: ParameterStore, name: string): Promise<TradingModeSetting> {
   const v = (await store.get(name)).trim();
-  if (v !== 'paper' && v !== 'live') throw new InvalidSettingError(name, ['paper', 'live'], v);
-  return v;
+  const mode = TRADING_MODES.find((m) => m === v);
+  if (mode === undefined) throw new InvalidSettingError(name, [...TRADING_MODES], v);
+  return mode;
 }

@@ -115,7 +115,7 @@ function resolveMode(documents: ConfigDocuments, issues: ConfigIssue[]): Trading
   const mode = typeof value === 'string' ? value.trim().toLowerCase() : value;
   if ((TRADING_MODES as readonly unknown[]).includes(mode)) return mode as TradingMode;
   if (mode === '' || mode === undefined) return 'paper';
-  issues.push({ path: 'trading.mode', file: documents.baseFile, message: `must be one of paper, live — got ${JSON.stringify(mode)}` });
+  issues.push({ path: 'trading.mode', file: documents.baseFile, message: `must be one of ${TRADING_MODES.join(', ')} — got ${JSON.stringify(mode)}` });
   return undefined;
 }
 
@@ -175,6 +175,14 @@ export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
   return config;
 }
 
+/**
+ * The overlay files of a mode, merged in this order: shadow trades live with a paper exchange beside it, so it
+ * takes the paper overlay (the paper exchange's model), then the live overlay (keys), then its own if present.
+ */
+export function overlayFileNames(mode: TradingMode): string[] {
+  return mode === 'shadow' ? ['config.paper.yaml', 'config.live.yaml', 'config.shadow.yaml'] : [`config.${mode}.yaml`];
+}
+
 /** Reads `<dir>/config.yaml` and the mode's overlay, and returns the validated configuration. */
 export function loadConfig(options: LoadConfigOptions): AppConfig {
   const env = options.env ?? process.env;
@@ -188,10 +196,9 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const overlays: Partial<Record<TradingMode, unknown>> = {};
   const overlayFiles: Partial<Record<TradingMode, string>> = {};
   if (mode) {
-    const name = `config.${mode}.yaml`;
-    const file = join(options.dir, name);
-    overlayFiles[mode] = name;
-    if (existsSync(file)) overlays[mode] = parseYaml(readFileSync(file, 'utf8'), name);
+    const names = overlayFileNames(mode).filter((name) => existsSync(join(options.dir, name)));
+    overlayFiles[mode] = names.join(' + ') || `config.${mode}.yaml`;
+    if (names.length > 0) overlays[mode] = names.reduce<unknown>((acc, name) => deepMerge(acc, parseYaml(readFileSync(join(options.dir, name), 'utf8'), name)), {});
   }
   return parseConfigDocuments({ base, overlays, mode, env, baseFile: 'config.yaml', overlayFiles });
 }

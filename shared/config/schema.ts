@@ -24,8 +24,18 @@ import {
 } from './fields.js';
 import { settingsReader } from './settings-reader.js';
 
-export const TRADING_MODES = ['paper', 'live'] as const;
+/**
+ * paper: the fill simulator trades. live: the exchange trades. shadow: the exchange trades (live in every
+ * respect: PnL, risk, breaker, persistence) and a paper exchange beside it receives a copy of every order on
+ * the same feed, for the calibration panel (shared/shadow/, README "Shadow mode").
+ */
+export const TRADING_MODES = ['paper', 'live', 'shadow'] as const;
 export type TradingMode = (typeof TRADING_MODES)[number];
+/** The account whose orders, fills and positions are the mode's own: shadow trades the live account. */
+export type TradingAccount = 'paper' | 'live';
+export function tradingAccount(mode: TradingMode): TradingAccount {
+  return mode === 'paper' ? 'paper' : 'live';
+}
 export const DEVIG_METHODS = ['multiplicative', 'additive', 'power', 'shin'] as const;
 export type DevigMethod = (typeof DEVIG_METHODS)[number];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -87,6 +97,12 @@ const paperSchema = z
     order_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
     cancel_latency_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(50),
     market_data_delay_ms: num({ min: 0, max: MAX_TIMER_MS, int: true }).prefault(0),
+    /**
+     * Share of the visible size at an order's price that queues ahead of it when it arrives (1 = the back of
+     * the visible queue, the pessimistic default; lower = some of it is assumed to leave before us). A shadow
+     * day's calibration panel fits it (README "Shadow mode").
+     */
+    queue_ahead_fraction: num({ min: 0, max: 1, hint: '1 (the back of the visible queue) unless a shadow calibration says otherwise' }).prefault(1),
     seed: num({ int: true }).optional(),
   })
   .transform((p) => camelKeys(p));
@@ -316,10 +332,11 @@ export const appConfigSchema = z
     const s = settingsReader(c, ctx);
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const missing = (path: string[]) => s.clean(path) && !s.get<string>(path);
-    if (s.get<TradingMode>(['trading', 'mode']) === 'live') {
-      if (missing(['api', 'api_key_id'])) issue(['api', 'api_key_id'], 'is required in live mode; set PM_API_KEY_ID (or run in paper mode)');
-      if (missing(['api', 'private_key'])) issue(['api', 'private_key'], 'is required in live mode; set PM_PRIVATE_KEY (or run in paper mode)');
-      if (missing(['sports_data', 'api_key'])) issue(['sports_data', 'api_key'], 'is required in live mode; set OPTICODDS_API_KEY');
+    const tradingMode = s.get<TradingMode>(['trading', 'mode']);
+    if (tradingMode !== undefined && tradingAccount(tradingMode) === 'live') {
+      if (missing(['api', 'api_key_id'])) issue(['api', 'api_key_id'], `is required in ${tradingMode} mode; set PM_API_KEY_ID (or run in paper mode)`);
+      if (missing(['api', 'private_key'])) issue(['api', 'private_key'], `is required in ${tradingMode} mode; set PM_PRIVATE_KEY (or run in paper mode)`);
+      if (missing(['sports_data', 'api_key'])) issue(['sports_data', 'api_key'], `is required in ${tradingMode} mode; set OPTICODDS_API_KEY`);
     }
     const spread = s.get<PriceMicros>(['strategies', 'market_maker', 'spread']);
     const tick = s.get<PriceMicros>(['trading', 'default_tick']);

@@ -8,6 +8,12 @@
  *  - private events (execution, position, balance, orders snapshot) come from the live socket in live mode
  *    and from the paper exchange in paper mode, and go to the active executor and the state manager. Private
  *    events of the inactive source are dropped, so one mode never sees the other's fills.
+ *
+ * Shadow mode trades the live account exactly as live mode does (the live executor, its PnL, risk, breaker
+ * and persistence); in addition every request of the live executor is copied to paper exchanges beside it
+ * (shared/shadow/: the mirror gateway in front of the live gateway), whose fills go only to the shadow journal
+ * and its calibration panel (`shadow.panel()`). Switching live ↔ shadow only starts or stops the copy;
+ * leaving shadow cancels the paper copies' orders.
  */
 import type { Clock } from '../domain/clock.js';
 import type { FeedEvent } from '../domain/feed-events.js';
@@ -16,7 +22,7 @@ import type { Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
-import type { AppConfig, TradingMode } from '../config/schema.js';
+import { tradingAccount, type AppConfig, type TradingAccount, type TradingMode } from '../config/schema.js';
 import { OrderExecutor } from '../execution/executor.js';
 import { marketRulesOf } from '../execution/order-builder.js';
 import { OrderTracker } from '../execution/order-tracker.js';
@@ -27,6 +33,7 @@ import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { PaperExchange } from '../paper/paper-exchange.js';
 import { PerformanceTracker } from '../paper/performance-tracker.js';
+import { ShadowSession } from '../shadow/shadow-session.js';
 import { CircuitBreaker, type CircuitBreakerState } from '../risk/circuit-breaker.js';
 import { RiskManager, strategyMaxPositions, type RiskDecision } from '../risk/risk-manager.js';
 import { EventBus } from '../state/event-bus.js';
@@ -87,6 +94,8 @@ export interface AssembledEngine {
   readonly performance: PerformanceTracker;
   readonly pnl: DailyPnlMonitor;
   readonly paper: PaperExchange;
+  /** Shadow mode's journal, paper twins and panel (undefined without a live gateway). */
+  readonly shadow: ShadowSession | undefined;
   readonly strategies: BaseStrategy[];
   /** Each market's fee coefficients now (the schedule with the market's own feeCoefficient and sport). */
   readonly fees: FeeModel;
@@ -102,7 +111,10 @@ export interface AssembledEngine {
   onFeedEvent(ev: FeedEvent): void;
   /** Settles a market (game over): paper positions at 1 or 0, PnL realized. */
   settle(marketSlug: string, settlementPrice: number): void;
-  /** Switches paper ↔ live without a restart; leaving live cancels every live resting order first. */
+  /**
+   * Switches paper / live / shadow without a restart; leaving the live account (live or shadow → paper)
+   * cancels every live resting order first; live ↔ shadow only starts or stops the paper copies.
+   */
   setMode(mode: TradingMode): Promise<void>;
   /** The manual kill switch: on = cancel everything, no new orders; off = orders allowed again. */
   setKillSwitch(on: boolean, reason: string): Promise<void>;
@@ -154,6 +166,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       latencyMs: config.trading.paper.orderLatencyMs,
       cancelLatencyMs: config.trading.paper.cancelLatencyMs,
       marketDataDelayMs: config.trading.paper.marketDataDelayMs,
+      queueAheadFraction: config.trading.paper.queueAheadFraction,
       cancelModel: 'behind',
       fees: config.trading.fees,
       feeRates,
@@ -174,21 +187,43 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       metrics,
       marketRules: rules,
     });
-  const executors: Record<TradingMode, OrderExecutor | undefined> = {
-    paper: makeExecutor(paper, 'paper'),
-    live: opts.liveGateway ? makeExecutor(opts.liveGateway, 'live') : undefined,
+  const paperModel = {
+    orderLatencyMs: config.trading.paper.orderLatencyMs,
+    cancelLatencyMs: config.trading.paper.cancelLatencyMs,
+    marketDataDelayMs: config.trading.paper.marketDataDelayMs,
+    queueAheadFraction: config.trading.paper.queueAheadFraction,
   };
+  const shadow = opts.liveGateway
+    ? new ShadowSession({
+        clock,
+        scheduler,
+        paperModel,
+        fees: config.trading.fees,
+        feeRates,
+        rules,
+        book: (slug) => state.book(slug),
+        markets: () => directory.slugs(),
+        logger: logger.child({ component: 'shadow' }),
+        metrics,
+      })
+    : undefined;
+  const executors: Record<TradingAccount, OrderExecutor | undefined> = {
+    paper: makeExecutor(paper, 'paper'),
+    live: opts.liveGateway && shadow ? makeExecutor(shadow.wrap(opts.liveGateway), 'live') : undefined,
+  };
+  if (executors.live) shadow?.attachLiveTracker(executors.live.tracker);
   // Until the engine starts, executions of unknown orders are only buffered: the start-up rebuild restores
   // yesterday's orders under their own ids and strategies first.
   for (const ex of Object.values(executors)) ex?.holdUnknownOrders(true);
   let mode: TradingMode = config.mode;
-  if (mode === 'live' && !executors.live) throw new Error('live mode needs the exchange gateway (api keys); start in paper mode or configure the keys');
-  const executor = (): OrderExecutor => executors[mode] as OrderExecutor;
+  if (tradingAccount(mode) === 'live' && !executors.live) throw new Error(`${mode} mode needs the exchange gateway (api keys); start in paper mode or configure the keys`);
+  if (mode === 'shadow') shadow?.activate();
+  const executor = (): OrderExecutor => executors[tradingAccount(mode)] as OrderExecutor;
 
   // Fills of either executor feed PnL and the bus, tagged with the mode they happened in.
   for (const m of ['paper', 'live'] as const) {
     executors[m]?.tracker.onFill((fill) => {
-      if (m !== mode) return;
+      if (m !== tradingAccount(mode)) return;
       performance.onFill(fill);
       state.addFees(fill.marketSlug, fill.fee);
       pnl.onFill(fill);
@@ -249,11 +284,11 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   };
   // Each account's positions and balance as last reported, kept whatever the mode: a switch installs the
   // destination account's in the state manager, so one mode never trades on the other's positions.
-  const accounts: Record<TradingMode, { positions: Map<string, VenuePosition>; balance?: Extract<VenueEvent, { type: 'balance' }> }> = {
+  const accounts: Record<TradingAccount, { positions: Map<string, VenuePosition>; balance?: Extract<VenueEvent, { type: 'balance' }> }> = {
     paper: { positions: new Map() },
     live: { positions: new Map() },
   };
-  const remember = (m: TradingMode, ev: VenueEvent): void => {
+  const remember = (m: TradingAccount, ev: VenueEvent): void => {
     const a = accounts[m];
     if (ev.type === 'position') a.positions.set(ev.position.marketSlug, ev.position);
     else if (ev.type === 'positions_snapshot') {
@@ -288,6 +323,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     performance,
     pnl,
     paper,
+    shadow,
     strategies,
     fees,
     mode: () => mode,
@@ -297,11 +333,13 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       paper.onMarketEvent(ev);
       performance.onMarketEvent(ev);
       state.onVenueEvent(ev);
+      // After the state manager: the paper copies see the book the live orders were priced on.
+      shadow?.onMarketEvent(ev);
     },
     onLivePrivateEvent(ev) {
       if (ev.type === 'connection') return state.onVenueEvent(ev);
       remember('live', ev);
-      if (mode === 'live') return routePrivate(ev);
+      if (tradingAccount(mode) === 'live') return routePrivate(ev);
       // Paper is active: live orders (e.g. one acknowledged after the switch, before its cancel) still hear
       // their executions — a live fill is real money — but the live account is not the picture.
       if (ev.type === 'execution') executors.live?.onExecution(ev.execution);
@@ -312,26 +350,38 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     },
     settle(marketSlug, settlementPrice) {
       if (mode === 'paper') paper.settle(marketSlug, settlementPrice);
+      shadow?.bench.cancelAll([marketSlug]);
       performance.settle(marketSlug, settlementPrice);
       pnl.settle(marketSlug, settlementPrice);
     },
     async setMode(next) {
       if (next === mode) return;
-      if (next === 'live' && !executors.live) throw new Error('cannot switch to live: no exchange gateway (api keys) configured');
-      const leaving = executor();
+      const from = tradingAccount(mode);
+      const to = tradingAccount(next);
+      if (to === 'live' && !executors.live) throw new Error(`cannot switch to ${next}: no exchange gateway (api keys) configured`);
       logger.warn('trading mode switching', { from: mode, to: next });
-      if (mode === 'live') {
+      if (from === to) {
+        // live ↔ shadow: the same account trades on; only the paper copies start or stop.
+        mode = next;
+        if (next === 'shadow') shadow?.activate();
+        else shadow?.deactivate();
+        return;
+      }
+      const leaving = executor();
+      if (from === 'live') {
         // Live resting orders must not outlive the switch: cancel first, then stop routing live events.
         leaving.setHalted(true);
         await leaving.cancelAll();
       }
+      shadow?.deactivate();
       mode = next;
+      if (mode === 'shadow') shadow?.activate();
       const now = clock.now();
-      state.onVenueEvent({ type: 'positions_snapshot', positions: [...accounts[mode].positions.values()], receivedAt: now });
+      state.onVenueEvent({ type: 'positions_snapshot', positions: [...accounts[to].positions.values()], receivedAt: now });
       // An account whose balance was never heard sizes nothing until it is (Kelly on a zero bankroll).
-      state.onVenueEvent(accounts[mode].balance ?? { type: 'balance', balance: 0, buyingPower: 0, receivedAt: now });
+      state.onVenueEvent(accounts[to].balance ?? { type: 'balance', balance: 0, buyingPower: 0, receivedAt: now });
       executor().setHalted(breaker.isKillSwitchOn());
-      metrics.gauge('engine.mode_live', mode === 'live' ? 1 : 0);
+      metrics.gauge('engine.mode_live', to === 'live' ? 1 : 0);
     },
     async setKillSwitch(on, reason) {
       if (on) {
@@ -339,7 +389,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
         for (const ex of Object.values(executors)) ex?.setHalted(true);
         // The venue's cancel-all only in live mode: in paper the account may be another stage's (one key), and
         // a paper bot never touches orders it did not place (leaving live cancelled its own).
-        await Promise.all([executors.paper?.cancelAll(), mode === 'live' ? executors.live?.cancelAll() : undefined]);
+        await Promise.all([executors.paper?.cancelAll(), tradingAccount(mode) === 'live' ? executors.live?.cancelAll() : undefined]);
       } else {
         breaker.releaseKillSwitch();
         executor().setHalted(false);

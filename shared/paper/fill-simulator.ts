@@ -50,6 +50,12 @@ export interface FillSimulatorConfig {
    * the book as the feed will show it this much after the request's latency: added to every request's delay.
    */
   marketDataDelayMs?: number;
+  /**
+   * Share of the visible size at its price that is queued ahead of an order when it comes to rest (and when
+   * a modify loses its priority), 0..1; default 1, the back of the visible queue (config
+   * `trading.paper.queue_ahead_fraction`; a shadow day's calibration fits it).
+   */
+  queueAheadFraction?: number;
   cancelModel: CancelModel;
   rules: (marketSlug: string) => MarketRules | undefined;
 }
@@ -417,7 +423,7 @@ export class FillSimulator {
       return this.finish(o, 'unfilled_ioc');
     }
     // Rests at the back of the visible queue at its price (a cancel already on the way lands on its own).
-    o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
+    o.queueAhead = this.queueAheadOf((o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0);
     o.queueCutByBook = 0;
     if (o.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
       this.scheduler.schedule(o.goodTillTime! - now, () => {
@@ -467,7 +473,7 @@ export class FillSimulator {
     o.quantity = quantity;
     this.emit({ type: 'replaced', order: o });
     if (losesPriority) {
-      o.queueAhead = (o.buysLong ? book.bidQty : book.askQty).get(price) ?? 0;
+      o.queueAhead = this.queueAheadOf((o.buysLong ? book.bidQty : book.askQty).get(price) ?? 0);
       o.queueCutByBook = 0;
     }
     const taken = o.buysLong ? book.takenAsks : book.takenBids;
@@ -475,6 +481,12 @@ export class FillSimulator {
       taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
       if (this.fill(o, level.qty, level.price, 'TAKER')) return;
     }
+  }
+
+  /** The size queued ahead of an order arriving at a level showing `visible` (whole hundredths, rounded up). */
+  private queueAheadOf(visible: number): number {
+    const f = this.cfg.queueAheadFraction ?? 1;
+    return f >= 1 ? visible : Math.ceil(visible * Math.max(0, f));
   }
 
   /** The levels a taker would take: best first, within the limit, up to `qty`, net of what we already took. */

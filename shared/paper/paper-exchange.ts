@@ -39,6 +39,8 @@ export interface PaperExchangeConfig {
   cancelLatencyMs?: number;
   /** Lag of the market data behind the venue's book (config `trading.paper.market_data_delay_ms`); default 0. */
   marketDataDelayMs?: number;
+  /** Share of the visible queue ahead of a resting order (config `trading.paper.queue_ahead_fraction`); default 1. */
+  queueAheadFraction?: number;
   cancelModel: CancelModel;
   fees?: FeeSchedule;
   /** Per-market fee rates (the market's feeCoefficient, dated overrides); default: the schedule's. */
@@ -86,7 +88,7 @@ export class PaperExchange implements OrderGateway {
     this.simulator = new FillSimulator(
       deps.clock,
       deps.scheduler,
-      { latencyMs: deps.config.latencyMs, cancelLatencyMs: deps.config.cancelLatencyMs, marketDataDelayMs: deps.config.marketDataDelayMs, cancelModel: deps.config.cancelModel, rules: deps.config.rules ?? (() => undefined) },
+      { latencyMs: deps.config.latencyMs, cancelLatencyMs: deps.config.cancelLatencyMs, marketDataDelayMs: deps.config.marketDataDelayMs, queueAheadFraction: deps.config.queueAheadFraction, cancelModel: deps.config.cancelModel, rules: deps.config.rules ?? (() => undefined) },
       {
         admit: (o) =>
           this.portfolio.reserve({ id: o.id, marketSlug: o.marketSlug, intent: o.intent, price: o.type === 'ORDER_TYPE_MARKET' ? null : o.price, quantity: o.quantity, postOnly: o.postOnly }),

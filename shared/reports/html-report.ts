@@ -8,6 +8,7 @@
 import { Decimal } from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { renderShadowPanelHtml } from '../shadow/panel-render.js';
 import type { PnlRow, ReportData } from './report-model.js';
 
 let echartsSource: string | undefined;
@@ -119,6 +120,7 @@ td:first-child,th:first-child{text-align:left}
 ${charts.map(([id, title]) => `<h2>${esc(title ?? '')}</h2><div class="chart" id="chart-${id}" data-chart="${id}"></div>`).join('\n')}
 ${pnlTable('PnL by strategy', Object.entries(s.byStrategy))}
 ${edgeTable(s.edgesAndFees)}
+${s.shadow ? renderShadowPanelHtml(s.shadow) : ''}
 ${pnlTable('PnL by sport', Object.entries(s.bySport))}
 ${pnlTable('PnL by game', Object.entries(s.byGame).map(([, r]) => [r.title, r]))}
 <h2>Risk events${data.riskEvents.length > 300 ? ' (first 300)' : ''}</h2>

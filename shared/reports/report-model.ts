@@ -1,3 +1,4 @@
+import type { ShadowPanel } from '../shadow/calibration-panel.js';
 import type { EdgeFeeRow } from './edge-fee-tally.js';
 
 /**
@@ -85,6 +86,8 @@ export interface ReportSummary {
   breakerTrips: number;
   /** Free-form extras: events replayed, latency, dropped recording lines, … */
   extra: Record<string, string | number | boolean>;
+  /** A run in shadow mode: paper vs live calibration (shared/shadow/calibration-panel.ts). */
+  shadow?: ShadowPanel;
 }
 
 export interface ReportData {

@@ -5,11 +5,11 @@
  *  - `ScriptedWorld`: the whole engine (`assembleEngine`) on a ManualClock + ManualScheduler, with builders
  *    for the exchange and feed events a scenario scripts (books, odds from a target probability, games).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { deepMerge } from '../../shared/config/deep-merge.js';
-import { parseConfigDocuments } from '../../shared/config/loader.js';
+import { overlayFileNames, parseConfigDocuments } from '../../shared/config/loader.js';
 import type { AppConfig, TradingMode } from '../../shared/config/schema.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { ManualClock, type Clock } from '../../shared/domain/clock.js';
@@ -50,11 +50,15 @@ export interface EngineConfigOptions {
 export function engineConfig(opts: EngineConfigOptions = {}): AppConfig {
   const dir = opts.dir ?? REPO_CONFIG_DIR;
   const mode = opts.mode ?? 'paper';
-  const overlay = deepMerge(readYaml(dir, `config.${mode}.yaml`), opts.patch ?? {});
+  const names = overlayFileNames(mode).filter((name) => existsSync(join(dir, name)));
+  const overlay = deepMerge(
+    names.reduce<unknown>((acc, name) => deepMerge(acc, readYaml(dir, name)), {}),
+    opts.patch ?? {},
+  );
   return parseConfigDocuments({
     base: readYaml(dir, 'config.yaml'),
     overlays: { [mode]: overlay },
-    overlayFiles: { [mode]: `config.${mode}.yaml` },
+    overlayFiles: { [mode]: names.join(' + ') },
     baseFile: 'config.yaml',
     mode,
     env: {

@@ -1,5 +1,5 @@
 /**
- * Runtime controls read while the bot runs: the trading mode (paper|live) and the kill switch (off|on), from
+ * Runtime controls read while the bot runs: the trading mode (paper|live|shadow) and the kill switch (off|on), from
  * the ParameterStore (SSM on AWS, a JSON file or memory locally), re-read every `intervalMs`.
  *
  *  - Kill switch on → `setKillSwitch(true)`: every open order is cancelled and no order passes, within one
@@ -15,7 +15,7 @@
  */
 import { InvalidSettingError, ParameterNotFoundError } from '../../../shared/aws/errors.js';
 import { readKillSwitch, readTradingMode, type ParameterStore } from '../../../shared/aws/parameter-store.js';
-import type { TradingMode } from '../../../shared/config/schema.js';
+import { tradingAccount, type TradingMode } from '../../../shared/config/schema.js';
 import type { Logger } from '../../../shared/observability/logger.js';
 import type { Metrics } from '../../../shared/observability/metrics.js';
 
@@ -93,7 +93,8 @@ export class RuntimeControls {
     metrics.gauge('controls.kill_switch', engine.breaker.isKillSwitchOn() ? 1 : 0);
 
     const mode = await this.readMode();
-    if (mode === 'live' && engine.mode() !== 'live' && this.o.liveGuard) {
+    // Entering the live account (live or shadow) from paper needs the guard; live ↔ shadow stays on it.
+    if (mode !== undefined && tradingAccount(mode) === 'live' && tradingAccount(engine.mode()) !== 'live' && this.o.liveGuard) {
       const refusal = await this.o.liveGuard().catch((err: unknown) => `live guard failed: ${(err as Error)?.message ?? String(err)}`);
       if (refusal !== undefined) {
         metrics.increment('controls.live_refused');

@@ -43,7 +43,7 @@ import type { MetricsExporter } from '../../../shared/aws/emf-exporter.js';
 import type { Notifier } from '../../../shared/aws/notifier.js';
 import type { ParameterStore } from '../../../shared/aws/parameter-store.js';
 import { SqsQueueConsumer } from '../../../shared/aws/queue-consumer.js';
-import type { AppConfig, TradingMode } from '../../../shared/config/schema.js';
+import { tradingAccount, type AppConfig, type TradingAccount } from '../../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../../shared/domain/clock.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { formatMicros, type Micros } from '../../../shared/domain/money.js';
@@ -88,7 +88,7 @@ export interface StatefulBotOptions {
   /** Orders open at the exchange that the store does not know: cancel (default) or adopt. */
   orphanPolicy?: OrphanPolicy;
   /** Modes whose orders, fills and positions are stored (default ['live']). */
-  persistModes?: readonly TradingMode[];
+  persistModes?: readonly TradingAccount[];
   /** Runtime controls poll period, ms (default 5 000). */
   controlPollMs?: number;
   /** Alarm metrics as EMF on stdout (default on, every 10 s); false to turn off. */
@@ -269,7 +269,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   const followExecutor = (engine: AssembledEngine): void => persister.attachTracker(engine.executor().tracker, engine.mode());
 
   const runRebuild = async (engine: AssembledEngine, rest: PolymarketRestClient, orphanPolicy: OrphanPolicy): Promise<RebuildResult | undefined> => {
-    const live = engine.mode() === 'live';
+    const live = tradingAccount(engine.mode()) === 'live';
     if (!live) {
       // Paper: the exchange account may be another stage's too (one key). Touch only this stage's own live
       // leftovers; no ledger, position or orphan repair from an account this stage does not trade.
@@ -555,7 +555,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         engine.stop();
         clearInterval(sweep);
         clearInterval(statusTimer);
-        const live = engine.mode() === 'live';
+        const live = tradingAccount(engine.mode()) === 'live';
         if (leaseLost) log.error('stopping without cancels or a final rebuild pass: the trading lease is lost', { reason: leaseLost.reason });
         stopStep = 'cancel-all';
         if (live && options.cancelOrders !== false && ownsAccount()) {

@@ -6,7 +6,8 @@
  *  - the risk day → today's realized PnL (atomic ADD of the difference with what was stored) and the breaker.
  * Every hook only enqueues; nothing here is awaited by the engine.
  *
- * Which mode is persisted: orders, fills and positions of the modes in `persistModes` (default: live only —
+ * Which mode is persisted: orders, fills and positions of the accounts in `persistModes` (default: live only,
+ * which shadow mode trades too —
  * the store mirrors the real account, which the reconciler compares with the exchange); the risk day in
  * every mode, since the circuit breaker protects whichever mode trades.
  *
@@ -14,7 +15,7 @@
  * (timeout), the item is read back and the `updates` counter tells whether the ADD landed, so a retry never
  * counts the same PnL twice.
  */
-import type { TradingMode } from '../../../shared/config/schema.js';
+import { tradingAccount, type TradingAccount, type TradingMode } from '../../../shared/config/schema.js';
 import type { Clock } from '../../../shared/domain/clock.js';
 import type { Micros } from '../../../shared/domain/money.js';
 import type { Fill, TrackedOrder } from '../../../shared/domain/order.js';
@@ -44,7 +45,7 @@ export interface StatePersisterOptions {
   logger: Logger;
   metrics: Metrics;
   /** Modes whose orders, fills and positions are stored; default ['live']. */
-  persistModes?: readonly TradingMode[];
+  persistModes?: readonly TradingAccount[];
   /** The risk day as loaded at start: its day and stored realized PnL / update count. */
   riskDay: { day: string; realizedPnlMicros: Micros; updates: number };
   /** Today's realized PnL as the engine sees it (carried + since start), read when the write runs. */
@@ -70,7 +71,7 @@ export function toTrackedOrder(v: OrderView | TrackedOrder): TrackedOrder {
 
 export class StatePersister {
   readonly queue: WriteBehindQueue;
-  private readonly persistModes: ReadonlySet<TradingMode>;
+  private readonly persistModes: ReadonlySet<TradingAccount>;
   private readonly orderVersions = new Map<string, number>();
   private readonly positionVersions = new Map<string, number | null>();
   private readonly attached = new Set<OrderTracker>();
@@ -100,7 +101,7 @@ export class StatePersister {
   }
 
   persists(mode: TradingMode): boolean {
-    return this.persistModes.has(mode);
+    return this.persistModes.has(tradingAccount(mode));
   }
 
   /**

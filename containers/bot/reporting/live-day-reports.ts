@@ -10,10 +10,14 @@
  * part after the restart; on a versioned bucket the earlier part stays as the previous version); positions
  * inherited at a restart are not in the performance tracker, which learns only from fills.
  *
+ * A day that ran in shadow mode (even in part) carries the calibration panel (paper vs live, fitted paper
+ * parameters: shared/shadow/) in its JSON summary (`shadow`) and its page; the shadow journal starts afresh
+ * with the new day.
+ *
  * Cost on the hot path: the collector's bus listeners (a Map lookup per market update, a push per fill). The
  * periodic sample (equity, exposure) runs on its own timer, off the event path.
  */
-import type { TradingMode } from '../../../shared/config/schema.js';
+import { tradingAccount, type TradingMode } from '../../../shared/config/schema.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import type { AssembledEngine } from '../../../shared/engine/assemble-engine.js';
 import type { FixtureRef } from '../../../shared/feeds/market-mapper.js';
@@ -24,11 +28,16 @@ import { ReportCollector } from '../../../shared/reports/report-collector.js';
 import type { ReportData } from '../../../shared/reports/report-model.js';
 import type { CircuitBreakerState } from '../../../shared/risk/circuit-breaker.js';
 import type { RiskDecision } from '../../../shared/risk/risk-manager.js';
+import type { ShadowPanel } from '../../../shared/shadow/calibration-panel.js';
 import type { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { DayPerformance } from './day-performance.js';
 import type { ReportStore } from './report-store.js';
 
-export type ReportedEngine = Pick<AssembledEngine, 'bus' | 'performance' | 'state'> & { mode(): TradingMode };
+export type ReportedEngine = Pick<AssembledEngine, 'bus' | 'performance' | 'state'> & {
+  mode(): TradingMode;
+  /** Shadow mode's panel source (the engine's ShadowSession). */
+  readonly shadow?: { panel(): ShadowPanel | undefined; resetDay(): void } | undefined;
+};
 
 export interface LiveDayReportsOptions {
   engine: ReportedEngine;
@@ -89,8 +98,9 @@ export class LiveDayReports {
     const ended = this.current;
     this.current = this.begin(newDay);
     ended.detach();
+    const panel = this.takeShadowPanel();
     this.o.logger.info('report day rolled over', { ended: ended.day, day: newDay });
-    return this.track(this.write(ended));
+    return this.track(this.write(ended, panel));
   }
 
   /** Graceful stop: stops sampling, writes the day in progress and waits for every pending write. */
@@ -98,7 +108,7 @@ export class LiveDayReports {
     this.closing ??= (async () => {
       clearInterval(this.timer);
       this.current.detach();
-      const last = await this.write(this.current);
+      const last = await this.write(this.current, this.o.engine.shadow?.panel());
       await Promise.allSettled([...this.pending]);
       return last;
     })();
@@ -127,17 +137,33 @@ export class LiveDayReports {
     }
   }
 
-  private async write(d: Day): Promise<WrittenDayReport | undefined> {
+  /** The ended day's shadow panel (if the day mirrored anything); the journal starts the new day empty. */
+  private takeShadowPanel(): ShadowPanel | undefined {
+    const shadow = this.o.engine.shadow;
+    if (!shadow) return undefined;
+    try {
+      return shadow.panel();
+    } catch (err) {
+      this.o.metrics.increment('reports.shadow_panel_failed');
+      this.o.logger.error('shadow panel could not be built; the day report goes without it', { err });
+      return undefined;
+    } finally {
+      shadow.resetDay();
+    }
+  }
+
+  private async write(d: Day, shadowPanel?: ShadowPanel): Promise<WrittenDayReport | undefined> {
     const mode = this.o.engine.mode();
     const base = `${this.o.prefix}${d.day}`;
     try {
       const data = d.collector.build({
-        title: `${mode === 'live' ? 'Live' : 'Paper'} trading day ${d.day}${this.o.stage ? ` (${this.o.stage})` : ''}`,
-        kind: mode === 'live' ? 'live' : 'paper',
+        title: `${mode === 'shadow' ? 'Shadow (live)' : mode === 'live' ? 'Live' : 'Paper'} trading day ${d.day}${this.o.stage ? ` (${this.o.stage})` : ''}`,
+        kind: tradingAccount(mode),
         now: this.o.now(),
         ...(this.o.configDigest !== undefined ? { configDigest: this.o.configDigest } : {}),
         extra: { day: d.day, mode, coveredFrom: d.startedAt, ...(this.o.stage ? { stage: this.o.stage } : {}) },
       });
+      if (shadowPanel) data.summary.shadow = shadowPanel;
       const json = await this.o.store.put(`${base}.json`, JSON.stringify(data.summary, null, 2) + '\n', 'application/json');
       let html: string | undefined;
       try {

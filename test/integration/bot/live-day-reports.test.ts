@@ -12,6 +12,7 @@ import { LiveDayReports } from '../../../containers/bot/reporting/live-day-repor
 import type { ReportStore } from '../../../containers/bot/reporting/report-store.js';
 import { bookEvent, ScriptedWorld } from '../../support/engine-fixtures.js';
 import { contracts } from '../../../shared/domain/quantity.js';
+import { buildShadowPanel } from '../../../shared/shadow/calibration-panel.js';
 
 class MemoryStore implements ReportStore {
   readonly puts = new Map<string, { body: string; contentType: string }>();
@@ -91,5 +92,32 @@ describe('live day reports', () => {
     // After the close, a late rollover writes nothing more.
     expect(await reports.rollover('2026-03-09')).toBeUndefined();
     expect(store.puts.size).toBe(4);
+  });
+
+  it('a shadow day carries the calibration panel in its JSON and page; the journal starts afresh with the new day', async () => {
+    const w = new ScriptedWorld({ strategies: [] });
+    const store = new MemoryStore();
+    const panel = buildShadowPanel({ orders: [], fills: [], from: 0, to: null, droppedOrders: 0, twins: [], rejections: {} });
+    let resets = 0;
+    const reports = new LiveDayReports({
+      engine: { bus: w.engine.bus, performance: w.engine.performance, state: w.engine.state, mode: () => 'shadow', shadow: { panel: () => panel, resetDay: () => resets++ } },
+      directory: w.directory,
+      fixtures: [],
+      store,
+      prefix: 'reports/prod/live/',
+      day: '2026-03-07',
+      now: () => w.clock.now(),
+      logger: new MemoryLogger(),
+      metrics: new MetricsRegistry(),
+      sampleTimerMs: 60_000,
+    });
+    await reports.rollover('2026-03-08');
+    expect(resets).toBe(1);
+    const summary = store.summary('reports/prod/live/2026-03-07.json');
+    expect(summary.title).toContain('Shadow (live) trading day 2026-03-07');
+    expect(summary.kind).toBe('live');
+    expect(summary.shadow).toEqual(panel);
+    expect(store.puts.get('reports/prod/live/2026-03-07.html')?.body).toContain('Shadow calibration: paper vs live');
+    await reports.close();
   });
 });

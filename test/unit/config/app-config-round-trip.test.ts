@@ -21,7 +21,8 @@ const BEFORE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/app-c
 
 /**
  * What changed since the capture, and only that: the two quantity settings were whole contracts and the
- * engine's Qty is hundredths (shared/domain/quantity.ts); `trading.paper.market_data_delay_ms` (default 0) is new.
+ * engine's Qty is hundredths (shared/domain/quantity.ts); `trading.paper.market_data_delay_ms` (default 0) and
+ * `trading.paper.queue_ahead_fraction` (default 1) are new.
  */
 function inHundredths(config: unknown): unknown {
   const c = structuredClone(config) as {
@@ -30,7 +31,7 @@ function inHundredths(config: unknown): unknown {
   };
   c.trading.defaultMinQty *= 100;
   c.strategies.marketMaker.maxInventory *= 100;
-  c.trading.paper = { ...c.trading.paper, marketDataDelayMs: 0 };
+  c.trading.paper = { ...c.trading.paper, marketDataDelayMs: 0, queueAheadFraction: 1 };
   return c;
 }
 
@@ -105,7 +106,7 @@ describe('the types come from the schema', () => {
     expectTypeOf<AppConfig['strategies']['marketMaker']['maxPosition']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<AppConfig['trading']['fees']>().toEqualTypeOf<FeeSchedule>();
     expectTypeOf<AppConfig['trading']['maintenance']>().toEqualTypeOf<WeeklyWindow | null>();
-    expectTypeOf<AppConfig['mode']>().toEqualTypeOf<'paper' | 'live'>();
+    expectTypeOf<AppConfig['mode']>().toEqualTypeOf<'paper' | 'live' | 'shadow'>();
     expectTypeOf<AppConfig['sportsData']['oddsExpireAfterMs']>().toEqualTypeOf<number | null>();
     expectTypeOf<AppConfig['aws']>().toEqualTypeOf<
       | {
