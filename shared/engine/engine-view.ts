@@ -80,8 +80,9 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.state.position(marketSlug);
   }
 
-  restingOrders(marketSlug: string, strategy: StrategyName): TrackedOrder[] {
-    return this.deps.orders().openOrders({ marketSlug, strategyName: strategy });
+  /** The tracker's own records (no copies): read them at once, never keep or change them (StrategyContext). */
+  restingOrders(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[] {
+    return this.deps.orders().openOrdersOfStrategyReadOnly(marketSlug, strategy);
   }
 
   sportsFeedHealthy(): boolean {

@@ -310,6 +310,25 @@ export class OrderTracker {
     return this.openByMarket.get(marketSlug)?.values() ?? NO_OPEN_ORDERS;
   }
 
+  /**
+   * The open orders of one market placed by one strategy, as the tracker's own records (see
+   * `openOrdersReadOnly`: read at once, never keep or change them).
+   */
+  openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): Readonly<OrderView>[] {
+    const open = this.openByMarket.get(marketSlug);
+    const out: Readonly<OrderView>[] = [];
+    if (open) for (const e of open.values()) if (e.strategyName === strategyName) out.push(e);
+    return out;
+  }
+
+  /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
+  inFlightCount(marketSlug: string): number {
+    const open = this.openByMarket.get(marketSlug);
+    let n = 0;
+    if (open) for (const e of open.values()) if (e.status === 'CREATED' || e.status === 'SUBMITTED') n++;
+    return n;
+  }
+
   /** Whether the market has any open order (no copy). */
   hasOpenOrders(marketSlug: string): boolean {
     return this.openByMarket.has(marketSlug);
@@ -666,7 +685,8 @@ export class OrderTracker {
     }
     this.refreshLeaves(e);
     this.changed(e);
-    if (from !== to) this.events.emit('status', { order: view(e), from, to });
+    // The copy only for someone listening (the persister in the bot; nobody on the bench or in most tests).
+    if (from !== to && this.events.subscriberCount('status') > 0) this.events.emit('status', { order: view(e), from, to });
     return true;
   }
 
