@@ -99,8 +99,44 @@ class Scanner {
   }
 }
 
+const LEVEL_HEAD = '{"px":{"value":"';
+const LEVEL_MIDDLE = '","currency":"USD"},"qty":"';
+
+/** The end (exclusive) of a string's content starting at `i`, or -1 at an escape, a control character or the end. */
+function stringEnd(t: string, i: number): number {
+  for (; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH || c < 32) return -1;
+  }
+  return -1;
+}
+
+/**
+ * A level exactly as the venue writes it (compact, keys in its order): read without the general key
+ * handling. Anything else (or anything out of range) → false with the position untouched, for `level`.
+ */
+function compactLevel(s: Scanner, out: BookLevel[]): boolean {
+  const t = s.text;
+  let i = s.pos;
+  if (!t.startsWith(LEVEL_HEAD, i)) return false;
+  i += LEVEL_HEAD.length;
+  const valueEnd = stringEnd(t, i);
+  if (valueEnd < 0 || !t.startsWith(LEVEL_MIDDLE, valueEnd)) return false;
+  const price = fastMicrosIn(t, i, valueEnd);
+  i = valueEnd + LEVEL_MIDDLE.length;
+  const qtyEnd = stringEnd(t, i);
+  if (qtyEnd < 0 || t.charCodeAt(qtyEnd + 1) !== RBRACE) return false;
+  const qty = fastIntIn(t, i, qtyEnd) * QTY_SCALE;
+  if (!Number.isSafeInteger(qty) || qty < 0 || !(price > 0 && price < 1_000_000)) return false;
+  out.push({ price, qty });
+  s.pos = qtyEnd + 2;
+  return true;
+}
+
 /** `{"px":{"value":"0.48","currency":"USD"},"qty":"100"}` → pushes the level; false to give up. */
 function level(s: Scanner, out: BookLevel[]): boolean {
+  if (s.peek() === LBRACE && compactLevel(s, out)) return true;
   if (!s.expect(LBRACE)) return false;
   let price = NaN;
   let qty = NaN;
