@@ -234,6 +234,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
 
   const view = new EngineView({
     clock,
+    bus,
     state,
     directory,
     orders: () => executor().tracker,

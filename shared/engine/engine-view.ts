@@ -11,13 +11,17 @@ import type { TrackedOrder } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
 import type { StrategyName } from '../domain/signal.js';
 import type { OrderTracker } from '../execution/order-tracker.js';
-import type { DailyPnl, RiskView } from '../risk/risk-view.js';
+import type { DailyPnl, ExposureSink, ExposureWatch, RiskView } from '../risk/risk-view.js';
+import type { EngineEvents } from '../state/engine-events.js';
+import type { EventBus } from '../state/event-bus.js';
 import type { MarketDirectory } from '../state/market-directory.js';
 import type { StateManager } from '../state/state-manager.js';
 import type { ConsensusYes, FixtureLink, StrategyContext } from '../strategies/context.js';
 
 export interface EngineViewDeps {
   clock: Clock;
+  /** The engine's bus: position and game changes, told to exposure watchers (`watchExposure`). */
+  bus: EventBus<EngineEvents>;
   state: StateManager;
   directory: MarketDirectory;
   /** The active executor's tracker (it changes when the mode switches between paper and live). */
@@ -29,9 +33,18 @@ export interface EngineViewDeps {
 
 export class EngineView implements StrategyContext, RiskView {
   readonly clock: Clock;
+  private sinks: ExposureSink[] = [];
 
   constructor(private readonly deps: EngineViewDeps) {
     this.clock = deps.clock;
+    // Subscribed here, before the trading engine subscribes its strategies: a watcher hears of a position or
+    // a game change before any strategy reacts to it (and so before any risk check that follows).
+    deps.bus.on('position_update', (p) => {
+      for (const s of this.sinks) s.positionChanged(p.marketSlug);
+    });
+    deps.bus.on('game_update', (g) => {
+      for (const s of this.sinks) s.gameChanged(g.gameId);
+    });
   }
 
   market(marketSlug: string): MarketState | undefined {
@@ -67,8 +80,9 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.state.position(marketSlug);
   }
 
-  restingOrders(marketSlug: string, strategy: StrategyName): TrackedOrder[] {
-    return this.deps.orders().openOrders({ marketSlug, strategyName: strategy });
+  /** The tracker's own records (no copies): read them at once, never keep or change them (StrategyContext). */
+  restingOrders(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[] {
+    return this.deps.orders().openOrdersOfStrategyReadOnly(marketSlug, strategy);
   }
 
   sportsFeedHealthy(): boolean {
@@ -88,6 +102,28 @@ export class EngineView implements StrategyContext, RiskView {
       const p = state.position(slug);
       if (!p || !(p.quantity > 0)) yield slug;
     }
+  }
+
+  /**
+   * RiskView.watchExposure: the active tracker's order changes, position and game changes. Current while the
+   * active tracker (a mode switch swaps it) and the market directory are those it started with.
+   */
+  watchExposure(sink: ExposureSink): ExposureWatch {
+    const tracker = this.deps.orders();
+    const directory = this.deps.directory;
+    const revision = directory.revision;
+    const offOrders = tracker.onOrderChange((o) => sink.orderChanged(o));
+    this.sinks = [...this.sinks, sink];
+    let open = true;
+    return {
+      current: () => open && this.deps.orders() === tracker && directory.revision === revision,
+      close: () => {
+        if (!open) return;
+        open = false;
+        offOrders();
+        this.sinks = this.sinks.filter((s) => s !== sink);
+      },
+    };
   }
 
   bankroll(): Micros {

@@ -260,7 +260,7 @@ export class OrderExecutor {
       }
     }
 
-    const inFlight = this.tracker.inFlightOrders({ marketSlug: request.marketSlug }).length;
+    const inFlight = this.tracker.inFlightCount(request.marketSlug);
     if (inFlight >= this.cfg.maxInFlightPerMarket) return this.blocked('IN_FLIGHT_LIMIT', signal);
     if (this.blockedMarkets.has(signal.marketSlug)) return this.blocked('MARKET_RECONCILING', signal);
     return this.submit(request, signal, startNs);

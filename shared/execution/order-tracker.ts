@@ -76,6 +76,12 @@ export type StatusListener = (order: OrderView, from: OrderStatus, to: OrderStat
 /** Called when an execution arrives for a venue order id the tracker does not know (it is buffered). */
 export type OrphanListener = (execution: VenueExecution) => void;
 export type FillGapListener = (gap: FillGap) => void;
+/**
+ * Called, synchronously, after anything an order's exposure is computed from may have changed (created,
+ * status, filled quantity, price or quantity after a modify or a snapshot), with the tracker's own record:
+ * read it at once, never keep or change it. May be called more than once per change.
+ */
+export type OrderChangeListener = (order: Readonly<TrackedOrder>) => void;
 
 /** An order the exchange cancelled on its own (not at our request). */
 export interface UnsolicitedCancel {
@@ -135,6 +141,8 @@ export class OrderTracker {
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
   private readonly orphans: OrphanExecutions;
+  /** Plain array, no bus: called on every order change, on the hot path (the exposure ledger). */
+  private changeListeners: OrderChangeListener[] = [];
   /** Listeners: fills, status changes, orphans, fill gaps, unsolicited cancels. */
   readonly events: EventBus<OrderTrackerEvents>;
 
@@ -171,6 +179,14 @@ export class OrderTracker {
     return this.events.on('unsolicited_cancel', listener);
   }
 
+  /** See OrderChangeListener. Returns the function that unsubscribes. */
+  onOrderChange(listener: OrderChangeListener): () => void {
+    this.changeListeners = [...this.changeListeners, listener];
+    return () => {
+      this.changeListeners = this.changeListeners.filter((l) => l !== listener);
+    };
+  }
+
   /** Registers a new order in CREATED. */
   create(request: OrderRequest, strategyName: StrategyName, localId: string = this.newLocalId()): OrderView {
     if (this.byLocal.has(localId)) throw new Error(`duplicate local order id ${localId}`);
@@ -196,6 +212,7 @@ export class OrderTracker {
     let open = this.openByMarket.get(request.marketSlug);
     if (!open) this.openByMarket.set(request.marketSlug, (open = new Map()));
     open.set(localId, e);
+    this.changed(e);
     return view(e);
   }
 
@@ -252,6 +269,7 @@ export class OrderTracker {
     this.applyVenueOrder(order);
     if (cum > 0 && cum >= order.quantity && !isTerminal(e.status)) this.transition(e, 'FILLED', 'restored fully filled');
     this.attachVenueId(e.localId, order.id);
+    this.changed(e);
     return view(e);
   }
 
@@ -292,6 +310,25 @@ export class OrderTracker {
     return this.openByMarket.get(marketSlug)?.values() ?? NO_OPEN_ORDERS;
   }
 
+  /**
+   * The open orders of one market placed by one strategy, as the tracker's own records (see
+   * `openOrdersReadOnly`: read at once, never keep or change them).
+   */
+  openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): Readonly<OrderView>[] {
+    const open = this.openByMarket.get(marketSlug);
+    const out: Readonly<OrderView>[] = [];
+    if (open) for (const e of open.values()) if (e.strategyName === strategyName) out.push(e);
+    return out;
+  }
+
+  /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
+  inFlightCount(marketSlug: string): number {
+    const open = this.openByMarket.get(marketSlug);
+    let n = 0;
+    if (open) for (const e of open.values()) if (e.status === 'CREATED' || e.status === 'SUBMITTED') n++;
+    return n;
+  }
+
   /** Whether the market has any open order (no copy). */
   hasOpenOrders(marketSlug: string): boolean {
     return this.openByMarket.has(marketSlug);
@@ -323,6 +360,7 @@ export class OrderTracker {
     if (other && other !== e) throw new Error(`venue order ${orderId} already tracked as ${other.localId}`);
     e.orderId = orderId;
     this.byVenue.set(orderId, e);
+    this.changed(e);
     for (const x of this.orphans.take(orderId)) this.applyExecution(x);
     return view(e);
   }
@@ -369,6 +407,7 @@ export class OrderTracker {
       return { applied: false, reason: 'orphan' };
     }
     const outcome = this.applyToEntry(e, x);
+    this.changed(e);
     if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale' || outcome.reason === 'duplicate') this.remember(x.id, e);
     return outcome;
   }
@@ -396,6 +435,7 @@ export class OrderTracker {
     const to = statusOfVenueState(order.state, order.cumQuantity);
     if (to && to !== e.status) this.transition(e, to, `venue state ${order.state}`);
     this.refreshLeaves(e);
+    this.changed(e);
     if (gap) this.emitGap(e, gap, order.cumQuantity, tracked);
     return view(e);
   }
@@ -644,8 +684,15 @@ export class OrderTracker {
       if (open?.delete(e.localId) && open.size === 0) this.openByMarket.delete(e.request.marketSlug);
     }
     this.refreshLeaves(e);
-    if (from !== to) this.events.emit('status', { order: view(e), from, to });
+    this.changed(e);
+    // The copy only for someone listening (the persister in the bot; nobody on the bench or in most tests).
+    if (from !== to && this.events.subscriberCount('status') > 0) this.events.emit('status', { order: view(e), from, to });
     return true;
+  }
+
+  private changed(e: Entry): void {
+    const ls = this.changeListeners;
+    for (let i = 0; i < ls.length; i++) (ls[i] as OrderChangeListener)(e);
   }
 
   private reportIllegal(e: Entry, from: OrderStatus, to: OrderStatus, reason: string): void {

@@ -4,6 +4,23 @@ import type { Dimensions, Metrics } from './metrics.js';
 
 function keyOf(name: string, dimensions?: Dimensions): string {
   if (!dimensions) return name;
+  // One or two dimensions (nearly every call, on the hot path): the same key without sorting arrays.
+  let first: string | undefined;
+  let second: string | undefined;
+  let n = 0;
+  for (const k in dimensions) {
+    if (!Object.hasOwn(dimensions, k)) continue;
+    if (++n === 1) first = k;
+    else if (n === 2) second = k;
+    else break;
+  }
+  if (n === 0) return name;
+  if (n === 1) return `${name}|${first}=${dimensions[first as string]}`;
+  if (n === 2) {
+    const a = first as string;
+    const b = second as string;
+    return a < b ? `${name}|${a}=${dimensions[a]},${b}=${dimensions[b]}` : `${name}|${b}=${dimensions[b]},${a}=${dimensions[a]}`;
+  }
   const parts = Object.keys(dimensions)
     .sort()
     .map((k) => `${k}=${dimensions[k]}`);

@@ -53,8 +53,8 @@ export class CorrelationChecker {
     return [...this.keysOf(marketSlug)];
   }
 
-  /** `keys` without the copy: read only. */
-  private keysOf(marketSlug: string): readonly string[] {
+  /** `keys` without the copy: read only; the same array while the inputs are the same. */
+  keysOf(marketSlug: string): readonly string[] {
     const info = this.view.marketInfo(marketSlug);
     const fixtureId = this.view.fixtureForMarket(marketSlug)?.fixtureId;
     const game = fixtureId !== undefined ? this.view.game(fixtureId) : undefined;

@@ -35,26 +35,43 @@ export function remainingQty(order: TrackedOrder): Qty {
   return Math.max(0, order.request.quantity - order.filledQty);
 }
 
-/** The scenario losses of one position and its open orders; `excludeOrderId` drops an order being replaced. */
+const NO_LOSS: MarketLoss = Object.freeze({ ifYes: 0, ifNo: 0 });
+
+/** The loss a position adds: its cost, on the outcome that makes it worthless. Zero when flat. */
+export function positionLoss(position: PositionState | undefined): MarketLoss {
+  if (!position || !(position.quantity > 0)) return NO_LOSS;
+  const cost = Math.max(0, position.cost);
+  return position.side === 'YES' ? { ifYes: 0, ifNo: cost } : { ifYes: cost, ifNo: 0 };
+}
+
+/**
+ * The loss an order adds while open: its remaining quantity at its limit (a market order at the worst price),
+ * rounded up (exact at a tick price). Zero for a finished order, a reducing one, or nothing left.
+ */
+export function orderLoss(o: TrackedOrder): MarketLoss {
+  if (!OPEN_ORDER_STATUSES.has(o.status)) return NO_LOSS;
+  const effect = INTENT_EFFECT[o.request.intent];
+  if (!effect.opens) return NO_LOSS;
+  const qty = remainingQty(o);
+  if (qty === 0) return NO_LOSS;
+  return effect.buysLong
+    ? { ifYes: 0, ifNo: qtyTimesMicros(qty, o.request.price ?? ONE_DOLLAR, 'up') }
+    : { ifYes: qtyTimesMicros(qty, ONE_DOLLAR - (o.request.price ?? 0), 'up'), ifNo: 0 };
+}
+
+/**
+ * The scenario losses of one position and its open orders; `excludeOrderId` drops an order being replaced.
+ * The full scan: the reference the incremental ledger (exposure-ledger.ts) is checked against.
+ */
 export function marketLoss(position: PositionState | undefined, orders: Iterable<TrackedOrder>, excludeOrderId?: string): MarketLoss {
-  let ifYes = 0;
-  let ifNo = 0;
-  if (position && position.quantity > 0) {
-    const cost = Math.max(0, position.cost);
-    if (position.side === 'YES') ifNo += cost;
-    else ifYes += cost;
-  }
+  const p = positionLoss(position);
+  let ifYes = p.ifYes;
+  let ifNo = p.ifNo;
   for (const o of orders) {
-    if (!OPEN_ORDER_STATUSES.has(o.status)) continue;
     if (excludeOrderId !== undefined && (o.orderId === excludeOrderId || o.localId === excludeOrderId)) continue;
-    const effect = INTENT_EFFECT[o.request.intent];
-    if (!effect.opens) continue;
-    const qty = remainingQty(o);
-    if (qty === 0) continue;
-    // A market order has no limit: assume the worst price.
-    // Losses rounded up (exact at a tick price).
-    if (effect.buysLong) ifNo += qtyTimesMicros(qty, o.request.price ?? ONE_DOLLAR, 'up');
-    else ifYes += qtyTimesMicros(qty, ONE_DOLLAR - (o.request.price ?? 0), 'up');
+    const l = orderLoss(o);
+    ifYes += l.ifYes;
+    ifNo += l.ifNo;
   }
   return { ifYes, ifNo };
 }

@@ -30,6 +30,7 @@ import { nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
+import { ExposureLedger, type WatchableRiskView } from './exposure-ledger.js';
 import { ExposureMonitor, OPEN_ORDER_STATUSES, headroomQty, remainingQty } from './exposure-monitor.js';
 import { DEFAULT_FEE_MODEL, feePerContract, type FeeModel } from '../state/market-fees.js';
 import { costPerContract, kellyContracts, netKellyEdge, type KellySide } from './position-sizer.js';
@@ -59,6 +60,8 @@ export interface RiskManagerOptions {
   now?: () => number;
   logger?: Logger;
   metrics?: Metrics;
+  /** Keep exposure incrementally when the view can be watched (default true); false = full scans. */
+  incrementalExposure?: boolean;
 }
 
 /** The strategies' `max_position` settings, keyed by strategy name. */
@@ -96,12 +99,19 @@ export class RiskManager {
   private readonly metrics: Metrics;
   readonly exposure: ExposureMonitor;
   readonly correlation: CorrelationChecker;
+  /**
+   * The incremental figures the checks read when the view can be watched (the engine's can); otherwise the
+   * full scans of `exposure` and `correlation`, which stay the reference either way.
+   */
+  readonly ledger: ExposureLedger | undefined;
 
   constructor(private readonly opts: RiskManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
     this.exposure = new ExposureMonitor(opts.view);
     this.correlation = new CorrelationChecker(opts.view, this.exposure);
+    const view = opts.view;
+    this.ledger = view.watchExposure && opts.incrementalExposure !== false ? new ExposureLedger(view as WatchableRiskView, (m) => this.correlation.keysOf(m)) : undefined;
   }
 
   validateTrade(signal: Signal): RiskDecision {
@@ -122,7 +132,8 @@ export class RiskManager {
     const price = signal.price;
     const cost = costPerContract(shape.side, price);
     const replaced = signal.replacesOrderId;
-    const loss = this.exposure.marketLoss(signal.marketSlug, replaced);
+    const ledger = this.ledger;
+    const loss = ledger ? ledger.marketLoss(signal.marketSlug, replaced) : this.exposure.marketLoss(signal.marketSlug, replaced);
     const current = Math.max(loss.ifYes, loss.ifNo);
     const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
     const caps: { qty: Qty; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
@@ -150,7 +161,7 @@ export class RiskManager {
       caps.push({ qty: q, what: `${signal.strategyName}.max_position` });
     }
     // The other markets' exposure, for the portfolio and every correlated group, in one pass.
-    const others = this.correlation.othersExposure(signal.marketSlug);
+    const others = ledger ? ledger.othersExposure(signal.marketSlug) : this.correlation.othersExposure(signal.marketSlug);
     const otherMarkets = others.portfolio;
     const portfolio = headroomQty(sideLoss, otherMarkets, limits.maxPortfolioExposure, cost);
     if (otherMarkets + current >= limits.maxPortfolioExposure || portfolio === 0) {

@@ -32,4 +32,30 @@ export interface RiskView {
   /** The money Kelly sizes against (buying power; in paper mode the simulated account's). */
   bankroll(): Micros;
   dailyPnl(): DailyPnl;
+  /**
+   * Optional (the engine's view has it; a view without it is scanned in full on every check): subscribes
+   * `sink` to every change of what exposure is computed from, so the risk manager can keep it incrementally
+   * (exposure-ledger.ts). Each notification is given after the change is visible through this view.
+   */
+  watchExposure?(sink: ExposureSink): ExposureWatch;
+}
+
+/** What `RiskView.watchExposure` tells: which input of the exposure changed. */
+export interface ExposureSink {
+  /** An order of the active order source was created or changed (status, fills, price, quantity). */
+  orderChanged(order: Readonly<TrackedOrder>): void;
+  /** The market's position changed (read it back through `position`). */
+  positionChanged(marketSlug: string): void;
+  /** The game changed (its teams are part of the correlation keys of its markets). */
+  gameChanged(fixtureId: string): void;
+}
+
+export interface ExposureWatch {
+  /**
+   * False once the subscription no longer covers every change (the active order source was swapped by a
+   * mode switch, the market directory changed): the subscriber closes it, starts over from a full scan and
+   * watches again.
+   */
+  current(): boolean;
+  close(): void;
 }

@@ -18,8 +18,15 @@ export class MarketDirectory {
   private readonly infos = new Map<string, MarketInfo>();
   private readonly links = new Map<string, MarketLink>();
   private readonly byFixture = new Map<string, string[]>();
+  private changes = 0;
+
+  /** Counts the changes (each addMarket): what was read of the directory is stale when it moved. */
+  get revision(): number {
+    return this.changes;
+  }
 
   addMarket(info: MarketInfo, link?: MarketLink): void {
+    this.changes++;
     this.infos.set(info.marketSlug, info);
     if (link) {
       this.links.set(info.marketSlug, link);

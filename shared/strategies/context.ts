@@ -35,8 +35,11 @@ export interface StrategyContext {
   /** The live model's probability that YES wins, from the current game state; undefined when unknown. */
   liveWinProbabilityYes(marketSlug: string): number | undefined;
   position(marketSlug: string): PositionState | undefined;
-  /** The strategy's own live orders in the market (CREATED … PARTIALLY_FILLED). */
-  restingOrders(marketSlug: string, strategy: StrategyName): TrackedOrder[];
+  /**
+   * The strategy's own live orders in the market (CREATED … PARTIALLY_FILLED), in creation order. Read them
+   * at once and never keep or change them: the engine hands out the order tracker's own records (no copies).
+   */
+  restingOrders(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[];
   /** False while the sports (scores) feed is down or stale. */
   sportsFeedHealthy(): boolean;
 }

@@ -59,7 +59,8 @@ export class SignalAggregator {
     const best = new Map<string, Signal>();
     for (const s of signals) {
       const key = this.keyOf(s);
-      if (this.recent.has(key)) {
+      const seenAt = this.recent.get(key);
+      if (seenAt !== undefined && now - seenAt < this.opts.dedupeWindowMs) {
         this.drop(s, 'duplicate_recent');
         continue;
       }
@@ -90,7 +91,12 @@ export class SignalAggregator {
 
     // 3. Priority.
     kept.sort(compareSignals);
-    for (const s of kept) this.recent.set(this.keyOf(s), now);
+    for (const s of kept) {
+      // Re-inserted at the end: the map stays in the order of the times it holds (see `expire`).
+      const key = this.keyOf(s);
+      this.recent.delete(key);
+      this.recent.set(key, now);
+    }
     return kept;
   }
 
@@ -98,8 +104,17 @@ export class SignalAggregator {
     return `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
   }
 
+  /**
+   * Forgets the keys past the window, oldest first, stopping at the first one still inside it: the map is in
+   * time order (each key re-inserted when set), so this costs the keys forgotten, not every key remembered.
+   * A clock that steps back can leave an expired key behind a newer one for a while; `aggregate` compares
+   * the time of every key it finds, so that only delays the clean-up.
+   */
   private expire(now: number): void {
-    for (const [k, t] of this.recent) if (now - t >= this.opts.dedupeWindowMs) this.recent.delete(k);
+    for (const [k, t] of this.recent) {
+      if (now - t < this.opts.dedupeWindowMs) break;
+      this.recent.delete(k);
+    }
   }
 
   private drop(s: Signal, reason: string, winner?: Signal): void {

@@ -15,14 +15,19 @@ const SCALE = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
 /** "0.55" → 550000; "-1.5" → -1500000; NaN when malformed or when non-zero digits follow the 6th place. */
 export function fastMicros(text: string): number {
-  const n = text.length;
-  if (n === 0) return NaN;
-  let i = 0;
+  return fastMicrosIn(text, 0, text.length);
+}
+
+/** `fastMicros` of `text.slice(start, end)`, without the slice. */
+export function fastMicrosIn(text: string, start: number, end: number): number {
+  const n = end;
+  if (n <= start) return NaN;
+  let i = start;
   let neg = false;
-  if (text.charCodeAt(0) === MINUS) {
+  if (text.charCodeAt(start) === MINUS) {
     neg = true;
-    i = 1;
-    if (n === 1) return NaN;
+    i = start + 1;
+    if (n === i) return NaN;
   }
   let whole = 0;
   let wholeDigits = 0;
@@ -60,14 +65,19 @@ export function fastMicros(text: string): number {
 export function fastInt(value: unknown): number {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : NaN;
   if (typeof value !== 'string') return NaN;
-  const n = value.length;
-  if (n === 0 || n > 16) return NaN;
-  let i = 0;
+  return fastIntIn(value, 0, value.length);
+}
+
+/** `fastInt` of the string `value.slice(start, end)`, without the slice. */
+export function fastIntIn(value: string, start: number, end: number): number {
+  const n = end;
+  if (n <= start || n - start > 16) return NaN;
+  let i = start;
   let neg = false;
-  if (value.charCodeAt(0) === MINUS) {
+  if (value.charCodeAt(start) === MINUS) {
     neg = true;
-    i = 1;
-    if (n === 1) return NaN;
+    i = start + 1;
+    if (n === i) return NaN;
   }
   let v = 0;
   let digits = 0;

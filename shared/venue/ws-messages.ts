@@ -11,8 +11,10 @@
  * | accountBalancesSnapshot {balances[]}   | accountBalanceSubscriptionSnapshot {balance, buyingPower}   |
  * | accountBalancesUpdate {balanceChange}  | accountBalanceSubscriptionUpdate, accountBalanceUpdate      |
  *
- * The book path (`marketData`) is the hot path: after the native JSON.parse, the structure is checked by hand
- * and prices/quantities go through fast-decimal.ts (a decimal quantity falls back to parseQuantity). The
+ * The book path (`marketData`) is the hot path: a plain book frame is read straight from the text by
+ * book-frame-scanner.ts (no JSON.parse); any other shape goes through the native JSON.parse, after which the
+ * structure is checked by hand and prices/quantities go through fast-decimal.ts (a decimal quantity falls
+ * back to parseQuantity). The
  * rarer private frames reuse the REST zod schemas and converters. Enum values go through WireDrift: an
  * unknown one is counted and the frame handled conservatively (an unknown book state → UNRECOGNISED, never
  * quoted; an unknown order state or execution type → a stand-in the order tracker does not act on; a trade
@@ -24,6 +26,7 @@ import { parseQuantity, QTY_SCALE, type Qty } from '../domain/quantity.js';
 import { ORDER_SIDES } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
+import { scanBookFrame } from './book-frame-scanner.js';
 import { fastInt, fastMicros } from './fast-decimal.js';
 import { BalanceSchema, ExecutionSchema, LooseMoneySchema, OrderSchema, UserPositionSchema } from './wire-schemas.js';
 import {
@@ -331,6 +334,14 @@ function toParsed(key: string, r: Result, requestId: string | null): ParsedMessa
  * socket client passes its own; a silent one otherwise).
  */
 export function parseVenueMessage(text: string, receivedAt: number, drift: WireDrift = SILENT): ParsedMessage {
+  // The book frame, read from the text without JSON.parse when it has the plain shape (book-frame-scanner.ts).
+  const book = scanBookFrame(text, receivedAt, drift);
+  if (book) return { kind: 'event', event: book.event, requestId: book.requestId };
+  return parseVenueMessageInFull(text, receivedAt, drift);
+}
+
+/** `parseVenueMessage` without the book scanner: JSON.parse, then the frame's parser (the reference). */
+export function parseVenueMessageInFull(text: string, receivedAt: number, drift: WireDrift = SILENT): ParsedMessage {
   let msg: unknown;
   try {
     msg = JSON.parse(text);

@@ -1,0 +1,231 @@
+/**
+ * The incremental exposure ledger: the same figures as the full scans of exposure-monitor.ts and
+ * correlation-checker.ts (a market's scenario losses, the other markets' portfolio exposure, each correlated
+ * group's exposure), kept up to date as orders and positions change instead of recomputed over every active
+ * market and order on every check. A check costs O(its market's correlation keys), whatever the number of
+ * markets and orders.
+ *
+ * What it keeps, all in integer micros:
+ *  - per open opening order: its contribution (orderLoss: remaining quantity at its limit) to its market;
+ *  - per market: the sums of its orders' contributions and its position's (positionLoss), per settlement
+ *    outcome, and its exposure (the larger of the two) with the correlation keys it is counted under;
+ *  - the portfolio total and each correlated group's total of the markets' exposures.
+ * Every change arrives through `RiskView.watchExposure` (order created or changed, position changed, a game's
+ * teams — part of the keys — changed) and moves the totals by the difference. When the watch stops covering
+ * every change (a mode switch swaps the active order tracker; the market directory changed) the ledger starts
+ * over from a full scan. The full scans stay as the reference: a property test
+ * (test/unit/risk/exposure-ledger.test.ts) holds the two equal, exactly, after any sequence of events.
+ */
+import type { Micros } from '../domain/money.js';
+import type { TrackedOrder } from '../domain/order.js';
+import type { OthersExposure } from './correlation-checker.js';
+import { orderLoss, positionLoss, type MarketLoss } from './exposure-monitor.js';
+import type { ExposureSink, ExposureWatch, RiskView } from './risk-view.js';
+
+interface OrderEntry {
+  slug: string;
+  orderId: string | null;
+  ifYes: Micros;
+  ifNo: Micros;
+}
+
+interface MarketEntry {
+  /** Σ contributions of the market's open orders, per settlement outcome. */
+  ordersIfYes: Micros;
+  ordersIfNo: Micros;
+  /** The position's contribution. */
+  positionIfYes: Micros;
+  positionIfNo: Micros;
+  /** max(ifYes, ifNo): what the market adds to the portfolio and to each of its groups. */
+  exposure: Micros;
+  /** The correlation keys its exposure is counted under (the checker's memoised array). */
+  keys: readonly string[];
+  fixtureId: string | undefined;
+}
+
+export type WatchableRiskView = RiskView & Required<Pick<RiskView, 'watchExposure'>>;
+
+export class ExposureLedger implements ExposureSink {
+  private watch: ExposureWatch | undefined;
+  /** Open orders with a non-zero contribution, by local id. */
+  private readonly orders = new Map<string, OrderEntry>();
+  /** Venue order id → local id, for the orders above that have one (a replaced order is named either way). */
+  private readonly byVenueId = new Map<string, string>();
+  private readonly markets = new Map<string, MarketEntry>();
+  private readonly groups = new Map<string, Micros>();
+  /** fixture id → the markets above linked to it (whose keys a game change can move). */
+  private readonly fixtures = new Map<string, Set<string>>();
+  private portfolio: Micros = 0;
+
+  constructor(
+    private readonly view: WatchableRiskView,
+    /** The market's correlation keys (the checker's memo: the same array while its inputs are the same). */
+    private readonly keysOf: (marketSlug: string) => readonly string[],
+  ) {}
+
+  /** Same as `marketLoss(view.position(m), view.openOrders(m), excludeOrderId)`. */
+  marketLoss(marketSlug: string, excludeOrderId?: string): MarketLoss {
+    this.ensure();
+    const m = this.markets.get(marketSlug);
+    let ifYes = m ? m.ordersIfYes + m.positionIfYes : 0;
+    let ifNo = m ? m.ordersIfNo + m.positionIfNo : 0;
+    if (excludeOrderId !== undefined) {
+      const byLocal = this.orders.get(excludeOrderId);
+      const venueLocal = this.byVenueId.get(excludeOrderId);
+      const byVenue = venueLocal !== undefined && venueLocal !== excludeOrderId ? this.orders.get(venueLocal) : undefined;
+      for (const o of [byLocal, byVenue]) {
+        if (o === undefined || o.slug !== marketSlug) continue;
+        ifYes -= o.ifYes;
+        ifNo -= o.ifNo;
+      }
+    }
+    return { ifYes, ifNo };
+  }
+
+  /** Same as `Math.max` of `marketLoss` with nothing excluded. */
+  marketExposure(marketSlug: string): Micros {
+    this.ensure();
+    return this.markets.get(marketSlug)?.exposure ?? 0;
+  }
+
+  /** Same as `CorrelationChecker.othersExposure`: the other markets' portfolio and group exposures. */
+  othersExposure(marketSlug: string): OthersExposure {
+    this.ensure();
+    const m = this.markets.get(marketSlug);
+    const keys = this.keysOf(marketSlug);
+    if (m && m.keys !== keys) this.rekey(m, keys);
+    const own = m?.exposure ?? 0;
+    const byKey = new Map<string, Micros>();
+    for (const k of keys) byKey.set(k, (this.groups.get(k) ?? 0) - (m ? own : 0));
+    return { portfolio: this.portfolio - own, byKey };
+  }
+
+  // ------------------------------------------------------------------------------------------- ExposureSink
+
+  orderChanged(o: Readonly<TrackedOrder>): void {
+    const l = orderLoss(o);
+    const id = o.localId;
+    const prev = this.orders.get(id);
+    if (prev === undefined) {
+      if (l.ifYes === 0 && l.ifNo === 0) return;
+      const slug = o.request.marketSlug;
+      this.orders.set(id, { slug, orderId: o.orderId, ifYes: l.ifYes, ifNo: l.ifNo });
+      if (o.orderId !== null) this.byVenueId.set(o.orderId, id);
+      this.addToMarket(slug, l.ifYes, l.ifNo);
+      return;
+    }
+    if (prev.orderId !== o.orderId) {
+      this.forgetVenueId(prev, id);
+      prev.orderId = o.orderId;
+      if (o.orderId !== null) this.byVenueId.set(o.orderId, id);
+    }
+    const dYes = l.ifYes - prev.ifYes;
+    const dNo = l.ifNo - prev.ifNo;
+    if (dYes === 0 && dNo === 0) return;
+    if (l.ifYes === 0 && l.ifNo === 0) {
+      this.orders.delete(id);
+      this.forgetVenueId(prev, id);
+    } else {
+      prev.ifYes = l.ifYes;
+      prev.ifNo = l.ifNo;
+    }
+    this.addToMarket(prev.slug, dYes, dNo);
+  }
+
+  positionChanged(marketSlug: string): void {
+    const p = positionLoss(this.view.position(marketSlug));
+    let m = this.markets.get(marketSlug);
+    if (!m) {
+      if (p.ifYes === 0 && p.ifNo === 0) return;
+      m = this.market(marketSlug);
+    }
+    m.positionIfYes = p.ifYes;
+    m.positionIfNo = p.ifNo;
+    this.refresh(marketSlug, m);
+  }
+
+  gameChanged(fixtureId: string): void {
+    const slugs = this.fixtures.get(fixtureId);
+    if (!slugs) return;
+    for (const slug of slugs) {
+      const m = this.markets.get(slug) as MarketEntry;
+      const keys = this.keysOf(slug);
+      if (keys !== m.keys) this.rekey(m, keys);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ private
+
+  /** Subscribed and current, or rebuilt from a full scan. */
+  private ensure(): void {
+    if (this.watch?.current()) return;
+    this.watch?.close();
+    this.orders.clear();
+    this.byVenueId.clear();
+    this.markets.clear();
+    this.groups.clear();
+    this.fixtures.clear();
+    this.portfolio = 0;
+    this.watch = this.view.watchExposure(this);
+    for (const slug of this.view.activeMarkets()) {
+      this.positionChanged(slug);
+      for (const o of this.view.openOrders(slug)) this.orderChanged(o);
+    }
+  }
+
+  private forgetVenueId(o: OrderEntry, localId: string): void {
+    if (o.orderId !== null && this.byVenueId.get(o.orderId) === localId) this.byVenueId.delete(o.orderId);
+  }
+
+  private market(slug: string): MarketEntry {
+    const fixtureId = this.view.fixtureForMarket(slug)?.fixtureId;
+    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys: this.keysOf(slug), fixtureId };
+    this.markets.set(slug, m);
+    if (fixtureId !== undefined) {
+      let set = this.fixtures.get(fixtureId);
+      if (!set) this.fixtures.set(fixtureId, (set = new Set()));
+      set.add(slug);
+    }
+    return m;
+  }
+
+  private addToMarket(slug: string, dYes: Micros, dNo: Micros): void {
+    const m = this.markets.get(slug) ?? this.market(slug);
+    m.ordersIfYes += dYes;
+    m.ordersIfNo += dNo;
+    this.refresh(slug, m);
+  }
+
+  /** Recomputes the market's exposure and moves the totals by its change; forgets a market left with nothing. */
+  private refresh(slug: string, m: MarketEntry): void {
+    const e = Math.max(m.ordersIfYes + m.positionIfYes, m.ordersIfNo + m.positionIfNo);
+    const d = e - m.exposure;
+    if (d !== 0) {
+      m.exposure = e;
+      this.portfolio += d;
+      for (const k of m.keys) this.addToGroup(k, d);
+    }
+    // Sums are linear: a market dropped at zero and re-created at zero plus later changes is still exact.
+    if (m.ordersIfYes === 0 && m.ordersIfNo === 0 && m.positionIfYes === 0 && m.positionIfNo === 0) {
+      this.markets.delete(slug);
+      if (m.fixtureId !== undefined) {
+        const set = this.fixtures.get(m.fixtureId);
+        if (set?.delete(slug) && set.size === 0) this.fixtures.delete(m.fixtureId);
+      }
+    }
+  }
+
+  private rekey(m: MarketEntry, keys: readonly string[]): void {
+    if (m.exposure !== 0) {
+      for (const k of m.keys) this.addToGroup(k, -m.exposure);
+      for (const k of keys) this.addToGroup(k, m.exposure);
+    }
+    m.keys = keys;
+  }
+
+  private addToGroup(key: string, d: Micros): void {
+    const v = (this.groups.get(key) ?? 0) + d;
+    if (v === 0) this.groups.delete(key);
+    else this.groups.set(key, v);
+  }
+}

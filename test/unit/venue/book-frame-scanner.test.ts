@@ -1,0 +1,153 @@
+/**
+ * The book-frame scanner (shared/venue/book-frame-scanner.ts) reads market-data frames from the text without
+ * JSON.parse. Differential property: for any frame — plain ones, and ones with every kind of deviation the
+ * scanner must not answer for (escapes, extra keys, other value types, decimal or huge quantities, prices out
+ * of range or not plain decimals, foreign currency, unsorted or duplicate levels, duplicate keys, bad times,
+ * trailing text, cut-off text) — `parseVenueMessage` answers exactly as the full parse (JSON.parse + the
+ * frame parser) does, and reports the same drift (unknown states counted once). And the scanner does take the
+ * plain frames: it is not a fallback that never runs.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scanBookFrame } from '../../../shared/venue/book-frame-scanner.js';
+import { WireDrift } from '../../../shared/venue/wire-drift.js';
+import { parseVenueMessage, parseVenueMessageInFull } from '../../../shared/venue/ws-messages.js';
+
+/** Distinct prices on a cent grid, whole quantities: what the venue sends. */
+const goodSide = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 12 }).chain((cents) =>
+  fc.tuple(...cents.map((c) => fc.nat(100_000).map((q) => ({ px: { value: (c / 100).toFixed(2), currency: 'USD' } as Record<string, unknown>, qty: String(q) as unknown })))),
+);
+const byPrice = (desc: boolean) => (ls: { px: Record<string, unknown> }[]) =>
+  [...ls].sort((a, b) => (desc ? Number(b.px.value) - Number(a.px.value) : Number(a.px.value) - Number(b.px.value)));
+const plainFrame = fc.record({
+  requestId: fc.constant<unknown>('md-1'),
+  subscriptionType: fc.constant('SUBSCRIPTION_TYPE_MARKET_DATA'),
+  marketData: fc.record({
+    marketSlug: fc.stringMatching(/^[a-z0-9-]{1,30}$/) as fc.Arbitrary<unknown>,
+    bids: goodSide.map(byPrice(true)) as fc.Arbitrary<unknown>,
+    offers: goodSide.map(byPrice(false)) as fc.Arbitrary<unknown>,
+    state: fc.constantFrom<unknown>('MARKET_STATE_OPEN', 'MARKET_STATE_SUSPENDED', 'MARKET_STATE_SOMETHING_NEW'),
+    transactTime: fc.constantFrom<unknown>('2024-01-16T16:00:00.500Z', '2026-12-07T03:00:00Z'),
+  }),
+});
+type Frame = { requestId?: unknown; subscriptionType?: unknown; marketData: Record<string, unknown> } & Record<string, unknown>;
+type Level = { px: Record<string, unknown>; qty: unknown } & Record<string, unknown>;
+
+/** One deviation from the plain frame, each one the scanner must either read exactly or leave to the full parse. */
+const DEVIATIONS = [
+  'none', 'none', 'none', 'pxValue', 'qty', 'currency', 'noCurrency', 'pxNotObject', 'levelKey', 'pxKey', 'mdKey', 'error', 'emptyError',
+  'heartbeat', 'duplicatePrice', 'unsorted', 'slug', 'state', 'noState', 'time', 'noTime', 'requestId', 'noRequestId', 'noSlug', 'noBids',
+  'bidsNotArray', 'trail', 'trailSpace', 'cut', 'dupKey', 'whitespace', 'emptyLevel',
+] as const;
+const WEIRD_PX = ['0.5', '0.1234567', '0.1200000', '1.00', '0', '-0.5', '', '.5', '5.', '1e-2', '0.5 ', '00.45', '0.4\u0035', 5, null];
+const WEIRD_QTY = ['12.0', '10.5', '0.01', '-1', '-0', '', '1e3', '99999999999999999', '123456789012345', 12, null];
+const WEIRD_SLUG = ['', 'a"b', 'é-ü', 'tab\there', 'a\\b', 'ctl\u0001', null, 7];
+
+function deviate(f: Frame, kind: (typeof DEVIATIONS)[number], n: number, seed: number): string {
+  const md = f.marketData;
+  const bids = md.bids as Level[];
+  const pick = <T>(xs: readonly T[]): T => xs[n % xs.length] as T;
+  const lv = bids.length ? bids[n % bids.length] : undefined;
+  switch (kind) {
+    case 'pxValue': if (lv) lv.px.value = pick(WEIRD_PX); break;
+    case 'qty': if (lv) lv.qty = pick(WEIRD_QTY); break;
+    case 'currency': if (lv) lv.px.currency = pick(['EUR', 'usd', 7, null]); break;
+    case 'noCurrency': if (lv) delete lv.px.currency; break;
+    case 'pxNotObject': if (lv) lv.px = pick<unknown>([null, '0.5', 0.5, [1]]) as Record<string, unknown>; break;
+    case 'levelKey': if (lv) lv.extra = 'x'; break;
+    case 'pxKey': if (lv) lv.px.extra = 1; break;
+    case 'mdKey': md.stats = { lastTradePx: { value: '0.5', currency: 'USD' } }; break;
+    case 'error': f.error = 'deadline exceeded'; break;
+    case 'emptyError': f.error = pick(['', null]); break;
+    case 'heartbeat': f.heartbeat = {}; break;
+    case 'duplicatePrice': if (bids.length > 1) bids[1]!.px.value = bids[0]!.px.value; break;
+    case 'unsorted': bids.reverse(); (md.offers as Level[]).reverse(); break;
+    case 'slug': md.marketSlug = pick(WEIRD_SLUG); break;
+    case 'state': md.state = pick([7, null, '']); break;
+    case 'noState': delete md.state; break;
+    case 'time': md.transactTime = pick(['yesterday', 1_705_420_800_000, null, '', 'Tue, 16 Jan 2024 16:00:00 GMT']); break;
+    case 'noTime': delete md.transactTime; break;
+    case 'requestId': f.requestId = pick([null, 3, 'r"q']); break;
+    case 'noRequestId': delete f.requestId; break;
+    case 'noSlug': delete md.marketSlug; break;
+    case 'noBids': delete md.bids; break;
+    case 'bidsNotArray': md.bids = pick([null, 'x', {}]); break;
+    case 'emptyLevel': if (lv) { delete (lv as Partial<Level>).px; delete (lv as Partial<Level>).qty; } break;
+    default: break;
+  }
+  // Keys in a shuffled order: the venue promises none.
+  const shuffle = (o: unknown): unknown => {
+    if (Array.isArray(o)) return o.map(shuffle);
+    if (o === null || typeof o !== 'object') return o;
+    const entries = Object.entries(o as Record<string, unknown>).map(([k, v]) => [k, shuffle(v)] as const);
+    entries.sort((a, b) => ((a[0].length * 31 + seed) % 7) - ((b[0].length * 31 + seed) % 7));
+    return Object.fromEntries(entries);
+  };
+  let t = JSON.stringify(shuffle(f), null, seed % 3 === 0 ? 1 : undefined);
+  if (kind === 'trail') t += ' x';
+  if (kind === 'trailSpace') t += ' \n ';
+  if (kind === 'cut') t = t.slice(0, n % (t.length + 1));
+  if (kind === 'dupKey') t = t.replace('"marketSlug":', '"marketSlug":"dup","marketSlug":');
+  if (kind === 'whitespace') t = t.replace(/([,:[{])/g, '$1 \r\n\t');
+  return t;
+}
+
+const text = fc.tuple(plainFrame, fc.constantFrom(...DEVIATIONS), fc.nat(), fc.nat(6)).map(([f, kind, n, seed]) => ({ kind, text: deviate(f as Frame, kind, n, seed) }));
+
+describe('book frame scanner', () => {
+  it('answers exactly as the full parse for any frame, with the same drift (property)', () => {
+    let scanned = 0;
+    let total = 0;
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(text, ({ kind, text: t }) => {
+        const d1 = new WireDrift();
+        const d2 = new WireDrift();
+        expect(parseVenueMessage(t, 42, d1)).toEqual(parseVenueMessageInFull(t, 42, d2));
+        expect(d1.unknownSeen()).toEqual(d2.unknownSeen());
+        total++;
+        if (scanBookFrame(t, 42, new WireDrift())) scanned++;
+        kinds.add(kind);
+      }),
+      { numRuns: 3_000 },
+    );
+    // Plain frames are common among the generated ones: the scanner must have taken a good share.
+    expect(scanned / total).toBeGreaterThan(0.1);
+    expect(kinds.size).toBe(new Set(DEVIATIONS).size);
+  });
+
+  it('takes the venue frame as the socket sends it, and gives up on what it does not answer for', () => {
+    const frame = (md: string) => `{"requestId":"md-1","subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":${md}}`;
+    const plain = frame(
+      '{"marketSlug":"nba-x","bids":[{"px":{"value":"0.48","currency":"USD"},"qty":"100"},{"px":{"value":"0.47","currency":"USD"},"qty":"12.0"}],' +
+        '"offers":[{"px":{"value":"0.50","currency":"USD"},"qty":"7"}],"state":"MARKET_STATE_OPEN","transactTime":"2024-01-16T16:00:00.500Z"}',
+    );
+    expect(scanBookFrame(plain, 5, new WireDrift())).toEqual({
+      requestId: 'md-1',
+      event: {
+        type: 'book',
+        marketSlug: 'nba-x',
+        bids: [
+          { price: 480_000, qty: 10_000 },
+          { price: 470_000, qty: 1_200 },
+        ],
+        asks: [{ price: 500_000, qty: 700 }],
+        state: 'MARKET_STATE_OPEN',
+        transactTime: Date.parse('2024-01-16T16:00:00.500Z'),
+        snapshot: false,
+        receivedAt: 5,
+      },
+    });
+    const giveUp = [
+      plain.replace('"qty":"7"', '"qty":"7.5"'), // decimal quantity: parseQuantity's rules
+      plain.replace('"0.47"', '"0.49"'), // bids out of order: sorted by the full parser
+      plain.replace('"nba-x"', '"nba\\u002dx"'), // an escape
+      plain.replace('"state"', '"stats":{},"state"'), // another key
+      plain.replace('}}', '}, "error": "deadline exceeded"}'),
+      `${plain}x`,
+      plain.slice(0, -1),
+    ];
+    for (const t of giveUp) expect(scanBookFrame(t, 5, new WireDrift())).toBeUndefined();
+    for (const t of giveUp) expect(parseVenueMessage(t, 5)).toEqual(parseVenueMessageInFull(t, 5));
+  });
+});
