@@ -10,7 +10,7 @@
  * any other, so the report lists it; only a failure to read or write the stores throws (the map retries it).
  */
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectStore } from '../../shared/aws/object-store.js';
 import { runBacktestJob, type BacktestJob, type BacktestOutcome } from '../../shared/backtest/backtest-job.js';
 import { openRecordingObjects } from '../../shared/backtest/replay-object-cache.js';
