@@ -36,7 +36,6 @@ export class RecordingMemo {
   private readonly entries = new Map<string, ReplayRecording>();
   /** stamp of a job's paths → replayCacheKey (or the load in flight). */
   private readonly byStamp = new Map<string, string | Promise<ReplayRecording>>();
-  loads = 0;
 
   constructor(
     private readonly load: RecordingLoader = (paths) => loadReplayRecording(paths),
@@ -78,7 +77,6 @@ export class RecordingMemo {
   }
 
   private async open(paths: readonly string[], stamp: string): Promise<ReplayRecording> {
-    this.loads++;
     const loaded = await this.load(paths);
     const key = replayCacheKey(loaded.source);
     const rec = this.entries.get(key) ?? loaded;
