@@ -1,21 +1,24 @@
 /**
  * One item of a distributed research sweep (the Distributed Map's Lambda): fetch the sweep's spec (once per
- * container), rebuild its configuration folder, download the item's recorded day into /tmp (kept while the next
- * item is the same day), run the very same backtest job as the local worker threads, and write the item's
- * result JSON to the results store. Returns a few bytes (the map collects every item's return value).
+ * container), rebuild its configuration folder, open the item's recorded day through its replay form cached in
+ * the results bucket (replay-object-cache.ts: built from the gzip chunks by the first item that needs it, read
+ * by every other; kept in memory while the next item is the same day), run the very same backtest job as the
+ * local worker threads, and write the item's result JSON to the results store. Returns a few bytes (the map
+ * collects every item's return value).
  *
  * A backtest that fails (bad data, a configuration the schema rejects) is a result with `error`, written like
  * any other, so the report lists it; only a failure to read or write the stores throws (the map retries it).
  */
-import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { z } from 'zod';
+import { join } from 'node:path';
+import * as z from 'zod';
 import type { ObjectStore } from '../../shared/aws/object-store.js';
 import { runBacktestJob, type BacktestJob, type BacktestOutcome } from '../../shared/backtest/backtest-job.js';
+import { openRecordingObjects } from '../../shared/backtest/replay-object-cache.js';
 import { materializeConfig } from '../../shared/backtest/sweep-config-files.js';
 import { itemJob, itemResult, serializeItemResult } from '../../shared/backtest/sweep-item-result.js';
 import { sweepIdOfSpecKey, sweepKeys } from '../../shared/backtest/sweep-layout.js';
 import type { SweepItem, SweepSpec } from '../../shared/backtest/sweep-plan.js';
+import type { ReplayRecording } from '../../shared/recording/binary/replay-cache.js';
 import { nullLogger, type Logger } from '../../shared/observability/logger.js';
 import { nullMetrics, type Metrics } from '../../shared/observability/metrics.js';
 
@@ -40,7 +43,7 @@ export class InvalidSweepItemError extends Error {
 }
 
 export interface SweepItemDeps {
-  /** The results bucket (spec in, results out). */
+  /** The results bucket (spec in, results out, replay forms under replay-cache/). */
   results: ObjectStore;
   /** The recordings bucket (read only). */
   recordings: ObjectStore;
@@ -51,7 +54,7 @@ export interface SweepItemDeps {
   logger?: Logger;
   metrics?: Metrics;
   /** The backtest job (default: the shared one; injectable for tests of this wrapper). */
-  runJob?: (job: BacktestJob) => Promise<{ outcome: BacktestOutcome }>;
+  runJob?: (job: BacktestJob, recording: ReplayRecording) => Promise<{ outcome: BacktestOutcome }>;
 }
 
 export interface SweepItemResponse {
@@ -59,10 +62,10 @@ export interface SweepItemResponse {
   ok: boolean;
 }
 
-/** Holds what a warm container keeps between items: the spec and its config folder, the last day's files. */
+/** Holds what a warm container keeps between items: the spec and its config folder, the last day's recording. */
 export class SweepItemRunner {
   private spec: { key: string; spec: SweepSpec; configDir: string } | undefined;
-  private day: { key: string; dir: string } | undefined;
+  private day: { sources: string; rec: ReplayRecording } | undefined;
 
   constructor(private readonly deps: SweepItemDeps) {}
 
@@ -78,9 +81,10 @@ export class SweepItemRunner {
     const logger = this.deps.logger ?? nullLogger;
     const metrics = this.deps.metrics ?? nullMetrics;
     const { spec, configDir } = await this.loadSpec(specKey, sweepId);
-    const dataDir = await this.loadDay(item);
-    const job = itemJob(spec, item as SweepItem, [dataDir], configDir);
-    const { outcome } = await (this.deps.runJob ?? runBacktestJob)(job);
+    const rec = await this.loadDay(item, logger, metrics);
+    // The job runs on the opened recording; its data paths only say where that came from.
+    const job = itemJob(spec, item as SweepItem, item.sources.map((k) => this.deps.recordings.location(k)), configDir);
+    const { outcome } = await (this.deps.runJob ?? runBacktestJob)(job, rec);
     const result = itemResult(sweepId, item as SweepItem, outcome);
     await this.deps.results.putText(sweepKeys(sweepId).result(item.item), serializeItemResult(result), 'application/json; charset=utf-8');
     metrics.increment(result.error === undefined ? 'sweep.item.ok' : 'sweep.item.failed');
@@ -97,14 +101,22 @@ export class SweepItemRunner {
     return this.spec;
   }
 
-  private async loadDay(item: SweepItemEvent['item']): Promise<string> {
-    const key = item.sources.join('\n');
-    if (this.day?.key === key) return this.day.dir;
-    const dir = join(this.deps.workDir, 'sweep-data', 'day');
-    // One day on disk at a time: Lambda's /tmp is small.
-    rmSync(dir, { recursive: true, force: true });
-    for (const k of item.sources) await this.deps.recordings.download(k, join(dir, basename(k)));
-    this.day = { key, dir };
-    return dir;
+  private async loadDay(item: SweepItemEvent['item'], logger: Logger, metrics: Metrics): Promise<ReplayRecording> {
+    const sources = item.sources.join('\n');
+    if (this.day?.sources === sources) return this.day.rec;
+    this.day = undefined;
+    const opened = await openRecordingObjects(item.sources, {
+      recordings: this.deps.recordings,
+      cache: this.deps.results,
+      workDir: join(this.deps.workDir, 'sweep-data'),
+      onWriteError: (err, key) => {
+        metrics.increment('sweep.item.replay_cache.write_error');
+        logger.warn('sweep item could not store the replay form', { key, err });
+      },
+    });
+    metrics.increment(opened.from === 'hit' ? 'sweep.item.replay_cache.hit' : 'sweep.item.replay_cache.built');
+    if (opened.from === 'built') logger.info('sweep item built the replay form', { unit: item.unit, key: opened.key, reason: opened.reason });
+    this.day = { sources, rec: opened.rec };
+    return opened.rec;
   }
 }

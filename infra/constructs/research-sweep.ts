@@ -6,7 +6,9 @@
  *
  * Least privilege, by prefix:
  *  - item Lambda: GetObject on the bot's recordings/<stage>/ keys and on sweeps/<id>/spec.json; PutObject on
- *    sweeps/<id>/results/ — nothing else (no List: the items name their keys);
+ *    sweeps/<id>/results/; GetObject and PutObject on replay-cache/ (the recordings' replay forms,
+ *    shared/backtest/replay-object-cache.ts) and ListBucket of that prefix only (a missing form is then a 404,
+ *    not a 403) — nothing else;
  *  - report Lambda: GetObject on sweeps/<id>/spec.json and results/; PutObject on sweeps/<id>/report.*;
  *  - state machine: GetObject on sweeps/<id>/items.json (the ItemReader), invoke of the two functions, and what
  *    a Distributed Map needs to run its child executions, plus logs and X-Ray.
@@ -23,6 +25,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { researchEndpointsParameter, type ResearchEndpoints } from '../../shared/backtest/remote-sweep.js';
+import { REPLAY_CACHE_PREFIX } from '../../shared/backtest/replay-object-cache.js';
 import { SWEEPS_PREFIX } from '../../shared/backtest/sweep-layout.js';
 import type { StageConfig } from '../config/stages.js';
 import { botOutputPrefixes } from './bot-service.js';
@@ -62,7 +65,11 @@ export class ResearchSweep extends Construct {
       enforceSSL: true,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: !config.retainData,
-      lifecycleRules: [{ id: 'expire-sweeps', prefix: SWEEPS_PREFIX, expiration: Duration.days(180), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'expire-sweeps', prefix: SWEEPS_PREFIX, expiration: Duration.days(180), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Replay forms are rebuilt from the recordings when missing: a cache, kept while sweeps are likely to reuse it.
+        { id: 'expire-replay-cache', prefix: REPLAY_CACHE_PREFIX, expiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
     Validations.of(this.resultsBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -120,6 +127,11 @@ export class ResearchSweep extends Construct {
     ]);
     allow(this.itemFunction.role!, ['s3:GetObject'], [sweepsObjects('spec.json')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/spec.json`, perSweep]]);
     allow(this.itemFunction.role!, ['s3:PutObject'], [sweepsObjects('results/*')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/results/*`, `${perSweep} One new object per item.`]]);
+    const replayForms = 'Replay forms are named by a content hash of the recordings they come from (replay-cache/<format>/<unit>/<hash>), unknown in advance.';
+    allow(this.itemFunction.role!, ['s3:GetObject', 's3:PutObject'], [this.resultsBucket.arnForObjects(`${REPLAY_CACHE_PREFIX}*`)], [[`Resource::<${resultsId}.Arn>/${REPLAY_CACHE_PREFIX}*`, `${replayForms} Read when present, written once when missing; this prefix only.`]]);
+    this.itemFunction.role!.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.resultsBucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${REPLAY_CACHE_PREFIX}*`] } } }),
+    );
     allow(this.reportFunction.role!, ['s3:GetObject'], [sweepsObjects('spec.json'), sweepsObjects('results/*')], [
       [`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/spec.json`, perSweep],
       [`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/results/*`, `${perSweep} Reads every item result of the sweep.`],

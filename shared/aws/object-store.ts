@@ -3,12 +3,13 @@
  * builder and its launcher read and write through it. S3 on AWS and against the emulator; a local folder for
  * the worker-thread sweep, with the same key layout.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export class ObjectNotFoundError extends Error {
   constructor(readonly key: string, options?: { cause?: unknown }) {
@@ -17,13 +18,24 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** What identifies an object's content without reading it. */
+export interface ObjectFacts {
+  /** S3's ETag (quotes removed); a folder store's MD5 of the content, as S3 gives for a single-part upload. */
+  etag: string;
+  size: number;
+}
+
 export interface ObjectStore {
   /** `s3://bucket/key` or the file path, for messages. */
   location(key: string): string;
   getText(key: string): Promise<string>;
+  getBytes(key: string): Promise<Uint8Array>;
+  /** ETag and size; ObjectNotFoundError when there is no such object. */
+  head(key: string): Promise<ObjectFacts>;
   /** Streams the object to a local file (created with its folders). */
   download(key: string, file: string): Promise<void>;
   putText(key: string, body: string, contentType: string): Promise<void>;
+  putBytes(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
 }
@@ -51,6 +63,21 @@ export class S3ObjectStore implements ObjectStore {
     return b.transformToString();
   }
 
+  async getBytes(key: string): Promise<Uint8Array> {
+    const b = (await this.body(key)) as { transformToByteArray(): Promise<Uint8Array> };
+    return b.transformToByteArray();
+  }
+
+  async head(key: string): Promise<ObjectFacts> {
+    try {
+      const r = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { etag: (r.ETag ?? '').replace(/"/g, ''), size: r.ContentLength ?? 0 };
+    } catch (err) {
+      if (err instanceof NotFound || (err as { name?: string }).name === 'NotFound' || (err as { name?: string }).name === 'NoSuchKey') throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+  }
+
   async download(key: string, file: string): Promise<void> {
     const b = (await this.body(key)) as Readable;
     mkdirSync(dirname(file), { recursive: true });
@@ -58,6 +85,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putText(key: string, body: string, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async putBytes(key: string, body: Uint8Array, contentType: string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
@@ -99,12 +130,38 @@ export class FolderObjectStore implements ObjectStore {
     }
   }
 
+  async getBytes(key: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.path(key)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<ObjectFacts> {
+    try {
+      const p = this.path(key);
+      const st = await stat(p);
+      return { etag: createHash('md5').update(await readFile(p)).digest('hex'), size: st.size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+  }
+
   async download(key: string, file: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, await readFile(this.path(key)));
   }
 
   async putText(key: string, body: string): Promise<void> {
+    const p = this.path(key);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, body);
+  }
+
+  async putBytes(key: string, body: Uint8Array): Promise<void> {
     const p = this.path(key);
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, body);

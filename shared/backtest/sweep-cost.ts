@@ -28,7 +28,7 @@ export interface SweepAssumptions {
   itemMemoryMiB: number;
   /** Assumed run time of one item (one recorded day × one parameter set), seconds. */
   assumedItemSeconds: number;
-  /** Recording files (chunks) per day, each one GET. */
+  /** Recording files (chunks) per day, each one HEAD per item. */
   assumedFilesPerDay: number;
   maxConcurrency: number;
 }
@@ -40,9 +40,11 @@ export function sweepCostUsd(items: number, a: SweepAssumptions): number {
     gbSeconds * PRICES_USD.lambdaGbSecond +
     PRICES_USD.lambdaRequest +
     TRANSITIONS_PER_ITEM * PRICES_USD.stateTransition +
-    // the spec and the day's chunks read, the result written
-    (1 + a.assumedFilesPerDay) * PRICES_USD.s3Get +
-    PRICES_USD.s3Put;
+    // GET-class: the spec, a HEAD per chunk of the day, the day's replay form (replay-object-cache.ts);
+    // PUT-class: the listing that finds the form, the result. (The one build per day — its chunks read, the
+    // form written — is left out: a few requests per day, not per item.)
+    (2 + a.assumedFilesPerDay) * PRICES_USD.s3Get +
+    2 * PRICES_USD.s3Put;
   return items * perItem;
 }
 

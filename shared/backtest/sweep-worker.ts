@@ -1,24 +1,28 @@
 /**
- * A sweep worker (node:worker_threads): loads the recording once (its cached replay form), then runs the jobs the parent sends, one at
- * a time, and posts each outcome back. Started through worker-bootstrap.mjs (TypeScript loader).
+ * A sweep worker (node:worker_threads), started once per pool (sweep-pool.ts) and reused for every job the
+ * pool sends it, one at a time: each job's recording comes from the worker's RecordingMemo (decoded once per
+ * recorded day, keyed by replayCacheKey), the job runs, its outcome is posted back. `null` closes the worker.
+ * Started as one pre-built bundle, or through worker-bootstrap.mjs (TypeScript loader) when none can be built
+ * (sweep-worker-entry.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { loadReplayRecording, type ReplayRecording } from '../recording/binary/replay-cache.js';
-import { runBacktestJob, type BacktestJob } from './backtest-job.js';
+import { runBacktestJob, type BacktestJob, type BacktestOutcome } from './backtest-job.js';
+import { RecordingMemo } from './sweep-recording-memo.js';
 
-let cached: { key: string; rec: Promise<ReplayRecording> } | undefined;
+const memo = new RecordingMemo();
+
+async function runOne(job: BacktestJob): Promise<BacktestOutcome> {
+  try {
+    return (await runBacktestJob(job, await memo.get(job.dataPaths))).outcome;
+  } catch (err) {
+    return { id: job.id, overrides: job.overrides, error: err instanceof Error ? err.message : String(err) };
+  }
+}
 
 parentPort?.on('message', (job: BacktestJob | null) => {
   if (job === null) {
     parentPort?.close();
     return;
   }
-  const key = job.dataPaths.join('\n');
-  if (!cached || cached.key !== key) cached = { key, rec: loadReplayRecording(job.dataPaths) };
-  void cached.rec
-    .then((rec) => runBacktestJob(job, rec))
-    .then(
-      ({ outcome }) => parentPort?.postMessage(outcome),
-      (err: unknown) => parentPort?.postMessage({ id: job.id, overrides: job.overrides, error: err instanceof Error ? err.message : String(err) }),
-    );
+  void runOne(job).then((outcome) => parentPort?.postMessage(outcome));
 });

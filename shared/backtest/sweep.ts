@@ -1,13 +1,13 @@
 /**
  * Parameter sweeps: `--sweep spread=0.01,0.02,0.03` (several --sweep make a grid), each combination a full
- * backtest in a pool of node:worker_threads workers, then one comparison table. Results come back in grid
- * order whatever the completion order, so the table is deterministic.
+ * backtest in a pool of node:worker_threads workers (sweep-pool.ts), then one comparison table. Results come
+ * back in grid order whatever the completion order, so the table is deterministic.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ReportSummary } from '../reports/report-model.js';
 import { parseOverrideValue, resolveConfigPath, type OverrideValue } from './backtest-config.js';
 import type { BacktestJob, BacktestOutcome } from './backtest-job.js';
+import { SweepWorkerPool } from './sweep-pool.js';
 
 export interface SweepAxis {
   key: string;
@@ -46,45 +46,22 @@ export function sweepGrid(axes: readonly SweepAxis[]): Record<string, OverrideVa
 
 export interface SweepOptions {
   jobs: BacktestJob[];
+  /** Worker threads of a pool started for this sweep (default: available parallelism, at most one per job). */
   workers?: number;
+  /** A running pool to use instead (kept open: several sweeps can share its warm workers). */
+  pool?: SweepWorkerPool;
   onDone?: (outcome: BacktestOutcome, done: number, total: number) => void;
 }
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
-const WORKER = new URL('./sweep-worker.ts', import.meta.url).href;
-
 export async function runSweep(opts: SweepOptions): Promise<BacktestOutcome[]> {
-  const queue = [...opts.jobs];
-  const total = queue.length;
-  const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), total));
-  const outcomes: BacktestOutcome[] = [];
-  const worker = (): Promise<void> =>
-    new Promise((resolve) => {
-      const w = new Worker(BOOTSTRAP, { workerData: { entry: WORKER } });
-      let current: BacktestJob | undefined;
-      const next = (): void => {
-        current = queue.shift();
-        w.postMessage(current ?? null);
-        if (!current) void w.terminate().then(() => resolve());
-      };
-      w.on('message', (o: BacktestOutcome) => {
-        outcomes.push(o);
-        opts.onDone?.(o, outcomes.length, total);
-        next();
-      });
-      w.on('error', (err) => {
-        if (current) {
-          const o = { id: current.id, overrides: current.overrides, error: err.message };
-          outcomes.push(o);
-          opts.onDone?.(o, outcomes.length, total);
-        }
-        // The worker is gone: the others take the rest of the queue.
-        resolve();
-      });
-      next();
-    });
-  await Promise.all(Array.from({ length: n }, worker));
-  return outcomes.sort((a, b) => a.id - b.id);
+  if (opts.pool) return opts.pool.run(opts.jobs, opts.onDone);
+  if (opts.jobs.length === 0) return [];
+  const pool = await SweepWorkerPool.start({ workers: Math.min(opts.workers ?? availableParallelism(), opts.jobs.length) });
+  try {
+    return await pool.run(opts.jobs, opts.onDone);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** The comparison table: one row per combination, best net PnL marked. */

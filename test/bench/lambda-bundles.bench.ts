@@ -18,6 +18,8 @@ const run$ = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** Same names and banner as infra/constructs/jobs.ts (not imported, to keep aws-cdk-lib out of the bench). */
 const JOBS = ['odds-poller', 'reconciler', 'daily-reset', 'reporter'] as const;
+/** The research stack's functions (infra/constructs/research-sweep.ts), bundled the same way. */
+const RESEARCH = ['sweep-item', 'sweep-report'] as const;
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 const INIT_RUNS = 7;
 
@@ -59,7 +61,7 @@ export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
   try {
-    for (const name of JOBS) {
+    for (const name of [...JOBS, ...RESEARCH]) {
       if (!existsSync(join(ROOT, 'functions', name, 'handler.ts'))) continue;
       const file = await bundle(name, dir);
       const kb = statSync(file).size / 1024;

@@ -1,7 +1,8 @@
 /**
  * The research stack synthesizes offline for staging (research.enabled): a Distributed Map over the items array
  * in S3 with MaxConcurrency, MaxItems and the tolerated failures from the stage settings, the item and report
- * Lambdas, least-privilege grants by prefix, and no unacknowledged cdk-nag finding. Prod leaves it out.
+ * Lambdas, least-privilege grants by prefix (the replay-form cache included), and no unacknowledged cdk-nag
+ * finding. Prod leaves it out.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,14 +73,23 @@ describe('research stack (staging)', () => {
     expect(fns.some((f) => f.Properties.Description?.startsWith('Research sweep report'))).toBe(true);
   });
 
-  it('grants: the item reads recordings and the spec, writes results; nothing else on S3', () => {
+  it('grants: the item reads recordings and the spec, writes results, reads and writes replay forms; nothing else on S3', () => {
     const s3 = policiesOf('SweepItemRole').filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')));
     const text = (s: Statement) => JSON.stringify(s.Resource);
-    expect(s3.flatMap((s) => asArray(s.Action)).sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:PutObject']);
+    expect(s3.flatMap((s) => asArray(s.Action)).sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
     const get = s3.filter((s) => asArray(s.Action).includes('s3:GetObject')).map(text).join(' ');
     expect(get).toContain('/recordings/staging/*');
     expect(get).toContain('/sweeps/*/spec.json');
-    expect(text(s3.find((s) => asArray(s.Action).includes('s3:PutObject'))!)).toContain('/sweeps/*/results/*');
+    const put = s3.filter((s) => asArray(s.Action).includes('s3:PutObject')).map(text);
+    expect(put).toHaveLength(2);
+    expect(put.join(' ')).toContain('/sweeps/*/results/*');
+    // Replay forms: one statement, the cache prefix of the results bucket only.
+    const cache = s3.find((s) => asArray(s.Action).includes('s3:PutObject') && text(s).includes('/replay-cache/*'))!;
+    expect(asArray(cache.Action).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(text(cache)).not.toContain('recordings');
+    const list = s3.find((s) => asArray(s.Action).includes('s3:ListBucket')) as Statement & { Condition?: unknown };
+    expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['replay-cache/*'] } });
+    expect(text(list)).not.toContain('/*');
     for (const s of policiesOf('SweepItemRole')) expect(asArray(s.Action).some((a) => a === 's3:*' || a === '*')).toBe(false);
   });
 

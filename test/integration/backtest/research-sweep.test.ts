@@ -3,7 +3,8 @@
  * "remote-shaped": the recordings in the S3 emulator (fauxqs) under the bot's dated keys, the launcher writing
  * spec and items to the results bucket, and a stand-in for Step Functions (the one part that cannot run here)
  * that does what the state machine does: each item through the deployed item handler, then the report handler.
- * Also: the item handler refuses keys outside the recordings prefix, and the launcher's wait reports progress.
+ * Also: the item handler refuses keys outside the recordings prefix, and the launcher's wait reports progress;
+ * the items open each day through its replay form cached in the results bucket (built once per day).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { FolderObjectStore, S3ObjectStore } from '../../../shared/aws/object-store.js';
 import type { ExecutionState, MapRunProgress, StepFunctionsApi } from '../../../shared/aws/step-functions-api.js';
+import { REPLAY_CACHE_PREFIX } from '../../../shared/backtest/replay-object-cache.js';
 import { launchRemoteSweep, listDayUnits, waitForSweep, type ResearchEndpoints, type SweepExecutionInput } from '../../../shared/backtest/remote-sweep.js';
 import { runLocalResearchSweep } from '../../../shared/backtest/research-sweep-local.js';
 import { collectConfigFiles, referencedEnv } from '../../../shared/backtest/sweep-config-files.js';
@@ -155,6 +157,9 @@ describe('research sweep: local worker threads and the remote-shaped run agree',
       expect(row.fills).toBeGreaterThan(0);
     }
     expect(await results.getText(keys.reportHtml)).toContain('data-chart="cumulative"');
+
+    // The items opened each day through its replay form, built once per day into the results bucket.
+    expect(await results.list(REPLAY_CACHE_PREFIX)).toHaveLength(days.length);
   }, 240_000);
 
   it('the item handler refuses a recording key outside the recordings prefix', async () => {

@@ -1,7 +1,12 @@
-/** A sweep runs in worker threads and comes back in grid order, each combination equal to the same replay run in this thread. */
+/**
+ * A sweep runs in worker threads and comes back in grid order, each combination equal to the same replay run in
+ * this thread; workers started from the bundle or through the TypeScript loader agree.
+ */
 import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../../shared/backtest/backtest-job.js';
 import { runSweep } from '../../../shared/backtest/sweep.js';
+import { SweepWorkerPool } from '../../../shared/backtest/sweep-pool.js';
+import { sweepWorkerEntry } from '../../../shared/backtest/sweep-worker-entry.js';
 import { loadRecording } from '../../../shared/recording/recording-reader.js';
 
 describe('sweep in worker threads', () => {
@@ -16,4 +21,17 @@ describe('sweep in worker threads', () => {
     expect(JSON.stringify(outcomes[1]!.summary)).toBe(JSON.stringify(local.outcome.summary));
     expect(outcomes[0]!.summary!.total.net).not.toBe(outcomes[1]!.summary!.total.net);
   }, 30_000);
+
+  it('workers started through the TypeScript loader (no bundle) give the same outcome', async () => {
+    const job = { id: 0, dataPaths: ['data/sample'], configSource: 'config', overrides: { 'strategies.market_maker.spread': 0.03 } };
+    const pool = await SweepWorkerPool.start({ workers: 1, entry: await sweepWorkerEntry({ bundle: false }) });
+    try {
+      const [viaTsx] = await pool.run([job]);
+      const [viaBundle] = await runSweep({ jobs: [job], workers: 1 });
+      expect(viaTsx?.error).toBeUndefined();
+      expect(JSON.stringify(viaTsx?.summary)).toBe(JSON.stringify(viaBundle?.summary));
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
