@@ -86,6 +86,32 @@ describe('background liquidity', () => {
     expect(run(9).trades).not.toEqual(run(10).trades);
   });
 
+  it("the takers' orders do not depend on what an outside trader takes from the makers (refills draw apart)", () => {
+    const takerOrders = (w: ReturnType<typeof world>) => {
+      const out: string[] = [];
+      w.exchange.onEvent((e) => {
+        if (e.type === 'execution' && e.accountId.includes('-taker-') && e.execution.type === 'EXECUTION_TYPE_NEW') {
+          out.push(`${e.execution.order.intent}|${e.execution.order.quantity}`);
+        }
+      });
+      return out;
+    };
+    const quiet = world(12, { takers: 1, takerProbability: 0.6, takerIntervalMs: 300 });
+    const busy = world(12, { takers: 1, takerProbability: 0.6, takerIntervalMs: 300 });
+    const [a, b] = [takerOrders(quiet), takerOrders(busy)];
+    for (const w of [quiet, busy]) w.liquidity.start();
+    busy.exchange.openAccount('outsider', 1_000_000 * 1_000_000);
+    for (let i = 0; i < 40; i++) {
+      // In one world only, an outsider sweeps the best offer now and then: the makers refill it (size draws).
+      if (i % 4 === 0) {
+        busy.exchange.submitOrder('outsider', { marketSlug: SLUG, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: 700_000, quantity: contracts(150), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+      }
+      for (const w of [quiet, busy]) w.scheduler.advance(500);
+    }
+    expect(a.length).toBeGreaterThan(10);
+    expect(b).toEqual(a);
+  });
+
   it('pulls quotes when the market is not open and resumes when it reopens; stops when stopped', () => {
     const w = world(5, { makers: 1, takers: 0 });
     w.liquidity.start();
