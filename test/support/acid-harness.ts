@@ -5,7 +5,9 @@
  * takers — and run in LOCKSTEP: each has its own ManualClock and ManualScheduler, and one driver timer moves
  * both to the same wall-clock time every few milliseconds (liquidity timers, expiry sweeps and the sports world
  * advance there and only there). Nothing in the background flow then depends on when Node happens to fire a
- * timer: without a bot, the two simulators' flows are identical order for order (`flowMatch` shows it).
+ * timer, and the takers' choices draw from a stream no trade shifts (background-liquidity.ts): without a bot
+ * the two simulators' flows are identical order for order, and with one they differ only where the live bot
+ * emptied a side of A's book (`flowMatch` shows it).
  *
  * The bot runs LIVE against simulator A and a second bot (same configuration, same strategies, same bankroll)
  * runs in PAPER mode on simulator B's public feeds: its orders never reach B, they meet the paper exchange's
@@ -15,8 +17,8 @@
  * marked, as the tracker marks it).
  *
  * What legitimately differs: the live bot's orders are in A's book, so the background takers trade with them
- * (and makers refill what the bot took); B's book never shows the paper bot. `flowMatch` measures how far the
- * takers' order streams of A and B still agree with the bot in.
+ * (and makers refill what the bot took, or see their post-only quotes refused where they would cross it);
+ * B's book never shows the paper bot.
  */
 import type { Decimal } from 'decimal.js';
 import { startBot, type RunningBot } from '../../containers/bot/bot.js';
@@ -89,10 +91,11 @@ export interface AcidRun {
   live: Record<string, AcidFigures>;
   paper: Record<string, AcidFigures>;
   /**
-   * The background takers' orders in A and B (market, side, size, in order): how many each sent, and the
-   * length of their common prefix. With no bot the two are equal and the prefix is all of them.
+   * The background takers' orders in A and B (time, market, side, size): how many each sent and how many of
+   * them both sent. With no bot the two are equal; with the live bot in A, A sends the same orders as B but for
+   * those that met a side of A's book the bot had emptied (so common = a ≤ b).
    */
-  flowMatch: { a: number; b: number; commonPrefix: number };
+  flowMatch: { a: number; b: number; common: number };
   /** The live bot's authenticated requests as simulator A received them (and refused with 429). */
   liveRequests: { requests: number; rateLimited: number; peakPerWindow: number };
   /** Error lines the bots logged (expected: none). */
@@ -242,7 +245,7 @@ function takerOrders(sim: RunningSimulator): string[] {
       const page = sim.exchange.activities(account, { types: ['ACTIVITY_TYPE_ORDER'], limit: 1000, cursor, sortOrder: 'SORT_ORDER_ASCENDING' });
       for (const a of page.activities) {
         const o = a.order;
-        if (o?.executionType === 'EXECUTION_TYPE_NEW') out.push(`${account}|${o.order.marketSlug}|${o.order.intent}|${o.order.quantity}`);
+        if (o?.executionType === 'EXECUTION_TYPE_NEW') out.push(`${a.time}|${account}|${o.order.marketSlug}|${o.order.intent}|${o.order.quantity}`);
       }
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
@@ -252,9 +255,17 @@ function takerOrders(sim: RunningSimulator): string[] {
 }
 
 function compareFlows(a: string[], b: string[]): AcidRun['flowMatch'] {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return { a: a.length, b: b.length, commonPrefix: i };
+  const left = new Map<string, number>();
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
+  let common = 0;
+  for (const x of a) {
+    const n = left.get(x) ?? 0;
+    if (n > 0) {
+      common++;
+      left.set(x, n - 1);
+    }
+  }
+  return { a: a.length, b: b.length, common };
 }
 
 // ------------------------------------------------------------------------------------------------ tolerance
@@ -262,9 +273,10 @@ function compareFlows(a: string[], b: string[]): AcidRun['flowMatch'] {
 /**
  * How much more optimistic than live paper may look, per strategy and in total, in one run. Pessimism is
  * never bounded. Fills and volume: paper ≤ live × (1 + relative) + slack (paper volume without its crossing-book
- * fills, see AcidFigures.crossVolume). PnL (the trackers' net: realized + marked − fees): paper ≤ live + usd +
- * perContract × the larger side's volume (a run's noise grows with what it trades). Set from the measured gaps
- * over many runs of every seed (README, "Paper vs live").
+ * fills, see AcidFigures.crossVolume). PnL (the trackers' net: realized + marked − fees), compared at equal
+ * volume: paper ≤ live × (paper volume / live volume) + usd + perContract × the larger side's volume (a run's
+ * noise grows with what it trades). Set from the measured gaps over many runs of every seed (README, "Paper vs
+ * live").
  */
 export interface AcidTolerance {
   fills: { relative: number; slack: number };
@@ -300,8 +312,11 @@ export function acidViolations(run: AcidRun, opts: { tolerance?: AcidTolerance; 
     const volume = p.volume - p.crossVolume;
     const volumeCap = l.volume * (1 + tol.volume.relative) + tol.volume.slack;
     if (volume > volumeCap) out.push(`${tag} ${name}: paper ${volume} contracts (crossing-book fills aside) > ${volumeCap.toFixed(1)} (live ${l.volume})`);
-    const pnlCap = l.net + tol.pnl.usd + tol.pnl.perContract * Math.max(l.volume, p.volume);
-    if (p.net > pnlCap) out.push(`${tag} ${name}: paper net ${p.net} USD > ${pnlCap.toFixed(2)} (live ${l.net})`);
+    // Live's PnL at paper's volume: a losing strategy that paper fills less (pessimism) must not pass for a
+    // better one, nor a winning one that paper fills more for a worse one.
+    const scale = l.volume > 0 ? p.volume / l.volume : 1;
+    const pnlCap = l.net * scale + tol.pnl.usd + tol.pnl.perContract * Math.max(l.volume, p.volume);
+    if (p.net > pnlCap) out.push(`${tag} ${name}: paper net ${p.net} USD > ${pnlCap.toFixed(2)} (live ${l.net} on ${l.volume} contracts, paper on ${p.volume})`);
   }
   return out;
 }
@@ -324,7 +339,7 @@ export function sumAcid(runs: readonly AcidRun[]): AcidRun {
     add(live, r.live);
     add(paper, r.paper);
   }
-  const flow = runs.reduce((a, r) => ({ a: a.a + r.flowMatch.a, b: a.b + r.flowMatch.b, commonPrefix: a.commonPrefix + r.flowMatch.commonPrefix }), { a: 0, b: 0, commonPrefix: 0 });
+  const flow = runs.reduce((a, r) => ({ a: a.a + r.flowMatch.a, b: a.b + r.flowMatch.b, common: a.common + r.flowMatch.common }), { a: 0, b: 0, common: 0 });
   return {
     seed: runs[0]?.seed ?? 0,
     label: `seeds ${runs.map((r) => r.seed).join('+')}`,
@@ -344,7 +359,7 @@ function round(x: number, places: number): number {
 
 /** One run as a text table: per strategy, live and paper side by side, and the gaps (paper − live). */
 export function formatAcid(run: AcidRun): string {
-  const rows = [`${run.label ?? `seed ${run.seed}`} (${run.durationMs / 1000} s; taker flow ${run.flowMatch.commonPrefix}/${run.flowMatch.a} orders identical)`];
+  const rows = [`${run.label ?? `seed ${run.seed}`} (${run.durationMs / 1000} s; taker orders: ${run.flowMatch.common} in both, ${run.flowMatch.a} in live's simulator, ${run.flowMatch.b} in paper's)`];
   rows.push('  strategy          side   fills  volume  cross    vwap    fees      net');
   for (const name of acidLines(run)) {
     for (const [side, f] of [

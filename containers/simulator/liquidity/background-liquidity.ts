@@ -341,15 +341,19 @@ export class BackgroundLiquidity {
     const p = Math.min(1, this.o.takerProbability * this.o.intensity);
     for (const accountId of this.takerAccounts) {
       for (const slug of [...this.markets.keys()]) {
-        if (!this.random.chance(p)) continue;
+        // Three draws per taker and market whatever the book shows, so an empty side (a bot swept it) never
+        // shifts the choices that follow.
+        const trades = this.random.next() < p;
+        const buy = this.random.next() < 0.5;
+        const sizeDraw = this.random.next();
+        if (!trades) continue;
         const bbo = this.safe(() => this.deps.exchange.bbo(slug));
         if (!bbo || bbo.state !== 'MARKET_STATE_OPEN') continue;
-        const buy = this.random.next() < 0.5;
         const price = buy ? bbo.bestAsk : bbo.bestBid;
         if (price === null) continue;
         const [lo, hi] = this.o.takerSize;
         const step = this.safe(() => this.deps.exchange.getMarket(slug))?.minQty ?? ONE_CONTRACT;
-        const qty = drawSize(lo, hi, this.random.next(), 1, step);
+        const qty = drawSize(lo, hi, sizeDraw, 1, step);
         this.stats.takerOrders++;
         this.submit(accountId, {
           marketSlug: slug,

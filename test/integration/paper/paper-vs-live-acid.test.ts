@@ -26,7 +26,7 @@ describe('paper vs live: the acid test', () => {
   it('the two simulators of a seed send the same background flow, order for order (the lockstep holds)', async () => {
     const run = await runAcid({ ...ACID_RUN.options, seed: ACID_RUN.seeds[0]!, durationMs: 2_500, noBots: true });
     expect(run.flowMatch.a).toBeGreaterThan(10);
-    expect(run.flowMatch).toEqual({ a: run.flowMatch.a, b: run.flowMatch.a, commonPrefix: run.flowMatch.a });
+    expect(run.flowMatch).toEqual({ a: run.flowMatch.a, b: run.flowMatch.a, common: run.flowMatch.a });
   }, 30_000);
 
   it.each(ACID_RUN.seeds)(
@@ -35,9 +35,10 @@ describe('paper vs live: the acid test', () => {
       const run = await runAcid({ ...ACID_RUN.options, seed, durationMs: ACID_RUN.durationMs });
       runs.push(run);
       expect(run.errors).toEqual([]);
-      // With the live bot trading in A, the takers still send the same orders in both simulators.
-      expect(run.flowMatch.commonPrefix).toBe(run.flowMatch.a);
-      expect(run.flowMatch.b).toBe(run.flowMatch.a);
+      // With the live bot trading in A, the takers still send the same orders in both simulators, but for those
+      // that met a side of A's book the bot had emptied.
+      expect(run.flowMatch.common).toBe(run.flowMatch.a);
+      expect(run.flowMatch.b - run.flowMatch.a).toBeLessThanOrEqual(Math.max(3, run.flowMatch.b / 10));
       // Both sides traded enough for the comparison to mean something.
       expect(run.live[TOTAL]?.fills ?? 0).toBeGreaterThanOrEqual(5);
       expect(run.paper[TOTAL]?.fills ?? 0).toBeGreaterThanOrEqual(5);
