@@ -272,21 +272,23 @@ function compareFlows(a: string[], b: string[]): AcidRun['flowMatch'] {
 
 /**
  * How much more optimistic than live paper may look, per strategy and in total, in one run. Pessimism is
- * never bounded. Fills and volume: paper ≤ live × (1 + relative) + slack (paper volume without its crossing-book
- * fills, see AcidFigures.crossVolume). PnL (the trackers' net: realized + marked − fees), compared at equal
+ * never bounded. Fills: paper ≤ live × (1 + relative) + slack. Volume (paper's without its crossing-book fills,
+ * see AcidFigures.crossVolume): paper ≤ live × (1 + relative) + slackFills × the larger side's average fill size
+ * (a strategy that trades a few large Kelly-sized orders moves by whole orders). PnL (the trackers' net: realized + marked − fees), compared at equal
  * volume: paper ≤ live × (paper volume / live volume) + usd + perContract × the larger side's volume (a run's
  * noise grows with what it trades). Set from the measured gaps over many runs of every seed (README, "Paper vs
  * live").
  */
 export interface AcidTolerance {
   fills: { relative: number; slack: number };
-  volume: { relative: number; slack: number };
+  /** Slack in fills' worth: `slackFills` × the larger side's average fill size (contracts). */
+  volume: { relative: number; slackFills: number };
   pnl: { usd: number; perContract: number };
 }
 
 export const ACID_TOLERANCE: AcidTolerance = {
   fills: { relative: 0.5, slack: 5 },
-  volume: { relative: 0.5, slack: 60 },
+  volume: { relative: 0.5, slackFills: 5 },
   pnl: { usd: 5, perContract: 0.025 },
 };
 
@@ -310,7 +312,8 @@ export function acidViolations(run: AcidRun, opts: { tolerance?: AcidTolerance; 
     const fillsCap = l.fills * (1 + tol.fills.relative) + tol.fills.slack;
     if (p.fills > fillsCap) out.push(`${tag} ${name}: paper ${p.fills} fills > ${fillsCap.toFixed(1)} (live ${l.fills})`);
     const volume = p.volume - p.crossVolume;
-    const volumeCap = l.volume * (1 + tol.volume.relative) + tol.volume.slack;
+    const fillSize = Math.max(l.fills > 0 ? l.volume / l.fills : 0, p.fills > 0 ? p.volume / p.fills : 0);
+    const volumeCap = l.volume * (1 + tol.volume.relative) + tol.volume.slackFills * fillSize;
     if (volume > volumeCap) out.push(`${tag} ${name}: paper ${volume} contracts (crossing-book fills aside) > ${volumeCap.toFixed(1)} (live ${l.volume})`);
     // Live's PnL at paper's volume: a losing strategy that paper fills less (pessimism) must not pass for a
     // better one, nor a winning one that paper fills more for a worse one.
