@@ -105,8 +105,16 @@ export interface SimFill {
   /** Long-side price of the fill. */
   price: PriceMicros;
   liquidity: 'MAKER' | 'TAKER';
+  /**
+   * What filled it: the order (or its modify) taking the book on arrival, a trade print at or through its
+   * price, or a book that crossed its price (the crossing orders taken to trade with us: a fill the venue gives
+   * only if they were not post-only, booked on purpose since it is a loss at the mark).
+   */
+  trigger: FillTrigger;
   time: number;
 }
+
+export type FillTrigger = 'arrival' | 'trade' | 'book';
 
 /**
  * `unfunded`, `exchange` and `self_trade`: cancelled by the exchange on its own (no longer funded; any other
@@ -417,7 +425,7 @@ export class FillSimulator {
     const taken = o.buysLong ? book.takenAsks : book.takenBids;
     for (const level of plan) {
       taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
-      if (this.fill(o, level.qty, level.price, 'TAKER')) return;
+      if (this.fill(o, level.qty, level.price, 'TAKER', 'arrival')) return;
     }
     if (o.type === 'ORDER_TYPE_MARKET' || o.tif === 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' || o.tif === 'TIME_IN_FORCE_FILL_OR_KILL') {
       return this.finish(o, 'unfilled_ioc');
@@ -479,7 +487,7 @@ export class FillSimulator {
     const taken = o.buysLong ? book.takenAsks : book.takenBids;
     for (const level of newPlan) {
       taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
-      if (this.fill(o, level.qty, level.price, 'TAKER')) return;
+      if (this.fill(o, level.qty, level.price, 'TAKER', 'arrival')) return;
     }
   }
 
@@ -511,13 +519,13 @@ export class FillSimulator {
    * Records a fill of up to `qty` (no more than the account can pay: the rest of the order is cancelled as
    * unfunded); returns true when the order is done (filled, or ended meanwhile by a listener).
    */
-  private fill(o: SimOrder, wanted: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER'): boolean {
+  private fill(o: SimOrder, wanted: number, price: PriceMicros, liquidity: 'MAKER' | 'TAKER', trigger: FillTrigger): boolean {
     if (isDone(o)) return true;
     const qty = Math.max(0, Math.min(wanted, this.hooks.fundable?.(o, wanted, price, liquidity) ?? wanted));
     if (qty > 0) {
       o.filledQty += qty;
       o.filledNotional += qty * price;
-      this.emit({ type: 'fill', order: o, fill: { orderId: o.id, qty, price, liquidity, time: this.clock.now() } });
+      this.emit({ type: 'fill', order: o, fill: { orderId: o.id, qty, price, liquidity, trigger, time: this.clock.now() } });
     }
     if (isDone(o)) return true; // a listener ended it (unfunded after this very fill)
     if (qty < wanted) {
@@ -566,7 +574,7 @@ export class FillSimulator {
         taken.set(level.price, (taken.get(level.price) ?? 0) + level.qty);
         q += level.qty;
       }
-      if (q > 0) this.fill(o, q, o.price!, 'MAKER');
+      if (q > 0) this.fill(o, q, o.price!, 'MAKER', 'book');
     }
   }
 
@@ -605,7 +613,7 @@ export class FillSimulator {
       }
       if (q > 0 && o.status === 'resting') {
         budget -= q;
-        this.fill(o, q, o.price!, 'MAKER');
+        this.fill(o, q, o.price!, 'MAKER', 'trade');
       }
     }
   }

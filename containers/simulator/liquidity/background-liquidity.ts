@@ -7,7 +7,10 @@
  * - `setTrueProbability(slug, p)` reaches the makers only after a lag drawn from [lagMinMs, lagMaxMs], so for a
  *   moment the book is stale, as on a real exchange after a score.
  * - Takers occasionally cross the spread with a small immediate-or-cancel order (noise flow).
- * Driven by an injected Scheduler and Clock; stoppable; every choice comes from the seed.
+ * Driven by an injected Scheduler and Clock; stoppable; every choice comes from the seed. The takers' choices
+ * and the makers' level sizes come from separate streams, so a refill (which depends on what was traded, e.g.
+ * by a bot under test) never shifts the takers' flow: two simulators of one seed send the same taker orders
+ * whether or not one of them has a bot trading in it (the paper-vs-live acid test relies on it).
  */
 import { ONE_CONTRACT, QTY_SCALE, roundToStep, type Qty } from '../../../shared/domain/quantity.js';
 import type { Micros, PriceMicros } from '../../../shared/domain/money.js';
@@ -135,7 +138,10 @@ function probabilityToMicros(p: number): PriceMicros {
 
 export class BackgroundLiquidity {
   private readonly o: ResolvedOptions;
+  /** The takers' choices (whether, which side, how much): never shifted by what the makers do. */
   private readonly random: Random;
+  /** The makers' level sizes: refills depend on what was traded, so they draw from a stream of their own. */
+  private readonly sizeRandom: Random;
   private readonly lagRandom: Random;
   private readonly biasRandom: Random;
   private readonly logger: Logger;
@@ -152,6 +158,7 @@ export class BackgroundLiquidity {
     this.o = resolve(options);
     const root = createRandom(deps.seed).fork('liquidity');
     this.random = root.fork('flow');
+    this.sizeRandom = root.fork('sizes');
     this.lagRandom = root.fork('lag');
     this.biasRandom = root.fork('bias');
     this.logger = deps.logger ?? nullLogger;
@@ -280,7 +287,7 @@ export class BackgroundLiquidity {
       for (const [key, level] of desired) {
         if (keep.has(key)) continue;
         const [lo, hi] = this.o.levelSize;
-        const qty = drawSize(lo, hi, this.random.next(), Math.max(this.o.intensity, 0.1), info.minQty);
+        const qty = drawSize(lo, hi, this.sizeRandom.next(), Math.max(this.o.intensity, 0.1), info.minQty);
         this.submit(accountId, {
           marketSlug: slug,
           intent: level.intent,
@@ -334,15 +341,19 @@ export class BackgroundLiquidity {
     const p = Math.min(1, this.o.takerProbability * this.o.intensity);
     for (const accountId of this.takerAccounts) {
       for (const slug of [...this.markets.keys()]) {
-        if (!this.random.chance(p)) continue;
+        // Three draws per taker and market whatever the book shows, so an empty side (a bot swept it) never
+        // shifts the choices that follow.
+        const trades = this.random.next() < p;
+        const buy = this.random.next() < 0.5;
+        const sizeDraw = this.random.next();
+        if (!trades) continue;
         const bbo = this.safe(() => this.deps.exchange.bbo(slug));
         if (!bbo || bbo.state !== 'MARKET_STATE_OPEN') continue;
-        const buy = this.random.next() < 0.5;
         const price = buy ? bbo.bestAsk : bbo.bestBid;
         if (price === null) continue;
         const [lo, hi] = this.o.takerSize;
         const step = this.safe(() => this.deps.exchange.getMarket(slug))?.minQty ?? ONE_CONTRACT;
-        const qty = drawSize(lo, hi, this.random.next(), 1, step);
+        const qty = drawSize(lo, hi, sizeDraw, 1, step);
         this.stats.takerOrders++;
         this.submit(accountId, {
           marketSlug: slug,

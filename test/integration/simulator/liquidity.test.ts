@@ -86,6 +86,39 @@ describe('background liquidity', () => {
     expect(run(9).trades).not.toEqual(run(10).trades);
   });
 
+  it("the takers' orders do not depend on what an outside trader takes from the makers (refills, an empty side)", () => {
+    const takerOrders = (w: ReturnType<typeof world>) => {
+      const out: string[] = [];
+      w.exchange.onEvent((e) => {
+        if (e.type === 'execution' && e.accountId.includes('-taker-') && e.execution.type === 'EXECUTION_TYPE_NEW') {
+          out.push(`${w.clock.now()}|${e.execution.order.intent}|${e.execution.order.quantity}`);
+        }
+      });
+      return out;
+    };
+    const quiet = world(12, { takers: 1, takerProbability: 0.6, takerIntervalMs: 300 });
+    const busy = world(12, { takers: 1, takerProbability: 0.6, takerIntervalMs: 300 });
+    const [a, b] = [takerOrders(quiet), takerOrders(busy)];
+    for (const w of [quiet, busy]) w.liquidity.start();
+    busy.exchange.openAccount('outsider', 1_000_000 * 1_000_000);
+    for (let i = 0; i < 40; i++) {
+      // In one world only, an outsider takes offers now and then — some, or all of them (an empty side until the
+      // makers refill it, with size draws of their own).
+      if (i % 4 === 0) {
+        const sweep = i % 8 === 0;
+        busy.exchange.submitOrder('outsider', { marketSlug: SLUG, intent: 'ORDER_INTENT_BUY_LONG', type: 'ORDER_TYPE_LIMIT', price: sweep ? 990_000 : 700_000, quantity: contracts(sweep ? 10_000 : 150), tif: 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL' });
+        if (sweep) expect(busy.exchange.bbo(SLUG).bestAsk).toBeNull();
+      }
+      for (const w of [quiet, busy]) w.scheduler.advance(500);
+    }
+    expect(a.length).toBeGreaterThan(10);
+    // The same orders at the same times, but for buys that met an empty offer side (nothing to buy).
+    const missing = a.filter((x) => !b.includes(x));
+    expect(b.filter((x) => !a.includes(x))).toEqual([]);
+    expect(missing.every((x) => x.includes('|ORDER_INTENT_BUY_LONG|'))).toBe(true);
+    expect(missing.length).toBeLessThan(a.length / 4);
+  });
+
   it('pulls quotes when the market is not open and resumes when it reopens; stops when stopped', () => {
     const w = world(5, { makers: 1, takers: 0 });
     w.liquidity.start();

@@ -69,6 +69,22 @@ describe('fill simulator: resting orders', () => {
     expect(p.filledQty(orderId)).toBe(contracts(10));
   });
 
+  it('each fill says what filled it: the order taking the book on arrival, a trade print, or a crossing book', async () => {
+    const p = paper();
+    const triggers: string[] = [];
+    p.ex.simulator.onEvent((e) => {
+      if (e.type === 'fill') triggers.push(`${e.fill.trigger}:${e.fill.liquidity}`);
+    });
+    p.book([lv(0.5, 100)], [lv(0.53, 100)]);
+    await p.ex.createOrder(p.order({ price: usd(0.53), quantity: contracts(5) })); // takes the offer
+    const { orderId: bid } = await p.ex.createOrder(p.order({ price: usd(0.51), quantity: contracts(10) })); // rests alone at 0.51
+    p.scheduler.advance(100);
+    p.trade(0.5, 4, 'ORDER_SIDE_SELL'); // a print through our bid
+    p.book([lv(0.5, 100)], [lv(0.51, 100)]); // the book crosses the rest
+    expect(p.filledQty(bid)).toBe(contracts(10));
+    expect(triggers).toEqual(['arrival:TAKER', 'trade:MAKER', 'book:MAKER']);
+  });
+
   it('a cancel travels for cancel_latency_ms: an order can still fill on the way, and not after it lands', async () => {
     for (const [cancelLatencyMs, filled] of [
       [300, contracts(10)],
