@@ -99,7 +99,13 @@ export class ShadowSession {
       if (!order) return;
       this.journal.setStrategy(order, view.strategyName);
       if (to === 'REJECTED') this.mirror.liveRejected(view.orderId, 'rejected by the venue');
-      if (TERMINAL.has(to)) this.mirror.forget(view.orderId);
+      // The tracker reports an order FILLED before it hands out the fill that filled it (same call, status
+      // first): forgetting the pairing now would drop every order's last fill from the journal — all of a
+      // taker's. The pairing goes once the current execution is through.
+      if (TERMINAL.has(to)) {
+        const orderId = view.orderId;
+        queueMicrotask(() => this.mirror?.forget(orderId));
+      }
     });
   }
 
