@@ -34,7 +34,7 @@ function rig() {
   });
   let n = 0;
   // The live venue at the client edge: it accepts every create; its executions are fed to the tracker below.
-  const venue = { createOrder: async (): Promise<CreateOrderResult> => ({ orderId: `L${++n}` }) } as unknown as OrderGateway;
+  const venue = { createOrder: async (): Promise<CreateOrderResult> => ({ orderId: `L${++n}`, executions: [], recovered: false }) } as unknown as OrderGateway;
   const gateway = session.wrap(venue);
   const tracker = new OrderTracker({ clock });
   session.attachLiveTracker(tracker);
