@@ -34,6 +34,8 @@ export interface EngineViewDeps {
 export class EngineView implements StrategyContext, RiskView {
   readonly clock: Clock;
   private sinks: ExposureSink[] = [];
+  /** One FixtureLink per directory link, made once (strategies ask on every market update). */
+  private readonly fixtureLinks = new WeakMap<object, Readonly<FixtureLink>>();
 
   constructor(private readonly deps: EngineViewDeps) {
     this.clock = deps.clock;
@@ -59,9 +61,12 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.state.game(fixtureId);
   }
 
-  fixtureForMarket(marketSlug: string): FixtureLink | undefined {
+  fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined {
     const link = this.deps.directory.link(marketSlug);
-    return link ? { fixtureId: link.fixtureId, outcome: link.side } : undefined;
+    if (!link) return undefined;
+    let f = this.fixtureLinks.get(link);
+    if (!f) this.fixtureLinks.set(link, (f = Object.freeze({ fixtureId: link.fixtureId, outcome: link.side })));
+    return f;
   }
 
   marketsForFixture(fixtureId: string): string[] {

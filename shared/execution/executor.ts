@@ -42,7 +42,7 @@ import type { OrderRequest } from '../domain/order.js';
 import type { Signal, StrategyName } from '../domain/signal.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
-import { nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { StopgapRejectError } from '../venue/errors.js';
 import { STOPGAP_TEXT, isStopgapExecution } from '../venue/error-mapping.js';
@@ -583,7 +583,7 @@ export class OrderExecutor {
 
   private blocked(reason: BlockReason, signal: Signal): ExecuteResult {
     this.metrics.increment('execution.blocked', 1, { reason });
-    this.logger.debug('signal blocked', { reason, marketSlug: signal.marketSlug, strategy: signal.strategyName });
+    if (logEnabled(this.logger, 'debug')) this.logger.debug('signal blocked', { reason, marketSlug: signal.marketSlug, strategy: signal.strategyName });
     return { status: 'blocked', reason };
   }
 }

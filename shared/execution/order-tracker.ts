@@ -748,9 +748,28 @@ export class OrderTracker {
   }
 }
 
+/** A copy of the entry without its id sets, field by field (a rest spread is several times slower). */
 function view(e: Entry): OrderView {
-  const { executionIds: _ids, tradeIds: _trades, ...rest } = e;
-  return { ...rest, request: { ...e.request } };
+  const v: OrderView = {
+    orderId: e.orderId,
+    localId: e.localId,
+    request: { ...e.request },
+    status: e.status,
+    filledQty: e.filledQty,
+    avgPrice: e.avgPrice,
+    feesPaid: e.feesPaid,
+    strategyName: e.strategyName,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    leavesQty: e.leavesQty,
+    pendingReconciliation: e.pendingReconciliation,
+    filledNotional: e.filledNotional,
+  };
+  if ('rejectReason' in e) v.rejectReason = e.rejectReason;
+  if ('cancelReason' in e) v.cancelReason = e.cancelReason;
+  if ('unsolicitedCancelReason' in e) v.unsolicitedCancelReason = e.unsolicitedCancelReason;
+  if ('origin' in e) v.origin = e.origin;
+  return v;
 }
 
 /** The request an order found at the venue stands for (post-only is not reported by the venue). */

@@ -27,6 +27,19 @@ function keyOf(name: string, dimensions?: Dimensions): string {
   return parts.length ? `${name}|${parts.join(',')}` : name;
 }
 
+/** A node of the key cache: the key of the dimensions walked so far, and the next dimension's names/values. */
+interface KeyNode {
+  key?: string;
+  next?: Map<string, KeyNode>;
+}
+
+function childOf(node: KeyNode, part: string): KeyNode {
+  const next = (node.next ??= new Map());
+  let child = next.get(part);
+  if (!child) next.set(part, (child = {}));
+  return child;
+}
+
 export interface HistogramSummary {
   count: number;
   min: number;
@@ -42,18 +55,36 @@ export class MetricsRegistry implements Metrics {
   private readonly counters = new Map<string, number>();
   private readonly gauges = new Map<string, number>();
   private readonly histograms = new Map<string, hdr.Histogram>();
+  /**
+   * The keys already built, by name then each dimension's name and value (up to two dimensions, which is
+   * nearly every call): the hot path finds its key without building a string. As large as the key space.
+   */
+  private readonly keyCache = new Map<string, KeyNode>();
+
+  private key(name: string, dimensions?: Dimensions): string {
+    if (!dimensions) return name;
+    let node = this.keyCache.get(name);
+    if (!node) this.keyCache.set(name, (node = {}));
+    let n = 0;
+    for (const k in dimensions) {
+      if (!Object.hasOwn(dimensions, k)) continue;
+      if (++n > 2) return keyOf(name, dimensions);
+      node = childOf(childOf(node, k), String(dimensions[k]));
+    }
+    return (node.key ??= keyOf(name, dimensions));
+  }
 
   increment(name: string, by = 1, dimensions?: Dimensions): void {
-    const k = keyOf(name, dimensions);
+    const k = this.key(name, dimensions);
     this.counters.set(k, (this.counters.get(k) ?? 0) + by);
   }
 
   gauge(name: string, value: number, dimensions?: Dimensions): void {
-    this.gauges.set(keyOf(name, dimensions), value);
+    this.gauges.set(this.key(name, dimensions), value);
   }
 
   observe(name: string, value: number, dimensions?: Dimensions): void {
-    const k = keyOf(name, dimensions);
+    const k = this.key(name, dimensions);
     let h = this.histograms.get(k);
     if (!h) {
       h = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });

@@ -1,6 +1,6 @@
 /** The process logger: JSON lines through pino, with the same secret masking as every Logger. */
 import { pino, type Logger as PinoLogger } from 'pino';
-import { maskSecrets, scrub, type LogFields, type Logger } from './logger.js';
+import { maskSecrets, scrub, type LogFields, type LogLevel, type Logger } from './logger.js';
 
 class PinoAdapter implements Logger {
   constructor(private readonly p: PinoLogger) {}
@@ -15,6 +15,9 @@ class PinoAdapter implements Logger {
   }
   error(msg: string, fields?: LogFields): void {
     this.p.error(scrub(fields ?? {}) as object, maskSecrets(msg));
+  }
+  enabled(level: LogLevel): boolean {
+    return this.p.isLevelEnabled(level);
   }
   child(bindings: LogFields): Logger {
     return new PinoAdapter(this.p.child(scrub(bindings) as object));

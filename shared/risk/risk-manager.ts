@@ -26,7 +26,7 @@ import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
 import type { RiskConfig } from '../config/schema.js';
-import { nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
@@ -280,6 +280,7 @@ export class RiskManager {
 
   private decide(signal: Signal, d: RiskDecision): RiskDecision {
     this.metrics.increment('risk.decision', 1, { check: d.check, strategy: String(signal.strategyName) });
+    if (!logEnabled(this.logger, 'info')) return d;
     const fields = {
       check: d.check,
       reason: d.reason,

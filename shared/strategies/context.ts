@@ -29,7 +29,7 @@ export interface StrategyContext {
   market(marketSlug: string): MarketState | undefined;
   marketInfo(marketSlug: string): MarketInfo | undefined;
   game(fixtureId: string): GameState | undefined;
-  fixtureForMarket(marketSlug: string): FixtureLink | undefined;
+  fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined;
   marketsForFixture(fixtureId: string): string[];
   consensusYes(marketSlug: string): ConsensusYes | undefined;
   /** The live model's probability that YES wins, from the current game state; undefined when unknown. */

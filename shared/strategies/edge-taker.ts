@@ -39,16 +39,6 @@ export interface EdgeInput {
 
 export function takeEdge(i: EdgeInput): Signal | undefined {
   const { market, fair, minEdge, tick, rates } = i;
-  const base = {
-    marketSlug: market.marketSlug,
-    urgency: i.urgency,
-    strategyName: i.strategyName,
-    confidence: i.confidence,
-    fairProbability: i.fairProbability,
-    createdAt: i.now,
-    postOnly: false,
-    timeInForce: 'IOC' as const,
-  };
   if (market.yesAsk !== null) {
     const limit = takerLimit(true, fair, minEdge, tick, rates);
     if (limit !== undefined && market.yesAsk <= limit) {
@@ -58,7 +48,14 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
         const action = short > 0 ? 'SELL_NO' : 'BUY_YES';
         const edge = edgeAt(action, market.yesAsk, fair, 'TAKER', rates);
         return {
-          ...base,
+          marketSlug: market.marketSlug,
+          urgency: i.urgency,
+          strategyName: i.strategyName,
+          confidence: i.confidence,
+          fairProbability: i.fairProbability,
+          createdAt: i.now,
+          postOnly: false,
+          timeInForce: 'IOC',
           action,
           price: limit,
           quantity,
@@ -78,7 +75,14 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
         const action = long > 0 ? 'SELL_YES' : 'BUY_NO';
         const edge = edgeAt(action, market.yesBid, fair, 'TAKER', rates);
         return {
-          ...base,
+          marketSlug: market.marketSlug,
+          urgency: i.urgency,
+          strategyName: i.strategyName,
+          confidence: i.confidence,
+          fairProbability: i.fairProbability,
+          createdAt: i.now,
+          postOnly: false,
+          timeInForce: 'IOC',
           action,
           price: limit,
           quantity,

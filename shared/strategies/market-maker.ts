@@ -29,7 +29,7 @@ import type { TrackedOrder } from '../domain/order.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
-import { nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { BaseStrategy, CancelRequest, StrategyOutput } from './base-strategy.js';
@@ -168,7 +168,7 @@ export class MarketMaker implements BaseStrategy {
     this.lastQuoteAt.delete(slug); // requote as soon as conditions allow
     const mine = this.ctx.restingOrders(slug, this.name);
     if (mine.length === 0) return [];
-    this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
+    if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
     this.metrics.increment('strategy.mm.pull', 1, { reason: reason.split(' ')[0] ?? reason });
     return [{ kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now }];
   }

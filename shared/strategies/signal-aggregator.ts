@@ -15,7 +15,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import type { Signal, Urgency } from '../domain/signal.js';
-import { nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { buysLong } from './pricing.js';
 
@@ -24,6 +24,10 @@ const URGENCY_RANK: Readonly<Record<Urgency, number>> = { HIGH: 3, MEDIUM: 2, LO
 /** Negative when `a` ranks before `b`. */
 export function compareSignals(a: Signal, b: Signal): number {
   return URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] || compareNetEdge(a, b) || b.confidence - a.confidence || a.createdAt - b.createdAt;
+}
+
+function keyOf(s: Signal): string {
+  return `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
 }
 
 /** Higher net edge first; a signal that states none after one that does. */
@@ -54,11 +58,23 @@ export class SignalAggregator {
   aggregate(signals: readonly Signal[]): Signal[] {
     const now = this.opts.clock.now();
     this.expire(now);
+    // One signal (most batches): nothing to de-duplicate against or to conflict with but the recent keys.
+    if (signals.length === 1) {
+      const s = signals[0] as Signal;
+      const key = keyOf(s);
+      const seenAt = this.recent.get(key);
+      if (seenAt !== undefined && now - seenAt < this.opts.dedupeWindowMs) {
+        this.drop(s, 'duplicate_recent');
+        return [];
+      }
+      this.remember(key, now);
+      return [s];
+    }
 
-    // 1. De-duplicate.
+    // 1. De-duplicate (each signal's key built once).
     const best = new Map<string, Signal>();
     for (const s of signals) {
-      const key = this.keyOf(s);
+      const key = keyOf(s);
       const seenAt = this.recent.get(key);
       if (seenAt !== undefined && now - seenAt < this.opts.dedupeWindowMs) {
         this.drop(s, 'duplicate_recent');
@@ -81,6 +97,10 @@ export class SignalAggregator {
     }
     const kept: Signal[] = [];
     for (const list of byMarket.values()) {
+      if (list.length === 1) {
+        kept.push(list[0] as Signal);
+        continue;
+      }
       const winner = list.reduce((a, b) => (compareSignals(b, a) < 0 ? b : a));
       const dir = buysLong(winner.action);
       for (const s of list) {
@@ -91,17 +111,15 @@ export class SignalAggregator {
 
     // 3. Priority.
     kept.sort(compareSignals);
-    for (const s of kept) {
-      // Re-inserted at the end: the map stays in the order of the times it holds (see `expire`).
-      const key = this.keyOf(s);
-      this.recent.delete(key);
-      this.recent.set(key, now);
-    }
+    const keptSet = kept.length === best.size ? undefined : new Set(kept);
+    for (const [key, s] of best) if (!keptSet || keptSet.has(s)) this.remember(key, now);
     return kept;
   }
 
-  private keyOf(s: Signal): string {
-    return `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
+  /** Re-inserted at the end: the map stays in the order of the times it holds (see `expire`). */
+  private remember(key: string, now: number): void {
+    this.recent.delete(key);
+    this.recent.set(key, now);
   }
 
   /**
@@ -119,6 +137,7 @@ export class SignalAggregator {
 
   private drop(s: Signal, reason: string, winner?: Signal): void {
     this.metrics.increment('strategy.aggregator.dropped', 1, { reason });
+    if (!logEnabled(this.logger, 'debug')) return;
     this.logger.debug('signal dropped', {
       reason,
       market: s.marketSlug,
