@@ -45,7 +45,7 @@ export function renderShadowPanelHtml(p: ShadowPanel): string {
 /** The panel as plain text lines (terminal). */
 export function renderShadowPanelText(p: ShadowPanel): string {
   const lines = [
-    `Shadow calibration (paper vs live): ${p.orders.compared} orders compared, ${p.orders.excluded} left out`,
+    `Shadow calibration (paper vs live; compared: orders created while shadow was on): ${p.orders.compared} orders compared, ${p.orders.excluded} left out`,
     `  strategy / level: postings, posted → live filled (rate) | paper filled (rate) · markout ¢ 1s/10s/60s live | paper`,
   ];
   for (const r of p.rows) {
