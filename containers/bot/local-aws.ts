@@ -26,6 +26,7 @@ import { FillsLedger } from '../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
+import { ShadowDayRepository } from '../../shared/store/shadow-day-repository.js';
 import type { RunningBot } from './bot.js';
 import { startStatefulBot, type BotHooks, type StatefulBot } from './controls/stateful-bot.js';
 
@@ -150,6 +151,7 @@ export async function startLocalAws(o: LocalAwsOptions): Promise<LocalAws> {
         fills: new FillsLedger(doc, env.tables.fills),
         positions: new PositionsRepository(doc, env.tables.positions),
         riskDays: new RiskDayRepository(doc, env.tables.riskDays),
+        shadowDays: new ShadowDayRepository(doc, env.tables.riskDays),
       },
       parameters: new FileParameterStore(parametersFile),
       parameterNames: LOCAL_PARAMS,

@@ -53,6 +53,7 @@ import { FillsLedger } from '../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
+import { ShadowDayRepository } from '../../shared/store/shadow-day-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
 import { resolveLeaseOwner } from '../../shared/store/lease-owner.js';
 import { parsePeerLeaseTables, peerLeaseConflict } from '../../shared/store/peer-leases.js';
@@ -226,6 +227,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
           fills: new FillsLedger(doc, tables.fills!),
           positions: new PositionsRepository(doc, tables.positions!),
           riskDays: new RiskDayRepository(doc, tables.riskDays!),
+          shadowDays: new ShadowDayRepository(doc, tables.riskDays!),
         },
         parameters,
         parameterNames,

@@ -14,6 +14,7 @@ import { createDocumentClient } from '../../shared/store/document-client.js';
 import { FillsLedger } from '../../shared/store/fills-ledger.js';
 import { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { RiskDayRepository } from '../../shared/store/risk-day-repository.js';
+import { ShadowDayRepository } from '../../shared/store/shadow-day-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
 import { requiredEnv } from '../runtime/environment.js';
 import { PowertoolsLoggerAdapter } from '../runtime/powertools-logger.js';
@@ -46,6 +47,7 @@ export async function handler(event: { day?: unknown } & Record<string, unknown>
         fills: new FillsLedger(doc, tables.fills!),
         positions: new PositionsRepository(doc, tables.positions!),
         riskDays: new RiskDayRepository(doc, tables.riskDays!),
+        shadowDays: new ShadowDayRepository(doc, tables.riskDays!),
         sink: new S3ReportSink(s3, requiredEnv(env, 'REPORTS_BUCKET')),
         prefix: env.REPORTS_PREFIX ?? 'reports/',
         notifier: new SnsNotifier(sns, requiredEnv(env, 'ALERT_TOPIC_ARN')),

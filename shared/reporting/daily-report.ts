@@ -15,6 +15,7 @@ import { tradedNotional } from '../domain/fees.js';
 import { MICROS_PER_USD, type Micros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
 import type { PositionState } from '../domain/position.js';
+import type { ShadowPanel } from '../shadow/calibration-panel.js';
 import { tradingDayOf } from '../store/trading-day.js';
 import { applyFill, buysLongIntent, emptyBook, type MarketBook } from './realized-pnl.js';
 
@@ -94,6 +95,8 @@ export interface DailyReport {
   bySport: Record<string, SportFigures>;
   byMarket: Record<string, MarketFigures>;
   riskDayRealizedPnl: string | null;
+  /** A day that ran in shadow mode (even in part): the calibration panel, paper vs live (shared/shadow/). */
+  shadow?: ShadowPanel;
 }
 
 class Acc {

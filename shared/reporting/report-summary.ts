@@ -1,4 +1,5 @@
 /** The short text of a daily report, for the SNS summary (subject ≤ 100 ASCII characters). */
+import { renderShadowPanelSummary } from '../shadow/panel-render.js';
 import type { DailyReport } from './daily-report.js';
 
 export function reportSummary(report: DailyReport, location?: string): { subject: string; message: string } {
@@ -28,6 +29,7 @@ export function reportSummary(report: DailyReport, location?: string): { subject
     for (const [name, g] of sports) lines.push(`  ${name}: ${g.fills} fills, net realized ${g.netRealizedPnl} USD, unrealized ${g.unrealizedPnl} USD (at mid ${g.unrealizedPnlAtMid})`);
   }
   if (report.riskDayRealizedPnl !== null) lines.push(`Risk-day counter (incl. settlements): ${report.riskDayRealizedPnl} USD`);
+  if (report.shadow) lines.push(...renderShadowPanelSummary(report.shadow));
   if (location) lines.push(`Full report: ${location}`);
   return { subject: subject.slice(0, 100), message: lines.join('\n') };
 }

@@ -11,12 +11,10 @@
  */
 import { formatQuantity, type Qty } from '../domain/quantity.js';
 import { MICROS_PER_USD } from '../domain/money.js';
-import {
-  MARKOUT_HORIZONS_MS, PRICE_LEVELS, RESTING_LEVELS, addWeighted, emptyMean, fillRate, fitByFillRate, meanOf,
-  type CandidateOutcome, type FitResult, type PriceLevel, type WeightedMean,
-} from './calibration.js';
+import { MARKOUT_HORIZONS_MS, PRICE_LEVELS, fillRate, fitByFillRate, meanOf, type CandidateOutcome, type FitResult, type PriceLevel, type WeightedMean } from './calibration.js';
 import type { PaperModel, TwinSpec } from './shadow-bench.js';
-import { LIVE, PRIMARY_PAPER, type JournalFill, type JournalOrder } from './shadow-journal.js';
+import { LIVE } from './shadow-journal.js';
+import { addCell, aggregateJournal, emptyCell, type CellAggregate, type JournalDay, type PostedFilled, type ShadowAggregates, type SideAggregate } from './shadow-aggregates.js';
 
 export const SHADOW_PANEL_VERSION = 1;
 
@@ -66,128 +64,80 @@ export interface ShadowPanel {
   notes: string[];
 }
 
-export interface PanelInput {
-  orders: readonly JournalOrder[];
-  fills: readonly JournalFill[];
-  from: number;
-  to: number | null;
-  droppedOrders: number;
-  twins: readonly TwinSpec[];
-  rejections: Record<string, number>;
-}
+/** A day's journal and the twins that ran (shadow-aggregates.ts `JournalDay`). */
+export type PanelInput = JournalDay;
 
 const horizonLabel = (ms: number): string => `${ms / 1_000}s`;
 const round = (x: number | null, places: number): number | null => (x === null ? null : Math.round(x * 10 ** places) / 10 ** places);
+const toUsd = (micros: number | null): number | null => (micros === null ? null : micros / MICROS_PER_USD);
 
-interface Acc {
-  postings: number;
-  posted: Qty;
-  filled: Map<string, Qty>;
-  markouts: Map<string, WeightedMean[]>;
-  markoutFills: Map<string, number>;
-}
-
-const newAcc = (): Acc => ({ postings: 0, posted: 0, filled: new Map(), markouts: new Map(), markoutFills: new Map() });
-
-function sideFigures(acc: Acc, side: string): SideFigures {
-  const filled = acc.filled.get(side) ?? 0;
-  const means = acc.markouts.get(side);
+function sideFigures(s: SideAggregate, posted: Qty): SideFigures {
   return {
-    filled: formatQuantity(filled),
-    fillRate: round(fillRate(filled, acc.posted), 4),
-    markoutUsd: Object.fromEntries(MARKOUT_HORIZONS_MS.map((h, i) => [horizonLabel(h), round(means ? toUsd(meanOf(means[i] as WeightedMean)) : null, 6)])),
-    markoutFills: acc.markoutFills.get(side) ?? 0,
+    filled: formatQuantity(s.filled),
+    fillRate: round(fillRate(s.filled, posted), 4),
+    markoutUsd: Object.fromEntries(MARKOUT_HORIZONS_MS.map((h, i) => [horizonLabel(h), round(toUsd(meanOf(s.markouts[i] as WeightedMean)), 6)])),
+    markoutFills: s.markoutFills,
   };
 }
 
-const toUsd = (micros: number | null): number | null => (micros === null ? null : micros / MICROS_PER_USD);
+function row(strategy: string, level: PanelRow['level'], c: CellAggregate): PanelRow {
+  return { strategy, level, postings: c.postings, posted: formatQuantity(c.posted), live: sideFigures(c.live, c.posted), paper: sideFigures(c.paper, c.posted) };
+}
 
 /** Builds the panel from a day's journal and the twins that ran. */
 export function buildShadowPanel(input: PanelInput): ShadowPanel {
-  const compared = input.orders.filter((o) => o.excluded === undefined);
-  const cells = new Map<string, Acc>();
-  const cell = (strategy: string, level: string): Acc => {
-    const k = `${strategy}\u0000${level}`;
-    let a = cells.get(k);
-    if (!a) cells.set(k, (a = newAcc()));
-    return a;
-  };
-  // Postings and fills per (strategy, level) and per (strategy, all).
-  const restingByTwin = new Map<string, { posted: Qty; filled: Qty }>();
-  const crossingByTwin = new Map<string, { posted: Qty; filled: Qty }>();
-  const bump = (m: Map<string, { posted: Qty; filled: Qty }>, side: string, posted: Qty, filled: Qty) => {
-    const e = m.get(side) ?? { posted: 0, filled: 0 };
-    e.posted += posted;
-    e.filled += filled;
-    m.set(side, e);
-  };
-  const sides = [LIVE, ...input.twins.map((t) => t.label)];
-  for (const o of compared) {
-    const strategy = o.strategy ?? 'unknown';
-    for (const p of o.postings) {
-      for (const a of [cell(strategy, p.level), cell(strategy, 'all')]) {
-        a.postings++;
-        a.posted += p.qty;
-        for (const [side, q] of p.filled) a.filled.set(side, (a.filled.get(side) ?? 0) + q);
-      }
-      const target = p.level === 'cross' ? crossingByTwin : RESTING_LEVELS.includes(p.level) ? restingByTwin : undefined;
-      if (target) for (const side of sides) bump(target, side, p.qty, p.filled.get(side) ?? 0);
-    }
-  }
-  for (const f of input.fills) {
-    if (f.order.excluded !== undefined) continue;
-    const strategy = f.order.strategy ?? 'unknown';
-    const last = f.markouts[f.markouts.length - 1];
-    for (const a of [cell(strategy, f.level), cell(strategy, 'all')]) {
-      let means = a.markouts.get(f.side);
-      if (!means) a.markouts.set(f.side, (means = MARKOUT_HORIZONS_MS.map(emptyMean)));
-      f.markouts.forEach((m, i) => {
-        if (m !== null) addWeighted(means[i] as WeightedMean, m, f.qty);
-      });
-      if (last !== null && last !== undefined) a.markoutFills.set(f.side, (a.markoutFills.get(f.side) ?? 0) + 1);
-    }
-  }
+  return panelFromAggregates(aggregateJournal(input));
+}
 
-  const levelOrder = (l: string) => (l === 'all' ? -1 : PRICE_LEVELS.indexOf(l as PriceLevel));
-  const rows: PanelRow[] = [...cells.entries()]
-    .map(([k, a]) => {
-      const [strategy, level] = k.split('\u0000') as [string, string];
-      return { strategy, level: level as PanelRow['level'], postings: a.postings, posted: formatQuantity(a.posted), live: sideFigures(a, LIVE), paper: sideFigures(a, PRIMARY_PAPER) };
-    })
-    .sort((a, b) => a.strategy.localeCompare(b.strategy) || levelOrder(a.level) - levelOrder(b.level));
-
-  const primary = input.twins.find((t) => t.kind === 'primary');
+/** Builds the panel from a day's aggregates (one process's journal, or stored ⊕ this process's after a restart). */
+export function panelFromAggregates(agg: ShadowAggregates): ShadowPanel {
+  const rows: PanelRow[] = [];
+  for (const strategy of Object.keys(agg.cells).sort((a, b) => a.localeCompare(b))) {
+    const levels = agg.cells[strategy] ?? {};
+    const all = emptyCell();
+    const perLevel: PanelRow[] = [];
+    for (const level of PRICE_LEVELS) {
+      const c = levels[level];
+      if (!c) continue;
+      addCell(all, c);
+      perLevel.push(row(strategy, level, c));
+    }
+    rows.push(row(strategy, 'all', all), ...perLevel);
+  }
+  const restingByTwin = agg.fit.resting;
+  const crossingByTwin = agg.fit.crossing;
+  const primary = agg.twins.find((t) => t.kind === 'primary');
   const base: PaperModel = primary?.model ?? { orderLatencyMs: 0, cancelLatencyMs: 0, marketDataDelayMs: 0, queueAheadFraction: 1 };
-  const outcomes = (m: Map<string, { posted: Qty; filled: Qty }>, kind: 'queue' | 'latency', value: (t: TwinSpec) => number): CandidateOutcome[] =>
-    input.twins.filter((t) => t.kind === kind || t.kind === 'primary').map((t) => ({ value: value(t), ...(m.get(t.label) ?? { posted: 0, filled: 0 }) }));
+  const outcomes = (m: Record<string, PostedFilled>, kind: 'queue' | 'latency', value: (t: TwinSpec) => number): CandidateOutcome[] =>
+    agg.twins.filter((t) => t.kind === kind || t.kind === 'primary').map((t) => ({ value: value(t), ...(m[t.label] ?? { posted: 0, filled: 0 }) }));
   const queueFit: FittedParameter = {
     key: 'queue_ahead_fraction',
     configured: base.queueAheadFraction,
     on: 'resting',
-    ...fitByFillRate(restingByTwin.get(LIVE) ?? { posted: 0, filled: 0 }, outcomes(restingByTwin, 'queue', (t) => t.model.queueAheadFraction)),
+    ...fitByFillRate(restingByTwin[LIVE] ?? { posted: 0, filled: 0 }, outcomes(restingByTwin, 'queue', (t) => t.model.queueAheadFraction)),
   };
   const latencyFit: FittedParameter = {
     key: 'order_latency_ms',
     configured: base.orderLatencyMs,
     on: 'crossing',
-    ...fitByFillRate(crossingByTwin.get(LIVE) ?? { posted: 0, filled: 0 }, outcomes(crossingByTwin, 'latency', (t) => t.model.orderLatencyMs)),
+    ...fitByFillRate(crossingByTwin[LIVE] ?? { posted: 0, filled: 0 }, outcomes(crossingByTwin, 'latency', (t) => t.model.orderLatencyMs)),
   };
-  const latencyTwin = input.twins.find((t) => (t.kind === 'latency' || t.kind === 'primary') && t.model.orderLatencyMs === latencyFit.value);
-  const notes: string[] = [];
+  const latencyTwin = agg.twins.find((t) => (t.kind === 'latency' || t.kind === 'primary') && t.model.orderLatencyMs === latencyFit.value);
+  const notes: string[] = ['Compared: orders created while shadow was on (quotes already resting when shadow started have no paper copy); orders whose live create failed or was rejected are left out.'];
   if (queueFit.value === null) notes.push('queue_ahead_fraction not fitted: no resting postings compared (kept as configured)');
   if (latencyFit.value === null) notes.push('order_latency_ms not fitted: no crossing postings compared (kept as configured)');
-  if (input.droppedOrders > 0) notes.push(`${input.droppedOrders} orders over the day's journal budget were not compared`);
+  if (agg.orders.dropped > 0) notes.push(`${agg.orders.dropped} orders over the day's journal budget were not compared`);
   notes.push('Each parameter is fitted with the other at its configured value: the candidate whose fill rate is nearest live; ties go to the more pessimistic value.');
 
   return {
     version: SHADOW_PANEL_VERSION,
-    from: input.from,
-    to: input.to,
-    orders: { mirrored: input.orders.length + input.droppedOrders, compared: compared.length, excluded: input.orders.length - compared.length, dropped: input.droppedOrders },
+    from: agg.from,
+    to: agg.to,
+    orders: { ...agg.orders },
     paperModel: base,
     rows,
     fitted: [queueFit, latencyFit],
-    paperRejections: input.rejections,
+    paperRejections: { ...agg.rejections },
     suggestedPaperParams: {
       order_latency_ms: latencyFit.value ?? base.orderLatencyMs,
       cancel_latency_ms: latencyTwin?.model.cancelLatencyMs ?? base.cancelLatencyMs,

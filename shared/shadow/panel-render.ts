@@ -45,7 +45,7 @@ export function renderShadowPanelHtml(p: ShadowPanel): string {
 /** The panel as plain text lines (terminal). */
 export function renderShadowPanelText(p: ShadowPanel): string {
   const lines = [
-    `Shadow calibration (paper vs live): ${p.orders.compared} orders compared, ${p.orders.excluded} left out`,
+    `Shadow calibration (paper vs live; compared: orders created while shadow was on): ${p.orders.compared} orders compared, ${p.orders.excluded} left out`,
     `  strategy / level: postings, posted → live filled (rate) | paper filled (rate) · markout ¢ 1s/10s/60s live | paper`,
   ];
   for (const r of p.rows) {
@@ -55,4 +55,26 @@ export function renderShadowPanelText(p: ShadowPanel): string {
   }
   for (const l of fitLine(p)) lines.push(`  fitted ${l}`);
   return lines.join('\n');
+}
+
+/**
+ * The panel in a few lines (the daily report's SNS summary): per strategy, all price levels together, live vs
+ * paper fill rate and markouts, then the suggested trading.paper values.
+ */
+export function renderShadowPanelSummary(p: ShadowPanel): string[] {
+  const lines = [
+    `Shadow calibration (paper vs live; compared: orders created while shadow was on): ${p.orders.compared} orders compared, ${p.orders.excluded} left out${p.orders.dropped ? `, ${p.orders.dropped} over budget` : ''}`,
+  ];
+  for (const r of p.rows) {
+    if (r.level !== 'all') continue;
+    lines.push(
+      `  ${r.strategy}: ${r.postings} postings, ${r.posted} contracts; fill rate live ${pct(r.live.fillRate)} vs paper ${pct(r.paper.fillRate)}; ` +
+        `markout ¢ 1s/10s/60s live ${markouts(r.live)} vs paper ${markouts(r.paper)}`,
+    );
+  }
+  const s = p.suggestedPaperParams;
+  const fitted = p.fitted.map((f) => `${f.key} ${f.value === null ? 'not fitted' : `${f.value} (configured ${f.configured})`}`).join(', ');
+  lines.push(`  Fitted: ${fitted}`);
+  lines.push(`  Suggested trading.paper: order_latency_ms ${s.order_latency_ms}, cancel_latency_ms ${s.cancel_latency_ms}, market_data_delay_ms ${s.market_data_delay_ms}, queue_ahead_fraction ${s.queue_ahead_fraction}`);
+  return lines;
 }

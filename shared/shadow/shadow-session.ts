@@ -2,7 +2,9 @@
  * Shadow mode's parts put together for the engine (assemble-engine.ts): the journal, the paper twins, the
  * mirror in front of the live gateway, and the live account's fills and rejections feeding the journal.
  * `activate` / `deactivate` follow the trading mode (shadow on / off); `panel()` is the day so far;
- * `resetDay()` starts a new day (after the day's report took its panel).
+ * `resetDay()` starts a new day (after the day's report took its panel). `aggregates()` is the day so far in
+ * the small mergeable form the bot stores (shadow-aggregates.ts); `carry(stored)` takes the part of the day an
+ * earlier process stored, so after a restart the panel is stored ⊕ this process's journal.
  */
 import type { Clock } from '../domain/clock.js';
 import type { FeeSchedule } from '../domain/fees.js';
@@ -17,9 +19,10 @@ import type { Scheduler } from '../execution/scheduler.js';
 import type { Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { OrderBook } from '../state/order-book.js';
-import { buildShadowPanel, type ShadowPanel } from './calibration-panel.js';
+import { panelFromAggregates, type ShadowPanel } from './calibration-panel.js';
 import type { OwnRestingOrder } from './own-orders.js';
 import { MirrorGateway } from './mirror-gateway.js';
+import { aggregateJournal, isEmptyShadowDay, mergeShadowAggregates, type ShadowAggregates } from './shadow-aggregates.js';
 import { ShadowBench, type PaperModel, type ShadowGrid } from './shadow-bench.js';
 import { LIVE, ShadowJournal } from './shadow-journal.js';
 
@@ -49,6 +52,10 @@ export class ShadowSession {
   private liveTracker: OrderTracker | undefined;
   private active = false;
   private readonly metrics: Metrics;
+  /** The day's part stored by an earlier process (restart), if any. */
+  private carried: ShadowAggregates | undefined;
+  /** The twins' refusal counts when the day began (theirs are cumulative). */
+  private rejectionBase: Record<string, number> = {};
 
   constructor(private readonly deps: ShadowSessionDeps) {
     this.metrics = deps.metrics ?? nullMetrics;
@@ -136,13 +143,32 @@ export class ShadowSession {
 
   /** The calibration panel of the day so far (undefined when nothing was mirrored). */
   panel(): ShadowPanel | undefined {
+    const agg = this.aggregates();
+    return agg ? panelFromAggregates(agg) : undefined;
+  }
+
+  /** The day so far as aggregates: the carried part ⊕ this process's journal (undefined when nothing was mirrored). */
+  aggregates(): ShadowAggregates | undefined {
     const snap = this.journal.snapshot();
-    if (snap.orders.length === 0 && snap.droppedOrders === 0) return undefined;
-    return buildShadowPanel({ ...snap, twins: this.bench.specs(), rejections: this.bench.rejections() });
+    const mine = aggregateJournal({ ...snap, twins: this.bench.specs(), rejections: this.dayRejections() });
+    const day = this.carried ? mergeShadowAggregates(this.carried, mine) : mine;
+    return isEmptyShadowDay(day) ? undefined : day;
+  }
+
+  /** The part of today an earlier process stored (a restart): merged into `aggregates()` and `panel()`. */
+  carry(stored: ShadowAggregates): void {
+    this.carried = stored;
   }
 
   resetDay(): void {
     this.journal.resetDay();
+    this.carried = undefined;
+    this.rejectionBase = this.bench.rejections();
+  }
+
+  private dayRejections(): Record<string, number> {
+    const now = this.bench.rejections();
+    return Object.fromEntries(Object.entries(now).map(([label, n]) => [label, n - (this.rejectionBase[label] ?? 0)]));
   }
 
   private ownResting(slug: string): OwnRestingOrder[] {

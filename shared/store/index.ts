@@ -8,6 +8,7 @@ export * from './orders-repository.js';
 export * from './fills-ledger.js';
 export * from './positions-repository.js';
 export * from './risk-day-repository.js';
+export * from './shadow-day-repository.js';
 export * from './odds-snapshots-repository.js';
 export * from './trading-lease-repository.js';
 export * from './trading-lease-keeper.js';

@@ -70,7 +70,10 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableLogicalName, TableDefinitio
     partitionKey: { name: 'marketSlug', type: 'S' },
     indexes: [],
   },
-  /** One item per trading day (America/New_York): realized PnL counter, breaker flag, archive stamp. */
+  /**
+   * One item per trading day (America/New_York): realized PnL counter, breaker flag, archive stamp. Beside
+   * them, `shadow#<day>` items hold a shadow day's calibration aggregates (shadow-day-repository.ts).
+   */
   riskDays: {
     logicalName: 'riskDays',
     partitionKey: { name: 'day', type: 'S' },

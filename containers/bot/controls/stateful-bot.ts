@@ -63,6 +63,7 @@ import { rebuildFromExchange, type RebuildResult } from '../persistence/exchange
 import { adoptOrders, installAccount } from '../persistence/install-rebuild.js';
 import { cancelOwnLiveLeftovers } from '../persistence/paper-start.js';
 import { loadRiskDay } from '../persistence/risk-day-loader.js';
+import { ShadowDayPersistence } from '../persistence/shadow-day-persistence.js';
 import { StatePersister, type StateRepositories } from '../persistence/state-persister.js';
 import { LiveDayReports } from '../reporting/live-day-reports.js';
 import type { ReportStore } from '../reporting/report-store.js';
@@ -100,6 +101,8 @@ export interface StatefulBotOptions {
   privateSocketWaitMs?: number;
   /** Order sweep / PnL check period, ms (default 2 000). */
   sweepMs?: number;
+  /** Least time between two stores of a shadow day's aggregates, ms (default 60 000). */
+  shadowPersistMs?: number;
   strategies?: BotOptions['strategies'];
   tickMs?: number;
   hooks?: BotHooks;
@@ -306,6 +309,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     : undefined;
   if (recorder) log.info('recording inbound messages', { dir: rec?.dir, sessionId: recorder.sessionId, upload: rec?.uploader !== undefined });
   let dayReports: LiveDayReports | undefined;
+  let shadowDays: ShadowDayPersistence | undefined;
 
   let bot: RunningBot;
   try {
@@ -366,6 +370,20 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         // 3. Persistence and controls.
         followExecutor(engine);
         engine.bus.on('position_update', (p) => persister.recordPosition(p, engine.mode()));
+        // A shadow day's calibration aggregates: resumed from the store (a restart mid-day), stored as it goes.
+        const shadowRepo = o.repos.shadowDays;
+        if (engine.shadow && shadowRepo) {
+          shadowDays = new ShadowDayPersistence({
+            shadow: engine.shadow,
+            repo: shadowRepo,
+            record: (day, agg) => void persister.recordShadowDay(day, agg),
+            now: () => clock.now(),
+            logger: logger.child({ component: 'shadow-day' }),
+            metrics,
+            ...(o.shadowPersistMs !== undefined ? { intervalMs: o.shadowPersistMs } : {}),
+          });
+          await shadowDays.resume(persister.currentDay());
+        }
         controls.current = new RuntimeControls({
           engine,
           parameters: o.parameters,
@@ -447,6 +465,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
   const sweep = setInterval(() => {
     persister.sweepOrders(engine.executor().tracker, engine.mode());
     persister.recordRealizedPnl();
+    shadowDays?.tick(persister.currentDay());
     persister.queue.sampleMetrics();
   }, o.sweepMs ?? 2_000);
   sweep.unref();
@@ -457,8 +476,12 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
     const days: DayTracker = {
       currentDay: () => persister.currentDay(),
       onNewDay: (day) => {
+        // The ended shadow day's last aggregates first (the rollover resets the journal).
+        shadowDays?.save(persister.currentDay());
+        shadowDays?.onNewDay(day);
         persister.onNewDay(day);
-        void dayReports?.rollover(day);
+        if (dayReports) void dayReports.rollover(day);
+        else engine.shadow?.resetDay();
       },
     };
     const handle = createControlHandler({ engine, days, logger: logger.child({ component: 'control-queue' }), metrics, now: () => clock.now() });
@@ -566,6 +589,7 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
         }
         persister.sweepOrders(engine.executor().tracker, engine.mode());
         persister.recordRealizedPnl();
+        shadowDays?.save(persister.currentDay());
         stopStep = 'persistence-flush';
         await persister.flush(options.flushTimeoutMs ?? 10_000);
         stopStep = 'final-rebuild-pass';

@@ -3,7 +3,8 @@
  *  - fills → the ledger (idempotent by execution id; a different fill under the same id is a permanent error),
  *  - orders → one versioned item per local id, latest snapshot wins (status changes, fills, venue id),
  *  - positions → one versioned item per market (the venue's positions as the state manager holds them),
- *  - the risk day → today's realized PnL (atomic ADD of the difference with what was stored) and the breaker.
+ *  - the risk day → today's realized PnL (atomic ADD of the difference with what was stored) and the breaker,
+ *  - a shadow day's calibration aggregates → one item per day (a full snapshot; shadow-day-persistence.ts says when).
  * Every hook only enqueues; nothing here is awaited by the engine.
  *
  * Which mode is persisted: orders, fills and positions of the accounts in `persistModes` (default: live only,
@@ -29,6 +30,8 @@ import type { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import type { OrdersRepository } from '../../../shared/store/orders-repository.js';
 import type { PositionsRepository } from '../../../shared/store/positions-repository.js';
 import type { RiskDayRepository } from '../../../shared/store/risk-day-repository.js';
+import type { ShadowDayRepository } from '../../../shared/store/shadow-day-repository.js';
+import type { ShadowAggregates } from '../../../shared/shadow/shadow-aggregates.js';
 import { tradingDayOf } from '../../../shared/store/trading-day.js';
 import { WriteBehindQueue, type FlushResult } from './write-behind-queue.js';
 
@@ -37,6 +40,8 @@ export interface StateRepositories {
   fills: FillsLedger;
   positions: PositionsRepository;
   riskDays: RiskDayRepository;
+  /** Shadow days' calibration aggregates (without it, nothing of shadow mode is stored). */
+  shadowDays?: ShadowDayRepository;
 }
 
 export interface StatePersisterOptions {
@@ -166,6 +171,14 @@ export class StatePersister {
         await this.o.repos.riskDays.tripBreaker(day, reason, at);
       },
     });
+  }
+
+  /** Stores a shadow day's aggregates (the day so far; coalesced per day: the latest snapshot wins). */
+  recordShadowDay(day: string, aggregates: ShadowAggregates): boolean {
+    const repo = this.o.repos.shadowDays;
+    if (!repo) return false;
+    const at = this.o.clock.now();
+    return this.queue.enqueue({ key: `shadow_day#${day}`, kind: 'shadow_day', run: () => repo.save(day, aggregates, at) });
   }
 
   /** The daily reset happened (the engine's day PnL restarted at zero): later PnL goes to `day`. */

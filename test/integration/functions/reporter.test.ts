@@ -16,6 +16,8 @@ import { MetricsRegistry } from '../../../shared/observability/metrics-registry.
 import type { DailyReport } from '../../../shared/reporting/daily-report.js';
 import { FillsLedger } from '../../../shared/store/fills-ledger.js';
 import { PositionsRepository } from '../../../shared/store/positions-repository.js';
+import { ShadowDayRepository } from '../../../shared/store/shadow-day-repository.js';
+import { sampleShadowAggregates } from '../../support/shadow-day.js';
 import { tableEnvVar } from '../../../shared/store/table-definitions.js';
 import { InvalidReportRequestError, reportKey, runReport, type ReporterDeps } from '../../../functions/reporter/report-job.js';
 import { S3ReportSink } from '../../../functions/reporter/s3-report-sink.js';
@@ -140,6 +142,30 @@ describe('reporter', () => {
     await expect(runReport(d, { day: '2031-02-30' })).rejects.toBeInstanceOf(InvalidReportRequestError);
     await expect(runReport(d, { day: 20310614 })).rejects.toBeInstanceOf(InvalidReportRequestError);
   });
+
+  it('a day that ran in shadow mode carries the calibration panel in its report and summary; other days do not', async () => {
+    const shadowDays = new ShadowDayRepository(store.doc, store.tables.riskDays);
+    await shadowDays.save('2031-06-13', sampleShadowAggregates(Date.UTC(2031, 5, 13, 15, 0, 0)), SCHEDULED);
+    const d = { ...deps(), notifier: new MemoryNotifier(), shadowDays };
+
+    await runReport(d, { day: '2031-06-13' });
+    const report = await readReport(reportKey('reports/', '2031-06-13'));
+    expect(report.shadow?.orders).toEqual({ mirrored: 2, compared: 2, excluded: 0, dropped: 0 });
+    expect(report.shadow?.rows.find((r) => r.strategy === 'market_maker' && r.level === 'all')).toMatchObject({ live: { filled: '4', fillRate: 0.4 }, paper: { filled: '8', fillRate: 0.8 } });
+    // The queue=0.5 twin filled 4 of 10 resting, as live did: the fit picks it.
+    expect(report.shadow?.suggestedPaperParams).toMatchObject({ queue_ahead_fraction: 0.5, order_latency_ms: 50 });
+    const text = d.notifier.sent[0]!.message;
+    expect(text).toContain('Shadow calibration (paper vs live; compared: orders created while shadow was on): 2 orders compared, 0 left out');
+    // Bought at 0.40, the mid 0.43 a minute later: +3 ¢ at every horizon, live and paper alike.
+    expect(text).toContain('  market_maker: 1 postings, 10 contracts; fill rate live 40.0 % vs paper 80.0 %; markout ¢ 1s/10s/60s live 3.00 / 3.00 / 3.00 vs paper 3.00 / 3.00 / 3.00');
+    expect(text).toContain('  live_arbitrage: 1 postings, 5 contracts; fill rate live 100.0 % vs paper 100.0 %');
+    expect(text).toContain('Suggested trading.paper: order_latency_ms 50, cancel_latency_ms 50, market_data_delay_ms 0, queue_ahead_fraction 0.5');
+    expect(text.indexOf('Shadow calibration')).toBeLessThan(text.indexOf('Full report:'));
+
+    await runReport(d, { day: '2031-06-14' });
+    expect((await readReport(reportKey('reports/', '2031-06-14'))).shadow).toBeUndefined();
+    expect(d.notifier.sent[1]!.message).not.toContain('Shadow calibration');
+  });
 });
 
 describe('reporter Lambda handler (S3, SNS, DynamoDB emulated)', () => {
@@ -164,10 +190,16 @@ describe('reporter Lambda handler (S3, SNS, DynamoDB emulated)', () => {
       ALERT_TOPIC_ARN: topicArn,
       METRICS_NAMESPACE: 'PmusTrader/test',
     });
+    // The day ran in shadow in part: the handler reads its aggregates from the risk-day table.
+    await new ShadowDayRepository(store.doc, store.tables.riskDays).save(DAY, sampleShadowAggregates(NOON), SCHEDULED);
     const { handler } = await import('../../../functions/reporter/handler.js');
     const out = await handler({ day: DAY });
     expect(out).toEqual({ day: DAY, location: `s3://${BUCKET}/daily/2031/06/${DAY}.json`, totals: { fills: 3, netRealizedPnl: '1.88', unrealizedPnl: '0.50', totalPnl: '2.38' } });
-    expect((await readReport(`daily/2031/06/${DAY}.json`)).riskDayRealizedPnl).toBeNull();
-    expect((await drain(mq.sqs, summaryQueue)).length).toBe(1);
+    const stored = await readReport(`daily/2031/06/${DAY}.json`);
+    expect(stored.riskDayRealizedPnl).toBeNull();
+    expect(stored.shadow?.orders.compared).toBe(2);
+    const sent = (await drain(mq.sqs, summaryQueue)) as { Message: string }[];
+    expect(sent.length).toBe(1);
+    expect(sent[0]!.Message).toContain('Suggested trading.paper:');
   });
 });
