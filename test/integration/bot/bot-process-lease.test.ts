@@ -15,7 +15,7 @@ let h: CrashHarness;
 let repo: TradingLeaseRepository;
 
 beforeAll(async () => {
-  h = await startCrashHarness({ seed: 17, orphanPolicy: 'cancel', leaseTtlMs: 2_000 });
+  h = await startCrashHarness({ seed: 17, orphanPolicy: 'cancel', leaseTtlMs: 4_000 });
   repo = new TradingLeaseRepository(h.doc, h.tables.leases, tradingLeaseKey(h.sim.credentials.keyId));
 }, 30_000);
 
@@ -44,13 +44,13 @@ describe('bot process: stop deadline and lost lease', () => {
   }, 60_000);
 
   it('exits 1 without cancelling anything when another task takes its lease', async () => {
-    // A new process: it waits out the previous one's lease (≤ 2 s here), then trades.
+    // A new process: it waits out the previous one's lease (≤ 4 s here), then trades.
     const run = h.startBot('lease-lost');
     await run.trading;
     await waitFor(() => h.sim.exchange.openOrders(h.accountId).length > 0, 'an order rests at the exchange', 20_000);
     const stored = await repo.get();
     expect(stored?.owner).toMatch(/:\d+:[0-9a-f]{8}$/); // hostname:pid:random (no ECS metadata here)
-    // The new task's clock reads an hour on: the bot renews its 2 s lease every few hundred ms, so a takeover
+    // The new task's clock reads an hour on: the bot renews its 4 s lease every few hundred ms, so a takeover
     // dated at the lease's expiry read a moment ago can lose to a renewal made in between (the CI failure of
     // stop 16). Past every renewal the bot can make, the takeover is certain.
     expect(await repo.acquire('ecs-task/new', 60_000, stored!.expiresAt + 3_600_000)).toMatchObject({ acquired: true });

@@ -114,7 +114,9 @@ export async function startCrashHarness(
     ORPHAN_POLICY: options.orphanPolicy ?? 'cancel',
     // Each child is a new lease owner (no ECS task metadata): a restart after SIGKILL waits for the dead
     // process's lease to expire, so a short TTL keeps the test quick; renewals every TTL / 3.
-    LEASE_TTL_MS: String(options.leaseTtlMs ?? 2_000),
+    // 4 s: renewals time out after a sixth of it (667 ms); at 2 s (333 ms) a loaded machine's DynamoDB emulator
+    // answered too late and the bot lost its lease before trading (clean-clone run under load 10, 2026-12-07).
+    LEASE_TTL_MS: String(options.leaseTtlMs ?? 4_000),
     HEALTH_PORT: '0',
     CONTROL_POLL_MS: '500',
     AWS_REGION: LOCAL_REGION,

@@ -100,5 +100,5 @@ describe('crash recovery (child process, SIGKILL, restart)', () => {
     expect(v.openAtExchange).toBe(0);
     // The orders killed in flight are recorded (claimed by their decision, or recorded once as orphans).
     for (const id of killed) expect(v.ordersWithoutRecord).not.toContain(id);
-  }, 60_000);
+  }, 90_000);
 });
