@@ -170,7 +170,6 @@ export class PerformanceTracker {
     const total = emptyLine();
     const byStrategy: Record<string, PnlLine> = {};
     const byMarket: Record<string, PnlLine> = {};
-    const accounts = new Map<string, AccountPosition>();
     for (const [strategy, markets] of this.books) {
       for (const [market, b] of markets) {
         const open = b.ledger.netQty !== 0;
@@ -187,14 +186,9 @@ export class PerformanceTracker {
         // Market lines and the total: the flows here, the marks of the account's net position below.
         addTo((byMarket[market] ??= emptyLine()), b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
         addTo(total, b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
-        const a = accounts.get(market) ?? { long: 0, short: 0, cost: 0 };
-        if (b.ledger.netQty > 0) a.long += b.ledger.netQty;
-        else a.short -= b.ledger.netQty;
-        a.cost += b.ledger.cost;
-        accounts.set(market, a);
       }
     }
-    for (const [market, a] of accounts) {
+    for (const [market, a] of this.accounts()) {
       const line = byMarket[market] as PnlLine;
       const net = a.long - a.short;
       if (a.long === 0 && a.short === 0) continue;
@@ -213,6 +207,51 @@ export class PerformanceTracker {
       line.netAtMid = line.realized.plus(line.unrealizedAtMid).minus(line.fees);
     }
     return { total, byStrategy, byMarket };
+  }
+
+  /**
+   * The total line's `net` and `netAtMid` alone, in integer micros: what `report().total` gives for them
+   * (the same books, the same marks, the same sums; report()'s decimal sums of micros are exact), without
+   * building every strategy's and market's line. For the report's periodic equity sample. Null when a sum
+   * would leave the safe integer range (then read report()).
+   */
+  totalNet(): { net: Micros; netAtMid: Micros } | null {
+    let flows = 0; // Σ realized − fees over every book
+    let atMid = 0; // Σ (mid value − cost) over the open books
+    let unrealized = 0; // Σ over markets of the account's net position at its executable mark
+    for (const markets of this.books.values()) {
+      for (const [market, b] of markets) {
+        flows += b.ledger.realized - b.ledger.fees;
+        if (b.ledger.netQty === 0) continue;
+        const v = this.midValue(market, b.ledger.netQty);
+        if (v !== null) atMid += v - b.ledger.cost;
+      }
+    }
+    for (const [market, a] of this.accounts()) {
+      if (a.long === 0 && a.short === 0) continue;
+      const mark = this.closeout(market, a.long - a.short);
+      if (mark.value === null) continue;
+      unrealized += mark.value + qtyTimesMicros(Math.min(a.long, a.short), ONE_DOLLAR, 'down') - a.cost;
+    }
+    const net = flows + unrealized;
+    const netAtMid = flows + atMid;
+    if (![flows, atMid, unrealized, net, netAtMid].every(Number.isSafeInteger)) return null;
+    return { net, netAtMid };
+  }
+
+  /** Each market's positions across strategies (in the order report() meets them). */
+  private accounts(): Map<string, AccountPosition> {
+    const accounts = new Map<string, AccountPosition>();
+    for (const markets of this.books.values()) {
+      for (const [market, b] of markets) {
+        let a = accounts.get(market);
+        if (!a) accounts.set(market, (a = { long: 0, short: 0, cost: 0 }));
+        if (b.ledger.netQty > 0) a.long += b.ledger.netQty;
+        else a.short -= b.ledger.netQty;
+        a.cost += b.ledger.cost;
+      }
+    }
+    return accounts;
   }
 
   /** The report with every amount as a decimal string (USD), for JSON output. */

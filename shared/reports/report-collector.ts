@@ -16,7 +16,7 @@ import { formatQuantity, qtyToContracts } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import type { CircuitBreakerState } from '../risk/circuit-breaker.js';
 import type { Fill } from '../domain/order.js';
-import { MICROS_PER_USD } from '../domain/money.js';
+import { MICROS_PER_USD, microsToDecimal } from '../domain/money.js';
 import type { Signal } from '../domain/signal.js';
 import type { AssembledEngine } from '../engine/assemble-engine.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
@@ -161,7 +161,9 @@ export class ReportCollector {
     if (!force && now < this.nextSampleAt) return;
     this.nextSampleAt = now + this.opts.sampleEveryMs;
     const { performance, state } = this.opts.engine;
-    const total = performance.report().total;
+    // The total alone, in micros (the same figures as report().total, without every line's decimal sums).
+    const totals = performance.totalNet();
+    const total = totals ? { net: microsToDecimal(totals.net), netAtMid: microsToDecimal(totals.netAtMid) } : performance.report().total;
     this.equity.push(now, round6(total.net.toNumber()));
     this.equityAtMid.push(now, round6(total.netAtMid.toNumber()));
     const byGame = new Map<string, number>();

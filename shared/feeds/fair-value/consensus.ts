@@ -144,9 +144,30 @@ function inMarket(q: OddsQuote, fixtureId: string, market: string): boolean {
   return q.fixtureId === fixtureId && (marketKeyOf(q) === market || q.market === market);
 }
 
-/** A book's weight (the table's keys are normalised names: a key that is already one is looked up as is). */
+/**
+ * A book's weight (the table's keys are normalised names: a key that is already one is looked up as is),
+ * remembered per book key for the table and default weight it was found with.
+ */
+const bookWeights = new WeakMap<ReadonlyMap<string, number>, Map<string, number>>();
 function weightOf(weights: ReadonlyMap<string, number>, book: string, defaultWeight: number): number {
-  return weights.get(book) ?? weights.get(normaliseSportsbook(book)) ?? defaultWeight;
+  let memo = bookWeights.get(weights);
+  if (!memo) bookWeights.set(weights, (memo = new Map()));
+  const key = defaultWeight === 1 ? book : `${defaultWeight}\u0000${book}`;
+  let w = memo.get(key);
+  if (w === undefined) {
+    w = weights.get(book) ?? weights.get(normaliseSportsbook(book)) ?? defaultWeight;
+    memo.set(key, w);
+  }
+  return w;
+}
+
+/** One book's quotes in the market: the newest per outcome name, its weight and its outcome set. */
+interface BookQuotes {
+  /** The display name reported in contributions and exclusions (the first quote's). */
+  shown: string;
+  outcomes: Map<string, OddsQuote>;
+  weight: number;
+  group: OutcomeSet | null;
 }
 
 /** Consensus for one fixture + market, or null when no book qualifies. */
@@ -157,7 +178,7 @@ export function computeConsensus(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusProbability | null {
-  return computeConsensusDetailed(quotes, fixtureId, market, now, options).consensus;
+  return consensusOf(quotes, fixtureId, market, now, options, false).consensus;
 }
 
 export function computeConsensusDetailed(
@@ -167,70 +188,92 @@ export function computeConsensusDetailed(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusDetail {
+  return consensusOf(quotes, fixtureId, market, now, options, true);
+}
+
+const NO_EXCLUSIONS = Object.freeze([]) as unknown as ExcludedQuote[];
+
+/** Lists an excluded quote (only when the exclusions are wanted). */
+function exclude(excluded: ExcludedQuote[] | null, sportsbook: string, name: string, reason: ExclusionReason): void {
+  if (excluded) excluded.push({ sportsbook, name, reason });
+}
+
+/** The consensus; the exclusions are listed only when `detail` (the bare consensus is the same either way). */
+function consensusOf(
+  quotes: readonly OddsQuote[],
+  fixtureId: string,
+  market: string,
+  now: number,
+  options: ConsensusOptions,
+  detail: boolean,
+): ConsensusDetail {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
   const method = options.method ?? 'shin';
   const weights = weightTable(options);
   const defaultWeight = options.defaultWeight ?? 1;
-  const excluded: ExcludedQuote[] = [];
+  const excluded: ExcludedQuote[] | null = detail ? [] : null;
 
   // 1. filter, and keep the newest quote per book × outcome
-  const byBook = new Map<string, Map<string, OddsQuote>>();
-  /** Book key (id) → the display name reported in contributions and exclusions. */
-  const displayName = new Map<string, string>();
-  const shown = (bookKey: string): string => displayName.get(bookKey) ?? bookKey;
+  const byBook = new Map<string, BookQuotes>();
+  let locked = false;
   for (const q of quotes) {
     if (!inMarket(q, fixtureId, market)) continue;
     if (q.locked) {
-      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'locked' });
+      locked = true;
+      exclude(excluded, q.sportsbook, q.name, 'locked');
       continue;
     }
     if (!q.isMain) {
-      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'alternate_line' });
+      exclude(excluded, q.sportsbook, q.name, 'alternate_line');
       continue;
     }
     if (now - q.timestamp > expireAfterMs) {
-      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'stale' });
+      exclude(excluded, q.sportsbook, q.name, 'stale');
       continue;
     }
     if (!isValidAmericanOdds(q.americanOdds)) {
-      excluded.push({ sportsbook: q.sportsbook, name: q.name, reason: 'invalid_price' });
+      exclude(excluded, q.sportsbook, q.name, 'invalid_price');
       continue;
     }
     const bookKey = sportsbookKeyOf(q);
-    if (!displayName.has(bookKey)) displayName.set(bookKey, q.sportsbook);
     let book = byBook.get(bookKey);
-    if (!book) byBook.set(bookKey, (book = new Map()));
-    const prev = book.get(q.name);
-    if (!prev || prev.timestamp <= q.timestamp) book.set(q.name, q);
+    if (!book) byBook.set(bookKey, (book = { shown: q.sportsbook, outcomes: new Map(), weight: 0, group: null }));
+    const prev = book.outcomes.get(q.name);
+    if (!prev || prev.timestamp <= q.timestamp) book.outcomes.set(q.name, q);
   }
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
-  for (const q of quotes) {
-    if (!q.locked || !inMarket(q, fixtureId, market)) continue;
-    const book = byBook.get(sportsbookKeyOf(q));
-    const live = book?.get(q.name);
-    if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
+  if (locked) {
+    for (const q of quotes) {
+      if (!q.locked || !inMarket(q, fixtureId, market)) continue;
+      const book = byBook.get(sportsbookKeyOf(q))?.outcomes;
+      const live = book?.get(q.name);
+      if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
+    }
   }
-
 
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
   const groups: OutcomeSet[] = [];
-  const groupOf = new Map<string, OutcomeSet>();
-  const weightOfBook = new Map<string, number>();
-  for (const [book, outcomes] of byBook) {
-    const w = weightOf(weights, book, defaultWeight);
-    weightOfBook.set(book, w);
+  for (const [key, book] of byBook) {
+    const w = weightOf(weights, key, defaultWeight);
+    book.weight = w;
     if (w <= 0) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'zero_weight' });
+      for (const name of book.outcomes.keys()) exclude(excluded, book.shown, name, 'zero_weight');
       continue;
     }
-    if (outcomes.size < 2) continue;
-    const sorted = sortedNames(outcomes.keys());
-    let g = groups.find((x) => sameNames(x.names, sorted));
+    if (book.outcomes.size < 2) continue;
+    const sorted = sortedNames(book.outcomes.keys());
+    let g: OutcomeSet | undefined;
+    for (const x of groups) {
+      if (sameNames(x.names, sorted)) {
+        g = x;
+        break;
+      }
+    }
     if (!g) groups.push((g = { names: sorted, weight: 0, key: '' }));
-    groupOf.set(book, g);
+    book.group = g;
     g.weight += w;
   }
   if (groups.length > 1) {
@@ -246,15 +289,19 @@ export function computeConsensusDetailed(
     }
   }
 
-  // 3. de-vig per book
+  // 3. de-vig per book (each book's fair probabilities in `names` order; listed by name only when `detail`)
+  const weightsUsed: number[] = [];
+  const fairs: (readonly number[])[] = [];
+  const ages: number[] = [];
   const contributions: BookContribution[] = [];
   const names: readonly string[] = best ? best.names : [];
   const implied: number[] = new Array<number>(names.length);
-  for (const [book, outcomes] of byBook) {
-    const w = weightOfBook.get(book) as number;
+  for (const book of byBook.values()) {
+    const w = book.weight;
     if (w <= 0) continue;
-    if (best === null || groupOf.get(book) !== best) {
-      for (const name of outcomes.keys()) excluded.push({ sportsbook: shown(book), name, reason: 'incomplete_market' });
+    const { outcomes, shown } = book;
+    if (best === null || book.group !== best) {
+      for (const name of outcomes.keys()) exclude(excluded, shown, name, 'incomplete_market');
       continue;
     }
     try {
@@ -265,26 +312,31 @@ export function computeConsensusDetailed(
         ageMs = Math.max(ageMs, now - q.timestamp);
       }
       const r = removeVig(implied, method);
-      const fair: Record<string, number> = {};
-      for (let i = 0; i < names.length; i++) fair[names[i] as string] = r.probabilities[i] as number;
-      contributions.push({ sportsbook: shown(book), weight: w, fair, overround: r.overround, ageMs });
+      weightsUsed.push(w);
+      fairs.push(r.probabilities);
+      ages.push(ageMs);
+      if (detail) {
+        const fair: Record<string, number> = {};
+        for (let i = 0; i < names.length; i++) fair[names[i] as string] = r.probabilities[i] as number;
+        contributions.push({ sportsbook: shown, weight: w, fair, overround: r.overround, ageMs });
+      }
     } catch {
-      for (const n of names) excluded.push({ sportsbook: shown(book), name: n, reason: 'devig_failed' });
+      for (const n of names) exclude(excluded, shown, n, 'devig_failed');
     }
   }
+  const nBooks = weightsUsed.length;
 
   const minBooks = Math.max(1, options.minBooks ?? 1);
-  if (contributions.length < minBooks) return { consensus: null, books: contributions, excluded };
+  if (nBooks < minBooks) return { consensus: null, books: contributions, excluded: excluded ?? NO_EXCLUSIONS };
 
   // blend (sums in contribution order, as a left fold from 0)
   let totalW = 0;
-  for (const c of contributions) totalW = totalW + c.weight;
+  for (let b = 0; b < nBooks; b++) totalW = totalW + (weightsUsed[b] as number);
   const blended: number[] = new Array<number>(names.length);
   let sum = 0;
   for (let i = 0; i < names.length; i++) {
-    const n = names[i] as string;
     let a = 0;
-    for (const c of contributions) a = a + c.weight * (c.fair[n] as number);
+    for (let b = 0; b < nBooks; b++) a = a + (weightsUsed[b] as number) * ((fairs[b] as readonly number[])[i] as number);
     blended[i] = a / totalW;
     sum = sum + (blended[i] as number);
   }
@@ -296,19 +348,19 @@ export function computeConsensusDetailed(
   const dispersionScale = options.dispersionScale ?? 0.03;
   const count = 1 - Math.exp(-totalW / weightScale);
   let maxSd = 0;
-  for (const n of names) {
-    const mean = probabilities[n] as number;
+  for (let i = 0; i < names.length; i++) {
+    const mean = (blended[i] as number) / sum;
     let v = 0;
-    for (const c of contributions) v = v + c.weight * ((c.fair[n] as number) - mean) ** 2;
+    for (let b = 0; b < nBooks; b++) v = v + (weightsUsed[b] as number) * (((fairs[b] as readonly number[])[i] as number) - mean) ** 2;
     const variance = v / totalW;
     maxSd = Math.max(maxSd, Math.sqrt(variance));
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
   let weightedAge = 0;
-  for (const c of contributions) weightedAge = weightedAge + c.weight * c.ageMs;
+  for (let b = 0; b < nBooks; b++) weightedAge = weightedAge + (weightsUsed[b] as number) * (ages[b] as number);
   const meanAge = weightedAge / totalW;
-  const ages = expireAfterMs !== Infinity;
-  const freshness = ages ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
+  const aging = expireAfterMs !== Infinity;
+  const freshness = aging ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
 
   return {
@@ -317,12 +369,12 @@ export function computeConsensusDetailed(
       market,
       probabilities,
       confidence,
-      books: contributions.length,
-      maxAgeMs: ages ? Math.max(...contributions.map((c) => c.ageMs)) : 0,
+      books: nBooks,
+      maxAgeMs: aging ? Math.max(...ages) : 0,
       computedAt: now,
     },
     books: contributions,
-    excluded,
+    excluded: excluded ?? NO_EXCLUSIONS,
   };
 }
 

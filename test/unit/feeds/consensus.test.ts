@@ -210,6 +210,29 @@ describe('consensus', () => {
   });
 });
 
+describe('consensus without the detail', () => {
+  it('property: computeConsensus is exactly the detailed consensus (locks, alternates, age cut-off, other lines, zero weights, both orders)', () => {
+    const quote = fc.record({
+      book: fc.constantFrom('Pinnacle', 'FanDuel', 'DraftKings', 'Zero', 'Unknown Book'),
+      name: fc.constantFrom('Home', 'Away', 'Over 200.5', 'Under 200.5'),
+      odds: fc.oneof(fc.integer({ min: 100, max: 2000 }), fc.integer({ min: -2000, max: -100 }), fc.constant(0)),
+      locked: fc.boolean(),
+      isMain: fc.boolean(),
+      age: fc.integer({ min: 0, max: 120_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(quote, { maxLength: 14 }), fc.constantFrom('multiplicative', 'additive', 'power', 'shin' as const), fc.option(fc.integer({ min: 1, max: 100_000 })), (qs, method, expireAfterMs) => {
+        const quotes = qs.map((x) => q(x.book, x.name, x.odds, { locked: x.locked, isMain: x.isMain || x.age % 3 !== 0, timestamp: NOW - x.age }));
+        const options = { method, expireAfterMs, weights: { Zero: 0 } };
+        const detail = computeConsensusDetailed(quotes, 'F1', 'Moneyline', NOW, options);
+        expect(computeConsensus(quotes, 'F1', 'Moneyline', NOW, options)).toEqual(detail.consensus);
+        if (detail.consensus) expect(detail.books.length).toBe(detail.consensus.books);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('createConsensusFn', () => {
   it('binds options and returns undefined when nothing qualifies', async () => {
     const { createConsensusFn } = await import('../../../shared/feeds/fair-value/consensus.js');

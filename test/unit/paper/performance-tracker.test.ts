@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../../shared/domain/clock.js';
 import type { Fill } from '../../../shared/domain/order.js';
@@ -125,5 +126,34 @@ describe('performance tracker', () => {
     expect(total.realized.toString()).toBe('9');
     expect(total.net.toString()).toBe('8.66');
     expect(p.ex.portfolio.cash).toBe(usd(1_000) + usd(9) - 340_000);
+  });
+
+  it('totalNet (the equity sample) is exactly report().total.net and .netAtMid, whatever the fills, books and settlements', () => {
+    const slugs = ['m0', 'm1', 'm2'];
+    const intents = ['ORDER_INTENT_BUY_LONG', 'ORDER_INTENT_SELL_LONG', 'ORDER_INTENT_BUY_SHORT', 'ORDER_INTENT_SELL_SHORT'] as const;
+    const step = fc.oneof(
+      fc.record({ k: fc.constant('fill' as const), m: fc.nat(2), s: fc.nat(2), i: fc.nat(3), p: fc.integer({ min: 1, max: 99 }), q: fc.integer({ min: 1, max: 5_000 }), fee: fc.nat(50_000) }),
+      fc.record({ k: fc.constant('book' as const), m: fc.nat(2), bid: fc.integer({ min: 1, max: 49 }), ask: fc.integer({ min: 50, max: 99 }), q: fc.nat(3_000) }),
+      fc.record({ k: fc.constant('trade' as const), m: fc.nat(2), p: fc.integer({ min: 1, max: 99 }) }),
+      fc.record({ k: fc.constant('settle' as const), m: fc.nat(2), yes: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const t = new PerformanceTracker();
+        steps.forEach((st, n) => {
+          const slug = slugs[st.m] as string;
+          if (st.k === 'fill') t.onFill(fill({ executionId: `e${n}`, marketSlug: slug, strategyName: ['a', 'b', 'c'][st.s], intent: intents[st.i], price: st.p * 10_000, qty: st.q, fee: st.fee }));
+          else if (st.k === 'book') t.onMarketEvent({ type: 'book', marketSlug: slug, bids: [{ price: st.bid * 10_000, qty: st.q }], asks: [{ price: st.ask * 10_000, qty: st.q }], state: 'MARKET_STATE_OPEN', transactTime: null, snapshot: true, receivedAt: 0 });
+          else if (st.k === 'trade') t.onMarketEvent({ type: 'trade', marketSlug: slug, price: st.p * 10_000, qty: 100, takerSide: 'ORDER_SIDE_SELL', tradeTime: 0, receivedAt: 0 });
+          else t.settle(slug, st.yes ? 1_000_000 : 0);
+        });
+        const total = t.report().total;
+        const fast = t.totalNet();
+        expect(fast).not.toBeNull();
+        expect((fast!.net / 1e6).toString()).toBe(total.net.toNumber().toString());
+        expect(total.net.times(1e6).toNumber()).toBe(fast!.net);
+        expect(total.netAtMid.times(1e6).toNumber()).toBe(fast!.netAtMid);
+      }),
+    );
   });
 });
