@@ -78,7 +78,7 @@ describe('live load run: 200 markets against the venue budget', () => {
     // Keep trading while the books move (drift): requotes and pulls, beyond the budget's 20/s at times.
     await new Promise((r) => setTimeout(r, TRADE_MS));
     bot.engine.engine.stop();
-    await waitFor(() => bot.engine.executor().tracker.inFlightOrders().length === 0, 'in-flight orders answered', 15_000, 50);
+    await waitFor(() => bot.engine.executor().tracker.inFlightOrders().length === 0, 'in-flight orders answered', 30_000, 50);
 
     const received = sim.requestTally(sim.credentials.keyId);
     expect(drift.moves).toBeGreaterThan(0);
@@ -91,5 +91,5 @@ describe('live load run: 200 markets against the venue budget', () => {
     // Batches: the market maker's requotes of one tick leave as batch calls.
     expect(counter('venue.batches')).toBeGreaterThan(0);
     expect(counter('venue.batch_orders')).toBeGreaterThan(counter('venue.batches'));
-  }, 60_000);
+  }, 90_000);
 });
