@@ -3,7 +3,9 @@
  * through it: each worker loads the backtest's module graph once (sweep-worker-entry.ts) and keeps the replay
  * recordings it has decoded (sweep-recording-memo.ts), so a job costs its backtest and nothing else. Jobs are
  * dispatched as workers free up; a free worker takes the first queued job whose data it already holds, else
- * the oldest one. Outcomes come back per run in job-id order, whatever the completion order.
+ * the oldest one. Within a run, jobs on larger recordings are queued first (a by-day sweep's long days start
+ * early, so the run does not end on one long day while the other workers idle); jobs on equal-sized data keep
+ * their order. Outcomes come back per run in job-id order, whatever the completion order.
  *
  * A worker that dies (an uncaught error, an exit) fails the job it held — that job's outcome carries the
  * error — and is replaced, up to `maxRestarts` times in the pool's life; past that the remaining workers carry
@@ -12,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BacktestJob, BacktestOutcome } from './backtest-job.js';
-import { dataKey } from './sweep-recording-memo.js';
+import { dataKey, recordingBytes } from './sweep-recording-memo.js';
 import { sweepWorkerEntry, type WorkerEntry } from './sweep-worker-entry.js';
 
 export interface SweepPoolOptions {
@@ -52,6 +54,24 @@ const AFFINITY_WINDOW = 256;
 /** Data keys remembered per worker: as many as its memo keeps (RecordingMemo's default). */
 const SEEN_KEPT = 2;
 
+/** The jobs, those on larger recordings first (stable: equal sizes keep their order). */
+export function longestFirst(jobs: readonly BacktestJob[], bytesOf: (paths: readonly string[]) => number = recordingBytes): BacktestJob[] {
+  const bytes = new Map<string, number>();
+  const size = (job: BacktestJob): number => {
+    const key = dataKey(job.dataPaths);
+    let b = bytes.get(key);
+    if (b === undefined) {
+      b = bytesOf(job.dataPaths);
+      bytes.set(key, b);
+    }
+    return b;
+  };
+  return jobs
+    .map((job, at) => ({ job, at, size: size(job) }))
+    .sort((a, b) => b.size - a.size || a.at - b.at)
+    .map((x) => x.job);
+}
+
 export class SweepWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -83,7 +103,7 @@ export class SweepWorkerPool {
     if (jobs.length === 0) return Promise.resolve([]);
     return new Promise((resolve) => {
       const batch: Batch = { total: jobs.length, outcomes: [], onDone, resolve };
-      for (const job of jobs) this.queue.push({ job, batch });
+      for (const job of longestFirst(jobs)) this.queue.push({ job, batch });
       for (const slot of this.slots) if (!slot.dead && !slot.current) this.feed(slot);
       if (this.size === 0) this.failQueued('no sweep worker is running');
     });

@@ -26,6 +26,15 @@ export function recordingStamp(paths: readonly string[]): string {
     .join('\n');
 }
 
+/** Bytes of the paths' recording files: the pool's estimate of a job's length (0 when they cannot be listed). */
+export function recordingBytes(paths: readonly string[]): number {
+  try {
+    return listRecordingFiles(paths).reduce((sum, f) => sum + statSync(f).size, 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** The key the pool uses to send a job to the worker that already holds its recording. */
 export function dataKey(paths: readonly string[]): string {
   return paths.map((p) => resolve(p)).join('\n');

@@ -1,28 +1,33 @@
 /**
- * Sweeps: the local worker-thread sweep's speed-up with 2 workers over 1, and the distributed sweep's plan for
- * 30 days × 50 parameter sets at the staging settings (what `--remote staging --dry-run` prints: items,
- * expected wall time, cost).
+ * Sweeps: the local worker-thread sweep's speed-up with 2 workers over 1 (target ≥ 1.8×), where the CPU time
+ * goes, and the distributed sweep's plan for 30 days × 50 parameter sets at the staging settings (what
+ * `--remote staging --dry-run` prints: items, expected wall time, cost).
  *
- * The local sweep: SWEEP_BENCH_SETS (default 32) parameter sets × the sample, through a SweepWorkerPool. Each round
- * starts a pool of 1 and of 2 workers (in alternating order, so a burst of load from elsewhere hits both
- * alike) and times two sweeps on it: "cold" = pool start + first sweep (what one `npm run backtest --sweep`
- * pays), "warm" = the same sweep again on the started pool (module graph loaded, recording decoded, JIT warm:
- * the backtests alone). The best of SWEEP_BENCH_ROUNDS rounds (default 3) is reported, with the load average
- * and core count at the time, and how many cores the 2-worker sweep actually got (CPU time / wall time): the
- * 1.8× target needs two idle cores, which a shared machine may not give.
+ * What is measured: SWEEP_BENCH_SETS (default 32) parameter sets × the sample, through a SweepWorkerPool. Each
+ * round starts a pool of 1 and of 2 workers (in alternating order, so a burst of load from elsewhere hits both
+ * alike) and times two sweeps on it:
+ * - "cold" = pool start + first sweep (what one `npm run backtest --sweep` pays: every worker loads the
+ *   bundle, opens the recording and runs its first replays before V8 has optimized them);
+ * - "warm" = the same sweep again on the started pool (the backtests alone).
+ * Wall times are the best of SWEEP_BENCH_ROUNDS rounds (default 3); CPU times the median.
+ *
+ * Where the CPU goes (Linux, from /proc/self/task): during each sweep, the CPU time of this process's main
+ * thread (dispatch, results), of the n busiest other threads (the n workers running the backtests) and of the
+ * rest (V8's platform threads: concurrent JIT compilation, concurrent marking and parallel scavenging). One
+ * worker gets that background work done on the otherwise idle second core for free; two workers share both
+ * cores with it. So "speed-up from CPU time" = 1-worker worker-thread CPU ÷ (2-worker process CPU ÷ 2) is the
+ * speed-up an idle 2-core box would give; it depends much less on load from elsewhere than the wall-time one.
+ * The load average and how many cores the 2-worker sweep actually got (process CPU ÷ wall) are printed too.
  * Both pool sizes must return the same outcomes, or the bench throws.
- *
- * Why cold stays under 2×: each worker pays V8's warm-up on its own (the sample's first replay costs ~1.7 s of
- * CPU, the fifth ~0.3 s, in either worker). With warm-up W and a steady job time s, n jobs take W + n·s on one
- * worker and W + n·s/2 on two idle cores: 32 jobs of the sample ≈ 1.6×, a real day (minutes per job) ≈ 2×.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { STAGES } from '../../infra/config/stages.js';
 import type { BacktestJob, BacktestOutcome } from '../../shared/backtest/backtest-job.js';
 import { SweepWorkerPool } from '../../shared/backtest/sweep-pool.js';
 import { summarizePlan } from '../../shared/backtest/sweep-cost.js';
-import { sweepWorkerEntry } from '../../shared/backtest/sweep-worker-entry.js';
+import { sweepWorkerEntry, type WorkerEntry } from '../../shared/backtest/sweep-worker-entry.js';
 import type { BenchResult } from './bench-types.js';
 
 const PARAM_SETS = Math.max(2, Number(process.env.SWEEP_BENCH_SETS ?? 32));
@@ -42,62 +47,149 @@ function check(out: BacktestOutcome[]): string {
 }
 
 /** CPU time of this process (every thread), ms. */
-const cpuMs = (): number => {
+const processCpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
-async function round(workers: number, entry: Awaited<ReturnType<typeof sweepWorkerEntry>>): Promise<{ cold: number; warm: number; coresWarm: number; result: string }> {
-  const t0 = performance.now();
-  const pool = await SweepWorkerPool.start({ workers, entry });
+/** CPU time (ms) of each thread of this process by thread id (Linux /proc; empty elsewhere). */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
   try {
-    const first = check(await pool.run(jobs));
-    const t1 = performance.now();
-    const c1 = cpuMs();
-    const second = check(await pool.run(jobs));
-    const t2 = performance.now();
-    const coresWarm = (cpuMs() - c1) / (t2 - t1);
-    if (first !== second) throw new Error('sweep bench: a second sweep on the same pool gave different outcomes');
-    return { cold: t1 - t0, warm: t2 - t1, coresWarm, result: first };
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, ((Number(f[11]) + Number(f[12])) * 1000) / 100); // utime + stime, in USER_HZ (100) ticks
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+interface CpuSplit {
+  total: number;
+  /** The sweep's wall time, ms. */
+  wall: number;
+  /** Present when per-thread times are readable. */
+  main?: number;
+  workers?: number;
+  background?: number;
+}
+
+/** Runs `f` and splits the process CPU time it took: main thread, the `workers` busiest others, the rest. */
+async function measured<T>(workers: number, f: () => Promise<T>): Promise<{ value: T; cpu: CpuSplit }> {
+  const before = threadCpuMs();
+  const c0 = processCpuMs();
+  const t0 = performance.now();
+  const value = await f();
+  const wall = performance.now() - t0;
+  const total = processCpuMs() - c0;
+  const after = threadCpuMs();
+  if (after.size === 0) return { value, cpu: { total, wall } };
+  const main = (after.get(String(process.pid)) ?? 0) - (before.get(String(process.pid)) ?? 0);
+  const others = [...after]
+    .filter(([tid]) => tid !== String(process.pid))
+    .map(([tid, ms]) => ms - (before.get(tid) ?? 0))
+    .sort((a, b) => b - a);
+  const busiest = others.slice(0, workers).reduce((a, b) => a + b, 0);
+  return { value, cpu: { total, wall, main, workers: busiest, background: Math.max(0, total - main - busiest) } };
+}
+
+interface Round {
+  cold: CpuSplit;
+  warm: CpuSplit;
+  result: string;
+}
+
+async function round(workers: number, entry: WorkerEntry): Promise<Round> {
+  const cold = await measured(workers, async () => {
+    const pool = await SweepWorkerPool.start({ workers, entry });
+    return { pool, out: check(await pool.run(jobs)) };
+  });
+  const { pool } = cold.value;
+  try {
+    const warm = await measured(workers, async () => check(await pool.run(jobs)));
+    if (cold.value.out !== warm.value) throw new Error('sweep bench: a second sweep on the same pool gave different outcomes');
+    return { cold: cold.cpu, warm: warm.cpu, result: warm.value };
   } finally {
     await pool.close();
   }
 }
 
 const min = (xs: number[]): number => Math.min(...xs);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const fmtSplit = (c: CpuSplit): string =>
+  c.workers === undefined ? `CPU ${(c.total / 1000).toFixed(2)} s` : `CPU ${(c.total / 1000).toFixed(2)} s = workers ${(c.workers / 1000).toFixed(2)} + V8 background ${((c.background ?? 0) / 1000).toFixed(2)} + main ${((c.main ?? 0) / 1000).toFixed(2)}`;
 
 export async function run(): Promise<BenchResult[]> {
   const entry = await sweepWorkerEntry();
   const load0 = loadavg()[0] ?? 0;
-  const t: Record<1 | 2, { cold: number[]; warm: number[]; cores: number[] }> = { 1: { cold: [], warm: [], cores: [] }, 2: { cold: [], warm: [], cores: [] } };
+  const rounds: Record<1 | 2, Round[]> = { 1: [], 2: [] };
   let reference: string | undefined;
   for (let r = 0; r < ROUNDS; r++) {
     for (const w of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) {
       const m = await round(w, entry);
       if (reference !== undefined && m.result !== reference) throw new Error(`sweep bench: ${w} worker(s) gave different outcomes`);
       reference = m.result;
-      t[w].cold.push(m.cold / 1000);
-      t[w].warm.push(m.warm / 1000);
-      t[w].cores.push(m.coresWarm);
-      process.stderr.write(`  round ${r + 1}, ${w} worker(s): cold ${(m.cold / 1000).toFixed(2)} s, warm ${(m.warm / 1000).toFixed(2)} s using ${m.coresWarm.toFixed(2)} cores\n`);
+      rounds[w].push(m);
+      process.stderr.write(
+        `  round ${r + 1}, ${w} worker(s), load ${(loadavg()[0] ?? 0).toFixed(1)}: cold ${(m.cold.wall / 1000).toFixed(2)} s (${fmtSplit(m.cold)}), warm ${(m.warm.wall / 1000).toFixed(2)} s (${fmtSplit(m.warm)}, ${(m.warm.total / m.warm.wall).toFixed(2)} cores)\n`,
+      );
     }
   }
   const load1 = loadavg()[0] ?? 0;
-  const when = `${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores, load ${load0.toFixed(1)}→${load1.toFixed(1)}, best of ${ROUNDS}, workers from ${entry.kind}`;
+  const when = `${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores, load ${load0.toFixed(1)}→${load1.toFixed(1)}, ${ROUNDS} rounds, workers from ${entry.kind}`;
+  const wall = (w: 1 | 2, phase: 'cold' | 'warm'): number => min(rounds[w].map((m) => m[phase].wall)) / 1000;
+  const cpu = (w: 1 | 2, phase: 'cold' | 'warm', part: keyof CpuSplit): number | undefined => {
+    const xs = rounds[w].map((m) => m[phase][part]).filter((x): x is number => x !== undefined);
+    return xs.length ? median(xs) : undefined;
+  };
+  const name = (w: number, what: string) => `local sweep ${PARAM_SETS} sets × sample, ${w} worker${w > 1 ? 's' : ''}, ${what}`;
+  const out: BenchResult[] = [
+    { name: name(1, 'cold: pool start + first sweep (wall, best)'), unit: 's', value: wall(1, 'cold') },
+    { name: name(2, 'cold: pool start + first sweep (wall, best)'), unit: 's', value: wall(2, 'cold') },
+    { name: name(1, 'warm: the sweep again on the started pool (wall, best)'), unit: 's', value: wall(1, 'warm') },
+    { name: name(2, 'warm: the sweep again on the started pool (wall, best)'), unit: 's', value: wall(2, 'warm') },
+    { name: `local sweep speed-up 2 vs 1 workers, cold, wall time (${when})`, unit: '×', value: wall(1, 'cold') / wall(2, 'cold'), target: '≥ 1.8×' },
+    { name: 'local sweep speed-up 2 vs 1 workers, warm, wall time', unit: '×', value: wall(1, 'warm') / wall(2, 'warm'), target: '≥ 1.8×' },
+    // What the machine gave: CPU time of all threads over wall time during the warm 2-worker sweeps. Near 2 on
+    // an idle 2-core box; a wall-time speed-up cannot exceed it.
+    { name: 'cores the 2-worker warm sweep got (process CPU time / wall time, best round)', unit: 'cores', value: Math.max(...rounds[2].map((m) => m.warm.total / m.warm.wall)), target: '2 on an idle 2-core box' },
+  ];
+  const w1 = cpu(1, 'warm', 'workers');
+  const w2 = cpu(2, 'warm', 'workers');
+  if (w1 !== undefined && w2 !== undefined) {
+    const perJob = (ms: number) => ms / PARAM_SETS;
+    out.push(
+      { name: 'warm sweep, worker-thread CPU per job: 1 worker (median)', unit: 'ms', value: perJob(w1) },
+      { name: 'warm sweep, worker-thread CPU per job: 2 workers (median)', unit: 'ms', value: perJob(w2), target: 'as 1 worker' },
+      { name: 'warm sweep, V8 background-thread CPU (JIT, GC): 1 worker / 2 workers', unit: 's', value: (cpu(1, 'warm', 'background') ?? 0) / 1000, target: `${((cpu(2, 'warm', 'background') ?? 0) / 1000).toFixed(2)} s with 2` },
+      { name: 'warm sweep, main-thread CPU (dispatch, results), 2 workers', unit: 'ms', value: cpu(2, 'warm', 'main') ?? 0 },
+      { name: 'cold sweep, V8 background-thread CPU: 1 worker / 2 workers', unit: 's', value: (cpu(1, 'cold', 'background') ?? 0) / 1000, target: `${((cpu(2, 'cold', 'background') ?? 0) / 1000).toFixed(2)} s with 2` },
+    );
+    const total2 = (phase: 'cold' | 'warm') => (cpu(2, phase, 'total') as number) / 2;
+    const one = (phase: 'cold' | 'warm') => Math.max(cpu(1, phase, 'workers') as number, (cpu(1, phase, 'total') as number) / 2);
+    out.push(
+      { name: 'speed-up an idle 2-core box would give, from CPU time, cold (1-worker thread CPU / (2-worker process CPU / 2))', unit: '×', value: one('cold') / total2('cold'), target: '≥ 1.8×' },
+      { name: 'speed-up an idle 2-core box would give, from CPU time, warm', unit: '×', value: one('warm') / total2('warm'), target: '≥ 1.8×' },
+    );
+  }
   const r = STAGES.staging.research;
   const plan = summarizePlan(30, 50, r);
-  const name = (w: number, what: string) => `local sweep ${PARAM_SETS} sets × sample, ${w} worker${w > 1 ? 's' : ''}, ${what}`;
-  return [
-    { name: name(1, 'cold (pool start + sweep)'), unit: 's', value: min(t[1].cold) },
-    { name: name(2, 'cold (pool start + sweep)'), unit: 's', value: min(t[2].cold) },
-    { name: name(1, 'warm pool'), unit: 's', value: min(t[1].warm) },
-    { name: name(2, 'warm pool'), unit: 's', value: min(t[2].warm) },
-    { name: `local sweep speed-up 2 vs 1 workers, cold (${when})`, unit: '×', value: min(t[1].cold) / min(t[2].cold), target: '≥ 1.8×' },
-    { name: 'local sweep speed-up 2 vs 1 workers, warm pool', unit: '×', value: min(t[1].warm) / min(t[2].warm), target: '≥ 1.8×' },
-    // What the machine gave: CPU time of all threads over wall time during the warm 2-worker sweeps. Near 2 on
-    // an idle 2-core box; a speed-up cannot exceed it.
-    { name: 'cores the 2-worker warm sweep got (CPU time / wall time, best round)', unit: 'cores', value: Math.max(...t[2].cores), target: '2 on an idle 2-core box' },
+  out.push(
     { name: `distributed sweep plan 30 days × 50 sets: ${plan.items} items, concurrency ${plan.maxConcurrency}`, unit: 'min', value: plan.wallSeconds / 60 },
     { name: 'distributed sweep plan 30 × 50: cost', unit: 'USD', value: plan.costUsd, target: `$${plan.costPer1000Usd.toFixed(2)} / 1,000 item-runs` },
-  ];
+  );
+  return out;
 }

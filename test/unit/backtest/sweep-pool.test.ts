@@ -5,7 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BacktestJob } from '../../../shared/backtest/backtest-job.js';
-import { SweepWorkerPool } from '../../../shared/backtest/sweep-pool.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { longestFirst, SweepWorkerPool } from '../../../shared/backtest/sweep-pool.js';
 import type { WorkerEntry } from '../../../shared/backtest/sweep-worker-entry.js';
 
 const entry: WorkerEntry = { kind: 'js', url: new URL('../../support/echo-sweep-worker.mjs', import.meta.url) };
@@ -49,6 +53,39 @@ describe('SweepWorkerPool', () => {
     const order: number[] = [];
     await pool.run([job(0, 'day-1'), job(1, 'day-1'), job(2, 'day-2'), job(3, 'day-1')], (o) => order.push(o.id));
     expect(order).toEqual([2, 0, 1, 3]);
+  });
+
+  it('queues the jobs on the largest recording first, equal sizes in their order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-pool-'));
+    try {
+      const small = join(dir, 'small.ndjson');
+      const big = join(dir, 'big.ndjson');
+      writeFileSync(small, 'x'.repeat(10));
+      writeFileSync(big, 'x'.repeat(1000));
+      pool = await SweepWorkerPool.start({ workers: 1, entry });
+      const order: number[] = [];
+      const out = await pool.run([job(0, small), job(1, big), job(2, small), job(3, big)], (o) => order.push(o.id));
+      expect(order).toEqual([1, 3, 0, 2]);
+      expect(out.map((o) => o.id)).toEqual([0, 1, 2, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('longestFirst is a stable sort by data size, largest first (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 30 }), (days) => {
+        const jobs = days.map((d, id) => job(id, `day-${d}`));
+        const sized = (paths: readonly string[]) => Number(String(paths[0]).slice(-1)) * 100;
+        const out = longestFirst(jobs, sized);
+        expect(out.map((j) => j.id).sort((a, b) => a - b)).toEqual(jobs.map((j) => j.id));
+        for (let i = 1; i < out.length; i++) {
+          const a = sized((out[i - 1] as BacktestJob).dataPaths);
+          const b = sized((out[i] as BacktestJob).dataPaths);
+          expect(a > b || (a === b && (out[i - 1] as BacktestJob).id < (out[i] as BacktestJob).id)).toBe(true);
+        }
+      }),
+    );
   });
 
   it('a worker that dies fails its job only and is replaced; the rest of the run completes', async () => {
