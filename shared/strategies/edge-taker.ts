@@ -15,7 +15,7 @@ import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { Signal, StrategyName, Urgency } from '../domain/signal.js';
-import { edgeAt, takerLimit } from './net-edge.js';
+import { edgeAt, takerLimit, type Edge } from './net-edge.js';
 
 export interface EdgeInput {
   market: MarketState;
@@ -47,22 +47,7 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
       if (quantity > 0) {
         const action = short > 0 ? 'SELL_NO' : 'BUY_YES';
         const edge = edgeAt(action, market.yesAsk, fair, 'TAKER', rates);
-        return {
-          marketSlug: market.marketSlug,
-          urgency: i.urgency,
-          strategyName: i.strategyName,
-          confidence: i.confidence,
-          fairProbability: i.fairProbability,
-          createdAt: i.now,
-          postOnly: false,
-          timeInForce: 'IOC',
-          action,
-          price: limit,
-          quantity,
-          grossEdge: edge.gross,
-          netEdge: edge.net,
-          reason: `${i.reason}: fair ${fair} − fee ${edge.fee} − ask ${market.yesAsk} = net edge ${edge.net} ≥ ${minEdge}`,
-        };
+        return takerSignal(i, action, limit, quantity, edge, `fair ${fair} − fee ${edge.fee} − ask ${market.yesAsk}`);
       }
     }
   }
@@ -74,24 +59,29 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
       if (quantity > 0) {
         const action = long > 0 ? 'SELL_YES' : 'BUY_NO';
         const edge = edgeAt(action, market.yesBid, fair, 'TAKER', rates);
-        return {
-          marketSlug: market.marketSlug,
-          urgency: i.urgency,
-          strategyName: i.strategyName,
-          confidence: i.confidence,
-          fairProbability: i.fairProbability,
-          createdAt: i.now,
-          postOnly: false,
-          timeInForce: 'IOC',
-          action,
-          price: limit,
-          quantity,
-          grossEdge: edge.gross,
-          netEdge: edge.net,
-          reason: `${i.reason}: bid ${market.yesBid} − fee ${edge.fee} − fair ${fair} = net edge ${edge.net} ≥ ${minEdge}`,
-        };
+        return takerSignal(i, action, limit, quantity, edge, `bid ${market.yesBid} − fee ${edge.fee} − fair ${fair}`);
       }
     }
   }
   return undefined;
+}
+
+/** The IOC signal of a take (one object literal, no spread: this is on the tick-to-order path). */
+function takerSignal(i: EdgeInput, action: Signal['action'], limit: PriceMicros, quantity: Qty, edge: Edge, arithmetic: string): Signal {
+  return {
+    marketSlug: i.market.marketSlug,
+    urgency: i.urgency,
+    strategyName: i.strategyName,
+    confidence: i.confidence,
+    fairProbability: i.fairProbability,
+    createdAt: i.now,
+    postOnly: false,
+    timeInForce: 'IOC',
+    action,
+    price: limit,
+    quantity,
+    grossEdge: edge.gross,
+    netEdge: edge.net,
+    reason: `${i.reason}: ${arithmetic} = net edge ${edge.net} ≥ ${i.minEdge}`,
+  };
 }
