@@ -372,12 +372,13 @@ const isoText = (ms: number): string => new Date(ms).toISOString().replace('.000
  * or for a sport in sports_data.sports (future overrides included: the check must hold after they take effect).
  */
 function worstTakerFee(fees: FeeSchedule, sports: readonly string[]): { thetaPpm: ThetaPpm; source: string } {
-  const traded = new Set(sports.map((x) => x.toLowerCase()));
+  // Only well-formed names count: the fuzz found a document whose sports list held a mapping reach this check.
+  const traded = new Set(sports.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
   let thetaPpm = fees.defaults.takerThetaPpm;
   let source = 'trading.fees.taker_theta';
   fees.overrides.forEach((o, i) => {
     if (o.takerThetaPpm === undefined || o.takerThetaPpm <= thetaPpm) return;
-    if (o.sport !== undefined && !traded.has(o.sport.toLowerCase())) return;
+    if (o.sport !== undefined && !(typeof o.sport === 'string' && traded.has(o.sport.toLowerCase()))) return;
     thetaPpm = o.takerThetaPpm;
     source = `trading.fees.overrides[${i}]${o.sport !== undefined ? ` for ${o.sport}` : ''} from ${isoText(o.effectiveFrom)}`;
   });

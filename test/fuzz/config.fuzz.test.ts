@@ -114,6 +114,23 @@ describe('configuration under fuzzing', () => {
     expect(accepted).toBeGreaterThan(FUZZ_RUNS / 20);
   }, 240_000); // 10,000 documents: 25–50 s on a 2-core machine at load 13 (each field converts itself, even in a document refused for another field)
 
+  it('the counterexample of 2026-12-07 (a sports list holding a mapping): a ConfigError, not a TypeError', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        fc.array(configValue, { minLength: 1, maxLength: 5 }),
+        (seeds, values) => {
+          try {
+            parseConfigDocuments({ base: mutateJson(BASE, seeds, values), overlays: { live: LIVE, paper: PAPER }, mode: 'paper', env: {}, baseFile: 'config.yaml', overlayFiles: { live: 'config.live.yaml', paper: 'config.paper.yaml' } });
+          } catch (e) {
+            checkError(e);
+          }
+        },
+      ),
+      { numRuns: 1, examples: [[[1584112141], ['__proto__', '${PM_PRIVATE_KEY}']]] },
+    );
+  });
+
   it('a quantity setting too large for exact hundredths of a contract is a ConfigError naming it (found by this fuzz)', () => {
     const env = { PM_API_KEY_ID: 'key-id-0001', PM_PRIVATE_KEY: SECRET, OPTICODDS_API_KEY: OPTIC };
     const base = BASE as { trading: Record<string, unknown>; strategies: { market_maker: Record<string, unknown> } };
