@@ -168,6 +168,10 @@ describe('the trading lease: one bot per account', () => {
     // Dated an hour past the expiry just read: a renewal landing between the read and the takeover cannot refuse it.
     expect(await repo.acquire('task-new', 60_000, stored!.expiresAt + 3_600_000)).toMatchObject({ acquired: true });
     await lost;
+    // The halt stops what the bot sends from the loss on; a request already on the wire at that instant (a
+    // requote's modify) is still answered. Its answer is not "sent after the loss" (a clean-clone run saw one
+    // REPLACE land just after), so the count starts once such answers are in: well past a loopback round trip.
+    await new Promise((r) => setTimeout(r, 1_000));
 
     const fromLoss = events.length;
     const openAtLoss = sim.exchange.openOrders(accountId).map((o) => o.id);
