@@ -145,6 +145,7 @@ export class OrderExecutor {
   private readonly cfg: ExecutorConfig;
 
   private halted = false;
+  private cancelsRefused = false;
   /** Pauses by scope (ALL_MARKETS or a market slug), each with its reasons (maintenance, a market halt). */
   private readonly pauses = new Map<string, Set<string>>();
   private readonly blockedMarkets = new Set<string>();
@@ -186,9 +187,15 @@ export class OrderExecutor {
     else if (ev.type === 'orders_snapshot') for (const o of ev.orders) this.tracker.applyVenueOrder(o);
   }
 
-  /** Stops (true) or allows (false) new orders; cancels are always allowed. */
-  setHalted(halted: boolean): void {
+  /**
+   * Stops (true) or allows (false) new orders. Halted, the gateway refuses creates and modifies still waiting
+   * to be sent (behind the rate budget, in a batch not yet flushed), not only new ones. Cancels go on, unless
+   * `cancels` is 'refuse' (a lost trading lease: the account's orders are the new owner's, touch nothing).
+   */
+  setHalted(halted: boolean, cancels: 'allow' | 'refuse' = 'allow'): void {
     this.halted = halted;
+    this.cancelsRefused = halted && cancels === 'refuse';
+    this.gateway.setOrderFlow?.(!halted ? 'open' : this.cancelsRefused ? 'closed' : 'cancels_only');
   }
 
   isHalted(): boolean {
@@ -253,12 +260,15 @@ export class OrderExecutor {
         if (this.canModify(old, request)) {
           const modified = await this.tryModify(old, request);
           if (modified) return modified;
+          if (this.halted) return this.blocked('HALTED', signal);
           // The order vanished or the modify was refused: fall through to cancel/replace.
         }
         const cancelled = await this.cancel(old.localId);
         if (!cancelled) return { status: 'rejected', reason: `could not cancel replaced order ${old.localId}`, code: 'CANCEL_FAILED' };
       }
     }
+    // A halt while the modify or the cancel was out stops the replacement too.
+    if (this.halted) return this.blocked('HALTED', signal);
 
     const inFlight = this.tracker.inFlightCount(request.marketSlug);
     if (inFlight >= this.cfg.maxInFlightPerMarket) return this.blocked('IN_FLIGHT_LIMIT', signal);
@@ -274,6 +284,10 @@ export class OrderExecutor {
     const o = this.tracker.find(id);
     if (!o) return false;
     if (isTerminal(o.status)) return true;
+    if (this.cancelsRefused) {
+      this.metrics.increment('execution.cancel_refused');
+      return false;
+    }
     if (o.orderId === null) {
       this.pendingCancels.add(o.localId);
       return true;

@@ -9,7 +9,7 @@
  * retries as it would a single call); one that succeeds only means "sent": the truth is the order stream.
  */
 import type { Qty } from '../domain/quantity.js';
-import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
+import type { BatchCreateOutcome, OrderFlow, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
@@ -69,6 +69,11 @@ export class OrderBatcher implements OrderGateway {
 
   openOrders(marketSlugs?: string[]): Promise<VenueOrder[]> {
     return this.gateway.openOrders(marketSlugs);
+  }
+
+  /** Entries not flushed yet are sent through the gateway next turn, where the flow refuses them. */
+  setOrderFlow(flow: OrderFlow): void {
+    this.gateway.setOrderFlow?.(flow);
   }
 
   private enqueue<T, R>(queue: Pending<T, R>[], p: Pending<T, R>): void {

@@ -8,7 +8,7 @@
  * (cancels and modifies name live ids, which exist only after that). A live create that fails, or a live
  * order the venue rejects (`liveRejected`), leaves the comparison and its twins are cancelled.
  */
-import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
+import type { BatchCreateOutcome, OrderFlow, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { Qty } from '../domain/quantity.js';
@@ -91,6 +91,11 @@ export class MirrorGateway implements OrderGateway {
 
   openOrders(marketSlugs?: string[]): Promise<VenueOrder[]> {
     return this.live.openOrders(marketSlugs);
+  }
+
+  /** The live account's flow (a refused live request fails, and its twins leave the comparison as any failure). */
+  setOrderFlow(flow: OrderFlow): void {
+    this.live.setOrderFlow?.(flow);
   }
 
   /** The journal order of a live order id (the live account's fills are journaled through it). */

@@ -6,7 +6,7 @@
  * finds an order the exchange ended before the recovery looked.
  */
 import type { Qty } from '../domain/quantity.js';
-import type { BatchCreateOutcome, OrderGateway } from '../domain/gateway.js';
+import type { BatchCreateOutcome, OrderFlow, OrderGateway } from '../domain/gateway.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { CreateOrderResult, VenueOrder } from '../domain/venue-models.js';
@@ -47,6 +47,10 @@ export class LiveOrderGateway implements OrderGateway {
 
   createOrders(requests: OrderRequest[]): Promise<BatchCreateOutcome[]> {
     return this.client.createOrdersBatch(requests, this.createOptions());
+  }
+
+  setOrderFlow(flow: OrderFlow): void {
+    this.client.setOrderFlow(flow);
   }
 
   private createOptions(): CreateOrderOptions {

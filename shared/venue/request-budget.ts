@@ -13,6 +13,11 @@
  * - `reservedForCancels` slots of every window are usable by cancels only, so a burst of creates can never
  *   leave a pull on a game event waiting for the window to roll.
  * - `pause(ms)` stops every grant until then (after a 429 the whole key is refused at the edge).
+ * - `refuse(priorities)` closes the budget to those kinds of request until `allow()`: the ones waiting are
+ *   rejected at once with a RequestRefusedError, and new ones are rejected without waiting. A halt (the kill
+ *   switch, a lost trading lease) must stop creates and modifies that were asked for before it and are still
+ *   queued behind the window, or they would go out after it (up to seconds later in a burst). A refused
+ *   request was never sent: nothing to reconcile.
  * - The venue counts a request when it RECEIVES it, which is some time after the client granted it: a delay
  *   that varies (a busy event loop, a connection pool, the network), so ≤ N grants per window can arrive as
  *   more than N per window (a request delayed past the next window's first ones). `begin()` closes that gap
@@ -24,8 +29,8 @@
  *   The cost is the round trip: about N per (window + RTT). `acquire()` counts at the grant time only (for
  *   callers that cannot report the answer). The peak gauge and `used()` count grants (requests sent).
  *
- * `acquire()` never throws and never drops. The clock and the sleep are injected: tests drive it with a
- * ManualClock and a manual scheduler, never with timed assertions.
+ * `acquire()` never throws and never drops a request, unless its priority is refused. The clock and the sleep
+ * are injected: tests drive it with a ManualClock and a manual scheduler, never with timed assertions.
  */
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
@@ -60,8 +65,26 @@ export interface BudgetGrant {
   done(): void;
 }
 
+/**
+ * The budget refused a request before it was sent (see `RequestBudget.refuse`): definitely not at the venue,
+ * never retried.
+ */
+export class RequestRefusedError extends Error {
+  readonly priority: RequestPriority;
+  readonly reason: string;
+  /** Never sent: the caller may treat the request as refused, with nothing to reconcile. */
+  readonly requestSent = false;
+  constructor(priority: RequestPriority, reason: string, budget: string) {
+    super(`${priority} request not sent: the ${budget} request budget refuses ${priority}s (${reason})`);
+    this.name = 'RequestRefusedError';
+    this.priority = priority;
+    this.reason = reason;
+  }
+}
+
 interface Waiter {
   resolve: (grant: BudgetGrant) => void;
+  reject: (err: RequestRefusedError) => void;
   since: number;
   /** From begin(): counts until done(); else counted at the grant time. */
   tracked: boolean;
@@ -88,6 +111,8 @@ export class RequestBudget {
   private readonly sent: number[] = [];
   private readonly queues: Waiter[][] = REQUEST_PRIORITIES.map(() => []);
   private pausedUntil = Number.NEGATIVE_INFINITY;
+  /** Why each refused priority is refused (by rank); undefined = allowed. */
+  private readonly refusals: (string | undefined)[] = REQUEST_PRIORITIES.map(() => undefined);
   private lastGrant = Number.NEGATIVE_INFINITY;
   /** Generation of the running pump; a newer pump makes an older one exit when it wakes. */
   private pumpGeneration = 0;
@@ -129,6 +154,34 @@ export class RequestBudget {
   /** Stops every grant for `ms` from now (a 429: the edge refuses the whole key). Never shortens a pause. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + Math.max(0, ms));
+  }
+
+  /**
+   * Refuses requests of these priorities until `allow()`: the ones queued now are rejected with a
+   * RequestRefusedError (returned: how many), and new ones are rejected at once. Requests already granted are
+   * not recalled (they are on the wire). Other priorities are served as before.
+   */
+  refuse(priorities: readonly RequestPriority[], reason: string): number {
+    let rejected = 0;
+    for (const p of priorities) {
+      const rank = RANK[p];
+      this.refusals[rank] = reason;
+      const waiting = (this.queues[rank] as Waiter[]).splice(0);
+      for (const w of waiting) w.reject(new RequestRefusedError(p, reason, this.name));
+      rejected += waiting.length;
+      if (waiting.length > 0) this.metrics.increment('venue.budget.refused', waiting.length, { budget: this.name, priority: p, when: 'queued' });
+    }
+    return rejected;
+  }
+
+  /** Serves these priorities again (the default: all). */
+  allow(priorities: readonly RequestPriority[] = REQUEST_PRIORITIES): void {
+    for (const p of priorities) this.refusals[RANK[p]] = undefined;
+  }
+
+  /** The priorities refused now. */
+  refused(): RequestPriority[] {
+    return REQUEST_PRIORITIES.filter((_, rank) => this.refusals[rank] !== undefined);
   }
 
   /** Whether grants are paused now. */
@@ -175,10 +228,16 @@ export class RequestBudget {
   }
 
   private take(rank: number, tracked: boolean): Promise<BudgetGrant> {
+    const refusal = this.refusals[rank];
+    if (refusal !== undefined) {
+      const priority = REQUEST_PRIORITIES[rank] as RequestPriority;
+      this.metrics.increment('venue.budget.refused', 1, { budget: this.name, priority, when: 'asked' });
+      return Promise.reject(new RequestRefusedError(priority, refusal, this.name));
+    }
     const now = this.now();
     if (!this.queuedAtOrAbove(rank) && this.waitMs(rank, now) === 0) return Promise.resolve(this.grant(now, rank, now, tracked));
-    return new Promise<BudgetGrant>((resolve) => {
-      (this.queues[rank] as Waiter[]).push({ resolve, since: now, tracked });
+    return new Promise<BudgetGrant>((resolve, reject) => {
+      (this.queues[rank] as Waiter[]).push({ resolve, reject, since: now, tracked });
       // Start (or restart, when this waiter can go sooner than the running pump will wake) the pump.
       if (!this.pumping || now + this.waitMs(rank, now) < this.wakeAt) void this.pump();
     });

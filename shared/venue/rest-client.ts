@@ -22,7 +22,7 @@ import type { Logger } from '../observability/logger.js';
 import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nullMetrics } from '../observability/metrics.js';
-import type { BatchCreateOutcome } from '../domain/gateway.js';
+import type { BatchCreateOutcome, OrderFlow } from '../domain/gateway.js';
 import { RequestSigner, type Credentials } from './auth.js';
 import {
   AmbiguousOrderError,
@@ -189,6 +189,8 @@ const KNOWN_IDS_CAPACITY = 10_000;
 const UNSEEN_CLOCK_SKEW_MS = 30_000;
 
 /** Where a call of an endpoint class stands in the key's budget: cancels, modifies, creates, reads. */
+const ORDER_PRIORITIES: readonly RequestPriority[] = ['cancel', 'modify', 'create'];
+
 export function priorityOf(cls: EndpointClass): RequestPriority {
   switch (cls) {
     case 'cancel':
@@ -610,6 +612,18 @@ export class PolymarketRestClient {
       body,
       idempotent: true,
     });
+  }
+
+  /**
+   * Which order requests this key still sends (domain/gateway.ts OrderFlow): the key's budget refuses the
+   * others, those already waiting in its queue included (request-budget.ts `refuse`). Reads are never refused.
+   */
+  setOrderFlow(flow: OrderFlow): void {
+    this.budget.allow(ORDER_PRIORITIES);
+    if (flow === 'open') return;
+    const refused: RequestPriority[] = flow === 'closed' ? ['cancel', 'modify', 'create'] : ['modify', 'create'];
+    const dropped = this.budget.refuse(refused, flow === 'closed' ? 'order flow closed' : 'order flow: cancels only');
+    this.logger.warn('order flow restricted', { flow, refused, droppedQueued: dropped });
   }
 
   async cancelAll(marketSlugs?: readonly string[]): Promise<string[]> {

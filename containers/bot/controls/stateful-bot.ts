@@ -257,8 +257,8 @@ export async function startStatefulBot(o: StatefulBotOptions): Promise<StatefulB
       phase = 'stopping';
       // Halt at once and cancel nothing: the new owner owns the account's orders now.
       const e = ref.engine;
-      e?.executor().setHalted(true);
-      e?.liveExecutor()?.setHalted(true);
+      e?.executor().setHalted(true, 'refuse');
+      e?.liveExecutor()?.setHalted(true, 'refuse');
       e?.stop();
       void controls.current?.stop();
       stopBackground();
