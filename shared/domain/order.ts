@@ -46,6 +46,11 @@ export interface Fill {
   /** Epoch ms. */
   time: number;
   strategyName?: StrategyName;
+  /**
+   * The venue's trade id, when the execution (or the trade activity) names it. A trade activity carries its
+   * trade id and no order or execution id, so it is what ties a trade read back from the venue to its fill.
+   */
+  tradeId?: string;
 }
 
 export interface TrackedOrder {

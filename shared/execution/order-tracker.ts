@@ -595,6 +595,7 @@ export class OrderTracker {
         time: x.transactTime ?? this.clock.now(),
         strategyName: e.strategyName,
       };
+      if (x.tradeId) fill.tradeId = x.tradeId;
     }
 
     if (wasTerminal) {

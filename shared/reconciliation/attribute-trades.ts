@@ -1,8 +1,8 @@
 /**
  * Trades that name no order (the venue's trade activity carries no order id, docs/venue-rules.md) tied to the
  * orders that made them by their figures: market, a price within the order's limit, time, and quantity. Pure.
- * Used by the bot's rebuild; the ledger check (`unrecordedTrades`) stands in for the execution id the trade
- * does not carry.
+ * Used by the bot's rebuild; the ledger check (`unrecordedTrades`) matches a trade to its fill by the trade id
+ * both carry, and by its figures only when one of them has none.
  */
 import type { Fill, TrackedOrder } from '../domain/order.js';
 import type { StoredOrder } from './drift.js';
@@ -25,25 +25,33 @@ export function tradeFits(t: UnattributedTrade, stored: TrackedOrder, skewMs: nu
 
 /**
  * The trades the ledger does not hold. The ledger keys fills by the execution id of the order stream, which a
- * trade activity may not carry (its trade id stands in), so a trade also counts as held when a ledger fill of
- * the same market, price and quantity lies within `skewMs` of it (each fill accounts for one trade).
+ * trade activity does not carry. A trade is held, exactly, when a ledger fill has its execution id or its trade
+ * id (fills record the trade id their execution named). Otherwise, by its figures: a ledger fill of the same
+ * market, price and quantity within `skewMs` of it (each fill accounts for one trade) — but never a fill whose
+ * trade id is known and differs from the trade's: two different trade ids are two different trades.
  */
 export function unrecordedTrades(trades: readonly UnattributedTrade[], ledger: readonly Fill[], skewMs: number): UnattributedTrade[] {
   const byId = new Set(ledger.map((f) => f.executionId));
-  const tradeIds = new Set(trades.map((t) => t.executionId));
+  const byTradeId = new Set<string>();
+  for (const f of ledger) if (f.tradeId) byTradeId.add(f.tradeId);
+  const listed = new Set<string>();
+  for (const t of trades) {
+    listed.add(t.executionId);
+    if (t.tradeId) listed.add(t.tradeId);
+  }
   const key = (x: { marketSlug: string; price: number; qty: number }): string => `${x.marketSlug}|${x.price}|${x.qty}`;
   const free = new Map<string, Fill[]>();
   for (const f of ledger) {
-    if (tradeIds.has(f.executionId)) continue;
+    if (listed.has(f.executionId) || (f.tradeId && listed.has(f.tradeId))) continue;
     const list = free.get(key(f)) ?? [];
     list.push(f);
     free.set(key(f), list);
   }
   const out: UnattributedTrade[] = [];
   for (const t of trades) {
-    if (byId.has(t.executionId)) continue;
+    if (byId.has(t.executionId) || (t.tradeId && byTradeId.has(t.tradeId))) continue;
     const list = free.get(key(t)) ?? [];
-    const i = list.findIndex((f) => Math.abs(f.time - t.time) <= skewMs);
+    const i = list.findIndex((f) => Math.abs(f.time - t.time) <= skewMs && !(t.tradeId && f.tradeId));
     if (i >= 0) list.splice(i, 1);
     else out.push(t);
   }

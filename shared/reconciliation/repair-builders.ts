@@ -43,6 +43,7 @@ export function fillFromTrade(trade: VenueTrade, ctx: TradeContext, fees: FeeSch
     liquidity: taker ? 'TAKER' : 'MAKER',
     time: trade.time,
     ...(ctx.strategyName ? { strategyName: ctx.strategyName } : {}),
+    ...(trade.tradeId ? { tradeId: trade.tradeId } : {}),
   };
 }
 

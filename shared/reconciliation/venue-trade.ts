@@ -27,6 +27,8 @@ export interface VenueTrade {
   intent: OrderIntent | null;
   /** Signed fee (> 0 paid, < 0 rebate) when reported. */
   fee: Micros | null;
+  /** The venue's trade id (`trade.id`), when the activity has one: the same id the trade's executions carry. */
+  tradeId?: string | null;
 }
 
 /**
@@ -91,6 +93,7 @@ export function parseTradeActivity(a: VenueActivity): TradeParseResult {
     intent: intentOf(trade.intent),
     fee: trade.fee === undefined ? null : money(trade.fee),
   };
+  if (typeof trade.id === 'string' && trade.id.length > 0) figures.tradeId = trade.id;
   if (!a.orderId) return { ok: false, reason: 'order id missing', unattributed: figures };
   return { ok: true, trade: { ...figures, orderId: a.orderId } };
 }

@@ -91,6 +91,17 @@ describe('order tracker state machine', () => {
     expect(fills).toHaveLength(1);
   });
 
+  it("records the venue's trade id on the fill when the execution names one (the key a trade activity is matched by)", () => {
+    const { tracker, fills } = setup();
+    const x = execution('x-7', 'v1', 'EXECUTION_TYPE_PARTIAL_FILL', { lastShares: contracts(2), lastPx: 550_000 });
+    expect(tracker.applyExecution({ ...x, tradeId: 'trade-7' }).applied).toBe(true);
+    expect(tracker.applyExecution({ ...x, id: 'x-8' }).applied).toBe(true);
+    expect(fills.map((f) => [f.executionId, f.tradeId])).toEqual([
+      ['x-7', 'trade-7'],
+      ['x-8', undefined],
+    ]);
+  });
+
   it('buffers executions that arrive before the venue id is known and replays them once', () => {
     const clock = new ManualClock(0);
     const tracker = new OrderTracker({ clock });

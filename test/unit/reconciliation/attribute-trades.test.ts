@@ -65,6 +65,22 @@ describe('trades the ledger does not hold', () => {
     ];
     expect(unrecordedTrades(trades, ledger, SKEW).map((t) => t.executionId)).toEqual(['t2', 't3']);
   });
+
+  it('matches by trade id exactly when both carry one: any time apart, and never a fill of another trade id', () => {
+    const trades = [
+      trade('T1', { tradeId: 'T1', time: T0 + 100 }),
+      trade('T2', { tradeId: 'T2' }),
+      trade('T3', { tradeId: 'T3' }),
+    ];
+    const ledger = [
+      fill('e-1', { tradeId: 'T1', time: T0 + 100 + 10 * SKEW }), // its trade, recorded far later: still held
+      fill('e-9', { tradeId: 'T9' }), // same figures and time as T2, but another trade: does not hold it
+      fill('e-5'), // same figures, no trade id (an execution that named none): may hold one trade by figures
+    ];
+    expect(unrecordedTrades(trades, ledger, SKEW).map((t) => t.executionId)).toEqual(['T3']);
+    // Without the figures-only fill, both T2 and T3 are missing: T9's fill holds neither.
+    expect(unrecordedTrades(trades, ledger.slice(0, 2), SKEW).map((t) => t.executionId)).toEqual(['T2', 'T3']);
+  });
 });
 
 describe('trades attributed to recorded orders', () => {

@@ -215,7 +215,7 @@ describe('trade activities', () => {
     expect(parseTradeActivity({ ...contractShape, trade: { id: 't-1', marketSlug: M, state: null, price: 550_000, qty: contracts(19), qtyExact: null, isAggressor: true, costBasis: null, realizedPnl: null } })).toEqual({
       ok: false,
       reason: 'order id missing',
-      unattributed: { executionId: 't-1', marketSlug: M, price: 550_000, qty: contracts(19), time: OLD, aggressor: true, intent: null, fee: null },
+      unattributed: { executionId: 't-1', marketSlug: M, price: 550_000, qty: contracts(19), time: OLD, aggressor: true, intent: null, fee: null, tradeId: 't-1' },
     });
     // Unusable figures still win over the missing order id.
     expect(parseTradeActivity(act({ trade: { price: 0.55, qty: '3' } }, { orderId: null }))).toEqual({ ok: false, reason: 'price missing or invalid' });
