@@ -62,8 +62,13 @@ export function usdToMicros(usd: number): Micros {
   return parseMicros(new Decimal(usd).toFixed(6));
 }
 
-/** Micros as a Decimal in USD, for reports and sums. */
+/**
+ * Micros as a Decimal in USD, for reports and sums. A safe integer other than 0 is read as "<micros>e-6"
+ * (the same Decimal as dividing by 1e6, which is exact at decimal.js's 20 digits, without the division);
+ * anything else (±0, whose sign the division keeps; non-integers; values past 2^53) is divided.
+ */
 export function microsToDecimal(micros: Micros): Decimal {
+  if (micros !== 0 && Number.isSafeInteger(micros)) return new Decimal(`${micros}e-6`);
   return new Decimal(micros).div(MICROS_PER_USD);
 }
 
@@ -103,7 +108,7 @@ export function divRoundHalfEvenNumber(numerator: number, denominator: number): 
   let q = (n - r) / denominator;
   const twice = r * 2;
   if (twice > denominator || (twice === denominator && q % 2 === 1)) q += 1;
-  return numerator < 0 ? -q : q;
+  return numerator < 0 ? 0 - q : q; // 0 − 0 is +0, as Number(0n)
 }
 
 /**
