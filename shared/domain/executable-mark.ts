@@ -30,7 +30,7 @@
  * Beside it, the mid-based reference figure (value at the mid, else the last trade, no fee) is kept for
  * comparison only: `midMarkValue`.
  */
-import { takerFeeCap, chargeTakerFill, EMPTY_TAKER_FEE_STATE, type TakerFeeState, type ThetaPpm } from './fees.js';
+import { OrderFeeCap, type ThetaPpm } from './fees.js';
 import type { BookLevel } from './market.js';
 import { ONE_DOLLAR, midHalfEven, type Micros, type PriceMicros } from './money.js';
 import { QTY_SCALE, qtyTimesMicros, type Qty } from './quantity.js';
@@ -88,6 +88,9 @@ function closeProceeds(qty: Qty, longPrice: PriceMicros, long: boolean): Micros 
   return qty * Math.floor(side / QTY_SCALE);
 }
 
+/** The fee of the close being priced: one hypothetical taker order (reused; executableMark runs to completion). */
+const closeFee = new OrderFeeCap();
+
 /** The executable mark of a position (see the module comment). */
 export function executableMark(input: ExecutableMarkInput): ExecutableMark {
   const { netQty, closeLevels, takerThetaPpm } = input;
@@ -96,7 +99,7 @@ export function executableMark(input: ExecutableMarkInput): ExecutableMark {
   const size = Math.abs(netQty);
   let left = size;
   let proceeds = 0;
-  let fees: TakerFeeState = EMPTY_TAKER_FEE_STATE;
+  const fees = closeFee.reset();
   let worst: PriceMicros | null = null;
   for (let i = 0; left > 0; i++) {
     const level = closeLevels(i);
@@ -105,15 +108,15 @@ export function executableMark(input: ExecutableMarkInput): ExecutableMark {
     const take = Math.min(left, level.qty);
     if (take <= 0) continue;
     proceeds += closeProceeds(take, level.price, long);
-    fees = chargeTakerFill(fees, take, level.price, takerThetaPpm).state;
+    fees.add(take, level.price, takerThetaPpm);
     left -= take;
   }
   if (worst !== null) {
     if (left > 0) {
       proceeds += closeProceeds(left, worst, long);
-      fees = chargeTakerFill(fees, left, worst, takerThetaPpm).state;
+      fees.add(left, worst, takerThetaPpm);
     }
-    const fee = takerFeeCap(fees);
+    const fee = fees.micros();
     return { value: proceeds - fee, source: 'book', beyondVisibleDepth: left > 0, fee };
   }
   const last = input.lastTrade;
@@ -121,7 +124,8 @@ export function executableMark(input: ExecutableMarkInput): ExecutableMark {
   const opposite = input.oppositeBest;
   // A long is worth no more than the best ask, a short no more than 1 − the best bid.
   const price = opposite === null ? last : long ? Math.min(last, opposite) : Math.max(last, opposite);
-  const fee = takerFeeCap(chargeTakerFill(EMPTY_TAKER_FEE_STATE, size, price, takerThetaPpm).state);
+  fees.add(size, price, takerThetaPpm);
+  const fee = fees.micros();
   return { value: closeProceeds(size, price, long) - fee, source: 'last_trade', beyondVisibleDepth: false, fee };
 }
 

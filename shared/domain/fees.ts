@@ -17,6 +17,7 @@
  * contract at 0.50 is Θ × 0.5 × 0.25, exact like any other size.
  */
 import { Decimal } from 'decimal.js';
+import { addNumerator, centsHalfEven, formatNumerator, numeratorInto, numeratorToBigInt, parseNumerator, type FeeNumerator } from './fee-numerator.js';
 import { CENT, ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from './money.js';
 import { qtyTimesMicros, type MicrosRounding, type Qty } from './quantity.js';
 
@@ -118,8 +119,20 @@ export function exactFeeMicros(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros)
   return new Decimal(exactNumerator(thetaPpm, qty, price).toString()).div(EXACT_PER_MICRO);
 }
 
+// The charging functions below take a fast path in plain numbers (shared/domain/fee-numerator.ts) whenever
+// the operands are in its exact range, and fall back to the BigInt reference otherwise: same results, same
+// errors. Scratch numerators, reused (every function here runs to completion before another starts).
+const nScratch: FeeNumerator = { hi: 0, lo: 0 };
+const accScratch: FeeNumerator = { hi: 0, lo: 0 };
+
 /** One fill's fee at Θ, in micros, rounded to the cent half to even (no cap). */
 export function roundedFee(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros): Micros {
+  if (numeratorInto(nScratch, thetaPpm, qty, price)) return centsHalfEven(nScratch) * CENT;
+  return roundedFeeReference(thetaPpm, qty, price);
+}
+
+/** roundedFee in BigInt arithmetic: the reference the fast path is tested against. */
+export function roundedFeeReference(thetaPpm: ThetaPpm, qty: Qty, price: PriceMicros): Micros {
   return Number(divRoundHalfEven(exactNumerator(thetaPpm, qty, price), EXACT_PER_CENT)) * CENT;
 }
 
@@ -161,6 +174,22 @@ export function chargeTakerFill(
   price: PriceMicros,
   thetaPpm: ThetaPpm,
 ): { fee: Micros; state: TakerFeeState } {
+  if (numeratorInto(nScratch, thetaPpm, qty, price) && parseNumerator(accScratch, state.exactNumerator) && addNumerator(accScratch, nScratch)) {
+    const own = centsHalfEven(nScratch) * CENT;
+    const cap = centsHalfEven(accScratch) * CENT;
+    const fee = Math.max(0, Math.min(own, cap - state.charged));
+    return { fee, state: { exactNumerator: formatNumerator(accScratch), charged: state.charged + fee } };
+  }
+  return chargeTakerFillReference(state, qty, price, thetaPpm);
+}
+
+/** chargeTakerFill in BigInt arithmetic: the reference the fast path is tested against. */
+export function chargeTakerFillReference(
+  state: TakerFeeState,
+  qty: Qty,
+  price: PriceMicros,
+  thetaPpm: ThetaPpm,
+): { fee: Micros; state: TakerFeeState } {
   const n = exactNumerator(thetaPpm, qty, price);
   const own = Number(divRoundHalfEven(n, EXACT_PER_CENT)) * CENT;
   const cumulative = BigInt(state.exactNumerator) + n;
@@ -175,7 +204,44 @@ export function chargeTakerFill(
  * exact fee does not depend on the split. The conservative fee of a hypothetical order (an executable mark).
  */
 export function takerFeeCap(state: TakerFeeState): Micros {
+  if (parseNumerator(accScratch, state.exactNumerator)) return centsHalfEven(accScratch) * CENT;
+  return takerFeeCapReference(state);
+}
+
+/** takerFeeCap in BigInt arithmetic: the reference the fast path is tested against. */
+export function takerFeeCapReference(state: TakerFeeState): Micros {
   return Number(divRoundHalfEven(BigInt(state.exactNumerator), EXACT_PER_CENT)) * CENT;
+}
+
+/**
+ * The fee cap of one hypothetical taker order built fill by fill: the same figure as
+ * takerFeeCap(the state after chargeTakerFill of each fill) (round-half-even of the summed exact fee), without
+ * the state's decimal string. For executable marks, which price a whole close as one order. Reusable: reset().
+ */
+export class OrderFeeCap {
+  private readonly sum: FeeNumerator = { hi: 0, lo: 0 };
+  private readonly part: FeeNumerator = { hi: 0, lo: 0 };
+  /** The sum once it left the fast range (or a fill outside it), else null. */
+  private big: bigint | null = null;
+
+  reset(): this {
+    this.sum.hi = 0;
+    this.sum.lo = 0;
+    this.big = null;
+    return this;
+  }
+
+  /** Adds one fill (throws like chargeTakerFill on a quantity or price out of range). */
+  add(qty: Qty, price: PriceMicros, thetaPpm: ThetaPpm): void {
+    if (this.big === null && numeratorInto(this.part, thetaPpm, qty, price) && addNumerator(this.sum, this.part)) return;
+    this.big = (this.big ?? numeratorToBigInt(this.sum)) + exactNumerator(thetaPpm, qty, price);
+  }
+
+  /** round-half-even(Σ exact fee) in micros: the most the order's fills can be charged in total. */
+  micros(): Micros {
+    if (this.big === null) return centsHalfEven(this.sum) * CENT;
+    return Number(divRoundHalfEven(this.big, EXACT_PER_CENT)) * CENT;
+  }
 }
 
 /** Per-order taker fee bookkeeping for a venue (simulator) or an account (paper): keyed by order id. */

@@ -62,8 +62,13 @@ export function usdToMicros(usd: number): Micros {
   return parseMicros(new Decimal(usd).toFixed(6));
 }
 
-/** Micros as a Decimal in USD, for reports and sums. */
+/**
+ * Micros as a Decimal in USD, for reports and sums. A safe integer other than 0 is read as "<micros>e-6"
+ * (the same Decimal as dividing by 1e6, which is exact at decimal.js's 20 digits, without the division);
+ * anything else (±0, whose sign the division keeps; non-integers; values past 2^53) is divided.
+ */
 export function microsToDecimal(micros: Micros): Decimal {
+  if (micros !== 0 && Number.isSafeInteger(micros)) return new Decimal(`${micros}e-6`);
   return new Decimal(micros).div(MICROS_PER_USD);
 }
 
@@ -89,9 +94,37 @@ export function divRoundHalfEven(numerator: bigint, denominator: bigint): bigint
   return neg ? -q : q;
 }
 
+/**
+ * divRoundHalfEven on plain numbers, for safe integers (the common case: no BigInt). Exact: the remainder
+ * (`%`) and the quotient of the exactly divisible n − r are exact for safe integers. Anything else (a value
+ * past 2^53, a non-integer, a denominator ≤ 0) goes through the BigInt version, which answers or throws.
+ */
+export function divRoundHalfEvenNumber(numerator: number, denominator: number): number {
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0) {
+    return Number(divRoundHalfEven(BigInt(numerator), BigInt(denominator)));
+  }
+  const n = numerator < 0 ? -numerator : numerator;
+  const r = n % denominator;
+  let q = (n - r) / denominator;
+  const twice = r * 2;
+  if (twice > denominator || (twice === denominator && q % 2 === 1)) q += 1;
+  return numerator < 0 ? 0 - q : q; // 0 − 0 is +0, as Number(0n)
+}
+
+/**
+ * a × b / denominator rounded half to even, exactly, for integers (a pro-rata share of a cost): plain numbers
+ * while a × b is a safe integer, BigInt past it.
+ */
+export function mulDivRoundHalfEven(a: number, b: number, denominator: number): number {
+  const product = a * b;
+  // A true product within ±(2^53 − 1) is computed exactly; one past it rounds to at least 2^53 in magnitude.
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && Number.isSafeInteger(product)) return divRoundHalfEvenNumber(product, denominator);
+  return Number(divRoundHalfEven(BigInt(a) * BigInt(b), BigInt(denominator)));
+}
+
 /** Rounds micros to a multiple of `unit` micros (e.g. CENT), half to even. */
 export function roundHalfEven(micros: Micros, unit: Micros): Micros {
-  return Number(divRoundHalfEven(BigInt(micros), BigInt(unit))) * unit;
+  return divRoundHalfEvenNumber(micros, unit) * unit;
 }
 
 /** A long (YES) contract price in micros, strictly between 0 and 1 USD for a tradable order. */

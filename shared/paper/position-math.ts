@@ -10,7 +10,7 @@
  * costs up, proceeds and values down (qtyTimesMicros).
  */
 import { QTY_SCALE, qtyTimesMicros, type Qty } from '../domain/quantity.js';
-import { ONE_DOLLAR, divRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
+import { ONE_DOLLAR, mulDivRoundHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 
 export interface PositionLedger {
   /** Signed like the venue's netPosition: > 0 long, < 0 short (hundredths of a contract). */
@@ -57,7 +57,7 @@ export function applyTrade(pos: PositionLedger, buysLong: boolean, qty: Qty, lon
   if (closedQty > 0) {
     const heldLong = !buysLong; // selling long closes a long; buying long closes a short
     const proceeds = qtyTimesMicros(closedQty, sidePrice(longPrice, heldLong), 'down');
-    const costRemoved = closedQty === opposite ? pos.cost : Number(divRoundHalfEven(BigInt(pos.cost) * BigInt(closedQty), BigInt(opposite)));
+    const costRemoved = closedQty === opposite ? pos.cost : mulDivRoundHalfEven(pos.cost, closedQty, opposite);
     realized = proceeds - costRemoved;
     cashDelta += proceeds;
     pos.cost -= costRemoved;

@@ -75,6 +75,22 @@ interface MarketQuotes {
   touchedBy: number;
 }
 
+/**
+ * An executable mark and everything it was computed from: the book (object and version), whether it is a
+ * whole book, the best prices, the last trade, the net quantity and the taker Θ. Reused while all are equal.
+ */
+interface CachedMark {
+  book: OrderBook;
+  version: number;
+  fullBook: boolean;
+  bid: PriceMicros | null;
+  ask: PriceMicros | null;
+  last: PriceMicros | null;
+  netQty: Qty;
+  thetaPpm: number;
+  mark: ExecutableMark;
+}
+
 export class StateManager {
   private readonly markets = new Map<string, MarketEntry>();
   private readonly games = new Map<string, GameState>();
@@ -92,6 +108,8 @@ export class StateManager {
   private readonly linkKeys = new WeakMap<MarketLink, string>();
   /** fixtureId → the live model's last answer and what it was asked (strategies ask on every market update). */
   private readonly liveHome = new Map<string, { game: GameState; pre: number; home: number | undefined }>();
+  /** Each market's last executable mark and what it was computed from (see closeoutMark). */
+  private readonly markCache = new Map<string, CachedMark>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -263,13 +281,50 @@ export class StateManager {
    */
   closeoutMark(slug: string, netQty: Qty): ExecutableMark {
     const e = this.markets.get(slug);
-    const takerThetaPpm = (this.opts.feeRates?.(slug) ?? DEFAULT_FEE_RATES).takerThetaPpm;
-    if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
-    const long = netQty > 0;
+    const takerThetaPpm = this.takerThetaPpm(slug);
+    if (!e) return computeMark(e, netQty, takerThetaPpm);
     const s = e.state;
-    const side = long ? 'bid' : 'ask';
-    const closeLevels: LevelAt = e.hasFullBook ? (i) => e.book.level(side, i) : bestOnly(long ? s.yesBid : s.yesAsk);
-    return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
+    const book = e.book;
+    // Computed once per (book, best prices, last trade, quantity, Θ): the breaker asks for every open market
+    // on every signal, and the book of most of them has not moved since.
+    const c = this.markCache.get(slug);
+    if (
+      c !== undefined &&
+      c.netQty === netQty &&
+      c.version === book.version &&
+      c.book === book &&
+      c.fullBook === e.hasFullBook &&
+      c.bid === s.yesBid &&
+      c.ask === s.yesAsk &&
+      c.last === s.lastTradePrice &&
+      c.thetaPpm === takerThetaPpm
+    ) {
+      return c.mark;
+    }
+    const mark = computeMark(e, netQty, takerThetaPpm);
+    if (c === undefined) {
+      this.markCache.set(slug, { book, version: book.version, fullBook: e.hasFullBook, bid: s.yesBid, ask: s.yesAsk, last: s.lastTradePrice, netQty, thetaPpm: takerThetaPpm, mark });
+    } else {
+      c.book = book;
+      c.version = book.version;
+      c.fullBook = e.hasFullBook;
+      c.bid = s.yesBid;
+      c.ask = s.yesAsk;
+      c.last = s.lastTradePrice;
+      c.netQty = netQty;
+      c.thetaPpm = takerThetaPpm;
+      c.mark = mark;
+    }
+    return mark;
+  }
+
+  /** closeoutMark computed afresh, bypassing its cache: the reference the cache is tested against. */
+  closeoutMarkUncached(slug: string, netQty: Qty): ExecutableMark {
+    return computeMark(this.markets.get(slug), netQty, this.takerThetaPpm(slug));
+  }
+
+  private takerThetaPpm(slug: string): number {
+    return (this.opts.feeRates?.(slug) ?? DEFAULT_FEE_RATES).takerThetaPpm;
   }
 
   /** The mid-based long-side mark (mid, else last trade), for reference figures only — never PnL or risk. */
@@ -487,3 +542,16 @@ export class StateManager {
   }
 }
 
+/**
+ * The executable mark of holding `netQty` in a market (shared/domain/executable-mark.ts): the close walks the
+ * book's depth once a whole book has arrived, else only the best price (size unknown).
+ */
+function computeMark(e: MarketEntry | undefined, netQty: Qty, takerThetaPpm: number): ExecutableMark {
+  if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
+  const long = netQty > 0;
+  const s = e.state;
+  const side = long ? 'bid' : 'ask';
+  const book = e.book;
+  const closeLevels: LevelAt = e.hasFullBook ? (i) => book.level(side, i) : bestOnly(long ? s.yesBid : s.yesAsk);
+  return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
+}
