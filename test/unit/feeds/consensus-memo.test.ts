@@ -51,7 +51,7 @@ const update: fc.Arbitrary<Update> = fc.record({
 const options: fc.Arbitrary<ConsensusOptions> = fc.record(
   {
     method: fc.constantFrom(...NO_VIG_METHODS),
-    weights: fc.constantFrom({ 'Zero Book': 0 }, { pinnacle: 3, zerobook: 0 }, {}),
+    weights: fc.constantFrom<Record<string, number>>({ 'Zero Book': 0 }, { pinnacle: 3, zerobook: 0 }, {}),
     defaultWeight: fc.constantFrom(1, 0.5),
     expireAfterMs: fc.constantFrom(null, 30_000),
     minBooks: fc.constantFrom(1, 2),

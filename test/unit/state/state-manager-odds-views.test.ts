@@ -233,7 +233,7 @@ describe('state manager odds-side memory', () => {
                 };
               });
               const before = emitted.length;
-              sm.onFeedEvent({ type: 'odds', quotes });
+              sm.onFeedEvent({ type: 'odds', quotes, entryId: null });
               plain.onOdds(quotes);
               // what was published is what the model holds
               for (const c of emitted.slice(before)) expect(c).toStrictEqual(plain.consensus(c.fixtureId, c.market));
@@ -241,7 +241,7 @@ describe('state manager odds-side memory', () => {
             }
             case 'game': {
               const g = gameOf(s, clock.now());
-              sm.onFeedEvent({ type: 'game', game: g });
+              sm.onFeedEvent({ type: 'game', game: g, entryId: null });
               plain.games.set(g.gameId, g);
               break;
             }
