@@ -9,6 +9,7 @@
 import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-events.js';
+import type { ConsensusMemo } from '../feeds/fair-value/consensus.js';
 import { bestOnly, executableMark, midMarkValue, type ExecutableMark, type LevelAt } from '../domain/executable-mark.js';
 import { DEFAULT_FEE_RATES, type FeeRates } from '../domain/fees.js';
 import type { GameState } from '../domain/game.js';
@@ -32,8 +33,16 @@ import { RollingVolume } from './rolling-volume.js';
 /**
  * Computes the no-vig consensus of one fixture's market from the current quotes (fair-value module). The
  * array is the state manager's own, updated in place by later odds: read it during the call, do not keep it.
+ * `memo` is one object per fixture × market, kept for the function's working memory between calls (it must
+ * not change the result: createConsensusFn keeps there what lets it de-vig only the books that changed).
  */
-export type ConsensusFn = (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined;
+export type ConsensusFn = (
+  quotes: readonly OddsQuote[],
+  fixtureId: string,
+  market: string,
+  now: number,
+  memo?: ConsensusMemo,
+) => ConsensusProbability | undefined;
 /**
  * Live probability that the HOME team wins, given the game and the pre-game home probability. A function of
  * its arguments alone: the state manager reuses its answer while the game object and the pre-game value stay.
@@ -61,18 +70,51 @@ interface MarketEntry {
 
 /**
  * One fixture's market's latest quote per key, in first-arrival order: the list the consensus reads, kept
- * in place (a newer quote takes its key's slot) so an odds update copies nothing.
+ * in place (a newer quote takes its key's slot) so an odds update copies nothing; and its consensus.
  */
-interface MarketQuotes {
+interface MarketQuotes extends ConsensusMemo {
   fixtureId: string;
   market: string;
-  /** The consensus map's key. */
-  key: string;
   /** Quote key → index in `list`. */
   at: Map<string, number>;
   list: OddsQuote[];
   /** The odds message that last touched it. */
   touchedBy: number;
+  consensus: ConsensusProbability | undefined;
+  /** The link that freezes the pre-game strength from this market, as read at directory revision `linkRevision`. */
+  pregameLink: MarketLink | undefined;
+  linkRevision: number;
+}
+
+/** One fixture's pre-game home strength and the live model's last answer (and what it was asked). */
+interface FixtureModel {
+  /** Home win probability before the game went live (frozen at kick-off), or inferred (inferPregame). */
+  pregame: number | undefined;
+  game: GameState | undefined;
+  pre: number;
+  home: number | undefined;
+}
+
+/**
+ * What the strategies' per-market questions read, found once per market and directory revision: its link, the
+ * quotes (and so the consensus) of the link's fixture × market, and the fixture's model; with the last
+ * consensusYes answer, reused while the consensus and the clock stand still.
+ */
+interface MarketView {
+  revision: number;
+  link: MarketLink | undefined;
+  quotes: MarketQuotes | undefined;
+  fixture: FixtureModel | undefined;
+  yesOf: ConsensusProbability | undefined;
+  yesAt: number;
+  yes: ConsensusYes | undefined;
+}
+
+/** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read, never change. */
+interface ConsensusYes {
+  probability: number;
+  confidence: number;
+  ageMs: number;
 }
 
 /**
@@ -98,16 +140,16 @@ export class StateManager {
   private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
   /** Odds messages handled (marks the markets each one touched). */
   private oddsUpdates = 0;
-  /** `${fixtureId}|${market}` → consensus. */
-  private readonly consensusByMarket = new Map<string, ConsensusProbability>();
-  /** fixtureId → home win probability before the game went live (frozen at kick-off). */
-  private readonly pregameHome = new Map<string, number>();
+  /** The markets the odds message being handled touched (reused; a fresh list if one is handled within another). */
+  private touched: MarketQuotes[] = [];
+  private inOdds = false;
+  /** fixtureId → its pre-game strength and live model answer. */
+  private readonly fixtureModels = new Map<string, FixtureModel>();
+  /** marketSlug → what its questions read (MarketView). */
+  private readonly views = new Map<string, MarketView>();
   private readonly positions = new Map<string, PositionState>();
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
-  private readonly linkKeys = new WeakMap<MarketLink, string>();
-  /** fixtureId → the live model's last answer and what it was asked (strategies ask on every market update). */
-  private readonly liveHome = new Map<string, { game: GameState; pre: number; home: number | undefined }>();
   /** Each market's last executable mark and what it was computed from (see closeoutMark). */
   private readonly markCache = new Map<string, CachedMark>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
@@ -379,14 +421,21 @@ export class StateManager {
   }
 
   private onOdds(quotes: readonly OddsQuote[]): void {
-    const touched: MarketQuotes[] = [];
+    const nested = this.inOdds;
+    const touched = nested ? [] : this.touched;
+    this.inOdds = true;
+    try {
+      this.applyOdds(quotes, touched);
+    } finally {
+      touched.length = 0;
+      this.inOdds = nested;
+    }
+  }
+
+  private applyOdds(quotes: readonly OddsQuote[], touched: MarketQuotes[]): void {
     const stamp = ++this.oddsUpdates;
     for (const q of quotes) {
-      let byMarket = this.quotes.get(q.fixtureId);
-      if (!byMarket) this.quotes.set(q.fixtureId, (byMarket = new Map()));
-      const market = marketKeyOf(q); // the market id when the feed sent one
-      let mq = byMarket.get(market);
-      if (!mq) byMarket.set(market, (mq = { fixtureId: q.fixtureId, market, key: `${q.fixtureId}|${market}`, at: new Map(), list: [], touchedBy: 0 }));
+      const mq = this.marketQuotes(q.fixtureId, marketKeyOf(q)); // the market id when the feed sent one
       const i = mq.at.get(q.key);
       if (i === undefined) {
         mq.at.set(q.key, mq.list.length);
@@ -402,27 +451,47 @@ export class StateManager {
     }
     const now = this.opts.clock.now();
     for (const mq of touched) {
-      const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now);
-      if (!c) {
-        this.consensusByMarket.delete(mq.key);
-        continue;
-      }
-      this.consensusByMarket.set(mq.key, c);
-      this.freezePregame(mq.fixtureId, mq.market, c);
+      const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now, mq);
+      mq.consensus = c;
+      if (!c) continue;
+      this.freezePregame(mq, c);
       this.opts.bus.emit('odds_update', c);
     }
   }
 
+  /** The quotes (and consensus) of a fixture's market, made empty on first use. */
+  private marketQuotes(fixtureId: string, market: string): MarketQuotes {
+    let byMarket = this.quotes.get(fixtureId);
+    if (!byMarket) this.quotes.set(fixtureId, (byMarket = new Map()));
+    let mq = byMarket.get(market);
+    if (!mq) {
+      mq = { fixtureId, market, at: new Map(), list: [], touchedBy: 0, consensus: undefined, pregameLink: undefined, linkRevision: -1 };
+      byMarket.set(market, mq);
+    }
+    return mq;
+  }
+
+  private fixtureModel(fixtureId: string): FixtureModel {
+    let fx = this.fixtureModels.get(fixtureId);
+    if (!fx) this.fixtureModels.set(fixtureId, (fx = { pregame: undefined, game: undefined, pre: NaN, home: undefined }));
+    return fx;
+  }
+
   /** Remembers the last pre-game consensus of the home team: the strength input of the live model. */
-  private freezePregame(fixtureId: string, market: string, c: ConsensusProbability): void {
-    const game = this.games.get(fixtureId);
+  private freezePregame(mq: MarketQuotes, c: ConsensusProbability): void {
+    const game = this.games.get(mq.fixtureId);
     if (game && game.status !== 'SCHEDULED') return;
-    const slug = this.opts.directory.marketsForFixture(fixtureId)[0];
-    const link = slug ? this.opts.directory.link(slug) : undefined;
-    if (!link || link.oddsMarket !== market) return;
+    const directory = this.opts.directory;
+    if (mq.linkRevision !== directory.revision) {
+      const slug = directory.marketsForFixture(mq.fixtureId)[0];
+      mq.pregameLink = slug ? directory.link(slug) : undefined;
+      mq.linkRevision = directory.revision;
+    }
+    const link = mq.pregameLink;
+    if (!link || link.oddsMarket !== mq.market) return;
     const p = c.probabilities[link.oddsName];
     if (p === undefined) return;
-    this.pregameHome.set(fixtureId, link.side === 'home' ? p : 1 - p);
+    this.fixtureModel(mq.fixtureId).pregame = link.side === 'home' ? p : 1 - p;
   }
 
   // ---------------------------------------------------------------- queries (the strategies' view)
@@ -452,51 +521,74 @@ export class StateManager {
   }
 
   consensus(fixtureId: string, market: string): ConsensusProbability | undefined {
-    return this.consensusByMarket.get(`${fixtureId}|${market}`);
+    return this.quotes.get(fixtureId)?.get(market)?.consensus;
   }
 
   /**
-   * The consensus map's key of a market link, built once per link: strategies ask consensusYes on every
-   * market update, and a key made afresh each time is a new string to hash.
+   * What a market's questions read (its link, its consensus's quotes, its fixture's model), found again only
+   * when the directory changed: strategies ask on every market update.
    */
-  private consensusKey(link: MarketLink): string {
-    let key = this.linkKeys.get(link);
-    if (key === undefined) {
-      key = `${link.fixtureId}|${link.oddsMarket}`;
-      this.linkKeys.set(link, key);
+  private view(slug: string): MarketView {
+    const revision = this.opts.directory.revision;
+    let v = this.views.get(slug);
+    if (v !== undefined && v.revision === revision) return v;
+    const link = this.opts.directory.link(slug);
+    const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
+    const fixture = link ? this.fixtureModel(link.fixtureId) : undefined;
+    if (v === undefined) {
+      v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined };
+      this.views.set(slug, v);
+    } else {
+      v.revision = revision;
+      v.link = link;
+      v.quotes = quotes;
+      v.fixture = fixture;
+      v.yesOf = undefined;
+      v.yes = undefined;
     }
-    return key;
+    return v;
   }
 
-  /** No-vig consensus probability that this market's YES side wins. */
-  consensusYes(slug: string): { probability: number; confidence: number; ageMs: number } | undefined {
-    const link = this.opts.directory.link(slug);
-    if (!link) return undefined;
-    const c = this.consensusByMarket.get(this.consensusKey(link));
-    const p = c?.probabilities[link.oddsName];
-    if (!c || p === undefined) return undefined;
-    return { probability: p, confidence: c.confidence, ageMs: this.opts.clock.now() - c.computedAt + c.maxAgeMs };
+  /**
+   * No-vig consensus probability that this market's YES side wins. The answer is shared between the calls
+   * made while the consensus and the clock stand still: read it, never change it.
+   */
+  consensusYes(slug: string): ConsensusYes | undefined {
+    const v = this.view(slug);
+    const link = v.link;
+    const c = v.quotes?.consensus;
+    if (!link || !c) return undefined;
+    const now = this.opts.clock.now();
+    if (v.yesOf === c && v.yesAt === now) return v.yes;
+    const p = c.probabilities[link.oddsName];
+    v.yesOf = c;
+    v.yesAt = now;
+    v.yes = p === undefined ? undefined : { probability: p, confidence: c.confidence, ageMs: now - c.computedAt + c.maxAgeMs };
+    return v.yes;
   }
 
   /** The live model's probability that this market's YES side wins, once the game has a pre-game strength. */
   liveWinProbabilityYes(slug: string): number | undefined {
-    const link: MarketLink | undefined = this.opts.directory.link(slug);
-    if (!link) return undefined;
+    const v = this.view(slug);
+    const link = v.link;
+    const fx = v.fixture;
+    if (!link || !fx) return undefined;
     const game = this.games.get(link.fixtureId);
     if (!game) return undefined;
-    const pre = this.pregameHome.get(link.fixtureId) ?? this.inferPregame(link, game);
+    const pre = fx.pregame ?? this.inferPregame(link, fx, v.quotes, game);
     if (pre === undefined) return undefined;
-    const home = this.liveHomeProbability(link.fixtureId, game, pre);
+    const home = this.liveHomeProbability(fx, game, pre);
     if (home === undefined) return undefined;
     return link.side === 'home' ? home : 1 - home;
   }
 
   /** The live model's home probability, computed again only when the game (a new object on each update) or the pre-game value changed. */
-  private liveHomeProbability(fixtureId: string, game: GameState, pre: number): number | undefined {
-    const last = this.liveHome.get(fixtureId);
-    if (last !== undefined && last.game === game && Object.is(last.pre, pre)) return last.home;
+  private liveHomeProbability(fx: FixtureModel, game: GameState, pre: number): number | undefined {
+    if (fx.game === game && Object.is(fx.pre, pre)) return fx.home;
     const home = this.opts.winProbability(game, pre);
-    this.liveHome.set(fixtureId, { game, pre, home });
+    fx.game = game;
+    fx.pre = pre;
+    fx.home = home;
     return home;
   }
 
@@ -506,9 +598,9 @@ export class StateManager {
    * today's consensus at the current score and clock (the model is increasing in p₀, so bisection finds it).
    * Kept like a frozen pre-game value, so later moves of the book do not leak into the model's input.
    */
-  private inferPregame(link: MarketLink, game: GameState): number | undefined {
+  private inferPregame(link: MarketLink, fx: FixtureModel, quotes: MarketQuotes | undefined, game: GameState): number | undefined {
     if (game.status !== 'LIVE' && game.status !== 'HALFTIME') return undefined;
-    const c = this.consensusByMarket.get(`${link.fixtureId}|${link.oddsMarket}`);
+    const c = quotes?.consensus;
     const p = c?.probabilities[link.oddsName];
     if (p === undefined) return undefined;
     const targetHome = link.side === 'home' ? p : 1 - p;
@@ -525,7 +617,7 @@ export class StateManager {
       else hi = mid;
     }
     const pre = (lo + hi) / 2;
-    this.pregameHome.set(link.fixtureId, pre);
+    fx.pregame = pre;
     this.metrics.increment('state.pregame_inferred', 1);
     return pre;
   }

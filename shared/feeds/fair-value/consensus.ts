@@ -112,30 +112,20 @@ function weightTable(options: ConsensusOptions): ReadonlyMap<string, number> {
   return weights;
 }
 
-/** Books pricing the same outcome names (sorted), their total weight, and the names' JSON text (tie-break). */
+/**
+ * Books pricing the same outcome names (sorted: the first `n` of `names`), their total weight, and the names'
+ * JSON text (tie-break).
+ */
 interface OutcomeSet {
   names: string[];
+  n: number;
   weight: number;
   key: string;
 }
 
-/** The names in `Array.prototype.sort`'s default order (UTF-16 code units); an insertion sort, as sets are tiny. */
-function sortedNames(keys: Iterable<string>): string[] {
-  const out: string[] = [];
-  for (const k of keys) {
-    let i = out.length;
-    while (i > 0 && k < (out[i - 1] as string)) {
-      out[i] = out[i - 1] as string;
-      i--;
-    }
-    out[i] = k;
-  }
-  return out;
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameNames(a: readonly string[], an: number, b: readonly string[], bn: number): boolean {
+  if (an !== bn) return false;
+  for (let i = 0; i < an; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -161,14 +151,154 @@ function weightOf(weights: ReadonlyMap<string, number>, book: string, defaultWei
   return w;
 }
 
-/** One book's quotes in the market: the newest per outcome name, its weight and its outcome set. */
+/**
+ * One book's quotes in the market during one computation: the newest per outcome name (the first `n` of
+ * `names`/`quotes`, in the order the names were first accepted; the same sorted by name in `sortedNames`/
+ * `sortedQuotes`), its weight and its outcome set. Kept in a ConsensusScratch between computations (arrays
+ * are written up to a count, never shrunk) and reset when a computation first meets the book (`seen`), with
+ * two memos holding only what their inputs determine: the weight (per weight table and default weight) and the
+ * last de-vig (per outcome names, American prices and method: `removeVig` is a function of its arguments).
+ */
 interface BookQuotes {
+  key: string;
   /** The display name reported in contributions and exclusions (the first quote's). */
   shown: string;
-  outcomes: Map<string, OddsQuote>;
+  n: number;
+  names: string[];
+  quotes: OddsQuote[];
+  sortedNames: string[];
+  sortedQuotes: OddsQuote[];
   weight: number;
   group: OutcomeSet | null;
+  /** The computation that last reset this book. */
+  seen: number;
+  /** The weight found for `weightTable` and `weightDefault`. */
+  knownWeight: number;
+  weightTable: ReadonlyMap<string, number> | null;
+  weightDefault: number;
+  /** The last de-vig: the first `devigN` outcome names and their prices, the method, and its result. */
+  devigN: number;
+  devigNames: string[];
+  devigOdds: number[];
+  devigMethod: NoVigMethod | null;
+  fair: readonly number[];
+  overround: number;
 }
+
+/**
+ * The working memory of `consensusOf`: book records and outcome sets, reused by the next computation instead
+ * of made again. A fresh scratch per call is the plain computation; one kept per quote list (see
+ * ConsensusMemo) makes a later call de-vig only the books whose prices changed, with the same result: every
+ * record is reset before it is read, and a memo is used only when its inputs are equal.
+ */
+export interface ConsensusScratch {
+  books: Map<string, BookQuotes>;
+  /** This computation's books (the first `nOrder`), in the order their first quote was accepted. */
+  order: BookQuotes[];
+  nOrder: number;
+  stamp: number;
+  groups: OutcomeSet[];
+  groupPool: OutcomeSet[];
+}
+
+/**
+ * Where a caller keeps the consensus's working memory for one quote list between calls (the state manager
+ * keeps one per fixture × market). Without one, each call starts afresh; the result is the same either way.
+ */
+export interface ConsensusMemo {
+  scratch?: ConsensusScratch;
+}
+
+function newScratch(): ConsensusScratch {
+  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [] };
+}
+
+/** The book's record for this computation (reset when first met in it). */
+function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuotes {
+  let book = scratch.books.get(key);
+  if (!book) {
+    book = {
+      key,
+      shown,
+      n: 0,
+      names: [],
+      quotes: [],
+      sortedNames: [],
+      sortedQuotes: [],
+      weight: 0,
+      group: null,
+      seen: 0,
+      knownWeight: 0,
+      weightTable: null,
+      weightDefault: 0,
+      devigN: 0,
+      devigNames: [],
+      devigOdds: [],
+      devigMethod: null,
+      fair: [],
+      overround: 0,
+    };
+    scratch.books.set(key, book);
+  }
+  if (book.seen !== scratch.stamp) {
+    book.seen = scratch.stamp;
+    book.shown = shown;
+    book.n = 0;
+    book.weight = 0;
+    book.group = null;
+    scratch.order[scratch.nOrder++] = book;
+  }
+  return book;
+}
+
+/** This computation's record of a book, if the computation met it. */
+function seenBook(scratch: ConsensusScratch, key: string): BookQuotes | undefined {
+  const book = scratch.books.get(key);
+  return book && book.seen === scratch.stamp ? book : undefined;
+}
+
+function outcomeIndex(book: BookQuotes, name: string): number {
+  for (let i = 0; i < book.n; i++) if (book.names[i] === name) return i;
+  return -1;
+}
+
+/** Sorts the book's outcomes by name (`Array.prototype.sort`'s default order); an insertion sort, as sets are tiny. */
+function sortOutcomes(book: BookQuotes): void {
+  const { names, quotes, sortedNames, sortedQuotes } = book;
+  for (let j = 0; j < book.n; j++) {
+    const k = names[j] as string;
+    const q = quotes[j] as OddsQuote;
+    let i = j;
+    while (i > 0 && k < (sortedNames[i - 1] as string)) {
+      sortedNames[i] = sortedNames[i - 1] as string;
+      sortedQuotes[i] = sortedQuotes[i - 1] as OddsQuote;
+      i--;
+    }
+    sortedNames[i] = k;
+    sortedQuotes[i] = q;
+  }
+}
+
+/** True when the book's last de-vig was of its current (sorted) outcomes at their current prices with this method. */
+function devigCurrent(book: BookQuotes, method: NoVigMethod): boolean {
+  if (book.devigMethod !== method || !sameNames(book.devigNames, book.devigN, book.sortedNames, book.n)) return false;
+  for (let i = 0; i < book.n; i++) if ((book.sortedQuotes[i] as OddsQuote).americanOdds !== book.devigOdds[i]) return false;
+  return true;
+}
+
+function rememberDevig(book: BookQuotes, method: NoVigMethod, fair: readonly number[], overround: number): void {
+  for (let i = 0; i < book.n; i++) {
+    book.devigNames[i] = book.sortedNames[i] as string;
+    book.devigOdds[i] = (book.sortedQuotes[i] as OddsQuote).americanOdds;
+  }
+  book.devigN = book.n;
+  book.devigMethod = method;
+  book.fair = fair;
+  book.overround = overround;
+}
+
+/** Ties between outcome sets of equal weight go to the set whose JSON text sorts first. */
+const byKey = (a: OutcomeSet, b: OutcomeSet): number => (a.key < b.key ? -1 : 1);
 
 /** Consensus for one fixture + market, or null when no book qualifies. */
 export function computeConsensus(
@@ -178,7 +308,7 @@ export function computeConsensus(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusProbability | null {
-  return consensusOf(quotes, fixtureId, market, now, options, false).consensus;
+  return consensusOf(quotes, fixtureId, market, now, options, false, newScratch()).consensus;
 }
 
 export function computeConsensusDetailed(
@@ -188,17 +318,27 @@ export function computeConsensusDetailed(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusDetail {
-  return consensusOf(quotes, fixtureId, market, now, options, true);
+  return consensusOf(quotes, fixtureId, market, now, options, true, newScratch());
 }
 
 const NO_EXCLUSIONS = Object.freeze([]) as unknown as ExcludedQuote[];
+const NO_CONTRIBUTIONS = Object.freeze([]) as unknown as BookContribution[];
 
 /** Lists an excluded quote (only when the exclusions are wanted). */
 function exclude(excluded: ExcludedQuote[] | null, sportsbook: string, name: string, reason: ExclusionReason): void {
   if (excluded) excluded.push({ sportsbook, name, reason });
 }
 
-/** The consensus; the exclusions are listed only when `detail` (the bare consensus is the same either way). */
+/** Lists the first `n` of a book's outcome names as excluded (only when the exclusions are wanted). */
+function excludeAll(excluded: ExcludedQuote[] | null, shown: string, names: readonly string[], n: number, reason: ExclusionReason): void {
+  if (excluded) for (let i = 0; i < n; i++) excluded.push({ sportsbook: shown, name: names[i] as string, reason });
+}
+
+/**
+ * The consensus; the exclusions and contributions are listed only when `detail` (the bare consensus is the
+ * same either way). `scratch` is working memory (see ConsensusScratch): a fresh one or one kept between calls
+ * give the same result.
+ */
 function consensusOf(
   quotes: readonly OddsQuote[],
   fixtureId: string,
@@ -206,6 +346,7 @@ function consensusOf(
   now: number,
   options: ConsensusOptions,
   detail: boolean,
+  scratch: ConsensusScratch,
 ): ConsensusDetail {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
@@ -213,9 +354,10 @@ function consensusOf(
   const weights = weightTable(options);
   const defaultWeight = options.defaultWeight ?? 1;
   const excluded: ExcludedQuote[] | null = detail ? [] : null;
+  scratch.stamp++;
+  scratch.nOrder = 0;
 
   // 1. filter, and keep the newest quote per book × outcome
-  const byBook = new Map<string, BookQuotes>();
   let locked = false;
   for (const q of quotes) {
     if (!inMarket(q, fixtureId, market)) continue;
@@ -236,49 +378,71 @@ function consensusOf(
       exclude(excluded, q.sportsbook, q.name, 'invalid_price');
       continue;
     }
-    const bookKey = sportsbookKeyOf(q);
-    let book = byBook.get(bookKey);
-    if (!book) byBook.set(bookKey, (book = { shown: q.sportsbook, outcomes: new Map(), weight: 0, group: null }));
-    const prev = book.outcomes.get(q.name);
-    if (!prev || prev.timestamp <= q.timestamp) book.outcomes.set(q.name, q);
+    const book = bookFor(scratch, sportsbookKeyOf(q), q.sportsbook);
+    const i = outcomeIndex(book, q.name);
+    if (i < 0) {
+      book.names[book.n] = q.name;
+      book.quotes[book.n++] = q;
+    } else if ((book.quotes[i] as OddsQuote).timestamp <= q.timestamp) book.quotes[i] = q;
   }
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
   if (locked) {
     for (const q of quotes) {
       if (!q.locked || !inMarket(q, fixtureId, market)) continue;
-      const book = byBook.get(sportsbookKeyOf(q))?.outcomes;
-      const live = book?.get(q.name);
-      if (book && live && live.timestamp <= q.timestamp) book.delete(q.name);
+      const book = seenBook(scratch, sportsbookKeyOf(q));
+      const i = book ? outcomeIndex(book, q.name) : -1;
+      if (book && i >= 0 && (book.quotes[i] as OddsQuote).timestamp <= q.timestamp) {
+        for (let j = i + 1; j < book.n; j++) {
+          book.names[j - 1] = book.names[j] as string;
+          book.quotes[j - 1] = book.quotes[j] as OddsQuote;
+        }
+        book.n--;
+      }
     }
   }
 
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
-  const groups: OutcomeSet[] = [];
-  for (const [key, book] of byBook) {
-    const w = weightOf(weights, key, defaultWeight);
-    book.weight = w;
+  const { order, nOrder, groups } = scratch;
+  groups.length = 0;
+  for (let b = 0; b < nOrder; b++) {
+    const book = order[b] as BookQuotes;
+    if (book.weightTable !== weights || book.weightDefault !== defaultWeight) {
+      book.weightTable = weights;
+      book.weightDefault = defaultWeight;
+      book.knownWeight = weightOf(weights, book.key, defaultWeight);
+    }
+    const w = (book.weight = book.knownWeight);
     if (w <= 0) {
-      for (const name of book.outcomes.keys()) exclude(excluded, book.shown, name, 'zero_weight');
+      excludeAll(excluded, book.shown, book.names, book.n, 'zero_weight');
       continue;
     }
-    if (book.outcomes.size < 2) continue;
-    const sorted = sortedNames(book.outcomes.keys());
+    if (book.n < 2) continue;
+    sortOutcomes(book);
     let g: OutcomeSet | undefined;
     for (const x of groups) {
-      if (sameNames(x.names, sorted)) {
+      if (sameNames(x.names, x.n, book.sortedNames, book.n)) {
         g = x;
         break;
       }
     }
-    if (!g) groups.push((g = { names: sorted, weight: 0, key: '' }));
+    if (!g) {
+      g = scratch.groupPool[groups.length];
+      if (g) {
+        g.names = book.sortedNames;
+        g.n = book.n;
+        g.weight = 0;
+        g.key = '';
+      } else scratch.groupPool.push((g = { names: book.sortedNames, n: book.n, weight: 0, key: '' }));
+      groups.push(g);
+    }
     book.group = g;
     g.weight += w;
   }
   if (groups.length > 1) {
-    for (const g of groups) g.key = JSON.stringify(g.names);
-    groups.sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const g of groups) g.key = JSON.stringify(g.names.slice(0, g.n));
+    groups.sort(byKey);
   }
   let best: OutcomeSet | null = null;
   let bestW = 0;
@@ -289,39 +453,46 @@ function consensusOf(
     }
   }
 
-  // 3. de-vig per book (each book's fair probabilities in `names` order; listed by name only when `detail`)
+  // 3. de-vig per book (each book's fair probabilities in name order: its sortedQuotes are the set's names)
   const weightsUsed: number[] = [];
   const fairs: (readonly number[])[] = [];
   const ages: number[] = [];
-  const contributions: BookContribution[] = [];
+  const contributions: BookContribution[] = detail ? [] : NO_CONTRIBUTIONS;
   const names: readonly string[] = best ? best.names : [];
-  const implied: number[] = new Array<number>(names.length);
-  for (const book of byBook.values()) {
+  const nNames = best ? best.n : 0;
+  for (let b = 0; b < nOrder; b++) {
+    const book = order[b] as BookQuotes;
     const w = book.weight;
     if (w <= 0) continue;
-    const { outcomes, shown } = book;
+    const shown = book.shown;
     if (best === null || book.group !== best) {
-      for (const name of outcomes.keys()) exclude(excluded, shown, name, 'incomplete_market');
+      excludeAll(excluded, shown, book.names, book.n, 'incomplete_market');
       continue;
     }
-    try {
-      let ageMs = 0;
-      for (let i = 0; i < names.length; i++) {
-        const q = outcomes.get(names[i] as string) as OddsQuote;
-        implied[i] = americanToProbability(q.americanOdds);
-        ageMs = Math.max(ageMs, now - q.timestamp);
+    let ageMs = 0;
+    for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
+    if (!devigCurrent(book, method)) {
+      let fair: readonly number[];
+      let overround: number;
+      try {
+        const implied: number[] = new Array<number>(nNames);
+        for (let i = 0; i < nNames; i++) implied[i] = americanToProbability((book.sortedQuotes[i] as OddsQuote).americanOdds);
+        const r = removeVig(implied, method);
+        fair = r.probabilities;
+        overround = r.overround;
+      } catch {
+        excludeAll(excluded, shown, names, nNames, 'devig_failed');
+        continue;
       }
-      const r = removeVig(implied, method);
-      weightsUsed.push(w);
-      fairs.push(r.probabilities);
-      ages.push(ageMs);
-      if (detail) {
-        const fair: Record<string, number> = {};
-        for (let i = 0; i < names.length; i++) fair[names[i] as string] = r.probabilities[i] as number;
-        contributions.push({ sportsbook: shown, weight: w, fair, overround: r.overround, ageMs });
-      }
-    } catch {
-      for (const n of names) exclude(excluded, shown, n, 'devig_failed');
+      rememberDevig(book, method, fair, overround);
+    }
+    weightsUsed.push(w);
+    fairs.push(book.fair);
+    ages.push(ageMs);
+    if (detail) {
+      const fair: Record<string, number> = {};
+      for (let i = 0; i < nNames; i++) fair[names[i] as string] = book.fair[i] as number;
+      contributions.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
     }
   }
   const nBooks = weightsUsed.length;
@@ -332,23 +503,23 @@ function consensusOf(
   // blend (sums in contribution order, as a left fold from 0)
   let totalW = 0;
   for (let b = 0; b < nBooks; b++) totalW = totalW + (weightsUsed[b] as number);
-  const blended: number[] = new Array<number>(names.length);
+  const blended: number[] = new Array<number>(nNames);
   let sum = 0;
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < nNames; i++) {
     let a = 0;
     for (let b = 0; b < nBooks; b++) a = a + (weightsUsed[b] as number) * ((fairs[b] as readonly number[])[i] as number);
     blended[i] = a / totalW;
     sum = sum + (blended[i] as number);
   }
   const probabilities: Record<string, number> = {};
-  for (let i = 0; i < names.length; i++) probabilities[names[i] as string] = (blended[i] as number) / sum;
+  for (let i = 0; i < nNames; i++) probabilities[names[i] as string] = (blended[i] as number) / sum;
 
   // 4. confidence
   const weightScale = options.weightScale ?? 2;
   const dispersionScale = options.dispersionScale ?? 0.03;
   const count = 1 - Math.exp(-totalW / weightScale);
   let maxSd = 0;
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < nNames; i++) {
     const mean = (blended[i] as number) / sum;
     let v = 0;
     for (let b = 0; b < nBooks; b++) v = v + (weightsUsed[b] as number) * (((fairs[b] as readonly number[])[i] as number) - mean) ** 2;
@@ -380,10 +551,11 @@ function consensusOf(
 
 /**
  * The consensus as the state manager's `ConsensusFn` (shared/state/state-manager.ts): options bound once,
- * `undefined` instead of null when no book qualifies.
+ * `undefined` instead of null when no book qualifies, working memory kept in `memo` when the caller gives one.
  */
 export function createConsensusFn(
   options: ConsensusOptions = {},
-): (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number) => ConsensusProbability | undefined {
-  return (quotes, fixtureId, market, now) => computeConsensus(quotes, fixtureId, market, now, options) ?? undefined;
+): (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number, memo?: ConsensusMemo) => ConsensusProbability | undefined {
+  return (quotes, fixtureId, market, now, memo) =>
+    consensusOf(quotes, fixtureId, market, now, options, false, memo ? (memo.scratch ??= newScratch()) : newScratch()).consensus ?? undefined;
 }

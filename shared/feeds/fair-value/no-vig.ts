@@ -53,10 +53,16 @@ function validate(implied: readonly number[]): number {
  */
 export const MIN_FAIR_PROBABILITY = 1e-12;
 
+/** Floors each probability at MIN_FAIR_PROBABILITY and divides by their sum, in place (`p` is always a fresh array). */
 function normalise(p: number[]): number[] {
-  const floored = p.map((x) => Math.max(x, MIN_FAIR_PROBABILITY));
-  const s = floored.reduce((a, b) => a + b, 0);
-  return floored.map((x) => x / s);
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    const x = Math.max(p[i] as number, MIN_FAIR_PROBABILITY);
+    p[i] = x;
+    s = s + x;
+  }
+  for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) / s;
+  return p;
 }
 
 export function multiplicative(implied: readonly number[]): NoVigResult {

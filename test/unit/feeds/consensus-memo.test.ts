@@ -1,0 +1,142 @@
+/**
+ * The consensus's working memory (ConsensusMemo, kept per quote list by the state manager) never changes an
+ * answer: over random sequences of odds updates applied in place to quote lists, the consensus computed with a
+ * memo kept between calls is exactly (bit for bit) the one computed afresh.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { OddsQuote } from '../../../shared/domain/feed-events.js';
+import { computeConsensus, createConsensusFn, type ConsensusMemo, type ConsensusOptions } from '../../../shared/feeds/fair-value/consensus.js';
+import { NO_VIG_METHODS } from '../../../shared/feeds/fair-value/no-vig.js';
+
+const T0 = 1_800_000_000_000;
+const BOOKS = ['Pinnacle', 'DraftKings', 'FanDuel', 'Zero Book', 'Caesars'];
+const NAMES = ['Home', 'Away', 'Draw', 'Over 1.5'];
+const FIXTURES = ['F1', 'F2'];
+const MARKETS = ['Moneyline', 'Total'];
+/** Mostly valid American prices; a few malformed ones (excluded as invalid_price). */
+const PRICES = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 100, max: 2_000 }).chain((a) => fc.constantFrom(a, -a)) },
+  { weight: 1, arbitrary: fc.constantFrom(50, -99, 150.5, 2_000_000) },
+);
+
+interface Update {
+  fixture: number;
+  market: number;
+  book: number;
+  name: number;
+  price: number;
+  locked: boolean;
+  isMain: boolean;
+  /** ms added to the clock before this update; the quote's own timestamp may lag the clock. */
+  advance: number;
+  lag: number;
+  withIds: boolean;
+}
+
+const update: fc.Arbitrary<Update> = fc.record({
+  // mostly one fixture × market and two outcomes, so that books are priced again and again
+  fixture: fc.constantFrom(0, 0, 0, 0, 1),
+  market: fc.constantFrom(0, 0, 0, 0, 1),
+  book: fc.nat(BOOKS.length - 1),
+  name: fc.constantFrom(0, 1, 0, 1, 0, 1, 2, 3),
+  price: PRICES,
+  locked: fc.constantFrom(false, false, false, true),
+  isMain: fc.constantFrom(true, true, true, true, false),
+  advance: fc.integer({ min: 0, max: 20_000 }),
+  lag: fc.integer({ min: 0, max: 90_000 }),
+  withIds: fc.boolean(),
+});
+
+const options: fc.Arbitrary<ConsensusOptions> = fc.record(
+  {
+    method: fc.constantFrom(...NO_VIG_METHODS),
+    weights: fc.constantFrom<Record<string, number>>({ 'Zero Book': 0 }, { pinnacle: 3, zerobook: 0 }, {}),
+    defaultWeight: fc.constantFrom(1, 0.5),
+    expireAfterMs: fc.constantFrom(null, 30_000),
+    minBooks: fc.constantFrom(1, 2),
+  },
+  { requiredKeys: ['method'] },
+);
+
+function quoteOf(u: Update, now: number, seq: number): OddsQuote {
+  const fixtureId = FIXTURES[u.fixture] as string;
+  const market = MARKETS[u.market] as string;
+  const sportsbook = BOOKS[u.book] as string;
+  const name = NAMES[u.name] as string;
+  return {
+    key: `${fixtureId}|${sportsbook}|${market}|${name}`,
+    oddId: `odd-${seq}`,
+    fixtureId,
+    sport: 'basketball',
+    league: 'NBA',
+    sportsbook,
+    market,
+    ...(u.withIds ? { sportsbookId: sportsbook.toLowerCase().replace(/ /g, '_'), marketId: market.toLowerCase() } : {}),
+    name,
+    selection: name,
+    selectionLine: '',
+    points: null,
+    americanOdds: u.price,
+    isMain: u.isMain,
+    isLive: false,
+    locked: u.locked,
+    timestamp: now - u.lag,
+    receivedAt: now,
+  };
+}
+
+describe('consensus working memory', () => {
+  it('a memo kept between calls gives exactly the fresh computation, over random odds sequences', () => {
+    fc.assert(
+      fc.property(options, fc.array(update, { minLength: 1, maxLength: 150, size: 'large' }), fc.boolean(), (opts, updates, shareOneList) => {
+        const cached = createConsensusFn(opts);
+        // One list (and memo) per fixture × market as the state manager keeps them, or one list for all (the
+        // consensus then filters by fixture and market: the memo must not mix them up).
+        const lists = new Map<string, { list: OddsQuote[]; memo: ConsensusMemo }>();
+        const one = { list: [] as OddsQuote[], memo: {} as ConsensusMemo };
+        let now = T0;
+        let seq = 0;
+        for (const u of updates) {
+          now += u.advance;
+          const q = quoteOf(u, now, ++seq);
+          const slot = shareOneList ? one : (lists.get(`${u.fixture}/${u.market}`) ?? lists.set(`${u.fixture}/${u.market}`, { list: [], memo: {} }).get(`${u.fixture}/${u.market}`)!);
+          const i = slot.list.findIndex((x) => x.key === q.key);
+          if (i < 0) slot.list.push(q);
+          else if (slot.list[i]!.timestamp <= q.timestamp) slot.list[i] = q;
+          for (const market of [q.market, q.marketId ?? q.market]) {
+            const expected = computeConsensus(slot.list, q.fixtureId, market, now, opts) ?? undefined;
+            expect(cached(slot.list, q.fixtureId, market, now, slot.memo)).toStrictEqual(expected);
+            expect(cached(slot.list, q.fixtureId, market, now)).toStrictEqual(expected);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the memo is used: a repeated call on unchanged prices de-vigs nothing again, yet answers the same', () => {
+    const quotes: OddsQuote[] = [];
+    let seq = 0;
+    for (const [book, home, away] of [['Pinnacle', -150, 130], ['DraftKings', -160, 140], ['FanDuel', -145, 125]] as const) {
+      quotes.push(quoteOf({ fixture: 0, market: 0, book: BOOKS.indexOf(book), name: 0, price: home, locked: false, isMain: true, advance: 0, lag: 0, withIds: false }, T0, ++seq));
+      quotes.push(quoteOf({ fixture: 0, market: 0, book: BOOKS.indexOf(book), name: 1, price: away, locked: false, isMain: true, advance: 0, lag: 0, withIds: false }, T0, ++seq));
+    }
+    const fn = createConsensusFn({ method: 'shin' });
+    const memo: ConsensusMemo = {};
+    const first = fn(quotes, 'F1', 'Moneyline', T0, memo);
+    const fairs = [...memo.scratch!.books.values()].map((b) => b.fair);
+    // a new quote object at the same price: the book's de-vig (its array) is reused
+    quotes[0] = { ...quotes[0]!, timestamp: T0 + 5, oddId: 'again' };
+    const second = fn(quotes, 'F1', 'Moneyline', T0 + 10, memo);
+    expect([...memo.scratch!.books.values()].map((b) => b.fair)).toEqual(fairs);
+    expect([...memo.scratch!.books.values()].every((b, i) => b.fair === fairs[i])).toBe(true);
+    expect(second).toStrictEqual({ ...first, computedAt: T0 + 10 });
+    // a price change de-vigs that book again
+    quotes[0] = { ...quotes[0]!, americanOdds: -170, timestamp: T0 + 20 };
+    const third = fn(quotes, 'F1', 'Moneyline', T0 + 20, memo);
+    expect(memo.scratch!.books.get('Pinnacle')!.fair).not.toBe(fairs[0]);
+    expect(third).toStrictEqual(computeConsensus(quotes, 'F1', 'Moneyline', T0 + 20, { method: 'shin' }));
+    expect(third!.probabilities.Home).toBeGreaterThan(first!.probabilities.Home!);
+  });
+});
