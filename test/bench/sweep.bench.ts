@@ -182,7 +182,9 @@ export async function run(): Promise<BenchResult[]> {
     // background threads, the first replays running unoptimized): the cold sweep's process CPU over the warm
     // one's, per worker. Every worker pays it once, so a 2-worker cold sweep needs it twice.
     const perJobTotal = (w: 1 | 2, phase: 'cold' | 'warm') => (cpu(w, phase, 'total') as number) / PARAM_SETS;
-    const warmUp = (w: 1 | 2) => ((cpu(w, 'cold', 'total') as number) - (cpu(w, 'warm', 'total') as number)) / w;
+    // Per round, then the median (a difference of two medians mixes rounds). With 2 workers the warm sweep is
+    // still part of each worker's warm-up (its jobs 17–32), so the 1-worker figure is the steadier one.
+    const warmUp = (w: 1 | 2) => median(rounds[w].map((m) => (m.cold.total - m.warm.total) / w));
     const steady = perJobTotal(1, 'warm');
     const w = Math.max(warmUp(1), warmUp(2));
     out.push(
