@@ -178,6 +178,24 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'warm sweep, main-thread CPU (dispatch, results), 2 workers', unit: 'ms', value: cpu(2, 'warm', 'main') ?? 0 },
       { name: 'cold sweep, V8 background-thread CPU: 1 worker / 2 workers', unit: 's', value: (cpu(1, 'cold', 'background') ?? 0) / 1000, target: `${((cpu(2, 'cold', 'background') ?? 0) / 1000).toFixed(2)} s with 2` },
     );
+    // What one worker's warm-up costs (loading the bundle and the recording, V8 compiling the hot code on its
+    // background threads, the first replays running unoptimized): the cold sweep's process CPU over the warm
+    // one's, per worker. Every worker pays it once, so a 2-worker cold sweep needs it twice.
+    const perJobTotal = (w: 1 | 2, phase: 'cold' | 'warm') => (cpu(w, phase, 'total') as number) / PARAM_SETS;
+    // Per round, then the median (a difference of two medians mixes rounds). With 2 workers the warm sweep is
+    // still part of each worker's warm-up (its jobs 17–32), so the 1-worker figure is the steadier one.
+    const warmUp = (w: 1 | 2) => median(rounds[w].map((m) => (m.cold.total - m.warm.total) / w));
+    const steady = perJobTotal(1, 'warm');
+    const w = Math.max(warmUp(1), warmUp(2));
+    out.push(
+      { name: 'process CPU per job (all threads), cold / warm: 1 worker (median)', unit: 'ms', value: perJobTotal(1, 'cold'), target: `warm ${perJobTotal(1, 'warm').toFixed(0)} ms` },
+      { name: 'process CPU per job (all threads), cold / warm: 2 workers (median)', unit: 'ms', value: perJobTotal(2, 'cold'), target: `warm ${perJobTotal(2, 'warm').toFixed(0)} ms` },
+      { name: 'warm-up CPU per worker (cold − warm process CPU, per worker): 1 worker / 2 workers', unit: 's', value: warmUp(1) / 1000, target: `${(warmUp(2) / 1000).toFixed(2)} s with 2` },
+      // On an idle 2-core box, 1 worker: J·c + W; 2 workers: (J·c + 2W) / 2 (c: warm CPU per job, W: warm-up per
+      // worker). 2 (J·c + W) / (J·c + 2W) ≥ 1.8 ⇔ J ≥ 8 W / c. An upper bound on the speed-up at J jobs (it
+      // counts the 1-worker warm-up's background CPU as on the critical path), so a lower bound on J.
+      { name: `sweep size from which a cold 2-worker sweep can reach 1.8× on an idle 2-core box (J ≥ 8 W / c; now ${PARAM_SETS})`, unit: 'jobs', value: Math.ceil((8 * w) / steady) },
+    );
     const total2 = (phase: 'cold' | 'warm') => (cpu(2, phase, 'total') as number) / 2;
     const one = (phase: 'cold' | 'warm') => Math.max(cpu(1, phase, 'workers') as number, (cpu(1, phase, 'total') as number) / 2);
     out.push(

@@ -17,8 +17,12 @@ describe('sweep in worker threads', () => {
       [0, undefined],
       [1, undefined],
     ]);
-    const local = await runBacktestJob(jobs[1]!, await loadRecording(['data/sample']));
-    expect(JSON.stringify(outcomes[1]!.summary)).toBe(JSON.stringify(local.outcome.summary));
+    // Every combination, not only one: whichever worker ran it, after however many jobs, it equals this thread's run.
+    const recording = await loadRecording(['data/sample']);
+    for (const [i, job] of jobs.entries()) {
+      const local = await runBacktestJob(job, recording);
+      expect(JSON.stringify(outcomes[i]!.summary)).toBe(JSON.stringify(local.outcome.summary));
+    }
     expect(outcomes[0]!.summary!.total.net).not.toBe(outcomes[1]!.summary!.total.net);
   }, 30_000);
 
