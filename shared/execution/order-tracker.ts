@@ -62,7 +62,6 @@ export interface OrderView extends TrackedOrder {
 }
 
 interface Entry extends OrderView {
-  executionIds: Set<string>;
   /** Trade ids of the fills applied (a trade fills an order at most once). */
   tradeIds: Set<string>;
 }
@@ -205,7 +204,6 @@ export class OrderTracker {
       leavesQty: request.quantity,
       pendingReconciliation: false,
       filledNotional: 0,
-      executionIds: new Set(),
       tradeIds: new Set(),
     };
     this.byLocal.set(localId, e);
@@ -408,7 +406,7 @@ export class OrderTracker {
     }
     const outcome = this.applyToEntry(e, x);
     this.changed(e);
-    if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale' || outcome.reason === 'duplicate') this.remember(x.id, e);
+    if (outcome.applied || outcome.reason === 'illegal' || outcome.reason === 'stale' || outcome.reason === 'duplicate') this.remember(x.id);
     return outcome;
   }
 
@@ -711,9 +709,8 @@ export class OrderTracker {
     e.leavesQty = isTerminal(e.status) ? 0 : Math.max(0, e.request.quantity - e.filledQty);
   }
 
-  private remember(executionId: string, e: Entry): void {
+  private remember(executionId: string): void {
     this.seenExecutions.add(executionId);
-    e.executionIds.add(executionId);
     if (this.seenExecutions.size > this.maxExec) {
       const oldest = this.seenExecutions.values().next().value;
       if (oldest !== undefined) this.seenExecutions.delete(oldest);

@@ -14,6 +14,7 @@
  */
 import type { BookLevel } from '../domain/market.js';
 import { QTY_SCALE } from '../domain/quantity.js';
+import { MARKET_STATES, type VenueMarketState } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import { fastIntIn, fastMicrosIn } from './fast-decimal.js';
 import { readMarketState } from './wire-convert.js';
@@ -101,7 +102,6 @@ class Scanner {
 
 const LEVEL_HEAD = '{"px":{"value":"';
 const LEVEL_MIDDLE = '","currency":"USD"},"qty":"';
-
 /** The end (exclusive) of a string's content starting at `i`, or -1 at an escape, a control character or the end. */
 function stringEnd(t: string, i: number): number {
   for (; i < t.length; i++) {
@@ -112,6 +112,48 @@ function stringEnd(t: string, i: number): number {
   return -1;
 }
 
+const ZERO = 48;
+const DOT = 46;
+/** Micros per unit of the last fractional digit, by number of fractional digits (1–6). */
+const FRACTION_SCALE = [0, 100_000, 10_000, 1_000, 100, 10, 1];
+
+/**
+ * The commonest level, whole: a price `0.d…` (1 to 6 decimals) and a whole-number quantity of at most 13
+ * digits (× QTY_SCALE stays a safe integer). Matched by the regular-expression engine (native code, about
+ * 2.5× faster than comparing the 43 fixed characters one by one in a loop); sticky, so it reads at lastIndex.
+ */
+const TIGHT_LEVEL = /\{"px":\{"value":"0\.[0-9]{1,6}","currency":"USD"\},"qty":"[0-9]{1,13}"\}/y;
+
+/**
+ * A level of the TIGHT_LEVEL form at `i`: pushes it and returns the position after it, or -1 for anything
+ * else (left to the general reading in `compactLevel`, which gives the same answer for what this one takes:
+ * the same digits make the same integers). A zero price is left to it too (it is out of range).
+ */
+function tightLevel(t: string, i: number, out: BookLevel[]): number {
+  TIGHT_LEVEL.lastIndex = i;
+  if (!TIGHT_LEVEL.test(t)) return -1;
+  const end = TIGHT_LEVEL.lastIndex;
+  i += LEVEL_HEAD.length + 2; // past `0.`
+  const fracStart = i;
+  let frac = 0;
+  let c = t.charCodeAt(i);
+  while (c !== QUOTE) {
+    frac = frac * 10 + (c - ZERO);
+    c = t.charCodeAt(++i);
+  }
+  if (frac === 0) return -1;
+  const price = frac * (FRACTION_SCALE[i - fracStart] as number);
+  i += LEVEL_MIDDLE.length;
+  let qty = 0;
+  c = t.charCodeAt(i);
+  while (c !== QUOTE) {
+    qty = qty * 10 + (c - ZERO);
+    c = t.charCodeAt(++i);
+  }
+  out.push({ price, qty: qty * QTY_SCALE });
+  return end;
+}
+
 /**
  * A level exactly as the venue writes it (compact, keys in its order): read without the general key
  * handling. Anything else (or anything out of range) → false with the position untouched, for `level`.
@@ -119,6 +161,11 @@ function stringEnd(t: string, i: number): number {
 function compactLevel(s: Scanner, out: BookLevel[]): boolean {
   const t = s.text;
   let i = s.pos;
+  const end = tightLevel(t, i, out);
+  if (end >= 0) {
+    s.pos = end;
+    return true;
+  }
   if (!t.startsWith(LEVEL_HEAD, i)) return false;
   i += LEVEL_HEAD.length;
   const valueEnd = stringEnd(t, i);
@@ -243,13 +290,73 @@ export function scanBookFrame(text: string, receivedAt: number, drift: WireDrift
   // The state is read (and an unknown one counted as drift) only once the whole frame is accepted: a frame
   // given up goes to the general parser, which reads it again.
   const { marketSlug, bids, asks, rawState, transactTime } = book;
-  return { event: { type: 'book', marketSlug, bids, asks, state: readMarketState(rawState, drift), transactTime, snapshot: false, receivedAt }, requestId };
+  // A known state (read by knownState) is what readMarketState would return for it.
+  const state = book.state ?? readMarketState(rawState, drift);
+  return { event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
+}
+
+/** The market state the last string read names, as the MARKET_STATES constant (no new string), or undefined. */
+function knownState(s: Scanner): VenueMarketState | undefined {
+  for (let k = 0; k < MARKET_STATES.length; k++) {
+    const name = MARKET_STATES[k] as VenueMarketState;
+    if (s.is(name)) return name;
+  }
+  return undefined;
+}
+
+/** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** Two decimal digits at `i`, or NaN. */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - ZERO;
+  const b = t.charCodeAt(i + 1) - ZERO;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.f…]Z` (year 1000–9999, day ≤ 28, 1–9 fraction digits, milliseconds truncated) →
+ * epoch ms, exactly what Date.parse gives for it; NaN for any other text (the caller then asks Date.parse).
+ */
+export function isoUtcMs(t: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < 20 || t.charCodeAt(end - 1) !== 90 /* Z */) return NaN;
+  if (t.charCodeAt(start + 4) !== 45 || t.charCodeAt(start + 7) !== 45 || t.charCodeAt(start + 10) !== 84) return NaN;
+  if (t.charCodeAt(start + 13) !== COLON || t.charCodeAt(start + 16) !== COLON) return NaN;
+  const year = twoDigits(t, start) * 100 + twoDigits(t, start + 2);
+  const month = twoDigits(t, start + 5);
+  const day = twoDigits(t, start + 8);
+  const hour = twoDigits(t, start + 11);
+  const minute = twoDigits(t, start + 14);
+  const second = twoDigits(t, start + 17);
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  let ms = 0;
+  if (len !== 20) {
+    // A fraction: `.` then 1–9 digits before the Z.
+    const digits = len - 21;
+    if (t.charCodeAt(start + 19) !== DOT || digits < 1 || digits > 9) return NaN;
+    for (let k = 0; k < digits; k++) {
+      const c = t.charCodeAt(start + 20 + k) - ZERO;
+      if (c < 0 || c > 9) return NaN;
+      if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
+    }
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
 }
 
 interface RawBook {
   marketSlug: string;
   bids: BookLevel[];
   asks: BookLevel[];
+  /** The state when it is one this build knows; otherwise `rawState` holds the text. */
+  state: VenueMarketState | undefined;
   rawState: string | undefined;
   transactTime: number | null;
 }
@@ -257,6 +364,7 @@ interface RawBook {
 function marketData(s: Scanner): RawBook | undefined {
   if (!s.expect(LBRACE)) return undefined;
   let marketSlug: string | undefined;
+  let state: VenueMarketState | undefined;
   let rawState: string | undefined;
   let transactTime: number | null = null;
   let seenTime = false;
@@ -276,11 +384,13 @@ function marketData(s: Scanner): RawBook | undefined {
       if (!levels(s, false, asks)) return undefined;
     } else if (s.is('state') && rawState === undefined) {
       if (!s.string()) return undefined;
-      rawState = s.slice();
+      state = knownState(s);
+      rawState = state ?? s.slice();
     } else if (s.is('transactTime') && !seenTime) {
       seenTime = true;
       if (!s.string()) return undefined;
-      const ms = Date.parse(s.slice());
+      let ms = isoUtcMs(s.text, s.strStart, s.strEnd);
+      if (Number.isNaN(ms)) ms = Date.parse(s.slice());
       if (!Number.isFinite(ms)) return undefined;
       transactTime = ms;
     } else return undefined;
@@ -289,5 +399,5 @@ function marketData(s: Scanner): RawBook | undefined {
     if (!more) break;
   }
   if (marketSlug === undefined || !bids || !asks) return undefined;
-  return { marketSlug, bids, asks, rawState, transactTime };
+  return { marketSlug, bids, asks, state, rawState, transactTime };
 }

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanBookFrame } from '../../../shared/venue/book-frame-scanner.js';
+import { isoUtcMs, scanBookFrame } from '../../../shared/venue/book-frame-scanner.js';
 import { WireDrift } from '../../../shared/venue/wire-drift.js';
 import { parseVenueMessage, parseVenueMessageInFull } from '../../../shared/venue/ws-messages.js';
 
@@ -27,7 +27,10 @@ const plainFrame = fc.record({
     bids: goodSide.map(byPrice(true)) as fc.Arbitrary<unknown>,
     offers: goodSide.map(byPrice(false)) as fc.Arbitrary<unknown>,
     state: fc.constantFrom<unknown>('MARKET_STATE_OPEN', 'MARKET_STATE_SUSPENDED', 'MARKET_STATE_SOMETHING_NEW'),
-    transactTime: fc.constantFrom<unknown>('2024-01-16T16:00:00.500Z', '2026-12-07T03:00:00Z'),
+    transactTime: fc.oneof(
+      fc.constantFrom<unknown>('2024-01-16T16:00:00.500Z', '2026-12-07T03:00:00Z', '2024-02-29T23:59:59.999999Z', '2025-01-31T00:00:00.1Z'),
+      fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString() as unknown),
+    ),
   }),
 });
 type Frame = { requestId?: unknown; subscriptionType?: unknown; marketData: Record<string, unknown> } & Record<string, unknown>;
@@ -39,8 +42,8 @@ const DEVIATIONS = [
   'heartbeat', 'duplicatePrice', 'unsorted', 'slug', 'state', 'noState', 'time', 'noTime', 'requestId', 'noRequestId', 'noSlug', 'noBids',
   'bidsNotArray', 'trail', 'trailSpace', 'cut', 'dupKey', 'whitespace', 'emptyLevel',
 ] as const;
-const WEIRD_PX = ['0.5', '0.1234567', '0.1200000', '1.00', '0', '-0.5', '', '.5', '5.', '1e-2', '0.5 ', '00.45', '0.4\u0035', 5, null];
-const WEIRD_QTY = ['12.0', '10.5', '0.01', '-1', '-0', '', '1e3', '99999999999999999', '123456789012345', 12, null];
+const WEIRD_PX = ['0.5', '0.00', '0.000001', '0.999999', '0.1234567', '0.1200000', '1.00', '0', '-0.5', '', '.5', '5.', '1e-2', '0.5 ', '00.45', '0.4\u0035', 5, null];
+const WEIRD_QTY = ['12.0', '9999999999999', '10000000000000', '10.5', '0.01', '-1', '-0', '', '1e3', '99999999999999999', '123456789012345', 12, null];
 const WEIRD_SLUG = ['', 'a"b', 'é-ü', 'tab\there', 'a\\b', 'ctl\u0001', null, 7];
 
 function deviate(f: Frame, kind: (typeof DEVIATIONS)[number], n: number, seed: number): string {
@@ -149,5 +152,30 @@ describe('book frame scanner', () => {
     ];
     for (const t of giveUp) expect(scanBookFrame(t, 5, new WireDrift())).toBeUndefined();
     for (const t of giveUp) expect(parseVenueMessage(t, 5)).toEqual(parseVenueMessageInFull(t, 5));
+  });
+
+  it('reads ISO-8601 UTC times exactly as Date.parse does, or leaves them to it (property)', () => {
+    const dd = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const isoLike = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), dd(19), dd(39), dd(29), dd(69), dd(69), fc.option(fc.stringMatching(/^[0-9]{0,12}$/)), fc.constantFrom('Z', 'Z', '', '+00:00', 'z'))
+      .map(([y, mo, d, h, mi, s, frac, z]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}${frac === null ? '' : `.${frac}`}${z}`);
+    fc.assert(
+      fc.property(isoLike, fc.constantFrom('', '"', 'x"'), (iso, pad) => {
+        const text = `${pad}${iso}${pad}`;
+        const ms = isoUtcMs(text, pad.length, pad.length + iso.length);
+        if (!Number.isNaN(ms)) expect(ms).toBe(Date.parse(iso));
+      }),
+      { numRuns: 5_000 },
+    );
+    // And it does take the venue's usual times (days 29–31 are left to Date.parse).
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 0, 1)), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        const ms = isoUtcMs(iso, 0, iso.length);
+        if (d.getUTCDate() <= 28) expect(ms).toBe(d.getTime());
+        else expect(ms).toBeNaN();
+      }),
+    );
+    expect(isoUtcMs('2024-01-16T16:00:00.123456789Z', 0, 30)).toBe(Date.parse('2024-01-16T16:00:00.123Z'));
   });
 });
