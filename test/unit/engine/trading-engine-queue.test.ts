@@ -61,22 +61,19 @@ function setup(react: (m: MarketState) => readonly StrategyOutput[], onExecute: 
 
 describe('TradingEngine event queue', () => {
   it('an event emitted while a batch is handled is heard only after the batch, in arrival order', () => {
-    let bus!: EventBus<EngineEvents>;
     const env = setup(
       (m) => (m.marketSlug === 'a' ? [signal('a')] : NO_OUTPUT),
       (s) => {
         if (s.marketSlug !== 'a') return;
-        bus.emit('market_update', book('b', 1, 2));
-        bus.emit('market_update', book('c', 1, 2));
+        env.bus.emit('market_update', book('b', 1, 2));
+        env.bus.emit('market_update', book('c', 1, 2));
       },
     );
-    bus = env.bus;
     env.bus.emit('market_update', book('a', 1, 2));
     expect(env.log).toEqual(['hear a', 'execute a', 'hear b', 'hear c']);
   });
 
   it('after a batch fails, the events still waiting are heard before the next one', () => {
-    let bus!: EventBus<EngineEvents>;
     let fail = true;
     const env = setup(
       (m) => (m.marketSlug === 'a' ? [signal('a')] : NO_OUTPUT),
@@ -84,11 +81,10 @@ describe('TradingEngine event queue', () => {
       (s) => {
         if (s.marketSlug !== 'a' || !fail) return;
         fail = false;
-        bus.emit('market_update', book('b', 1, 2)); // waits behind the batch of 'a' ...
+        env.bus.emit('market_update', book('b', 1, 2)); // waits behind the batch of 'a' ...
         throw new Error('risk check failed'); // ... which fails (the bus logs it)
       },
     );
-    bus = env.bus;
     env.bus.emit('market_update', book('a', 1, 2));
     expect(env.log).toEqual(['hear a']);
     env.bus.emit('market_update', book('d', 1, 2));
