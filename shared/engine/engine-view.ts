@@ -22,6 +22,7 @@ export interface EngineViewDeps {
   clock: Clock;
   /** The engine's bus: position and game changes, told to exposure watchers (`watchExposure`). */
   bus: EventBus<EngineEvents>;
+  /** Reports its feed-health changes on `bus` (the view caches sportsFeedHealthy between them). */
   state: StateManager;
   directory: MarketDirectory;
   /** The active executor's tracker (it changes when the mode switches between paper and live). */
@@ -36,6 +37,8 @@ export class EngineView implements StrategyContext, RiskView {
   private sinks: ExposureSink[] = [];
   /** One FixtureLink per directory link, made once (strategies ask on every market update). */
   private readonly fixtureLinks = new WeakMap<object, Readonly<FixtureLink>>();
+  /** The state's sportsFeedHealthy() as last read; forgotten on every sports feed_health change. */
+  private sportsHealthy: boolean | undefined;
 
   constructor(private readonly deps: EngineViewDeps) {
     this.clock = deps.clock;
@@ -46,6 +49,10 @@ export class EngineView implements StrategyContext, RiskView {
     });
     deps.bus.on('game_update', (g) => {
       for (const s of this.sinks) s.gameChanged(g.gameId);
+    });
+    // The state manager tells the bus of every change of a stream's health (and only then).
+    deps.bus.on('feed_health', (h) => {
+      if (h.source === 'sports') this.sportsHealthy = undefined;
     });
   }
 
@@ -69,8 +76,9 @@ export class EngineView implements StrategyContext, RiskView {
     return f;
   }
 
-  marketsForFixture(fixtureId: string): string[] {
-    return [...this.deps.directory.marketsForFixture(fixtureId)];
+  /** The directory's own list (no copy): read it at once, never keep or change it (StrategyContext). */
+  marketsForFixture(fixtureId: string): readonly string[] {
+    return this.deps.directory.marketsForFixture(fixtureId);
   }
 
   consensusYes(marketSlug: string): ConsensusYes | undefined {
@@ -91,7 +99,7 @@ export class EngineView implements StrategyContext, RiskView {
   }
 
   sportsFeedHealthy(): boolean {
-    return this.deps.state.sportsFeedHealthy();
+    return (this.sportsHealthy ??= this.deps.state.sportsFeedHealthy());
   }
 
   /** The tracker's own records (no copies): read them at once, never keep or change them (RiskView). */

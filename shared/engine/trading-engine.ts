@@ -1,13 +1,17 @@
 /**
  * The hot loop (seed: strategy engine + signal flow): every state change on the bus goes to the enabled
- * strategies; their cancels go straight to the executor, their signals through the aggregator (de-duplicate,
- * resolve conflicts, rank) and the risk manager (approve and size) to the executor. Synchronous up to the
+ * strategies that act on it (strategy-dispatch.ts); their cancels go straight to the executor, their signals
+ * through the aggregator (de-duplicate, resolve conflicts, rank) and the risk manager (approve and size) to the
+ * executor. Synchronous up to the
  * order request; the request itself is the only thing awaited, and nothing waits on it.
  *
  * Events that arrive while a batch is being handled (a paper fill emitted from inside an order call, say) are
  * queued and handled right after, in arrival order, so strategies never see a half-handled world.
  */
 import type { Clock } from '../domain/clock.js';
+import type { ConsensusProbability } from '../domain/feed-events.js';
+import type { GameState } from '../domain/game.js';
+import type { MarketState } from '../domain/market.js';
 import type { Signal } from '../domain/signal.js';
 import type { OrderExecutor } from '../execution/executor.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
@@ -16,9 +20,10 @@ import type { CircuitBreaker } from '../risk/circuit-breaker.js';
 import type { RiskDecision, RiskManager } from '../risk/risk-manager.js';
 import type { EngineEvents } from '../state/engine-events.js';
 import type { EventBus } from '../state/event-bus.js';
-import { splitOutputs, type BaseStrategy, type CancelRequest, type StrategyOutput } from '../strategies/base-strategy.js';
+import { isCancelRequest, isSignal, type BaseStrategy, type CancelRequest, type StrategyOutput } from '../strategies/base-strategy.js';
 import type { SignalAggregator } from '../strategies/signal-aggregator.js';
 import type { DailyPnlMonitor } from './daily-pnl.js';
+import { StrategyDispatch, type EventKind, type EventPayload } from './strategy-dispatch.js';
 
 export interface TradingEngineDeps {
   clock: Clock;
@@ -39,24 +44,30 @@ export interface TradingEngineDeps {
 export class TradingEngine {
   private readonly logger: Logger;
   private readonly metrics: Metrics;
+  private readonly table: StrategyDispatch;
   private readonly unsubscribe: (() => void)[] = [];
   private busy = false;
-  private readonly queue: (() => StrategyOutput[])[] = [];
+  /** Events that arrived while a batch was being handled, in arrival order (kinds and payloads side by side). */
+  private readonly pendingKinds: EventKind[] = [];
+  private readonly pendingPayloads: EventPayload[EventKind][] = [];
+  private pendingHead = 0;
   private running = false;
 
   constructor(private readonly deps: TradingEngineDeps) {
     this.logger = deps.logger ?? nullLogger;
     this.metrics = deps.metrics ?? nullMetrics;
+    this.table = new StrategyDispatch(deps.strategies, this.onStrategyError);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    const { bus, strategies } = this.deps;
+    const { bus } = this.deps;
+    // A kind no strategy hears is not subscribed to at all.
+    if (this.table.listenersOf('market').length > 0) this.unsubscribe.push(bus.on('market_update', this.onMarketUpdate));
+    if (this.table.listenersOf('game').length > 0) this.unsubscribe.push(bus.on('game_update', this.onGameUpdate));
+    if (this.table.listenersOf('odds').length > 0) this.unsubscribe.push(bus.on('odds_update', this.onOddsUpdate));
     this.unsubscribe.push(
-      bus.on('market_update', (m) => this.dispatch(() => collect(strategies, (s) => s.onMarketUpdate(m), this.onStrategyError))),
-      bus.on('game_update', (g) => this.dispatch(() => collect(strategies, (s) => s.onGameUpdate(g), this.onStrategyError))),
-      bus.on('odds_update', (c) => this.dispatch(() => collect(strategies, (s) => s.onOddsUpdate(c), this.onStrategyError))),
       bus.on('feed_health', (h) => {
         this.logger[h.healthy ? 'info' : 'warn']('feed health changed', { ...h });
         this.metrics.gauge('feed.healthy', h.healthy ? 1 : 0, { source: h.source, stream: String(h.stream) });
@@ -73,32 +84,61 @@ export class TradingEngine {
   tick(now: number): void {
     if (!this.running) return;
     this.deps.breaker.evaluate(this.deps.pnl.dailyPnl());
-    this.dispatch(() => collect(this.deps.strategies, (s) => s.onTimer(now), this.onStrategyError));
+    this.dispatch('timer', now);
   }
+
+  // The bus handlers, made once (no closure per event).
+  private readonly onMarketUpdate = (m: MarketState): void => this.dispatch('market', m);
+  private readonly onGameUpdate = (g: GameState): void => this.dispatch('game', g);
+  private readonly onOddsUpdate = (c: ConsensusProbability): void => this.dispatch('odds', c);
 
   private readonly onStrategyError = (strategy: BaseStrategy, err: unknown): void => {
     this.metrics.increment('engine.strategy_error', 1, { strategy: String(strategy.name) });
     this.logger.error('strategy failed; its output for this event is dropped', { strategy: strategy.name, err });
   };
 
-  private dispatch(produce: () => StrategyOutput[]): void {
+  /**
+   * Handles the event now, or after the batch in progress (and after any event still waiting) when one is:
+   * the strategies hear each event only once the previous one is fully handled.
+   */
+  private dispatch<K extends EventKind>(kind: K, payload: EventPayload[K]): void {
     if (!this.running) return;
-    this.queue.push(produce);
-    if (this.busy) return;
+    if (this.busy || this.pendingHead < this.pendingKinds.length) {
+      this.pendingKinds.push(kind);
+      this.pendingPayloads.push(payload);
+      if (this.busy) return;
+    }
     this.busy = true;
     try {
-      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.handle(next());
+      if (this.pendingHead === this.pendingKinds.length) this.handle(this.table.outputs(kind, payload));
+      while (this.pendingHead < this.pendingKinds.length) {
+        const i = this.pendingHead++;
+        this.handle(this.table.outputs(this.pendingKinds[i] as EventKind, this.pendingPayloads[i] as EventPayload[EventKind]));
+      }
     } finally {
       this.busy = false;
+      if (this.pendingHead === this.pendingKinds.length) {
+        this.pendingKinds.length = 0;
+        this.pendingPayloads.length = 0;
+        this.pendingHead = 0;
+      }
     }
   }
 
-  private handle(outputs: StrategyOutput[]): void {
+  /** Cancels first (in order), then the signals through the aggregator and the risk manager. */
+  private handle(outputs: readonly StrategyOutput[]): void {
     if (outputs.length === 0) return;
-    const { signals, cancels } = splitOutputs(outputs);
     const executor = this.deps.executor();
-    for (const c of cancels) this.cancel(executor, c);
-    if (signals.length === 0) return;
+    let cancels = 0;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i] as StrategyOutput;
+      if (isCancelRequest(o)) {
+        this.cancel(executor, o);
+        cancels++;
+      }
+    }
+    if (cancels === outputs.length) return;
+    const signals = cancels === 0 ? (outputs as readonly Signal[]) : outputs.filter(isSignal);
     for (const signal of this.deps.aggregator.aggregate(signals)) {
       const decision = this.deps.risk.validateTrade(signal);
       this.deps.onDecision?.(decision, signal);
@@ -131,26 +171,4 @@ export class TradingEngine {
       );
     }
   }
-}
-
-function collect(
-  strategies: readonly BaseStrategy[],
-  call: (s: BaseStrategy) => StrategyOutput[],
-  onError: (s: BaseStrategy, err: unknown) => void,
-): StrategyOutput[] {
-  let out: StrategyOutput[] | undefined;
-  for (const s of strategies) {
-    if (!s.enabled) continue;
-    let r: StrategyOutput[];
-    try {
-      r = call(s);
-    } catch (err) {
-      onError(s, err);
-      continue;
-    }
-    if (r.length === 0) continue;
-    if (!out) out = r.slice();
-    else for (const o of r) out.push(o);
-  }
-  return out ?? [];
 }

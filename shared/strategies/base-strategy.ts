@@ -30,6 +30,14 @@ export function isCancelRequest(o: StrategyOutput): o is CancelRequest {
   return (o as Partial<CancelRequest>).kind === 'cancel';
 }
 
+/** True for a signal (not a cancel). */
+export function isSignal(o: StrategyOutput): o is Signal {
+  return !isCancelRequest(o);
+}
+
+/** The one empty output every handler with nothing to do returns (shared, frozen: never push onto a handler's result). */
+export const NO_OUTPUT: readonly StrategyOutput[] = Object.freeze([]);
+
 /** Splits a strategy's outputs: cancels go to the executor first, signals to the aggregator. */
 export function splitOutputs(outputs: readonly StrategyOutput[]): { signals: Signal[]; cancels: CancelRequest[] } {
   const signals: Signal[] = [];
@@ -41,13 +49,35 @@ export function splitOutputs(outputs: readonly StrategyOutput[]): { signals: Sig
   return { signals, cancels };
 }
 
+/**
+ * The kinds of event a strategy acts on. The engine tells a strategy only of the kinds it lists, so a kind may
+ * be left out only when its handler never returns output and never changes what the strategy later returns.
+ */
+export interface StrategyInterest {
+  market: boolean;
+  game: boolean;
+  odds: boolean;
+  timer: boolean;
+}
+
+/** Every kind of event (a strategy that declares no interest hears everything). */
+export const ALL_EVENTS: Readonly<StrategyInterest> = Object.freeze({ market: true, game: true, odds: true, timer: true });
+
 export interface BaseStrategy {
   readonly name: StrategyName;
   /** A disabled strategy returns nothing from every handler. */
   enabled: boolean;
-  onMarketUpdate(market: MarketState): StrategyOutput[];
-  onGameUpdate(game: GameState): StrategyOutput[];
-  onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[];
+  /** The kinds of event it acts on (default ALL_EVENTS); fixed for the strategy's life. */
+  readonly interest?: Readonly<StrategyInterest>;
+  /**
+   * An exact, cheap pre-filter of market updates (optional): false only when `onMarketUpdate(market)` would
+   * return nothing and change nothing it keeps. The engine asks it just before it would call the handler.
+   */
+  wantsMarketUpdate?(market: MarketState): boolean;
+  /** Handlers return fresh arrays or NO_OUTPUT: read them, never change them. */
+  onMarketUpdate(market: MarketState): readonly StrategyOutput[];
+  onGameUpdate(game: GameState): readonly StrategyOutput[];
+  onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[];
   /** Periodic call (about once a second) for refreshes and staleness checks. */
-  onTimer(now: number): StrategyOutput[];
+  onTimer(now: number): readonly StrategyOutput[];
 }

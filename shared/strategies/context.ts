@@ -30,7 +30,8 @@ export interface StrategyContext {
   marketInfo(marketSlug: string): MarketInfo | undefined;
   game(fixtureId: string): GameState | undefined;
   fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined;
-  marketsForFixture(fixtureId: string): string[];
+  /** The fixture's markets (the directory's own list: read it at once, never keep or change it). */
+  marketsForFixture(fixtureId: string): readonly string[];
   consensusYes(marketSlug: string): ConsensusYes | undefined;
   /** The live model's probability that YES wins, from the current game state; undefined when unknown. */
   liveWinProbabilityYes(marketSlug: string): number | undefined;

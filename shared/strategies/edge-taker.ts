@@ -37,8 +37,18 @@ export interface EdgeInput {
   now: number;
 }
 
+/**
+ * A cheap necessary condition for a take: the ask at least `minEdge` under fair or the bid at least `minEdge`
+ * over it (a taker limit, on the tick and after the fee, is never nearer fair than that). False: `takeEdge`
+ * returns nothing whatever the tick, the fee, the budget or the position.
+ */
+export function mayTakeEdge(market: MarketState, fair: PriceMicros, minEdge: PriceMicros): boolean {
+  return (market.yesAsk !== null && market.yesAsk <= fair - minEdge) || (market.yesBid !== null && market.yesBid >= fair + minEdge);
+}
+
 export function takeEdge(i: EdgeInput): Signal | undefined {
   const { market, fair, minEdge, tick, rates } = i;
+  if (!mayTakeEdge(market, fair, minEdge)) return undefined;
   if (market.yesAsk !== null) {
     const limit = takerLimit(true, fair, minEdge, tick, rates);
     if (limit !== undefined && market.yesAsk <= limit) {

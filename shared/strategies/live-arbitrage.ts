@@ -13,9 +13,10 @@ import type { PriceMicros } from '../domain/money.js';
 import type { LiveArbitrageConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
-import type { BaseStrategy, StrategyOutput } from './base-strategy.js';
+import type { Signal } from '../domain/signal.js';
+import { NO_OUTPUT, type BaseStrategy, type StrategyInterest, type StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
-import { takeEdge } from './edge-taker.js';
+import { mayTakeEdge, takeEdge } from './edge-taker.js';
 import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
 
 export interface LiveArbitrageOptions {
@@ -36,6 +37,8 @@ interface GameMark {
 
 export class LiveArbitrage implements BaseStrategy {
   readonly name = 'live_arbitrage';
+  /** Odds are not its input and it keeps no timer; book updates only near a game event (wantsMarketUpdate). */
+  readonly interest: Readonly<StrategyInterest> = { market: true, game: true, odds: false, timer: false };
   enabled: boolean;
   private readonly marks = new Map<string, GameMark>();
   private readonly lastEventAt = new Map<string, number>();
@@ -51,8 +54,8 @@ export class LiveArbitrage implements BaseStrategy {
     this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
-  onGameUpdate(game: GameState): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onGameUpdate(game: GameState): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, clockSeconds: game.clockSeconds };
     const prev = this.marks.get(game.gameId);
     this.marks.set(game.gameId, mark);
@@ -62,51 +65,69 @@ export class LiveArbitrage implements BaseStrategy {
       prev.awayScore !== mark.awayScore ||
       prev.period !== mark.period ||
       prev.clockSeconds !== mark.clockSeconds;
-    if (!changed || game.status !== 'LIVE') return [];
+    if (!changed || game.status !== 'LIVE') return NO_OUTPUT;
     if (!this.opts.context.sportsFeedHealthy()) {
       this.metrics.increment('strategy.arb.paused_feed_unhealthy');
-      return [];
+      return NO_OUTPUT;
     }
     const now = this.opts.context.clock.now();
     this.lastEventAt.set(game.gameId, now);
     const what = prev && (prev.homeScore !== mark.homeScore || prev.awayScore !== mark.awayScore) ? 'score change' : 'clock change';
     const out: StrategyOutput[] = [];
-    for (const slug of this.opts.context.marketsForFixture(game.gameId)) out.push(...this.evaluate(slug, now, what));
+    for (const slug of this.opts.context.marketsForFixture(game.gameId)) {
+      const s = this.evaluate(slug, now, what);
+      if (s) out.push(s);
+    }
     return out;
   }
 
-  onMarketUpdate(market: MarketState): StrategyOutput[] {
-    if (!this.enabled || !this.opts.context.sportsFeedHealthy()) return [];
-    const fixture = this.opts.context.fixtureForMarket(market.marketSlug);
-    if (!fixture) return [];
-    const at = this.lastEventAt.get(fixture.fixtureId);
+  /** Only book updates of a fixture with a game event inside the reaction window can be acted on. */
+  wantsMarketUpdate(market: MarketState): boolean {
+    return this.reactingFixture(market.marketSlug, this.opts.context.clock.now()) !== undefined;
+  }
+
+  onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
+    if (!this.enabled || !this.opts.context.sportsFeedHealthy()) return NO_OUTPUT;
     const now = this.opts.context.clock.now();
-    if (at === undefined || now - at > this.opts.config.reactionWindowMs) return [];
-    const game = this.opts.context.game(fixture.fixtureId);
-    if (!game || game.status !== 'LIVE') return [];
-    return this.evaluate(market.marketSlug, now, 'book update after game event');
+    const fixtureId = this.reactingFixture(market.marketSlug, now);
+    if (fixtureId === undefined) return NO_OUTPUT;
+    const game = this.opts.context.game(fixtureId);
+    if (!game || game.status !== 'LIVE') return NO_OUTPUT;
+    const s = this.evaluate(market.marketSlug, now, 'book update after game event');
+    return s ? [s] : NO_OUTPUT;
   }
 
-  onOddsUpdate(_consensus: ConsensusProbability): StrategyOutput[] {
-    return [];
+  /** The market's fixture when it had a game event within reaction_window_ms of `now`. */
+  private reactingFixture(slug: string, now: number): string | undefined {
+    if (this.lastEventAt.size === 0) return undefined;
+    const fixture = this.opts.context.fixtureForMarket(slug);
+    if (!fixture) return undefined;
+    const at = this.lastEventAt.get(fixture.fixtureId);
+    return at !== undefined && now - at <= this.opts.config.reactionWindowMs ? fixture.fixtureId : undefined;
   }
 
-  onTimer(_now: number): StrategyOutput[] {
-    return [];
+  onOddsUpdate(_consensus: ConsensusProbability): readonly StrategyOutput[] {
+    return NO_OUTPUT;
   }
 
-  private evaluate(slug: string, now: number, why: string): StrategyOutput[] {
+  onTimer(_now: number): readonly StrategyOutput[] {
+    return NO_OUTPUT;
+  }
+
+  private evaluate(slug: string, now: number, why: string): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     const market = ctx.market(slug);
-    if (!market || market.state !== 'MARKET_STATE_OPEN') return [];
+    if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
     const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return [];
+    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
     const p = ctx.liveWinProbabilityYes(slug);
-    if (p === undefined || !Number.isFinite(p)) return [];
+    if (p === undefined || !Number.isFinite(p)) return undefined;
+    const fair = probabilityToPrice(p);
+    if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
     const signal = takeEdge({
       market,
-      fair: probabilityToPrice(p),
+      fair,
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
       sizeStep: ctx.marketInfo(slug)?.minQty,
@@ -120,9 +141,9 @@ export class LiveArbitrage implements BaseStrategy {
       reason: `live arbitrage on ${why}`,
       now,
     });
-    if (!signal) return [];
+    if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
     this.metrics.increment('strategy.signal', 1, { strategy: this.name });
-    return [signal];
+    return signal;
   }
 }

@@ -32,7 +32,7 @@ import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/sch
 import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
-import type { BaseStrategy, CancelRequest, StrategyOutput } from './base-strategy.js';
+import { NO_OUTPUT, type BaseStrategy, type CancelRequest, type StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
 import { edgeAt, makerQuote } from './net-edge.js';
 import { DEFAULT_TICK, MAX_ORDER_PRICE, MIN_ORDER_PRICE, probabilityToPrice } from './pricing.js';
@@ -85,24 +85,26 @@ export class MarketMaker implements BaseStrategy {
     this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
-  onMarketUpdate(market: MarketState): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     this.markets.add(market.marketSlug);
     const now = this.ctx.clock.now();
     const last = this.lastQuoteAt.get(market.marketSlug);
     const stop = this.pullReason(market.marketSlug, now);
-    if (stop) return this.pull(market.marketSlug, stop, now);
+    if (stop) return only(this.pull(market.marketSlug, stop, now));
     const due = last === undefined || now - last >= this.cfg.refreshIntervalMs;
-    if (due || this.quoteCrossesBook(market)) return this.quote(market.marketSlug, now);
-    return [];
+    if (!due && !this.quoteCrossesBook(market)) return NO_OUTPUT;
+    const out: StrategyOutput[] = [];
+    this.quote(market.marketSlug, now, out);
+    return out.length > 0 ? out : NO_OUTPUT;
   }
 
-  onGameUpdate(game: GameState): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onGameUpdate(game: GameState): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, status: game.status };
     const prev = this.games.get(game.gameId);
     this.games.set(game.gameId, mark);
-    if (!prev) return [];
+    if (!prev) return NO_OUTPUT;
     const what =
       prev.homeScore !== mark.homeScore || prev.awayScore !== mark.awayScore
         ? `score ${prev.homeScore}-${prev.awayScore} → ${mark.homeScore}-${mark.awayScore}`
@@ -111,42 +113,49 @@ export class MarketMaker implements BaseStrategy {
           : prev.status !== mark.status
             ? `status ${prev.status} → ${mark.status}`
             : undefined;
-    if (!what) return [];
+    if (!what) return NO_OUTPUT;
     const now = this.ctx.clock.now();
     const out: StrategyOutput[] = [];
     for (const slug of this.ctx.marketsForFixture(game.gameId)) {
       this.pausedUntil.set(slug, now + this.cfg.pauseAfterEventMs);
-      out.push(...this.pull(slug, `game event: ${what}`, now));
+      const c = this.pull(slug, `game event: ${what}`, now);
+      if (c) out.push(c);
     }
     if (out.length) this.metrics.increment('strategy.mm.pulled_on_event');
     return out;
   }
 
-  onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     const now = this.ctx.clock.now();
-    const out: StrategyOutput[] = [];
+    let out: StrategyOutput[] | undefined;
     for (const slug of this.ctx.marketsForFixture(consensus.fixtureId)) {
       if (!this.markets.has(slug)) continue;
+      out ??= [];
       const stop = this.pullReason(slug, now);
-      out.push(...(stop ? this.pull(slug, stop, now) : this.quote(slug, now)));
+      if (stop === undefined) this.quote(slug, now, out);
+      else {
+        const c = this.pull(slug, stop, now);
+        if (c) out.push(c);
+      }
     }
-    return out;
+    return out !== undefined && out.length > 0 ? out : NO_OUTPUT;
   }
 
-  onTimer(now: number): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onTimer(now: number): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     const out: StrategyOutput[] = [];
     for (const slug of this.markets) {
       const stop = this.pullReason(slug, now);
       if (stop) {
-        out.push(...this.pull(slug, stop, now));
+        const c = this.pull(slug, stop, now);
+        if (c) out.push(c);
         continue;
       }
       const last = this.lastQuoteAt.get(slug);
-      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) out.push(...this.quote(slug, now));
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(slug, now, out);
     }
-    return out;
+    return out.length > 0 ? out : NO_OUTPUT;
   }
 
   /** Why quotes in this market must come down now, if they must. */
@@ -164,13 +173,14 @@ export class MarketMaker implements BaseStrategy {
     return undefined;
   }
 
-  private pull(slug: string, reason: string, now: number): CancelRequest[] {
+  /** Forgets the market's last quote time; the cancel of its resting quotes, if it has any. */
+  private pull(slug: string, reason: string, now: number): CancelRequest | undefined {
     this.lastQuoteAt.delete(slug); // requote as soon as conditions allow
     const mine = this.ctx.restingOrders(slug, this.name);
-    if (mine.length === 0) return [];
+    if (mine.length === 0) return undefined;
     if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
     this.metrics.increment('strategy.mm.pull', 1, { reason: reason.split(' ')[0] ?? reason });
-    return [{ kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now }];
+    return { kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now };
   }
 
   private tickOf(slug: string): PriceMicros {
@@ -199,7 +209,6 @@ export class MarketMaker implements BaseStrategy {
     const tick = this.tickOf(slug);
     // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
     const step = this.ctx.marketInfo(slug)?.minQty ?? ONE_CONTRACT;
-    const onGrid = (q: Qty): Qty => roundToStep(q, step, 'down');
     const net = this.ctx.position(slug)?.netQty ?? 0;
     const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, qtyTimesMicros(net, this.cfg.skewPerContract, 'down')));
     const center = fv.fair - skew;
@@ -212,18 +221,20 @@ export class MarketMaker implements BaseStrategy {
     if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
     const out: { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } = { fair: fv.fair, confidence: fv.confidence };
     if (bidPx >= askPx) return out;
+    let bid: Quote | undefined;
+    let ask: Quote | undefined;
     if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = qtyAffordable(this.cfg.orderSize, bidPx);
-      if (net < 0) out.bid = { action: 'SELL_NO', price: bidPx, quantity: onGrid(Math.min(qty, -net)) };
-      else if (net < this.cfg.maxInventory) out.bid = { action: 'BUY_YES', price: bidPx, quantity: onGrid(Math.min(qty, this.cfg.maxInventory - net)) };
+      if (net < 0) bid = quoteOf('SELL_NO', bidPx, Math.min(qty, -net), step);
+      else if (net < this.cfg.maxInventory) bid = quoteOf('BUY_YES', bidPx, Math.min(qty, this.cfg.maxInventory - net), step);
     }
     if (askPx >= Math.max(tick, MIN_ORDER_PRICE) && askPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = qtyAffordable(this.cfg.orderSize, ONE_DOLLAR - askPx);
-      if (net > 0) out.ask = { action: 'SELL_YES', price: askPx, quantity: onGrid(Math.min(qty, net)) };
-      else if (-net < this.cfg.maxInventory) out.ask = { action: 'BUY_NO', price: askPx, quantity: onGrid(Math.min(qty, this.cfg.maxInventory + net)) };
+      if (net > 0) ask = quoteOf('SELL_YES', askPx, Math.min(qty, net), step);
+      else if (-net < this.cfg.maxInventory) ask = quoteOf('BUY_NO', askPx, Math.min(qty, this.cfg.maxInventory + net), step);
     }
-    if (out.bid && out.bid.quantity <= 0) delete out.bid;
-    if (out.ask && out.ask.quantity <= 0) delete out.ask;
+    if (bid) out.bid = bid;
+    if (ask) out.ask = ask;
     return out;
   }
 
@@ -236,49 +247,56 @@ export class MarketMaker implements BaseStrategy {
     return false;
   }
 
-  private quote(slug: string, now: number): StrategyOutput[] {
-    if ((this.pausedUntil.get(slug) ?? 0) > now) return [];
+  /**
+   * Appends to `out` what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
+   * longer wanted (first), then the bid's and the ask's new or modified quote.
+   */
+  private quote(slug: string, now: number, out: StrategyOutput[]): void {
+    if ((this.pausedUntil.get(slug) ?? 0) > now) return;
     const want = this.desiredQuotes(slug);
-    if (!want) return this.pull(slug, 'no fair value', now);
-    this.lastQuoteAt.set(slug, now);
-    const resting = this.ctx.restingOrders(slug, this.name);
-    const bids = resting.filter((o) => INTENT_EFFECT[o.request.intent].buysLong);
-    const asks = resting.filter((o) => !INTENT_EFFECT[o.request.intent].buysLong);
-    const out: StrategyOutput[] = [];
-    const cancels: string[] = [];
-    for (const [wanted, existing] of [
-      [want.bid, bids],
-      [want.ask, asks],
-    ] as const) {
-      this.reconcileSide(slug, wanted, existing, want, now, out, cancels);
-    }
-    if (cancels.length) {
-      out.unshift({ kind: 'cancel', marketSlug: slug, localIds: cancels, strategyName: this.name, reason: 'requote', createdAt: now });
-    }
-    return out;
-  }
-
-  private reconcileSide(
-    slug: string,
-    wanted: Quote | undefined,
-    existing: readonly TrackedOrder[],
-    ctx: { fair: PriceMicros; confidence: number },
-    now: number,
-    out: StrategyOutput[],
-    cancels: string[],
-  ): void {
-    if (existing.some((o) => o.orderId === null)) return; // wait for the ack before touching this side
-    if (!wanted) {
-      cancels.push(...existing.map((o) => o.localId));
+    if (!want) {
+      const c = this.pull(slug, 'no fair value', now);
+      if (c) out.push(c);
       return;
     }
+    this.lastQuoteAt.set(slug, now);
+    const resting = this.ctx.restingOrders(slug, this.name);
+    const cancels: string[] = [];
+    const bid = this.reconcileSide(slug, true, want.bid, resting, want, now, cancels);
+    const ask = this.reconcileSide(slug, false, want.ask, resting, want, now, cancels);
+    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels, strategyName: this.name, reason: 'requote', createdAt: now });
+    if (bid) out.push(bid);
+    if (ask) out.push(ask);
+  }
+
+  /**
+   * One side (`buys`: the resting orders that buy long) of a requote: the orders of that side to cancel go
+   * into `cancels`; returns the new or modifying signal, if one is needed.
+   */
+  private reconcileSide(
+    slug: string,
+    buys: boolean,
+    wanted: Quote | undefined,
+    resting: readonly Readonly<TrackedOrder>[],
+    ctx: { fair: PriceMicros; confidence: number },
+    now: number,
+    cancels: string[],
+  ): Signal | undefined {
+    // Wait for the ack before touching this side.
+    for (const o of resting) if (INTENT_EFFECT[o.request.intent].buysLong === buys && o.orderId === null) return undefined;
+    let same: Readonly<TrackedOrder> | undefined;
+    const intent = wanted ? ACTION_INTENT[wanted.action] : undefined;
+    for (const o of resting) {
+      if (INTENT_EFFECT[o.request.intent].buysLong !== buys) continue;
+      if (same === undefined && o.request.intent === intent) same = o;
+      else cancels.push(o.localId);
+    }
+    if (!wanted) return undefined;
     const tick = this.tickOf(slug);
-    const same = existing.find((o) => o.request.intent === ACTION_INTENT[wanted.action]);
-    for (const o of existing) if (o !== same) cancels.push(o.localId);
     if (same) {
       const remaining = same.request.quantity - same.filledQty;
       const moved = Math.abs((same.request.price ?? 0) - wanted.price);
-      if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return;
+      if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return undefined;
     }
     const edge = edgeAt(wanted.action, wanted.price, ctx.fair, 'MAKER', this.fees.ratesFor(slug, now));
     const signal: Signal = {
@@ -299,6 +317,16 @@ export class MarketMaker implements BaseStrategy {
       goodTillTime: now + (this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS),
     };
     if (same?.orderId) signal.replacesOrderId = same.orderId;
-    out.push(signal);
+    return signal;
   }
+}
+
+/** A quote on the market's size grid, or undefined when nothing is left of its size there. */
+function quoteOf(action: SignalAction, price: PriceMicros, quantity: Qty, step: Qty): Quote | undefined {
+  const q = roundToStep(quantity, step, 'down');
+  return q > 0 ? { action, price, quantity: q } : undefined;
+}
+
+function only(c: CancelRequest | undefined): readonly StrategyOutput[] {
+  return c ? [c] : NO_OUTPUT;
 }

@@ -59,16 +59,20 @@ export function takerLimit(buys: boolean, fair: PriceMicros, minEdge: number, ti
  * center + halfSpread − rebate. Unbounded here (the caller applies the book and the price bounds).
  */
 export function makerQuote(buys: boolean, center: number, halfSpread: number, tick: PriceMicros, rates: FeeRates): PriceMicros {
-  const clears = (l: PriceMicros) => (buys ? center - l : l - center) - feePerContract('MAKER', l, rates) >= halfSpread;
   // Start one tick beyond the largest possible rebate (Θ·¼ ≤ 250_000 micros for Θ < 1, far less in practice)
   // and walk back while the next tick still clears.
   const slack = Math.ceil(rates.makerThetaPpm / 4);
   if (buys) {
     let l = snapDown(Math.floor(center - halfSpread + slack), tick);
-    while (!clears(l)) l -= tick;
+    while (!makerClears(buys, center, halfSpread, l, rates)) l -= tick;
     return l;
   }
   let l = snapUp(Math.ceil(center + halfSpread - slack), tick);
-  while (!clears(l)) l += tick;
+  while (!makerClears(buys, center, halfSpread, l, rates)) l += tick;
   return l;
+}
+
+/** True when a maker quote at `l` keeps at least `halfSpread` from `center`, net of its rebate. */
+function makerClears(buys: boolean, center: number, halfSpread: number, l: PriceMicros, rates: FeeRates): boolean {
+  return (buys ? center - l : l - center) - feePerContract('MAKER', l, rates) >= halfSpread;
 }

@@ -20,6 +20,8 @@ import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { buysLong } from './pricing.js';
 
 const URGENCY_RANK: Readonly<Record<Urgency, number>> = { HIGH: 3, MEDIUM: 2, LOW: 1 };
+const KEPT = 1;
+const CONFLICT = 2;
 
 /** Negative when `a` ranks before `b`. */
 export function compareSignals(a: Signal, b: Signal): number {
@@ -71,8 +73,11 @@ export class SignalAggregator {
       return [s];
     }
 
-    // 1. De-duplicate (each signal's key built once).
-    const best = new Map<string, Signal>();
+    // Batches are small (a few signals): plain arrays and linear scans, no maps per batch.
+    // 1. De-duplicate (each signal's key built once): `best` holds one signal per key, in the order the keys
+    //    first appeared (a better signal takes its key's place).
+    const keys: string[] = [];
+    const best: Signal[] = [];
     for (const s of signals) {
       const key = keyOf(s);
       const seenAt = this.recent.get(key);
@@ -80,39 +85,45 @@ export class SignalAggregator {
         this.drop(s, 'duplicate_recent');
         continue;
       }
-      const cur = best.get(key);
-      if (!cur) best.set(key, s);
-      else if (compareSignals(s, cur) < 0) {
-        this.drop(cur, 'duplicate');
-        best.set(key, s);
+      const i = keys.indexOf(key);
+      if (i < 0) {
+        keys.push(key);
+        best.push(s);
+      } else if (compareSignals(s, best[i] as Signal) < 0) {
+        this.drop(best[i] as Signal, 'duplicate');
+        best[i] = s;
       } else this.drop(s, 'duplicate');
     }
 
-    // 2. Conflicts per market.
-    const byMarket = new Map<string, Signal[]>();
-    for (const s of best.values()) {
-      const list = byMarket.get(s.marketSlug);
-      if (list) list.push(s);
-      else byMarket.set(s.marketSlug, [s]);
-    }
+    // 2. Conflicts per market, markets in the order they first appear in `best`.
+    const n = best.length;
+    const fate = new Uint8Array(n); // 0 not yet seen, KEPT, or CONFLICT
     const kept: Signal[] = [];
-    for (const list of byMarket.values()) {
-      if (list.length === 1) {
-        kept.push(list[0] as Signal);
-        continue;
+    for (let i = 0; i < n; i++) {
+      if (fate[i] !== 0) continue;
+      const market = (best[i] as Signal).marketSlug;
+      let winner = best[i] as Signal; // the first best of the market wins a tie
+      for (let j = i + 1; j < n; j++) {
+        const s = best[j] as Signal;
+        if (s.marketSlug === market && compareSignals(s, winner) < 0) winner = s;
       }
-      const winner = list.reduce((a, b) => (compareSignals(b, a) < 0 ? b : a));
       const dir = buysLong(winner.action);
-      for (const s of list) {
-        if (buysLong(s.action) !== dir && s.strategyName !== winner.strategyName) this.drop(s, 'conflict', winner);
-        else kept.push(s);
+      for (let j = i; j < n; j++) {
+        const s = best[j] as Signal;
+        if (s.marketSlug !== market) continue;
+        if (buysLong(s.action) !== dir && s.strategyName !== winner.strategyName) {
+          fate[j] = CONFLICT;
+          this.drop(s, 'conflict', winner);
+        } else {
+          fate[j] = KEPT;
+          kept.push(s);
+        }
       }
     }
 
     // 3. Priority.
     kept.sort(compareSignals);
-    const keptSet = kept.length === best.size ? undefined : new Set(kept);
-    for (const [key, s] of best) if (!keptSet || keptSet.has(s)) this.remember(key, now);
+    for (let i = 0; i < n; i++) if (fate[i] === KEPT) this.remember(keys[i] as string, now);
     return kept;
   }
 

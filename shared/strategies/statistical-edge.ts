@@ -12,9 +12,10 @@ import type { PriceMicros } from '../domain/money.js';
 import type { StatisticalEdgeConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
-import type { BaseStrategy, StrategyOutput } from './base-strategy.js';
+import type { Signal } from '../domain/signal.js';
+import { NO_OUTPUT, type BaseStrategy, type StrategyInterest, type StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
-import { takeEdge } from './edge-taker.js';
+import { mayTakeEdge, takeEdge } from './edge-taker.js';
 import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
 
 export interface StatisticalEdgeOptions {
@@ -28,6 +29,8 @@ export interface StatisticalEdgeOptions {
 
 export class StatisticalEdge implements BaseStrategy {
   readonly name = 'statistical_edge';
+  /** Games are not its input and it keeps no timer. */
+  readonly interest: Readonly<StrategyInterest> = { market: true, game: false, odds: true, timer: false };
   enabled: boolean;
   private readonly lastSignalAt = new Map<string, number>();
   private readonly metrics: Metrics;
@@ -41,40 +44,46 @@ export class StatisticalEdge implements BaseStrategy {
     this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
-  onOddsUpdate(consensus: ConsensusProbability): StrategyOutput[] {
-    if (!this.enabled) return [];
+  onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
     const now = this.opts.context.clock.now();
-    const out: StrategyOutput[] = [];
-    for (const slug of this.opts.context.marketsForFixture(consensus.fixtureId)) out.push(...this.evaluate(slug, now));
-    return out;
+    let out: StrategyOutput[] | undefined;
+    for (const slug of this.opts.context.marketsForFixture(consensus.fixtureId)) {
+      const s = this.evaluate(slug, now);
+      if (s) (out ??= []).push(s);
+    }
+    return out ?? NO_OUTPUT;
   }
 
-  onMarketUpdate(market: MarketState): StrategyOutput[] {
-    if (!this.enabled) return [];
-    return this.evaluate(market.marketSlug, this.opts.context.clock.now());
+  onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
+    if (!this.enabled) return NO_OUTPUT;
+    const s = this.evaluate(market.marketSlug, this.opts.context.clock.now());
+    return s ? [s] : NO_OUTPUT;
   }
 
-  onGameUpdate(_game: GameState): StrategyOutput[] {
-    return [];
+  onGameUpdate(_game: GameState): readonly StrategyOutput[] {
+    return NO_OUTPUT;
   }
 
-  onTimer(_now: number): StrategyOutput[] {
-    return [];
+  onTimer(_now: number): readonly StrategyOutput[] {
+    return NO_OUTPUT;
   }
 
-  private evaluate(slug: string, now: number): StrategyOutput[] {
+  private evaluate(slug: string, now: number): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     const market = ctx.market(slug);
-    if (!market || market.state !== 'MARKET_STATE_OPEN') return [];
-    const consensus = ctx.consensusYes(slug);
-    if (!consensus || !Number.isFinite(consensus.probability)) return [];
-    if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return [];
+    if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
     const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return [];
+    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    const consensus = ctx.consensusYes(slug);
+    if (!consensus || !Number.isFinite(consensus.probability)) return undefined;
+    if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
+    const fair = probabilityToPrice(consensus.probability);
+    if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
     const signal = takeEdge({
       market,
-      fair: probabilityToPrice(consensus.probability),
+      fair,
       minEdge: cfg.minEdge,
       tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
       sizeStep: ctx.marketInfo(slug)?.minQty,
@@ -88,9 +97,9 @@ export class StatisticalEdge implements BaseStrategy {
       reason: 'exchange vs sportsbook consensus',
       now,
     });
-    if (!signal) return [];
+    if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
     this.metrics.increment('strategy.signal', 1, { strategy: this.name });
-    return [signal];
+    return signal;
   }
 }

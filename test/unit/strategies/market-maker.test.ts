@@ -13,7 +13,7 @@ const CFG: MarketMakerConfig = {
   minRequoteTicks: 1,
 };
 
-function signals(out: StrategyOutput[]): Signal[] {
+function signals(out: readonly StrategyOutput[]): Signal[] {
   return splitOutputs(out).signals;
 }
 

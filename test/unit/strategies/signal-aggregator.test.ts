@@ -116,4 +116,52 @@ describe('pricing', () => {
     // Urgency still comes first: a stale price after a score is gone in seconds.
     expect(compareSignals(sig({ urgency: 'HIGH', netEdge: 1 }), sig({ urgency: 'MEDIUM', netEdge: 90_000 }))).toBeLessThan(0);
   });
+
+  it('property: batch after batch, the same kept signals in the same order as the plain map-based rules (the model below)', () => {
+    const arb = fc.record({
+      marketSlug: fc.constantFrom('a', 'b', 'c'),
+      action: fc.constantFrom('BUY_YES', 'BUY_NO', 'SELL_YES', 'SELL_NO' as const),
+      price: fc.integer({ min: 1, max: 2 }).map((t) => t * 10_000),
+      urgency: fc.constantFrom('LOW', 'MEDIUM', 'HIGH' as const),
+      strategyName: fc.constantFrom('market_maker', 'live_arbitrage', 'statistical_edge'),
+      confidence: fc.constantFrom(0.5, 0.8),
+      netEdge: fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }),
+      replacesOrderId: fc.option(fc.constant('o1'), { nil: undefined }),
+    });
+    const batch = fc.record({ advance: fc.constantFrom(0, 300, 1_000), signals: fc.array(arb, { maxLength: 8 }) });
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 12 }), (batches) => {
+        const { clock, agg } = make();
+        const recent = new Map<string, number>();
+        for (const b of batches) {
+          clock.advance(b.advance);
+          const input = b.signals.map((x) => sig(x as Partial<Signal>));
+          expect(agg.aggregate(input)).toEqual(model(input, recent, clock.now(), 1_000));
+        }
+      }),
+    );
+  });
 });
+
+/** The aggregator's rules written plainly with maps (the reference for the array-based implementation). */
+function model(signals: Signal[], recent: Map<string, number>, now: number, windowMs: number): Signal[] {
+  const key = (s: Signal) => `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
+  const buys = (s: Signal) => s.action === 'BUY_YES' || s.action === 'SELL_NO';
+  const best = new Map<string, Signal>();
+  for (const s of signals) {
+    const seenAt = recent.get(key(s));
+    if (seenAt !== undefined && now - seenAt < windowMs) continue;
+    const cur = best.get(key(s));
+    if (!cur || compareSignals(s, cur) < 0) best.set(key(s), s);
+  }
+  const byMarket = new Map<string, Signal[]>();
+  for (const s of best.values()) byMarket.set(s.marketSlug, [...(byMarket.get(s.marketSlug) ?? []), s]);
+  const kept: Signal[] = [];
+  for (const list of byMarket.values()) {
+    const winner = list.reduce((a, b) => (compareSignals(b, a) < 0 ? b : a));
+    for (const s of list) if (buys(s) === buys(winner) || s.strategyName === winner.strategyName) kept.push(s);
+  }
+  kept.sort(compareSignals);
+  for (const [k, s] of best) if (kept.includes(s)) recent.set(k, now);
+  return kept;
+}
