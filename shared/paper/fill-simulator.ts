@@ -587,6 +587,8 @@ export class FillSimulator {
       }
     }
     if (state !== 'MARKET_STATE_OPEN') return;
+    // Only an order with nothing queued ahead can be crossed (a fill below changes no other order's queue).
+    if (!resting.some((o) => !(o.queueAhead > 0))) return;
 
     // A book that crosses a resting order's price: the crossing orders would have traded with us, at our price.
     for (const o of sortByPriority(resting)) {
