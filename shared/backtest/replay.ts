@@ -25,8 +25,14 @@
  *
  * Async work: the executor's calls are promises. In the bot, their continuations run before the next socket
  * message is handled; here, after a line (or a tick) that started executor work, the driver lets every
- * pending continuation run (one macrotask turn) before the next line. Lines that start no work cost nothing
- * extra. No wall clock and no randomness is read anywhere in this path: same lines, same config → same result.
+ * pending continuation run before the next line. Lines that start no work cost nothing extra. Every
+ * continuation on this path is a promise continuation (the paper exchange and the executor's retries run on
+ * the ManualScheduler; no timer, I/O or process.nextTick is used), so "every pending continuation" is the
+ * microtask queue run to empty: the driver waits for a process.nextTick callback, which Node runs only once
+ * that queue is empty — the same continuations a macrotask turn would run, without the event-loop turn. Every
+ * YIELD_EVERY_LINES lines, one of these waits is a real macrotask turn instead (the same continuations run),
+ * so a long replay still lets its process's I/O and timers in. No wall clock and no randomness is read
+ * anywhere in this path: same lines, same config → same result.
  */
 import type { Qty } from '../domain/quantity.js';
 import type { AppConfig } from '../config/schema.js';
@@ -37,7 +43,7 @@ import { assembleEngine, type AssembledEngine, type StrategyKey } from '../engin
 import { ManualScheduler } from '../execution/scheduler.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { applyDiscovery, configDigest, type RecordLine } from '../recording/record-format.js';
+import { applyDiscovery, configDigest, type RecordLine, type RecordPayload } from '../recording/record-format.js';
 import { nullLogger } from '../observability/logger.js';
 import { nullMetrics } from '../observability/metrics.js';
 import { TradingPauses } from '../engine/trading-pauses.js';
@@ -55,6 +61,8 @@ export interface LineSource {
   readonly length: number;
   /** Line i (the cursor decodes it on each call: ask once). */
   line(i: number): RecordLine;
+  /** The event of line i, without the line around it (the cursor decodes it on each call: ask once). */
+  event(i: number): RecordLine['e'];
   /** Receive time of line i, without decoding it. */
   timeAt(i: number): number;
   /** The kind of line i, without decoding it. */
@@ -122,12 +130,18 @@ function arraySource(lines: readonly RecordLine[]): LineSource {
   return {
     length: lines.length,
     line: (i) => lines[i] as RecordLine,
+    event: (i) => (lines[i] as RecordLine).e,
     timeAt: (i) => (lines[i] as RecordLine).t,
     kindAt: (i) => (lines[i] as RecordLine).k,
   };
 }
 
+/** Resolves once every promise continuation queued (and queued by those) has run: see "Async work" above. */
+const continuationsRun = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+/** The same, through a turn of the event loop (timers and I/O of the process get their turn). */
 const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Lines between real event-loop turns, at most (a turn happens only where continuations are awaited anyway). */
+const YIELD_EVERY_LINES = 4_096;
 
 export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   const lines: LineSource = Array.isArray(opts.lines) ? arraySource(opts.lines as readonly RecordLine[]) : (opts.lines as LineSource);
@@ -178,14 +192,28 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     onBreakerTrip: (s) => collector?.onBreakerTrip(s),
   });
   // Any executor call starts promise work whose continuations must run before the next line.
-  const ex = engine.executor() as unknown as Record<'execute' | 'cancel' | 'cancelAll', (...a: unknown[]) => Promise<unknown>>;
-  for (const name of ['execute', 'cancel', 'cancelAll'] as const) {
-    const original = ex[name].bind(ex);
-    ex[name] = (...args: unknown[]) => {
-      work = true;
-      return original(...args);
-    };
-  }
+  const ex = engine.executor();
+  const { execute, cancel, cancelAll } = ex;
+  ex.execute = (signal) => {
+    work = true;
+    return execute.call(ex, signal);
+  };
+  ex.cancel = (id) => {
+    work = true;
+    return cancel.call(ex, id);
+  };
+  ex.cancelAll = (marketSlugs) => {
+    work = true;
+    return cancelAll.call(ex, marketSlugs);
+  };
+  let lastTurnAt = 0;
+  /** Lets the started work's continuations run (a real event-loop turn now and then, see YIELD_EVERY_LINES). */
+  const settle = (at: number): Promise<void> => {
+    work = false;
+    if (at - lastTurnAt < YIELD_EVERY_LINES) return continuationsRun();
+    lastTurnAt = at;
+    return macrotask();
+  };
   if (opts.report !== false) {
     collector = new ReportCollector({ engine, directory });
     collector.attach();
@@ -215,23 +243,20 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   const progressEvery = opts.progressEvery ?? 100_000;
   const total = lines.length;
   for (let i = 0; i < total; i++) {
-    const line = lines.line(i);
-    const t = line.t;
+    const t = lines.timeAt(i);
     while (nextTick <= t) {
       scheduler.runUntil(nextTick);
       pauses.onTick(nextTick);
       engine.tick(nextTick);
       collector?.sample(nextTick);
       nextTick += tickMs;
-      if (work) {
-        work = false;
-        await macrotask();
-      }
+      if (work) await settle(i);
     }
     scheduler.runUntil(t);
-    switch (line.k) {
+    switch (lines.kindAt(i)) {
       case 'market': {
-        const ev = own ? own.market(line.e, t) : line.e;
+        const e = lines.event(i) as RecordPayload<'market'>;
+        const ev = own ? own.market(e, t) : e;
         if (ev) {
           engine.onMarketEvent(ev);
           pauses.onMarketEvent(ev);
@@ -242,32 +267,33 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
       case 'own':
         break;
       case 'private':
-        engine.onLivePrivateEvent(line.e);
+        engine.onLivePrivateEvent(lines.event(i) as RecordPayload<'private'>);
         events++;
         break;
       case 'feed':
-        engine.onFeedEvent(line.e);
+        engine.onFeedEvent(lines.event(i) as RecordPayload<'feed'>);
         events++;
         break;
-      case 'settle':
-        engine.settle(line.e.marketSlug, line.e.settlementPrice);
-        collector?.onSettle(line.e.marketSlug, line.e.settlementPrice);
+      case 'settle': {
+        const e = lines.event(i) as RecordPayload<'settle'>;
+        engine.settle(e.marketSlug, e.settlementPrice);
+        collector?.onSettle(e.marketSlug, e.settlementPrice);
         settlements++;
         events++;
         break;
-      case 'meta':
-        if (line.e.type === 'discovery') {
-          applyDiscovery(directory, line.e);
-          collector?.addFixtures(line.e.fixtures);
-        } else if (line.e.type === 'engine_start') {
+      }
+      case 'meta': {
+        const e = lines.event(i) as RecordPayload<'meta'>;
+        if (e.type === 'discovery') {
+          applyDiscovery(directory, e);
+          collector?.addFixtures(e.fixtures);
+        } else if (e.type === 'engine_start') {
           start();
         }
         break;
+      }
     }
-    if (work) {
-      work = false;
-      await macrotask();
-    }
+    if (work) await settle(i);
     if (opts.onProgress && (i + 1) % progressEvery === 0) opts.onProgress(i + 1, total, t);
   }
   // Let orders in flight land (one latency and a tick past the last line).
@@ -278,7 +304,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
     engine.tick(nextTick);
     collector?.sample(nextTick);
     nextTick += tickMs;
-    await macrotask();
+    await settle(total);
   }
   scheduler.runUntil(end);
   await macrotask();

@@ -142,8 +142,9 @@ export interface AdmissionHooks {
 /**
  * A market's latest book as the simulator sees it. Everything derived from the message — the sorted levels,
  * the per-price quantities, the depletion and trade maps — is built on first use, so a market with no paper
- * order working (every market in live mode) costs one small object per message, not copies and sorts.
- * The message's level arrays are kept by reference: market events are never changed once emitted.
+ * order working (every market in live mode) costs no copies and sorts per message: its book is renewed in
+ * place (`renew`). The message's level arrays are kept by reference: market events are never changed once
+ * emitted.
  */
 class SimBook {
   private sortedBids: BookLevel[] | undefined;
@@ -156,10 +157,28 @@ class SimBook {
   private tradedAsksMap: Map<number, number> | undefined;
 
   constructor(
-    private readonly rawBids: readonly BookLevel[],
-    private readonly rawAsks: readonly BookLevel[],
-    readonly state: ReportedMarketState,
+    private rawBids: readonly BookLevel[],
+    private rawAsks: readonly BookLevel[],
+    public state: ReportedMarketState,
   ) {}
+
+  /**
+   * This book becomes the next message's: exactly what a new SimBook that inherits this one's depletion
+   * would be (for a market where nothing reads the previous book any more).
+   */
+  renew(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState): void {
+    const takenBids = this.takenBidsMap;
+    const takenAsks = this.takenAsksMap;
+    this.rawBids = bids;
+    this.rawAsks = asks;
+    this.state = state;
+    this.sortedBids = this.sortedAsks = undefined;
+    this.bidQtyMap = this.askQtyMap = undefined;
+    this.takenBidsMap = this.takenAsksMap = undefined;
+    this.tradedBidsMap = this.tradedAsksMap = undefined;
+    if (takenBids?.size) this.takenBidsMap = clampTaken(takenBids, this.bidQty);
+    if (takenAsks?.size) this.takenAsksMap = clampTaken(takenAsks, this.askQty);
+  }
 
   /** Bids, best (highest) first. */
   get bids(): BookLevel[] {
@@ -539,10 +558,15 @@ export class FillSimulator {
 
   private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: ReportedMarketState, transactTime: number | null = null): void {
     const prev = this.books.get(slug);
+    if (!this.working.has(slug)) {
+      // No order of ours in this market: nothing reads the previous book after this message.
+      if (prev) prev.renew(bids, asks, state);
+      else this.books.set(slug, new SimBook(bids, asks, state));
+      return;
+    }
     const book = new SimBook(bids, asks, state);
     if (prev) book.inheritTaken(prev);
     this.books.set(slug, book);
-    if (!this.working.has(slug)) return; // no order of ours in this market
 
     const resting = this.restingIn(slug);
     if (resting.length === 0) return;
@@ -563,6 +587,8 @@ export class FillSimulator {
       }
     }
     if (state !== 'MARKET_STATE_OPEN') return;
+    // Only an order with nothing queued ahead can be crossed (a fill below changes no other order's queue).
+    if (!resting.some((o) => !(o.queueAhead > 0))) return;
 
     // A book that crosses a resting order's price: the crossing orders would have traded with us, at our price.
     for (const o of sortByPriority(resting)) {
@@ -581,7 +607,8 @@ export class FillSimulator {
   private onTrade(slug: string, price: PriceMicros, qty: Qty, takerSide: OrderSide, tradeTime: number | null = null): void {
     if (!Number.isSafeInteger(qty) || qty <= 0) return;
     const book = this.books.get(slug);
-    if (book) {
+    // What traded at each price since the last book: only the proportional cancel model reads it.
+    if (book && this.cfg.cancelModel === 'proportional') {
       const traded = takerSide === 'ORDER_SIDE_SELL' ? book.tradedBids : book.tradedAsks;
       traded.set(price, (traded.get(price) ?? 0) + qty);
     }

@@ -3,13 +3,14 @@
  *
  * After the container's checks (magic, version, checksum, quantity unit) the content is trusted: each shape
  * table gets one reader function generated once per file from the schema (an object literal per row, keys
- * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
+ * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object. A
+ * book's level lists are shared with the market's previous frame where equal (SHARED_LISTS_BY).
  */
 import type { RecordKind, RecordLine } from '../record-format.js';
 import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
 import { childTable, columnName } from './replay-encoder.js';
 import { readContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
-import { EVENT_SHAPES, LINE_KINDS, type Shape } from './replay-schema.js';
+import { EVENT_SHAPES, LINE_KINDS, type Field, type Shape } from './replay-schema.js';
 
 export interface DecodedReplay {
   lines: RecordLine[];
@@ -18,8 +19,24 @@ export interface DecodedReplay {
 }
 
 type RowReader = (row: number) => unknown;
-type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly RowReader[]) => RowReader;
+/** Whether row `r` of a table decodes to a value equal to `o` (an object that table's reader made). */
+type RowEquals = (row: number, o: unknown) => boolean;
+interface BoundReader {
+  read: RowReader;
+  /** Only for flat tables (scalar fields, none optional): their objects can be shared between lines. */
+  equals?: RowEquals;
+}
+type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly BoundReader[]) => BoundReader;
 const EMPTY = new Float64Array(0);
+
+/**
+ * Lists shared between lines: a list field of a row of these tables, keyed by the named string field, is
+ * decoded against the same field of the last row with the same key (a market's previous book frame): an
+ * element equal to the one at its index there is that very object, and a list equal to it all is that very
+ * array. Market events are never changed once emitted (every consumer copies what it changes), so sharing
+ * changes no value; it saves allocating the half of a frame that did not move.
+ */
+const SHARED_LISTS_BY: Readonly<Record<string, string>> = { book: 'marketSlug' };
 
 interface CompiledShape {
   factory: ReaderFactory;
@@ -30,10 +47,16 @@ interface CompiledShape {
 
 const compiled = new Map<string, CompiledShape>();
 
+const FLAT_TYPES = new Set<Field['type']>(['num', 'qty', 'str', 'bool', 'const']);
+const isFlat = (shape: Shape): boolean => shape.fields.every((f) => FLAT_TYPES.has(f.type) && !f.optional);
+
+/** Equal as decoded values: === except that 0 and -0 differ (JSON keeps -0). */
+const same = (a: unknown, b: unknown): boolean => a === b && (a !== 0 || 1 / (a as number) === 1 / (b as number));
+
 /**
  * The reader factory of one shape table, generated once per process from the schema: an object literal per
  * row with the keys in the schema's order (up to the first optional key; then assignments, in order, so an
- * absent key stays absent).
+ * absent key stays absent); for a flat table also an equality test of a row against an object it made.
  */
 function compileShape(table: string, shape: Shape): CompiledShape {
   const cached = compiled.get(table);
@@ -42,6 +65,9 @@ function compileShape(table: string, shape: Shape): CompiledShape {
   const children: CompiledShape['children'] = [];
   const col = (name: string): string => `c${columnNames.push(name) - 1}`;
   const child = (key: string): string => `k${children.push({ table: childTable(table, key), shape: shape.fields.find((f) => f.key === key)?.of as Shape }) - 1}`;
+  const sharedBy = SHARED_LISTS_BY[table];
+  const sharedKey = sharedBy === undefined ? undefined : shape.fields.find((f) => f.key === sharedBy && f.type === 'str' && !f.nullable && !f.optional);
+  const memos: string[] = [];
   const parts: { key: string; expr: string; presence?: string }[] = [];
   for (const f of shape.fields) {
     const c = columnName(table, f.key);
@@ -62,11 +88,18 @@ function compileShape(table: string, shape: Shape): CompiledShape {
       case 'bool':
         expr = f.nullable ? `((x = ${col(c)}[r]) === 2 ? null : x === 1)` : `(${col(c)}[r] === 1)`;
         break;
-      case 'list':
-        expr = `L(${child(f.key)}, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+      case 'list': {
+        const k = child(f.key);
+        if (sharedKey && isFlat(f.of as Shape)) {
+          const m = `m${memos.push(k) - 1}`;
+          expr = `LS(${k}.read, ${k}.equals, ${m}, ${col(columnName(table, sharedKey.key))}[r], ${col(c)}[r], ${col(`${c}#`)}[r])`;
+        } else {
+          expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${k}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+        }
         break;
+      }
       case 'obj':
-        expr = `((x = ${col(c)}[r]) < 0 ? null : ${child(f.key)}(x))`;
+        expr = `((x = ${col(c)}[r]) < 0 ? null : ${child(f.key)}.read(x))`;
         break;
     }
     parts.push({ key: JSON.stringify(f.key), expr, ...(f.optional ? { presence: `${col(`${c}?`)}[r] === 1` } : {}) });
@@ -80,25 +113,87 @@ function compileShape(table: string, shape: Shape): CompiledShape {
     ...rest.map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
     'return o;',
   ].join('\n');
-  const bind = [...columnNames.map((_n, i) => `const c${i} = C[${i}];`), ...children.map((_c, i) => `const k${i} = K[${i}];`)].join('\n');
+  const equals = isFlat(shape) ? `function equals_${shape.name}(r, y) {\nlet x;\nreturn ${parts.map((p) => `E(${p.expr}, y[${p.key}])`).join(' && ')};\n}` : 'undefined';
+  const bind = [
+    ...columnNames.map((_n, i) => `const c${i} = C[${i}];`),
+    ...children.map((_c, i) => `const k${i} = K[${i}];`),
+    ...memos.map((_k, i) => `const m${i} = new Map();`),
+  ].join('\n');
   // The code is built from the schema's constant keys only (JSON-quoted); no data reaches it.
-  const make = new Function('Q', 'L', `return function (C, S, K) {\n${bind}\nreturn function read_${shape.name}(r) {\n${body}\n};\n};`) as (q: typeof decodeQuantity, l: typeof readList) => ReaderFactory;
-  const out: CompiledShape = { factory: make(decodeQuantity, readList), columnNames, children };
+  const make = new Function(
+    'Q',
+    'L',
+    'LF',
+    'LS',
+    'E',
+    `return function (C, S, K) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n}, equals: ${equals} };\n};`,
+  ) as (q: typeof decodeQuantity, l: typeof readList, lf: typeof readFlatList, ls: typeof readSharedList, e: typeof same) => ReaderFactory;
+  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList, readSharedList, same), columnNames, children };
   compiled.set(table, out);
   return out;
 }
 
 /** A shape table's reader over one file's columns. */
-function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, ColumnArray>, strings: readonly string[]): RowReader {
+function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, ColumnArray>, strings: readonly string[]): BoundReader {
   const c = compileShape(table, shape);
   const kids = c.children.map((k) => bindReader(k.table, k.shape, columns, strings));
   return c.factory(c.columnNames.map((n) => columns.get(n) ?? EMPTY), strings, kids);
+}
+
+/**
+ * Where a list of flat elements is assembled before it is copied out at its exact length (an array grown by
+ * push keeps room for 17 elements; the copy has the size and the elements kind of the array JSON.parse
+ * gives). Only flat elements use it: their reader reads no list, so it is never in use twice at once.
+ */
+let scratch: unknown[] = [];
+
+function exactCopy(count: number): unknown[] {
+  const out = scratch.slice(0, count);
+  if (scratch.length > 64) scratch = [];
+  return out;
+}
+
+function put(i: number, v: unknown): void {
+  if (i < scratch.length) scratch[i] = v;
+  else scratch.push(v);
 }
 
 function readList(read: RowReader, start: number, count: number): unknown[] | null {
   if (start < 0) return null;
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) out.push(read(start + i));
+  return out;
+}
+
+function readFlatList(read: RowReader, start: number, count: number): unknown[] | null {
+  if (start < 0) return null;
+  if (count === 0) return [];
+  for (let i = 0; i < count; i++) put(i, read(start + i));
+  return exactCopy(count);
+}
+
+/** A list shared with the last one of the same key where equal (SHARED_LISTS_BY). */
+function readSharedList(read: RowReader, equals: RowEquals, memo: Map<number, unknown[]>, key: number, start: number, count: number): unknown[] | null {
+  if (start < 0) return null;
+  const prev = memo.get(key);
+  let i = 0;
+  if (prev !== undefined) {
+    const n = Math.min(count, prev.length);
+    while (i < n && equals(start + i, prev[i])) i++;
+    if (i === count && count === prev.length) return prev;
+  }
+  let out: unknown[];
+  if (count === 0) {
+    out = [];
+  } else {
+    for (let j = 0; j < i; j++) put(j, (prev as unknown[])[j]);
+    for (; i < count; i++) {
+      const p = prev !== undefined && i < prev.length ? prev[i] : undefined;
+      put(i, p !== undefined && equals(start + i, p) ? p : read(start + i));
+    }
+    out = exactCopy(count);
+  }
+  memo.set(key, out);
   return out;
 }
 
@@ -134,7 +229,7 @@ export class ReplayCursor {
     this.rows = row;
     this.meta = dir.meta;
     this.strings = dir.strings;
-    for (const es of EVENT_SHAPES) this.readers[es.id] = bindReader(es.shape.name, es.shape, columns, dir.strings);
+    for (const es of EVENT_SHAPES) this.readers[es.id] = bindReader(es.shape.name, es.shape, columns, dir.strings).read;
   }
 
   /** Receive time of line i (epoch ms). */
@@ -147,11 +242,18 @@ export class ReplayCursor {
     return LINE_KINDS[this.kinds[i] as number] as RecordKind;
   }
 
+  /**
+   * The event of line i, decoded (a new object each call; a book's level lists and levels may be those of
+   * the market's previous frame where they are equal, see SHARED_LISTS_BY).
+   */
+  event(i: number): RecordLine['e'] {
+    const read = this.readers[this.shapes[i] as number];
+    return (read ? read(this.rows[i] as number) : JSON.parse(this.strings[this.rows[i] as number] as string)) as RecordLine['e'];
+  }
+
   /** Line i, decoded (a new object each call). */
   line(i: number): RecordLine {
-    const read = this.readers[this.shapes[i] as number];
-    const e = read ? read(this.rows[i] as number) : JSON.parse(this.strings[this.rows[i] as number] as string);
-    return { t: this.times[i] as number, k: LINE_KINDS[this.kinds[i] as number] as RecordKind, e } as RecordLine;
+    return { t: this.times[i] as number, k: LINE_KINDS[this.kinds[i] as number] as RecordKind, e: this.event(i) } as RecordLine;
   }
 }
 
