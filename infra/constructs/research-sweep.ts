@@ -55,7 +55,7 @@ export type ResearchFunctionName = (typeof RESEARCH_FUNCTIONS)[number];
  * containers/sweep-item/Dockerfile copies. Keep the two in step.
  */
 export const SWEEP_ITEM_CONTEXT_INCLUDES = ['package.json', 'package-lock.json', 'tsconfig.json', 'shared', 'functions/runtime', 'functions/sweep-item', 'containers/sweep-item'] as const;
-const SWEEP_ITEM_CONTEXT_EXCLUDES: string[] = ['*', ...SWEEP_ITEM_CONTEXT_INCLUDES.map((p) => `!${p}`), '**/*.md', '**/*.log'];
+export const SWEEP_ITEM_CONTEXT_EXCLUDES: string[] = ['*', ...SWEEP_ITEM_CONTEXT_INCLUDES.map((p) => `!${p}`), '**/*.md', '**/*.log'];
 
 /**
  * One retry policy for both runners of an item, on their service's transient errors (throttling, capacity, a

@@ -40,10 +40,9 @@ export const TRANSITIONS_PER_ITEM: Readonly<Record<ItemRunner, number>> = { lamb
 export const FIXED_OVERHEAD_SECONDS = 30;
 /**
  * Billed seconds of a Fargate task before the job runs (Fargate bills from the image pull to the task's stop,
- * at least one minute): provisioning, image pull, process start.
+ * per second, at least one minute — which this start alone already covers): image pull, process start.
  */
 export const FARGATE_START_SECONDS = 60;
-const FARGATE_MINIMUM_SECONDS = 60;
 
 export interface SweepAssumptions {
   /** The item Lambda's memory (1,769 MiB = one full vCPU). */
@@ -73,7 +72,7 @@ function s3PerItemUsd(a: SweepAssumptions): number {
 
 /** Billed seconds of one Fargate item task. */
 export function fargateBilledSeconds(a: SweepAssumptions): number {
-  return Math.max(FARGATE_MINIMUM_SECONDS, FARGATE_START_SECONDS + a.assumedFargateItemSeconds);
+  return FARGATE_START_SECONDS + a.assumedFargateItemSeconds;
 }
 
 /** USD of one item-run on `runner`, unrounded. */

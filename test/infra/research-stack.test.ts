@@ -207,7 +207,7 @@ describe('research stack (staging)', () => {
 
   it('settings are validated: a cost above the ceiling or a cap above the map payload limit fails synth', () => {
     expect(validateResearchSettings('staging', RESEARCH_DEFAULTS)).toEqual([]);
-    expect(validateResearchSettings('x', { ...RESEARCH_DEFAULTS, itemMemoryMiB: 10_240 }).join()).toMatch(/per 1,000 item-runs is above/);
+    expect(validateResearchSettings('x', { ...RESEARCH_DEFAULTS, itemMemoryMiB: 10_240 }).join()).toMatch(/per 1,000 item-runs \(with assumedFargateDayPercent 2 % of the days on Fargate\) is above/);
     expect(validateResearchSettings('x', { ...RESEARCH_DEFAULTS, maxItems: 100_000 }).join()).toMatch(/maxItems/);
   });
 
