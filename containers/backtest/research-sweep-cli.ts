@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { stageConfig } from '../../infra/config/stages.js';
-import { validateResearchSettings, type ResearchSettings } from '../../infra/config/research.js';
+import { planRefusals, validateResearchSettings, type ResearchSettings } from '../../infra/config/research.js';
 import { S3ObjectStore } from '../../shared/aws/object-store.js';
 import { SsmParameterStore } from '../../shared/aws/parameter-store.js';
 import { SdkStepFunctionsApi } from '../../shared/aws/step-functions-api.js';
@@ -20,7 +20,7 @@ import { collectConfigFiles, referencedEnv } from '../../shared/backtest/sweep-c
 import { comparisonText, type ComparisonReport } from '../../shared/backtest/sweep-comparison.js';
 import { formatPlan, summarizePlan } from '../../shared/backtest/sweep-cost.js';
 import { sweepKeys } from '../../shared/backtest/sweep-layout.js';
-import { makeSpec, parseDays, planItems, type DataUnit } from '../../shared/backtest/sweep-plan.js';
+import { makeSpec, parseDays, planItems, runnerForBytes, type DataUnit } from '../../shared/backtest/sweep-plan.js';
 import type { SweepAxis } from '../../shared/backtest/sweep.js';
 import type { StrategyKey } from '../../shared/engine/assemble-engine.js';
 
@@ -65,8 +65,9 @@ export async function runResearchCli(o: ResearchCliOptions): Promise<number> {
     const plan = summarizePlan(units, paramSets.length, settings);
     console.log(`${o.remote ? `stage ${o.remote}` : 'staging settings'} · research.maxConcurrency ${settings.maxConcurrency} · research.maxItems ${settings.maxItems}`);
     console.log(formatPlan(plan, settings));
-    if (plan.items > settings.maxItems) console.log(`above the cap: ${plan.items} > ${settings.maxItems} items; the launch would be refused`);
-    return plan.items > settings.maxItems ? 1 : 0;
+    const refusals = planRefusals(plan, settings);
+    for (const r of refusals) console.log(`${r}; the launch would be refused`);
+    return refusals.length > 0 ? 1 : 0;
   }
 
   const print = (report: ComparisonReport, html: string, json: string): number => {
@@ -93,10 +94,16 @@ export async function runResearchCli(o: ResearchCliOptions): Promise<number> {
   const s3 = new S3Client({ region });
   const { units, empty } = await listDayUnits(new S3ObjectStore(s3, endpoints.recordingsBucket), endpoints.recordingsPrefix, parseDays(o.days));
   if (empty.length > 0) console.error(`no recordings on ${empty.length} day(s): ${empty.slice(0, 10).join(', ')}${empty.length > 10 ? ', …' : ''}`);
-  const items = planItems(units, paramSets, settings.maxItems);
+  // Each day's items run on Lambda, or on Fargate when the day's chunks total more than fargateAboveMiB.
+  const route = (u: DataUnit) => runnerForBytes(u.bytes, settings.fargateAboveMiB);
+  const items = planItems(units, paramSets, settings.maxItems, route);
   const spec = makeSpec({ ...common, units });
   const filesPerDay = units.reduce((a, u) => a + u.sources.length, 0) / Math.max(1, units.length);
-  console.error(formatPlan(summarizePlan(units.length, paramSets.length, { ...settings, assumedFilesPerDay: Math.max(1, Math.round(filesPerDay)) }), settings));
+  const planned = { ...settings, assumedFilesPerDay: Math.max(1, Math.round(filesPerDay)) };
+  const plan = summarizePlan(units.length, paramSets.length, planned, units.filter((u) => route(u) === 'fargate').length);
+  console.error(formatPlan(plan, planned));
+  const refusals = planRefusals(plan, settings);
+  if (refusals.length > 0) throw new Error(`sweep refused: ${refusals.join('; ')}`);
   const results = new S3ObjectStore(s3, endpoints.resultsBucket);
   const sfn = new SdkStepFunctionsApi({ region });
   const { executionArn } = await launchRemoteSweep({ sfn, results, endpoints, spec, items });

@@ -1,5 +1,6 @@
 /**
- * One item of a distributed research sweep (the Distributed Map's Lambda): fetch the sweep's spec (once per
+ * One item of a distributed research sweep (the Distributed Map's Lambda, or its Fargate task for a long day:
+ * both adapters run this class, sweep-item-from-env.ts): fetch the sweep's spec (once per
  * container), rebuild its configuration folder, open the item's recorded day through its replay form cached in
  * the results bucket (replay-object-cache.ts: built from the gzip chunks by the first item that needs it, read
  * by every other; kept in memory while the next item is the same day), run the very same backtest job as the
@@ -31,6 +32,8 @@ export const SweepItemEventSchema = z.object({
     sources: z.array(z.string().min(1)).min(1),
     paramSet: z.number().int().nonnegative(),
     overrides: z.record(z.string(), overrideValue),
+    // Which runner the plan chose (the state machine's Choice); the job and its result do not depend on it.
+    runner: z.enum(['lambda', 'fargate']).optional(),
   }),
 });
 export type SweepItemEvent = z.infer<typeof SweepItemEventSchema>;

@@ -1,20 +1,34 @@
 /**
  * Research sweeps on AWS's own engine: a Step Functions Distributed Map over a sweep's items array (recorded
  * days × parameter sets, written to the results bucket by `npm run backtest -- --remote <stage>`), each item
- * the sweep-item Lambda running the same backtest job as the local worker threads, then the sweep-report
- * Lambda building one comparison report from the item results.
+ * the same backtest job as the local worker threads, then the sweep-report Lambda building one comparison
+ * report from the item results. A Choice on the item's `runner` (chosen by the plan from the day's recording
+ * size, research.fargateAboveMiB) runs it either in the sweep-item Lambda or, for a day too large for Lambda,
+ * as an ECS RunTask (.sync) of the Fargate item task (ARM64, containers/sweep-item: the same job code, the item
+ * event in its SWEEP_ITEM environment override). Both write the same result object to S3 and get the same
+ * retry policy on service errors.
+ *
+ * The Fargate task runs in this stack's own VPC: public subnets, no NAT gateway (nothing idle to pay for), a
+ * public IP to pull its image and write logs, S3 through a gateway endpoint, a security group with HTTPS out
+ * only and nothing in.
  *
  * Least privilege, by prefix:
- *  - item Lambda: GetObject on the bot's recordings/<stage>/ keys and on sweeps/<id>/spec.json; PutObject on
+ *  - item Lambda and Fargate item task role (the same grants): GetObject on the bot's recordings/<stage>/ keys and on sweeps/<id>/spec.json; PutObject on
  *    sweeps/<id>/results/; GetObject and PutObject on replay-cache/ (the recordings' replay forms,
  *    shared/backtest/replay-object-cache.ts) and ListBucket of that prefix only (a missing form is then a 404,
  *    not a 403) — nothing else;
  *  - report Lambda: GetObject on sweeps/<id>/spec.json and results/; PutObject on sweeps/<id>/report.*;
- *  - state machine: GetObject on sweeps/<id>/items.json (the ItemReader), invoke of the two functions, and what
- *    a Distributed Map needs to run its child executions, plus logs and X-Ray.
+ *  - Fargate task execution role: pull the item image, write the task's log group;
+ *  - state machine: GetObject on sweeps/<id>/items.json (the ItemReader), invoke of the two functions, RunTask
+ *    of the item task definition with PassRole on its two roles only, the managed events rule .sync needs,
+ *    and what a Distributed Map needs to run its child executions, plus logs and X-Ray.
  * The deployed names are published as one SSM parameter (/<stage>/research/endpoints) for the launcher.
  */
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { CfnOutput, Duration, IgnoreMode, RemovalPolicy, Size, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +38,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
+import { SWEEP_ITEM_ENV } from '../../containers/sweep-item/item-input.js';
 import { researchEndpointsParameter, type ResearchEndpoints } from '../../shared/backtest/remote-sweep.js';
 import { REPLAY_CACHE_PREFIX } from '../../shared/backtest/replay-object-cache.js';
 import { SWEEPS_PREFIX } from '../../shared/backtest/sweep-layout.js';
@@ -33,6 +49,26 @@ import { stageFunction } from './stage-function.js';
 
 export const RESEARCH_FUNCTIONS = ['sweep-item', 'sweep-report'] as const;
 export type ResearchFunctionName = (typeof RESEARCH_FUNCTIONS)[number];
+
+/**
+ * The Fargate item image's build context, as an allowlist (Docker ignore syntax): what
+ * containers/sweep-item/Dockerfile copies. Keep the two in step.
+ */
+export const SWEEP_ITEM_CONTEXT_INCLUDES = ['package.json', 'package-lock.json', 'tsconfig.json', 'shared', 'functions/runtime', 'functions/sweep-item', 'containers/sweep-item'] as const;
+export const SWEEP_ITEM_CONTEXT_EXCLUDES: string[] = ['*', ...SWEEP_ITEM_CONTEXT_INCLUDES.map((p) => `!${p}`), '**/*.md', '**/*.log'];
+
+/**
+ * One retry policy for both runners of an item, on their service's transient errors (throttling, capacity, a
+ * service fault) — the figures LambdaInvoke's own service-exception retry uses. An item that fails on its own
+ * (the Lambda throws, the task exits non-zero) is not retried: it counts against toleratedFailurePercent.
+ */
+export const ITEM_RETRY = { interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 } as const;
+export const LAMBDA_RETRY_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+/** RunTask refused (throttled, no capacity: a non-empty `failures` is AmazonECS.Unknown under .sync). */
+export const ECS_RETRY_ERRORS = ['ECS.AmazonECSException', 'ECS.ServerException', 'AmazonECS.Unknown'];
+
+/** The Fargate item container's name (RunTask's container override names it). */
+export const SWEEP_ITEM_CONTAINER = 'sweep-item';
 
 export interface ResearchSweepProps {
   config: StageConfig;
@@ -48,6 +84,9 @@ export class ResearchSweep extends Construct {
   readonly resultsBucket: s3.Bucket;
   readonly itemFunction: nodejs.NodejsFunction;
   readonly reportFunction: nodejs.NodejsFunction;
+  readonly vpc: ec2.Vpc;
+  readonly cluster: ecs.Cluster;
+  readonly itemTask: ecs.FargateTaskDefinition;
   readonly stateMachine: sfn.StateMachine;
   readonly map: sfn.DistributedMap;
   readonly endpointsParameter: ssm.StringParameter;
@@ -122,27 +161,118 @@ export class ResearchSweep extends Construct {
     };
     const perSweep = 'Sweep ids are chosen at launch, so keys are known only by pattern: sweeps/<id>/<fixed name>.';
 
-    allow(this.itemFunction.role!, ['s3:GetObject'], [props.recordingsBucket.arnForObjects(`${recordingsPrefix}*`)], [
-      [`Resource::${props.recordingsFinding}/${recordingsPrefix}*`, 'Reads the recorded days a sweep names: the bot writes dated chunks under this prefix (keys not known in advance); GetObject only, this stage\u2019s recordings only.'],
-    ]);
-    allow(this.itemFunction.role!, ['s3:GetObject'], [sweepsObjects('spec.json')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/spec.json`, perSweep]]);
-    allow(this.itemFunction.role!, ['s3:PutObject'], [sweepsObjects('results/*')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/results/*`, `${perSweep} One new object per item.`]]);
-    const replayForms = 'Replay forms are named by a content hash of the recordings they come from (replay-cache/<format>/<unit>/<hash>), unknown in advance.';
-    allow(this.itemFunction.role!, ['s3:GetObject', 's3:PutObject'], [this.resultsBucket.arnForObjects(`${REPLAY_CACHE_PREFIX}*`)], [[`Resource::<${resultsId}.Arn>/${REPLAY_CACHE_PREFIX}*`, `${replayForms} Read when present, written once when missing; this prefix only.`]]);
-    this.itemFunction.role!.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.resultsBucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${REPLAY_CACHE_PREFIX}*`] } } }),
-    );
+    // The item's grants, the same for its two runners (the Lambda's role and the Fargate task's role).
+    const grantItem = (role: iam.IRole): void => {
+      allow(role, ['s3:GetObject'], [props.recordingsBucket.arnForObjects(`${recordingsPrefix}*`)], [
+        [`Resource::${props.recordingsFinding}/${recordingsPrefix}*`, 'Reads the recorded days a sweep names: the bot writes dated chunks under this prefix (keys not known in advance); GetObject only, this stage\u2019s recordings only.'],
+      ]);
+      allow(role, ['s3:GetObject'], [sweepsObjects('spec.json')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/spec.json`, perSweep]]);
+      allow(role, ['s3:PutObject'], [sweepsObjects('results/*')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/results/*`, `${perSweep} One new object per item.`]]);
+      const replayForms = 'Replay forms are named by a content hash of the recordings they come from (replay-cache/<format>/<unit>/<hash>), unknown in advance.';
+      allow(role, ['s3:GetObject', 's3:PutObject'], [this.resultsBucket.arnForObjects(`${REPLAY_CACHE_PREFIX}*`)], [[`Resource::<${resultsId}.Arn>/${REPLAY_CACHE_PREFIX}*`, `${replayForms} Read when present, written once when missing; this prefix only.`]]);
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.resultsBucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${REPLAY_CACHE_PREFIX}*`] } } }),
+      );
+    };
+    grantItem(this.itemFunction.role!);
     allow(this.reportFunction.role!, ['s3:GetObject'], [sweepsObjects('spec.json'), sweepsObjects('results/*')], [
       [`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/spec.json`, perSweep],
       [`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/results/*`, `${perSweep} Reads every item result of the sweep.`],
     ]);
     allow(this.reportFunction.role!, ['s3:PutObject'], [sweepsObjects('report.*')], [[`Resource::<${resultsId}.Arn>/${SWEEPS_PREFIX}*/report.*`, `${perSweep} Writes report.json and report.html.`]]);
 
-    const item = new tasks.LambdaInvoke(this, 'RunItem', {
+    // The Fargate item task, for days above research.fargateAboveMiB.
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.43.0.0/16'),
+      maxAzs: config.maxAzs,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+      // Recordings, spec, results and replay forms: S3 traffic stays on the AWS network, free of charge.
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      // Nothing uses the default security group; restricting it would add a custom-resource Lambda.
+      restrictDefaultSecurityGroup: false,
+      flowLogs: {
+        rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: config.logRetentionDays })),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ecs.ContainerInsights.DISABLED });
+    Validations.of(this.cluster).acknowledge({
+      id: 'AwsSolutions-ECS4',
+      reason: 'Container Insights is off by design: the cluster runs only short sweep item tasks now and then, whose outcome the state machine and the item results record; its per-metric billing buys nothing here.',
+    });
+    this.itemTask = new ecs.FargateTaskDefinition(this, 'ItemTask', {
+      cpu: r.fargateCpu,
+      memoryLimitMiB: r.fargateMemoryMiB,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const itemLogs = new logs.LogGroup(this, 'ItemTaskLogs', { retention: config.logRetentionDays });
+    const itemContainer = this.itemTask.addContainer(SWEEP_ITEM_CONTAINER, {
+      image: ecs.ContainerImage.fromAsset(props.projectRoot, {
+        file: path.join('containers', 'sweep-item', 'Dockerfile'),
+        platform: Platform.LINUX_ARM64,
+        exclude: SWEEP_ITEM_CONTEXT_EXCLUDES,
+        ignoreMode: IgnoreMode.DOCKER,
+      }),
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: '1000:1000',
+      environment: {
+        RESULTS_BUCKET: this.resultsBucket.bucketName,
+        RECORDINGS_BUCKET: props.recordingsBucket.bucketName,
+        RECORDINGS_PREFIX: recordingsPrefix,
+        METRICS_NAMESPACE: metricsNamespace(config.stage),
+        NODE_ENV: 'production',
+        // Three quarters of the task's memory for V8's heap: the decoded day lives there.
+        NODE_OPTIONS: `--max-old-space-size=${Math.floor(r.fargateMemoryMiB * 0.75)}`,
+      },
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'sweep-item', logGroup: itemLogs, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+    });
+    // A writable scratch dir (the day's chunks) for a read-only root file system.
+    this.itemTask.addVolume({ name: 'tmp' });
+    itemContainer.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    grantItem(this.itemTask.taskRole);
+    Validations.of(this.itemTask.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires "*"); image pulls themselves are scoped to the asset repository, log writes to the task\u2019s log group.',
+    });
+    Validations.of(this.itemTask).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'Environment variables carry only non-secret configuration (bucket names, the recordings prefix, the metrics namespace, the heap size); the item itself arrives as a RunTask override.',
+    });
+    const itemSecurityGroup = new ec2.SecurityGroup(this, 'ItemTaskSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Research sweep item task: HTTPS out only (ECR, S3 through its gateway endpoint, CloudWatch Logs); no inbound',
+      allowAllOutbound: false,
+    });
+    itemSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
+
+    const onLambda = new tasks.LambdaInvoke(this, 'RunItem', {
       lambdaFunction: this.itemFunction,
       payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
+      retryOnServiceExceptions: false,
     });
+    onLambda.addRetry({ errors: LAMBDA_RETRY_ERRORS, ...ITEM_RETRY });
+    const onFargate = new tasks.EcsRunTask(this, 'RunItemOnFargate', {
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      cluster: this.cluster,
+      taskDefinition: this.itemTask,
+      launchTarget: new tasks.EcsFargateLaunchTarget({ platformVersion: ecs.FargatePlatformVersion.LATEST }),
+      assignPublicIp: true,
+      subnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [itemSecurityGroup],
+      // The item event ({ specKey, item }, as the Lambda receives it) as JSON in SWEEP_ITEM.
+      containerOverrides: [{ containerDefinition: itemContainer, environment: [{ name: SWEEP_ITEM_ENV, value: sfn.JsonPath.jsonToString(sfn.JsonPath.entirePayload) }] }],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    onFargate.addRetry({ errors: ECS_RETRY_ERRORS, ...ITEM_RETRY });
+    // The map collects every item's output: a few bytes, as the Lambda's, not the task's description.
+    const fargateDone = new sfn.Pass(this, 'FargateItemDone', { parameters: { 'item.$': '$.item.item', runner: 'fargate' } });
+    const item = new sfn.Choice(this, 'ItemRunner')
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.item.runner'), sfn.Condition.stringEquals('$.item.runner', 'fargate')), onFargate.next(fargateDone))
+      .otherwise(onLambda);
     this.map = new sfn.DistributedMap(this, 'Items', {
       itemReader: new sfn.S3JsonItemReader({ bucketNamePath: sfn.JsonPath.stringAt('$.resultsBucket'), key: sfn.JsonPath.stringAt('$.itemsKey'), maxItems: r.maxItems }),
       itemSelector: { specKey: sfn.JsonPath.stringAt('$.specKey'), item: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
@@ -173,12 +303,23 @@ export class ResearchSweep extends Construct {
     const fnId = (fn: lambda.IFunction) => Stack.of(this).getLogicalId(fn.node.defaultChild as CfnResource);
     Validations.of(smRole).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${fnId(this.itemFunction)}.Arn>:*]`, reason: 'Granted by LambdaInvoke: versions and aliases of the item function only.' });
     Validations.of(smRole).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${fnId(this.reportFunction)}.Arn>:*]`, reason: 'Granted by LambdaInvoke: versions and aliases of the report function only.' });
+    // EcsRunTask grants ecs:RunTask on the item task definition's family, any revision (arn:…:task-definition/<family>:*).
+    const tdId = Stack.of(this).getLogicalId(this.itemTask.node.defaultChild as CfnResource);
+    const part = (i: number) => `{"Fn::Select":[${i},{"Fn::Split":[":",{"Ref":"${tdId}"}]}]}`;
+    const half = (i: number) => `{"Fn::Select":[${i},{"Fn::Split":["/",${part(5)}]}]}`;
+    Validations.of(smRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${part(1)}:${part(2)}:${part(3)}:${part(4)}:${half(0)}/${half(1)}:*]`,
+      reason: 'Granted by EcsRunTask: RunTask of the item task definition\u2019s own family (any revision, so that a task started just before a deployment still matches); no other task definition.',
+    });
     const smId = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnResource);
     const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smId}"}]}]}`;
     for (const suffix of [':*', '/*:*']) {
       Validations.of(this.stateMachine).acknowledge({ id: `AwsSolutions-IAM5[Resource::${executions}${suffix}]`, reason: 'Granted by DistributedMap: describe and stop the child executions of this state machine only.' });
     }
-    Validations.of(smRole).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'CloudWatch Logs delivery and X-Ray segment actions support no resource-level permissions (granted by CDK for the state machine\u2019s logging and tracing).' });
+    Validations.of(smRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CloudWatch Logs delivery and X-Ray segment actions support no resource-level permissions (granted by CDK for the state machine\u2019s logging and tracing); ecs:DescribeTasks and ecs:StopTask (granted by EcsRunTask .sync to follow and stop the item tasks it starts) name tasks whose ids are known only once started.',
+    });
 
     const endpoints: ResearchEndpoints = {
       stateMachineArn: this.stateMachine.stateMachineArn,

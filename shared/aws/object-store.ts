@@ -38,6 +38,8 @@ export interface ObjectStore {
   putBytes(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Keys under a prefix with their sizes (bytes), sorted by key: the same listing, sizes kept. */
+  listSized(prefix: string): Promise<{ key: string; size: number }[]>;
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -93,14 +95,18 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listSized(prefix)).map((o) => o.key);
+  }
+
+  async listSized(prefix: string): Promise<{ key: string; size: number }[]> {
+    const out: { key: string; size: number }[] = [];
     let token: string | undefined;
     do {
       const r = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-      for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
+      for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
-    return keys.sort();
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 
@@ -176,5 +182,9 @@ export class FolderObjectStore implements ObjectStore {
       throw err;
     }
     return names.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async listSized(prefix: string): Promise<{ key: string; size: number }[]> {
+    return Promise.all((await this.list(prefix)).map(async (key) => ({ key, size: (await stat(this.path(key))).size })));
   }
 }

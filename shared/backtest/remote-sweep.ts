@@ -7,7 +7,7 @@
 import type { ObjectStore } from '../aws/object-store.js';
 import type { ExecutionState, MapRunProgress, StepFunctionsApi } from '../aws/step-functions-api.js';
 import { sweepKeys } from './sweep-layout.js';
-import { dayPrefix, type DataUnit, type SweepItem, type SweepSpec } from './sweep-plan.js';
+import { checkFargateItems, dayPrefix, type DataUnit, type SweepItem, type SweepSpec } from './sweep-plan.js';
 
 export interface ResearchEndpoints {
   stateMachineArn: string;
@@ -42,14 +42,17 @@ export interface SweepExecutionInput {
   resultsBucket: string;
 }
 
-/** One unit per day that has recording chunks; days without any are returned in `empty`. */
+/**
+ * One unit per day that has recording chunks, with the chunks' total size (which routes the day's items to
+ * Lambda or Fargate); days without any are returned in `empty`.
+ */
 export async function listDayUnits(recordings: ObjectStore, recordingsPrefix: string, days: readonly string[]): Promise<{ units: DataUnit[]; empty: string[] }> {
   const units: DataUnit[] = [];
   const empty: string[] = [];
   for (const day of days) {
-    const keys = (await recordings.list(dayPrefix(recordingsPrefix, day))).filter((k) => k.endsWith('.ndjson.gz') || k.endsWith('.ndjson'));
-    if (keys.length === 0) empty.push(day);
-    else units.push({ label: day, sources: keys });
+    const chunks = (await recordings.listSized(dayPrefix(recordingsPrefix, day))).filter((o) => o.key.endsWith('.ndjson.gz') || o.key.endsWith('.ndjson'));
+    if (chunks.length === 0) empty.push(day);
+    else units.push({ label: day, sources: chunks.map((o) => o.key), bytes: chunks.reduce((a, o) => a + o.size, 0) });
   }
   return { units, empty };
 }
@@ -57,6 +60,7 @@ export async function listDayUnits(recordings: ObjectStore, recordingsPrefix: st
 /** Writes spec and items, then starts the execution (named after the sweep: a second launch of the same id fails). */
 export async function launchRemoteSweep(opts: { sfn: StepFunctionsApi; results: ObjectStore; endpoints: ResearchEndpoints; spec: SweepSpec; items: readonly SweepItem[] }): Promise<{ executionArn: string; input: SweepExecutionInput }> {
   const keys = sweepKeys(opts.spec.sweepId);
+  checkFargateItems(keys.spec, opts.items);
   await opts.results.putText(keys.spec, JSON.stringify(opts.spec, null, 2) + '\n', 'application/json; charset=utf-8');
   await opts.results.putText(keys.items, JSON.stringify(opts.items) + '\n', 'application/json; charset=utf-8');
   const input: SweepExecutionInput = { sweepId: opts.spec.sweepId, specKey: keys.spec, itemsKey: keys.items, resultsBucket: opts.endpoints.resultsBucket };

@@ -16,7 +16,16 @@ export interface DataUnit {
   label: string;
   /** S3 keys (remote) or local files/folders (local). */
   sources: string[];
+  /** Total size of the unit's recording files, bytes (remote: from the day's listing); routes its items. */
+  bytes?: number;
 }
+
+/**
+ * Where a remote item runs: the item Lambda, or a Fargate task for a day too large for Lambda's 15 minutes,
+ * memory and /tmp (research.fargateAboveMiB). Both run the same job code and write the same result.
+ */
+export type ItemRunner = 'lambda' | 'fargate';
+export const ITEM_RUNNERS: readonly ItemRunner[] = ['lambda', 'fargate'];
 
 export interface ParamSet {
   id: number;
@@ -30,6 +39,8 @@ export interface SweepItem {
   sources: string[];
   paramSet: number;
   overrides: Record<string, OverrideValue>;
+  /** Remote items only (the state machine's Choice reads it; absent = Lambda). Never part of the result. */
+  runner?: ItemRunner;
 }
 
 export interface SweepSpec {
@@ -55,8 +66,22 @@ export class SweepPlanError extends Error {
   }
 }
 
-/** Every unit × every parameter set, unit-major. Throws SweepPlanError above `maxItems` (the stage's cap). */
-export function planItems(units: readonly DataUnit[], paramSets: readonly ParamSet[], maxItems = Number.POSITIVE_INFINITY): SweepItem[] {
+/** A day of `bytes` runs on Fargate when above `fargateAboveMiB` MiB; a size not known runs on Lambda. */
+export function runnerForBytes(bytes: number | undefined, fargateAboveMiB: number): ItemRunner {
+  return bytes !== undefined && bytes > fargateAboveMiB * 1024 * 1024 ? 'fargate' : 'lambda';
+}
+
+/**
+ * A Fargate item reaches its task as one environment override (SWEEP_ITEM, the item event as JSON), and ECS
+ * takes at most 8,192 characters of overrides per RunTask: this much is left for the value.
+ */
+export const FARGATE_ITEM_MAX_CHARS = 7_680;
+
+/**
+ * Every unit × every parameter set, unit-major. Throws SweepPlanError above `maxItems` (the stage's cap).
+ * With `route`, each item carries the runner its unit's size chooses (remote sweeps); without, none (local).
+ */
+export function planItems(units: readonly DataUnit[], paramSets: readonly ParamSet[], maxItems = Number.POSITIVE_INFINITY, route?: (unit: DataUnit) => ItemRunner): SweepItem[] {
   if (units.length === 0) throw new SweepPlanError('no data: the sweep needs at least one recorded day or --data path');
   if (paramSets.length === 0) throw new SweepPlanError('no parameter sets');
   const total = units.length * paramSets.length;
@@ -64,7 +89,10 @@ export function planItems(units: readonly DataUnit[], paramSets: readonly ParamS
     throw new SweepPlanError(`${units.length} days × ${paramSets.length} parameter sets = ${total} items, above the cap of ${maxItems} (research.maxItems in infra/config/research.ts): narrow --days or the --sweep grid`);
   }
   const items: SweepItem[] = [];
-  for (const u of units) for (const p of paramSets) items.push({ item: items.length, unit: u.label, sources: [...u.sources], paramSet: p.id, overrides: { ...p.overrides } });
+  for (const u of units) {
+    const runner = route?.(u);
+    for (const p of paramSets) items.push({ item: items.length, unit: u.label, sources: [...u.sources], paramSet: p.id, overrides: { ...p.overrides }, ...(runner ? { runner } : {}) });
+  }
   return items;
 }
 
@@ -98,4 +126,15 @@ export function makeSpec(input: Omit<SweepSpec, 'units' | 'itemCount'> & { units
   if (!isSweepId(input.sweepId)) throw new SweepPlanError(`sweep id "${input.sweepId}": use letters, digits, - and _ (at most 64)`);
   const { units, ...rest } = input;
   return { ...rest, units: units.map((u) => u.label), itemCount: units.length * input.paramSets.length };
+}
+
+/** Refuses a plan whose Fargate item would not fit its task's environment override (FARGATE_ITEM_MAX_CHARS). */
+export function checkFargateItems(specKey: string, items: readonly SweepItem[]): void {
+  for (const item of items) {
+    if (item.runner !== 'fargate') continue;
+    const chars = JSON.stringify({ specKey, item }).length;
+    if (chars > FARGATE_ITEM_MAX_CHARS) {
+      throw new SweepPlanError(`item ${item.item} (${item.unit}, ${item.sources.length} recording files) is ${chars} characters as JSON, above the ${FARGATE_ITEM_MAX_CHARS} a Fargate task's environment override holds: the day has too many chunks for one item`);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run backtest -- --remote staging --dry-run` prints the distributed sweep's plan — items, expected wall
- * time at the stage's concurrency, cost — and launches nothing (no AWS region or credentials needed); a plan
+ * `npm run backtest -- --remote staging --dry-run` prints the distributed sweep's plan — items, how many go to
+ * Lambda and to Fargate, expected wall time at the stage's concurrency, cost of each — and launches nothing (no AWS region or credentials needed); a plan
  * above the stage's cap says so and exits 1. The real CLI in a child process.
  */
 import { execFile } from 'node:child_process';
@@ -31,7 +31,10 @@ describe('research sweep dry run', () => {
     expect(out.stdout).toContain(formatPlan(summarizePlan(30, 50, r), r));
     expect(out.stdout).toContain('plan: 30 days × 50 parameter sets = 1500 items');
     expect(out.stdout).toMatch(/wall time: ~\d+ min \d+ s at concurrency \d+/);
-    expect(out.stdout).toMatch(/cost: ~\$\d+\.\d{2} \(\$\d+\.\d{2} per 1,000 item-runs/);
+    expect(out.stdout).toMatch(/cost: ~\$\d+\.\d{2} \(\$\d+\.\d{2} per 1,000 item-runs\): Lambda ~\$\d+\.\d{2} .*, Fargate ~\$\d+\.\d{2} /);
+    // No listing in a dry run: the stage's assumed share of long days goes to Fargate.
+    const fargateDays = Math.round((30 * r.assumedFargateDayPercent) / 100);
+    expect(out.stdout).toContain(`runners: ${(30 - fargateDays) * 50} items on Lambda (${30 - fargateDays} days), ${fargateDays * 50} on Fargate`);
     expect(out.stdout).not.toMatch(/started arn:/);
   }, 90_000);
 
