@@ -136,6 +136,8 @@ describe('reconciler against the exchange simulator', () => {
       liquidity: 'MAKER',
       time: t.time,
       strategyName: 'market_maker',
+      // The trade id the activity names: what ties the trade to this fill on a later pass.
+      tradeId: t.trade!.tradeId,
     });
     expect(fill!.fee).toBe(-30_000); // maker rebate 0.0125 × 10 × 0.40 × 0.60 = 0.03
 
