@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeReplay, ReplayCursor } from '../../../shared/recording/binary/replay-decoder.js';
 import { encodeReplay, fitsShape } from '../../../shared/recording/binary/replay-encoder.js';
-import { ReplayFormatError } from '../../../shared/recording/binary/replay-layout.js';
+import { readContainer, ReplayFormatError } from '../../../shared/recording/binary/replay-layout.js';
 import { EVENT_SHAPES, JSON_SHAPE } from '../../../shared/recording/binary/replay-schema.js';
 import type { RecordLine } from '../../../shared/recording/record-format.js';
 
@@ -41,6 +41,24 @@ describe('replay codec', () => {
     expect(JSON.stringify(Array.from({ length: 3 }, (_, i) => cursor.line(i)))).toBe(JSON.stringify(lines));
     expect(fitsShape(shapeOf('book'), book)).toBe(true);
     expect(JSON_SHAPE).toBe(0);
+  });
+
+  it('stores a number column as i32 only when every value is an int32 (no null, no -0, no fraction, no huge value)', () => {
+    const trade = (price: number, qty: number, tradeTime: number) => ({ type: 'trade', marketSlug: 'm1', price, qty, tradeTime, takerSide: 'ORDER_SIDE_BUY', receivedAt: 4 });
+    const cases: [string, unknown[], Record<string, 'i32' | 'f64'>][] = [
+      ['ints', [trade(400_000, 300, 3), trade(-5, 0, 2 ** 31 - 1)], { 'trade.price': 'i32', 'trade.qty': 'i32', 'trade.tradeTime': 'i32' }],
+      ['-0, fraction, epoch ms', [trade(400_000, -0, 1_795_622_893_975), trade(0.5, 1, 3)], { 'trade.price': 'f64', 'trade.qty': 'f64', 'trade.tradeTime': 'f64' }],
+      ['null', [{ ...book, transactTime: null }, { ...book, transactTime: 5 }], { 'book.transactTime': 'f64', 'book.bids[].price': 'i32', 'book.receivedAt': 'i32' }],
+    ];
+    for (const [, events, types] of cases) {
+      const lines = events.map((e, i) => ({ t: i, k: 'market', e })) as RecordLine[];
+      const buf = encodeReplay(lines);
+      const { dir } = readContainer(buf);
+      for (const [name, type] of Object.entries(types)) expect(dir.columns.find((c) => c.name === name)?.type).toBe(type);
+      const back = decodeReplay(buf).lines;
+      expect(JSON.stringify(back)).toBe(JSON.stringify(lines));
+      back.forEach((l, i) => expect(Object.is((l.e as { qty?: number }).qty, (lines[i]!.e as { qty?: number }).qty)).toBe(true));
+    }
   });
 
   it('refuses what is not a replay file', () => {
