@@ -3,8 +3,7 @@
  *
  * After the container's checks (magic, version, checksum, quantity unit) the content is trusted: each shape
  * table gets one reader function generated once per file from the schema (an object literal per row, keys
- * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object. A
- * book's level lists are shared with the market's previous frame where equal (SHARED_LISTS_BY).
+ * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
  */
 import type { RecordKind, RecordLine } from '../record-format.js';
 import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
@@ -19,24 +18,11 @@ export interface DecodedReplay {
 }
 
 type RowReader = (row: number) => unknown;
-/** Whether row `r` of a table decodes to a value equal to `o` (an object that table's reader made). */
-type RowEquals = (row: number, o: unknown) => boolean;
 interface BoundReader {
   read: RowReader;
-  /** Only for flat tables (scalar fields, none optional): their objects can be shared between lines. */
-  equals?: RowEquals;
 }
 type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly BoundReader[]) => BoundReader;
 const EMPTY = new Float64Array(0);
-
-/**
- * Lists shared between lines: a list field of a row of these tables, keyed by the named string field, is
- * decoded against the same field of the last row with the same key (a market's previous book frame): an
- * element equal to the one at its index there is that very object, and a list equal to it all is that very
- * array. Market events are never changed once emitted (every consumer copies what it changes), so sharing
- * changes no value; it saves allocating the half of a frame that did not move.
- */
-const SHARED_LISTS_BY: Readonly<Record<string, string>> = { book: 'marketSlug' };
 
 interface CompiledShape {
   factory: ReaderFactory;
@@ -50,13 +36,10 @@ const compiled = new Map<string, CompiledShape>();
 const FLAT_TYPES = new Set<Field['type']>(['num', 'qty', 'str', 'bool', 'const']);
 const isFlat = (shape: Shape): boolean => shape.fields.every((f) => FLAT_TYPES.has(f.type) && !f.optional);
 
-/** Equal as decoded values: === except that 0 and -0 differ (JSON keeps -0). */
-const same = (a: unknown, b: unknown): boolean => a === b && (a !== 0 || 1 / (a as number) === 1 / (b as number));
-
 /**
  * The reader factory of one shape table, generated once per process from the schema: an object literal per
  * row with the keys in the schema's order (up to the first optional key; then assignments, in order, so an
- * absent key stays absent); for a flat table also an equality test of a row against an object it made.
+ * absent key stays absent).
  */
 function compileShape(table: string, shape: Shape): CompiledShape {
   const cached = compiled.get(table);
@@ -65,9 +48,6 @@ function compileShape(table: string, shape: Shape): CompiledShape {
   const children: CompiledShape['children'] = [];
   const col = (name: string): string => `c${columnNames.push(name) - 1}`;
   const child = (key: string): string => `k${children.push({ table: childTable(table, key), shape: shape.fields.find((f) => f.key === key)?.of as Shape }) - 1}`;
-  const sharedBy = SHARED_LISTS_BY[table];
-  const sharedKey = sharedBy === undefined ? undefined : shape.fields.find((f) => f.key === sharedBy && f.type === 'str' && !f.nullable && !f.optional);
-  const memos: string[] = [];
   const parts: { key: string; expr: string; presence?: string }[] = [];
   for (const f of shape.fields) {
     const c = columnName(table, f.key);
@@ -89,13 +69,7 @@ function compileShape(table: string, shape: Shape): CompiledShape {
         expr = f.nullable ? `((x = ${col(c)}[r]) === 2 ? null : x === 1)` : `(${col(c)}[r] === 1)`;
         break;
       case 'list': {
-        const k = child(f.key);
-        if (sharedKey && isFlat(f.of as Shape)) {
-          const m = `m${memos.push(k) - 1}`;
-          expr = `LS(${k}.read, ${k}.equals, ${m}, ${col(columnName(table, sharedKey.key))}[r], ${col(c)}[r], ${col(`${c}#`)}[r])`;
-        } else {
-          expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${k}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
-        }
+        expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${child(f.key)}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
         break;
       }
       case 'obj':
@@ -113,22 +87,18 @@ function compileShape(table: string, shape: Shape): CompiledShape {
     ...rest.map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
     'return o;',
   ].join('\n');
-  const equals = isFlat(shape) ? `function equals_${shape.name}(r, y) {\nlet x;\nreturn ${parts.map((p) => `E(${p.expr}, y[${p.key}])`).join(' && ')};\n}` : 'undefined';
   const bind = [
     ...columnNames.map((_n, i) => `const c${i} = C[${i}];`),
     ...children.map((_c, i) => `const k${i} = K[${i}];`),
-    ...memos.map((_k, i) => `const m${i} = new Map();`),
   ].join('\n');
   // The code is built from the schema's constant keys only (JSON-quoted); no data reaches it.
   const make = new Function(
     'Q',
     'L',
     'LF',
-    'LS',
-    'E',
-    `return function (C, S, K) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n}, equals: ${equals} };\n};`,
-  ) as (q: typeof decodeQuantity, l: typeof readList, lf: typeof readFlatList, ls: typeof readSharedList, e: typeof same) => ReaderFactory;
-  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList, readSharedList, same), columnNames, children };
+    `return function (C, S, K) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n} };\n};`,
+  ) as (q: typeof decodeQuantity, l: typeof readList, lf: typeof readFlatList) => ReaderFactory;
+  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList), columnNames, children };
   compiled.set(table, out);
   return out;
 }
@@ -170,31 +140,6 @@ function readFlatList(read: RowReader, start: number, count: number): unknown[] 
   if (count === 0) return [];
   for (let i = 0; i < count; i++) put(i, read(start + i));
   return exactCopy(count);
-}
-
-/** A list shared with the last one of the same key where equal (SHARED_LISTS_BY). */
-function readSharedList(read: RowReader, equals: RowEquals, memo: Map<number, unknown[]>, key: number, start: number, count: number): unknown[] | null {
-  if (start < 0) return null;
-  const prev = memo.get(key);
-  let i = 0;
-  if (prev !== undefined) {
-    const n = Math.min(count, prev.length);
-    while (i < n && equals(start + i, prev[i])) i++;
-    if (i === count && count === prev.length) return prev;
-  }
-  let out: unknown[];
-  if (count === 0) {
-    out = [];
-  } else {
-    for (let j = 0; j < i; j++) put(j, (prev as unknown[])[j]);
-    for (; i < count; i++) {
-      const p = prev !== undefined && i < prev.length ? prev[i] : undefined;
-      put(i, p !== undefined && equals(start + i, p) ? p : read(start + i));
-    }
-    out = exactCopy(count);
-  }
-  memo.set(key, out);
-  return out;
 }
 
 /**
@@ -243,8 +188,7 @@ export class ReplayCursor {
   }
 
   /**
-   * The event of line i, decoded (a new object each call; a book's level lists and levels may be those of
-   * the market's previous frame where they are equal, see SHARED_LISTS_BY).
+   * The event of line i, decoded (a new object each call).
    */
   event(i: number): RecordLine['e'] {
     const read = this.readers[this.shapes[i] as number];

@@ -13,6 +13,9 @@ export const columnName = (table: string, key: string): string => `${table}.${ke
 /** Table name of a list's or an object's elements. */
 export const childTable = (table: string, key: string): string => `${table}.${key}[]`;
 
+/** Whether an Int32Array holds the number exactly (NaN, the null of a number column, and -0 do not fit). */
+const isInt32 = (v: number): boolean => (v | 0) === v && !Object.is(v, -0);
+
 class ColumnSet {
   private readonly cols = new Map<string, { type: ColumnType; values: number[] }>();
   private readonly rows = new Map<string, number>();
@@ -33,10 +36,15 @@ class ColumnSet {
     return this.rows.get(table) ?? 0;
   }
 
+  /**
+   * The columns as typed arrays. A number column whose values are all int32 (no null, no -0) is stored as
+   * i32: a reader then gets small integers (as JSON.parse gives them) instead of boxed float64 values.
+   */
   arrays(): Map<string, ColumnArray> {
     const out = new Map<string, ColumnArray>();
     for (const [name, c] of [...this.cols].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      out.set(name, c.type === 'f64' ? Float64Array.from(c.values) : c.type === 'i32' ? Int32Array.from(c.values) : Uint8Array.from(c.values));
+      const type = c.type === 'f64' && c.values.every(isInt32) ? 'i32' : c.type;
+      out.set(name, type === 'f64' ? Float64Array.from(c.values) : type === 'i32' ? Int32Array.from(c.values) : Uint8Array.from(c.values));
     }
     return out;
   }
