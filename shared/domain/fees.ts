@@ -119,6 +119,16 @@ interface RatesMemo {
 }
 const ratesMemo = new WeakMap<FeeMarket, RatesMemo>();
 
+/**
+ * How many of the schedule's overrides are in force at `atMs`: it changes whenever the clock crosses a
+ * scheduled change, so any market's rates can differ between two times only if this does.
+ */
+export function overridesInForce(schedule: FeeSchedule, atMs: number): number {
+  let n = 0;
+  for (const o of schedule.overrides) if (o.effectiveFrom <= atMs) n++;
+  return n;
+}
+
 /** feeRatesFor computed afresh (the reference its memo is tested against). */
 export function feeRatesUncached(schedule: FeeSchedule, market: FeeMarket, atMs: number): FeeRates {
   let taker = market.feeCoefficientPpm ?? schedule.defaults.takerThetaPpm;

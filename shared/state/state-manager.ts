@@ -59,6 +59,8 @@ export interface StateManagerOptions {
   metrics?: Metrics;
   /** A market's fee rates now, for the taker fee of the executable marks (default: the venue's defaults). */
   feeRates?: (marketSlug: string) => FeeRates;
+  /** Told of every market whose executable marks may have moved (its book, best prices or last trade changed). */
+  onMarkInputs?: (marketSlug: string) => void;
 }
 
 interface MarketEntry {
@@ -304,6 +306,7 @@ export class StateManager {
   }
 
   private remark(slug: string): void {
+    this.opts.onMarkInputs?.(slug);
     const raw = this.rawPositions.get(slug);
     const prev = this.positions.get(slug);
     if (!raw || !prev || raw.netPosition === 0) return;
