@@ -112,7 +112,7 @@ interface MarketView {
   yes: ConsensusYes | undefined;
 }
 
-/** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read, never change. */
+/** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read at once, never keep or change. */
 interface ConsensusYes {
   probability: number;
   confidence: number;
@@ -553,8 +553,9 @@ export class StateManager {
   }
 
   /**
-   * No-vig consensus probability that this market's YES side wins. The answer is shared between the calls
-   * made while the consensus and the clock stand still: read it, never change it.
+   * No-vig consensus probability that this market's YES side wins. One object per market and consensus, its
+   * age brought up to the clock on each call (no object per book update): read it at once, never keep or
+   * change it.
    */
   consensusYes(slug: string): ConsensusYes | undefined {
     const v = this.view(slug);
@@ -562,7 +563,11 @@ export class StateManager {
     const c = v.quotes?.consensus;
     if (!link || !c) return undefined;
     const now = this.opts.clock.now();
-    if (v.yesOf === c && v.yesAt === now) return v.yes;
+    if (v.yesOf === c) {
+      if (v.yesAt !== now && v.yes !== undefined) v.yes.ageMs = now - c.computedAt + c.maxAgeMs; // only the age moves with the clock
+      v.yesAt = now;
+      return v.yes;
+    }
     const p = c.probabilities[link.oddsName];
     v.yesOf = c;
     v.yesAt = now;

@@ -405,7 +405,7 @@ function consensusOf(
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
   const { order, nOrder, groups } = scratch;
-  groups.length = 0;
+  if (groups.length !== 0) groups.length = 0; // setting an array's length is a runtime call even when it is already 0
   for (let b = 0; b < nOrder; b++) {
     const book = order[b] as BookQuotes;
     if (book.weightTable !== weights || book.weightDefault !== defaultWeight) {
