@@ -64,10 +64,13 @@ export interface StateManagerOptions {
 }
 
 interface MarketEntry {
-  book: OrderBook;
+  readonly book: OrderBook;
   state: MarketState;
   volume: RollingVolume;
   hasFullBook: boolean;
+  /** The book's sides as an executable mark walks them (made once per market). */
+  readonly bidLevels: LevelAt;
+  readonly askLevels: LevelAt;
 }
 
 /**
@@ -208,8 +211,11 @@ export class StateManager {
   private entry(slug: string): MarketEntry {
     let e = this.markets.get(slug);
     if (!e) {
+      const book = new OrderBook(slug);
       e = {
-        book: new OrderBook(slug),
+        book,
+        bidLevels: (i) => book.level('bid', i),
+        askLevels: (i) => book.level('ask', i),
         volume: new RollingVolume(),
         hasFullBook: false,
         state: {
@@ -650,8 +656,6 @@ function computeMark(e: MarketEntry | undefined, netQty: Qty, takerThetaPpm: num
   if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
   const long = netQty > 0;
   const s = e.state;
-  const side = long ? 'bid' : 'ask';
-  const book = e.book;
-  const closeLevels: LevelAt = e.hasFullBook ? (i) => book.level(side, i) : bestOnly(long ? s.yesBid : s.yesAsk);
+  const closeLevels: LevelAt = e.hasFullBook ? (long ? e.bidLevels : e.askLevels) : bestOnly(long ? s.yesBid : s.yesAsk);
   return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
 }
