@@ -69,8 +69,68 @@ export interface FeeMarket {
  * The rates for a market at a time: the market's own coefficient when the venue reports one, else the
  * schedule's default; then the latest override in force for its sport (or for every sport), which wins
  * because the venue updates its market data only when a scheduled change takes effect.
+ * The answer is shared (frozen) between calls that would compute the same: read it, never change it.
  */
 export function feeRatesFor(schedule: FeeSchedule, market: FeeMarket, atMs: number): FeeRates {
+  const m = ratesMemo.get(market);
+  if (
+    m !== undefined &&
+    m.schedule === schedule &&
+    m.coefficient === market.feeCoefficientPpm &&
+    m.sport === market.sport &&
+    atMs >= m.from &&
+    atMs < m.until
+  ) {
+    return m.rates;
+  }
+  const rates = Object.freeze(feeRatesUncached(schedule, market, atMs));
+  // The overrides in force are the same from the latest effectiveFrom at or before atMs up to the next one
+  // after it: so are the rates.
+  let from = -Infinity;
+  let until = Infinity;
+  for (const o of schedule.overrides) {
+    if (o.effectiveFrom <= atMs) from = Math.max(from, o.effectiveFrom);
+    else until = Math.min(until, o.effectiveFrom);
+  }
+  if (m === undefined) ratesMemo.set(market, { schedule, coefficient: market.feeCoefficientPpm, sport: market.sport, from, until, rates });
+  else {
+    m.schedule = schedule;
+    m.coefficient = market.feeCoefficientPpm;
+    m.sport = market.sport;
+    m.from = from;
+    m.until = until;
+    m.rates = rates;
+  }
+  return rates;
+}
+
+/**
+ * A market's last rates and what they were found from: the schedule (object), the market's coefficient and
+ * sport, and the span of time over which the schedule's overrides in force do not change. Schedules are
+ * configuration (never changed once made); the market's fields are compared on every call.
+ */
+interface RatesMemo {
+  schedule: FeeSchedule;
+  coefficient: ThetaPpm | null | undefined;
+  sport: string | null | undefined;
+  from: number;
+  until: number;
+  rates: FeeRates;
+}
+const ratesMemo = new WeakMap<FeeMarket, RatesMemo>();
+
+/**
+ * How many of the schedule's overrides are in force at `atMs`: it changes whenever the clock crosses a
+ * scheduled change, so any market's rates can differ between two times only if this does.
+ */
+export function overridesInForce(schedule: FeeSchedule, atMs: number): number {
+  let n = 0;
+  for (const o of schedule.overrides) if (o.effectiveFrom <= atMs) n++;
+  return n;
+}
+
+/** feeRatesFor computed afresh (the reference its memo is tested against). */
+export function feeRatesUncached(schedule: FeeSchedule, market: FeeMarket, atMs: number): FeeRates {
   let taker = market.feeCoefficientPpm ?? schedule.defaults.takerThetaPpm;
   let maker = schedule.defaults.makerThetaPpm;
   let latestTaker = -Infinity;

@@ -27,6 +27,7 @@ import { OrderExecutor } from '../execution/executor.js';
 import { marketRulesOf } from '../execution/order-builder.js';
 import { OrderTracker } from '../execution/order-tracker.js';
 import type { Scheduler } from '../execution/scheduler.js';
+import { overridesInForce } from '../domain/fees.js';
 import { createConsensusFn } from '../feeds/fair-value/consensus.js';
 import { winProbabilityForGame } from '../feeds/fair-value/win-probability.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
@@ -149,6 +150,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     logger: logger.child({ component: 'state' }),
     metrics,
     feeRates: (slug) => fees.ratesFor(slug, clock.now()),
+    onMarkInputs: (slug) => pnl.markMoved(slug),
   });
 
   // Each market's own tick and minimum size; config trading.default_tick / default_min_qty where unknown.
@@ -176,7 +178,13 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
 
   // Open positions are valued at executable marks (shared/domain/executable-mark.ts), net of the market's taker fee.
   const performance = new PerformanceTracker({ feeRates: (slug) => fees.ratesFor(slug, clock.now()) });
-  const pnl = new DailyPnlMonitor((slug, netQty) => state.closeoutMark(slug, netQty).value, opts.realizedToday ?? 0);
+  // The day's unrealized PnL is kept running: the state tells it of moved marks (onMarkInputs above), and every
+  // mark may move at once when a market's fee coefficient may have changed (the directory changed, or the
+  // clock crossed a scheduled fee change).
+  const feeSchedule = config.trading.fees;
+  const pnl = new DailyPnlMonitor((slug, netQty) => state.closeoutMark(slug, netQty).value, opts.realizedToday ?? 0, {
+    epoch: () => directory.revision * (feeSchedule.overrides.length + 1) + overridesInForce(feeSchedule, clock.now()),
+  });
   const makeExecutor = (gateway: OrderGateway, name: string) =>
     new OrderExecutor({
       gateway,

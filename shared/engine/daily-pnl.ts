@@ -8,6 +8,12 @@
  *    would bring in: a long sold into the bids, a short bought back at the asks, less the taker fee;
  *    shared/domain/executable-mark.ts) against their cost.
  * The breaker trips on −(realized + unrealized) ≥ max_daily_loss. A position with no mark counts at cost.
+ *
+ * With a MarkChanges source (the engine gives one), the unrealized figure is a running sum: each open market's
+ * value − cost is kept and found again only when the market's marks moved (`markMoved`, told by the state
+ * manager on every book, best bid/offer and trade), its position changed (fills, settlement, seeding) or every
+ * mark may have moved at once (the source's `epoch`: fee coefficients). Micros are integers, so the running
+ * sum equals the full sum exactly (the property test in test/unit/engine checks it against the plain one).
  */
 import type { Qty } from '../domain/quantity.js';
 import type { Micros, PriceMicros } from '../domain/money.js';
@@ -16,6 +22,12 @@ import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { applyTrade, emptyLedger, settle, type PositionLedger } from '../paper/position-math.js';
 import type { DailyPnl } from '../risk/risk-view.js';
 
+/** What keeps the running unrealized figure exact besides `markMoved` (see the header). */
+export interface MarkChanges {
+  /** A figure that changes whenever the value of every position may have changed at once. */
+  epoch(): number;
+}
+
 export class DailyPnlMonitor {
   private readonly ledgers = new Map<string, PositionLedger>();
   private readonly open = new Set<string>();
@@ -23,6 +35,11 @@ export class DailyPnlMonitor {
   private realizedTotal: Micros;
   /** realizedTotal at the start of the day. */
   private baseline = 0;
+  /** Running mode: each open market's value − cost (0 without a mark), their sum, and the markets to value again. */
+  private readonly contribution = new Map<string, Micros>();
+  private unrealized: Micros = 0;
+  private readonly dirty = new Set<string>();
+  private epochSeen = NaN;
 
   constructor(
     /**
@@ -32,6 +49,8 @@ export class DailyPnlMonitor {
     private readonly valueOf: (marketSlug: string, netQty: Qty) => Micros | null,
     /** Realized PnL already booked today before this process started (restored from the store). */
     carriedRealized: Micros = 0,
+    /** Given: the unrealized figure is kept running (see the header); absent: summed afresh on every call. */
+    private readonly changes?: MarkChanges,
   ) {
     this.realizedTotal = carriedRealized;
   }
@@ -61,13 +80,44 @@ export class DailyPnlMonitor {
   }
 
   dailyPnl(): DailyPnl {
+    return { realized: this.realizedTotal - this.baseline, unrealized: this.changes ? this.runningUnrealized(this.changes) : this.fullUnrealized() };
+  }
+
+  /** The market's marks may have moved (its book, best prices or last trade changed). */
+  markMoved(marketSlug: string): void {
+    if (this.changes && this.open.has(marketSlug)) this.dirty.add(marketSlug);
+  }
+
+  private fullUnrealized(): Micros {
     let unrealized = 0;
     for (const slug of this.open) {
       const ledger = this.ledgers.get(slug) as PositionLedger;
       const value = this.valueOf(slug, ledger.netQty);
       if (value !== null) unrealized += value - ledger.cost;
     }
-    return { realized: this.realizedTotal - this.baseline, unrealized };
+    return unrealized;
+  }
+
+  private runningUnrealized(changes: MarkChanges): Micros {
+    const epoch = changes.epoch();
+    if (epoch !== this.epochSeen) {
+      this.epochSeen = epoch;
+      for (const slug of this.open) this.dirty.add(slug);
+    }
+    if (this.dirty.size === 0) return this.unrealized;
+    for (const slug of this.dirty) {
+      const before = this.contribution.get(slug) ?? 0;
+      let after = 0;
+      if (this.open.has(slug)) {
+        const ledger = this.ledgers.get(slug) as PositionLedger;
+        const value = this.valueOf(slug, ledger.netQty);
+        after = value === null ? 0 : value - ledger.cost;
+        this.contribution.set(slug, after);
+      } else this.contribution.delete(slug);
+      this.unrealized += after - before;
+    }
+    this.dirty.clear();
+    return this.unrealized;
   }
 
   /** Starts a new day: today's realized PnL counts from zero again. */
@@ -84,5 +134,6 @@ export class DailyPnlMonitor {
   private track(slug: string, ledger: PositionLedger): void {
     if (ledger.netQty === 0) this.open.delete(slug);
     else this.open.add(slug);
+    if (this.changes) this.dirty.add(slug);
   }
 }

@@ -117,7 +117,9 @@ export class TradingEngine {
       }
     } finally {
       this.busy = false;
-      if (this.pendingHead === this.pendingKinds.length) {
+      // Emptied only when something was queued: setting an array's length is a runtime call, and most events
+      // queue nothing.
+      if (this.pendingHead === this.pendingKinds.length && this.pendingHead !== 0) {
         this.pendingKinds.length = 0;
         this.pendingPayloads.length = 0;
         this.pendingHead = 0;

@@ -28,6 +28,9 @@ export interface FeeModel {
 /** What the fee model reads of a market (the market directory's MarketInfo satisfies it). */
 export type FeeMarketLookup = (marketSlug: string) => FeeMarket | undefined;
 
+/** A market the lookup does not know (one shared object: feeRatesFor remembers its last answer per market object). */
+const UNKNOWN_MARKET: FeeMarket = Object.freeze({});
+
 /** The schedule's rates, with each market's own coefficient and sport where the lookup knows them. */
 export class ScheduleFeeModel implements FeeModel {
   constructor(
@@ -36,7 +39,7 @@ export class ScheduleFeeModel implements FeeModel {
   ) {}
 
   ratesFor(marketSlug: string, nowMs: number): FeeRates {
-    return feeRatesFor(this.schedule, this.lookup(marketSlug) ?? {}, nowMs);
+    return feeRatesFor(this.schedule, this.lookup(marketSlug) ?? UNKNOWN_MARKET, nowMs);
   }
 }
 

@@ -59,13 +59,18 @@ export interface StateManagerOptions {
   metrics?: Metrics;
   /** A market's fee rates now, for the taker fee of the executable marks (default: the venue's defaults). */
   feeRates?: (marketSlug: string) => FeeRates;
+  /** Told of every market whose executable marks may have moved (its book, best prices or last trade changed). */
+  onMarkInputs?: (marketSlug: string) => void;
 }
 
 interface MarketEntry {
-  book: OrderBook;
+  readonly book: OrderBook;
   state: MarketState;
   volume: RollingVolume;
   hasFullBook: boolean;
+  /** The book's sides as an executable mark walks them (made once per market). */
+  readonly bidLevels: LevelAt;
+  readonly askLevels: LevelAt;
 }
 
 /**
@@ -110,7 +115,7 @@ interface MarketView {
   yes: ConsensusYes | undefined;
 }
 
-/** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read, never change. */
+/** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read at once, never keep or change. */
 interface ConsensusYes {
   probability: number;
   confidence: number;
@@ -206,8 +211,11 @@ export class StateManager {
   private entry(slug: string): MarketEntry {
     let e = this.markets.get(slug);
     if (!e) {
+      const book = new OrderBook(slug);
       e = {
-        book: new OrderBook(slug),
+        book,
+        bidLevels: (i) => book.level('bid', i),
+        askLevels: (i) => book.level('ask', i),
         volume: new RollingVolume(),
         hasFullBook: false,
         state: {
@@ -304,6 +312,7 @@ export class StateManager {
   }
 
   private remark(slug: string): void {
+    this.opts.onMarkInputs?.(slug);
     const raw = this.rawPositions.get(slug);
     const prev = this.positions.get(slug);
     if (!raw || !prev || raw.netPosition === 0) return;
@@ -550,8 +559,9 @@ export class StateManager {
   }
 
   /**
-   * No-vig consensus probability that this market's YES side wins. The answer is shared between the calls
-   * made while the consensus and the clock stand still: read it, never change it.
+   * No-vig consensus probability that this market's YES side wins. One object per market and consensus, its
+   * age brought up to the clock on each call (no object per book update): read it at once, never keep or
+   * change it.
    */
   consensusYes(slug: string): ConsensusYes | undefined {
     const v = this.view(slug);
@@ -559,7 +569,11 @@ export class StateManager {
     const c = v.quotes?.consensus;
     if (!link || !c) return undefined;
     const now = this.opts.clock.now();
-    if (v.yesOf === c && v.yesAt === now) return v.yes;
+    if (v.yesOf === c) {
+      if (v.yesAt !== now && v.yes !== undefined) v.yes.ageMs = now - c.computedAt + c.maxAgeMs; // only the age moves with the clock
+      v.yesAt = now;
+      return v.yes;
+    }
     const p = c.probabilities[link.oddsName];
     v.yesOf = c;
     v.yesAt = now;
@@ -642,8 +656,6 @@ function computeMark(e: MarketEntry | undefined, netQty: Qty, takerThetaPpm: num
   if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
   const long = netQty > 0;
   const s = e.state;
-  const side = long ? 'bid' : 'ask';
-  const book = e.book;
-  const closeLevels: LevelAt = e.hasFullBook ? (i) => book.level(side, i) : bestOnly(long ? s.yesBid : s.yesAsk);
+  const closeLevels: LevelAt = e.hasFullBook ? (long ? e.bidLevels : e.askLevels) : bestOnly(long ? s.yesBid : s.yesAsk);
   return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
 }

@@ -32,6 +32,7 @@ export interface StrategyContext {
   fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined;
   /** The fixture's markets (the directory's own list: read it at once, never keep or change it). */
   marketsForFixture(fixtureId: string): readonly string[];
+  /** The answer is the state's own, updated in place by the next call: read it at once, never keep or change it. */
   consensusYes(marketSlug: string): ConsensusYes | undefined;
   /** The live model's probability that YES wins, from the current game state; undefined when unknown. */
   liveWinProbabilityYes(marketSlug: string): number | undefined;

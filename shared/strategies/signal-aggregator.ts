@@ -28,8 +28,31 @@ export function compareSignals(a: Signal, b: Signal): number {
   return URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] || compareNetEdge(a, b) || b.confidence - a.confidence || a.createdAt - b.createdAt;
 }
 
-function keyOf(s: Signal): string {
-  return `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
+/**
+ * A de-duplication key (market, action, price, replaced order) remembered with its time. Kept per market in
+ * `SignalAggregator.recent` and, for expiry, in the order of the times set (`RecentQueue`): no key text is
+ * built per signal. Two signals have the same key when these four agree (an absent replaced order is '').
+ */
+interface RecentKey {
+  action: Signal['action'];
+  price: number;
+  replaces: string;
+  at: number;
+  /** The `remember` that last set `at`: a queue record is current only while its seq is this one. */
+  seq: number;
+}
+
+function sameKey(k: RecentKey, s: Signal): boolean {
+  return k.action === s.action && samePrice(k.price, s.price) && k.replaces === (s.replacesOrderId ?? '');
+}
+
+/** Prices as the key's text compared them: equal numbers (0 and −0 alike), or both NaN. */
+function samePrice(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+function sameSignalKey(a: Signal, b: Signal): boolean {
+  return a.marketSlug === b.marketSlug && a.action === b.action && samePrice(a.price, b.price) && (a.replacesOrderId ?? '') === (b.replacesOrderId ?? '');
 }
 
 /** Higher net edge first; a signal that states none after one that does. */
@@ -48,7 +71,16 @@ export interface SignalAggregatorOptions {
 }
 
 export class SignalAggregator {
-  private readonly recent = new Map<string, number>();
+  /** Market → its remembered keys (expired ones are removed by `expire`). */
+  private readonly recent = new Map<string, RecentKey[]>();
+  /** The keys in the order their times were set (a key set again is queued again; its older record is stale). */
+  private queueKeys: RecentKey[] = [];
+  private queueSeqs: number[] = [];
+  private queueSlugs: string[] = [];
+  private queueHead = 0;
+  private seq = 0;
+  /** Scratch of `aggregate` (batches are handled one at a time, never re-entered). */
+  private readonly fate: number[] = [];
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -63,33 +95,32 @@ export class SignalAggregator {
     // One signal (most batches): nothing to de-duplicate against or to conflict with but the recent keys.
     if (signals.length === 1) {
       const s = signals[0] as Signal;
-      const key = keyOf(s);
-      const seenAt = this.recent.get(key);
-      if (seenAt !== undefined && now - seenAt < this.opts.dedupeWindowMs) {
+      if (this.seenRecently(s, now)) {
         this.drop(s, 'duplicate_recent');
         return [];
       }
-      this.remember(key, now);
+      this.remember(s, now);
       return [s];
     }
 
     // Batches are small (a few signals): plain arrays and linear scans, no maps per batch.
-    // 1. De-duplicate (each signal's key built once): `best` holds one signal per key, in the order the keys
-    //    first appeared (a better signal takes its key's place).
-    const keys: string[] = [];
+    // 1. De-duplicate: `best` holds one signal per key, in the order the keys first appeared (a better signal
+    //    takes its key's place).
     const best: Signal[] = [];
     for (const s of signals) {
-      const key = keyOf(s);
-      const seenAt = this.recent.get(key);
-      if (seenAt !== undefined && now - seenAt < this.opts.dedupeWindowMs) {
+      if (this.seenRecently(s, now)) {
         this.drop(s, 'duplicate_recent');
         continue;
       }
-      const i = keys.indexOf(key);
-      if (i < 0) {
-        keys.push(key);
-        best.push(s);
-      } else if (compareSignals(s, best[i] as Signal) < 0) {
+      let i = -1;
+      for (let j = 0; j < best.length; j++) {
+        if (sameSignalKey(best[j] as Signal, s)) {
+          i = j;
+          break;
+        }
+      }
+      if (i < 0) best.push(s);
+      else if (compareSignals(s, best[i] as Signal) < 0) {
         this.drop(best[i] as Signal, 'duplicate');
         best[i] = s;
       } else this.drop(s, 'duplicate');
@@ -97,7 +128,8 @@ export class SignalAggregator {
 
     // 2. Conflicts per market, markets in the order they first appear in `best`.
     const n = best.length;
-    const fate = new Uint8Array(n); // 0 not yet seen, KEPT, or CONFLICT
+    const fate = this.fate; // 0 not yet seen, KEPT, or CONFLICT
+    for (let i = 0; i < n; i++) fate[i] = 0;
     const kept: Signal[] = [];
     for (let i = 0; i < n; i++) {
       if (fate[i] !== 0) continue;
@@ -123,27 +155,75 @@ export class SignalAggregator {
 
     // 3. Priority.
     kept.sort(compareSignals);
-    for (let i = 0; i < n; i++) if (fate[i] === KEPT) this.remember(keys[i] as string, now);
+    for (let i = 0; i < n; i++) if (fate[i] === KEPT) this.remember(best[i] as Signal, now);
     return kept;
   }
 
-  /** Re-inserted at the end: the map stays in the order of the times it holds (see `expire`). */
-  private remember(key: string, now: number): void {
-    this.recent.delete(key);
-    this.recent.set(key, now);
+  /** The signal's key was remembered less than dedupe_window_ms before `now`. */
+  private seenRecently(s: Signal, now: number): boolean {
+    const keys = this.recent.get(s.marketSlug);
+    if (keys === undefined) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as RecentKey;
+      if (sameKey(k, s)) return now - k.at < this.opts.dedupeWindowMs;
+    }
+    return false;
+  }
+
+  /** Sets the key's time and queues it last (the queue stays in the order of the times set; see `expire`). */
+  private remember(s: Signal, now: number): void {
+    let keys = this.recent.get(s.marketSlug);
+    if (keys === undefined) this.recent.set(s.marketSlug, (keys = []));
+    let k: RecentKey | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      if (sameKey(keys[i] as RecentKey, s)) {
+        k = keys[i];
+        break;
+      }
+    }
+    if (k === undefined) keys.push((k = { action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 }));
+    k.at = now;
+    k.seq = ++this.seq;
+    this.queueKeys.push(k);
+    this.queueSeqs.push(k.seq);
+    this.queueSlugs.push(s.marketSlug);
   }
 
   /**
-   * Forgets the keys past the window, oldest first, stopping at the first one still inside it: the map is in
-   * time order (each key re-inserted when set), so this costs the keys forgotten, not every key remembered.
-   * A clock that steps back can leave an expired key behind a newer one for a while; `aggregate` compares
-   * the time of every key it finds, so that only delays the clean-up.
+   * Forgets the keys past the window, oldest set first, stopping at the first one still inside it (records of
+   * keys set again since are skipped), so this costs the keys forgotten, not every key remembered. A clock that
+   * steps back can leave an expired key behind a newer one for a while; `aggregate` compares the time of every
+   * key it finds, so that only delays the clean-up.
    */
   private expire(now: number): void {
-    for (const [k, t] of this.recent) {
-      if (now - t < this.opts.dedupeWindowMs) break;
-      this.recent.delete(k);
+    const keys = this.queueKeys;
+    let head = this.queueHead;
+    while (head < keys.length) {
+      const k = keys[head] as RecentKey;
+      if (k.seq === this.queueSeqs[head]) {
+        if (now - k.at < this.opts.dedupeWindowMs) break;
+        const slug = this.queueSlugs[head] as string;
+        const list = this.recent.get(slug) as RecentKey[];
+        list.splice(list.indexOf(k), 1);
+        if (list.length === 0) this.recent.delete(slug);
+      }
+      head++;
     }
+    if (head === keys.length) {
+      if (head !== 0) {
+        keys.length = 0;
+        this.queueSeqs.length = 0;
+        this.queueSlugs.length = 0;
+      }
+      head = 0;
+    } else if (head > 1024 && head * 2 > keys.length) {
+      // Drop the consumed records now and then (amortised), so the queue holds about the keys remembered.
+      this.queueKeys = keys.slice(head);
+      this.queueSeqs = this.queueSeqs.slice(head);
+      this.queueSlugs = this.queueSlugs.slice(head);
+      head = 0;
+    }
+    this.queueHead = head;
   }
 
   private drop(s: Signal, reason: string, winner?: Signal): void {

@@ -199,6 +199,11 @@ export interface ConsensusScratch {
   stamp: number;
   groups: OutcomeSet[];
   groupPool: OutcomeSet[];
+  /** Per computation, the first `nBooks` (or `nNames`) entries: the contributing books' weights, fair vectors and ages, and the blend. */
+  weightsUsed: number[];
+  fairs: (readonly number[])[];
+  ages: number[];
+  blended: number[];
 }
 
 /**
@@ -210,7 +215,7 @@ export interface ConsensusMemo {
 }
 
 function newScratch(): ConsensusScratch {
-  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [] };
+  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [], weightsUsed: [], fairs: [], ages: [], blended: [] };
 }
 
 /** The book's record for this computation (reset when first met in it). */
@@ -405,7 +410,7 @@ function consensusOf(
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
   const { order, nOrder, groups } = scratch;
-  groups.length = 0;
+  if (groups.length !== 0) groups.length = 0; // setting an array's length is a runtime call even when it is already 0
   for (let b = 0; b < nOrder; b++) {
     const book = order[b] as BookQuotes;
     if (book.weightTable !== weights || book.weightDefault !== defaultWeight) {
@@ -454,9 +459,8 @@ function consensusOf(
   }
 
   // 3. de-vig per book (each book's fair probabilities in name order: its sortedQuotes are the set's names)
-  const weightsUsed: number[] = [];
-  const fairs: (readonly number[])[] = [];
-  const ages: number[] = [];
+  const { weightsUsed, fairs, ages } = scratch;
+  let nBooks = 0;
   const contributions: BookContribution[] = detail ? [] : NO_CONTRIBUTIONS;
   const names: readonly string[] = best ? best.names : [];
   const nNames = best ? best.n : 0;
@@ -486,16 +490,15 @@ function consensusOf(
       }
       rememberDevig(book, method, fair, overround);
     }
-    weightsUsed.push(w);
-    fairs.push(book.fair);
-    ages.push(ageMs);
+    weightsUsed[nBooks] = w;
+    fairs[nBooks] = book.fair;
+    ages[nBooks++] = ageMs;
     if (detail) {
       const fair: Record<string, number> = {};
       for (let i = 0; i < nNames; i++) fair[names[i] as string] = book.fair[i] as number;
       contributions.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
     }
   }
-  const nBooks = weightsUsed.length;
 
   const minBooks = Math.max(1, options.minBooks ?? 1);
   if (nBooks < minBooks) return { consensus: null, books: contributions, excluded: excluded ?? NO_EXCLUSIONS };
@@ -503,7 +506,7 @@ function consensusOf(
   // blend (sums in contribution order, as a left fold from 0)
   let totalW = 0;
   for (let b = 0; b < nBooks; b++) totalW = totalW + (weightsUsed[b] as number);
-  const blended: number[] = new Array<number>(nNames);
+  const blended = scratch.blended;
   let sum = 0;
   for (let i = 0; i < nNames; i++) {
     let a = 0;
@@ -541,12 +544,19 @@ function consensusOf(
       probabilities,
       confidence,
       books: nBooks,
-      maxAgeMs: aging ? Math.max(...ages) : 0,
+      maxAgeMs: aging ? maxOf(ages, nBooks) : 0,
       computedAt: now,
     },
     books: contributions,
     excluded: excluded ?? NO_EXCLUSIONS,
   };
+}
+
+/** Math.max of the first `n` values (n ≥ 1; NaN if any is NaN, as Math.max). */
+function maxOf(values: readonly number[], n: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < n; i++) m = Math.max(m, values[i] as number);
+  return m;
 }
 
 /**

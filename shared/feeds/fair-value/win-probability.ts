@@ -61,6 +61,41 @@ export function winModelParamsFor(
   return { sigma, overtimeFraction };
 }
 
+/** A sport/league's model: its parameters and the length of its regulation, seconds. */
+export interface SportWinModel {
+  readonly params: Readonly<WinModelParams>;
+  readonly regulationSeconds: number;
+}
+
+const NO_OVERRIDES: Record<string, Partial<WinModelParams>> = Object.freeze({});
+
+/** overrides object → sport → league → its model (null: no model); see winModelFor. */
+const sportModels = new WeakMap<object, Map<string, Map<string | null | undefined, SportWinModel | null>>>();
+
+/**
+ * winModelParamsFor and the regulation length together, found once per (sport, league, overrides object) and
+ * shared: a live game is re-priced on every score or clock change, and its sport's text does not change.
+ * The overrides are configuration, read once (an object changed after its first use is not seen again).
+ */
+export function winModelFor(
+  sport: string,
+  league?: string | null,
+  overrides: Record<string, Partial<WinModelParams>> = NO_OVERRIDES,
+): SportWinModel | null {
+  let bySport = sportModels.get(overrides);
+  if (!bySport) sportModels.set(overrides, (bySport = new Map()));
+  let byLeague = bySport.get(sport);
+  if (!byLeague) bySport.set(sport, (byLeague = new Map()));
+  let model = byLeague.get(league);
+  if (model === undefined) {
+    const params = winModelParamsFor(sport, league, overrides);
+    const fmt = regulationFor(sport, league);
+    model = params && fmt ? Object.freeze({ params: Object.freeze(params), regulationSeconds: regulationSeconds(fmt) }) : null;
+    byLeague.set(league, model);
+  }
+  return model;
+}
+
 /** μ (expected full-game home margin) from the pre-game probability that home wins: μ = σ·Φ⁻¹(p₀). */
 export function driftFromPregame(pregameHomeProbability: number, sigma: number): number {
   if (!(pregameHomeProbability > 0 && pregameHomeProbability < 1)) {
@@ -111,7 +146,7 @@ export interface GameWinProbability {
 export function winProbabilityForGame(
   game: GameState,
   pregameHomeProbability: number,
-  overrides: Record<string, Partial<WinModelParams>> = {},
+  overrides: Record<string, Partial<WinModelParams>> = NO_OVERRIDES,
 ): GameWinProbability | null {
   const lead = game.homeScore - game.awayScore;
   switch (game.status) {
@@ -123,11 +158,10 @@ export function winProbabilityForGame(
     }
     case 'LIVE':
     case 'HALFTIME': {
-      const params = winModelParamsFor(game.sport, game.league, overrides);
-      const fmt = regulationFor(game.sport, game.league);
-      if (!params || !fmt || game.secondsRemaining === null) return null;
-      const fractionLeft = game.secondsRemaining / regulationSeconds(fmt);
-      const home = winProbability(lead, fractionLeft, pregameHomeProbability, params);
+      const model = winModelFor(game.sport, game.league, overrides);
+      if (!model || game.secondsRemaining === null) return null;
+      const fractionLeft = game.secondsRemaining / model.regulationSeconds;
+      const home = winProbability(lead, fractionLeft, pregameHomeProbability, model.params);
       return { home, away: 1 - home, fractionLeft };
     }
     default:

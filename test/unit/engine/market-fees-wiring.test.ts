@@ -75,4 +75,36 @@ describe('per-market fees in the engine', () => {
     const tracked = engine.executor().tracker.all().filter((o) => o.request.marketSlug === 'dear');
     expect(tracked.reduce((a, o) => a + o.feesPaid, 0)).toBe(250_000);
   });
+
+  it('the running daily PnL follows fee changes: a scheduled override taking effect and a market newly listed with its own coefficient', () => {
+    const { engine, clock } = world();
+    const plainSum = () => {
+      let unrealized = 0;
+      for (const slug of ['plain', 'dear', 'tt', 'late']) {
+        const net = engine.pnl['ledgers'].get(slug)?.netQty ?? 0;
+        if (net === 0) continue;
+        const value = engine.state.closeoutMark(slug, net).value;
+        if (value !== null) unrealized += value - (engine.pnl['ledgers'].get(slug)?.cost ?? 0);
+      }
+      return unrealized;
+    };
+    const fill = (slug: string, price: number): Fill => ({
+      executionId: `x-${slug}`, orderId: 'o', marketSlug: slug, intent: 'ORDER_INTENT_BUY_LONG', price, qty: contracts(100), fee: 0, liquidity: 'TAKER', time: clock.now(), strategyName: 's',
+    });
+    for (const slug of ['tt', 'late']) engine.onMarketEvent(bookEvent(slug, [[0.5, 1_000]], [[0.52, 1_000]], clock.now()));
+    engine.pnl.onFill(fill('tt', 500_000));
+    engine.pnl.onFill(fill('late', 500_000));
+    const before = engine.pnl.dailyPnl().unrealized;
+    expect(before).toBe(plainSum());
+    clock.set(SWITCH); // table tennis taker Θ 0.0695 → 0.20: closing costs more
+    const after = engine.pnl.dailyPnl().unrealized;
+    expect(after).toBeLessThan(before);
+    expect(after).toBe(plainSum());
+    expect(engine.view.marketInfo('late')).toBeUndefined(); // unknown until listed: the default Θ
+    const directory = engine.view['deps'].directory;
+    directory.addMarket(info('late', { feeCoefficientPpm: 300_000 }));
+    const listed = engine.pnl.dailyPnl().unrealized;
+    expect(listed).toBeLessThan(after);
+    expect(listed).toBe(plainSum());
+  });
 });

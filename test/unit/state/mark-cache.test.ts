@@ -4,7 +4,9 @@
  * venue positions, fills, settlements, day resets and fee-coefficient changes:
  *  - closeoutMark(slug, q) equals the mark computed afresh (closeoutMarkUncached) for any market and size;
  *  - a state manager whose closeoutMark always recomputes publishes the same positions and events;
- *  - the monitor's daily PnL equals a fresh monitor replaying every fill and settlement at uncached marks.
+ *  - the monitor's daily PnL equals a fresh monitor replaying every fill and settlement at uncached marks, and
+ *    so does a monitor keeping it running (told of moved marks by the state manager's onMarkInputs, and of
+ *    fee-coefficient changes by its epoch).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -23,7 +25,7 @@ import { StateManager } from '../../../shared/state/state-manager.js';
 const SLUGS = ['a', 'b', 'c'] as const;
 const info = (slug: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: slug, tick: 10_000, minQty: contracts(1) });
 
-function build(theta: Map<string, number>, uncached: boolean) {
+function build(theta: Map<string, number>, uncached: boolean, onMarkInputs?: (slug: string) => void) {
   const clock = new ManualClock(1_000);
   const bus = new EventBus<EngineEvents>();
   const directory = new MarketDirectory();
@@ -35,6 +37,7 @@ function build(theta: Map<string, number>, uncached: boolean) {
     consensus: () => undefined,
     winProbability: () => undefined,
     feeRates: (slug) => ({ takerThetaPpm: theta.get(slug) ?? 69_500, makerThetaPpm: 12_500 }),
+    onMarkInputs,
   });
   if (uncached) sm.closeoutMark = sm.closeoutMarkUncached.bind(sm);
   const events: unknown[] = [];
@@ -99,9 +102,13 @@ describe('mark cache', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
         const theta = new Map<string, number>();
-        const cached = build(theta, false);
+        let thetaEpoch = 0;
+        let running: DailyPnlMonitor | undefined = undefined;
+        const cached = build(theta, false, (s) => running?.markMoved(s));
         const fresh = build(theta, true);
         const pnl = new DailyPnlMonitor((s, q) => cached.sm.closeoutMark(s, q).value);
+        running = new DailyPnlMonitor((s, q) => cached.sm.closeoutMark(s, q).value, 0, { epoch: () => thetaEpoch });
+        const monitors = [pnl, running];
         const history: Op[] = []; // fills, settlements and resets, for the replay from scratch
         let seq = 0;
         const books = new Map<string, { bids: BookLevel[]; asks: BookLevel[] }>();
@@ -114,7 +121,9 @@ describe('mark cache', () => {
             else if (h.kind === 'settle') rebuilt.settle(h.slug, h.price);
             else if (h.kind === 'reset') rebuilt.resetDay();
           }
-          expect(pnl.dailyPnl()).toEqual(rebuilt.dailyPnl());
+          const want = rebuilt.dailyPnl();
+          expect(pnl.dailyPnl()).toEqual(want);
+          expect(running?.dailyPnl()).toEqual(want);
         };
         for (const o of ops) {
           cached.clock.advance(1);
@@ -125,16 +134,17 @@ describe('mark cache', () => {
             fresh.sm.onVenueEvent(ev);
           } else if (o.kind === 'fill') {
             const f: Fill = { executionId: `x${++seq}`, orderId: 'o', marketSlug: o.slug, intent: o.intent, price: o.price, qty: o.qty, fee: o.fee, liquidity: 'TAKER', time: 0, strategyName: 's' };
-            pnl.onFill(f);
+            for (const m of monitors) m.onFill(f);
             history.push(o);
           } else if (o.kind === 'settle') {
-            pnl.settle(o.slug, o.price);
+            for (const m of monitors) m.settle(o.slug, o.price);
             history.push(o);
           } else if (o.kind === 'reset') {
-            pnl.resetDay();
+            for (const m of monitors) m.resetDay();
             history.push(o);
           } else if (o.kind === 'theta') {
             theta.set(o.slug, o.theta);
+            thetaEpoch++;
           } else if (o.kind === 'ask') {
             expect(cached.sm.closeoutMark(o.slug, o.net)).toEqual(cached.sm.closeoutMarkUncached(o.slug, o.net));
           }

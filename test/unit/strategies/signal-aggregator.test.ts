@@ -143,6 +143,67 @@ describe('pricing', () => {
   });
 });
 
+/**
+ * The recent-key memory written plainly: one map from the key's text to its time, in the order the times were
+ * set, expired oldest first up to the first key inside the window (what the aggregator keeps without building
+ * key text). Returns whether each signal was a recent duplicate, and remembers the kept ones.
+ */
+class TextKeyMemory {
+  private readonly recent = new Map<string, number>();
+  constructor(private readonly windowMs: number) {}
+  static key(s: Signal): string {
+    return `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
+  }
+  expire(now: number): void {
+    for (const [k, t] of this.recent) {
+      if (now - t < this.windowMs) break;
+      this.recent.delete(k);
+    }
+  }
+  seen(s: Signal, now: number): boolean {
+    const t = this.recent.get(TextKeyMemory.key(s));
+    return t !== undefined && now - t < this.windowMs;
+  }
+  remember(s: Signal, now: number): void {
+    this.recent.delete(TextKeyMemory.key(s));
+    this.recent.set(TextKeyMemory.key(s), now);
+  }
+}
+
+describe('SignalAggregator recent keys', () => {
+  it('property: with a clock that also steps back, the same output as the text-keyed memory and the plain rules', () => {
+    const arb = fc.record({
+      marketSlug: fc.constantFrom('a', 'b'),
+      action: fc.constantFrom('BUY_YES', 'SELL_YES' as const),
+      price: fc.constantFrom(10_000, 20_000),
+      urgency: fc.constantFrom('LOW', 'HIGH' as const),
+      strategyName: fc.constantFrom('market_maker', 'live_arbitrage'),
+      confidence: fc.constantFrom(0.5, 0.8),
+      replacesOrderId: fc.option(fc.constantFrom('o1', ''), { nil: undefined }),
+    });
+    const batch = fc.record({ advance: fc.constantFrom(-1_500, -400, 0, 1, 400, 999, 1_000, 1_600), signals: fc.array(arb, { maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => {
+        // A clock that may step back (a corrected wall clock): the aggregator reads it through its Clock.
+        let now = 100_000;
+        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
+        const memory = new TextKeyMemory(1_000);
+        for (const b of batches) {
+          now += b.advance;
+          const input = b.signals.map((x) => sig(x as Partial<Signal>));
+          memory.expire(now);
+          // The plain rules, with the text-keyed memory: fresh signals are de-duplicated and resolved as in `model`.
+          const fresh = input.filter((s) => !memory.seen(s, now));
+          const expected = model(fresh, new Map(), now, 1_000);
+          for (const s of expected) memory.remember(s, now);
+          expect(agg.aggregate(input)).toEqual(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 /** The aggregator's rules written plainly with maps (the reference for the array-based implementation). */
 function model(signals: Signal[], recent: Map<string, number>, now: number, windowMs: number): Signal[] {
   const key = (s: Signal) => `${s.marketSlug}|${s.action}|${s.price}|${s.replacesOrderId ?? ''}`;
