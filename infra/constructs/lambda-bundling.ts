@@ -12,7 +12,11 @@
  *   load the report and finalization modules, `node:fs`'s the file streams. A require reads nothing up front,
  *   and a built-in used only on a rare path (child_process for the SDK's credential_process provider) is then
  *   loaded only if that path runs.
- * - A source map without the sources' text (file:line in stack traces, a smaller map to read at cold start).
+ * - Packages a function never needs on Lambda replaced by a slimmer file (PACKAGE_ALIASES).
+ * - A source map without the sources' text, read only when a stack trace is first formatted
+ *   (functions/runtime/lazy-source-maps.ts, imported first by every handler) rather than at load as
+ *   `--enable-source-maps` would (reading and parsing the map was a tenth of module initialisation): stack
+ *   traces in logs still name functions/x.ts:line:column.
  */
 import { join } from 'node:path';
 
@@ -49,6 +53,15 @@ export function builtinAliases(): Record<string, string> {
   return out;
 }
 
+/**
+ * Packages replaced in the bundles only. The SDK's default credential chain by its first link, the environment,
+ * which is where Lambda puts the role's credentials (functions/runtime/lambda-credentials.ts): the other links
+ * were ~94 KB of every bundle.
+ */
+export const PACKAGE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts',
+};
+
 /** The options, as esbuild names them (the API; stage-function.ts maps them onto NodejsFunction's bundling). */
 export const LAMBDA_ESBUILD = {
   bundle: true,
@@ -59,14 +72,16 @@ export const LAMBDA_ESBUILD = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   sourcemap: true,
-  // Maps give file:line in stack traces (--enable-source-maps) without embedding every source: a third of the
-  // map to parse at cold start.
+  // file:line:column in stack traces without embedding every source: a third of the map to read.
   sourcesContent: false,
-  alias: builtinAliases(),
+  alias: { ...builtinAliases(), ...PACKAGE_ALIASES },
 } as const;
 
-/** Environment every function runs with (besides its own settings). */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+/**
+ * NODE_OPTIONS every function runs with: none. Not `--enable-source-maps` (the map would be read at every cold
+ * start; lazy-source-maps.ts maps stacks on demand instead).
+ */
+export const LAMBDA_NODE_OPTIONS: string = '';
 
 /** esbuild API options building one function's bundle exactly as the infra does (the bench; tests). */
 export function lambdaBuildOptions(projectRoot: string, entry: string, outfile: string) {

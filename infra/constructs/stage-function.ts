@@ -46,7 +46,7 @@ export interface StageFunctionProps {
   /** Project root for bundling (the folder holding package.json) and the lockfile that pins the bundle. */
   projectRoot: string;
   depsLockFilePath: string;
-  /** Environment beyond STAGE, METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
+  /** Environment beyond STAGE, METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME (and NODE_OPTIONS, lambda-bundling.ts). */
   environment?: Record<string, string>;
   /** Other function properties (e.g. ephemeral storage), and bundling additions (e.g. command hooks). */
   extra?: Omit<Partial<nodejs.NodejsFunctionProps>, 'bundling' | 'environment'>;
@@ -83,7 +83,7 @@ export function stageFunction(scope: Construct, props: StageFunctionProps): node
       STAGE: config.stage,
       METRICS_NAMESPACE: metricsNamespace(config.stage),
       POWERTOOLS_SERVICE_NAME: name,
-      NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+      ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
       ...props.environment,
     },
     ...props.extra,
