@@ -1,4 +1,6 @@
 /** Lambda entry of the daily reset (EventBridge Scheduler, 00:00 America/New_York). Wiring only. */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmParameterStore } from '../../shared/aws/parameter-store.js';

@@ -7,6 +7,8 @@
  * (set by the infra); optional ODDS_FANOUT_QUEUE_URL, ODDS_LEAGUES ("basketball:NBA,…"), ODDS_SPORTSBOOKS,
  * ODDS_MARKETS, ODDS_MAX_QUOTE_AGE_SECONDS (default 1800), OPTICODDS_BASE_URL.
  */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse } from 'aws-lambda';

@@ -10,6 +10,8 @@
  * RECONCILER_REQUESTS_PER_SECOND (default 2: its share of the key's 20/s; the bot's api.rate_limit_per_second
  * is 18, so the two together never exceed the venue's limit — docs/venue-rules.md, "Rate limits").
  */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';

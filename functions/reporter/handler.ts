@@ -5,6 +5,8 @@
  * Environment (set by the infra): TABLE_FILLS, TABLE_POSITIONS, TABLE_RISK_DAYS, REPORTS_BUCKET,
  * REPORTS_PREFIX, ALERT_TOPIC_ARN.
  */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';

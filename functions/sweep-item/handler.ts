@@ -5,6 +5,8 @@
  *
  * Environment (set by the infra): RESULTS_BUCKET, RECORDINGS_BUCKET, RECORDINGS_PREFIX.
  */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import type { Context } from 'aws-lambda';
 import { PowertoolsLoggerAdapter } from '../runtime/powertools-logger.js';
 import { PowertoolsMetricsAdapter } from '../runtime/powertools-metrics.js';

@@ -5,6 +5,8 @@
  *
  * Environment (set by the infra): RESULTS_BUCKET.
  */
+// First: stack traces mapped to the sources (lazily), before any other module of the bundle runs.
+import '../runtime/install-source-maps.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { S3ObjectStore } from '../../shared/aws/object-store.js';

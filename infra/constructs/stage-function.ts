@@ -11,9 +11,28 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { metricsNamespace } from '../../shared/aws/alarm-metrics.js';
 import type { StageConfig } from '../config/stages.js';
+import { LAMBDA_ESBUILD, LAMBDA_NODE_OPTIONS } from './lambda-bundling.js';
 
-/** esbuild banner giving ESM bundles a `require` for CommonJS dependencies. */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+/**
+ * LAMBDA_ESBUILD (lambda-bundling.ts, shared with the bundle bench) as NodejsFunction bundling props: the same
+ * esbuild options through the CLI that CDK runs.
+ */
+export function lambdaBundling(): nodejs.BundlingOptions {
+  const o = LAMBDA_ESBUILD;
+  return {
+    forceDockerBundling: false,
+    target: o.target,
+    format: nodejs.OutputFormat.ESM,
+    mainFields: [...o.mainFields],
+    banner: o.banner,
+    minify: o.minify,
+    sourceMap: o.sourcemap,
+    sourcesContent: o.sourcesContent,
+    // Bundle the AWS SDK too: the deployed code runs the versions package-lock.json pins and tests ran.
+    externalModules: [],
+    esbuildArgs: { '--alias': Object.entries(o.alias).map(([from, to]) => `${from}=${to}`) },
+  };
+}
 
 export interface StageFunctionProps {
   config: StageConfig;
@@ -27,7 +46,7 @@ export interface StageFunctionProps {
   /** Project root for bundling (the folder holding package.json) and the lockfile that pins the bundle. */
   projectRoot: string;
   depsLockFilePath: string;
-  /** Environment beyond STAGE, METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
+  /** Environment beyond STAGE, METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME (and NODE_OPTIONS, lambda-bundling.ts). */
   environment?: Record<string, string>;
   /** Other function properties (e.g. ephemeral storage), and bundling additions (e.g. command hooks). */
   extra?: Omit<Partial<nodejs.NodejsFunctionProps>, 'bundling' | 'environment'>;
@@ -64,23 +83,12 @@ export function stageFunction(scope: Construct, props: StageFunctionProps): node
       STAGE: config.stage,
       METRICS_NAMESPACE: metricsNamespace(config.stage),
       POWERTOOLS_SERVICE_NAME: name,
-      NODE_OPTIONS: '--enable-source-maps',
+      ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
       ...props.environment,
     },
     ...props.extra,
     bundling: {
-      forceDockerBundling: false,
-      target: 'node22',
-      format: nodejs.OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      minify: true,
-      sourceMap: true,
-      // Maps give file:line in stack traces (--enable-source-maps) without embedding every source: a third
-      // of the map to parse at cold start (measured: ~30 ms → ~12 ms of init for the reconciler).
-      sourcesContent: false,
-      // Bundle the AWS SDK too: the deployed code runs the versions package-lock.json pins and tests ran.
-      externalModules: [],
+      ...lambdaBundling(),
       ...props.bundling,
     },
   });

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
-import { TRADING_MODES, type TradingMode } from '../config/schema.js';
+import { TRADING_MODES, type TradingMode } from '../config/trading-mode.js';
 import { InvalidSettingError, ParameterNotFoundError } from './errors.js';
 
 export interface ParameterStore {

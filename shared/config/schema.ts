@@ -23,19 +23,10 @@ import {
   priceDelta, seconds, str, theta, trimSlash, usd, wsUrl,
 } from './fields.js';
 import { settingsReader } from './settings-reader.js';
+import { TRADING_MODES, tradingAccount, type TradingMode } from './trading-mode.js';
 
-/**
- * paper: the fill simulator trades. live: the exchange trades. shadow: the exchange trades (live in every
- * respect: PnL, risk, breaker, persistence) and a paper exchange beside it receives a copy of every order on
- * the same feed, for the calibration panel (shared/shadow/, README "Shadow mode").
- */
-export const TRADING_MODES = ['paper', 'live', 'shadow'] as const;
-export type TradingMode = (typeof TRADING_MODES)[number];
-/** The account whose orders, fills and positions are the mode's own: shadow trades the live account. */
-export type TradingAccount = 'paper' | 'live';
-export function tradingAccount(mode: TradingMode): TradingAccount {
-  return mode === 'paper' ? 'paper' : 'live';
-}
+// The modes live in trading-mode.ts (importable without building this schema); re-exported for the callers here.
+export { TRADING_MODES, tradingAccount, type TradingAccount, type TradingMode } from './trading-mode.js';
 export const DEVIG_METHODS = ['multiplicative', 'additive', 'power', 'shin'] as const;
 export type DevigMethod = (typeof DEVIG_METHODS)[number];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;

@@ -1,9 +1,10 @@
 /**
- * Lambda bundles: each function bundled with esbuild exactly as the infra does (platform node, target node20,
- * ESM, minified, bundled, the createRequire banner, AWS SDK included, source map without sources), into a temp
- * dir, loaded with --enable-source-maps as deployed; reports the bundle
- * size (target ≤ 1 MB) and the module initialisation time — a fresh `node` child process importing the
- * bundle, timed from inside (target ≤ 150 ms; the cold-start share that is ours, without the runtime's).
+ * Lambda bundles: each function bundled with esbuild exactly as the infra does (the options of
+ * infra/constructs/lambda-bundling.ts, which stage-function.ts hands to CDK: Node 22, ESM, minified, the AWS SDK
+ * included, built-ins required through their shims, source map without sources), into a temp dir, loaded with
+ * the functions' NODE_OPTIONS as deployed; reports the bundle size (target ≤ 1 MB) and the module
+ * initialisation time — a fresh `node` child process importing the bundle, timed from inside (target ≤ 150 ms;
+ * the cold-start share that is ours, without the runtime's).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,41 +13,28 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from '../../infra/constructs/lambda-bundling.js';
 import type { BenchResult } from './bench-types.js';
 
 const run$ = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** Same names and banner as infra/constructs/jobs.ts (not imported, to keep aws-cdk-lib out of the bench). */
+/** Same names as infra/constructs/jobs.ts (not imported, to keep aws-cdk-lib out of the bench). */
 const JOBS = ['odds-poller', 'reconciler', 'daily-reset', 'reporter'] as const;
 /** The research stack's functions (infra/constructs/research-sweep.ts), bundled the same way. */
 const RESEARCH = ['sweep-item', 'sweep-report'] as const;
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 const INIT_RUNS = 7;
 
 async function bundle(name: string, outdir: string): Promise<string> {
   const outfile = join(outdir, name, 'index.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    sourcemap: true,
-    sourcesContent: false,
-    logLevel: 'silent',
-  });
+  await build({ ...lambdaBuildOptions(ROOT, join(ROOT, 'functions', name, 'handler.ts'), outfile), logLevel: 'silent' });
   return outfile;
 }
 
 async function initMs(file: string): Promise<number> {
   const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t0));`;
-  // The functions run with NODE_OPTIONS=--enable-source-maps (infra/constructs/jobs.ts): the map is read at load.
-  const { stdout } = await run$(process.execPath, ['--enable-source-maps', '--no-warnings', '--input-type=module', '-e', script], {
-    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench' },
+  // The functions' NODE_OPTIONS (stage-function.ts), passed the same way.
+  const { stdout } = await run$(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_SERVICE_NAME: 'bench', NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
     cwd: tmpdir(),
   });
   return Number(stdout);

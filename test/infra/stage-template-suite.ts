@@ -9,11 +9,15 @@ import { OUTPUT_KEYS } from '../../infra/constructs/stack-outputs.js';
 import { isPlaceholderSecret } from '../../shared/aws/credentials.js';
 import { createTableInput } from '../../shared/store/create-tables.js';
 import { TABLE_DEFINITIONS, TABLE_LOGICAL_NAMES } from '../../shared/store/table-definitions.js';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseLeagues } from '../../functions/odds-poller/league-config.js';
 import { BOT_STOP_DEADLINE_MS, BOT_STOP_TIMEOUT_SECONDS, DOCKER_CONTEXT_INCLUDES } from '../../infra/constructs/bot-service.js';
+import { lambdaBuildOptions } from '../../infra/constructs/lambda-bundling.js';
+import { PROJECT_ROOT } from '../../infra/trading-app.js';
+import { build } from 'esbuild';
 import { botOutputsSuite } from './bot-outputs-suite.js';
 import { synthStage, type SynthesizedStage } from './synth-stage.js';
 
@@ -211,6 +215,28 @@ export function stageTemplateSuite(stage: StageName, options: { alarmEmail?: str
         expect(map.sourcesContent ?? [], `${id}: the map embeds no sources (smaller map to parse at cold start)`).toEqual([]);
         expect(sources.some((src) => src.includes('shared/observability/') || src.includes('functions/')), id).toBe(true);
         expect(sources.filter((src) => /node_modules\/undici\//.test(src)), id).toEqual([]);
+      }
+    });
+
+    it('bundles exactly as the bench does (lambda-bundling.ts): the same bytes, built-ins required rather than imported', async () => {
+      const real = jobFunctions().filter(([, f]) => !s.stubbed.includes(jobOf(String(f.Description)) as never));
+      expect(real.length).toBeGreaterThan(0);
+      const dir = mkdtempSync(join(tmpdir(), 'bundle-drift-'));
+      try {
+        for (const [id, f] of real) {
+          const name = jobOf(String(f.Description))!;
+          const key = String((f.Code as { S3Key?: unknown }).S3Key).replace(/\.zip$/, '');
+          const deployed = readFileSync(join(s.app.outdir, `asset.${key}`, 'index.mjs'), 'utf8');
+          const outfile = join(dir, name, 'index.mjs');
+          await build({ ...lambdaBuildOptions(PROJECT_ROOT, join(PROJECT_ROOT, 'functions', name, 'handler.ts'), outfile), logLevel: 'silent' });
+          expect(readFileSync(outfile, 'utf8') === deployed, `${id}: the bench's bundle of ${name} differs from the deployed one`).toBe(true);
+          // Only the banner's createRequire is an ESM import of a built-in: an imported built-in's facade would
+          // run its lazy getters at load (node:http's loads Node's undici, http2, tls and worker_threads).
+          const builtinImports = deployed.match(/(?:from|import)\s*\(?\s*["'](?:node:)?[a-z_/]+["']/g) ?? [];
+          expect(builtinImports.filter((m) => !/["']module["']/.test(m)), id).toEqual([]);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

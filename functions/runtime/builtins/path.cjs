@@ -1,0 +1,3 @@
+// Node's 'path' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+/* global module, process */
+module.exports = process.getBuiltinModule('path');

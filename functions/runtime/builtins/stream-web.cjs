@@ -1,0 +1,3 @@
+// Node's 'stream/web' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+/* global module, process */
+module.exports = process.getBuiltinModule('stream/web');

@@ -1,0 +1,3 @@
+// Node's 'timers/promises' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+/* global module, process */
+module.exports = process.getBuiltinModule('timers/promises');

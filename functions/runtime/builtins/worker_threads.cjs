@@ -1,0 +1,3 @@
+// Node's 'worker_threads' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+/* global module, process */
+module.exports = process.getBuiltinModule('worker_threads');
