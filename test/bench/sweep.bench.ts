@@ -8,7 +8,8 @@
  * alike) and times two sweeps on it:
  * - "cold" = pool start + first sweep (what one `npm run backtest --sweep` pays: every worker loads the
  *   bundle, opens the recording and runs its first replays before V8 has optimized them);
- * - "warm" = the same sweep again on the started pool (the backtests alone).
+ * - "warm" = the same sweep again on the started pool (the backtests alone), once every worker has run as
+ *   many jobs as the pool of 1's worker (the pool of 2 runs the sweep once more, untimed, before it).
  * Wall times are the best of SWEEP_BENCH_ROUNDS rounds (default 3); CPU times the median.
  *
  * Where the CPU goes (Linux, from /proc/self/task): during each sweep, the CPU time of this process's main
@@ -115,6 +116,9 @@ async function round(workers: number, entry: WorkerEntry): Promise<Round> {
   });
   const { pool } = cold.value;
   try {
+    // Equally warm: before the timed sweep, every worker has run as many jobs as the pool of 1's one worker
+    // (a pool of n runs the sweep n times in all; after one sweep each of 2 workers has seen only half of it).
+    for (let extra = 1; extra < workers; extra++) check(await pool.run(jobs));
     const warm = await measured(workers, async () => check(await pool.run(jobs)));
     if (cold.value.out !== warm.value) throw new Error('sweep bench: a second sweep on the same pool gave different outcomes');
     return { cold: cold.cpu, warm: warm.cpu, result: warm.value };
