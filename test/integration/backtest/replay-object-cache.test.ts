@@ -8,22 +8,19 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { S3ObjectStore, type ObjectStore } from '../../../shared/aws/object-store.js';
 import { REPLAY_CACHE_PREFIX, openRecordingObjects, replayObjectKey } from '../../../shared/backtest/replay-object-cache.js';
 import { loadReplayRecording } from '../../../shared/recording/binary/replay-cache.js';
 import { REPLAY_FORMAT_VERSION } from '../../../shared/recording/binary/replay-layout.js';
-import { startLocalMessaging, type LocalMessaging } from '../../support/emulators.js';
+import { startLocalS3, type LocalS3 } from '../../support/local-s3.js';
 
 const SAMPLE = 'data/sample';
 const FILES = readdirSync(SAMPLE).filter((f) => f.endsWith('.ndjson.gz')).sort();
 const PREFIX = 'recordings/staging/2026/12/01/';
 const KEYS = FILES.map((f) => `${PREFIX}${f}`);
 
-let mq: LocalMessaging;
-let s3: S3Client;
+let buckets: LocalS3;
 let tmp: string;
 let recordings: S3ObjectStore;
 let cache: S3ObjectStore;
@@ -37,19 +34,15 @@ function counting(store: ObjectStore): ObjectStore & { downloads: number } {
 }
 
 beforeAll(async () => {
-  mq = await startLocalMessaging();
-  mq.server.createBucket('rec');
-  mq.server.createBucket('res');
-  s3 = new S3Client({ endpoint: mq.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
-  for (const f of FILES) await s3.send(new PutObjectCommand({ Bucket: 'rec', Key: `${PREFIX}${f}`, Body: readFileSync(join(SAMPLE, f)) }));
-  recordings = new S3ObjectStore(s3, 'rec');
-  cache = new S3ObjectStore(s3, 'res');
+  buckets = await startLocalS3(['rec', 'res']);
+  for (const f of FILES) await buckets.put('rec', `${PREFIX}${f}`, join(SAMPLE, f));
+  recordings = new S3ObjectStore(buckets.s3, 'rec');
+  cache = new S3ObjectStore(buckets.s3, 'res');
   tmp = mkdtempSync(join(tmpdir(), 'replay-obj-'));
 }, 60_000);
 
 afterAll(async () => {
-  s3?.destroy();
-  await mq?.stop();
+  await buckets?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -94,12 +87,12 @@ describe('replay form cached in a bucket', () => {
     // The recorder rewrote the last chunk (one line fewer): another key, built from the new content.
     const { gunzipSync, gzipSync } = await import('node:zlib');
     const text = gunzipSync(readFileSync(join(SAMPLE, FILES.at(-1)!))).toString('utf8').trimEnd().split('\n');
-    await s3.send(new PutObjectCommand({ Bucket: 'rec', Key: KEYS.at(-1)!, Body: gzipSync(text.slice(0, -1).join('\n') + '\n') }));
+    await buckets.put('rec', KEYS.at(-1)!, gzipSync(text.slice(0, -1).join('\n') + '\n'));
     const changed = await openRecordingObjects(KEYS, { recordings, cache, workDir: tmp });
     expect(changed.from).toBe('built');
     expect(changed.key).not.toBe(key0);
     expect(changed.rec.lines.length).toBe(mismatch.rec.lines.length - 1);
-    await s3.send(new PutObjectCommand({ Bucket: 'rec', Key: KEYS.at(-1)!, Body: readFileSync(join(SAMPLE, FILES.at(-1)!)) }));
+    await buckets.put('rec', KEYS.at(-1)!, join(SAMPLE, FILES.at(-1)!));
   }, 60_000);
 
   it('a cache that refuses writes costs the speed-up only', async () => {

@@ -11,11 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweepItemTask } from '../../../containers/sweep-item/run-sweep-item.js';
 import { SWEEP_ITEM_ENV } from '../../../containers/sweep-item/item-input.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { S3ObjectStore } from '../../../shared/aws/object-store.js';
 import { listDayUnits } from '../../../shared/backtest/remote-sweep.js';
 import { collectConfigFiles, referencedEnv } from '../../../shared/backtest/sweep-config-files.js';
@@ -23,7 +21,7 @@ import { sweepKeys } from '../../../shared/backtest/sweep-layout.js';
 import { makeSpec, planItems, runnerForBytes } from '../../../shared/backtest/sweep-plan.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
-import { startLocalMessaging, type LocalMessaging } from '../../support/emulators.js';
+import { startLocalS3, sweepItemEnv, type LocalS3 } from '../../support/local-s3.js';
 
 const SWEEP = 'fargate-1';
 const PREFIX = 'recordings/staging/';
@@ -32,42 +30,28 @@ const SAMPLE = 'data/sample';
 const FILES = readdirSync(SAMPLE).filter((f) => f.endsWith('.ndjson.gz')).sort();
 const PARAM_SETS = [{ id: 0, overrides: { 'strategies.market_maker.spread': 0.03 } }];
 
-let mq: LocalMessaging;
-let s3: S3Client;
+let buckets: LocalS3;
 let results: S3ObjectStore;
 let tmp: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  mq = await startLocalMessaging();
-  mq.server.createBucket('recordings');
-  mq.server.createBucket('results');
-  s3 = new S3Client({ endpoint: mq.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
-  results = new S3ObjectStore(s3, 'results');
+  buckets = await startLocalS3(['recordings', 'results']);
+  results = new S3ObjectStore(buckets.s3, 'results');
   tmp = mkdtempSync(join(tmpdir(), 'fargate-item-'));
-  for (const f of FILES) await s3.send(new PutObjectCommand({ Bucket: 'recordings', Key: `${PREFIX}${DAY.replace(/-/g, '/')}/${f}`, Body: readFileSync(join(SAMPLE, f)) }));
-  env = {
-    AWS_ENDPOINT_URL_S3: mq.endpoint,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    RESULTS_BUCKET: 'results',
-    RECORDINGS_BUCKET: 'recordings',
-    RECORDINGS_PREFIX: PREFIX,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  };
+  for (const f of FILES) await buckets.put('recordings', `${PREFIX}${DAY.replace(/-/g, '/')}/${f}`, join(SAMPLE, f));
+  env = sweepItemEnv(buckets.endpoint, PREFIX);
   // The Lambda handler reads process.env, as in Lambda.
   Object.assign(process.env, env);
 }, 60_000);
 
 afterAll(async () => {
-  s3?.destroy();
-  await mq?.stop();
+  await buckets?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
 async function plannedItem() {
-  const { units } = await listDayUnits(new S3ObjectStore(s3, 'recordings'), PREFIX, [DAY]);
+  const { units } = await listDayUnits(new S3ObjectStore(buckets.s3, 'recordings'), PREFIX, [DAY]);
   const bytes = FILES.reduce((a, f) => a + readFileSync(join(SAMPLE, f)).length, 0);
   expect(units[0]!.bytes).toBe(bytes);
   // A threshold just below the day's size routes it to Fargate (the stage's is in MiB; the sample is small).

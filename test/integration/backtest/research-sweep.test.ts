@@ -9,9 +9,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../shared/aws/local-emulators.js';
 import { FolderObjectStore, S3ObjectStore } from '../../../shared/aws/object-store.js';
 import type { ExecutionState, MapRunProgress, StepFunctionsApi } from '../../../shared/aws/step-functions-api.js';
 import { REPLAY_CACHE_PREFIX } from '../../../shared/backtest/replay-object-cache.js';
@@ -21,7 +19,7 @@ import { collectConfigFiles, referencedEnv } from '../../../shared/backtest/swee
 import type { ComparisonReport } from '../../../shared/backtest/sweep-comparison.js';
 import { sweepKeys } from '../../../shared/backtest/sweep-layout.js';
 import { makeSpec, planItems, type SweepItem } from '../../../shared/backtest/sweep-plan.js';
-import { startLocalMessaging, type LocalMessaging } from '../../support/emulators.js';
+import { startLocalS3, sweepItemEnv, type LocalS3 } from '../../support/local-s3.js';
 
 const SWEEP = 'identity-1';
 const PREFIX = 'recordings/staging/';
@@ -34,8 +32,7 @@ const PARAM_SETS = [
   { id: 1, overrides: { 'strategies.market_maker.spread': 0.04 } },
 ];
 
-let mq: LocalMessaging;
-let s3: S3Client;
+let buckets: LocalS3;
 let tmp: string;
 const endpoints: ResearchEndpoints = { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:test', resultsBucket: 'results', recordingsBucket: 'recordings', recordingsPrefix: PREFIX };
 
@@ -77,34 +74,21 @@ class StateMachineStandIn implements StepFunctionsApi {
 }
 
 beforeAll(async () => {
-  mq = await startLocalMessaging();
-  mq.server.createBucket('recordings');
-  mq.server.createBucket('results');
-  s3 = new S3Client({ endpoint: mq.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  buckets = await startLocalS3(['recordings', 'results']);
   tmp = mkdtempSync(join(tmpdir(), 'research-'));
   for (const [day, files] of Object.entries(DAYS)) {
     for (const f of files) {
-      await s3.send(new PutObjectCommand({ Bucket: 'recordings', Key: `${PREFIX}${day.replace(/-/g, '/')}/${f}`, Body: readFileSync(join(SAMPLE, f)) }));
+      await buckets.put('recordings', `${PREFIX}${day.replace(/-/g, '/')}/${f}`, join(SAMPLE, f));
       mkdirSync(join(tmp, 'local', day), { recursive: true });
       copyFileSync(join(SAMPLE, f), join(tmp, 'local', day, f));
     }
   }
   // The handlers' environment, as the infra sets it, pointed at the emulator.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: mq.endpoint,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    RESULTS_BUCKET: 'results',
-    RECORDINGS_BUCKET: 'recordings',
-    RECORDINGS_PREFIX: PREFIX,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  Object.assign(process.env, sweepItemEnv(buckets.endpoint, PREFIX));
 }, 60_000);
 
 afterAll(async () => {
-  s3?.destroy();
-  await mq?.stop();
+  await buckets?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -116,8 +100,8 @@ describe('research sweep: local worker threads and the remote-shaped run agree',
     const local = await runLocalResearchSweep({ spec: spec(localUnits), items: planItems(localUnits, PARAM_SETS), outDir: join(tmp, 'out'), workers: 2 });
 
     // Remote-shaped.
-    const results = new S3ObjectStore(s3, 'results');
-    const { units, empty } = await listDayUnits(new S3ObjectStore(s3, 'recordings'), PREFIX, [...days, '2026-12-03']);
+    const results = new S3ObjectStore(buckets.s3, 'results');
+    const { units, empty } = await listDayUnits(new S3ObjectStore(buckets.s3, 'recordings'), PREFIX, [...days, '2026-12-03']);
     expect(empty).toEqual(['2026-12-03']);
     expect(units.map((u) => u.label)).toEqual(days);
     const remoteItems = planItems(units, PARAM_SETS);
