@@ -71,7 +71,8 @@ export interface BaseStrategy {
   readonly interest?: Readonly<StrategyInterest>;
   /**
    * An exact, cheap pre-filter of market updates (optional): false only when `onMarketUpdate(market)` would
-   * return nothing and change nothing it keeps. The engine asks it just before it would call the handler.
+   * return nothing and change nothing it keeps. The engine asks it just before it would call the handler, with
+   * nothing in between, so the handler may reuse what it found for the same market object at the same time.
    */
   wantsMarketUpdate?(market: MarketState): boolean;
   /** Handlers return fresh arrays or NO_OUTPUT: read them, never change them. */

@@ -46,6 +46,14 @@ export class LiveArbitrage implements BaseStrategy {
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
+  /**
+   * The last wantsMarketUpdate: its market object, slug and time, and the reacting fixture it found; read by
+   * the onMarketUpdate the engine calls right after it (see BaseStrategy.wantsMarketUpdate), then forgotten.
+   */
+  private askedOf: MarketState | undefined;
+  private askedSlug = '';
+  private askedAt = NaN;
+  private askedFixture: string | undefined;
 
   constructor(private readonly opts: LiveArbitrageOptions) {
     this.enabled = opts.config.enabled;
@@ -59,6 +67,7 @@ export class LiveArbitrage implements BaseStrategy {
     const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, clockSeconds: game.clockSeconds };
     const prev = this.marks.get(game.gameId);
     this.marks.set(game.gameId, mark);
+    this.askedOf = undefined; // a game event may start a reaction window
     const changed =
       !prev ||
       prev.homeScore !== mark.homeScore ||
@@ -83,13 +92,23 @@ export class LiveArbitrage implements BaseStrategy {
 
   /** Only book updates of a fixture with a game event inside the reaction window can be acted on. */
   wantsMarketUpdate(market: MarketState): boolean {
-    return this.reactingFixture(market.marketSlug, this.opts.context.clock.now()) !== undefined;
+    const now = this.opts.context.clock.now();
+    const fixtureId = this.reactingFixture(market.marketSlug, now);
+    this.askedOf = market;
+    this.askedSlug = market.marketSlug;
+    this.askedAt = now;
+    this.askedFixture = fixtureId;
+    return fixtureId !== undefined;
   }
 
   onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
+    const asked = this.askedOf === market;
+    this.askedOf = undefined;
     if (!this.enabled || !this.opts.context.sportsFeedHealthy()) return NO_OUTPUT;
     const now = this.opts.context.clock.now();
-    const fixtureId = this.reactingFixture(market.marketSlug, now);
+    // The answer wantsMarketUpdate just gave for this market at this time, else found again.
+    const fixtureId =
+      asked && this.askedAt === now && this.askedSlug === market.marketSlug ? this.askedFixture : this.reactingFixture(market.marketSlug, now);
     if (fixtureId === undefined) return NO_OUTPUT;
     const game = this.opts.context.game(fixtureId);
     if (!game || game.status !== 'LIVE') return NO_OUTPUT;

@@ -54,6 +54,17 @@ interface Quote {
   quantity: Qty;
 }
 
+/** What the strategy keeps of one market. */
+interface MarketMark {
+  readonly slug: string;
+  /** It has had a book update (only those markets are requoted on odds and on the timer). */
+  known: boolean;
+  /** When it last quoted (undefined: never, or pulled since: requote as soon as conditions allow). */
+  lastQuoteAt: number | undefined;
+  /** No requote before this time (after a game event); 0 when never paused. */
+  pausedUntil: number;
+}
+
 interface GameMark {
   homeScore: number;
   awayScore: number;
@@ -70,9 +81,12 @@ export class MarketMaker implements BaseStrategy {
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
-  private readonly markets = new Set<string>();
-  private readonly lastQuoteAt = new Map<string, number>();
-  private readonly pausedUntil = new Map<string, number>();
+  /** Per market: what the strategy keeps of it (one lookup per event instead of one per field). */
+  private readonly bySlug = new Map<string, MarketMark>();
+  /** The markets it has had a book update of, in the order of the first one (the markets the timer refreshes). */
+  private readonly known: MarketMark[] = [];
+  /** The record of each MarketState object it was handed (the state keeps one object per market). */
+  private readonly byState = new WeakMap<MarketState, MarketMark>();
   private readonly games = new Map<string, GameMark>();
 
   constructor(opts: MarketMakerOptions) {
@@ -87,16 +101,47 @@ export class MarketMaker implements BaseStrategy {
 
   onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    this.markets.add(market.marketSlug);
+    const m = this.markOfState(market);
     const now = this.ctx.clock.now();
-    const last = this.lastQuoteAt.get(market.marketSlug);
-    const stop = this.pullReason(market.marketSlug, now);
-    if (stop) return only(this.pull(market.marketSlug, stop, now));
+    const last = m.lastQuoteAt;
+    if (last === undefined && this.idle(m, now)) return NO_OUTPUT;
+    const stop = this.pullReason(m.slug, now);
+    if (stop) return only(this.pull(m, stop, now));
     const due = last === undefined || now - last >= this.cfg.refreshIntervalMs;
     if (!due && !this.quoteCrossesBook(market)) return NO_OUTPUT;
     const out: StrategyOutput[] = [];
-    this.quote(market.marketSlug, now, out);
+    this.quote(m, now, out);
     return out.length > 0 ? out : NO_OUTPUT;
+  }
+
+  /**
+   * True when nothing can come of looking at the market now (callers first check that it has no last quote
+   * time): paused after a game event with no quote resting, a pull would cancel nothing and forget nothing,
+   * and a requote waits for the pause to end; pullReason only reads, so it need not be asked.
+   */
+  private idle(m: MarketMark, now: number): boolean {
+    return m.pausedUntil > now && this.ctx.restingOrders(m.slug, this.name).length === 0;
+  }
+
+  /** The market's record, made on first use. */
+  private markOf(slug: string): MarketMark {
+    let m = this.bySlug.get(slug);
+    if (m === undefined) this.bySlug.set(slug, (m = { slug, known: false, lastQuoteAt: undefined, pausedUntil: 0 }));
+    return m;
+  }
+
+  /** The record of a market with a book update (found by the state object when it was seen before), now known. */
+  private markOfState(market: MarketState): MarketMark {
+    let m = this.byState.get(market);
+    if (m === undefined || m.slug !== market.marketSlug) {
+      m = this.markOf(market.marketSlug);
+      this.byState.set(market, m);
+    }
+    if (!m.known) {
+      m.known = true;
+      this.known.push(m);
+    }
+    return m;
   }
 
   onGameUpdate(game: GameState): readonly StrategyOutput[] {
@@ -117,8 +162,9 @@ export class MarketMaker implements BaseStrategy {
     const now = this.ctx.clock.now();
     const out: StrategyOutput[] = [];
     for (const slug of this.ctx.marketsForFixture(game.gameId)) {
-      this.pausedUntil.set(slug, now + this.cfg.pauseAfterEventMs);
-      const c = this.pull(slug, `game event: ${what}`, now);
+      const m = this.markOf(slug);
+      m.pausedUntil = now + this.cfg.pauseAfterEventMs;
+      const c = this.pull(m, `game event: ${what}`, now);
       if (c) out.push(c);
     }
     if (out.length) this.metrics.increment('strategy.mm.pulled_on_event');
@@ -130,12 +176,14 @@ export class MarketMaker implements BaseStrategy {
     const now = this.ctx.clock.now();
     let out: StrategyOutput[] | undefined;
     for (const slug of this.ctx.marketsForFixture(consensus.fixtureId)) {
-      if (!this.markets.has(slug)) continue;
+      const m = this.bySlug.get(slug);
+      if (m === undefined || !m.known) continue;
+      if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
       out ??= [];
       const stop = this.pullReason(slug, now);
-      if (stop === undefined) this.quote(slug, now, out);
+      if (stop === undefined) this.quote(m, now, out);
       else {
-        const c = this.pull(slug, stop, now);
+        const c = this.pull(m, stop, now);
         if (c) out.push(c);
       }
     }
@@ -145,15 +193,18 @@ export class MarketMaker implements BaseStrategy {
   onTimer(now: number): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
     const out: StrategyOutput[] = [];
-    for (const slug of this.markets) {
-      const stop = this.pullReason(slug, now);
+    const known = this.known;
+    for (let i = 0; i < known.length; i++) {
+      const m = known[i] as MarketMark;
+      if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
+      const stop = this.pullReason(m.slug, now);
       if (stop) {
-        const c = this.pull(slug, stop, now);
+        const c = this.pull(m, stop, now);
         if (c) out.push(c);
         continue;
       }
-      const last = this.lastQuoteAt.get(slug);
-      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(slug, now, out);
+      const last = m.lastQuoteAt;
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, out);
     }
     return out.length > 0 ? out : NO_OUTPUT;
   }
@@ -174,8 +225,9 @@ export class MarketMaker implements BaseStrategy {
   }
 
   /** Forgets the market's last quote time; the cancel of its resting quotes, if it has any. */
-  private pull(slug: string, reason: string, now: number): CancelRequest | undefined {
-    this.lastQuoteAt.delete(slug); // requote as soon as conditions allow
+  private pull(m: MarketMark, reason: string, now: number): CancelRequest | undefined {
+    m.lastQuoteAt = undefined; // requote as soon as conditions allow
+    const slug = m.slug;
     const mine = this.ctx.restingOrders(slug, this.name);
     if (mine.length === 0) return undefined;
     if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
@@ -251,15 +303,16 @@ export class MarketMaker implements BaseStrategy {
    * Appends to `out` what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
    * longer wanted (first), then the bid's and the ask's new or modified quote.
    */
-  private quote(slug: string, now: number, out: StrategyOutput[]): void {
-    if ((this.pausedUntil.get(slug) ?? 0) > now) return;
+  private quote(m: MarketMark, now: number, out: StrategyOutput[]): void {
+    if (m.pausedUntil > now) return;
+    const slug = m.slug;
     const want = this.desiredQuotes(slug);
     if (!want) {
-      const c = this.pull(slug, 'no fair value', now);
+      const c = this.pull(m, 'no fair value', now);
       if (c) out.push(c);
       return;
     }
-    this.lastQuoteAt.set(slug, now);
+    m.lastQuoteAt = now;
     const resting = this.ctx.restingOrders(slug, this.name);
     const cancels: string[] = [];
     const bid = this.reconcileSide(slug, true, want.bid, resting, want, now, cancels);
