@@ -162,6 +162,25 @@ describe('MarketMaker', () => {
     expect(signals(mm.onTimer(ctx.clock.now()))).toHaveLength(2); // back after pause_after_event_ms
   });
 
+  it('during a pause: book updates and odds bring nothing while nothing rests, a pull while a quote still rests, quotes after', () => {
+    mm.onGameUpdate(ctx.games.get('f1')!);
+    for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
+    const pulled = mm.onGameUpdate(gameState('f1', { homeScore: 53 }));
+    expect(pulled).toHaveLength(1);
+    ctx.clock.advance(500);
+    // The cancel is not done yet: a halt still pulls the quotes that rest.
+    const halted = mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000, { state: 'MARKET_STATE_HALTED' }));
+    expect(halted).toEqual([expect.objectContaining({ kind: 'cancel', reason: 'market state MARKET_STATE_HALTED' })]);
+    const c = pulled[0]!;
+    ctx.cancel(isCancelRequest(c) ? c.localIds : []);
+    ctx.clock.advance(500);
+    expect(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000, { state: 'MARKET_STATE_HALTED' }))).toEqual([]);
+    expect(mm.onMarketUpdate(ctx.setBook('m1', 460_000, 560_000))).toEqual([]);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([]);
+    ctx.clock.advance(2_000); // the pause is over: the next book update quotes at once
+    expect(signals(mm.onMarketUpdate(ctx.setBook('m1', 460_000, 560_000)))).toHaveLength(2);
+  });
+
   it('pulls quotes when the market is halted', () => {
     for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
     const out = mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000, { state: 'MARKET_STATE_HALTED' }));

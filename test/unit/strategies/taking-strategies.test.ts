@@ -71,6 +71,19 @@ describe('LiveArbitrage', () => {
     expect(arb.onMarketUpdate(ctx.setBook('home', 600_000, 640_000))).toEqual([]); // window over
   });
 
+  it('the answer of wantsMarketUpdate carries over only to the same market at the same time', () => {
+    ctx.clock.advance(20_000);
+    const m = ctx.setBook('home', 600_000, 640_000);
+    expect(arb.wantsMarketUpdate(m)).toBe(false); // no game event within the window
+    expect(arb.onGameUpdate(gameState('f1', { homeScore: 53 }))).toEqual([]); // no live model yet
+    ctx.live.set('home', 0.7);
+    expect(arb.onMarketUpdate(m)).toHaveLength(1); // the game event since is seen
+    ctx.clock.advance(2_000); // past the cooldown, inside the window
+    expect(arb.wantsMarketUpdate(m)).toBe(true);
+    ctx.clock.advance(20_000); // the window closes before the call
+    expect(arb.onMarketUpdate(m)).toEqual([]);
+  });
+
   it('does nothing while the sports feed is unhealthy, or when the market is not open', () => {
     ctx.setBook('home', 530_000, 550_000);
     ctx.live.set('home', 0.627);
