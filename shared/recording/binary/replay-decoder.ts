@@ -78,14 +78,17 @@ class InternedList {
 }
 
 const compiled = new Map<string, CompiledShape>();
+/** Up to this many optional keys, a reader makes each row with one object literal (one per combination). */
+const MAX_LITERAL_OPTIONALS = 4;
 
 const FLAT_TYPES = new Set<Field['type']>(['num', 'qty', 'str', 'bool', 'const']);
 const isFlat = (shape: Shape): boolean => shape.fields.every((f) => FLAT_TYPES.has(f.type) && !f.optional);
 
 /**
  * The reader factory of one shape table, generated once per process from the schema: an object literal per
- * row with the keys in the schema's order (up to the first optional key; then assignments, in order, so an
- * absent key stays absent).
+ * row with the keys in the schema's order, absent optional keys left out (a literal per combination of the
+ * optional keys present; with more than MAX_LITERAL_OPTIONALS of them, a literal up to the first optional
+ * key, then assignments in order).
  */
 function compileShape(table: string, shape: Shape): CompiledShape {
   const cached = compiled.get(table);
@@ -132,15 +135,27 @@ function compileShape(table: string, shape: Shape): CompiledShape {
     }
     parts.push({ key: JSON.stringify(f.key), expr, ...(f.optional ? { presence: `${col(`${c}?`)}[r] === 1` } : {}) });
   }
-  const firstOptional = parts.findIndex((p) => p.presence !== undefined);
-  const literal = firstOptional < 0 ? parts : parts.slice(0, firstOptional);
-  const rest = firstOptional < 0 ? [] : parts.slice(firstOptional);
-  const body = [
-    'let x;',
-    `const o = { ${literal.map((p) => `${p.key}: ${p.expr}`).join(', ')} };`,
-    ...rest.map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
-    'return o;',
-  ].join('\n');
+  const optional = parts.filter((p) => p.presence !== undefined);
+  const literalOf = (ps: readonly { key: string; expr: string }[]): string => `{ ${ps.map((p) => `${p.key}: ${p.expr}`).join(', ')} }`;
+  let body: string;
+  if (optional.length <= MAX_LITERAL_OPTIONALS) {
+    // One object literal per combination of the optional keys present: every key in the object itself, in
+    // order (a key added after the literal would live in a separate, regrown property store).
+    const cases = Array.from({ length: 2 ** optional.length }, (_v, mask) => {
+      const present = parts.filter((p) => p.presence === undefined || (mask & (1 << optional.indexOf(p))) !== 0);
+      return `case ${mask}: return ${literalOf(present)};`;
+    });
+    const mask = optional.map((p, i) => `(${p.presence} ? ${1 << i} : 0)`).join(' | ') || '0';
+    body = ['let x;', `switch (${mask}) {`, ...cases, '}'].join('\n');
+  } else {
+    const firstOptional = parts.findIndex((p) => p.presence !== undefined);
+    body = [
+      'let x;',
+      `const o = ${literalOf(parts.slice(0, firstOptional))};`,
+      ...parts.slice(firstOptional).map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
+      'return o;',
+    ].join('\n');
+  }
   const bind = [
     ...columnNames.map((_n, i) => `const c${i} = C[${i}];`),
     ...children.map((_c, i) => `const k${i} = K[${i}];`),
