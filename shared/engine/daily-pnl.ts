@@ -85,7 +85,7 @@ export class DailyPnlMonitor {
 
   /** The market's marks may have moved (its book, best prices or last trade changed). */
   markMoved(marketSlug: string): void {
-    if (this.changes && this.open.has(marketSlug)) this.dirty.add(marketSlug);
+    if (this.changes && this.open.size !== 0 && this.open.has(marketSlug)) this.dirty.add(marketSlug);
   }
 
   private fullUnrealized(): Micros {

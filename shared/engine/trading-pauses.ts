@@ -75,6 +75,8 @@ export class TradingPauses {
   /** The market socket: a book whose state says the market is halted or suspended, or open again. */
   onMarketEvent(ev: VenueEvent): void {
     if (ev.type !== 'book') return;
+    // Every book frame passes here: an open market with no market halted costs no set lookup.
+    if (ev.state === 'MARKET_STATE_OPEN' && this.halted.size === 0) return;
     const halted = HALT_STATES.has(ev.state);
     if (halted && !this.halted.has(ev.marketSlug)) {
       this.halted.add(ev.marketSlug);

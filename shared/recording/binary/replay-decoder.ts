@@ -4,10 +4,14 @@
  * After the container's checks (magic, version, checksum, quantity unit) the content is trusted: each shape
  * table gets one reader function generated once per file from the schema (an object literal per row, keys
  * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
+ *
+ * Interned lists (a book's levels) are shared: events decoded by one cursor may hold the same level objects
+ * and the same level arrays (equal values, as the NDJSON reader gives them, but one object). Nothing on the
+ * replay path changes an event it is given; whoever would must copy first.
  */
 import type { RecordKind, RecordLine } from '../record-format.js';
 import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
-import { childTable, columnName } from './replay-encoder.js';
+import { childTable, columnName, refColumnName } from './replay-encoder.js';
 import { readContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
 import { EVENT_SHAPES, LINE_KINDS, type Field, type Shape } from './replay-schema.js';
 
@@ -21,7 +25,7 @@ type RowReader = (row: number) => unknown;
 interface BoundReader {
   read: RowReader;
 }
-type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly BoundReader[]) => BoundReader;
+type ReaderFactory = (columns: readonly ColumnArray[], strings: readonly string[], children: readonly BoundReader[], interned: readonly InternedList[]) => BoundReader;
 const EMPTY = new Float64Array(0);
 
 interface CompiledShape {
@@ -29,23 +33,69 @@ interface CompiledShape {
   /** Column names, in the order the factory takes them. */
   columnNames: string[];
   children: { table: string; shape: Shape }[];
+  /** The interned lists: their child's index in `children` and the index of their `@` column. */
+  interned: { child: number; refs: number }[];
+}
+
+/** Slots of an interned list's cache of recent lists (a power of two). */
+const LIST_CACHE_SLOTS = 1024;
+
+/**
+ * One interned list field over one file (replay-schema.ts `interned`): one object per distinct element and
+ * one array per distinct list, made when first read. Elements are kept for the cursor's life (there is one
+ * per distinct element row); lists in a small direct-mapped cache by their run's start, which keeps the
+ * recent ones (a book side usually repeats the previous frame's).
+ */
+class InternedList {
+  private readonly elements: unknown[];
+  private readonly starts = new Int32Array(LIST_CACHE_SLOTS).fill(-1);
+  private readonly lists: unknown[][] = new Array<unknown[]>(LIST_CACHE_SLOTS).fill([]);
+
+  constructor(
+    private readonly read: RowReader,
+    private readonly refs: Int32Array,
+    elementRows: number,
+  ) {
+    this.elements = new Array<unknown>(elementRows).fill(undefined);
+  }
+
+  get(start: number, count: number): unknown[] {
+    if (count === 0) return [];
+    const slot = start & (LIST_CACHE_SLOTS - 1);
+    if (this.starts[slot] === start) {
+      const hit = this.lists[slot] as unknown[];
+      if (hit.length === count) return hit;
+    }
+    for (let i = 0; i < count; i++) {
+      const row = this.refs[start + i] as number;
+      put(i, this.elements[row] ?? (this.elements[row] = this.read(row)));
+    }
+    const out = exactCopy(count);
+    this.starts[slot] = start;
+    this.lists[slot] = out;
+    return out;
+  }
 }
 
 const compiled = new Map<string, CompiledShape>();
+/** Up to this many optional keys, a reader makes each row with one object literal (one per combination). */
+const MAX_LITERAL_OPTIONALS = 4;
 
 const FLAT_TYPES = new Set<Field['type']>(['num', 'qty', 'str', 'bool', 'const']);
 const isFlat = (shape: Shape): boolean => shape.fields.every((f) => FLAT_TYPES.has(f.type) && !f.optional);
 
 /**
  * The reader factory of one shape table, generated once per process from the schema: an object literal per
- * row with the keys in the schema's order (up to the first optional key; then assignments, in order, so an
- * absent key stays absent).
+ * row with the keys in the schema's order, absent optional keys left out (a literal per combination of the
+ * optional keys present; with more than MAX_LITERAL_OPTIONALS of them, a literal up to the first optional
+ * key, then assignments in order).
  */
 function compileShape(table: string, shape: Shape): CompiledShape {
   const cached = compiled.get(table);
   if (cached) return cached;
   const columnNames: string[] = [];
   const children: CompiledShape['children'] = [];
+  const interned: CompiledShape['interned'] = [];
   const col = (name: string): string => `c${columnNames.push(name) - 1}`;
   const child = (key: string): string => `k${children.push({ table: childTable(table, key), shape: shape.fields.find((f) => f.key === key)?.of as Shape }) - 1}`;
   const parts: { key: string; expr: string; presence?: string }[] = [];
@@ -69,7 +119,14 @@ function compileShape(table: string, shape: Shape): CompiledShape {
         expr = f.nullable ? `((x = ${col(c)}[r]) === 2 ? null : x === 1)` : `(${col(c)}[r] === 1)`;
         break;
       case 'list': {
-        expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${child(f.key)}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+        if (f.interned) {
+          if (!isFlat(f.of as Shape)) throw new Error(`replay schema: interned list ${c} of elements that are not flat`);
+          child(f.key);
+          const i = interned.push({ child: children.length - 1, refs: columnNames.push(refColumnName(c)) - 1 }) - 1;
+          expr = `((x = ${col(c)}[r]) < 0 ? null : I${i}.get(x, ${col(`${c}#`)}[r]))`;
+        } else {
+          expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${child(f.key)}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+        }
         break;
       }
       case 'obj':
@@ -78,27 +135,40 @@ function compileShape(table: string, shape: Shape): CompiledShape {
     }
     parts.push({ key: JSON.stringify(f.key), expr, ...(f.optional ? { presence: `${col(`${c}?`)}[r] === 1` } : {}) });
   }
-  const firstOptional = parts.findIndex((p) => p.presence !== undefined);
-  const literal = firstOptional < 0 ? parts : parts.slice(0, firstOptional);
-  const rest = firstOptional < 0 ? [] : parts.slice(firstOptional);
-  const body = [
-    'let x;',
-    `const o = { ${literal.map((p) => `${p.key}: ${p.expr}`).join(', ')} };`,
-    ...rest.map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
-    'return o;',
-  ].join('\n');
+  const optional = parts.filter((p) => p.presence !== undefined);
+  const literalOf = (ps: readonly { key: string; expr: string }[]): string => `{ ${ps.map((p) => `${p.key}: ${p.expr}`).join(', ')} }`;
+  let body: string;
+  if (optional.length <= MAX_LITERAL_OPTIONALS) {
+    // One object literal per combination of the optional keys present: every key in the object itself, in
+    // order (a key added after the literal would live in a separate, regrown property store).
+    const cases = Array.from({ length: 2 ** optional.length }, (_v, mask) => {
+      const present = parts.filter((p) => p.presence === undefined || (mask & (1 << optional.indexOf(p))) !== 0);
+      return `case ${mask}: return ${literalOf(present)};`;
+    });
+    const mask = optional.map((p, i) => `(${p.presence} ? ${1 << i} : 0)`).join(' | ') || '0';
+    body = ['let x;', `switch (${mask}) {`, ...cases, '}'].join('\n');
+  } else {
+    const firstOptional = parts.findIndex((p) => p.presence !== undefined);
+    body = [
+      'let x;',
+      `const o = ${literalOf(parts.slice(0, firstOptional))};`,
+      ...parts.slice(firstOptional).map((p) => (p.presence ? `if (${p.presence}) o[${p.key}] = ${p.expr};` : `o[${p.key}] = ${p.expr};`)),
+      'return o;',
+    ].join('\n');
+  }
   const bind = [
     ...columnNames.map((_n, i) => `const c${i} = C[${i}];`),
     ...children.map((_c, i) => `const k${i} = K[${i}];`),
+    ...interned.map((_c, i) => `const I${i} = N[${i}];`),
   ].join('\n');
   // The code is built from the schema's constant keys only (JSON-quoted); no data reaches it.
   const make = new Function(
     'Q',
     'L',
     'LF',
-    `return function (C, S, K) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n} };\n};`,
+    `return function (C, S, K, N) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n} };\n};`,
   ) as (q: typeof decodeQuantity, l: typeof readList, lf: typeof readFlatList) => ReaderFactory;
-  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList), columnNames, children };
+  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList), columnNames, children, interned };
   compiled.set(table, out);
   return out;
 }
@@ -107,7 +177,23 @@ function compileShape(table: string, shape: Shape): CompiledShape {
 function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, ColumnArray>, strings: readonly string[]): BoundReader {
   const c = compileShape(table, shape);
   const kids = c.children.map((k) => bindReader(k.table, k.shape, columns, strings));
-  return c.factory(c.columnNames.map((n) => columns.get(n) ?? EMPTY), strings, kids);
+  const cols = c.columnNames.map((n) => columns.get(n) ?? EMPTY);
+  const interned = c.interned.map(({ child, refs }) => {
+    const k = c.children[child] as CompiledShape['children'][number];
+    const refCol = cols[refs];
+    // A file without the column has no list with elements.
+    return new InternedList((kids[child] as BoundReader).read, refCol instanceof Int32Array ? refCol : new Int32Array(0), tableRows(k.table, k.shape, columns));
+  });
+  return c.factory(cols, strings, kids, interned);
+}
+
+/** Rows of a flat shape table: the length of its first column (0 when it has none). */
+function tableRows(table: string, shape: Shape, columns: ReadonlyMap<string, ColumnArray>): number {
+  for (const f of shape.fields) {
+    const col = columns.get(columnName(table, f.key));
+    if (col) return col.length;
+  }
+  return 0;
 }
 
 /**
@@ -188,7 +274,8 @@ export class ReplayCursor {
   }
 
   /**
-   * The event of line i, decoded (a new object each call).
+   * The event of line i, decoded (a new object each call; its interned lists may be shared with other
+   * events: read them, never change them).
    */
   event(i: number): RecordLine['e'] {
     const read = this.readers[this.shapes[i] as number];

@@ -109,8 +109,46 @@ export function fitsShape(shape: Shape, v: unknown): boolean {
   return i === keys.length;
 }
 
+/** Column of an interned list's element rows (`book.bids@`): each distinct list once, as a run. */
+export const refColumnName = (listColumn: string): string => `${listColumn}@`;
+
+/** Text that tells two values apart exactly as the columns do (-0 is not 0). */
+const valueKey = (x: unknown): string => (Object.is(x, -0) ? '-0' : JSON.stringify(x));
+
+/**
+ * Interned lists (a field with `interned`, of flat elements): each distinct element is one row of the child
+ * table, each distinct list one run of element rows in the list's `@` column; a list points at its run.
+ */
+class InternedLists {
+  private readonly elements = new Map<string, Map<string, number>>();
+  private readonly lists = new Map<string, Map<string, number>>();
+
+  list(cols: ColumnSet, strings: StringTable, name: string, child: string, shape: Shape, items: readonly Record<string, unknown>[]): number {
+    let elements = this.elements.get(child);
+    if (!elements) this.elements.set(child, (elements = new Map()));
+    const rows: number[] = [];
+    for (const e of items) {
+      const key = shape.fields.map((f) => valueKey(e[f.key])).join(',');
+      let row = elements.get(key);
+      if (row === undefined) elements.set(key, (row = writeRow(cols, strings, child, shape, e, this)));
+      rows.push(row);
+    }
+    let lists = this.lists.get(name);
+    if (!lists) this.lists.set(name, (lists = new Map()));
+    const key = rows.join(',');
+    let start = lists.get(key);
+    if (start === undefined) {
+      const refs = cols.col(refColumnName(name), 'i32');
+      start = refs.length;
+      refs.push(...rows);
+      lists.set(key, start);
+    }
+    return start;
+  }
+}
+
 /** Appends a value that fits the shape as one row of its table; returns the row. */
-function writeRow(cols: ColumnSet, strings: StringTable, table: string, shape: Shape, v: Record<string, unknown>): number {
+function writeRow(cols: ColumnSet, strings: StringTable, table: string, shape: Shape, v: Record<string, unknown>, interned: InternedLists): number {
   const row = cols.nextRow(table);
   for (const f of shape.fields) {
     const name = columnName(table, f.key);
@@ -134,15 +172,18 @@ function writeRow(cols: ColumnSet, strings: StringTable, table: string, shape: S
         break;
       case 'list': {
         const child = childTable(table, f.key);
-        const start = cols.rowCount(child);
         const items = x as Record<string, unknown>[] | null | undefined;
-        cols.col(name, 'i32').push(items ? start : -1);
+        if (f.interned) {
+          cols.col(name, 'i32').push(items ? interned.list(cols, strings, name, child, f.of as Shape, items) : -1);
+        } else {
+          cols.col(name, 'i32').push(items ? cols.rowCount(child) : -1);
+          for (const e of items ?? []) writeRow(cols, strings, child, f.of as Shape, e, interned);
+        }
         cols.col(`${name}#`, 'i32').push(items ? items.length : 0);
-        for (const e of items ?? []) writeRow(cols, strings, child, f.of as Shape, e);
         break;
       }
       case 'obj':
-        cols.col(name, 'i32').push(x === null || x === undefined ? -1 : writeRow(cols, strings, childTable(table, f.key), f.of as Shape, x as Record<string, unknown>));
+        cols.col(name, 'i32').push(x === null || x === undefined ? -1 : writeRow(cols, strings, childTable(table, f.key), f.of as Shape, x as Record<string, unknown>, interned));
         break;
     }
   }
@@ -153,6 +194,7 @@ function writeRow(cols: ColumnSet, strings: StringTable, table: string, shape: S
 export function encodeReplay(lines: readonly RecordLine[], meta: unknown = null): Uint8Array {
   const cols = new ColumnSet();
   const strings = new StringTable();
+  const interned = new InternedLists();
   const t = new Float64Array(lines.length);
   const k = new Uint8Array(lines.length);
   const shapeCol = new Uint8Array(lines.length);
@@ -164,7 +206,7 @@ export function encodeReplay(lines: readonly RecordLine[], meta: unknown = null)
     const es = EVENT_SHAPES.find((s) => s.k === line.k && fitsShape(s.shape, line.e));
     if (es) {
       shapeCol[i] = es.id;
-      rowCol[i] = writeRow(cols, strings, es.shape.name, es.shape, line.e as unknown as Record<string, unknown>);
+      rowCol[i] = writeRow(cols, strings, es.shape.name, es.shape, line.e as unknown as Record<string, unknown>, interned);
     } else {
       shapeCol[i] = JSON_SHAPE;
       rowCol[i] = strings.id(JSON.stringify(line.e));

@@ -18,8 +18,9 @@ import type { QuantityUnit } from './quantity-encoding.js';
  * Bump with any change of the layout or of the schema (replay-schema.ts), or of what the reader gives.
  * 2: the `own` line kind (recording format 3; derived for older recordings when they are read).
  * 3: number and quantity columns whose values are all int32 are stored as i32 (replay-encoder.ts).
+ * 4: interned lists (a book's levels): distinct elements and distinct lists stored once (replay-schema.ts).
  */
-export const REPLAY_FORMAT_VERSION = 3;
+export const REPLAY_FORMAT_VERSION = 4;
 export const REPLAY_MAGIC = 'PMRB';
 const HEADER_BYTES = 16;
 

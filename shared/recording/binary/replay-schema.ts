@@ -21,6 +21,12 @@ export interface Field {
   value?: string;
   /** The element shape of a 'list', the shape of an 'obj'. */
   of?: Shape;
+  /**
+   * A 'list' of flat elements stored interned: each distinct element once, each distinct list once (an
+   * index column of element rows), so a reader can hand out one object per distinct element and one array
+   * per distinct list (book levels: most repeat from one frame to the next).
+   */
+  interned?: boolean;
 }
 
 export interface Shape {
@@ -49,8 +55,8 @@ const book: Shape = {
   fields: [
     kind('book'),
     str('marketSlug'),
-    { key: 'bids', type: 'list', of: level },
-    { key: 'asks', type: 'list', of: level },
+    { key: 'bids', type: 'list', of: level, interned: true },
+    { key: 'asks', type: 'list', of: level, interned: true },
     str('state'),
     num('transactTime', true),
     bool('snapshot'),

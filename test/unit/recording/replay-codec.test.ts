@@ -61,6 +61,31 @@ describe('replay codec', () => {
     }
   });
 
+  it('interned book levels: each distinct level and each repeated side decoded once, and right after the list cache wraps', () => {
+    // 1 500 distinct bid sides (more than the cursor's 1 024 recent lists), each frame with the same two asks.
+    const frames = Array.from({ length: 1_500 }, (_, i) => ({
+      ...book,
+      bids: [{ price: 400_000, qty: i + 1 }, { price: 390_000, qty: 5 }],
+      asks: [{ price: 410_000, qty: 5 }, { price: 420_000, qty: 5 }],
+    }));
+    const lines = frames.map((e, i) => ({ t: i, k: 'market', e })) as RecordLine[];
+    const buf = encodeReplay(lines);
+    const { dir } = readContainer(buf);
+    const rows = (name: string): number | undefined => dir.columns.find((c) => c.name === name)?.length;
+    expect(rows('book.bids[].price')).toBe(1_501);
+    expect(rows('book.asks[].price')).toBe(2);
+    expect(rows('book.asks@')).toBe(2);
+    const cursor = new ReplayCursor(buf);
+    type Book = typeof book;
+    const first = cursor.event(0) as unknown as Book;
+    const last = cursor.event(1_499) as unknown as Book;
+    expect(last.asks).toBe(first.asks);
+    expect(last.bids[1]).toBe(first.bids[1]);
+    // Back to the start, after 1 500 other bid sides went through the cache, and in any order.
+    for (const i of [0, 1_499, 3, 1_027, 3, 0]) expect(cursor.event(i)).toEqual(frames[i]);
+    expect(JSON.stringify(decodeReplay(buf).lines)).toBe(JSON.stringify(lines));
+  });
+
   it('refuses what is not a replay file', () => {
     expect(() => decodeReplay(new Uint8Array(64))).toThrow(ReplayFormatError);
     const buf = encodeReplay([{ t: 1, k: 'market', e: book } as RecordLine]);
