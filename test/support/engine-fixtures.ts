@@ -18,7 +18,7 @@ import type { OrderRequest } from '../../shared/domain/order.js';
 import { contracts, type Qty } from '../../shared/domain/quantity.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder } from '../../shared/domain/venue-models.js';
 import { HEADER_ACCESS_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, RequestSigner } from '../../shared/venue/auth.js';
-import { buildCreateOrder, buildModifyOrder } from '../../shared/venue/wire-requests.js';
+import { buildModifyOrder, createOrderJson } from '../../shared/venue/wire-requests.js';
 import type { FeedEvent, OddsQuote } from '../../shared/domain/feed-events.js';
 import type { GameState, GameStatus } from '../../shared/domain/game.js';
 import type { OrderGateway } from '../../shared/domain/gateway.js';
@@ -344,7 +344,7 @@ export class SigningGateway implements OrderGateway {
   }
 
   createOrder(request: OrderRequest): Promise<CreateOrderResult> {
-    this.write('POST', '/v1/orders', JSON.stringify(buildCreateOrder(request)));
+    this.write('POST', '/v1/orders', createOrderJson(request));
     this.lastCreateWrittenNs = process.hrtime.bigint();
     this.creates++;
     const orderId = `bench-${++this.seq}`;
