@@ -18,7 +18,10 @@
  *
  * Exposure is worst-case loss (see exposure-monitor.ts). An approved signal must be registered as an open
  * order in the RiskView before the next call (the order tracker does this synchronously on submit).
- * Every decision is logged with its reason and counted as `risk.decision{check,strategy}`.
+ * Every decision is counted as `risk.decision{check,strategy}` at once, and logged with its reason (info)
+ * off the order path: the lines are queued, in order, and written once the turn's order requests have gone
+ * out — by a setImmediate scheduled after the current job's microtasks, so after the executor's batch flush
+ * too (a log line costs several µs, and the approved one used to precede every order's bytes).
  */
 import { ONE_CONTRACT, formatQuantity, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
@@ -26,7 +29,7 @@ import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
 import type { RiskConfig } from '../config/schema.js';
-import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type LogFields, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
@@ -92,6 +95,9 @@ export const ACTION_SHAPE: Readonly<Record<SignalAction, ActionShape>> = {
   SELL_NO: { opens: false, buysLong: true, side: 'NO', intent: 'ORDER_INTENT_SELL_SHORT' },
 };
 
+/** Decision log lines kept for the deferred write at most; beyond, they are written at once. */
+const MAX_PENDING_LOG_LINES = 1_000;
+
 const usd = (m: Micros) => (m / ONE_DOLLAR).toFixed(2);
 
 export class RiskManager {
@@ -104,6 +110,10 @@ export class RiskManager {
    * full scans of `exposure` and `correlation`, which stay the reference either way.
    */
   readonly ledger: ExposureLedger | undefined;
+
+  /** Decision log lines not written yet (see the header): message and fields, side by side. */
+  private readonly pendingMsgs: string[] = [];
+  private readonly pendingFields: LogFields[] = [];
 
   constructor(private readonly opts: RiskManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
@@ -290,8 +300,21 @@ export class RiskManager {
       price: signal.price,
       quantity: signal.quantity,
     };
-    if (d.approved) this.logger.info('risk approved', fields);
-    else this.logger.info('risk rejected', fields);
+    if (this.pendingMsgs.length === 0) queueMicrotask(this.scheduleLogs);
+    // A caller that never yields (a synchronous loop) must not pile lines up: past a bound, write them now.
+    else if (this.pendingMsgs.length >= MAX_PENDING_LOG_LINES) this.writeLogs();
+    this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
+    this.pendingFields.push(fields);
     return d;
   }
+
+  private readonly scheduleLogs = (): void => void setImmediate(this.writeLogs);
+
+  private readonly writeLogs = (): void => {
+    const msgs = this.pendingMsgs;
+    const fields = this.pendingFields;
+    for (let i = 0; i < msgs.length; i++) this.logger.info(msgs[i] as string, fields[i]);
+    msgs.length = 0;
+    fields.length = 0;
+  };
 }

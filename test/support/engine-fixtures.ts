@@ -433,6 +433,8 @@ export interface BenchWorldOptions {
   markets: number;
   levels?: number;
   metrics?: Metrics;
+  /** The engine's logger (default none: nothing is logged). */
+  logger?: Logger;
   /** Books offered below the consensus by more than min_edge (every message is a trade) or at it (quiet). */
   books: 'mispriced' | 'quiet';
   /** Variants of each market's book (the prices walk a tick between them). */
@@ -452,7 +454,7 @@ export function buildBenchWorld(opts: BenchWorldOptions) {
   const clock = new ManualClock(Date.UTC(2025, 0, 15, 0, 0, 0));
   const signer = benchSigner(clock);
   const gateway = new SigningGateway(signer);
-  const w = new ScriptedWorld({ config, liveGateway: gateway, metrics: opts.metrics, clock });
+  const w = new ScriptedWorld({ config, liveGateway: gateway, metrics: opts.metrics, logger: opts.logger, clock });
   const fixtures: FixtureMarkets[] = [];
   for (let g = 0; g < opts.markets / 2; g++) fixtures.push(w.addFixture({ fixtureId: `F${g}`, home: `Home ${g}`, away: `Away ${g}` }));
   const e = w.engine;
