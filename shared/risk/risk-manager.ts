@@ -146,7 +146,9 @@ export class RiskManager {
     const loss = ledger ? ledger.marketLoss(signal.marketSlug, replaced) : this.exposure.marketLoss(signal.marketSlug, replaced);
     const current = Math.max(loss.ifYes, loss.ifNo);
     const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
-    const caps: { qty: Qty; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
+    // The smallest cap so far and what set it (the first of equal caps wins); named only when it binds.
+    let boundQty: Qty = signal.quantity;
+    let boundWhat = 'signal quantity';
 
     // 2. Position limits: per market, the strategy's own cap, the portfolio.
     const perMarket = headroomQty(sideLoss, 0, limits.maxPositionPerMarket, cost);
@@ -157,7 +159,10 @@ export class RiskManager {
         reason: `market exposure ${usd(current)} USD leaves no room for one contract under max_position_per_market ${usd(limits.maxPositionPerMarket)} USD`,
       });
     }
-    caps.push({ qty: perMarket, what: 'max_position_per_market' });
+    if (perMarket < boundQty) {
+      boundQty = perMarket;
+      boundWhat = 'max_position_per_market';
+    }
     const strategyMax = this.opts.strategyMaxPosition?.[signal.strategyName];
     if (strategyMax !== undefined) {
       const q = headroomQty(sideLoss, 0, strategyMax, cost);
@@ -168,7 +173,10 @@ export class RiskManager {
           reason: `market exposure ${usd(current)} USD leaves no room under ${signal.strategyName}.max_position ${usd(strategyMax)} USD`,
         });
       }
-      caps.push({ qty: q, what: `${signal.strategyName}.max_position` });
+      if (q < boundQty) {
+        boundQty = q;
+        boundWhat = `${signal.strategyName}.max_position`;
+      }
     }
     // The other markets' exposure, for the portfolio and every correlated group, in one pass.
     const others = ledger ? ledger.othersExposure(signal.marketSlug) : this.correlation.othersExposure(signal.marketSlug);
@@ -181,7 +189,10 @@ export class RiskManager {
         reason: `portfolio exposure ${usd(otherMarkets + current)} USD leaves no room under max_portfolio_exposure ${usd(limits.maxPortfolioExposure)} USD`,
       });
     }
-    caps.push({ qty: portfolio, what: 'max_portfolio_exposure' });
+    if (portfolio < boundQty) {
+      boundQty = portfolio;
+      boundWhat = 'max_portfolio_exposure';
+    }
 
     // 3. Correlated exposure.
     for (const [key, group] of others.byKey) {
@@ -193,7 +204,10 @@ export class RiskManager {
           reason: `correlated exposure of ${key} is ${usd(group + current)} USD: no room under max_correlated_exposure ${usd(limits.maxCorrelatedExposure)} USD`,
         });
       }
-      caps.push({ qty: q, what: `max_correlated_exposure (${key})` });
+      if (q < boundQty) {
+        boundQty = q;
+        boundWhat = `max_correlated_exposure (${key})`;
+      }
     }
 
     // 4. Kelly sizing, on the edge net of the fee this order would pay (or the rebate it would earn).
@@ -215,7 +229,10 @@ export class RiskManager {
         reason: `no Kelly edge buying ${shape.side} at ${price} with fair P(YES) ${signal.fairProbability} after a fee of ${fee} micros per contract (net edge ${net} micros) and bankroll ${usd(view.bankroll())} USD`,
       });
     }
-    caps.push({ qty: kelly, what: 'Kelly size' });
+    if (kelly < boundQty) {
+      boundQty = kelly;
+      boundWhat = 'Kelly size';
+    }
 
     // 5. Minimum trade size (on the Kelly size, on the market's size grid: its minimum is its increment).
     const minQty = Math.max(1, view.marketInfo(signal.marketSlug)?.minQty ?? ONE_CONTRACT);
@@ -229,14 +246,12 @@ export class RiskManager {
     }
 
     // Clamp to every limit, then down to the market's size grid.
-    let bound = caps[0]!;
-    for (const c of caps) if (c.qty < bound.qty) bound = c;
-    const qty = roundToStep(bound.qty, minQty, 'down');
+    const qty = roundToStep(boundQty, minQty, 'down');
     if (qtyTimesMicros(qty, cost, 'down') < limits.minTradeSize || qty < minQty) {
       return this.decide(signal, {
         approved: false,
         check: 'min_size',
-        reason: `after clamping to ${bound.what} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
+        reason: `after clamping to ${boundWhat} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
       });
     }
     const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
@@ -244,7 +259,7 @@ export class RiskManager {
       approved: true,
       signal: approved,
       check: 'approved',
-      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${bound.what}${qty < bound.qty ? ' (on the market size grid)' : ''}`,
+      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${boundWhat}${qty < boundQty ? ' (on the market size grid)' : ''}`,
     });
   }
 
