@@ -85,8 +85,10 @@ export function formatQuantity(qty: Qty): string {
   const neg = qty < 0;
   const abs = Math.abs(qty);
   const whole = Math.floor(abs / QTY_SCALE);
-  const frac = String(abs % QTY_SCALE).padStart(SCALE_DIGITS, '0').replace(/0+$/, '');
-  return `${neg ? '-' : ''}${whole}${frac.length > 0 ? `.${frac}` : ''}`;
+  // Hundredths without padding or trailing zeros: 5 → ".05", 50 → ".5", 55 → ".55" (no regex: a hot path).
+  const h = abs % QTY_SCALE;
+  const frac = h === 0 ? '' : h % 10 === 0 ? `.${h / 10}` : h < 10 ? `.0${h}` : `.${h}`;
+  return `${neg ? '-' : ''}${whole}${frac}`;
 }
 
 /**

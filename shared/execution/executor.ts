@@ -41,7 +41,7 @@ import type { OrderGateway } from '../domain/gateway.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { Signal, StrategyName } from '../domain/signal.js';
 import type { VenueEvent } from '../domain/venue-events.js';
-import type { VenueExecution, VenueOrder } from '../domain/venue-models.js';
+import type { CreateOrderResult, VenueExecution, VenueOrder } from '../domain/venue-models.js';
 import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { StopgapRejectError } from '../venue/errors.js';
@@ -332,18 +332,29 @@ export class OrderExecutor {
 
   // ---------------------------------------------------------------------------------------------------------
 
+  /**
+   * Hands the request to the gateway first — its bytes are the latency that matters — then, still in the same
+   * synchronous step (so the risk manager's next check sees the order: see risk-manager.ts), registers it
+   * with the tracker (CREATED → SUBMITTED) and records the latency metrics. Nothing the gateway does
+   * synchronously reads the tracker, and its answer is awaited only after the bookkeeping. A gateway that
+   * throws synchronously is handled as a rejected create (the order is tracked, then closed as REJECTED).
+   */
   private async submit(request: OrderRequest, signal: Signal, startNs: bigint): Promise<ExecuteResult> {
-    const order = this.tracker.create(request, signal.strategyName);
-    const localId = order.localId;
+    const executorNs = this.clock.monotonicNs() - startNs;
+    let call: Promise<CreateOrderResult>;
+    try {
+      call = this.gateway.createOrder(request);
+    } catch (err) {
+      call = Promise.reject(err);
+    }
+    const localId = this.tracker.create(request, signal.strategyName).localId;
     this.tracker.markSubmitted(localId);
 
     const signalToRequestMs = Math.max(0, this.clock.now() - signal.createdAt);
-    const executorNs = this.clock.monotonicNs() - startNs;
     this.metrics.observe('execution.signal_to_request_ms', signalToRequestMs, { strategy: String(signal.strategyName) });
     this.metrics.observe('execution.executor_overhead_us', Number(executorNs / 1_000n));
     this.onLatency?.({ localId, marketSlug: request.marketSlug, strategyName: signal.strategyName, signalToRequestMs, executorNs });
 
-    const call = this.gateway.createOrder(request);
     const set = this.inflightCreates.get(request.marketSlug) ?? new Set();
     this.inflightCreates.set(request.marketSlug, set);
     set.add(call);

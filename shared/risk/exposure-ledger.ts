@@ -88,17 +88,25 @@ export class ExposureLedger implements ExposureSink {
     return this.markets.get(marketSlug)?.exposure ?? 0;
   }
 
-  /** Same as `CorrelationChecker.othersExposure`: the other markets' portfolio and group exposures. */
-  othersExposure(marketSlug: string): OthersExposure {
+  /**
+   * Same as `CorrelationChecker.othersExposure`: the other markets' portfolio and group exposures. The
+   * answer (object and map) is the ledger's own, reused by the next call: read it before asking again.
+   */
+  othersExposure(marketSlug: string): Readonly<OthersExposure> {
     this.ensure();
     const m = this.markets.get(marketSlug);
     const keys = this.keysOf(marketSlug);
     if (m && m.keys !== keys) this.rekey(m, keys);
     const own = m?.exposure ?? 0;
-    const byKey = new Map<string, Micros>();
+    const out = this.othersAnswer;
+    const byKey = out.byKey;
+    byKey.clear();
     for (const k of keys) byKey.set(k, (this.groups.get(k) ?? 0) - (m ? own : 0));
-    return { portfolio: this.portfolio - own, byKey };
+    out.portfolio = this.portfolio - own;
+    return out;
   }
+
+  private readonly othersAnswer: OthersExposure = { portfolio: 0, byKey: new Map() };
 
   // ------------------------------------------------------------------------------------------- ExposureSink
 

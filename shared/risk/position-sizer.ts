@@ -64,11 +64,32 @@ export function kellyContracts(input: KellyInput): Qty {
   if (!Number.isSafeInteger(fee)) return 0;
   const cost = costPerContract(side, price) + fee;
   if (cost <= 0 || cost >= ONE_DOLLAR) return 0;
-  const k = BigInt(Math.round(Math.min(1, Math.max(0, input.kellyFraction)) * ONE_DOLLAR));
-  const edge = BigInt(netKellyEdge(side, price, input.fairProbability, fee));
-  if (edge <= 0n || k === 0n) return 0;
+  const kMicros = Math.round(Math.min(1, Math.max(0, input.kellyFraction)) * ONE_DOLLAR);
+  // A fraction that is not a number is refused as before (BigInt throws its RangeError).
+  if (Number.isNaN(kMicros)) return Number(BigInt(kMicros));
+  const edgeMicros = netKellyEdge(side, price, input.fairProbability, fee);
+  if (edgeMicros <= 0 || kMicros === 0) return 0;
+  // floor(k × edge × bankroll × 100 / (1e6 × c × (1e6 − c))), exactly. In binary floating point the quotient
+  // is within a few ulps of the true one; when it is not within a wide margin of an integer its floor is the
+  // true floor (the usual case, no allocation); otherwise BigInt decides.
+  if (Number.isSafeInteger(edgeMicros) && Number.isSafeInteger(cost) && Number.isSafeInteger(bankroll) && bankroll <= MAX_FAST_BANKROLL) {
+    const x = (kMicros * edgeMicros * (bankroll * QTY_SCALE)) / (ONE_DOLLAR * (cost * (ONE_DOLLAR - cost)));
+    const f = Math.floor(x);
+    if (x < MAX_FAST_QTY && x - f > FAST_MARGIN && f + 1 - x > FAST_MARGIN) return f;
+  }
+  return kellyExact(kMicros, edgeMicros, bankroll, cost);
+}
+
+/** Bankrolls (micros) for which bankroll × 100 and k × edge are exact in a binary double. */
+const MAX_FAST_BANKROLL = Math.floor(Number.MAX_SAFE_INTEGER / QTY_SCALE);
+/** Quotients (Qty) below which the float error (≤ 1e-15 relative, a few roundings) is far under FAST_MARGIN. */
+const MAX_FAST_QTY = 1e9;
+const FAST_MARGIN = 1e-4;
+
+/** The Kelly quantity in BigInt: the reference the fast path must equal (a property test holds them equal). */
+export function kellyExact(kMicros: number, edgeMicros: number, bankroll: Micros, cost: number): Qty {
   const c = BigInt(cost);
-  const numerator = k * edge * BigInt(bankroll);
+  const numerator = BigInt(kMicros) * BigInt(edgeMicros) * BigInt(bankroll);
   const denominator = ONE * c * (ONE - c);
   return Number((numerator * BigInt(QTY_SCALE)) / denominator);
 }

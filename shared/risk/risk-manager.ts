@@ -18,7 +18,10 @@
  *
  * Exposure is worst-case loss (see exposure-monitor.ts). An approved signal must be registered as an open
  * order in the RiskView before the next call (the order tracker does this synchronously on submit).
- * Every decision is logged with its reason and counted as `risk.decision{check,strategy}`.
+ * Every decision is counted as `risk.decision{check,strategy}` at once, and logged with its reason (info)
+ * off the order path: the lines are queued, in order, and written once the turn's order requests have gone
+ * out — by a setImmediate scheduled after the current job's microtasks, so after the executor's batch flush
+ * too (a log line costs several µs, and the approved one used to precede every order's bytes).
  */
 import { ONE_CONTRACT, formatQuantity, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
@@ -26,7 +29,7 @@ import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
 import type { RiskConfig } from '../config/schema.js';
-import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
+import { logEnabled, nullLogger, type LogFields, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
@@ -92,6 +95,9 @@ export const ACTION_SHAPE: Readonly<Record<SignalAction, ActionShape>> = {
   SELL_NO: { opens: false, buysLong: true, side: 'NO', intent: 'ORDER_INTENT_SELL_SHORT' },
 };
 
+/** Decision log lines kept for the deferred write at most; beyond, they are written at once. */
+const MAX_PENDING_LOG_LINES = 1_000;
+
 const usd = (m: Micros) => (m / ONE_DOLLAR).toFixed(2);
 
 export class RiskManager {
@@ -104,6 +110,10 @@ export class RiskManager {
    * full scans of `exposure` and `correlation`, which stay the reference either way.
    */
   readonly ledger: ExposureLedger | undefined;
+
+  /** Decision log lines not written yet (see the header): message and fields, side by side. */
+  private readonly pendingMsgs: string[] = [];
+  private readonly pendingFields: LogFields[] = [];
 
   constructor(private readonly opts: RiskManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
@@ -136,7 +146,9 @@ export class RiskManager {
     const loss = ledger ? ledger.marketLoss(signal.marketSlug, replaced) : this.exposure.marketLoss(signal.marketSlug, replaced);
     const current = Math.max(loss.ifYes, loss.ifNo);
     const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
-    const caps: { qty: Qty; what: string }[] = [{ qty: signal.quantity, what: 'signal quantity' }];
+    // The smallest cap so far and what set it (the first of equal caps wins); named only when it binds.
+    let boundQty: Qty = signal.quantity;
+    let boundWhat = 'signal quantity';
 
     // 2. Position limits: per market, the strategy's own cap, the portfolio.
     const perMarket = headroomQty(sideLoss, 0, limits.maxPositionPerMarket, cost);
@@ -147,7 +159,10 @@ export class RiskManager {
         reason: `market exposure ${usd(current)} USD leaves no room for one contract under max_position_per_market ${usd(limits.maxPositionPerMarket)} USD`,
       });
     }
-    caps.push({ qty: perMarket, what: 'max_position_per_market' });
+    if (perMarket < boundQty) {
+      boundQty = perMarket;
+      boundWhat = 'max_position_per_market';
+    }
     const strategyMax = this.opts.strategyMaxPosition?.[signal.strategyName];
     if (strategyMax !== undefined) {
       const q = headroomQty(sideLoss, 0, strategyMax, cost);
@@ -158,7 +173,10 @@ export class RiskManager {
           reason: `market exposure ${usd(current)} USD leaves no room under ${signal.strategyName}.max_position ${usd(strategyMax)} USD`,
         });
       }
-      caps.push({ qty: q, what: `${signal.strategyName}.max_position` });
+      if (q < boundQty) {
+        boundQty = q;
+        boundWhat = `${signal.strategyName}.max_position`;
+      }
     }
     // The other markets' exposure, for the portfolio and every correlated group, in one pass.
     const others = ledger ? ledger.othersExposure(signal.marketSlug) : this.correlation.othersExposure(signal.marketSlug);
@@ -171,7 +189,10 @@ export class RiskManager {
         reason: `portfolio exposure ${usd(otherMarkets + current)} USD leaves no room under max_portfolio_exposure ${usd(limits.maxPortfolioExposure)} USD`,
       });
     }
-    caps.push({ qty: portfolio, what: 'max_portfolio_exposure' });
+    if (portfolio < boundQty) {
+      boundQty = portfolio;
+      boundWhat = 'max_portfolio_exposure';
+    }
 
     // 3. Correlated exposure.
     for (const [key, group] of others.byKey) {
@@ -183,7 +204,10 @@ export class RiskManager {
           reason: `correlated exposure of ${key} is ${usd(group + current)} USD: no room under max_correlated_exposure ${usd(limits.maxCorrelatedExposure)} USD`,
         });
       }
-      caps.push({ qty: q, what: `max_correlated_exposure (${key})` });
+      if (q < boundQty) {
+        boundQty = q;
+        boundWhat = `max_correlated_exposure (${key})`;
+      }
     }
 
     // 4. Kelly sizing, on the edge net of the fee this order would pay (or the rebate it would earn).
@@ -205,7 +229,10 @@ export class RiskManager {
         reason: `no Kelly edge buying ${shape.side} at ${price} with fair P(YES) ${signal.fairProbability} after a fee of ${fee} micros per contract (net edge ${net} micros) and bankroll ${usd(view.bankroll())} USD`,
       });
     }
-    caps.push({ qty: kelly, what: 'Kelly size' });
+    if (kelly < boundQty) {
+      boundQty = kelly;
+      boundWhat = 'Kelly size';
+    }
 
     // 5. Minimum trade size (on the Kelly size, on the market's size grid: its minimum is its increment).
     const minQty = Math.max(1, view.marketInfo(signal.marketSlug)?.minQty ?? ONE_CONTRACT);
@@ -219,14 +246,12 @@ export class RiskManager {
     }
 
     // Clamp to every limit, then down to the market's size grid.
-    let bound = caps[0]!;
-    for (const c of caps) if (c.qty < bound.qty) bound = c;
-    const qty = roundToStep(bound.qty, minQty, 'down');
+    const qty = roundToStep(boundQty, minQty, 'down');
     if (qtyTimesMicros(qty, cost, 'down') < limits.minTradeSize || qty < minQty) {
       return this.decide(signal, {
         approved: false,
         check: 'min_size',
-        reason: `after clamping to ${bound.what} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
+        reason: `after clamping to ${boundWhat} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
       });
     }
     const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
@@ -234,7 +259,7 @@ export class RiskManager {
       approved: true,
       signal: approved,
       check: 'approved',
-      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${bound.what}${qty < bound.qty ? ' (on the market size grid)' : ''}`,
+      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${boundWhat}${qty < boundQty ? ' (on the market size grid)' : ''}`,
     });
   }
 
@@ -290,8 +315,21 @@ export class RiskManager {
       price: signal.price,
       quantity: signal.quantity,
     };
-    if (d.approved) this.logger.info('risk approved', fields);
-    else this.logger.info('risk rejected', fields);
+    if (this.pendingMsgs.length === 0) queueMicrotask(this.scheduleLogs);
+    // A caller that never yields (a synchronous loop) must not pile lines up: past a bound, write them now.
+    else if (this.pendingMsgs.length >= MAX_PENDING_LOG_LINES) this.writeLogs();
+    this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
+    this.pendingFields.push(fields);
     return d;
   }
+
+  private readonly scheduleLogs = (): void => void setImmediate(this.writeLogs);
+
+  private readonly writeLogs = (): void => {
+    const msgs = this.pendingMsgs;
+    const fields = this.pendingFields;
+    for (let i = 0; i < msgs.length; i++) this.logger.info(msgs[i] as string, fields[i]);
+    msgs.length = 0;
+    fields.length = 0;
+  };
 }

@@ -31,6 +31,8 @@ export interface PipelineRequest {
   /** The query string, '' or starting with '?'. */
   query: string;
   body?: unknown;
+  /** The body already serialised as JSON (wins over `body`). */
+  bodyText?: string;
   auth: boolean;
   /** Safe to send again on 5xx/timeout/network. */
   idempotent: boolean;
@@ -77,7 +79,7 @@ export class RequestPipeline {
   async send(req: PipelineRequest): Promise<HttpResponse> {
     if (req.auth && !this.o.signer) throw new AuthError(`${req.endpoint}: no credentials configured`, { status: 0, endpoint: req.endpoint });
     const url = (req.auth ? this.apiBase : this.gatewayBase) + req.path + req.query;
-    const bodyText = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const bodyText = req.bodyText ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
     const budget = req.auth ? this.o.budget : this.o.publicBudget;
     const state: AttemptState = { attempts: 0, rateLimited: 0, resigned: false, rateLimitStreak: 0 };
     for (;;) {

@@ -87,7 +87,7 @@ import {
 } from './wire-convert.js';
 import { pageThrough } from './paging.js';
 import { WireDrift } from './wire-drift.js';
-import { buildClosePosition, buildCreateOrder, buildModifyOrder, pathSegment, type WireCreateOrder } from './wire-requests.js';
+import { buildClosePosition, buildCreateOrder, buildModifyOrder, createOrderJson, pathSegment } from './wire-requests.js';
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined | null;
 export type Query = Record<string, QueryValue>;
@@ -141,6 +141,8 @@ interface CallSpec<S extends z.ZodType> {
   path: string;
   query?: Query;
   body?: unknown;
+  /** The body already as JSON text (the create's, written directly: wire-requests.ts createOrderJson). */
+  bodyText?: string;
   auth: boolean;
   /** Safe to send again on 5xx/timeout/network. */
   idempotent: boolean;
@@ -321,6 +323,7 @@ export class PolymarketRestClient {
       path: spec.path,
       query: buildQuery(spec.query),
       body: spec.body,
+      bodyText: spec.bodyText,
       auth: spec.auth,
       idempotent: spec.idempotent,
     });
@@ -419,14 +422,14 @@ export class PolymarketRestClient {
    * `recovered: true`; proven absent → sent once more (if `retryIfAbsent`); undecidable → AmbiguousOrderError.
    */
   async createOrder(request: OrderRequest, options: CreateOrderOptions = {}): Promise<CreateOrderResult> {
-    const body = buildCreateOrder(request);
+    const bodyText = createOrderJson(request);
     const evidence = this.recoveryEvidence(options);
     let resent = false;
     for (;;) {
       const attemptStart = this.clock.now();
       const attemptOffset = this.signer?.clockOffsetMs ?? 0;
       try {
-        const result = await this.sendCreate(body);
+        const result = await this.sendCreate(bodyText);
         this.rememberOrderIds([result.orderId]);
         this.metrics.increment('venue.orders.created', 1);
         return result;
@@ -486,13 +489,13 @@ export class PolymarketRestClient {
     });
   }
 
-  private async sendCreate(body: WireCreateOrder): Promise<CreateOrderResult> {
+  private async sendCreate(bodyText: string): Promise<CreateOrderResult> {
     const spec: CallSpec<typeof CreateOrderResponseSchema> = {
       cls: 'create',
       method: 'POST',
       endpoint: 'POST /v1/orders',
       path: '/v1/orders',
-      body,
+      bodyText,
       auth: true,
       idempotent: false,
       schema: CreateOrderResponseSchema,

@@ -18,7 +18,7 @@ import type { OrderRequest } from '../../shared/domain/order.js';
 import { contracts, type Qty } from '../../shared/domain/quantity.js';
 import type { CreateOrderResult, VenueExecution, VenueOrder } from '../../shared/domain/venue-models.js';
 import { HEADER_ACCESS_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, RequestSigner } from '../../shared/venue/auth.js';
-import { buildCreateOrder, buildModifyOrder } from '../../shared/venue/wire-requests.js';
+import { buildModifyOrder, createOrderJson } from '../../shared/venue/wire-requests.js';
 import type { FeedEvent, OddsQuote } from '../../shared/domain/feed-events.js';
 import type { GameState, GameStatus } from '../../shared/domain/game.js';
 import type { OrderGateway } from '../../shared/domain/gateway.js';
@@ -344,7 +344,7 @@ export class SigningGateway implements OrderGateway {
   }
 
   createOrder(request: OrderRequest): Promise<CreateOrderResult> {
-    this.write('POST', '/v1/orders', JSON.stringify(buildCreateOrder(request)));
+    this.write('POST', '/v1/orders', createOrderJson(request));
     this.lastCreateWrittenNs = process.hrtime.bigint();
     this.creates++;
     const orderId = `bench-${++this.seq}`;
@@ -433,6 +433,8 @@ export interface BenchWorldOptions {
   markets: number;
   levels?: number;
   metrics?: Metrics;
+  /** The engine's logger (default none: nothing is logged). */
+  logger?: Logger;
   /** Books offered below the consensus by more than min_edge (every message is a trade) or at it (quiet). */
   books: 'mispriced' | 'quiet';
   /** Variants of each market's book (the prices walk a tick between them). */
@@ -452,7 +454,7 @@ export function buildBenchWorld(opts: BenchWorldOptions) {
   const clock = new ManualClock(Date.UTC(2025, 0, 15, 0, 0, 0));
   const signer = benchSigner(clock);
   const gateway = new SigningGateway(signer);
-  const w = new ScriptedWorld({ config, liveGateway: gateway, metrics: opts.metrics, clock });
+  const w = new ScriptedWorld({ config, liveGateway: gateway, metrics: opts.metrics, logger: opts.logger, clock });
   const fixtures: FixtureMarkets[] = [];
   for (let g = 0; g < opts.markets / 2; g++) fixtures.push(w.addFixture({ fixtureId: `F${g}`, home: `Home ${g}`, away: `Away ${g}` }));
   const e = w.engine;

@@ -36,6 +36,19 @@ describe('Qty helpers', () => {
     expect(formatQuantity(0)).toBe('0');
   });
 
+  it('property: formatQuantity writes the hundredths as the padded, trailing-zero-free decimal (reference text)', () => {
+    const reference = (q: number): string => {
+      const abs = Math.abs(q);
+      const frac = String(abs % 100).padStart(2, '0').replace(/0+$/, '');
+      return `${q < 0 ? '-' : ''}${Math.floor(abs / 100)}${frac ? `.${frac}` : ''}`;
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.maxSafeInteger(), fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })), (q) => {
+        expect(formatQuantity(q)).toBe(reference(q));
+      }),
+    );
+  });
+
   it('quantityToWire writes the exact decimal as a JSON number (no binary noise)', () => {
     expect(JSON.stringify({ quantity: quantityToWire(30) })).toBe('{"quantity":0.3}');
     expect(JSON.stringify({ quantity: quantityToWire(250) })).toBe('{"quantity":2.5}');

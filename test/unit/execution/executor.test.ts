@@ -104,6 +104,33 @@ describe('order executor', () => {
     expect(executor.tracker.all()[0]?.status).toBe('REJECTED');
   });
 
+
+  it('sends the create before its bookkeeping, and tracks it before execute returns (the next risk check sees it)', async () => {
+    const { gateway, executor } = setup();
+    let trackedAtSend = -1;
+    const create = gateway.createOrder.bind(gateway);
+    gateway.createOrder = (request) => {
+      trackedAtSend = executor.tracker.all().length;
+      return create(request);
+    };
+    const pending = executor.execute(signal());
+    // Synchronously after execute: the order is tracked, SUBMITTED and in flight.
+    expect(trackedAtSend).toBe(0);
+    expect(executor.tracker.all()).toEqual([expect.objectContaining({ status: 'SUBMITTED', orderId: null })]);
+    expect(executor.tracker.inFlightCount('mkt-a')).toBe(1);
+    expect(await pending).toMatchObject({ status: 'submitted', orderId: 'v1' });
+  });
+
+  it('a gateway that throws synchronously: the create is rejected and its order closed, not left in flight', async () => {
+    const { gateway, executor } = setup();
+    gateway.createOrder = () => {
+      throw new BadRequestError('refused at once', { status: 400, endpoint: 'POST /v1/orders' });
+    };
+    const r = await executor.execute(signal());
+    expect(r).toMatchObject({ status: 'rejected', reason: 'refused at once' });
+    expect(executor.tracker.all()).toEqual([expect.objectContaining({ status: 'REJECTED' })]);
+    expect(executor.tracker.inFlightCount('mkt-a')).toBe(0);
+  });
   it('ambiguous create: no resend, market blocked, reconciliation adopts the order found (with buffered fills)', async () => {
     const { gateway, executor, clock } = setup();
     gateway.createSteps.push(ambiguous());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { QTY_SCALE, contracts } from '../../../shared/domain/quantity.js';
-import { costPerContract, kellyContracts, kellyOptimalFraction } from '../../../shared/risk/position-sizer.js';
+import { costPerContract, kellyContracts, kellyExact, kellyOptimalFraction, netKellyEdge } from '../../../shared/risk/position-sizer.js';
 
 const BANK = 1_000_000_000; // 1,000 USD
 
@@ -78,5 +78,35 @@ describe('Kelly sizing for a binary contract', () => {
         },
       ),
     );
+  });
+
+  it('property: the fast Kelly quotient equals the BigInt one exactly (near-integer quotients included)', () => {
+    const input = fc.record({
+      side: fc.constantFrom('YES' as const, 'NO' as const),
+      price: fc.integer({ min: 1, max: 999_999 }),
+      fairProbability: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 100 }).map((n) => n / 100)),
+      kellyFraction: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0.25, 0.5, 1)),
+      bankroll: fc.oneof(fc.integer({ min: 1, max: 1e12 }), fc.constantFrom(1_000_000_000, 100_000_000_000), fc.maxSafeInteger()),
+      feePerContract: fc.oneof(fc.constant(0), fc.integer({ min: -20_000, max: 20_000 })),
+    });
+    fc.assert(
+      fc.property(input, (i) => {
+        const cost = costPerContract(i.side, i.price) + i.feePerContract;
+        const k = Math.round(i.kellyFraction * 1_000_000);
+        const edge = netKellyEdge(i.side, i.price, i.fairProbability, i.feePerContract);
+        const expected = i.bankroll <= 0 || cost <= 0 || cost >= 1_000_000 || edge <= 0 || k === 0 ? 0 : kellyExact(k, edge, i.bankroll, cost);
+        expect(kellyContracts(i)).toBe(expected);
+      }),
+      { numRuns: 5_000 },
+    );
+    // Quotients that are whole numbers exactly (the fast path must hand them to BigInt or get them right).
+    for (const bankroll of [1_000_000_000, 400_000_000, 123_000_000]) {
+      for (let price = 10_000; price < 1_000_000; price += 10_000) {
+        const i = { side: 'YES' as const, price, fairProbability: Math.min(1, price / 1e6 + 0.1), kellyFraction: 0.5, bankroll };
+        const edge = netKellyEdge('YES', price, i.fairProbability);
+        const expected = edge <= 0 ? 0 : kellyExact(500_000, edge, bankroll, price);
+        expect(kellyContracts(i)).toBe(expected);
+      }
+    }
   });
 });

@@ -43,7 +43,7 @@ describe('exposure = worst-case loss', () => {
 });
 
 describe('RiskManager.validateTrade: each check', () => {
-  it('approves a good trade and clamps to the Kelly size', () => {
+  it('approves a good trade and clamps to the Kelly size', async () => {
     const { rm, metrics, logger } = setup();
     // Kelly at 0.50 with p 0.60 on 1000 USD, after the taker fee 0.0695 × 0.25 = 0.017375: a contract costs
     // K = 0.517375 for a net edge 0.082625 → 0.25 × 0.082625 × 1000 / (K × (1 − K)) = 82.7 → 82; asked 500.
@@ -53,7 +53,34 @@ describe('RiskManager.validateTrade: each check', () => {
     expect(d.signal?.quantity).toBe(contracts(82));
     expect(d.reason).toContain('Kelly');
     expect(metrics.counter('risk.decision', { check: 'approved', strategy: 'statistical_edge' })).toBe(1);
+    // Logged off the order path: after the turn (its microtasks, then the immediates already queued).
+    expect(logger.lines.filter((l) => l.msg.startsWith('risk '))).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(logger.lines.at(-1)).toMatchObject({ msg: 'risk approved', fields: expect.objectContaining({ check: 'approved' }) });
+  });
+
+  it('decision lines are written in decision order, after an immediate queued in the same turn (the batch flush)', async () => {
+    const { rm, logger } = setup();
+    const order: string[] = [];
+    rm.validateTrade(signal({ quantity: contracts(5) }));
+    setImmediate(() => order.push(`flush with ${logger.lines.filter((l) => l.msg.startsWith('risk ')).length} lines`));
+    rm.validateTrade(signal({ price: 0 }));
+    rm.validateTrade(signal({ marketSlug: 'm2', quantity: contracts(6) }));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['flush with 0 lines']);
+    expect(logger.lines.filter((l) => l.msg.startsWith('risk ')).map((l) => [l.msg, l.fields?.['market'], l.fields?.['check']])).toEqual([
+      ['risk approved', 'm1', 'approved'],
+      ['risk rejected', 'm1', 'invalid_signal'],
+      ['risk approved', 'm2', 'approved'],
+    ]);
+  });
+
+  it('a caller that never yields does not pile decision lines up: past 1000 pending they are written at once', () => {
+    const { rm, logger } = setup();
+    for (let i = 0; i < 1_001; i++) rm.validateTrade(signal({ price: 0 }));
+    expect(logger.lines.filter((l) => l.msg === 'risk rejected')).toHaveLength(1_000);
   });
 
   it("on a 0.01 market the Kelly size keeps its hundredths; on a whole-contract market it is rounded down", () => {

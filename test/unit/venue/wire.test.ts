@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import { contracts } from '../../../shared/domain/quantity.js';
@@ -11,6 +12,7 @@ import {
   OrderSchema,
   PositionsResponseSchema,
   buildCreateOrder,
+  createOrderJson,
   buildModifyOrder,
   toBookSnapshot,
   toCatalogueEvent,
@@ -186,6 +188,34 @@ describe('domain → wire requests', () => {
   it('sends goodTillTime as ISO for GOOD_TILL_DATE', () => {
     const b = buildCreateOrder({ ...base, tif: 'TIME_IN_FORCE_GOOD_TILL_DATE', goodTillTime: Date.parse('2024-01-16T20:00:00Z') });
     expect(b.goodTillTime).toBe('2024-01-16T20:00:00.000Z');
+  });
+
+  it('property: createOrderJson is JSON.stringify(buildCreateOrder(r)) exactly, and refuses what it refuses', () => {
+    const request = fc.record({
+      marketSlug: fc.oneof(fc.constantFrom('nba-bos-lal', 'a"b\\c', 'é-ü', '', 'x y', 'q?x'), fc.string({ maxLength: 12 })),
+      intent: fc.constantFrom('ORDER_INTENT_BUY_LONG', 'ORDER_INTENT_SELL_LONG', 'ORDER_INTENT_BUY_SHORT', 'ORDER_INTENT_SELL_SHORT'),
+      type: fc.constantFrom('ORDER_TYPE_LIMIT', 'ORDER_TYPE_MARKET'),
+      price: fc.option(fc.oneof(fc.integer({ min: -10, max: 1_000_010 }), fc.constantFrom(450_000.5, Number.NaN)), { nil: undefined }),
+      quantity: fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.maxSafeInteger(), fc.constantFrom(1.5, 1e15 - 1, 1e15, 2 ** 60)),
+      tif: fc.constantFrom('TIME_IN_FORCE_GOOD_TILL_CANCEL', 'TIME_IN_FORCE_GOOD_TILL_DATE', 'TIME_IN_FORCE_IMMEDIATE_OR_CANCEL', 'TIME_IN_FORCE_FILL_OR_KILL'),
+      postOnly: fc.boolean(),
+      goodTillTime: fc.option(fc.integer({ min: 0, max: 4_000_000_000_000 }), { nil: undefined }),
+    });
+    const outcome = (f: () => unknown): unknown => {
+      try {
+        return { text: f() };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    fc.assert(
+      fc.property(request, (r) => {
+        const req = r as OrderRequest;
+        expect(outcome(() => createOrderJson(req))).toEqual(outcome(() => JSON.stringify(buildCreateOrder(req))));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(createOrderJson(base)).toBe(JSON.stringify(buildCreateOrder(base)));
   });
 
   it('refuses requests it must not send', () => {
