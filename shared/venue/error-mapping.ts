@@ -8,7 +8,7 @@ import type { VenueExecution } from '../domain/venue-models.js';
 import { NetworkError, ServerError, StopgapRejectError, TimeoutError, errorForStatus, type VenueError } from './errors.js';
 import { TransportError, type HttpResponse } from './http.js';
 import { parseRetryAfterMs } from './retry-policy.js';
-import { ErrorBodySchema } from './wire-schemas.js';
+import { ErrorBodySchema } from './error-body-schema.js';
 
 /** The stopgap's reject text. */
 export const STOPGAP_TEXT = 'Global Rate Limit Exceeded';
