@@ -23,20 +23,29 @@ import type { ReplayRecording } from '../../shared/recording/binary/replay-cache
 import { nullLogger, type Logger } from '../../shared/observability/logger.js';
 import { nullMetrics, type Metrics } from '../../shared/observability/metrics.js';
 
-const overrideValue = z.union([z.string(), z.number(), z.boolean()]);
-export const SweepItemEventSchema = z.object({
-  specKey: z.string(),
-  item: z.object({
-    item: z.number().int().nonnegative(),
-    unit: z.string().min(1),
-    sources: z.array(z.string().min(1)).min(1),
-    paramSet: z.number().int().nonnegative(),
-    overrides: z.record(z.string(), overrideValue),
-    // Which runner the plan chose (the state machine's Choice); the job and its result do not depend on it.
-    runner: z.enum(['lambda', 'fargate']).optional(),
-  }),
-});
-export type SweepItemEvent = z.infer<typeof SweepItemEventSchema>;
+/** The event's schema, built on the first event rather than at import (module initialisation is part of every cold start). */
+const buildSweepItemEventSchema = () => {
+  const overrideValue = z.union([z.string(), z.number(), z.boolean()]);
+  return z.object({
+    specKey: z.string(),
+    item: z.object({
+      item: z.number().int().nonnegative(),
+      unit: z.string().min(1),
+      sources: z.array(z.string().min(1)).min(1),
+      paramSet: z.number().int().nonnegative(),
+      overrides: z.record(z.string(), overrideValue),
+      // Which runner the plan chose (the state machine's Choice); the job and its result do not depend on it.
+      runner: z.enum(['lambda', 'fargate']).optional(),
+    }),
+  });
+};
+let eventSchema: ReturnType<typeof buildSweepItemEventSchema> | undefined;
+
+export function sweepItemEventSchema(): ReturnType<typeof buildSweepItemEventSchema> {
+  return (eventSchema ??= buildSweepItemEventSchema());
+}
+
+export type SweepItemEvent = z.infer<ReturnType<typeof buildSweepItemEventSchema>>;
 
 export class InvalidSweepItemError extends Error {
   constructor(message: string) {
@@ -73,7 +82,7 @@ export class SweepItemRunner {
   constructor(private readonly deps: SweepItemDeps) {}
 
   async run(event: unknown): Promise<SweepItemResponse> {
-    const parsed = SweepItemEventSchema.safeParse(event);
+    const parsed = sweepItemEventSchema().safeParse(event);
     if (!parsed.success) throw new InvalidSweepItemError(`not a sweep item event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const { specKey, item } = parsed.data;
     const sweepId = sweepIdOfSpecKey(specKey);

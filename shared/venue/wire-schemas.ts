@@ -338,5 +338,5 @@ export const BalanceSchema = z.object({
 export type WireBalance = z.infer<typeof BalanceSchema>;
 export const BalancesResponseSchema = z.object({ balances: z.array(BalanceSchema) });
 
-/** The error body: `{ message }` or `{ error }` (its own module, error-body-schema.ts). */
-export { ErrorBodySchema } from './error-body-schema.js';
+/** The error body: `{ message }` or `{ error }` (its own module, error-body-schema.ts, built on first use). */
+export { errorBodySchema } from './error-body-schema.js';
