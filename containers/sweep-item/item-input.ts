@@ -12,7 +12,7 @@ export class SweepItemInputError extends Error {
   }
 }
 
-/** The item event, parsed (its shape is checked by the job: SweepItemEventSchema). */
+/** The item event, parsed (its shape is checked by the job: sweepItemEventSchema()). */
 export function readItemEvent(env: NodeJS.ProcessEnv, args: readonly string[]): unknown {
   const fromArg = args[0];
   const text = fromArg !== undefined && fromArg !== '' ? fromArg : env[SWEEP_ITEM_ENV];

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { ObjectStore } from '../../shared/aws/object-store.js';
-import { runBacktestJob, type BacktestJob, type BacktestOutcome } from '../../shared/backtest/backtest-job.js';
+import type { BacktestJob, BacktestOutcome } from '../../shared/backtest/backtest-job.js';
 import { openRecordingObjects } from '../../shared/backtest/replay-object-cache.js';
 import { materializeConfig } from '../../shared/backtest/sweep-config-files.js';
 import { itemJob, itemResult, serializeItemResult } from '../../shared/backtest/sweep-item-result.js';
@@ -23,20 +23,39 @@ import type { ReplayRecording } from '../../shared/recording/binary/replay-cache
 import { nullLogger, type Logger } from '../../shared/observability/logger.js';
 import { nullMetrics, type Metrics } from '../../shared/observability/metrics.js';
 
-const overrideValue = z.union([z.string(), z.number(), z.boolean()]);
-export const SweepItemEventSchema = z.object({
-  specKey: z.string(),
-  item: z.object({
-    item: z.number().int().nonnegative(),
-    unit: z.string().min(1),
-    sources: z.array(z.string().min(1)).min(1),
-    paramSet: z.number().int().nonnegative(),
-    overrides: z.record(z.string(), overrideValue),
-    // Which runner the plan chose (the state machine's Choice); the job and its result do not depend on it.
-    runner: z.enum(['lambda', 'fargate']).optional(),
-  }),
-});
-export type SweepItemEvent = z.infer<typeof SweepItemEventSchema>;
+/** The event's schema, built on the first event rather than at import (module initialisation is part of every cold start). */
+const buildSweepItemEventSchema = () => {
+  const overrideValue = z.union([z.string(), z.number(), z.boolean()]);
+  return z.object({
+    specKey: z.string(),
+    item: z.object({
+      item: z.number().int().nonnegative(),
+      unit: z.string().min(1),
+      sources: z.array(z.string().min(1)).min(1),
+      paramSet: z.number().int().nonnegative(),
+      overrides: z.record(z.string(), overrideValue),
+      // Which runner the plan chose (the state machine's Choice); the job and its result do not depend on it.
+      runner: z.enum(['lambda', 'fargate']).optional(),
+    }),
+  });
+};
+let eventSchema: ReturnType<typeof buildSweepItemEventSchema> | undefined;
+
+export function sweepItemEventSchema(): ReturnType<typeof buildSweepItemEventSchema> {
+  return (eventSchema ??= buildSweepItemEventSchema());
+}
+
+export type SweepItemEvent = z.infer<ReturnType<typeof buildSweepItemEventSchema>>;
+
+/**
+ * The shared backtest job, loaded with the first item rather than when this module is (the engine, the
+ * configuration loader and its YAML parser are most of the item Lambda's code: their module initialisation
+ * then runs during the first invocation instead of the cold start's init).
+ */
+async function runBacktestJob(job: BacktestJob, recording: ReplayRecording): Promise<{ outcome: BacktestOutcome }> {
+  const { runBacktestJob: run } = await import('../../shared/backtest/backtest-job.js');
+  return run(job, recording);
+}
 
 export class InvalidSweepItemError extends Error {
   constructor(message: string) {
@@ -73,7 +92,7 @@ export class SweepItemRunner {
   constructor(private readonly deps: SweepItemDeps) {}
 
   async run(event: unknown): Promise<SweepItemResponse> {
-    const parsed = SweepItemEventSchema.safeParse(event);
+    const parsed = sweepItemEventSchema().safeParse(event);
     if (!parsed.success) throw new InvalidSweepItemError(`not a sweep item event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const { specKey, item } = parsed.data;
     const sweepId = sweepIdOfSpecKey(specKey);

@@ -156,7 +156,7 @@ export function parseConfigDocuments(documents: ConfigDocuments): AppConfig {
 
   // Secrets are registered BEFORE validation: an error message may echo a value that holds one.
   registerSecretsOf(interpolated, documents.env);
-  const result = appConfigSchema.safeParse(interpolated, { reportInput: true });
+  const result = appConfigSchema().safeParse(interpolated, { reportInput: true });
   if (!result.success) {
     const seen = new Set(issues.map((i) => i.path));
     for (const zi of result.error.issues) {

@@ -7,7 +7,7 @@
  */
 import type { SseFrame } from './sse-stream.js';
 import { OpticOddsFeedStream, type FeedStreamOptions } from './feed-stream.js';
-import { fixtureStatusFrameSchema, fixtureStatusToEvent, oddsFrameSchema, parseOdds } from './wire.js';
+import { feedWireSchemas, fixtureStatusToEvent, parseOdds } from './wire.js';
 
 export interface OddsStreamOptions extends FeedStreamOptions {
   sportsbooks: readonly string[];
@@ -52,7 +52,7 @@ export class OddsStream extends OpticOddsFeedStream {
   private handleOdds(frame: SseFrame, locked: boolean): void {
     const json = this.parseJson(frame);
     if (json === undefined) return;
-    const env = oddsFrameSchema.safeParse(json);
+    const env = feedWireSchemas().oddsFrameSchema.safeParse(json);
     if (!env.success) return this.malformed(frame.event, 'not { data: [...] }');
     const entryId = frame.id ?? env.data.entry_id ?? null;
     if (!this.accept(entryId)) return;
@@ -64,7 +64,7 @@ export class OddsStream extends OpticOddsFeedStream {
   private handleStatus(frame: SseFrame): void {
     const json = this.parseJson(frame);
     if (json === undefined) return;
-    const env = fixtureStatusFrameSchema.safeParse(json);
+    const env = feedWireSchemas().fixtureStatusFrameSchema.safeParse(json);
     if (!env.success) return this.malformed(frame.event, 'invalid fixture-status');
     const entryId = frame.id ?? env.data.entry_id ?? null;
     if (!this.accept(entryId)) return;

@@ -25,7 +25,7 @@ import { nullLogger, registerSecret, type Logger } from '../observability/logger
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { backoffDelay, realSleep, type Sleep } from './backoff.js';
 import { OpticOddsError, errorKindForStatus, notLicensedMessage } from './errors.js';
-import { fixtureResultSchema, fixtureSchema, oddSchema, oddToQuote, resultToGameState, type FixtureResultWire, type FixtureWire } from './wire.js';
+import { feedWireSchemas, oddToQuote, resultToGameState, type FixtureResultWire, type FixtureWire } from './wire.js';
 
 export const DEFAULT_OPTICODDS_BASE_URL = 'https://api.opticodds.com/api/v3';
 export const MAX_SPORTSBOOKS_PER_REQUEST = 5;
@@ -155,10 +155,10 @@ export class OpticOddsRestClient {
     return this.list('/markets/active', query, marketSchema);
   }
   activeFixtures(sport: string, league?: string | readonly string[]): Promise<FixtureWire[]> {
-    return this.list('/fixtures/active', { sport, league }, fixtureSchema);
+    return this.list('/fixtures/active', { sport, league }, feedWireSchemas().fixtureSchema);
   }
   fixtures(query: Query): Promise<FixtureWire[]> {
-    return this.list('/fixtures', query, fixtureSchema);
+    return this.list('/fixtures', query, feedWireSchemas().fixtureSchema);
   }
 
   /**
@@ -177,6 +177,7 @@ export class OpticOddsRestClient {
     const receivedAt = this.clock.now();
     const merged = new Map<string, OddsQuote>();
     let malformed = 0;
+    const { oddSchema } = feedWireSchemas();
     for (const page of pages) {
       for (const item of page) {
         for (const raw of this.flattenOdds(item)) {
@@ -200,7 +201,7 @@ export class OpticOddsRestClient {
     if (fixtureIds.length === 0) return [];
     const batches = chunk([...new Set(fixtureIds)], this.options.maxFixturesPerRequest ?? 5);
     const pages = await mapConcurrent(batches, this.options.concurrency ?? 4, (ids) =>
-      this.list('/fixtures/results', { fixture_id: ids }, fixtureResultSchema),
+      this.list('/fixtures/results', { fixture_id: ids }, feedWireSchemas().fixtureResultSchema),
     );
     return pages.flat();
   }

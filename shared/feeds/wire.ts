@@ -13,117 +13,132 @@ import { isValidAmericanOdds } from './fair-value/odds.js';
 import { slugOf } from './opticodds-ids.js';
 import { formatClock, periodLabel, regulationFor, regulationSeconds, secondsRemainingOf } from './game-clock.js';
 
-const id = z.union([z.string().min(1), z.number().int().transform(String)]).pipe(z.string().min(1));
-const optStr = z.string().nullish();
-const optNum = z.number().nullish();
-/** A sport/league reference: "basketball" or { id: "basketball", name: "Basketball" } → the id string. */
-const ref = z.union([
-  z.string(),
-  z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).transform((o) => o.id),
-]);
+/**
+ * The schemas, built on first use rather than when this module is imported (module initialisation is part of
+ * every Lambda cold start, and most importers only need the conversions below): `feedWireSchemas().oddSchema`.
+ */
+function buildFeedWireSchemas() {
+  const id = z.union([z.string().min(1), z.number().int().transform(String)]).pipe(z.string().min(1));
+  const optStr = z.string().nullish();
+  const optNum = z.number().nullish();
+  /** A sport/league reference: "basketball" or { id: "basketball", name: "Basketball" } → the id string. */
+  const ref = z.union([
+    z.string(),
+    z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).transform((o) => o.id),
+  ]);
 
-export const americanOddsSchema = z
-  .number()
-  .refine(isValidAmericanOdds, { message: 'American odds must be an integer with 100 ≤ |odds| ≤ 1000000' });
+  const americanOddsSchema = z
+    .number()
+    .refine(isValidAmericanOdds, { message: 'American odds must be an integer with 100 ≤ |odds| ≤ 1000000' });
 
-export const oddSchema = z.looseObject({
-  id,
-  fixture_id: id,
-  game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
-  sport: ref,
-  league: ref,
-  sportsbook: z.string().min(1),
-  /** The sportsbook's id (slug); on the stream since 2024-12. */
-  sportsbook_id: optStr,
-  market: z.string().min(1),
-  market_id: optStr,
-  league_id: optStr,
-  name: z.string().min(1),
-  selection: optStr,
-  normalized_selection: optStr,
-  selection_line: optStr,
-  points: optNum,
-  selection_points: optNum,
-  price: americanOddsSchema,
-  is_main: z.boolean().nullish(),
-  is_live: z.boolean().nullish(),
-  team_id: z.union([z.string(), z.number()]).nullish(),
-  player_id: z.union([z.string(), z.number()]).nullish(),
-  grouping_key: optStr,
-  /** REST sends `{ max }`, the stream `{ max_stake }`; often null (unknown). */
-  limits: z.looseObject({ max: z.number().nullish(), max_stake: z.number().nullish() }).nullish(),
-  deep_link: z.unknown().optional(),
-  /** Unix seconds; bounded so that the ms conversion stays an exact integer (1e308 would become Infinity). */
-  timestamp: z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER / 1000),
-});
-export type OddWire = z.infer<typeof oddSchema>;
+  const oddSchema = z.looseObject({
+    id,
+    fixture_id: id,
+    game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
+    sport: ref,
+    league: ref,
+    sportsbook: z.string().min(1),
+    /** The sportsbook's id (slug); on the stream since 2024-12. */
+    sportsbook_id: optStr,
+    market: z.string().min(1),
+    market_id: optStr,
+    league_id: optStr,
+    name: z.string().min(1),
+    selection: optStr,
+    normalized_selection: optStr,
+    selection_line: optStr,
+    points: optNum,
+    selection_points: optNum,
+    price: americanOddsSchema,
+    is_main: z.boolean().nullish(),
+    is_live: z.boolean().nullish(),
+    team_id: z.union([z.string(), z.number()]).nullish(),
+    player_id: z.union([z.string(), z.number()]).nullish(),
+    grouping_key: optStr,
+    /** REST sends `{ max }`, the stream `{ max_stake }`; often null (unknown). */
+    limits: z.looseObject({ max: z.number().nullish(), max_stake: z.number().nullish() }).nullish(),
+    deep_link: z.unknown().optional(),
+    /** Unix seconds; bounded so that the ms conversion stays an exact integer (1e308 would become Infinity). */
+    timestamp: z.number().finite().nonnegative().max(Number.MAX_SAFE_INTEGER / 1000),
+  });
 
-/** The JSON in an `odds` / `locked-odds` frame. Each Odd is validated on its own (see parseOddsFrame). */
-export const oddsFrameSchema = z.looseObject({
-  data: z.array(z.unknown()),
-  entry_id: optStr,
-  type: optStr,
-});
+  /** The JSON in an `odds` / `locked-odds` frame. Each Odd is validated on its own (see parseOddsFrame). */
+  const oddsFrameSchema = z.looseObject({
+    data: z.array(z.unknown()),
+    entry_id: optStr,
+    type: optStr,
+  });
 
-export const fixtureSchema = z.looseObject({
-  id,
-  game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
-  start_date: optStr,
-  home_team_display: z.string().nullish(),
-  away_team_display: z.string().nullish(),
-  home_competitors: z.array(z.unknown()).nullish(),
-  away_competitors: z.array(z.unknown()).nullish(),
-  status: optStr,
-  is_live: z.boolean().nullish(),
-  sport: ref.nullish(),
-  league: ref.nullish(),
-});
-export type FixtureWire = z.infer<typeof fixtureSchema>;
+  const fixtureSchema = z.looseObject({
+    id,
+    game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
+    start_date: optStr,
+    home_team_display: z.string().nullish(),
+    away_team_display: z.string().nullish(),
+    home_competitors: z.array(z.unknown()).nullish(),
+    away_competitors: z.array(z.unknown()).nullish(),
+    status: optStr,
+    is_live: z.boolean().nullish(),
+    sport: ref.nullish(),
+    league: ref.nullish(),
+  });
 
-export const fixtureStatusSchema = z.looseObject({
-  fixture: fixtureSchema.partial({ id: true }).nullish(),
-  fixture_id: id,
-  game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
-  league: ref.nullish(),
-  sport: ref.nullish(),
-  old_status: optStr,
-  /** Null when only the start time moved (and the dates null when only the status changed). */
-  new_status: optStr,
-  old_start_date: optStr,
-  new_start_date: optStr,
-  timestamp: z.union([z.number(), z.string()]).nullish(),
-});
-export type FixtureStatusWire = z.infer<typeof fixtureStatusSchema>;
+  const fixtureStatusSchema = z.looseObject({
+    fixture: fixtureSchema.partial({ id: true }).nullish(),
+    fixture_id: id,
+    game_id: z.union([z.string(), z.number().transform(String)]).nullish(),
+    league: ref.nullish(),
+    sport: ref.nullish(),
+    old_status: optStr,
+    /** Null when only the start time moved (and the dates null when only the status changed). */
+    new_status: optStr,
+    old_start_date: optStr,
+    new_start_date: optStr,
+    timestamp: z.union([z.number(), z.string()]).nullish(),
+  });
 
-/** The JSON in a `fixture-status` frame. */
-export const fixtureStatusFrameSchema = z.looseObject({ data: fixtureStatusSchema, entry_id: optStr });
+  /** The JSON in a `fixture-status` frame. */
+  const fixtureStatusFrameSchema = z.looseObject({ data: fixtureStatusSchema, entry_id: optStr });
 
-const sideScoreSchema = z.looseObject({
-  total: z.number().nullish(),
-  periods: z.record(z.string(), z.unknown()).nullish(),
-});
+  const sideScoreSchema = z.looseObject({
+    total: z.number().nullish(),
+    periods: z.record(z.string(), z.unknown()).nullish(),
+  });
 
-export const inPlaySchema = z.looseObject({
-  period: z.union([z.number(), z.string()]).nullish(),
-  clock: z.union([z.number(), z.string()]).nullish(),
-});
+  const inPlaySchema = z.looseObject({
+    period: z.union([z.number(), z.string()]).nullish(),
+    clock: z.union([z.number(), z.string()]).nullish(),
+  });
 
-export const fixtureResultSchema = z.looseObject({
-  fixture_id: id,
-  sport: ref.nullish(),
-  league: ref.nullish(),
-  is_live: z.boolean().nullish(),
-  score: z
-    .looseObject({
-      sport: ref.nullish(),
-      league: ref.nullish(),
-      fixture: fixtureSchema.partial({ id: true }).nullish(),
-      scores: z.looseObject({ home: sideScoreSchema.nullish(), away: sideScoreSchema.nullish() }).nullish(),
-      in_play: z.unknown().optional(),
-    }),
-  in_play: z.unknown().optional(),
-});
-export type FixtureResultWire = z.infer<typeof fixtureResultSchema>;
+  const fixtureResultSchema = z.looseObject({
+    fixture_id: id,
+    sport: ref.nullish(),
+    league: ref.nullish(),
+    is_live: z.boolean().nullish(),
+    score: z
+      .looseObject({
+        sport: ref.nullish(),
+        league: ref.nullish(),
+        fixture: fixtureSchema.partial({ id: true }).nullish(),
+        scores: z.looseObject({ home: sideScoreSchema.nullish(), away: sideScoreSchema.nullish() }).nullish(),
+        in_play: z.unknown().optional(),
+      }),
+    in_play: z.unknown().optional(),
+  });
+  return { americanOddsSchema, oddSchema, oddsFrameSchema, fixtureSchema, fixtureStatusSchema, fixtureStatusFrameSchema, inPlaySchema, fixtureResultSchema };
+}
+
+export type FeedWireSchemas = ReturnType<typeof buildFeedWireSchemas>;
+let built: FeedWireSchemas | undefined;
+
+export function feedWireSchemas(): FeedWireSchemas {
+  return (built ??= buildFeedWireSchemas());
+}
+
+export type OddWire = z.infer<FeedWireSchemas['oddSchema']>;
+export type FixtureWire = z.infer<FeedWireSchemas['fixtureSchema']>;
+export type FixtureStatusWire = z.infer<FeedWireSchemas['fixtureStatusSchema']>;
+export type FixtureResultWire = z.infer<FeedWireSchemas['fixtureResultSchema']>;
 
 // ---------------------------------------------------------------------------------------------- conversions
 
@@ -194,8 +209,9 @@ export interface ParsedOdds {
 export function parseOdds(items: readonly unknown[], opts: { locked: boolean; receivedAt: number }): ParsedOdds {
   const quotes: OddsQuote[] = [];
   let malformed = 0;
+  const schema = feedWireSchemas().oddSchema;
   for (const item of items) {
-    const r = oddSchema.safeParse(item);
+    const r = schema.safeParse(item);
     if (r.success) quotes.push(oddToQuote(r.data, opts));
     else malformed++;
   }
@@ -371,11 +387,11 @@ export function resultToGameState(r: FixtureResultWire, receivedAt: number): Gam
 export function parseResultsFrame(json: unknown): { result: FixtureResultWire; entryId: string | null } | null {
   if (json !== null && typeof json === 'object' && 'data' in json && !('fixture_id' in json)) {
     const wrapped = json as { data: unknown; entry_id?: unknown };
-    const r = fixtureResultSchema.safeParse(wrapped.data);
+    const r = feedWireSchemas().fixtureResultSchema.safeParse(wrapped.data);
     if (!r.success) return null;
     return { result: r.data, entryId: typeof wrapped.entry_id === 'string' ? wrapped.entry_id : null };
   }
-  const r = fixtureResultSchema.safeParse(json);
+  const r = feedWireSchemas().fixtureResultSchema.safeParse(json);
   if (!r.success) return null;
   const e = (json as { entry_id?: unknown }).entry_id;
   return { result: r.data, entryId: typeof e === 'string' ? e : null };

@@ -9,10 +9,16 @@
  * toString/inspect/JSON show only the key id, and the secret is registered with the logger's masking.
  */
 import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { inspect } from 'node:util';
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { registerSecret } from '../observability/logger.js';
+
+/**
+ * `util.inspect.custom`, which Node defines as this registered symbol: taken from the registry rather than from
+ * `node:util`, whose loading runs every lazy export of the module (worker_threads, parseArgs, diff, …) at the
+ * import of every bundle that signs requests.
+ */
+const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
 
 /** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -150,7 +156,7 @@ export class RequestSigner {
     return { keyId: this.keyId, clockOffsetMs: this.#offsetMs };
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return this.toString();
   }
 }

@@ -8,7 +8,7 @@ import type { VenueExecution } from '../domain/venue-models.js';
 import { NetworkError, ServerError, StopgapRejectError, TimeoutError, errorForStatus, type VenueError } from './errors.js';
 import { TransportError, type HttpResponse } from './http.js';
 import { parseRetryAfterMs } from './retry-policy.js';
-import { ErrorBodySchema } from './wire-schemas.js';
+import { errorBodySchema } from './error-body-schema.js';
 
 /** The stopgap's reject text. */
 export const STOPGAP_TEXT = 'Global Rate Limit Exceeded';
@@ -27,7 +27,7 @@ export function isStopgapExecution(x: Pick<VenueExecution, 'type' | 'text' | 'or
 export function venueMessage(body: string): string | undefined {
   if (!body) return undefined;
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(body));
+    const parsed = errorBodySchema().safeParse(JSON.parse(body));
     if (parsed.success) return (parsed.data.message ?? parsed.data.error)?.slice(0, 500);
   } catch {
     /* not JSON */

@@ -338,5 +338,5 @@ export const BalanceSchema = z.object({
 export type WireBalance = z.infer<typeof BalanceSchema>;
 export const BalancesResponseSchema = z.object({ balances: z.array(BalanceSchema) });
 
-/** The error body: `{ message }` or `{ error }`. */
-export const ErrorBodySchema = z.object({ message: z.string().optional(), error: z.string().optional() });
+/** The error body: `{ message }` or `{ error }` (its own module, error-body-schema.ts, built on first use). */
+export { errorBodySchema } from './error-body-schema.js';

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fixtureStatusFrameSchema,
+  feedWireSchemas,
   fixtureStatusToEvent,
   mapFixtureStatus,
-  oddSchema,
   parseClock,
   parseOdds,
   parsePeriod,
@@ -12,6 +11,8 @@ import {
 } from '../../../shared/feeds/wire.js';
 import { isTradableGameStatus, type GameStatus } from '../../../shared/domain/game.js';
 import { oddJson, resultsJson } from './helpers/fixtures.js';
+
+const { fixtureStatusFrameSchema, oddSchema } = feedWireSchemas();
 
 describe('Odd wire object', () => {
   it('keys a quote on ids (fixture|book id|market id|normalized selection|line|points), not display names', () => {
