@@ -30,7 +30,7 @@ import { FillsLedger } from '../../shared/store/fills-ledger.js';
 import { OrdersRepository } from '../../shared/store/orders-repository.js';
 import { PositionsRepository } from '../../shared/store/positions-repository.js';
 import { tableNamesFromEnv } from '../../shared/store/table-definitions.js';
-import type { PolymarketRestClient } from '../../shared/venue/rest-client.js';
+import { PolymarketRestClient } from '../../shared/venue/rest-client.js';
 import { intEnv, oneOfEnv, requiredEnv } from '../runtime/environment.js';
 import { PowertoolsLoggerAdapter } from '../runtime/powertools-logger.js';
 import { PowertoolsMetricsAdapter } from '../runtime/powertools-metrics.js';
@@ -64,9 +64,6 @@ export async function handler(_event: unknown = {}, context?: Context): Promise<
     const keyId = key.keyId;
     const secretBase64 = key.secretBase64 ?? key.privateKey;
     if (!keyId || !secretBase64) throw new SecretNotFoundError(secretArn);
-    // Loaded here, not at the top: the venue client and its wire schemas (zod) are then initialised by the
-    // first run rather than by the cold start's module initialisation (and not at all when the key is unset).
-    const { PolymarketRestClient } = await import('../../shared/venue/rest-client.js');
     client = new PolymarketRestClient({
       apiBaseUrl: env.EXCHANGE_API_BASE_URL ?? 'https://api.polymarket.us',
       gatewayBaseUrl: env.EXCHANGE_GATEWAY_BASE_URL ?? 'https://gateway.polymarket.us',

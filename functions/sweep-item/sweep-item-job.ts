@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { ObjectStore } from '../../shared/aws/object-store.js';
-import type { BacktestJob, BacktestOutcome } from '../../shared/backtest/backtest-job.js';
+import { runBacktestJob, type BacktestJob, type BacktestOutcome } from '../../shared/backtest/backtest-job.js';
 import { openRecordingObjects } from '../../shared/backtest/replay-object-cache.js';
 import { materializeConfig } from '../../shared/backtest/sweep-config-files.js';
 import { itemJob, itemResult, serializeItemResult } from '../../shared/backtest/sweep-item-result.js';
@@ -46,16 +46,6 @@ export function sweepItemEventSchema(): ReturnType<typeof buildSweepItemEventSch
 }
 
 export type SweepItemEvent = z.infer<ReturnType<typeof buildSweepItemEventSchema>>;
-
-/**
- * The shared backtest job, loaded with the first item rather than when this module is (the engine, the
- * configuration loader and its YAML parser are most of the item Lambda's code: their module initialisation
- * then runs during the first invocation instead of the cold start's init).
- */
-async function runBacktestJob(job: BacktestJob, recording: ReplayRecording): Promise<{ outcome: BacktestOutcome }> {
-  const { runBacktestJob: run } = await import('../../shared/backtest/backtest-job.js');
-  return run(job, recording);
-}
 
 export class InvalidSweepItemError extends Error {
   constructor(message: string) {
