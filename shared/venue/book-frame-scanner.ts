@@ -35,7 +35,9 @@ const RBRACE = 125;
 const LBRACKET = 91;
 const RBRACKET = 93;
 
+/** A scanned book frame, already in the shape of ws-messages.ts's ParsedMessage (no second wrapper per frame). */
 export interface ScannedBook {
+  kind: 'event';
   event: Extract<VenueEvent, { type: 'book' }>;
   requestId: string | null;
 }
@@ -321,7 +323,7 @@ export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift):
   if (Number.isNaN(transactTime)) return undefined;
   // State last: an unknown one is counted as drift only once the frame is accepted.
   const state = knownStateIn(t, p, end) ?? readMarketState(t.slice(p, end), drift);
-  return { event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
+  return { kind: 'event', event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
 }
 
 // -------------------------------------------------------------------------------------------- any layout
@@ -476,7 +478,7 @@ export function scanBookFrame(text: string, receivedAt: number, drift: WireDrift
   const { marketSlug, bids, asks, rawState, transactTime } = book;
   // A known state (read by knownStateIn) is what readMarketState would return for it.
   const state = book.state ?? readMarketState(rawState, drift);
-  return { event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
+  return { kind: 'event', event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
 }
 
 /** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
