@@ -4,11 +4,17 @@
  * builds every level as objects and strings that are thrown away a microsecond later; this scanner walks the
  * text once and keeps only the numbers.
  *
- * It accepts exactly the frames it can answer for with certainty and gives up (undefined) on anything else,
- * leaving those to the general parser (ws-messages.ts), which then answers as it always did: a frame with
- * another key (an `error`, `stats`, a heartbeat), a string with an escape, a value of an unexpected type,
- * a decimal or out-of-range quantity, a price that is not a plain decimal inside (0, 1), levels not strictly
- * best-first, a duplicate key, text after the frame, malformed JSON. Key order and JSON whitespace are free.
+ * Three readings, fastest first, each giving the next one anything it does not take:
+ * - the frame exactly as the venue writes it (compact, the venue's key order, optional `stats`), matched
+ *   whole by one regular expression (native code) and then read at known places (`canonicalFrame`);
+ * - any key order and JSON whitespace, a side matched whole by one regular expression when it is written
+ *   compactly (`tightSide`), else level by level (`level`);
+ * - the general parser (ws-messages.ts, JSON.parse), for everything the scanner does not answer for with
+ *   certainty: a frame with another top-level key (an `error`, a heartbeat), a string with an escape, a value
+ *   of an unexpected type, a quantity finer than 0.01 or signed, a price that is not a plain decimal inside
+ *   (0, 1), levels not strictly best-first, a duplicate key, an extra key in a level, text after the frame,
+ *   malformed JSON. Other keys of `marketData` (`stats`) are ignored by the general parser too: the scanner
+ *   checks that they are well-formed JSON and skips them.
  * What it returns is what the general parser returns for the same text (a property test holds the two equal
  * over generated frames: test/unit/venue/book-frame-scanner.test.ts).
  */
@@ -16,7 +22,7 @@ import type { BookLevel } from '../domain/market.js';
 import { QTY_SCALE } from '../domain/quantity.js';
 import { MARKET_STATES, type VenueMarketState } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
-import { fastIntIn, fastMicrosIn } from './fast-decimal.js';
+import { fastHundredthsIn, fastMicrosIn } from './fast-decimal.js';
 import { readMarketState } from './wire-convert.js';
 import type { WireDrift } from './wire-drift.js';
 
@@ -29,7 +35,9 @@ const RBRACE = 125;
 const LBRACKET = 91;
 const RBRACKET = 93;
 
+/** A scanned book frame, already in the shape of ws-messages.ts's ParsedMessage (no second wrapper per frame). */
 export interface ScannedBook {
+  kind: 'event';
   event: Extract<VenueEvent, { type: 'book' }>;
   requestId: string | null;
 }
@@ -98,6 +106,76 @@ class Scanner {
     if (c === close) return false;
     return null;
   }
+
+  /**
+   * Skips one well-formed JSON value (strings without escapes, at most MAX_SKIP_DEPTH nested containers);
+   * false for anything else, which the caller leaves to JSON.parse.
+   */
+  skipValue(depth: number): boolean {
+    const c = this.peek();
+    if (c === QUOTE) return this.string();
+    if (c === LBRACE || c === LBRACKET) {
+      if (depth >= MAX_SKIP_DEPTH) return false;
+      const close = c === LBRACE ? RBRACE : RBRACKET;
+      this.pos++;
+      if (this.peek() === close) {
+        this.pos++;
+        return true;
+      }
+      for (;;) {
+        if (close === RBRACE && (!this.string() || !this.expect(COLON))) return false;
+        if (!this.skipValue(depth + 1)) return false;
+        const more = this.next(close);
+        if (more === null) return false;
+        if (!more) return true;
+      }
+    }
+    for (const word of LITERALS) {
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
+        return true;
+      }
+    }
+    return this.number();
+  }
+
+  /** Skips a JSON number (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`); false if there is none. */
+  private number(): boolean {
+    const t = this.text;
+    let i = this.pos;
+    if (t.charCodeAt(i) === MINUS) i++;
+    const first = t.charCodeAt(i);
+    if (first === ZERO) i++;
+    else if (first > ZERO && first <= NINE) i = digitsEnd(t, i);
+    else return false;
+    if (t.charCodeAt(i) === DOT) {
+      const j = digitsEnd(t, i + 1);
+      if (j === i + 1) return false;
+      i = j;
+    }
+    const e = t.charCodeAt(i);
+    if (e === 101 || e === 69 /* e E */) {
+      i++;
+      const sign = t.charCodeAt(i);
+      if (sign === 43 || sign === MINUS) i++;
+      const j = digitsEnd(t, i);
+      if (j === i) return false;
+      i = j;
+    }
+    this.pos = i;
+    return true;
+  }
+}
+
+const LITERALS = ['true', 'false', 'null'];
+
+/** The position after the decimal digits starting at `i`. */
+function digitsEnd(t: string, i: number): number {
+  for (;;) {
+    const c = t.charCodeAt(i);
+    if (!(c >= ZERO && c <= NINE)) return i; // NaN past the end
+    i++;
+  }
 }
 
 const LEVEL_HEAD = '{"px":{"value":"';
@@ -113,59 +191,158 @@ function stringEnd(t: string, i: number): number {
 }
 
 const ZERO = 48;
+const NINE = 57;
 const DOT = 46;
+const MINUS = 45;
 /** Micros per unit of the last fractional digit, by number of fractional digits (1–6). */
 const FRACTION_SCALE = [0, 100_000, 10_000, 1_000, 100, 10, 1];
+/** Nesting allowed inside a skipped value (`stats` has two levels); deeper is left to the general parser. */
+const MAX_SKIP_DEPTH = 8;
 
-/**
- * The commonest level, whole: a price `0.d…` (1 to 6 decimals) and a whole-number quantity of at most 13
- * digits (× QTY_SCALE stays a safe integer). Matched by the regular-expression engine (native code, about
- * 2.5× faster than comparing the 43 fixed characters one by one in a loop); sticky, so it reads at lastIndex.
- */
-const TIGHT_LEVEL = /\{"px":\{"value":"0\.[0-9]{1,6}","currency":"USD"\},"qty":"[0-9]{1,13}"\}/y;
+// ------------------------------------------------------------------------------------- the venue's own layout
 
+/** A JSON string without escapes or control characters (any other code unit is taken as JSON.parse takes it). */
+const STRING = String.raw`"[^"\\\x00-\x1f]*"`;
 /**
- * A level of the TIGHT_LEVEL form at `i`: pushes it and returns the position after it, or -1 for anything
- * else (left to the general reading in `compactLevel`, which gives the same answer for what this one takes:
- * the same digits make the same integers). A zero price is left to it too (it is out of range).
+ * A level as the venue writes it: a price `0.d…` (1 to 6 decimals) and a quantity of at most 13 whole digits
+ * with at most 2 decimals (× QTY_SCALE stays a safe integer).
  */
-function tightLevel(t: string, i: number, out: BookLevel[]): number {
-  TIGHT_LEVEL.lastIndex = i;
-  if (!TIGHT_LEVEL.test(t)) return -1;
-  const end = TIGHT_LEVEL.lastIndex;
-  i += LEVEL_HEAD.length + 2; // past `0.`
-  const fracStart = i;
-  let frac = 0;
-  let c = t.charCodeAt(i);
-  while (c !== QUOTE) {
-    frac = frac * 10 + (c - ZERO);
-    c = t.charCodeAt(++i);
-  }
-  if (frac === 0) return -1;
-  const price = frac * (FRACTION_SCALE[i - fracStart] as number);
-  i += LEVEL_MIDDLE.length;
-  let qty = 0;
-  c = t.charCodeAt(i);
-  while (c !== QUOTE) {
-    qty = qty * 10 + (c - ZERO);
-    c = t.charCodeAt(++i);
-  }
-  out.push({ price, qty: qty * QTY_SCALE });
-  return end;
+const LEVEL = String.raw`\{"px":\{"value":"0\.[0-9]{1,6}","currency":"USD"\},"qty":"[0-9]{1,13}(?:\.[0-9]{1,2})?"\}`;
+const SIDE = String.raw`\[(?:${LEVEL}(?:,${LEVEL})*)?\]`;
+/** Members of `stats`: strings, true/false/null and objects of those, two levels deep (Amount, PriceSample). */
+const member = (value: string): string => String.raw`\{(?:${STRING}:${value}(?:,${STRING}:${value})*)?\}`;
+const SCALAR = `(?:${STRING}|true|false|null)`;
+const STATS = member(`(?:${SCALAR}|${member(`(?:${SCALAR}|${member(SCALAR)})`)})`);
+const FRAME_HEAD = '{"requestId":"';
+const FRAME_MIDDLE = '","subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":{"marketSlug":"';
+const BIDS = '","bids":';
+const OFFERS = ',"offers":';
+const STATE = ',"state":"';
+/**
+ * The whole frame as the venue sends it (docs/venue-rules.md, "WebSockets"), with its key order; the
+ * transactTime's text is checked by `isoUtcMs` / Date.parse. Matched by the regular-expression engine in one
+ * native pass (calling it per level, or comparing fixed text with startsWith, costs more than the whole match).
+ */
+const CANONICAL_FRAME = new RegExp(
+  String.raw`^\{"requestId":${STRING},"subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":\{"marketSlug":"[^"\\\x00-\x1f]+","bids":${SIDE},"offers":${SIDE},"state":"[A-Z_]{1,64}"(?:,"stats":${STATS})?,"transactTime":"[0-9][0-9TZ:.+-]{0,40}"\}\}$`,
+);
+/** A side written compactly, levels as the venue writes them, in a frame of another layout. */
+const TIGHT_SIDE = new RegExp(SIDE, 'y');
+
+/** The end of a string's content starting at `i` when it is known to be a STRING (no escapes). */
+function quoteAt(t: string, i: number): number {
+  while (t.charCodeAt(i) !== QUOTE) i++;
+  return i;
 }
 
 /**
- * A level exactly as the venue writes it (compact, keys in its order): read without the general key
- * handling. Anything else (or anything out of range) → false with the position untouched, for `level`.
+ * The levels of a SIDE already matched at `i` (the `[`): pushes them and returns the position after the `]`,
+ * or -1 with `out` left empty when they are not strictly best first or a price is zero (the general parser
+ * answers for those).
+ */
+function readSide(t: string, i: number, descending: boolean, out: BookLevel[]): number {
+  let p = i + 1;
+  if (t.charCodeAt(p) === RBRACKET) return p + 1;
+  let prev = descending ? 1_000_000 : 0;
+  for (;;) {
+    p += LEVEL_HEAD.length + 2; // past `0.`
+    const fracStart = p;
+    let frac = 0;
+    let c = t.charCodeAt(p);
+    while (c !== QUOTE) {
+      frac = frac * 10 + (c - ZERO);
+      c = t.charCodeAt(++p);
+    }
+    const price = frac * (FRACTION_SCALE[p - fracStart] as number);
+    if (frac === 0 || (descending ? price >= prev : price <= prev)) {
+      out.length = 0;
+      return -1;
+    }
+    prev = price;
+    p += LEVEL_MIDDLE.length;
+    let whole = 0;
+    c = t.charCodeAt(p);
+    while (c !== QUOTE && c !== DOT) {
+      whole = whole * 10 + (c - ZERO);
+      c = t.charCodeAt(++p);
+    }
+    let qty = whole * QTY_SCALE;
+    if (c === DOT) {
+      qty += (t.charCodeAt(++p) - ZERO) * 10;
+      c = t.charCodeAt(++p);
+      if (c !== QUOTE) {
+        qty += c - ZERO;
+        c = t.charCodeAt(++p);
+      }
+    }
+    out.push({ price, qty });
+    p += 3; // past `"},` or `"}]`
+    if (t.charCodeAt(p - 1) === RBRACKET) return p;
+  }
+}
+
+/** The market state named by `t.slice(start, end)`, as the MARKET_STATES constant (no new string), or undefined. */
+function knownStateIn(t: string, start: number, end: number): VenueMarketState | undefined {
+  for (let k = 0; k < MARKET_STATES.length; k++) {
+    const name = MARKET_STATES[k] as VenueMarketState;
+    if (end - start === name.length && t.startsWith(name, start)) return name;
+  }
+  return undefined;
+}
+
+/** A transactTime's text → epoch ms, NaN when Date.parse does not take it either. */
+function timeIn(t: string, start: number, end: number): number {
+  const ms = isoUtcMs(t, start, end);
+  if (!Number.isNaN(ms)) return ms;
+  const parsed = Date.parse(t.slice(start, end));
+  return Number.isFinite(parsed) ? parsed : NaN;
+}
+
+/** The frame in the venue's own layout (CANONICAL_FRAME), or undefined for the general reading (exported for its tests). */
+export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift): ScannedBook | undefined {
+  if (!CANONICAL_FRAME.test(t)) return undefined;
+  let p = FRAME_HEAD.length;
+  let end = quoteAt(t, p);
+  const requestId = t.slice(p, end);
+  p = end + FRAME_MIDDLE.length;
+  end = quoteAt(t, p);
+  const marketSlug = t.slice(p, end);
+  const bids: BookLevel[] = [];
+  p = readSide(t, end + BIDS.length, true, bids);
+  if (p < 0) return undefined;
+  const asks: BookLevel[] = [];
+  p = readSide(t, p + OFFERS.length, false, asks);
+  if (p < 0) return undefined;
+  p += STATE.length;
+  end = quoteAt(t, p);
+  // The transactTime is the frame's last string: `…"transactTime":"<time>"}}`.
+  const timeEnd = t.length - 3;
+  let timeStart = timeEnd - 1;
+  while (t.charCodeAt(timeStart - 1) !== QUOTE) timeStart--;
+  const transactTime = timeIn(t, timeStart, timeEnd);
+  if (Number.isNaN(transactTime)) return undefined;
+  // State last: an unknown one is counted as drift only once the frame is accepted.
+  const state = knownStateIn(t, p, end) ?? readMarketState(t.slice(p, end), drift);
+  return { kind: 'event', event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
+}
+
+// -------------------------------------------------------------------------------------------- any layout
+
+/** A side at `i` written as TIGHT_SIDE: pushes its levels and returns the position after it, or -1. */
+function tightSide(t: string, i: number, descending: boolean, out: BookLevel[]): number {
+  TIGHT_SIDE.lastIndex = i;
+  if (!TIGHT_SIDE.test(t)) return -1;
+  return readSide(t, i, descending, out);
+}
+
+/**
+ * A level exactly as the venue writes it (compact, keys in its order) but not matched by LEVEL (e.g. a price
+ * with trailing zeros): read without the general key handling. Anything else (or anything out of range) →
+ * false with the position untouched, for `level`.
  */
 function compactLevel(s: Scanner, out: BookLevel[]): boolean {
   const t = s.text;
   let i = s.pos;
-  const end = tightLevel(t, i, out);
-  if (end >= 0) {
-    s.pos = end;
-    return true;
-  }
   if (!t.startsWith(LEVEL_HEAD, i)) return false;
   i += LEVEL_HEAD.length;
   const valueEnd = stringEnd(t, i);
@@ -174,8 +351,8 @@ function compactLevel(s: Scanner, out: BookLevel[]): boolean {
   i = valueEnd + LEVEL_MIDDLE.length;
   const qtyEnd = stringEnd(t, i);
   if (qtyEnd < 0 || t.charCodeAt(qtyEnd + 1) !== RBRACE) return false;
-  const qty = fastIntIn(t, i, qtyEnd) * QTY_SCALE;
-  if (!Number.isSafeInteger(qty) || qty < 0 || !(price > 0 && price < 1_000_000)) return false;
+  const qty = fastHundredthsIn(t, i, qtyEnd);
+  if (Number.isNaN(qty) || !(price > 0 && price < 1_000_000)) return false;
   out.push({ price, qty });
   s.pos = qtyEnd + 2;
   return true;
@@ -199,8 +376,8 @@ function level(s: Scanner, out: BookLevel[]): boolean {
     } else if (s.is('qty') && !seenQty) {
       seenQty = true;
       if (!s.string()) return false;
-      qty = fastIntIn(s.text, s.strStart, s.strEnd) * QTY_SCALE;
-      if (!Number.isSafeInteger(qty) || qty < 0) return false;
+      qty = fastHundredthsIn(s.text, s.strStart, s.strEnd);
+      if (Number.isNaN(qty)) return false;
     } else return false;
     const more = s.next(RBRACE);
     if (more === null) return false;
@@ -237,6 +414,13 @@ function amount(s: Scanner): number {
 
 /** A side's levels, strictly best first (bids descending, offers ascending); false to give up. */
 function levels(s: Scanner, descending: boolean, out: BookLevel[]): boolean {
+  if (s.peek() === LBRACKET) {
+    const end = tightSide(s.text, s.pos, descending, out);
+    if (end >= 0) {
+      s.pos = end;
+      return true;
+    }
+  }
   if (!s.expect(LBRACKET)) return false;
   if (s.peek() === RBRACKET) {
     s.pos++;
@@ -261,6 +445,8 @@ function levels(s: Scanner, descending: boolean, out: BookLevel[]): boolean {
  * (the caller then parses it in full). Never throws.
  */
 export function scanBookFrame(text: string, receivedAt: number, drift: WireDrift): ScannedBook | undefined {
+  const canonical = canonicalFrame(text, receivedAt, drift);
+  if (canonical) return canonical;
   const s = new Scanner(text);
   if (!s.expect(LBRACE)) return undefined;
   let requestId: string | null = null;
@@ -290,18 +476,9 @@ export function scanBookFrame(text: string, receivedAt: number, drift: WireDrift
   // The state is read (and an unknown one counted as drift) only once the whole frame is accepted: a frame
   // given up goes to the general parser, which reads it again.
   const { marketSlug, bids, asks, rawState, transactTime } = book;
-  // A known state (read by knownState) is what readMarketState would return for it.
+  // A known state (read by knownStateIn) is what readMarketState would return for it.
   const state = book.state ?? readMarketState(rawState, drift);
-  return { event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
-}
-
-/** The market state the last string read names, as the MARKET_STATES constant (no new string), or undefined. */
-function knownState(s: Scanner): VenueMarketState | undefined {
-  for (let k = 0; k < MARKET_STATES.length; k++) {
-    const name = MARKET_STATES[k] as VenueMarketState;
-    if (s.is(name)) return name;
-  }
-  return undefined;
+  return { kind: 'event', event: { type: 'book', marketSlug, bids, asks, state, transactTime, snapshot: false, receivedAt }, requestId };
 }
 
 /** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
@@ -314,6 +491,12 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/** Days in the month (1–12) of the year, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /** Two decimal digits at `i`, or NaN. */
 function twoDigits(t: string, i: number): number {
   const a = t.charCodeAt(i) - ZERO;
@@ -322,8 +505,9 @@ function twoDigits(t: string, i: number): number {
 }
 
 /**
- * `YYYY-MM-DDTHH:MM:SS[.f…]Z` (year 1000–9999, day ≤ 28, 1–9 fraction digits, milliseconds truncated) →
- * epoch ms, exactly what Date.parse gives for it; NaN for any other text (the caller then asks Date.parse).
+ * `YYYY-MM-DDTHH:MM:SS[.f…]Z` (year 1000–9999, a real calendar day, 1–9 fraction digits, milliseconds
+ * truncated) → epoch ms, exactly what Date.parse gives for it; NaN for any other text (the caller then asks
+ * Date.parse, which also takes e.g. the 31st of a 30-day month).
  */
 export function isoUtcMs(t: string, start: number, end: number): number {
   const len = end - start;
@@ -336,7 +520,8 @@ export function isoUtcMs(t: string, start: number, end: number): number {
   const hour = twoDigits(t, start + 11);
   const minute = twoDigits(t, start + 14);
   const second = twoDigits(t, start + 17);
-  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  if (day > 28 && day > daysInMonth(year, month)) return NaN;
   let ms = 0;
   if (len !== 20) {
     // A fraction: `.` then 1–9 digits before the Z.
@@ -361,6 +546,9 @@ interface RawBook {
   transactTime: number | null;
 }
 
+/** Keys of `marketData` the book is read from: a second one (JSON.parse keeps the last) is left to the general parser. */
+const BOOK_KEYS = ['marketSlug', 'bids', 'offers', 'state', 'transactTime'];
+
 function marketData(s: Scanner): RawBook | undefined {
   if (!s.expect(LBRACE)) return undefined;
   let marketSlug: string | undefined;
@@ -384,16 +572,17 @@ function marketData(s: Scanner): RawBook | undefined {
       if (!levels(s, false, asks)) return undefined;
     } else if (s.is('state') && rawState === undefined) {
       if (!s.string()) return undefined;
-      state = knownState(s);
+      state = knownStateIn(s.text, s.strStart, s.strEnd);
       rawState = state ?? s.slice();
     } else if (s.is('transactTime') && !seenTime) {
       seenTime = true;
       if (!s.string()) return undefined;
-      let ms = isoUtcMs(s.text, s.strStart, s.strEnd);
-      if (Number.isNaN(ms)) ms = Date.parse(s.slice());
-      if (!Number.isFinite(ms)) return undefined;
+      const ms = timeIn(s.text, s.strStart, s.strEnd);
+      if (Number.isNaN(ms)) return undefined;
       transactTime = ms;
-    } else return undefined;
+    } else if (BOOK_KEYS.some((k) => s.is(k)) || !s.skipValue(0)) {
+      return undefined;
+    }
     const more = s.next(RBRACE);
     if (more === null) return undefined;
     if (!more) break;

@@ -99,3 +99,41 @@ export function fastIntIn(value: string, start: number, end: number): number {
   if (!Number.isSafeInteger(v)) return NaN;
   return neg ? -v : v;
 }
+
+/** Hundredths per unit of the last fractional digit kept, by number of fractional digits (1–2). */
+const HUNDREDTHS_SCALE = [100, 10, 1];
+
+/**
+ * A quantity `text.slice(start, end)` in hundredths of a contract, exactly: plain unsigned digits with an
+ * optional fraction whose digits past the second are zeros ("12" → 1200, "0.50" → 50, "1.500" → 150). NaN for
+ * anything else (a sign, an exponent, a digit finer than 0.01, beyond 2^53 hundredths, more than 32
+ * characters), which callers leave to `parseQuantity` (whose answer this is for every text it takes).
+ */
+export function fastHundredthsIn(text: string, start: number, end: number): number {
+  if (end - start > 32) return NaN;
+  let i = start;
+  let whole = 0;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) break;
+    if (c < ZERO || c > NINE) return NaN;
+    whole = whole * 10 + (c - ZERO);
+  }
+  if (i === start) return NaN;
+  let frac = 0;
+  if (i < end) {
+    // at the dot
+    const first = ++i;
+    if (i === end) return NaN;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < ZERO || c > NINE) return NaN;
+      if (i - first < 2) frac = frac * 10 + (c - ZERO);
+      else if (c !== ZERO) return NaN;
+    }
+    frac *= HUNDREDTHS_SCALE[Math.min(i - first, 2)] as number;
+  }
+  const v = whole * 100 + frac;
+  // Past 2^53 the digits above were already summed inexactly.
+  return Number.isSafeInteger(v) ? v : NaN;
+}

@@ -336,7 +336,7 @@ function toParsed(key: string, r: Result, requestId: string | null): ParsedMessa
 export function parseVenueMessage(text: string, receivedAt: number, drift: WireDrift = SILENT): ParsedMessage {
   // The book frame, read from the text without JSON.parse when it has the plain shape (book-frame-scanner.ts).
   const book = scanBookFrame(text, receivedAt, drift);
-  if (book) return { kind: 'event', event: book.event, requestId: book.requestId };
+  if (book) return book;
   return parseVenueMessageInFull(text, receivedAt, drift);
 }
 
