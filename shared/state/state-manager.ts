@@ -77,6 +77,8 @@ interface MarketEntry {
    * move, which is what remark would have made at once (every input of the marks moves only with a remark).
    */
   markDue: boolean;
+  /** A position is held here (the venue's last position of this market is not flat): what remark marks. */
+  held: boolean;
   markAt: number;
   markThetaPpm: number;
 }
@@ -229,6 +231,7 @@ export class StateManager {
         volume: new RollingVolume(),
         hasFullBook: false,
         markDue: false,
+        held: this.isHeld(slug),
         markAt: 0,
         markThetaPpm: 0,
         state: {
@@ -317,6 +320,7 @@ export class StateManager {
     const prev = this.positions.get(p.marketSlug);
     const ps = this.markedPosition(p, e, prev?.feesPaid ?? 0, this.opts.clock.now(), this.takerThetaPpm(p.marketSlug));
     this.positions.set(p.marketSlug, ps);
+    if (e) e.held = p.netPosition !== 0;
     this.opts.bus.emit('position_update', ps);
   }
 
@@ -332,14 +336,18 @@ export class StateManager {
    */
   private remark(slug: string, e: MarketEntry): void {
     this.opts.onMarkInputs?.(slug);
-    const raw = this.rawPositions.get(slug);
-    if (!raw || raw.netPosition === 0 || !this.positions.has(slug)) return;
+    if (!e.held) return;
     e.markAt = this.opts.clock.now();
     e.markThetaPpm = this.takerThetaPpm(slug);
     if (!e.markDue) {
       e.markDue = true;
       this.marksDue.add(e);
     }
+  }
+
+  private isHeld(slug: string): boolean {
+    const raw = this.rawPositions.get(slug);
+    return raw !== undefined && raw.netPosition !== 0 && this.positions.has(slug);
   }
 
   /** Marks a market's held position again, as its last remark would have (its marks have not moved since). */
