@@ -151,6 +151,15 @@ interface CachedMark {
 export class StateManager {
   private readonly markets = new Map<string, MarketEntry>();
   private readonly games = new Map<string, GameState>();
+  /**
+   * The market and the game last looked up, and their keys: the strategies ask about the market (and its
+   * game) of the update being handled several times over. Markets are never dropped; a game is replaced on
+   * each update (onGame keeps this in step).
+   */
+  private lastSlug: string | undefined = undefined;
+  private lastEntry: MarketEntry | undefined = undefined;
+  private lastGameId: string | undefined = undefined;
+  private lastGame: GameState | undefined = undefined;
   /** fixtureId → market → its quotes. */
   private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
   /** Odds messages handled (marks the markets each one touched). */
@@ -221,7 +230,7 @@ export class StateManager {
   }
 
   private entry(slug: string): MarketEntry {
-    let e = this.markets.get(slug);
+    let e = this.found(slug);
     if (!e) {
       const book = new OrderBook(slug);
       e = {
@@ -250,6 +259,17 @@ export class StateManager {
         },
       };
       this.markets.set(slug, e);
+    }
+    return e;
+  }
+
+  /** A market's entry, if it has one (see lastSlug). */
+  private found(slug: string): MarketEntry | undefined {
+    if (slug === this.lastSlug) return this.lastEntry;
+    const e = this.markets.get(slug);
+    if (e !== undefined) {
+      this.lastSlug = slug;
+      this.lastEntry = e;
     }
     return e;
   }
@@ -483,6 +503,8 @@ export class StateManager {
       return;
     }
     this.games.set(game.gameId, game);
+    this.lastGameId = game.gameId;
+    this.lastGame = game;
     this.opts.bus.emit('game_update', game);
   }
 
@@ -563,15 +585,21 @@ export class StateManager {
   // ---------------------------------------------------------------- queries (the strategies' view)
 
   market(slug: string): MarketState | undefined {
-    return this.markets.get(slug)?.state;
+    return this.found(slug)?.state;
   }
 
   book(slug: string): OrderBook | undefined {
-    return this.markets.get(slug)?.book;
+    return this.found(slug)?.book;
   }
 
   game(fixtureId: string): GameState | undefined {
-    return this.games.get(fixtureId);
+    if (fixtureId === this.lastGameId) return this.lastGame;
+    const g = this.games.get(fixtureId);
+    if (g !== undefined) {
+      this.lastGameId = fixtureId;
+      this.lastGame = g;
+    }
+    return g;
   }
 
   position(slug: string): PositionState | undefined {
