@@ -143,7 +143,8 @@ export interface AdmissionHooks {
  * A market's latest book as the simulator sees it. Everything derived from the message — the sorted levels,
  * the per-price quantities, the depletion and trade maps — is built on first use, so a market with no paper
  * order working (every market in live mode) costs no copies and sorts per message: its book is renewed in
- * place (`renew`). The message's level arrays are kept by reference: market events are never changed once
+ * place (`renew`), as is every market's under the 'behind' cancel model (only the proportional one reads the
+ * previous book); the resting orders' visible sizes are read off the message's levels (`visibleAt`). The message's level arrays are kept by reference: market events are never changed once
  * emitted.
  */
 class SimBook {
@@ -188,6 +189,22 @@ class SimBook {
   /** Asks, best (lowest) first. */
   get asks(): BookLevel[] {
     return (this.sortedAsks ??= [...this.rawAsks].sort((a, b) => a.price - b.price));
+  }
+
+  /**
+   * The visible size at a price on one side (bids: `bid`), 0 when absent: what bidQty/askQty give, read from
+   * the message's levels without building the map when it is not built yet (the last level at a price wins,
+   * as in the map).
+   */
+  visibleAt(bid: boolean, price: number): number {
+    const built = bid ? this.bidQtyMap : this.askQtyMap;
+    if (built !== undefined) return built.get(price) ?? 0;
+    const levels = bid ? this.rawBids : this.rawAsks;
+    for (let i = levels.length - 1; i >= 0; i--) {
+      const l = levels[i] as BookLevel;
+      if (l.price === price) return l.qty;
+    }
+    return 0;
   }
 
   get bidQty(): Map<number, number> {
@@ -564,16 +581,26 @@ export class FillSimulator {
       else this.books.set(slug, new SimBook(bids, asks, state));
       return;
     }
-    const book = new SimBook(bids, asks, state);
-    if (prev) book.inheritTaken(prev);
-    this.books.set(slug, book);
+    // The previous book is read below only by the proportional cancel model: the behind model renews it.
+    const proportional = this.cfg.cancelModel === 'proportional';
+    let book: SimBook;
+    if (prev && !proportional) {
+      prev.renew(bids, asks, state);
+      book = prev;
+    } else {
+      book = new SimBook(bids, asks, state);
+      if (prev) book.inheritTaken(prev);
+      this.books.set(slug, book);
+    }
 
-    const resting = this.restingIn(slug);
-    if (resting.length === 0) return;
-    for (const o of resting) {
+    let anyResting = false;
+    let anyFirstInQueue = false;
+    for (const o of (this.working.get(slug) as Map<string, SimOrder>).values()) {
+      if (o.status !== 'resting') continue;
+      anyResting = true;
       const queueBefore = o.queueAhead;
-      const visible = (o.buysLong ? book.bidQty : book.askQty).get(o.price!) ?? 0;
-      if (this.cfg.cancelModel === 'proportional' && prev && o.queueAhead > 0) {
+      const visible = book.visibleAt(o.buysLong, o.price!);
+      if (proportional && prev && o.queueAhead > 0) {
         const before = (o.buysLong ? prev.bidQty : prev.askQty).get(o.price!) ?? 0;
         const traded = (o.buysLong ? prev.tradedBids : prev.tradedAsks).get(o.price!) ?? 0;
         const removed = before - visible - traded;
@@ -585,13 +612,15 @@ export class FillSimulator {
         o.queueCutByBook = transactTime === null ? 0 : o.queueCutByBook + queueBefore - o.queueAhead;
         o.queueCutUntil = transactTime;
       }
+      if (!(o.queueAhead > 0)) anyFirstInQueue = true;
     }
+    if (!anyResting) return;
     if (state !== 'MARKET_STATE_OPEN') return;
     // Only an order with nothing queued ahead can be crossed (a fill below changes no other order's queue).
-    if (!resting.some((o) => !(o.queueAhead > 0))) return;
+    if (!anyFirstInQueue) return;
 
     // A book that crosses a resting order's price: the crossing orders would have traded with us, at our price.
-    for (const o of sortByPriority(resting)) {
+    for (const o of sortByPriority(this.restingIn(slug))) {
       if (o.status !== 'resting' || o.queueAhead > 0) continue;
       const plan = this.takerPlan(book, o.buysLong, o.price, this.remaining(o));
       const taken = o.buysLong ? book.takenAsks : book.takenBids;

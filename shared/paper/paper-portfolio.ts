@@ -86,6 +86,15 @@ export class PaperPortfolio {
   private readonly updated = new Map<string, number>();
   private readonly expired = new Set<string>();
   private placed = 0;
+  /**
+   * Each market's reservation (instrumentReservation of its position and working orders) as last computed,
+   * their sum, and the markets whose orders or position changed since: buying power is read after every
+   * simulator event and every signal, and it is found again only for the markets that moved (integer micros:
+   * the running sum is the full sum exactly).
+   */
+  private readonly reservations = new Map<string, Micros>();
+  private reservedTotal: Micros = 0;
+  private readonly changed = new Set<string>();
 
   constructor(
     config: PaperPortfolioConfig,
@@ -118,6 +127,12 @@ export class PaperPortfolio {
   }
 
   buyingPower(): Micros {
+    if (this.changed.size > 0) this.reserveAgain();
+    return this.cashMicros - this.reservedTotal;
+  }
+
+  /** buyingPower computed afresh from every market's orders: the reference the running sum is tested against. */
+  buyingPowerUncached(): Micros {
     return buyingPower(this.cashMicros, this.exposures());
   }
 
@@ -146,6 +161,7 @@ export class PaperPortfolio {
     if (!mine) this.orders.set(o.marketSlug, (mine = new Map()));
     mine.set(o.orderId, o);
     this.orderMarket.set(o.orderId, o.marketSlug);
+    this.changed.add(o.marketSlug);
     return null;
   }
 
@@ -157,6 +173,7 @@ export class PaperPortfolio {
     if (this.extraNeeded(changed, o) > this.buyingPower()) return INSUFFICIENT_BUYING_POWER;
     o.price = price;
     o.leavesQty = remainingQty;
+    this.changed.add(o.marketSlug);
     return null;
   }
 
@@ -167,6 +184,7 @@ export class PaperPortfolio {
     this.orderMarket.delete(orderId);
     const mine = this.orders.get(slug);
     if (mine?.delete(orderId) && mine.size === 0) this.orders.delete(slug);
+    this.changed.add(slug);
     this.taker.forget(orderId);
   }
 
@@ -206,6 +224,7 @@ export class PaperPortfolio {
     this.cashMicros += cashDelta - fee;
     const o = this.order(fill.orderId);
     if (o) o.leavesQty = Math.max(0, o.leavesQty - fill.qty);
+    this.changed.add(fill.marketSlug);
     this.updated.set(fill.marketSlug, this.clock.now());
     return { fee, cashDelta, realized: effect.realized, position: { ...pos } };
   }
@@ -223,6 +242,7 @@ export class PaperPortfolio {
     for (const id of [...(this.orders.get(marketSlug)?.keys() ?? [])]) this.release(id);
     const pos = this.ledger(marketSlug);
     const result = settle(pos, settlementPrice);
+    this.changed.add(marketSlug);
     this.cashMicros += result.payout;
     this.expired.add(marketSlug);
     this.updated.set(marketSlug, this.clock.now());
@@ -283,6 +303,18 @@ export class PaperPortfolio {
   private order(orderId: string): PaperOrder | undefined {
     const slug = this.orderMarket.get(orderId);
     return slug === undefined ? undefined : this.orders.get(slug)?.get(orderId);
+  }
+
+  /** The reservations of the markets that changed, found again (see `reservations`). */
+  private reserveAgain(): void {
+    for (const slug of this.changed) {
+      const mine = this.orders.get(slug);
+      const now = mine ? instrumentReservation(this.ledgers.get(slug)?.netQty ?? 0, [...mine.values()]) : 0;
+      this.reservedTotal += now - (this.reservations.get(slug) ?? 0);
+      if (now === 0) this.reservations.delete(slug);
+      else this.reservations.set(slug, now);
+    }
+    this.changed.clear();
   }
 
   private exposures(): InstrumentExposure[] {

@@ -68,13 +68,36 @@ interface Book {
   fills: number;
 }
 
-/** A market's data for marks: the last whole book's levels (best first), else the best prices alone. */
-interface Marks {
-  bids: readonly BookLevel[];
-  asks: readonly BookLevel[];
+/**
+ * A market's data for marks: the last whole book's levels (best first), else the best prices alone. The
+ * levels are kept as sent and put best first when first read (marks are read at samples and reports, books
+ * arrive all the time); a message's arrays are never changed once sent, so the result is the same.
+ */
+class Marks {
+  private rawBids: readonly BookLevel[] = [];
+  private rawAsks: readonly BookLevel[] = [];
+  private sortedBids: readonly BookLevel[] | undefined = undefined;
+  private sortedAsks: readonly BookLevel[] | undefined = undefined;
   /** A whole book has arrived: best bid/offer messages no longer replace its levels (as in the state manager). */
-  hasBook: boolean;
-  last: PriceMicros | null;
+  hasBook = false;
+  last: PriceMicros | null = null;
+
+  setLevels(bids: readonly BookLevel[], asks: readonly BookLevel[]): void {
+    this.rawBids = bids;
+    this.rawAsks = asks;
+    this.sortedBids = undefined;
+    this.sortedAsks = undefined;
+  }
+
+  /** Bids, best (highest) first. */
+  get bids(): readonly BookLevel[] {
+    return (this.sortedBids ??= bestFirst(this.rawBids, -1));
+  }
+
+  /** Asks, best (lowest) first. */
+  get asks(): readonly BookLevel[] {
+    return (this.sortedAsks ??= bestFirst(this.rawAsks, 1));
+  }
 }
 
 export class PerformanceTracker {
@@ -109,14 +132,12 @@ export class PerformanceTracker {
   onMarketEvent(ev: VenueEvent): void {
     if (ev.type === 'book') {
       const m = this.markOf(ev.marketSlug);
-      m.bids = bestFirst(ev.bids, -1);
-      m.asks = bestFirst(ev.asks, 1);
+      m.setLevels(ev.bids, ev.asks);
       m.hasBook = true;
     } else if (ev.type === 'bbo') {
       const m = this.markOf(ev.marketSlug);
       if (!m.hasBook) {
-        m.bids = ev.bestBid === null ? [] : [{ price: ev.bestBid, qty: 0 }];
-        m.asks = ev.bestAsk === null ? [] : [{ price: ev.bestAsk, qty: 0 }];
+        m.setLevels(ev.bestBid === null ? [] : [{ price: ev.bestBid, qty: 0 }], ev.bestAsk === null ? [] : [{ price: ev.bestAsk, qty: 0 }]);
       }
       if (ev.lastTradePx !== null) m.last = ev.lastTradePx;
     } else if (ev.type === 'trade') {
@@ -160,8 +181,7 @@ export class PerformanceTracker {
       if (b) settle(b.ledger, settlementPrice);
     }
     const m = this.markOf(marketSlug);
-    m.bids = [];
-    m.asks = [];
+    m.setLevels([], []);
     m.hasBook = true;
     m.last = settlementPrice;
   }
@@ -299,7 +319,7 @@ export class PerformanceTracker {
   private markOf(slug: string): Marks {
     let m = this.marks.get(slug);
     if (!m) {
-      m = { bids: [], asks: [], hasBook: false, last: null };
+      m = new Marks();
       this.marks.set(slug, m);
     }
     return m;

@@ -16,7 +16,7 @@ import { formatQuantity, qtyToContracts } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import type { CircuitBreakerState } from '../risk/circuit-breaker.js';
 import type { Fill } from '../domain/order.js';
-import { MICROS_PER_USD, microsToDecimal } from '../domain/money.js';
+import { MICROS_PER_USD } from '../domain/money.js';
 import type { Signal } from '../domain/signal.js';
 import type { AssembledEngine } from '../engine/assemble-engine.js';
 import type { FixtureRef } from '../feeds/market-mapper.js';
@@ -161,11 +161,17 @@ export class ReportCollector {
     if (!force && now < this.nextSampleAt) return;
     this.nextSampleAt = now + this.opts.sampleEveryMs;
     const { performance, state } = this.opts.engine;
-    // The total alone, in micros (the same figures as report().total, without every line's decimal sums).
+    // The total alone, in micros (the same figures as report().total, without every line's decimal sums); a
+    // safe integer of micros over 10⁶ is the double nearest the exact decimal, as Decimal's toNumber gives it.
     const totals = performance.totalNet();
-    const total = totals ? { net: microsToDecimal(totals.net), netAtMid: microsToDecimal(totals.netAtMid) } : performance.report().total;
-    this.equity.push(now, round6(total.net.toNumber()));
-    this.equityAtMid.push(now, round6(total.netAtMid.toNumber()));
+    if (totals) {
+      this.equity.push(now, usd(totals.net));
+      this.equityAtMid.push(now, usd(totals.netAtMid));
+    } else {
+      const total = performance.report().total;
+      this.equity.push(now, round6(total.net.toNumber()));
+      this.equityAtMid.push(now, round6(total.netAtMid.toNumber()));
+    }
     const byGame = new Map<string, number>();
     const seen = new Set<string>();
     for (const p of state.allPositions()) {

@@ -1,7 +1,8 @@
 /**
  * One market's order book, built from the exchange's book messages. The venue sends a whole book each time
- * (`marketData`), so an update replaces both sides; the book keeps its own arrays and reuses them, so an
- * update allocates nothing once the book has reached its usual depth.
+ * (`marketData`), so an update replaces both sides; the book keeps its own arrays and reuses them (two sets:
+ * a message is checked and copied into the spare set in one pass, which then becomes the book), so an update
+ * allocates nothing once the book has reached its usual depth.
  *
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
@@ -22,6 +23,11 @@ export class OrderBook {
   private bidQty: number[] = [];
   private askPx: number[] = [];
   private askQty: number[] = [];
+  /** The arrays a new message is checked and copied into (in one pass), swapped in when it is whole and valid. */
+  private nextBidPx: number[] = [];
+  private nextBidQty: number[] = [];
+  private nextAskPx: number[] = [];
+  private nextAskQty: number[] = [];
   private bidCount = 0;
   private askCount = 0;
   state: ReportedMarketState = 'MARKET_STATE_OPEN';
@@ -40,15 +46,25 @@ export class OrderBook {
    * stays), because a half-applied book is worse than a stale one.
    */
   replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState, transactTime: number | null, receivedAt: number): void {
-    validateSide(bids, 'bids', -1);
-    validateSide(asks, 'asks', 1);
-    const bestBid = bids[0];
-    const bestAsk = asks[0];
-    if (bestBid && bestAsk && bestBid.price >= bestAsk.price) {
-      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bestBid.price} >= ask ${bestAsk.price}`);
+    const bidPx = this.nextBidPx;
+    const bidQty = this.nextBidQty;
+    const askPx = this.nextAskPx;
+    const askQty = this.nextAskQty;
+    copyValidSide(bids, 'bids', -1, bidPx, bidQty);
+    copyValidSide(asks, 'asks', 1, askPx, askQty);
+    if (bids.length > 0 && asks.length > 0 && (bidPx[0] as number) >= (askPx[0] as number)) {
+      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bidPx[0]} >= ask ${askPx[0]}`);
     }
-    this.bidCount = copyInto(bids, this.bidPx, this.bidQty);
-    this.askCount = copyInto(asks, this.askPx, this.askQty);
+    this.nextBidPx = this.bidPx;
+    this.nextBidQty = this.bidQty;
+    this.nextAskPx = this.askPx;
+    this.nextAskQty = this.askQty;
+    this.bidPx = bidPx;
+    this.bidQty = bidQty;
+    this.askPx = askPx;
+    this.askQty = askQty;
+    this.bidCount = bids.length;
+    this.askCount = asks.length;
     this.state = state;
     this.transactTime = transactTime;
     this.updatedAt = receivedAt;
@@ -129,24 +145,20 @@ export class OrderBook {
   }
 }
 
-function validateSide(levels: readonly BookLevel[], name: string, direction: 1 | -1): void {
+/** Checks one side (prices in range, positive whole sizes, strictly best first) while copying it into px/qty. */
+function copyValidSide(levels: readonly BookLevel[], name: string, direction: 1 | -1, px: number[], qty: number[]): void {
   let prev = direction === 1 ? -Infinity : Infinity;
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i] as BookLevel;
-    if (!Number.isSafeInteger(l.price) || l.price <= 0 || l.price >= 1_000_000) {
-      throw new BookIntegrityError(`${name}[${i}] price out of range: ${l.price}`);
+    const price = l.price;
+    const size = l.qty;
+    if (!Number.isSafeInteger(price) || price <= 0 || price >= 1_000_000) {
+      throw new BookIntegrityError(`${name}[${i}] price out of range: ${price}`);
     }
-    if (!Number.isSafeInteger(l.qty) || l.qty <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive whole number of hundredths: ${l.qty}`);
-    if (direction === 1 ? l.price <= prev : l.price >= prev) throw new BookIntegrityError(`${name} not sorted best first at level ${i}`);
-    prev = l.price;
+    if (!Number.isSafeInteger(size) || size <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive whole number of hundredths: ${size}`);
+    if (direction === 1 ? price <= prev : price >= prev) throw new BookIntegrityError(`${name} not sorted best first at level ${i}`);
+    prev = price;
+    px[i] = price;
+    qty[i] = size;
   }
-}
-
-function copyInto(levels: readonly BookLevel[], px: number[], qty: number[]): number {
-  for (let i = 0; i < levels.length; i++) {
-    const l = levels[i] as BookLevel;
-    px[i] = l.price;
-    qty[i] = l.qty;
-  }
-  return levels.length;
 }

@@ -10,20 +10,17 @@ import type { PositionState } from '../domain/position.js';
 import { QTY_SCALE } from '../domain/quantity.js';
 import type { VenuePosition } from '../domain/venue-models.js';
 
-export interface PositionMarks {
-  /** The executable mark of the whole position. */
-  closeout: ExecutableMark;
-  /** The mid-based value of the whole position (reference only), or null without a mid or a last trade. */
-  midValue: Micros | null;
-}
-
-export function markPosition(p: VenuePosition, marks: PositionMarks, feesPaid: number, now: number): PositionState {
+/**
+ * `closeout`: the executable mark of the whole position; `midValue`: its mid-based value (reference only), or
+ * null without a mid or a last trade.
+ */
+export function markPosition(p: VenuePosition, closeout: ExecutableMark, midValue: Micros | null, feesPaid: number, now: number): PositionState {
   const quantity = Math.abs(p.netPosition);
   const side = p.netPosition < 0 ? 'NO' : 'YES';
   const cost = Math.abs(p.cost);
   const avgPrice = quantity > 0 ? Math.round((cost * QTY_SCALE) / quantity) : 0;
   const open = quantity > 0;
-  const currentValue = open ? (marks.closeout.value ?? cost) : 0;
+  const currentValue = open ? (closeout.value ?? cost) : 0;
   return {
     marketSlug: p.marketSlug,
     side,
@@ -36,8 +33,8 @@ export function markPosition(p: VenuePosition, marks: PositionMarks, feesPaid: n
     realizedPnl: p.realized,
     feesPaid,
     updatedAt: now,
-    markSource: open ? marks.closeout.source : 'none',
-    beyondVisibleDepth: open && marks.closeout.beyondVisibleDepth,
-    unrealizedPnlAtMid: open && marks.midValue !== null ? marks.midValue - cost : 0,
+    markSource: open ? closeout.source : 'none',
+    beyondVisibleDepth: open && closeout.beyondVisibleDepth,
+    unrealizedPnlAtMid: open && midValue !== null ? midValue - cost : 0,
   };
 }

@@ -71,6 +71,16 @@ interface MarketEntry {
   /** The book's sides as an executable mark walks them (made once per market). */
   readonly bidLevels: LevelAt;
   readonly askLevels: LevelAt;
+  /**
+   * The held position's marks moved (remark) and its PositionState is not made again until someone reads it
+   * (position, allPositions, addFees, onPosition): made then from the clock time and the taker Θ of the last
+   * move, which is what remark would have made at once (every input of the marks moves only with a remark).
+   */
+  markDue: boolean;
+  /** A position is held here (the venue's last position of this market is not flat): what remark marks. */
+  held: boolean;
+  markAt: number;
+  markThetaPpm: number;
 }
 
 /**
@@ -141,6 +151,15 @@ interface CachedMark {
 export class StateManager {
   private readonly markets = new Map<string, MarketEntry>();
   private readonly games = new Map<string, GameState>();
+  /**
+   * The market and the game last looked up, and their keys: the strategies ask about the market (and its
+   * game) of the update being handled several times over. Markets are never dropped; a game is replaced on
+   * each update (onGame keeps this in step).
+   */
+  private lastSlug: string | undefined = undefined;
+  private lastEntry: MarketEntry | undefined = undefined;
+  private lastGameId: string | undefined = undefined;
+  private lastGame: GameState | undefined = undefined;
   /** fixtureId → market → its quotes. */
   private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
   /** Odds messages handled (marks the markets each one touched). */
@@ -157,6 +176,8 @@ export class StateManager {
   private readonly feedHealthy = new Map<string, boolean>();
   /** Each market's last executable mark and what it was computed from (see closeoutMark). */
   private readonly markCache = new Map<string, CachedMark>();
+  /** The markets whose position is due to be marked again (MarketEntry.markDue). */
+  private readonly marksDue = new Set<MarketEntry>();
   private balance = { balance: 0, buyingPower: 0, updatedAt: 0 };
   private readonly logger: Logger;
   private readonly metrics: Metrics;
@@ -209,7 +230,7 @@ export class StateManager {
   }
 
   private entry(slug: string): MarketEntry {
-    let e = this.markets.get(slug);
+    let e = this.found(slug);
     if (!e) {
       const book = new OrderBook(slug);
       e = {
@@ -218,6 +239,10 @@ export class StateManager {
         askLevels: (i) => book.level('ask', i),
         volume: new RollingVolume(),
         hasFullBook: false,
+        markDue: false,
+        held: this.isHeld(slug),
+        markAt: 0,
+        markThetaPpm: 0,
         state: {
           marketSlug: slug,
           yesBid: null,
@@ -234,6 +259,17 @@ export class StateManager {
         },
       };
       this.markets.set(slug, e);
+    }
+    return e;
+  }
+
+  /** A market's entry, if it has one (see lastSlug). */
+  private found(slug: string): MarketEntry | undefined {
+    if (slug === this.lastSlug) return this.lastEntry;
+    const e = this.markets.get(slug);
+    if (e !== undefined) {
+      this.lastSlug = slug;
+      this.lastEntry = e;
     }
     return e;
   }
@@ -257,7 +293,7 @@ export class StateManager {
     s.noAsk = s.yesBid === null ? null : ONE_DOLLAR - s.yesBid;
     s.state = ev.state;
     s.updatedAt = ev.receivedAt;
-    this.remark(ev.marketSlug);
+    this.remark(ev.marketSlug, e);
     this.opts.bus.emit('market_update', s);
   }
 
@@ -277,7 +313,7 @@ export class StateManager {
     }
     if (last !== null) s.lastTradePrice = last;
     s.updatedAt = at;
-    this.remark(slug);
+    this.remark(slug, e);
     this.opts.bus.emit('market_update', s);
   }
 
@@ -292,37 +328,74 @@ export class StateManager {
     e.state.lastTradePrice = price;
     e.state.lastTradeTime = time;
     e.state.volume24h = e.volume.value(time);
-    this.remark(slug); // a mark may fall back to the last trade
+    this.remark(slug, e); // a mark may fall back to the last trade
     this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
     this.opts.bus.emit('market_update', e.state);
   }
 
   private onPosition(p: VenuePosition): void {
+    const e = this.markets.get(p.marketSlug);
+    if (e?.markDue) this.markDone(e);
     this.rawPositions.set(p.marketSlug, p);
     const prev = this.positions.get(p.marketSlug);
-    const ps = markPosition(p, this.marksOf(p.marketSlug, p.netPosition), prev?.feesPaid ?? 0, this.opts.clock.now());
+    const ps = this.markedPosition(p, e, prev?.feesPaid ?? 0, this.opts.clock.now(), this.takerThetaPpm(p.marketSlug));
     this.positions.set(p.marketSlug, ps);
+    if (e) e.held = p.netPosition !== 0;
     this.opts.bus.emit('position_update', ps);
   }
 
   /** Fees are not part of the venue's position object: the order tracker reports them here. */
   addFees(slug: string, fee: number): void {
-    const p = this.positions.get(slug);
+    const p = this.position(slug);
     if (p) p.feesPaid += fee;
   }
 
-  private remark(slug: string): void {
+  /**
+   * The marks of a market moved: its held position is marked again, when next read (see MarketEntry.markDue),
+   * at this clock time and this taker Θ.
+   */
+  private remark(slug: string, e: MarketEntry): void {
     this.opts.onMarkInputs?.(slug);
-    const raw = this.rawPositions.get(slug);
-    const prev = this.positions.get(slug);
-    if (!raw || !prev || raw.netPosition === 0) return;
-    const ps = markPosition(raw, this.marksOf(slug, raw.netPosition), prev.feesPaid, this.opts.clock.now());
-    this.positions.set(slug, ps);
+    if (!e.held) return;
+    e.markAt = this.opts.clock.now();
+    e.markThetaPpm = this.takerThetaPpm(slug);
+    if (!e.markDue) {
+      e.markDue = true;
+      this.marksDue.add(e);
+    }
   }
 
-  private marksOf(slug: string, netQty: Qty): { closeout: ExecutableMark; midValue: number | null } {
-    const s = this.markets.get(slug)?.state;
-    return { closeout: this.closeoutMark(slug, netQty), midValue: s ? midMarkValue(netQty, s.yesBid, s.yesAsk, s.lastTradePrice) : null };
+  private isHeld(slug: string): boolean {
+    const raw = this.rawPositions.get(slug);
+    return raw !== undefined && raw.netPosition !== 0 && this.positions.has(slug);
+  }
+
+  /** Marks a market's held position again, as its last remark would have (its marks have not moved since). */
+  private markNow(e: MarketEntry): void {
+    this.markDone(e);
+    const slug = e.book.marketSlug;
+    const raw = this.rawPositions.get(slug) as VenuePosition;
+    const prev = this.positions.get(slug) as PositionState;
+    this.positions.set(slug, this.markedPosition(raw, e, prev.feesPaid, e.markAt, e.markThetaPpm));
+  }
+
+  private markDone(e: MarketEntry): void {
+    e.markDue = false;
+    this.marksDue.delete(e);
+  }
+
+  /** Every held position whose marks moved, marked again. */
+  private markAllDue(): void {
+    for (const e of this.marksDue) this.markNow(e);
+  }
+
+  private markedPosition(p: VenuePosition, e: MarketEntry | undefined, feesPaid: number, now: number, takerThetaPpm: number): PositionState {
+    const slug = p.marketSlug;
+    const netQty = p.netPosition;
+    const s = e?.state;
+    const closeout = this.closeoutMarkAt(slug, netQty, takerThetaPpm);
+    const midValue = s ? midMarkValue(netQty, s.yesBid, s.yesAsk, s.lastTradePrice) : null;
+    return markPosition(p, closeout, midValue, feesPaid, now);
   }
 
   /**
@@ -331,8 +404,12 @@ export class StateManager {
    * has arrived), less the taker fee; the last trade when that side is empty (shared/domain/executable-mark.ts).
    */
   closeoutMark(slug: string, netQty: Qty): ExecutableMark {
+    return this.closeoutMarkAt(slug, netQty, this.takerThetaPpm(slug));
+  }
+
+  /** closeoutMark at a given taker Θ. */
+  private closeoutMarkAt(slug: string, netQty: Qty, takerThetaPpm: number): ExecutableMark {
     const e = this.markets.get(slug);
-    const takerThetaPpm = this.takerThetaPpm(slug);
     if (!e) return computeMark(e, netQty, takerThetaPpm);
     const s = e.state;
     const book = e.book;
@@ -426,6 +503,8 @@ export class StateManager {
       return;
     }
     this.games.set(game.gameId, game);
+    this.lastGameId = game.gameId;
+    this.lastGame = game;
     this.opts.bus.emit('game_update', game);
   }
 
@@ -506,22 +585,33 @@ export class StateManager {
   // ---------------------------------------------------------------- queries (the strategies' view)
 
   market(slug: string): MarketState | undefined {
-    return this.markets.get(slug)?.state;
+    return this.found(slug)?.state;
   }
 
   book(slug: string): OrderBook | undefined {
-    return this.markets.get(slug)?.book;
+    return this.found(slug)?.book;
   }
 
   game(fixtureId: string): GameState | undefined {
-    return this.games.get(fixtureId);
+    if (fixtureId === this.lastGameId) return this.lastGame;
+    const g = this.games.get(fixtureId);
+    if (g !== undefined) {
+      this.lastGameId = fixtureId;
+      this.lastGame = g;
+    }
+    return g;
   }
 
   position(slug: string): PositionState | undefined {
+    if (this.marksDue.size > 0) {
+      const e = this.markets.get(slug);
+      if (e?.markDue) this.markNow(e);
+    }
     return this.positions.get(slug);
   }
 
   allPositions(): IterableIterator<PositionState> {
+    if (this.marksDue.size > 0) this.markAllDue();
     return this.positions.values();
   }
 

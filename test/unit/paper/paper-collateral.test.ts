@@ -113,6 +113,7 @@ describe('paper collateral', () => {
           const resting = p.ex.simulator.restingOrders();
           const reservation = resting.length === 0 ? 0 : instrumentReservation(pf.position(M)?.netQty ?? 0, resting.map((o) => ({ orderId: o.id, buysLong: o.buysLong, price: o.price ?? (o.buysLong ? 1_000_000 : 0), leavesQty: o.quantity - o.filledQty, placedAt: o.seq })));
           expect(pf.buyingPower()).toBe(pf.cash - reservation);
+          expect(pf.buyingPower()).toBe(pf.buyingPowerUncached());
         };
         for (const o of ops) {
           switch (o.k) {
@@ -212,6 +213,8 @@ describe('paper collateral', () => {
           }
           expect(pf.cash).toBeGreaterThanOrEqual(0);
           expect(pf.buyingPower()).toBeGreaterThanOrEqual(0);
+          // the running sum of the markets' reservations is the full sum over every market's orders
+          expect(pf.buyingPower()).toBe(pf.buyingPowerUncached());
         }
       }),
       { numRuns: 500 },

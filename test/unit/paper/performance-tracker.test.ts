@@ -24,6 +24,31 @@ function fill(over: Partial<Fill>): Fill {
 }
 
 describe('performance tracker', () => {
+  it('marks a book whatever the order of its levels, and always the last book read (property)', () => {
+    const level = fc.record({ price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000), qty: fc.integer({ min: 1, max: 5_000 }) });
+    const book = fc.record({ bids: fc.array(level, { maxLength: 6 }), asks: fc.array(level, { maxLength: 6 }) });
+    const ev = (b: { bids: { price: number; qty: number }[]; asks: { price: number; qty: number }[] }) =>
+      ({ type: 'book', marketSlug: M, bids: b.bids, asks: b.asks, state: 'MARKET_STATE_OPEN', transactTime: 1, snapshot: false, receivedAt: 1 }) as const;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(book, fc.boolean()), { minLength: 1, maxLength: 5 }), fc.integer({ min: -20_000, max: 20_000 }), (books, net) => {
+        const t = new PerformanceTracker();
+        for (const [b, read] of books) {
+          t.onMarketEvent(ev(b));
+          if (read) t.closeout(M, net);
+        }
+        // The reference: the last book alone, its levels sorted best first beforehand.
+        const last = books[books.length - 1]![0];
+        const sorted = { bids: [...last.bids].sort((a, b) => b.price - a.price), asks: [...last.asks].sort((a, b) => a.price - b.price) };
+        const ref = new PerformanceTracker();
+        ref.onMarketEvent(ev(sorted));
+        expect(t.closeout(M, net)).toEqual(ref.closeout(M, net));
+        expect(t.midMark(M)).toBe(ref.midMark(M));
+        expect(t.midValue(M, net)).toBe(ref.midValue(M, net));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('marks at executable prices (bid for a long, 1 − ask for a short, else the last trade, less the taker fee), keeps the mid beside, splits by strategy and market, ignores duplicate fills', () => {
     const t = new PerformanceTracker();
     expect(t.onFill(fill({ executionId: 'a' }))).toBe(true);
