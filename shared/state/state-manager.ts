@@ -447,8 +447,8 @@ export class StateManager {
   }
 
   /** closeoutMark computed afresh, bypassing its cache: the reference the cache is tested against. */
-  closeoutMarkUncached(slug: string, netQty: Qty): ExecutableMark {
-    return computeMark(this.markets.get(slug), netQty, this.takerThetaPpm(slug));
+  closeoutMarkUncached(slug: string, netQty: Qty, takerThetaPpm: number = this.takerThetaPpm(slug)): ExecutableMark {
+    return computeMark(this.markets.get(slug), netQty, takerThetaPpm);
   }
 
   private takerThetaPpm(slug: string): number {

@@ -3,7 +3,8 @@
  * recomputation, over random sequences of whole books (some rejected), best bid/offer messages, trades,
  * venue positions, fills, settlements, day resets and fee-coefficient changes:
  *  - closeoutMark(slug, q) equals the mark computed afresh (closeoutMarkUncached) for any market and size;
- *  - a state manager whose closeoutMark always recomputes publishes the same positions and events;
+ *  - a state manager whose marks always recompute (closeoutMark and the positions' marks, both through
+ *    closeoutMarkAt) publishes the same positions and events;
  *  - the monitor's daily PnL equals a fresh monitor replaying every fill and settlement at uncached marks, and
  *    so does a monitor keeping it running (told of moved marks by the state manager's onMarkInputs, and of
  *    fee-coefficient changes by its epoch).
@@ -39,7 +40,8 @@ function build(theta: Map<string, number>, uncached: boolean, onMarkInputs?: (sl
     feeRates: (slug) => ({ takerThetaPpm: theta.get(slug) ?? 69_500, makerThetaPpm: 12_500 }),
     onMarkInputs,
   });
-  if (uncached) sm.closeoutMark = sm.closeoutMarkUncached.bind(sm);
+  // Every mark through the cache, the positions' own (marked when read, at the Θ of their last move) included.
+  if (uncached) (sm as unknown as { closeoutMarkAt: (slug: string, q: Qty, theta: number) => unknown }).closeoutMarkAt = (slug, q, theta) => sm.closeoutMarkUncached(slug, q, theta);
   const events: unknown[] = [];
   bus.on('position_update', (p) => events.push({ ...p }));
   bus.on('market_update', (m) => events.push({ ...m }));
