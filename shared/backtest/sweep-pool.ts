@@ -116,7 +116,8 @@ export class SweepWorkerPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.entry.url, this.entry.workerData === undefined ? {} : { workerData: this.entry.workerData });
+    const { url, workerData, execArgv } = this.entry;
+    const worker = new Worker(url, { ...(workerData === undefined ? {} : { workerData }), ...(execArgv ? { execArgv } : {}) });
     this.spawned++;
     const slot: Slot = { worker, current: undefined, seen: new Set(), dead: false };
     this.slots.push(slot);

@@ -34,6 +34,19 @@ describe('SweepWorkerPool', () => {
     expect(threads.size).toBeLessThanOrEqual(2);
   });
 
+  it("starts its workers with the entry's Node options when it names them, else with this process's", async () => {
+    const argv = async (e: WorkerEntry): Promise<unknown> => {
+      const p = await SweepWorkerPool.start({ workers: 1, entry: e });
+      try {
+        return JSON.parse((await p.run([job(0, 'a', { argv: true })]))[0]?.error ?? 'null');
+      } finally {
+        await p.close();
+      }
+    };
+    expect(await argv({ ...entry, execArgv: ['--no-warnings'] })).toEqual(['--no-warnings']);
+    expect(await argv(entry)).toEqual(process.execArgv);
+  });
+
   it('two runs at once on one pool each get their own outcomes', async () => {
     pool = await SweepWorkerPool.start({ workers: 2, entry });
     const [a, b] = await Promise.all([pool.run([job(0, 'a', { delayMs: 20 }), job(1, 'a')]), pool.run([job(0, 'b'), job(1, 'b', { delayMs: 10 })])]);
