@@ -24,7 +24,8 @@ export interface WorkerEntry {
   /**
    * The worker's Node options (default: this process's, as node:worker_threads does). A bundle or compiled JS
    * needs no module loader, so its workers start without this process's preloads (tsx's hooks, when it runs
-   * under tsx): with them, each worker would register the hooks and send every import through them.
+   * under tsx): with them, each worker would register the hooks and send every import through them. When
+   * Node refuses these (a V8 option among them), the pool's workers inherit this process's options instead.
    */
   execArgv?: string[];
   /** Why the bundle was not used (kind 'tsx'). */

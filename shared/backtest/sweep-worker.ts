@@ -1,7 +1,9 @@
 /**
  * A sweep worker (node:worker_threads), started once per pool (sweep-pool.ts) and reused for every job the
- * pool sends it, one at a time: each job's recording comes from the worker's RecordingMemo (decoded once per
- * recorded day, keyed by replayCacheKey), the job runs, its outcome is posted back. `null` closes the worker.
+ * pool sends it. The pool posts a job ahead of the one running, so jobs wait here and run one at a time, in
+ * the order they came; each outcome is posted back as its job ends (the pool matches outcomes to jobs by that
+ * order). Each job's recording comes from the worker's RecordingMemo (decoded once per recorded day, keyed by
+ * replayCacheKey). `null` closes the worker.
  * Started as one pre-built bundle, or through worker-bootstrap.mjs (TypeScript loader) when none can be built
  * (sweep-worker-entry.ts).
  */
@@ -19,10 +21,20 @@ async function runOne(job: BacktestJob): Promise<BacktestOutcome> {
   }
 }
 
+const waiting: BacktestJob[] = [];
+let running = false;
+
+async function drain(): Promise<void> {
+  running = true;
+  for (let job = waiting.shift(); job; job = waiting.shift()) parentPort?.postMessage(await runOne(job));
+  running = false;
+}
+
 parentPort?.on('message', (job: BacktestJob | null) => {
   if (job === null) {
     parentPort?.close();
     return;
   }
-  void runOne(job).then((outcome) => parentPort?.postMessage(outcome));
+  waiting.push(job);
+  if (!running) void drain();
 });

@@ -45,6 +45,19 @@ describe('SweepWorkerPool', () => {
     };
     expect(await argv({ ...entry, execArgv: ['--no-warnings'] })).toEqual(['--no-warnings']);
     expect(await argv(entry)).toEqual(process.execArgv);
+    // A V8 option Node refuses in a worker's options: the worker inherits this process's instead.
+    expect(await argv({ ...entry, execArgv: ['--no-warnings', '--stack-trace-limit=20'] })).toEqual(process.execArgv);
+  });
+
+  it('a worker holds the next job while it runs one, except the last ones, which wait for a free worker', async () => {
+    pool = await SweepWorkerPool.start({ workers: 1, entry });
+    const out = await pool.run([job(0, 'a', { received: true, delayMs: 200 }), job(1, 'a', { received: true, delayMs: 200 }), job(2, 'a', { received: true })]);
+    // Job 1 was posted with job 0; job 2, the queue's last, only once job 1 was all the worker had left.
+    expect(out.map((o) => JSON.parse(o.error ?? 'null'))).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1, 2],
+    ]);
   });
 
   it('two runs at once on one pool each get their own outcomes', async () => {
