@@ -3,19 +3,22 @@
  * pool sends it. The pool posts a job ahead of the one running, so jobs wait here and run one at a time, in
  * the order they came; each outcome is posted back as its job ends (the pool matches outcomes to jobs by that
  * order). Each job's recording comes from the worker's RecordingMemo (decoded once per recorded day, keyed by
- * replayCacheKey). `null` closes the worker.
+ * replayCacheKey), its configuration source's YAML from the worker's ConfigDocumentsMemo (read once; the
+ * job's overrides are applied on top). `null` closes the worker.
  * Started as one pre-built bundle, or through worker-bootstrap.mjs (TypeScript loader) when none can be built
  * (sweep-worker-entry.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { runBacktestJob, type BacktestJob, type BacktestOutcome } from './backtest-job.js';
+import { ConfigDocumentsMemo } from './config-documents-memo.js';
 import { RecordingMemo } from './sweep-recording-memo.js';
 
 const memo = new RecordingMemo();
+const configs = new ConfigDocumentsMemo();
 
 async function runOne(job: BacktestJob): Promise<BacktestOutcome> {
   try {
-    return (await runBacktestJob(job, await memo.get(job.dataPaths))).outcome;
+    return (await runBacktestJob(job, await memo.get(job.dataPaths), configs.get(job.configSource))).outcome;
   } catch (err) {
     return { id: job.id, overrides: job.overrides, error: err instanceof Error ? err.message : String(err) };
   }
