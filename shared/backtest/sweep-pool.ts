@@ -28,7 +28,19 @@ export interface SweepPoolOptions {
   entry?: WorkerEntry;
   /** Replacements for dead workers over the pool's life (default 3). */
   maxRestarts?: number;
+  /**
+   * Each worker's young generation, MB (default YOUNG_GENERATION_MB). A backtest allocates ~30 MB of
+   * short-lived objects per job on the sample; with V8's default (16 MB semi-spaces) a worker scavenges about
+   * twice a job, and the parallel scavenges' helper threads compete with the other worker for the cores.
+   */
+  youngGenerationMb?: number;
 }
+
+/**
+ * 128 MB: with 2 workers on 2 cores, the warm sweep's V8 background CPU fell from 320–440 to 200–280 ms per
+ * 32 jobs (process CPU −7 %), same results; costs up to ~100 MB more memory per worker.
+ */
+export const YOUNG_GENERATION_MB = 128;
 
 type OnDone = (outcome: BacktestOutcome, done: number, total: number) => void;
 
@@ -92,11 +104,12 @@ export class SweepWorkerPool {
   private constructor(
     readonly entry: WorkerEntry,
     private readonly maxRestarts: number,
+    private readonly youngGenerationMb: number,
   ) {}
 
   static async start(opts: SweepPoolOptions = {}): Promise<SweepWorkerPool> {
     const n = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
-    const pool = new SweepWorkerPool(opts.entry ?? (await sweepWorkerEntry()), opts.maxRestarts ?? 3);
+    const pool = new SweepWorkerPool(opts.entry ?? (await sweepWorkerEntry()), opts.maxRestarts ?? 3, opts.youngGenerationMb ?? YOUNG_GENERATION_MB);
     for (let i = 0; i < n; i++) pool.spawn();
     return pool;
   }
@@ -162,7 +175,7 @@ export class SweepWorkerPool {
    */
   private newWorker(): Worker {
     const { url, workerData, execArgv } = this.entry;
-    const options = workerData === undefined ? {} : { workerData };
+    const options = { ...(workerData === undefined ? {} : { workerData }), resourceLimits: { maxYoungGenerationSizeMb: this.youngGenerationMb } };
     if (execArgv && this.ownArgv) {
       try {
         return new Worker(url, { ...options, execArgv });

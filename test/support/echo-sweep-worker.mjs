@@ -3,10 +3,11 @@
 // worker's thread id, after `overrides.delayMs`; a job with `overrides.crash` throws when its turn comes,
 // which kills the worker as an uncaught error in a real one would; a job with
 // `overrides.argv` is answered with the worker's Node options (process.execArgv) as its `error`, one with
-// `overrides.received` with the ids of the jobs this worker has been sent so far.
+// `overrides.received` with the ids of the jobs this worker has been sent so far, one with `overrides.limits`
+// with the worker's resourceLimits.
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort, resourceLimits, threadId } from 'node:worker_threads';
 
 const waiting = [];
 const received = [];
@@ -18,6 +19,7 @@ function next() {
     waiting.shift();
     if (job.overrides.crash) throw new Error(`crashed on job ${job.id}`);
     if (job.overrides.argv) parentPort.postMessage({ id: job.id, overrides: job.overrides, error: JSON.stringify(process.execArgv) });
+    else if (job.overrides.limits) parentPort.postMessage({ id: job.id, overrides: job.overrides, error: JSON.stringify(resourceLimits) });
     else if (job.overrides.received) parentPort.postMessage({ id: job.id, overrides: job.overrides, error: JSON.stringify(received) });
     else parentPort.postMessage({ id: job.id, overrides: job.overrides, events: threadId });
     next();

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { longestFirst, SweepWorkerPool } from '../../../shared/backtest/sweep-pool.js';
+import { longestFirst, SweepWorkerPool, YOUNG_GENERATION_MB } from '../../../shared/backtest/sweep-pool.js';
 import type { WorkerEntry } from '../../../shared/backtest/sweep-worker-entry.js';
 
 const entry: WorkerEntry = { kind: 'js', url: new URL('../../support/echo-sweep-worker.mjs', import.meta.url) };
@@ -58,6 +58,19 @@ describe('SweepWorkerPool', () => {
       [0, 1],
       [0, 1, 2],
     ]);
+  });
+
+  it("gives each worker the young generation asked for (default YOUNG_GENERATION_MB)", async () => {
+    const young = async (opts: { youngGenerationMb?: number }): Promise<unknown> => {
+      const p = await SweepWorkerPool.start({ workers: 1, entry, ...opts });
+      try {
+        return (JSON.parse((await p.run([job(0, 'a', { limits: true })]))[0]?.error ?? '{}') as { maxYoungGenerationSizeMb?: number }).maxYoungGenerationSizeMb;
+      } finally {
+        await p.close();
+      }
+    };
+    expect(await young({})).toBe(YOUNG_GENERATION_MB);
+    expect(await young({ youngGenerationMb: 48 })).toBe(48);
   });
 
   it('two runs at once on one pool each get their own outcomes', async () => {
