@@ -59,11 +59,23 @@ export function overridesToDocument(overrides: Readonly<Record<string, OverrideV
 
 const readYaml = (file: string): unknown => parse(readFileSync(file, 'utf8')) ?? {};
 
+/** A configuration source's YAML documents before overrides: the base and the overlays merged over it. */
+export interface BacktestConfigDocuments {
+  base: unknown;
+  overlay: unknown;
+}
+
+/** The files a configuration source may read, present or not (what a cache of its documents depends on). */
+export function backtestConfigFiles(source: string): string[] {
+  if (statSync(source).isDirectory()) return ['config.yaml', 'config.paper.yaml', 'config.local.yaml'].map((name) => join(source, name));
+  return [join(dirname(source), 'config.yaml'), source];
+}
+
 /**
- * Loads the backtest configuration. `source` is a folder (the session stack) or a YAML file (merged over
- * the config.yaml found beside it, if any). Always paper mode; endpoints and keys are irrelevant offline.
+ * Reads a configuration source: a folder (the session stack) or a YAML file (merged over the config.yaml
+ * found beside it, if any).
  */
-export function loadBacktestConfig(source: string, overrides: Readonly<Record<string, OverrideValue>> = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function readBacktestConfigDocuments(source: string): BacktestConfigDocuments {
   let base: unknown;
   let overlay: unknown = {};
   if (statSync(source).isDirectory()) {
@@ -77,14 +89,27 @@ export function loadBacktestConfig(source: string, overrides: Readonly<Record<st
     base = existsSync(beside) && beside !== source ? readYaml(beside) : {};
     overlay = readYaml(source);
   }
-  overlay = deepMerge(overlay, overridesToDocument(overrides));
+  return { base, overlay };
+}
+
+/** The backtest configuration from a source's documents and the overrides (the documents are not changed). */
+export function backtestConfigFromDocuments(documents: BacktestConfigDocuments, overrides: Readonly<Record<string, OverrideValue>> = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const overlay = deepMerge(documents.overlay, overridesToDocument(overrides));
   // Throws ConfigError listing every problem (an override with a bad value included).
   return parseConfigDocuments({
-    base,
+    base: documents.base,
     overlays: { paper: overlay },
     overlayFiles: { paper: 'overlays + overrides' },
     baseFile: 'config.yaml',
     mode: 'paper',
     env,
   });
+}
+
+/**
+ * Loads the backtest configuration. `source` is a folder (the session stack) or a YAML file (merged over
+ * the config.yaml found beside it, if any). Always paper mode; endpoints and keys are irrelevant offline.
+ */
+export function loadBacktestConfig(source: string, overrides: Readonly<Record<string, OverrideValue>> = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return backtestConfigFromDocuments(readBacktestConfigDocuments(source), overrides, env);
 }

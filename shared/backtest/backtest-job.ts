@@ -7,7 +7,7 @@ import type { StrategyKey } from '../engine/assemble-engine.js';
 import type { LoadedRecording } from '../recording/recording-reader.js';
 import { loadReplayRecording, type ReplayRecording } from '../recording/binary/replay-cache.js';
 import type { ReportSummary } from '../reports/report-model.js';
-import { loadBacktestConfig, type OverrideValue } from './backtest-config.js';
+import { backtestConfigFromDocuments, readBacktestConfigDocuments, type BacktestConfigDocuments, type OverrideValue } from './backtest-config.js';
 import { runReplay, type BacktestResult } from './replay.js';
 
 export interface BacktestJob {
@@ -29,10 +29,14 @@ export interface BacktestOutcome {
   error?: string;
 }
 
-export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording | ReplayRecording): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
+/**
+ * Runs one job. `recording` and `configDocuments` are the job's data and configuration source already read
+ * (a sweep worker keeps them between jobs); when absent they are read here.
+ */
+export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecording | ReplayRecording, configDocuments?: BacktestConfigDocuments): Promise<{ outcome: BacktestOutcome; result?: BacktestResult }> {
   try {
     const rec = recording ?? (await loadReplayRecording(job.dataPaths));
-    const config = loadBacktestConfig(job.configSource, job.overrides, job.env ?? process.env);
+    const config = backtestConfigFromDocuments(configDocuments ?? readBacktestConfigDocuments(job.configSource), job.overrides, job.env ?? process.env);
     const result = await runReplay({
       lines: rec.lines,
       config,

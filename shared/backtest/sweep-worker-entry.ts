@@ -4,7 +4,8 @@
  * every worker of every sweep. So the worker (sweep-worker.ts and everything it imports, packages left
  * external) is bundled once with esbuild into one ES module under `node_modules/.cache/sweep-worker/`, and
  * rebuilt only when one of its source files changes (size or mtime, listed in a manifest beside it). A worker
- * then loads one plain-JS file.
+ * then loads one plain-JS file, on a plain Node: without this process's module preloads (tsx's loader when
+ * the CLI runs under tsx), which every worker would otherwise register and route each import through.
  *
  * When no bundle can be built (no esbuild, a read-only tree), the worker starts through worker-bootstrap.mjs
  * (tsx's hooks) as before: slower to start, same results. Compiled JS (a `.js` build of this file) starts
@@ -20,6 +21,13 @@ export interface WorkerEntry {
   /** The module the Worker runs. */
   url: URL;
   workerData?: unknown;
+  /**
+   * The worker's Node options (default: this process's, as node:worker_threads does). A bundle or compiled JS
+   * needs no module loader, so its workers start without this process's preloads (tsx's hooks, when it runs
+   * under tsx): with them, each worker would register the hooks and send every import through them. When
+   * Node refuses these (a V8 option among them), the pool's workers inherit this process's options instead.
+   */
+  execArgv?: string[];
   /** Why the bundle was not used (kind 'tsx'). */
   note?: string;
 }
@@ -99,15 +107,28 @@ export async function buildWorkerBundle(entry = WORKER_TS, cacheDir?: string): P
   return { file, rebuilt: true };
 }
 
+const PRELOADS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/** `argv` without its module preloads and loaders (`--import x`, `--require=x`, `-r x`, …). */
+export function withoutPreloads(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (PRELOADS.has(a)) i++;
+    else if (!PRELOADS.has(a.slice(0, a.indexOf('=')))) out.push(a);
+  }
+  return out;
+}
+
 /** The entry a pool's workers start from: the bundle when it can be had, else the TypeScript loader. */
 export async function sweepWorkerEntry(opts: { bundle?: boolean } = {}): Promise<WorkerEntry> {
   const compiled = new URL('./sweep-worker.js', import.meta.url);
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return { kind: 'js', url: compiled };
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return { kind: 'js', url: compiled, execArgv: withoutPreloads(process.execArgv) };
   const tsx = (note?: string): WorkerEntry => ({ kind: 'tsx', url: new URL('./worker-bootstrap.mjs', import.meta.url), workerData: { entry: pathToFileURL(WORKER_TS).href }, ...(note ? { note } : {}) });
   if (opts.bundle === false) return tsx('bundle disabled');
   try {
     const { file } = await buildWorkerBundle();
-    return { kind: 'bundle', url: pathToFileURL(file) };
+    return { kind: 'bundle', url: pathToFileURL(file), execArgv: withoutPreloads(process.execArgv) };
   } catch (err) {
     return tsx(`no worker bundle: ${err instanceof Error ? err.message : String(err)}`);
   }

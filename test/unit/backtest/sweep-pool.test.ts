@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { longestFirst, SweepWorkerPool } from '../../../shared/backtest/sweep-pool.js';
+import { longestFirst, SweepWorkerPool, YOUNG_GENERATION_MB } from '../../../shared/backtest/sweep-pool.js';
 import type { WorkerEntry } from '../../../shared/backtest/sweep-worker-entry.js';
 
 const entry: WorkerEntry = { kind: 'js', url: new URL('../../support/echo-sweep-worker.mjs', import.meta.url) };
@@ -32,6 +32,45 @@ describe('SweepWorkerPool', () => {
     expect(pool.spawned).toBe(2);
     const threads = new Set([...first, ...second].map((o) => o.events));
     expect(threads.size).toBeLessThanOrEqual(2);
+  });
+
+  it("starts its workers with the entry's Node options when it names them, else with this process's", async () => {
+    const argv = async (e: WorkerEntry): Promise<unknown> => {
+      const p = await SweepWorkerPool.start({ workers: 1, entry: e });
+      try {
+        return JSON.parse((await p.run([job(0, 'a', { argv: true })]))[0]?.error ?? 'null');
+      } finally {
+        await p.close();
+      }
+    };
+    expect(await argv({ ...entry, execArgv: ['--no-warnings'] })).toEqual(['--no-warnings']);
+    expect(await argv(entry)).toEqual(process.execArgv);
+    // A V8 option Node refuses in a worker's options: the worker inherits this process's instead.
+    expect(await argv({ ...entry, execArgv: ['--no-warnings', '--stack-trace-limit=20'] })).toEqual(process.execArgv);
+  });
+
+  it('a worker holds the next job while it runs one, except the last ones, which wait for a free worker', async () => {
+    pool = await SweepWorkerPool.start({ workers: 1, entry });
+    const out = await pool.run([job(0, 'a', { received: true, delayMs: 200 }), job(1, 'a', { received: true, delayMs: 200 }), job(2, 'a', { received: true })]);
+    // Job 1 was posted with job 0; job 2, the queue's last, only once job 1 was all the worker had left.
+    expect(out.map((o) => JSON.parse(o.error ?? 'null'))).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1, 2],
+    ]);
+  });
+
+  it("gives each worker the young generation asked for (default YOUNG_GENERATION_MB)", async () => {
+    const young = async (opts: { youngGenerationMb?: number }): Promise<unknown> => {
+      const p = await SweepWorkerPool.start({ workers: 1, entry, ...opts });
+      try {
+        return (JSON.parse((await p.run([job(0, 'a', { limits: true })]))[0]?.error ?? '{}') as { maxYoungGenerationSizeMb?: number }).maxYoungGenerationSizeMb;
+      } finally {
+        await p.close();
+      }
+    };
+    expect(await young({})).toBe(YOUNG_GENERATION_MB);
+    expect(await young({ youngGenerationMb: 48 })).toBe(48);
   });
 
   it('two runs at once on one pool each get their own outcomes', async () => {

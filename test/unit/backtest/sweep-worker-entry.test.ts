@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWorkerBundle, sweepWorkerEntry } from '../../../shared/backtest/sweep-worker-entry.js';
+import { buildWorkerBundle, sweepWorkerEntry, withoutPreloads } from '../../../shared/backtest/sweep-worker-entry.js';
 
 const base = join(process.cwd(), 'node_modules', '.cache');
 mkdirSync(base, { recursive: true });
@@ -36,11 +36,21 @@ describe('sweep worker bundle', () => {
     await expect(buildWorkerBundle(entry, join(dir, 'out'))).rejects.toThrow();
   });
 
-  it('the real worker: a bundle by default, the TypeScript loader when the bundle is off', async () => {
-    expect((await sweepWorkerEntry()).kind).toBe('bundle');
+  it('the real worker: a bundle by default (started without this process\'s loaders), the TypeScript loader when the bundle is off', async () => {
+    const bundle = await sweepWorkerEntry();
+    expect(bundle.kind).toBe('bundle');
+    expect(bundle.execArgv).toEqual(withoutPreloads(process.execArgv));
     const tsx = await sweepWorkerEntry({ bundle: false });
     expect(tsx.kind).toBe('tsx');
     expect(tsx.url.href).toMatch(/worker-bootstrap\.mjs$/);
     expect(tsx.workerData).toEqual({ entry: expect.stringMatching(/sweep-worker\.ts$/) });
+    expect(tsx.execArgv).toBeUndefined();
+  });
+
+  it('withoutPreloads drops module preloads and loaders in both spellings, keeps every other option', () => {
+    expect(
+      withoutPreloads(['--require', '/x/preflight.cjs', '--import', 'file:///x/loader.mjs', '--max-old-space-size=4096', '-r', 'a', '--import=b', '--loader=c', '--experimental-loader', 'd', '--enable-source-maps', '--require=e']),
+    ).toEqual(['--max-old-space-size=4096', '--enable-source-maps']);
+    expect(withoutPreloads([])).toEqual([]);
   });
 });
