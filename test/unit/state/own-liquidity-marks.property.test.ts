@@ -37,14 +37,6 @@ function manager(ownLiquidity?: OwnRestingOrders, theta = 69_500): StateManager 
   });
 }
 
-/** One own order: which level of which side it sits on, its intent among those resting there, and its share. */
-interface OwnPick {
-  bid: boolean;
-  level: number;
-  share: number;
-  intent: number;
-}
-
 const price = fc.integer({ min: 1, max: 99 }).map((t) => t * 10_000);
 const size = fc.integer({ min: 1, max: 3_000 });
 /** A crossed-free book: distinct prices, the lower ones bids and the higher ones asks. */
@@ -55,6 +47,7 @@ const bookArb = fc
     const levels = prices.map((p, i): BookLevel => ({ price: p, qty: sizes[i] as number }));
     return { bids: levels.slice(0, split).reverse(), asks: levels.slice(split) };
   });
+/** One own order: which level of which side it sits on, its share of what is left there, its intent among those resting there. */
 const pickArb = fc.record({ bid: fc.boolean(), level: fc.nat(), share: fc.double({ min: 0, max: 1, noNaN: true }), intent: fc.nat() });
 
 const BID_INTENTS = ORDER_INTENTS.filter((i) => INTENT_EFFECT[i].side === 'ORDER_SIDE_BUY');
