@@ -26,6 +26,7 @@
  * them); a frame earlier than one already seen is filtered with the later state and counted.
  */
 import type { BookLevel } from '../domain/market.js';
+import { addQtyAt, bookSideOf, remainingAfterOwn } from '../domain/own-liquidity.js';
 import type { Qty } from '../domain/quantity.js';
 import type { OrderSide } from '../domain/venue-enums.js';
 import type { VenueEvent } from '../domain/venue-events.js';
@@ -99,13 +100,8 @@ interface MarketTimeline {
   firstOpenFill: number;
 }
 
-const sideOf = (m: MarketTimeline, side: OrderSide): Map<number, Qty> => (side === 'ORDER_SIDE_BUY' ? m.bids : m.asks);
-
-function addAt(map: Map<number, Qty>, price: number, q: Qty): void {
-  const v = (map.get(price) ?? 0) + q;
-  if (v > 0) map.set(price, v);
-  else map.delete(price);
-}
+/** The bot's resting quantities of the book side an order of `side` rests on (shared/domain/own-liquidity.ts). */
+const sideOf = (m: MarketTimeline, side: OrderSide): Map<number, Qty> => (bookSideOf(side) === 'bid' ? m.bids : m.asks);
 
 export class OwnLiquidityFilter {
   private readonly markets = new Map<string, MarketTimeline>();
@@ -241,10 +237,10 @@ export class OwnLiquidityFilter {
     while (m.next < m.changes.length && (m.changes[m.next] as Change).at <= at) {
       const c = m.changes[m.next++] as Change;
       const prev = m.resting.get(c.orderId);
-      if (prev) addAt(sideOf(m, prev.side), prev.price, -prev.leaves);
+      if (prev) addQtyAt(sideOf(m, prev.side), prev.price, -prev.leaves);
       if (c.leaves > 0) {
         m.resting.set(c.orderId, { side: c.side, price: c.price, leaves: c.leaves });
-        addAt(sideOf(m, c.side), c.price, c.leaves);
+        addQtyAt(sideOf(m, c.side), c.price, c.leaves);
       } else m.resting.delete(c.orderId);
     }
   }
@@ -275,13 +271,13 @@ export class OwnLiquidityFilter {
       }
       seen++;
       out ??= levels.slice(0, i);
-      const removed = Math.min(mine, Math.max(l.qty, 0));
-      this.counts.levelQtyRemoved += removed;
+      const left = remainingAfterOwn(l.qty, mine);
+      this.counts.levelQtyRemoved += Math.max(l.qty, 0) - left;
       if (mine > l.qty) {
         this.counts.clampedLevels++;
         this.counts.clampedQty += mine - Math.max(l.qty, 0);
       }
-      if (l.qty - removed > 0) out.push({ ...l, qty: l.qty - removed });
+      if (left > 0) out.push({ ...l, qty: left });
     }
     // Own size at a price the frame does not show at all: nothing to take out there (clamped whole).
     if (seen < own.size) {

@@ -27,6 +27,10 @@
  * never more than 1 − best bid. With neither, there is no mark (`none`, value null): callers value the
  * position at cost and flag it unmarked.
  *
+ * In live trading the venue's book shows the bot's own resting orders, which a close can never trade with: the
+ * callers pass both sides without them (shared/domain/own-liquidity.ts `withoutOwn`: the close levels and the
+ * opposite best are someone else's). Paper orders never sit on the venue's book.
+ *
  * Beside it, the mid-based reference figure (value at the mid, else the last trade, no fee) is kept for
  * comparison only: `midMarkValue`.
  */

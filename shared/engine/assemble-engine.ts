@@ -14,6 +14,11 @@
  * (shared/shadow/: the mirror gateway in front of the live gateway), whose fills go only to the shadow journal
  * and its calibration panel (`shadow.panel()`). Switching live ↔ shadow only starts or stops the copy;
  * leaving shadow cancels the paper copies' orders.
+ *
+ * The bot's own resting orders: while the live account trades (live, shadow) the venue's public book shows
+ * them, so the executable marks of the state manager (PnL, breaker) and of the performance tracker (reports)
+ * close against the books without the live tracker's open orders (shared/state/own-resting-orders.ts). In
+ * paper mode, and without a live gateway (replays), there is nothing to take out.
  */
 import type { Clock } from '../domain/clock.js';
 import type { FeedEvent } from '../domain/feed-events.js';
@@ -41,6 +46,7 @@ import { EventBus } from '../state/event-bus.js';
 import type { EngineEvents } from '../state/engine-events.js';
 import type { MarketDirectory } from '../state/market-directory.js';
 import { ScheduleFeeModel, type FeeModel } from '../state/market-fees.js';
+import { OwnRestingOrders } from '../state/own-resting-orders.js';
 import { StateManager } from '../state/state-manager.js';
 import type { BaseStrategy } from '../strategies/base-strategy.js';
 import { LiveArbitrage } from '../strategies/live-arbitrage.js';
@@ -141,6 +147,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   });
   // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
   const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
+  // The live account's own resting orders (followed once its executor exists below); reported only while the
+  // live account trades.
+  const ownLiquidity = opts.liveGateway ? new OwnRestingOrders({ active: tradingAccount(config.mode) === 'live' }) : undefined;
   const state = new StateManager({
     clock,
     bus,
@@ -151,6 +160,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     metrics,
     feeRates: (slug) => fees.ratesFor(slug, clock.now()),
     onMarkInputs: (slug) => pnl.markMoved(slug),
+    ownLiquidity,
   });
 
   // Each market's own tick and minimum size; config trading.default_tick / default_min_qty where unknown.
@@ -177,7 +187,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   });
 
   // Open positions are valued at executable marks (shared/domain/executable-mark.ts), net of the market's taker fee.
-  const performance = new PerformanceTracker({ feeRates: (slug) => fees.ratesFor(slug, clock.now()) });
+  const performance = new PerformanceTracker({ feeRates: (slug) => fees.ratesFor(slug, clock.now()), ownLiquidity });
   // The day's unrealized PnL is kept running: the state tells it of moved marks (onMarkInputs above), and every
   // mark may move at once when a market's fee coefficient may have changed (the directory changed, or the
   // clock crossed a scheduled fee change).
@@ -220,6 +230,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     live: opts.liveGateway && shadow ? makeExecutor(shadow.wrap(opts.liveGateway), 'live') : undefined,
   };
   if (executors.live) shadow?.attachLiveTracker(executors.live.tracker);
+  if (executors.live) ownLiquidity?.follow(executors.live.tracker);
   // Until the engine starts, executions of unknown orders are only buffered: the start-up rebuild restores
   // yesterday's orders under their own ids and strategies first.
   for (const ex of Object.values(executors)) ex?.holdUnknownOrders(true);
@@ -385,6 +396,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
       shadow?.deactivate();
       mode = next;
       if (mode === 'shadow') shadow?.activate();
+      ownLiquidity?.setActive(to === 'live');
       const now = clock.now();
       state.onVenueEvent({ type: 'positions_snapshot', positions: [...accounts[to].positions.values()], receivedAt: now });
       // An account whose balance was never heard sizes nothing until it is (Kelly on a zero bankroll).

@@ -12,11 +12,16 @@
  * the account's net position in each market (as the circuit breaker does: shared/engine/daily-pnl.ts), plus
  * $1 for each contract one strategy holds long against another's short (a pair the venue nets): so when
  * strategies share a market, the strategy lines need not add up to the total.
+ *
+ * Live trading: the venue's books show the bot's own resting orders; with an `ownLiquidity` source the marks
+ * close against the books without them (shared/domain/own-liquidity.ts, docs/pnl-marks.md). The mid-based
+ * reference figures keep the books as shown.
  */
 import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import { Decimal } from 'decimal.js';
 import { bestOnly, executableMark, levelsOf, midMarkValue, type ExecutableMark } from '../domain/executable-mark.js';
 import { DEFAULT_FEE_RATES, type FeeRates } from '../domain/fees.js';
+import { ownAtOf, withoutOwn, type OwnLiquidity } from '../domain/own-liquidity.js';
 import type { BookLevel } from '../domain/market.js';
 import { ONE_DOLLAR, microsToDecimal, midHalfEven, type Micros, type PriceMicros } from '../domain/money.js';
 import type { Fill } from '../domain/order.js';
@@ -27,6 +32,8 @@ import { applyTrade, emptyLedger, settle, type PositionLedger } from './position
 export interface PerformanceTrackerOptions {
   /** A market's fee rates now, for the closing taker fee of the marks (default: the venue's defaults). */
   feeRates?: (marketSlug: string) => FeeRates;
+  /** The bot's own resting orders on the venue's book (live trading only): the marks close without them. */
+  ownLiquidity?: OwnLiquidity;
 }
 
 export interface PnlLine {
@@ -106,9 +113,11 @@ export class PerformanceTracker {
   private readonly seen = new Set<string>();
 
   private readonly feeRates: (marketSlug: string) => FeeRates;
+  private readonly own: OwnLiquidity | undefined;
 
   constructor(options: PerformanceTrackerOptions = {}) {
     this.feeRates = options.feeRates ?? (() => DEFAULT_FEE_RATES);
+    this.own = options.ownLiquidity;
   }
 
   /** Records a fill once (by execution id). Returns false for a duplicate. */
@@ -154,6 +163,14 @@ export class PerformanceTracker {
     const takerThetaPpm = this.feeRates(marketSlug).takerThetaPpm;
     if (!m) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
     const long = netQty > 0;
+    const own = this.own;
+    if (own !== undefined && netQty !== 0 && own.has(marketSlug)) {
+      // Live: the bot's own resting orders are not someone else's liquidity, on either side.
+      const bids = withoutOwn(levelsOf(m.bids), ownAtOf(own, marketSlug, 'bid'));
+      const asks = withoutOwn(levelsOf(m.asks), ownAtOf(own, marketSlug, 'ask'));
+      const oppositeBest = (long ? asks : bids)(0)?.price ?? null;
+      return executableMark({ netQty, closeLevels: long ? bids : asks, oppositeBest, lastTrade: m.last, takerThetaPpm });
+    }
     const opposite = long ? m.asks[0] : m.bids[0];
     return executableMark({ netQty, closeLevels: levelsOf(long ? m.bids : m.asks), oppositeBest: opposite?.price ?? null, lastTrade: m.last, takerThetaPpm });
   }

@@ -12,6 +12,7 @@ import type { ConsensusProbability, FeedEvent, OddsQuote } from '../domain/feed-
 import type { ConsensusMemo } from '../feeds/fair-value/consensus.js';
 import { bestOnly, executableMark, midMarkValue, type ExecutableMark, type LevelAt } from '../domain/executable-mark.js';
 import { DEFAULT_FEE_RATES, type FeeRates } from '../domain/fees.js';
+import { ownAtOf, withoutOwn, type OwnLiquidity } from '../domain/own-liquidity.js';
 import type { GameState } from '../domain/game.js';
 import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, midHalfEven, type PriceMicros } from '../domain/money.js';
@@ -61,6 +62,11 @@ export interface StateManagerOptions {
   feeRates?: (marketSlug: string) => FeeRates;
   /** Told of every market whose executable marks may have moved (its book, best prices or last trade changed). */
   onMarkInputs?: (marketSlug: string) => void;
+  /**
+   * The bot's own resting orders on the venue's book (live trading only; absent in paper mode and replays):
+   * the executable marks close against the book without them (docs/pnl-marks.md, "The bot's own orders").
+   */
+  ownLiquidity?: OwnLiquidity;
 }
 
 interface MarketEntry {
@@ -145,6 +151,8 @@ interface CachedMark {
   last: PriceMicros | null;
   netQty: Qty;
   thetaPpm: number;
+  /** The own resting orders' version of the market (OwnLiquidity.version; 0 without a source). */
+  own: number;
   mark: ExecutableMark;
 }
 
@@ -185,6 +193,11 @@ export class StateManager {
   constructor(private readonly opts: StateManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
+    // The bot's own resting orders moved: the market's marks move with them (the cache sees the version).
+    opts.ownLiquidity?.onChange((slug) => {
+      const e = this.markets.get(slug);
+      if (e) this.remark(slug, e);
+    });
   }
 
   // ---------------------------------------------------------------- exchange side
@@ -410,12 +423,13 @@ export class StateManager {
   /** closeoutMark at a given taker Θ. */
   private closeoutMarkAt(slug: string, netQty: Qty, takerThetaPpm: number): ExecutableMark {
     const e = this.markets.get(slug);
-    if (!e) return computeMark(e, netQty, takerThetaPpm);
+    if (!e) return computeMark(e, netQty, takerThetaPpm, undefined);
     const s = e.state;
     const book = e.book;
     // Computed once per (book, best prices, last trade, quantity, Θ): the breaker asks for every open market
     // on every signal, and the book of most of them has not moved since.
     const c = this.markCache.get(slug);
+    const own = this.opts.ownLiquidity?.version(slug) ?? 0;
     if (
       c !== undefined &&
       c.netQty === netQty &&
@@ -425,13 +439,14 @@ export class StateManager {
       c.bid === s.yesBid &&
       c.ask === s.yesAsk &&
       c.last === s.lastTradePrice &&
-      c.thetaPpm === takerThetaPpm
+      c.thetaPpm === takerThetaPpm &&
+      c.own === own
     ) {
       return c.mark;
     }
-    const mark = computeMark(e, netQty, takerThetaPpm);
+    const mark = computeMark(e, netQty, takerThetaPpm, this.opts.ownLiquidity);
     if (c === undefined) {
-      this.markCache.set(slug, { book, version: book.version, fullBook: e.hasFullBook, bid: s.yesBid, ask: s.yesAsk, last: s.lastTradePrice, netQty, thetaPpm: takerThetaPpm, mark });
+      this.markCache.set(slug, { book, version: book.version, fullBook: e.hasFullBook, bid: s.yesBid, ask: s.yesAsk, last: s.lastTradePrice, netQty, thetaPpm: takerThetaPpm, own, mark });
     } else {
       c.book = book;
       c.version = book.version;
@@ -441,6 +456,7 @@ export class StateManager {
       c.last = s.lastTradePrice;
       c.netQty = netQty;
       c.thetaPpm = takerThetaPpm;
+      c.own = own;
       c.mark = mark;
     }
     return mark;
@@ -448,7 +464,7 @@ export class StateManager {
 
   /** closeoutMark computed afresh, bypassing its cache: the reference the cache is tested against. */
   closeoutMarkUncached(slug: string, netQty: Qty, takerThetaPpm: number = this.takerThetaPpm(slug)): ExecutableMark {
-    return computeMark(this.markets.get(slug), netQty, takerThetaPpm);
+    return computeMark(this.markets.get(slug), netQty, takerThetaPpm, this.opts.ownLiquidity);
   }
 
   private takerThetaPpm(slug: string): number {
@@ -740,12 +756,22 @@ export class StateManager {
 
 /**
  * The executable mark of holding `netQty` in a market (shared/domain/executable-mark.ts): the close walks the
- * book's depth once a whole book has arrived, else only the best price (size unknown).
+ * book's depth once a whole book has arrived, else only the best price (size unknown). With the bot's own
+ * resting orders in the market (live), both sides are read without them (shared/domain/own-liquidity.ts): the
+ * close never trades with the bot's own orders, and the other side's best is the best of someone else.
  */
-function computeMark(e: MarketEntry | undefined, netQty: Qty, takerThetaPpm: number): ExecutableMark {
+function computeMark(e: MarketEntry | undefined, netQty: Qty, takerThetaPpm: number, own: OwnLiquidity | undefined): ExecutableMark {
   if (!e) return executableMark({ netQty, closeLevels: bestOnly(null), oppositeBest: null, lastTrade: null, takerThetaPpm });
   const long = netQty > 0;
   const s = e.state;
-  const closeLevels: LevelAt = e.hasFullBook ? (long ? e.bidLevels : e.askLevels) : bestOnly(long ? s.yesBid : s.yesAsk);
-  return executableMark({ netQty, closeLevels, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
+  const bids: LevelAt = e.hasFullBook ? e.bidLevels : bestOnly(s.yesBid);
+  const asks: LevelAt = e.hasFullBook ? e.askLevels : bestOnly(s.yesAsk);
+  const slug = e.book.marketSlug;
+  if (own === undefined || netQty === 0 || !own.has(slug)) {
+    return executableMark({ netQty, closeLevels: long ? bids : asks, oppositeBest: long ? s.yesAsk : s.yesBid, lastTrade: s.lastTradePrice, takerThetaPpm });
+  }
+  const othersBids = withoutOwn(bids, ownAtOf(own, slug, 'bid'));
+  const othersAsks = withoutOwn(asks, ownAtOf(own, slug, 'ask'));
+  const opposite = (long ? othersAsks : othersBids)(0)?.price ?? null;
+  return executableMark({ netQty, closeLevels: long ? othersBids : othersAsks, oppositeBest: opposite, lastTrade: s.lastTradePrice, takerThetaPpm });
 }
