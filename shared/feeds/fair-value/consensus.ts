@@ -26,7 +26,7 @@
 import type { ConsensusProbability, OddsQuote } from '../../domain/feed-events.js';
 import { marketKeyOf, sportsbookKeyOf } from '../wire.js';
 import { americanToProbability, isValidAmericanOdds } from './odds.js';
-import { removeVig, type NoVigMethod } from './no-vig.js';
+import { removeVigInto, type NoVigMethod } from './no-vig.js';
 
 /** Default sportsbook weights, keyed by normalised name (lower case, letters and digits only). */
 export const DEFAULT_SPORTSBOOK_WEIGHTS: Readonly<Record<string, number>> = {
@@ -176,12 +176,15 @@ interface BookQuotes {
   knownWeight: number;
   weightTable: ReadonlyMap<string, number> | null;
   weightDefault: number;
-  /** The last de-vig: the first `devigN` outcome names and their prices, the method, and its result. */
+  /**
+   * The last de-vig: the first `devigN` outcome names and their prices, the method, and its result (the first
+   * `devigN` of `fair`, an array this record owns and rewrites at each de-vig).
+   */
   devigN: number;
   devigNames: string[];
   devigOdds: number[];
   devigMethod: NoVigMethod | null;
-  fair: readonly number[];
+  fair: number[];
   overround: number;
 }
 
@@ -204,6 +207,10 @@ export interface ConsensusScratch {
   fairs: (readonly number[])[];
   ages: number[];
   blended: number[];
+  /** The implied probabilities of the book being de-vigged (the first `nNames`). */
+  implied: number[];
+  /** How many de-vigs ran with this scratch (the others were remembered). */
+  devigs: number;
 }
 
 /**
@@ -215,7 +222,7 @@ export interface ConsensusMemo {
 }
 
 function newScratch(): ConsensusScratch {
-  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [], weightsUsed: [], fairs: [], ages: [], blended: [] };
+  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [], weightsUsed: [], fairs: [], ages: [], blended: [], implied: [], devigs: 0 };
 }
 
 /** The book's record for this computation (reset when first met in it). */
@@ -291,14 +298,14 @@ function devigCurrent(book: BookQuotes, method: NoVigMethod): boolean {
   return true;
 }
 
-function rememberDevig(book: BookQuotes, method: NoVigMethod, fair: readonly number[], overround: number): void {
+/** Records the de-vig just written into `book.fair`. */
+function rememberDevig(book: BookQuotes, method: NoVigMethod, overround: number): void {
   for (let i = 0; i < book.n; i++) {
     book.devigNames[i] = book.sortedNames[i] as string;
     book.devigOdds[i] = (book.sortedQuotes[i] as OddsQuote).americanOdds;
   }
   book.devigN = book.n;
   book.devigMethod = method;
-  book.fair = fair;
   book.overround = overround;
 }
 
@@ -313,7 +320,7 @@ export function computeConsensus(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusProbability | null {
-  return consensusOf(quotes, fixtureId, market, now, options, false, newScratch()).consensus;
+  return consensusOf(quotes, fixtureId, market, now, options, null, newScratch());
 }
 
 export function computeConsensusDetailed(
@@ -323,11 +330,10 @@ export function computeConsensusDetailed(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusDetail {
-  return consensusOf(quotes, fixtureId, market, now, options, true, newScratch());
+  const detail: ConsensusDetail = { consensus: null, books: [], excluded: [] };
+  detail.consensus = consensusOf(quotes, fixtureId, market, now, options, detail, newScratch());
+  return detail;
 }
-
-const NO_EXCLUSIONS = Object.freeze([]) as unknown as ExcludedQuote[];
-const NO_CONTRIBUTIONS = Object.freeze([]) as unknown as BookContribution[];
 
 /** Lists an excluded quote (only when the exclusions are wanted). */
 function exclude(excluded: ExcludedQuote[] | null, sportsbook: string, name: string, reason: ExclusionReason): void {
@@ -340,9 +346,9 @@ function excludeAll(excluded: ExcludedQuote[] | null, shown: string, names: read
 }
 
 /**
- * The consensus; the exclusions and contributions are listed only when `detail` (the bare consensus is the
- * same either way). `scratch` is working memory (see ConsensusScratch): a fresh one or one kept between calls
- * give the same result.
+ * The consensus; the exclusions and contributions are listed in `detail` only when one is given (the bare
+ * consensus is the same either way; without one, a call allocates only its result). `scratch` is working
+ * memory (see ConsensusScratch): a fresh one or one kept between calls give the same result.
  */
 function consensusOf(
   quotes: readonly OddsQuote[],
@@ -350,15 +356,17 @@ function consensusOf(
   market: string,
   now: number,
   options: ConsensusOptions,
-  detail: boolean,
+  detail: ConsensusDetail | null,
   scratch: ConsensusScratch,
-): ConsensusDetail {
+): ConsensusProbability | null {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
+  /** Prices expire by age: only then do the books' ages enter the consensus (see the file comment). */
+  const aging = expireAfterMs !== Infinity;
   const method = options.method ?? 'shin';
   const weights = weightTable(options);
   const defaultWeight = options.defaultWeight ?? 1;
-  const excluded: ExcludedQuote[] | null = detail ? [] : null;
+  const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
   scratch.stamp++;
   scratch.nOrder = 0;
 
@@ -461,7 +469,6 @@ function consensusOf(
   // 3. de-vig per book (each book's fair probabilities in name order: its sortedQuotes are the set's names)
   const { weightsUsed, fairs, ages } = scratch;
   let nBooks = 0;
-  const contributions: BookContribution[] = detail ? [] : NO_CONTRIBUTIONS;
   const names: readonly string[] = best ? best.names : [];
   const nNames = best ? best.n : 0;
   for (let b = 0; b < nOrder; b++) {
@@ -474,21 +481,19 @@ function consensusOf(
       continue;
     }
     let ageMs = 0;
-    for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
+    if (aging || detail) for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
     if (!devigCurrent(book, method)) {
-      let fair: readonly number[];
       let overround: number;
       try {
-        const implied: number[] = new Array<number>(nNames);
+        const implied = scratch.implied;
         for (let i = 0; i < nNames; i++) implied[i] = americanToProbability((book.sortedQuotes[i] as OddsQuote).americanOdds);
-        const r = removeVig(implied, method);
-        fair = r.probabilities;
-        overround = r.overround;
+        overround = removeVigInto(implied, nNames, method, book.fair); // writes nothing when it throws
       } catch {
         excludeAll(excluded, shown, names, nNames, 'devig_failed');
         continue;
       }
-      rememberDevig(book, method, fair, overround);
+      rememberDevig(book, method, overround);
+      scratch.devigs++;
     }
     weightsUsed[nBooks] = w;
     fairs[nBooks] = book.fair;
@@ -496,12 +501,12 @@ function consensusOf(
     if (detail) {
       const fair: Record<string, number> = {};
       for (let i = 0; i < nNames; i++) fair[names[i] as string] = book.fair[i] as number;
-      contributions.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
+      detail.books.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
     }
   }
 
   const minBooks = Math.max(1, options.minBooks ?? 1);
-  if (nBooks < minBooks) return { consensus: null, books: contributions, excluded: excluded ?? NO_EXCLUSIONS };
+  if (nBooks < minBooks) return null;
 
   // blend (sums in contribution order, as a left fold from 0)
   let totalW = 0;
@@ -530,25 +535,23 @@ function consensusOf(
     maxSd = Math.max(maxSd, Math.sqrt(variance));
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
-  let weightedAge = 0;
-  for (let b = 0; b < nBooks; b++) weightedAge = weightedAge + (weightsUsed[b] as number) * (ages[b] as number);
-  const meanAge = weightedAge / totalW;
-  const aging = expireAfterMs !== Infinity;
-  const freshness = aging ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
+  let freshness = 1;
+  if (aging) {
+    let weightedAge = 0;
+    for (let b = 0; b < nBooks; b++) weightedAge = weightedAge + (weightsUsed[b] as number) * (ages[b] as number);
+    const meanAge = weightedAge / totalW;
+    freshness = 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs));
+  }
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
 
   return {
-    consensus: {
-      fixtureId,
-      market,
-      probabilities,
-      confidence,
-      books: nBooks,
-      maxAgeMs: aging ? maxOf(ages, nBooks) : 0,
-      computedAt: now,
-    },
-    books: contributions,
-    excluded: excluded ?? NO_EXCLUSIONS,
+    fixtureId,
+    market,
+    probabilities,
+    confidence,
+    books: nBooks,
+    maxAgeMs: aging ? maxOf(ages, nBooks) : 0,
+    computedAt: now,
   };
 }
 
@@ -567,5 +570,5 @@ export function createConsensusFn(
   options: ConsensusOptions = {},
 ): (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number, memo?: ConsensusMemo) => ConsensusProbability | undefined {
   return (quotes, fixtureId, market, now, memo) =>
-    consensusOf(quotes, fixtureId, market, now, options, false, memo ? (memo.scratch ??= newScratch()) : newScratch()).consensus ?? undefined;
+    consensusOf(quotes, fixtureId, market, now, options, null, memo ? (memo.scratch ??= newScratch()) : newScratch()) ?? undefined;
 }
