@@ -200,7 +200,15 @@ export interface ConsensusScratch {
   order: BookQuotes[];
   nOrder: number;
   stamp: number;
+  /**
+   * The record of the book of the quote at each index of the quote list the last time one was found for it
+   * there (a quote list keeps its quotes' places, so the book at an index seldom changes): used when its key
+   * is the quote's book key, instead of a look-up in `books`.
+   */
+  slotBooks: BookQuotes[];
+  /** This computation's outcome sets: the first `nGroups` of `groups` (entries past them are stale). */
   groups: OutcomeSet[];
+  nGroups: number;
   groupPool: OutcomeSet[];
   /** Per computation, the first `nBooks` (or `nNames`) entries: the contributing books' weights, fair vectors and ages, and the blend. */
   weightsUsed: number[];
@@ -211,6 +219,10 @@ export interface ConsensusScratch {
   implied: number[];
   /** How many de-vigs ran with this scratch (the others were remembered). */
   devigs: number;
+  /** The count factor last computed, and its inputs (Σw and weightScale). */
+  count: number;
+  countW: number;
+  countScale: number;
 }
 
 /**
@@ -222,16 +234,36 @@ export interface ConsensusMemo {
 }
 
 function newScratch(): ConsensusScratch {
-  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [], weightsUsed: [], fairs: [], ages: [], blended: [], implied: [], devigs: 0 };
+  return {
+    books: new Map(),
+    order: [],
+    nOrder: 0,
+    stamp: 0,
+    slotBooks: [],
+    groups: [],
+    nGroups: 0,
+    groupPool: [],
+    weightsUsed: [],
+    fairs: [],
+    ages: [],
+    blended: [],
+    implied: [],
+    devigs: 0,
+    count: 0,
+    countW: Number.NaN,
+    countScale: Number.NaN,
+  };
 }
 
-/** The book's record for this computation (reset when first met in it). */
-function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuotes {
-  let book = scratch.books.get(key);
+/** The record of the book of key `key`, the quote at index `at` of the list (made on first use). */
+function recordAt(scratch: ConsensusScratch, at: number, key: string): BookQuotes {
+  let book = scratch.slotBooks[at];
+  if (book !== undefined && book.key === key) return book;
+  book = scratch.books.get(key);
   if (!book) {
     book = {
       key,
-      shown,
+      shown: key,
       n: 0,
       names: [],
       quotes: [],
@@ -252,6 +284,13 @@ function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuo
     };
     scratch.books.set(key, book);
   }
+  scratch.slotBooks[at] = book;
+  return book;
+}
+
+/** The book's record for this computation (reset when first met in it), for the quote at index `at`. */
+function bookFor(scratch: ConsensusScratch, at: number, key: string, shown: string): BookQuotes {
+  const book = recordAt(scratch, at, key);
   if (book.seen !== scratch.stamp) {
     book.seen = scratch.stamp;
     book.shown = shown;
@@ -263,9 +302,10 @@ function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuo
   return book;
 }
 
-/** This computation's record of a book, if the computation met it. */
-function seenBook(scratch: ConsensusScratch, key: string): BookQuotes | undefined {
-  const book = scratch.books.get(key);
+/** This computation's record of a book, if the computation met it (the quote at index `at` is of that book). */
+function seenBook(scratch: ConsensusScratch, at: number, key: string): BookQuotes | undefined {
+  const slot = scratch.slotBooks[at];
+  const book = slot !== undefined && slot.key === key ? slot : scratch.books.get(key);
   return book && book.seen === scratch.stamp ? book : undefined;
 }
 
@@ -372,7 +412,8 @@ function consensusOf(
 
   // 1. filter, and keep the newest quote per book × outcome
   let locked = false;
-  for (const q of quotes) {
+  for (let at = 0; at < quotes.length; at++) {
+    const q = quotes[at] as OddsQuote;
     if (!inMarket(q, fixtureId, market)) continue;
     if (q.locked) {
       locked = true;
@@ -391,7 +432,7 @@ function consensusOf(
       exclude(excluded, q.sportsbook, q.name, 'invalid_price');
       continue;
     }
-    const book = bookFor(scratch, sportsbookKeyOf(q), q.sportsbook);
+    const book = bookFor(scratch, at, sportsbookKeyOf(q), q.sportsbook);
     const i = outcomeIndex(book, q.name);
     if (i < 0) {
       book.names[book.n] = q.name;
@@ -401,9 +442,10 @@ function consensusOf(
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
   if (locked) {
-    for (const q of quotes) {
+    for (let at = 0; at < quotes.length; at++) {
+      const q = quotes[at] as OddsQuote;
       if (!q.locked || !inMarket(q, fixtureId, market)) continue;
-      const book = seenBook(scratch, sportsbookKeyOf(q));
+      const book = seenBook(scratch, at, sportsbookKeyOf(q));
       const i = book ? outcomeIndex(book, q.name) : -1;
       if (book && i >= 0 && (book.quotes[i] as OddsQuote).timestamp <= q.timestamp) {
         for (let j = i + 1; j < book.n; j++) {
@@ -418,7 +460,7 @@ function consensusOf(
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
   const { order, nOrder, groups } = scratch;
-  if (groups.length !== 0) groups.length = 0; // setting an array's length is a runtime call even when it is already 0
+  let nGroups = 0; // not groups.length = 0: setting an array's length is a runtime call
   for (let b = 0; b < nOrder; b++) {
     const book = order[b] as BookQuotes;
     if (book.weightTable !== weights || book.weightDefault !== defaultWeight) {
@@ -434,32 +476,35 @@ function consensusOf(
     if (book.n < 2) continue;
     sortOutcomes(book);
     let g: OutcomeSet | undefined;
-    for (const x of groups) {
+    for (let k = 0; k < nGroups; k++) {
+      const x = groups[k] as OutcomeSet;
       if (sameNames(x.names, x.n, book.sortedNames, book.n)) {
         g = x;
         break;
       }
     }
     if (!g) {
-      g = scratch.groupPool[groups.length];
+      g = scratch.groupPool[nGroups];
       if (g) {
         g.names = book.sortedNames;
         g.n = book.n;
         g.weight = 0;
         g.key = '';
       } else scratch.groupPool.push((g = { names: book.sortedNames, n: book.n, weight: 0, key: '' }));
-      groups.push(g);
+      groups[nGroups++] = g;
     }
     book.group = g;
     g.weight += w;
   }
-  if (groups.length > 1) {
+  if (nGroups > 1) {
+    if (groups.length !== nGroups) groups.length = nGroups;
     for (const g of groups) g.key = JSON.stringify(g.names.slice(0, g.n));
     groups.sort(byKey);
   }
   let best: OutcomeSet | null = null;
   let bestW = 0;
-  for (const g of groups) {
+  for (let k = 0; k < nGroups; k++) {
+    const g = groups[k] as OutcomeSet;
     if (g.weight > bestW) {
       best = g;
       bestW = g.weight;
@@ -525,7 +570,12 @@ function consensusOf(
   // 4. confidence
   const weightScale = options.weightScale ?? 2;
   const dispersionScale = options.dispersionScale ?? 0.03;
-  const count = 1 - Math.exp(-totalW / weightScale);
+  if (totalW !== scratch.countW || weightScale !== scratch.countScale) {
+    scratch.count = 1 - Math.exp(-totalW / weightScale);
+    scratch.countW = totalW;
+    scratch.countScale = weightScale;
+  }
+  const count = scratch.count;
   let maxSd = 0;
   for (let i = 0; i < nNames; i++) {
     const mean = (blended[i] as number) / sum;

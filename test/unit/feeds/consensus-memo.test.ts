@@ -89,7 +89,7 @@ function quoteOf(u: Update, now: number, seq: number): OddsQuote {
 describe('consensus working memory', () => {
   it('a memo kept between calls gives exactly the fresh computation, over random odds sequences', () => {
     fc.assert(
-      fc.property(options, fc.array(update, { minLength: 1, maxLength: 150, size: 'large' }), fc.boolean(), (opts, updates, shareOneList) => {
+      fc.property(options, fc.array(update, { minLength: 1, maxLength: 150, size: 'large' }), fc.boolean(), fc.boolean(), (opts, updates, shareOneList, reversedToo) => {
         const cached = createConsensusFn(opts);
         // One list (and memo) per fixture × market as the state manager keeps them, or one list for all (the
         // consensus then filters by fixture and market: the memo must not mix them up).
@@ -108,6 +108,11 @@ describe('consensus working memory', () => {
             const expected = computeConsensus(slot.list, q.fixtureId, market, now, opts) ?? undefined;
             expect(cached(slot.list, q.fixtureId, market, now, slot.memo)).toStrictEqual(expected);
             expect(cached(slot.list, q.fixtureId, market, now)).toStrictEqual(expected);
+            if (reversedToo) {
+              // the same memo with the quotes in other places (the memo's record of the book at each place is then wrong)
+              const reversed = [...slot.list].reverse();
+              expect(cached(reversed, q.fixtureId, market, now, slot.memo)).toStrictEqual(computeConsensus(reversed, q.fixtureId, market, now, opts) ?? undefined);
+            }
           }
         }
       }),
