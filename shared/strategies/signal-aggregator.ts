@@ -23,6 +23,14 @@ const URGENCY_RANK: Readonly<Record<Urgency, number>> = { HIGH: 3, MEDIUM: 2, LO
 const KEPT = 1;
 const CONFLICT = 2;
 
+type DropReason = 'duplicate_recent' | 'duplicate' | 'conflict';
+/** The dropped counter's dimensions per reason, made once (metrics read dimensions, never keep them). */
+const DROP_DIMENSIONS: Readonly<Record<DropReason, Readonly<{ reason: DropReason }>>> = {
+  duplicate_recent: Object.freeze({ reason: 'duplicate_recent' }),
+  duplicate: Object.freeze({ reason: 'duplicate' }),
+  conflict: Object.freeze({ reason: 'conflict' }),
+};
+
 /** Negative when `a` ranks before `b`. */
 export function compareSignals(a: Signal, b: Signal): number {
   return URGENCY_RANK[b.urgency] - URGENCY_RANK[a.urgency] || compareNetEdge(a, b) || b.confidence - a.confidence || a.createdAt - b.createdAt;
@@ -73,14 +81,20 @@ export interface SignalAggregatorOptions {
 export class SignalAggregator {
   /** Market → its remembered keys (expired ones are removed by `expire`). */
   private readonly recent = new Map<string, RecentKey[]>();
-  /** The keys in the order their times were set (a key set again is queued again; its older record is stale). */
-  private queueKeys: RecentKey[] = [];
-  private queueSeqs: number[] = [];
-  private queueSlugs: string[] = [];
+  /**
+   * The keys in the order their times were set (a key set again is queued again; its older record is stale):
+   * entries `queueHead` to `queueTail` of the three arrays. The arrays are written up to the tail and never
+   * shrunk (setting an array's length is a runtime call, and the pushes after it grow the array again).
+   */
+  private readonly queueKeys: RecentKey[] = [];
+  private readonly queueSeqs: number[] = [];
+  private readonly queueSlugs: string[] = [];
   private queueHead = 0;
+  private queueTail = 0;
   private seq = 0;
-  /** Scratch of `aggregate` (batches are handled one at a time, never re-entered). */
+  /** Scratch of `aggregate` (batches are handled one at a time, never re-entered): the first `n` entries. */
   private readonly fate: number[] = [];
+  private readonly best: Signal[] = [];
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -106,20 +120,21 @@ export class SignalAggregator {
     // Batches are small (a few signals): plain arrays and linear scans, no maps per batch.
     // 1. De-duplicate: `best` holds one signal per key, in the order the keys first appeared (a better signal
     //    takes its key's place).
-    const best: Signal[] = [];
+    const best = this.best;
+    let n = 0;
     for (const s of signals) {
       if (this.seenRecently(s, now)) {
         this.drop(s, 'duplicate_recent');
         continue;
       }
       let i = -1;
-      for (let j = 0; j < best.length; j++) {
+      for (let j = 0; j < n; j++) {
         if (sameSignalKey(best[j] as Signal, s)) {
           i = j;
           break;
         }
       }
-      if (i < 0) best.push(s);
+      if (i < 0) best[n++] = s;
       else if (compareSignals(s, best[i] as Signal) < 0) {
         this.drop(best[i] as Signal, 'duplicate');
         best[i] = s;
@@ -127,7 +142,6 @@ export class SignalAggregator {
     }
 
     // 2. Conflicts per market, markets in the order they first appear in `best`.
-    const n = best.length;
     const fate = this.fate; // 0 not yet seen, KEPT, or CONFLICT
     for (let i = 0; i < n; i++) fate[i] = 0;
     const kept: Signal[] = [];
@@ -159,7 +173,14 @@ export class SignalAggregator {
     return kept;
   }
 
-  /** The signal's key was remembered less than dedupe_window_ms before `now`. */
+  /** How many de-duplication keys are remembered (those not yet forgotten by the expiry). */
+  rememberedKeys(): number {
+    let n = 0;
+    for (const keys of this.recent.values()) n += keys.length;
+    return n;
+  }
+
+    /** The signal's key was remembered less than dedupe_window_ms before `now`. */
   private seenRecently(s: Signal, now: number): boolean {
     const keys = this.recent.get(s.marketSlug);
     if (keys === undefined) return false;
@@ -184,9 +205,10 @@ export class SignalAggregator {
     if (k === undefined) keys.push((k = { action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 }));
     k.at = now;
     k.seq = ++this.seq;
-    this.queueKeys.push(k);
-    this.queueSeqs.push(k.seq);
-    this.queueSlugs.push(s.marketSlug);
+    const tail = this.queueTail++;
+    this.queueKeys[tail] = k;
+    this.queueSeqs[tail] = k.seq;
+    this.queueSlugs[tail] = s.marketSlug;
   }
 
   /**
@@ -197,8 +219,9 @@ export class SignalAggregator {
    */
   private expire(now: number): void {
     const keys = this.queueKeys;
+    const tail = this.queueTail;
     let head = this.queueHead;
-    while (head < keys.length) {
+    while (head < tail) {
       const k = keys[head] as RecentKey;
       if (k.seq === this.queueSeqs[head]) {
         if (now - k.at < this.opts.dedupeWindowMs) break;
@@ -209,25 +232,22 @@ export class SignalAggregator {
       }
       head++;
     }
-    if (head === keys.length) {
-      if (head !== 0) {
-        keys.length = 0;
-        this.queueSeqs.length = 0;
-        this.queueSlugs.length = 0;
-      }
+    if (head === tail) {
       head = 0;
-    } else if (head > 1024 && head * 2 > keys.length) {
-      // Drop the consumed records now and then (amortised), so the queue holds about the keys remembered.
-      this.queueKeys = keys.slice(head);
-      this.queueSeqs = this.queueSeqs.slice(head);
-      this.queueSlugs = this.queueSlugs.slice(head);
+      this.queueTail = 0;
+    } else if (head > 1024 && head * 2 > tail) {
+      // Move the live records to the front now and then (amortised), so the queue holds about the keys remembered.
+      keys.copyWithin(0, head, tail);
+      this.queueSeqs.copyWithin(0, head, tail);
+      this.queueSlugs.copyWithin(0, head, tail);
+      this.queueTail = tail - head;
       head = 0;
     }
     this.queueHead = head;
   }
 
-  private drop(s: Signal, reason: string, winner?: Signal): void {
-    this.metrics.increment('strategy.aggregator.dropped', 1, { reason });
+  private drop(s: Signal, reason: DropReason, winner?: Signal): void {
+    this.metrics.increment('strategy.aggregator.dropped', 1, DROP_DIMENSIONS[reason]);
     if (!logEnabled(this.logger, 'debug')) return;
     this.logger.debug('signal dropped', {
       reason,

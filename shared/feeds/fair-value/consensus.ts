@@ -26,7 +26,7 @@
 import type { ConsensusProbability, OddsQuote } from '../../domain/feed-events.js';
 import { marketKeyOf, sportsbookKeyOf } from '../wire.js';
 import { americanToProbability, isValidAmericanOdds } from './odds.js';
-import { removeVig, type NoVigMethod } from './no-vig.js';
+import { removeVigInto, type NoVigMethod } from './no-vig.js';
 
 /** Default sportsbook weights, keyed by normalised name (lower case, letters and digits only). */
 export const DEFAULT_SPORTSBOOK_WEIGHTS: Readonly<Record<string, number>> = {
@@ -176,12 +176,15 @@ interface BookQuotes {
   knownWeight: number;
   weightTable: ReadonlyMap<string, number> | null;
   weightDefault: number;
-  /** The last de-vig: the first `devigN` outcome names and their prices, the method, and its result. */
+  /**
+   * The last de-vig: the first `devigN` outcome names and their prices, the method, and its result (the first
+   * `devigN` of `fair`, an array this record owns and rewrites at each de-vig).
+   */
   devigN: number;
   devigNames: string[];
   devigOdds: number[];
   devigMethod: NoVigMethod | null;
-  fair: readonly number[];
+  fair: number[];
   overround: number;
 }
 
@@ -197,13 +200,29 @@ export interface ConsensusScratch {
   order: BookQuotes[];
   nOrder: number;
   stamp: number;
+  /**
+   * The record of the book of the quote at each index of the quote list the last time one was found for it
+   * there (a quote list keeps its quotes' places, so the book at an index seldom changes): used when its key
+   * is the quote's book key, instead of a look-up in `books`.
+   */
+  slotBooks: BookQuotes[];
+  /** This computation's outcome sets: the first `nGroups` of `groups` (entries past them are stale). */
   groups: OutcomeSet[];
+  nGroups: number;
   groupPool: OutcomeSet[];
   /** Per computation, the first `nBooks` (or `nNames`) entries: the contributing books' weights, fair vectors and ages, and the blend. */
   weightsUsed: number[];
   fairs: (readonly number[])[];
   ages: number[];
   blended: number[];
+  /** The implied probabilities of the book being de-vigged (the first `nNames`). */
+  implied: number[];
+  /** How many de-vigs ran with this scratch (the others were remembered). */
+  devigs: number;
+  /** The count factor last computed, and its inputs (Σw and weightScale). */
+  count: number;
+  countW: number;
+  countScale: number;
 }
 
 /**
@@ -215,16 +234,36 @@ export interface ConsensusMemo {
 }
 
 function newScratch(): ConsensusScratch {
-  return { books: new Map(), order: [], nOrder: 0, stamp: 0, groups: [], groupPool: [], weightsUsed: [], fairs: [], ages: [], blended: [] };
+  return {
+    books: new Map(),
+    order: [],
+    nOrder: 0,
+    stamp: 0,
+    slotBooks: [],
+    groups: [],
+    nGroups: 0,
+    groupPool: [],
+    weightsUsed: [],
+    fairs: [],
+    ages: [],
+    blended: [],
+    implied: [],
+    devigs: 0,
+    count: 0,
+    countW: Number.NaN,
+    countScale: Number.NaN,
+  };
 }
 
-/** The book's record for this computation (reset when first met in it). */
-function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuotes {
-  let book = scratch.books.get(key);
+/** The record of the book of key `key`, the quote at index `at` of the list (made on first use). */
+function recordAt(scratch: ConsensusScratch, at: number, key: string): BookQuotes {
+  let book = scratch.slotBooks[at];
+  if (book !== undefined && book.key === key) return book;
+  book = scratch.books.get(key);
   if (!book) {
     book = {
       key,
-      shown,
+      shown: key,
       n: 0,
       names: [],
       quotes: [],
@@ -245,6 +284,13 @@ function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuo
     };
     scratch.books.set(key, book);
   }
+  scratch.slotBooks[at] = book;
+  return book;
+}
+
+/** The book's record for this computation (reset when first met in it), for the quote at index `at`. */
+function bookFor(scratch: ConsensusScratch, at: number, key: string, shown: string): BookQuotes {
+  const book = recordAt(scratch, at, key);
   if (book.seen !== scratch.stamp) {
     book.seen = scratch.stamp;
     book.shown = shown;
@@ -256,9 +302,10 @@ function bookFor(scratch: ConsensusScratch, key: string, shown: string): BookQuo
   return book;
 }
 
-/** This computation's record of a book, if the computation met it. */
-function seenBook(scratch: ConsensusScratch, key: string): BookQuotes | undefined {
-  const book = scratch.books.get(key);
+/** This computation's record of a book, if the computation met it (the quote at index `at` is of that book). */
+function seenBook(scratch: ConsensusScratch, at: number, key: string): BookQuotes | undefined {
+  const slot = scratch.slotBooks[at];
+  const book = slot !== undefined && slot.key === key ? slot : scratch.books.get(key);
   return book && book.seen === scratch.stamp ? book : undefined;
 }
 
@@ -291,14 +338,14 @@ function devigCurrent(book: BookQuotes, method: NoVigMethod): boolean {
   return true;
 }
 
-function rememberDevig(book: BookQuotes, method: NoVigMethod, fair: readonly number[], overround: number): void {
+/** Records the de-vig just written into `book.fair`. */
+function rememberDevig(book: BookQuotes, method: NoVigMethod, overround: number): void {
   for (let i = 0; i < book.n; i++) {
     book.devigNames[i] = book.sortedNames[i] as string;
     book.devigOdds[i] = (book.sortedQuotes[i] as OddsQuote).americanOdds;
   }
   book.devigN = book.n;
   book.devigMethod = method;
-  book.fair = fair;
   book.overround = overround;
 }
 
@@ -313,7 +360,7 @@ export function computeConsensus(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusProbability | null {
-  return consensusOf(quotes, fixtureId, market, now, options, false, newScratch()).consensus;
+  return consensusOf(quotes, fixtureId, market, now, options, null, newScratch());
 }
 
 export function computeConsensusDetailed(
@@ -323,11 +370,10 @@ export function computeConsensusDetailed(
   now: number,
   options: ConsensusOptions = {},
 ): ConsensusDetail {
-  return consensusOf(quotes, fixtureId, market, now, options, true, newScratch());
+  const detail: ConsensusDetail = { consensus: null, books: [], excluded: [] };
+  detail.consensus = consensusOf(quotes, fixtureId, market, now, options, detail, newScratch());
+  return detail;
 }
-
-const NO_EXCLUSIONS = Object.freeze([]) as unknown as ExcludedQuote[];
-const NO_CONTRIBUTIONS = Object.freeze([]) as unknown as BookContribution[];
 
 /** Lists an excluded quote (only when the exclusions are wanted). */
 function exclude(excluded: ExcludedQuote[] | null, sportsbook: string, name: string, reason: ExclusionReason): void {
@@ -340,9 +386,9 @@ function excludeAll(excluded: ExcludedQuote[] | null, shown: string, names: read
 }
 
 /**
- * The consensus; the exclusions and contributions are listed only when `detail` (the bare consensus is the
- * same either way). `scratch` is working memory (see ConsensusScratch): a fresh one or one kept between calls
- * give the same result.
+ * The consensus; the exclusions and contributions are listed in `detail` only when one is given (the bare
+ * consensus is the same either way; without one, a call allocates only its result). `scratch` is working
+ * memory (see ConsensusScratch): a fresh one or one kept between calls give the same result.
  */
 function consensusOf(
   quotes: readonly OddsQuote[],
@@ -350,21 +396,24 @@ function consensusOf(
   market: string,
   now: number,
   options: ConsensusOptions,
-  detail: boolean,
+  detail: ConsensusDetail | null,
   scratch: ConsensusScratch,
-): ConsensusDetail {
+): ConsensusProbability | null {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
+  /** Prices expire by age: only then do the books' ages enter the consensus (see the file comment). */
+  const aging = expireAfterMs !== Infinity;
   const method = options.method ?? 'shin';
   const weights = weightTable(options);
   const defaultWeight = options.defaultWeight ?? 1;
-  const excluded: ExcludedQuote[] | null = detail ? [] : null;
+  const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
   scratch.stamp++;
   scratch.nOrder = 0;
 
   // 1. filter, and keep the newest quote per book × outcome
   let locked = false;
-  for (const q of quotes) {
+  for (let at = 0; at < quotes.length; at++) {
+    const q = quotes[at] as OddsQuote;
     if (!inMarket(q, fixtureId, market)) continue;
     if (q.locked) {
       locked = true;
@@ -383,7 +432,7 @@ function consensusOf(
       exclude(excluded, q.sportsbook, q.name, 'invalid_price');
       continue;
     }
-    const book = bookFor(scratch, sportsbookKeyOf(q), q.sportsbook);
+    const book = bookFor(scratch, at, sportsbookKeyOf(q), q.sportsbook);
     const i = outcomeIndex(book, q.name);
     if (i < 0) {
       book.names[book.n] = q.name;
@@ -393,9 +442,10 @@ function consensusOf(
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
   if (locked) {
-    for (const q of quotes) {
+    for (let at = 0; at < quotes.length; at++) {
+      const q = quotes[at] as OddsQuote;
       if (!q.locked || !inMarket(q, fixtureId, market)) continue;
-      const book = seenBook(scratch, sportsbookKeyOf(q));
+      const book = seenBook(scratch, at, sportsbookKeyOf(q));
       const i = book ? outcomeIndex(book, q.name) : -1;
       if (book && i >= 0 && (book.quotes[i] as OddsQuote).timestamp <= q.timestamp) {
         for (let j = i + 1; j < book.n; j++) {
@@ -410,7 +460,7 @@ function consensusOf(
   // 2. the outcome set carried by the most weight. Sets are compared as sorted name lists; ties go to the set
   // whose JSON text sorts first (built only when there are several sets).
   const { order, nOrder, groups } = scratch;
-  if (groups.length !== 0) groups.length = 0; // setting an array's length is a runtime call even when it is already 0
+  let nGroups = 0; // not groups.length = 0: setting an array's length is a runtime call
   for (let b = 0; b < nOrder; b++) {
     const book = order[b] as BookQuotes;
     if (book.weightTable !== weights || book.weightDefault !== defaultWeight) {
@@ -426,32 +476,35 @@ function consensusOf(
     if (book.n < 2) continue;
     sortOutcomes(book);
     let g: OutcomeSet | undefined;
-    for (const x of groups) {
+    for (let k = 0; k < nGroups; k++) {
+      const x = groups[k] as OutcomeSet;
       if (sameNames(x.names, x.n, book.sortedNames, book.n)) {
         g = x;
         break;
       }
     }
     if (!g) {
-      g = scratch.groupPool[groups.length];
+      g = scratch.groupPool[nGroups];
       if (g) {
         g.names = book.sortedNames;
         g.n = book.n;
         g.weight = 0;
         g.key = '';
       } else scratch.groupPool.push((g = { names: book.sortedNames, n: book.n, weight: 0, key: '' }));
-      groups.push(g);
+      groups[nGroups++] = g;
     }
     book.group = g;
     g.weight += w;
   }
-  if (groups.length > 1) {
+  if (nGroups > 1) {
+    if (groups.length !== nGroups) groups.length = nGroups;
     for (const g of groups) g.key = JSON.stringify(g.names.slice(0, g.n));
     groups.sort(byKey);
   }
   let best: OutcomeSet | null = null;
   let bestW = 0;
-  for (const g of groups) {
+  for (let k = 0; k < nGroups; k++) {
+    const g = groups[k] as OutcomeSet;
     if (g.weight > bestW) {
       best = g;
       bestW = g.weight;
@@ -461,7 +514,6 @@ function consensusOf(
   // 3. de-vig per book (each book's fair probabilities in name order: its sortedQuotes are the set's names)
   const { weightsUsed, fairs, ages } = scratch;
   let nBooks = 0;
-  const contributions: BookContribution[] = detail ? [] : NO_CONTRIBUTIONS;
   const names: readonly string[] = best ? best.names : [];
   const nNames = best ? best.n : 0;
   for (let b = 0; b < nOrder; b++) {
@@ -474,21 +526,19 @@ function consensusOf(
       continue;
     }
     let ageMs = 0;
-    for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
+    if (aging || detail) for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
     if (!devigCurrent(book, method)) {
-      let fair: readonly number[];
       let overround: number;
       try {
-        const implied: number[] = new Array<number>(nNames);
+        const implied = scratch.implied;
         for (let i = 0; i < nNames; i++) implied[i] = americanToProbability((book.sortedQuotes[i] as OddsQuote).americanOdds);
-        const r = removeVig(implied, method);
-        fair = r.probabilities;
-        overround = r.overround;
+        overround = removeVigInto(implied, nNames, method, book.fair); // writes nothing when it throws
       } catch {
         excludeAll(excluded, shown, names, nNames, 'devig_failed');
         continue;
       }
-      rememberDevig(book, method, fair, overround);
+      rememberDevig(book, method, overround);
+      scratch.devigs++;
     }
     weightsUsed[nBooks] = w;
     fairs[nBooks] = book.fair;
@@ -496,12 +546,12 @@ function consensusOf(
     if (detail) {
       const fair: Record<string, number> = {};
       for (let i = 0; i < nNames; i++) fair[names[i] as string] = book.fair[i] as number;
-      contributions.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
+      detail.books.push({ sportsbook: shown, weight: w, fair, overround: book.overround, ageMs });
     }
   }
 
   const minBooks = Math.max(1, options.minBooks ?? 1);
-  if (nBooks < minBooks) return { consensus: null, books: contributions, excluded: excluded ?? NO_EXCLUSIONS };
+  if (nBooks < minBooks) return null;
 
   // blend (sums in contribution order, as a left fold from 0)
   let totalW = 0;
@@ -520,7 +570,12 @@ function consensusOf(
   // 4. confidence
   const weightScale = options.weightScale ?? 2;
   const dispersionScale = options.dispersionScale ?? 0.03;
-  const count = 1 - Math.exp(-totalW / weightScale);
+  if (totalW !== scratch.countW || weightScale !== scratch.countScale) {
+    scratch.count = 1 - Math.exp(-totalW / weightScale);
+    scratch.countW = totalW;
+    scratch.countScale = weightScale;
+  }
+  const count = scratch.count;
   let maxSd = 0;
   for (let i = 0; i < nNames; i++) {
     const mean = (blended[i] as number) / sum;
@@ -530,25 +585,23 @@ function consensusOf(
     maxSd = Math.max(maxSd, Math.sqrt(variance));
   }
   const agreement = Math.exp(-maxSd / dispersionScale);
-  let weightedAge = 0;
-  for (let b = 0; b < nBooks; b++) weightedAge = weightedAge + (weightsUsed[b] as number) * (ages[b] as number);
-  const meanAge = weightedAge / totalW;
-  const aging = expireAfterMs !== Infinity;
-  const freshness = aging ? 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs)) : 1;
+  let freshness = 1;
+  if (aging) {
+    let weightedAge = 0;
+    for (let b = 0; b < nBooks; b++) weightedAge = weightedAge + (weightsUsed[b] as number) * (ages[b] as number);
+    const meanAge = weightedAge / totalW;
+    freshness = 1 - 0.5 * Math.min(1, Math.max(0, meanAge / maxAgeMs));
+  }
   const confidence = Math.min(1, Math.max(0, count * agreement * freshness));
 
   return {
-    consensus: {
-      fixtureId,
-      market,
-      probabilities,
-      confidence,
-      books: nBooks,
-      maxAgeMs: aging ? maxOf(ages, nBooks) : 0,
-      computedAt: now,
-    },
-    books: contributions,
-    excluded: excluded ?? NO_EXCLUSIONS,
+    fixtureId,
+    market,
+    probabilities,
+    confidence,
+    books: nBooks,
+    maxAgeMs: aging ? maxOf(ages, nBooks) : 0,
+    computedAt: now,
   };
 }
 
@@ -567,5 +620,5 @@ export function createConsensusFn(
   options: ConsensusOptions = {},
 ): (quotes: readonly OddsQuote[], fixtureId: string, market: string, now: number, memo?: ConsensusMemo) => ConsensusProbability | undefined {
   return (quotes, fixtureId, market, now, memo) =>
-    consensusOf(quotes, fixtureId, market, now, options, false, memo ? (memo.scratch ??= newScratch()) : newScratch()).consensus ?? undefined;
+    consensusOf(quotes, fixtureId, market, now, options, null, memo ? (memo.scratch ??= newScratch()) : newScratch()) ?? undefined;
 }

@@ -37,10 +37,12 @@ export class NoVigError extends Error {
   }
 }
 
-function validate(implied: readonly number[]): number {
-  if (implied.length < 2) throw new NoVigError(`a market needs at least 2 outcomes, got ${implied.length}`);
+/** Checks the first `n` implied probabilities and returns their sum (a left fold from 0, in order). */
+function validate(implied: readonly number[], n: number = implied.length): number {
+  if (n < 2) throw new NoVigError(`a market needs at least 2 outcomes, got ${n}`);
   let sum = 0;
-  for (const r of implied) {
+  for (let i = 0; i < n; i++) {
+    const r = implied[i] as number;
     if (!(Number.isFinite(r) && r > 0 && r < 1)) throw new NoVigError(`implied probability out of (0,1): ${String(r)}`);
     sum += r;
   }
@@ -53,21 +55,30 @@ function validate(implied: readonly number[]): number {
  */
 export const MIN_FAIR_PROBABILITY = 1e-12;
 
-/** Floors each probability at MIN_FAIR_PROBABILITY and divides by their sum, in place (`p` is always a fresh array). */
-function normalise(p: number[]): number[] {
+/** Floors each of the first `n` probabilities at MIN_FAIR_PROBABILITY and divides them by their sum, in place. */
+function normalise(p: number[], n: number = p.length): number[] {
   let s = 0;
-  for (let i = 0; i < p.length; i++) {
+  for (let i = 0; i < n; i++) {
     const x = Math.max(p[i] as number, MIN_FAIR_PROBABILITY);
     p[i] = x;
     s = s + x;
   }
-  for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) / s;
+  for (let i = 0; i < n; i++) p[i] = (p[i] as number) / s;
   return p;
 }
 
+/** The multiplicative de-vig of the first `n` of `implied` written into the first `n` of `out`; returns the overround. */
+function multiplicativeInto(implied: readonly number[], n: number, out: number[]): number {
+  const sum = validate(implied, n);
+  for (let i = 0; i < n; i++) out[i] = (implied[i] as number) / sum;
+  normalise(out, n);
+  return sum - 1;
+}
+
 export function multiplicative(implied: readonly number[]): NoVigResult {
-  const sum = validate(implied);
-  return { probabilities: normalise(implied.map((r) => r / sum)), overround: sum - 1, method: 'multiplicative' };
+  const probabilities = new Array<number>(implied.length);
+  const overround = multiplicativeInto(implied, implied.length, probabilities);
+  return { probabilities, overround, method: 'multiplicative' };
 }
 
 export function additive(implied: readonly number[]): NoVigResult {
@@ -132,4 +143,16 @@ export function removeVig(implied: readonly number[], method: NoVigMethod): NoVi
     case 'shin':
       return shin(implied);
   }
+}
+
+/**
+ * `removeVig(implied.slice(0, n), method)` with its probabilities written into the first `n` of `out` (nothing
+ * written when it throws), returning its overround: the same result bit for bit. The multiplicative method
+ * (the configured default) allocates nothing; the others de-vig a copy and copy the result.
+ */
+export function removeVigInto(implied: readonly number[], n: number, method: NoVigMethod, out: number[]): number {
+  if (method === 'multiplicative') return multiplicativeInto(implied, n, out);
+  const r = removeVig(implied.length === n ? implied : implied.slice(0, n), method);
+  for (let i = 0; i < n; i++) out[i] = r.probabilities[i] as number;
+  return r.overround;
 }

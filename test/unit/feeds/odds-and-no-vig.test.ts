@@ -8,7 +8,7 @@ import {
   isValidAmericanOdds,
   probabilityToAmerican,
 } from '../../../shared/feeds/fair-value/odds.js';
-import { NO_VIG_METHODS, NoVigError, additive, multiplicative, power, removeVig, shin } from '../../../shared/feeds/fair-value/no-vig.js';
+import { MIN_FAIR_PROBABILITY, NO_VIG_METHODS, NoVigError, additive, multiplicative, power, removeVig, removeVigInto, shin } from '../../../shared/feeds/fair-value/no-vig.js';
 import { normalCdf, normalQuantile } from '../../../shared/feeds/fair-value/normal.js';
 
 describe('odds conversions', () => {
@@ -166,6 +166,51 @@ describe('no-vig properties', () => {
           for (let j = 0; j < r.length; j++) if (r[i]! > r[j]! + 1e-12) expect(p[i]!).toBeGreaterThanOrEqual(p[j]! - 1e-12);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('multiplicative is r_i / Σr floored at MIN_FAIR_PROBABILITY and renormalised, bit for bit in that order of operations', () => {
+    fc.assert(
+      fc.property(market, (odds) => {
+        const r = odds.map(americanToProbability);
+        let sum = 0;
+        for (const x of r) sum += x;
+        const p = r.map((x) => Math.max(x / sum, MIN_FAIR_PROBABILITY));
+        let s = 0;
+        for (const x of p) s = s + x;
+        const got = multiplicative(r);
+        expect(got.probabilities).toEqual(p.map((x) => x / s));
+        expect(Object.is(got.overround, sum - 1)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('removeVigInto writes removeVig of the first n into `out` bit for bit, and nothing when removeVig throws', () => {
+    const implied = fc.oneof(
+      { weight: 8, arbitrary: fc.array(american, { minLength: 2, maxLength: 4 }).map((odds) => odds.map(americanToProbability)) },
+      { weight: 1, arbitrary: fc.array(fc.constantFrom(0.5, 0.3, 0, 1, Number.NaN, 1.2), { minLength: 0, maxLength: 3 }) },
+    );
+    fc.assert(
+      fc.property(implied, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }), fc.constantFrom(...NO_VIG_METHODS), (r, tail, method) => {
+        const out = [7, 7, 7, 7, 7, 7, 7];
+        let want: ReturnType<typeof removeVig> | Error;
+        try {
+          want = removeVig(r, method);
+        } catch (e) {
+          want = e as Error;
+        }
+        if (want instanceof Error) {
+          expect(() => removeVigInto([...r, ...tail], r.length, method, out)).toThrow(want.message);
+          expect(out).toEqual([7, 7, 7, 7, 7, 7, 7]);
+          return;
+        }
+        const overround = removeVigInto([...r, ...tail], r.length, method, out);
+        expect(Object.is(overround, want.overround)).toBe(true);
+        expect(out.slice(0, r.length)).toEqual(want.probabilities);
+        expect(out.slice(r.length)).toEqual([7, 7, 7, 7, 7, 7, 7].slice(r.length));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -164,6 +164,9 @@ class TextKeyMemory {
     const t = this.recent.get(TextKeyMemory.key(s));
     return t !== undefined && now - t < this.windowMs;
   }
+  size(): number {
+    return this.recent.size;
+  }
   remember(s: Signal, now: number): void {
     this.recent.delete(TextKeyMemory.key(s));
     this.recent.set(TextKeyMemory.key(s), now);
@@ -200,6 +203,39 @@ describe('SignalAggregator recent keys', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: over long runs (the key queue is compacted along the way), the same output as the text-keyed memory', () => {
+    const arb = fc.record({
+      marketSlug: fc.constantFrom('a', 'b', 'c'),
+      action: fc.constantFrom('BUY_YES', 'SELL_YES', 'BUY_NO' as const),
+      price: fc.integer({ min: 1, max: 40 }).map((t) => t * 10_000),
+      strategyName: fc.constantFrom('market_maker', 'live_arbitrage'),
+    });
+    const batch = fc.record({ advance: fc.constantFrom(0, 1, 3, 7, 40), signals: fc.array(arb, { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(batch, { minLength: 1_500, maxLength: 2_500 }), (batches) => {
+        let now = 100_000;
+        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
+        const memory = new TextKeyMemory(1_000);
+        for (const b of batches) {
+          now += b.advance;
+          const input = b.signals.map((x) => sig(x as Partial<Signal>));
+          memory.expire(now);
+          const expected = model(
+            input.filter((s) => !memory.seen(s, now)),
+            new Map(),
+            now,
+            1_000,
+          );
+          for (const s of expected) memory.remember(s, now);
+          expect(agg.aggregate(input)).toEqual(expected);
+          // the clock only moves forward: both forget exactly the keys past the window
+          expect(agg.rememberedKeys()).toBe(memory.size());
+        }
+      }),
+      { numRuns: 15, endOnFailure: true }, // shrinking runs of thousands of batches takes minutes
     );
   });
 });
