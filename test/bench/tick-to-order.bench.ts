@@ -6,6 +6,11 @@
  * edge takes it: the path is the full one every time (messages that produce no create are counted, not
  * timed as orders). Promise continuations (acks) run between messages, untimed, as the event loop would.
  *
+ * Not in the figure: the bench's SigningGateway has no batch calls, so the executor's OrderBatcher hands each
+ * create straight to it. Against the venue (batch endpoints) the batcher packs the moves of one event-loop turn
+ * and sends them on the next (setImmediate), cancels, then modifies, then creates — so a live create also waits
+ * for the rest of its turn and for the signing of any requote sent in the same batch round.
+ *
  * The engine logs as the bot does (config.yaml: LOG_LEVEL INFO, the pino logger), into a sink that drops the
  * lines: a line written on the way to the order is part of tick-to-order.
  *
