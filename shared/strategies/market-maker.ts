@@ -100,6 +100,9 @@ export class MarketMaker implements BaseStrategy {
   /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
   private reasonFair = NaN;
   private reason = '';
+  /** Scratch of a requote (reused, never handed out): whether each resting order buys long, the cancels. */
+  private readonly buysLong: boolean[] = [];
+  private readonly cancels: string[] = [];
 
   constructor(opts: MarketMakerOptions) {
     this.cfg = opts.config;
@@ -375,20 +378,37 @@ export class MarketMaker implements BaseStrategy {
     }
     m.lastQuoteAt = now;
     resting ??= this.ctx.restingOrders(slug, this.name);
-    const cancels: string[] = [];
+    // Each resting order's side once, and whether a side has an order not yet acknowledged.
+    const buysLong = this.buysLong;
+    buysLong.length = resting.length;
+    let bidWaits = false;
+    let askWaits = false;
+    for (let i = 0; i < resting.length; i++) {
+      const o = resting[i] as Readonly<TrackedOrder>;
+      const b = INTENT_EFFECT[o.request.intent].buysLong;
+      buysLong[i] = b;
+      if (o.orderId === null) {
+        if (b) bidWaits = true;
+        else askWaits = true;
+      }
+    }
+    const cancels = this.cancels;
+    cancels.length = 0;
     const tick = info?.tick ?? this.defaultTick;
     // The edges are those at `now` (the timer's time may differ from the clock's).
     const nowRates = clockNow === now ? rates : undefined;
-    const bid = this.reconcileSide(slug, true, want.bid, resting, want, now, cancels, tick, nowRates);
-    const ask = this.reconcileSide(slug, false, want.ask, resting, want, now, cancels, tick, nowRates);
-    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels, strategyName: this.name, reason: 'requote', createdAt: now });
+    // Wait for the ack before touching a side.
+    const bid = bidWaits ? undefined : this.reconcileSide(slug, true, want.bid, resting, want, now, tick, nowRates);
+    const ask = askWaits ? undefined : this.reconcileSide(slug, false, want.ask, resting, want, now, tick, nowRates);
+    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels.slice(), strategyName: this.name, reason: 'requote', createdAt: now });
     if (bid) out.push(bid);
     if (ask) out.push(ask);
   }
 
   /**
-   * One side (`buys`: the resting orders that buy long) of a requote: the orders of that side to cancel go
-   * into `cancels`; returns the new or modifying signal, if one is needed.
+   * One side (`buys`: the resting orders that buy long, none of them unacknowledged) of a requote: the orders
+   * of that side to cancel go into `this.cancels`; returns the new or modifying signal, if one is needed.
+   * `this.buysLong` holds the side of each resting order.
    */
   private reconcileSide(
     slug: string,
@@ -397,18 +417,17 @@ export class MarketMaker implements BaseStrategy {
     resting: readonly Readonly<TrackedOrder>[],
     ctx: { fair: PriceMicros; confidence: number },
     now: number,
-    cancels: string[],
     tick: PriceMicros,
     rates: FeeRates | undefined,
   ): Signal | undefined {
-    // Wait for the ack before touching this side.
-    for (const o of resting) if (INTENT_EFFECT[o.request.intent].buysLong === buys && o.orderId === null) return undefined;
     let same: Readonly<TrackedOrder> | undefined;
     const intent = wanted ? ACTION_INTENT[wanted.action] : undefined;
-    for (const o of resting) {
-      if (INTENT_EFFECT[o.request.intent].buysLong !== buys) continue;
+    const buysLong = this.buysLong;
+    for (let i = 0; i < resting.length; i++) {
+      if (buysLong[i] !== buys) continue;
+      const o = resting[i] as Readonly<TrackedOrder>;
       if (same === undefined && o.request.intent === intent) same = o;
-      else cancels.push(o.localId);
+      else this.cancels.push(o.localId);
     }
     if (!wanted) return undefined;
     if (same) {
