@@ -73,6 +73,13 @@ interface MarketMark {
 }
 
 type Wanted = { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number };
+/** Wanted as the requote reads it: both sides always present (undefined: not quoted), one object shape. */
+interface Want {
+  bid: Quote | undefined;
+  ask: Quote | undefined;
+  fair: PriceMicros;
+  confidence: number;
+}
 
 interface GameMark {
   homeScore: number;
@@ -308,14 +315,19 @@ export class MarketMaker implements BaseStrategy {
   /** The quotes wanted now (without reconciling with resting orders). */
   desiredQuotes(slug: string): Wanted | undefined {
     const info = this.ctx.marketInfo(slug);
-    return this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), info, this.fees.ratesFor(slug, this.ctx.clock.now()));
+    const w = this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), info, this.fees.ratesFor(slug, this.ctx.clock.now()));
+    if (!w) return undefined;
+    const out: Wanted = { fair: w.fair, confidence: w.confidence };
+    if (w.bid) out.bid = w.bid;
+    if (w.ask) out.ask = w.ask;
+    return out;
   }
 
   /**
    * The quotes wanted from the context's answers for the market now: its state, consensus, info, and the
    * fee rates of the clock's now.
    */
-  private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, info: MarketInfo | undefined, rates: FeeRates): Wanted | undefined {
+  private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, info: MarketInfo | undefined, rates: FeeRates): Want | undefined {
     const fv = this.fairOf(market, consensus);
     if (!market || !fv) return undefined;
     const tick = info?.tick ?? this.defaultTick;
@@ -330,8 +342,7 @@ export class MarketMaker implements BaseStrategy {
     // Post-only: never cross the book.
     if (market.yesAsk !== null && bidPx >= market.yesAsk) bidPx = market.yesAsk - tick;
     if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
-    const out: Wanted = { fair: fv.fair, confidence: fv.confidence };
-    if (bidPx >= askPx) return out;
+    if (bidPx >= askPx) return { bid: undefined, ask: undefined, fair: fv.fair, confidence: fv.confidence };
     let bid: Quote | undefined;
     let ask: Quote | undefined;
     if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
@@ -344,9 +355,7 @@ export class MarketMaker implements BaseStrategy {
       if (net > 0) ask = quoteOf('SELL_YES', askPx, Math.min(qty, net), step);
       else if (-net < this.cfg.maxInventory) ask = quoteOf('BUY_NO', askPx, Math.min(qty, this.cfg.maxInventory + net), step);
     }
-    if (bid) out.bid = bid;
-    if (ask) out.ask = ask;
-    return out;
+    return { bid, ask, fair: fv.fair, confidence: fv.confidence };
   }
 
   /**
