@@ -76,6 +76,11 @@ export class EngineView implements StrategyContext, RiskView {
     return f;
   }
 
+  /** The market directory's revision: marketInfo and fixtureForMarket answer the same until it moves. */
+  directoryRevision(): number {
+    return this.deps.directory.revision;
+  }
+
   /** The directory's own list (no copy): read it at once, never keep or change it (StrategyContext). */
   marketsForFixture(fixtureId: string): readonly string[] {
     return this.deps.directory.marketsForFixture(fixtureId);

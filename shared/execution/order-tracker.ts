@@ -136,6 +136,12 @@ export class OrderTracker {
    * so a query costs the open orders of its market, never the (unbounded) history of terminal ones.
    */
   private readonly openByMarket = new Map<string, Map<string, Entry>>();
+  /**
+   * The same open orders by market, then by strategy, in creation order (each list a subsequence of its
+   * market's map): what a strategy reads of its own resting orders on every book message, without a filter
+   * or a copy. Kept with openByMarket: an order enters at create and leaves when it turns terminal.
+   */
+  private readonly openByStrategy = new Map<string, Map<StrategyName, Entry[]>>();
   private readonly seenExecutions = new Set<string>();
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
@@ -210,6 +216,11 @@ export class OrderTracker {
     let open = this.openByMarket.get(request.marketSlug);
     if (!open) this.openByMarket.set(request.marketSlug, (open = new Map()));
     open.set(localId, e);
+    let mine = this.openByStrategy.get(request.marketSlug);
+    if (!mine) this.openByStrategy.set(request.marketSlug, (mine = new Map()));
+    const list = mine.get(strategyName);
+    if (list) list.push(e);
+    else mine.set(strategyName, [e]);
     this.changed(e);
     return view(e);
   }
@@ -309,14 +320,12 @@ export class OrderTracker {
   }
 
   /**
-   * The open orders of one market placed by one strategy, as the tracker's own records (see
-   * `openOrdersReadOnly`: read at once, never keep or change them).
+   * The open orders of one market placed by one strategy (creation order), as the tracker's own records in
+   * the tracker's own list, NOT a copy (see `openOrdersReadOnly`): read it at once, never keep or change it,
+   * and do not change the tracker while iterating it (an order turning terminal leaves the list).
    */
-  openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): Readonly<OrderView>[] {
-    const open = this.openByMarket.get(marketSlug);
-    const out: Readonly<OrderView>[] = [];
-    if (open) for (const e of open.values()) if (e.strategyName === strategyName) out.push(e);
-    return out;
+  openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): readonly Readonly<OrderView>[] {
+    return this.openByStrategy.get(marketSlug)?.get(strategyName) ?? NO_OPEN_ORDERS;
   }
 
   /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
@@ -680,13 +689,30 @@ export class OrderTracker {
     if (isTerminal(to)) {
       e.pendingReconciliation = false;
       const open = this.openByMarket.get(e.request.marketSlug);
-      if (open?.delete(e.localId) && open.size === 0) this.openByMarket.delete(e.request.marketSlug);
+      if (open?.delete(e.localId)) {
+        if (open.size === 0) this.openByMarket.delete(e.request.marketSlug);
+        this.forgetOpen(e);
+      }
     }
     this.refreshLeaves(e);
     this.changed(e);
     // The copy only for someone listening (the persister in the bot; nobody on the bench or in most tests).
     if (from !== to && this.events.subscriberCount('status') > 0) this.events.emit('status', { order: view(e), from, to });
     return true;
+  }
+
+  /** Takes a no longer open order out of its market's and strategy's list (openByStrategy). */
+  private forgetOpen(e: Entry): void {
+    const slug = e.request.marketSlug;
+    const mine = this.openByStrategy.get(slug);
+    const list = mine?.get(e.strategyName);
+    if (mine === undefined || list === undefined) return;
+    const i = list.indexOf(e);
+    if (i < 0) return;
+    if (list.length === 1) {
+      mine.delete(e.strategyName);
+      if (mine.size === 0) this.openByStrategy.delete(slug);
+    } else list.splice(i, 1);
   }
 
   private changed(e: Entry): void {

@@ -30,6 +30,12 @@ export interface StrategyContext {
   marketInfo(marketSlug: string): MarketInfo | undefined;
   game(fixtureId: string): GameState | undefined;
   fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined;
+  /**
+   * Optional: a number that changes whenever an answer of marketInfo or fixtureForMarket may change (the
+   * market directory's revision). While it stays the same a strategy may keep those answers per market
+   * instead of asking on every event; without it, it must ask every time.
+   */
+  directoryRevision?(): number;
   /** The fixture's markets (the directory's own list: read it at once, never keep or change it). */
   marketsForFixture(fixtureId: string): readonly string[];
   /** The answer is the state's own, updated in place by the next call: read it at once, never keep or change it. */

@@ -23,7 +23,7 @@
 import { ONE_CONTRACT, qtyAffordable, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import { isTradableGameStatus, type GameState } from '../domain/game.js';
-import type { MarketState } from '../domain/market.js';
+import type { MarketInfo, MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
@@ -33,7 +33,8 @@ import { logEnabled, nullLogger, type Logger } from '../observability/logger.js'
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
 import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import { NO_OUTPUT, type BaseStrategy, type CancelRequest, type StrategyOutput } from './base-strategy.js';
-import type { StrategyContext } from './context.js';
+import type { ConsensusYes, FixtureLink, StrategyContext } from './context.js';
+import type { FeeRates } from '../domain/fees.js';
 import { edgeAt, makerQuote } from './net-edge.js';
 import { DEFAULT_TICK, MAX_ORDER_PRICE, MIN_ORDER_PRICE, probabilityToPrice } from './pricing.js';
 import { ACTION_INTENT } from './signal-intent.js';
@@ -63,6 +64,21 @@ interface MarketMark {
   lastQuoteAt: number | undefined;
   /** No requote before this time (after a game event); 0 when never paused. */
   pausedUntil: number;
+  /** The context's directoryRevision when `fixture` was read (NaN: not read, or the context has none). */
+  fixtureRev: number;
+  fixture: Readonly<FixtureLink> | undefined;
+  /** The context's directoryRevision when `info` was read (NaN: not read, or the context has none). */
+  infoRev: number;
+  info: MarketInfo | undefined;
+}
+
+type Wanted = { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number };
+/** Wanted as the requote reads it: both sides always present (undefined: not quoted), one object shape. */
+interface Want {
+  bid: Quote | undefined;
+  ask: Quote | undefined;
+  fair: PriceMicros;
+  confidence: number;
 }
 
 interface GameMark {
@@ -88,6 +104,12 @@ export class MarketMaker implements BaseStrategy {
   /** The record of each MarketState object it was handed (the state keeps one object per market). */
   private readonly byState = new WeakMap<MarketState, MarketMark>();
   private readonly games = new Map<string, GameMark>();
+  /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
+  private reasonFair = NaN;
+  private reason = '';
+  /** Scratch of a requote (reused, never handed out): whether each resting order buys long, the cancels. */
+  private readonly buysLong: boolean[] = [];
+  private readonly cancels: string[] = [];
 
   constructor(opts: MarketMakerOptions) {
     this.cfg = opts.config;
@@ -99,18 +121,26 @@ export class MarketMaker implements BaseStrategy {
     this.fees = opts.fees ?? DEFAULT_FEE_MODEL;
   }
 
+  /**
+   * `market` is the context's own state of the market (what ctx.market(slug) answers now: the engine hands
+   * strategies the state manager's object), so it is read from here instead of asked again.
+   */
   onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
     const m = this.markOfState(market);
     const now = this.ctx.clock.now();
     const last = m.lastQuoteAt;
     if (last === undefined && this.idle(m, now)) return NO_OUTPUT;
-    const stop = this.pullReason(m.slug, now);
+    const consensus = this.ctx.consensusYes(m.slug);
+    const stop = this.pullReason(m, market, consensus, now);
     if (stop) return only(this.pull(m, stop, now));
-    const due = last === undefined || now - last >= this.cfg.refreshIntervalMs;
-    if (!due && !this.quoteCrossesBook(market)) return NO_OUTPUT;
+    let resting: readonly Readonly<TrackedOrder>[] | undefined;
+    if (last !== undefined && now - last < this.cfg.refreshIntervalMs) {
+      resting = this.ctx.restingOrders(m.slug, this.name);
+      if (!quoteCrossesBook(resting, market)) return NO_OUTPUT;
+    }
     const out: StrategyOutput[] = [];
-    this.quote(m, now, out);
+    this.quote(m, now, out, market, consensus, resting);
     return out.length > 0 ? out : NO_OUTPUT;
   }
 
@@ -126,8 +156,33 @@ export class MarketMaker implements BaseStrategy {
   /** The market's record, made on first use. */
   private markOf(slug: string): MarketMark {
     let m = this.bySlug.get(slug);
-    if (m === undefined) this.bySlug.set(slug, (m = { slug, known: false, lastQuoteAt: undefined, pausedUntil: 0 }));
+    if (m === undefined) {
+      m = { slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, fixtureRev: NaN, fixture: undefined, infoRev: NaN, info: undefined };
+      this.bySlug.set(slug, m);
+    }
     return m;
+  }
+
+  /** The market's fixture link: kept on the record while the context's directory revision stays the same. */
+  private fixtureOf(m: MarketMark): Readonly<FixtureLink> | undefined {
+    const rev = this.ctx.directoryRevision?.();
+    if (rev === undefined) return this.ctx.fixtureForMarket(m.slug);
+    if (m.fixtureRev !== rev) {
+      m.fixture = this.ctx.fixtureForMarket(m.slug);
+      m.fixtureRev = rev;
+    }
+    return m.fixture;
+  }
+
+  /** The market's info: kept on the record while the context's directory revision stays the same. */
+  private infoOf(m: MarketMark): MarketInfo | undefined {
+    const rev = this.ctx.directoryRevision?.();
+    if (rev === undefined) return this.ctx.marketInfo(m.slug);
+    if (m.infoRev !== rev) {
+      m.info = this.ctx.marketInfo(m.slug);
+      m.infoRev = rev;
+    }
+    return m.info;
   }
 
   /** The record of a market with a book update (found by the state object when it was seen before), now known. */
@@ -180,8 +235,10 @@ export class MarketMaker implements BaseStrategy {
       if (m === undefined || !m.known) continue;
       if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
       out ??= [];
-      const stop = this.pullReason(slug, now);
-      if (stop === undefined) this.quote(m, now, out);
+      const market = this.ctx.market(slug);
+      const consensus = this.ctx.consensusYes(slug);
+      const stop = this.pullReason(m, market, consensus, now);
+      if (stop === undefined) this.quote(m, now, out, market, consensus);
       else {
         const c = this.pull(m, stop, now);
         if (c) out.push(c);
@@ -197,28 +254,31 @@ export class MarketMaker implements BaseStrategy {
     for (let i = 0; i < known.length; i++) {
       const m = known[i] as MarketMark;
       if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
-      const stop = this.pullReason(m.slug, now);
+      const market = this.ctx.market(m.slug);
+      const consensus = this.ctx.consensusYes(m.slug);
+      const stop = this.pullReason(m, market, consensus, now);
       if (stop) {
         const c = this.pull(m, stop, now);
         if (c) out.push(c);
         continue;
       }
       const last = m.lastQuoteAt;
-      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, out);
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, out, market, consensus);
     }
     return out.length > 0 ? out : NO_OUTPUT;
   }
 
-  /** Why quotes in this market must come down now, if they must. */
-  private pullReason(slug: string, now: number): string | undefined {
-    const market = this.ctx.market(slug);
+  /**
+   * Why quotes in this market must come down now, if they must; `market` and `consensus` are the context's
+   * answers for the market now (ctx.market, ctx.consensusYes).
+   */
+  private pullReason(m: MarketMark, market: MarketState | undefined, consensus: ConsensusYes | undefined, now: number): string | undefined {
     if (!market) return 'no market data';
     if (market.state !== 'MARKET_STATE_OPEN') return `market state ${market.state}`;
     if (now - market.updatedAt > this.cfg.staleBookMs) return `stale book (${now - market.updatedAt} ms old)`;
-    const consensus = this.ctx.consensusYes(slug);
     if (consensus && consensus.ageMs > this.cfg.staleConsensusMs) return `stale consensus (${consensus.ageMs} ms old)`;
     if (!consensus && this.cfg.requireConsensus) return 'no sportsbook consensus';
-    const fixture = this.ctx.fixtureForMarket(slug);
+    const fixture = this.fixtureOf(m);
     const game = fixture ? this.ctx.game(fixture.fixtureId) : undefined;
     if (game && !isTradableGameStatus(game.status)) return `game ${game.status}`;
     return undefined;
@@ -235,14 +295,13 @@ export class MarketMaker implements BaseStrategy {
     return { kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now };
   }
 
-  private tickOf(slug: string): PriceMicros {
-    return this.ctx.marketInfo(slug)?.tick ?? this.defaultTick;
-  }
-
   /** The fair YES price in micros, or undefined. */
   fairValue(slug: string): { fair: PriceMicros; confidence: number } | undefined {
-    const market = this.ctx.market(slug);
-    const consensus = this.ctx.consensusYes(slug);
+    return this.fairOf(this.ctx.market(slug), this.ctx.consensusYes(slug));
+  }
+
+  /** The fair YES price from the market's state and consensus, or undefined. */
+  private fairOf(market: MarketState | undefined, consensus: ConsensusYes | undefined): { fair: PriceMicros; confidence: number } | undefined {
     const mid = market && market.yesBid !== null && market.yesAsk !== null ? (market.yesBid + market.yesAsk) / 2 : undefined;
     if (consensus && mid !== undefined) {
       const w = this.cfg.consensusWeight;
@@ -254,25 +313,36 @@ export class MarketMaker implements BaseStrategy {
   }
 
   /** The quotes wanted now (without reconciling with resting orders). */
-  desiredQuotes(slug: string): { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } | undefined {
-    const market = this.ctx.market(slug);
-    const fv = this.fairValue(slug);
+  desiredQuotes(slug: string): Wanted | undefined {
+    const info = this.ctx.marketInfo(slug);
+    const w = this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), info, this.fees.ratesFor(slug, this.ctx.clock.now()));
+    if (!w) return undefined;
+    const out: Wanted = { fair: w.fair, confidence: w.confidence };
+    if (w.bid) out.bid = w.bid;
+    if (w.ask) out.ask = w.ask;
+    return out;
+  }
+
+  /**
+   * The quotes wanted from the context's answers for the market now: its state, consensus, info, and the
+   * fee rates of the clock's now.
+   */
+  private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, info: MarketInfo | undefined, rates: FeeRates): Want | undefined {
+    const fv = this.fairOf(market, consensus);
     if (!market || !fv) return undefined;
-    const tick = this.tickOf(slug);
+    const tick = info?.tick ?? this.defaultTick;
     // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
-    const step = this.ctx.marketInfo(slug)?.minQty ?? ONE_CONTRACT;
+    const step = info?.minQty ?? ONE_CONTRACT;
     const net = this.ctx.position(slug)?.netQty ?? 0;
     const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, qtyTimesMicros(net, this.cfg.skewPerContract, 'down')));
     const center = fv.fair - skew;
     const half = this.cfg.spread / 2;
-    const rates = this.fees.ratesFor(slug, this.ctx.clock.now());
     let bidPx = makerQuote(true, center, half, tick, rates);
     let askPx = makerQuote(false, center, half, tick, rates);
     // Post-only: never cross the book.
     if (market.yesAsk !== null && bidPx >= market.yesAsk) bidPx = market.yesAsk - tick;
     if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
-    const out: { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number } = { fair: fv.fair, confidence: fv.confidence };
-    if (bidPx >= askPx) return out;
+    if (bidPx >= askPx) return { bid: undefined, ask: undefined, fair: fv.fair, confidence: fv.confidence };
     let bid: Quote | undefined;
     let ask: Quote | undefined;
     if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
@@ -285,46 +355,69 @@ export class MarketMaker implements BaseStrategy {
       if (net > 0) ask = quoteOf('SELL_YES', askPx, Math.min(qty, net), step);
       else if (-net < this.cfg.maxInventory) ask = quoteOf('BUY_NO', askPx, Math.min(qty, this.cfg.maxInventory + net), step);
     }
-    if (bid) out.bid = bid;
-    if (ask) out.ask = ask;
-    return out;
-  }
-
-  private quoteCrossesBook(market: MarketState): boolean {
-    for (const o of this.ctx.restingOrders(market.marketSlug, this.name)) {
-      const px = o.request.price;
-      if (px === undefined) continue;
-      if (INTENT_EFFECT[o.request.intent].buysLong ? market.yesAsk !== null && px >= market.yesAsk : market.yesBid !== null && px <= market.yesBid) return true;
-    }
-    return false;
+    return { bid, ask, fair: fv.fair, confidence: fv.confidence };
   }
 
   /**
    * Appends to `out` what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
    * longer wanted (first), then the bid's and the ask's new or modified quote.
    */
-  private quote(m: MarketMark, now: number, out: StrategyOutput[]): void {
+  /**
+   * `market` and `consensus` are the context's answers for the market now, `resting` (when given) its
+   * restingOrders of this strategy now.
+   */
+  private quote(
+    m: MarketMark,
+    now: number,
+    out: StrategyOutput[],
+    market: MarketState | undefined,
+    consensus: ConsensusYes | undefined,
+    resting?: readonly Readonly<TrackedOrder>[],
+  ): void {
     if (m.pausedUntil > now) return;
     const slug = m.slug;
-    const want = this.desiredQuotes(slug);
+    const info = this.infoOf(m);
+    const clockNow = this.ctx.clock.now();
+    const rates = this.fees.ratesFor(slug, clockNow);
+    const want = this.wanted(slug, market, consensus, info, rates);
     if (!want) {
       const c = this.pull(m, 'no fair value', now);
       if (c) out.push(c);
       return;
     }
     m.lastQuoteAt = now;
-    const resting = this.ctx.restingOrders(slug, this.name);
-    const cancels: string[] = [];
-    const bid = this.reconcileSide(slug, true, want.bid, resting, want, now, cancels);
-    const ask = this.reconcileSide(slug, false, want.ask, resting, want, now, cancels);
-    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels, strategyName: this.name, reason: 'requote', createdAt: now });
+    resting ??= this.ctx.restingOrders(slug, this.name);
+    // Each resting order's side once, and whether a side has an order not yet acknowledged.
+    const buysLong = this.buysLong;
+    buysLong.length = resting.length;
+    let bidWaits = false;
+    let askWaits = false;
+    for (let i = 0; i < resting.length; i++) {
+      const o = resting[i] as Readonly<TrackedOrder>;
+      const b = INTENT_EFFECT[o.request.intent].buysLong;
+      buysLong[i] = b;
+      if (o.orderId === null) {
+        if (b) bidWaits = true;
+        else askWaits = true;
+      }
+    }
+    const cancels = this.cancels;
+    cancels.length = 0;
+    const tick = info?.tick ?? this.defaultTick;
+    // The edges are those at `now` (the timer's time may differ from the clock's).
+    const nowRates = clockNow === now ? rates : undefined;
+    // Wait for the ack before touching a side.
+    const bid = bidWaits ? undefined : this.reconcileSide(slug, true, want.bid, resting, want, now, tick, nowRates);
+    const ask = askWaits ? undefined : this.reconcileSide(slug, false, want.ask, resting, want, now, tick, nowRates);
+    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels.slice(), strategyName: this.name, reason: 'requote', createdAt: now });
     if (bid) out.push(bid);
     if (ask) out.push(ask);
   }
 
   /**
-   * One side (`buys`: the resting orders that buy long) of a requote: the orders of that side to cancel go
-   * into `cancels`; returns the new or modifying signal, if one is needed.
+   * One side (`buys`: the resting orders that buy long, none of them unacknowledged) of a requote: the orders
+   * of that side to cancel go into `this.cancels`; returns the new or modifying signal, if one is needed.
+   * `this.buysLong` holds the side of each resting order.
    */
   private reconcileSide(
     slug: string,
@@ -333,25 +426,25 @@ export class MarketMaker implements BaseStrategy {
     resting: readonly Readonly<TrackedOrder>[],
     ctx: { fair: PriceMicros; confidence: number },
     now: number,
-    cancels: string[],
+    tick: PriceMicros,
+    rates: FeeRates | undefined,
   ): Signal | undefined {
-    // Wait for the ack before touching this side.
-    for (const o of resting) if (INTENT_EFFECT[o.request.intent].buysLong === buys && o.orderId === null) return undefined;
     let same: Readonly<TrackedOrder> | undefined;
     const intent = wanted ? ACTION_INTENT[wanted.action] : undefined;
-    for (const o of resting) {
-      if (INTENT_EFFECT[o.request.intent].buysLong !== buys) continue;
+    const buysLong = this.buysLong;
+    for (let i = 0; i < resting.length; i++) {
+      if (buysLong[i] !== buys) continue;
+      const o = resting[i] as Readonly<TrackedOrder>;
       if (same === undefined && o.request.intent === intent) same = o;
-      else cancels.push(o.localId);
+      else this.cancels.push(o.localId);
     }
     if (!wanted) return undefined;
-    const tick = this.tickOf(slug);
     if (same) {
       const remaining = same.request.quantity - same.filledQty;
       const moved = Math.abs((same.request.price ?? 0) - wanted.price);
       if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return undefined;
     }
-    const edge = edgeAt(wanted.action, wanted.price, ctx.fair, 'MAKER', this.fees.ratesFor(slug, now));
+    const edge = edgeAt(wanted.action, wanted.price, ctx.fair, 'MAKER', rates ?? this.fees.ratesFor(slug, now));
     const signal: Signal = {
       marketSlug: slug,
       action: wanted.action,
@@ -362,7 +455,7 @@ export class MarketMaker implements BaseStrategy {
       urgency: 'LOW',
       strategyName: this.name,
       confidence: ctx.confidence,
-      reason: `quote around fair ${ctx.fair}`,
+      reason: this.reasonOf(ctx.fair),
       fairProbability: ctx.fair / ONE_DOLLAR,
       createdAt: now,
       postOnly: true,
@@ -372,6 +465,26 @@ export class MarketMaker implements BaseStrategy {
     if (same?.orderId) signal.replacesOrderId = same.orderId;
     return signal;
   }
+
+  /** `quote around fair <fair>`, made once per fair value in a row. */
+  private reasonOf(fair: PriceMicros): string {
+    if (fair !== this.reasonFair) {
+      this.reasonFair = fair;
+      this.reason = `quote around fair ${fair}`;
+    }
+    return this.reason;
+  }
+}
+
+/** True when a resting quote's price is at or through the far side of the book (a post-only requote is due). */
+function quoteCrossesBook(resting: readonly Readonly<TrackedOrder>[], market: MarketState): boolean {
+  for (let i = 0; i < resting.length; i++) {
+    const o = resting[i] as Readonly<TrackedOrder>;
+    const px = o.request.price;
+    if (px === undefined) continue;
+    if (INTENT_EFFECT[o.request.intent].buysLong ? market.yesAsk !== null && px >= market.yesAsk : market.yesBid !== null && px <= market.yesBid) return true;
+  }
+  return false;
 }
 
 /** A quote on the market's size grid, or undefined when nothing is left of its size there. */

@@ -107,6 +107,8 @@ describe('order tracker: open-order index', () => {
               expect(ids(t.openOrders({ marketSlug: m, strategyName: s }))).toEqual(
                 brute((v) => OPEN_STATUSES.has(v.status) && v.request.marketSlug === m && v.strategyName === s),
               );
+              // The per market and strategy list the strategies read: the same orders, in creation order.
+              expect(t.openOrdersOfStrategyReadOnly(m, s).map((v) => v.localId)).toEqual(t.openOrders({ marketSlug: m, strategyName: s }).map((v) => v.localId));
             }
           }
         }

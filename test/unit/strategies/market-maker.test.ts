@@ -206,4 +206,50 @@ describe('MarketMaker', () => {
     mm.enabled = false;
     expect(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))).toEqual([]);
   });
+
+  it("keeps a market's fixture link and info while the context's directory revision stays, reads them again when it moves", () => {
+    const c = new RevisionContext();
+    c.links.set('m1', { fixtureId: 'f1', outcome: 'home' });
+    c.games.set('f1', gameState('f1'));
+    c.games.set('f2', gameState('f2', { status: 'FINAL' }));
+    const maker = new MarketMaker({ config: CFG, context: c });
+    for (const s of signals(maker.onMarketUpdate(c.setBook('m1', 450_000, 550_000)))) c.rest(s);
+    for (let i = 0; i < 5; i++) {
+      c.clock.advance(1_000);
+      expect(maker.onMarketUpdate(c.setBook('m1', 450_000, 550_000))).toEqual([]);
+    }
+    c.clock.advance(1_000); // refresh due: the requote reads the info (kept since the first quote)
+    maker.onMarketUpdate(c.setBook('m1', 450_000, 550_000));
+    expect(c.reads).toEqual({ fixture: 1, info: 1 });
+    // The directory moves: m1 now belongs to a finished game, and its tick is 0.0025.
+    c.links.set('m1', { fixtureId: 'f2', outcome: 'home' });
+    c.infos.set('m1', { marketSlug: 'm1', eventSlug: 'e', title: 'm1', outcome: 'home', tick: 2_500, minQty: ONE_CONTRACT });
+    c.revision++;
+    expect(maker.onMarketUpdate(c.setBook('m1', 450_000, 550_000))).toEqual([expect.objectContaining({ kind: 'cancel', reason: 'game FINAL' })]);
+    c.links.set('m1', { fixtureId: 'f1', outcome: 'home' });
+    c.revision++;
+    c.clock.advance(1_000);
+    const q = signals(maker.onMarketUpdate(c.setBook('m1', 450_000, 550_000)));
+    expect(q.length).toBeGreaterThan(0);
+    for (const s of q) expect(s.price % 2_500).toBe(0);
+    expect(q.some((s) => s.price % 10_000 !== 0)).toBe(true); // on the new 0.0025 tick
+    expect(c.reads).toEqual({ fixture: 3, info: 2 });
+  });
 });
+
+/** A fake context that tells its directory revision (as the engine's view does) and counts directory reads. */
+class RevisionContext extends FakeContext {
+  revision = 0;
+  reads = { fixture: 0, info: 0 };
+  directoryRevision(): number {
+    return this.revision;
+  }
+  override fixtureForMarket(s: string) {
+    this.reads.fixture++;
+    return super.fixtureForMarket(s);
+  }
+  override marketInfo(s: string) {
+    this.reads.info++;
+    return super.marketInfo(s);
+  }
+}

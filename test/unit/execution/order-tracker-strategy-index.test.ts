@@ -1,0 +1,94 @@
+/**
+ * The tracker's per market and strategy index of open orders (openOrdersOfStrategyReadOnly, what a strategy
+ * reads on every book message): always the open orders of that market and strategy in creation order, the
+ * same as filtering every open order, whatever creates, rejects, cancels, fills and restores came before.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ManualClock } from '../../../shared/domain/clock.js';
+import { contracts } from '../../../shared/domain/quantity.js';
+import type { StrategyName } from '../../../shared/domain/signal.js';
+import { OrderTracker } from '../../../shared/execution/order-tracker.js';
+import { execution, request, venueOrder } from './helpers.js';
+
+const MARKETS = ['mkt-a', 'mkt-b'];
+const STRATEGIES: StrategyName[] = ['market_maker', 'statistical_edge', 'live_arbitrage'];
+
+const op = fc.oneof(
+  fc.record({ t: fc.constant('create' as const), market: fc.constantFrom(...MARKETS), strategy: fc.constantFrom(...STRATEGIES), ack: fc.boolean() }),
+  fc.record({ t: fc.constant('restore' as const), market: fc.constantFrom(...MARKETS), strategy: fc.constantFrom(...STRATEGIES), filled: fc.constantFrom(0, 5, 10) }),
+  fc.record({ t: fc.constant('reject' as const), pick: fc.nat() }),
+  fc.record({ t: fc.constant('cancel' as const), pick: fc.nat() }),
+  fc.record({ t: fc.constant('fill' as const), pick: fc.nat(), all: fc.boolean() }),
+);
+
+describe('order tracker: open orders by market and strategy', () => {
+  it('property: openOrdersOfStrategyReadOnly is the open orders of the market and strategy, in creation order', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
+        const made: { localId: string; venueId: string | null }[] = [];
+        let n = 0;
+        for (const o of ops) {
+          const target = made.length > 0 && 'pick' in o ? made[o.pick % made.length] : undefined;
+          switch (o.t) {
+            case 'create': {
+              const v = tracker.create(request({ marketSlug: o.market }), o.strategy);
+              let venueId: string | null = null;
+              if (o.ack) {
+                venueId = `v${++n}`;
+                tracker.markSubmitted(v.localId);
+                tracker.attachVenueId(v.localId, venueId);
+                tracker.applyExecution(execution(`new-${venueId}`, venueId, 'EXECUTION_TYPE_NEW', { order: { marketSlug: o.market } }));
+              }
+              made.push({ localId: v.localId, venueId });
+              break;
+            }
+            case 'restore': {
+              const venueId = `r${++n}`;
+              const v = tracker.restore(venueOrder(venueId, { marketSlug: o.market, cumQuantity: contracts(o.filled), avgPx: 500_000 }), o.strategy);
+              made.push({ localId: v.localId, venueId });
+              break;
+            }
+            case 'reject':
+              if (target) tracker.markRejected(target.localId, 'test');
+              break;
+            case 'cancel':
+              if (target?.venueId) tracker.applyExecution(execution(`c${++n}`, target.venueId, 'EXECUTION_TYPE_CANCELED', { state: 'ORDER_STATE_CANCELED' }));
+              break;
+            case 'fill':
+              if (target?.venueId) {
+                tracker.applyExecution(
+                  execution(`f${++n}`, target.venueId, o.all ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', {
+                    lastShares: o.all ? contracts(10) : contracts(1),
+                    lastPx: 550_000,
+                    state: o.all ? 'ORDER_STATE_FILLED' : 'ORDER_STATE_PARTIALLY_FILLED',
+                  }),
+                );
+              }
+              break;
+          }
+          for (const market of MARKETS) {
+            for (const strategy of STRATEGIES) {
+              const want = tracker.openOrders({ marketSlug: market, strategyName: strategy }).map((x) => x.localId);
+              expect(tracker.openOrdersOfStrategyReadOnly(market, strategy).map((x) => x.localId)).toEqual(want);
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers a market or strategy without open orders with one shared, frozen empty list (no allocation)', () => {
+    const tracker = new OrderTracker({ clock: new ManualClock(0) });
+    const none = tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker');
+    expect(none).toEqual([]);
+    expect(Object.isFrozen(none)).toBe(true);
+    const o = tracker.create(request(), 'statistical_edge');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker')).toBe(none);
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'statistical_edge').map((x) => x.localId)).toEqual([o.localId]);
+    tracker.markRejected(o.localId, 'test');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'statistical_edge')).toBe(none);
+  });
+});
