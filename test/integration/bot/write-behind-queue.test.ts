@@ -40,7 +40,9 @@ describe('WriteBehindQueue', () => {
   });
 
   it('retries a failing write with backoff while the others go through', async () => {
-    const { q, metrics } = queue();
+    // A backoff long enough that the write behind it is always picked first: with 1 ms, a thread descheduled
+    // for half a millisecond between the failure and the next pick (a loaded machine) saw the retry due first.
+    const { q, metrics } = queue({ baseDelayMs: 250, maxDelayMs: 500 });
     let attempts = 0;
     const order: string[] = [];
     q.enqueue({ key: 'flaky', kind: 'order', run: async () => { attempts++; if (attempts < 3) throw new Error('throttled'); order.push('flaky'); } });
