@@ -11,35 +11,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ManualClock } from '../../../shared/domain/clock.js';
-import type { BookLevel, MarketInfo } from '../../../shared/domain/market.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
 import type { Fill } from '../../../shared/domain/order.js';
 import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import { ORDER_INTENTS } from '../../../shared/domain/venue-enums.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { DailyPnlMonitor } from '../../../shared/engine/daily-pnl.js';
-import { EventBus } from '../../../shared/state/event-bus.js';
-import type { EngineEvents } from '../../../shared/state/engine-events.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
-import { StateManager } from '../../../shared/state/state-manager.js';
+import { bareState } from '../../support/state-fixture.js';
 
 const SLUGS = ['a', 'b', 'c'] as const;
-const info = (slug: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: slug, tick: 10_000, minQty: contracts(1) });
-
 function build(theta: Map<string, number>, uncached: boolean, onMarkInputs?: (slug: string) => void) {
-  const clock = new ManualClock(1_000);
-  const bus = new EventBus<EngineEvents>();
-  const directory = new MarketDirectory();
-  for (const s of SLUGS) directory.addMarket(info(s));
-  const sm = new StateManager({
-    clock,
-    bus,
-    directory,
-    consensus: () => undefined,
-    winProbability: () => undefined,
-    feeRates: (slug) => ({ takerThetaPpm: theta.get(slug) ?? 69_500, makerThetaPpm: 12_500 }),
-    onMarkInputs,
-  });
+  const { clock, bus, sm } = bareState(SLUGS, { feeRates: (slug) => ({ takerThetaPpm: theta.get(slug) ?? 69_500, makerThetaPpm: 12_500 }), onMarkInputs });
   // Every mark through the cache, the positions' own (marked when read, at the Θ of their last move) included.
   if (uncached) (sm as unknown as { closeoutMarkAt: (slug: string, q: Qty, theta: number) => unknown }).closeoutMarkAt = (slug, q, theta) => sm.closeoutMarkUncached(slug, q, theta);
   const events: unknown[] = [];

@@ -7,34 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import type { BookLevel, MarketInfo } from '../../../shared/domain/market.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
-import { contracts, type Qty } from '../../../shared/domain/quantity.js';
+import type { Qty } from '../../../shared/domain/quantity.js';
 import { ORDER_INTENTS, INTENT_EFFECT, type OrderIntent } from '../../../shared/domain/venue-enums.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { OrderTracker } from '../../../shared/execution/order-tracker.js';
 import { PerformanceTracker } from '../../../shared/paper/performance-tracker.js';
-import { EventBus } from '../../../shared/state/event-bus.js';
-import type { EngineEvents } from '../../../shared/state/engine-events.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { OwnRestingOrders } from '../../../shared/state/own-resting-orders.js';
-import { StateManager } from '../../../shared/state/state-manager.js';
+import type { StateManager } from '../../../shared/state/state-manager.js';
+import { bareState } from '../../support/state-fixture.js';
 
 const SLUG = 'm';
-const info: MarketInfo = { marketSlug: SLUG, eventSlug: 'e', title: SLUG, outcome: SLUG, tick: 10_000, minQty: contracts(1) };
 
 function manager(ownLiquidity?: OwnRestingOrders, theta = 69_500): StateManager {
-  const directory = new MarketDirectory();
-  directory.addMarket(info);
-  return new StateManager({
-    clock: new ManualClock(1_000),
-    bus: new EventBus<EngineEvents>(),
-    directory,
-    consensus: () => undefined,
-    winProbability: () => undefined,
-    feeRates: () => ({ takerThetaPpm: theta, makerThetaPpm: 12_500 }),
-    ownLiquidity,
-  });
+  return bareState([SLUG], { feeRates: () => ({ takerThetaPpm: theta, makerThetaPpm: 12_500 }), ownLiquidity }).sm;
 }
 
 const price = fc.integer({ min: 1, max: 99 }).map((t) => t * 10_000);

@@ -6,40 +6,24 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { executableMark, levelsOf } from '../../../shared/domain/executable-mark.js';
-import type { BookLevel, MarketInfo } from '../../../shared/domain/market.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
 import type { OrderRequest } from '../../../shared/domain/order.js';
 import { contracts, type Qty } from '../../../shared/domain/quantity.js';
 import { OrderTracker } from '../../../shared/execution/order-tracker.js';
-import { EventBus } from '../../../shared/state/event-bus.js';
-import type { EngineEvents } from '../../../shared/state/engine-events.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { OwnRestingOrders } from '../../../shared/state/own-resting-orders.js';
-import { StateManager } from '../../../shared/state/state-manager.js';
 import { execution } from '../execution/helpers.js';
+import { bareState } from '../../support/state-fixture.js';
 
 const SLUG = 'mkt-a';
 const THETA = 69_500;
-const info: MarketInfo = { marketSlug: SLUG, eventSlug: 'e', title: SLUG, outcome: SLUG, tick: 10_000, minQty: contracts(1) };
 
 function build(active: boolean | null) {
   const clock = new ManualClock(1_000);
-  const bus = new EventBus<EngineEvents>();
-  const directory = new MarketDirectory();
-  directory.addMarket(info);
   const tracker = new OrderTracker({ clock });
   const own = active === null ? undefined : new OwnRestingOrders({ active });
   own?.follow(tracker);
   const moved: string[] = [];
-  const sm = new StateManager({
-    clock,
-    bus,
-    directory,
-    consensus: () => undefined,
-    winProbability: () => undefined,
-    feeRates: () => ({ takerThetaPpm: THETA, makerThetaPpm: 12_500 }),
-    onMarkInputs: (slug) => moved.push(slug),
-    ownLiquidity: own,
-  });
+  const { sm } = bareState([SLUG], { clock, feeRates: () => ({ takerThetaPpm: THETA, makerThetaPpm: 12_500 }), onMarkInputs: (slug) => moved.push(slug), ownLiquidity: own });
   let n = 0;
   /** A limit order sent and acknowledged by the venue (resting); returns its venue id. */
   const rest = (over: Partial<OrderRequest>): string => {

@@ -9,33 +9,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import type { BookLevel, MarketInfo } from '../../../shared/domain/market.js';
+import type { BookLevel } from '../../../shared/domain/market.js';
 import type { PositionState } from '../../../shared/domain/position.js';
 import { contracts } from '../../../shared/domain/quantity.js';
 import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import type { VenuePosition } from '../../../shared/domain/venue-models.js';
-import { EventBus } from '../../../shared/state/event-bus.js';
-import type { EngineEvents } from '../../../shared/state/engine-events.js';
-import { MarketDirectory } from '../../../shared/state/market-directory.js';
-import { StateManager } from '../../../shared/state/state-manager.js';
+import { bareState } from '../../support/state-fixture.js';
 
 const SLUGS = ['a', 'b'] as const;
-const info = (slug: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'e', title: slug, outcome: slug, tick: 10_000, minQty: contracts(1) });
-
 function build(theta: Map<string, number>) {
-  const clock = new ManualClock(1_000);
-  const bus = new EventBus<EngineEvents>();
-  const directory = new MarketDirectory();
-  for (const s of SLUGS) directory.addMarket(info(s));
   // Θ read at the clock's time: a scheduled fee change moves every mark at once (as the engine's fee model).
-  const sm = new StateManager({
-    clock,
-    bus,
-    directory,
-    consensus: () => undefined,
-    winProbability: () => undefined,
-    feeRates: (slug) => ({ takerThetaPpm: (theta.get(slug) ?? 69_500) + (clock.now() % 3) * 1_000, makerThetaPpm: 12_500 }),
-  });
+  const clock = new ManualClock(1_000);
+  const { bus, sm } = bareState(SLUGS, { clock, feeRates: (slug) => ({ takerThetaPpm: (theta.get(slug) ?? 69_500) + (clock.now() % 3) * 1_000, makerThetaPpm: 12_500 }) });
   const events: unknown[] = [];
   bus.on('position_update', (p) => events.push({ ...p }));
   return { clock, sm, events };
