@@ -71,6 +71,22 @@ function compareNetEdge(a: Signal, b: Signal): number {
   return y - x;
 }
 
+/**
+ * Sorts by compareSignals, stably (equal signals keep their order), as Array.prototype.sort would: an
+ * insertion sort, cheaper than the built-in sort's call into its comparator for the few signals of a batch.
+ */
+function sortSignals(list: Signal[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const s = list[i] as Signal;
+    let j = i - 1;
+    while (j >= 0 && compareSignals(s, list[j] as Signal) < 0) {
+      list[j + 1] = list[j] as Signal;
+      j--;
+    }
+    list[j + 1] = s;
+  }
+}
+
 export interface SignalAggregatorOptions {
   dedupeWindowMs: number;
   clock: Clock;
@@ -122,7 +138,8 @@ export class SignalAggregator {
     //    takes its key's place).
     const best = this.best;
     let n = 0;
-    for (const s of signals) {
+    for (let x = 0; x < signals.length; x++) {
+      const s = signals[x] as Signal;
       if (this.seenRecently(s, now)) {
         this.drop(s, 'duplicate_recent');
         continue;
@@ -168,7 +185,7 @@ export class SignalAggregator {
     }
 
     // 3. Priority.
-    kept.sort(compareSignals);
+    sortSignals(kept);
     for (let i = 0; i < n; i++) if (fate[i] === KEPT) this.remember(best[i] as Signal, now);
     return kept;
   }
