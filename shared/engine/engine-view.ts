@@ -37,6 +37,13 @@ export class EngineView implements StrategyContext, RiskView {
   private sinks: ExposureSink[] = [];
   /** One FixtureLink per directory link, made once (strategies ask on every market update). */
   private readonly fixtureLinks = new WeakMap<object, Readonly<FixtureLink>>();
+  /**
+   * fixtureForMarket's answers for linked markets while the directory's revision is `fixturesRev` (the risk
+   * manager asks on every trade): one lookup instead of the link's and the link object's. Only addMarket
+   * changes the directory, and it moves the revision.
+   */
+  private readonly fixtureBySlug = new Map<string, Readonly<FixtureLink>>();
+  private fixturesRev = NaN;
   /** The state's sportsFeedHealthy() as last read; forgotten on every sports feed_health change. */
   private sportsHealthy: boolean | undefined;
 
@@ -69,6 +76,19 @@ export class EngineView implements StrategyContext, RiskView {
   }
 
   fixtureForMarket(marketSlug: string): Readonly<FixtureLink> | undefined {
+    const rev = this.deps.directory.revision;
+    if (rev !== this.fixturesRev) {
+      this.fixtureBySlug.clear();
+      this.fixturesRev = rev;
+    }
+    const known = this.fixtureBySlug.get(marketSlug);
+    if (known !== undefined) return known;
+    const f = this.fixtureOfLink(marketSlug);
+    if (f !== undefined) this.fixtureBySlug.set(marketSlug, f);
+    return f;
+  }
+
+  private fixtureOfLink(marketSlug: string): Readonly<FixtureLink> | undefined {
     const link = this.deps.directory.link(marketSlug);
     if (!link) return undefined;
     let f = this.fixtureLinks.get(link);

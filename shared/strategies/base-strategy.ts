@@ -75,7 +75,10 @@ export interface BaseStrategy {
    * nothing in between, so the handler may reuse what it found for the same market object at the same time.
    */
   wantsMarketUpdate?(market: MarketState): boolean;
-  /** Handlers return fresh arrays or NO_OUTPUT: read them, never change them. */
+  /**
+   * Handlers return fresh arrays or NO_OUTPUT: read them, never change them. `market` is the context's own
+   * state of the market (what ctx.market(market.marketSlug) answers now), so a handler need not ask again.
+   */
   onMarketUpdate(market: MarketState): readonly StrategyOutput[];
   onGameUpdate(game: GameState): readonly StrategyOutput[];
   onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[];

@@ -107,9 +107,14 @@ export class MarketMaker implements BaseStrategy {
   /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
   private reasonFair = NaN;
   private reason = '';
-  /** Scratch of a requote (reused, never handed out): whether each resting order buys long, the cancels. */
+  /**
+   * Scratch of a requote (reused, never handed out, never shrunk: setting an array's length is a runtime
+   * call): whether each resting order buys long (entries below the resting count), the cancels (the first
+   * `cancelCount`).
+   */
   private readonly buysLong: boolean[] = [];
   private readonly cancels: string[] = [];
+  private cancelCount = 0;
 
   constructor(opts: MarketMakerOptions) {
     this.cfg = opts.config;
@@ -389,7 +394,6 @@ export class MarketMaker implements BaseStrategy {
     resting ??= this.ctx.restingOrders(slug, this.name);
     // Each resting order's side once, and whether a side has an order not yet acknowledged.
     const buysLong = this.buysLong;
-    buysLong.length = resting.length;
     let bidWaits = false;
     let askWaits = false;
     for (let i = 0; i < resting.length; i++) {
@@ -401,22 +405,21 @@ export class MarketMaker implements BaseStrategy {
         else askWaits = true;
       }
     }
-    const cancels = this.cancels;
-    cancels.length = 0;
+    this.cancelCount = 0;
     const tick = info?.tick ?? this.defaultTick;
     // The edges are those at `now` (the timer's time may differ from the clock's).
     const nowRates = clockNow === now ? rates : undefined;
     // Wait for the ack before touching a side.
     const bid = bidWaits ? undefined : this.reconcileSide(slug, true, want.bid, resting, want, now, tick, nowRates);
     const ask = askWaits ? undefined : this.reconcileSide(slug, false, want.ask, resting, want, now, tick, nowRates);
-    if (cancels.length) out.push({ kind: 'cancel', marketSlug: slug, localIds: cancels.slice(), strategyName: this.name, reason: 'requote', createdAt: now });
+    if (this.cancelCount > 0) out.push({ kind: 'cancel', marketSlug: slug, localIds: this.cancels.slice(0, this.cancelCount), strategyName: this.name, reason: 'requote', createdAt: now });
     if (bid) out.push(bid);
     if (ask) out.push(ask);
   }
 
   /**
    * One side (`buys`: the resting orders that buy long, none of them unacknowledged) of a requote: the orders
-   * of that side to cancel go into `this.cancels`; returns the new or modifying signal, if one is needed.
+   * of that side to cancel go into `this.cancels` (its first `cancelCount` entries); returns the new or modifying signal, if one is needed.
    * `this.buysLong` holds the side of each resting order.
    */
   private reconcileSide(
@@ -436,7 +439,7 @@ export class MarketMaker implements BaseStrategy {
       if (buysLong[i] !== buys) continue;
       const o = resting[i] as Readonly<TrackedOrder>;
       if (same === undefined && o.request.intent === intent) same = o;
-      else this.cancels.push(o.localId);
+      else this.cancels[this.cancelCount++] = o.localId;
     }
     if (!wanted) return undefined;
     if (same) {

@@ -57,7 +57,9 @@ export class StatisticalEdge implements BaseStrategy {
 
   onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    const s = this.evaluate(market.marketSlug, this.opts.context.clock.now());
+    // `market` is the context's own state of the market (what ctx.market answers now: the engine hands
+    // strategies the state manager's object), so it is not asked again.
+    const s = this.evaluateMarket(market.marketSlug, market, this.opts.context.clock.now());
     return s ? [s] : NO_OUTPUT;
   }
 
@@ -70,9 +72,13 @@ export class StatisticalEdge implements BaseStrategy {
   }
 
   private evaluate(slug: string, now: number): Signal | undefined {
+    return this.evaluateMarket(slug, this.opts.context.market(slug), now);
+  }
+
+  /** `market` is the context's answer for the slug now (ctx.market). */
+  private evaluateMarket(slug: string, market: MarketState | undefined, now: number): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
-    const market = ctx.market(slug);
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
     const last = this.lastSignalAt.get(slug);
     if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
@@ -81,12 +87,13 @@ export class StatisticalEdge implements BaseStrategy {
     if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
     const fair = probabilityToPrice(consensus.probability);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
+    const info = ctx.marketInfo(slug);
     const signal = takeEdge({
       market,
       fair,
       minEdge: cfg.minEdge,
-      tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
-      sizeStep: ctx.marketInfo(slug)?.minQty,
+      tick: info?.tick ?? this.defaultTick,
+      sizeStep: info?.minQty,
       rates: this.fees.ratesFor(slug, now),
       budget: cfg.orderSize,
       position: ctx.position(slug),
