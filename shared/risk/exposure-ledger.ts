@@ -100,13 +100,21 @@ export class ExposureLedger implements ExposureSink {
     const own = m?.exposure ?? 0;
     const out = this.othersAnswer;
     const byKey = out.byKey;
-    byKey.clear();
+    // The same keys array (keysOf hands out one per inputs, never changed) as last time: the map already
+    // holds exactly these keys in this order, and only their values are set again (clearing a map makes V8
+    // allocate a new table).
+    if (keys !== this.othersKeys) {
+      byKey.clear();
+      this.othersKeys = keys;
+    }
     for (const k of keys) byKey.set(k, (this.groups.get(k) ?? 0) - (m ? own : 0));
     out.portfolio = this.portfolio - own;
     return out;
   }
 
   private readonly othersAnswer: OthersExposure = { portfolio: 0, byKey: new Map() };
+  /** The keys `othersAnswer.byKey` holds (see othersExposure). */
+  private othersKeys: readonly string[] | undefined;
 
   // ------------------------------------------------------------------------------------------- ExposureSink
 
