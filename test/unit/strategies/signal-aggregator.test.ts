@@ -186,22 +186,8 @@ describe('SignalAggregator recent keys', () => {
     });
     const batch = fc.record({ advance: fc.constantFrom(-1_500, -400, 0, 1, 400, 999, 1_000, 1_600), signals: fc.array(arb, { maxLength: 4 }) });
     fc.assert(
-      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => {
-        // A clock that may step back (a corrected wall clock): the aggregator reads it through its Clock.
-        let now = 100_000;
-        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
-        const memory = new TextKeyMemory(1_000);
-        for (const b of batches) {
-          now += b.advance;
-          const input = b.signals.map((x) => sig(x as Partial<Signal>));
-          memory.expire(now);
-          // The plain rules, with the text-keyed memory: fresh signals are de-duplicated and resolved as in `model`.
-          const fresh = input.filter((s) => !memory.seen(s, now));
-          const expected = model(fresh, new Map(), now, 1_000);
-          for (const s of expected) memory.remember(s, now);
-          expect(agg.aggregate(input)).toEqual(expected);
-        }
-      }),
+      // A clock that may step back (a corrected wall clock): the aggregator reads it through its Clock.
+      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => againstTextKeyMemory(batches)),
       { numRuns: 500 },
     );
   });
@@ -215,30 +201,37 @@ describe('SignalAggregator recent keys', () => {
     });
     const batch = fc.record({ advance: fc.constantFrom(0, 1, 3, 7, 40), signals: fc.array(arb, { minLength: 1, maxLength: 4 }) });
     fc.assert(
-      fc.property(fc.array(batch, { minLength: 1_500, maxLength: 2_500 }), (batches) => {
-        let now = 100_000;
-        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
-        const memory = new TextKeyMemory(1_000);
-        for (const b of batches) {
-          now += b.advance;
-          const input = b.signals.map((x) => sig(x as Partial<Signal>));
-          memory.expire(now);
-          const expected = model(
-            input.filter((s) => !memory.seen(s, now)),
-            new Map(),
-            now,
-            1_000,
-          );
-          for (const s of expected) memory.remember(s, now);
-          expect(agg.aggregate(input)).toEqual(expected);
-          // the clock only moves forward: both forget exactly the keys past the window
-          expect(agg.rememberedKeys()).toBe(memory.size());
-        }
-      }),
+      // The clock only moves forward: both forget exactly the keys past the window.
+      fc.property(fc.array(batch, { minLength: 1_500, maxLength: 2_500 }), (batches) => againstTextKeyMemory(batches, { countKeys: true })),
       { numRuns: 15, endOnFailure: true }, // shrinking runs of thousands of batches takes minutes
     );
   });
 });
+
+/**
+ * Feeds the batches (each after moving the clock by its `advance`) to a SignalAggregator and expects, batch by
+ * batch, the plain rules of `model` over the signals a text-keyed memory has not seen within the window; with
+ * `countKeys`, also that both remember as many keys.
+ */
+function againstTextKeyMemory(batches: { advance: number; signals: unknown[] }[], opts: { countKeys?: boolean } = {}): void {
+  let now = 100_000;
+  const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
+  const memory = new TextKeyMemory(1_000);
+  for (const b of batches) {
+    now += b.advance;
+    const input = b.signals.map((x) => sig(x as Partial<Signal>));
+    memory.expire(now);
+    const expected = model(
+      input.filter((s) => !memory.seen(s, now)),
+      new Map(),
+      now,
+      1_000,
+    );
+    for (const s of expected) memory.remember(s, now);
+    expect(agg.aggregate(input)).toEqual(expected);
+    if (opts.countKeys) expect(agg.rememberedKeys()).toBe(memory.size());
+  }
+}
 
 /** The aggregator's rules written plainly with maps (the reference for the array-based implementation). */
 function model(signals: Signal[], recent: Map<string, number>, now: number, windowMs: number): Signal[] {
