@@ -31,6 +31,13 @@ function keyOf(name: string, dimensions?: Dimensions): string {
 interface KeyNode {
   key?: string;
   next?: Map<string, KeyNode>;
+  /** The counter of `key`, once incremented through this node (the same cell `counters` holds). */
+  cell?: CounterCell;
+}
+
+/** A counter's value, held in a cell so an increment found through the key cache updates it in place. */
+interface CounterCell {
+  value: number;
 }
 
 function childOf(node: KeyNode, part: string): KeyNode {
@@ -52,7 +59,7 @@ export interface HistogramSummary {
 
 /** In-memory metrics registry: cheap to update, read by exporters and tests. */
 export class MetricsRegistry implements Metrics {
-  private readonly counters = new Map<string, number>();
+  private readonly counters = new Map<string, CounterCell>();
   private readonly gauges = new Map<string, number>();
   private readonly histograms = new Map<string, hdr.Histogram>();
   /**
@@ -60,23 +67,61 @@ export class MetricsRegistry implements Metrics {
    * nearly every call): the hot path finds its key without building a string. As large as the key space.
    */
   private readonly keyCache = new Map<string, KeyNode>();
+  /**
+   * Frozen dimension objects (made once by their callers, never changed) → name → their key's node: such a
+   * caller's key is found by the object itself, without walking its dimensions.
+   */
+  private readonly frozenNodes = new WeakMap<Dimensions, Map<string, KeyNode>>();
+  /** The node of keys of 3+ dimensions (or none): its key is built per call, and it holds no counter cell. */
+  private static readonly UNCACHED: KeyNode = {};
 
-  private key(name: string, dimensions?: Dimensions): string {
-    if (!dimensions) return name;
+  /** The cache node of a 1–2 dimension key (its `key` set), or UNCACHED. */
+  private node(name: string, dimensions: Dimensions): KeyNode {
+    const frozen = Object.isFrozen(dimensions);
+    let byName: Map<string, KeyNode> | undefined;
+    if (frozen) {
+      byName = this.frozenNodes.get(dimensions);
+      const found = byName?.get(name);
+      if (found !== undefined) return found;
+    }
     let node = this.keyCache.get(name);
     if (!node) this.keyCache.set(name, (node = {}));
     let n = 0;
     for (const k in dimensions) {
       if (!Object.hasOwn(dimensions, k)) continue;
-      if (++n > 2) return keyOf(name, dimensions);
+      if (++n > 2) return MetricsRegistry.UNCACHED;
       node = childOf(childOf(node, k), String(dimensions[k]));
     }
-    return (node.key ??= keyOf(name, dimensions));
+    if (n === 0) return MetricsRegistry.UNCACHED;
+    node.key ??= keyOf(name, dimensions);
+    if (frozen) {
+      if (byName === undefined) this.frozenNodes.set(dimensions, (byName = new Map()));
+      byName.set(name, node);
+    }
+    return node;
+  }
+
+  private key(name: string, dimensions?: Dimensions): string {
+    if (!dimensions) return name;
+    const node = this.node(name, dimensions);
+    return node === MetricsRegistry.UNCACHED ? keyOf(name, dimensions) : (node.key as string);
+  }
+
+  private cellOf(k: string): CounterCell {
+    let cell = this.counters.get(k);
+    if (cell === undefined) this.counters.set(k, (cell = { value: 0 }));
+    return cell;
   }
 
   increment(name: string, by = 1, dimensions?: Dimensions): void {
-    const k = this.key(name, dimensions);
-    this.counters.set(k, (this.counters.get(k) ?? 0) + by);
+    if (dimensions) {
+      const node = this.node(name, dimensions);
+      if (node !== MetricsRegistry.UNCACHED) {
+        (node.cell ??= this.cellOf(node.key as string)).value += by;
+        return;
+      }
+    }
+    this.cellOf(this.key(name, dimensions)).value += by;
   }
 
   gauge(name: string, value: number, dimensions?: Dimensions): void {
@@ -94,7 +139,7 @@ export class MetricsRegistry implements Metrics {
   }
 
   counter(name: string, dimensions?: Dimensions): number {
-    return this.counters.get(keyOf(name, dimensions)) ?? 0;
+    return this.counters.get(keyOf(name, dimensions))?.value ?? 0;
   }
 
   gaugeValue(name: string, dimensions?: Dimensions): number | undefined {
@@ -111,7 +156,8 @@ export class MetricsRegistry implements Metrics {
       const s = this.summaryOfKey(k);
       if (s) histograms[k] = s;
     }
-    return { counters: Object.fromEntries(this.counters), gauges: Object.fromEntries(this.gauges), histograms };
+    const counters = Object.fromEntries(Array.from(this.counters, ([k, cell]) => [k, cell.value]));
+    return { counters, gauges: Object.fromEntries(this.gauges), histograms };
   }
 
   private summaryOfKey(k: string): HistogramSummary | undefined {

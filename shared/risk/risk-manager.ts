@@ -304,7 +304,7 @@ export class RiskManager {
   }
 
   private decide(signal: Signal, d: RiskDecision): RiskDecision {
-    this.metrics.increment('risk.decision', 1, { check: d.check, strategy: String(signal.strategyName) });
+    this.metrics.increment('risk.decision', 1, this.decisionDimensions(d.check, String(signal.strategyName)));
     if (!logEnabled(this.logger, 'info')) return d;
     const fields = {
       check: d.check,
@@ -321,6 +321,17 @@ export class RiskManager {
     this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
     this.pendingFields.push(fields);
     return d;
+  }
+
+  /** The decision counter's dimensions per check and strategy, made once each (metrics never keep them). */
+  private readonly decisionDims = new Map<string, Map<RiskCheck, Readonly<{ check: RiskCheck; strategy: string }>>>();
+
+  private decisionDimensions(check: RiskCheck, strategy: string): Readonly<{ check: RiskCheck; strategy: string }> {
+    let byCheck = this.decisionDims.get(strategy);
+    if (byCheck === undefined) this.decisionDims.set(strategy, (byCheck = new Map()));
+    let dims = byCheck.get(check);
+    if (dims === undefined) byCheck.set(check, (dims = Object.freeze({ check, strategy })));
+    return dims;
   }
 
   private readonly scheduleLogs = (): void => void setImmediate(this.writeLogs);

@@ -33,6 +33,8 @@ export class StatisticalEdge implements BaseStrategy {
   readonly interest: Readonly<StrategyInterest> = { market: true, game: false, odds: true, timer: false };
   enabled: boolean;
   private readonly lastSignalAt = new Map<string, number>();
+  /** The signal counter's dimensions, made once (metrics read dimensions, never keep them). */
+  private readonly signalDimensions = Object.freeze({ strategy: this.name });
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
@@ -106,7 +108,7 @@ export class StatisticalEdge implements BaseStrategy {
     });
     if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
-    this.metrics.increment('strategy.signal', 1, { strategy: this.name });
+    this.metrics.increment('strategy.signal', 1, this.signalDimensions);
     return signal;
   }
 }

@@ -83,16 +83,14 @@ export function buildCreateOrder(r: OrderRequest): WireCreateOrder {
  * serialising it, because it is on the tick-to-order path.
  */
 export function createOrderJson(r: OrderRequest): string {
-  checkSlug(r.marketSlug, 'create order');
+  const slug = slugJson(r.marketSlug);
   checkQuantity(r.quantity, 'create order');
   let price = '';
   if (r.type === 'ORDER_TYPE_LIMIT') {
     if (r.price === undefined) throw new InvalidRequestError('create order: a limit order needs a price');
-    checkPrice(r.price, 'create order');
-    price = `,"price":{"value":"${formatMicros(r.price)}","currency":"USD"}`;
+    price = priceJson(r.price);
   } else if (r.price !== undefined) {
-    checkPrice(r.price, 'create order');
-    price = `,"price":{"value":"${formatMicros(r.price)}","currency":"USD"}`;
+    price = priceJson(r.price);
   }
   let gtt = '';
   if (r.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE') {
@@ -102,9 +100,40 @@ export function createOrderJson(r: OrderRequest): string {
     gtt = `,"goodTillTime":"${new Date(r.goodTillTime).toISOString()}"`;
   }
   return (
-    `{"marketSlug":${JSON.stringify(r.marketSlug)},"intent":${quoted(r.intent)},"type":${quoted(r.type)},` +
+    `{"marketSlug":${slug},"intent":${quoted(r.intent)},"type":${quoted(r.type)},` +
     `"quantity":${quantityJson(r.quantity)},"tif":${quoted(r.tif)}${price}${r.postOnly ? ',"participateDontInitiate":true' : ''}${gtt}}`
   );
+}
+
+/** Bound of each text memo below: past it, texts are made afresh (same text, not remembered). */
+const MEMO_LIMIT = 4_096;
+
+/** JSON text of the market slugs already checked, so the hot path neither re-tests nor re-escapes them. */
+const SLUG_JSON = new Map<string, string>();
+
+/** The slug checked (checkSlug: a refused slug is never remembered), as a JSON string. */
+function slugJson(slug: string): string {
+  let q = SLUG_JSON.get(slug);
+  if (q === undefined) {
+    checkSlug(slug, 'create order');
+    q = JSON.stringify(slug);
+    if (SLUG_JSON.size < MEMO_LIMIT) SLUG_JSON.set(slug, q);
+  }
+  return q;
+}
+
+/** The `,"price":…` member of the prices already checked (a market has at most 99 on its tick). */
+const PRICE_JSON = new Map<PriceMicros, string>();
+
+/** The price checked (checkPrice: a refused price is never remembered), as the create's price member. */
+function priceJson(price: PriceMicros): string {
+  let q = PRICE_JSON.get(price);
+  if (q === undefined) {
+    checkPrice(price, 'create order');
+    q = `,"price":{"value":"${formatMicros(price)}","currency":"USD"}`;
+    if (PRICE_JSON.size < MEMO_LIMIT) PRICE_JSON.set(price, q);
+  }
+  return q;
 }
 
 /** JSON text of the enum values seen so far (a handful), so the hot path does not re-escape them. */

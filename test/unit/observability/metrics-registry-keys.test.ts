@@ -39,6 +39,27 @@ describe('MetricsRegistry keys', () => {
     );
   });
 
+  it('frozen dimension objects reused across names count as fresh copies of them do', () => {
+    const dimName = fc.constantFrom('a', 'b', 'c', 'strategy');
+    const dims = fc.dictionary(dimName, fc.constantFrom('x', 'y', '1'), { maxKeys: 3 });
+    fc.assert(
+      fc.property(fc.array(dims, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.constantFrom('n1', 'n2'), fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 5 })), { maxLength: 40 }), (pool, calls) => {
+        const frozen = pool.map((d) => Object.freeze({ ...d }));
+        const m = new MetricsRegistry();
+        const reference = new MetricsRegistry();
+        for (const [name, i, reuse, by] of calls) {
+          const d = frozen[i % frozen.length] as Record<string, string>;
+          m.increment(name, by, reuse ? d : { ...d });
+          m.gauge(name, by, d);
+          reference.increment(name, by, { ...d });
+          reference.gauge(name, by, { ...d });
+        }
+        expect(m.snapshot()).toEqual(reference.snapshot());
+        for (const d of frozen) for (const name of ['n1', 'n2']) expect(m.counter(name, d)).toBe(reference.counter(name, { ...d }));
+      }),
+    );
+  });
+
   it('gauges and histograms use the same keys', () => {
     const m = new MetricsRegistry();
     m.gauge('g', 5, { b: '2', a: '1' });
