@@ -6,13 +6,14 @@
  * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
  *
  * Interned lists (a book's levels) are shared: events decoded by one cursor may hold the same level objects
- * and the same level arrays (equal values, as the NDJSON reader gives them, but one object). Nothing on the
- * replay path changes an event it is given; whoever would must copy first.
+ * and the same level arrays (equal values, as the NDJSON reader gives them, but one object), and cursors
+ * opened on the same unchanged buffer share the level objects (replay-layout.ts openContainer). Nothing on
+ * the replay path changes an event it is given; whoever would must copy first.
  */
 import type { RecordKind, RecordLine } from '../record-format.js';
 import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
 import { childTable, columnName, refColumnName } from './replay-encoder.js';
-import { readContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
+import { openContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
 import { EVENT_SHAPES, LINE_KINDS, type Field, type Shape } from './replay-schema.js';
 
 export interface DecodedReplay {
@@ -41,23 +42,26 @@ interface CompiledShape {
 const LIST_CACHE_SLOTS = 1024;
 
 /**
- * One interned list field over one file (replay-schema.ts `interned`): one object per distinct element and
- * one array per distinct list, made when first read. Elements are kept for the cursor's life (there is one
- * per distinct element row); lists in a small direct-mapped cache by their run's start, which keeps the
- * recent ones (a book side usually repeats the previous frame's).
+ * One interned list field over one cursor (replay-schema.ts `interned`): one object per distinct element and
+ * one array per distinct list, made when first read. Elements are kept for the buffer's life, shared by every
+ * cursor opened on the same unchanged buffer (`elements`, one slot per distinct element row); lists in a small
+ * direct-mapped cache by their run's start, which keeps the recent ones (a book side usually repeats the
+ * previous frame's).
  */
 class InternedList {
-  private readonly elements: unknown[];
   private readonly starts = new Int32Array(LIST_CACHE_SLOTS).fill(-1);
   private readonly lists: unknown[][] = new Array<unknown[]>(LIST_CACHE_SLOTS).fill([]);
+  /** Element of the run position j (its object, made on first use). */
+  private readonly at = (j: number): unknown => {
+    const row = this.refs[j] as number;
+    return this.elements[row] ?? (this.elements[row] = this.read(row));
+  };
 
   constructor(
     private readonly read: RowReader,
     private readonly refs: Int32Array,
-    elementRows: number,
-  ) {
-    this.elements = new Array<unknown>(elementRows).fill(undefined);
-  }
+    private readonly elements: unknown[],
+  ) {}
 
   get(start: number, count: number): unknown[] {
     if (count === 0) return [];
@@ -66,14 +70,57 @@ class InternedList {
       const hit = this.lists[slot] as unknown[];
       if (hit.length === count) return hit;
     }
-    for (let i = 0; i < count; i++) {
-      const row = this.refs[start + i] as number;
-      put(i, this.elements[row] ?? (this.elements[row] = this.read(row)));
-    }
-    const out = exactCopy(count);
+    const out = packed(this.at, start, count);
     this.starts[slot] = start;
     this.lists[slot] = out;
     return out;
+  }
+}
+
+/**
+ * Element objects of the interned lists, per opened buffer (openContainer's columns) and child table: kept
+ * while the buffer is, so cursors opened again on an unchanged buffer (a sweep, the bench) make none again.
+ */
+const elementsByBuffer = new WeakMap<ReadonlyMap<string, ColumnArray>, Map<string, unknown[]>>();
+
+function elementsOf(columns: ReadonlyMap<string, ColumnArray>, table: string, rows: number): unknown[] {
+  let byTable = elementsByBuffer.get(columns);
+  if (!byTable) elementsByBuffer.set(columns, (byTable = new Map()));
+  let out = byTable.get(table);
+  if (!out) byTable.set(table, (out = new Array<unknown>(rows).fill(undefined)));
+  return out;
+}
+
+/**
+ * The list of the n elements `at(s)` … `at(s + n - 1)`, made the way JSON.parse makes an array: exactly n long,
+ * packed elements (an array grown by push keeps room for 17; one made by `new Array(n)` is holey, which gives
+ * consumers a second array map to handle). Up to 8 elements, one array literal; longer ones are rare.
+ */
+function packed(at: (j: number) => unknown, s: number, n: number): unknown[] {
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [at(s)];
+    case 2:
+      return [at(s), at(s + 1)];
+    case 3:
+      return [at(s), at(s + 1), at(s + 2)];
+    case 4:
+      return [at(s), at(s + 1), at(s + 2), at(s + 3)];
+    case 5:
+      return [at(s), at(s + 1), at(s + 2), at(s + 3), at(s + 4)];
+    case 6:
+      return [at(s), at(s + 1), at(s + 2), at(s + 3), at(s + 4), at(s + 5)];
+    case 7:
+      return [at(s), at(s + 1), at(s + 2), at(s + 3), at(s + 4), at(s + 5), at(s + 6)];
+    case 8:
+      return [at(s), at(s + 1), at(s + 2), at(s + 3), at(s + 4), at(s + 5), at(s + 6), at(s + 7)];
+    default: {
+      const grown: unknown[] = [];
+      for (let i = 0; i < n; i++) grown.push(at(s + i));
+      return grown.slice();
+    }
   }
 }
 
@@ -125,7 +172,7 @@ function compileShape(table: string, shape: Shape): CompiledShape {
           const i = interned.push({ child: children.length - 1, refs: columnNames.push(refColumnName(c)) - 1 }) - 1;
           expr = `((x = ${col(c)}[r]) < 0 ? null : I${i}.get(x, ${col(`${c}#`)}[r]))`;
         } else {
-          expr = `${isFlat(f.of as Shape) ? 'LF' : 'L'}(${child(f.key)}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
+          expr = `L(${child(f.key)}.read, ${col(c)}[r], ${col(`${c}#`)}[r])`;
         }
         break;
       }
@@ -162,13 +209,11 @@ function compileShape(table: string, shape: Shape): CompiledShape {
     ...interned.map((_c, i) => `const I${i} = N[${i}];`),
   ].join('\n');
   // The code is built from the schema's constant keys only (JSON-quoted); no data reaches it.
-  const make = new Function(
-    'Q',
-    'L',
-    'LF',
-    `return function (C, S, K, N) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n} };\n};`,
-  ) as (q: typeof decodeQuantity, l: typeof readList, lf: typeof readFlatList) => ReaderFactory;
-  const out: CompiledShape = { factory: make(decodeQuantity, readList, readFlatList), columnNames, children, interned };
+  const make = new Function('Q', 'L', `return function (C, S, K, N) {\n${bind}\nreturn { read: function read_${shape.name}(r) {\n${body}\n} };\n};`) as (
+    q: typeof decodeQuantity,
+    l: typeof readList,
+  ) => ReaderFactory;
+  const out: CompiledShape = { factory: make(decodeQuantity, readList), columnNames, children, interned };
   compiled.set(table, out);
   return out;
 }
@@ -182,7 +227,7 @@ function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, Co
     const k = c.children[child] as CompiledShape['children'][number];
     const refCol = cols[refs];
     // A file without the column has no list with elements.
-    return new InternedList((kids[child] as BoundReader).read, refCol instanceof Int32Array ? refCol : new Int32Array(0), tableRows(k.table, k.shape, columns));
+    return new InternedList((kids[child] as BoundReader).read, refCol instanceof Int32Array ? refCol : new Int32Array(0), elementsOf(columns, k.table, tableRows(k.table, k.shape, columns)));
   });
   return c.factory(cols, strings, kids, interned);
 }
@@ -196,36 +241,8 @@ function tableRows(table: string, shape: Shape, columns: ReadonlyMap<string, Col
   return 0;
 }
 
-/**
- * Where a list of flat elements is assembled before it is copied out at its exact length (an array grown by
- * push keeps room for 17 elements; the copy has the size and the elements kind of the array JSON.parse
- * gives). Only flat elements use it: their reader reads no list, so it is never in use twice at once.
- */
-let scratch: unknown[] = [];
-
-function exactCopy(count: number): unknown[] {
-  const out = scratch.slice(0, count);
-  if (scratch.length > 64) scratch = [];
-  return out;
-}
-
-function put(i: number, v: unknown): void {
-  if (i < scratch.length) scratch[i] = v;
-  else scratch.push(v);
-}
-
 function readList(read: RowReader, start: number, count: number): unknown[] | null {
-  if (start < 0) return null;
-  const out: unknown[] = [];
-  for (let i = 0; i < count; i++) out.push(read(start + i));
-  return out;
-}
-
-function readFlatList(read: RowReader, start: number, count: number): unknown[] | null {
-  if (start < 0) return null;
-  if (count === 0) return [];
-  for (let i = 0; i < count; i++) put(i, read(start + i));
-  return exactCopy(count);
+  return start < 0 ? null : packed(read, start, count);
 }
 
 /**
@@ -244,7 +261,7 @@ export class ReplayCursor {
   private readonly readers: (RowReader | undefined)[] = [];
 
   constructor(buf: Uint8Array) {
-    const { dir, columns } = readContainer(buf);
+    const { dir, columns, meta } = openContainer(buf);
     if (dir.quantityUnit !== ENGINE_QUANTITY_UNIT) throw new ReplayFormatError(`replay file stores quantities in ${dir.quantityUnit}, the engine counts ${ENGINE_QUANTITY_UNIT}`);
     const t = columns.get('line.t');
     const k = columns.get('line.k');
@@ -258,7 +275,7 @@ export class ReplayCursor {
     this.kinds = k;
     this.shapes = shape;
     this.rows = row;
-    this.meta = dir.meta;
+    this.meta = meta();
     this.strings = dir.strings;
     for (const es of EVENT_SHAPES) this.readers[es.id] = bindReader(es.shape.name, es.shape, columns, dir.strings).read;
   }
