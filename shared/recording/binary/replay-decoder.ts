@@ -6,14 +6,13 @@
  * in the schema's order), so decoding a row is a few typed-array reads and one allocation per object.
  *
  * Interned lists (a book's levels) are shared: events decoded by one cursor may hold the same level objects
- * and the same level arrays (equal values, as the NDJSON reader gives them, but one object), and cursors
- * opened on the same unchanged buffer share the level objects (replay-layout.ts openContainer). Nothing on
- * the replay path changes an event it is given; whoever would must copy first.
+ * and the same level arrays (equal values, as the NDJSON reader gives them, but one object). Nothing on the
+ * replay path changes an event it is given; whoever would must copy first.
  */
 import type { RecordKind, RecordLine } from '../record-format.js';
 import { ENGINE_QUANTITY_UNIT, decodeQuantity } from './quantity-encoding.js';
 import { childTable, columnName, refColumnName } from './replay-encoder.js';
-import { openContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
+import { readContainer, ReplayFormatError, type ColumnArray } from './replay-layout.js';
 import { EVENT_SHAPES, LINE_KINDS, type Field, type Shape } from './replay-schema.js';
 
 export interface DecodedReplay {
@@ -42,13 +41,13 @@ interface CompiledShape {
 const LIST_CACHE_SLOTS = 1024;
 
 /**
- * One interned list field over one cursor (replay-schema.ts `interned`): one object per distinct element and
- * one array per distinct list, made when first read. Elements are kept for the buffer's life, shared by every
- * cursor opened on the same unchanged buffer (`elements`, one slot per distinct element row); lists in a small
- * direct-mapped cache by their run's start, which keeps the recent ones (a book side usually repeats the
- * previous frame's).
+ * One interned list field over one file (replay-schema.ts `interned`): one object per distinct element and
+ * one array per distinct list, made when first read. Elements are kept for the cursor's life (there is one
+ * per distinct element row); lists in a small direct-mapped cache by their run's start, which keeps the
+ * recent ones (a book side usually repeats the previous frame's).
  */
 class InternedList {
+  private readonly elements: unknown[];
   private readonly starts = new Int32Array(LIST_CACHE_SLOTS).fill(-1);
   private readonly lists: unknown[][] = new Array<unknown[]>(LIST_CACHE_SLOTS).fill([]);
   /** Element of the run position j (its object, made on first use). */
@@ -60,8 +59,10 @@ class InternedList {
   constructor(
     private readonly read: RowReader,
     private readonly refs: Int32Array,
-    private readonly elements: unknown[],
-  ) {}
+    elementRows: number,
+  ) {
+    this.elements = new Array<unknown>(elementRows).fill(undefined);
+  }
 
   get(start: number, count: number): unknown[] {
     if (count === 0) return [];
@@ -75,20 +76,6 @@ class InternedList {
     this.lists[slot] = out;
     return out;
   }
-}
-
-/**
- * Element objects of the interned lists, per opened buffer (openContainer's columns) and child table: kept
- * while the buffer is, so cursors opened again on an unchanged buffer (a sweep, the bench) make none again.
- */
-const elementsByBuffer = new WeakMap<ReadonlyMap<string, ColumnArray>, Map<string, unknown[]>>();
-
-function elementsOf(columns: ReadonlyMap<string, ColumnArray>, table: string, rows: number): unknown[] {
-  let byTable = elementsByBuffer.get(columns);
-  if (!byTable) elementsByBuffer.set(columns, (byTable = new Map()));
-  let out = byTable.get(table);
-  if (!out) byTable.set(table, (out = new Array<unknown>(rows).fill(undefined)));
-  return out;
 }
 
 /**
@@ -227,7 +214,7 @@ function bindReader(table: string, shape: Shape, columns: ReadonlyMap<string, Co
     const k = c.children[child] as CompiledShape['children'][number];
     const refCol = cols[refs];
     // A file without the column has no list with elements.
-    return new InternedList((kids[child] as BoundReader).read, refCol instanceof Int32Array ? refCol : new Int32Array(0), elementsOf(columns, k.table, tableRows(k.table, k.shape, columns)));
+    return new InternedList((kids[child] as BoundReader).read, refCol instanceof Int32Array ? refCol : new Int32Array(0), tableRows(k.table, k.shape, columns));
   });
   return c.factory(cols, strings, kids, interned);
 }
@@ -261,7 +248,7 @@ export class ReplayCursor {
   private readonly readers: (RowReader | undefined)[] = [];
 
   constructor(buf: Uint8Array) {
-    const { dir, columns, meta } = openContainer(buf);
+    const { dir, columns } = readContainer(buf);
     if (dir.quantityUnit !== ENGINE_QUANTITY_UNIT) throw new ReplayFormatError(`replay file stores quantities in ${dir.quantityUnit}, the engine counts ${ENGINE_QUANTITY_UNIT}`);
     const t = columns.get('line.t');
     const k = columns.get('line.k');
@@ -275,7 +262,7 @@ export class ReplayCursor {
     this.kinds = k;
     this.shapes = shape;
     this.rows = row;
-    this.meta = meta();
+    this.meta = dir.meta;
     this.strings = dir.strings;
     for (const es of EVENT_SHAPES) this.readers[es.id] = bindReader(es.shape.name, es.shape, columns, dir.strings).read;
   }

@@ -10,8 +10,6 @@
  *   …   columns, each starting at a multiple of 8 (offsets in the directory are from byte 0)
  *
  * Reading checks the magic, the version and the checksum, then trusts the content (no per-event checks).
- * `openContainer` does the same once per buffer's content: a buffer opened again unchanged reuses the checks
- * and the parsed directory (see there).
  */
 import { crc32 } from 'node:zlib';
 import type { QuantityUnit } from './quantity-encoding.js';
@@ -118,48 +116,4 @@ export function readContainer(input: Uint8Array): { dir: ReplayDirectory; column
     columns.set(e.name, e.type === 'f64' ? new Float64Array(buf.buffer, at, e.length) : e.type === 'i32' ? new Int32Array(buf.buffer, at, e.length) : new Uint8Array(buf.buffer, at, e.length));
   }
   return { dir, columns };
-}
-
-/**
- * An opened container. `dir` and `columns` are shared by the opens of one unchanged buffer (read them, never
- * change them); `meta()` gives a new copy of the directory's meta on each call, for the caller to keep.
- */
-export interface OpenedContainer {
-  dir: Readonly<ReplayDirectory>;
-  columns: ReadonlyMap<string, ColumnArray>;
-  meta(): unknown;
-}
-
-interface VerifiedBuffer {
-  opened: OpenedContainer;
-  /** The bytes that were checked and parsed, kept from the buffer's second open on (see openContainer). */
-  copy?: Uint8Array;
-}
-
-/** Buffers opened by openContainer (a buffer's entry dies with it). */
-const verified = new WeakMap<Uint8Array, VerifiedBuffer>();
-
-/**
- * readContainer, once per content of one buffer: a backtest opens its form once, but the bench and a caller
- * replaying one buffer many times open it again each time. A buffer opened the first time is checked and
- * parsed in full (nothing kept but the result, so a single open costs no more memory); opened a second time
- * it is checked and parsed again and its bytes are copied; from then on an open compares the buffer with
- * that copy (a byte compare, about a tenth of the checksum's time) and, when every byte is the same, gives
- * the same directory and columns without checking or parsing again. A buffer changed in place (even one byte,
- * even with a checksum made valid again) differs from its copy and is checked and parsed afresh: the memo
- * never hands out what the bytes no longer say. The copy costs a second buffer's memory for buffers opened
- * more than once only.
- */
-export function openContainer(input: Uint8Array): OpenedContainer {
-  const entry = verified.get(input);
-  const copy = entry?.copy;
-  if (entry && copy && Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength).equals(input)) return entry.opened;
-  const { dir, columns } = readContainer(input);
-  const metaText = JSON.stringify(dir.meta ?? null);
-  let taken = false;
-  // The parsed meta goes to the first caller; later callers get their own copy.
-  const meta = (): unknown => (taken ? JSON.parse(metaText) : ((taken = true), dir.meta ?? null));
-  const opened: OpenedContainer = { dir, columns, meta };
-  verified.set(input, entry ? { opened, copy: new Uint8Array(input) } : { opened });
-  return opened;
 }
