@@ -544,8 +544,18 @@ export class StateManager {
   private applyOdds(quotes: readonly OddsQuote[], touched: MarketQuotes[]): void {
     const stamp = ++this.oddsUpdates;
     let n = 0;
+    // A message's quotes come grouped by fixture and market: the last lookup is reused while they stay.
+    let lastFixture = '';
+    let lastMarket = '';
+    let mq: MarketQuotes | undefined;
     for (const q of quotes) {
-      const mq = this.marketQuotes(q.fixtureId, marketKeyOf(q)); // the market id when the feed sent one
+      const fixtureId = q.fixtureId;
+      const market = marketKeyOf(q); // the market id when the feed sent one
+      if (mq === undefined || fixtureId !== lastFixture || market !== lastMarket) {
+        mq = this.marketQuotes(fixtureId, market);
+        lastFixture = fixtureId;
+        lastMarket = market;
+      }
       const i = mq.at.get(q.key);
       if (i === undefined) {
         mq.at.set(q.key, mq.list.length);
