@@ -59,7 +59,11 @@ export class ReportCollector {
   private readonly exposureMarket = new Map<string, Series>();
   private readonly exposureGame = new Map<string, Series>();
   private readonly prices = new Map<string, Series>();
-  private readonly lastPriceAt = new Map<string, number>();
+  /**
+   * Each sampled market's last price sample time and its series (one lookup per market update; the time is a
+   * number field, written in place, where a Map value would box every new time).
+   */
+  private readonly priceTracks = new Map<string, { lastAt: number; series: Series }>();
   private readonly fills: FillPoint[] = [];
   private readonly riskEvents: RiskEvent[] = [];
   private readonly byCheck: Record<string, number> = {};
@@ -99,11 +103,18 @@ export class ReportCollector {
       bus.on('fill', (f) => this.onFill(f)),
       bus.on('market_update', (m) => {
         const at = m.updatedAt;
-        const lastAt = this.lastPriceAt.get(m.marketSlug);
-        if (lastAt !== undefined && at - lastAt < this.opts.priceSampleMs) return;
+        const track = this.priceTracks.get(m.marketSlug);
+        if (track !== undefined && at - track.lastAt < this.opts.priceSampleMs) return;
         if (m.yesBid === null || m.yesAsk === null) return;
-        this.lastPriceAt.set(m.marketSlug, at);
-        this.seriesOf(this.prices, m.marketSlug).push(at, usd((m.yesBid + m.yesAsk) / 2));
+        const mid = usd((m.yesBid + m.yesAsk) / 2);
+        if (track === undefined) {
+          const series = this.seriesOf(this.prices, m.marketSlug);
+          this.priceTracks.set(m.marketSlug, { lastAt: at, series });
+          series.push(at, mid);
+        } else {
+          track.lastAt = at;
+          track.series.push(at, mid);
+        }
       }),
     );
     return () => {

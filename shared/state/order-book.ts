@@ -31,8 +31,13 @@ export class OrderBook {
   private bidCount = 0;
   private askCount = 0;
   state: ReportedMarketState = 'MARKET_STATE_OPEN';
-  /** Exchange time of the last update (epoch ms), when known. */
-  transactTime: number | null = null;
+  /**
+   * Exchange time of the last update (epoch ms) and whether one is known: kept as a number field next to a
+   * flag, not as `number | null`, because a field that has held null keeps every number it is given in a
+   * heap box (one allocation per book message); `transactTime` reads them back.
+   */
+  private transactMs = 0;
+  private hasTransactTime = false;
   /** Local receive time of the last update (epoch ms). */
   updatedAt = 0;
   /** Number of updates applied. */
@@ -66,9 +71,19 @@ export class OrderBook {
     this.bidCount = bids.length;
     this.askCount = asks.length;
     this.state = state;
-    this.transactTime = transactTime;
+    if (transactTime === null) {
+      this.hasTransactTime = false;
+    } else {
+      this.hasTransactTime = true;
+      this.transactMs = transactTime;
+    }
     this.updatedAt = receivedAt;
     this.version++;
+  }
+
+  /** Exchange time of the last update (epoch ms), when known. */
+  get transactTime(): number | null {
+    return this.hasTransactTime ? this.transactMs : null;
   }
 
   get bestBid(): PriceMicros | null {

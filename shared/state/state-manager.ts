@@ -129,6 +129,8 @@ interface MarketView {
   yesOf: ConsensusProbability | undefined;
   yesAt: number;
   yes: ConsensusYes | undefined;
+  /** The one ConsensusYes object of this market, made on first use and rewritten in place after. */
+  yesBox: ConsensusYes | undefined;
 }
 
 /** The consensus probability of a market's YES side (StrategyContext.consensusYes). Shared: read at once, never keep or change. */
@@ -526,20 +528,34 @@ export class StateManager {
 
   private onOdds(quotes: readonly OddsQuote[]): void {
     const nested = this.inOdds;
-    const touched = nested ? [] : this.touched;
     this.inOdds = true;
     try {
-      this.applyOdds(quotes, touched);
+      this.applyOdds(quotes, nested ? [] : this.touched);
     } finally {
-      touched.length = 0;
       this.inOdds = nested;
     }
   }
 
+  /**
+   * `touched` is written from index 0 and its old entries past the count are left in place (they are markets'
+   * quotes, kept for good anyway): emptying it (length = 0) gives up its storage, and the next odds message
+   * would grow it again.
+   */
   private applyOdds(quotes: readonly OddsQuote[], touched: MarketQuotes[]): void {
     const stamp = ++this.oddsUpdates;
+    let n = 0;
+    // A message's quotes come grouped by fixture and market: the last lookup is reused while they stay.
+    let lastFixture = '';
+    let lastMarket = '';
+    let mq: MarketQuotes | undefined;
     for (const q of quotes) {
-      const mq = this.marketQuotes(q.fixtureId, marketKeyOf(q)); // the market id when the feed sent one
+      const fixtureId = q.fixtureId;
+      const market = marketKeyOf(q); // the market id when the feed sent one
+      if (mq === undefined || fixtureId !== lastFixture || market !== lastMarket) {
+        mq = this.marketQuotes(fixtureId, market);
+        lastFixture = fixtureId;
+        lastMarket = market;
+      }
       const i = mq.at.get(q.key);
       if (i === undefined) {
         mq.at.set(q.key, mq.list.length);
@@ -550,11 +566,14 @@ export class StateManager {
       }
       if (mq.touchedBy !== stamp) {
         mq.touchedBy = stamp;
-        touched.push(mq);
+        if (n < touched.length) touched[n] = mq;
+        else touched.push(mq);
+        n++;
       }
     }
     const now = this.opts.clock.now();
-    for (const mq of touched) {
+    for (let k = 0; k < n; k++) {
+      const mq = touched[k] as MarketQuotes;
       const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now, mq);
       mq.consensus = c;
       if (!c) continue;
@@ -651,7 +670,7 @@ export class StateManager {
     const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
     const fixture = link ? this.fixtureModel(link.fixtureId) : undefined;
     if (v === undefined) {
-      v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined };
+      v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined, yesBox: undefined };
       this.views.set(slug, v);
     } else {
       v.revision = revision;
@@ -665,9 +684,9 @@ export class StateManager {
   }
 
   /**
-   * No-vig consensus probability that this market's YES side wins. One object per market and consensus, its
-   * age brought up to the clock on each call (no object per book update): read it at once, never keep or
-   * change it.
+   * No-vig consensus probability that this market's YES side wins. One object per market, rewritten when the
+   * consensus moves and its age brought up to the clock on each call (no object per book or odds update):
+   * read it at once, never keep or change it.
    */
   consensusYes(slug: string): ConsensusYes | undefined {
     const v = this.view(slug);
@@ -683,8 +702,21 @@ export class StateManager {
     const p = c.probabilities[link.oddsName];
     v.yesOf = c;
     v.yesAt = now;
-    v.yes = p === undefined ? undefined : { probability: p, confidence: c.confidence, ageMs: now - c.computedAt + c.maxAgeMs };
-    return v.yes;
+    if (p === undefined) {
+      v.yes = undefined;
+      return undefined;
+    }
+    const ageMs = now - c.computedAt + c.maxAgeMs;
+    let yes = v.yesBox;
+    if (yes === undefined) {
+      v.yesBox = yes = { probability: p, confidence: c.confidence, ageMs };
+    } else {
+      yes.probability = p;
+      yes.confidence = c.confidence;
+      yes.ageMs = ageMs;
+    }
+    v.yes = yes;
+    return yes;
   }
 
   /** The live model's probability that this market's YES side wins, once the game has a pre-game strength. */

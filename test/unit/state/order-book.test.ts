@@ -19,6 +19,26 @@ const bookArb = fc
   });
 
 describe('OrderBook', () => {
+  it('reports the last message\'s exchange time, null when it had none, and keeps it when a message is rejected', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ time: fc.option(fc.integer({ min: 0, max: 4_102_444_800_000 }), { freq: 3 }), crossed: fc.boolean() }), { maxLength: 20 }), (msgs) => {
+        const b = new OrderBook('m');
+        let expected: number | null = null;
+        expect(b.transactTime).toBeNull();
+        for (const m of msgs) {
+          const asks = m.crossed ? [lv(500_000, 1)] : [lv(600_000, 1)];
+          try {
+            b.replace([lv(550_000, 1)], asks, 'MARKET_STATE_OPEN', m.time, 7);
+            expected = m.time;
+          } catch (err) {
+            expect(err).toBeInstanceOf(BookIntegrityError);
+          }
+          expect(b.transactTime).toBe(expected);
+        }
+      }),
+    );
+  });
+
   it('derives best prices, mid and spread from a whole-book message', () => {
     const b = new OrderBook('m');
     b.replace([lv(540_000, 10), lv(530_000, 5)], [lv(560_000, 7), lv(570_000, 1)], 'MARKET_STATE_OPEN', 1, 2);

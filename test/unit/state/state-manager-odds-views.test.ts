@@ -85,6 +85,8 @@ class PlainOddsModel {
   private readonly consensusOf = new Map<string, ConsensusProbability>();
   private readonly pregame = new Map<string, number>();
   readonly games = new Map<string, GameState>();
+  /** The fixture × market keys whose consensus the last odds message published, in order. */
+  published: string[] = [];
 
   constructor(
     private readonly directory: MarketDirectory,
@@ -93,6 +95,7 @@ class PlainOddsModel {
 
   onOdds(quotes: readonly OddsQuote[]): void {
     const touched: string[] = [];
+    this.published = [];
     for (const q of quotes) {
       const key = `${q.fixtureId}\u0000${q.market}`;
       const list = this.quotes.get(key) ?? this.quotes.set(key, []).get(key)!;
@@ -110,6 +113,7 @@ class PlainOddsModel {
         continue;
       }
       this.consensusOf.set(key, c);
+      this.published.push(key);
       const game = this.games.get(fixtureId);
       if (game && game.status !== 'SCHEDULED') continue;
       const slug = this.directory.marketsForFixture(fixtureId)[0];
@@ -237,6 +241,8 @@ describe('state manager odds-side memory', () => {
               plain.onOdds(quotes);
               // what was published is what the model holds
               for (const c of emitted.slice(before)) expect(c).toStrictEqual(plain.consensus(c.fixtureId, c.market));
+              // exactly the markets this message touched, each once, in first-touch order (none left over from an earlier message)
+              expect(emitted.slice(before).map((c) => `${c.fixtureId}\u0000${c.market}`)).toStrictEqual(plain.published);
               break;
             }
             case 'game': {
