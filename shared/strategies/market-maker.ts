@@ -49,6 +49,9 @@ export interface MarketMakerOptions {
   metrics?: Metrics;
 }
 
+/** How many quote reasons (one per fair value) are kept before they are all forgotten. */
+const REASONS_KEPT = 4096;
+
 interface Quote {
   action: SignalAction;
   price: PriceMicros;
@@ -104,9 +107,13 @@ export class MarketMaker implements BaseStrategy {
   /** The record of each MarketState object it was handed (the state keeps one object per market). */
   private readonly byState = new WeakMap<MarketState, MarketMark>();
   private readonly games = new Map<string, GameMark>();
-  /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
-  private reasonFair = NaN;
-  private reason = '';
+  /**
+   * The reasons of quotes by the fair value they name (made once per fair value: a number's text is a runtime
+   * call), forgotten all at once past REASONS_KEPT.
+   */
+  private readonly reasons = new Map<number, string>();
+  /** The pull counter's dimensions by the reason's first word (metrics read dimensions, never keep them). */
+  private readonly pullDimensions = new Map<string, Readonly<{ reason: string }>>();
   /**
    * Scratch of a requote (reused, never handed out, never shrunk: setting an array's length is a runtime
    * call): whether each resting order buys long (entries below the resting count), the cancels (the first
@@ -311,7 +318,7 @@ export class MarketMaker implements BaseStrategy {
     const mine = this.ctx.restingOrders(slug, this.name);
     if (mine.length === 0) return undefined;
     if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
-    this.metrics.increment('strategy.mm.pull', 1, { reason: reason.split(' ')[0] ?? reason });
+    this.metrics.increment('strategy.mm.pull', 1, this.pullDimensionsOf(reason));
     return { kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now };
   }
 
@@ -498,13 +505,24 @@ export class MarketMaker implements BaseStrategy {
     return signal;
   }
 
-  /** `quote around fair <fair>`, made once per fair value in a row. */
+  /** `quote around fair <fair>` (equal numbers have one text: 0 and −0 are both "0"). */
   private reasonOf(fair: PriceMicros): string {
-    if (fair !== this.reasonFair) {
-      this.reasonFair = fair;
-      this.reason = `quote around fair ${fair}`;
+    let r = this.reasons.get(fair);
+    if (r === undefined) {
+      if (this.reasons.size >= REASONS_KEPT) this.reasons.clear();
+      r = `quote around fair ${fair}`;
+      this.reasons.set(fair, r);
     }
-    return this.reason;
+    return r;
+  }
+
+  /** The pull counter's dimensions: the reason's first word (its text up to the first space). */
+  private pullDimensionsOf(reason: string): Readonly<{ reason: string }> {
+    const space = reason.indexOf(' ');
+    const word = space < 0 ? reason : reason.slice(0, space);
+    let d = this.pullDimensions.get(word);
+    if (d === undefined) this.pullDimensions.set(word, (d = Object.freeze({ reason: word })));
+    return d;
   }
 }
 

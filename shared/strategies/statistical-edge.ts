@@ -82,13 +82,16 @@ export class StatisticalEdge implements BaseStrategy {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-    const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    // Every test below answers undefined on failing and reads only (consensusYes's in-place answer aside, which
+    // it brings up to `now` for whoever reads it), so their order is free: the cooldown's lookup comes after
+    // the book test that fails for nearly every update.
     const consensus = ctx.consensusYes(slug);
     if (!consensus || !Number.isFinite(consensus.probability)) return undefined;
     if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
     const fair = probabilityToPrice(consensus.probability);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
+    const last = this.lastSignalAt.get(slug);
+    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
     const info = ctx.marketInfo(slug);
     const input = this.input;
     input.market = market;

@@ -5,7 +5,10 @@ import type { ConsensusProbability } from '../../../shared/domain/feed-events.js
 import { LiveArbitrage } from '../../../shared/strategies/live-arbitrage.js';
 import { StatisticalEdge } from '../../../shared/strategies/statistical-edge.js';
 import { takerFee } from '../../../shared/domain/fees.js';
-import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
+import { DEFAULT_FEE_MODEL, ScheduleFeeModel } from '../../../shared/state/market-fees.js';
+import { takeEdge } from '../../../shared/strategies/edge-taker.js';
+import { probabilityToPrice } from '../../../shared/strategies/pricing.js';
+import type { Signal } from '../../../shared/domain/signal.js';
 import { FakeContext, gameState } from './fake-context.js';
 import { contracts } from '../../../shared/domain/quantity.js';
 
@@ -154,6 +157,60 @@ describe('StatisticalEdge', () => {
           expect(o.netEdge).toBeGreaterThanOrEqual(SE.minEdge);
         }
       }),
+    );
+  });
+});
+
+describe('StatisticalEdge against its rules written plainly', () => {
+  it('property: over a run of book and consensus updates, the signals of the plain order of tests (cooldown first) with a fresh takeEdge input each', () => {
+    const step = fc.record({
+      advance: fc.constantFrom(0, 1_000, 2_000, 5_000),
+      market: fc.constantFrom('a', 'b'),
+      bid: fc.integer({ min: 30, max: 60 }),
+      width: fc.integer({ min: 1, max: 4 }),
+      p: fc.constantFrom(0.35, 0.45, 0.5, 0.55, 0.62),
+      confidence: fc.constantFrom(0.6, 0.9),
+      ageMs: fc.constantFrom(0, 70_000),
+      open: fc.boolean(),
+      viaOdds: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const c = new FakeContext();
+        c.links.set('a', { fixtureId: 'f', outcome: 'home' });
+        c.links.set('b', { fixtureId: 'f', outcome: 'away' });
+        const se = new StatisticalEdge({ config: SE, context: c });
+        const last = new Map<string, number>();
+        // The rules in their plain order, for one market now.
+        const expected = (slug: string): Signal | undefined => {
+          const now = c.clock.now();
+          const market = c.market(slug);
+          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+          const t = last.get(slug);
+          if (t !== undefined && now - t < SE.cooldownMs) return undefined;
+          const k = c.consensusYes(slug);
+          if (!k || !Number.isFinite(k.probability) || k.confidence < SE.confidenceThreshold || k.ageMs > SE.maxConsensusAgeMs) return undefined;
+          const signal = takeEdge({
+            market, fair: probabilityToPrice(k.probability), minEdge: SE.minEdge, tick: 10_000, sizeStep: undefined, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
+            budget: SE.orderSize, position: c.position(slug), strategyName: 'statistical_edge', urgency: 'MEDIUM', confidence: k.confidence,
+            fairProbability: k.probability, reason: 'exchange vs sportsbook consensus', now,
+          });
+          if (signal) last.set(slug, now);
+          return signal;
+        };
+        for (const x of steps) {
+          c.clock.advance(x.advance);
+          const m = c.setBook(x.market, x.bid * 10_000, (x.bid + x.width) * 10_000, x.open ? {} : { state: 'MARKET_STATE_HALTED' });
+          c.consensus.set(x.market, { probability: x.p, confidence: x.confidence, ageMs: x.ageMs });
+          const want: Signal[] = [];
+          for (const slug of x.viaOdds ? ['a', 'b'] : [x.market]) {
+            const e = expected(slug);
+            if (e) want.push(e);
+          }
+          expect(x.viaOdds ? se.onOddsUpdate(consensus('f')) : se.onMarketUpdate(m)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
