@@ -48,6 +48,11 @@ export class LiveArbitrage implements BaseStrategy {
   private readonly marks = new Map<string, GameMark>();
   private readonly lastEventAt = new Map<string, number>();
   private readonly lastSignalAt = new Map<string, number>();
+  /**
+   * The latest time in lastSignalAt (−∞: none). While `now` is at least cooldown_ms past it, every market is
+   * past its cooldown (each time in the map is at most this one), so the map need not be asked.
+   */
+  private latestSignalAt = -Infinity;
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
@@ -154,8 +159,10 @@ export class LiveArbitrage implements BaseStrategy {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-    const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    if (!(now - this.latestSignalAt >= cfg.cooldownMs)) {
+      const last = this.lastSignalAt.get(slug);
+      if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    }
     const p = ctx.liveWinProbabilityYes(slug);
     if (p === undefined || !Number.isFinite(p)) return undefined;
     const fair = probabilityToPrice(p);
@@ -177,6 +184,7 @@ export class LiveArbitrage implements BaseStrategy {
     const signal = takeEdge(input);
     if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
+    if (!(now <= this.latestSignalAt)) this.latestSignalAt = now;
     this.metrics.increment('strategy.signal', 1, { strategy: this.name });
     return signal;
   }
