@@ -49,9 +49,6 @@ export interface MarketMakerOptions {
   metrics?: Metrics;
 }
 
-/** How many quote reasons (one per fair value) are kept before they are all forgotten. */
-const REASONS_KEPT = 4096;
-
 interface Quote {
   action: SignalAction;
   price: PriceMicros;
@@ -107,11 +104,9 @@ export class MarketMaker implements BaseStrategy {
   /** The record of each MarketState object it was handed (the state keeps one object per market). */
   private readonly byState = new WeakMap<MarketState, MarketMark>();
   private readonly games = new Map<string, GameMark>();
-  /**
-   * The reasons of quotes by the fair value they name (made once per fair value: a number's text is a runtime
-   * call), forgotten all at once past REASONS_KEPT.
-   */
-  private readonly reasons = new Map<number, string>();
+  /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
+  private reasonFair = NaN;
+  private reason = '';
   /** The pull counter's dimensions by the reason's first word (metrics read dimensions, never keep them). */
   private readonly pullDimensions = new Map<string, Readonly<{ reason: string }>>();
   /**
@@ -505,15 +500,16 @@ export class MarketMaker implements BaseStrategy {
     return signal;
   }
 
-  /** `quote around fair <fair>` (equal numbers have one text: 0 and −0 are both "0"). */
+  /**
+   * `quote around fair <fair>`, made once per fair value in a row (a map of them all was tried: the fair
+   * values seldom repeat, and its lookups cost more than the texts they saved).
+   */
   private reasonOf(fair: PriceMicros): string {
-    let r = this.reasons.get(fair);
-    if (r === undefined) {
-      if (this.reasons.size >= REASONS_KEPT) this.reasons.clear();
-      r = `quote around fair ${fair}`;
-      this.reasons.set(fair, r);
+    if (fair !== this.reasonFair) {
+      this.reasonFair = fair;
+      this.reason = `quote around fair ${fair}`;
     }
-    return r;
+    return this.reason;
   }
 
   /** The pull counter's dimensions: the reason's first word (its text up to the first space). */

@@ -209,12 +209,12 @@ describe('MarketMaker', () => {
     expect(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))).toEqual([]);
   });
 
-  it("every quote names its fair value and states edgeAt's maker edges, over more fair values than the reasons kept and back", () => {
+  it("every quote names its fair value and states edgeAt's maker edges, over thousands of fair values", () => {
     const maker = new MarketMaker({ config: { ...CFG, consensusWeight: 1 }, context: ctx }); // fair = the consensus price
     let quotes = 0;
     for (let i = 0; i < 5_500; i++) {
       ctx.clock.advance(CFG.refreshIntervalMs); // a requote is due each time
-      const fair = 200_000 + 50 * (i % 5_000); // 5,000 fair values, then the first 500 again
+      const fair = 200_000 + 50 * (i % 5_000); // 5,000 fair values, then the first 500 again (each quoted twice in a row: bid and ask)
       ctx.consensus.set('m1', { probability: fair / 1_000_000, confidence: 0.9, ageMs: 0 });
       const rates = DEFAULT_FEE_MODEL.ratesFor('m1', ctx.clock.now());
       for (const q of signals(maker.onMarketUpdate(ctx.setBook('m1', 100_000, 900_000)))) {
