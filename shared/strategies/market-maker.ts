@@ -118,6 +118,12 @@ export class MarketMaker implements BaseStrategy {
   private readonly cancels: string[] = [];
   private cancelCount = 0;
   /**
+   * Scratch of a handler's outputs (the first `outCount`), handed out as one array of exactly their number
+   * (`handOut`): a growing array would allocate room for 17 on its first push.
+   */
+  private readonly outs: StrategyOutput[] = [];
+  private outCount = 0;
+  /**
    * Scratch of `wanted` (one requote at a time, read before the next): the answer, its two quotes, and the
    * fair value `fairInto` found. Never handed out: desiredQuotes and fairValue copy them.
    */
@@ -155,9 +161,9 @@ export class MarketMaker implements BaseStrategy {
       resting = this.ctx.restingOrders(m.slug, this.name);
       if (!quoteCrossesBook(resting, market)) return NO_OUTPUT;
     }
-    const out: StrategyOutput[] = [];
-    this.quote(m, now, out, market, consensus, resting);
-    return out.length > 0 ? out : NO_OUTPUT;
+    this.outCount = 0;
+    this.quote(m, now, market, consensus, resting);
+    return this.handOut();
   }
 
   /**
@@ -251,27 +257,26 @@ export class MarketMaker implements BaseStrategy {
   onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
     const now = this.ctx.clock.now();
-    let out: StrategyOutput[] | undefined;
+    this.outCount = 0;
     for (const slug of this.ctx.marketsForFixture(consensus.fixtureId)) {
       const m = this.bySlug.get(slug);
       if (m === undefined || !m.known) continue;
       if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
-      out ??= [];
       const market = this.ctx.market(slug);
       const consensus = this.ctx.consensusYes(slug);
       const stop = this.pullReason(m, market, consensus, now);
-      if (stop === undefined) this.quote(m, now, out, market, consensus);
+      if (stop === undefined) this.quote(m, now, market, consensus);
       else {
         const c = this.pull(m, stop, now);
-        if (c) out.push(c);
+        if (c) this.emit(c);
       }
     }
-    return out !== undefined && out.length > 0 ? out : NO_OUTPUT;
+    return this.handOut();
   }
 
   onTimer(now: number): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    const out: StrategyOutput[] = [];
+    this.outCount = 0;
     const known = this.known;
     for (let i = 0; i < known.length; i++) {
       const m = known[i] as MarketMark;
@@ -281,13 +286,13 @@ export class MarketMaker implements BaseStrategy {
       const stop = this.pullReason(m, market, consensus, now);
       if (stop) {
         const c = this.pull(m, stop, now);
-        if (c) out.push(c);
+        if (c) this.emit(c);
         continue;
       }
       const last = m.lastQuoteAt;
-      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, out, market, consensus);
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, market, consensus);
     }
-    return out.length > 0 ? out : NO_OUTPUT;
+    return this.handOut();
   }
 
   /**
@@ -393,7 +398,7 @@ export class MarketMaker implements BaseStrategy {
   }
 
   /**
-   * Appends to `out` what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
+   * Emits what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
    * longer wanted (first), then the bid's and the ask's new or modified quote.
    */
   /**
@@ -403,7 +408,6 @@ export class MarketMaker implements BaseStrategy {
   private quote(
     m: MarketMark,
     now: number,
-    out: StrategyOutput[],
     market: MarketState | undefined,
     consensus: ConsensusYes | undefined,
     resting?: readonly Readonly<TrackedOrder>[],
@@ -416,7 +420,7 @@ export class MarketMaker implements BaseStrategy {
     const want = this.wanted(slug, market, consensus, info, rates);
     if (!want) {
       const c = this.pull(m, 'no fair value', now);
-      if (c) out.push(c);
+      if (c) this.emit(c);
       return;
     }
     m.lastQuoteAt = now;
@@ -441,9 +445,20 @@ export class MarketMaker implements BaseStrategy {
     // Wait for the ack before touching a side.
     const bid = bidWaits ? undefined : this.reconcileSide(slug, true, want.bid, resting, want, now, tick, nowRates);
     const ask = askWaits ? undefined : this.reconcileSide(slug, false, want.ask, resting, want, now, tick, nowRates);
-    if (this.cancelCount > 0) out.push({ kind: 'cancel', marketSlug: slug, localIds: this.cancels.slice(0, this.cancelCount), strategyName: this.name, reason: 'requote', createdAt: now });
-    if (bid) out.push(bid);
-    if (ask) out.push(ask);
+    if (this.cancelCount > 0) this.emit({ kind: 'cancel', marketSlug: slug, localIds: this.cancels.slice(0, this.cancelCount), strategyName: this.name, reason: 'requote', createdAt: now });
+    if (bid) this.emit(bid);
+    if (ask) this.emit(ask);
+  }
+
+  private emit(o: StrategyOutput): void {
+    this.outs[this.outCount++] = o;
+  }
+
+  /** The outputs emitted since the handler began, as a fresh array (NO_OUTPUT when none). */
+  private handOut(): readonly StrategyOutput[] {
+    const n = this.outCount;
+    this.outCount = 0;
+    return n === 0 ? NO_OUTPUT : this.outs.slice(0, n);
   }
 
   /**
