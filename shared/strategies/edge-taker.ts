@@ -15,9 +15,11 @@ import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import type { PositionState } from '../domain/position.js';
 import type { Signal, StrategyName, Urgency } from '../domain/signal.js';
-import { edgeAt, takerLimit, type Edge } from './net-edge.js';
+import { feePerContract } from '../state/market-fees.js';
+import { grossEdge, takerLimit } from './net-edge.js';
 
 export interface EdgeInput {
+  /** The context's state of the market now. */
   market: MarketState;
   fair: PriceMicros;
   /** The edge to keep after the taker fee, micros per contract. */
@@ -38,6 +40,29 @@ export interface EdgeInput {
 }
 
 /**
+ * An input to fill in before each takeEdge: a strategy keeps one and sets every field but the two given
+ * (the market and the rates start as placeholders, never read before they are set).
+ */
+export function newEdgeInput(strategyName: StrategyName, urgency: Urgency): EdgeInput {
+  return {
+    market: undefined as unknown as MarketState,
+    fair: 0,
+    minEdge: 0,
+    tick: 0,
+    sizeStep: undefined,
+    rates: undefined as unknown as FeeRates,
+    budget: 0,
+    position: undefined,
+    strategyName,
+    urgency,
+    confidence: 0,
+    fairProbability: 0,
+    reason: '',
+    now: 0,
+  };
+}
+
+/**
  * A cheap necessary condition for a take: the ask at least `minEdge` under fair or the bid at least `minEdge`
  * over it (a taker limit, on the tick and after the fee, is never nearer fair than that). False: `takeEdge`
  * returns nothing whatever the tick, the fee, the budget or the position.
@@ -46,6 +71,7 @@ export function mayTakeEdge(market: MarketState, fair: PriceMicros, minEdge: Pri
   return (market.yesAsk !== null && market.yesAsk <= fair - minEdge) || (market.yesBid !== null && market.yesBid >= fair + minEdge);
 }
 
+/** The take's signal, if any (`i` is only read, before it returns: callers may reuse one input object). */
 export function takeEdge(i: EdgeInput): Signal | undefined {
   const { market, fair, minEdge, tick, rates } = i;
   if (!mayTakeEdge(market, fair, minEdge)) return undefined;
@@ -56,8 +82,9 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
       const quantity = short > 0 ? short : roundToStep(qtyAffordable(i.budget, limit), i.sizeStep ?? ONE_CONTRACT, 'down');
       if (quantity > 0) {
         const action = short > 0 ? 'SELL_NO' : 'BUY_YES';
-        const edge = edgeAt(action, market.yesAsk, fair, 'TAKER', rates);
-        return takerSignal(i, action, limit, quantity, edge, `fair ${fair} − fee ${edge.fee} − ask ${market.yesAsk}`);
+        const gross = grossEdge(action, market.yesAsk, fair);
+        const fee = feePerContract('TAKER', market.yesAsk, rates);
+        return takerSignal(i, action, limit, quantity, gross, gross - fee, `fair ${fair} − fee ${fee} − ask ${market.yesAsk}`);
       }
     }
   }
@@ -68,16 +95,20 @@ export function takeEdge(i: EdgeInput): Signal | undefined {
       const quantity = long > 0 ? long : roundToStep(qtyAffordable(i.budget, ONE_DOLLAR - limit), i.sizeStep ?? ONE_CONTRACT, 'down');
       if (quantity > 0) {
         const action = long > 0 ? 'SELL_YES' : 'BUY_NO';
-        const edge = edgeAt(action, market.yesBid, fair, 'TAKER', rates);
-        return takerSignal(i, action, limit, quantity, edge, `bid ${market.yesBid} − fee ${edge.fee} − fair ${fair}`);
+        const gross = grossEdge(action, market.yesBid, fair);
+        const fee = feePerContract('TAKER', market.yesBid, rates);
+        return takerSignal(i, action, limit, quantity, gross, gross - fee, `bid ${market.yesBid} − fee ${fee} − fair ${fair}`);
       }
     }
   }
   return undefined;
 }
 
-/** The IOC signal of a take (one object literal, no spread: this is on the tick-to-order path). */
-function takerSignal(i: EdgeInput, action: Signal['action'], limit: PriceMicros, quantity: Qty, edge: Edge, arithmetic: string): Signal {
+/**
+ * The IOC signal of a take (one object literal, no spread: this is on the tick-to-order path); `gross` and
+ * `net` are edgeAt's at the touch taken.
+ */
+function takerSignal(i: EdgeInput, action: Signal['action'], limit: PriceMicros, quantity: Qty, gross: number, net: number, arithmetic: string): Signal {
   return {
     marketSlug: i.market.marketSlug,
     urgency: i.urgency,
@@ -90,8 +121,8 @@ function takerSignal(i: EdgeInput, action: Signal['action'], limit: PriceMicros,
     action,
     price: limit,
     quantity,
-    grossEdge: edge.gross,
-    netEdge: edge.net,
-    reason: `${i.reason}: ${arithmetic} = net edge ${edge.net} ≥ ${i.minEdge}`,
+    grossEdge: gross,
+    netEdge: net,
+    reason: `${i.reason}: ${arithmetic} = net edge ${net} ≥ ${i.minEdge}`,
   };
 }

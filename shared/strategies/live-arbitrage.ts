@@ -16,8 +16,13 @@ import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { Signal } from '../domain/signal.js';
 import { NO_OUTPUT, type BaseStrategy, type StrategyInterest, type StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
-import { mayTakeEdge, takeEdge } from './edge-taker.js';
+import { mayTakeEdge, newEdgeInput, takeEdge, type EdgeInput } from './edge-taker.js';
 import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
+
+/** The signals' reasons, per cause (made once). */
+const REASON_SCORE = 'live arbitrage on score change';
+const REASON_CLOCK = 'live arbitrage on clock change';
+const REASON_BOOK = 'live arbitrage on book update after game event';
 
 export interface LiveArbitrageOptions {
   config: LiveArbitrageConfig;
@@ -43,6 +48,11 @@ export class LiveArbitrage implements BaseStrategy {
   private readonly marks = new Map<string, GameMark>();
   private readonly lastEventAt = new Map<string, number>();
   private readonly lastSignalAt = new Map<string, number>();
+  /**
+   * The latest time in lastSignalAt (−∞: none). While `now` is at least cooldown_ms past it, every market is
+   * past its cooldown (each time in the map is at most this one), so the map need not be asked.
+   */
+  private latestSignalAt = -Infinity;
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
@@ -54,6 +64,8 @@ export class LiveArbitrage implements BaseStrategy {
   private askedSlug = '';
   private askedAt = NaN;
   private askedFixture: string | undefined;
+  /** takeEdge's input, set field by field for each take (takeEdge only reads it, before it returns). */
+  private readonly input: EdgeInput = newEdgeInput('live_arbitrage', 'HIGH');
 
   constructor(private readonly opts: LiveArbitrageOptions) {
     this.enabled = opts.config.enabled;
@@ -64,16 +76,23 @@ export class LiveArbitrage implements BaseStrategy {
 
   onGameUpdate(game: GameState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, clockSeconds: game.clockSeconds };
+    // The game's mark is kept in one object per game, set to the update after it is compared with it.
     const prev = this.marks.get(game.gameId);
-    this.marks.set(game.gameId, mark);
     this.askedOf = undefined; // a game event may start a reaction window
     const changed =
       !prev ||
-      prev.homeScore !== mark.homeScore ||
-      prev.awayScore !== mark.awayScore ||
-      prev.period !== mark.period ||
-      prev.clockSeconds !== mark.clockSeconds;
+      prev.homeScore !== game.homeScore ||
+      prev.awayScore !== game.awayScore ||
+      prev.period !== game.period ||
+      prev.clockSeconds !== game.clockSeconds;
+    const scored = prev !== undefined && (prev.homeScore !== game.homeScore || prev.awayScore !== game.awayScore);
+    if (prev === undefined) this.marks.set(game.gameId, { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, clockSeconds: game.clockSeconds });
+    else {
+      prev.homeScore = game.homeScore;
+      prev.awayScore = game.awayScore;
+      prev.period = game.period;
+      prev.clockSeconds = game.clockSeconds;
+    }
     if (!changed || game.status !== 'LIVE') return NO_OUTPUT;
     if (!this.opts.context.sportsFeedHealthy()) {
       this.metrics.increment('strategy.arb.paused_feed_unhealthy');
@@ -81,13 +100,14 @@ export class LiveArbitrage implements BaseStrategy {
     }
     const now = this.opts.context.clock.now();
     this.lastEventAt.set(game.gameId, now);
-    const what = prev && (prev.homeScore !== mark.homeScore || prev.awayScore !== mark.awayScore) ? 'score change' : 'clock change';
-    const out: StrategyOutput[] = [];
-    for (const slug of this.opts.context.marketsForFixture(game.gameId)) {
-      const s = this.evaluate(slug, now, what);
-      if (s) out.push(s);
+    const reason = scored ? REASON_SCORE : REASON_CLOCK;
+    let out: StrategyOutput[] | undefined;
+    const ctx = this.opts.context;
+    for (const slug of ctx.marketsForFixture(game.gameId)) {
+      const s = this.evaluate(slug, ctx.market(slug), now, reason);
+      if (s) (out ??= []).push(s);
     }
-    return out;
+    return out ?? NO_OUTPUT;
   }
 
   /** Only book updates of a fixture with a game event inside the reaction window can be acted on. */
@@ -112,7 +132,8 @@ export class LiveArbitrage implements BaseStrategy {
     if (fixtureId === undefined) return NO_OUTPUT;
     const game = this.opts.context.game(fixtureId);
     if (!game || game.status !== 'LIVE') return NO_OUTPUT;
-    const s = this.evaluate(market.marketSlug, now, 'book update after game event');
+    // `market` is the context's own state of the market (what ctx.market answers now).
+    const s = this.evaluate(market.marketSlug, market, now, REASON_BOOK);
     return s ? [s] : NO_OUTPUT;
   }
 
@@ -133,35 +154,37 @@ export class LiveArbitrage implements BaseStrategy {
     return NO_OUTPUT;
   }
 
-  private evaluate(slug: string, now: number, why: string): Signal | undefined {
+  /** `market` is the context's answer for the slug now (ctx.market); `reason` one of the REASON_ texts. */
+  private evaluate(slug: string, market: MarketState | undefined, now: number, reason: string): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
-    const market = ctx.market(slug);
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-    const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    if (!(now - this.latestSignalAt >= cfg.cooldownMs)) {
+      const last = this.lastSignalAt.get(slug);
+      if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    }
     const p = ctx.liveWinProbabilityYes(slug);
     if (p === undefined || !Number.isFinite(p)) return undefined;
     const fair = probabilityToPrice(p);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
-    const signal = takeEdge({
-      market,
-      fair,
-      minEdge: cfg.minEdge,
-      tick: ctx.marketInfo(slug)?.tick ?? this.defaultTick,
-      sizeStep: ctx.marketInfo(slug)?.minQty,
-      rates: this.fees.ratesFor(slug, now),
-      budget: cfg.maxPosition,
-      position: ctx.position(slug),
-      strategyName: this.name,
-      urgency: 'HIGH',
-      confidence: cfg.confidence,
-      fairProbability: p,
-      reason: `live arbitrage on ${why}`,
-      now,
-    });
+    const info = ctx.marketInfo(slug);
+    const input = this.input;
+    input.market = market;
+    input.fair = fair;
+    input.minEdge = cfg.minEdge;
+    input.tick = info?.tick ?? this.defaultTick;
+    input.sizeStep = info?.minQty;
+    input.rates = this.fees.ratesFor(slug, now);
+    input.budget = cfg.maxPosition;
+    input.position = ctx.position(slug);
+    input.confidence = cfg.confidence;
+    input.fairProbability = p;
+    input.reason = reason;
+    input.now = now;
+    const signal = takeEdge(input);
     if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
+    if (!(now <= this.latestSignalAt)) this.latestSignalAt = now;
     this.metrics.increment('strategy.signal', 1, { strategy: this.name });
     return signal;
   }

@@ -31,11 +31,11 @@ import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
 import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
-import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
+import { DEFAULT_FEE_MODEL, feePerContract, type FeeModel } from '../state/market-fees.js';
 import { NO_OUTPUT, type BaseStrategy, type CancelRequest, type StrategyOutput } from './base-strategy.js';
 import type { ConsensusYes, FixtureLink, StrategyContext } from './context.js';
 import type { FeeRates } from '../domain/fees.js';
-import { edgeAt, makerQuote } from './net-edge.js';
+import { grossEdge, makerQuote } from './net-edge.js';
 import { DEFAULT_TICK, MAX_ORDER_PRICE, MIN_ORDER_PRICE, probabilityToPrice } from './pricing.js';
 import { ACTION_INTENT } from './signal-intent.js';
 
@@ -107,6 +107,8 @@ export class MarketMaker implements BaseStrategy {
   /** The reason of the last quotes and the fair value it names (both sides of a requote share one string). */
   private reasonFair = NaN;
   private reason = '';
+  /** The pull counter's dimensions by the reason's first word (metrics read dimensions, never keep them). */
+  private readonly pullDimensions = new Map<string, Readonly<{ reason: string }>>();
   /**
    * Scratch of a requote (reused, never handed out, never shrunk: setting an array's length is a runtime
    * call): whether each resting order buys long (entries below the resting count), the cancels (the first
@@ -115,6 +117,21 @@ export class MarketMaker implements BaseStrategy {
   private readonly buysLong: boolean[] = [];
   private readonly cancels: string[] = [];
   private cancelCount = 0;
+  /**
+   * Scratch of a handler's outputs (the first `outCount`), handed out as one array of exactly their number
+   * (`handOut`): a growing array would allocate room for 17 on its first push.
+   */
+  private readonly outs: StrategyOutput[] = [];
+  private outCount = 0;
+  /**
+   * Scratch of `wanted` (one requote at a time, read before the next): the answer, its two quotes, and the
+   * fair value `fairInto` found. Never handed out: desiredQuotes and fairValue copy them.
+   */
+  private readonly want: Want = { bid: undefined, ask: undefined, fair: 0, confidence: 0 };
+  private readonly bidQuote: Quote = { action: 'BUY_YES', price: 0, quantity: 0 };
+  private readonly askQuote: Quote = { action: 'BUY_NO', price: 0, quantity: 0 };
+  private fair = 0;
+  private fairConfidence = 0;
 
   constructor(opts: MarketMakerOptions) {
     this.cfg = opts.config;
@@ -144,9 +161,9 @@ export class MarketMaker implements BaseStrategy {
       resting = this.ctx.restingOrders(m.slug, this.name);
       if (!quoteCrossesBook(resting, market)) return NO_OUTPUT;
     }
-    const out: StrategyOutput[] = [];
-    this.quote(m, now, out, market, consensus, resting);
-    return out.length > 0 ? out : NO_OUTPUT;
+    this.outCount = 0;
+    this.quote(m, now, market, consensus, resting);
+    return this.handOut();
   }
 
   /**
@@ -206,18 +223,24 @@ export class MarketMaker implements BaseStrategy {
 
   onGameUpdate(game: GameState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    const mark: GameMark = { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, status: game.status };
+    // The game's mark is kept in one object per game, set to the update after it is compared with it.
     const prev = this.games.get(game.gameId);
-    this.games.set(game.gameId, mark);
-    if (!prev) return NO_OUTPUT;
+    if (!prev) {
+      this.games.set(game.gameId, { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, status: game.status });
+      return NO_OUTPUT;
+    }
     const what =
-      prev.homeScore !== mark.homeScore || prev.awayScore !== mark.awayScore
-        ? `score ${prev.homeScore}-${prev.awayScore} → ${mark.homeScore}-${mark.awayScore}`
-        : prev.period !== mark.period
-          ? `period ${prev.period} → ${mark.period}`
-          : prev.status !== mark.status
-            ? `status ${prev.status} → ${mark.status}`
+      prev.homeScore !== game.homeScore || prev.awayScore !== game.awayScore
+        ? `score ${prev.homeScore}-${prev.awayScore} → ${game.homeScore}-${game.awayScore}`
+        : prev.period !== game.period
+          ? `period ${prev.period} → ${game.period}`
+          : prev.status !== game.status
+            ? `status ${prev.status} → ${game.status}`
             : undefined;
+    prev.homeScore = game.homeScore;
+    prev.awayScore = game.awayScore;
+    prev.period = game.period;
+    prev.status = game.status;
     if (!what) return NO_OUTPUT;
     const now = this.ctx.clock.now();
     const out: StrategyOutput[] = [];
@@ -234,27 +257,26 @@ export class MarketMaker implements BaseStrategy {
   onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
     const now = this.ctx.clock.now();
-    let out: StrategyOutput[] | undefined;
+    this.outCount = 0;
     for (const slug of this.ctx.marketsForFixture(consensus.fixtureId)) {
       const m = this.bySlug.get(slug);
       if (m === undefined || !m.known) continue;
       if (m.lastQuoteAt === undefined && this.idle(m, now)) continue;
-      out ??= [];
       const market = this.ctx.market(slug);
       const consensus = this.ctx.consensusYes(slug);
       const stop = this.pullReason(m, market, consensus, now);
-      if (stop === undefined) this.quote(m, now, out, market, consensus);
+      if (stop === undefined) this.quote(m, now, market, consensus);
       else {
         const c = this.pull(m, stop, now);
-        if (c) out.push(c);
+        if (c) this.emit(c);
       }
     }
-    return out !== undefined && out.length > 0 ? out : NO_OUTPUT;
+    return this.handOut();
   }
 
   onTimer(now: number): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    const out: StrategyOutput[] = [];
+    this.outCount = 0;
     const known = this.known;
     for (let i = 0; i < known.length; i++) {
       const m = known[i] as MarketMark;
@@ -264,13 +286,13 @@ export class MarketMaker implements BaseStrategy {
       const stop = this.pullReason(m, market, consensus, now);
       if (stop) {
         const c = this.pull(m, stop, now);
-        if (c) out.push(c);
+        if (c) this.emit(c);
         continue;
       }
       const last = m.lastQuoteAt;
-      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, out, market, consensus);
+      if (last === undefined || now - last >= this.cfg.refreshIntervalMs) this.quote(m, now, market, consensus);
     }
-    return out.length > 0 ? out : NO_OUTPUT;
+    return this.handOut();
   }
 
   /**
@@ -296,25 +318,34 @@ export class MarketMaker implements BaseStrategy {
     const mine = this.ctx.restingOrders(slug, this.name);
     if (mine.length === 0) return undefined;
     if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
-    this.metrics.increment('strategy.mm.pull', 1, { reason: reason.split(' ')[0] ?? reason });
+    this.metrics.increment('strategy.mm.pull', 1, this.pullDimensionsOf(reason));
     return { kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now };
   }
 
   /** The fair YES price in micros, or undefined. */
   fairValue(slug: string): { fair: PriceMicros; confidence: number } | undefined {
-    return this.fairOf(this.ctx.market(slug), this.ctx.consensusYes(slug));
+    return this.fairInto(this.ctx.market(slug), this.ctx.consensusYes(slug)) ? { fair: this.fair, confidence: this.fairConfidence } : undefined;
   }
 
-  /** The fair YES price from the market's state and consensus, or undefined. */
-  private fairOf(market: MarketState | undefined, consensus: ConsensusYes | undefined): { fair: PriceMicros; confidence: number } | undefined {
+  /**
+   * The fair YES price from the market's state and consensus, into `this.fair` and `this.fairConfidence`;
+   * false (and neither set) when there is none.
+   */
+  private fairInto(market: MarketState | undefined, consensus: ConsensusYes | undefined): boolean {
     const mid = market && market.yesBid !== null && market.yesAsk !== null ? (market.yesBid + market.yesAsk) / 2 : undefined;
     if (consensus && mid !== undefined) {
       const w = this.cfg.consensusWeight;
-      return { fair: Math.round(w * probabilityToPrice(consensus.probability) + (1 - w) * mid), confidence: consensus.confidence };
+      return this.setFair(Math.round(w * probabilityToPrice(consensus.probability) + (1 - w) * mid), consensus.confidence);
     }
-    if (consensus) return { fair: probabilityToPrice(consensus.probability), confidence: consensus.confidence };
-    if (mid !== undefined && !this.cfg.requireConsensus) return { fair: Math.round(mid), confidence: 0.5 };
-    return undefined;
+    if (consensus) return this.setFair(probabilityToPrice(consensus.probability), consensus.confidence);
+    if (mid !== undefined && !this.cfg.requireConsensus) return this.setFair(Math.round(mid), 0.5);
+    return false;
+  }
+
+  private setFair(fair: PriceMicros, confidence: number): true {
+    this.fair = fair;
+    this.fairConfidence = confidence;
+    return true;
   }
 
   /** The quotes wanted now (without reconciling with resting orders). */
@@ -323,48 +354,51 @@ export class MarketMaker implements BaseStrategy {
     const w = this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), info, this.fees.ratesFor(slug, this.ctx.clock.now()));
     if (!w) return undefined;
     const out: Wanted = { fair: w.fair, confidence: w.confidence };
-    if (w.bid) out.bid = w.bid;
-    if (w.ask) out.ask = w.ask;
+    if (w.bid) out.bid = copyQuote(w.bid);
+    if (w.ask) out.ask = copyQuote(w.ask);
     return out;
   }
 
   /**
    * The quotes wanted from the context's answers for the market now: its state, consensus, info, and the
-   * fee rates of the clock's now.
+   * fee rates of the clock's now. The answer is the strategy's scratch (`this.want`): read it before the next call.
    */
   private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, info: MarketInfo | undefined, rates: FeeRates): Want | undefined {
-    const fv = this.fairOf(market, consensus);
-    if (!market || !fv) return undefined;
+    if (!this.fairInto(market, consensus) || !market) return undefined;
+    const fair = this.fair;
+    const want = this.want;
+    want.fair = fair;
+    want.confidence = this.fairConfidence;
+    want.bid = undefined;
+    want.ask = undefined;
     const tick = info?.tick ?? this.defaultTick;
     // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
     const step = info?.minQty ?? ONE_CONTRACT;
     const net = this.ctx.position(slug)?.netQty ?? 0;
     const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, qtyTimesMicros(net, this.cfg.skewPerContract, 'down')));
-    const center = fv.fair - skew;
+    const center = fair - skew;
     const half = this.cfg.spread / 2;
     let bidPx = makerQuote(true, center, half, tick, rates);
     let askPx = makerQuote(false, center, half, tick, rates);
     // Post-only: never cross the book.
     if (market.yesAsk !== null && bidPx >= market.yesAsk) bidPx = market.yesAsk - tick;
     if (market.yesBid !== null && askPx <= market.yesBid) askPx = market.yesBid + tick;
-    if (bidPx >= askPx) return { bid: undefined, ask: undefined, fair: fv.fair, confidence: fv.confidence };
-    let bid: Quote | undefined;
-    let ask: Quote | undefined;
+    if (bidPx >= askPx) return want;
     if (bidPx >= Math.max(tick, MIN_ORDER_PRICE) && bidPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = qtyAffordable(this.cfg.orderSize, bidPx);
-      if (net < 0) bid = quoteOf('SELL_NO', bidPx, Math.min(qty, -net), step);
-      else if (net < this.cfg.maxInventory) bid = quoteOf('BUY_YES', bidPx, Math.min(qty, this.cfg.maxInventory - net), step);
+      if (net < 0) want.bid = quoteOf(this.bidQuote, 'SELL_NO', bidPx, Math.min(qty, -net), step);
+      else if (net < this.cfg.maxInventory) want.bid = quoteOf(this.bidQuote, 'BUY_YES', bidPx, Math.min(qty, this.cfg.maxInventory - net), step);
     }
     if (askPx >= Math.max(tick, MIN_ORDER_PRICE) && askPx <= Math.min(ONE_DOLLAR - tick, MAX_ORDER_PRICE)) {
       const qty = qtyAffordable(this.cfg.orderSize, ONE_DOLLAR - askPx);
-      if (net > 0) ask = quoteOf('SELL_YES', askPx, Math.min(qty, net), step);
-      else if (-net < this.cfg.maxInventory) ask = quoteOf('BUY_NO', askPx, Math.min(qty, this.cfg.maxInventory + net), step);
+      if (net > 0) want.ask = quoteOf(this.askQuote, 'SELL_YES', askPx, Math.min(qty, net), step);
+      else if (-net < this.cfg.maxInventory) want.ask = quoteOf(this.askQuote, 'BUY_NO', askPx, Math.min(qty, this.cfg.maxInventory + net), step);
     }
-    return { bid, ask, fair: fv.fair, confidence: fv.confidence };
+    return want;
   }
 
   /**
-   * Appends to `out` what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
+   * Emits what brings the market's resting quotes to the wanted ones: one cancel of the quotes no
    * longer wanted (first), then the bid's and the ask's new or modified quote.
    */
   /**
@@ -374,7 +408,6 @@ export class MarketMaker implements BaseStrategy {
   private quote(
     m: MarketMark,
     now: number,
-    out: StrategyOutput[],
     market: MarketState | undefined,
     consensus: ConsensusYes | undefined,
     resting?: readonly Readonly<TrackedOrder>[],
@@ -387,7 +420,7 @@ export class MarketMaker implements BaseStrategy {
     const want = this.wanted(slug, market, consensus, info, rates);
     if (!want) {
       const c = this.pull(m, 'no fair value', now);
-      if (c) out.push(c);
+      if (c) this.emit(c);
       return;
     }
     m.lastQuoteAt = now;
@@ -412,9 +445,20 @@ export class MarketMaker implements BaseStrategy {
     // Wait for the ack before touching a side.
     const bid = bidWaits ? undefined : this.reconcileSide(slug, true, want.bid, resting, want, now, tick, nowRates);
     const ask = askWaits ? undefined : this.reconcileSide(slug, false, want.ask, resting, want, now, tick, nowRates);
-    if (this.cancelCount > 0) out.push({ kind: 'cancel', marketSlug: slug, localIds: this.cancels.slice(0, this.cancelCount), strategyName: this.name, reason: 'requote', createdAt: now });
-    if (bid) out.push(bid);
-    if (ask) out.push(ask);
+    if (this.cancelCount > 0) this.emit({ kind: 'cancel', marketSlug: slug, localIds: this.cancels.slice(0, this.cancelCount), strategyName: this.name, reason: 'requote', createdAt: now });
+    if (bid) this.emit(bid);
+    if (ask) this.emit(ask);
+  }
+
+  private emit(o: StrategyOutput): void {
+    this.outs[this.outCount++] = o;
+  }
+
+  /** The outputs emitted since the handler began, as a fresh array (NO_OUTPUT when none). */
+  private handOut(): readonly StrategyOutput[] {
+    const n = this.outCount;
+    this.outCount = 0;
+    return n === 0 ? NO_OUTPUT : this.outs.slice(0, n);
   }
 
   /**
@@ -447,14 +491,16 @@ export class MarketMaker implements BaseStrategy {
       const moved = Math.abs((same.request.price ?? 0) - wanted.price);
       if (remaining === wanted.quantity && moved < this.cfg.minRequoteTicks * tick) return undefined;
     }
-    const edge = edgeAt(wanted.action, wanted.price, ctx.fair, 'MAKER', rates ?? this.fees.ratesFor(slug, now));
+    // edgeAt's gross and net, without its object.
+    const gross = grossEdge(wanted.action, wanted.price, ctx.fair);
+    const fee = feePerContract('MAKER', wanted.price, rates ?? this.fees.ratesFor(slug, now));
     const signal: Signal = {
       marketSlug: slug,
       action: wanted.action,
       price: wanted.price,
       quantity: wanted.quantity,
-      grossEdge: edge.gross,
-      netEdge: edge.net,
+      grossEdge: gross,
+      netEdge: gross - fee,
       urgency: 'LOW',
       strategyName: this.name,
       confidence: ctx.confidence,
@@ -469,13 +515,25 @@ export class MarketMaker implements BaseStrategy {
     return signal;
   }
 
-  /** `quote around fair <fair>`, made once per fair value in a row. */
+  /**
+   * `quote around fair <fair>`, made once per fair value in a row (a map of them all was tried: the fair
+   * values seldom repeat, and its lookups cost more than the texts they saved).
+   */
   private reasonOf(fair: PriceMicros): string {
     if (fair !== this.reasonFair) {
       this.reasonFair = fair;
       this.reason = `quote around fair ${fair}`;
     }
     return this.reason;
+  }
+
+  /** The pull counter's dimensions: the reason's first word (its text up to the first space). */
+  private pullDimensionsOf(reason: string): Readonly<{ reason: string }> {
+    const space = reason.indexOf(' ');
+    const word = space < 0 ? reason : reason.slice(0, space);
+    let d = this.pullDimensions.get(word);
+    if (d === undefined) this.pullDimensions.set(word, (d = Object.freeze({ reason: word })));
+    return d;
   }
 }
 
@@ -490,10 +548,18 @@ function quoteCrossesBook(resting: readonly Readonly<TrackedOrder>[], market: Ma
   return false;
 }
 
-/** A quote on the market's size grid, or undefined when nothing is left of its size there. */
-function quoteOf(action: SignalAction, price: PriceMicros, quantity: Qty, step: Qty): Quote | undefined {
+/** A quote on the market's size grid, written into `into`, or undefined when nothing is left of its size there. */
+function quoteOf(into: Quote, action: SignalAction, price: PriceMicros, quantity: Qty, step: Qty): Quote | undefined {
   const q = roundToStep(quantity, step, 'down');
-  return q > 0 ? { action, price, quantity: q } : undefined;
+  if (!(q > 0)) return undefined;
+  into.action = action;
+  into.price = price;
+  into.quantity = q;
+  return into;
+}
+
+function copyQuote(q: Quote): Quote {
+  return { action: q.action, price: q.price, quantity: q.quantity };
 }
 
 function only(c: CancelRequest | undefined): readonly StrategyOutput[] {

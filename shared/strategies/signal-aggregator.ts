@@ -59,6 +59,15 @@ function samePrice(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
 }
 
+/** Removes `k` from `list` (where it is), keeping the others' order, without splice's array of removed entries. */
+function removeKey(list: RecentKey[], k: RecentKey): void {
+  const at = list.indexOf(k);
+  if (at < 0) return;
+  const last = list.length - 1;
+  for (let i = at; i < last; i++) list[i] = list[i + 1] as RecentKey;
+  list.pop();
+}
+
 function sameSignalKey(a: Signal, b: Signal): boolean {
   return a.marketSlug === b.marketSlug && a.action === b.action && samePrice(a.price, b.price) && (a.replacesOrderId ?? '') === (b.replacesOrderId ?? '');
 }
@@ -72,17 +81,53 @@ function compareNetEdge(a: Signal, b: Signal): number {
 }
 
 /**
- * Sorts by compareSignals as Array.prototype.sort does. Two signals (the usual batch: a take and a quote)
- * are one comparison of the second with the first, swapped when it ranks before — exactly the built-in
- * sort's one comparison for two elements — without the call into the built-in.
+ * Sorts by compareSignals exactly as Array.prototype.sort does, without the built-in's work array (a batch
+ * is a few signals). For fewer than 64 elements V8's TimSort is one run: the longest ascending (or strictly
+ * descending, then reversed) run from the start, then a binary insertion sort of the rest, the comparator's
+ * NaN counted as 0. Repeating those steps repeats its every comparison, so the order is the built-in's even
+ * where the comparison is not a consistent order. Longer lists go to the built-in.
  */
-function sortSignals(list: Signal[]): void {
-  if (list.length > 2) list.sort(compareSignals);
-  else if (list.length === 2 && compareSignals(list[1] as Signal, list[0] as Signal) < 0) {
-    const s = list[0] as Signal;
-    list[0] = list[1] as Signal;
-    list[1] = s;
+export function sortSignals(list: Signal[]): void {
+  const n = list.length;
+  if (n < 2) return;
+  if (n >= 64) {
+    list.sort(compareSignals);
+    return;
   }
+  // The first run.
+  let run = 2;
+  const descending = order(list[1] as Signal, list[0] as Signal) < 0;
+  for (let i = 2; i < n; i++) {
+    const c = order(list[i] as Signal, list[i - 1] as Signal);
+    if (descending ? c >= 0 : c < 0) break;
+    run++;
+  }
+  if (descending) {
+    for (let lo = 0, hi = run - 1; lo < hi; lo++, hi--) {
+      const s = list[lo] as Signal;
+      list[lo] = list[hi] as Signal;
+      list[hi] = s;
+    }
+  }
+  // Binary insertion of the rest.
+  for (let start = run; start < n; start++) {
+    const pivot = list[start] as Signal;
+    let left = 0;
+    let right = start;
+    while (left < right) {
+      const mid = left + ((right - left) >> 1);
+      if (order(pivot, list[mid] as Signal) < 0) right = mid;
+      else left = mid + 1;
+    }
+    for (let p = start; p > left; p--) list[p] = list[p - 1] as Signal;
+    list[left] = pivot;
+  }
+}
+
+/** compareSignals as the built-in sort reads it (NaN is 0). */
+function order(a: Signal, b: Signal): number {
+  const c = compareSignals(a, b);
+  return c !== c ? 0 : c;
 }
 
 export interface SignalAggregatorOptions {
@@ -93,8 +138,16 @@ export interface SignalAggregatorOptions {
 }
 
 export class SignalAggregator {
-  /** Market → its remembered keys (expired ones are removed by `expire`). */
+  /**
+   * Market → its remembered keys (expired ones are removed by `expire`). A market's list stays when its last
+   * key expires (an empty list remembers nothing), so a market signalling again finds it.
+   */
   private readonly recent = new Map<string, RecentKey[]>();
+  /**
+   * Expired keys, reused by `remember` (at most as many as were ever remembered at once). A reused key gets a
+   * new seq at once, so the queue's stale records of its former life never match it.
+   */
+  private readonly spare: RecentKey[] = [];
   /**
    * The keys in the order their times were set (a key set again is queued again; its older record is stale):
    * entries `queueHead` to `queueTail` of the three arrays. The arrays are written up to the tail and never
@@ -217,7 +270,16 @@ export class SignalAggregator {
         break;
       }
     }
-    if (k === undefined) keys.push((k = { action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 }));
+    if (k === undefined) {
+      k = this.spare.pop();
+      if (k === undefined) k = { action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 };
+      else {
+        k.action = s.action;
+        k.price = s.price;
+        k.replaces = s.replacesOrderId ?? '';
+      }
+      keys.push(k);
+    }
     k.at = now;
     k.seq = ++this.seq;
     const tail = this.queueTail++;
@@ -241,9 +303,8 @@ export class SignalAggregator {
       if (k.seq === this.queueSeqs[head]) {
         if (now - k.at < this.opts.dedupeWindowMs) break;
         const slug = this.queueSlugs[head] as string;
-        const list = this.recent.get(slug) as RecentKey[];
-        list.splice(list.indexOf(k), 1);
-        if (list.length === 0) this.recent.delete(slug);
+        removeKey(this.recent.get(slug) as RecentKey[], k);
+        this.spare.push(k);
       }
       head++;
     }

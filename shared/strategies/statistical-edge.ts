@@ -15,7 +15,7 @@ import { DEFAULT_FEE_MODEL, type FeeModel } from '../state/market-fees.js';
 import type { Signal } from '../domain/signal.js';
 import { NO_OUTPUT, type BaseStrategy, type StrategyInterest, type StrategyOutput } from './base-strategy.js';
 import type { StrategyContext } from './context.js';
-import { mayTakeEdge, takeEdge } from './edge-taker.js';
+import { mayTakeEdge, newEdgeInput, takeEdge, type EdgeInput } from './edge-taker.js';
 import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
 
 export interface StatisticalEdgeOptions {
@@ -38,6 +38,8 @@ export class StatisticalEdge implements BaseStrategy {
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
+  /** takeEdge's input, set field by field for each take (takeEdge only reads it, before it returns). */
+  private readonly input: EdgeInput = newEdgeInput('statistical_edge', 'MEDIUM');
 
   constructor(private readonly opts: StatisticalEdgeOptions) {
     this.enabled = opts.config.enabled;
@@ -82,30 +84,31 @@ export class StatisticalEdge implements BaseStrategy {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-    const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    // Every test below answers undefined on failing and reads only (consensusYes's in-place answer aside, which
+    // it brings up to `now` for whoever reads it), so their order is free: the cooldown's lookup comes after
+    // the book test that fails for nearly every update.
     const consensus = ctx.consensusYes(slug);
     if (!consensus || !Number.isFinite(consensus.probability)) return undefined;
     if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
     const fair = probabilityToPrice(consensus.probability);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
+    const last = this.lastSignalAt.get(slug);
+    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
     const info = ctx.marketInfo(slug);
-    const signal = takeEdge({
-      market,
-      fair,
-      minEdge: cfg.minEdge,
-      tick: info?.tick ?? this.defaultTick,
-      sizeStep: info?.minQty,
-      rates: this.fees.ratesFor(slug, now),
-      budget: cfg.orderSize,
-      position: ctx.position(slug),
-      strategyName: this.name,
-      urgency: 'MEDIUM',
-      confidence: consensus.confidence,
-      fairProbability: consensus.probability,
-      reason: 'exchange vs sportsbook consensus',
-      now,
-    });
+    const input = this.input;
+    input.market = market;
+    input.fair = fair;
+    input.minEdge = cfg.minEdge;
+    input.tick = info?.tick ?? this.defaultTick;
+    input.sizeStep = info?.minQty;
+    input.rates = this.fees.ratesFor(slug, now);
+    input.budget = cfg.orderSize;
+    input.position = ctx.position(slug);
+    input.confidence = consensus.confidence;
+    input.fairProbability = consensus.probability;
+    input.reason = 'exchange vs sportsbook consensus';
+    input.now = now;
+    const signal = takeEdge(input);
     if (!signal) return undefined;
     this.lastSignalAt.set(slug, now);
     this.metrics.increment('strategy.signal', 1, this.signalDimensions);

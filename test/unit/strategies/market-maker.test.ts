@@ -6,6 +6,8 @@ import { isCancelRequest, splitOutputs, type StrategyOutput } from '../../../sha
 import { MarketMaker } from '../../../shared/strategies/market-maker.js';
 import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 import { FakeContext, gameState } from './fake-context.js';
+import { DEFAULT_FEE_MODEL } from '../../../shared/state/market-fees.js';
+import { edgeAt } from '../../../shared/strategies/net-edge.js';
 
 const CFG: MarketMakerConfig = {
   enabled: true, spread: 20_000, orderSize: 10_000_000, refreshIntervalMs: 5_000, consensusWeight: 0.5, requireConsensus: false,
@@ -205,6 +207,40 @@ describe('MarketMaker', () => {
   it('does nothing when disabled', () => {
     mm.enabled = false;
     expect(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000))).toEqual([]);
+  });
+
+  it("every quote names its fair value and states edgeAt's maker edges, over thousands of fair values", () => {
+    const maker = new MarketMaker({ config: { ...CFG, consensusWeight: 1 }, context: ctx }); // fair = the consensus price
+    let quotes = 0;
+    for (let i = 0; i < 5_500; i++) {
+      ctx.clock.advance(CFG.refreshIntervalMs); // a requote is due each time
+      const fair = 200_000 + 50 * (i % 5_000); // 5,000 fair values, then the first 500 again (each quoted twice in a row: bid and ask)
+      ctx.consensus.set('m1', { probability: fair / 1_000_000, confidence: 0.9, ageMs: 0 });
+      const rates = DEFAULT_FEE_MODEL.ratesFor('m1', ctx.clock.now());
+      for (const q of signals(maker.onMarketUpdate(ctx.setBook('m1', 100_000, 900_000)))) {
+        quotes++;
+        expect(q.reason).toBe(`quote around fair ${fair}`);
+        const e = edgeAt(q.action, q.price, fair, 'MAKER', rates);
+        expect([q.grossEdge, q.netEdge]).toEqual([e.gross, e.net]);
+      }
+    }
+    expect(quotes).toBe(11_000);
+  });
+
+  it('desiredQuotes and fairValue hand out answers of their own: later requotes leave them as they were', () => {
+    ctx.consensus.set('m1', { probability: 0.52, confidence: 0.9, ageMs: 1_000 });
+    ctx.setBook('m1', 450_000, 550_000);
+    const wanted = mm.desiredQuotes('m1')!;
+    const fair = mm.fairValue('m1')!;
+    const before = structuredClone({ wanted, fair });
+    expect(wanted.bid).toBeDefined();
+    expect(wanted.ask).toBeDefined();
+    ctx.consensus.set('m1', { probability: 0.3, confidence: 0.6, ageMs: 1_000 });
+    const m = ctx.setBook('m1', 250_000, 350_000);
+    expect(mm.desiredQuotes('m1')!.bid!.price).not.toBe(wanted.bid!.price);
+    expect(signals(mm.onMarketUpdate(m))).toHaveLength(2);
+    mm.fairValue('m1');
+    expect({ wanted, fair }).toEqual(before);
   });
 
   it("keeps a market's fixture link and info while the context's directory revision stays, reads them again when it moves", () => {

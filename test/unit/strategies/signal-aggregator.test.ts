@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
-import { SignalAggregator, compareSignals } from '../../../shared/strategies/signal-aggregator.js';
+import { SignalAggregator, compareSignals, sortSignals } from '../../../shared/strategies/signal-aggregator.js';
 import { contracts } from '../../../shared/domain/quantity.js';
 
 const sig = (extra: Partial<Signal>): Signal => ({
@@ -89,6 +89,27 @@ describe('SignalAggregator', () => {
           for (const s of inMarket) expect(buys(s) === buys(winner) || s.strategyName === winner.strategyName).toBe(true);
         }
       }),
+    );
+  });
+});
+
+describe('sortSignals', () => {
+  it('property: the same order as Array.prototype.sort, also with ties and NaN (inconsistent comparisons)', () => {
+    const arb = fc.record({
+      urgency: fc.constantFrom('LOW', 'MEDIUM', 'HIGH' as const),
+      netEdge: fc.option(fc.constantFrom(-1, 0, 1, 2, Number.NaN), { nil: undefined }),
+      confidence: fc.constantFrom(0.5, 0.8, Number.NaN),
+      createdAt: fc.constantFrom(0, 1, 2, Number.NaN),
+    });
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 70 }), (parts) => {
+        const input = parts.map((p, i) => sig({ ...(p as Partial<Signal>), reason: String(i) }));
+        const expected = [...input].sort(compareSignals);
+        const got = [...input];
+        sortSignals(got);
+        expect(got.map((s) => s.reason)).toEqual(expected.map((s) => s.reason));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

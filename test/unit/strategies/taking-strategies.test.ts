@@ -5,8 +5,12 @@ import type { ConsensusProbability } from '../../../shared/domain/feed-events.js
 import { LiveArbitrage } from '../../../shared/strategies/live-arbitrage.js';
 import { StatisticalEdge } from '../../../shared/strategies/statistical-edge.js';
 import { takerFee } from '../../../shared/domain/fees.js';
-import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
+import { DEFAULT_FEE_MODEL, ScheduleFeeModel } from '../../../shared/state/market-fees.js';
+import { takeEdge } from '../../../shared/strategies/edge-taker.js';
+import { probabilityToPrice } from '../../../shared/strategies/pricing.js';
+import type { Signal } from '../../../shared/domain/signal.js';
 import { FakeContext, gameState } from './fake-context.js';
+import { ManualClock } from '../../../shared/domain/clock.js';
 import { contracts } from '../../../shared/domain/quantity.js';
 
 const ARB: LiveArbitrageConfig = { enabled: true, minEdge: 30_000, maxPosition: 50_000_000, confidence: 0.8, reactionWindowMs: 10_000, cooldownMs: 1_000 };
@@ -154,6 +158,151 @@ describe('StatisticalEdge', () => {
           expect(o.netEdge).toBeGreaterThanOrEqual(SE.minEdge);
         }
       }),
+    );
+  });
+});
+
+/** A wall clock that a correction may also step back. */
+class SteppingClock extends ManualClock {
+  private at = 1_000_000;
+  override now(): number {
+    return this.at;
+  }
+  step(ms: number): void {
+    this.at += ms;
+  }
+}
+
+class SteppingBackContext extends FakeContext {
+  override readonly clock = new SteppingClock();
+}
+
+describe('LiveArbitrage against its rules written plainly', () => {
+  it('property: over game and book updates, with a clock that also steps back, the signals of the plain rules (the cooldown asked every time)', () => {
+    const step = fc.record({
+      advance: fc.constantFrom(-1_500, -300, 0, 300, 999, 1_000, 1_001, 4_000, 12_000),
+      game: fc.boolean(),
+      scored: fc.boolean(),
+      market: fc.constantFrom('home', 'away'),
+      bid: fc.integer({ min: 30, max: 60 }),
+      width: fc.integer({ min: 1, max: 3 }),
+      p: fc.constantFrom(0.3, 0.45, 0.7, 0.75),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const c = new SteppingBackContext();
+        c.links.set('home', { fixtureId: 'f1', outcome: 'home' });
+        c.links.set('away', { fixtureId: 'f1', outcome: 'away' });
+        let game = gameState('f1');
+        c.games.set('f1', game);
+        c.setBook('home', 450_000, 470_000);
+        c.setBook('away', 530_000, 550_000);
+        c.live.set('home', 0.75);
+        const la = new LiveArbitrage({ config: ARB, context: c });
+        const last = new Map<string, number>();
+        let eventAt: number | undefined;
+        const expected = (slug: string, reason: string): Signal | undefined => {
+          const now = c.clock.now();
+          const market = c.market(slug);
+          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+          const t = last.get(slug);
+          if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
+          const p = c.liveWinProbabilityYes(slug);
+          if (p === undefined) return undefined;
+          const signal = takeEdge({
+            market, fair: probabilityToPrice(p), minEdge: ARB.minEdge, tick: 10_000, sizeStep: undefined, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
+            budget: ARB.maxPosition, position: c.position(slug), strategyName: 'live_arbitrage', urgency: 'HIGH', confidence: ARB.confidence,
+            fairProbability: p, reason: `live arbitrage on ${reason}`, now,
+          });
+          if (signal) last.set(slug, now);
+          return signal;
+        };
+        // The first sighting of a live game is a game event.
+        eventAt = c.clock.now();
+        expect(la.onGameUpdate(game)).toEqual([expected('home', 'clock change')].filter((e) => e !== undefined));
+        let n = 0;
+        for (const x of steps) {
+          c.clock.step(x.advance);
+          const now = c.clock.now();
+          c.live.set(x.market, x.p);
+          const want: Signal[] = [];
+          let got: readonly unknown[];
+          if (x.game) {
+            n++;
+            game = x.scored ? { ...game, homeScore: game.homeScore + 1 } : { ...game, clockSeconds: (game.clockSeconds ?? 0) + n };
+            c.games.set('f1', game);
+            eventAt = now;
+            for (const slug of ['home', 'away']) {
+              const e = expected(slug, x.scored ? 'score change' : 'clock change');
+              if (e) want.push(e);
+            }
+            got = la.onGameUpdate(game);
+          } else {
+            const m = c.setBook(x.market, x.bid * 10_000, (x.bid + x.width) * 10_000);
+            if (eventAt !== undefined && now - eventAt <= ARB.reactionWindowMs) {
+              const e = expected(x.market, 'book update after game event');
+              if (e) want.push(e);
+            }
+            got = la.wantsMarketUpdate(m) ? la.onMarketUpdate(m) : [];
+          }
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('StatisticalEdge against its rules written plainly', () => {
+  it('property: over a run of book and consensus updates, the signals of the plain order of tests (cooldown first) with a fresh takeEdge input each', () => {
+    const step = fc.record({
+      advance: fc.constantFrom(0, 1_000, 2_000, 5_000),
+      market: fc.constantFrom('a', 'b'),
+      bid: fc.integer({ min: 30, max: 60 }),
+      width: fc.integer({ min: 1, max: 4 }),
+      p: fc.constantFrom(0.35, 0.45, 0.5, 0.55, 0.62),
+      confidence: fc.constantFrom(0.6, 0.9),
+      ageMs: fc.constantFrom(0, 70_000),
+      open: fc.boolean(),
+      viaOdds: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const c = new FakeContext();
+        c.links.set('a', { fixtureId: 'f', outcome: 'home' });
+        c.links.set('b', { fixtureId: 'f', outcome: 'away' });
+        const se = new StatisticalEdge({ config: SE, context: c });
+        const last = new Map<string, number>();
+        // The rules in their plain order, for one market now.
+        const expected = (slug: string): Signal | undefined => {
+          const now = c.clock.now();
+          const market = c.market(slug);
+          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+          const t = last.get(slug);
+          if (t !== undefined && now - t < SE.cooldownMs) return undefined;
+          const k = c.consensusYes(slug);
+          if (!k || !Number.isFinite(k.probability) || k.confidence < SE.confidenceThreshold || k.ageMs > SE.maxConsensusAgeMs) return undefined;
+          const signal = takeEdge({
+            market, fair: probabilityToPrice(k.probability), minEdge: SE.minEdge, tick: 10_000, sizeStep: undefined, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
+            budget: SE.orderSize, position: c.position(slug), strategyName: 'statistical_edge', urgency: 'MEDIUM', confidence: k.confidence,
+            fairProbability: k.probability, reason: 'exchange vs sportsbook consensus', now,
+          });
+          if (signal) last.set(slug, now);
+          return signal;
+        };
+        for (const x of steps) {
+          c.clock.advance(x.advance);
+          const m = c.setBook(x.market, x.bid * 10_000, (x.bid + x.width) * 10_000, x.open ? {} : { state: 'MARKET_STATE_HALTED' });
+          c.consensus.set(x.market, { probability: x.p, confidence: x.confidence, ageMs: x.ageMs });
+          const want: Signal[] = [];
+          for (const slug of x.viaOdds ? ['a', 'b'] : [x.market]) {
+            const e = expected(slug);
+            if (e) want.push(e);
+          }
+          expect(x.viaOdds ? se.onOddsUpdate(consensus('f')) : se.onMarketUpdate(m)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
