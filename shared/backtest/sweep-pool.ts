@@ -14,12 +14,16 @@
  * A worker that dies (an uncaught error, an exit) fails the job it was running — that job's outcome carries the
  * error; the job it held next goes back to the front of the queue — and is replaced, up to `maxRestarts` times in the pool's life; past that the remaining workers carry
  * on, and when none is left the queued jobs fail with the reason.
+ *
+ * While a pool is open, V8's scavenges are serial in the whole process (serial-scavenges.ts: the parallel
+ * ones' helper tasks were CPU the other worker needed); option `parallelScavenge: true` leaves them alone.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BacktestJob, BacktestOutcome } from './backtest-job.js';
 import { dataKey, recordingBytes } from './sweep-recording-memo.js';
 import { sweepWorkerEntry, type WorkerEntry } from './sweep-worker-entry.js';
+import { serialScavenges } from './serial-scavenges.js';
 
 export interface SweepPoolOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -34,6 +38,11 @@ export interface SweepPoolOptions {
    * twice a job, and the parallel scavenges' helper threads compete with the other worker for the cores.
    */
   youngGenerationMb?: number;
+  /**
+   * Keep V8's parallel scavenges (default false: serial while the pool is open, process-wide;
+   * serial-scavenges.ts says why and what else that touches).
+   */
+  parallelScavenge?: boolean;
 }
 
 /**
@@ -100,6 +109,8 @@ export class SweepWorkerPool {
   private ownArgv = true;
   /** Workers started over the pool's life (its size, plus replacements). */
   spawned = 0;
+  /** Lets go of serial scavenges (a no-op when the pool keeps parallel ones). */
+  private releaseScavenges: () => void = () => {};
 
   private constructor(
     readonly entry: WorkerEntry,
@@ -110,6 +121,7 @@ export class SweepWorkerPool {
   static async start(opts: SweepPoolOptions = {}): Promise<SweepWorkerPool> {
     const n = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
     const pool = new SweepWorkerPool(opts.entry ?? (await sweepWorkerEntry()), opts.maxRestarts ?? 3, opts.youngGenerationMb ?? YOUNG_GENERATION_MB);
+    if (!opts.parallelScavenge) pool.releaseScavenges = serialScavenges.hold();
     for (let i = 0; i < n; i++) pool.spawn();
     return pool;
   }
@@ -134,7 +146,11 @@ export class SweepWorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     this.failQueued('sweep pool closed');
-    await Promise.all(this.slots.filter((s) => !s.dead).map((s) => ((s.dead = true), s.worker.terminate())));
+    try {
+      await Promise.all(this.slots.filter((s) => !s.dead).map((s) => ((s.dead = true), s.worker.terminate())));
+    } finally {
+      this.releaseScavenges();
+    }
   }
 
   private spawn(): void {
