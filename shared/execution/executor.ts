@@ -102,6 +102,14 @@ export interface LatencySample {
 
 export type BlockReason = 'HALTED' | 'PAUSED' | 'MARKET_RECONCILING' | 'IN_FLIGHT_LIMIT' | 'REPLACED_ORDER_IN_FLIGHT';
 
+const BLOCKED_DIMENSIONS: Readonly<Record<BlockReason, Readonly<{ reason: BlockReason }>>> = Object.freeze({
+  HALTED: Object.freeze({ reason: 'HALTED' }),
+  PAUSED: Object.freeze({ reason: 'PAUSED' }),
+  MARKET_RECONCILING: Object.freeze({ reason: 'MARKET_RECONCILING' }),
+  IN_FLIGHT_LIMIT: Object.freeze({ reason: 'IN_FLIGHT_LIMIT' }),
+  REPLACED_ORDER_IN_FLIGHT: Object.freeze({ reason: 'REPLACED_ORDER_IN_FLIGHT' }),
+});
+
 /** Scope of a pause: every market, or one. */
 export const ALL_MARKETS = '*';
 
@@ -351,7 +359,7 @@ export class OrderExecutor {
     this.tracker.markSubmitted(localId);
 
     const signalToRequestMs = Math.max(0, this.clock.now() - signal.createdAt);
-    this.metrics.observe('execution.signal_to_request_ms', signalToRequestMs, { strategy: String(signal.strategyName) });
+    this.metrics.observe('execution.signal_to_request_ms', signalToRequestMs, this.strategyDimensions(String(signal.strategyName)));
     this.metrics.observe('execution.executor_overhead_us', Number(executorNs / 1_000n));
     this.onLatency?.({ localId, marketSlug: request.marketSlug, strategyName: signal.strategyName, signalToRequestMs, executorNs });
 
@@ -606,8 +614,17 @@ export class OrderExecutor {
     this.tracker.adoptVenueOrder(order, 'unknown');
   }
 
+  /** Metric dimensions made once each (frozen: the metrics registry finds their key by the object). */
+  private readonly strategyDims = new Map<string, Readonly<{ strategy: string }>>();
+
+  private strategyDimensions(strategy: string): Readonly<{ strategy: string }> {
+    let dims = this.strategyDims.get(strategy);
+    if (dims === undefined) this.strategyDims.set(strategy, (dims = Object.freeze({ strategy })));
+    return dims;
+  }
+
   private blocked(reason: BlockReason, signal: Signal): ExecuteResult {
-    this.metrics.increment('execution.blocked', 1, { reason });
+    this.metrics.increment('execution.blocked', 1, BLOCKED_DIMENSIONS[reason]);
     if (logEnabled(this.logger, 'debug')) this.logger.debug('signal blocked', { reason, marketSlug: signal.marketSlug, strategy: signal.strategyName });
     return { status: 'blocked', reason };
   }

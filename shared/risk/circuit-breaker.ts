@@ -27,10 +27,13 @@ export interface CircuitBreakerState {
 }
 
 export interface BreakerVerdict {
-  allowOpening: boolean;
-  allowReducing: boolean;
-  reason: string;
+  readonly allowOpening: boolean;
+  readonly allowReducing: boolean;
+  readonly reason: string;
 }
+
+/** The verdict of a breaker neither tripped nor killed (one object: verdicts are frozen). */
+const OPEN_VERDICT: BreakerVerdict = Object.freeze({ allowOpening: true, allowReducing: true, reason: 'ok' });
 
 export class CircuitBreakerError extends Error {
   constructor(message: string) {
@@ -51,6 +54,12 @@ export interface CircuitBreakerOptions {
 
 export class CircuitBreaker {
   private s: CircuitBreakerState;
+  /**
+   * The verdict of the current state `s`, made on the first ask after it changed (every change replaces `s`):
+   * while tripped, every signal asks, and they all get the same frozen object with the same reason text.
+   */
+  private verdictOf: CircuitBreakerState | undefined;
+  private lastVerdict: BreakerVerdict = OPEN_VERDICT;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -74,6 +83,14 @@ export class CircuitBreaker {
     return this.s.killSwitch;
   }
 
+  /**
+   * Whether `evaluate` would read its PnL: only while not tripped (a trip stays until the daily reset, whatever
+   * the PnL does). A caller may skip working the PnL out and ask `verdict()` instead when this is false.
+   */
+  readsPnl(): boolean {
+    return !this.s.tripped;
+  }
+
   /** Folds in the current PnL (tripping if the loss limit is reached) and says what may trade. */
   evaluate(pnl: DailyPnl): BreakerVerdict {
     const loss = -(pnl.realized + pnl.unrealized);
@@ -83,10 +100,12 @@ export class CircuitBreaker {
     return this.verdict();
   }
 
+  /** What may trade now (a frozen object, the same one until the state changes). */
   verdict(): BreakerVerdict {
-    if (this.s.killSwitch) return { allowOpening: false, allowReducing: false, reason: `kill switch on: ${this.s.killSwitchReason ?? ''}` };
-    if (this.s.tripped) return { allowOpening: false, allowReducing: true, reason: `circuit breaker tripped: ${this.s.tripReason ?? ''}` };
-    return { allowOpening: true, allowReducing: true, reason: 'ok' };
+    const s = this.s;
+    if (this.verdictOf === s) return this.lastVerdict;
+    this.verdictOf = s;
+    return (this.lastVerdict = verdictOfState(s));
   }
 
   /** Trips the breaker (idempotent: the first reason is kept). */
@@ -117,4 +136,10 @@ export class CircuitBreaker {
     this.logger.info('circuit breaker daily reset', { wasTripped: this.s.tripped, tripReason: this.s.tripReason });
     this.s = { ...this.s, tripped: false, tripReason: null, trippedAt: null, dayStartedAt: this.opts.clock.now() };
   }
+}
+
+function verdictOfState(s: CircuitBreakerState): BreakerVerdict {
+  if (s.killSwitch) return Object.freeze({ allowOpening: false, allowReducing: false, reason: `kill switch on: ${s.killSwitchReason ?? ''}` });
+  if (s.tripped) return Object.freeze({ allowOpening: false, allowReducing: true, reason: `circuit breaker tripped: ${s.tripReason ?? ''}` });
+  return OPEN_VERDICT;
 }

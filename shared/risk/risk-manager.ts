@@ -31,7 +31,7 @@ import type { OrderIntent } from '../domain/venue-enums.js';
 import type { RiskConfig } from '../config/schema.js';
 import { logEnabled, nullLogger, type LogFields, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { BreakerVerdict, CircuitBreaker } from './circuit-breaker.js';
 import { CorrelationChecker } from './correlation-checker.js';
 import { ExposureLedger, type WatchableRiskView } from './exposure-ledger.js';
 import { ExposureMonitor, OPEN_ORDER_STATUSES, headroomQty, remainingQty } from './exposure-monitor.js';
@@ -41,12 +41,13 @@ import type { RiskView } from './risk-view.js';
 
 export type RiskCheck = 'invalid_signal' | 'circuit_breaker' | 'position_limit' | 'correlation' | 'kelly' | 'min_size' | 'approved';
 
+/** Read-only: a decision may be shared (the breaker's refusals are one frozen object while it holds). */
 export interface RiskDecision {
-  approved: boolean;
+  readonly approved: boolean;
   /** The signal to execute (quantity possibly reduced), when approved. */
-  signal?: Signal;
-  reason: string;
-  check: RiskCheck;
+  readonly signal?: Signal;
+  readonly reason: string;
+  readonly check: RiskCheck;
 }
 
 export type RiskLimits = Pick<RiskConfig, 'maxPositionPerMarket' | 'maxPortfolioExposure' | 'maxCorrelatedExposure' | 'kellyFraction' | 'minTradeSize'>;
@@ -130,11 +131,10 @@ export class RiskManager {
     const shape = ACTION_SHAPE[signal.action];
     const view = this.opts.view;
 
-    // 1. Circuit breaker.
-    const verdict = this.opts.breaker.evaluate(view.dailyPnl());
-    if (shape.opens ? !verdict.allowOpening : !verdict.allowReducing) {
-      return this.decide(signal, { approved: false, check: 'circuit_breaker', reason: verdict.reason });
-    }
+    // 1. Circuit breaker. A tripped one stays tripped whatever the PnL: the PnL is worked out only when read.
+    const breaker = this.opts.breaker;
+    const verdict = breaker.readsPnl() ? breaker.evaluate(view.dailyPnl()) : breaker.verdict();
+    if (shape.opens ? !verdict.allowOpening : !verdict.allowReducing) return this.decide(signal, this.breakerDecision(verdict));
 
     if (!shape.opens) return this.validateReducing(signal, shape);
 
@@ -321,6 +321,18 @@ export class RiskManager {
     this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
     this.pendingFields.push(fields);
     return d;
+  }
+
+  /** The breaker's refusal, one frozen decision per verdict (the verdict is the same object while it holds). */
+  private blockedBy: BreakerVerdict | undefined;
+  private blockedDecision: RiskDecision | undefined;
+
+  private breakerDecision(verdict: BreakerVerdict): RiskDecision {
+    if (this.blockedBy !== verdict || this.blockedDecision === undefined) {
+      this.blockedBy = verdict;
+      this.blockedDecision = Object.freeze({ approved: false, check: 'circuit_breaker', reason: verdict.reason });
+    }
+    return this.blockedDecision;
   }
 
   /** The decision counter's dimensions per check and strategy, made once each (metrics never keep them). */

@@ -321,3 +321,41 @@ describe('order executor', () => {
     expect(await executor.execute(signal())).toEqual({ status: 'blocked', reason: 'HALTED' });
   });
 });
+
+describe('order executor metric dimensions', () => {
+  /** A registry that keeps every dimension object it was handed. */
+  class Recording extends MetricsRegistry {
+    readonly seen: { name: string; dims: object }[] = [];
+    override increment(name: string, by = 1, dimensions?: Record<string, string>): void {
+      if (dimensions) this.seen.push({ name, dims: dimensions });
+      super.increment(name, by, dimensions);
+    }
+    override observe(name: string, value: number, dimensions?: Record<string, string>): void {
+      if (dimensions) this.seen.push({ name, dims: dimensions });
+      super.observe(name, value, dimensions);
+    }
+  }
+
+  it('are made once per strategy and per block reason (frozen), with the same counts', async () => {
+    const metrics = new Recording();
+    const clock = new ManualClock(10_000);
+    const executor = new OrderExecutor({ gateway: new FakeGateway(), clock, scheduler: new ManualScheduler(clock), metrics, config: { autoReconcile: false } });
+    await executor.execute(signal({ marketSlug: 'mkt-a' }));
+    await executor.execute(signal({ marketSlug: 'mkt-b' }));
+    await executor.execute(signal({ marketSlug: 'mkt-c', strategyName: 'market_maker' }));
+    executor.setHalted(true);
+    await executor.execute(signal());
+    await executor.execute(signal());
+    const of = (name: string) => metrics.seen.filter((s) => s.name === name).map((s) => s.dims);
+    const latency = of('execution.signal_to_request_ms');
+    expect(latency).toEqual([{ strategy: 'statistical_edge' }, { strategy: 'statistical_edge' }, { strategy: 'market_maker' }]);
+    expect(latency[1]).toBe(latency[0]);
+    expect(latency[2]).not.toBe(latency[0]);
+    const blocked = of('execution.blocked');
+    expect(blocked).toEqual([{ reason: 'HALTED' }, { reason: 'HALTED' }]);
+    expect(blocked[1]).toBe(blocked[0]);
+    expect([...latency, ...blocked].every((d) => Object.isFrozen(d))).toBe(true);
+    expect(metrics.histogram('execution.signal_to_request_ms', { strategy: 'statistical_edge' })?.count).toBe(2);
+    expect(metrics.counter('execution.blocked', { reason: 'HALTED' })).toBe(2);
+  });
+});

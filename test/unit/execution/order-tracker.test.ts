@@ -6,7 +6,7 @@ import { EXECUTION_TYPES } from '../../../shared/domain/venue-enums.js';
 import type { VenueExecution } from '../../../shared/domain/venue-models.js';
 import { MemoryLogger } from '../../../shared/observability/logger.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
-import { ORDER_TRANSITIONS, OrderTracker, isTerminal } from '../../../shared/execution/order-tracker.js';
+import { ORDER_TRANSITIONS, OrderTracker, base36, isTerminal } from '../../../shared/execution/order-tracker.js';
 import { contracts } from '../../../shared/domain/quantity.js';
 import { execution, request, venueOrder } from './helpers.js';
 
@@ -219,5 +219,29 @@ describe('order tracker properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('default local order ids', () => {
+  it('base36 prints exactly what toString(36) prints, for any number', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeNat(), fc.integer({ min: 0, max: 36 ** 4 }), fc.double({ noNaN: true })), (n) => {
+        expect(base36(n)).toBe(n.toString(36));
+      }),
+      { numRuns: 2_000 },
+    );
+    for (const n of [0, 35, 36, 1_765_000_000_000, Number.MAX_SAFE_INTEGER, -1, 1.5, Infinity]) expect(base36(n)).toBe(n.toString(36));
+  });
+
+  it('are ord-<clock ms in base 36>-<sequence>, the time part following the clock', () => {
+    const clock = new ManualClock(1_765_000_000_000);
+    const tracker = new OrderTracker({ clock });
+    const ids = [tracker.create(request(), 'market_maker').localId, tracker.create(request(), 'market_maker').localId];
+    clock.advance(37);
+    ids.push(tracker.create(request(), 'market_maker').localId);
+    clock.advance(1);
+    ids.push(tracker.create(request(), 'market_maker').localId);
+    const at = (t: number, seq: number) => `ord-${t.toString(36)}-${seq}`;
+    expect(ids).toEqual([at(1_765_000_000_000, 1), at(1_765_000_000_000, 2), at(1_765_000_000_037, 3), at(1_765_000_000_038, 4)]);
   });
 });

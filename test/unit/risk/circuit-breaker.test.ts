@@ -57,4 +57,38 @@ describe('CircuitBreaker', () => {
     const again = new CircuitBreaker({ maxDailyLoss: 1, clock, initial: b.state() });
     expect(again.isTripped()).toBe(true);
   });
+
+  it('a verdict is one frozen object while the state holds, and a new one with the new reason after each change', () => {
+    const { b } = make();
+    const open = b.evaluate({ realized: 0, unrealized: 0 });
+    expect(Object.isFrozen(open)).toBe(true);
+    expect(b.verdict()).toBe(open);
+    b.trip('manual');
+    const tripped = b.verdict();
+    expect(tripped).toEqual({ allowOpening: false, allowReducing: true, reason: 'circuit breaker tripped: manual' });
+    expect(b.evaluate({ realized: 0, unrealized: 0 })).toBe(tripped);
+    b.engageKillSwitch('operator');
+    expect(b.verdict()).toEqual({ allowOpening: false, allowReducing: false, reason: 'kill switch on: operator' });
+    b.engageKillSwitch('again');
+    expect(b.verdict().reason).toBe('kill switch on: again');
+    b.releaseKillSwitch();
+    expect(b.verdict()).toEqual(tripped);
+    b.resetDaily();
+    expect(b.verdict()).toEqual({ allowOpening: true, allowReducing: true, reason: 'ok' });
+    b.trip('second');
+    expect(b.verdict().reason).toBe('circuit breaker tripped: second');
+  });
+
+  it('reads the PnL only while not tripped (a trip holds whatever the PnL does)', () => {
+    const { b } = make();
+    expect(b.readsPnl()).toBe(true);
+    b.engageKillSwitch('operator');
+    expect(b.readsPnl()).toBe(true);
+    expect(b.evaluate({ realized: -50_000_000, unrealized: 0 }).reason).toBe('kill switch on: operator');
+    expect(b.isTripped()).toBe(true);
+    expect(b.readsPnl()).toBe(false);
+    b.releaseKillSwitch();
+    b.resetDaily();
+    expect(b.readsPnl()).toBe(true);
+  });
 });

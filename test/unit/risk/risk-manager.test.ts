@@ -114,6 +114,32 @@ describe('RiskManager.validateTrade: each check', () => {
     expect(metrics.counter('risk.decision', { check: 'circuit_breaker', strategy: 'statistical_edge' })).toBe(1);
   });
 
+  it('1. circuit breaker: a tripped breaker refuses without working out the PnL, with one shared decision per verdict', () => {
+    const { rm, view, breaker, metrics } = setup();
+    let pnlReads = 0;
+    const pnl = view.dailyPnl.bind(view);
+    view.dailyPnl = () => {
+      pnlReads++;
+      return pnl();
+    };
+    view.pnl = { realized: -50 * USD, unrealized: 0 };
+    const first = rm.validateTrade(signal());
+    expect(pnlReads).toBe(1);
+    expect(first).toEqual({ approved: false, check: 'circuit_breaker', reason: `circuit breaker tripped: ${breaker.state().tripReason}` });
+    view.pnl = { realized: 0, unrealized: 0 };
+    const second = rm.validateTrade(signal({ marketSlug: 'm2' }));
+    expect(pnlReads).toBe(1);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(metrics.counter('risk.decision', { check: 'circuit_breaker', strategy: 'statistical_edge' })).toBe(2);
+    breaker.engageKillSwitch('operator');
+    expect(rm.validateTrade(signal())).toEqual({ approved: false, check: 'circuit_breaker', reason: 'kill switch on: operator' });
+    breaker.releaseKillSwitch();
+    breaker.resetDaily();
+    expect(rm.validateTrade(signal({ quantity: contracts(5) })).approved).toBe(true);
+    expect(pnlReads).toBe(2);
+  });
+
   it('1. circuit breaker: reducing trades still pass a tripped breaker, but not the kill switch', () => {
     const { rm, view, breaker } = setup();
     view.setPosition('m1', 'YES', contracts(20), 500_000);
