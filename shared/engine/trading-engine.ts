@@ -141,7 +141,10 @@ export class TradingEngine {
     }
     if (cancels === outputs.length) return;
     const signals = cancels === 0 ? (outputs as readonly Signal[]) : outputs.filter(isSignal);
-    for (const signal of this.deps.aggregator.aggregate(signals)) {
+    const batch = this.deps.aggregator.aggregate(signals);
+    // Indexed: no iterator per batch.
+    for (let i = 0; i < batch.length; i++) {
+      const signal = batch[i] as Signal;
       const decision = this.deps.risk.validateTrade(signal);
       this.deps.onDecision?.(decision, signal);
       if (!decision.approved || !decision.signal) continue;
