@@ -147,33 +147,41 @@ export class TradingEngine {
       const signal = batch[i] as Signal;
       const decision = this.deps.risk.validateTrade(signal);
       this.deps.onDecision?.(decision, signal);
-      if (!decision.approved || !decision.signal) continue;
-      const approved = decision.signal;
-      executor.execute(approved).then(
-        (r) => {
-          if (r.status === 'rejected' || r.status === 'blocked') {
-            this.metrics.increment('engine.order_not_sent', 1, { status: r.status, strategy: String(approved.strategyName) });
-          }
-        },
-        (err: unknown) => {
-          this.metrics.increment('engine.execute_error', 1, { strategy: String(approved.strategyName) });
-          this.logger.error('order execution failed', { marketSlug: approved.marketSlug, strategy: approved.strategyName, err });
-        },
-      );
+      if (decision.approved && decision.signal) this.send(executor, decision.signal);
     }
   }
 
+  /**
+   * Sends an approved signal; its outcome is only counted and logged (nothing waits on it). A method of its
+   * own: the callbacks' scope is made per order sent, not per signal of the batch.
+   */
+  private send(executor: OrderExecutor, approved: Signal): void {
+    executor.execute(approved).then(
+      (r) => {
+        if (r.status === 'rejected' || r.status === 'blocked') {
+          this.metrics.increment('engine.order_not_sent', 1, { status: r.status, strategy: String(approved.strategyName) });
+        }
+      },
+      (err: unknown) => {
+        this.metrics.increment('engine.execute_error', 1, { strategy: String(approved.strategyName) });
+        this.logger.error('order execution failed', { marketSlug: approved.marketSlug, strategy: approved.strategyName, err });
+      },
+    );
+  }
+
   private cancel(executor: OrderExecutor, c: CancelRequest): void {
-    for (const id of c.localIds) {
-      executor.cancel(id).then(
-        (ok) => {
-          if (!ok) this.metrics.increment('engine.cancel_failed', 1, { strategy: String(c.strategyName) });
-        },
-        (err: unknown) => {
-          this.metrics.increment('engine.cancel_failed', 1, { strategy: String(c.strategyName) });
-          this.logger.error('cancel failed', { localId: id, marketSlug: c.marketSlug, reason: c.reason, err });
-        },
-      );
-    }
+    for (let i = 0; i < c.localIds.length; i++) this.cancelOne(executor, c, c.localIds[i] as string);
+  }
+
+  private cancelOne(executor: OrderExecutor, c: CancelRequest, id: string): void {
+    executor.cancel(id).then(
+      (ok) => {
+        if (!ok) this.metrics.increment('engine.cancel_failed', 1, { strategy: String(c.strategyName) });
+      },
+      (err: unknown) => {
+        this.metrics.increment('engine.cancel_failed', 1, { strategy: String(c.strategyName) });
+        this.logger.error('cancel failed', { localId: id, marketSlug: c.marketSlug, reason: c.reason, err });
+      },
+    );
   }
 }
