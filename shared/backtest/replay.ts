@@ -241,6 +241,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   let events = 0;
   let settlements = 0;
   const progressEvery = opts.progressEvery ?? 100_000;
+  const onProgress = opts.onProgress;
   const total = lines.length;
   for (let i = 0; i < total; i++) {
     const t = lines.timeAt(i);
@@ -294,7 +295,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
       }
     }
     if (work) await settle(i);
-    if (opts.onProgress && (i + 1) % progressEvery === 0) opts.onProgress(i + 1, total, t);
+    if (onProgress && (i + 1) % progressEvery === 0) onProgress(i + 1, total, t);
   }
   // Let orders in flight land (one latency and a tick past the last line).
   const end = (lines.length > 0 ? lines.timeAt(total - 1) : firstT) + Math.max(latencyMs, 0) + tickMs;
@@ -309,7 +310,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   scheduler.runUntil(end);
   await macrotask();
   engine.stop();
-  opts.onProgress?.(total, total, end);
+  onProgress?.(total, total, end);
 
   const digest = configDigest(config);
   const report = collector?.build({

@@ -24,6 +24,7 @@ import type { Clock } from '../domain/clock.js';
 import type { FeedEvent } from '../domain/feed-events.js';
 import type { OrderGateway } from '../domain/gateway.js';
 import type { Micros } from '../domain/money.js';
+import type { MarketInfo } from '../domain/market.js';
 import type { Fill } from '../domain/order.js';
 import type { VenueEvent } from '../domain/venue-events.js';
 import type { VenuePosition } from '../domain/venue-models.js';
@@ -132,6 +133,27 @@ export interface AssembledEngine {
   tick(now: number): void;
 }
 
+/**
+ * The directory's answer for a market, the last one kept while the directory has not changed (its revision):
+ * the fees and rules of one market are asked for several times in a row (a quote's prices and sizes), and a
+ * map lookup each time cost more than the comparison. Exact: the directory changes only through addMarket,
+ * which moves its revision.
+ */
+export function lastMarketInfo(directory: MarketDirectory): (slug: string) => MarketInfo | undefined {
+  let lastSlug: string | undefined;
+  let lastRevision = -1;
+  let last: MarketInfo | undefined;
+  return (slug) => {
+    const revision = directory.revision;
+    if (slug !== lastSlug || revision !== lastRevision) {
+      last = directory.info(slug);
+      lastSlug = slug;
+      lastRevision = revision;
+    }
+    return last;
+  };
+}
+
 export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   const { config, clock, scheduler, directory } = opts;
   const logger = opts.logger ?? nullLogger;
@@ -146,7 +168,8 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     method: sd.devigMethod,
   });
   // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
-  const fees = new ScheduleFeeModel(config.trading.fees, (slug) => directory.info(slug));
+  const info = lastMarketInfo(directory);
+  const fees = new ScheduleFeeModel(config.trading.fees, info);
   // The live account's own resting orders (followed once its executor exists below); reported only while the
   // live account trades.
   const ownLiquidity = opts.liveGateway ? new OwnRestingOrders({ active: tradingAccount(config.mode) === 'live' }) : undefined;
@@ -165,7 +188,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
 
   // Each market's own tick and minimum size; config trading.default_tick / default_min_qty where unknown.
   const defaultRules = { tick: config.trading.defaultTick, minQty: config.trading.defaultMinQty };
-  const rules = (slug: string) => marketRulesOf(directory.info(slug), defaultRules);
+  const rules = (slug: string) => marketRulesOf(info(slug), defaultRules);
   // Fills are charged at the same rates the strategies priced (a market's own Θ, not only the default).
   const feeRates = (slug: string, atMs: number) => fees.ratesFor(slug, atMs);
   const paper = new PaperExchange({

@@ -34,24 +34,36 @@ export function hears(strategy: BaseStrategy, kind: EventKind): boolean {
   return (strategy.interest ?? ALL_EVENTS)[kind];
 }
 
+/** One strategy's handler for one kind of event. */
+type Ask<P> = (s: BaseStrategy, payload: P) => readonly StrategyOutput[];
+
+// One handler per kind (market updates through the strategy's pre-filter): `gather` is inlined into each kind's
+// method with its handler known, so no event asks its kind again per strategy.
+const askMarket: Ask<MarketState> = (s, m) => (s.wantsMarketUpdate === undefined || s.wantsMarketUpdate(m) ? s.onMarketUpdate(m) : NO_OUTPUT);
+const askGame: Ask<GameState> = (s, g) => s.onGameUpdate(g);
+const askOdds: Ask<ConsensusProbability> = (s, c) => s.onOddsUpdate(c);
+const askTimer: Ask<number> = (s, now) => s.onTimer(now);
+
 export class StrategyDispatch {
-  private readonly listeners: Readonly<Record<EventKind, readonly BaseStrategy[]>>;
+  // The listeners of each kind, one field each (no lookup by the kind's name per event).
+  private readonly market: readonly BaseStrategy[];
+  private readonly game: readonly BaseStrategy[];
+  private readonly odds: readonly BaseStrategy[];
+  private readonly timer: readonly BaseStrategy[];
 
   constructor(
     strategies: readonly BaseStrategy[],
     private readonly onError: StrategyErrorHandler,
   ) {
-    this.listeners = {
-      market: strategies.filter((s) => hears(s, 'market')),
-      game: strategies.filter((s) => hears(s, 'game')),
-      odds: strategies.filter((s) => hears(s, 'odds')),
-      timer: strategies.filter((s) => hears(s, 'timer')),
-    };
+    this.market = strategies.filter((s) => hears(s, 'market'));
+    this.game = strategies.filter((s) => hears(s, 'game'));
+    this.odds = strategies.filter((s) => hears(s, 'odds'));
+    this.timer = strategies.filter((s) => hears(s, 'timer'));
   }
 
   /** The strategies told of this kind of event (enabled or not), in order. */
   listenersOf(kind: EventKind): readonly BaseStrategy[] {
-    return this.listeners[kind];
+    return this[kind];
   }
 
   /**
@@ -59,7 +71,19 @@ export class StrategyDispatch {
    * is reported to the error handler and its output for the event is dropped.
    */
   outputs<K extends EventKind>(kind: K, payload: EventPayload[K]): readonly StrategyOutput[] {
-    const list = this.listeners[kind];
+    switch (kind) {
+      case 'market':
+        return this.gather(this.market, askMarket, payload as MarketState);
+      case 'game':
+        return this.gather(this.game, askGame, payload as GameState);
+      case 'odds':
+        return this.gather(this.odds, askOdds, payload as ConsensusProbability);
+      default:
+        return this.gather(this.timer, askTimer, payload as number);
+    }
+  }
+
+  private gather<P>(list: readonly BaseStrategy[], ask: Ask<P>, payload: P): readonly StrategyOutput[] {
     let first: readonly StrategyOutput[] | undefined;
     let joined: StrategyOutput[] | undefined;
     for (let i = 0; i < list.length; i++) {
@@ -67,7 +91,7 @@ export class StrategyDispatch {
       if (!s.enabled) continue;
       let r: readonly StrategyOutput[];
       try {
-        r = tell(s, kind, payload);
+        r = ask(s, payload);
       } catch (err) {
         this.onError(s, err);
         continue;
@@ -78,21 +102,5 @@ export class StrategyDispatch {
       else for (let j = 0; j < r.length; j++) joined.push(r[j] as StrategyOutput);
     }
     return joined ?? first ?? NO_OUTPUT;
-  }
-}
-
-/** One strategy's handler for the event (market updates through its pre-filter). */
-function tell(s: BaseStrategy, kind: EventKind, payload: EventPayload[EventKind]): readonly StrategyOutput[] {
-  switch (kind) {
-    case 'market': {
-      const m = payload as MarketState;
-      return s.wantsMarketUpdate === undefined || s.wantsMarketUpdate(m) ? s.onMarketUpdate(m) : NO_OUTPUT;
-    }
-    case 'game':
-      return s.onGameUpdate(payload as GameState);
-    case 'odds':
-      return s.onOddsUpdate(payload as ConsensusProbability);
-    case 'timer':
-      return s.onTimer(payload as number);
   }
 }

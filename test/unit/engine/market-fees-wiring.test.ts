@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { MarketInfo } from '../../../shared/domain/market.js';
 import type { Signal } from '../../../shared/domain/signal.js';
-import { assembleEngine } from '../../../shared/engine/assemble-engine.js';
+import { assembleEngine, lastMarketInfo } from '../../../shared/engine/assemble-engine.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import type { Fill } from '../../../shared/domain/order.js';
@@ -106,5 +106,30 @@ describe('per-market fees in the engine', () => {
     const listed = engine.pnl.dailyPnl().unrealized;
     expect(listed).toBeLessThan(after);
     expect(listed).toBe(plainSum());
+  });
+});
+
+describe('lastMarketInfo (the fee and rules lookups of the engine)', () => {
+  it('answers as the directory does, the last answer kept only while the directory is unchanged', () => {
+    const directory = new MarketDirectory();
+    directory.addMarket(info('a'));
+    const lookup = lastMarketInfo(directory);
+    const a = lookup('a');
+    expect(a).toBe(directory.info('a'));
+    expect(lookup('a')).toBe(a);
+    expect(lookup('late')).toBeUndefined();
+    expect(lookup('late')).toBeUndefined();
+    directory.addMarket(info('late', { feeCoefficientPpm: 300_000 }));
+    expect(lookup('late')).toBe(directory.info('late')); // the same slug asked again after the directory moved
+    directory.addMarket(info('a', { feeCoefficientPpm: 50_000 }));
+    expect(lookup('a')?.feeCoefficientPpm).toBe(50_000);
+    expect(lookup('b')).toBeUndefined();
+  });
+
+  it('a market listed after its fees were asked is priced with its own coefficient at once', () => {
+    const { engine, clock } = world();
+    expect(engine.fees.ratesFor('late', clock.now()).takerThetaPpm).toBe(69_500);
+    engine.view['deps'].directory.addMarket(info('late', { feeCoefficientPpm: 300_000 }));
+    expect(engine.fees.ratesFor('late', clock.now()).takerThetaPpm).toBe(300_000);
   });
 });

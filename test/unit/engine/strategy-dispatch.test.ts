@@ -230,6 +230,26 @@ describe('StrategyDispatch', () => {
     table.outputs('market', ctx.setBook('yes', 1, 2));
     expect(calls).toEqual(['wants no', 'wants yes', 'on yes']);
   });
+
+  it('each kind of event reaches its own handler with its payload, only in the strategies that hear it', () => {
+    const calls: string[] = [];
+    const recorder = (name: string, interest?: BaseStrategy['interest']): BaseStrategy => ({
+      name: name as never,
+      enabled: true,
+      interest,
+      onMarketUpdate: (m) => (calls.push(`${name} market ${m.marketSlug}`), NO_OUTPUT),
+      onGameUpdate: (g) => (calls.push(`${name} game ${g.gameId}`), NO_OUTPUT),
+      onOddsUpdate: (c) => (calls.push(`${name} odds ${c.fixtureId}`), NO_OUTPUT),
+      onTimer: (now) => (calls.push(`${name} timer ${now}`), NO_OUTPUT),
+    });
+    const table = new StrategyDispatch([recorder('all'), recorder('some', { market: false, game: true, odds: false, timer: true })], () => undefined);
+    const ctx = new FakeContext();
+    table.outputs('market', ctx.setBook('m1', 1, 2));
+    table.outputs('game', gameState('f1'));
+    table.outputs('odds', odds('f2'));
+    table.outputs('timer', 42);
+    expect(calls).toEqual(['all market m1', 'all game f1', 'some game f1', 'all odds f2', 'all timer 42', 'some timer 42']);
+  });
 });
 
 function sig(reason: string): Signal {
