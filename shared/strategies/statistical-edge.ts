@@ -32,7 +32,11 @@ export class StatisticalEdge implements BaseStrategy {
   /** Games are not its input and it keeps no timer. */
   readonly interest: Readonly<StrategyInterest> = { market: true, game: false, odds: true, timer: false };
   enabled: boolean;
-  private readonly lastSignalAt = new Map<string, number>();
+  /**
+   * When each market last signalled, in a record per market set in place (one lookup per take, and no new
+   * number box per set as a map's value would need).
+   */
+  private readonly lastSignalAt = new Map<string, { at: number }>();
   /** The signal counter's dimensions, made once (metrics read dimensions, never keep them). */
   private readonly signalDimensions = Object.freeze({ strategy: this.name });
   private readonly metrics: Metrics;
@@ -93,7 +97,7 @@ export class StatisticalEdge implements BaseStrategy {
     const fair = probabilityToPrice(consensus.probability);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
     const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
+    if (last !== undefined && now - last.at < cfg.cooldownMs) return undefined;
     const info = ctx.marketInfo(slug);
     const input = this.input;
     input.market = market;
@@ -110,7 +114,8 @@ export class StatisticalEdge implements BaseStrategy {
     input.now = now;
     const signal = takeEdge(input);
     if (!signal) return undefined;
-    this.lastSignalAt.set(slug, now);
+    if (last === undefined) this.lastSignalAt.set(slug, { at: now });
+    else last.at = now;
     this.metrics.increment('strategy.signal', 1, this.signalDimensions);
     return signal;
   }
