@@ -41,6 +41,12 @@ interface MarketEntry {
   /** The correlation keys its exposure is counted under (the checker's memoised array). */
   keys: readonly string[];
   fixtureId: string | undefined;
+  /**
+   * othersExposure's answer map for this market and the keys it holds (made on the market's first check):
+   * only its values are set again while its keys stay the same.
+   */
+  others: Map<string, Micros> | undefined;
+  othersKeys: readonly string[] | undefined;
 }
 
 export type WatchableRiskView = RiskView & Required<Pick<RiskView, 'watchExposure'>>;
@@ -99,22 +105,37 @@ export class ExposureLedger implements ExposureSink {
     if (m && m.keys !== keys) this.rekey(m, keys);
     const own = m?.exposure ?? 0;
     const out = this.othersAnswer;
-    const byKey = out.byKey;
-    // The same keys array (keysOf hands out one per inputs, never changed) as last time: the map already
-    // holds exactly these keys in this order, and only their values are set again (clearing a map makes V8
-    // allocate a new table).
-    if (keys !== this.othersKeys) {
-      byKey.clear();
-      this.othersKeys = keys;
+    // A map that already holds exactly these keys in this order (keysOf hands out one array per inputs, never
+    // changed): only their values are set again. The market's own map when it has an entry (a map cleared
+    // and filled with another market's keys makes V8 allocate a new table: every check of another market
+    // than the last did), else one shared map.
+    let byKey: Map<string, Micros>;
+    if (m !== undefined) {
+      if (m.othersKeys !== keys || m.others === undefined) {
+        m.others = new Map();
+        m.othersKeys = keys;
+      }
+      byKey = m.others;
+    } else {
+      byKey = this.sharedOthers;
+      if (keys !== this.sharedOthersKeys) {
+        byKey.clear();
+        this.sharedOthersKeys = keys;
+      }
     }
-    for (const k of keys) byKey.set(k, (this.groups.get(k) ?? 0) - (m ? own : 0));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      byKey.set(k, (this.groups.get(k) ?? 0) - own);
+    }
+    out.byKey = byKey;
     out.portfolio = this.portfolio - own;
     return out;
   }
 
   private readonly othersAnswer: OthersExposure = { portfolio: 0, byKey: new Map() };
-  /** The keys `othersAnswer.byKey` holds (see othersExposure). */
-  private othersKeys: readonly string[] | undefined;
+  /** othersExposure's map for markets without an entry, and the keys it holds. */
+  private readonly sharedOthers = new Map<string, Micros>();
+  private sharedOthersKeys: readonly string[] | undefined;
 
   // ------------------------------------------------------------------------------------------- ExposureSink
 
@@ -195,7 +216,7 @@ export class ExposureLedger implements ExposureSink {
 
   private market(slug: string): MarketEntry {
     const fixtureId = this.view.fixtureForMarket(slug)?.fixtureId;
-    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys: this.keysOf(slug), fixtureId };
+    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys: this.keysOf(slug), fixtureId, others: undefined, othersKeys: undefined };
     this.markets.set(slug, m);
     if (fixtureId !== undefined) {
       let set = this.fixtures.get(fixtureId);

@@ -42,6 +42,8 @@ export function compareSignals(a: Signal, b: Signal): number {
  * built per signal. Two signals have the same key when these four agree (an absent replaced order is '').
  */
 interface RecentKey {
+  /** The list of its market in `SignalAggregator.recent` (where `expire` removes it from). */
+  list: RecentKey[];
   action: Signal['action'];
   price: number;
   replaces: string;
@@ -155,13 +157,18 @@ export class SignalAggregator {
    */
   private readonly queueKeys: RecentKey[] = [];
   private readonly queueSeqs: number[] = [];
-  private readonly queueSlugs: string[] = [];
   private queueHead = 0;
   private queueTail = 0;
   private seq = 0;
   /** Scratch of `aggregate` (batches are handled one at a time, never re-entered): the first `n` entries. */
   private readonly fate: number[] = [];
   private readonly best: Signal[] = [];
+  /**
+   * The market last looked up in `recent` during this `aggregate` and its list (a batch's signals are mostly
+   * of one market): `keysOf` answers from here without a map lookup. Reset by each `aggregate`.
+   */
+  private lastSlug: string | undefined;
+  private lastKeys: RecentKey[] | undefined;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -173,6 +180,8 @@ export class SignalAggregator {
   aggregate(signals: readonly Signal[]): Signal[] {
     const now = this.opts.clock.now();
     this.expire(now);
+    this.lastSlug = undefined;
+    this.lastKeys = undefined;
     // One signal (most batches): nothing to de-duplicate against or to conflict with but the recent keys.
     if (signals.length === 1) {
       const s = signals[0] as Signal;
@@ -250,7 +259,7 @@ export class SignalAggregator {
 
     /** The signal's key was remembered less than dedupe_window_ms before `now`. */
   private seenRecently(s: Signal, now: number): boolean {
-    const keys = this.recent.get(s.marketSlug);
+    const keys = this.keysOf(s.marketSlug);
     if (keys === undefined) return false;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as RecentKey;
@@ -261,8 +270,11 @@ export class SignalAggregator {
 
   /** Sets the key's time and queues it last (the queue stays in the order of the times set; see `expire`). */
   private remember(s: Signal, now: number): void {
-    let keys = this.recent.get(s.marketSlug);
-    if (keys === undefined) this.recent.set(s.marketSlug, (keys = []));
+    let keys = this.keysOf(s.marketSlug);
+    if (keys === undefined) {
+      this.recent.set(s.marketSlug, (keys = []));
+      this.lastKeys = keys;
+    }
     let k: RecentKey | undefined;
     for (let i = 0; i < keys.length; i++) {
       if (sameKey(keys[i] as RecentKey, s)) {
@@ -272,8 +284,9 @@ export class SignalAggregator {
     }
     if (k === undefined) {
       k = this.spare.pop();
-      if (k === undefined) k = { action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 };
+      if (k === undefined) k = { list: keys, action: s.action, price: s.price, replaces: s.replacesOrderId ?? '', at: now, seq: 0 };
       else {
+        k.list = keys;
         k.action = s.action;
         k.price = s.price;
         k.replaces = s.replacesOrderId ?? '';
@@ -285,7 +298,15 @@ export class SignalAggregator {
     const tail = this.queueTail++;
     this.queueKeys[tail] = k;
     this.queueSeqs[tail] = k.seq;
-    this.queueSlugs[tail] = s.marketSlug;
+  }
+
+  /** The market's remembered keys (`recent`), the last market's list reused within one `aggregate`. */
+  private keysOf(slug: string): RecentKey[] | undefined {
+    if (slug === this.lastSlug) return this.lastKeys;
+    const keys = this.recent.get(slug);
+    this.lastSlug = slug;
+    this.lastKeys = keys;
+    return keys;
   }
 
   /**
@@ -302,8 +323,7 @@ export class SignalAggregator {
       const k = keys[head] as RecentKey;
       if (k.seq === this.queueSeqs[head]) {
         if (now - k.at < this.opts.dedupeWindowMs) break;
-        const slug = this.queueSlugs[head] as string;
-        removeKey(this.recent.get(slug) as RecentKey[], k);
+        removeKey(k.list, k);
         this.spare.push(k);
       }
       head++;
@@ -315,7 +335,6 @@ export class SignalAggregator {
       // Move the live records to the front now and then (amortised), so the queue holds about the keys remembered.
       keys.copyWithin(0, head, tail);
       this.queueSeqs.copyWithin(0, head, tail);
-      this.queueSlugs.copyWithin(0, head, tail);
       this.queueTail = tail - head;
       head = 0;
     }

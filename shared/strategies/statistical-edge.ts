@@ -7,7 +7,7 @@
  */
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
-import type { MarketState } from '../domain/market.js';
+import type { MarketInfo, MarketState } from '../domain/market.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { StatisticalEdgeConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
@@ -17,6 +17,15 @@ import { NO_OUTPUT, type BaseStrategy, type StrategyInterest, type StrategyOutpu
 import type { StrategyContext } from './context.js';
 import { mayTakeEdge, newEdgeInput, takeEdge, type EdgeInput } from './edge-taker.js';
 import { DEFAULT_TICK, probabilityToPrice } from './pricing.js';
+
+/** What the strategy keeps of one market, set in place (one lookup per evaluation, no number box per set). */
+interface EdgeMark {
+  /** When it last signalled (NaN: never). */
+  lastSignalAt: number;
+  /** The context's directoryRevision when `info` was read (NaN: not read, or the context has none). */
+  infoRev: number;
+  info: MarketInfo | undefined;
+}
 
 export interface StatisticalEdgeOptions {
   config: StatisticalEdgeConfig;
@@ -32,7 +41,8 @@ export class StatisticalEdge implements BaseStrategy {
   /** Games are not its input and it keeps no timer. */
   readonly interest: Readonly<StrategyInterest> = { market: true, game: false, odds: true, timer: false };
   enabled: boolean;
-  private readonly lastSignalAt = new Map<string, number>();
+  /** What it keeps per market (made at the market's first evaluation past the book test). */
+  private readonly marks = new Map<string, EdgeMark>();
   /** The signal counter's dimensions, made once (metrics read dimensions, never keep them). */
   private readonly signalDimensions = Object.freeze({ strategy: this.name });
   private readonly metrics: Metrics;
@@ -75,6 +85,17 @@ export class StatisticalEdge implements BaseStrategy {
     return NO_OUTPUT;
   }
 
+  /** The market's info: kept on its mark while the context's directory revision stays the same. */
+  private infoOf(slug: string, mark: EdgeMark): MarketInfo | undefined {
+    const rev = this.opts.context.directoryRevision?.();
+    if (rev === undefined) return this.opts.context.marketInfo(slug);
+    if (mark.infoRev !== rev) {
+      mark.info = this.opts.context.marketInfo(slug);
+      mark.infoRev = rev;
+    }
+    return mark.info;
+  }
+
   private evaluate(slug: string, now: number): Signal | undefined {
     return this.evaluateMarket(slug, this.opts.context.market(slug), now);
   }
@@ -92,9 +113,10 @@ export class StatisticalEdge implements BaseStrategy {
     if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
     const fair = probabilityToPrice(consensus.probability);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
-    const last = this.lastSignalAt.get(slug);
-    if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
-    const info = ctx.marketInfo(slug);
+    let mark = this.marks.get(slug);
+    if (mark === undefined) this.marks.set(slug, (mark = { lastSignalAt: NaN, infoRev: NaN, info: undefined }));
+    else if (now - mark.lastSignalAt < cfg.cooldownMs) return undefined;
+    const info = this.infoOf(slug, mark);
     const input = this.input;
     input.market = market;
     input.fair = fair;
@@ -110,7 +132,7 @@ export class StatisticalEdge implements BaseStrategy {
     input.now = now;
     const signal = takeEdge(input);
     if (!signal) return undefined;
-    this.lastSignalAt.set(slug, now);
+    mark.lastSignalAt = now;
     this.metrics.increment('strategy.signal', 1, this.signalDimensions);
     return signal;
   }

@@ -11,7 +11,7 @@ import { probabilityToPrice } from '../../../shared/strategies/pricing.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import { FakeContext, gameState } from './fake-context.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import { contracts } from '../../../shared/domain/quantity.js';
+import { contracts, ONE_CONTRACT } from '../../../shared/domain/quantity.js';
 
 const ARB: LiveArbitrageConfig = { enabled: true, minEdge: 30_000, maxPosition: 50_000_000, confidence: 0.8, reactionWindowMs: 10_000, cooldownMs: 1_000 };
 const SE: StatisticalEdgeConfig = { enabled: true, minEdge: 50_000, confidenceThreshold: 0.7, orderSize: 20_000_000, maxConsensusAgeMs: 60_000, cooldownMs: 5_000 };
@@ -116,6 +116,22 @@ describe('StatisticalEdge', () => {
     expect(out).toEqual([
       expect.objectContaining({ action: 'BUY_YES', price: 510_000, urgency: 'MEDIUM', timeInForce: 'IOC', confidence: 0.85, quantity: contracts(39) }),
     ]);
+  });
+
+  it("sizes on the market's size step, read again when the context's directory revision moves", () => {
+    let revision = 1;
+    const c = Object.assign(ctx, { directoryRevision: () => revision });
+    const info = { marketSlug: 'home', eventSlug: 'e', title: 'home', outcome: 'home', tick: 10_000, minQty: contracts(10) };
+    c.infos.set('home', info);
+    ctx.setBook('home', 480_000, 500_000);
+    ctx.consensus.set('home', { probability: 0.583, confidence: 0.85, ageMs: 2_000 });
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual([expect.objectContaining({ price: 510_000, quantity: contracts(30) })]);
+    // Inside the cooldown: nothing, whatever the directory says.
+    c.infos.set('home', { ...info, minQty: ONE_CONTRACT });
+    revision++;
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual([]);
+    ctx.clock.advance(SE.cooldownMs);
+    expect(se.onOddsUpdate(consensus('f1'))).toEqual([expect.objectContaining({ price: 510_000, quantity: contracts(39) })]);
   });
 
   it('buys NO when the exchange is above the consensus by the edge', () => {
