@@ -114,4 +114,42 @@ describe('OrderBook', () => {
       }),
     );
   });
+
+  it('a side given as the array it last took is kept: the same as given a copy of it (property)', () => {
+    // Sides drawn from a small pool, so arrays come again: after the same side, after another, after a rejected
+    // (crossed or invalid) message. The reference is given a fresh copy each time, so it checks and copies all.
+    const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
+    const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
+      [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
+    fc.assert(
+      fc.property(
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
+        (bidPool, askPool, steps) => {
+          const bids = bidPool.map((s) => toLevels(s, true));
+          const asks = askPool.map((s) => toLevels(s, false));
+          const fast = new OrderBook('m');
+          const plain = new OrderBook('m');
+          for (const [i, j] of steps) {
+            const b = bids[i % bids.length] as BookLevel[];
+            const a = asks[j % asks.length] as BookLevel[];
+            const outcome = (book: OrderBook, bs: BookLevel[], as: BookLevel[]): string => {
+              try {
+                book.replace(bs, as, 'MARKET_STATE_OPEN', i, j);
+                return 'ok';
+              } catch (err) {
+                return (err as Error).message;
+              }
+            };
+            expect(outcome(fast, b, a)).toBe(outcome(plain, b.map((l) => ({ ...l })), a.map((l) => ({ ...l }))));
+            expect(fast.levels('bid')).toEqual(plain.levels('bid'));
+            expect(fast.levels('ask')).toEqual(plain.levels('ask'));
+            expect([fast.bestBid, fast.bestAsk, fast.bestBidQty, fast.bestAskQty, fast.version]).toEqual([plain.bestBid, plain.bestAsk, plain.bestBidQty, plain.bestAskQty, plain.version]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
