@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import type { BookLevel } from '../../../shared/domain/market.js';
+import type { VenueEvent } from '../../../shared/domain/venue-events.js';
 import { ManualScheduler } from '../../../shared/execution/scheduler.js';
 import { FillSimulator, type SimEvent } from '../../../shared/paper/fill-simulator.js';
 
@@ -53,7 +54,7 @@ describe('fill simulator: markets kept apart (property)', () => {
         const sent: { id: string; m: number }[] = [];
         // Every market opens with a book (orders sent before it are rejected: true, but not what is tested here).
         SLUGS.forEach((slug, i) => {
-          const ev = { type: 'book', marketSlug: slug, bids: [{ price: tick(46), qty: 500 }], asks: [{ price: tick(48), qty: 500 }], state: 'MARKET_STATE_OPEN', transactTime: 0, snapshot: true, receivedAt: 0 } as const;
+          const ev: VenueEvent = { type: 'book', marketSlug: slug, bids: [{ price: tick(46), qty: 500 }], asks: [{ price: tick(48), qty: 500 }], state: 'MARKET_STATE_OPEN', transactTime: 0, snapshot: true, receivedAt: 0 };
           all.onMarketEvent(ev);
           alone[i]!.onMarketEvent(ev);
         });
