@@ -25,7 +25,7 @@ import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nullMetrics } from '../observability/metrics.js';
 import type { EngineEvents } from './engine-events.js';
-import type { EventBus } from './event-bus.js';
+import type { Channel, EventBus } from './event-bus.js';
 import type { MarketDirectory, MarketLink } from './market-directory.js';
 import { OrderBook } from './order-book.js';
 import { markPosition } from './position-marks.js';
@@ -181,6 +181,11 @@ export class StateManager {
   private readonly fixtureModels = new Map<string, FixtureModel>();
   /** marketSlug → what its questions read (MarketView). */
   private readonly views = new Map<string, MarketView>();
+  /** The view last found and its market (views are never dropped): a strategy asks of one market several times in a row. */
+  private lastViewSlug: string | undefined = undefined;
+  private lastView: MarketView | undefined = undefined;
+  /** The bus's market_update channel (one per book, best bid/offer and trade message: no topic lookup each). */
+  private readonly marketUpdates: Channel<MarketState>;
   private readonly positions = new Map<string, PositionState>();
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
@@ -195,6 +200,7 @@ export class StateManager {
   constructor(private readonly opts: StateManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
+    this.marketUpdates = opts.bus.channel('market_update');
     // The bot's own resting orders moved: the market's marks move with them (the cache sees the version).
     opts.ownLiquidity?.onChange((slug) => {
       const e = this.markets.get(slug);
@@ -309,7 +315,7 @@ export class StateManager {
     s.state = ev.state;
     s.updatedAt = ev.receivedAt;
     this.remark(ev.marketSlug, e);
-    this.opts.bus.emit('market_update', s);
+    this.marketUpdates.emit(s);
   }
 
   private onBbo(slug: string, bid: PriceMicros | null, ask: PriceMicros | null, last: PriceMicros | null, at: number): void {
@@ -329,7 +335,7 @@ export class StateManager {
     if (last !== null) s.lastTradePrice = last;
     s.updatedAt = at;
     this.remark(slug, e);
-    this.opts.bus.emit('market_update', s);
+    this.marketUpdates.emit(s);
   }
 
   private onTrade(slug: string, price: PriceMicros, qty: Qty, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
@@ -345,7 +351,7 @@ export class StateManager {
     e.state.volume24h = e.volume.value(time);
     this.remark(slug, e); // a mark may fall back to the last trade
     this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
-    this.opts.bus.emit('market_update', e.state);
+    this.marketUpdates.emit(e.state);
   }
 
   private onPosition(p: VenuePosition): void {
@@ -639,7 +645,7 @@ export class StateManager {
 
   position(slug: string): PositionState | undefined {
     if (this.marksDue.size > 0) {
-      const e = this.markets.get(slug);
+      const e = this.found(slug);
       if (e?.markDue) this.markNow(e);
     }
     return this.positions.get(slug);
@@ -664,7 +670,15 @@ export class StateManager {
    */
   private view(slug: string): MarketView {
     const revision = this.opts.directory.revision;
-    let v = this.views.get(slug);
+    let v: MarketView | undefined;
+    if (slug === this.lastViewSlug) v = this.lastView;
+    else {
+      v = this.views.get(slug);
+      if (v !== undefined) {
+        this.lastViewSlug = slug;
+        this.lastView = v;
+      }
+    }
     if (v !== undefined && v.revision === revision) return v;
     const link = this.opts.directory.link(slug);
     const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
