@@ -22,6 +22,17 @@ export class BookIntegrityError extends Error {
   }
 }
 
+/** A whole-book message as the book takes it (the venue's book event is one). */
+export interface BookMessage {
+  readonly bids: readonly BookLevel[];
+  readonly asks: readonly BookLevel[];
+  readonly state: ReportedMarketState;
+  /** Exchange time (epoch ms), when known. */
+  readonly transactTime: number | null;
+  /** Local receive time (epoch ms). */
+  readonly receivedAt: number;
+}
+
 export class OrderBook {
   private bidPx: number[] = [];
   private bidQty: number[] = [];
@@ -56,8 +67,13 @@ export class OrderBook {
    * Replaces the book with a new whole-book message. Levels must be sorted best first, with positive
    * quantities, strictly monotone prices and an uncrossed book; anything else is rejected whole (the old book
    * stays), because a half-applied book is worse than a stale one.
+   *
+   * The message is taken whole, not field by field: its times are not small integers, and a number handed on
+   * its own to a call that is not inlined is put in a heap box first (one allocation per message).
    */
-  replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState, transactTime: number | null, receivedAt: number): void {
+  replace(msg: BookMessage): void {
+    const bids = msg.bids;
+    const asks = msg.asks;
     const newBids = bids !== this.bidSource;
     const newAsks = asks !== this.askSource;
     if (newBids) copyValidSide(bids, 'bids', -1, this.nextBidPx, this.nextBidQty);
@@ -87,14 +103,15 @@ export class OrderBook {
       this.askCount = asks.length;
       this.askSource = asks;
     }
-    this.state = state;
+    this.state = msg.state;
+    const transactTime = msg.transactTime;
     if (transactTime === null) {
       this.hasTransactTime = false;
     } else {
       this.hasTransactTime = true;
       this.transactMs = transactTime;
     }
-    this.updatedAt = receivedAt;
+    this.updatedAt = msg.receivedAt;
     this.version++;
   }
 

@@ -298,7 +298,7 @@ export class StateManager {
   private onBook(ev: Extract<VenueEvent, { type: 'book' }>): void {
     const e = this.entry(ev.marketSlug);
     try {
-      e.book.replace(ev.bids, ev.asks, ev.state, ev.transactTime, ev.receivedAt);
+      e.book.replace(ev);
     } catch (err) {
       this.metrics.increment('state.book_rejected', 1);
       this.logger.warn('book message rejected', { marketSlug: ev.marketSlug, err });
