@@ -87,6 +87,8 @@ interface MarketEntry {
   held: boolean;
   markAt: number;
   markThetaPpm: number;
+  /** The market's view once asked (the object `views` holds for it): the market's questions find both with one lookup. */
+  view: MarketView | undefined;
 }
 
 /**
@@ -181,9 +183,6 @@ export class StateManager {
   private readonly fixtureModels = new Map<string, FixtureModel>();
   /** marketSlug → what its questions read (MarketView). */
   private readonly views = new Map<string, MarketView>();
-  /** The view last found and its market (views are never dropped): a strategy asks of one market several times in a row. */
-  private lastViewSlug: string | undefined = undefined;
-  private lastView: MarketView | undefined = undefined;
   /** The bus's market_update channel (one per book, best bid/offer and trade message: no topic lookup each). */
   private readonly marketUpdates: Channel<MarketState>;
   private readonly positions = new Map<string, PositionState>();
@@ -264,6 +263,7 @@ export class StateManager {
         held: this.isHeld(slug),
         markAt: 0,
         markThetaPpm: 0,
+        view: this.views.get(slug),
         state: {
           marketSlug: slug,
           yesBid: null,
@@ -608,7 +608,7 @@ export class StateManager {
 
   /** Remembers the last pre-game consensus of the home team: the strength input of the live model. */
   private freezePregame(mq: MarketQuotes, c: ConsensusProbability): void {
-    const game = this.games.get(mq.fixtureId);
+    const game = this.game(mq.fixtureId);
     if (game && game.status !== 'SCHEDULED') return;
     const directory = this.opts.directory;
     if (mq.linkRevision !== directory.revision) {
@@ -670,15 +670,9 @@ export class StateManager {
    */
   private view(slug: string): MarketView {
     const revision = this.opts.directory.revision;
-    let v: MarketView | undefined;
-    if (slug === this.lastViewSlug) v = this.lastView;
-    else {
-      v = this.views.get(slug);
-      if (v !== undefined) {
-        this.lastViewSlug = slug;
-        this.lastView = v;
-      }
-    }
+    // A market with a book or a price keeps its view on its entry (found with the market's other questions).
+    const e = this.found(slug);
+    let v = e !== undefined ? e.view : this.views.get(slug);
     if (v !== undefined && v.revision === revision) return v;
     const link = this.opts.directory.link(slug);
     const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
@@ -686,6 +680,7 @@ export class StateManager {
     if (v === undefined) {
       v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined, yesBox: undefined };
       this.views.set(slug, v);
+      if (e !== undefined) e.view = v;
     } else {
       v.revision = revision;
       v.link = link;
@@ -739,7 +734,7 @@ export class StateManager {
     const link = v.link;
     const fx = v.fixture;
     if (!link || !fx) return undefined;
-    const game = this.games.get(link.fixtureId);
+    const game = this.game(link.fixtureId);
     if (!game) return undefined;
     const pre = fx.pregame ?? this.inferPregame(link, fx, v.quotes, game);
     if (pre === undefined) return undefined;
