@@ -89,6 +89,8 @@ interface MarketEntry {
   markThetaPpm: number;
   /** The market's view once asked (the object `views` holds for it): the market's questions find both with one lookup. */
   view: MarketView | undefined;
+  /** The market's position (the object `positions` holds for it; replaced with it), if any. */
+  position: PositionState | undefined;
 }
 
 /**
@@ -264,6 +266,7 @@ export class StateManager {
         markAt: 0,
         markThetaPpm: 0,
         view: this.views.get(slug),
+        position: this.positions.get(slug),
         state: {
           marketSlug: slug,
           yesBid: null,
@@ -361,7 +364,10 @@ export class StateManager {
     const prev = this.positions.get(p.marketSlug);
     const ps = this.markedPosition(p, e, prev?.feesPaid ?? 0, this.opts.clock.now(), this.takerThetaPpm(p.marketSlug));
     this.positions.set(p.marketSlug, ps);
-    if (e) e.held = p.netPosition !== 0;
+    if (e) {
+      e.held = p.netPosition !== 0;
+      e.position = ps;
+    }
     this.opts.bus.emit('position_update', ps);
   }
 
@@ -396,8 +402,10 @@ export class StateManager {
     this.markDone(e);
     const slug = e.book.marketSlug;
     const raw = this.rawPositions.get(slug) as VenuePosition;
-    const prev = this.positions.get(slug) as PositionState;
-    this.positions.set(slug, this.markedPosition(raw, e, prev.feesPaid, e.markAt, e.markThetaPpm));
+    const prev = e.position as PositionState;
+    const ps = this.markedPosition(raw, e, prev.feesPaid, e.markAt, e.markThetaPpm);
+    this.positions.set(slug, ps);
+    e.position = ps;
   }
 
   private markDone(e: MarketEntry): void {
@@ -644,11 +652,10 @@ export class StateManager {
   }
 
   position(slug: string): PositionState | undefined {
-    if (this.marksDue.size > 0) {
-      const e = this.found(slug);
-      if (e?.markDue) this.markNow(e);
-    }
-    return this.positions.get(slug);
+    const e = this.found(slug);
+    if (e === undefined) return this.positions.get(slug);
+    if (e.markDue) this.markNow(e);
+    return e.position;
   }
 
   allPositions(): IterableIterator<PositionState> {
