@@ -185,8 +185,10 @@ export class StateManager {
   private readonly fixtureModels = new Map<string, FixtureModel>();
   /** marketSlug → what its questions read (MarketView). */
   private readonly views = new Map<string, MarketView>();
-  /** The bus's market_update channel (one per book, best bid/offer and trade message: no topic lookup each). */
-  private readonly marketUpdates: Channel<MarketState>;
+  /** The bus's channels of the topics published on every market, game and odds message (no topic lookup each). */
+  private readonly marketChannel: Channel<MarketState>;
+  private readonly gameChannel: Channel<GameState>;
+  private readonly oddsChannel: Channel<ConsensusProbability>;
   private readonly positions = new Map<string, PositionState>();
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
@@ -201,7 +203,9 @@ export class StateManager {
   constructor(private readonly opts: StateManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
-    this.marketUpdates = opts.bus.channel('market_update');
+    this.marketChannel = opts.bus.channel('market_update');
+    this.gameChannel = opts.bus.channel('game_update');
+    this.oddsChannel = opts.bus.channel('odds_update');
     // The bot's own resting orders moved: the market's marks move with them (the cache sees the version).
     opts.ownLiquidity?.onChange((slug) => {
       const e = this.markets.get(slug);
@@ -318,7 +322,7 @@ export class StateManager {
     s.state = ev.state;
     s.updatedAt = ev.receivedAt;
     this.remark(ev.marketSlug, e);
-    this.marketUpdates.emit(s);
+    this.marketChannel.emit(s);
   }
 
   private onBbo(slug: string, bid: PriceMicros | null, ask: PriceMicros | null, last: PriceMicros | null, at: number): void {
@@ -338,7 +342,7 @@ export class StateManager {
     if (last !== null) s.lastTradePrice = last;
     s.updatedAt = at;
     this.remark(slug, e);
-    this.marketUpdates.emit(s);
+    this.marketChannel.emit(s);
   }
 
   private onTrade(slug: string, price: PriceMicros, qty: Qty, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
@@ -354,7 +358,7 @@ export class StateManager {
     e.state.volume24h = e.volume.value(time);
     this.remark(slug, e); // a mark may fall back to the last trade
     this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
-    this.marketUpdates.emit(e.state);
+    this.marketChannel.emit(e.state);
   }
 
   private onPosition(p: VenuePosition): void {
@@ -537,7 +541,7 @@ export class StateManager {
     this.games.set(game.gameId, game);
     this.lastGameId = game.gameId;
     this.lastGame = game;
-    this.opts.bus.emit('game_update', game);
+    this.gameChannel.emit(game);
   }
 
   private onOdds(quotes: readonly OddsQuote[]): void {
@@ -592,7 +596,7 @@ export class StateManager {
       mq.consensus = c;
       if (!c) continue;
       this.freezePregame(mq, c);
-      this.opts.bus.emit('odds_update', c);
+      this.oddsChannel.emit(c);
     }
   }
 
