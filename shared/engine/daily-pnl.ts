@@ -40,6 +40,12 @@ export class DailyPnlMonitor {
   private unrealized: Micros = 0;
   private readonly dirty = new Set<string>();
   private epochSeen = NaN;
+  /**
+   * The market last told of by markMoved, while telling it again needs nothing: it is not open, or it is already
+   * in `dirty` (a book message usually follows one of the same market). Forgotten when `dirty` is emptied;
+   * `track` leaves the market it changes in `dirty`, and so still quiet.
+   */
+  private quietSlug: string | undefined = undefined;
 
   constructor(
     /**
@@ -85,7 +91,9 @@ export class DailyPnlMonitor {
 
   /** The market's marks may have moved (its book, best prices or last trade changed). */
   markMoved(marketSlug: string): void {
-    if (this.changes && this.open.size !== 0 && this.open.has(marketSlug)) this.dirty.add(marketSlug);
+    if (!this.changes || marketSlug === this.quietSlug) return;
+    if (this.open.size !== 0 && this.open.has(marketSlug)) this.dirty.add(marketSlug);
+    this.quietSlug = marketSlug;
   }
 
   private fullUnrealized(): Micros {
@@ -105,6 +113,7 @@ export class DailyPnlMonitor {
       for (const slug of this.open) this.dirty.add(slug);
     }
     if (this.dirty.size === 0) return this.unrealized;
+    this.quietSlug = undefined;
     for (const slug of this.dirty) {
       const before = this.contribution.get(slug) ?? 0;
       let after = 0;

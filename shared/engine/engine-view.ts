@@ -44,6 +44,9 @@ export class EngineView implements StrategyContext, RiskView {
    */
   private readonly fixtureBySlug = new Map<string, Readonly<FixtureLink>>();
   private fixturesRev = NaN;
+  /** fixtureForMarket's last question and answer (linked or not), at revision `fixturesRev` too. */
+  private lastFixtureSlug: string | undefined = undefined;
+  private lastFixture: Readonly<FixtureLink> | undefined = undefined;
   /** The state's sportsFeedHealthy() as last read; forgotten on every sports feed_health change. */
   private sportsHealthy: boolean | undefined;
 
@@ -80,11 +83,16 @@ export class EngineView implements StrategyContext, RiskView {
     if (rev !== this.fixturesRev) {
       this.fixtureBySlug.clear();
       this.fixturesRev = rev;
+      this.lastFixtureSlug = undefined;
     }
-    const known = this.fixtureBySlug.get(marketSlug);
-    if (known !== undefined) return known;
-    const f = this.fixtureOfLink(marketSlug);
-    if (f !== undefined) this.fixtureBySlug.set(marketSlug, f);
+    if (marketSlug === this.lastFixtureSlug) return this.lastFixture;
+    let f = this.fixtureBySlug.get(marketSlug);
+    if (f === undefined) {
+      f = this.fixtureOfLink(marketSlug);
+      if (f !== undefined) this.fixtureBySlug.set(marketSlug, f);
+    }
+    this.lastFixtureSlug = marketSlug;
+    this.lastFixture = f;
     return f;
   }
 

@@ -240,12 +240,24 @@ class SimBook {
   }
 }
 
+/**
+ * One market as the simulator keeps it, made on its first book or order and kept for good (a market's book
+ * and its orders are found with one lookup; see FillSimulator.found).
+ */
+interface SimMarket {
+  /** Its latest book (none before its first book message). */
+  book: SimBook | undefined;
+  /** Its orders not yet done, in submission order (what every per-market scan reads); empty when none. */
+  readonly working: Map<string, SimOrder>;
+}
+
 export class FillSimulator {
   private readonly cfg: FillSimulatorConfig;
-  private readonly books = new Map<string, SimBook>();
+  private readonly markets = new Map<string, SimMarket>();
+  /** The market last looked up and its key: a book message usually follows one of the same market. */
+  private lastSlug: string | undefined = undefined;
+  private lastMarket: SimMarket | undefined = undefined;
   private readonly orders = new Map<string, SimOrder>();
-  /** Orders not yet done, by market, in submission order (what every per-market scan reads). */
-  private readonly working = new Map<string, Map<string, SimOrder>>();
   private readonly listeners: ((e: SimEvent) => void)[] = [];
   private seq = 0;
 
@@ -285,9 +297,7 @@ export class FillSimulator {
       cancelRequested: false,
     };
     this.orders.set(o.id, o);
-    let mine = this.working.get(o.marketSlug);
-    if (!mine) this.working.set(o.marketSlug, (mine = new Map()));
-    mine.set(o.id, o);
+    this.market(o.marketSlug).working.set(o.id, o);
     this.scheduler.schedule(this.requestDelay(this.cfg.latencyMs), () => this.arrive(o));
     return o;
   }
@@ -347,12 +357,12 @@ export class FillSimulator {
 
   /** Orders sent but not yet done (in flight or resting). */
   workingOrders(marketSlug?: string): SimOrder[] {
-    if (marketSlug !== undefined) return [...(this.working.get(marketSlug)?.values() ?? [])];
+    if (marketSlug !== undefined) return [...(this.found(marketSlug)?.working.values() ?? [])];
     return [...this.orders.values()].filter((o) => o.status !== 'done');
   }
 
   bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: ReportedMarketState } | undefined {
-    const b = this.books.get(marketSlug);
+    const b = this.found(marketSlug)?.book;
     return b ? { bids: b.bids, asks: b.asks, state: b.state } : undefined;
   }
 
@@ -379,7 +389,30 @@ export class FillSimulator {
   }
 
   private firstWorking(marketSlug: string): SimOrder | undefined {
-    return this.working.get(marketSlug)?.values().next().value;
+    return this.found(marketSlug)?.working.values().next().value;
+  }
+
+  /** A market's record, if it has one (the last one found is remembered: records are never dropped). */
+  private found(slug: string): SimMarket | undefined {
+    if (slug === this.lastSlug) return this.lastMarket;
+    const m = this.markets.get(slug);
+    if (m !== undefined) {
+      this.lastSlug = slug;
+      this.lastMarket = m;
+    }
+    return m;
+  }
+
+  /** A market's record, made empty on first use. */
+  private market(slug: string): SimMarket {
+    let m = this.found(slug);
+    if (m === undefined) {
+      m = { book: undefined, working: new Map() };
+      this.markets.set(slug, m);
+      this.lastSlug = slug;
+      this.lastMarket = m;
+    }
+    return m;
   }
 
   /** Cancels our resting orders on the other side that an order at `limit` (null: any price) would cross. */
@@ -393,7 +426,7 @@ export class FillSimulator {
 
   private restingIn(marketSlug: string): SimOrder[] {
     const out: SimOrder[] = [];
-    const mine = this.working.get(marketSlug);
+    const mine = this.found(marketSlug)?.working;
     if (mine) for (const o of mine.values()) if (o.status === 'resting') out.push(o);
     return out;
   }
@@ -401,8 +434,7 @@ export class FillSimulator {
   /** Marks an order done and drops it from its market's working set (before anyone hears it is done). */
   private markDone(o: SimOrder): void {
     o.status = 'done';
-    const mine = this.working.get(o.marketSlug);
-    if (mine?.delete(o.id) && mine.size === 0) this.working.delete(o.marketSlug);
+    this.found(o.marketSlug)?.working.delete(o.id);
   }
 
   private reject(o: SimOrder, reason: string): void {
@@ -440,7 +472,7 @@ export class FillSimulator {
     const now = this.clock.now();
     const invalid = this.validate(o);
     if (invalid) return this.reject(o, invalid);
-    const book = this.books.get(o.marketSlug);
+    const book = this.found(o.marketSlug)?.book;
     if (!book) return this.reject(o, 'no market data for this market');
     if (book.state !== 'MARKET_STATE_OPEN') return this.reject(o, `market not open (${book.state})`);
     this.cancelSelfCrossed(o, o.type === 'ORDER_TYPE_MARKET' ? null : o.price);
@@ -482,7 +514,7 @@ export class FillSimulator {
       return;
     }
     // The venue refuses a modify while the market is not open (halted, suspended, pre-open): nothing changes.
-    const state = this.books.get(o.marketSlug)?.state;
+    const state = this.found(o.marketSlug)?.book?.state;
     if (state !== undefined && state !== 'MARKET_STATE_OPEN') {
       this.emit({ type: 'request_rejected', order: o, request: 'modify', reason: `market not open (${state})` });
       return;
@@ -499,7 +531,7 @@ export class FillSimulator {
       this.emit({ type: 'replaced', order: o });
       return this.finish(o, o.filledQty > 0 ? 'filled' : 'cancelled');
     }
-    const book = this.books.get(o.marketSlug);
+    const book = this.found(o.marketSlug)?.book;
     if (!book) return;
     if (price !== o.price) this.cancelSelfCrossed(o, price);
     const newPlan = price !== o.price ? this.takerPlan(book, o.buysLong, price, quantity - o.filledQty) : [];
@@ -574,11 +606,12 @@ export class FillSimulator {
   }
 
   private onBook(slug: string, bids: BookLevel[], asks: BookLevel[], state: ReportedMarketState, transactTime: number | null = null): void {
-    const prev = this.books.get(slug);
-    if (!this.working.has(slug)) {
+    const m = this.market(slug);
+    const prev = m.book;
+    if (m.working.size === 0) {
       // No order of ours in this market: nothing reads the previous book after this message.
       if (prev) prev.renew(bids, asks, state);
-      else this.books.set(slug, new SimBook(bids, asks, state));
+      else m.book = new SimBook(bids, asks, state);
       return;
     }
     // The previous book is read below only by the proportional cancel model: the behind model renews it.
@@ -590,12 +623,12 @@ export class FillSimulator {
     } else {
       book = new SimBook(bids, asks, state);
       if (prev) book.inheritTaken(prev);
-      this.books.set(slug, book);
+      m.book = book;
     }
 
     let anyResting = false;
     let anyFirstInQueue = false;
-    for (const o of (this.working.get(slug) as Map<string, SimOrder>).values()) {
+    for (const o of m.working.values()) {
       if (o.status !== 'resting') continue;
       anyResting = true;
       const queueBefore = o.queueAhead;
@@ -635,13 +668,14 @@ export class FillSimulator {
 
   private onTrade(slug: string, price: PriceMicros, qty: Qty, takerSide: OrderSide, tradeTime: number | null = null): void {
     if (!Number.isSafeInteger(qty) || qty <= 0) return;
-    const book = this.books.get(slug);
+    const m = this.found(slug);
+    const book = m?.book;
     // What traded at each price since the last book: only the proportional cancel model reads it.
     if (book && this.cfg.cancelModel === 'proportional') {
       const traded = takerSide === 'ORDER_SIDE_SELL' ? book.tradedBids : book.tradedAsks;
       traded.set(price, (traded.get(price) ?? 0) + qty);
     }
-    if (!this.working.has(slug)) return; // no order of ours in this market
+    if (m === undefined || m.working.size === 0) return; // no order of ours in this market
     // A taker sell trades against bids (our buys); a taker buy against asks (our sells).
     const ourSideBuys = takerSide === 'ORDER_SIDE_SELL';
     const candidates = sortByPriority(

@@ -110,6 +110,9 @@ class Marks {
 export class PerformanceTracker {
   private readonly books = new Map<string, Map<string, Book>>(); // strategy → market → book
   private readonly marks = new Map<string, Marks>();
+  /** The marks last found and their market (marks are never dropped): a book message usually follows one of the same market. */
+  private lastMarkSlug: string | undefined = undefined;
+  private lastMarks: Marks | undefined = undefined;
   private readonly seen = new Set<string>();
 
   private readonly feeRates: (marketSlug: string) => FeeRates;
@@ -334,11 +337,14 @@ export class PerformanceTracker {
   }
 
   private markOf(slug: string): Marks {
+    if (slug === this.lastMarkSlug) return this.lastMarks as Marks;
     let m = this.marks.get(slug);
     if (!m) {
       m = new Marks();
       this.marks.set(slug, m);
     }
+    this.lastMarkSlug = slug;
+    this.lastMarks = m;
     return m;
   }
 }

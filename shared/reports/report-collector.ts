@@ -28,6 +28,12 @@ import { drawdownOf, ratiosOf, round6, type FillPoint, type PnlRow, type ReportD
 
 export type CollectedEngine = Pick<AssembledEngine, 'bus' | 'performance' | 'state'>;
 
+/** A sampled market's last price sample time and its price series. */
+interface PriceTrack {
+  lastAt: number;
+  series: Series;
+}
+
 export interface ReportCollectorOptions {
   engine: CollectedEngine;
   directory: MarketDirectory;
@@ -63,7 +69,10 @@ export class ReportCollector {
    * Each sampled market's last price sample time and its series (one lookup per market update; the time is a
    * number field, written in place, where a Map value would box every new time).
    */
-  private readonly priceTracks = new Map<string, { lastAt: number; series: Series }>();
+  private readonly priceTracks = new Map<string, PriceTrack>();
+  /** The track last found and its market (tracks are never dropped): a market update usually follows one of the same market. */
+  private lastTrackSlug: string | undefined = undefined;
+  private lastTrack: PriceTrack | undefined = undefined;
   private readonly fills: FillPoint[] = [];
   private readonly riskEvents: RiskEvent[] = [];
   private readonly byCheck: Record<string, number> = {};
@@ -103,7 +112,7 @@ export class ReportCollector {
       bus.on('fill', (f) => this.onFill(f)),
       bus.on('market_update', (m) => {
         const at = m.updatedAt;
-        const track = this.priceTracks.get(m.marketSlug);
+        const track = this.priceTrack(m.marketSlug);
         if (track !== undefined && at - track.lastAt < this.opts.priceSampleMs) return;
         if (m.yesBid === null || m.yesAsk === null) return;
         const mid = usd((m.yesBid + m.yesAsk) / 2);
@@ -120,6 +129,17 @@ export class ReportCollector {
     return () => {
       for (const f of this.off.splice(0)) f();
     };
+  }
+
+  /** A market's price track, if it has one (see lastTrackSlug). */
+  private priceTrack(slug: string): PriceTrack | undefined {
+    if (slug === this.lastTrackSlug) return this.lastTrack;
+    const t = this.priceTracks.get(slug);
+    if (t !== undefined) {
+      this.lastTrackSlug = slug;
+      this.lastTrack = t;
+    }
+    return t;
   }
 
   onFill = (fill: Fill): void => {

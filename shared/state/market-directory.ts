@@ -19,6 +19,9 @@ export class MarketDirectory {
   private readonly links = new Map<string, MarketLink>();
   private readonly byFixture = new Map<string, string[]>();
   private changes = 0;
+  /** The info last read and its market (asked several times per update of one market); forgotten on addMarket. */
+  private lastInfoSlug: string | undefined = undefined;
+  private lastInfo: MarketInfo | undefined = undefined;
 
   /** Counts the changes (each addMarket): what was read of the directory is stale when it moved. */
   get revision(): number {
@@ -27,6 +30,8 @@ export class MarketDirectory {
 
   addMarket(info: MarketInfo, link?: MarketLink): void {
     this.changes++;
+    this.lastInfoSlug = undefined;
+    this.lastInfo = undefined;
     this.infos.set(info.marketSlug, info);
     if (link) {
       this.links.set(info.marketSlug, link);
@@ -37,7 +42,11 @@ export class MarketDirectory {
   }
 
   info(slug: string): MarketInfo | undefined {
-    return this.infos.get(slug);
+    if (slug === this.lastInfoSlug) return this.lastInfo;
+    const info = this.infos.get(slug);
+    this.lastInfoSlug = slug;
+    this.lastInfo = info;
+    return info;
   }
 
   link(slug: string): MarketLink | undefined {

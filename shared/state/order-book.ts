@@ -4,6 +4,10 @@
  * a message is checked and copied into the spare set in one pass, which then becomes the book), so an update
  * allocates nothing once the book has reached its usual depth.
  *
+ * A message's level arrays are taken as never changed once given (market events are never changed once
+ * emitted; a replay's decoder hands the same array again when a side repeats the previous frame's): a side
+ * given as the very array the book last took for it is already checked and copied, and is kept as it is.
+ *
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
 import { qtyTimesMicros, type Qty } from '../domain/quantity.js';
@@ -18,6 +22,17 @@ export class BookIntegrityError extends Error {
   }
 }
 
+/** A whole-book message as the book takes it (the venue's book event is one). */
+export interface BookMessage {
+  readonly bids: readonly BookLevel[];
+  readonly asks: readonly BookLevel[];
+  readonly state: ReportedMarketState;
+  /** Exchange time (epoch ms), when known. */
+  readonly transactTime: number | null;
+  /** Local receive time (epoch ms). */
+  readonly receivedAt: number;
+}
+
 export class OrderBook {
   private bidPx: number[] = [];
   private bidQty: number[] = [];
@@ -30,6 +45,9 @@ export class OrderBook {
   private nextAskQty: number[] = [];
   private bidCount = 0;
   private askCount = 0;
+  /** The message arrays the current sides were copied from (see the header): the same array again is not copied. */
+  private bidSource: readonly BookLevel[] | undefined = undefined;
+  private askSource: readonly BookLevel[] | undefined = undefined;
   state: ReportedMarketState = 'MARKET_STATE_OPEN';
   /**
    * Exchange time of the last update (epoch ms) and whether one is known: kept as a number field next to a
@@ -49,35 +67,51 @@ export class OrderBook {
    * Replaces the book with a new whole-book message. Levels must be sorted best first, with positive
    * quantities, strictly monotone prices and an uncrossed book; anything else is rejected whole (the old book
    * stays), because a half-applied book is worse than a stale one.
+   *
+   * The message is taken whole, not field by field: its times are not small integers, and a number handed on
+   * its own to a call that is not inlined is put in a heap box first (one allocation per message).
    */
-  replace(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState, transactTime: number | null, receivedAt: number): void {
-    const bidPx = this.nextBidPx;
-    const bidQty = this.nextBidQty;
-    const askPx = this.nextAskPx;
-    const askQty = this.nextAskQty;
-    copyValidSide(bids, 'bids', -1, bidPx, bidQty);
-    copyValidSide(asks, 'asks', 1, askPx, askQty);
-    if (bids.length > 0 && asks.length > 0 && (bidPx[0] as number) >= (askPx[0] as number)) {
-      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bidPx[0]} >= ask ${askPx[0]}`);
+  replace(msg: BookMessage): void {
+    const bids = msg.bids;
+    const asks = msg.asks;
+    const newBids = bids !== this.bidSource;
+    const newAsks = asks !== this.askSource;
+    if (newBids) copyValidSide(bids, 'bids', -1, this.nextBidPx, this.nextBidQty);
+    if (newAsks) copyValidSide(asks, 'asks', 1, this.nextAskPx, this.nextAskQty);
+    const bestBid = (newBids ? this.nextBidPx : this.bidPx)[0] as number;
+    const bestAsk = (newAsks ? this.nextAskPx : this.askPx)[0] as number;
+    if (bids.length > 0 && asks.length > 0 && bestBid >= bestAsk) {
+      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bestBid} >= ask ${bestAsk}`);
     }
-    this.nextBidPx = this.bidPx;
-    this.nextBidQty = this.bidQty;
-    this.nextAskPx = this.askPx;
-    this.nextAskQty = this.askQty;
-    this.bidPx = bidPx;
-    this.bidQty = bidQty;
-    this.askPx = askPx;
-    this.askQty = askQty;
-    this.bidCount = bids.length;
-    this.askCount = asks.length;
-    this.state = state;
+    if (newBids) {
+      const px = this.nextBidPx;
+      const qty = this.nextBidQty;
+      this.nextBidPx = this.bidPx;
+      this.nextBidQty = this.bidQty;
+      this.bidPx = px;
+      this.bidQty = qty;
+      this.bidCount = bids.length;
+      this.bidSource = bids;
+    }
+    if (newAsks) {
+      const px = this.nextAskPx;
+      const qty = this.nextAskQty;
+      this.nextAskPx = this.askPx;
+      this.nextAskQty = this.askQty;
+      this.askPx = px;
+      this.askQty = qty;
+      this.askCount = asks.length;
+      this.askSource = asks;
+    }
+    this.state = msg.state;
+    const transactTime = msg.transactTime;
     if (transactTime === null) {
       this.hasTransactTime = false;
     } else {
       this.hasTransactTime = true;
       this.transactMs = transactTime;
     }
-    this.updatedAt = receivedAt;
+    this.updatedAt = msg.receivedAt;
     this.version++;
   }
 

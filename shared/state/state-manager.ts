@@ -25,7 +25,7 @@ import { nullLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { nullMetrics } from '../observability/metrics.js';
 import type { EngineEvents } from './engine-events.js';
-import type { EventBus } from './event-bus.js';
+import type { Channel, EventBus } from './event-bus.js';
 import type { MarketDirectory, MarketLink } from './market-directory.js';
 import { OrderBook } from './order-book.js';
 import { markPosition } from './position-marks.js';
@@ -87,6 +87,10 @@ interface MarketEntry {
   held: boolean;
   markAt: number;
   markThetaPpm: number;
+  /** The market's view once asked (the object `views` holds for it): the market's questions find both with one lookup. */
+  view: MarketView | undefined;
+  /** The market's position (the object `positions` holds for it; replaced with it), if any. */
+  position: PositionState | undefined;
 }
 
 /**
@@ -181,6 +185,10 @@ export class StateManager {
   private readonly fixtureModels = new Map<string, FixtureModel>();
   /** marketSlug → what its questions read (MarketView). */
   private readonly views = new Map<string, MarketView>();
+  /** The bus's channels of the topics published on every market, game and odds message (no topic lookup each). */
+  private readonly marketChannel: Channel<MarketState>;
+  private readonly gameChannel: Channel<GameState>;
+  private readonly oddsChannel: Channel<ConsensusProbability>;
   private readonly positions = new Map<string, PositionState>();
   private readonly rawPositions = new Map<string, VenuePosition>();
   private readonly feedHealthy = new Map<string, boolean>();
@@ -195,6 +203,9 @@ export class StateManager {
   constructor(private readonly opts: StateManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
     this.metrics = opts.metrics ?? nullMetrics;
+    this.marketChannel = opts.bus.channel('market_update');
+    this.gameChannel = opts.bus.channel('game_update');
+    this.oddsChannel = opts.bus.channel('odds_update');
     // The bot's own resting orders moved: the market's marks move with them (the cache sees the version).
     opts.ownLiquidity?.onChange((slug) => {
       const e = this.markets.get(slug);
@@ -258,6 +269,8 @@ export class StateManager {
         held: this.isHeld(slug),
         markAt: 0,
         markThetaPpm: 0,
+        view: this.views.get(slug),
+        position: this.positions.get(slug),
         state: {
           marketSlug: slug,
           yesBid: null,
@@ -292,7 +305,7 @@ export class StateManager {
   private onBook(ev: Extract<VenueEvent, { type: 'book' }>): void {
     const e = this.entry(ev.marketSlug);
     try {
-      e.book.replace(ev.bids, ev.asks, ev.state, ev.transactTime, ev.receivedAt);
+      e.book.replace(ev);
     } catch (err) {
       this.metrics.increment('state.book_rejected', 1);
       this.logger.warn('book message rejected', { marketSlug: ev.marketSlug, err });
@@ -309,7 +322,7 @@ export class StateManager {
     s.state = ev.state;
     s.updatedAt = ev.receivedAt;
     this.remark(ev.marketSlug, e);
-    this.opts.bus.emit('market_update', s);
+    this.marketChannel.emit(s);
   }
 
   private onBbo(slug: string, bid: PriceMicros | null, ask: PriceMicros | null, last: PriceMicros | null, at: number): void {
@@ -329,7 +342,7 @@ export class StateManager {
     if (last !== null) s.lastTradePrice = last;
     s.updatedAt = at;
     this.remark(slug, e);
-    this.opts.bus.emit('market_update', s);
+    this.marketChannel.emit(s);
   }
 
   private onTrade(slug: string, price: PriceMicros, qty: Qty, time: number, takerSide: 'ORDER_SIDE_BUY' | 'ORDER_SIDE_SELL'): void {
@@ -345,7 +358,7 @@ export class StateManager {
     e.state.volume24h = e.volume.value(time);
     this.remark(slug, e); // a mark may fall back to the last trade
     this.opts.bus.emit('trade', { marketSlug: slug, price, qty, takerSide, time });
-    this.opts.bus.emit('market_update', e.state);
+    this.marketChannel.emit(e.state);
   }
 
   private onPosition(p: VenuePosition): void {
@@ -355,7 +368,10 @@ export class StateManager {
     const prev = this.positions.get(p.marketSlug);
     const ps = this.markedPosition(p, e, prev?.feesPaid ?? 0, this.opts.clock.now(), this.takerThetaPpm(p.marketSlug));
     this.positions.set(p.marketSlug, ps);
-    if (e) e.held = p.netPosition !== 0;
+    if (e) {
+      e.held = p.netPosition !== 0;
+      e.position = ps;
+    }
     this.opts.bus.emit('position_update', ps);
   }
 
@@ -390,8 +406,10 @@ export class StateManager {
     this.markDone(e);
     const slug = e.book.marketSlug;
     const raw = this.rawPositions.get(slug) as VenuePosition;
-    const prev = this.positions.get(slug) as PositionState;
-    this.positions.set(slug, this.markedPosition(raw, e, prev.feesPaid, e.markAt, e.markThetaPpm));
+    const prev = e.position as PositionState;
+    const ps = this.markedPosition(raw, e, prev.feesPaid, e.markAt, e.markThetaPpm);
+    this.positions.set(slug, ps);
+    e.position = ps;
   }
 
   private markDone(e: MarketEntry): void {
@@ -523,7 +541,7 @@ export class StateManager {
     this.games.set(game.gameId, game);
     this.lastGameId = game.gameId;
     this.lastGame = game;
-    this.opts.bus.emit('game_update', game);
+    this.gameChannel.emit(game);
   }
 
   private onOdds(quotes: readonly OddsQuote[]): void {
@@ -578,7 +596,7 @@ export class StateManager {
       mq.consensus = c;
       if (!c) continue;
       this.freezePregame(mq, c);
-      this.opts.bus.emit('odds_update', c);
+      this.oddsChannel.emit(c);
     }
   }
 
@@ -602,7 +620,7 @@ export class StateManager {
 
   /** Remembers the last pre-game consensus of the home team: the strength input of the live model. */
   private freezePregame(mq: MarketQuotes, c: ConsensusProbability): void {
-    const game = this.games.get(mq.fixtureId);
+    const game = this.game(mq.fixtureId);
     if (game && game.status !== 'SCHEDULED') return;
     const directory = this.opts.directory;
     if (mq.linkRevision !== directory.revision) {
@@ -638,11 +656,10 @@ export class StateManager {
   }
 
   position(slug: string): PositionState | undefined {
-    if (this.marksDue.size > 0) {
-      const e = this.markets.get(slug);
-      if (e?.markDue) this.markNow(e);
-    }
-    return this.positions.get(slug);
+    const e = this.found(slug);
+    if (e === undefined) return this.positions.get(slug);
+    if (e.markDue) this.markNow(e);
+    return e.position;
   }
 
   allPositions(): IterableIterator<PositionState> {
@@ -664,7 +681,9 @@ export class StateManager {
    */
   private view(slug: string): MarketView {
     const revision = this.opts.directory.revision;
-    let v = this.views.get(slug);
+    // A market with a book or a price keeps its view on its entry (found with the market's other questions).
+    const e = this.found(slug);
+    let v = e !== undefined ? e.view : this.views.get(slug);
     if (v !== undefined && v.revision === revision) return v;
     const link = this.opts.directory.link(slug);
     const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
@@ -672,6 +691,7 @@ export class StateManager {
     if (v === undefined) {
       v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined, yesBox: undefined };
       this.views.set(slug, v);
+      if (e !== undefined) e.view = v;
     } else {
       v.revision = revision;
       v.link = link;
@@ -725,7 +745,7 @@ export class StateManager {
     const link = v.link;
     const fx = v.fixture;
     if (!link || !fx) return undefined;
-    const game = this.games.get(link.fixtureId);
+    const game = this.game(link.fixtureId);
     if (!game) return undefined;
     const pre = fx.pregame ?? this.inferPregame(link, fx, v.quotes, game);
     if (pre === undefined) return undefined;

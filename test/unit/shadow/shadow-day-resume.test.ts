@@ -75,7 +75,7 @@ function process(start: number) {
     book: (slug) => (slug === M ? book : undefined),
     markets: () => [M],
   });
-  const setBook = (bid: number, spread: number) => book.replace([{ price: c(bid), qty: contracts(100) }], [{ price: c(bid + spread), qty: contracts(100) }], 'MARKET_STATE_OPEN', clock.now(), clock.now());
+  const setBook = (bid: number, spread: number) => book.replace({ bids: [{ price: c(bid), qty: contracts(100) }], asks: [{ price: c(bid + spread), qty: contracts(100) }], state: 'MARKET_STATE_OPEN', transactTime: clock.now(), receivedAt: clock.now() });
   const twinLabel = session.bench.specs().find((t) => t.kind === 'queue')!.label;
   const run = (op: Op) => {
     setBook(op.bid, op.spread);

@@ -22,7 +22,7 @@ function rig() {
   const clock = new ManualClock(1_000_000);
   const scheduler = new ManualScheduler(clock);
   const book = new OrderBook('mkt-a');
-  book.replace([{ price: 540_000, qty: contracts(50) }], [{ price: 550_000, qty: contracts(50) }], 'MARKET_STATE_OPEN', clock.now(), clock.now());
+  book.replace({ bids: [{ price: 540_000, qty: contracts(50) }], asks: [{ price: 550_000, qty: contracts(50) }], state: 'MARKET_STATE_OPEN', transactTime: clock.now(), receivedAt: clock.now() });
   const session = new ShadowSession({
     clock,
     scheduler,

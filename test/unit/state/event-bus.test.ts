@@ -48,4 +48,27 @@ describe('EventBus', () => {
     expect(metrics.counter('bus.handler_error', { topic: 'a' })).toBe(1);
     expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
   });
+
+  it('a topic\'s channel is the topic: emitting on it reaches who subscribed before and after, not who left', () => {
+    const metrics = new MetricsRegistry();
+    const bus = new EventBus<Topics>(new MemoryLogger(), metrics);
+    const seen: string[] = [];
+    const offEarly = bus.on('a', (n) => seen.push(`early:${n}`));
+    const a = bus.channel('a');
+    expect(bus.channel('a')).toBe(a);
+    bus.on('a', (n) => seen.push(`late:${n}`));
+    bus.on('b', (s) => seen.push(`b:${s}`));
+    a.emit(1);
+    offEarly();
+    a.emit(2);
+    bus.emit('a', 3);
+    const offThrow = a.on(() => {
+      throw new Error('boom');
+    });
+    a.emit(4);
+    offThrow();
+    expect(seen).toEqual(['early:1', 'late:1', 'late:2', 'late:3', 'late:4']);
+    expect(bus.subscriberCount('a')).toBe(1);
+    expect(metrics.counter('bus.handler_error', { topic: 'a' })).toBe(1);
+  });
 });

@@ -28,7 +28,7 @@ describe('OrderBook', () => {
         for (const m of msgs) {
           const asks = m.crossed ? [lv(500_000, 1)] : [lv(600_000, 1)];
           try {
-            b.replace([lv(550_000, 1)], asks, 'MARKET_STATE_OPEN', m.time, 7);
+            b.replace({ bids: [lv(550_000, 1)], asks: asks, state: 'MARKET_STATE_OPEN', transactTime: m.time, receivedAt: 7 });
             expected = m.time;
           } catch (err) {
             expect(err).toBeInstanceOf(BookIntegrityError);
@@ -41,7 +41,7 @@ describe('OrderBook', () => {
 
   it('derives best prices, mid and spread from a whole-book message', () => {
     const b = new OrderBook('m');
-    b.replace([lv(540_000, 10), lv(530_000, 5)], [lv(560_000, 7), lv(570_000, 1)], 'MARKET_STATE_OPEN', 1, 2);
+    b.replace({ bids: [lv(540_000, 10), lv(530_000, 5)], asks: [lv(560_000, 7), lv(570_000, 1)], state: 'MARKET_STATE_OPEN', transactTime: 1, receivedAt: 2 });
     expect(b.bestBid).toBe(540_000);
     expect(b.bestAsk).toBe(560_000);
     expect(b.bestBidQty).toBe(10);
@@ -53,19 +53,19 @@ describe('OrderBook', () => {
 
   it('rejects crossed, unsorted or non-integer books and keeps the previous one', () => {
     const b = new OrderBook('m');
-    b.replace([lv(400_000, 1)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 1);
-    expect(() => b.replace([lv(600_000, 1)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 2)).toThrow(BookIntegrityError);
-    expect(() => b.replace([lv(300_000, 1), lv(400_000, 1)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/sorted/);
-    expect(() => b.replace([lv(300_000, 1.5)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/quantity/);
-    expect(() => b.replace([lv(0, 1)], [], 'MARKET_STATE_OPEN', null, 2)).toThrow(/range/);
+    b.replace({ bids: [lv(400_000, 1)], asks: [lv(600_000, 1)], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 1 });
+    expect(() => b.replace({ bids: [lv(600_000, 1)], asks: [lv(600_000, 1)], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 2 })).toThrow(BookIntegrityError);
+    expect(() => b.replace({ bids: [lv(300_000, 1), lv(400_000, 1)], asks: [], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 2 })).toThrow(/sorted/);
+    expect(() => b.replace({ bids: [lv(300_000, 1.5)], asks: [], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 2 })).toThrow(/quantity/);
+    expect(() => b.replace({ bids: [lv(0, 1)], asks: [], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 2 })).toThrow(/range/);
     expect(b.bestBid).toBe(400_000);
     expect(b.version).toBe(1);
   });
 
   it('shrinks when a later book is shallower', () => {
     const b = new OrderBook('m');
-    b.replace([lv(400_000, 1), lv(390_000, 2)], [lv(600_000, 1)], 'MARKET_STATE_OPEN', null, 1);
-    b.replace([], [lv(610_000, 3)], 'MARKET_STATE_SUSPENDED', null, 2);
+    b.replace({ bids: [lv(400_000, 1), lv(390_000, 2)], asks: [lv(600_000, 1)], state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 1 });
+    b.replace({ bids: [], asks: [lv(610_000, 3)], state: 'MARKET_STATE_SUSPENDED', transactTime: null, receivedAt: 2 });
     expect(b.bestBid).toBeNull();
     expect(b.mid).toBeNull();
     expect(b.levels('bid')).toEqual([]);
@@ -77,7 +77,7 @@ describe('OrderBook', () => {
     fc.assert(
       fc.property(bookArb, fc.boolean(), fc.integer({ min: 1, max: 20_000 }), fc.option(fc.integer({ min: 1, max: 99 })), (book, buy, qty, limitTick) => {
         const b = new OrderBook('m');
-        b.replace(book.bids, book.asks, 'MARKET_STATE_OPEN', null, 0);
+        b.replace({ bids: book.bids, asks: book.asks, state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 0 });
         const limit = limitTick === null ? null : limitTick * 10_000;
         const r = b.sweep(buy, qty, limit);
         const side = buy ? book.asks : book.bids;
@@ -106,12 +106,50 @@ describe('OrderBook', () => {
       fc.property(fc.array(bookArb, { minLength: 1, maxLength: 10 }), (books) => {
         const b = new OrderBook('m');
         for (const bk of books) {
-          b.replace(bk.bids, bk.asks, 'MARKET_STATE_OPEN', null, 0);
+          b.replace({ bids: bk.bids, asks: bk.asks, state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 0 });
           if (b.bestBid !== null && b.bestAsk !== null) expect(b.bestBid).toBeLessThan(b.bestAsk);
           expect(b.levels('bid')).toEqual(bk.bids);
           expect(b.levels('ask')).toEqual(bk.asks);
         }
       }),
+    );
+  });
+
+  it('a side given as the array it last took is kept: the same as given a copy of it (property)', () => {
+    // Sides drawn from a small pool, so arrays come again: after the same side, after another, after a rejected
+    // (crossed or invalid) message. The reference is given a fresh copy each time, so it checks and copies all.
+    const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
+    const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
+      [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
+    fc.assert(
+      fc.property(
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
+        (bidPool, askPool, steps) => {
+          const bids = bidPool.map((s) => toLevels(s, true));
+          const asks = askPool.map((s) => toLevels(s, false));
+          const fast = new OrderBook('m');
+          const plain = new OrderBook('m');
+          for (const [i, j] of steps) {
+            const b = bids[i % bids.length] as BookLevel[];
+            const a = asks[j % asks.length] as BookLevel[];
+            const outcome = (book: OrderBook, bs: BookLevel[], as: BookLevel[]): string => {
+              try {
+                book.replace({ bids: bs, asks: as, state: 'MARKET_STATE_OPEN', transactTime: i, receivedAt: j });
+                return 'ok';
+              } catch (err) {
+                return (err as Error).message;
+              }
+            };
+            expect(outcome(fast, b, a)).toBe(outcome(plain, b.map((l) => ({ ...l })), a.map((l) => ({ ...l }))));
+            expect(fast.levels('bid')).toEqual(plain.levels('bid'));
+            expect(fast.levels('ask')).toEqual(plain.levels('ask'));
+            expect([fast.bestBid, fast.bestAsk, fast.bestBidQty, fast.bestAskQty, fast.version]).toEqual([plain.bestBid, plain.bestAsk, plain.bestBidQty, plain.bestAskQty, plain.version]);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
