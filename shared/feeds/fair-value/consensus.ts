@@ -223,6 +223,13 @@ export interface ConsensusScratch {
   count: number;
   countW: number;
   countScale: number;
+  /** The agreement factor last computed, and its inputs (the largest standard deviation and dispersionScale). */
+  agreement: number;
+  agreementSd: number;
+  agreementScale: number;
+  /** The options last read, and the weight table found for them (`weightTable(options)`). */
+  options: ConsensusOptions | null;
+  weights: ReadonlyMap<string, number> | null;
 }
 
 /**
@@ -252,6 +259,11 @@ function newScratch(): ConsensusScratch {
     count: 0,
     countW: Number.NaN,
     countScale: Number.NaN,
+    agreement: 0,
+    agreementSd: Number.NaN,
+    agreementScale: Number.NaN,
+    options: null,
+    weights: null,
   };
 }
 
@@ -404,7 +416,11 @@ function consensusOf(
   /** Prices expire by age: only then do the books' ages enter the consensus (see the file comment). */
   const aging = expireAfterMs !== Infinity;
   const method = options.method ?? 'shin';
-  const weights = weightTable(options);
+  if (scratch.options !== options) {
+    scratch.options = options;
+    scratch.weights = weightTable(options);
+  }
+  const weights = scratch.weights as ReadonlyMap<string, number>;
   const defaultWeight = options.defaultWeight ?? 1;
   const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
   scratch.stamp++;
@@ -584,7 +600,13 @@ function consensusOf(
     const variance = v / totalW;
     maxSd = Math.max(maxSd, Math.sqrt(variance));
   }
-  const agreement = Math.exp(-maxSd / dispersionScale);
+  // (maxSd is never −0; a NaN fails the test and is recomputed; Object.is tells a scale of 0 from −0)
+  if (maxSd !== scratch.agreementSd || !Object.is(dispersionScale, scratch.agreementScale)) {
+    scratch.agreement = Math.exp(-maxSd / dispersionScale);
+    scratch.agreementSd = maxSd;
+    scratch.agreementScale = dispersionScale;
+  }
+  const agreement = scratch.agreement;
   let freshness = 1;
   if (aging) {
     let weightedAge = 0;

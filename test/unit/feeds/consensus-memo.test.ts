@@ -147,3 +147,52 @@ describe('consensus working memory', () => {
     expect(third!.probabilities.Home).toBeGreaterThan(first!.probabilities.Home!);
   });
 });
+
+describe('consensus result objects', () => {
+  const quote = (book: string, name: string, americanOdds: number): OddsQuote => ({
+    key: `F1|${book}|Moneyline|${name}`,
+    oddId: `${book}-${name}`,
+    fixtureId: 'F1',
+    sport: 'basketball',
+    league: 'NBA',
+    sportsbook: book,
+    market: 'Moneyline',
+    name,
+    selection: name,
+    selectionLine: '',
+    points: null,
+    americanOdds,
+    isMain: true,
+    isLive: false,
+    locked: false,
+    timestamp: T0,
+    receivedAt: T0,
+  });
+
+  it('each call returns its own probabilities object, keys in name order as a fresh computation makes them', () => {
+    const fn = createConsensusFn({ method: 'multiplicative' });
+    const memo: ConsensusMemo = {};
+    // names that sort apart from their enumeration order (integer-like keys come first) and prototype names
+    const names = ['b team', '10', 'a team', 'constructor', '2'];
+    const quotes = ['Pinnacle', 'DraftKings'].flatMap((book, k) => names.map((n, i) => quote(book, n, 150 + 10 * i + k)));
+    const first = fn(quotes, 'F1', 'Moneyline', T0, memo)!;
+    const fresh = computeConsensus(quotes, 'F1', 'Moneyline', T0, { method: 'multiplicative' })!;
+    expect(Object.keys(first.probabilities)).toEqual(Object.keys(fresh.probabilities));
+    expect(Object.keys(first.probabilities)).toEqual(['2', '10', 'a team', 'b team', 'constructor']);
+    expect(Object.getPrototypeOf(first.probabilities)).toBe(Object.prototype);
+    const kept = { ...first.probabilities };
+    first.probabilities['a team'] = 99; // a holder changing its own copy changes no later answer
+    const second = fn(quotes, 'F1', 'Moneyline', T0 + 1, memo)!;
+    expect(second.probabilities).not.toBe(first.probabilities);
+    expect(second.probabilities).toStrictEqual(kept);
+    expect(second).toStrictEqual({ ...fresh, computedAt: T0 + 1 });
+  });
+
+  it('the memo of options follows the options object: another one with other weights gives its own answer', () => {
+    const quotes = [quote('Pinnacle', 'Home', -150), quote('Pinnacle', 'Away', 130), quote('FanDuel', 'Home', -120), quote('FanDuel', 'Away', 100)];
+    const memo: ConsensusMemo = {};
+    for (const opts of [{}, { weights: { fanduel: 5 } }, { dispersionScale: 0.01 }, {}] as ConsensusOptions[]) {
+      expect(createConsensusFn(opts)(quotes, 'F1', 'Moneyline', T0, memo)).toStrictEqual(computeConsensus(quotes, 'F1', 'Moneyline', T0, opts) ?? undefined);
+    }
+  });
+});
