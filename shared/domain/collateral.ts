@@ -50,6 +50,13 @@ export function openingCostPerContract(buysLong: boolean, price: PriceMicros): M
  * price priority (best bid / best offer first), as they would fill.
  */
 function sideRequirement(orders: readonly CollateralOrder[], closable: Qty, buysLong: boolean): Micros {
+  if (closable <= 0) {
+    // Nothing held that this side closes: every order opens all it leaves, whatever the order of the walk below
+    // (an integer sum), so no copy and no sort.
+    let need = 0;
+    for (const o of orders) if (o.buysLong === buysLong && o.leavesQty > 0) need += qtyTimesMicros(o.leavesQty, openingCostPerContract(buysLong, o.price), 'up');
+    return need;
+  }
   const side = orders.filter((o) => o.buysLong === buysLong && o.leavesQty > 0);
   side.sort((a, b) => (buysLong ? b.price - a.price : a.price - b.price) || a.placedAt - b.placedAt);
   let left = Math.max(0, closable);

@@ -156,6 +156,14 @@ export class OrderTracker {
    * or a copy. Kept with openByMarket: an order enters at create and leaves when it turns terminal.
    */
   private readonly openByStrategy = new Map<string, Map<StrategyName, Entry[]>>();
+  /**
+   * The last answer of openOrdersOfStrategyReadOnly, by market and strategy (a strategy asks for one market
+   * several times in a row: on each of its book messages). A list keeps its identity while orders join and
+   * leave it, so the remembered answer is dropped only where a list is made or taken out (`forgetLastOpen`).
+   */
+  private lastOpenSlug: string | undefined = undefined;
+  private lastOpenStrategy: StrategyName | undefined = undefined;
+  private lastOpenList: readonly Readonly<OrderView>[] = NO_OPEN_ORDERS;
   private readonly seenExecutions = new Set<string>();
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
@@ -248,7 +256,10 @@ export class OrderTracker {
     if (!mine) this.openByStrategy.set(request.marketSlug, (mine = new Map()));
     const list = mine.get(strategyName);
     if (list) list.push(e);
-    else mine.set(strategyName, [e]);
+    else {
+      mine.set(strategyName, [e]);
+      this.forgetLastOpen();
+    }
     this.changed(e);
     return view(e);
   }
@@ -353,7 +364,12 @@ export class OrderTracker {
    * and do not change the tracker while iterating it (an order turning terminal leaves the list).
    */
   openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): readonly Readonly<OrderView>[] {
-    return this.openByStrategy.get(marketSlug)?.get(strategyName) ?? NO_OPEN_ORDERS;
+    if (marketSlug === this.lastOpenSlug && strategyName === this.lastOpenStrategy) return this.lastOpenList;
+    const list = this.openByStrategy.get(marketSlug)?.get(strategyName) ?? NO_OPEN_ORDERS;
+    this.lastOpenSlug = marketSlug;
+    this.lastOpenStrategy = strategyName;
+    this.lastOpenList = list;
+    return list;
   }
 
   /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
@@ -740,7 +756,15 @@ export class OrderTracker {
     if (list.length === 1) {
       mine.delete(e.strategyName);
       if (mine.size === 0) this.openByStrategy.delete(slug);
+      this.forgetLastOpen();
     } else list.splice(i, 1);
+  }
+
+  /** Drops openOrdersOfStrategyReadOnly's remembered answer: a strategy's list was made or taken out. */
+  private forgetLastOpen(): void {
+    this.lastOpenSlug = undefined;
+    this.lastOpenStrategy = undefined;
+    this.lastOpenList = NO_OPEN_ORDERS;
   }
 
   private changed(e: Entry): void {

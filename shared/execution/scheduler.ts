@@ -62,11 +62,24 @@ export class ManualScheduler implements Scheduler {
 
   schedule(delayMs: number, fn: () => void): TimerHandle {
     const id = ++this.seq;
-    const task: Task = { id, due: this.clock.now() + Math.max(0, delayMs), fn };
-    // Insert after every task due at or before this one: FIFO among equal due times.
-    let i = this.tasks.length;
-    while (i > 0 && this.tasks[i - 1]!.due > task.due) i--;
-    this.tasks.splice(i, 0, task);
+    const due = this.clock.now() + Math.max(0, delayMs);
+    const task: Task = { id, due, fn };
+    // Insert after every task due at or before this one: FIFO among equal due times. Found by bisection, not
+    // by a walk from the end: long timers (minutes) wait at the end while the latency tasks (tens of ms) are
+    // scheduled in front of them.
+    const tasks = this.tasks;
+    let hi = tasks.length;
+    if (hi === 0 || tasks[hi - 1]!.due <= due) {
+      tasks.push(task);
+      return { id };
+    }
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (tasks[mid]!.due <= due) lo = mid + 1;
+      else hi = mid;
+    }
+    tasks.splice(lo, 0, task);
     return { id };
   }
 

@@ -112,6 +112,43 @@ describe('collateral: long costs p, short posts $1 and costs 1 − p', () => {
   });
 });
 
+describe('collateral: the reservation, against the walk it is defined by', () => {
+  /** The rule written out: each side's orders best price first (then oldest), closing the held position first. */
+  const reference = (netQty: number, orders: readonly CollateralOrder[]): number => {
+    const side = (buysLong: boolean, closable: number): number => {
+      const mine = orders.filter((o) => o.buysLong === buysLong && o.leavesQty > 0);
+      mine.sort((a, b) => (buysLong ? b.price - a.price : a.price - b.price) || a.placedAt - b.placedAt);
+      let left = Math.max(0, closable);
+      let need = 0;
+      for (const o of mine) {
+        const closing = Math.min(left, o.leavesQty);
+        left -= closing;
+        const perContract = buysLong ? o.price : 1_000_000 - o.price;
+        need += Math.ceil(((o.leavesQty - closing) * perContract) / 100);
+      }
+      return need;
+    };
+    return orders.length === 0 ? 0 : Math.max(side(true, -netQty), side(false, netQty));
+  };
+
+  it('property: instrumentReservation (and so buying power) is the walk, whether a side closes a position or not', () => {
+    // Flat, long and short positions: with nothing to close a side is summed without the walk (any order).
+    const anOrder = fc.record({
+      buysLong: fc.boolean(),
+      price: fc.integer({ min: 1, max: 99 }).map((c) => c * 10_000 + 1),
+      leavesQty: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.constant(0), fc.integer({ min: -6_000, max: 6_000 })), fc.array(anOrder, { maxLength: 8 }), (netQty, specs) => {
+        const orders: CollateralOrder[] = specs.map((o, i) => ({ orderId: `o${i}`, placedAt: i, ...o }));
+        expect(instrumentReservation(netQty, orders)).toBe(reference(netQty, orders));
+        expect(buyingPower(usd(1_000), [{ marketSlug: 'm', netQty, orders }])).toBe(usd(1_000) - reference(netQty, orders));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('collateral: one rule for every intent — close the opposite position first, open the rest', () => {
   it('splits a trade into closing and opening contracts', () => {
     const c = contracts;

@@ -22,52 +22,60 @@ const op = fc.oneof(
   fc.record({ t: fc.constant('fill' as const), pick: fc.nat(), all: fc.boolean() }),
 );
 
+type Made = { localId: string; venueId: string | null };
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+/** Applies one generated operation to the tracker (orders made so far in `made`; ids numbered by `seq`). */
+function applyOp(tracker: OrderTracker, made: Made[], seq: { n: number }, o: Op): void {
+  const target = made.length > 0 && 'pick' in o ? made[o.pick % made.length] : undefined;
+  switch (o.t) {
+    case 'create': {
+      const v = tracker.create(request({ marketSlug: o.market }), o.strategy);
+      let venueId: string | null = null;
+      if (o.ack) {
+        venueId = `v${++seq.n}`;
+        tracker.markSubmitted(v.localId);
+        tracker.attachVenueId(v.localId, venueId);
+        tracker.applyExecution(execution(`new-${venueId}`, venueId, 'EXECUTION_TYPE_NEW', { order: { marketSlug: o.market } }));
+      }
+      made.push({ localId: v.localId, venueId });
+      break;
+    }
+    case 'restore': {
+      const venueId = `r${++seq.n}`;
+      const v = tracker.restore(venueOrder(venueId, { marketSlug: o.market, cumQuantity: contracts(o.filled), avgPx: 500_000 }), o.strategy);
+      made.push({ localId: v.localId, venueId });
+      break;
+    }
+    case 'reject':
+      if (target) tracker.markRejected(target.localId, 'test');
+      break;
+    case 'cancel':
+      if (target?.venueId) tracker.applyExecution(execution(`c${++seq.n}`, target.venueId, 'EXECUTION_TYPE_CANCELED', { state: 'ORDER_STATE_CANCELED' }));
+      break;
+    case 'fill':
+      if (target?.venueId) {
+        tracker.applyExecution(
+          execution(`f${++seq.n}`, target.venueId, o.all ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', {
+            lastShares: o.all ? contracts(10) : contracts(1),
+            lastPx: 550_000,
+            state: o.all ? 'ORDER_STATE_FILLED' : 'ORDER_STATE_PARTIALLY_FILLED',
+          }),
+        );
+      }
+      break;
+  }
+}
+
 describe('order tracker: open orders by market and strategy', () => {
   it('property: openOrdersOfStrategyReadOnly is the open orders of the market and strategy, in creation order', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
-        const made: { localId: string; venueId: string | null }[] = [];
-        let n = 0;
+        const made: Made[] = [];
+        const seq = { n: 0 };
         for (const o of ops) {
-          const target = made.length > 0 && 'pick' in o ? made[o.pick % made.length] : undefined;
-          switch (o.t) {
-            case 'create': {
-              const v = tracker.create(request({ marketSlug: o.market }), o.strategy);
-              let venueId: string | null = null;
-              if (o.ack) {
-                venueId = `v${++n}`;
-                tracker.markSubmitted(v.localId);
-                tracker.attachVenueId(v.localId, venueId);
-                tracker.applyExecution(execution(`new-${venueId}`, venueId, 'EXECUTION_TYPE_NEW', { order: { marketSlug: o.market } }));
-              }
-              made.push({ localId: v.localId, venueId });
-              break;
-            }
-            case 'restore': {
-              const venueId = `r${++n}`;
-              const v = tracker.restore(venueOrder(venueId, { marketSlug: o.market, cumQuantity: contracts(o.filled), avgPx: 500_000 }), o.strategy);
-              made.push({ localId: v.localId, venueId });
-              break;
-            }
-            case 'reject':
-              if (target) tracker.markRejected(target.localId, 'test');
-              break;
-            case 'cancel':
-              if (target?.venueId) tracker.applyExecution(execution(`c${++n}`, target.venueId, 'EXECUTION_TYPE_CANCELED', { state: 'ORDER_STATE_CANCELED' }));
-              break;
-            case 'fill':
-              if (target?.venueId) {
-                tracker.applyExecution(
-                  execution(`f${++n}`, target.venueId, o.all ? 'EXECUTION_TYPE_FILL' : 'EXECUTION_TYPE_PARTIAL_FILL', {
-                    lastShares: o.all ? contracts(10) : contracts(1),
-                    lastPx: 550_000,
-                    state: o.all ? 'ORDER_STATE_FILLED' : 'ORDER_STATE_PARTIALLY_FILLED',
-                  }),
-                );
-              }
-              break;
-          }
+          applyOp(tracker, made, seq, o);
           for (const market of MARKETS) {
             for (const strategy of STRATEGIES) {
               const want = tracker.openOrders({ marketSlug: market, strategyName: strategy }).map((x) => x.localId);
@@ -78,6 +86,41 @@ describe('order tracker: open orders by market and strategy', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: asked for one market and strategy again and again (as a strategy does on each book), the answer follows every change', () => {
+    // One pair asked after each operation, often the same pair as the time before: the tracker remembers its
+    // last answer, and this fails if a list made or emptied in between leaves that answer stale.
+    const probe = fc.record({ market: fc.constantFrom(...MARKETS), strategy: fc.constantFrom(...STRATEGIES) });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(op, probe, fc.boolean()), { maxLength: 60 }), (steps) => {
+        const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
+        const made: Made[] = [];
+        const seq = { n: 0 };
+        for (const [o, p, twice] of steps) {
+          applyOp(tracker, made, seq, o);
+          const want = tracker.openOrders({ marketSlug: p.market, strategyName: p.strategy }).map((x) => x.localId);
+          expect(tracker.openOrdersOfStrategyReadOnly(p.market, p.strategy).map((x) => x.localId)).toEqual(want);
+          if (twice) expect(tracker.openOrdersOfStrategyReadOnly(p.market, p.strategy).map((x) => x.localId)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the same pair asked before and after its first order and after its last order ends sees each change', () => {
+    const tracker = new OrderTracker({ clock: new ManualClock(0) });
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker')).toEqual([]);
+    const a = tracker.create(request(), 'market_maker');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker').map((x) => x.localId)).toEqual([a.localId]);
+    const b = tracker.create(request(), 'market_maker');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker').map((x) => x.localId)).toEqual([a.localId, b.localId]);
+    tracker.markRejected(a.localId, 'test');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker').map((x) => x.localId)).toEqual([b.localId]);
+    tracker.markRejected(b.localId, 'test');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker')).toEqual([]);
+    const c = tracker.create(request(), 'market_maker');
+    expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'market_maker').map((x) => x.localId)).toEqual([c.localId]);
   });
 
   it('answers a market or strategy without open orders with one shared, frozen empty list (no allocation)', () => {
