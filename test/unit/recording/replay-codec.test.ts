@@ -86,6 +86,32 @@ describe('replay codec', () => {
     expect(JSON.stringify(decodeReplay(buf).lines)).toBe(JSON.stringify(lines));
   });
 
+  it('interned lists are shared within one cursor only: a second cursor over the same buffer makes its own sides and levels', () => {
+    const frames = [
+      { ...book, bids: [{ price: 400_000, qty: 3 }, { price: 390_000, qty: 4 }], asks: [{ price: 410_000, qty: 5 }] },
+      { ...book, bids: [{ price: 400_000, qty: 3 }, { price: 380_000, qty: 1 }], asks: [{ price: 410_000, qty: 5 }] },
+      { ...book, bids: [], asks: [{ price: 410_000, qty: 5 }] },
+    ];
+    const buf = encodeReplay(frames.map((e, i) => ({ t: i, k: 'market', e })) as RecordLine[]);
+    type Book = typeof book;
+    const a = new ReplayCursor(buf);
+    const b = new ReplayCursor(buf);
+    const at = (c: ReplayCursor, i: number): Book => c.event(i) as unknown as Book;
+    const [a0, a1, a2] = [at(a, 0), at(a, 1), at(a, 2)];
+    const b0 = at(b, 0);
+    // One cursor: the repeated ask side is one array, the repeated best bid one object.
+    expect(a1.asks).toBe(a0.asks);
+    expect(a2.asks).toBe(a0.asks);
+    expect(a1.bids[0]).toBe(a0.bids[0]);
+    expect(a1.bids).not.toBe(a0.bids);
+    // Another cursor: equal values, its own objects.
+    expect(b0).toEqual(a0);
+    expect(b0.asks).not.toBe(a0.asks);
+    expect(b0.bids[0]).not.toBe(a0.bids[0]);
+    expect(a2.bids).toEqual([]);
+    expect(a0.bids).toHaveLength(2);
+  });
+
   it('refuses what is not a replay file', () => {
     expect(() => decodeReplay(new Uint8Array(64))).toThrow(ReplayFormatError);
     const buf = encodeReplay([{ t: 1, k: 'market', e: book } as RecordLine]);
