@@ -56,6 +56,10 @@ interface SlugRates {
  */
 export class ScheduleFeeModel implements FeeModel {
   private readonly memo = new Map<string, SlugRates>();
+  /** epoch's last count of the overrides in force, the same at every time in [inForceFrom, inForceUntil). */
+  private inForce = 0;
+  private inForceFrom = NaN;
+  private inForceUntil = NaN;
 
   constructor(
     private readonly schedule: FeeSchedule,
@@ -89,7 +93,12 @@ export class ScheduleFeeModel implements FeeModel {
    */
   epoch(nowMs: number): number {
     if (this.revision === undefined || Number.isNaN(nowMs)) return NaN;
-    return this.revision() * (this.schedule.overrides.length + 1) + overridesInForce(this.schedule, nowMs);
+    if (!(nowMs >= this.inForceFrom && nowMs < this.inForceUntil)) {
+      this.inForce = overridesInForce(this.schedule, nowMs);
+      this.inForceFrom = segmentStart(this.schedule, nowMs);
+      this.inForceUntil = segmentEnd(this.schedule, nowMs);
+    }
+    return this.revision() * (this.schedule.overrides.length + 1) + this.inForce;
   }
 
   /** ratesFor computed from the lookup and the schedule, without this model's memo (its test reference). */
