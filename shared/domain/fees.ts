@@ -86,12 +86,8 @@ export function feeRatesFor(schedule: FeeSchedule, market: FeeMarket, atMs: numb
   const rates = Object.freeze(feeRatesUncached(schedule, market, atMs));
   // The overrides in force are the same from the latest effectiveFrom at or before atMs up to the next one
   // after it: so are the rates.
-  let from = -Infinity;
-  let until = Infinity;
-  for (const o of schedule.overrides) {
-    if (o.effectiveFrom <= atMs) from = Math.max(from, o.effectiveFrom);
-    else until = Math.min(until, o.effectiveFrom);
-  }
+  const from = segmentStart(schedule, atMs);
+  const until = segmentEnd(schedule, atMs);
   if (m === undefined) ratesMemo.set(market, { schedule, coefficient: market.feeCoefficientPpm, sport: market.sport, from, until, rates });
   else {
     m.schedule = schedule;
@@ -118,6 +114,23 @@ interface RatesMemo {
   rates: FeeRates;
 }
 const ratesMemo = new WeakMap<FeeMarket, RatesMemo>();
+
+/**
+ * The span of time around `atMs` over which the schedule's overrides in force stay the same (so do every
+ * market's rates): from the latest effectiveFrom at or before atMs (-Infinity if none) ...
+ */
+export function segmentStart(schedule: FeeSchedule, atMs: number): number {
+  let from = -Infinity;
+  for (const o of schedule.overrides) if (o.effectiveFrom <= atMs) from = Math.max(from, o.effectiveFrom);
+  return from;
+}
+
+/** ... up to, not including, the first effectiveFrom after atMs (Infinity if none). */
+export function segmentEnd(schedule: FeeSchedule, atMs: number): number {
+  let until = Infinity;
+  for (const o of schedule.overrides) if (!(o.effectiveFrom <= atMs)) until = Math.min(until, o.effectiveFrom);
+  return until;
+}
 
 /**
  * How many of the schedule's overrides are in force at `atMs`: it changes whenever the clock crosses a

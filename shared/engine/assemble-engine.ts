@@ -33,7 +33,6 @@ import { OrderExecutor } from '../execution/executor.js';
 import { marketRulesOf } from '../execution/order-builder.js';
 import { OrderTracker } from '../execution/order-tracker.js';
 import type { Scheduler } from '../execution/scheduler.js';
-import { overridesInForce } from '../domain/fees.js';
 import { createConsensusFn } from '../feeds/fair-value/consensus.js';
 import { winProbabilityForGame } from '../feeds/fair-value/win-probability.js';
 import { nullLogger, type Logger } from '../observability/logger.js';
@@ -168,8 +167,9 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     method: sd.devigMethod,
   });
   // Each market's fee coefficients: its own feeCoefficient and sport against the configured schedule.
+  // Remembered per market while the directory's revision stands (and the schedule's segment holds).
   const info = lastMarketInfo(directory);
-  const fees = new ScheduleFeeModel(config.trading.fees, info);
+  const fees = new ScheduleFeeModel(config.trading.fees, info, () => directory.revision);
   // The live account's own resting orders (followed once its executor exists below); reported only while the
   // live account trades.
   const ownLiquidity = opts.liveGateway ? new OwnRestingOrders({ active: tradingAccount(config.mode) === 'live' }) : undefined;
@@ -182,6 +182,7 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     logger: logger.child({ component: 'state' }),
     metrics,
     feeRates: (slug) => fees.ratesFor(slug, clock.now()),
+    feeEpoch: () => fees.epoch(clock.now()),
     onMarkInputs: (slug) => pnl.markMoved(slug),
     ownLiquidity,
   });
@@ -214,9 +215,8 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   // The day's unrealized PnL is kept running: the state tells it of moved marks (onMarkInputs above), and every
   // mark may move at once when a market's fee coefficient may have changed (the directory changed, or the
   // clock crossed a scheduled fee change).
-  const feeSchedule = config.trading.fees;
   const pnl = new DailyPnlMonitor((slug, netQty) => state.closeoutMark(slug, netQty).value, opts.realizedToday ?? 0, {
-    epoch: () => directory.revision * (feeSchedule.overrides.length + 1) + overridesInForce(feeSchedule, clock.now()),
+    epoch: () => fees.epoch(clock.now()),
   });
   const makeExecutor = (gateway: OrderGateway, name: string) =>
     new OrderExecutor({

@@ -12,6 +12,9 @@ import {
   DEFAULT_FEE_SCHEDULE,
   feeRatesFor,
   feePerContractMicros,
+  overridesInForce,
+  segmentEnd,
+  segmentStart,
   type FeeMarket,
   type FeeRates,
   type FeeSchedule,
@@ -31,14 +34,75 @@ export type FeeMarketLookup = (marketSlug: string) => FeeMarket | undefined;
 /** A market the lookup does not know (one shared object: feeRatesFor remembers its last answer per market object). */
 const UNKNOWN_MARKET: FeeMarket = Object.freeze({});
 
-/** The schedule's rates, with each market's own coefficient and sport where the lookup knows them. */
+/**
+ * A market's last rates: valid while the lookup's revision is `revision` and the time stays in [from, until),
+ * the span over which the schedule's overrides in force do not change.
+ */
+interface SlugRates {
+  revision: number;
+  from: number;
+  until: number;
+  rates: FeeRates;
+}
+
+/**
+ * The schedule's rates, with each market's own coefficient and sport where the lookup knows them.
+ *
+ * Given `revision` (the market directory's), the model remembers each market's last rates (asked on every
+ * book message of a held market, and by every quote): the same answer as long as the revision stands and the
+ * time stays inside the fee schedule segment the answer came from. Exact under the directory's contract: what
+ * the lookup answers for a market changes only with the revision (every change goes through addMarket, which
+ * moves it; a market's info is never changed in place).
+ */
 export class ScheduleFeeModel implements FeeModel {
+  private readonly memo = new Map<string, SlugRates>();
+  /** epoch's last count of the overrides in force, the same at every time in [inForceFrom, inForceUntil). */
+  private inForce = 0;
+  private inForceFrom = NaN;
+  private inForceUntil = NaN;
+
   constructor(
     private readonly schedule: FeeSchedule,
     private readonly lookup: FeeMarketLookup = () => undefined,
+    private readonly revision?: () => number,
   ) {}
 
   ratesFor(marketSlug: string, nowMs: number): FeeRates {
+    if (this.revision === undefined) return this.ratesUncached(marketSlug, nowMs);
+    const revision = this.revision();
+    const m = this.memo.get(marketSlug);
+    if (m !== undefined && m.revision === revision && nowMs >= m.from && nowMs < m.until) return m.rates;
+    const rates = this.ratesUncached(marketSlug, nowMs);
+    const from = segmentStart(this.schedule, nowMs);
+    const until = segmentEnd(this.schedule, nowMs);
+    if (m === undefined) this.memo.set(marketSlug, { revision, from, until, rates });
+    else {
+      m.revision = revision;
+      m.from = from;
+      m.until = until;
+      m.rates = rates;
+    }
+    return rates;
+  }
+
+  /**
+   * A number that stays the same only while every market's rates stay the same: the lookup's revision and
+   * how many of the schedule's overrides are in force at `nowMs` (the overrides in force at two times differ
+   * exactly when their counts do). NaN (equal to nothing, not even itself) where it cannot tell: no revision
+   * given, or a time that is not a number.
+   */
+  epoch(nowMs: number): number {
+    if (this.revision === undefined || Number.isNaN(nowMs)) return NaN;
+    if (!(nowMs >= this.inForceFrom && nowMs < this.inForceUntil)) {
+      this.inForce = overridesInForce(this.schedule, nowMs);
+      this.inForceFrom = segmentStart(this.schedule, nowMs);
+      this.inForceUntil = segmentEnd(this.schedule, nowMs);
+    }
+    return this.revision() * (this.schedule.overrides.length + 1) + this.inForce;
+  }
+
+  /** ratesFor computed from the lookup and the schedule, without this model's memo (its test reference). */
+  ratesUncached(marketSlug: string, nowMs: number): FeeRates {
     return feeRatesFor(this.schedule, this.lookup(marketSlug) ?? UNKNOWN_MARKET, nowMs);
   }
 }

@@ -60,6 +60,12 @@ export interface StateManagerOptions {
   metrics?: Metrics;
   /** A market's fee rates now, for the taker fee of the executable marks (default: the venue's defaults). */
   feeRates?: (marketSlug: string) => FeeRates;
+  /**
+   * Moves whenever feeRates may answer differently for some market (the directory changed, the clock crossed
+   * a scheduled fee change); NaN where it cannot tell. With it a held market's taker Θ is asked once per
+   * epoch, not on every book message.
+   */
+  feeEpoch?: () => number;
   /** Told of every market whose executable marks may have moved (its book, best prices or last trade changed). */
   onMarkInputs?: (marketSlug: string) => void;
   /**
@@ -87,6 +93,9 @@ interface MarketEntry {
   held: boolean;
   markAt: number;
   markThetaPpm: number;
+  /** The market's taker Θ (thetaPpm) as feeRates answered it at feeEpoch `thetaEpoch` (NaN: not yet asked). */
+  thetaEpoch: number;
+  thetaPpm: number;
   /** The market's view once asked (the object `views` holds for it): the market's questions find both with one lookup. */
   view: MarketView | undefined;
   /** The market's position (the object `positions` holds for it; replaced with it), if any. */
@@ -269,6 +278,8 @@ export class StateManager {
         held: this.isHeld(slug),
         markAt: 0,
         markThetaPpm: 0,
+        thetaEpoch: NaN,
+        thetaPpm: 0,
         view: this.views.get(slug),
         position: this.positions.get(slug),
         state: {
@@ -389,7 +400,7 @@ export class StateManager {
     this.opts.onMarkInputs?.(slug);
     if (!e.held) return;
     e.markAt = this.opts.clock.now();
-    e.markThetaPpm = this.takerThetaPpm(slug);
+    e.markThetaPpm = this.entryThetaPpm(slug, e);
     if (!e.markDue) {
       e.markDue = true;
       this.marksDue.add(e);
@@ -489,6 +500,17 @@ export class StateManager {
 
   private takerThetaPpm(slug: string): number {
     return (this.opts.feeRates?.(slug) ?? DEFAULT_FEE_RATES).takerThetaPpm;
+  }
+
+  /** takerThetaPpm of the market of `e`, kept on it while the fee epoch stands (asked afresh without one). */
+  private entryThetaPpm(slug: string, e: MarketEntry): number {
+    const epoch = this.opts.feeEpoch?.();
+    if (epoch === undefined) return this.takerThetaPpm(slug);
+    if (e.thetaEpoch !== epoch) {
+      e.thetaPpm = this.takerThetaPpm(slug);
+      e.thetaEpoch = epoch;
+    }
+    return e.thetaPpm;
   }
 
   /** The mid-based long-side mark (mid, else last trade), for reference figures only — never PnL or risk. */
