@@ -5,23 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_FEE_RATES, feeRatesFor, feeRatesUncached, type FeeMarket, type FeeOverride, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_RATES, feeRatesFor, feeRatesUncached, type FeeMarket, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { FEE_SPORTS, FEE_TIMES, feeScheduleArbitrary } from '../../support/fee-schedule-arbitrary.js';
 
-const SPORTS = ['basketball', 'football', 'table_tennis'] as const;
-const TIMES = [0, 100, 200, 300, 400] as const;
-
-const override: fc.Arbitrary<FeeOverride> = fc.record(
-  {
-    sport: fc.constantFrom(...SPORTS),
-    effectiveFrom: fc.constantFrom(...TIMES),
-    takerThetaPpm: fc.integer({ min: 0, max: 200_000 }),
-    makerThetaPpm: fc.integer({ min: 0, max: 50_000 }),
-  },
-  { requiredKeys: ['effectiveFrom'] },
-);
-const schedule: fc.Arbitrary<FeeSchedule> = fc
-  .array(override, { maxLength: 5 })
-  .map((overrides) => ({ defaults: DEFAULT_FEE_RATES, overrides }));
+const schedule = feeScheduleArbitrary(DEFAULT_FEE_RATES);
 
 type Step =
   | { kind: 'ask'; schedule: number; market: number; at: number }
@@ -32,12 +19,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     kind: fc.constant('ask' as const),
     schedule: fc.nat(1),
     market: fc.nat(2),
-    at: fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -50, max: 450 })),
+    at: fc.oneof(fc.constantFrom(...FEE_TIMES), fc.integer({ min: -50, max: 450 })),
   }),
   fc.record({
     kind: fc.constant('set' as const),
     market: fc.nat(2),
-    sport: fc.constantFrom(undefined, ...SPORTS),
+    sport: fc.constantFrom(undefined, ...FEE_SPORTS),
     coefficient: fc.constantFrom(undefined, null, 50_000, 90_000),
   }),
 );

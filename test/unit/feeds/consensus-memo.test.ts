@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { OddsQuote } from '../../../shared/domain/feed-events.js';
 import { computeConsensus, createConsensusFn, type ConsensusMemo, type ConsensusOptions } from '../../../shared/feeds/fair-value/consensus.js';
 import { NO_VIG_METHODS } from '../../../shared/feeds/fair-value/no-vig.js';
+import { moneylineQuote } from '../../support/odds-fixtures.js';
 
 const T0 = 1_800_000_000_000;
 const BOOKS = ['Pinnacle', 'DraftKings', 'FanDuel', 'Zero Book', 'Caesars'];
@@ -149,25 +150,8 @@ describe('consensus working memory', () => {
 });
 
 describe('consensus result objects', () => {
-  const quote = (book: string, name: string, americanOdds: number): OddsQuote => ({
-    key: `F1|${book}|Moneyline|${name}`,
-    oddId: `${book}-${name}`,
-    fixtureId: 'F1',
-    sport: 'basketball',
-    league: 'NBA',
-    sportsbook: book,
-    market: 'Moneyline',
-    name,
-    selection: name,
-    selectionLine: '',
-    points: null,
-    americanOdds,
-    isMain: true,
-    isLive: false,
-    locked: false,
-    timestamp: T0,
-    receivedAt: T0,
-  });
+  const quote = (book: string, name: string, americanOdds: number): OddsQuote =>
+    moneylineQuote(book, name, americanOdds, { oddId: `${book}-${name}`, timestamp: T0, receivedAt: T0 });
 
   it('each call returns its own probabilities object, keys in name order as a fresh computation makes them', () => {
     const fn = createConsensusFn({ method: 'multiplicative' });

@@ -2,30 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { OddsQuote } from '../../../shared/domain/feed-events.js';
 import { computeConsensus, computeConsensusDetailed } from '../../../shared/feeds/fair-value/consensus.js';
+import { moneylineQuote } from '../../support/odds-fixtures.js';
 
 const NOW = 1_800_000_000_000;
 let seq = 0;
 function q(sportsbook: string, name: string, americanOdds: number, over: Partial<OddsQuote> = {}): OddsQuote {
-  return {
-    key: `F1|${sportsbook}|Moneyline|${name}`,
-    oddId: `odd-${++seq}`,
-    fixtureId: 'F1',
-    sport: 'basketball',
-    league: 'NBA',
-    sportsbook,
-    market: 'Moneyline',
-    name,
-    selection: name,
-    selectionLine: '',
-    points: null,
-    americanOdds,
-    isMain: true,
-    isLive: false,
-    locked: false,
-    timestamp: NOW - 1_000,
-    receivedAt: NOW - 900,
-    ...over,
-  };
+  return moneylineQuote(sportsbook, name, americanOdds, { oddId: `odd-${++seq}`, timestamp: NOW - 1_000, receivedAt: NOW - 900, ...over });
 }
 
 describe('consensus', () => {

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock } from '../../../shared/domain/clock.js';
-import { DEFAULT_FEE_RATES, feeRatesUncached, type FeeOverride, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { DEFAULT_FEE_RATES, feeRatesUncached, type FeeSchedule } from '../../../shared/domain/fees.js';
+import { FEE_SPORTS, FEE_TIMES, feeScheduleArbitrary } from '../../support/fee-schedule-arbitrary.js';
 import type { MarketInfo } from '../../../shared/domain/market.js';
 import { ONE_CONTRACT } from '../../../shared/domain/quantity.js';
 import { lastMarketInfo } from '../../../shared/engine/assemble-engine.js';
@@ -17,35 +18,21 @@ import { EventBus } from '../../../shared/state/event-bus.js';
 import type { EngineEvents } from '../../../shared/state/engine-events.js';
 import { StateManager } from '../../../shared/state/state-manager.js';
 
-const SPORTS = ['basketball', 'football', 'table_tennis'] as const;
 const SLUGS = ['a', 'b', 'c', 'unknown'] as const;
-const TIMES = [0, 100, 200, 300, 400] as const;
-
-const override: fc.Arbitrary<FeeOverride> = fc.record(
-  {
-    sport: fc.constantFrom(...SPORTS),
-    effectiveFrom: fc.constantFrom(...TIMES),
-    takerThetaPpm: fc.integer({ min: 0, max: 200_000 }),
-    makerThetaPpm: fc.integer({ min: 0, max: 50_000 }),
-  },
-  { requiredKeys: ['effectiveFrom'] },
-);
-const schedule: fc.Arbitrary<FeeSchedule> = fc
-  .array(override, { maxLength: 5 })
-  .map((overrides) => ({ defaults: { takerThetaPpm: 70_000, makerThetaPpm: 12_000 }, overrides }));
+const schedule = feeScheduleArbitrary({ takerThetaPpm: 70_000, makerThetaPpm: 12_000 });
 
 type Step =
   | { kind: 'ask'; slug: number; at: number }
   | { kind: 'add'; slug: number; sport: string | undefined; coefficient: number | null | undefined };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('ask' as const), slug: fc.nat(SLUGS.length - 1), at: fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -50, max: 450 })) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('ask' as const), slug: fc.nat(SLUGS.length - 1), at: fc.oneof(fc.constantFrom(...FEE_TIMES), fc.integer({ min: -50, max: 450 })) }) },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('add' as const),
       slug: fc.nat(SLUGS.length - 2),
-      sport: fc.constantFrom(undefined, ...SPORTS),
+      sport: fc.constantFrom(undefined, ...FEE_SPORTS),
       coefficient: fc.constantFrom(undefined, null, 50_000, 90_000),
     }),
   },
@@ -105,7 +92,7 @@ describe('ScheduleFeeModel (remembered per market while the directory revision a
     const op = fc.oneof(
       { weight: 4, arbitrary: fc.record({ kind: fc.constant('book' as const), slug: fc.nat(2), bid: price, ask: price }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('clock' as const), ms: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120 })) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), slug: fc.nat(2), sport: fc.constantFrom(undefined, ...SPORTS), coefficient: fc.constantFrom(undefined, null, 50_000, 90_000) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), slug: fc.nat(2), sport: fc.constantFrom(undefined, ...FEE_SPORTS), coefficient: fc.constantFrom(undefined, null, 50_000, 90_000) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), slug: fc.nat(2) }) },
     );
     fc.assert(

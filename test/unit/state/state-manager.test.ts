@@ -9,29 +9,12 @@ import type { EngineEvents } from '../../../shared/state/engine-events.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
 import { StateManager } from '../../../shared/state/state-manager.js';
 import { MetricsRegistry } from '../../../shared/observability/metrics-registry.js';
+import { moneylineQuote } from '../../support/odds-fixtures.js';
 
 const info = (slug: string, outcome: string): MarketInfo => ({ marketSlug: slug, eventSlug: 'nba-bos-lal', title: outcome, outcome, tick: 10_000, minQty: contracts(1) });
 
 function quote(book: string, name: string, american: number, ts: number, locked = false): OddsQuote {
-  return {
-    key: `F1|${book}|Moneyline|${name}`,
-    oddId: `F1:${book}:moneyline:${name}`,
-    fixtureId: 'F1',
-    sport: 'basketball',
-    league: 'NBA',
-    sportsbook: book,
-    market: 'Moneyline',
-    name,
-    selection: name,
-    selectionLine: '',
-    points: null,
-    americanOdds: american,
-    isMain: true,
-    isLive: false,
-    locked,
-    timestamp: ts,
-    receivedAt: ts,
-  };
+  return moneylineQuote(book, name, american, { locked, timestamp: ts, receivedAt: ts });
 }
 
 function game(over: Partial<GameState>): GameState {
