@@ -148,8 +148,8 @@ export interface AdmissionHooks {
  * emitted.
  */
 class SimBook {
-  private sortedBids: BookLevel[] | undefined;
-  private sortedAsks: BookLevel[] | undefined;
+  private sortedBids: readonly BookLevel[] | undefined;
+  private sortedAsks: readonly BookLevel[] | undefined;
   private bidQtyMap: Map<number, number> | undefined;
   private askQtyMap: Map<number, number> | undefined;
   private takenBidsMap: Map<number, number> | undefined;
@@ -170,11 +170,16 @@ class SimBook {
   renew(bids: readonly BookLevel[], asks: readonly BookLevel[], state: ReportedMarketState): void {
     const takenBids = this.takenBidsMap;
     const takenAsks = this.takenAsksMap;
-    this.rawBids = bids;
-    this.rawAsks = asks;
+    // A side whose array is the previous message's keeps what was derived from it (arrays never change).
+    if (bids !== this.rawBids) {
+      this.rawBids = bids;
+      this.sortedBids = this.bidQtyMap = undefined;
+    }
+    if (asks !== this.rawAsks) {
+      this.rawAsks = asks;
+      this.sortedAsks = this.askQtyMap = undefined;
+    }
     this.state = state;
-    this.sortedBids = this.sortedAsks = undefined;
-    this.bidQtyMap = this.askQtyMap = undefined;
     this.takenBidsMap = this.takenAsksMap = undefined;
     this.tradedBidsMap = this.tradedAsksMap = undefined;
     if (takenBids?.size) this.takenBidsMap = clampTaken(takenBids, this.bidQty);
@@ -182,13 +187,13 @@ class SimBook {
   }
 
   /** Bids, best (highest) first. */
-  get bids(): BookLevel[] {
-    return (this.sortedBids ??= [...this.rawBids].sort((a, b) => b.price - a.price));
+  get bids(): readonly BookLevel[] {
+    return (this.sortedBids ??= bestFirst(this.rawBids, -1));
   }
 
   /** Asks, best (lowest) first. */
-  get asks(): BookLevel[] {
-    return (this.sortedAsks ??= [...this.rawAsks].sort((a, b) => a.price - b.price));
+  get asks(): readonly BookLevel[] {
+    return (this.sortedAsks ??= bestFirst(this.rawAsks, 1));
   }
 
   /**
@@ -208,11 +213,11 @@ class SimBook {
   }
 
   get bidQty(): Map<number, number> {
-    return (this.bidQtyMap ??= new Map(this.rawBids.map((l) => [l.price, l.qty] as [number, number])));
+    return (this.bidQtyMap ??= qtyByPrice(this.rawBids));
   }
 
   get askQty(): Map<number, number> {
-    return (this.askQtyMap ??= new Map(this.rawAsks.map((l) => [l.price, l.qty] as [number, number])));
+    return (this.askQtyMap ??= qtyByPrice(this.rawAsks));
   }
 
   /** Visible liquidity we have already taken, per price, per side. */
@@ -282,8 +287,17 @@ export class FillSimulator {
   /** Sends an order; it reaches the book after the latency. */
   submit(spec: SimOrderSpec): SimOrder {
     if (this.orders.has(spec.id)) throw new Error(`duplicate simulated order id ${spec.id}`);
+    // Spelled out, not spread (a spread in a literal is a runtime call per order); the spec's fields first.
     const o: SimOrder = {
-      ...spec,
+      id: spec.id,
+      marketSlug: spec.marketSlug,
+      intent: spec.intent,
+      type: spec.type,
+      price: spec.price,
+      quantity: spec.quantity,
+      tif: spec.tif,
+      postOnly: spec.postOnly,
+      goodTillTime: spec.goodTillTime,
       buysLong: INTENT_EFFECT[spec.intent].buysLong,
       filledQty: 0,
       filledNotional: 0,
@@ -361,7 +375,7 @@ export class FillSimulator {
     return [...this.orders.values()].filter((o) => o.status !== 'done');
   }
 
-  bookOf(marketSlug: string): { bids: BookLevel[]; asks: BookLevel[]; state: ReportedMarketState } | undefined {
+  bookOf(marketSlug: string): { bids: readonly BookLevel[]; asks: readonly BookLevel[]; state: ReportedMarketState } | undefined {
     const b = this.found(marketSlug)?.book;
     return b ? { bids: b.bids, asks: b.asks, state: b.state } : undefined;
   }
@@ -712,6 +726,30 @@ export class FillSimulator {
 /** Read through a call so the compiler does not narrow a status a listener may have changed. */
 function isDone(o: SimOrder): boolean {
   return o.status === 'done';
+}
+
+/** A side's visible size per price (the last level at a price wins). */
+function qtyByPrice(levels: readonly BookLevel[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as BookLevel;
+    out.set(l.price, l.qty);
+  }
+  return out;
+}
+
+/**
+ * The levels best first (bids: highest first, `direction` −1; asks: lowest first, +1): the message's own
+ * array when it already is strictly so (the venue's order; no copy: message arrays never change), else a
+ * sorted copy (a stable sort: equal prices keep their order).
+ */
+function bestFirst(levels: readonly BookLevel[], direction: 1 | -1): readonly BookLevel[] {
+  for (let i = 1; i < levels.length; i++) {
+    if (((levels[i] as BookLevel).price - (levels[i - 1] as BookLevel).price) * direction <= 0) {
+      return [...levels].sort((a, b) => (a.price - b.price) * direction);
+    }
+  }
+  return levels;
 }
 
 function clampTaken(prev: Map<number, number>, visible: Map<number, number>): Map<number, number> {

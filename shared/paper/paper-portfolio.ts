@@ -18,8 +18,8 @@
  */
 import { QTY_STEP, qtyTimesMicros, type Qty } from '../domain/quantity.js';
 import type { Clock } from '../domain/clock.js';
-import { admissionNeed, availableToClose, buyingPower, instrumentReservation, marginalReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
-import { DEFAULT_FEE_SCHEDULE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
+import { admissionNeed, availableToClose, buyingPower, instrumentReservation, openingCostPerContract, splitTrade, tradeCashDelta, unfundedOrders, type CollateralOrder, type InstrumentExposure } from '../domain/collateral.js';
+import { DEFAULT_FEE_SCHEDULE, EMPTY_TAKER_FEE_STATE, TakerFeeAccumulator, chargeTakerFill, makerRebate, takerFee, type FeeRates, type FeeSchedule } from '../domain/fees.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
 import { INTENT_EFFECT, type OrderIntent } from '../domain/venue-enums.js';
 import type { VenuePosition } from '../domain/venue-models.js';
@@ -281,10 +281,16 @@ export class PaperPortfolio {
   /** Buying power an order needs beyond what its instrument holds now (replacing `previous` when a modify). */
   private extraNeeded(o: PaperOrder, previous: PaperOrder | null): Micros {
     const net = this.ledgers.get(o.marketSlug)?.netQty ?? 0;
-    const others = [...(this.orders.get(o.marketSlug)?.values() ?? [])].filter((x) => x !== previous);
-    const marginal = previous
-      ? instrumentReservation(net, [...others, o]) - instrumentReservation(net, [...others, previous])
-      : marginalReservation({ netQty: net, orders: others }, o);
+    // The instrument's other orders, then the order in the last slot: with it, then with what it replaces (or
+    // none), in place (one array, not a copy per figure).
+    const orders: PaperOrder[] = [];
+    const mine = this.orders.get(o.marketSlug);
+    if (mine !== undefined) for (const x of mine.values()) if (x !== previous) orders.push(x);
+    orders.push(o);
+    const withOrder = instrumentReservation(net, orders);
+    if (previous !== null) orders[orders.length - 1] = previous;
+    else orders.pop();
+    const marginal = withOrder - instrumentReservation(net, orders);
     // An order that may take pays its taker fee at the fill: at its limit, cost + fee is the worst case.
     return admissionNeed(marginal, o.postOnly ? 0 : takerFee(o.leavesQty, o.price, this.ratesFor(o.marketSlug)));
   }
@@ -295,7 +301,7 @@ export class PaperPortfolio {
     const rates = this.ratesFor(fill.marketSlug);
     const fee =
       fill.liquidity === 'TAKER'
-        ? chargeTakerFill(this.taker.stateOf(fill.orderId) ?? { exactNumerator: '0', charged: 0 }, qty, fill.price, rates.takerThetaPpm).fee
+        ? chargeTakerFill(this.taker.stateOf(fill.orderId) ?? EMPTY_TAKER_FEE_STATE, qty, fill.price, rates.takerThetaPpm).fee
         : -makerRebate(qty, fill.price, rates);
     return this.cashMicros + tradeCashDelta(this.ledgers.get(fill.marketSlug)?.netQty ?? 0, buysLong, qty, fill.price) - fee;
   }
