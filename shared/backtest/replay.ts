@@ -237,66 +237,108 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   }
   if (!startMarked) start();
 
-  let nextTick = Math.ceil(firstT / tickMs) * tickMs;
-  let events = 0;
-  let settlements = 0;
   const progressEvery = opts.progressEvery ?? 100_000;
   const onProgress = opts.onProgress;
   const total = lines.length;
-  for (let i = 0; i < total; i++) {
-    const t = lines.timeAt(i);
-    while (nextTick <= t) {
-      scheduler.runUntil(nextTick);
-      pauses.onTick(nextTick);
-      engine.tick(nextTick);
-      collector?.sample(nextTick);
-      nextTick += tickMs;
-      if (work) await settle(i);
-    }
-    scheduler.runUntil(t);
-    switch (lines.kindAt(i)) {
-      case 'market': {
-        const e = lines.event(i) as RecordPayload<'market'>;
-        const ev = own ? own.market(e, t) : e;
-        if (ev) {
-          engine.onMarketEvent(ev);
-          pauses.onMarketEvent(ev);
+  /**
+   * Where the delivery stands, between the waits for started work: numbers in an object's fields, written in
+   * place (the line loop runs in the synchronous `deliver`, where its times stay unboxed locals; an async
+   * function keeps its locals across awaits as heap numbers, one per line's time).
+   */
+  const at = { line: 0, nextTick: Math.ceil(firstT / tickMs) * tickMs, events: 0, settlements: 0, lineDone: false };
+  /**
+   * Delivers the lines from `at.line` on (each after the ticks due before it), until a tick or a line started
+   * executor work, whose continuations must run before anything else: then returns that line's index (the
+   * caller lets them run, then calls again; `at.lineDone` tells whether the line itself was delivered). At the
+   * end, returns -1.
+   */
+  const deliver = (): number => {
+    let nextTick = at.nextTick;
+    let events = at.events;
+    let settlements = at.settlements;
+    let i = at.line;
+    let stop = -1;
+    for (; i < total; i++) {
+      const t = lines.timeAt(i);
+      let tickStarted = false;
+      while (nextTick <= t) {
+        scheduler.runUntil(nextTick);
+        pauses.onTick(nextTick);
+        engine.tick(nextTick);
+        collector?.sample(nextTick);
+        nextTick += tickMs;
+        if (work) {
+          tickStarted = true;
+          break;
         }
-        events++;
+      }
+      if (tickStarted) {
+        stop = i;
         break;
       }
-      case 'own':
-        break;
-      case 'private':
-        engine.onLivePrivateEvent(lines.event(i) as RecordPayload<'private'>);
-        events++;
-        break;
-      case 'feed':
-        engine.onFeedEvent(lines.event(i) as RecordPayload<'feed'>);
-        events++;
-        break;
-      case 'settle': {
-        const e = lines.event(i) as RecordPayload<'settle'>;
-        engine.settle(e.marketSlug, e.settlementPrice);
-        collector?.onSettle(e.marketSlug, e.settlementPrice);
-        settlements++;
-        events++;
-        break;
-      }
-      case 'meta': {
-        const e = lines.event(i) as RecordPayload<'meta'>;
-        if (e.type === 'discovery') {
-          applyDiscovery(directory, e);
-          collector?.addFixtures(e.fixtures);
-        } else if (e.type === 'engine_start') {
-          start();
+      scheduler.runUntil(t);
+      switch (lines.kindAt(i)) {
+        case 'market': {
+          const e = lines.event(i) as RecordPayload<'market'>;
+          const ev = own ? own.market(e, t) : e;
+          if (ev) {
+            engine.onMarketEvent(ev);
+            pauses.onMarketEvent(ev);
+          }
+          events++;
+          break;
         }
+        case 'own':
+          break;
+        case 'private':
+          engine.onLivePrivateEvent(lines.event(i) as RecordPayload<'private'>);
+          events++;
+          break;
+        case 'feed':
+          engine.onFeedEvent(lines.event(i) as RecordPayload<'feed'>);
+          events++;
+          break;
+        case 'settle': {
+          const e = lines.event(i) as RecordPayload<'settle'>;
+          engine.settle(e.marketSlug, e.settlementPrice);
+          collector?.onSettle(e.marketSlug, e.settlementPrice);
+          settlements++;
+          events++;
+          break;
+        }
+        case 'meta': {
+          const e = lines.event(i) as RecordPayload<'meta'>;
+          if (e.type === 'discovery') {
+            applyDiscovery(directory, e);
+            collector?.addFixtures(e.fixtures);
+          } else if (e.type === 'engine_start') {
+            start();
+          }
+          break;
+        }
+      }
+      if (work) {
+        stop = i;
+        at.lineDone = true;
         break;
       }
+      if (onProgress && (i + 1) % progressEvery === 0) onProgress(i + 1, total, t);
     }
-    if (work) await settle(i);
-    if (onProgress && (i + 1) % progressEvery === 0) onProgress(i + 1, total, t);
+    at.line = at.lineDone ? i + 1 : i;
+    at.nextTick = nextTick;
+    at.events = events;
+    at.settlements = settlements;
+    return stop;
+  };
+  for (let stop = deliver(); stop >= 0; stop = deliver()) {
+    await settle(stop);
+    if (at.lineDone) {
+      at.lineDone = false;
+      if (onProgress && (stop + 1) % progressEvery === 0) onProgress(stop + 1, total, lines.timeAt(stop));
+    }
   }
+  let nextTick = at.nextTick;
+  const { events, settlements } = at;
   // Let orders in flight land (one latency and a tick past the last line).
   const end = (lines.length > 0 ? lines.timeAt(total - 1) : firstT) + Math.max(latencyMs, 0) + tickMs;
   while (nextTick <= end) {
