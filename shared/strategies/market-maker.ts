@@ -223,35 +223,34 @@ export class MarketMaker implements BaseStrategy {
 
   onGameUpdate(game: GameState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    // The game's mark is kept in one object per game, set to the update after it is compared with it.
+    // The game's mark is kept in one object per game, set to the update (its previous values kept for the comparison).
     const prev = this.games.get(game.gameId);
     if (!prev) {
       this.games.set(game.gameId, { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, status: game.status });
       return NO_OUTPUT;
     }
-    const what =
-      prev.homeScore !== game.homeScore || prev.awayScore !== game.awayScore
-        ? `score ${prev.homeScore}-${prev.awayScore} → ${game.homeScore}-${game.awayScore}`
-        : prev.period !== game.period
-          ? `period ${prev.period} → ${game.period}`
-          : prev.status !== game.status
-            ? `status ${prev.status} → ${game.status}`
-            : undefined;
+    const { homeScore, awayScore, period, status } = prev;
     prev.homeScore = game.homeScore;
     prev.awayScore = game.awayScore;
     prev.period = game.period;
     prev.status = game.status;
-    if (!what) return NO_OUTPUT;
+    if (homeScore === game.homeScore && awayScore === game.awayScore && period === game.period && status === game.status) return NO_OUTPUT;
+    // The pull's reason is written only when a market has quotes to cancel (most events find none).
     const now = this.ctx.clock.now();
-    const out: StrategyOutput[] = [];
-    for (const slug of this.ctx.marketsForFixture(game.gameId)) {
-      const m = this.markOf(slug);
+    const markets = this.ctx.marketsForFixture(game.gameId);
+    let reason: string | undefined;
+    this.outCount = 0;
+    for (let i = 0; i < markets.length; i++) {
+      const m = this.markOf(markets[i] as string);
       m.pausedUntil = now + this.cfg.pauseAfterEventMs;
-      const c = this.pull(m, `game event: ${what}`, now);
-      if (c) out.push(c);
+      m.lastQuoteAt = undefined; // requote as soon as conditions allow
+      const mine = this.ctx.restingOrders(m.slug, this.name);
+      if (mine.length === 0) continue;
+      reason ??= `game event: ${gameChange(homeScore, awayScore, period, status, game)}`;
+      this.emit(this.cancelOf(m.slug, mine, reason, now));
     }
-    if (out.length) this.metrics.increment('strategy.mm.pulled_on_event');
-    return out;
+    if (this.outCount > 0) this.metrics.increment('strategy.mm.pulled_on_event');
+    return this.handOut();
   }
 
   onOddsUpdate(consensus: ConsensusProbability): readonly StrategyOutput[] {
@@ -314,9 +313,12 @@ export class MarketMaker implements BaseStrategy {
   /** Forgets the market's last quote time; the cancel of its resting quotes, if it has any. */
   private pull(m: MarketMark, reason: string, now: number): CancelRequest | undefined {
     m.lastQuoteAt = undefined; // requote as soon as conditions allow
-    const slug = m.slug;
-    const mine = this.ctx.restingOrders(slug, this.name);
-    if (mine.length === 0) return undefined;
+    const mine = this.ctx.restingOrders(m.slug, this.name);
+    return mine.length === 0 ? undefined : this.cancelOf(m.slug, mine, reason, now);
+  }
+
+  /** The cancel of the market's resting quotes `mine` (not empty), logged and counted. */
+  private cancelOf(slug: string, mine: readonly Readonly<TrackedOrder>[], reason: string, now: number): CancelRequest {
     if (logEnabled(this.logger, 'info')) this.logger.info('market maker pulling quotes', { market: slug, reason, orders: mine.length });
     this.metrics.increment('strategy.mm.pull', 1, this.pullDimensionsOf(reason));
     return { kind: 'cancel', marketSlug: slug, localIds: mine.map((o) => o.localId), strategyName: this.name, reason, createdAt: now };
@@ -458,7 +460,22 @@ export class MarketMaker implements BaseStrategy {
   private handOut(): readonly StrategyOutput[] {
     const n = this.outCount;
     this.outCount = 0;
-    return n === 0 ? NO_OUTPUT : this.outs.slice(0, n);
+    const o = this.outs;
+    // Array literals for the usual counts (a requote's one or two quotes, a cancel with them): cheaper than slice.
+    switch (n) {
+      case 0:
+        return NO_OUTPUT;
+      case 1:
+        return [o[0] as StrategyOutput];
+      case 2:
+        return [o[0] as StrategyOutput, o[1] as StrategyOutput];
+      case 3:
+        return [o[0] as StrategyOutput, o[1] as StrategyOutput, o[2] as StrategyOutput];
+      case 4:
+        return [o[0] as StrategyOutput, o[1] as StrategyOutput, o[2] as StrategyOutput, o[3] as StrategyOutput];
+      default:
+        return o.slice(0, n);
+    }
   }
 
   /**
@@ -556,6 +573,13 @@ function quoteOf(into: Quote, action: SignalAction, price: PriceMicros, quantity
   into.price = price;
   into.quantity = q;
   return into;
+}
+
+/** What changed from a game's previous mark to `game`: the score first, then the period, then the status. */
+function gameChange(homeScore: number, awayScore: number, period: number, status: string, game: GameState): string {
+  if (homeScore !== game.homeScore || awayScore !== game.awayScore) return `score ${homeScore}-${awayScore} → ${game.homeScore}-${game.awayScore}`;
+  if (period !== game.period) return `period ${period} → ${game.period}`;
+  return `status ${status} → ${game.status}`;
 }
 
 function copyQuote(q: Quote): Quote {

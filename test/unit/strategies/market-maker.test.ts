@@ -164,6 +164,41 @@ describe('MarketMaker', () => {
     expect(signals(mm.onTimer(ctx.clock.now()))).toHaveLength(2); // back after pause_after_event_ms
   });
 
+  it('a game event names its change (score before period before status) on the cancel of each market with quotes', () => {
+    ctx.links.set('m2', { fixtureId: 'f1', outcome: 'away' });
+    ctx.links.set('m3', { fixtureId: 'f1', outcome: 'home' }); // never quoted: nothing to cancel
+    mm.onGameUpdate(ctx.games.get('f1')!);
+    const quoteAll = () => {
+      for (const slug of ['m1', 'm2']) for (const s of signals(mm.onMarketUpdate(ctx.setBook(slug, 450_000, 550_000)))) ctx.rest(s);
+    };
+    const reasons = (out: readonly StrategyOutput[]) => out.map((o) => (isCancelRequest(o) ? `${o.marketSlug}: ${o.reason}` : 'signal'));
+    quoteAll();
+    expect(mm.onGameUpdate(gameState('f1'))).toEqual([]); // nothing changed
+    expect(reasons(mm.onGameUpdate(gameState('f1', { homeScore: 51, period: 4, status: 'HALFTIME' })))).toEqual([
+      'm1: game event: score 50-48 → 51-48',
+      'm2: game event: score 50-48 → 51-48',
+    ]);
+    ctx.cancel(ctx.orders.map((o) => o.localId));
+    // Paused, nothing resting: the event brings nothing, yet it restarts the pause.
+    ctx.clock.advance(2_000);
+    expect(mm.onGameUpdate(gameState('f1', { homeScore: 51, period: 5, status: 'HALFTIME' }))).toEqual([]);
+    ctx.clock.advance(2_000);
+    expect(mm.onTimer(ctx.clock.now())).toEqual([]); // 2 s after the last event: still paused
+    ctx.clock.advance(1_500);
+    quoteAll();
+    expect(reasons(mm.onGameUpdate(gameState('f1', { homeScore: 51, period: 6, status: 'HALFTIME' })))).toEqual([
+      'm1: game event: period 5 → 6',
+      'm2: game event: period 5 → 6',
+    ]);
+    ctx.cancel(ctx.orders.map((o) => o.localId));
+    ctx.clock.advance(3_500);
+    quoteAll();
+    expect(reasons(mm.onGameUpdate(gameState('f1', { homeScore: 51, period: 6, status: 'LIVE' })))).toEqual([
+      'm1: game event: status HALFTIME → LIVE',
+      'm2: game event: status HALFTIME → LIVE',
+    ]);
+  });
+
   it('during a pause: book updates and odds bring nothing while nothing rests, a pull while a quote still rests, quotes after', () => {
     mm.onGameUpdate(ctx.games.get('f1')!);
     for (const s of signals(mm.onMarketUpdate(ctx.setBook('m1', 450_000, 550_000)))) ctx.rest(s);
