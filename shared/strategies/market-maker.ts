@@ -460,22 +460,7 @@ export class MarketMaker implements BaseStrategy {
   private handOut(): readonly StrategyOutput[] {
     const n = this.outCount;
     this.outCount = 0;
-    const o = this.outs;
-    // Array literals for the usual counts (a requote's one or two quotes, a cancel with them): cheaper than slice.
-    switch (n) {
-      case 0:
-        return NO_OUTPUT;
-      case 1:
-        return [o[0] as StrategyOutput];
-      case 2:
-        return [o[0] as StrategyOutput, o[1] as StrategyOutput];
-      case 3:
-        return [o[0] as StrategyOutput, o[1] as StrategyOutput, o[2] as StrategyOutput];
-      case 4:
-        return [o[0] as StrategyOutput, o[1] as StrategyOutput, o[2] as StrategyOutput, o[3] as StrategyOutput];
-      default:
-        return o.slice(0, n);
-    }
+    return n === 0 ? NO_OUTPUT : this.outs.slice(0, n);
   }
 
   /**
