@@ -127,12 +127,18 @@ export class LiveArbitrage implements BaseStrategy {
     return out ?? NO_OUTPUT;
   }
 
-  /** Only book updates of a fixture with a game event inside the reaction window can be acted on. */
+  /**
+   * Only book updates of an open market past its cooldown, of a fixture with a game event inside the reaction
+   * window, can be acted on (evaluate answers nothing for the others, and changes nothing).
+   */
   wantsMarketUpdate(market: MarketState): boolean {
     const now = this.opts.context.clock.now();
     const slug = market.marketSlug;
     const mark = this.anyEvent ? this.marketMark(slug) : undefined;
-    const fixture = mark === undefined ? undefined : this.reactingFixture(slug, mark, now);
+    const fixture =
+      mark === undefined || market.state !== 'MARKET_STATE_OPEN' || now - mark.lastSignalAt < this.opts.config.cooldownMs
+        ? undefined
+        : this.reactingFixture(slug, mark, now);
     this.askedOf = market;
     this.askedSlug = slug;
     this.askedAt = now;
