@@ -67,6 +67,9 @@ export class LiveArbitrage implements BaseStrategy {
   enabled: boolean;
   private readonly fixtures = new Map<string, FixtureMark>();
   private readonly markets = new Map<string, MarketMark>();
+  /** The slug and mark marketMark last found (undefined: none yet). */
+  private lastSlug: string | undefined;
+  private lastMark: MarketMark | undefined;
   /** False until a first game event: no book update can be acted on before one. */
   private anyEvent = false;
   private readonly metrics: Metrics;
@@ -180,9 +183,13 @@ export class LiveArbitrage implements BaseStrategy {
     return fx;
   }
 
+  /** The market's mark (made at its first sighting, never replaced): the last one found is kept at hand, as book updates come in runs of one market. */
   private marketMark(slug: string): MarketMark {
+    if (slug === this.lastSlug) return this.lastMark!;
     let mark = this.markets.get(slug);
     if (mark === undefined) this.markets.set(slug, (mark = { lastSignalAt: NaN, rev: NaN, fixture: undefined, info: undefined }));
+    this.lastSlug = slug;
+    this.lastMark = mark;
     return mark;
   }
 
