@@ -77,7 +77,7 @@ export class LiveArbitrage implements BaseStrategy {
   private readonly fees: FeeModel;
   /**
    * The last wantsMarketUpdate: its market object, slug and time, the market's mark and the reacting fixture
-   * it found; read by the onMarketUpdate the engine calls right after it (see BaseStrategy.wantsMarketUpdate),
+   * it found (undefined when it declined, for whatever reason); read by the onMarketUpdate the engine calls right after it (see BaseStrategy.wantsMarketUpdate),
    * then forgotten.
    */
   private askedOf: MarketState | undefined;
