@@ -8,7 +8,7 @@
  */
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import type { GameState } from '../domain/game.js';
-import type { MarketState } from '../domain/market.js';
+import type { MarketInfo, MarketState } from '../domain/market.js';
 import type { PriceMicros } from '../domain/money.js';
 import type { LiveArbitrageConfig } from '../config/schema.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
@@ -33,37 +33,58 @@ export interface LiveArbitrageOptions {
   metrics?: Metrics;
 }
 
-interface GameMark {
+/** What it keeps of one fixture (made when first seen, as a game or as a market's fixture), set in place. */
+interface FixtureMark {
+  readonly fixtureId: string;
+  /** False until the fixture's first game update: the game fields below are then placeholders. */
+  seen: boolean;
   homeScore: number;
   awayScore: number;
   period: number;
   clockSeconds: number | null;
+  /** When its last game event (a change of a LIVE game) was acted on (NaN: never). */
+  lastEventAt: number;
 }
+
+/** What it keeps of one market, reached with one lookup per market per event. */
+interface MarketMark {
+  /** When it last signalled in the market (NaN: never). */
+  lastSignalAt: number;
+  /** The context's directoryRevision when `fixture` and `info` were read (NaN: not read, or the context has none). */
+  rev: number;
+  /** The mark of the market's fixture (undefined: the market has none). */
+  fixture: FixtureMark | undefined;
+  info: MarketInfo | undefined;
+}
+
+/** The signal counter's dimensions, made once (metrics read dimensions, never keep them). */
+const SIGNAL_DIMENSIONS = Object.freeze({ strategy: 'live_arbitrage' });
 
 export class LiveArbitrage implements BaseStrategy {
   readonly name = 'live_arbitrage';
   /** Odds are not its input and it keeps no timer; book updates only near a game event (wantsMarketUpdate). */
   readonly interest: Readonly<StrategyInterest> = { market: true, game: true, odds: false, timer: false };
   enabled: boolean;
-  private readonly marks = new Map<string, GameMark>();
-  private readonly lastEventAt = new Map<string, number>();
-  private readonly lastSignalAt = new Map<string, number>();
-  /**
-   * The latest time in lastSignalAt (−∞: none). While `now` is at least cooldown_ms past it, every market is
-   * past its cooldown (each time in the map is at most this one), so the map need not be asked.
-   */
-  private latestSignalAt = -Infinity;
+  private readonly fixtures = new Map<string, FixtureMark>();
+  private readonly markets = new Map<string, MarketMark>();
+  /** The slug and mark marketMark last found (undefined: none yet). */
+  private lastSlug: string | undefined;
+  private lastMark: MarketMark | undefined;
+  /** False until a first game event: no book update can be acted on before one. */
+  private anyEvent = false;
   private readonly metrics: Metrics;
   private readonly defaultTick: PriceMicros;
   private readonly fees: FeeModel;
   /**
-   * The last wantsMarketUpdate: its market object, slug and time, and the reacting fixture it found; read by
-   * the onMarketUpdate the engine calls right after it (see BaseStrategy.wantsMarketUpdate), then forgotten.
+   * The last wantsMarketUpdate: its market object, slug and time, the market's mark and the reacting fixture
+   * it found (undefined when it declined, for whatever reason); read by the onMarketUpdate the engine calls right after it (see BaseStrategy.wantsMarketUpdate),
+   * then forgotten.
    */
   private askedOf: MarketState | undefined;
   private askedSlug = '';
   private askedAt = NaN;
-  private askedFixture: string | undefined;
+  private askedMark: MarketMark | undefined;
+  private askedFixture: FixtureMark | undefined;
   /** takeEdge's input, set field by field for each take (takeEdge only reads it, before it returns). */
   private readonly input: EdgeInput = newEdgeInput('live_arbitrage', 'HIGH');
 
@@ -76,49 +97,57 @@ export class LiveArbitrage implements BaseStrategy {
 
   onGameUpdate(game: GameState): readonly StrategyOutput[] {
     if (!this.enabled) return NO_OUTPUT;
-    // The game's mark is kept in one object per game, set to the update after it is compared with it.
-    const prev = this.marks.get(game.gameId);
+    // The game's mark is kept in one object per fixture, set to the update after it is compared with it.
+    const fx = this.fixtureMark(game.gameId);
     this.askedOf = undefined; // a game event may start a reaction window
     const changed =
-      !prev ||
-      prev.homeScore !== game.homeScore ||
-      prev.awayScore !== game.awayScore ||
-      prev.period !== game.period ||
-      prev.clockSeconds !== game.clockSeconds;
-    const scored = prev !== undefined && (prev.homeScore !== game.homeScore || prev.awayScore !== game.awayScore);
-    if (prev === undefined) this.marks.set(game.gameId, { homeScore: game.homeScore, awayScore: game.awayScore, period: game.period, clockSeconds: game.clockSeconds });
-    else {
-      prev.homeScore = game.homeScore;
-      prev.awayScore = game.awayScore;
-      prev.period = game.period;
-      prev.clockSeconds = game.clockSeconds;
-    }
+      !fx.seen ||
+      fx.homeScore !== game.homeScore ||
+      fx.awayScore !== game.awayScore ||
+      fx.period !== game.period ||
+      fx.clockSeconds !== game.clockSeconds;
+    const scored = fx.seen && (fx.homeScore !== game.homeScore || fx.awayScore !== game.awayScore);
+    fx.seen = true;
+    fx.homeScore = game.homeScore;
+    fx.awayScore = game.awayScore;
+    fx.period = game.period;
+    fx.clockSeconds = game.clockSeconds;
     if (!changed || game.status !== 'LIVE') return NO_OUTPUT;
     if (!this.opts.context.sportsFeedHealthy()) {
       this.metrics.increment('strategy.arb.paused_feed_unhealthy');
       return NO_OUTPUT;
     }
     const now = this.opts.context.clock.now();
-    this.lastEventAt.set(game.gameId, now);
+    fx.lastEventAt = now;
+    this.anyEvent = true;
     const reason = scored ? REASON_SCORE : REASON_CLOCK;
     let out: StrategyOutput[] | undefined;
     const ctx = this.opts.context;
     for (const slug of ctx.marketsForFixture(game.gameId)) {
-      const s = this.evaluate(slug, ctx.market(slug), now, reason);
+      const s = this.evaluate(slug, this.marketMark(slug), ctx.market(slug), now, reason);
       if (s) (out ??= []).push(s);
     }
     return out ?? NO_OUTPUT;
   }
 
-  /** Only book updates of a fixture with a game event inside the reaction window can be acted on. */
+  /**
+   * Only book updates of an open market past its cooldown, of a fixture with a game event inside the reaction
+   * window, can be acted on (evaluate answers nothing for the others, and changes nothing).
+   */
   wantsMarketUpdate(market: MarketState): boolean {
     const now = this.opts.context.clock.now();
-    const fixtureId = this.reactingFixture(market.marketSlug, now);
+    const slug = market.marketSlug;
+    const mark = this.anyEvent ? this.marketMark(slug) : undefined;
+    const fixture =
+      mark === undefined || market.state !== 'MARKET_STATE_OPEN' || now - mark.lastSignalAt < this.opts.config.cooldownMs
+        ? undefined
+        : this.reactingFixture(slug, mark, now);
     this.askedOf = market;
-    this.askedSlug = market.marketSlug;
+    this.askedSlug = slug;
     this.askedAt = now;
-    this.askedFixture = fixtureId;
-    return fixtureId !== undefined;
+    this.askedMark = mark;
+    this.askedFixture = fixture;
+    return fixture !== undefined;
   }
 
   onMarketUpdate(market: MarketState): readonly StrategyOutput[] {
@@ -126,24 +155,63 @@ export class LiveArbitrage implements BaseStrategy {
     this.askedOf = undefined;
     if (!this.enabled || !this.opts.context.sportsFeedHealthy()) return NO_OUTPUT;
     const now = this.opts.context.clock.now();
+    const slug = market.marketSlug;
     // The answer wantsMarketUpdate just gave for this market at this time, else found again.
-    const fixtureId =
-      asked && this.askedAt === now && this.askedSlug === market.marketSlug ? this.askedFixture : this.reactingFixture(market.marketSlug, now);
-    if (fixtureId === undefined) return NO_OUTPUT;
-    const game = this.opts.context.game(fixtureId);
+    let mark: MarketMark | undefined;
+    let fixture: FixtureMark | undefined;
+    if (asked && this.askedAt === now && this.askedSlug === slug) {
+      mark = this.askedMark;
+      fixture = this.askedFixture;
+    } else if (this.anyEvent) {
+      mark = this.marketMark(slug);
+      fixture = this.reactingFixture(slug, mark, now);
+    }
+    if (mark === undefined || fixture === undefined) return NO_OUTPUT;
+    const game = this.opts.context.game(fixture.fixtureId);
     if (!game || game.status !== 'LIVE') return NO_OUTPUT;
     // `market` is the context's own state of the market (what ctx.market answers now).
-    const s = this.evaluate(market.marketSlug, market, now, REASON_BOOK);
+    const s = this.evaluate(slug, mark, market, now, REASON_BOOK);
     return s ? [s] : NO_OUTPUT;
   }
 
+  private fixtureMark(fixtureId: string): FixtureMark {
+    let fx = this.fixtures.get(fixtureId);
+    if (fx === undefined) {
+      fx = { fixtureId, seen: false, homeScore: 0, awayScore: 0, period: 0, clockSeconds: null, lastEventAt: NaN };
+      this.fixtures.set(fixtureId, fx);
+    }
+    return fx;
+  }
+
+  /** The market's mark (made at its first sighting, never replaced): the last one found is kept at hand, as book updates come in runs of one market. */
+  private marketMark(slug: string): MarketMark {
+    if (slug === this.lastSlug) return this.lastMark!;
+    let mark = this.markets.get(slug);
+    if (mark === undefined) this.markets.set(slug, (mark = { lastSignalAt: NaN, rev: NaN, fixture: undefined, info: undefined }));
+    this.lastSlug = slug;
+    this.lastMark = mark;
+    return mark;
+  }
+
+  /**
+   * Brings the mark's directory answers (its fixture and info) up to the context's directory revision: kept
+   * while it stays the same, asked every time when the context has none.
+   */
+  private refresh(slug: string, mark: MarketMark): void {
+    const ctx = this.opts.context;
+    const rev = ctx.directoryRevision?.();
+    if (rev !== undefined && mark.rev === rev) return;
+    const link = ctx.fixtureForMarket(slug);
+    mark.fixture = link === undefined ? undefined : this.fixtureMark(link.fixtureId);
+    mark.info = ctx.marketInfo(slug);
+    mark.rev = rev ?? NaN;
+  }
+
   /** The market's fixture when it had a game event within reaction_window_ms of `now`. */
-  private reactingFixture(slug: string, now: number): string | undefined {
-    if (this.lastEventAt.size === 0) return undefined;
-    const fixture = this.opts.context.fixtureForMarket(slug);
-    if (!fixture) return undefined;
-    const at = this.lastEventAt.get(fixture.fixtureId);
-    return at !== undefined && now - at <= this.opts.config.reactionWindowMs ? fixture.fixtureId : undefined;
+  private reactingFixture(slug: string, mark: MarketMark, now: number): FixtureMark | undefined {
+    this.refresh(slug, mark);
+    const fx = mark.fixture;
+    return fx !== undefined && now - fx.lastEventAt <= this.opts.config.reactionWindowMs ? fx : undefined;
   }
 
   onOddsUpdate(_consensus: ConsensusProbability): readonly StrategyOutput[] {
@@ -155,19 +223,17 @@ export class LiveArbitrage implements BaseStrategy {
   }
 
   /** `market` is the context's answer for the slug now (ctx.market); `reason` one of the REASON_ texts. */
-  private evaluate(slug: string, market: MarketState | undefined, now: number, reason: string): Signal | undefined {
+  private evaluate(slug: string, mark: MarketMark, market: MarketState | undefined, now: number, reason: string): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-    if (!(now - this.latestSignalAt >= cfg.cooldownMs)) {
-      const last = this.lastSignalAt.get(slug);
-      if (last !== undefined && now - last < cfg.cooldownMs) return undefined;
-    }
+    if (now - mark.lastSignalAt < cfg.cooldownMs) return undefined; // NaN (never signalled): false
     const p = ctx.liveWinProbabilityYes(slug);
     if (p === undefined || !Number.isFinite(p)) return undefined;
     const fair = probabilityToPrice(p);
     if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
-    const info = ctx.marketInfo(slug);
+    this.refresh(slug, mark);
+    const info = mark.info;
     const input = this.input;
     input.market = market;
     input.fair = fair;
@@ -183,9 +249,8 @@ export class LiveArbitrage implements BaseStrategy {
     input.now = now;
     const signal = takeEdge(input);
     if (!signal) return undefined;
-    this.lastSignalAt.set(slug, now);
-    if (!(now <= this.latestSignalAt)) this.latestSignalAt = now;
-    this.metrics.increment('strategy.signal', 1, { strategy: this.name });
+    mark.lastSignalAt = now;
+    this.metrics.increment('strategy.signal', 1, SIGNAL_DIMENSIONS);
     return signal;
   }
 }

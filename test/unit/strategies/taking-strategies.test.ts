@@ -9,6 +9,7 @@ import { DEFAULT_FEE_MODEL, ScheduleFeeModel } from '../../../shared/state/marke
 import { takeEdge } from '../../../shared/strategies/edge-taker.js';
 import { probabilityToPrice } from '../../../shared/strategies/pricing.js';
 import type { Signal } from '../../../shared/domain/signal.js';
+import type { GameState } from '../../../shared/domain/game.js';
 import { FakeContext, gameState } from './fake-context.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { contracts, ONE_CONTRACT } from '../../../shared/domain/quantity.js';
@@ -262,6 +263,114 @@ describe('LiveArbitrage against its rules written plainly', () => {
             got = la.wantsMarketUpdate(m) ? la.onMarketUpdate(m) : [];
           }
           expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** A context whose market directory has a revision, moved by every relink or info change (StrategyContext.directoryRevision). */
+class RevisedContext extends SteppingBackContext {
+  rev = 0;
+  directoryRevision(): number {
+    return this.rev;
+  }
+  relink(slug: string, fixtureId: string | undefined, outcome: 'home' | 'away'): void {
+    if (fixtureId === undefined) this.links.delete(slug);
+    else this.links.set(slug, { fixtureId, outcome });
+    this.rev++;
+  }
+  setInfo(slug: string, tick: number, minQty: number): void {
+    this.infos.set(slug, { marketSlug: slug, eventSlug: 'e', title: slug, outcome: slug, tick, minQty });
+    this.rev++;
+  }
+}
+
+describe('LiveArbitrage per-market marks against the plain rules', () => {
+  it('property: with markets relinked between fixtures, infos and positions changing, two games and the clock stepping back, the signals of the plain rules asking the directory every time', () => {
+    const action = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('game' as const), fixture: fc.constantFrom('f1', 'f2'), scored: fc.boolean(), live: fc.constantFrom(true, true, false) }), weight: 3 },
+      { arbitrary: fc.record({ kind: fc.constant('book' as const), market: fc.constantFrom('a', 'b', 'c'), bid: fc.integer({ min: 30, max: 60 }), width: fc.integer({ min: 1, max: 3 }) }), weight: 5 },
+      fc.record({ kind: fc.constant('relink' as const), market: fc.constantFrom('a', 'b', 'c'), fixture: fc.constantFrom('f1', 'f2', undefined) }),
+      fc.record({ kind: fc.constant('info' as const), market: fc.constantFrom('a', 'b', 'c'), tick: fc.constantFrom(10_000, 20_000, 50_000), minQty: fc.constantFrom(1, 100, 1_000) }),
+      fc.record({ kind: fc.constant('position' as const), market: fc.constantFrom('a', 'b', 'c'), net: fc.integer({ min: -3, max: 3 }) }),
+      fc.record({ kind: fc.constant('time' as const), ms: fc.constantFrom(-1_500, 0, 999, 1_000, 1_001, 9_000, 10_000, 10_001, 30_000) }),
+      fc.record({ kind: fc.constant('fair' as const), market: fc.constantFrom('a', 'b', 'c'), p: fc.constantFrom(0.3, 0.45, 0.7, 0.75) }),
+    );
+    // Each step lets the clock run (often past the cooldown, sometimes to the reaction window's edge) before its action.
+    const step = fc.record({ advance: fc.constantFrom(0, 300, 999, 1_000, 2_500, 10_000), action });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 20, maxLength: 60 }), (steps) => {
+        const c = new RevisedContext();
+        c.relink('a', 'f1', 'home');
+        c.relink('b', 'f1', 'away');
+        c.relink('c', 'f2', 'home');
+        const games = new Map([['f1', gameState('f1')], ['f2', gameState('f2')]]);
+        for (const slug of ['a', 'b', 'c']) {
+          c.setBook(slug, 450_000, 470_000);
+          c.live.set(slug, 0.75);
+        }
+        const la = new LiveArbitrage({ config: ARB, context: c });
+        const last = new Map<string, number>();
+        const eventAt = new Map<string, number>();
+        const marks = new Map<string, string>();
+        const expected = (slug: string, reason: string): Signal | undefined => {
+          const now = c.clock.now();
+          const market = c.market(slug);
+          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+          const t = last.get(slug);
+          if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
+          const p = c.liveWinProbabilityYes(slug);
+          if (p === undefined) return undefined;
+          const info = c.marketInfo(slug);
+          const signal = takeEdge({
+            market, fair: probabilityToPrice(p), minEdge: ARB.minEdge, tick: info?.tick ?? 10_000, sizeStep: info?.minQty, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
+            budget: ARB.maxPosition, position: c.position(slug), strategyName: 'live_arbitrage', urgency: 'HIGH', confidence: ARB.confidence,
+            fairProbability: p, reason: `live arbitrage on ${reason}`, now,
+          });
+          if (signal) last.set(slug, now);
+          return signal;
+        };
+        let n = 0;
+        for (const { advance, action: x } of steps) {
+          c.clock.step(advance);
+          const now = c.clock.now();
+          if (x.kind === 'time') c.clock.step(x.ms);
+          else if (x.kind === 'relink') c.relink(x.market, x.fixture, x.market === 'b' ? 'away' : 'home');
+          else if (x.kind === 'info') c.setInfo(x.market, x.tick, x.minQty);
+          else if (x.kind === 'position') c.setPosition(x.market, contracts(x.net));
+          else if (x.kind === 'fair') c.live.set(x.market, x.p);
+          else if (x.kind === 'game') {
+            n++;
+            const g0 = games.get(x.fixture)!;
+            const g = x.scored ? { ...g0, homeScore: g0.homeScore + 1 } : { ...g0, clockSeconds: (g0.clockSeconds ?? 0) + n };
+            const game: GameState = { ...g, status: x.live ? 'LIVE' : 'HALFTIME' };
+            games.set(x.fixture, game);
+            c.games.set(x.fixture, game);
+            const seen = marks.has(x.fixture);
+            const changed = !seen || marks.get(x.fixture) !== `${game.homeScore}:${game.clockSeconds}`;
+            marks.set(x.fixture, `${game.homeScore}:${game.clockSeconds}`);
+            const want: Signal[] = [];
+            if (changed && game.status === 'LIVE') {
+              eventAt.set(x.fixture, now);
+              for (const slug of c.marketsForFixture(x.fixture)) {
+                const e = expected(slug, seen && x.scored ? 'score change' : 'clock change');
+                if (e) want.push(e);
+              }
+            }
+            expect(la.onGameUpdate(game)).toEqual(want);
+          } else {
+            const m = c.setBook(x.market, x.bid * 10_000, (x.bid + x.width) * 10_000);
+            const link = c.fixtureForMarket(x.market);
+            const at = link && eventAt.get(link.fixtureId);
+            const want: Signal[] = [];
+            if (link && at !== undefined && now - at <= ARB.reactionWindowMs && c.game(link.fixtureId)?.status === 'LIVE') {
+              const e = expected(x.market, 'book update after game event');
+              if (e) want.push(e);
+            }
+            expect(la.wantsMarketUpdate(m) ? la.onMarketUpdate(m) : []).toEqual(want);
+          }
         }
       }),
       { numRuns: 300 },
