@@ -32,6 +32,20 @@ export const BUILTIN_SHIMS = [
   'util', 'util/types', 'worker_threads', 'zlib',
 ] as const;
 
+/**
+ * Built-ins whose shim exports the built-in object itself. Every other shim exports an object with no own
+ * property whose prototype is the built-in (`Object.create(builtin)`): the same functions, classes and values
+ * (and the built-in's lazy getters, still run only when read), but nothing to copy. esbuild's interop
+ * (`__toESM`) gives each ESM file importing a CommonJS module a fresh object with a getter per own property of
+ * that module's exports: with the built-ins themselves as the exports that was ~60 importing files × up to 154
+ * names (fs 106, crypto 71, zlib 154) — ~2,700 accessor definitions, a tenth of the sweep item's module
+ * initialisation. Kept as the built-in itself: the callable ones (a function cannot inherit its call: assert,
+ * events, module, stream) and the ones whose methods run on `this` (process and console are event emitters /
+ * bound instances). The derived exports read the same as the built-ins; only writes differ (a property set on
+ * the shim shadows rather than patches the built-in: nothing in the bundles patches a built-in).
+ */
+export const BUILTINS_EXPORTED_AS_IS: readonly (typeof BUILTIN_SHIMS)[number][] = ['assert', 'assert/strict', 'console', 'events', 'module', 'process', 'stream'];
+
 /** Folder of the shims, relative to the project root (esbuild resolves alias paths from its working directory). */
 export const BUILTIN_SHIM_DIR = 'functions/runtime/builtins';
 
