@@ -71,9 +71,18 @@ export function builtinAliases(): Record<string, string> {
  * Packages replaced in the bundles only. The SDK's default credential chain by its first link, the environment,
  * which is where Lambda puts the role's credentials (functions/runtime/lambda-credentials.ts): the other links
  * were ~94 KB of every bundle.
+ *
+ * `yaml` (the config loader, in the sweep item's bundle) by the package's own ES-module build (its `default`
+ * export condition; `node` selects the CommonJS one): the same parser, but esbuild can drop what `parse` and
+ * `parseDocument` never reach and has no CommonJS wrapper to run per file — the package's share of module
+ * initialisation halves (~14 → ~7 ms CPU) and ~17 KB less to compile. Its only Node-specific code is not on the
+ * config path: `!!binary` (YAML 1.1 schema only) decodes with atob to a Uint8Array instead of a Buffer, and a
+ * parser warning goes to console.warn instead of process.emitWarning. An import of a subpath (`yaml/util`)
+ * would fail the build (the alias makes it `…/index.js/util`), not slip through.
  */
 export const PACKAGE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts',
+  yaml: './node_modules/yaml/browser/index.js',
 };
 
 /** The options, as esbuild names them (the API; stage-function.ts maps them onto NodejsFunction's bundling). */
