@@ -8,35 +8,40 @@
  *   are parsed exactly by parseQuantity on conversion;
  * - bodies that moved under a wrapper (`{ marketData: … }` for book and BBO) are accepted wrapped or bare.
  * Money stays strict: an Amount must be a plain decimal string with at most six decimal places, in USD.
+ *
+ * Each composite schema is a `z.lazy`: built when a parse first needs it, not at import. A process uses a few
+ * of these endpoints (the reconciler Lambda: open orders, one order, positions, activities) and building all of
+ * them was most of that Lambda's schema work at every cold start; z.lazy parses exactly as the schema it wraps
+ * (same result, same issues, optionality forwarded) and keeps each schema built once.
  */
 import * as z from 'zod';
 
 /** A plain decimal with at most six significant decimal places (trailing zeros past six are tolerated). */
 export const DECIMAL_TEXT = /^-?\d+(?:\.\d{1,6}0*)?$/;
 
-export const AmountSchema = z.object({
+export const AmountSchema = z.lazy(() => z.object({
   value: z.string().regex(DECIMAL_TEXT, 'amount value must be a plain decimal with at most 6 places'),
   currency: z.literal('USD'),
-});
+}));
 export type WireAmount = z.infer<typeof AmountSchema>;
 
 /** Money reported as a bare JSON number (balances, today) or decimal string, or an Amount (older shape). */
-export const LooseMoneySchema = z.union([
+export const LooseMoneySchema = z.lazy(() => z.union([
   z.number().finite(),
   z.string().regex(DECIMAL_TEXT),
   AmountSchema,
-]);
+]));
 export type WireLooseMoney = z.infer<typeof LooseMoneySchema>;
 
 /**
  * A contract quantity: a decimal string ("19.6000", "12"), a JSON number (order quantities are doubles) or an
  * Amount-like `{ value }` (the socket's trade quantity). Checked exactly by parseQuantity on conversion.
  */
-export const QuantityWireSchema = z.union([
+export const QuantityWireSchema = z.lazy(() => z.union([
   z.number().finite(),
   z.string().min(1).max(40),
   z.object({ value: z.union([z.string().min(1).max(40), z.number().finite()]) }),
-]);
+]));
 export type WireQuantity = z.infer<typeof QuantityWireSchema>;
 /** Kept for readers of the older name. */
 export const QuantitySchema = QuantityWireSchema;
@@ -47,18 +52,18 @@ export const EnumTextSchema = z.string().max(200);
 /** An id: a non-empty string (orders, executions) … */
 export const IdSchema = z.string().min(1).max(200);
 /** … or a number/string for catalogue objects (events, markets, series). */
-export const CatalogueIdSchema = z.union([z.number().int().nonnegative(), z.string().min(1).max(200)]);
+export const CatalogueIdSchema = z.lazy(() => z.union([z.number().int().nonnegative(), z.string().min(1).max(200)]));
 
 /** ISO-8601 (any number of fractional digits) or epoch ms; null tolerated. */
-export const TimestampSchema = z
+export const TimestampSchema = z.lazy(() => z
   .union([z.string().refine((s) => Number.isFinite(Date.parse(s)), 'not an ISO timestamp'), z.number().int()])
-  .nullable();
+  .nullable());
 
 /** Basis points: a numeric string (today) or a number. */
-export const BpsSchema = z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]).nullable();
+export const BpsSchema = z.lazy(() => z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]).nullable());
 
 /** A decimal reported as a JSON number (tick size, minimum quantity, fee coefficient, settlement) or text. */
-export const WireNumberSchema = z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]);
+export const WireNumberSchema = z.lazy(() => z.union([z.number().finite(), z.string().regex(/^-?\d+(?:\.\d+)?$/)]));
 
 /** Accepts a body either wrapped under `key` (today) or bare (older shape, the simulator before the rewrite). */
 function wrappedOrBare<S extends z.ZodType>(key: string, schema: S) {
@@ -71,21 +76,21 @@ function wrappedOrBare<S extends z.ZodType>(key: string, schema: S) {
   }, schema);
 }
 
-const MarketMetadataSchema = z
+const MarketMetadataSchema = z.lazy(() => z
   .object({ slug: z.string().min(1).max(200).optional() })
   .nullable()
-  .optional();
+  .optional());
 
 // ---- catalogue (public gateway) ----
 
-export const TeamSchema = z.object({
+export const TeamSchema = z.lazy(() => z.object({
   id: CatalogueIdSchema.nullable().optional(),
   name: z.string().nullable().optional(),
   abbreviation: z.string().optional(),
   league: z.string().optional(),
-});
+}));
 
-export const MarketSideSchema = z.object({
+export const MarketSideSchema = z.lazy(() => z.object({
   id: z.union([z.string(), z.number()]).nullable().optional(),
   long: z.boolean().nullable().optional(),
   quote: AmountSchema.nullable().optional(),
@@ -96,9 +101,9 @@ export const MarketSideSchema = z.object({
   teamId: z.union([z.number(), z.string()]).nullable().optional(),
   /** Deprecated: the team itself, as older markets sent it. */
   team: TeamSchema.nullable().optional(),
-});
+}));
 
-export const MarketSchema = z.object({
+export const MarketSchema = z.lazy(() => z.object({
   id: CatalogueIdSchema,
   slug: z.string().min(1),
   /** Today's markets may omit it (`question`/`title` are nullable); the slug stands in. */
@@ -119,10 +124,10 @@ export const MarketSchema = z.object({
   team: TeamSchema.nullable().optional(),
   liquidity: z.number().nullable().optional(),
   volume: z.number().nullable().optional(),
-});
+}));
 export type WireMarket = z.infer<typeof MarketSchema>;
 
-export const EventSchema = z.object({
+export const EventSchema = z.lazy(() => z.object({
   id: CatalogueIdSchema,
   slug: z.string().min(1),
   title: z.string(),
@@ -135,37 +140,37 @@ export const EventSchema = z.object({
   /** The teams of the game (today's wire): what a market side's `teamId` refers to. */
   teams: z.array(TeamSchema).nullable().optional(),
   markets: z.array(MarketSchema).optional().default([]),
-});
+}));
 export type WireEvent = z.infer<typeof EventSchema>;
 
-export const EventsResponseSchema = z.object({ events: z.array(EventSchema) });
-export const EventResponseSchema = z.object({ event: EventSchema });
-export const MarketsResponseSchema = z.object({ markets: z.array(MarketSchema) });
-export const MarketResponseSchema = z.object({ market: MarketSchema });
+export const EventsResponseSchema = z.lazy(() => z.object({ events: z.array(EventSchema) }));
+export const EventResponseSchema = z.lazy(() => z.object({ event: EventSchema }));
+export const MarketsResponseSchema = z.lazy(() => z.object({ markets: z.array(MarketSchema) }));
+export const MarketResponseSchema = z.lazy(() => z.object({ market: MarketSchema }));
 
-export const BookLevelSchema = z.object({ px: AmountSchema, qty: QuantityWireSchema });
+export const BookLevelSchema = z.lazy(() => z.object({ px: AmountSchema, qty: QuantityWireSchema }));
 
-export const MarketStatsSchema = z.object({
+export const MarketStatsSchema = z.lazy(() => z.object({
   lastTradePx: AmountSchema.nullable().optional(),
   sharesTraded: QuantityWireSchema.optional(),
   openInterest: QuantityWireSchema.optional(),
   highPx: AmountSchema.nullable().optional(),
   lowPx: AmountSchema.nullable().optional(),
-});
+}));
 
-export const BookBodySchema = z.object({
+export const BookBodySchema = z.lazy(() => z.object({
   marketSlug: z.string().min(1),
   bids: z.array(BookLevelSchema).optional().default([]),
   offers: z.array(BookLevelSchema).optional().default([]),
   state: EnumTextSchema.optional(),
   stats: MarketStatsSchema.nullable().optional(),
   transactTime: TimestampSchema.optional(),
-});
+}));
 /** GET /v1/markets/{slug}/book: `{ marketData: { … } }` today, a bare book before. */
-export const BookSchema = wrappedOrBare('marketData', BookBodySchema);
+export const BookSchema = z.lazy(() => wrappedOrBare('marketData', BookBodySchema));
 export type WireBook = z.infer<typeof BookBodySchema>;
 
-export const BboBodySchema = z.object({
+export const BboBodySchema = z.lazy(() => z.object({
   marketSlug: z.string().min(1),
   bestBid: AmountSchema.nullable().optional(),
   bestAsk: AmountSchema.nullable().optional(),
@@ -179,21 +184,21 @@ export const BboBodySchema = z.object({
   sharesTraded: QuantityWireSchema.optional(),
   openInterest: QuantityWireSchema.optional(),
   state: EnumTextSchema.optional(),
-});
+}));
 /** GET /v1/markets/{slug}/bbo: `{ marketData: { … } }` today, a bare BBO before. */
-export const BboSchema = wrappedOrBare('marketData', BboBodySchema);
+export const BboSchema = z.lazy(() => wrappedOrBare('marketData', BboBodySchema));
 export type WireBbo = z.infer<typeof BboBodySchema>;
 
 /** GET /v1/markets/{slug}/settlement: `{ slug, settlement: number }` today; `{ marketSlug, settlementPrice: Amount, settledAt }` before. */
-export const SettlementSchema = z.union([
+export const SettlementSchema = z.lazy(() => z.union([
   z.object({ slug: z.string().min(1), settlement: WireNumberSchema }),
   z.object({ marketSlug: z.string().min(1), settlementPrice: AmountSchema, settledAt: TimestampSchema.optional() }),
-]);
+]));
 export type WireSettlement = z.infer<typeof SettlementSchema>;
 
 // ---- orders and executions ----
 
-export const OrderSchema = z.object({
+export const OrderSchema = z.lazy(() => z.object({
   id: IdSchema,
   marketSlug: z.string().min(1),
   side: EnumTextSchema.nullable().optional(),
@@ -215,10 +220,10 @@ export const OrderSchema = z.object({
   makerCommissionsBasisPoints: BpsSchema.optional(),
   commissionNotionalTotalCollected: AmountSchema.nullable().optional(),
   marketMetadata: MarketMetadataSchema,
-});
+}));
 export type WireOrder = z.infer<typeof OrderSchema>;
 
-export const ExecutionSchema = z.object({
+export const ExecutionSchema = z.lazy(() => z.object({
   id: IdSchema,
   order: OrderSchema,
   lastShares: QuantityWireSchema.nullable().optional(),
@@ -231,21 +236,21 @@ export const ExecutionSchema = z.object({
   aggressor: z.boolean().nullable().optional(),
   commissionNotionalCollected: AmountSchema.nullable().optional(),
   unsolicitedCancelReason: EnumTextSchema.nullable().optional(),
-});
+}));
 export type WireExecution = z.infer<typeof ExecutionSchema>;
 
-export const CreateOrderResponseSchema = z.object({
+export const CreateOrderResponseSchema = z.lazy(() => z.object({
   id: IdSchema,
   executions: z.array(ExecutionSchema).nullable().optional(),
-});
-export const OpenOrdersResponseSchema = z.object({ orders: z.array(OrderSchema).optional().default([]) });
-export const OrderResponseSchema = z.object({ order: OrderSchema });
-export const CancelAllResponseSchema = z.object({ canceledOrderIds: z.array(IdSchema).optional().default([]) });
+}));
+export const OpenOrdersResponseSchema = z.lazy(() => z.object({ orders: z.array(OrderSchema).optional().default([]) }));
+export const OrderResponseSchema = z.lazy(() => z.object({ order: OrderSchema }));
+export const CancelAllResponseSchema = z.lazy(() => z.object({ canceledOrderIds: z.array(IdSchema).optional().default([]) }));
 
 // ---- portfolio and account ----
 
 /** A position: the `…Decimal` fields are today's; the rounded int64 strings are deprecated (either may be absent). */
-export const UserPositionSchema = z.object({
+export const UserPositionSchema = z.lazy(() => z.object({
   netPosition: QuantityWireSchema.nullable().optional(),
   netPositionDecimal: QuantityWireSchema.nullable().optional(),
   qtyBought: QuantityWireSchema.nullable().optional(),
@@ -262,16 +267,16 @@ export const UserPositionSchema = z.object({
   updateTime: TimestampSchema.optional(),
   cashValue: AmountSchema.nullable().optional(),
   marketMetadata: MarketMetadataSchema,
-});
+}));
 export type WireUserPosition = z.infer<typeof UserPositionSchema>;
 
-export const PositionsResponseSchema = z.object({
+export const PositionsResponseSchema = z.lazy(() => z.object({
   positions: z.record(z.string(), UserPositionSchema).optional().default({}),
   nextCursor: z.string().nullable().optional(),
   eof: z.boolean().optional(),
-});
+}));
 
-export const ActivityTradeSchema = z.object({
+export const ActivityTradeSchema = z.lazy(() => z.object({
   id: IdSchema.optional(),
   marketSlug: z.string().min(1),
   state: EnumTextSchema.nullable().optional(),
@@ -294,9 +299,9 @@ export const ActivityTradeSchema = z.object({
    */
   intent: z.unknown().optional(),
   fee: z.unknown().optional(),
-});
+}));
 
-export const ActivitySchema = z.object({
+export const ActivitySchema = z.lazy(() => z.object({
   type: z.string().min(1),
   /** Top-level references, when the venue (or the simulator) sends them. */
   id: z.union([IdSchema, z.number()]).optional(),
@@ -318,25 +323,25 @@ export const ActivitySchema = z.object({
   accountBalanceChange: z.unknown().optional(),
   /** Order lifecycle activity (the simulator's; other fields are ignored). */
   order: z.object({ orderId: IdSchema.optional(), executionId: IdSchema.optional() }).nullable().optional(),
-});
+}));
 export type WireActivity = z.infer<typeof ActivitySchema>;
 
-export const ActivitiesResponseSchema = z.object({
+export const ActivitiesResponseSchema = z.lazy(() => z.object({
   activities: z.array(ActivitySchema).optional().default([]),
   nextCursor: z.string().nullable().optional(),
   eof: z.boolean().optional(),
-});
+}));
 
 /** A balance: JSON numbers today (Amount objects and decimal strings accepted too). */
-export const BalanceSchema = z.object({
+export const BalanceSchema = z.lazy(() => z.object({
   currentBalance: LooseMoneySchema,
   currency: z.string().min(1).optional().default('USD'),
   buyingPower: LooseMoneySchema,
   openOrders: LooseMoneySchema.nullable().optional(),
   lastUpdated: TimestampSchema.optional(),
-});
+}));
 export type WireBalance = z.infer<typeof BalanceSchema>;
-export const BalancesResponseSchema = z.object({ balances: z.array(BalanceSchema) });
+export const BalancesResponseSchema = z.lazy(() => z.object({ balances: z.array(BalanceSchema) }));
 
 /** The error body: `{ message }` or `{ error }` (its own module, error-body-schema.ts, built on first use). */
 export { errorBodySchema } from './error-body-schema.js';

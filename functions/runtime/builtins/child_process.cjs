@@ -1,3 +1,3 @@
-// Node's 'child_process' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+// Node's 'child_process' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS); an object inheriting from it, so esbuild's interop has no property to copy (BUILTINS_EXPORTED_AS_IS).
 /* global module, process */
-module.exports = process.getBuiltinModule('child_process');
+module.exports = Object.create(process.getBuiltinModule('child_process'));

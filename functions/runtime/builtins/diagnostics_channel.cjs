@@ -1,3 +1,3 @@
-// Node's 'diagnostics_channel' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+// Node's 'diagnostics_channel' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS); an object inheriting from it, so esbuild's interop has no property to copy (BUILTINS_EXPORTED_AS_IS).
 /* global module, process */
-module.exports = process.getBuiltinModule('diagnostics_channel');
+module.exports = Object.create(process.getBuiltinModule('diagnostics_channel'));

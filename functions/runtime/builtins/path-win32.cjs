@@ -1,3 +1,3 @@
-// Node's 'path/win32' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+// Node's 'path/win32' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS); an object inheriting from it, so esbuild's interop has no property to copy (BUILTINS_EXPORTED_AS_IS).
 /* global module, process */
-module.exports = process.getBuiltinModule('path/win32');
+module.exports = Object.create(process.getBuiltinModule('path/win32'));

@@ -1,3 +1,3 @@
-// Node's 'stream/web' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+// Node's 'stream/web' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS); an object inheriting from it, so esbuild's interop has no property to copy (BUILTINS_EXPORTED_AS_IS).
 /* global module, process */
-module.exports = process.getBuiltinModule('stream/web');
+module.exports = Object.create(process.getBuiltinModule('stream/web'));

@@ -1,3 +1,3 @@
-// Node's 'worker_threads' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS).
+// Node's 'worker_threads' required, not imported: see infra/constructs/lambda-bundling.ts (BUILTIN_SHIMS); an object inheriting from it, so esbuild's interop has no property to copy (BUILTINS_EXPORTED_AS_IS).
 /* global module, process */
-module.exports = process.getBuiltinModule('worker_threads');
+module.exports = Object.create(process.getBuiltinModule('worker_threads'));

@@ -239,3 +239,18 @@ describe('domain → wire requests', () => {
     expect(() => buildModifyOrder('m', {})).toThrow(InvalidRequestError);
   });
 });
+
+describe('wire schemas: built on first use', () => {
+  it('exports every composite schema as a z.lazy whose schema is built by its first parse, once', async () => {
+    const wire = await import('../../../shared/venue/wire-schemas.js');
+    const composites = Object.entries(wire).filter(([name, v]) => name.endsWith('Schema') && typeof v === 'object' && !['EnumTextSchema', 'IdSchema'].includes(name));
+    expect(composites.length).toBeGreaterThan(25);
+    for (const [name, schema] of composites) expect((schema as { _zod: { def: { type: string } } })._zod.def.type, name).toBe('lazy');
+    const order = wire.OrderResponseSchema as unknown as { _zod: { innerType: unknown } };
+    expect(order._zod.innerType).toBe(order._zod.innerType);
+    // The lazy parses as the schema it wraps: the same issues for a bad body.
+    const bad = wire.OrderResponseSchema.safeParse({ order: { id: '', marketSlug: 'm', quantity: 1, state: 'X' } });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['order.id']);
+  });
+});
