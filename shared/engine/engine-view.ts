@@ -118,6 +118,10 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.state.consensusYes(marketSlug);
   }
 
+  consensusRevision(marketSlug: string): number {
+    return this.deps.state.consensusRevision(marketSlug);
+  }
+
   liveWinProbabilityYes(marketSlug: string): number | undefined {
     return this.deps.state.liveWinProbabilityYes(marketSlug);
   }
@@ -143,7 +147,7 @@ export class EngineView implements StrategyContext, RiskView {
   /** Markets with a position, then markets with only open orders (each once), without copying any order. */
   *activeMarkets(): Iterable<string> {
     const state = this.deps.state;
-    for (const p of state.allPositions()) if (p.quantity > 0) yield p.marketSlug;
+    for (const p of state.positionSizes()) if (p.quantity > 0) yield p.marketSlug; // sizes only: no marking
     for (const slug of this.deps.orders().openMarketSlugs()) {
       const p = state.position(slug);
       if (!p || !(p.quantity > 0)) yield slug;

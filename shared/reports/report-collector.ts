@@ -205,7 +205,8 @@ export class ReportCollector {
     }
     const byGame = new Map<string, number>();
     const seen = new Set<string>();
-    for (const p of state.allPositions()) {
+    // Only the positions' sizes and costs are read: the listing that does not mark the due ones again.
+    for (const p of state.positionSizes()) {
       if (p.quantity === 0 && !this.exposureMarket.has(p.marketSlug)) continue;
       // What the position could be sold for now (executable mark), else its cost.
       const value = usd(p.quantity === 0 ? 0 : (performance.closeout(p.marketSlug, p.netQty).value ?? p.cost));

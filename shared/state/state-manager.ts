@@ -115,6 +115,8 @@ interface MarketQuotes extends ConsensusMemo {
   /** The odds message that last touched it. */
   touchedBy: number;
   consensus: ConsensusProbability | undefined;
+  /** StateManager.consensusSeq when `consensus` was last set (0: never). */
+  consensusStamp: number;
   /** The link that freezes the pre-game strength from this market, as read at directory revision `linkRevision`. */
   pregameLink: MarketLink | undefined;
   linkRevision: number;
@@ -136,6 +138,8 @@ interface FixtureModel {
  */
 interface MarketView {
   revision: number;
+  /** StateManager.consensusSeq when the view was (re)made for `revision` (its link and quotes found). */
+  stamp: number;
   link: MarketLink | undefined;
   quotes: MarketQuotes | undefined;
   fixture: FixtureModel | undefined;
@@ -185,6 +189,11 @@ export class StateManager {
   private lastGame: GameState | undefined = undefined;
   /** fixtureId → market → its quotes. */
   private readonly quotes = new Map<string, Map<string, MarketQuotes>>();
+  /**
+   * Stamps the views' and the market quotes' consensus changes (see consensusRevision): one increasing count for
+   * both, so the larger of a market's two stamps moves whenever either does.
+   */
+  private consensusSeq = 0;
   /** Odds messages handled (marks the markets each one touched). */
   private oddsUpdates = 0;
   /** The markets the odds message being handled touched (reused; a fresh list if one is handled within another). */
@@ -616,6 +625,7 @@ export class StateManager {
       const mq = touched[k] as MarketQuotes;
       const c = this.opts.consensus(mq.list, mq.fixtureId, mq.market, now, mq);
       mq.consensus = c;
+      mq.consensusStamp = ++this.consensusSeq;
       if (!c) continue;
       this.freezePregame(mq, c);
       this.oddsChannel.emit(c);
@@ -628,7 +638,7 @@ export class StateManager {
     if (!byMarket) this.quotes.set(fixtureId, (byMarket = new Map()));
     let mq = byMarket.get(market);
     if (!mq) {
-      mq = { fixtureId, market, at: new Map(), list: [], touchedBy: 0, consensus: undefined, pregameLink: undefined, linkRevision: -1 };
+      mq = { fixtureId, market, at: new Map(), list: [], touchedBy: 0, consensus: undefined, consensusStamp: 0, pregameLink: undefined, linkRevision: -1 };
       byMarket.set(market, mq);
     }
     return mq;
@@ -689,6 +699,17 @@ export class StateManager {
     return this.positions.values();
   }
 
+  /**
+   * Every position as last made, without marking the due ones again (allPositions does): its size and money
+   * figures (marketSlug, side, quantity, netQty, avgPrice, cost, realizedPnl, feesPaid) are current, since only
+   * a venue position (made at once, onPosition) or fees (added in place, addFees) move them and a mark copies
+   * them from the same venue position; its marks (currentValue, unrealizedPnl…, updatedAt) may be behind.
+   * Same objects, same order as allPositions; read them at once, never keep or change them.
+   */
+  positionSizes(): IterableIterator<Readonly<PositionState>> {
+    return this.positions.values();
+  }
+
   account(): { balance: number; buyingPower: number; updatedAt: number } {
     return this.balance;
   }
@@ -711,11 +732,12 @@ export class StateManager {
     const quotes = link ? this.marketQuotes(link.fixtureId, link.oddsMarket) : undefined;
     const fixture = link ? this.fixtureModel(link.fixtureId) : undefined;
     if (v === undefined) {
-      v = { revision, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined, yesBox: undefined };
+      v = { revision, stamp: ++this.consensusSeq, link, quotes, fixture, yesOf: undefined, yesAt: 0, yes: undefined, yesBox: undefined };
       this.views.set(slug, v);
       if (e !== undefined) e.view = v;
     } else {
       v.revision = revision;
+      v.stamp = ++this.consensusSeq;
       v.link = link;
       v.quotes = quotes;
       v.fixture = fixture;
@@ -759,6 +781,19 @@ export class StateManager {
     }
     v.yes = yes;
     return yes;
+  }
+
+  /**
+   * A number that moves whenever consensusYes's answer for the market may change other than by its ageMs
+   * following the clock (StrategyContext.consensusRevision): that answer is read from the market's view (its
+   * link and its fixture × market quotes, found again with a new stamp when the directory moves) and from the
+   * quotes' consensus (set, with a new stamp, only by an odds message). Both stamps come from one increasing
+   * count, so their larger one moves when either does.
+   */
+  consensusRevision(slug: string): number {
+    const v = this.view(slug);
+    const q = v.quotes;
+    return q !== undefined && q.consensusStamp > v.stamp ? q.consensusStamp : v.stamp;
   }
 
   /** The live model's probability that this market's YES side wins, once the game has a pre-game strength. */

@@ -40,6 +40,13 @@ export interface StrategyContext {
   marketsForFixture(fixtureId: string): readonly string[];
   /** The answer is the state's own, updated in place by the next call: read it at once, never keep or change it. */
   consensusYes(marketSlug: string): ConsensusYes | undefined;
+  /**
+   * Optional: a number that moves whenever consensusYes's answer for the market may change, other than its
+   * ageMs growing with the clock (at one revision the answer's presence, probability and confidence stay the
+   * same, and ageMs moves exactly with the clock). While it stays the same a strategy may keep what it concluded
+   * from that answer; without it, it must ask every time.
+   */
+  consensusRevision?(marketSlug: string): number;
   /** The live model's probability that YES wins, from the current game state; undefined when unknown. */
   liveWinProbabilityYes(marketSlug: string): number | undefined;
   position(marketSlug: string): PositionState | undefined;

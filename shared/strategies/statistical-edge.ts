@@ -25,6 +25,14 @@ interface EdgeMark {
   /** The context's directoryRevision when `info` was read (NaN: not read, or the context has none). */
   infoRev: number;
   info: MarketInfo | undefined;
+  /**
+   * The last refusal that only new inputs can lift (see `quiet`): the context's consensusRevision, the clock
+   * time and the best prices it was reached at (quietRev NaN: none).
+   */
+  quietRev: number;
+  quietAt: number;
+  quietBid: PriceMicros | null;
+  quietAsk: PriceMicros | null;
 }
 
 export interface StatisticalEdgeOptions {
@@ -100,21 +108,45 @@ export class StatisticalEdge implements BaseStrategy {
     return this.evaluateMarket(slug, this.opts.context.market(slug), now);
   }
 
-  /** `market` is the context's answer for the slug now (ctx.market). */
+  /**
+   * `market` is the context's answer for the slug now (ctx.market).
+   *
+   * Woken only when its inputs change: the tests before the cooldown read only the market's state and best
+   * prices, consensusYes's answer and the (fixed) config. Given the context's consensusRevision, a refusal
+   * there is kept (`quiet`) and the next evaluations answer it again without asking, while the revision and
+   * the best prices stay the same and the clock has not gone back (the market is open again, or this line
+   * would have answered): at one revision the consensus's presence, probability and confidence stay the
+   * same and its age only grows with the clock, so time alone can add the staleness refusal, never lift one.
+   * The cooldown (lifted by time) and takeEdge's refusals (which read the position, the fees and the info)
+   * are never kept. Skipping consensusYes changes nothing for its other readers: it brings its answer up to
+   * the clock on every call.
+   */
   private evaluateMarket(slug: string, market: MarketState | undefined, now: number): Signal | undefined {
     const ctx = this.opts.context;
     const cfg = this.opts.config;
     if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+    const rev = ctx.consensusRevision?.(slug);
+    let mark = this.marks.get(slug);
+    if (mark === undefined) {
+      if (rev !== undefined) this.marks.set(slug, (mark = newMark()));
+    } else if (mark.quietRev === rev && mark.quietBid === market.yesBid && mark.quietAsk === market.yesAsk && now >= mark.quietAt) {
+      return undefined;
+    }
     // Every test below answers undefined on failing and reads only (consensusYes's in-place answer aside, which
     // it brings up to `now` for whoever reads it), so their order is free: the cooldown's lookup comes after
     // the book test that fails for nearly every update.
     const consensus = ctx.consensusYes(slug);
-    if (!consensus || !Number.isFinite(consensus.probability)) return undefined;
-    if (consensus.confidence < cfg.confidenceThreshold || consensus.ageMs > cfg.maxConsensusAgeMs) return undefined;
+    if (
+      !consensus ||
+      !Number.isFinite(consensus.probability) ||
+      consensus.confidence < cfg.confidenceThreshold ||
+      consensus.ageMs > cfg.maxConsensusAgeMs
+    ) {
+      return quiet(mark, rev, market, now);
+    }
     const fair = probabilityToPrice(consensus.probability);
-    if (!mayTakeEdge(market, fair, cfg.minEdge)) return undefined;
-    let mark = this.marks.get(slug);
-    if (mark === undefined) this.marks.set(slug, (mark = { lastSignalAt: NaN, infoRev: NaN, info: undefined }));
+    if (!mayTakeEdge(market, fair, cfg.minEdge)) return quiet(mark, rev, market, now);
+    if (mark === undefined) this.marks.set(slug, (mark = newMark()));
     else if (now - mark.lastSignalAt < cfg.cooldownMs) return undefined;
     const info = this.infoOf(slug, mark);
     const input = this.input;
@@ -136,4 +168,18 @@ export class StatisticalEdge implements BaseStrategy {
     this.metrics.increment('strategy.signal', 1, this.signalDimensions);
     return signal;
   }
+}
+
+function newMark(): EdgeMark {
+  return { lastSignalAt: NaN, infoRev: NaN, info: undefined, quietRev: NaN, quietAt: NaN, quietBid: null, quietAsk: null };
+}
+
+/** Keeps a refusal of the tests before the cooldown on the market's mark (with a revision to tell it by); answers undefined. */
+function quiet(mark: EdgeMark | undefined, rev: number | undefined, market: MarketState, now: number): undefined {
+  if (mark === undefined || rev === undefined) return undefined;
+  mark.quietRev = rev;
+  mark.quietAt = now;
+  mark.quietBid = market.yesBid;
+  mark.quietAsk = market.yesAsk;
+  return undefined;
 }

@@ -4,7 +4,8 @@
  * of market data, venue positions and snapshots, fees, taker-Θ changes and clock moves, a state manager read
  * now and then gives exactly what one read after every event gives (the marks as of each market's last move,
  * at that move's clock time and Θ), the same position_update events, and the objects it handed out change
- * the same way (a later addFees mutates only the current object).
+ * the same way (a later addFees mutates only the current object). positionSizes (which marks nothing) gives
+ * every position's sizes and money figures as marked positions do, and reading it changes no later answer.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -82,6 +83,11 @@ function venueEvent(o: Op, at: number): VenueEvent | null {
   }
 }
 
+/** What positionSizes promises current: every figure but the marks. */
+const sizes = (p: Readonly<PositionState>) => ({
+  marketSlug: p.marketSlug, side: p.side, quantity: p.quantity, netQty: p.netQty, avgPrice: p.avgPrice, cost: p.cost, realizedPnl: p.realizedPnl, feesPaid: p.feesPaid,
+});
+
 describe('positions marked when read', () => {
   it('property: reading now and then gives what reading after every event gives', () => {
     fc.assert(
@@ -116,7 +122,8 @@ describe('positions marked when read', () => {
             expect(got).toEqual(want);
             want.forEach((p, i) => handed.push([p, got[i]]));
           }
-          readEvery();
+          // positionSizes: the sizes and money figures of every position, as marked positions give them.
+          expect([...lazy.sm.positionSizes()].map(sizes)).toEqual(readEvery().map(sizes));
         }
         expect([...lazy.sm.allPositions()]).toEqual([...eager.sm.allPositions()]);
         for (const s of SLUGS) expect(lazy.sm.position(s)).toEqual(eager.sm.position(s));
