@@ -42,26 +42,23 @@ const LIST_CACHE_SLOTS = 1024;
 
 /**
  * One interned list field over one file (replay-schema.ts `interned`): one object per distinct element and
- * one array per distinct list, made when first read. Elements are kept for the cursor's life (there is one
- * per distinct element row); lists in a small direct-mapped cache by their run's start, which keeps the
- * recent ones (a book side usually repeats the previous frame's).
+ * one array per distinct list. Elements are made when the cursor opens, in one pass over their table (every
+ * element row is in some list, and a replay reads them all; made there, a list is a few indexed reads, with
+ * no per-element check or call); lists are made when first read and kept in a small direct-mapped cache by
+ * their run's start, which keeps the recent ones (a book side usually repeats the previous frame's).
  */
 class InternedList {
   private readonly elements: unknown[];
   private readonly starts = new Int32Array(LIST_CACHE_SLOTS).fill(-1);
   private readonly lists: unknown[][] = new Array<unknown[]>(LIST_CACHE_SLOTS).fill([]);
-  /** Element of the run position j (its object, made on first use). */
-  private readonly at = (j: number): unknown => {
-    const row = this.refs[j] as number;
-    return this.elements[row] ?? (this.elements[row] = this.read(row));
-  };
-
   constructor(
-    private readonly read: RowReader,
+    read: RowReader,
     private readonly refs: Int32Array,
     elementRows: number,
   ) {
-    this.elements = new Array<unknown>(elementRows).fill(undefined);
+    const elements: unknown[] = [];
+    for (let row = 0; row < elementRows; row++) elements.push(read(row));
+    this.elements = elements;
   }
 
   get(start: number, count: number): unknown[] {
@@ -71,10 +68,37 @@ class InternedList {
       const hit = this.lists[slot] as unknown[];
       if (hit.length === count) return hit;
     }
-    const out = packed(this.at, start, count);
+    const out = packedRefs(this.elements, this.refs, start, count);
     this.starts[slot] = start;
     this.lists[slot] = out;
     return out;
+  }
+}
+
+/** packed() for an interned list: the elements E[R[s]] … E[R[s + n - 1]] (n ≥ 1), by direct reads. */
+function packedRefs(E: readonly unknown[], R: Int32Array, s: number, n: number): unknown[] {
+  switch (n) {
+    case 1:
+      return [E[R[s] as number]];
+    case 2:
+      return [E[R[s] as number], E[R[s + 1] as number]];
+    case 3:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number]];
+    case 4:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number]];
+    case 5:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number]];
+    case 6:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number]];
+    case 7:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number], E[R[s + 6] as number]];
+    case 8:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number], E[R[s + 6] as number], E[R[s + 7] as number]];
+    default: {
+      const grown: unknown[] = [];
+      for (let i = 0; i < n; i++) grown.push(E[R[s + i] as number]);
+      return grown.slice();
+    }
   }
 }
 

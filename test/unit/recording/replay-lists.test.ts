@@ -43,4 +43,45 @@ describe('replay form lists', () => {
       { numRuns: 150 },
     );
   });
+
+  it('property: within one cursor a book level is one object per side and distinct value (equal levels the same object, unequal never), and a fresh cursor shares none', () => {
+    const level = fc.record({ price: fc.integer({ min: 1, max: 4 }), qty: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(-0)) });
+    const side = fc.array(level, { maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ bids: side, asks: side }), { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (sides, order) => {
+        const lines = sides.map((s, i) => ({ t: i, k: 'market', e: { ...frame(1, i), ...s } })) as RecordLine[];
+        const buf = encodeReplay(lines);
+        const a = new ReplayCursor(buf);
+        const b = new ReplayCursor(buf);
+        // Read in any order, some lines more than once.
+        const reads = [...order.map((n) => n % lines.length), ...lines.keys()];
+        type Level = { price: number; qty: number };
+        const seen = { bids: new Map<string, Level>(), asks: new Map<string, Level>() };
+        const all = new Set<Level>();
+        for (const i of reads) {
+          const e = a.event(i) as unknown as { bids: Level[]; asks: Level[] };
+          expect(JSON.stringify(e)).toBe(JSON.stringify(lines[i]!.e));
+          for (const key of ['bids', 'asks'] as const) {
+            e[key].forEach((l, j) => {
+              const want = (lines[i]!.e as unknown as Record<typeof key, Level[]>)[key][j]!;
+              expect(Object.is(l.qty, want.qty)).toBe(true);
+              const id = `${l.price}|${Object.is(l.qty, -0) ? '-0' : l.qty}`;
+              const first = seen[key].get(id);
+              if (first) expect(l).toBe(first);
+              else {
+                expect(all.has(l)).toBe(false);
+                seen[key].set(id, l);
+              }
+              all.add(l);
+            });
+          }
+        }
+        for (let i = 0; i < lines.length; i++) {
+          const e = b.event(i) as unknown as { bids: Level[]; asks: Level[] };
+          for (const l of [...e.bids, ...e.asks]) expect(all.has(l)).toBe(false);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
