@@ -28,6 +28,9 @@ function keyOf(name: string, dimensions?: Dimensions): string {
 }
 
 /** A node of the key cache: the key of the dimensions walked so far, and the next dimension's names/values. */
+/** How many (dimensions, name) pairs MetricsRegistry keeps for an identity check first. */
+const HOT_SLOTS = 8;
+
 interface KeyNode {
   key?: string;
   next?: Map<string, KeyNode>;
@@ -76,13 +79,25 @@ export class MetricsRegistry implements Metrics {
   private static readonly UNCACHED: KeyNode = {};
 
   /** The cache node of a 1–2 dimension key (its `key` set), or UNCACHED. */
+  /**
+   * The last HOT_SLOTS (frozen dimensions, name) pairs asked for and their nodes, compared by identity before
+   * anything else: the few counters of the order path come back on every message, and a frozen object's
+   * node never changes, so a hit answers what the lookup below would (without the WeakMap's cost).
+   */
+  private readonly hotDims: (Dimensions | undefined)[] = new Array<Dimensions | undefined>(HOT_SLOTS).fill(undefined);
+  private readonly hotNames: string[] = new Array<string>(HOT_SLOTS).fill('');
+  private readonly hotNodes: KeyNode[] = new Array<KeyNode>(HOT_SLOTS).fill(MetricsRegistry.UNCACHED);
+  private hotNext = 0;
+
   private node(name: string, dimensions: Dimensions): KeyNode {
+    const hotDims = this.hotDims;
+    for (let i = 0; i < HOT_SLOTS; i++) if (hotDims[i] === dimensions && this.hotNames[i] === name) return this.hotNodes[i] as KeyNode;
     const frozen = Object.isFrozen(dimensions);
     let byName: Map<string, KeyNode> | undefined;
     if (frozen) {
       byName = this.frozenNodes.get(dimensions);
       const found = byName?.get(name);
-      if (found !== undefined) return found;
+      if (found !== undefined) return this.remember(name, dimensions, found);
     }
     let node = this.keyCache.get(name);
     if (!node) this.keyCache.set(name, (node = {}));
@@ -97,7 +112,18 @@ export class MetricsRegistry implements Metrics {
     if (frozen) {
       if (byName === undefined) this.frozenNodes.set(dimensions, (byName = new Map()));
       byName.set(name, node);
+      return this.remember(name, dimensions, node);
     }
+    return node;
+  }
+
+  /** Puts a frozen dimensions object's node in the hot slots (the oldest slot goes). */
+  private remember(name: string, dimensions: Dimensions, node: KeyNode): KeyNode {
+    const i = this.hotNext;
+    this.hotNext = (i + 1) % HOT_SLOTS;
+    this.hotDims[i] = dimensions;
+    this.hotNames[i] = name;
+    this.hotNodes[i] = node;
     return node;
   }
 

@@ -25,6 +25,7 @@
  */
 import { ONE_CONTRACT, formatQuantity, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import { ONE_DOLLAR, type Micros, type PriceMicros } from '../domain/money.js';
+import type { MarketInfo } from '../domain/market.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
 import { SIGNAL_ACTIONS } from '../domain/signal.js';
 import type { OrderIntent } from '../domain/venue-enums.js';
@@ -126,7 +127,9 @@ export class RiskManager {
   }
 
   validateTrade(signal: Signal): RiskDecision {
-    const invalid = this.malformed(signal);
+    // Read once: nothing below changes the market directory.
+    const info = this.opts.view.marketInfo(signal.marketSlug);
+    const invalid = this.malformed(signal, info);
     if (invalid) return this.decide(signal, { approved: false, check: 'invalid_signal', reason: invalid });
     const shape = ACTION_SHAPE[signal.action];
     const view = this.opts.view;
@@ -194,8 +197,10 @@ export class RiskManager {
       boundWhat = 'max_portfolio_exposure';
     }
 
-    // 3. Correlated exposure.
-    for (const [key, group] of others.byKey) {
+    // 3. Correlated exposure (keys, then each value: no [key, value] pair made per group).
+    const byKey = others.byKey;
+    for (const key of byKey.keys()) {
+      const group = byKey.get(key) as Micros;
       const q = headroomQty(sideLoss, group, limits.maxCorrelatedExposure, cost);
       if (group + current >= limits.maxCorrelatedExposure || q === 0) {
         return this.decide(signal, {
@@ -235,7 +240,7 @@ export class RiskManager {
     }
 
     // 5. Minimum trade size (on the Kelly size, on the market's size grid: its minimum is its increment).
-    const minQty = Math.max(1, view.marketInfo(signal.marketSlug)?.minQty ?? ONE_CONTRACT);
+    const minQty = Math.max(1, info?.minQty ?? ONE_CONTRACT);
     const kellyOnGrid = roundToStep(kelly, minQty, 'down');
     if (qtyTimesMicros(kellyOnGrid, cost, 'down') < limits.minTradeSize || kellyOnGrid < minQty) {
       return this.decide(signal, {
@@ -291,11 +296,11 @@ export class RiskManager {
     });
   }
 
-  private malformed(s: Signal): string | undefined {
+  private malformed(s: Signal, info: MarketInfo | undefined): string | undefined {
     if (!s.marketSlug) return 'signal has no market';
     if (!(SIGNAL_ACTIONS as readonly string[]).includes(s.action)) return `unknown action ${String(s.action)}`;
     if (!Number.isSafeInteger(s.price) || s.price <= 0 || s.price >= ONE_DOLLAR) return `price ${s.price} is not an integer micros price strictly inside (0, 1)`;
-    const tick: PriceMicros = this.opts.view.marketInfo(s.marketSlug)?.tick ?? 0;
+    const tick: PriceMicros = info?.tick ?? 0;
     if (tick > 0 && s.price % tick !== 0) return `price ${s.price} is not on the market tick ${tick}`;
     if (!Number.isSafeInteger(s.quantity) || s.quantity <= 0) return `quantity ${s.quantity} is not a positive whole number of hundredths of a contract`;
     if (!Number.isFinite(s.fairProbability) || s.fairProbability < 0 || s.fairProbability > 1) return `fairProbability ${s.fairProbability} is not in [0, 1]`;
@@ -338,11 +343,17 @@ export class RiskManager {
   /** The decision counter's dimensions per check and strategy, made once each (metrics never keep them). */
   private readonly decisionDims = new Map<string, Map<RiskCheck, Readonly<{ check: RiskCheck; strategy: string }>>>();
 
+  /** The last dimensions handed out (most decisions in a row share check and strategy). */
+  private lastDims: Readonly<{ check: RiskCheck; strategy: string }> | undefined;
+
   private decisionDimensions(check: RiskCheck, strategy: string): Readonly<{ check: RiskCheck; strategy: string }> {
+    const last = this.lastDims;
+    if (last !== undefined && last.check === check && last.strategy === strategy) return last;
     let byCheck = this.decisionDims.get(strategy);
     if (byCheck === undefined) this.decisionDims.set(strategy, (byCheck = new Map()));
     let dims = byCheck.get(check);
     if (dims === undefined) byCheck.set(check, (dims = Object.freeze({ check, strategy })));
+    this.lastDims = dims;
     return dims;
   }
 

@@ -39,6 +39,25 @@ describe('MetricsRegistry keys', () => {
     );
   });
 
+  it('more frozen (dimensions, name) pairs than the hot slots, interleaved, count as fresh copies do', () => {
+    const dims = fc.dictionary(fc.constantFrom('a', 'b', 'strategy'), fc.constantFrom('x', 'y', '1'), { minKeys: 1, maxKeys: 2 });
+    fc.assert(
+      fc.property(fc.array(dims, { minLength: 1, maxLength: 14 }), fc.array(fc.tuple(fc.constantFrom('n1', 'n2', 'n3'), fc.nat(), fc.integer({ min: 1, max: 5 })), { maxLength: 120 }), (pool, calls) => {
+        const frozen = pool.map((d) => Object.freeze({ ...d }));
+        const m = new MetricsRegistry();
+        const reference = new MetricsRegistry();
+        for (const [name, i, by] of calls) {
+          const d = frozen[i % frozen.length] as Record<string, string>;
+          m.increment(name, by, d);
+          m.observe(name, by, d);
+          reference.increment(name, by, { ...d });
+          reference.observe(name, by, { ...d });
+        }
+        expect(m.snapshot()).toEqual(reference.snapshot());
+      }),
+    );
+  });
+
   it('frozen dimension objects reused across names count as fresh copies of them do', () => {
     const dimName = fc.constantFrom('a', 'b', 'c', 'strategy');
     const dims = fc.dictionary(dimName, fc.constantFrom('x', 'y', '1'), { maxKeys: 3 });
