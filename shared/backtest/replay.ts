@@ -237,6 +237,13 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   }
   if (!startMarked) start();
 
+  /** The bot's 1 s timer at simulated time `t`: timers due, pauses, the engine's tick, the report's sample. */
+  const tickAt = (t: number): void => {
+    scheduler.runUntil(t);
+    pauses.onTick(t);
+    engine.tick(t);
+    collector?.sample(t);
+  };
   const progressEvery = opts.progressEvery ?? 100_000;
   const onProgress = opts.onProgress;
   const total = lines.length;
@@ -262,10 +269,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
       const t = lines.timeAt(i);
       let tickStarted = false;
       while (nextTick <= t) {
-        scheduler.runUntil(nextTick);
-        pauses.onTick(nextTick);
-        engine.tick(nextTick);
-        collector?.sample(nextTick);
+        tickAt(nextTick);
         nextTick += tickMs;
         if (work) {
           tickStarted = true;
@@ -342,10 +346,7 @@ export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
   // Let orders in flight land (one latency and a tick past the last line).
   const end = (lines.length > 0 ? lines.timeAt(total - 1) : firstT) + Math.max(latencyMs, 0) + tickMs;
   while (nextTick <= end) {
-    scheduler.runUntil(nextTick);
-    pauses.onTick(nextTick);
-    engine.tick(nextTick);
-    collector?.sample(nextTick);
+    tickAt(nextTick);
     nextTick += tickMs;
     await settle(total);
   }

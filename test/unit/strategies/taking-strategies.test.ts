@@ -194,6 +194,28 @@ class SteppingBackContext extends FakeContext {
   override readonly clock = new SteppingClock();
 }
 
+/**
+ * Live arbitrage's rules written plainly, asking the context every time (the directory's info, the live model,
+ * the position): its signal for `slug` now, or none. `last` holds each market's last signal time.
+ */
+function plainLiveArbitrage(c: SteppingBackContext, last: Map<string, number>, slug: string, reason: string): Signal | undefined {
+  const now = c.clock.now();
+  const market = c.market(slug);
+  if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
+  const t = last.get(slug);
+  if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
+  const p = c.liveWinProbabilityYes(slug);
+  if (p === undefined) return undefined;
+  const info = c.marketInfo(slug);
+  const signal = takeEdge({
+    market, fair: probabilityToPrice(p), minEdge: ARB.minEdge, tick: info?.tick ?? 10_000, sizeStep: info?.minQty, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
+    budget: ARB.maxPosition, position: c.position(slug), strategyName: 'live_arbitrage', urgency: 'HIGH', confidence: ARB.confidence,
+    fairProbability: p, reason: `live arbitrage on ${reason}`, now,
+  });
+  if (signal) last.set(slug, now);
+  return signal;
+}
+
 describe('LiveArbitrage against its rules written plainly', () => {
   it('property: over game and book updates, with a clock that also steps back, the signals of the plain rules (the cooldown asked every time)', () => {
     const step = fc.record({
@@ -218,22 +240,7 @@ describe('LiveArbitrage against its rules written plainly', () => {
         const la = new LiveArbitrage({ config: ARB, context: c });
         const last = new Map<string, number>();
         let eventAt: number | undefined;
-        const expected = (slug: string, reason: string): Signal | undefined => {
-          const now = c.clock.now();
-          const market = c.market(slug);
-          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-          const t = last.get(slug);
-          if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
-          const p = c.liveWinProbabilityYes(slug);
-          if (p === undefined) return undefined;
-          const signal = takeEdge({
-            market, fair: probabilityToPrice(p), minEdge: ARB.minEdge, tick: 10_000, sizeStep: undefined, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
-            budget: ARB.maxPosition, position: c.position(slug), strategyName: 'live_arbitrage', urgency: 'HIGH', confidence: ARB.confidence,
-            fairProbability: p, reason: `live arbitrage on ${reason}`, now,
-          });
-          if (signal) last.set(slug, now);
-          return signal;
-        };
+        const expected = (slug: string, reason: string): Signal | undefined => plainLiveArbitrage(c, last, slug, reason);
         // The first sighting of a live game is a game event.
         eventAt = c.clock.now();
         expect(la.onGameUpdate(game)).toEqual([expected('home', 'clock change')].filter((e) => e !== undefined));
@@ -315,23 +322,7 @@ describe('LiveArbitrage per-market marks against the plain rules', () => {
         const last = new Map<string, number>();
         const eventAt = new Map<string, number>();
         const marks = new Map<string, string>();
-        const expected = (slug: string, reason: string): Signal | undefined => {
-          const now = c.clock.now();
-          const market = c.market(slug);
-          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-          const t = last.get(slug);
-          if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
-          const p = c.liveWinProbabilityYes(slug);
-          if (p === undefined) return undefined;
-          const info = c.marketInfo(slug);
-          const signal = takeEdge({
-            market, fair: probabilityToPrice(p), minEdge: ARB.minEdge, tick: info?.tick ?? 10_000, sizeStep: info?.minQty, rates: DEFAULT_FEE_MODEL.ratesFor(slug, now),
-            budget: ARB.maxPosition, position: c.position(slug), strategyName: 'live_arbitrage', urgency: 'HIGH', confidence: ARB.confidence,
-            fairProbability: p, reason: `live arbitrage on ${reason}`, now,
-          });
-          if (signal) last.set(slug, now);
-          return signal;
-        };
+        const expected = (slug: string, reason: string): Signal | undefined => plainLiveArbitrage(c, last, slug, reason);
         let n = 0;
         for (const { advance, action: x } of steps) {
           c.clock.step(advance);
