@@ -49,6 +49,11 @@ interface MarketEntry {
   othersKeys: readonly string[] | undefined;
 }
 
+/** ExposureLedger.check's answer: the market's scenario losses and the other markets' exposures. */
+export interface ExposureCheck extends MarketLoss {
+  others: OthersExposure;
+}
+
 export type WatchableRiskView = RiskView & Required<Pick<RiskView, 'watchExposure'>>;
 
 export class ExposureLedger implements ExposureSink {
@@ -71,21 +76,8 @@ export class ExposureLedger implements ExposureSink {
 
   /** Same as `marketLoss(view.position(m), view.openOrders(m), excludeOrderId)`. */
   marketLoss(marketSlug: string, excludeOrderId?: string): MarketLoss {
-    this.ensure();
-    const m = this.markets.get(marketSlug);
-    let ifYes = m ? m.ordersIfYes + m.positionIfYes : 0;
-    let ifNo = m ? m.ordersIfNo + m.positionIfNo : 0;
-    if (excludeOrderId !== undefined) {
-      const byLocal = this.orders.get(excludeOrderId);
-      const venueLocal = this.byVenueId.get(excludeOrderId);
-      const byVenue = venueLocal !== undefined && venueLocal !== excludeOrderId ? this.orders.get(venueLocal) : undefined;
-      for (const o of [byLocal, byVenue]) {
-        if (o === undefined || o.slug !== marketSlug) continue;
-        ifYes -= o.ifYes;
-        ifNo -= o.ifNo;
-      }
-    }
-    return { ifYes, ifNo };
+    const c = this.check(marketSlug, excludeOrderId);
+    return { ifYes: c.ifYes, ifNo: c.ifNo };
   }
 
   /** Same as `Math.max` of `marketLoss` with nothing excluded. */
@@ -99,24 +91,56 @@ export class ExposureLedger implements ExposureSink {
    * answer (object and map) is the ledger's own, reused by the next call: read it before asking again.
    */
   othersExposure(marketSlug: string): Readonly<OthersExposure> {
+    return this.check(marketSlug).others;
+  }
+
+  /**
+   * `marketLoss(marketSlug, excludeOrderId)` and `othersExposure(marketSlug)` in one call (the risk check's:
+   * one freshness check, one lookup of the market). The answer (objects and map) is the ledger's own, reused
+   * by the next call: read it before asking again.
+   *
+   * A market with an entry is counted under its entry's keys: they are keysOf's answer as long as the watch is
+   * current (set from keysOf when the entry is made; keysOf's inputs are the directory, whose change starts the
+   * ledger over, and the market's game, whose every change is told through gameChanged, which re-keys).
+   */
+  check(marketSlug: string, excludeOrderId?: string): Readonly<ExposureCheck> {
     this.ensure();
     const m = this.markets.get(marketSlug);
-    const keys = this.keysOf(marketSlug);
-    if (m && m.keys !== keys) this.rekey(m, keys);
-    const own = m?.exposure ?? 0;
-    const out = this.othersAnswer;
+    const out = this.checkAnswer;
+    let ifYes = m !== undefined ? m.ordersIfYes + m.positionIfYes : 0;
+    let ifNo = m !== undefined ? m.ordersIfNo + m.positionIfNo : 0;
+    if (excludeOrderId !== undefined) {
+      const byLocal = this.orders.get(excludeOrderId);
+      if (byLocal !== undefined && byLocal.slug === marketSlug) {
+        ifYes -= byLocal.ifYes;
+        ifNo -= byLocal.ifNo;
+      }
+      const venueLocal = this.byVenueId.get(excludeOrderId);
+      const byVenue = venueLocal !== undefined && venueLocal !== excludeOrderId ? this.orders.get(venueLocal) : undefined;
+      if (byVenue !== undefined && byVenue.slug === marketSlug) {
+        ifYes -= byVenue.ifYes;
+        ifNo -= byVenue.ifNo;
+      }
+    }
+    out.ifYes = ifYes;
+    out.ifNo = ifNo;
+    const own = m !== undefined ? m.exposure : 0;
+    const others = out.others;
     // A map that already holds exactly these keys in this order (keysOf hands out one array per inputs, never
     // changed): only their values are set again. The market's own map when it has an entry (a map cleared
     // and filled with another market's keys makes V8 allocate a new table: every check of another market
     // than the last did), else one shared map.
+    let keys: readonly string[];
     let byKey: Map<string, Micros>;
     if (m !== undefined) {
+      keys = m.keys;
       if (m.othersKeys !== keys || m.others === undefined) {
         m.others = new Map();
         m.othersKeys = keys;
       }
       byKey = m.others;
     } else {
+      keys = this.keysOf(marketSlug);
       byKey = this.sharedOthers;
       if (keys !== this.sharedOthersKeys) {
         byKey.clear();
@@ -127,12 +151,12 @@ export class ExposureLedger implements ExposureSink {
       const k = keys[i] as string;
       byKey.set(k, (this.groups.get(k) ?? 0) - own);
     }
-    out.byKey = byKey;
-    out.portfolio = this.portfolio - own;
+    others.byKey = byKey;
+    others.portfolio = this.portfolio - own;
     return out;
   }
 
-  private readonly othersAnswer: OthersExposure = { portfolio: 0, byKey: new Map() };
+  private readonly checkAnswer: ExposureCheck = { ifYes: 0, ifNo: 0, others: { portfolio: 0, byKey: new Map() } };
   /** othersExposure's map for markets without an entry, and the keys it holds. */
   private readonly sharedOthers = new Map<string, Micros>();
   private sharedOthersKeys: readonly string[] | undefined;

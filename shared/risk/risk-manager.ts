@@ -145,8 +145,10 @@ export class RiskManager {
     const price = signal.price;
     const cost = costPerContract(shape.side, price);
     const replaced = signal.replacesOrderId;
-    const ledger = this.ledger;
-    const loss = ledger ? ledger.marketLoss(signal.marketSlug, replaced) : this.exposure.marketLoss(signal.marketSlug, replaced);
+    // The ledger answers the market's loss and the other markets' exposure in one call (read both before any
+    // other call to it: the answer is its own, reused).
+    const checked = this.ledger?.check(signal.marketSlug, replaced);
+    const loss = checked ?? this.exposure.marketLoss(signal.marketSlug, replaced);
     const current = Math.max(loss.ifYes, loss.ifNo);
     const sideLoss = shape.buysLong ? loss.ifNo : loss.ifYes;
     // The smallest cap so far and what set it (the first of equal caps wins); named only when it binds.
@@ -182,7 +184,7 @@ export class RiskManager {
       }
     }
     // The other markets' exposure, for the portfolio and every correlated group, in one pass.
-    const others = ledger ? ledger.othersExposure(signal.marketSlug) : this.correlation.othersExposure(signal.marketSlug);
+    const others = checked ? checked.others : this.correlation.othersExposure(signal.marketSlug);
     const otherMarkets = others.portfolio;
     const portfolio = headroomQty(sideLoss, otherMarkets, limits.maxPortfolioExposure, cost);
     if (otherMarkets + current >= limits.maxPortfolioExposure || portfolio === 0) {

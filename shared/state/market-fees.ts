@@ -56,6 +56,9 @@ interface SlugRates {
  */
 export class ScheduleFeeModel implements FeeModel {
   private readonly memo = new Map<string, SlugRates>();
+  /** The market ratesFor last answered and its memo entry (the same object as in `memo`). */
+  private lastSlug: string | undefined = undefined;
+  private lastRates: SlugRates | undefined = undefined;
   /** epoch's last count of the overrides in force, the same at every time in [inForceFrom, inForceUntil). */
   private inForce = 0;
   private inForceFrom = NaN;
@@ -70,18 +73,26 @@ export class ScheduleFeeModel implements FeeModel {
   ratesFor(marketSlug: string, nowMs: number): FeeRates {
     if (this.revision === undefined) return this.ratesUncached(marketSlug, nowMs);
     const revision = this.revision();
-    const m = this.memo.get(marketSlug);
-    if (m !== undefined && m.revision === revision && nowMs >= m.from && nowMs < m.until) return m.rates;
+    // The last market asked first (strategies and the risk check ask for the same market in one message): its
+    // entry is the memo's own, updated in place below, so it is the one memo.get would find.
+    let m = marketSlug === this.lastSlug ? this.lastRates : this.memo.get(marketSlug);
+    if (m !== undefined && m.revision === revision && nowMs >= m.from && nowMs < m.until) {
+      this.lastSlug = marketSlug;
+      this.lastRates = m;
+      return m.rates;
+    }
     const rates = this.ratesUncached(marketSlug, nowMs);
     const from = segmentStart(this.schedule, nowMs);
     const until = segmentEnd(this.schedule, nowMs);
-    if (m === undefined) this.memo.set(marketSlug, { revision, from, until, rates });
+    if (m === undefined) this.memo.set(marketSlug, (m = { revision, from, until, rates }));
     else {
       m.revision = revision;
       m.from = from;
       m.until = until;
       m.rates = rates;
     }
+    this.lastSlug = marketSlug;
+    this.lastRates = m;
     return rates;
   }
 
