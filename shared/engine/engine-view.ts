@@ -166,7 +166,8 @@ export class EngineView implements StrategyContext, RiskView {
     this.sinks = [...this.sinks, sink];
     let open = true;
     return {
-      current: () => open && this.deps.orders() === tracker && directory.revision === revision,
+      // The directory's revision first: a field read, where the active tracker is asked of the mode's executor.
+      current: () => open && directory.revision === revision && this.deps.orders() === tracker,
       close: () => {
         if (!open) return;
         open = false;

@@ -9,7 +9,8 @@
  *  - per open opening order: its contribution (orderLoss: remaining quantity at its limit) to its market;
  *  - per market: the sums of its orders' contributions and its position's (positionLoss), per settlement
  *    outcome, and its exposure (the larger of the two) with the correlation keys it is counted under;
- *  - the portfolio total and each correlated group's total of the markets' exposures.
+ *  - the portfolio total and each correlated group's total of the markets' exposures (one cell per key, held
+ *    by the entries of the markets counted under it: a change or a check reaches its groups without a lookup).
  * Every change arrives through `RiskView.watchExposure` (order created or changed, position changed, a game's
  * teams — part of the keys — changed) and moves the totals by the difference. When the watch stops covering
  * every change (a mode switch swaps the active order tracker; the market directory changed) the ledger starts
@@ -40,6 +41,8 @@ interface MarketEntry {
   exposure: Micros;
   /** The correlation keys its exposure is counted under (the checker's memoised array). */
   keys: readonly string[];
+  /** cells[i]: the group total of keys[i] (the ledger's `groups` entry, held for as long as the market is). */
+  cells: GroupCell[];
   fixtureId: string | undefined;
   /**
    * othersExposure's answer map for this market and the keys it holds (made on the market's first check):
@@ -54,6 +57,12 @@ export interface ExposureCheck extends MarketLoss {
   others: OthersExposure;
 }
 
+/** A correlated group's total exposure, and how many market entries count under its key (kept while > 0). */
+interface GroupCell {
+  total: Micros;
+  refs: number;
+}
+
 export type WatchableRiskView = RiskView & Required<Pick<RiskView, 'watchExposure'>>;
 
 export class ExposureLedger implements ExposureSink {
@@ -63,7 +72,8 @@ export class ExposureLedger implements ExposureSink {
   /** Venue order id → local id, for the orders above that have one (a replaced order is named either way). */
   private readonly byVenueId = new Map<string, string>();
   private readonly markets = new Map<string, MarketEntry>();
-  private readonly groups = new Map<string, Micros>();
+  /** Each key some market entry counts under: its group's total (read through the entries' cells). */
+  private readonly groups = new Map<string, GroupCell>();
   /** fixture id → the markets above linked to it (whose keys a game change can move). */
   private readonly fixtures = new Map<string, Set<string>>();
   private portfolio: Micros = 0;
@@ -130,26 +140,27 @@ export class ExposureLedger implements ExposureSink {
     // changed): only their values are set again. The market's own map when it has an entry (a map cleared
     // and filled with another market's keys makes V8 allocate a new table: every check of another market
     // than the last did), else one shared map.
-    let keys: readonly string[];
     let byKey: Map<string, Micros>;
     if (m !== undefined) {
-      keys = m.keys;
+      const keys = m.keys;
       if (m.othersKeys !== keys || m.others === undefined) {
         m.others = new Map();
         m.othersKeys = keys;
       }
       byKey = m.others;
+      const cells = m.cells;
+      for (let i = 0; i < keys.length; i++) byKey.set(keys[i] as string, (cells[i] as GroupCell).total - own);
     } else {
-      keys = this.keysOf(marketSlug);
+      const keys = this.keysOf(marketSlug);
       byKey = this.sharedOthers;
       if (keys !== this.sharedOthersKeys) {
         byKey.clear();
         this.sharedOthersKeys = keys;
       }
-    }
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i] as string;
-      byKey.set(k, (this.groups.get(k) ?? 0) - own);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        byKey.set(k, this.groups.get(k)?.total ?? 0);
+      }
     }
     others.byKey = byKey;
     others.portfolio = this.portfolio - own;
@@ -240,7 +251,8 @@ export class ExposureLedger implements ExposureSink {
 
   private market(slug: string): MarketEntry {
     const fixtureId = this.view.fixtureForMarket(slug)?.fixtureId;
-    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys: this.keysOf(slug), fixtureId, others: undefined, othersKeys: undefined };
+    const keys = this.keysOf(slug);
+    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys, cells: this.take(keys), fixtureId, others: undefined, othersKeys: undefined };
     this.markets.set(slug, m);
     if (fixtureId !== undefined) {
       let set = this.fixtures.get(fixtureId);
@@ -264,11 +276,12 @@ export class ExposureLedger implements ExposureSink {
     if (d !== 0) {
       m.exposure = e;
       this.portfolio += d;
-      for (const k of m.keys) this.addToGroup(k, d);
+      for (const c of m.cells) c.total += d;
     }
     // Sums are linear: a market dropped at zero and re-created at zero plus later changes is still exact.
     if (m.ordersIfYes === 0 && m.ordersIfNo === 0 && m.positionIfYes === 0 && m.positionIfNo === 0) {
       this.markets.delete(slug);
+      this.release(m); // its exposure is 0: it leaves every group's total as it was
       if (m.fixtureId !== undefined) {
         const set = this.fixtures.get(m.fixtureId);
         if (set?.delete(slug) && set.size === 0) this.fixtures.delete(m.fixtureId);
@@ -277,16 +290,32 @@ export class ExposureLedger implements ExposureSink {
   }
 
   private rekey(m: MarketEntry, keys: readonly string[]): void {
-    if (m.exposure !== 0) {
-      for (const k of m.keys) this.addToGroup(k, -m.exposure);
-      for (const k of keys) this.addToGroup(k, m.exposure);
-    }
+    const e = m.exposure;
+    for (const c of m.cells) c.total -= e;
+    this.release(m);
     m.keys = keys;
+    m.cells = this.take(keys);
+    for (const c of m.cells) c.total += e;
   }
 
-  private addToGroup(key: string, d: Micros): void {
-    const v = (this.groups.get(key) ?? 0) + d;
-    if (v === 0) this.groups.delete(key);
-    else this.groups.set(key, v);
+  /** The cells of `keys` (made at 0 where missing), each counted as held once more. */
+  private take(keys: readonly string[]): GroupCell[] {
+    const cells: GroupCell[] = [];
+    for (const k of keys) {
+      let c = this.groups.get(k);
+      if (c === undefined) this.groups.set(k, (c = { total: 0, refs: 0 }));
+      c.refs++;
+      cells.push(c);
+    }
+    return cells;
+  }
+
+  /** Lets go of the market's cells (its exposure already taken out of them); a cell no market holds is forgotten (its total is 0). */
+  private release(m: MarketEntry): void {
+    const keys = m.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const c = m.cells[i] as GroupCell;
+      if (--c.refs === 0) this.groups.delete(keys[i] as string);
+    }
   }
 }

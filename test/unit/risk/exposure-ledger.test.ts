@@ -104,7 +104,22 @@ describe('incremental exposure ledger equals the full scan (property)', () => {
             expect([...fast.byKey]).toEqual([...ref.byKey]);
             if (ref.portfolio > 0) seen.portfolio++;
             for (const [, v] of ref.byKey) if (v > 0) seen.groups++;
+            // The risk check's one call: the loss and the others' exposure together, an order excluded or not.
+            for (const id of [undefined, ...[...t.openOrders({ marketSlug: m })].map((o) => o.localId)]) {
+              const both = ledger.check(m, id);
+              expect({ ifYes: both.ifYes, ifNo: both.ifNo }).toEqual(marketLoss(w.view.position(m), w.view.openOrders(m), id));
+              expect(both.others.portfolio).toBe(ref.portfolio);
+              expect([...both.others.byKey]).toEqual([...ref.byKey]);
+            }
           }
+          // Every group the ledger keeps holds the full scan's total, and it keeps no group no market counts under.
+          const groups = (ledger as unknown as { groups: Map<string, { total: Micros; refs: number }> }).groups;
+          const scanGroups = w.rm.correlation.groupExposures();
+          for (const [k, c] of groups) {
+            expect(c.total).toBe(scanGroups.get(k) ?? 0);
+            expect(c.refs).toBeGreaterThan(0);
+          }
+          for (const [k, v] of scanGroups) if (v !== 0) expect(groups.get(k)?.total).toBe(v);
         };
         check();
         for (const c of commands) {
