@@ -109,9 +109,8 @@ export class ExposureLedger implements ExposureSink {
    * one freshness check, one lookup of the market). The answer (objects and map) is the ledger's own, reused
    * by the next call: read it before asking again.
    *
-   * A market with an entry is counted under its entry's keys: they are keysOf's answer as long as the watch is
-   * current (set from keysOf when the entry is made; keysOf's inputs are the directory, whose change starts the
-   * ledger over, and the market's game, whose every change is told through gameChanged, which re-keys).
+   * A market with an entry is counted under its entry's keys: keysOf's answer (set when the entry is made,
+   * re-keyed by gameChanged, and checked again here).
    */
   check(marketSlug: string, excludeOrderId?: string): Readonly<ExposureCheck> {
     this.ensure();
@@ -142,7 +141,10 @@ export class ExposureLedger implements ExposureSink {
     // than the last did), else one shared map.
     let byKey: Map<string, Micros>;
     if (m !== undefined) {
-      const keys = m.keys;
+      // Kept in step by gameChanged; asked again here all the same (keysOf is memoised: one lookup), so a game
+      // change that reached the state without the watch's notice can never leave a limit counted under old keys.
+      const keys = this.keysOf(marketSlug);
+      if (m.keys !== keys) this.rekey(m, keys);
       if (m.othersKeys !== keys || m.others === undefined) {
         m.others = new Map();
         m.othersKeys = keys;
