@@ -373,9 +373,21 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
     executor,
     liveExecutor: () => executors.live,
     onMarketEvent(ev) {
-      paper.onMarketEvent(ev);
-      performance.onMarketEvent(ev);
-      state.onVenueEvent(ev);
+      if (tradingAccount(mode) === 'paper') {
+        // Paper: the simulator first (a book that crosses a resting paper order fills it, and the fill reaches
+        // the state before the strategies see the book), then the performance tracker's marks.
+        paper.onMarketEvent(ev);
+        performance.onMarketEvent(ev);
+        state.onVenueEvent(ev);
+      } else {
+        // The live account trades: the state manager first, so the orders this event leads to are written
+        // before the paper exchange and the performance tracker take it in. Neither is read on the way (the
+        // paper exchange is inactive: its fills go to its own account, never to the state or an executor; the
+        // tracker's marks are read by fills and reports, and a live fill is a later event), so only sooner.
+        state.onVenueEvent(ev);
+        paper.onMarketEvent(ev);
+        performance.onMarketEvent(ev);
+      }
       // After the state manager: the paper copies see the book the live orders were priced on.
       shadow?.onMarketEvent(ev);
     },
