@@ -115,6 +115,11 @@ export interface OrderTrackerOptions {
 
 const NO_OPEN_ORDERS: readonly OrderView[] = Object.freeze([]);
 
+/** Created or submitted, not yet acknowledged by the venue (`inFlightOrders`, `inFlightCount`). */
+function isInFlight(s: OrderStatus): boolean {
+  return s === 'CREATED' || s === 'SUBMITTED';
+}
+
 const BASE36_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** `n.toString(36)`, digit by digit for a whole non-negative safe integer (about twice as fast as V8's radix print). */
@@ -164,6 +169,12 @@ export class OrderTracker {
   private lastOpenSlug: string | undefined = undefined;
   private lastOpenStrategy: StrategyName | undefined = undefined;
   private lastOpenList: readonly Readonly<OrderView>[] = NO_OPEN_ORDERS;
+  /**
+   * Per market, how many of its orders are in flight (CREATED or SUBMITTED), kept at every status change
+   * (`create`, `adopt`/`restore` through `setStatus`, `transition`): what `inFlightCount` answers on every
+   * create instead of scanning the market's open orders. A market at 0 has no entry.
+   */
+  private readonly inFlightByMarket = new Map<string, number>();
   private readonly seenExecutions = new Set<string>();
   /** Cumulative filled quantity an order was restored with (restore): executions within it are not fills. */
   private readonly restoredCum = new Map<string, number>();
@@ -249,6 +260,7 @@ export class OrderTracker {
       tradeIds: new Set(),
     };
     this.byLocal.set(localId, e);
+    this.countInFlight(request.marketSlug, 1);
     let open = this.openByMarket.get(request.marketSlug);
     if (!open) this.openByMarket.set(request.marketSlug, (open = new Map()));
     open.set(localId, e);
@@ -274,7 +286,7 @@ export class OrderTracker {
     const req = requestOfVenueOrder(order);
     const created = this.create(req, strategyName);
     const e = this.byLocal.get(created.localId)!;
-    e.status = 'SUBMITTED';
+    this.setStatus(e, 'SUBMITTED');
     e.origin = 'adopted';
     this.attachVenueId(e.localId, order.id);
     this.applyVenueOrder(order);
@@ -310,7 +322,7 @@ export class OrderTracker {
       e.avgPrice = avg;
       this.restoredCum.set(e.localId, cum);
     }
-    e.status = 'SUBMITTED';
+    this.setStatus(e, 'SUBMITTED');
     // The snapshot's status first, then any execution buffered for the order (newer, or within `cum`).
     e.orderId = order.id;
     this.byVenue.set(order.id, e);
@@ -374,10 +386,7 @@ export class OrderTracker {
 
   /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
   inFlightCount(marketSlug: string): number {
-    const open = this.openByMarket.get(marketSlug);
-    let n = 0;
-    if (open) for (const e of open.values()) if (e.status === 'CREATED' || e.status === 'SUBMITTED') n++;
-    return n;
+    return this.inFlightByMarket.get(marketSlug) ?? 0;
   }
 
   /** Whether the market has any open order (no copy). */
@@ -392,7 +401,7 @@ export class OrderTracker {
 
   /** Orders created or submitted but not yet acknowledged by the venue. */
   inFlightOrders(filter: OrderFilter = {}): OrderView[] {
-    return this.select(filter, (s) => s === 'CREATED' || s === 'SUBMITTED');
+    return this.select(filter, isInFlight);
   }
 
   all(): OrderView[] {
@@ -728,7 +737,7 @@ export class OrderTracker {
       this.reportIllegal(e, from, to, reason);
       return false;
     }
-    e.status = to;
+    this.setStatus(e, to);
     e.updatedAt = this.clock.now();
     if (isTerminal(to)) {
       e.pendingReconciliation = false;
@@ -743,6 +752,19 @@ export class OrderTracker {
     // The copy only for someone listening (the persister in the bot; nobody on the bench or in most tests).
     if (from !== to && this.events.subscriberCount('status') > 0) this.events.emit('status', { order: view(e), from, to });
     return true;
+  }
+
+  /** Sets the order's status, keeping its market's in-flight count (inFlightByMarket) in step. */
+  private setStatus(e: Entry, to: OrderStatus): void {
+    const d = (isInFlight(to) ? 1 : 0) - (isInFlight(e.status) ? 1 : 0);
+    e.status = to;
+    if (d !== 0) this.countInFlight(e.request.marketSlug, d);
+  }
+
+  private countInFlight(marketSlug: string, d: number): void {
+    const n = (this.inFlightByMarket.get(marketSlug) ?? 0) + d;
+    if (n === 0) this.inFlightByMarket.delete(marketSlug);
+    else this.inFlightByMarket.set(marketSlug, n);
   }
 
   /** Takes a no longer open order out of its market's and strategy's list (openByStrategy). */

@@ -97,6 +97,28 @@ export const ACTION_SHAPE: Readonly<Record<SignalAction, ActionShape>> = {
   SELL_NO: { opens: false, buysLong: true, side: 'NO', intent: 'ORDER_INTENT_SELL_SHORT' },
 };
 
+/**
+ * An opening trade approved for less than it asked. Its reason text is built when first read (the decision
+ * log line, written after the order has gone out; a report): never on the way to the order.
+ */
+class ReducedApproval implements RiskDecision {
+  readonly approved = true;
+  readonly check = 'approved';
+  private text: string | undefined;
+
+  constructor(
+    readonly signal: Signal,
+    private readonly asked: Qty,
+    private readonly qty: Qty,
+    private readonly boundWhat: string,
+    private readonly onGrid: boolean,
+  ) {}
+
+  get reason(): string {
+    return (this.text ??= `approved, reduced from ${formatQuantity(this.asked)} to ${formatQuantity(this.qty)} by ${this.boundWhat}${this.onGrid ? ' (on the market size grid)' : ''}`);
+  }
+}
+
 /** Decision log lines kept for the deferred write at most; beyond, they are written at once. */
 const MAX_PENDING_LOG_LINES = 1_000;
 
@@ -116,6 +138,7 @@ export class RiskManager {
   /** Decision log lines not written yet (see the header): message and fields, side by side. */
   private readonly pendingMsgs: string[] = [];
   private readonly pendingFields: LogFields[] = [];
+  private readonly pendingDecisions: RiskDecision[] = [];
 
   constructor(private readonly opts: RiskManagerOptions) {
     this.logger = opts.logger ?? nullLogger;
@@ -261,13 +284,9 @@ export class RiskManager {
         reason: `after clamping to ${boundWhat} the trade is ${formatQuantity(qty)} contracts (${usd(qtyTimesMicros(qty, cost, 'down'))} USD), below min_trade_size ${usd(limits.minTradeSize)} USD or the market minimum ${formatQuantity(minQty)}`,
       });
     }
-    const approved = qty === signal.quantity ? signal : { ...signal, quantity: qty };
-    return this.decide(approved, {
-      approved: true,
-      signal: approved,
-      check: 'approved',
-      reason: qty === signal.quantity ? 'approved as asked' : `approved, reduced from ${formatQuantity(signal.quantity)} to ${formatQuantity(qty)} by ${boundWhat}${qty < boundQty ? ' (on the market size grid)' : ''}`,
-    });
+    if (qty === signal.quantity) return this.decide(signal, { approved: true, signal, check: 'approved', reason: 'approved as asked' });
+    const approved = { ...signal, quantity: qty };
+    return this.decide(approved, new ReducedApproval(approved, signal.quantity, qty, boundWhat, qty < boundQty));
   }
 
   private validateReducing(signal: Signal, shape: ActionShape): RiskDecision {
@@ -313,9 +332,11 @@ export class RiskManager {
   private decide(signal: Signal, d: RiskDecision): RiskDecision {
     this.metrics.increment('risk.decision', 1, this.decisionDimensions(d.check, String(signal.strategyName)));
     if (!logEnabled(this.logger, 'info')) return d;
+    // The reason is read when the line is written (a reduced approval's text is built only then, or when a
+    // report asks for it): a placeholder keeps the fields' order.
     const fields = {
       check: d.check,
-      reason: d.reason,
+      reason: '',
       strategy: signal.strategyName,
       market: signal.marketSlug,
       action: signal.action,
@@ -327,6 +348,7 @@ export class RiskManager {
     else if (this.pendingMsgs.length >= MAX_PENDING_LOG_LINES) this.writeLogs();
     this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
     this.pendingFields.push(fields);
+    this.pendingDecisions.push(d);
     return d;
   }
 
@@ -364,8 +386,14 @@ export class RiskManager {
   private readonly writeLogs = (): void => {
     const msgs = this.pendingMsgs;
     const fields = this.pendingFields;
-    for (let i = 0; i < msgs.length; i++) this.logger.info(msgs[i] as string, fields[i]);
+    const decisions = this.pendingDecisions;
+    for (let i = 0; i < msgs.length; i++) {
+      const f = fields[i] as LogFields;
+      f.reason = (decisions[i] as RiskDecision).reason;
+      this.logger.info(msgs[i] as string, f);
+    }
     msgs.length = 0;
     fields.length = 0;
+    decisions.length = 0;
   };
 }

@@ -2,6 +2,8 @@
  * The tracker's per market and strategy index of open orders (openOrdersOfStrategyReadOnly, what a strategy
  * reads on every book message): always the open orders of that market and strategy in creation order, the
  * same as filtering every open order, whatever creates, rejects, cancels, fills and restores came before.
+ * And its per-market in-flight count (inFlightCount, read on every create): always the number of the market's
+ * created or submitted orders, as a scan of them finds.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -20,9 +22,12 @@ const op = fc.oneof(
   fc.record({ t: fc.constant('reject' as const), pick: fc.nat() }),
   fc.record({ t: fc.constant('cancel' as const), pick: fc.nat() }),
   fc.record({ t: fc.constant('fill' as const), pick: fc.nat(), all: fc.boolean() }),
+  fc.record({ t: fc.constant('adopt' as const), market: fc.constantFrom(...MARKETS), state: fc.constantFrom('ORDER_STATE_NEW' as const, 'ORDER_STATE_PARTIALLY_FILLED' as const, 'ORDER_STATE_FILLED' as const) }),
+  fc.record({ t: fc.constant('submit' as const), market: fc.constantFrom(...MARKETS), strategy: fc.constantFrom(...STRATEGIES), mark: fc.boolean() }),
+  fc.record({ t: fc.constant('ack' as const), pick: fc.nat() }),
 );
 
-type Made = { localId: string; venueId: string | null };
+type Made = { localId: string; venueId: string | null; market: string };
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 /** Applies one generated operation to the tracker (orders made so far in `made`; ids numbered by `seq`). */
@@ -38,15 +43,35 @@ function applyOp(tracker: OrderTracker, made: Made[], seq: { n: number }, o: Op)
         tracker.attachVenueId(v.localId, venueId);
         tracker.applyExecution(execution(`new-${venueId}`, venueId, 'EXECUTION_TYPE_NEW', { order: { marketSlug: o.market } }));
       }
-      made.push({ localId: v.localId, venueId });
+      made.push({ localId: v.localId, venueId, market: o.market });
       break;
     }
     case 'restore': {
       const venueId = `r${++seq.n}`;
       const v = tracker.restore(venueOrder(venueId, { marketSlug: o.market, cumQuantity: contracts(o.filled), avgPx: 500_000 }), o.strategy);
-      made.push({ localId: v.localId, venueId });
+      made.push({ localId: v.localId, venueId, market: o.market });
       break;
     }
+    case 'adopt': {
+      const venueId = `a${++seq.n}`;
+      const v = tracker.adoptVenueOrder(venueOrder(venueId, { marketSlug: o.market, state: o.state }), 'unknown');
+      made.push({ localId: v.localId, venueId, market: o.market });
+      break;
+    }
+    case 'submit': {
+      // Created (and maybe marked submitted), not acknowledged: in flight until 'ack' or a reject.
+      const v = tracker.create(request({ marketSlug: o.market }), o.strategy);
+      if (o.mark) tracker.markSubmitted(v.localId);
+      made.push({ localId: v.localId, venueId: null, market: o.market });
+      break;
+    }
+    case 'ack':
+      if (target && target.venueId === null) {
+        target.venueId = `k${++seq.n}`;
+        tracker.attachVenueId(target.localId, target.venueId);
+        tracker.applyExecution(execution(`new-${target.venueId}`, target.venueId, 'EXECUTION_TYPE_NEW', { order: { marketSlug: target.market } }));
+      }
+      break;
     case 'reject':
       if (target) tracker.markRejected(target.localId, 'test');
       break;
@@ -102,6 +127,25 @@ describe('order tracker: open orders by market and strategy', () => {
           const want = tracker.openOrders({ marketSlug: p.market, strategyName: p.strategy }).map((x) => x.localId);
           expect(tracker.openOrdersOfStrategyReadOnly(p.market, p.strategy).map((x) => x.localId)).toEqual(want);
           if (twice) expect(tracker.openOrdersOfStrategyReadOnly(p.market, p.strategy).map((x) => x.localId)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: inFlightCount (kept at every status change) is the number of the market\'s created or submitted orders', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
+        const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
+        const made: Made[] = [];
+        const seq = { n: 0 };
+        for (const o of ops) {
+          applyOp(tracker, made, seq, o);
+          for (const market of MARKETS) {
+            const scan = tracker.all().filter((x) => x.request.marketSlug === market && (x.status === 'CREATED' || x.status === 'SUBMITTED')).length;
+            expect(tracker.inFlightCount(market)).toBe(scan);
+            expect(tracker.inFlightOrders({ marketSlug: market })).toHaveLength(scan);
+          }
         }
       }),
       { numRuns: 300 },

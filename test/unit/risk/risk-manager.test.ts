@@ -58,6 +58,12 @@ describe('RiskManager.validateTrade: each check', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(logger.lines.at(-1)).toMatchObject({ msg: 'risk approved', fields: expect.objectContaining({ check: 'approved' }) });
+    // The reduced approval's text (built when read: by the log line, by a report), the same both ways, and
+    // in the line's fields in their order.
+    const text = 'approved, reduced from 500 to 82 by Kelly size (on the market size grid)';
+    expect(d.reason).toBe(text);
+    expect(logger.lines.at(-1)?.fields).toEqual({ check: 'approved', reason: text, strategy: 'statistical_edge', market: 'm1', action: 'BUY_YES', price: 500_000, quantity: contracts(82) });
+    expect(Object.keys(logger.lines.at(-1)?.fields ?? {})).toEqual(['check', 'reason', 'strategy', 'market', 'action', 'price', 'quantity']);
   });
 
   it('decision lines are written in decision order, after an immediate queued in the same turn (the batch flush)', async () => {
