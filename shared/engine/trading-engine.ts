@@ -149,6 +149,8 @@ export class TradingEngine {
       this.deps.onDecision?.(decision, signal);
       if (decision.approved && decision.signal) this.send(executor, decision.signal);
     }
+    // The aggregator's bookkeeping of this batch, once its orders are out (exact either way: see settle).
+    this.deps.aggregator.settle();
   }
 
   /**

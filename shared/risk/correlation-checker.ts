@@ -25,6 +25,11 @@ interface KeysMemo {
   homeTeam: string | undefined;
   awayTeam: string | undefined;
   keys: readonly string[];
+  /**
+   * The view's directory revision eventSlug, team and fixtureId were read at (NaN: the view has none): while
+   * it holds they are marketInfo's and fixtureForMarket's answers still, and are not asked again.
+   */
+  revision: number;
 }
 
 /** What a new order in one market is checked against: the other active markets' exposure. */
@@ -55,19 +60,32 @@ export class CorrelationChecker {
 
   /** `keys` without the copy: read only; the same array while the inputs are the same. */
   keysOf(marketSlug: string): readonly string[] {
-    const info = this.view.marketInfo(marketSlug);
-    const fixtureId = this.view.fixtureForMarket(marketSlug)?.fixtureId;
-    const game = fixtureId !== undefined ? this.view.game(fixtureId) : undefined;
-    const eventSlug = info?.eventSlug;
-    const team = info?.team;
+    const view = this.view;
+    const m = this.memo.get(marketSlug);
+    const revision = view.directoryRevision !== undefined ? view.directoryRevision() : NaN;
+    let eventSlug: string | undefined;
+    let team: string | undefined;
+    let fixtureId: string | undefined;
+    if (m !== undefined && m.revision === revision) {
+      // The directory has not moved since the memo read it (NaN never equals: a view without a revision).
+      eventSlug = m.eventSlug;
+      team = m.team;
+      fixtureId = m.fixtureId;
+    } else {
+      const info = view.marketInfo(marketSlug);
+      fixtureId = view.fixtureForMarket(marketSlug)?.fixtureId;
+      eventSlug = info?.eventSlug;
+      team = info?.team;
+    }
+    const game = fixtureId !== undefined ? view.game(fixtureId) : undefined;
     const homeTeam = game?.homeTeam;
     const awayTeam = game?.awayTeam;
-    const m = this.memo.get(marketSlug);
     if (m && m.eventSlug === eventSlug && m.team === team && m.fixtureId === fixtureId && m.homeTeam === homeTeam && m.awayTeam === awayTeam) {
+      m.revision = revision;
       return m.keys;
     }
     const keys = computeKeys(eventSlug, team, fixtureId, fixtureId !== undefined && game !== undefined, homeTeam, awayTeam);
-    this.memo.set(marketSlug, { eventSlug, team, fixtureId, homeTeam, awayTeam, keys });
+    this.memo.set(marketSlug, { eventSlug, team, fixtureId, homeTeam, awayTeam, keys, revision });
     return keys;
   }
 

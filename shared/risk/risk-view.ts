@@ -29,6 +29,11 @@ export interface RiskView {
   marketInfo(marketSlug: string): MarketInfo | undefined;
   fixtureForMarket(marketSlug: string): { fixtureId: string } | undefined;
   game(fixtureId: string): GameState | undefined;
+  /**
+   * Optional: a number that moves whenever marketInfo's or fixtureForMarket's answer for any market may have
+   * changed (the engine's view: the market directory's revision). Without it those are asked every time.
+   */
+  directoryRevision?(): number;
   /** The money Kelly sizes against (buying power; in paper mode the simulated account's). */
   bankroll(): Micros;
   dailyPnl(): DailyPnl;

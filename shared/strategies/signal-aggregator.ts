@@ -12,6 +12,12 @@
  *  3. Sort: urgency (HIGH first: a stale price after a score is gone in seconds), then the edge NET of
  *     fees (highest first; a signal without one ranks last), then confidence, then creation time.
  * Dropped signals are logged and counted (`strategy.aggregator.dropped{reason}`).
+ *
+ * The batch's bookkeeping — forgetting the keys past the window, remembering the kept signals' keys — is not
+ * needed to answer the batch, so it waits: the engine calls `settle` once the batch's orders have gone out,
+ * and the next `aggregate` (or `rememberedKeys`) settles first if nobody did. It runs in the same order and at
+ * the batch's own time either way, so every answer is the one the immediate bookkeeping gave: a key past the
+ * window that is still listed meanwhile answers "not seen" (`seenRecently` compares its time itself).
  */
 import type { Clock } from '../domain/clock.js';
 import type { Signal, Urgency } from '../domain/signal.js';
@@ -169,6 +175,14 @@ export class SignalAggregator {
    */
   private lastSlug: string | undefined;
   private lastKeys: RecentKey[] | undefined;
+  /**
+   * The bookkeeping `settle` still owes (see the header): the expiry at `pendingAt` when `owed`, then the
+   * keys of `pending`'s first `pendingN` signals, the batch's kept ones in the order it remembers them.
+   */
+  private owed = false;
+  private pendingAt = 0;
+  private readonly pending: Signal[] = [];
+  private pendingN = 0;
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -179,9 +193,12 @@ export class SignalAggregator {
 
   aggregate(signals: readonly Signal[]): Signal[] {
     const now = this.opts.clock.now();
-    this.expire(now);
+    if (this.owed) this.settle();
     this.lastSlug = undefined;
     this.lastKeys = undefined;
+    this.owed = true;
+    this.pendingAt = now;
+    this.pendingN = 0;
     // One signal (most batches): nothing to de-duplicate against or to conflict with but the recent keys.
     if (signals.length === 1) {
       const s = signals[0] as Signal;
@@ -189,7 +206,7 @@ export class SignalAggregator {
         this.drop(s, 'duplicate_recent');
         return [];
       }
-      this.remember(s, now);
+      this.pending[this.pendingN++] = s;
       return [s];
     }
 
@@ -246,12 +263,28 @@ export class SignalAggregator {
 
     // 3. Priority.
     sortSignals(kept);
-    for (let i = 0; i < n; i++) if (fate[i] === KEPT) this.remember(best[i] as Signal, now);
+    const pending = this.pending;
+    for (let i = 0; i < n; i++) if (fate[i] === KEPT) pending[this.pendingN++] = best[i] as Signal;
     return kept;
+  }
+
+  /**
+   * The last batch's bookkeeping (see the header): forgets the keys past the window at the batch's time, then
+   * remembers the kept signals' keys. Once per batch; a call with nothing owed does nothing.
+   */
+  settle(): void {
+    if (!this.owed) return;
+    this.owed = false;
+    const now = this.pendingAt;
+    this.expire(now);
+    const pending = this.pending;
+    for (let i = 0; i < this.pendingN; i++) this.remember(pending[i] as Signal, now);
+    this.pendingN = 0;
   }
 
   /** How many de-duplication keys are remembered (those not yet forgotten by the expiry). */
   rememberedKeys(): number {
+    this.settle();
     let n = 0;
     for (const keys of this.recent.values()) n += keys.length;
     return n;

@@ -73,11 +73,15 @@ const cmd = fc.oneof(
 );
 
 describe('one-pass exposure and memoised keys equal the from-scratch computation (property)', () => {
-  it('after any sequence of order, fill, position, game, link and info changes', () => {
+  // With a directory revision (moved by every link and info change), the keys' memo keeps the info and fixture
+  // it read while the revision holds: a memo that kept them past a move would show here.
+  it.each([false, true])('after any sequence of order, fill, position, game, link and info changes (directory revision: %s)', (withRevision) => {
     const seen = { groupsWithOthers: 0, portfolioNonZero: 0 };
     fc.assert(
       fc.property(fc.array(cmd, { minLength: 1, maxLength: 80 }), (commands) => {
         const view = new FakeRiskView();
+        let revision = 0;
+        if (withRevision) view.directoryRevision = () => revision;
         for (const m of MARKETS) view.infos.set(m, info(m));
         view.fixtures.set('a1', 'g1');
         view.fixtures.set('a2', 'g1');
@@ -136,11 +140,13 @@ describe('one-pass exposure and memoised keys equal the from-scratch computation
               break;
             }
             case 'link':
+              revision++;
               if (c.fixture === undefined) view.fixtures.delete(MARKETS[c.market]!);
               else view.fixtures.set(MARKETS[c.market]!, FIXTURES[c.fixture]!);
               break;
             case 'info': {
               const slug = MARKETS[c.market]!;
+              revision++;
               if (c.drop) view.infos.delete(slug);
               else view.infos.set(slug, { ...info(slug), team: c.team, eventSlug: c.event as string });
               break;

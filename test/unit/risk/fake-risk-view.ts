@@ -41,6 +41,8 @@ export class FakeRiskView implements RiskView {
   bank: Micros = 1_000 * ONE_DOLLAR;
   pnl: DailyPnl = { realized: 0, unrealized: 0 };
   private seq = 0;
+  /** Unset: the checks ask marketInfo and fixtureForMarket every time (a test may set one). */
+  directoryRevision: (() => number) | undefined = undefined;
 
   position(slug: string) {
     const p = this.positions.get(slug);

@@ -229,6 +229,52 @@ describe('SignalAggregator recent keys', () => {
   });
 });
 
+describe('SignalAggregator deferred bookkeeping (settle)', () => {
+  it('property: settled after each batch, late, or never (the next batch or rememberedKeys settles), every answer is the immediate bookkeeping\'s', () => {
+    const arb = fc.record({
+      marketSlug: fc.constantFrom('a', 'b'),
+      action: fc.constantFrom('BUY_YES', 'SELL_YES' as const),
+      price: fc.constantFrom(10_000, 20_000),
+      urgency: fc.constantFrom('LOW', 'HIGH' as const),
+      strategyName: fc.constantFrom('market_maker', 'live_arbitrage'),
+      replacesOrderId: fc.option(fc.constant('o1'), { nil: undefined }),
+    });
+    const batch = fc.record({
+      advance: fc.constantFrom(-1_500, -400, 0, 1, 400, 999, 1_000, 1_600),
+      signals: fc.array(arb, { maxLength: 4 }),
+      // After the batch: settle or not, the clock moving before it (settle works at the batch's time), count.
+      settle: fc.boolean(),
+      advanceBeforeSettle: fc.constantFrom(0, 700, 1_600),
+      count: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => {
+        let now = 100_000;
+        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
+        const memory = new TextKeyMemory(1_000);
+        for (const b of batches) {
+          now += b.advance;
+          const input = b.signals.map((x) => sig(x as Partial<Signal>));
+          memory.expire(now);
+          const expected = model(
+            input.filter((s) => !memory.seen(s, now)),
+            new Map(),
+            now,
+            1_000,
+          );
+          for (const s of expected) memory.remember(s, now);
+          expect(agg.aggregate(input)).toEqual(expected);
+          now += b.advanceBeforeSettle;
+          if (b.settle) agg.settle();
+          if (b.count) expect(agg.rememberedKeys()).toBe(memory.size());
+        }
+        expect(agg.rememberedKeys()).toBe(memory.size());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 /**
  * Feeds the batches (each after moving the clock by its `advance`) to a SignalAggregator and expects, batch by
  * batch, the plain rules of `model` over the signals a text-keyed memory has not seen within the window; with
