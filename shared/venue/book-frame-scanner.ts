@@ -298,12 +298,38 @@ function timeIn(t: string, start: number, end: number): number {
   return Number.isFinite(parsed) ? parsed : NaN;
 }
 
+/**
+ * The last requestId and transactTime texts the venue's layout was read with, and the time's value: a
+ * subscription's frames all carry its requestId, and frames of one burst share their time, so the text is
+ * compared in place (native) and the string and the time read again only when it differs. Only times read by
+ * isoUtcMs are kept (a pure function of the text; Date.parse's other readings are asked each time).
+ */
+let lastRequestId = '';
+let lastTimeText = '';
+let lastTimeMs = 0;
+
+/** Whether `t.slice(start, end)` is `s`, without making the slice. */
+function textIs(t: string, start: number, end: number, s: string): boolean {
+  return end - start === s.length && t.startsWith(s, start);
+}
+
+/** The transactTime at `t.slice(start, end)` in epoch ms (NaN when not a time), the last one's value when it is the same text. */
+function frameTime(t: string, start: number, end: number): number {
+  if (textIs(t, start, end, lastTimeText)) return lastTimeMs;
+  const ms = isoUtcMs(t, start, end);
+  if (Number.isNaN(ms)) return timeIn(t, start, end);
+  lastTimeText = t.slice(start, end);
+  lastTimeMs = ms;
+  return ms;
+}
+
 /** The frame in the venue's own layout (CANONICAL_FRAME), or undefined for the general reading (exported for its tests). */
 export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift): ScannedBook | undefined {
   if (!CANONICAL_FRAME.test(t)) return undefined;
   let p = FRAME_HEAD.length;
   let end = quoteAt(t, p);
-  const requestId = t.slice(p, end);
+  let requestId = lastRequestId;
+  if (!textIs(t, p, end, requestId)) requestId = lastRequestId = t.slice(p, end);
   p = end + FRAME_MIDDLE.length;
   end = quoteAt(t, p);
   const marketSlug = t.slice(p, end);
@@ -319,7 +345,7 @@ export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift):
   const timeEnd = t.length - 3;
   let timeStart = timeEnd - 1;
   while (t.charCodeAt(timeStart - 1) !== QUOTE) timeStart--;
-  const transactTime = timeIn(t, timeStart, timeEnd);
+  const transactTime = frameTime(t, timeStart, timeEnd);
   if (Number.isNaN(transactTime)) return undefined;
   // State last: an unknown one is counted as drift only once the frame is accepted.
   const state = knownStateIn(t, p, end) ?? readMarketState(t.slice(p, end), drift);

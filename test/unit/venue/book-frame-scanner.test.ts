@@ -202,6 +202,31 @@ describe('book frame scanner', () => {
     for (const t of giveUp) expect(parseVenueMessage(t, 5)).toEqual(parseVenueMessageInFull(t, 5));
   });
 
+  it('reads a run of frames sharing or changing requestIds and times as the full parse reads each one (property)', () => {
+    // The venue's layout keeps the last requestId and time text read and compares the next frame's in place:
+    // texts of one length that differ anywhere (a digit, the zone, a character that Date.parse alone takes)
+    // must each be read again.
+    const times = ['2024-01-16T16:00:00.500Z', '2024-01-16T16:00:00.501Z', '2024-01-16T16:00:01.500Z', '2034-01-16T16:00:00.500Z', '2024-01-16T16:00:00.500+00:00', '2024-01-16T16:00:00.5000'];
+    const ids = ['md-1', 'md-2', 'md-11', '', 'mx-1'];
+    const frameOf = (id: string, time: string, bid: number) =>
+      `{"requestId":"${id}","subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":{"marketSlug":"nba-x","bids":[{"px":{"value":"0.${bid}","currency":"USD"},"qty":"1"}],"offers":[],"state":"MARKET_STATE_OPEN","transactTime":"${time}"}}`;
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...times), fc.integer({ min: 10, max: 99 })), { minLength: 1, maxLength: 12 }), (run) => {
+        for (const [id, time, bid] of run) {
+          const t = frameOf(id, time, bid);
+          const full = parseVenueMessageInFull(t, 7);
+          const got = canonicalFrame(t, 7, new WireDrift());
+          if (got) fast++;
+          if (full.kind === 'event') expect(got ?? parseVenueMessage(t, 7)).toEqual(full);
+          expect(parseVenueMessage(t, 7)).toEqual(full);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(fast).toBeGreaterThan(500);
+  });
+
   it("reads the wire contract's sample book frame (stats, decimal quantities) in the venue's layout, as the full parse does", () => {
     const samples = JSON.parse(readFileSync(new URL('../../../shared/venue/contract/samples/ws-frames.json', import.meta.url), 'utf8')) as { def: string; expect: boolean; doc: unknown }[];
     const docs = samples.filter((x) => x.def === 'marketData' && x.expect).map((x) => JSON.stringify(x.doc));
