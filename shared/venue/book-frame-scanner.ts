@@ -229,10 +229,12 @@ const CANONICAL_FRAME = new RegExp(
 /** A side written compactly, levels as the venue writes them, in a frame of another layout. */
 const TIGHT_SIDE = new RegExp(SIDE, 'y');
 
-/** The end of a string's content starting at `i` when it is known to be a STRING (no escapes). */
+/**
+ * The end of a string's content starting at `i` when it is known to be a STRING (no escapes): indexOf, a
+ * native search, not a charCodeAt loop (~2–3 ns a code unit).
+ */
 function quoteAt(t: string, i: number): number {
-  while (t.charCodeAt(i) !== QUOTE) i++;
-  return i;
+  return t.indexOf('"', i);
 }
 
 /**
@@ -353,8 +355,7 @@ export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift):
   end = quoteAt(t, p);
   // The transactTime is the frame's last string: `…"transactTime":"<time>"}}`.
   const timeEnd = t.length - 3;
-  let timeStart = timeEnd - 1;
-  while (t.charCodeAt(timeStart - 1) !== QUOTE) timeStart--;
+  const timeStart = t.lastIndexOf('"', timeEnd - 1) + 1;
   const transactTime = frameTime(t, timeStart, timeEnd);
   if (Number.isNaN(transactTime)) return undefined;
   // State last: an unknown one is counted as drift only once the frame is accepted.
