@@ -194,6 +194,9 @@ const ZERO = 48;
 const NINE = 57;
 const DOT = 46;
 const MINUS = 45;
+/** The most price decimals and whole quantity digits the fast readings take (× QTY_SCALE stays a safe integer). */
+const MAX_PRICE_DECIMALS = 6;
+const MAX_WHOLE_QTY_DIGITS = 13;
 /** Micros per unit of the last fractional digit, by number of fractional digits (1–6). */
 const FRACTION_SCALE = [0, 100_000, 10_000, 1_000, 100, 10, 1];
 /** Nesting allowed inside a skipped value (`stats` has two levels); deeper is left to the general parser. */
@@ -204,10 +207,11 @@ const MAX_SKIP_DEPTH = 8;
 /** A JSON string without escapes or control characters (any other code unit is taken as JSON.parse takes it). */
 const STRING = String.raw`"[^"\\\x00-\x1f]*"`;
 /**
- * A level as the venue writes it: a price `0.d…` (1 to 6 decimals) and a quantity of at most 13 whole digits
- * with at most 2 decimals (× QTY_SCALE stays a safe integer).
+ * A level as the venue writes it: a price `0.d…` and a quantity of decimal digits with decimals. The digit
+ * counts (1 to 6 price decimals, at most 13 whole digits and 2 decimals of quantity, × QTY_SCALE a safe
+ * integer) are checked by readSide, which reads those digits anyway: unbounded runs match faster here.
  */
-const LEVEL = String.raw`\{"px":\{"value":"0\.[0-9]{1,6}","currency":"USD"\},"qty":"[0-9]{1,13}(?:\.[0-9]{1,2})?"\}`;
+const LEVEL = String.raw`\{"px":\{"value":"0\.[0-9]+","currency":"USD"\},"qty":"[0-9]+(?:\.[0-9]+)?"\}`;
 const SIDE = String.raw`\[(?:${LEVEL}(?:,${LEVEL})*)?\]`;
 /** Members of `stats`: strings, true/false/null and objects of those, two levels deep (Amount, PriceSample). */
 const member = (value: string): string => String.raw`\{(?:${STRING}:${value}(?:,${STRING}:${value})*)?\}`;
@@ -239,8 +243,9 @@ function quoteAt(t: string, i: number): number {
 
 /**
  * The levels of a SIDE already matched at `i` (the `[`): pushes them and returns the position after the `]`,
- * or -1 with `out` left empty when they are not strictly best first or a price is zero (the general parser
- * answers for those).
+ * or -1 with `out` left empty when they are not strictly best first, a price is zero, or a level has more
+ * digits than LEVEL allows (more than 6 price decimals, 13 whole quantity digits or 2 quantity decimals):
+ * the general reading answers for those.
  */
 function readSide(t: string, i: number, descending: boolean, out: BookLevel[]): number {
   let p = i + 1;
@@ -255,19 +260,26 @@ function readSide(t: string, i: number, descending: boolean, out: BookLevel[]): 
       frac = frac * 10 + (c - ZERO);
       c = t.charCodeAt(++p);
     }
-    const price = frac * (FRACTION_SCALE[p - fracStart] as number);
+    const fracDigits = p - fracStart;
+    if (fracDigits > MAX_PRICE_DECIMALS) {
+      out.length = 0;
+      return -1;
+    }
+    const price = frac * (FRACTION_SCALE[fracDigits] as number);
     if (frac === 0 || (descending ? price >= prev : price <= prev)) {
       out.length = 0;
       return -1;
     }
     prev = price;
     p += LEVEL_MIDDLE.length;
+    const wholeStart = p;
     let whole = 0;
     c = t.charCodeAt(p);
     while (c !== QUOTE && c !== DOT) {
       whole = whole * 10 + (c - ZERO);
       c = t.charCodeAt(++p);
     }
+    const wholeDigits = p - wholeStart;
     let qty = whole * QTY_SCALE;
     if (c === DOT) {
       qty += (t.charCodeAt(++p) - ZERO) * 10;
@@ -276,6 +288,10 @@ function readSide(t: string, i: number, descending: boolean, out: BookLevel[]): 
         qty += c - ZERO;
         c = t.charCodeAt(++p);
       }
+    }
+    if (c !== QUOTE || wholeDigits > MAX_WHOLE_QTY_DIGITS) {
+      out.length = 0;
+      return -1;
     }
     out.push({ price, qty });
     p += 3; // past `"},` or `"}]`
