@@ -202,6 +202,60 @@ describe('book frame scanner', () => {
     for (const t of giveUp) expect(parseVenueMessage(t, 5)).toEqual(parseVenueMessageInFull(t, 5));
   });
 
+  it('reads a run of frames with shared or changed times and states as the full parse reads each one (property)', () => {
+    // The venue's layout keeps the last time text read and compares the next frame's in place, and compares a
+    // state in full only with the known state of the same first letter: texts of one length that differ
+    // anywhere (a digit, the zone, a letter, a character Date.parse alone takes) must each be read again.
+    const times = ['2024-01-16T16:00:00.500Z', '2024-01-16T16:00:00.501Z', '2024-01-16T16:00:01.500Z', '2034-01-16T16:00:00.500Z', '2024-01-16T16:00:00.500+00:00', '2024-01-16T16:00:00.5000'];
+    const states = ['MARKET_STATE_OPEN', 'MARKET_STATE_OPEX', 'MARKET_STATE_SUSPENDED', 'MARKET_STATE_SUSPENDEZ', 'MARKET_STATE_PREOPEN', 'MARKET_STATE_EXPIRED', 'MARKET_STATE_EXPIREX', 'MARKET_STATE_', 'M', 'NARKET_STATE_OPEN'];
+    const ids = ['md-1', 'md-2', ''];
+    const frameOf = (id: string, time: string, state: string, bid: number) =>
+      `{"requestId":"${id}","subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":{"marketSlug":"nba-x","bids":[{"px":{"value":"0.${bid}","currency":"USD"},"qty":"1"}],"offers":[],"state":"${state}","transactTime":"${time}"}}`;
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...times), fc.constantFrom(...states), fc.integer({ min: 10, max: 99 })), { minLength: 1, maxLength: 12 }),
+        (run) => {
+          for (const [id, time, state, bid] of run) {
+            const t = frameOf(id, time, state, bid);
+            const d1 = new WireDrift();
+            const d2 = new WireDrift();
+            const full = parseVenueMessageInFull(t, 7, d2);
+            const got = canonicalFrame(t, 7, d1);
+            if (got) fast++;
+            expect(got ?? parseVenueMessage(t, 7, d1)).toEqual(full);
+            expect(d1.unknownSeen()).toEqual(d2.unknownSeen());
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  it('leaves levels with more digits than it reads exactly to the general reading, wherever they sit (property)', () => {
+    // The venue's layout matches digit runs of any length and counts them while reading: more than 6 price
+    // decimals, 2 quantity decimals or 13 whole quantity digits must never be read as a level.
+    const level = (px: string, qty: string) => `{"px":{"value":"${px}","currency":"USD"},"qty":"${qty}"}`;
+    const frameOf = (bids: string[], offers: string[]) =>
+      `{"requestId":"md-1","subscriptionType":"SUBSCRIPTION_TYPE_MARKET_DATA","marketData":{"marketSlug":"nba-x","bids":[${bids.join(',')}],"offers":[${offers.join(',')}],"state":"MARKET_STATE_OPEN","transactTime":"2024-01-16T16:00:00.500Z"}}`;
+    // [digits appended to the level's two-decimal price, quantity]: each level has one run too long.
+    const long = fc.constantFrom(['23456', '5'], ['0000000', '1.5'], ['', '1.005'], ['', '1.0055'], ['', '12345678901234'], ['', '12345678901234.5']);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), long, (nb, at, inBids, [more, qty]) => {
+        const bids = Array.from({ length: nb + 1 }, (_, k) => level(`0.${30 - k}`, '2'));
+        const offers = Array.from({ length: nb + 1 }, (_, k) => level(`0.${60 + k}`, '3'));
+        const side = inBids ? bids : offers;
+        const k = Math.min(at, side.length - 1);
+        side[k] = level(`0.${inBids ? 30 - k : 60 + k}${more}`, qty);
+        const t = frameOf(bids, offers);
+        expect(canonicalFrame(t, 3, new WireDrift())).toBeUndefined();
+        expect(parseVenueMessage(t, 3)).toEqual(parseVenueMessageInFull(t, 3));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("reads the wire contract's sample book frame (stats, decimal quantities) in the venue's layout, as the full parse does", () => {
     const samples = JSON.parse(readFileSync(new URL('../../../shared/venue/contract/samples/ws-frames.json', import.meta.url), 'utf8')) as { def: string; expect: boolean; doc: unknown }[];
     const docs = samples.filter((x) => x.def === 'marketData' && x.expect).map((x) => JSON.stringify(x.doc));
