@@ -333,25 +333,6 @@ function timeIn(t: string, start: number, end: number): number {
   return Number.isFinite(parsed) ? parsed : NaN;
 }
 
-/**
- * The last transactTime text the venue's layout was read with, and its value: frames of one burst share their
- * time, so the text is compared in place (textIs, ~25 ns) and read again (isoUtcMs, ~95 ns) only when it
- * differs. Only times read by isoUtcMs are kept (a pure function of the text; Date.parse's other readings,
- * which may depend on the local zone, are asked each time).
- */
-let lastTimeText = '';
-let lastTimeMs = 0;
-
-/** The transactTime at `t.slice(start, end)` in epoch ms (NaN when not a time), the last one's value when it is the same text. */
-function frameTime(t: string, start: number, end: number): number {
-  if (textIs(t, start, end, lastTimeText)) return lastTimeMs;
-  const ms = isoUtcMs(t, start, end);
-  if (Number.isNaN(ms)) return timeIn(t, start, end);
-  lastTimeText = t.slice(start, end);
-  lastTimeMs = ms;
-  return ms;
-}
-
 /** The frame in the venue's own layout (CANONICAL_FRAME), or undefined for the general reading (exported for its tests). */
 export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift): ScannedBook | undefined {
   if (!CANONICAL_FRAME.test(t)) return undefined;
@@ -372,7 +353,7 @@ export function canonicalFrame(t: string, receivedAt: number, drift: WireDrift):
   // The transactTime is the frame's last string: `…"transactTime":"<time>"}}`.
   const timeEnd = t.length - 3;
   const timeStart = t.lastIndexOf('"', timeEnd - 1) + 1;
-  const transactTime = frameTime(t, timeStart, timeEnd);
+  const transactTime = timeIn(t, timeStart, timeEnd);
   if (Number.isNaN(transactTime)) return undefined;
   // State last: an unknown one is counted as drift only once the frame is accepted.
   const state = knownStateIn(t, p, end) ?? readMarketState(t.slice(p, end), drift);
