@@ -17,14 +17,19 @@ import type { RiskView } from './risk-view.js';
 
 const norm = (s: string) => s.trim().toLowerCase();
 
-/** A market's keys with the inputs they were built from: reused while the inputs are the same. */
-interface KeysMemo {
+/**
+ * A market's keys with the inputs they were built from: reused while the inputs are the same. One record per
+ * market for the checker's life (made by `memoOf`, updated in place, never replaced or dropped), so a holder
+ * of it (the exposure ledger's market entry) reaches the market's keys without looking the market up.
+ */
+export interface KeysMemo {
   eventSlug: string | undefined;
   team: string | undefined;
   fixtureId: string | undefined;
   homeTeam: string | undefined;
   awayTeam: string | undefined;
-  keys: readonly string[];
+  /** undefined until the first computation. */
+  keys: readonly string[] | undefined;
   /**
    * The view's directory revision eventSlug, team and fixtureId were read at (NaN: the view has none): while
    * it holds they are marketInfo's and fixtureForMarket's answers still, and are not asked again.
@@ -60,13 +65,27 @@ export class CorrelationChecker {
 
   /** `keys` without the copy: read only; the same array while the inputs are the same. */
   keysOf(marketSlug: string): readonly string[] {
+    return this.keysIn(marketSlug, this.memoOf(marketSlug));
+  }
+
+  /** The market's memo record (made empty on the first ask): the same object for the checker's life. */
+  memoOf(marketSlug: string): KeysMemo {
+    let m = this.memo.get(marketSlug);
+    if (m === undefined) {
+      m = { eventSlug: undefined, team: undefined, fixtureId: undefined, homeTeam: undefined, awayTeam: undefined, keys: undefined, revision: NaN };
+      this.memo.set(marketSlug, m);
+    }
+    return m;
+  }
+
+  /** `keysOf(marketSlug)` through the market's memo record (`memoOf(marketSlug)`'s answer, held by the caller). */
+  keysIn(marketSlug: string, m: KeysMemo): readonly string[] {
     const view = this.view;
-    const m = this.memo.get(marketSlug);
     const revision = view.directoryRevision !== undefined ? view.directoryRevision() : NaN;
     let eventSlug: string | undefined;
     let team: string | undefined;
     let fixtureId: string | undefined;
-    if (m !== undefined && m.revision === revision) {
+    if (m.keys !== undefined && m.revision === revision) {
       // The directory has not moved since the memo read it (NaN never equals: a view without a revision).
       eventSlug = m.eventSlug;
       team = m.team;
@@ -80,12 +99,15 @@ export class CorrelationChecker {
     const game = fixtureId !== undefined ? view.game(fixtureId) : undefined;
     const homeTeam = game?.homeTeam;
     const awayTeam = game?.awayTeam;
-    if (m && m.eventSlug === eventSlug && m.team === team && m.fixtureId === fixtureId && m.homeTeam === homeTeam && m.awayTeam === awayTeam) {
-      m.revision = revision;
-      return m.keys;
-    }
+    m.revision = revision;
+    if (m.keys !== undefined && m.eventSlug === eventSlug && m.team === team && m.fixtureId === fixtureId && m.homeTeam === homeTeam && m.awayTeam === awayTeam) return m.keys;
     const keys = computeKeys(eventSlug, team, fixtureId, fixtureId !== undefined && game !== undefined, homeTeam, awayTeam);
-    this.memo.set(marketSlug, { eventSlug, team, fixtureId, homeTeam, awayTeam, keys, revision });
+    m.eventSlug = eventSlug;
+    m.team = team;
+    m.fixtureId = fixtureId;
+    m.homeTeam = homeTeam;
+    m.awayTeam = awayTeam;
+    m.keys = keys;
     return keys;
   }
 

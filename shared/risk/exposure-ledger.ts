@@ -19,7 +19,7 @@
  */
 import type { Micros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
-import type { OthersExposure } from './correlation-checker.js';
+import type { KeysMemo, OthersExposure } from './correlation-checker.js';
 import { orderLoss, positionLoss, type MarketLoss } from './exposure-monitor.js';
 import type { ExposureSink, ExposureWatch, RiskView } from './risk-view.js';
 
@@ -41,20 +41,30 @@ interface MarketEntry {
   exposure: Micros;
   /** The correlation keys its exposure is counted under (the checker's memoised array). */
   keys: readonly string[];
+  /** The checker's keys memo of the market (its record for life: asked through it, no lookup of the market). */
+  memo: KeysMemo;
   /** cells[i]: the group total of keys[i] (the ledger's `groups` entry, held for as long as the market is). */
   cells: GroupCell[];
   fixtureId: string | undefined;
-  /**
-   * othersExposure's answer map for this market and the keys it holds (made on the market's first check):
-   * only its values are set again while its keys stay the same.
-   */
-  others: Map<string, Micros> | undefined;
-  othersKeys: readonly string[] | undefined;
 }
 
-/** ExposureLedger.check's answer: the market's scenario losses and the other markets' exposures. */
+/**
+ * ExposureLedger.check's answer: the market's scenario losses and the other markets' exposures — the
+ * portfolio's, and for each of the market's correlation keys (`keys[i]`, in keysOf's order) its group's
+ * (`groups[i]`; only the first `keys.length` entries are the answer's).
+ */
 export interface ExposureCheck extends MarketLoss {
-  others: OthersExposure;
+  portfolio: Micros;
+  keys: readonly string[];
+  groups: Micros[];
+}
+
+/** Where the ledger reads a market's correlation keys: the checker's memo (CorrelationChecker). */
+export interface CorrelationKeys {
+  /** The market's memo record: the same object for the source's life. */
+  memoOf(marketSlug: string): KeysMemo;
+  /** The market's keys through its memo record: the same array while their inputs are the same. */
+  keysIn(marketSlug: string, memo: KeysMemo): readonly string[];
 }
 
 /** A correlated group's total exposure, and how many market entries count under its key (kept while > 0). */
@@ -80,8 +90,8 @@ export class ExposureLedger implements ExposureSink {
 
   constructor(
     private readonly view: WatchableRiskView,
-    /** The market's correlation keys (the checker's memo: the same array while its inputs are the same). */
-    private readonly keysOf: (marketSlug: string) => readonly string[],
+    /** The markets' correlation keys (the checker's memo: the same array while their inputs are the same). */
+    private readonly correlation: CorrelationKeys,
   ) {}
 
   /** Same as `marketLoss(view.position(m), view.openOrders(m), excludeOrderId)`. */
@@ -97,17 +107,21 @@ export class ExposureLedger implements ExposureSink {
   }
 
   /**
-   * Same as `CorrelationChecker.othersExposure`: the other markets' portfolio and group exposures. The
-   * answer (object and map) is the ledger's own, reused by the next call: read it before asking again.
+   * Same as `CorrelationChecker.othersExposure`: the other markets' portfolio and group exposures (a new
+   * answer made from `check`'s).
    */
-  othersExposure(marketSlug: string): Readonly<OthersExposure> {
-    return this.check(marketSlug).others;
+  othersExposure(marketSlug: string): OthersExposure {
+    const c = this.check(marketSlug);
+    const byKey = new Map<string, Micros>();
+    for (let i = 0; i < c.keys.length; i++) byKey.set(c.keys[i] as string, c.groups[i] as Micros);
+    return { portfolio: c.portfolio, byKey };
   }
 
   /**
    * `marketLoss(marketSlug, excludeOrderId)` and `othersExposure(marketSlug)` in one call (the risk check's:
-   * one freshness check, one lookup of the market). The answer (objects and map) is the ledger's own, reused
-   * by the next call: read it before asking again.
+   * one freshness check, one lookup of the market; its keys through the entry's memo record, its groups
+   * through the entry's cells, set into an array, no map). The answer (object and arrays) is the ledger's
+   * own, reused by the next call: read it before asking again.
    *
    * A market with an entry is counted under its entry's keys: keysOf's answer (set when the entry is made,
    * re-keyed by gameChanged, and checked again here).
@@ -134,45 +148,27 @@ export class ExposureLedger implements ExposureSink {
     out.ifYes = ifYes;
     out.ifNo = ifNo;
     const own = m !== undefined ? m.exposure : 0;
-    const others = out.others;
-    // A map that already holds exactly these keys in this order (keysOf hands out one array per inputs, never
-    // changed): only their values are set again. The market's own map when it has an entry (a map cleared
-    // and filled with another market's keys makes V8 allocate a new table: every check of another market
-    // than the last did), else one shared map.
-    let byKey: Map<string, Micros>;
+    const groups = out.groups;
+    let keys: readonly string[];
     if (m !== undefined) {
-      // Kept in step by gameChanged; asked again here all the same (keysOf is memoised: one lookup), so a game
-      // change that reached the state without the watch's notice can never leave a limit counted under old keys.
-      const keys = this.keysOf(marketSlug);
+      // Kept in step by gameChanged; asked again here all the same (through the entry's memo record: no
+      // lookup), so a game change that reached the state without the watch's notice can never leave a limit
+      // counted under old keys.
+      keys = this.correlation.keysIn(marketSlug, m.memo);
       if (m.keys !== keys) this.rekey(m, keys);
-      if (m.othersKeys !== keys || m.others === undefined) {
-        m.others = new Map();
-        m.othersKeys = keys;
-      }
-      byKey = m.others;
       const cells = m.cells;
-      for (let i = 0; i < keys.length; i++) byKey.set(keys[i] as string, (cells[i] as GroupCell).total - own);
+      for (let i = 0; i < keys.length; i++) groups[i] = (cells[i] as GroupCell).total - own;
     } else {
-      const keys = this.keysOf(marketSlug);
-      byKey = this.sharedOthers;
-      if (keys !== this.sharedOthersKeys) {
-        byKey.clear();
-        this.sharedOthersKeys = keys;
-      }
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        byKey.set(k, this.groups.get(k)?.total ?? 0);
-      }
+      const c = this.correlation;
+      keys = c.keysIn(marketSlug, c.memoOf(marketSlug));
+      for (let i = 0; i < keys.length; i++) groups[i] = this.groups.get(keys[i] as string)?.total ?? 0;
     }
-    others.byKey = byKey;
-    others.portfolio = this.portfolio - own;
+    out.keys = keys;
+    out.portfolio = this.portfolio - own;
     return out;
   }
 
-  private readonly checkAnswer: ExposureCheck = { ifYes: 0, ifNo: 0, others: { portfolio: 0, byKey: new Map() } };
-  /** othersExposure's map for markets without an entry, and the keys it holds. */
-  private readonly sharedOthers = new Map<string, Micros>();
-  private sharedOthersKeys: readonly string[] | undefined;
+  private readonly checkAnswer: ExposureCheck = { ifYes: 0, ifNo: 0, portfolio: 0, keys: [], groups: [] };
 
   // ------------------------------------------------------------------------------------------- ExposureSink
 
@@ -223,7 +219,7 @@ export class ExposureLedger implements ExposureSink {
     if (!slugs) return;
     for (const slug of slugs) {
       const m = this.markets.get(slug) as MarketEntry;
-      const keys = this.keysOf(slug);
+      const keys = this.correlation.keysIn(slug, m.memo);
       if (keys !== m.keys) this.rekey(m, keys);
     }
   }
@@ -253,8 +249,9 @@ export class ExposureLedger implements ExposureSink {
 
   private market(slug: string): MarketEntry {
     const fixtureId = this.view.fixtureForMarket(slug)?.fixtureId;
-    const keys = this.keysOf(slug);
-    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys, cells: this.take(keys), fixtureId, others: undefined, othersKeys: undefined };
+    const memo = this.correlation.memoOf(slug);
+    const keys = this.correlation.keysIn(slug, memo);
+    const m: MarketEntry = { ordersIfYes: 0, ordersIfNo: 0, positionIfYes: 0, positionIfNo: 0, exposure: 0, keys, memo, cells: this.take(keys), fixtureId };
     this.markets.set(slug, m);
     if (fixtureId !== undefined) {
       let set = this.fixtures.get(fixtureId);

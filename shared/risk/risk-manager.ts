@@ -135,9 +135,9 @@ export class RiskManager {
    */
   readonly ledger: ExposureLedger | undefined;
 
-  /** Decision log lines not written yet (see the header): message and fields, side by side. */
+  /** Decision log lines not written yet (see the header): message, signal and decision, side by side. */
   private readonly pendingMsgs: string[] = [];
-  private readonly pendingFields: LogFields[] = [];
+  private readonly pendingSignals: Signal[] = [];
   private readonly pendingDecisions: RiskDecision[] = [];
 
   constructor(private readonly opts: RiskManagerOptions) {
@@ -146,7 +146,7 @@ export class RiskManager {
     this.exposure = new ExposureMonitor(opts.view);
     this.correlation = new CorrelationChecker(opts.view, this.exposure);
     const view = opts.view;
-    this.ledger = view.watchExposure && opts.incrementalExposure !== false ? new ExposureLedger(view as WatchableRiskView, (m) => this.correlation.keysOf(m)) : undefined;
+    this.ledger = view.watchExposure && opts.incrementalExposure !== false ? new ExposureLedger(view as WatchableRiskView, this.correlation) : undefined;
   }
 
   validateTrade(signal: Signal): RiskDecision {
@@ -206,9 +206,21 @@ export class RiskManager {
         boundWhat = `${signal.strategyName}.max_position`;
       }
     }
-    // The other markets' exposure, for the portfolio and every correlated group, in one pass.
-    const others = checked ? checked.others : this.correlation.othersExposure(signal.marketSlug);
-    const otherMarkets = others.portfolio;
+    // The other markets' exposure, for the portfolio and every correlated group (keys[i]: groups[i]), in one
+    // pass; the full scan's map read as the ledger's arrays (its keys in their order).
+    let otherMarkets: Micros;
+    let keys: readonly string[];
+    let groups: readonly Micros[];
+    if (checked) {
+      otherMarkets = checked.portfolio;
+      keys = checked.keys;
+      groups = checked.groups;
+    } else {
+      const others = this.correlation.othersExposure(signal.marketSlug);
+      otherMarkets = others.portfolio;
+      keys = [...others.byKey.keys()];
+      groups = [...others.byKey.values()];
+    }
     const portfolio = headroomQty(sideLoss, otherMarkets, limits.maxPortfolioExposure, cost);
     if (otherMarkets + current >= limits.maxPortfolioExposure || portfolio === 0) {
       return this.decide(signal, {
@@ -222,10 +234,10 @@ export class RiskManager {
       boundWhat = 'max_portfolio_exposure';
     }
 
-    // 3. Correlated exposure (keys, then each value: no [key, value] pair made per group).
-    const byKey = others.byKey;
-    for (const key of byKey.keys()) {
-      const group = byKey.get(key) as Micros;
+    // 3. Correlated exposure, each of the market's groups in keys' order.
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const group = groups[i] as Micros;
       const q = headroomQty(sideLoss, group, limits.maxCorrelatedExposure, cost);
       if (group + current >= limits.maxCorrelatedExposure || q === 0) {
         return this.decide(signal, {
@@ -332,22 +344,13 @@ export class RiskManager {
   private decide(signal: Signal, d: RiskDecision): RiskDecision {
     this.metrics.increment('risk.decision', 1, this.decisionDimensions(d.check, String(signal.strategyName)));
     if (!logEnabled(this.logger, 'info')) return d;
-    // The reason is read when the line is written (a reduced approval's text is built only then, or when a
-    // report asks for it): a placeholder keeps the fields' order.
-    const fields = {
-      check: d.check,
-      reason: '',
-      strategy: signal.strategyName,
-      market: signal.marketSlug,
-      action: signal.action,
-      price: signal.price,
-      quantity: signal.quantity,
-    };
+    // The line's fields are made when it is written, from the decision and the signal (never changed once
+    // made: the risk check's answer is the executor's to read).
     if (this.pendingMsgs.length === 0) queueMicrotask(this.scheduleLogs);
     // A caller that never yields (a synchronous loop) must not pile lines up: past a bound, write them now.
     else if (this.pendingMsgs.length >= MAX_PENDING_LOG_LINES) this.writeLogs();
     this.pendingMsgs.push(d.approved ? 'risk approved' : 'risk rejected');
-    this.pendingFields.push(fields);
+    this.pendingSignals.push(signal);
     this.pendingDecisions.push(d);
     return d;
   }
@@ -385,15 +388,24 @@ export class RiskManager {
 
   private readonly writeLogs = (): void => {
     const msgs = this.pendingMsgs;
-    const fields = this.pendingFields;
+    const signals = this.pendingSignals;
     const decisions = this.pendingDecisions;
     for (let i = 0; i < msgs.length; i++) {
-      const f = fields[i] as LogFields;
-      f.reason = (decisions[i] as RiskDecision).reason;
-      this.logger.info(msgs[i] as string, f);
+      const d = decisions[i] as RiskDecision;
+      const signal = signals[i] as Signal;
+      const fields: LogFields = {
+        check: d.check,
+        reason: d.reason,
+        strategy: signal.strategyName,
+        market: signal.marketSlug,
+        action: signal.action,
+        price: signal.price,
+        quantity: signal.quantity,
+      };
+      this.logger.info(msgs[i] as string, fields);
     }
     msgs.length = 0;
-    fields.length = 0;
+    signals.length = 0;
     decisions.length = 0;
   };
 }

@@ -108,8 +108,10 @@ describe('incremental exposure ledger equals the full scan (property)', () => {
             for (const id of [undefined, ...[...t.openOrders({ marketSlug: m })].map((o) => o.localId)]) {
               const both = ledger.check(m, id);
               expect({ ifYes: both.ifYes, ifNo: both.ifNo }).toEqual(marketLoss(w.view.position(m), w.view.openOrders(m), id));
-              expect(both.others.portfolio).toBe(ref.portfolio);
-              expect([...both.others.byKey]).toEqual([...ref.byKey]);
+              expect(both.portfolio).toBe(ref.portfolio);
+              expect(both.keys.map((k, i) => [k, both.groups[i]])).toEqual([...ref.byKey]);
+              // Its keys are the checker's memoised array, read through the market's one memo record.
+              expect(both.keys).toBe(w.rm.correlation.keysOf(m));
             }
           }
           // Every group the ledger keeps holds the full scan's total, and it keeps no group no market counts under.
