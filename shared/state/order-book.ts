@@ -1,12 +1,12 @@
 /**
  * One market's order book, built from the exchange's book messages. The venue sends a whole book each time
- * (`marketData`), so an update replaces both sides; the book keeps its own arrays and reuses them (two sets:
- * a message is checked and copied into the spare set in one pass, which then becomes the book), so an update
- * allocates nothing once the book has reached its usual depth.
+ * (`marketData`), so an update replaces both sides; the book checks the message's two level arrays and keeps
+ * them as they are (no copy: an update allocates nothing and writes only the book's own fields).
  *
- * A message's level arrays are taken as never changed once given (market events are never changed once
- * emitted; a replay's decoder hands the same array again when a side repeats the previous frame's): a side
- * given as the very array the book last took for it is already checked and copied, and is kept as it is.
+ * A message's level arrays and levels are taken as never changed once given (market events are never changed
+ * once emitted; the paper fill simulator keeps them by reference too; a replay's decoder hands the same array
+ * again when a side repeats the previous frame's): a side given as the very array the book holds is already
+ * checked, and is kept as it is. What the book hands out (level, levels) are copies.
  *
  * Prices are long-side micros; bids are kept best (highest) first, asks best (lowest) first.
  */
@@ -34,20 +34,18 @@ export interface BookMessage {
 }
 
 export class OrderBook {
-  private bidPx: number[] = [];
-  private bidQty: number[] = [];
-  private askPx: number[] = [];
-  private askQty: number[] = [];
-  /** The arrays a new message is checked and copied into (in one pass), swapped in when it is whole and valid. */
-  private nextBidPx: number[] = [];
-  private nextBidQty: number[] = [];
-  private nextAskPx: number[] = [];
-  private nextAskQty: number[] = [];
+  /**
+   * The sides as the last accepted message gave them (checked when taken, never copied: see the header), and
+   * their best levels' price and size (0 on an empty side: bestBid and the others read the count first).
+   */
+  private bids: readonly BookLevel[] = [];
+  private asks: readonly BookLevel[] = [];
   private bidCount = 0;
   private askCount = 0;
-  /** The message arrays the current sides were copied from (see the header): the same array again is not copied. */
-  private bidSource: readonly BookLevel[] | undefined = undefined;
-  private askSource: readonly BookLevel[] | undefined = undefined;
+  private bestBidPx = 0;
+  private bestBidSize = 0;
+  private bestAskPx = 0;
+  private bestAskSize = 0;
   state: ReportedMarketState = 'MARKET_STATE_OPEN';
   /**
    * Exchange time of the last update (epoch ms) and whether one is known: kept as a number field next to a
@@ -68,40 +66,40 @@ export class OrderBook {
    * quantities, strictly monotone prices and an uncrossed book; anything else is rejected whole (the old book
    * stays), because a half-applied book is worse than a stale one.
    *
+   * The sides are checked and then kept by reference: nothing is copied, so a message touches none of the
+   * book's own storage but its fields (the message's levels were just made by the parser and are still in
+   * the cache; the book's arrays, reached once per visit of a market, would not be).
+   *
    * The message is taken whole, not field by field: its times are not small integers, and a number handed on
    * its own to a call that is not inlined is put in a heap box first (one allocation per message).
    */
   replace(msg: BookMessage): void {
     const bids = msg.bids;
     const asks = msg.asks;
-    const newBids = bids !== this.bidSource;
-    const newAsks = asks !== this.askSource;
-    if (newBids) copyValidSide(bids, 'bids', -1, this.nextBidPx, this.nextBidQty);
-    if (newAsks) copyValidSide(asks, 'asks', 1, this.nextAskPx, this.nextAskQty);
-    const bestBid = (newBids ? this.nextBidPx : this.bidPx)[0] as number;
-    const bestAsk = (newAsks ? this.nextAskPx : this.askPx)[0] as number;
-    if (bids.length > 0 && asks.length > 0 && bestBid >= bestAsk) {
-      throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bestBid} >= ask ${bestAsk}`);
+    const newBids = bids !== this.bids;
+    const newAsks = asks !== this.asks;
+    if (newBids) checkSide(bids, 'bids', -1);
+    if (newAsks) checkSide(asks, 'asks', 1);
+    const nb = bids.length;
+    const na = asks.length;
+    if (nb > 0 && na > 0) {
+      const bestBid = (bids[0] as BookLevel).price;
+      const bestAsk = (asks[0] as BookLevel).price;
+      if (bestBid >= bestAsk) throw new BookIntegrityError(`crossed book for ${this.marketSlug}: bid ${bestBid} >= ask ${bestAsk}`);
     }
     if (newBids) {
-      const px = this.nextBidPx;
-      const qty = this.nextBidQty;
-      this.nextBidPx = this.bidPx;
-      this.nextBidQty = this.bidQty;
-      this.bidPx = px;
-      this.bidQty = qty;
-      this.bidCount = bids.length;
-      this.bidSource = bids;
+      this.bids = bids;
+      this.bidCount = nb;
+      const best = bids[0];
+      this.bestBidPx = best === undefined ? 0 : best.price;
+      this.bestBidSize = best === undefined ? 0 : best.qty;
     }
     if (newAsks) {
-      const px = this.nextAskPx;
-      const qty = this.nextAskQty;
-      this.nextAskPx = this.askPx;
-      this.nextAskQty = this.askQty;
-      this.askPx = px;
-      this.askQty = qty;
-      this.askCount = asks.length;
-      this.askSource = asks;
+      this.asks = asks;
+      this.askCount = na;
+      const best = asks[0];
+      this.bestAskPx = best === undefined ? 0 : best.price;
+      this.bestAskSize = best === undefined ? 0 : best.qty;
     }
     this.state = msg.state;
     const transactTime = msg.transactTime;
@@ -121,16 +119,16 @@ export class OrderBook {
   }
 
   get bestBid(): PriceMicros | null {
-    return this.bidCount > 0 ? (this.bidPx[0] as number) : null;
+    return this.bidCount > 0 ? this.bestBidPx : null;
   }
   get bestAsk(): PriceMicros | null {
-    return this.askCount > 0 ? (this.askPx[0] as number) : null;
+    return this.askCount > 0 ? this.bestAskPx : null;
   }
   get bestBidQty(): number {
-    return this.bidCount > 0 ? (this.bidQty[0] as number) : 0;
+    return this.bidCount > 0 ? this.bestBidSize : 0;
   }
   get bestAskQty(): number {
-    return this.askCount > 0 ? (this.askQty[0] as number) : 0;
+    return this.askCount > 0 ? this.bestAskSize : 0;
   }
   get depth(): { bids: number; asks: number } {
     return { bids: this.bidCount, asks: this.askCount };
@@ -139,18 +137,19 @@ export class OrderBook {
   /** Mid price in micros, rounded half to even, or null when either side is empty. */
   get mid(): PriceMicros | null {
     if (this.bidCount === 0 || this.askCount === 0) return null;
-    return midHalfEven(this.bidPx[0] as number, this.askPx[0] as number);
+    return midHalfEven(this.bestBidPx, this.bestAskPx);
   }
 
   /** Spread in micros, or null when either side is empty. */
   get spread(): PriceMicros | null {
     if (this.bidCount === 0 || this.askCount === 0) return null;
-    return (this.askPx[0] as number) - (this.bidPx[0] as number);
+    return this.bestAskPx - this.bestBidPx;
   }
 
+  /** A level of one side, best first (a new object each call: the caller may keep or change it). */
   level(side: 'bid' | 'ask', index: number): BookLevel | undefined {
-    if (side === 'bid') return index < this.bidCount ? { price: this.bidPx[index] as number, qty: this.bidQty[index] as number } : undefined;
-    return index < this.askCount ? { price: this.askPx[index] as number, qty: this.askQty[index] as number } : undefined;
+    const l = (side === 'bid' ? this.bids : this.asks)[index];
+    return l === undefined ? undefined : { price: l.price, qty: l.qty };
   }
 
   levels(side: 'bid' | 'ask'): BookLevel[] {
@@ -162,10 +161,11 @@ export class OrderBook {
 
   /** Visible size at exactly this price on the given side (0 when absent). */
   sizeAt(side: 'bid' | 'ask', price: PriceMicros): number {
-    const px = side === 'bid' ? this.bidPx : this.askPx;
-    const qty = side === 'bid' ? this.bidQty : this.askQty;
-    const n = side === 'bid' ? this.bidCount : this.askCount;
-    for (let i = 0; i < n; i++) if (px[i] === price) return qty[i] as number;
+    const levels = side === 'bid' ? this.bids : this.asks;
+    for (let i = 0; i < levels.length; i++) {
+      const l = levels[i] as BookLevel;
+      if (l.price === price) return l.qty;
+    }
     return 0;
   }
 
@@ -176,16 +176,15 @@ export class OrderBook {
    * tick prices, else rounded up).
    */
   sweep(buyLong: boolean, qty: Qty, limit: PriceMicros | null): { filled: Qty; notional: number; worstPrice: PriceMicros | null } {
-    const px = buyLong ? this.askPx : this.bidPx;
-    const size = buyLong ? this.askQty : this.bidQty;
-    const n = buyLong ? this.askCount : this.bidCount;
+    const levels = buyLong ? this.asks : this.bids;
     let filled = 0;
     let notional = 0;
     let worst: PriceMicros | null = null;
-    for (let i = 0; i < n && filled < qty; i++) {
-      const p = px[i] as number;
+    for (let i = 0; i < levels.length && filled < qty; i++) {
+      const l = levels[i] as BookLevel;
+      const p = l.price;
       if (limit !== null && (buyLong ? p > limit : p < limit)) break;
-      const take = Math.min(qty - filled, size[i] as number);
+      const take = Math.min(qty - filled, l.qty);
       filled += take;
       notional += qtyTimesMicros(take, p, 'up');
       worst = p;
@@ -194,8 +193,8 @@ export class OrderBook {
   }
 }
 
-/** Checks one side (prices in range, positive whole sizes, strictly best first) while copying it into px/qty. */
-function copyValidSide(levels: readonly BookLevel[], name: string, direction: 1 | -1, px: number[], qty: number[]): void {
+/** Checks one side: prices in range, positive whole sizes, strictly best first. */
+function checkSide(levels: readonly BookLevel[], name: string, direction: 1 | -1): void {
   let prev = direction === 1 ? -Infinity : Infinity;
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i] as BookLevel;
@@ -207,7 +206,5 @@ function copyValidSide(levels: readonly BookLevel[], name: string, direction: 1 
     if (!Number.isSafeInteger(size) || size <= 0) throw new BookIntegrityError(`${name}[${i}] quantity not a positive whole number of hundredths: ${size}`);
     if (direction === 1 ? price <= prev : price >= prev) throw new BookIntegrityError(`${name} not sorted best first at level ${i}`);
     prev = price;
-    px[i] = price;
-    qty[i] = size;
   }
 }

@@ -152,4 +152,61 @@ describe('OrderBook', () => {
       { numRuns: 300 },
     );
   });
+
+  it('answers every question as a book that copies each accepted message would (property)', () => {
+    // The book keeps the message's arrays by reference; the reference keeps a copy of the last accepted
+    // message's levels and answers from it. Sides come from a small pool (arrays come again), with invalid
+    // sizes and crossings; the handed-out levels are changed afterwards, which must not reach the book.
+    const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
+    const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
+      [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
+    fc.assert(
+      fc.property(
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 200 })), { minLength: 1, maxLength: 25 }),
+        (bidPool, askPool, steps) => {
+          const bids = bidPool.map((s) => toLevels(s, true));
+          const asks = askPool.map((s) => toLevels(s, false));
+          const book = new OrderBook('m');
+          let ref = { bids: [] as BookLevel[], asks: [] as BookLevel[], version: 0 };
+          for (const [i, j, tick, qty] of steps) {
+            const b = bids[i % bids.length] as BookLevel[];
+            const a = asks[j % asks.length] as BookLevel[];
+            const valid = (side: BookLevel[], bid: boolean) =>
+              side.every((l, k) => l.qty > 0 && (k === 0 || (bid ? l.price < (side[k - 1] as BookLevel).price : l.price > (side[k - 1] as BookLevel).price)));
+            const accepted = valid(b, true) && valid(a, false) && !(b.length > 0 && a.length > 0 && (b[0] as BookLevel).price >= (a[0] as BookLevel).price);
+            try {
+              book.replace({ bids: b, asks: a, state: 'MARKET_STATE_OPEN', transactTime: null, receivedAt: 0 });
+            } catch (err) {
+              expect(err).toBeInstanceOf(BookIntegrityError);
+            }
+            if (accepted) ref = { bids: b.map((l) => ({ ...l })), asks: a.map((l) => ({ ...l })), version: ref.version + 1 };
+            const rb = ref.bids[0];
+            const ra = ref.asks[0];
+            expect(book.version).toBe(ref.version);
+            expect([book.bestBid, book.bestBidQty, book.bestAsk, book.bestAskQty]).toEqual([rb?.price ?? null, rb?.qty ?? 0, ra?.price ?? null, ra?.qty ?? 0]);
+            expect(book.spread).toBe(rb && ra ? ra.price - rb.price : null);
+            expect(book.mid).toBe(rb && ra ? Math.round((ra.price + rb.price) / 2 / 5_000) * 5_000 : null);
+            expect(book.depth).toEqual({ bids: ref.bids.length, asks: ref.asks.length });
+            const price = tick * 10_000;
+            expect(book.sizeAt('bid', price)).toBe(ref.bids.find((l) => l.price === price)?.qty ?? 0);
+            expect(book.sizeAt('ask', price)).toBe(ref.asks.find((l) => l.price === price)?.qty ?? 0);
+            const sweepRef = (side: BookLevel[]) => side.reduce((left, l) => left - Math.min(left, l.qty), qty);
+            expect(book.sweep(true, qty, null).filled).toBe(qty - sweepRef(ref.asks));
+            expect(book.sweep(false, qty, null).filled).toBe(qty - sweepRef(ref.bids));
+            expect(book.levels('bid')).toEqual(ref.bids);
+            expect(book.levels('ask')).toEqual(ref.asks);
+            // What the book hands out is the caller's own.
+            for (const l of book.levels('bid')) l.qty += 1;
+            const first = book.level('ask', 0);
+            if (first) first.price = 1;
+            expect(book.levels('bid')).toEqual(ref.bids);
+            expect(book.level('ask', 0)).toEqual(ref.asks[0]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
