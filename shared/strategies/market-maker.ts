@@ -31,7 +31,7 @@ import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
 import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
-import { DEFAULT_FEE_MODEL, feePerContract, type FeeModel } from '../state/market-fees.js';
+import { DEFAULT_FEE_MODEL, feePerContract, type FeeHandle, type FeeModel } from '../state/market-fees.js';
 import { NO_OUTPUT, type BaseStrategy, type CancelRequest, type StrategyOutput } from './base-strategy.js';
 import type { ConsensusYes, FixtureLink, StrategyContext } from './context.js';
 import type { FeeRates } from '../domain/fees.js';
@@ -70,6 +70,8 @@ interface MarketMark {
   /** The context's directoryRevision when `info` was read (NaN: not read, or the context has none). */
   infoRev: number;
   info: MarketInfo | undefined;
+  /** The fee model's handle of the market (made on first use, when the model has handles). */
+  feeHandle: FeeHandle | undefined;
 }
 
 type Wanted = { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number };
@@ -175,11 +177,20 @@ export class MarketMaker implements BaseStrategy {
     return m.pausedUntil > now && this.ctx.restingOrders(m.slug, this.name).length === 0;
   }
 
+  /** The market's fee rates at `now` (through the record's fee handle when the model has handles). */
+  private ratesOf(m: MarketMark, now: number): FeeRates {
+    const fees = this.fees;
+    if (fees.ratesOfHandle === undefined || fees.handle === undefined) return fees.ratesFor(m.slug, now);
+    return fees.ratesOfHandle((m.feeHandle ??= fees.handle(m.slug)), now);
+  }
+
   /** The market's record, made on first use. */
   private markOf(slug: string): MarketMark {
     let m = this.bySlug.get(slug);
     if (m === undefined) {
-      m = { slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, fixtureRev: NaN, fixture: undefined, infoRev: NaN, info: undefined };
+      m = {
+        slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, fixtureRev: NaN, fixture: undefined, infoRev: NaN, info: undefined, feeHandle: undefined,
+      };
       this.bySlug.set(slug, m);
     }
     return m;
@@ -418,7 +429,7 @@ export class MarketMaker implements BaseStrategy {
     const slug = m.slug;
     const info = this.infoOf(m);
     const clockNow = this.ctx.clock.now();
-    const rates = this.fees.ratesFor(slug, clockNow);
+    const rates = this.ratesOf(m, clockNow);
     const want = this.wanted(slug, market, consensus, info, rates);
     if (!want) {
       const c = this.pull(m, 'no fair value', now);
