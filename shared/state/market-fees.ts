@@ -26,6 +26,18 @@ export type Liquidity = 'MAKER' | 'TAKER';
 /** The fee coefficients of one market at one time. */
 export interface FeeModel {
   ratesFor(marketSlug: string, nowMs: number): FeeRates;
+  /**
+   * Optional: a market's handle (an opaque object, the same one at every call for that market), for
+   * `ratesOfHandle`. A caller that keeps a record per market keeps it there and skips the model's lookup by slug.
+   */
+  handle?(marketSlug: string): FeeHandle;
+  /** With `handle`: exactly ratesFor(the handle's market, nowMs). */
+  ratesOfHandle?(handle: FeeHandle, nowMs: number): FeeRates;
+}
+
+/** A market's place in a fee model's memo (read only by the model that made it). */
+export interface FeeHandle {
+  readonly marketSlug: string;
 }
 
 /** What the fee model reads of a market (the market directory's MarketInfo satisfies it). */
@@ -38,7 +50,7 @@ const UNKNOWN_MARKET: FeeMarket = Object.freeze({});
  * A market's last rates: valid while the lookup's revision is `revision` and the time stays in [from, until),
  * the span over which the schedule's overrides in force do not change.
  */
-interface SlugRates {
+interface SlugRates extends FeeHandle {
   revision: number;
   from: number;
   until: number;
@@ -72,27 +84,40 @@ export class ScheduleFeeModel implements FeeModel {
 
   ratesFor(marketSlug: string, nowMs: number): FeeRates {
     if (this.revision === undefined) return this.ratesUncached(marketSlug, nowMs);
-    const revision = this.revision();
     // The last market asked first (strategies and the risk check ask for the same market in one message): its
     // entry is the memo's own, updated in place below, so it is the one memo.get would find.
-    let m = marketSlug === this.lastSlug ? this.lastRates : this.memo.get(marketSlug);
-    if (m !== undefined && m.revision === revision && nowMs >= m.from && nowMs < m.until) {
-      this.lastSlug = marketSlug;
-      this.lastRates = m;
-      return m.rates;
-    }
-    const rates = this.ratesUncached(marketSlug, nowMs);
-    const from = segmentStart(this.schedule, nowMs);
-    const until = segmentEnd(this.schedule, nowMs);
-    if (m === undefined) this.memo.set(marketSlug, (m = { revision, from, until, rates }));
-    else {
-      m.revision = revision;
-      m.from = from;
-      m.until = until;
-      m.rates = rates;
-    }
-    this.lastSlug = marketSlug;
+    const m = marketSlug === this.lastSlug ? this.lastRates : this.memo.get(marketSlug);
+    return this.ratesOfEntry(m ?? this.entryOf(marketSlug), nowMs);
+  }
+
+  /** The market's memo entry (made on first use, never replaced: the memo only grows). */
+  handle(marketSlug: string): FeeHandle {
+    return this.memo.get(marketSlug) ?? this.entryOf(marketSlug);
+  }
+
+  ratesOfHandle(handle: FeeHandle, nowMs: number): FeeRates {
+    if (this.revision === undefined) return this.ratesUncached(handle.marketSlug, nowMs);
+    return this.ratesOfEntry(handle as SlugRates, nowMs);
+  }
+
+  /** A new memo entry of the market, valid nowhere (its revision is NaN). */
+  private entryOf(marketSlug: string): SlugRates {
+    const m: SlugRates = { marketSlug, revision: NaN, from: NaN, until: NaN, rates: DEFAULT_FEE_SCHEDULE.defaults };
+    this.memo.set(marketSlug, m);
+    return m;
+  }
+
+  /** The rates of the memo entry `m` at `nowMs` (the entry renewed in place when out of date), now the last asked. */
+  private ratesOfEntry(m: SlugRates, nowMs: number): FeeRates {
+    this.lastSlug = m.marketSlug;
     this.lastRates = m;
+    const revision = (this.revision as () => number)();
+    if (m.revision === revision && nowMs >= m.from && nowMs < m.until) return m.rates;
+    const rates = this.ratesUncached(m.marketSlug, nowMs);
+    m.revision = revision;
+    m.from = segmentStart(this.schedule, nowMs);
+    m.until = segmentEnd(this.schedule, nowMs);
+    m.rates = rates;
     return rates;
   }
 

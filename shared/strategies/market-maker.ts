@@ -23,7 +23,7 @@
 import { ONE_CONTRACT, qtyAffordable, qtyTimesMicros, roundToStep, type Qty } from '../domain/quantity.js';
 import type { ConsensusProbability } from '../domain/feed-events.js';
 import { isTradableGameStatus, type GameState } from '../domain/game.js';
-import type { MarketInfo, MarketState } from '../domain/market.js';
+import type { MarketState } from '../domain/market.js';
 import { ONE_DOLLAR, type PriceMicros } from '../domain/money.js';
 import type { TrackedOrder } from '../domain/order.js';
 import type { Signal, SignalAction } from '../domain/signal.js';
@@ -31,7 +31,7 @@ import { INTENT_EFFECT } from '../domain/venue-enums.js';
 import { DEFAULT_QUOTE_LIFETIME_MS, type MarketMakerConfig } from '../config/schema.js';
 import { logEnabled, nullLogger, type Logger } from '../observability/logger.js';
 import { nullMetrics, type Metrics } from '../observability/metrics.js';
-import { DEFAULT_FEE_MODEL, feePerContract, type FeeModel } from '../state/market-fees.js';
+import { DEFAULT_FEE_MODEL, feePerContract, type FeeHandle, type FeeModel } from '../state/market-fees.js';
 import { NO_OUTPUT, type BaseStrategy, type CancelRequest, type StrategyOutput } from './base-strategy.js';
 import type { ConsensusYes, FixtureLink, StrategyContext } from './context.js';
 import type { FeeRates } from '../domain/fees.js';
@@ -64,12 +64,17 @@ interface MarketMark {
   lastQuoteAt: number | undefined;
   /** No requote before this time (after a game event); 0 when never paused. */
   pausedUntil: number;
-  /** The context's directoryRevision when `fixture` was read (NaN: not read, or the context has none). */
-  fixtureRev: number;
+  /**
+   * The context's directoryRevision when `fixture`, `tick` and `step` were read (NaN: not read, or the context
+   * has none: then they are read again on every use).
+   */
+  dirRev: number;
   fixture: Readonly<FixtureLink> | undefined;
-  /** The context's directoryRevision when `info` was read (NaN: not read, or the context has none). */
-  infoRev: number;
-  info: MarketInfo | undefined;
+  /** The market's tick (its info's, else the strategy's default) and size step (its info's minQty, else one contract). */
+  tick: PriceMicros;
+  step: Qty;
+  /** The fee model's handle of the market (made on first use, when the model has handles). */
+  feeHandle: FeeHandle | undefined;
 }
 
 type Wanted = { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number };
@@ -175,36 +180,40 @@ export class MarketMaker implements BaseStrategy {
     return m.pausedUntil > now && this.ctx.restingOrders(m.slug, this.name).length === 0;
   }
 
+  /** The market's fee rates at `now` (through the record's fee handle when the model has handles). */
+  private ratesOf(m: MarketMark, now: number): FeeRates {
+    const fees = this.fees;
+    if (fees.ratesOfHandle === undefined || fees.handle === undefined) return fees.ratesFor(m.slug, now);
+    return fees.ratesOfHandle((m.feeHandle ??= fees.handle(m.slug)), now);
+  }
+
   /** The market's record, made on first use. */
   private markOf(slug: string): MarketMark {
     let m = this.bySlug.get(slug);
     if (m === undefined) {
-      m = { slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, fixtureRev: NaN, fixture: undefined, infoRev: NaN, info: undefined };
+      m = {
+        slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, dirRev: NaN, fixture: undefined, tick: this.defaultTick, step: ONE_CONTRACT,
+        feeHandle: undefined,
+      };
       this.bySlug.set(slug, m);
     }
     return m;
   }
 
-  /** The market's fixture link: kept on the record while the context's directory revision stays the same. */
-  private fixtureOf(m: MarketMark): Readonly<FixtureLink> | undefined {
+  /**
+   * Brings the record's fixture link, tick and step up to date: read again when the context's directory
+   * revision moved since they were read (every time when the context has no revision).
+   */
+  private directoryOf(m: MarketMark): MarketMark {
     const rev = this.ctx.directoryRevision?.();
-    if (rev === undefined) return this.ctx.fixtureForMarket(m.slug);
-    if (m.fixtureRev !== rev) {
-      m.fixture = this.ctx.fixtureForMarket(m.slug);
-      m.fixtureRev = rev;
-    }
-    return m.fixture;
-  }
-
-  /** The market's info: kept on the record while the context's directory revision stays the same. */
-  private infoOf(m: MarketMark): MarketInfo | undefined {
-    const rev = this.ctx.directoryRevision?.();
-    if (rev === undefined) return this.ctx.marketInfo(m.slug);
-    if (m.infoRev !== rev) {
-      m.info = this.ctx.marketInfo(m.slug);
-      m.infoRev = rev;
-    }
-    return m.info;
+    if (rev !== undefined && m.dirRev === rev) return m;
+    m.fixture = this.ctx.fixtureForMarket(m.slug);
+    const info = this.ctx.marketInfo(m.slug);
+    m.tick = info?.tick ?? this.defaultTick;
+    // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
+    m.step = info?.minQty ?? ONE_CONTRACT;
+    m.dirRev = rev ?? NaN;
+    return m;
   }
 
   /** The record of a market with a book update (found by the state object when it was seen before), now known. */
@@ -304,7 +313,7 @@ export class MarketMaker implements BaseStrategy {
     if (now - market.updatedAt > this.cfg.staleBookMs) return `stale book (${now - market.updatedAt} ms old)`;
     if (consensus && consensus.ageMs > this.cfg.staleConsensusMs) return `stale consensus (${consensus.ageMs} ms old)`;
     if (!consensus && this.cfg.requireConsensus) return 'no sportsbook consensus';
-    const fixture = this.fixtureOf(m);
+    const fixture = this.directoryOf(m).fixture;
     const game = fixture ? this.ctx.game(fixture.fixtureId) : undefined;
     if (game && !isTradableGameStatus(game.status)) return `game ${game.status}`;
     return undefined;
@@ -353,7 +362,9 @@ export class MarketMaker implements BaseStrategy {
   /** The quotes wanted now (without reconciling with resting orders). */
   desiredQuotes(slug: string): Wanted | undefined {
     const info = this.ctx.marketInfo(slug);
-    const w = this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), info, this.fees.ratesFor(slug, this.ctx.clock.now()));
+    const tick = info?.tick ?? this.defaultTick;
+    const step = info?.minQty ?? ONE_CONTRACT;
+    const w = this.wanted(slug, this.ctx.market(slug), this.ctx.consensusYes(slug), tick, step, this.fees.ratesFor(slug, this.ctx.clock.now()));
     if (!w) return undefined;
     const out: Wanted = { fair: w.fair, confidence: w.confidence };
     if (w.bid) out.bid = copyQuote(w.bid);
@@ -362,10 +373,10 @@ export class MarketMaker implements BaseStrategy {
   }
 
   /**
-   * The quotes wanted from the context's answers for the market now: its state, consensus, info, and the
+   * The quotes wanted from the context's answers for the market now: its state, consensus, tick, size step, and the
    * fee rates of the clock's now. The answer is the strategy's scratch (`this.want`): read it before the next call.
    */
-  private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, info: MarketInfo | undefined, rates: FeeRates): Want | undefined {
+  private wanted(slug: string, market: MarketState | undefined, consensus: ConsensusYes | undefined, tick: PriceMicros, step: Qty, rates: FeeRates): Want | undefined {
     if (!this.fairInto(market, consensus) || !market) return undefined;
     const fair = this.fair;
     const want = this.want;
@@ -373,9 +384,6 @@ export class MarketMaker implements BaseStrategy {
     want.confidence = this.fairConfidence;
     want.bid = undefined;
     want.ask = undefined;
-    const tick = info?.tick ?? this.defaultTick;
-    // Sizes on the market's grid (its minimum size is its increment), so a resting quote matches what is wanted.
-    const step = info?.minQty ?? ONE_CONTRACT;
     const net = this.ctx.position(slug)?.netQty ?? 0;
     const skew = Math.max(-this.cfg.maxSkew, Math.min(this.cfg.maxSkew, qtyTimesMicros(net, this.cfg.skewPerContract, 'down')));
     const center = fair - skew;
@@ -416,10 +424,10 @@ export class MarketMaker implements BaseStrategy {
   ): void {
     if (m.pausedUntil > now) return;
     const slug = m.slug;
-    const info = this.infoOf(m);
+    const { tick, step } = this.directoryOf(m);
     const clockNow = this.ctx.clock.now();
-    const rates = this.fees.ratesFor(slug, clockNow);
-    const want = this.wanted(slug, market, consensus, info, rates);
+    const rates = this.ratesOf(m, clockNow);
+    const want = this.wanted(slug, market, consensus, tick, step, rates);
     if (!want) {
       const c = this.pull(m, 'no fair value', now);
       if (c) this.emit(c);
@@ -441,7 +449,6 @@ export class MarketMaker implements BaseStrategy {
       }
     }
     this.cancelCount = 0;
-    const tick = info?.tick ?? this.defaultTick;
     // The edges are those at `now` (the timer's time may differ from the clock's).
     const nowRates = clockNow === now ? rates : undefined;
     // Wait for the ack before touching a side.
@@ -496,7 +503,32 @@ export class MarketMaker implements BaseStrategy {
     // edgeAt's gross and net, without its object.
     const gross = grossEdge(wanted.action, wanted.price, ctx.fair);
     const fee = feePerContract('MAKER', wanted.price, rates ?? this.fees.ratesFor(slug, now));
-    const signal: Signal = {
+    // One literal per shape (with replacesOrderId last, where it would be added): adding it afterwards would
+    // give each modify an out-of-object property store.
+    const replaces = same?.orderId;
+    const lifetime = this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS;
+    const reason = this.reasonOf(ctx.fair);
+    if (replaces) {
+      return {
+        marketSlug: slug,
+        action: wanted.action,
+        price: wanted.price,
+        quantity: wanted.quantity,
+        grossEdge: gross,
+        netEdge: gross - fee,
+        urgency: 'LOW',
+        strategyName: this.name,
+        confidence: ctx.confidence,
+        reason,
+        fairProbability: ctx.fair / ONE_DOLLAR,
+        createdAt: now,
+        postOnly: true,
+        timeInForce: 'GTD',
+        goodTillTime: now + lifetime,
+        replacesOrderId: replaces,
+      };
+    }
+    return {
       marketSlug: slug,
       action: wanted.action,
       price: wanted.price,
@@ -506,15 +538,13 @@ export class MarketMaker implements BaseStrategy {
       urgency: 'LOW',
       strategyName: this.name,
       confidence: ctx.confidence,
-      reason: this.reasonOf(ctx.fair),
+      reason,
       fairProbability: ctx.fair / ONE_DOLLAR,
       createdAt: now,
       postOnly: true,
       timeInForce: 'GTD',
-      goodTillTime: now + (this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS),
+      goodTillTime: now + lifetime,
     };
-    if (same?.orderId) signal.replacesOrderId = same.orderId;
-    return signal;
   }
 
   /**

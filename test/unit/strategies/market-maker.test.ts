@@ -278,7 +278,7 @@ describe('MarketMaker', () => {
     expect({ wanted, fair }).toEqual(before);
   });
 
-  it("keeps a market's fixture link and info while the context's directory revision stays, reads them again when it moves", () => {
+  it("keeps a market's fixture link and info (its tick and size step) while the context's directory revision stays, reads them again when it moves", () => {
     const c = new RevisionContext();
     c.links.set('m1', { fixtureId: 'f1', outcome: 'home' });
     c.games.set('f1', gameState('f1'));
@@ -304,7 +304,8 @@ describe('MarketMaker', () => {
     expect(q.length).toBeGreaterThan(0);
     for (const s of q) expect(s.price % 2_500).toBe(0);
     expect(q.some((s) => s.price % 10_000 !== 0)).toBe(true); // on the new 0.0025 tick
-    expect(c.reads).toEqual({ fixture: 3, info: 2 });
+    // Both are read together, once per revision seen (the info also at the revision whose game pulled).
+    expect(c.reads).toEqual({ fixture: 3, info: 3 });
   });
 });
 
