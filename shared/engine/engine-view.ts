@@ -135,6 +135,16 @@ export class EngineView implements StrategyContext, RiskView {
     return this.deps.orders().openOrdersOfStrategyReadOnly(marketSlug, strategy);
   }
 
+  /** StrategyContext.restingOrdersHandle: the active tracker's list (it stays current while that tracker is active). */
+  restingOrdersHandle(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[] {
+    return this.deps.orders().openOrdersOfStrategyHandle(marketSlug, strategy);
+  }
+
+  /** StrategyContext.restingOrdersOwner: the active tracker. */
+  restingOrdersOwner(): object {
+    return this.deps.orders();
+  }
+
   sportsFeedHealthy(): boolean {
     return (this.sportsHealthy ??= this.deps.state.sportsFeedHealthy());
   }

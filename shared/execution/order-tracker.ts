@@ -158,13 +158,16 @@ export class OrderTracker {
   /**
    * The same open orders by market, then by strategy, in creation order (each list a subsequence of its
    * market's map): what a strategy reads of its own resting orders on every book message, without a filter
-   * or a copy. Kept with openByMarket: an order enters at create and leaves when it turns terminal.
+   * or a copy. Kept with openByMarket: an order enters at create and leaves when it turns terminal. A list,
+   * once made, is never replaced or removed (an empty one stays): it is the handle `openOrdersOfStrategyHandle`
+   * gives out, so it must stay the pair's open orders for the tracker's life.
    */
   private readonly openByStrategy = new Map<string, Map<StrategyName, Entry[]>>();
   /**
    * The last answer of openOrdersOfStrategyReadOnly, by market and strategy (a strategy asks for one market
    * several times in a row: on each of its book messages). A list keeps its identity while orders join and
-   * leave it, so the remembered answer is dropped only where a list is made or taken out (`forgetLastOpen`).
+   * leave it and is never taken out, so the remembered answer is dropped only where a list is made
+   * (`forgetLastOpen`).
    */
   private lastOpenSlug: string | undefined = undefined;
   private lastOpenStrategy: StrategyName | undefined = undefined;
@@ -264,14 +267,7 @@ export class OrderTracker {
     let open = this.openByMarket.get(request.marketSlug);
     if (!open) this.openByMarket.set(request.marketSlug, (open = new Map()));
     open.set(localId, e);
-    let mine = this.openByStrategy.get(request.marketSlug);
-    if (!mine) this.openByStrategy.set(request.marketSlug, (mine = new Map()));
-    const list = mine.get(strategyName);
-    if (list) list.push(e);
-    else {
-      mine.set(strategyName, [e]);
-      this.forgetLastOpen();
-    }
+    this.strategyList(request.marketSlug, strategyName).push(e);
     this.changed(e);
     return view(e);
   }
@@ -376,12 +372,25 @@ export class OrderTracker {
    * and do not change the tracker while iterating it (an order turning terminal leaves the list).
    */
   openOrdersOfStrategyReadOnly(marketSlug: string, strategyName: StrategyName): readonly Readonly<OrderView>[] {
-    if (marketSlug === this.lastOpenSlug && strategyName === this.lastOpenStrategy) return this.lastOpenList;
-    const list = this.openByStrategy.get(marketSlug)?.get(strategyName) ?? NO_OPEN_ORDERS;
-    this.lastOpenSlug = marketSlug;
-    this.lastOpenStrategy = strategyName;
-    this.lastOpenList = list;
-    return list;
+    let list = this.lastOpenList;
+    if (marketSlug !== this.lastOpenSlug || strategyName !== this.lastOpenStrategy) {
+      list = this.openByStrategy.get(marketSlug)?.get(strategyName) ?? NO_OPEN_ORDERS;
+      this.lastOpenSlug = marketSlug;
+      this.lastOpenStrategy = strategyName;
+      this.lastOpenList = list;
+    }
+    return list.length === 0 ? NO_OPEN_ORDERS : list;
+  }
+
+  /**
+   * The list `openOrdersOfStrategyReadOnly` reads, as a handle to keep: one array per market and strategy for
+   * the tracker's life (made here when the pair has none yet), never replaced or removed, that the tracker
+   * keeps equal to that pair's open orders in creation order (orders join at create, adopt and restore, and
+   * leave when they turn terminal). Read it at once each time, never change it, and do not change the tracker
+   * while iterating it. It belongs to this tracker: a different tracker (a mode switch) has its own.
+   */
+  openOrdersOfStrategyHandle(marketSlug: string, strategyName: StrategyName): readonly Readonly<OrderView>[] {
+    return this.strategyList(marketSlug, strategyName);
   }
 
   /** How many orders of the market are created or submitted but not yet acknowledged (no copy). */
@@ -767,22 +776,27 @@ export class OrderTracker {
     else this.inFlightByMarket.set(marketSlug, n);
   }
 
-  /** Takes a no longer open order out of its market's and strategy's list (openByStrategy). */
-  private forgetOpen(e: Entry): void {
-    const slug = e.request.marketSlug;
-    const mine = this.openByStrategy.get(slug);
-    const list = mine?.get(e.strategyName);
-    if (mine === undefined || list === undefined) return;
-    const i = list.indexOf(e);
-    if (i < 0) return;
-    if (list.length === 1) {
-      mine.delete(e.strategyName);
-      if (mine.size === 0) this.openByStrategy.delete(slug);
+  /** The market's and strategy's list of open orders (openByStrategy), made (empty) when it has none yet. */
+  private strategyList(marketSlug: string, strategyName: StrategyName): Entry[] {
+    let mine = this.openByStrategy.get(marketSlug);
+    if (!mine) this.openByStrategy.set(marketSlug, (mine = new Map()));
+    let list = mine.get(strategyName);
+    if (!list) {
+      mine.set(strategyName, (list = []));
       this.forgetLastOpen();
-    } else list.splice(i, 1);
+    }
+    return list;
   }
 
-  /** Drops openOrdersOfStrategyReadOnly's remembered answer: a strategy's list was made or taken out. */
+  /** Takes a no longer open order out of its market's and strategy's list (the list itself stays: a handle). */
+  private forgetOpen(e: Entry): void {
+    const list = this.openByStrategy.get(e.request.marketSlug)?.get(e.strategyName);
+    if (list === undefined) return;
+    const i = list.indexOf(e);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  /** Drops openOrdersOfStrategyReadOnly's remembered answer: a strategy's list was made. */
   private forgetLastOpen(): void {
     this.lastOpenSlug = undefined;
     this.lastOpenStrategy = undefined;

@@ -55,6 +55,15 @@ export interface StrategyContext {
    * at once and never keep or change them: the engine hands out the order tracker's own records (no copies).
    */
   restingOrders(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[];
+  /**
+   * Optional, with restingOrdersOwner: the list restingOrders reads for the market and strategy, as a handle a
+   * strategy may keep per market: while restingOrdersOwner() answers the same object, the same array holds
+   * what restingOrders would answer (kept in step by the order tracker). Read it at once each time, never
+   * change it. Without these, a strategy must ask restingOrders every time.
+   */
+  restingOrdersHandle?(marketSlug: string, strategy: StrategyName): readonly Readonly<TrackedOrder>[];
+  /** Optional: who keeps the handles restingOrdersHandle gives (the active order tracker; a mode switch changes it). */
+  restingOrdersOwner?(): object;
   /** False while the sports (scores) feed is down or stale. */
   sportsFeedHealthy(): boolean;
 }

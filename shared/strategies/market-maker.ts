@@ -75,6 +75,9 @@ interface MarketMark {
   step: Qty;
   /** The fee model's handle of the market (made on first use, when the model has handles). */
   feeHandle: FeeHandle | undefined;
+  /** The context's handle of its resting orders in the market, kept by `restingOwner` (undefined: not taken yet). */
+  resting: readonly Readonly<TrackedOrder>[] | undefined;
+  restingOwner: object | undefined;
 }
 
 type Wanted = { bid?: Quote; ask?: Quote; fair: PriceMicros; confidence: number };
@@ -163,7 +166,7 @@ export class MarketMaker implements BaseStrategy {
     if (stop) return only(this.pull(m, stop, now));
     let resting: readonly Readonly<TrackedOrder>[] | undefined;
     if (last !== undefined && now - last < this.cfg.refreshIntervalMs) {
-      resting = this.ctx.restingOrders(m.slug, this.name);
+      resting = this.restingOf(m);
       if (!quoteCrossesBook(resting, market)) return NO_OUTPUT;
     }
     this.outCount = 0;
@@ -177,7 +180,7 @@ export class MarketMaker implements BaseStrategy {
    * and a requote waits for the pause to end; pullReason only reads, so it need not be asked.
    */
   private idle(m: MarketMark, now: number): boolean {
-    return m.pausedUntil > now && this.ctx.restingOrders(m.slug, this.name).length === 0;
+    return m.pausedUntil > now && this.restingOf(m).length === 0;
   }
 
   /** The market's fee rates at `now` (through the record's fee handle when the model has handles). */
@@ -187,13 +190,28 @@ export class MarketMaker implements BaseStrategy {
     return fees.ratesOfHandle((m.feeHandle ??= fees.handle(m.slug)), now);
   }
 
+  /**
+   * The strategy's resting orders in the market (ctx.restingOrders): through the record's handle while the
+   * context's owner of handles is the one it was taken from; asked by slug when the context has no handles.
+   */
+  private restingOf(m: MarketMark): readonly Readonly<TrackedOrder>[] {
+    const ctx = this.ctx;
+    if (ctx.restingOrdersOwner === undefined || ctx.restingOrdersHandle === undefined) return ctx.restingOrders(m.slug, this.name);
+    const owner = ctx.restingOrdersOwner();
+    if (m.restingOwner !== owner || m.resting === undefined) {
+      m.resting = ctx.restingOrdersHandle(m.slug, this.name);
+      m.restingOwner = owner;
+    }
+    return m.resting;
+  }
+
   /** The market's record, made on first use. */
   private markOf(slug: string): MarketMark {
     let m = this.bySlug.get(slug);
     if (m === undefined) {
       m = {
         slug, known: false, lastQuoteAt: undefined, pausedUntil: 0, dirRev: NaN, fixture: undefined, tick: this.defaultTick, step: ONE_CONTRACT,
-        feeHandle: undefined,
+        feeHandle: undefined, resting: undefined, restingOwner: undefined,
       };
       this.bySlug.set(slug, m);
     }
@@ -253,7 +271,7 @@ export class MarketMaker implements BaseStrategy {
       const m = this.markOf(markets[i] as string);
       m.pausedUntil = now + this.cfg.pauseAfterEventMs;
       m.lastQuoteAt = undefined; // requote as soon as conditions allow
-      const mine = this.ctx.restingOrders(m.slug, this.name);
+      const mine = this.restingOf(m);
       if (mine.length === 0) continue;
       reason ??= `game event: ${gameChange(homeScore, awayScore, period, status, game)}`;
       this.emit(this.cancelOf(m.slug, mine, reason, now));
@@ -322,7 +340,7 @@ export class MarketMaker implements BaseStrategy {
   /** Forgets the market's last quote time; the cancel of its resting quotes, if it has any. */
   private pull(m: MarketMark, reason: string, now: number): CancelRequest | undefined {
     m.lastQuoteAt = undefined; // requote as soon as conditions allow
-    const mine = this.ctx.restingOrders(m.slug, this.name);
+    const mine = this.restingOf(m);
     return mine.length === 0 ? undefined : this.cancelOf(m.slug, mine, reason, now);
   }
 
@@ -434,7 +452,7 @@ export class MarketMaker implements BaseStrategy {
       return;
     }
     m.lastQuoteAt = now;
-    resting ??= this.ctx.restingOrders(slug, this.name);
+    resting ??= this.restingOf(m);
     // Each resting order's side once, and whether a side has an order not yet acknowledged.
     const buysLong = this.buysLong;
     let bidWaits = false;

@@ -179,3 +179,52 @@ describe('order tracker: open orders by market and strategy', () => {
     expect(tracker.openOrdersOfStrategyReadOnly('mkt-a', 'statistical_edge')).toBe(none);
   });
 });
+
+describe('order tracker: the per market and strategy handle (openOrdersOfStrategyHandle)', () => {
+  const MORE_MARKETS = [...MARKETS, 'mkt-c']; // mkt-c never gets an order: a handle of a market with none
+  const step = fc.oneof(
+    { weight: 4, arbitrary: op.map((o) => ({ k: 'op' as const, o })) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('take' as const), market: fc.constantFrom(...MORE_MARKETS), strategy: fc.constantFrom(...STRATEGIES) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('prune' as const) }) },
+  );
+
+  it('property: a handle, taken at any time, stays the same array and equal to the slug-keyed open orders of its pair', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const clock = new ManualClock(1_000);
+        const tracker = new OrderTracker({ clock });
+        const made: Made[] = [];
+        const seq = { n: 0 };
+        const held: { market: string; strategy: StrategyName; list: readonly unknown[] }[] = [];
+        for (const s of steps) {
+          if (s.k === 'op') applyOp(tracker, made, seq, s.o);
+          else if (s.k === 'prune') {
+            clock.advance(10);
+            tracker.prune(clock.now());
+            made.splice(0, made.length, ...made.filter((m) => tracker.get(m.localId) !== undefined)); // pruned ones are gone
+          } else held.push({ market: s.market, strategy: s.strategy, list: tracker.openOrdersOfStrategyHandle(s.market, s.strategy) });
+          for (const h of held) {
+            expect(tracker.openOrdersOfStrategyHandle(h.market, h.strategy)).toBe(h.list);
+            const want = tracker.openOrders({ marketSlug: h.market, strategyName: h.strategy }).map((x) => x.localId);
+            expect((h.list as { localId: string }[]).map((x) => x.localId)).toEqual(want);
+            expect(tracker.openOrdersOfStrategyReadOnly(h.market, h.strategy).map((x) => x.localId)).toEqual(want);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a handle taken before its pair\'s first order sees it; emptied, it stays the handle and sees the next one', () => {
+    const tracker = new OrderTracker({ clock: new ManualClock(0) });
+    const h = tracker.openOrdersOfStrategyHandle('mkt-a', 'market_maker');
+    expect(h).toEqual([]);
+    const a = tracker.create(request(), 'market_maker');
+    expect(h.map((x) => x.localId)).toEqual([a.localId]);
+    tracker.markRejected(a.localId, 'test');
+    expect(h).toEqual([]);
+    const b = tracker.create(request(), 'market_maker');
+    expect(h.map((x) => x.localId)).toEqual([b.localId]);
+    expect(tracker.openOrdersOfStrategyHandle('mkt-a', 'market_maker')).toBe(h);
+  });
+});

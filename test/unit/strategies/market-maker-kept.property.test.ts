@@ -1,15 +1,17 @@
 /**
  * What the market maker keeps per market — the fixture link, tick and size step (read again only when the
- * context's directory revision moves) and the fee model's handle of the market — must change nothing: a maker
- * whose context tells a directory revision and whose fee model has handles must emit exactly what a maker
+ * context's directory revision moves), the fee model's handle of the market and the context's handle of its
+ * resting orders (taken again when the context's owner of handles changes) — must change nothing: a maker
+ * whose context tells a directory revision and gives handles, and whose fee model has handles, must emit exactly what a maker
  * asking the context and the fee model on every event emits, over random books, time passing, directory
- * changes (fixture link, tick, size step, fee coefficient, sport), game events and its own orders resting,
- * being modified and cancelled.
+ * changes (fixture link, tick, size step, fee coefficient, sport), game events, its own orders resting,
+ * being modified and cancelled, and the owner of the resting-order handles changing (a mode switch).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MarketMakerConfig } from '../../../shared/config/schema.js';
 import { feeRatesUncached, type FeeSchedule } from '../../../shared/domain/fees.js';
+import type { TrackedOrder } from '../../../shared/domain/order.js';
 import { ONE_CONTRACT, contracts } from '../../../shared/domain/quantity.js';
 import { isCancelRequest, splitOutputs, type StrategyOutput } from '../../../shared/strategies/base-strategy.js';
 import { MarketMaker } from '../../../shared/strategies/market-maker.js';
@@ -27,10 +29,36 @@ const SCHEDULE: FeeSchedule = {
   overrides: [{ sport: 'table_tennis', effectiveFrom: 1_003_000, makerThetaPpm: 50_000 }],
 };
 
+/**
+ * A context telling a directory revision and giving resting-order handles: one array per market and strategy
+ * per owner, kept in step (`sync`, the tracker's upkeep) only while that owner is current; `swap` (a mode
+ * switch) makes a new owner whose handles are new arrays, the old ones left as they were.
+ */
 class RevisionContext extends FakeContext {
   revision = 0;
+  private owner: object = {};
+  private handles = new Map<string, TrackedOrder[]>();
   directoryRevision(): number {
     return this.revision;
+  }
+  restingOrdersOwner(): object {
+    return this.owner;
+  }
+  restingOrdersHandle(slug: string, strategy: string): readonly Readonly<TrackedOrder>[] {
+    const key = `${slug}|${strategy}`;
+    let h = this.handles.get(key);
+    if (h === undefined) this.handles.set(key, (h = [...this.restingOrders(slug, strategy)]));
+    return h;
+  }
+  sync(): void {
+    for (const [key, h] of this.handles) {
+      const [slug, strategy] = key.split('|') as [string, string];
+      h.splice(0, h.length, ...this.restingOrders(slug, strategy));
+    }
+  }
+  swap(): void {
+    this.owner = {};
+    this.handles = new Map();
   }
 }
 
@@ -53,6 +81,7 @@ const op = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('game' as const), id: fc.constantFrom('f1', 'f2'), status: fc.constantFrom('LIVE', 'FINAL'), home: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('odds' as const), slug: fc.nat(1), p: fc.integer({ min: 10, max: 90 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('timer' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap' as const) }) },
 );
 
 interface World {
@@ -79,6 +108,7 @@ function world(kept: boolean): World {
 function settle(w: World, out: readonly StrategyOutput[]): readonly StrategyOutput[] {
   for (const o of out) if (isCancelRequest(o)) w.ctx.cancel([...o.localIds]);
   for (const s of splitOutputs(out).signals) w.ctx.rest(s);
+  if (w.ctx instanceof RevisionContext) w.ctx.sync();
   return out;
 }
 
@@ -123,6 +153,9 @@ describe('MarketMaker: what it keeps per market changes nothing', () => {
               }
               case 'timer':
                 return settle(w, maker.onTimer(ctx.clock.now()));
+              case 'swap':
+                if (ctx instanceof RevisionContext) ctx.swap();
+                return [];
             }
           });
           expect(outs[0]).toEqual(outs[1]);
