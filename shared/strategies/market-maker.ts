@@ -521,32 +521,7 @@ export class MarketMaker implements BaseStrategy {
     // edgeAt's gross and net, without its object.
     const gross = grossEdge(wanted.action, wanted.price, ctx.fair);
     const fee = feePerContract('MAKER', wanted.price, rates ?? this.fees.ratesFor(slug, now));
-    // One literal per shape (with replacesOrderId last, where it would be added): adding it afterwards would
-    // give each modify an out-of-object property store.
-    const replaces = same?.orderId;
-    const lifetime = this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS;
-    const reason = this.reasonOf(ctx.fair);
-    if (replaces) {
-      return {
-        marketSlug: slug,
-        action: wanted.action,
-        price: wanted.price,
-        quantity: wanted.quantity,
-        grossEdge: gross,
-        netEdge: gross - fee,
-        urgency: 'LOW',
-        strategyName: this.name,
-        confidence: ctx.confidence,
-        reason,
-        fairProbability: ctx.fair / ONE_DOLLAR,
-        createdAt: now,
-        postOnly: true,
-        timeInForce: 'GTD',
-        goodTillTime: now + lifetime,
-        replacesOrderId: replaces,
-      };
-    }
-    return {
+    const signal: Signal = {
       marketSlug: slug,
       action: wanted.action,
       price: wanted.price,
@@ -556,13 +531,15 @@ export class MarketMaker implements BaseStrategy {
       urgency: 'LOW',
       strategyName: this.name,
       confidence: ctx.confidence,
-      reason,
+      reason: this.reasonOf(ctx.fair),
       fairProbability: ctx.fair / ONE_DOLLAR,
       createdAt: now,
       postOnly: true,
       timeInForce: 'GTD',
-      goodTillTime: now + lifetime,
+      goodTillTime: now + (this.cfg.quoteLifetimeMs ?? DEFAULT_QUOTE_LIFETIME_MS),
     };
+    if (same?.orderId) signal.replacesOrderId = same.orderId;
+    return signal;
   }
 
   /**
