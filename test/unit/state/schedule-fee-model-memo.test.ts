@@ -2,7 +2,8 @@
  * ScheduleFeeModel, given the directory's revision, remembers each market's last rates while the revision
  * stands and the time stays inside the fee schedule segment the answer came from. Any sequence of questions
  * (times forward and backward, across scheduled changes) and directory changes (new markets, a market's
- * coefficient or sport changed by addMarket) must give what the plain computation gives.
+ * coefficient or sport changed by addMarket) must give what the plain computation gives, asked by slug or
+ * through the market's handle (ratesOfHandle(handle(slug), t): the same memo entry).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -13,7 +14,7 @@ import type { MarketInfo } from '../../../shared/domain/market.js';
 import { ONE_CONTRACT } from '../../../shared/domain/quantity.js';
 import { lastMarketInfo } from '../../../shared/engine/assemble-engine.js';
 import { MarketDirectory } from '../../../shared/state/market-directory.js';
-import { ScheduleFeeModel } from '../../../shared/state/market-fees.js';
+import { ScheduleFeeModel, type FeeHandle } from '../../../shared/state/market-fees.js';
 import { EventBus } from '../../../shared/state/event-bus.js';
 import type { EngineEvents } from '../../../shared/state/engine-events.js';
 import { StateManager } from '../../../shared/state/state-manager.js';
@@ -22,11 +23,11 @@ const SLUGS = ['a', 'b', 'c', 'unknown'] as const;
 const schedule = feeScheduleArbitrary({ takerThetaPpm: 70_000, makerThetaPpm: 12_000 });
 
 type Step =
-  | { kind: 'ask'; slug: number; at: number }
+  | { kind: 'ask'; slug: number; at: number; viaHandle: boolean }
   | { kind: 'add'; slug: number; sport: string | undefined; coefficient: number | null | undefined };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('ask' as const), slug: fc.nat(SLUGS.length - 1), at: fc.oneof(fc.constantFrom(...FEE_TIMES), fc.integer({ min: -50, max: 450 })) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('ask' as const), slug: fc.nat(SLUGS.length - 1), at: fc.oneof(fc.constantFrom(...FEE_TIMES), fc.integer({ min: -50, max: 450 })), viaHandle: fc.boolean() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -45,7 +46,7 @@ const info = (slug: string, sport: string | undefined, coefficient: number | nul
 });
 
 describe('ScheduleFeeModel (remembered per market while the directory revision and the schedule segment stand)', () => {
-  it('equals the plain computation over any sequence of questions and directory changes', () => {
+  it('equals the plain computation over any sequence of questions (by slug or through handles) and directory changes', () => {
     fc.assert(
       fc.property(schedule, fc.array(step, { maxLength: 80 }), (sch, steps) => {
         const directory = new MarketDirectory();
@@ -53,6 +54,7 @@ describe('ScheduleFeeModel (remembered per market while the directory revision a
         directory.addMarket(info('b', 'table_tennis', 80_000));
         const model = new ScheduleFeeModel(sch, lastMarketInfo(directory), () => directory.revision);
         const epochs = new Map<number, unknown>();
+        const handles = new Map<string, FeeHandle>();
         for (const st of steps) {
           const slug = SLUGS[st.slug] as string;
           if (st.kind === 'add') {
@@ -60,7 +62,14 @@ describe('ScheduleFeeModel (remembered per market while the directory revision a
             continue;
           }
           const plain = feeRatesUncached(sch, directory.info(slug) ?? {}, st.at);
-          expect(model.ratesFor(slug, st.at)).toEqual(plain);
+          if (st.viaHandle) {
+            // Through the market's handle (its memo entry, shared with ratesFor): the same object at every call.
+            let h = handles.get(slug);
+            if (h === undefined) handles.set(slug, (h = model.handle(slug)));
+            expect(model.handle(slug)).toBe(h);
+            expect(h.marketSlug).toBe(slug);
+            expect(model.ratesOfHandle(h, st.at)).toEqual(plain);
+          } else expect(model.ratesFor(slug, st.at)).toEqual(plain);
           expect(model.ratesUncached(slug, st.at)).toEqual(plain);
           // The same epoch: every market's rates as at the first time it was seen.
           const all = SLUGS.map((s) => feeRatesUncached(sch, directory.info(s) ?? {}, st.at));
@@ -85,6 +94,17 @@ describe('ScheduleFeeModel (remembered per market while the directory revision a
     expect(model.ratesFor('tt', 5).takerThetaPpm).toBe(DEFAULT_FEE_RATES.takerThetaPpm);
     directory.addMarket(info('tt', 'basketball', 80_000));
     expect(model.ratesFor('tt', 2_000).takerThetaPpm).toBe(80_000);
+  });
+
+  it('without a revision, a handle answers the plain computation every time', () => {
+    const directory = new MarketDirectory();
+    directory.addMarket(info('a', 'table_tennis', undefined));
+    const sch: FeeSchedule = { defaults: { takerThetaPpm: 70_000, makerThetaPpm: 12_000 }, overrides: [] };
+    const model = new ScheduleFeeModel(sch, lastMarketInfo(directory));
+    const h = model.handle('a');
+    expect(model.ratesOfHandle(h, 0)).toEqual(feeRatesUncached(sch, directory.info('a') ?? {}, 0));
+    directory.addMarket(info('a', 'table_tennis', 90_000));
+    expect(model.ratesOfHandle(h, 0).takerThetaPpm).toBe(90_000);
   });
 
   it('a held market marked on book messages with the fee epoch gives what asking Θ every time gives', () => {
