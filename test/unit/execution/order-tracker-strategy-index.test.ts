@@ -92,25 +92,32 @@ function applyOp(tracker: OrderTracker, made: Made[], seq: { n: number }, o: Op)
   }
 }
 
+/** Random operations (at most `maxLength`), `check` run on the tracker after each one. */
+function afterEveryOp(maxLength: number, check: (tracker: OrderTracker) => void): void {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength }), (ops) => {
+      const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
+      const made: Made[] = [];
+      const seq = { n: 0 };
+      for (const o of ops) {
+        applyOp(tracker, made, seq, o);
+        check(tracker);
+      }
+    }),
+    { numRuns: 300 },
+  );
+}
+
 describe('order tracker: open orders by market and strategy', () => {
   it('property: openOrdersOfStrategyReadOnly is the open orders of the market and strategy, in creation order', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
-        const made: Made[] = [];
-        const seq = { n: 0 };
-        for (const o of ops) {
-          applyOp(tracker, made, seq, o);
-          for (const market of MARKETS) {
-            for (const strategy of STRATEGIES) {
-              const want = tracker.openOrders({ marketSlug: market, strategyName: strategy }).map((x) => x.localId);
-              expect(tracker.openOrdersOfStrategyReadOnly(market, strategy).map((x) => x.localId)).toEqual(want);
-            }
-          }
+    afterEveryOp(40, (tracker) => {
+      for (const market of MARKETS) {
+        for (const strategy of STRATEGIES) {
+          const want = tracker.openOrders({ marketSlug: market, strategyName: strategy }).map((x) => x.localId);
+          expect(tracker.openOrdersOfStrategyReadOnly(market, strategy).map((x) => x.localId)).toEqual(want);
         }
-      }),
-      { numRuns: 300 },
-    );
+      }
+    });
   });
 
   it('property: asked for one market and strategy again and again (as a strategy does on each book), the answer follows every change', () => {
@@ -134,22 +141,13 @@ describe('order tracker: open orders by market and strategy', () => {
   });
 
   it('property: inFlightCount (kept at every status change) is the number of the market\'s created or submitted orders', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
-        const tracker = new OrderTracker({ clock: new ManualClock(1_000) });
-        const made: Made[] = [];
-        const seq = { n: 0 };
-        for (const o of ops) {
-          applyOp(tracker, made, seq, o);
-          for (const market of MARKETS) {
-            const scan = tracker.all().filter((x) => x.request.marketSlug === market && (x.status === 'CREATED' || x.status === 'SUBMITTED')).length;
-            expect(tracker.inFlightCount(market)).toBe(scan);
-            expect(tracker.inFlightOrders({ marketSlug: market })).toHaveLength(scan);
-          }
-        }
-      }),
-      { numRuns: 300 },
-    );
+    afterEveryOp(50, (tracker) => {
+      for (const market of MARKETS) {
+        const scan = tracker.all().filter((x) => x.request.marketSlug === market && (x.status === 'CREATED' || x.status === 'SUBMITTED')).length;
+        expect(tracker.inFlightCount(market)).toBe(scan);
+        expect(tracker.inFlightOrders({ marketSlug: market })).toHaveLength(scan);
+      }
+    });
   });
 
   it('the same pair asked before and after its first order and after its last order ends sees each change', () => {
