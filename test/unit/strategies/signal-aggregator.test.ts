@@ -248,28 +248,7 @@ describe('SignalAggregator deferred bookkeeping (settle)', () => {
       count: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => {
-        let now = 100_000;
-        const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
-        const memory = new TextKeyMemory(1_000);
-        for (const b of batches) {
-          now += b.advance;
-          const input = b.signals.map((x) => sig(x as Partial<Signal>));
-          memory.expire(now);
-          const expected = model(
-            input.filter((s) => !memory.seen(s, now)),
-            new Map(),
-            now,
-            1_000,
-          );
-          for (const s of expected) memory.remember(s, now);
-          expect(agg.aggregate(input)).toEqual(expected);
-          now += b.advanceBeforeSettle;
-          if (b.settle) agg.settle();
-          if (b.count) expect(agg.rememberedKeys()).toBe(memory.size());
-        }
-        expect(agg.rememberedKeys()).toBe(memory.size());
-      }),
+      fc.property(fc.array(batch, { maxLength: 30 }), (batches) => againstTextKeyMemory(batches, { countAtEnd: true })),
       { numRuns: 500 },
     );
   });
@@ -278,9 +257,14 @@ describe('SignalAggregator deferred bookkeeping (settle)', () => {
 /**
  * Feeds the batches (each after moving the clock by its `advance`) to a SignalAggregator and expects, batch by
  * batch, the plain rules of `model` over the signals a text-keyed memory has not seen within the window; with
- * `countKeys`, also that both remember as many keys.
+ * `countKeys` (or a batch's `count`), also that both remember as many keys. After a batch, the clock moves by
+ * its `advanceBeforeSettle` and the aggregator settles when the batch says `settle` (its bookkeeping is owed
+ * until then); with `countAtEnd`, the counts are compared once more after the last batch.
  */
-function againstTextKeyMemory(batches: { advance: number; signals: unknown[] }[], opts: { countKeys?: boolean } = {}): void {
+function againstTextKeyMemory(
+  batches: { advance: number; signals: unknown[]; settle?: boolean; advanceBeforeSettle?: number; count?: boolean }[],
+  opts: { countKeys?: boolean; countAtEnd?: boolean } = {},
+): void {
   let now = 100_000;
   const agg = new SignalAggregator({ dedupeWindowMs: 1_000, clock: { now: () => now, monotonicNs: () => 0n } });
   const memory = new TextKeyMemory(1_000);
@@ -296,8 +280,11 @@ function againstTextKeyMemory(batches: { advance: number; signals: unknown[] }[]
     );
     for (const s of expected) memory.remember(s, now);
     expect(agg.aggregate(input)).toEqual(expected);
-    if (opts.countKeys) expect(agg.rememberedKeys()).toBe(memory.size());
+    now += b.advanceBeforeSettle ?? 0;
+    if (b.settle) agg.settle();
+    if (opts.countKeys || b.count) expect(agg.rememberedKeys()).toBe(memory.size());
   }
+  if (opts.countAtEnd) expect(agg.rememberedKeys()).toBe(memory.size());
 }
 
 /** The aggregator's rules written plainly with maps (the reference for the array-based implementation). */
