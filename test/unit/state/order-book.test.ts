@@ -115,20 +115,23 @@ describe('OrderBook', () => {
     );
   });
 
+  // A small pool of sides (arrays come again), with invalid sizes (−1, 0) among the levels.
+  const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
+  const sidePool = fc.array(sideArb, { minLength: 1, maxLength: 4 });
+  const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
+    [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
+
   it('a side given as the array it last took is kept: the same as given a copy of it (property)', () => {
     // Sides drawn from a small pool, so arrays come again: after the same side, after another, after a rejected
     // (crossed or invalid) message. The reference is given a fresh copy each time, so it checks and copies all.
-    const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
-    const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
-      [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
     fc.assert(
       fc.property(
-        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
-        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        sidePool,
+        sidePool,
         fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
         (bidPool, askPool, steps) => {
-          const bids = bidPool.map((s) => toLevels(s, true));
-          const asks = askPool.map((s) => toLevels(s, false));
+          const bids = bidPool.map((p) => toLevels(p, true));
+          const asks = askPool.map((p) => toLevels(p, false));
           const fast = new OrderBook('m');
           const plain = new OrderBook('m');
           for (const [i, j] of steps) {
@@ -157,17 +160,14 @@ describe('OrderBook', () => {
     // The book keeps the message's arrays by reference; the reference keeps a copy of the last accepted
     // message's levels and answers from it. Sides come from a small pool (arrays come again), with invalid
     // sizes and crossings; the handed-out levels are changed afterwards, which must not reach the book.
-    const sideArb = fc.array(fc.record({ tick: fc.integer({ min: 1, max: 99 }), qty: fc.integer({ min: -1, max: 50 }) }), { maxLength: 4 });
-    const toLevels = (ls: { tick: number; qty: number }[], bid: boolean): BookLevel[] =>
-      [...ls].sort((a, b) => (bid ? b.tick - a.tick : a.tick - b.tick)).map((l) => lv(l.tick * 10_000, l.qty));
     fc.assert(
       fc.property(
-        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
-        fc.array(sideArb, { minLength: 1, maxLength: 4 }),
+        sidePool,
+        sidePool,
         fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 200 })), { minLength: 1, maxLength: 25 }),
         (bidPool, askPool, steps) => {
-          const bids = bidPool.map((s) => toLevels(s, true));
-          const asks = askPool.map((s) => toLevels(s, false));
+          const bids = bidPool.map((p) => toLevels(p, true));
+          const asks = askPool.map((p) => toLevels(p, false));
           const book = new OrderBook('m');
           let ref = { bids: [] as BookLevel[], asks: [] as BookLevel[], version: 0 };
           for (const [i, j, tick, qty] of steps) {
