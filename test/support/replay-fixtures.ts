@@ -2,6 +2,7 @@
 import { discoveryRecord, type RecordLine } from '../../shared/recording/record-format.js';
 import { ONE_CONTRACT } from '../../shared/domain/quantity.js';
 import { MarketDirectory } from '../../shared/state/market-directory.js';
+import { bookEvent, oddsEvent } from './engine-fixtures.js';
 
 export const HOME_MARKET = 'nba-F1-home';
 
@@ -20,4 +21,16 @@ export function discoveryLine(t0: number): RecordLine {
   );
   const fixtures = [{ fixtureId: fx.fixtureId, homeTeam: fx.home, awayTeam: fx.away, startTime: fx.startTime, sport: 'basketball' }];
   return { t: t0, k: 'meta', e: discoveryRecord(directory, fixtures) };
+}
+
+/**
+ * A recording's first lines with a mispriced book: the discovery line, the sportsbook consensus at 0.60 (one
+ * ms later) and the home market's book offering YES at 0.50 (two ms later): statistical edge takes it.
+ */
+export function mispricedOpening(t0: number): RecordLine[] {
+  return [
+    discoveryLine(t0),
+    { t: t0 + 1, k: 'feed', e: oddsEvent(replayFixture(t0), 0.6, t0 + 1) },
+    { t: t0 + 2, k: 'market', e: bookEvent(HOME_MARKET, [[0.44, 100]], [[0.5, 100]], t0 + 2) },
+  ];
 }

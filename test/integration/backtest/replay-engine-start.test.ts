@@ -8,18 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../../shared/backtest/replay.js';
 import type { RecordLine } from '../../../shared/recording/record-format.js';
-import { bookEvent, engineConfig, oddsEvent } from '../../support/engine-fixtures.js';
-import { HOME_MARKET as HOME, discoveryLine, replayFixture } from '../../support/replay-fixtures.js';
+import { bookEvent, engineConfig } from '../../support/engine-fixtures.js';
+import { HOME_MARKET as HOME, mispricedOpening } from '../../support/replay-fixtures.js';
 
 const T0 = Date.UTC(2026, 11, 6, 20, 0, 0);
-const FX = replayFixture(T0);
 
 function recording(): RecordLine[] {
   return [
-    discoveryLine(T0),
     // Start-up snapshot and an early book: the consensus says 0.60, the book offers YES at 0.50.
-    { t: T0 + 1, k: 'feed', e: oddsEvent(FX, 0.6, T0 + 1) },
-    { t: T0 + 2, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 100]], T0 + 2) },
+    ...mispricedOpening(T0),
     { t: T0 + 10, k: 'meta', e: { type: 'engine_start' } },
     { t: T0 + 20, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 90]], T0 + 20) },
   ];

@@ -6,18 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../../shared/backtest/replay.js';
 import type { RecordLine } from '../../../shared/recording/record-format.js';
-import { bookEvent, engineConfig, oddsEvent } from '../../support/engine-fixtures.js';
-import { HOME_MARKET as HOME, discoveryLine, replayFixture } from '../../support/replay-fixtures.js';
+import { bookEvent, engineConfig } from '../../support/engine-fixtures.js';
+import { HOME_MARKET as HOME, mispricedOpening } from '../../support/replay-fixtures.js';
 
 const T0 = Date.UTC(2026, 11, 6, 20, 0, 0);
-const FX = replayFixture(T0);
 
 function recording(): RecordLine[] {
   return [
-    discoveryLine(T0),
-    { t: T0 + 1, k: 'feed', e: oddsEvent(FX, 0.6, T0 + 1) },
-    // Traded at once (the consensus says 0.60, YES offered at 0.50): this line starts executor work.
-    { t: T0 + 2, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 100]], T0 + 2) },
+    // Its book line is traded at once (the consensus says 0.60, YES offered at 0.50): it starts executor work.
+    ...mispricedOpening(T0),
     { t: T0 + 1_500, k: 'market', e: bookEvent(HOME, [[0.44, 100]], [[0.5, 90]], T0 + 1_500) },
     { t: T0 + 2_600, k: 'market', e: bookEvent(HOME, [[0.45, 100]], [[0.5, 90]], T0 + 2_600) },
   ];
