@@ -1,12 +1,11 @@
 /**
  * Sweeps: the local worker-thread sweep's speed-up with 2 workers over 1 (target ≥ 1.8×: cold, warm and
- * steady, below), where the CPU time
- * goes, and the distributed sweep's plan for 30 days × 50 parameter sets at the staging settings (what
+ * steady, below), where the CPU time goes, and the distributed sweep's plan for 30 days × 50 parameter sets at the staging settings (what
  * `--remote staging --dry-run` prints: items, expected wall time, cost).
  *
  * What is measured: SWEEP_BENCH_SETS (default 32) parameter sets × the sample, through a SweepWorkerPool. Each
  * round starts a pool of 1 and of 2 workers (in alternating order, so a burst of load from elsewhere hits both
- * alike) and times two sweeps on it:
+ * alike) and times three sweeps on it:
  * - "cold" = pool start + first sweep (what one `npm run backtest --sweep` pays: every worker loads the
  *   bundle, opens the recording and runs its first replays before V8 has optimized them);
  * - "warm" = the same sweep again on the started pool (the backtests alone), once every worker has run as
