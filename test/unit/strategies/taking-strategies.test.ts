@@ -10,6 +10,7 @@ import { takeEdge } from '../../../shared/strategies/edge-taker.js';
 import { probabilityToPrice } from '../../../shared/strategies/pricing.js';
 import type { Signal } from '../../../shared/domain/signal.js';
 import type { GameState } from '../../../shared/domain/game.js';
+import type { MarketState } from '../../../shared/domain/market.js';
 import { FakeContext, gameState } from './fake-context.js';
 import { ManualClock } from '../../../shared/domain/clock.js';
 import { contracts, ONE_CONTRACT } from '../../../shared/domain/quantity.js';
@@ -198,12 +199,18 @@ class SteppingBackContext extends FakeContext {
  * Live arbitrage's rules written plainly, asking the context every time (the directory's info, the live model,
  * the position): its signal for `slug` now, or none. `last` holds each market's last signal time.
  */
-function plainLiveArbitrage(c: SteppingBackContext, last: Map<string, number>, slug: string, reason: string): Signal | undefined {
-  const now = c.clock.now();
+/** The taking strategies' first two rules written plainly: the market's state when it is open and out of its cooldown. */
+function openPastCooldown(c: FakeContext, last: Map<string, number>, slug: string, cooldownMs: number): MarketState | undefined {
   const market = c.market(slug);
   if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
   const t = last.get(slug);
-  if (t !== undefined && now - t < ARB.cooldownMs) return undefined;
+  return t !== undefined && c.clock.now() - t < cooldownMs ? undefined : market;
+}
+
+function plainLiveArbitrage(c: SteppingBackContext, last: Map<string, number>, slug: string, reason: string): Signal | undefined {
+  const now = c.clock.now();
+  const market = openPastCooldown(c, last, slug, ARB.cooldownMs);
+  if (!market) return undefined;
   const p = c.liveWinProbabilityYes(slug);
   if (p === undefined) return undefined;
   const info = c.marketInfo(slug);
@@ -392,10 +399,8 @@ describe('StatisticalEdge against its rules written plainly', () => {
         // The rules in their plain order, for one market now.
         const expected = (slug: string): Signal | undefined => {
           const now = c.clock.now();
-          const market = c.market(slug);
-          if (!market || market.state !== 'MARKET_STATE_OPEN') return undefined;
-          const t = last.get(slug);
-          if (t !== undefined && now - t < SE.cooldownMs) return undefined;
+          const market = openPastCooldown(c, last, slug, SE.cooldownMs);
+          if (!market) return undefined;
           const k = c.consensusYes(slug);
           if (!k || !Number.isFinite(k.probability) || k.confidence < SE.confidenceThreshold || k.ageMs > SE.maxConsensusAgeMs) return undefined;
           const signal = takeEdge({
