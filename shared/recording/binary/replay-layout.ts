@@ -19,8 +19,9 @@ import type { QuantityUnit } from './quantity-encoding.js';
  * 2: the `own` line kind (recording format 3; derived for older recordings when they are read).
  * 3: number and quantity columns whose values are all int32 are stored as i32 (replay-encoder.ts).
  * 4: interned lists (a book's levels): distinct elements and distinct lists stored once (replay-schema.ts).
+ * 5: odds in the feed adapter's current key order (shape 7, `oddsByIds`): until then they were stored as JSON.
  */
-export const REPLAY_FORMAT_VERSION = 4;
+export const REPLAY_FORMAT_VERSION = 5;
 export const REPLAY_MAGIC = 'PMRB';
 const HEADER_BYTES = 16;
 

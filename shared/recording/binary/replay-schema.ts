@@ -103,6 +103,40 @@ const quote: Shape = {
 
 const odds: Shape = { name: 'odds', fields: [kind('odds'), { key: 'quotes', type: 'list', of: quote }, str('entryId', true)] };
 
+/**
+ * A quote as the feed adapter makes it today (shared/feeds/wire.ts `oddToQuote`: ids always set, the
+ * normalized selection after the selection, the book's stake limit before the times). `quote` above is the
+ * order of recordings made before it (the committed sample among them); both stay readable at full speed.
+ */
+const quoteByIds: Shape = {
+  name: 'quoteByIds',
+  fields: [
+    str('key'),
+    str('oddId'),
+    str('fixtureId'),
+    str('sport'),
+    str('league'),
+    str('sportsbook'),
+    str('sportsbookId'),
+    str('market'),
+    str('marketId'),
+    str('name'),
+    str('selection'),
+    str('normalizedSelection'),
+    str('selectionLine'),
+    num('points', true),
+    num('americanOdds'),
+    bool('isMain'),
+    bool('isLive'),
+    bool('locked'),
+    num('maxStake', true),
+    num('timestamp'),
+    num('receivedAt'),
+  ],
+};
+
+const oddsByIds: Shape = { name: 'oddsByIds', fields: [kind('odds'), { key: 'quotes', type: 'list', of: quoteByIds }, str('entryId', true)] };
+
 const gameState: Shape = {
   name: 'gameState',
   fields: [
@@ -136,6 +170,7 @@ export const EVENT_SHAPES: readonly EventShape[] = [
   { id: 4, k: 'feed', shape: odds },
   { id: 5, k: 'feed', shape: game },
   { id: 6, k: 'settle', shape: settle },
+  { id: 7, k: 'feed', shape: oddsByIds },
 ];
 
 /** Shape column value of a line stored as the JSON text of its event. */

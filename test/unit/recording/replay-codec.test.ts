@@ -9,6 +9,8 @@ import { encodeReplay, fitsShape } from '../../../shared/recording/binary/replay
 import { readContainer, ReplayFormatError } from '../../../shared/recording/binary/replay-layout.js';
 import { EVENT_SHAPES, JSON_SHAPE } from '../../../shared/recording/binary/replay-schema.js';
 import type { RecordLine } from '../../../shared/recording/record-format.js';
+import { parseOdds } from '../../../shared/feeds/wire.js';
+import { oddJson } from '../feeds/helpers/fixtures.js';
 
 const roundTrip = (lines: RecordLine[]): RecordLine[] => decodeReplay(encodeReplay(lines)).lines;
 const shapeOf = (name: string) => EVENT_SHAPES.find((s) => s.shape.name === name)!.shape;
@@ -110,6 +112,26 @@ describe('replay codec', () => {
     expect(b0.bids[0]).not.toBe(a0.bids[0]);
     expect(a2.bids).toEqual([]);
     expect(a0.bids).toHaveLength(2);
+  });
+
+  it('odds as the feed adapter makes them today are stored in columns (oddsByIds), not as JSON, and come back identical', () => {
+    // Every kind of quote the adapter makes: ids given or derived from names, a line with points or none, a
+    // stake limit or none, locked, an alternate line, a live one.
+    const at = { locked: false, receivedAt: 1_796_670_717_260 };
+    const quotes = [
+      ...parseOdds([oddJson(), oddJson({ is_main: false, is_live: true, limits: null })], at).quotes,
+      ...parseOdds([oddJson({ sportsbook_id: 'caesars', market_id: 'total_points', normalized_selection: 'over', selection_line: 'over', points: 247.5, limits: { max: 2500 } })], { ...at, locked: true }).quotes,
+    ];
+    expect(quotes).toHaveLength(3);
+    const lines = [
+      { t: 1, k: 'feed', e: { type: 'odds', quotes, entryId: 'e-1' } },
+      { t: 2, k: 'feed', e: { type: 'odds', quotes: quotes.slice(0, 1), entryId: null } },
+    ] as RecordLine[];
+    const buf = encodeReplay(lines);
+    const { columns } = readContainer(buf);
+    const byIds = EVENT_SHAPES.find((s) => s.shape.name === 'oddsByIds')!;
+    expect(Array.from(columns.get('line.shape') as Uint8Array)).toEqual([byIds.id, byIds.id]);
+    expect(JSON.stringify(decodeReplay(buf).lines)).toBe(JSON.stringify(lines));
   });
 
   it('refuses what is not a replay file', () => {
