@@ -41,6 +41,9 @@ import { nullLogger } from '../../../shared/observability/logger.js';
 import { nullMetrics } from '../../../shared/observability/metrics.js';
 import { createBotRecorder } from '../../../shared/recording/bot-recorder.js';
 import { loadRecording } from '../../../shared/recording/recording-reader.js';
+import { encodeReplay } from '../../../shared/recording/binary/replay-encoder.js';
+import { readContainer } from '../../../shared/recording/binary/replay-layout.js';
+import { JSON_SHAPE } from '../../../shared/recording/binary/replay-schema.js';
 import { startBot } from '../../../containers/bot/bot.js';
 import { localSessionConfig, simulatorEndpoints } from '../../../containers/bot/session-config.js';
 import { startAuditedSimulator } from '../../support/wire-audit.js';
@@ -113,5 +116,14 @@ describe('live paper session → recording → replay', () => {
     const strategiesLive = new Set(live.map((k) => k.split('|')[0]));
     const strategiesReplay = new Set(replayed.map((k) => k.split('|')[0]));
     for (const s of strategiesLive) expect(strategiesReplay.has(s), diagnostics).toBe(true);
+
+    // The replay form's fast path covers what today's adapters record: no book, trade, bbo, odds or game
+    // event falls back to JSON text (a producer that changed its key order would, silently: an earlier one did).
+    const shapes = readContainer(encodeReplay(rec.lines)).columns.get('line.shape') as Uint8Array;
+    const columnar = new Set(['book', 'trade', 'bbo', 'odds', 'game']);
+    const asJson = rec.lines.filter((l, i) => columnar.has((l.e as { type?: string }).type ?? '') && shapes[i] === JSON_SHAPE);
+    const types = new Set(rec.lines.map((l) => (l.e as { type?: string }).type));
+    expect(['book', 'odds', 'game'].every((t) => types.has(t)), [...types].join(', ')).toBe(true);
+    expect(asJson.map((l) => JSON.stringify(l.e).slice(0, 300))).toEqual([]);
   }, 40_000);
 });
