@@ -74,15 +74,14 @@ const trade: Shape = {
   fields: [kind('trade'), str('marketSlug'), num('price'), qty('qty'), str('qtyExact', false, true), num('tradeTime'), str('takerSide'), num('receivedAt')],
 };
 
+/** A quote's first fields and its price fields, the same in both quote shapes below. */
+const quoteSource: readonly Field[] = [str('key'), str('oddId'), str('fixtureId'), str('sport'), str('league'), str('sportsbook')];
+const quotePrice: readonly Field[] = [str('selectionLine'), num('points', true), num('americanOdds'), bool('isMain'), bool('isLive'), bool('locked')];
+
 const quote: Shape = {
   name: 'quote',
   fields: [
-    str('key'),
-    str('oddId'),
-    str('fixtureId'),
-    str('sport'),
-    str('league'),
-    str('sportsbook'),
+    ...quoteSource,
     str('sportsbookId', false, true),
     str('market'),
     str('marketId', false, true),
@@ -90,12 +89,7 @@ const quote: Shape = {
     num('maxStake', true, true),
     str('name'),
     str('selection'),
-    str('selectionLine'),
-    num('points', true),
-    num('americanOdds'),
-    bool('isMain'),
-    bool('isLive'),
-    bool('locked'),
+    ...quotePrice,
     num('timestamp'),
     num('receivedAt'),
   ],
@@ -111,24 +105,14 @@ const odds: Shape = { name: 'odds', fields: [kind('odds'), { key: 'quotes', type
 const quoteByIds: Shape = {
   name: 'quoteByIds',
   fields: [
-    str('key'),
-    str('oddId'),
-    str('fixtureId'),
-    str('sport'),
-    str('league'),
-    str('sportsbook'),
+    ...quoteSource,
     str('sportsbookId'),
     str('market'),
     str('marketId'),
     str('name'),
     str('selection'),
     str('normalizedSelection'),
-    str('selectionLine'),
-    num('points', true),
-    num('americanOdds'),
-    bool('isMain'),
-    bool('isLive'),
-    bool('locked'),
+    ...quotePrice,
     num('maxStake', true),
     num('timestamp'),
     num('receivedAt'),
