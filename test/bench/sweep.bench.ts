@@ -1,7 +1,7 @@
 /**
  * Sweeps: the local worker-thread sweep's speed-up with 2 workers over 1 (target ≥ 1.8×: cold, warm and
- * steady, below), where the CPU time goes, and the distributed sweep's plan for 30 days × 50 parameter sets at the staging settings (what
- * `--remote staging --dry-run` prints: items, expected wall time, cost).
+ * steady, below), where the CPU time goes, and the distributed sweep's plan for 30 days × 50 parameter sets
+ * at the staging settings (what `--remote staging --dry-run` prints: items, expected wall time, cost).
  *
  * What is measured: SWEEP_BENCH_SETS (default 32) parameter sets × the sample, through a SweepWorkerPool. Each
  * round starts a pool of 1 and of 2 workers (in alternating order, so a burst of load from elsewhere hits both
