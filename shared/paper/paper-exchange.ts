@@ -73,7 +73,12 @@ export class PaperExchange implements OrderGateway {
   private readonly metrics: Metrics;
   private readonly fees: FeeSchedule;
   private readonly listeners: ((ev: VenueEvent) => void)[] = [];
-  private readonly meta = new Map<string, PaperOrderMeta>();
+  /**
+   * The venue's view of each order (created, state, expiry), keyed by the simulator's order: it lives exactly as
+   * long as that order (the simulator forgets finished orders when pruned, and a request still travelling to
+   * one keeps it), so an always-on paper session does not hold every order it ever sent.
+   */
+  private readonly meta = new WeakMap<SimOrder, PaperOrderMeta>();
   /** Reasons of cancels the exchange makes on its own, by order id, until the cancel is emitted. */
   private readonly unsolicited = new Map<string, UnsolicitedCancelReason>();
   private orderSeq = 0;
@@ -115,8 +120,9 @@ export class PaperExchange implements OrderGateway {
   async createOrder(request: OrderRequest): Promise<CreateOrderResult> {
     const id = `paper-${++this.orderSeq}`;
     const goodTillTime = request.tif === 'TIME_IN_FORCE_GOOD_TILL_DATE' ? (request.goodTillTime ?? null) : null;
-    this.meta.set(id, { createTime: this.clock.now(), state: 'ORDER_STATE_PENDING_NEW', goodTillTime });
-    this.simulator.submit({
+    const createTime = this.clock.now();
+    // submit emits nothing before it returns: the order's first event finds its view in place.
+    const order = this.simulator.submit({
       id,
       marketSlug: request.marketSlug,
       intent: request.intent,
@@ -127,6 +133,7 @@ export class PaperExchange implements OrderGateway {
       postOnly: request.postOnly,
       goodTillTime,
     });
+    this.meta.set(order, { createTime, state: 'ORDER_STATE_PENDING_NEW', goodTillTime });
     this.metrics.increment('paper.orders');
     return { orderId: id, executions: [], recovered: false };
   }
@@ -255,12 +262,12 @@ export class PaperExchange implements OrderGateway {
   }
 
   private setState(o: SimOrder, state: VenueOrderState): void {
-    const m = this.meta.get(o.id);
+    const m = this.meta.get(o);
     if (m) m.state = state;
   }
 
   private venueOrder(o: SimOrder): VenueOrder {
-    const m = this.meta.get(o.id);
+    const m = this.meta.get(o);
     return {
       id: o.id,
       marketSlug: o.marketSlug,
