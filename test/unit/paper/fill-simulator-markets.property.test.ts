@@ -102,3 +102,49 @@ describe('fill simulator: markets kept apart (property)', () => {
     expect(runsWithFills).toBeGreaterThan(100); // the property is about fills, not only about quiet markets
   });
 });
+
+describe('fill simulator: our own orders never cross each other (property)', () => {
+  const opArb = fc.oneof(
+    fc.record({ kind: fc.constant('order' as const), buy: fc.boolean(), price: fc.integer({ min: 40, max: 54 }), qty: fc.integer({ min: 1, max: 20 }) }),
+    fc.record({ kind: fc.constant('modify' as const), which: fc.nat(), price: fc.integer({ min: 40, max: 54 }) }),
+    fc.record({ kind: fc.constant('book' as const), bid: fc.integer({ min: 38, max: 50 }), spread: fc.integer({ min: 1, max: 8 }) }),
+    fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 60 }) }),
+  );
+
+  it('an order that would trade with one of ours resting on the other side cancels it (self_trade): ours never cross', () => {
+    let selfTrades = 0;
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 5, maxLength: 60 }), (ops) => {
+        const clock = new ManualClock(0);
+        const scheduler = new ManualScheduler(clock);
+        const sim = new FillSimulator(clock, scheduler, { latencyMs: 20 });
+        const ids: string[] = [];
+        sim.onEvent((e) => {
+          if (e.type === 'done' && e.reason === 'self_trade') selfTrades++;
+        });
+        const book = (bid: number, spread: number) =>
+          sim.onMarketEvent({ type: 'book', marketSlug: 'a', bids: [{ price: tick(bid), qty: 50 }], asks: [{ price: tick(bid + spread), qty: 50 }], state: 'MARKET_STATE_OPEN', transactTime: clock.now(), snapshot: true, receivedAt: clock.now() });
+        book(30, 40); // far away: our orders rest
+        for (const op of ops) {
+          if (op.kind === 'advance') scheduler.advance(op.ms);
+          else if (op.kind === 'book') book(op.bid, op.spread);
+          else if (op.kind === 'modify') {
+            const id = ids[op.which % Math.max(1, ids.length)];
+            if (id !== undefined) sim.modify(id, { price: tick(op.price) });
+          } else {
+            const id = `o${ids.length}`;
+            ids.push(id);
+            sim.submit({ id, marketSlug: 'a', intent: op.buy ? 'ORDER_INTENT_BUY_LONG' : 'ORDER_INTENT_SELL_LONG', type: 'ORDER_TYPE_LIMIT', price: tick(op.price), quantity: op.qty * 100, tif: 'TIME_IN_FORCE_GOOD_TILL_CANCEL', postOnly: false });
+          }
+          // Whatever has reached the book: no bid of ours at or above an offer of ours.
+          const resting = sim.restingOrders('a');
+          const bestBid = Math.max(-1, ...resting.filter((o) => o.buysLong).map((o) => o.price!));
+          const bestOffer = Math.min(Infinity, ...resting.filter((o) => !o.buysLong).map((o) => o.price!));
+          expect(bestBid).toBeLessThan(bestOffer);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(selfTrades).toBeGreaterThan(50); // the property is about crossing orders, not only about apart ones
+  });
+});
