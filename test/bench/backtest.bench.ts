@@ -10,6 +10,9 @@
  *   delivered), replay ÷ decode-only in per cent
  *   (how much of the replay is decoding), and the engine's time per event (replay − decode-only, µs) with what
  *   each must be for the 1,000,000 /s target;
+ * - the same replay with no strategy on (the engine's base: decode, state, consensus, paper exchange, ticks,
+ *   report), and the time per event the three strategies and everything their signals start (aggregator,
+ *   risk, executor, paper orders and fills, decisions) add to it (all − none, µs): where the time goes;
  * - the NDJSON replay as before (lines parsed up front, from memory), and the NDJSON load rate (gunzip + parse).
  *
  * Best of a few runs, each on a fresh engine.
@@ -31,13 +34,14 @@ export async function run(): Promise<BenchResult[]> {
   const loadMs = performance.now() - t0;
   const buf = encodeRecording(rec, sourceFingerprint(rec.files));
   const config = loadBacktestConfig('config');
-  const replayRate = async (lines: () => ReplayOptions['lines'], report: boolean): Promise<{ rate: number; events: number }> => {
+  const replayRate = async (lines: () => ReplayOptions['lines'], report: boolean, strategies: ReplayOptions['strategies'] = STRATEGY_NAMES): Promise<{ rate: number; events: number }> => {
     const start = performance.now();
-    const r = await runReplay({ lines: lines(), config, strategies: STRATEGY_NAMES, keepDecisions: false, report });
+    const r = await runReplay({ lines: lines(), config, strategies, keepDecisions: false, report });
     return { rate: r.events / ((performance.now() - start) / 1000), events: r.events };
   };
   let binary = 0;
   let binaryNoReport = 0;
+  let binaryNoStrategy = 0;
   let ndjson = 0;
   let decode = 0;
   let events = 0;
@@ -50,6 +54,7 @@ export async function run(): Promise<BenchResult[]> {
     binary = Math.max(binary, b.rate);
     events = b.events;
     binaryNoReport = Math.max(binaryNoReport, (await replayRate(() => new ReplayCursor(buf), false)).rate);
+    binaryNoStrategy = Math.max(binaryNoStrategy, (await replayRate(() => new ReplayCursor(buf), true, [])).rate);
     ndjson = Math.max(ndjson, (await replayRate(() => rec.lines, true)).rate);
     const start = performance.now();
     const cursor = new ReplayCursor(buf);
@@ -68,6 +73,15 @@ export async function run(): Promise<BenchResult[]> {
     // In per cent (the table prints two decimals): how much of the replay's time is decoding, the rest the engine.
     { name: 'replay ÷ decode-only (replay form)', unit: '%', value: (100 * binary) / decode, target: `≥ ${((100 * 1e6) / decode).toFixed(1)} % for 1,000,000 /s` },
     { name: 'engine time per event (replay − decode-only)', unit: 'µs', value: 1e6 / binary - 1e6 / decode, target: `≤ ${(1 - 1e6 / decode).toFixed(2)} µs for 1,000,000 /s` },
+    { name: 'backtest replay via replay form, no strategy on (the engine base) + report', unit: 'events', rate: Math.round(binaryNoStrategy) },
+    // What the strategies and their orders add per event, against what is left of the 1 µs an event may take at
+    // 1,000,000 /s once the base has had its share.
+    {
+      name: 'strategies + their orders, time per event (all strategies − none)',
+      unit: 'µs',
+      value: 1e6 / binary - 1e6 / binaryNoStrategy,
+      target: `≤ ${Math.max(0, 1 - 1e6 / binaryNoStrategy).toFixed(2)} µs for 1,000,000 /s`,
+    },
     { name: 'backtest replay from NDJSON lines (before), all strategies + report', unit: 'events', rate: Math.round(ndjson) },
     { name: 'recording load (gunzip + parse NDJSON)', unit: 'lines', rate: Math.round(rec.lines.length / (loadMs / 1000)) },
   ];
