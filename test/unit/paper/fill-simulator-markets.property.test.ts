@@ -31,6 +31,13 @@ const stepArb = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 200 }) }),
 );
 
+/** A manual clock and scheduler, and fill simulators on them (20 ms latency). */
+function simulatedTime() {
+  const clock = new ManualClock(0);
+  const scheduler = new ManualScheduler(clock);
+  return { clock, scheduler, simulator: () => new FillSimulator(clock, scheduler, { latencyMs: 20 }) };
+}
+
 function describeEvent(e: SimEvent): string {
   const o = e.order;
   if (e.type === 'fill') return `${o.id} fill ${e.fill.qty}@${e.fill.price} ${e.fill.trigger} ${e.fill.liquidity}`;
@@ -43,10 +50,9 @@ describe('fill simulator: markets kept apart (property)', () => {
     let runsWithFills = 0;
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 10, maxLength: 80 }), (steps) => {
-        const clock = new ManualClock(0);
-        const scheduler = new ManualScheduler(clock);
-        const all = new FillSimulator(clock, scheduler, { latencyMs: 20 });
-        const alone = SLUGS.map(() => new FillSimulator(clock, scheduler, { latencyMs: 20 }));
+        const { clock, scheduler, simulator } = simulatedTime();
+        const all = simulator();
+        const alone = SLUGS.map(() => simulator());
         const heardAll = new Map<string, string[]>(SLUGS.map((s) => [s, []]));
         const heardAlone = new Map<string, string[]>(SLUGS.map((s) => [s, []]));
         all.onEvent((e) => heardAll.get(e.order.marketSlug)?.push(describeEvent(e)));
@@ -115,9 +121,8 @@ describe('fill simulator: our own orders never cross each other (property)', () 
     let selfTrades = 0;
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 5, maxLength: 60 }), (ops) => {
-        const clock = new ManualClock(0);
-        const scheduler = new ManualScheduler(clock);
-        const sim = new FillSimulator(clock, scheduler, { latencyMs: 20 });
+        const { clock, scheduler, simulator } = simulatedTime();
+        const sim = simulator();
         const ids: string[] = [];
         sim.onEvent((e) => {
           if (e.type === 'done' && e.reason === 'self_trade') selfTrades++;
