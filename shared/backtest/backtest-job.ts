@@ -26,6 +26,8 @@ export interface BacktestOutcome {
   overrides: Record<string, OverrideValue>;
   summary?: ReportSummary;
   events?: number;
+  /** Wall time of the replay itself (report included; not the recording's load or the configuration's build), ms. */
+  replayMs?: number;
   error?: string;
 }
 
@@ -37,6 +39,7 @@ export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecordi
   try {
     const rec = recording ?? (await loadReplayRecording(job.dataPaths));
     const config = backtestConfigFromDocuments(configDocuments ?? readBacktestConfigDocuments(job.configSource), job.overrides, job.env ?? process.env);
+    const start = performance.now();
     const result = await runReplay({
       lines: rec.lines,
       config,
@@ -45,7 +48,8 @@ export async function runBacktestJob(job: BacktestJob, recording?: LoadedRecordi
       keepDecisions: false,
       reportTitle: `Backtest ${Object.entries(job.overrides).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`.trim(),
     });
-    return { outcome: { id: job.id, overrides: job.overrides, summary: result.report?.summary, events: result.events }, result };
+    const replayMs = performance.now() - start;
+    return { outcome: { id: job.id, overrides: job.overrides, summary: result.report?.summary, events: result.events, replayMs }, result };
   } catch (err) {
     return { outcome: { id: job.id, overrides: job.overrides, error: err instanceof Error ? err.message : String(err) } };
   }
