@@ -42,22 +42,23 @@ const LIST_CACHE_SLOTS = 1024;
 
 /**
  * One interned list field over one file (replay-schema.ts `interned`): one object per distinct element and
- * one array per distinct list. An element is made when a list first holds it, and kept (a sparse cache over
- * the element table, filled as the replay goes: opening the file decodes none); lists are made when first
- * read and kept in a small direct-mapped cache by their run's start, which keeps the recent ones (a book side
- * usually repeats the previous frame's).
+ * one array per distinct list. Elements are made when the cursor opens, in one pass over their table (every
+ * element row is in some list, and a replay reads them all; made there, a list is a few indexed reads, with
+ * no per-element check or call); lists are made when first read and kept in a small direct-mapped cache by
+ * their run's start, which keeps the recent ones (a book side usually repeats the previous frame's).
  */
 class InternedList {
-  /** Element row → its object, once made (undefined until then). */
   private readonly elements: unknown[];
   private readonly starts = new Int32Array(LIST_CACHE_SLOTS).fill(-1);
   private readonly lists: unknown[][] = new Array<unknown[]>(LIST_CACHE_SLOTS).fill([]);
   constructor(
-    private readonly read: RowReader,
+    read: RowReader,
     private readonly refs: Int32Array,
     elementRows: number,
   ) {
-    this.elements = new Array<unknown>(elementRows).fill(undefined);
+    const elements: unknown[] = [];
+    for (let row = 0; row < elementRows; row++) elements.push(read(row));
+    this.elements = elements;
   }
 
   get(start: number, count: number): unknown[] {
@@ -67,53 +68,35 @@ class InternedList {
       const hit = this.lists[slot] as unknown[];
       if (hit.length === count) return hit;
     }
-    const out = packedRefs(this, this.elements, this.refs, start, count);
+    const out = packedRefs(this.elements, this.refs, start, count);
     this.starts[slot] = start;
     this.lists[slot] = out;
     return out;
   }
-
-  /** Makes and keeps the object of element row `row` (first use). */
-  make(row: number): unknown {
-    const e = this.read(row);
-    this.elements[row] = e;
-    return e;
-  }
 }
 
-/** Element row `row` of an interned list: its kept object, made on first use. */
-function elementAt(list: InternedList, E: readonly unknown[], row: number): unknown {
-  const e = E[row];
-  return e !== undefined ? e : list.make(row);
-}
-
-/** packed() for an interned list: the elements of rows R[s] … R[s + n - 1] (n ≥ 1), by direct reads. */
-function packedRefs(L: InternedList, E: readonly unknown[], R: Int32Array, s: number, n: number): unknown[] {
+/** packed() for an interned list: the elements E[R[s]] … E[R[s + n - 1]] (n ≥ 1), by direct reads. */
+function packedRefs(E: readonly unknown[], R: Int32Array, s: number, n: number): unknown[] {
   switch (n) {
     case 1:
-      return [elementAt(L, E, R[s] as number)];
+      return [E[R[s] as number]];
     case 2:
-      return [elementAt(L, E, R[s] as number), elementAt(L, E, R[s + 1] as number)];
+      return [E[R[s] as number], E[R[s + 1] as number]];
     case 3:
-      return [elementAt(L, E, R[s] as number), elementAt(L, E, R[s + 1] as number), elementAt(L, E, R[s + 2] as number)];
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number]];
     case 4:
-      return [elementAt(L, E, R[s] as number), elementAt(L, E, R[s + 1] as number), elementAt(L, E, R[s + 2] as number), elementAt(L, E, R[s + 3] as number)];
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number]];
+    case 5:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number]];
+    case 6:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number]];
+    case 7:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number], E[R[s + 6] as number]];
+    case 8:
+      return [E[R[s] as number], E[R[s + 1] as number], E[R[s + 2] as number], E[R[s + 3] as number], E[R[s + 4] as number], E[R[s + 5] as number], E[R[s + 6] as number], E[R[s + 7] as number]];
     default: {
-      if (n <= 8) {
-        const a = elementAt(L, E, R[s] as number);
-        const b = elementAt(L, E, R[s + 1] as number);
-        const c = elementAt(L, E, R[s + 2] as number);
-        const d = elementAt(L, E, R[s + 3] as number);
-        const e = elementAt(L, E, R[s + 4] as number);
-        if (n === 5) return [a, b, c, d, e];
-        const f = elementAt(L, E, R[s + 5] as number);
-        if (n === 6) return [a, b, c, d, e, f];
-        const g = elementAt(L, E, R[s + 6] as number);
-        if (n === 7) return [a, b, c, d, e, f, g];
-        return [a, b, c, d, e, f, g, elementAt(L, E, R[s + 7] as number)];
-      }
       const grown: unknown[] = [];
-      for (let i = 0; i < n; i++) grown.push(elementAt(L, E, R[s + i] as number));
+      for (let i = 0; i < n; i++) grown.push(E[R[s + i] as number]);
       return grown.slice();
     }
   }

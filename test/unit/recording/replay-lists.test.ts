@@ -84,39 +84,4 @@ describe('replay form lists', () => {
       { numRuns: 150 },
     );
   });
-
-  it('property: levels are made when first read (none at open): any read order gives the events and the level sharing of a cursor read in order', () => {
-    const level = fc.record({ price: fc.integer({ min: 1, max: 4 }), qty: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(-0)) });
-    const side = fc.array(level, { maxLength: 9 });
-    type Level = { price: number; qty: number };
-    type Sides = { bids: Level[]; asks: Level[] };
-    fc.assert(
-      fc.property(fc.array(fc.record({ bids: side, asks: side }), { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 40 }), (sides, order) => {
-        const lines = sides.map((s, i) => ({ t: i, k: 'market', e: { ...frame(1, i), ...s } })) as RecordLine[];
-        const buf = encodeReplay(lines);
-        const reads = order.map((n) => n % lines.length);
-        // Reference: every line read once, in order, by its own cursor.
-        const inOrder = new ReplayCursor(buf);
-        const ref = lines.map((_l, i) => inOrder.event(i) as unknown as Sides);
-        const lazy = new ReplayCursor(buf);
-        const got = new Map<number, Sides>();
-        for (const i of [...reads, ...lines.keys()]) {
-          const e = lazy.event(i) as unknown as Sides;
-          expect(JSON.stringify(e)).toBe(JSON.stringify(lines[i]!.e));
-          for (const key of ['bids', 'asks'] as const) e[key].forEach((l, j) => expect(Object.is(l.qty, ref[i]![key][j]!.qty)).toBe(true));
-          if (!got.has(i)) got.set(i, e);
-        }
-        // The same sharing: two level positions hold one object in the lazily read cursor exactly when they do
-        // in the cursor read in order.
-        const positions = [...got.keys()].flatMap((i) => (['bids', 'asks'] as const).flatMap((key) => got.get(i)![key].map((_l, j) => ({ i, key, j }))));
-        for (const a of positions) {
-          for (const b of positions) {
-            const same = got.get(a.i)![a.key][a.j] === got.get(b.i)![b.key][b.j];
-            expect(same).toBe(ref[a.i]![a.key][a.j] === ref[b.i]![b.key][b.j]);
-          }
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
 });
