@@ -33,7 +33,18 @@
  * YIELD_EVERY_LINES lines, one of these waits is a real macrotask turn instead (the same continuations run),
  * so a long replay still lets its process's I/O and timers in. No wall clock and no randomness is read
  * anywhere in this path: same lines, same config → same result.
+ *
+ * Heap: V8 pretenures an allocation site (makes its objects straight in the old generation) once most of its
+ * objects survive a scavenge. A replay makes long-lived objects at sites whose later objects may die young
+ * (book levels, the state's records, orders, positions): pretenured, those become old-generation garbage, and
+ * each allocation is slower (a replay form's ~7,900 book levels take ~1 ms to make at its open instead of
+ * ~0.1 ms). Measured (Node 22, separate processes alternated, since the flag is process-wide): with pretenuring
+ * off, replays of data/sample ran ~10 % faster and of a 50k-line recording ~8 %. So the first replay of a
+ * process turns V8's `--allocation-site-pretenuring` off for the whole process, and it stays off (ReplayHeap
+ * below); it changes where objects live, never what a replay computes. A process started with the flag given
+ * either way is left alone.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Qty } from '../domain/quantity.js';
 import type { AppConfig } from '../config/schema.js';
 import { ManualClock } from '../domain/clock.js';
@@ -136,6 +147,33 @@ function arraySource(lines: readonly RecordLine[]): LineSource {
   };
 }
 
+const PRETENURING_FLAGS = ['--allocation-site-pretenuring', '--allocation_site_pretenuring', '--no-allocation-site-pretenuring', '--no-allocation_site_pretenuring'];
+
+/** Turns V8's allocation-site pretenuring off for the process, once (see "Heap" above). */
+export class ReplayHeap {
+  private applied = false;
+  constructor(
+    private readonly setFlags: (flags: string) => void = setFlagsFromString,
+    /** The process was started with the flag set one way or the other: leave it. */
+    private readonly givenAtStart = process.execArgv.some((a) => PRETENURING_FLAGS.includes(a.split('=')[0] as string)),
+  ) {}
+
+  /** Before a replay: pretenuring off from now on (the first call only). */
+  prepare(): void {
+    if (this.applied) return;
+    this.applied = true;
+    if (!this.givenAtStart) this.setFlags('--no-allocation-site-pretenuring');
+  }
+
+  /** Whether prepare() has run. */
+  get prepared(): boolean {
+    return this.applied;
+  }
+}
+
+/** The process's one (the flag is process-wide). */
+export const replayHeap = new ReplayHeap();
+
 /** Resolves once every promise continuation queued (and queued by those) has run: see "Async work" above. */
 const continuationsRun = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
 /** The same, through a turn of the event loop (timers and I/O of the process get their turn). */
@@ -144,6 +182,7 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(res
 const YIELD_EVERY_LINES = 4_096;
 
 export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
+  replayHeap.prepare();
   const lines: LineSource = Array.isArray(opts.lines) ? arraySource(opts.lines as readonly RecordLine[]) : (opts.lines as LineSource);
   const tickMs = opts.tickMs ?? 1_000;
   const latencyMs = opts.latencyMs ?? opts.config.trading.paper.orderLatencyMs;
