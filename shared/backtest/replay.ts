@@ -39,10 +39,11 @@
  * (book levels, the state's records, orders, positions): pretenured, those become old-generation garbage, and
  * each allocation is slower (a replay form's ~7,900 book levels take ~1 ms to make at its open instead of
  * ~0.1 ms). Measured (Node 22, separate processes alternated, since the flag is process-wide): with pretenuring
- * off, replays of data/sample ran ~10 % faster and of a 50k-line recording ~8 %. So the first replay of a
- * process turns V8's `--allocation-site-pretenuring` off for the whole process, and it stays off (ReplayHeap
- * below); it changes where objects live, never what a replay computes. A process started with the flag given
- * either way is left alone.
+ * off, replays of data/sample ran ~10 % faster and of a 50k-line recording ~8 %. So a replay turns
+ * V8's `--allocation-site-pretenuring` off while it runs (ReplayHeap below: the flag is
+ * process-wide; off from the first replay that starts to the last that ends, then back on, so the rest of the
+ * process runs as before); it changes where objects live, never what a replay computes. A process started
+ * with the flag given either way is left alone.
  */
 import { setFlagsFromString } from 'node:v8';
 import type { Qty } from '../domain/quantity.js';
@@ -149,25 +150,29 @@ function arraySource(lines: readonly RecordLine[]): LineSource {
 
 const PRETENURING_FLAGS = ['--allocation-site-pretenuring', '--allocation_site_pretenuring', '--no-allocation-site-pretenuring', '--no-allocation_site_pretenuring'];
 
-/** Turns V8's allocation-site pretenuring off for the process, once (see "Heap" above). */
+/** V8's allocation-site pretenuring, off while at least one replay runs (see "Heap" above). */
 export class ReplayHeap {
-  private applied = false;
+  private holders = 0;
   constructor(
     private readonly setFlags: (flags: string) => void = setFlagsFromString,
-    /** The process was started with the flag set one way or the other: leave it. */
+    /** The process was started with the flag given one way or the other: leave it. */
     private readonly givenAtStart = process.execArgv.some((a) => PRETENURING_FLAGS.includes(a.split('=')[0] as string)),
   ) {}
 
-  /** Before a replay: pretenuring off from now on (the first call only). */
-  prepare(): void {
-    if (this.applied) return;
-    this.applied = true;
-    if (!this.givenAtStart) this.setFlags('--no-allocation-site-pretenuring');
+  /** Pretenuring is off until the returned release is called (once; later calls do nothing). */
+  hold(): () => void {
+    if (this.holders++ === 0 && !this.givenAtStart) this.setFlags('--no-allocation-site-pretenuring');
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holders === 0 && !this.givenAtStart) this.setFlags('--allocation-site-pretenuring');
+    };
   }
 
-  /** Whether prepare() has run. */
-  get prepared(): boolean {
-    return this.applied;
+  /** Replays holding it now. */
+  get held(): number {
+    return this.holders;
   }
 }
 
@@ -182,7 +187,15 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(res
 const YIELD_EVERY_LINES = 4_096;
 
 export async function runReplay(opts: ReplayOptions): Promise<BacktestResult> {
-  replayHeap.prepare();
+  const release = replayHeap.hold();
+  try {
+    return await replay(opts);
+  } finally {
+    release();
+  }
+}
+
+async function replay(opts: ReplayOptions): Promise<BacktestResult> {
   const lines: LineSource = Array.isArray(opts.lines) ? arraySource(opts.lines as readonly RecordLine[]) : (opts.lines as LineSource);
   const tickMs = opts.tickMs ?? 1_000;
   const latencyMs = opts.latencyMs ?? opts.config.trading.paper.orderLatencyMs;
