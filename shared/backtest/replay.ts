@@ -43,9 +43,11 @@
  * V8's `--allocation-site-pretenuring` off while it runs (ReplayHeap below: the flag is
  * process-wide; off from the first replay that starts to the last that ends, then back on, so the rest of the
  * process runs as before); it changes where objects live, never what a replay computes. A process started
- * with the flag given either way is left alone.
+ * with the flag given either way is left alone, and so is the flag in a worker thread (a sweep pool's
+ * replays): there the pool's owner may hold `replayHeap` on the main thread for the pool's life.
  */
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import type { Qty } from '../domain/quantity.js';
 import type { AppConfig } from '../config/schema.js';
 import { ManualClock } from '../domain/clock.js';
@@ -155,8 +157,11 @@ export class ReplayHeap {
   private holders = 0;
   constructor(
     private readonly setFlags: (flags: string) => void = setFlagsFromString,
-    /** The process was started with the flag given one way or the other: leave it. */
-    private readonly givenAtStart = process.execArgv.some((a) => PRETENURING_FLAGS.includes(a.split('=')[0] as string)),
+    /**
+     * Leave the flag alone: the process was started with it given one way or the other, or this is a worker
+     * thread (its replays cannot count the other threads' ones: whoever runs the workers holds it for them).
+     */
+    private readonly givenAtStart = !isMainThread || process.execArgv.some((a) => PRETENURING_FLAGS.includes(a.split('=')[0] as string)),
   ) {}
 
   /** Pretenuring is off until the returned release is called (once; later calls do nothing). */
