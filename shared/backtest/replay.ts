@@ -34,20 +34,8 @@
  * so a long replay still lets its process's I/O and timers in. No wall clock and no randomness is read
  * anywhere in this path: same lines, same config → same result.
  *
- * Heap: V8 pretenures an allocation site (makes its objects straight in the old generation) once most of its
- * objects survive a scavenge. A replay makes long-lived objects at sites whose later objects may die young
- * (book levels, the state's records, orders, positions): pretenured, those become old-generation garbage, and
- * each allocation is slower (a replay form's ~7,900 book levels take ~1 ms to make at its open instead of
- * ~0.1 ms). Measured (Node 22, separate processes alternated, since the flag is process-wide): with pretenuring
- * off, replays of data/sample ran ~10 % faster and of a 50k-line recording ~8 %. So a replay turns
- * V8's `--allocation-site-pretenuring` off while it runs (ReplayHeap below: the flag is
- * process-wide; off from the first replay that starts to the last that ends, then back on, so the rest of the
- * process runs as before); it changes where objects live, never what a replay computes. A process started
- * with the flag given either way is left alone, and so is the flag in a worker thread (a sweep pool's
- * replays): there the pool's owner may hold `replayHeap` on the main thread for the pool's life.
+ * Heap: a replay holds `replayHeap` while it runs (replay-heap.ts: V8's allocation-site pretenuring off).
  */
-import { setFlagsFromString } from 'node:v8';
-import { isMainThread } from 'node:worker_threads';
 import type { Qty } from '../domain/quantity.js';
 import type { AppConfig } from '../config/schema.js';
 import { ManualClock } from '../domain/clock.js';
@@ -64,6 +52,7 @@ import { TradingPauses } from '../engine/trading-pauses.js';
 import type { RiskDecision } from '../risk/risk-manager.js';
 import { MarketDirectory } from '../state/market-directory.js';
 import { ReportCollector } from '../reports/report-collector.js';
+import { replayHeap } from './replay-heap.js';
 import { OwnLiquidityFilter, type OwnLiquidityOptions, type OwnLiquidityStats } from './own-liquidity-filter.js';
 import type { ReportData } from '../reports/report-model.js';
 
@@ -149,40 +138,6 @@ function arraySource(lines: readonly RecordLine[]): LineSource {
     kindAt: (i) => (lines[i] as RecordLine).k,
   };
 }
-
-const PRETENURING_FLAGS = ['--allocation-site-pretenuring', '--allocation_site_pretenuring', '--no-allocation-site-pretenuring', '--no-allocation_site_pretenuring'];
-
-/** V8's allocation-site pretenuring, off while at least one replay runs (see "Heap" above). */
-export class ReplayHeap {
-  private holders = 0;
-  constructor(
-    private readonly setFlags: (flags: string) => void = setFlagsFromString,
-    /**
-     * Leave the flag alone: the process was started with it given one way or the other, or this is a worker
-     * thread (its replays cannot count the other threads' ones: whoever runs the workers holds it for them).
-     */
-    private readonly givenAtStart = !isMainThread || process.execArgv.some((a) => PRETENURING_FLAGS.includes(a.split('=')[0] as string)),
-  ) {}
-
-  /** Pretenuring is off until the returned release is called (once; later calls do nothing). */
-  hold(): () => void {
-    if (this.holders++ === 0 && !this.givenAtStart) this.setFlags('--no-allocation-site-pretenuring');
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holders === 0 && !this.givenAtStart) this.setFlags('--allocation-site-pretenuring');
-    };
-  }
-
-  /** Replays holding it now. */
-  get held(): number {
-    return this.holders;
-  }
-}
-
-/** The process's one (the flag is process-wide). */
-export const replayHeap = new ReplayHeap();
 
 /** Resolves once every promise continuation queued (and queued by those) has run: see "Async work" above. */
 const continuationsRun = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));

@@ -16,35 +16,9 @@
  * A process started with parallel scavenging off (`--no-parallel-scavenge`, `--single-threaded-gc`,
  * `--single-threaded`) is left alone.
  */
-import { setFlagsFromString } from 'node:v8';
+import { givenAtStart, V8FlagHold } from './v8-flag-hold.js';
 
 const OFF_FROM_START = ['--no-parallel-scavenge', '--no-parallel_scavenge', '--single-threaded-gc', '--single_threaded_gc', '--single-threaded', '--single_threaded'];
 
-export class SerialScavenges {
-  private holders = 0;
-
-  constructor(
-    private readonly setFlags: (flags: string) => void = setFlagsFromString,
-    /** Parallel scavenging was off from the process's start: nothing to do. */
-    private readonly offFromStart = process.execArgv.some((a) => OFF_FROM_START.includes(a)),
-  ) {}
-
-  /** Scavenges are serial until the returned release is called (once; later calls do nothing). */
-  hold(): () => void {
-    if (this.holders++ === 0 && !this.offFromStart) this.setFlags('--no-parallel-scavenge');
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holders === 0 && !this.offFromStart) this.setFlags('--parallel-scavenge');
-    };
-  }
-
-  /** Pools holding it now. */
-  get held(): number {
-    return this.holders;
-  }
-}
-
 /** The process's one holder (the flag is process-wide). */
-export const serialScavenges = new SerialScavenges();
+export const serialScavenges = new V8FlagHold({ held: '--no-parallel-scavenge', released: '--parallel-scavenge' }, givenAtStart(OFF_FROM_START));

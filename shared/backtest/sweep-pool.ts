@@ -17,12 +17,14 @@
  *
  * While a pool is open, V8's scavenges are serial in the whole process (serial-scavenges.ts: the parallel
  * ones' helper tasks were CPU the other worker needed); option `parallelScavenge: true` leaves them alone.
+ * So is V8's allocation-site pretenuring off (replay-heap.ts: what each replay on the main thread holds too).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BacktestJob, BacktestOutcome } from './backtest-job.js';
 import { dataKey, recordingBytes } from './sweep-recording-memo.js';
 import { sweepWorkerEntry, type WorkerEntry } from './sweep-worker-entry.js';
+import { replayHeap } from './replay-heap.js';
 import { serialScavenges } from './serial-scavenges.js';
 
 export interface SweepPoolOptions {
@@ -111,6 +113,8 @@ export class SweepWorkerPool {
   spawned = 0;
   /** Lets go of serial scavenges (a no-op when the pool keeps parallel ones). */
   private releaseScavenges: () => void = () => {};
+  /** Lets go of the replays' heap setting (replay-heap.ts), held for the pool's life. */
+  private releaseHeap: () => void = () => {};
 
   private constructor(
     readonly entry: WorkerEntry,
@@ -122,6 +126,7 @@ export class SweepWorkerPool {
     const n = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
     const pool = new SweepWorkerPool(opts.entry ?? (await sweepWorkerEntry()), opts.maxRestarts ?? 3, opts.youngGenerationMb ?? YOUNG_GENERATION_MB);
     if (!opts.parallelScavenge) pool.releaseScavenges = serialScavenges.hold();
+    pool.releaseHeap = replayHeap.hold();
     for (let i = 0; i < n; i++) pool.spawn();
     return pool;
   }
@@ -150,6 +155,7 @@ export class SweepWorkerPool {
       await Promise.all(this.slots.filter((s) => !s.dead).map((s) => ((s.dead = true), s.worker.terminate())));
     } finally {
       this.releaseScavenges();
+      this.releaseHeap();
     }
   }
 
