@@ -186,6 +186,12 @@ interface BookQuotes {
   devigMethod: NoVigMethod | null;
   fair: number[];
   overround: number;
+  /**
+   * True when the last de-vig (`devigMethod` …) is of the book's sorted outcomes and prices as they stand: set
+   * when a computation found it so (or de-vigged), cleared whenever the book's quotes are written (a reset, or a
+   * quote replaced by reuseBooks). A book still fresh need not be compared again.
+   */
+  devigFresh: boolean;
 }
 
 /**
@@ -230,6 +236,25 @@ export interface ConsensusScratch {
   /** The options last read, and the weight table found for them (`weightTable(options)`). */
   options: ConsensusOptions | null;
   weights: ReadonlyMap<string, number> | null;
+  /** The outcome set the last computation chose (null: none). */
+  best: OutcomeSet | null;
+  /**
+   * What lets the next computation start from the last one's books (see `reuseBooks`): whether it may
+   * (`reusable`), the fixture and market it was for, the quote list's length, and at each index
+   * the quote it read there (`seenQuotes`) and where that quote stands among its book's outcomes (`slotOutcome`,
+   * −1 when it was not accepted; its book is then `slotBooks` at the same index).
+   */
+  reusable: boolean;
+  lastFixture: string;
+  lastMarket: string;
+  nSeen: number;
+  seenQuotes: OddsQuote[];
+  slotOutcome: number[];
+  /** Books of the quotes found changed by `reuseBooks` (the first `nDirty`), their outcomes to sort again. */
+  dirty: BookQuotes[];
+  nDirty: number;
+  /** How many computations started from the last one's books (the others filtered and grouped every quote). */
+  reuses: number;
 }
 
 /**
@@ -264,6 +289,16 @@ function newScratch(): ConsensusScratch {
     agreementScale: Number.NaN,
     options: null,
     weights: null,
+    best: null,
+    reusable: false,
+    lastFixture: '',
+    lastMarket: '',
+    nSeen: 0,
+    seenQuotes: [],
+    slotOutcome: [],
+    dirty: [],
+    nDirty: 0,
+    reuses: 0,
   };
 }
 
@@ -293,6 +328,7 @@ function recordAt(scratch: ConsensusScratch, at: number, key: string): BookQuote
       devigMethod: null,
       fair: [],
       overround: 0,
+      devigFresh: false,
     };
     scratch.books.set(key, book);
   }
@@ -309,6 +345,7 @@ function bookFor(scratch: ConsensusScratch, at: number, key: string, shown: stri
     book.n = 0;
     book.weight = 0;
     book.group = null;
+    book.devigFresh = false;
     scratch.order[scratch.nOrder++] = book;
   }
   return book;
@@ -411,25 +448,103 @@ function consensusOf(
   detail: ConsensusDetail | null,
   scratch: ConsensusScratch,
 ): ConsensusProbability | null {
-  const maxAgeMs = options.maxAgeMs ?? 60_000;
   const expireAfterMs = options.expireAfterMs ?? Infinity;
   /** Prices expire by age: only then do the books' ages enter the consensus (see the file comment). */
   const aging = expireAfterMs !== Infinity;
   const method = options.method ?? 'shin';
-  if (scratch.options !== options) {
+  const sameOptions = scratch.options === options;
+  if (!sameOptions) {
     scratch.options = options;
     scratch.weights = weightTable(options);
   }
   const weights = scratch.weights as ReadonlyMap<string, number>;
   const defaultWeight = options.defaultWeight ?? 1;
   const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
+  if (sameOptions && detail === null && reuseBooks(scratch, quotes, fixtureId, market)) scratch.reuses++;
+  else filterAndGroup(quotes, fixtureId, market, now, expireAfterMs, aging, weights, defaultWeight, excluded, scratch);
+  return blend(fixtureId, market, now, options, detail, scratch, aging, method);
+}
+
+/**
+ * Starts a computation from the last one's books, when that gives what filtering and grouping every quote
+ * again would (steps 1 and 2 of consensusOf): the last computation was for the same fixture, market and options
+ * object (the caller checks it; options are read as never changed in place, as for the weight table), with prices that do not expire by age; it found no two accepted
+ * quotes of one book × outcome, and no locked quote of a book × outcome with an accepted quote (so the locked
+ * pass removed nothing, whatever the timestamps); the list has as many quotes; and every quote not the one
+ * read at its index last time replaces an accepted quote of the same book and outcome name and is accepted
+ * itself (in the market, unlocked, a main line, a valid price). The accepted quotes are then at the same
+ * indices with the same books and names, and the locked ones (unchanged) still meet none of them, so the
+ * books, their order, their outcomes' order, weights and outcome sets are the last computation's: only the
+ * replaced quotes are written in (and their books' outcomes sorted again). A book's display name (`shown`)
+ * may then be an older quote's: it is read only for a detailed answer, which never starts from the last one. Quotes are values, never changed in place: a quote read before is read again as it
+ * was. False when it cannot (the records it wrote are then all written again by filterAndGroup).
+ */
+function reuseBooks(scratch: ConsensusScratch, quotes: readonly OddsQuote[], fixtureId: string, market: string): boolean {
+  if (!scratch.reusable || quotes.length !== scratch.nSeen || scratch.lastFixture !== fixtureId || scratch.lastMarket !== market) {
+    return false;
+  }
+  const { seenQuotes, slotOutcome, slotBooks, dirty } = scratch;
+  let nDirty = 0;
+  for (let at = 0; at < quotes.length; at++) {
+    const q = quotes[at] as OddsQuote;
+    if (q === seenQuotes[at]) continue;
+    const i = slotOutcome[at] as number;
+    if (i < 0) return false;
+    const book = slotBooks[at] as BookQuotes;
+    if (
+      q.locked ||
+      !q.isMain ||
+      q.name !== book.names[i] ||
+      sportsbookKeyOf(q) !== book.key ||
+      !inMarket(q, fixtureId, market) ||
+      !isValidAmericanOdds(q.americanOdds)
+    ) {
+      return false;
+    }
+    book.quotes[i] = q;
+    book.devigFresh = false;
+    seenQuotes[at] = q;
+    let d = 0;
+    while (d < nDirty && dirty[d] !== book) d++;
+    if (d === nDirty) dirty[nDirty++] = book;
+  }
+  for (let d = 0; d < nDirty; d++) {
+    const book = dirty[d] as BookQuotes;
+    if (book.weight > 0 && book.n >= 2) sortOutcomes(book);
+  }
+  return true;
+}
+
+/**
+ * Steps 1 and 2 of consensusOf: this computation's books (`scratch.order`, the first `nOrder`) with their
+ * newest accepted quote per outcome, sorted outcomes, weights and outcome sets, and the set carried by the
+ * most weight (`scratch.best`); records what lets the next computation start from them (see reuseBooks).
+ */
+function filterAndGroup(
+  quotes: readonly OddsQuote[],
+  fixtureId: string,
+  market: string,
+  now: number,
+  expireAfterMs: number,
+  aging: boolean,
+  weights: ReadonlyMap<string, number>,
+  defaultWeight: number,
+  excluded: ExcludedQuote[] | null,
+  scratch: ConsensusScratch,
+): void {
   scratch.stamp++;
   scratch.nOrder = 0;
+  const { seenQuotes, slotOutcome } = scratch;
+  let duplicate = false;
+  /** Whether a locked quote is of a book × outcome that has an accepted quote (whichever the newer). */
+  let lockedOutcome = false;
 
   // 1. filter, and keep the newest quote per book × outcome
   let locked = false;
   for (let at = 0; at < quotes.length; at++) {
     const q = quotes[at] as OddsQuote;
+    seenQuotes[at] = q;
+    slotOutcome[at] = -1;
     if (!inMarket(q, fixtureId, market)) continue;
     if (q.locked) {
       locked = true;
@@ -451,9 +566,13 @@ function consensusOf(
     const book = bookFor(scratch, at, sportsbookKeyOf(q), q.sportsbook);
     const i = outcomeIndex(book, q.name);
     if (i < 0) {
+      slotOutcome[at] = book.n;
       book.names[book.n] = q.name;
       book.quotes[book.n++] = q;
-    } else if ((book.quotes[i] as OddsQuote).timestamp <= q.timestamp) book.quotes[i] = q;
+    } else {
+      duplicate = true;
+      if ((book.quotes[i] as OddsQuote).timestamp <= q.timestamp) book.quotes[i] = q;
+    }
   }
   // A locked quote also removes an older unlocked one of the same book × outcome from the set above only if it
   // is newer: the caller's store replaces quotes by key, so both rarely coexist; be strict anyway.
@@ -463,6 +582,7 @@ function consensusOf(
       if (!q.locked || !inMarket(q, fixtureId, market)) continue;
       const book = seenBook(scratch, at, sportsbookKeyOf(q));
       const i = book ? outcomeIndex(book, q.name) : -1;
+      if (i >= 0) lockedOutcome = true;
       if (book && i >= 0 && (book.quotes[i] as OddsQuote).timestamp <= q.timestamp) {
         for (let j = i + 1; j < book.n; j++) {
           book.names[j - 1] = book.names[j] as string;
@@ -526,7 +646,27 @@ function consensusOf(
       bestW = g.weight;
     }
   }
+  scratch.best = best;
+  scratch.reusable = !lockedOutcome && !duplicate && !aging;
+  scratch.lastFixture = fixtureId;
+  scratch.lastMarket = market;
+  scratch.nSeen = quotes.length;
+}
 
+/** Steps 3 and 4 of consensusOf, from the books and outcome set of steps 1 and 2 (in `scratch`). */
+function blend(
+  fixtureId: string,
+  market: string,
+  now: number,
+  options: ConsensusOptions,
+  detail: ConsensusDetail | null,
+  scratch: ConsensusScratch,
+  aging: boolean,
+  method: NoVigMethod,
+): ConsensusProbability | null {
+  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
+  const { order, nOrder, best } = scratch;
   // 3. de-vig per book (each book's fair probabilities in name order: its sortedQuotes are the set's names)
   const { weightsUsed, fairs, ages } = scratch;
   let nBooks = 0;
@@ -543,18 +683,22 @@ function consensusOf(
     }
     let ageMs = 0;
     if (aging || detail) for (let i = 0; i < nNames; i++) ageMs = Math.max(ageMs, now - (book.sortedQuotes[i] as OddsQuote).timestamp);
-    if (!devigCurrent(book, method)) {
-      let overround: number;
-      try {
-        const implied = scratch.implied;
-        for (let i = 0; i < nNames; i++) implied[i] = americanToProbability((book.sortedQuotes[i] as OddsQuote).americanOdds);
-        overround = removeVigInto(implied, nNames, method, book.fair); // writes nothing when it throws
-      } catch {
-        excludeAll(excluded, shown, names, nNames, 'devig_failed');
-        continue;
+    if (!book.devigFresh || book.devigMethod !== method) {
+      if (!devigCurrent(book, method)) {
+        book.devigFresh = false;
+        let overround: number;
+        try {
+          const implied = scratch.implied;
+          for (let i = 0; i < nNames; i++) implied[i] = americanToProbability((book.sortedQuotes[i] as OddsQuote).americanOdds);
+          overround = removeVigInto(implied, nNames, method, book.fair); // writes nothing when it throws
+        } catch {
+          excludeAll(excluded, shown, names, nNames, 'devig_failed');
+          continue;
+        }
+        rememberDevig(book, method, overround);
+        scratch.devigs++;
       }
-      rememberDevig(book, method, overround);
-      scratch.devigs++;
+      book.devigFresh = true;
     }
     weightsUsed[nBooks] = w;
     fairs[nBooks] = book.fair;
