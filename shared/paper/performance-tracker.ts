@@ -215,17 +215,21 @@ export class PerformanceTracker {
         const open = b.ledger.netQty !== 0;
         const mark = open ? this.closeout(market, b.ledger.netQty) : null;
         const atMid = open ? this.midValue(market, b.ledger.netQty) : null;
-        const values: LineValues = {
-          unrealized: mark === null || mark.value === null ? 0 : mark.value - b.ledger.cost,
-          unrealizedAtMid: atMid === null ? 0 : atMid - b.ledger.cost,
-          unmarked: mark !== null && mark.value === null,
-          markedAtLastTrade: mark?.source === 'last_trade',
-          beyondVisibleDepth: mark?.beyondVisibleDepth ?? false,
+        // Each amount made a decimal once, for the three lines it goes into.
+        const amounts: BookAmounts = {
+          realized: microsToDecimal(b.ledger.realized),
+          unrealized: microsToDecimal(mark === null || mark.value === null ? 0 : mark.value - b.ledger.cost),
+          unrealizedAtMid: microsToDecimal(atMid === null ? 0 : atMid - b.ledger.cost),
+          fees: microsToDecimal(b.ledger.fees),
+          notional: microsToDecimal(b.notional),
         };
-        addTo((byStrategy[strategy] ??= emptyLine()), b, values);
+        const unmarked = mark !== null && mark.value === null;
+        addTo((byStrategy[strategy] ??= emptyLine()), b, amounts, { unmarked, markedAtLastTrade: mark?.source === 'last_trade', beyondVisibleDepth: mark?.beyondVisibleDepth ?? false });
         // Market lines and the total: the flows here, the marks of the account's net position below.
-        addTo((byMarket[market] ??= emptyLine()), b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
-        addTo(total, b, { ...values, unrealized: 0, markedAtLastTrade: false, beyondVisibleDepth: false });
+        const flows: BookAmounts = { ...amounts, unrealized: ZERO_USD };
+        const flags: LineFlags = { unmarked, markedAtLastTrade: false, beyondVisibleDepth: false };
+        addTo((byMarket[market] ??= emptyLine()), b, flows, flags);
+        addTo(total, b, flows, flags);
       }
     }
     for (const [market, a] of this.accounts()) {
@@ -356,13 +360,23 @@ interface AccountPosition {
   cost: Micros;
 }
 
-interface LineValues {
-  unrealized: Micros;
-  unrealizedAtMid: Micros;
+/** A book's amounts as the report's decimals (USD). */
+interface BookAmounts {
+  realized: Decimal;
+  unrealized: Decimal;
+  unrealizedAtMid: Decimal;
+  fees: Decimal;
+  notional: Decimal;
+}
+
+interface LineFlags {
   unmarked: boolean;
   markedAtLastTrade: boolean;
   beyondVisibleDepth: boolean;
 }
+
+/** microsToDecimal(0): what a line adds for an amount it does not carry. */
+const ZERO_USD = microsToDecimal(0);
 
 export function emptyLine(): PnlLine {
   const z = new Decimal(0);
@@ -383,18 +397,18 @@ export function emptyLine(): PnlLine {
   };
 }
 
-function addTo(line: PnlLine, b: Book, v: LineValues): void {
-  line.realized = line.realized.plus(microsToDecimal(b.ledger.realized));
-  line.unrealized = line.unrealized.plus(microsToDecimal(v.unrealized));
-  line.unrealizedAtMid = line.unrealizedAtMid.plus(microsToDecimal(v.unrealizedAtMid));
-  line.fees = line.fees.plus(microsToDecimal(b.ledger.fees));
-  line.notional = line.notional.plus(microsToDecimal(b.notional));
+function addTo(line: PnlLine, b: Book, a: BookAmounts, f: LineFlags): void {
+  line.realized = line.realized.plus(a.realized);
+  line.unrealized = line.unrealized.plus(a.unrealized);
+  line.unrealizedAtMid = line.unrealizedAtMid.plus(a.unrealizedAtMid);
+  line.fees = line.fees.plus(a.fees);
+  line.notional = line.notional.plus(a.notional);
   line.volume += b.volume;
   line.fills += b.fills;
   line.openQty += b.ledger.netQty;
-  line.unmarked ||= v.unmarked;
-  line.markedAtLastTrade ||= v.markedAtLastTrade;
-  line.beyondVisibleDepth ||= v.beyondVisibleDepth;
+  line.unmarked ||= f.unmarked;
+  line.markedAtLastTrade ||= f.markedAtLastTrade;
+  line.beyondVisibleDepth ||= f.beyondVisibleDepth;
 }
 
 /**
