@@ -462,7 +462,7 @@ function consensusOf(
   const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
   if (sameOptions && detail === null && reuseBooks(scratch, quotes, fixtureId, market)) scratch.reuses++;
   else filterAndGroup(quotes, fixtureId, market, now, expireAfterMs, aging, weights, defaultWeight, excluded, scratch);
-  return blend(fixtureId, market, now, options, detail, scratch, aging, method);
+  return blend(scratch, options, method, aging, detail, now, fixtureId, market);
 }
 
 /**
@@ -655,14 +655,14 @@ function filterAndGroup(
 
 /** Steps 3 and 4 of consensusOf, from the books and outcome set of steps 1 and 2 (in `scratch`). */
 function blend(
+  scratch: ConsensusScratch,
+  options: ConsensusOptions,
+  method: NoVigMethod,
+  aging: boolean,
+  detail: ConsensusDetail | null,
+  now: number,
   fixtureId: string,
   market: string,
-  now: number,
-  options: ConsensusOptions,
-  detail: ConsensusDetail | null,
-  scratch: ConsensusScratch,
-  aging: boolean,
-  method: NoVigMethod,
 ): ConsensusProbability | null {
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const excluded: ExcludedQuote[] | null = detail ? detail.excluded : null;
