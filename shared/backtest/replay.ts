@@ -92,6 +92,8 @@ export interface ReplayOptions {
   metrics?: Metrics;
   /** Extra facts for the report's run table. */
   extra?: Record<string, string | number | boolean>;
+  /** Stand down while the breaker refuses opening trades (default true: EngineAssemblyOptions.standDown). */
+  standDown?: boolean;
   /** Taking the bot's own recorded liquidity out of the market (default on; false replays the market as recorded). */
   ownLiquidity?: false | OwnLiquidityOptions;
 }
@@ -202,6 +204,7 @@ async function replay(opts: ReplayOptions): Promise<BacktestResult> {
       fills.push(f);
     },
     onBreakerTrip: (s) => collector?.onBreakerTrip(s),
+    ...(opts.standDown === false ? { standDown: false } : {}),
   });
   // Any executor call starts promise work whose continuations must run before the next line.
   const ex = engine.executor();
@@ -373,7 +376,7 @@ async function replay(opts: ReplayOptions): Promise<BacktestResult> {
     kind: 'backtest',
     now: end,
     configDigest: digest,
-    extra: { events, latencyMs, strategies: engine.strategies.map((s) => s.name).join(', '), ...opts.extra },
+    extra: { events, latencyMs, strategies: engine.strategies.map((s) => s.name).join(', '), stoodDown: engine.engine.stoodDownEvents, ...opts.extra },
   });
   return {
     configDigest: digest,

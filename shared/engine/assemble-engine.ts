@@ -56,6 +56,7 @@ import { StatisticalEdge } from '../strategies/statistical-edge.js';
 import type { Signal } from '../domain/signal.js';
 import { DailyPnlMonitor } from './daily-pnl.js';
 import { EngineView } from './engine-view.js';
+import type { Holdings } from './breaker-stand-down.js';
 import { TradingEngine } from './trading-engine.js';
 
 export const STRATEGY_NAMES = ['market_maker', 'live_arbitrage', 'statistical_edge'] as const;
@@ -86,6 +87,11 @@ export interface EngineAssemblyOptions {
    * reconciliation). Pruned on the engine's tick, at most once a minute.
    */
   orderHistoryMs?: number;
+  /**
+   * Stand down while the breaker refuses opening trades (breaker-stand-down.ts; default true). False offers
+   * every event to the strategies whatever the breaker: the same trades, every refusal decided (comparisons).
+   */
+  standDown?: boolean;
 }
 
 export const DEFAULT_ORDER_HISTORY_MS = 3_600_000;
@@ -318,7 +324,13 @@ export function assembleEngine(opts: EngineAssemblyOptions): AssembledEngine {
   if (wanted.has('statistical_edge')) strategies.push(new StatisticalEdge({ config: s.statisticalEdge, context: view, defaultTick: tick, fees, metrics }));
 
   const aggregator = new SignalAggregator({ dedupeWindowMs: s.aggregator.dedupeWindowMs, clock, logger, metrics });
-  const engine = new TradingEngine({ clock, bus, strategies, aggregator, risk, breaker, pnl, executor, logger: logger.child({ component: 'engine' }), metrics, onDecision: opts.onDecision });
+  // What the bot holds, for the engine's stand-down while the breaker refuses opening trades: the position's
+  // size (no marking) and the active account's open orders.
+  const holdings: Holdings = {
+    holdsAnythingIn: (slug) => state.heldQty(slug) > 0 || executor().tracker.hasOpenOrders(slug),
+    marketsForFixture: (fixtureId) => directory.marketsForFixture(fixtureId),
+  };
+  const engine = new TradingEngine({ clock, bus, strategies, aggregator, risk, breaker, pnl, executor, logger: logger.child({ component: 'engine' }), metrics, onDecision: opts.onDecision, ...(opts.standDown === false ? {} : { holdings }) });
 
   const routePrivate = (ev: VenueEvent): void => {
     if (ev.type === 'execution') executor().onExecution(ev.execution);

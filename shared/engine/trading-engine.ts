@@ -22,6 +22,7 @@ import type { EngineEvents } from '../state/engine-events.js';
 import type { EventBus } from '../state/event-bus.js';
 import { isCancelRequest, isSignal, type BaseStrategy, type CancelRequest, type StrategyOutput } from '../strategies/base-strategy.js';
 import type { SignalAggregator } from '../strategies/signal-aggregator.js';
+import { aboutNothingHeld, type Holdings } from './breaker-stand-down.js';
 import type { DailyPnlMonitor } from './daily-pnl.js';
 import { StrategyDispatch, type EventKind, type EventPayload } from './strategy-dispatch.js';
 
@@ -39,6 +40,11 @@ export interface TradingEngineDeps {
   metrics?: Metrics;
   /** Observes each risk decision (for reports and recordings). */
   onDecision?: (decision: RiskDecision, signal: Signal) => void;
+  /**
+   * What the bot holds: while the breaker refuses opening trades, events about markets where it holds nothing
+   * are not offered to the strategies (breaker-stand-down.ts). Without it, every event is offered.
+   */
+  holdings?: Holdings;
 }
 
 export class TradingEngine {
@@ -52,6 +58,7 @@ export class TradingEngine {
   private readonly pendingPayloads: EventPayload[EventKind][] = [];
   private pendingHead = 0;
   private running = false;
+  private stoodDown = 0;
 
   constructor(private readonly deps: TradingEngineDeps) {
     this.logger = deps.logger ?? nullLogger;
@@ -110,10 +117,10 @@ export class TradingEngine {
     }
     this.busy = true;
     try {
-      if (this.pendingHead === this.pendingKinds.length) this.handle(this.table.outputs(kind, payload));
+      if (this.pendingHead === this.pendingKinds.length) this.offer(kind, payload);
       while (this.pendingHead < this.pendingKinds.length) {
         const i = this.pendingHead++;
-        this.handle(this.table.outputs(this.pendingKinds[i] as EventKind, this.pendingPayloads[i] as EventPayload[EventKind]));
+        this.offer(this.pendingKinds[i] as EventKind, this.pendingPayloads[i] as EventPayload[EventKind]);
       }
     } finally {
       this.busy = false;
@@ -125,6 +132,22 @@ export class TradingEngine {
         this.pendingHead = 0;
       }
     }
+  }
+
+  /** Events not offered to the strategies while the breaker stood (breaker-stand-down.ts). */
+  get stoodDownEvents(): number {
+    return this.stoodDown;
+  }
+
+  /** The strategies' outputs for the event, handled; none asked while the breaker stands and the bot holds nothing it is about. */
+  private offer<K extends EventKind>(kind: K, payload: EventPayload[K]): void {
+    const h = this.deps.holdings;
+    if (h !== undefined && !this.deps.breaker.verdict().allowOpening && aboutNothingHeld(h, kind, payload)) {
+      this.stoodDown++;
+      this.metrics.increment('engine.stood_down', 1, { kind });
+      return;
+    }
+    this.handle(this.table.outputs(kind, payload));
   }
 
   /** Cancels first (in order), then the signals through the aggregator and the risk manager. */

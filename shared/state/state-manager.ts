@@ -710,6 +710,11 @@ export class StateManager {
     return this.positions.values();
   }
 
+  /** The contracts held in a market (hundredths; 0 when none), without marking the position (see positionSizes). */
+  heldQty(slug: string): Qty {
+    return this.positions.get(slug)?.quantity ?? 0;
+  }
+
   account(): { balance: number; buyingPower: number; updatedAt: number } {
     return this.balance;
   }
