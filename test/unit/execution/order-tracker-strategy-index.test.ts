@@ -3,7 +3,8 @@
  * reads on every book message): always the open orders of that market and strategy in creation order, the
  * same as filtering every open order, whatever creates, rejects, cancels, fills and restores came before.
  * And its per-market in-flight count (inFlightCount, read on every create): always the number of the market's
- * created or submitted orders, as a scan of them finds.
+ * created or submitted orders, as a scan of them finds. And whether a market has an open order at all
+ * (hasOpenOrders), as the open orders say.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -109,6 +110,12 @@ function afterEveryOp(maxLength: number, check: (tracker: OrderTracker) => void)
 }
 
 describe('order tracker: open orders by market and strategy', () => {
+  it('property: hasOpenOrders (what the engine\'s stand-down reads) is true exactly when the market has an open order, in flight ones included', () => {
+    afterEveryOp(40, (tracker) => {
+      for (const market of MARKETS) expect(tracker.hasOpenOrders(market)).toBe(tracker.openOrders({ marketSlug: market }).length > 0);
+    });
+  });
+
   it('property: openOrdersOfStrategyReadOnly is the open orders of the market and strategy, in creation order', () => {
     afterEveryOp(40, (tracker) => {
       for (const market of MARKETS) {
